@@ -1,0 +1,59 @@
+/**
+ * `vigilanza`: one entry point, each command loaded only when asked for, so that a quick
+ * `vigilanza check` does not pay for the server, the database or the PDF engine.
+ */
+import { CliError } from './errors.ts';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  check: { summary: 'valuta un file di ispezione con le regole (uscita 0/1/2)', load: () => import('./check.ts') },
+  schema: { summary: 'stampa lo JSON Schema del file di ispezione', load: () => import('./schema.ts') },
+  checklist: { summary: 'stampa le voci della Scheda che si applicano', load: () => import('./checklist.ts') },
+};
+
+/** Later modules register their commands here (serve, report, verify, office). */
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return `Vigilanza Nidi — strumenti a riga di comando
+
+Uso: vigilanza COMANDO [opzioni]   (vigilanza COMANDO --help per i dettagli)
+
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`comando sconosciuto: ${name}\n\n${help()}`);
+  const module = await command.load();
+  return module.run(rest);
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`vigilanza: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+    } else {
+      process.stderr.write(`vigilanza: errore interno: ${(e as Error)?.message ?? String(e)}\n`);
+      if (process.env.VIGILANZA_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+      process.exitCode = 70;
+    }
+  }
+}

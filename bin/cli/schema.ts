@@ -1,0 +1,16 @@
+import { inspectionJsonSchema } from '../../shared/json-schema.ts';
+import { parse, printJson } from './io.ts';
+
+export const usage = `Uso: vigilanza schema
+
+Stampa lo JSON Schema del file di ispezione (lo stesso di resources/inspection.schema.json).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {}, usage);
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  printJson(inspectionJsonSchema());
+  return 0;
+}

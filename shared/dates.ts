@@ -1,0 +1,122 @@
+/**
+ * Calendar dates as `YYYY-MM-DD` strings, computed without time zones.
+ * Inspections happen on civil dates; a Date object would drag the laptop's zone into the rules.
+ */
+
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export interface CivilDate {
+  year: number;
+  month: number; // 1-12
+  day: number;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+/** Parses a real calendar date; returns null for anything else (2025-02-29, 2025-13-01, "25-1-1"). */
+export function parseIsoDate(text: string): CivilDate | null {
+  const m = ISO_DATE.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return { year, month, day };
+}
+
+export function isIsoDate(text: string): boolean {
+  return parseIsoDate(text) !== null;
+}
+
+function must(text: IsoDate): CivilDate {
+  const d = parseIsoDate(text);
+  if (!d) throw new RangeError(`not a calendar date: ${text}`);
+  return d;
+}
+
+export function formatIsoDate(d: CivilDate): IsoDate {
+  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
+/** Same day N years later; 29 February becomes 28 February in a common year. */
+export function addYears(date: IsoDate, years: number): IsoDate {
+  const d = must(date);
+  const year = d.year + years;
+  return formatIsoDate({ year, month: d.month, day: Math.min(d.day, daysInMonth(year, d.month)) });
+}
+
+/** Same day N months later, clamped to the end of a shorter month. */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const d = must(date);
+  const index = d.year * 12 + (d.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return formatIsoDate({ year, month, day: Math.min(d.day, daysInMonth(year, month)) });
+}
+
+/** Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+export function toDayNumber(date: IsoDate): number {
+  const { year, month, day } = must(date);
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function fromDayNumber(days: number): IsoDate {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return formatIsoDate({ year, month, day });
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+export function compareDates(a: IsoDate, b: IsoDate): number {
+  return a < b ? -1 : a > b ? 1 : 0; // ISO strings of real dates order like the dates
+}
+
+/**
+ * The first calendar year of the educational year containing `date`,
+ * where an educational year starts on the given month (September in Tuscany).
+ * 2024-10-15 → 2024 (year 2024/25); 2024-06-10 → 2023 (year 2023/24).
+ */
+export function educationalYearStart(date: IsoDate, startMonth: number): number {
+  const d = must(date);
+  return d.month >= startMonth ? d.year : d.year - 1;
+}
+
+/** "2024/25" */
+export function educationalYearLabel(startYear: number): string {
+  return `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
+}
+
+/** Italian long form used in messages and reports: 31/08/2028. */
+export function formatItalianDate(date: IsoDate): string {
+  const d = must(date);
+  return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
+}

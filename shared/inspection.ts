@@ -1,0 +1,127 @@
+/**
+ * The inspection file: one JSON document per inspection, the unit of export, import,
+ * `vigilanza check`, the report and sync. Strict: unknown fields are rejected.
+ */
+import { z } from 'zod';
+import { Course, EducatorTitle, IsoDateSchema, Purpose, Role, ServiceType } from './domain.ts';
+
+const Count = z.number().int('deve essere un numero intero').min(0, 'non può essere negativo');
+
+export const IssuedAct = z.strictObject({ issuedOn: IsoDateSchema });
+
+export const ServiceSection = z.strictObject({
+  name: z.string().trim().min(1, 'il nome del servizio è obbligatorio').max(200),
+  type: ServiceType,
+  capacity: z.number().int('deve essere un numero intero').min(0, 'non può essere negativa'),
+  kitchen: z.boolean().optional(),
+  comune: z.string().max(120).optional(),
+  address: z.string().max(300).optional(),
+  referente: z.string().max(200).optional(),
+  /** The service relies on a territorial RLS instead of an internal one (D.Lgs 81/2008 art. 48). */
+  territorialRls: z.boolean().optional(),
+  authorization: IssuedAct.optional(),
+  accreditation: IssuedAct.optional(),
+});
+
+export const VisitSection = z.strictObject({
+  date: IsoDateSchema,
+  purpose: Purpose,
+  /** Commission members present (names as they sign). */
+  members: z.array(z.strictObject({ name: z.string().trim().min(1).max(200), role: z.string().max(200) })).optional(),
+});
+
+export const ChildrenBand = z.strictObject({
+  band: z.string().min(1),
+  enrolled: Count.optional(),
+  present: Count.optional(),
+});
+
+export const PlannedPresent = z.strictObject({ planned: Count.optional(), present: Count.optional() });
+
+export const StaffCounts = z.strictObject({
+  educators: PlannedPresent.optional(),
+  auxiliaries: PlannedPresent.optional(),
+});
+
+export const Training = z.strictObject({
+  course: Course,
+  hours: z.number().positive('le ore devono essere più di zero').max(1000),
+  completedOn: IsoDateSchema,
+  /** A refresher (aggiornamento) rather than the full course. */
+  refresh: z.boolean().optional(),
+});
+
+export const Person = z.strictObject({
+  id: z.string().min(1).max(100),
+  role: Role,
+  name: z.string().max(200).optional(),
+  title: EducatorTitle.optional(),
+  /** When the title was obtained (needed for titles of the previous Tuscan rules). */
+  titleObtainedOn: IsoDateSchema.optional(),
+  /** When the study path started (needed for the 2018/19 transitional titles). */
+  pathStartedOn: IsoDateSchema.optional(),
+  trainings: z.array(Training).optional(),
+});
+
+export const AnswerValue = z.union([
+  z.enum(['yes', 'no', 'na']),
+  z.number().int().min(0),
+  z.string().max(20000),
+]);
+
+export const Answer = z.strictObject({
+  value: AnswerValue.optional(),
+  note: z.string().max(20000).optional(),
+});
+
+export const RULE_SET_ID = /^[a-z0-9-]+@\d+$/;
+
+export const InspectionFile = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    ruleSet: z.string().regex(RULE_SET_ID, 'formato atteso nome@versione, es. zona-fse@1'),
+    service: ServiceSection,
+    visit: VisitSection,
+    children: z.array(ChildrenBand).optional(),
+    staffCounts: StaffCounts.optional(),
+    people: z.array(Person).optional(),
+    answers: z.record(z.string().min(1), Answer).optional(),
+  })
+  .superRefine((file, ctx) => {
+    const seenBands = new Set<string>();
+    file.children?.forEach((c, i) => {
+      if (seenBands.has(c.band)) ctx.addIssue({ code: 'custom', path: ['children', i, 'band'], message: `fascia ripetuta: ${c.band}` });
+      seenBands.add(c.band);
+    });
+    const seenPeople = new Set<string>();
+    file.people?.forEach((p, i) => {
+      if (seenPeople.has(p.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `id ripetuto: ${p.id}` });
+      seenPeople.add(p.id);
+    });
+  });
+
+export type InspectionFile = z.infer<typeof InspectionFile>;
+export type Person = z.infer<typeof Person>;
+export type Training = z.infer<typeof Training>;
+export type ChildrenBand = z.infer<typeof ChildrenBand>;
+export type Answer = z.infer<typeof Answer>;
+export type AnswerValue = z.infer<typeof AnswerValue>;
+
+/** One readable line per problem, each naming the field: `service.capacity: non può essere negativa`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `campo sconosciuto: ${issue.keys.join(', ')}`;
+    }
+    return `${path || '(documento)'}: ${message}`;
+  });
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+export function parseInspectionFile(data: unknown): ParseResult<InspectionFile> {
+  const r = InspectionFile.safeParse(data);
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: describeIssues(r.error) };
+}

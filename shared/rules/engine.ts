@@ -1,0 +1,317 @@
+/**
+ * The rule engine: pure functions from an inspection file and a rule set to findings.
+ * A rule whose inputs are absent is `na`, never `pass`.
+ */
+import { compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
+import { EDUCATOR_TITLE_LABELS, type Course } from '../domain.ts';
+import type { InspectionFile, Person } from '../inspection.ts';
+import type { Checklist } from '../checklist/schema.ts';
+import { applicableItems } from '../checklist/schema.ts';
+import type { Finding, Outcome } from './findings.ts';
+import { actValidity } from './acts.ts';
+import { ruleSetKey, type RuleId, type RuleSet, type ServiceTypeRules } from './ruleset.ts';
+import { bandCounts, enrolmentCeiling, explainLoad, requiredAuxiliaries, requiredEducators, total } from './staffing.ts';
+import { coverage, expiresSoon, personLabel, type Coverage } from './training.ts';
+
+export interface CheckResult {
+  ruleSet: string;
+  required: {
+    educatorsPlanned: number | null;
+    educatorsPresent: number | null;
+    auxiliariesPlanned: number | null;
+    auxiliariesPresent: number | null;
+  };
+  authorization: { validUntil: IsoDate | null };
+  accreditation: { validUntil: IsoDate | null };
+  findings: Finding[];
+}
+
+interface Context {
+  file: InspectionFile;
+  rs: RuleSet;
+  rules: ServiceTypeRules;
+  date: IsoDate;
+}
+
+function finding(ctx: Context, rule: RuleId, outcome: Outcome, message: string): Finding {
+  return { rule, outcome, article: ctx.rs.articles[rule], message };
+}
+
+/** Problems that the file's shape cannot catch because they depend on the rule set and checklist. */
+export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: Checklist): string[] {
+  const errors: string[] = [];
+  if (file.ruleSet !== ruleSetKey(rs)) errors.push(`ruleSet: atteso ${ruleSetKey(rs)}, trovato ${file.ruleSet}`);
+  const bands = rs.serviceTypes[file.service.type].bands.map((b) => b.id);
+  file.children?.forEach((c, i) => {
+    if (!bands.includes(c.band)) errors.push(`children[${i}].band: fascia ${c.band} non prevista per ${file.service.type} (ammesse: ${bands.join(', ')})`);
+  });
+  if (checklist && file.answers) {
+    const byId = new Map(checklist.items.map((item) => [item.id, item]));
+    for (const [id, answer] of Object.entries(file.answers)) {
+      const item = byId.get(id);
+      if (!item) {
+        errors.push(`answers.${id}: voce sconosciuta nella scheda ${checklist.id}@${checklist.version}`);
+        continue;
+      }
+      const v = answer.value;
+      if (v === undefined) continue;
+      const ok =
+        item.kind === 'yesno' ? v === 'yes' || v === 'no' || v === 'na'
+        : item.kind === 'count' ? typeof v === 'number' || v === 'na'
+        : item.kind === 'date' ? typeof v === 'string' && (/^\d{4}-\d{2}-\d{2}$/.test(v) || v === 'na')
+        : typeof v === 'string';
+      if (!ok) errors.push(`answers.${id}.value: valore non adatto a una voce di tipo ${item.kind}`);
+    }
+  }
+  return errors;
+}
+
+export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklist): CheckResult {
+  const ctx: Context = { file, rs, rules: rs.serviceTypes[file.service.type], date: file.visit.date };
+  const enrolled = bandCounts(ctx.rules, file.children, 'enrolled');
+  const present = bandCounts(ctx.rules, file.children, 'present');
+  const required = {
+    educatorsPlanned: enrolled ? requiredEducators(rs, ctx.rules, enrolled, 'enrolled') : null,
+    educatorsPresent: present ? requiredEducators(rs, ctx.rules, present, 'present') : null,
+    auxiliariesPlanned: enrolled ? requiredAuxiliaries(ctx.rules, total(enrolled)) : null,
+    auxiliariesPresent: present ? requiredAuxiliaries(ctx.rules, total(present)) : null,
+  };
+  const authorization = file.service.authorization ? actValidity(rs, file.service.authorization.issuedOn) : null;
+  const accreditation = file.service.accreditation ? actValidity(rs, file.service.accreditation.issuedOn) : null;
+
+  const findings: Finding[] = [
+    capacityRange(ctx),
+    enrollmentCeiling(ctx, enrolled),
+    presenceCapacity(ctx, present),
+    educatorRatio(ctx, 'ratio.educators.planned', enrolled, required.educatorsPlanned, file.staffCounts?.educators?.planned),
+    educatorRatio(ctx, 'ratio.educators.present', present, required.educatorsPresent, file.staffCounts?.educators?.present),
+    auxiliaryRatio(ctx, 'ratio.auxiliaries.planned', enrolled, required.auxiliariesPlanned, file.staffCounts?.auxiliaries?.planned),
+    auxiliaryRatio(ctx, 'ratio.auxiliaries.present', present, required.auxiliariesPresent, file.staffCounts?.auxiliaries?.present),
+    teamCoverage(ctx, 'training.fire', 'fire', rs.training.minFireTrained, 'prevenzione incendi'),
+    teamCoverage(ctx, 'training.first_aid', 'first_aid', rs.training.minFirstAidTrained, 'pronto soccorso'),
+    rspp(ctx),
+    rls(ctx),
+    haccp(ctx),
+    titles(ctx),
+    actFinding(ctx, 'authorization.valid', 'Autorizzazione al funzionamento', file.service.authorization?.issuedOn, authorization),
+    actFinding(ctx, 'accreditation.valid', 'Accreditamento', file.service.accreditation?.issuedOn, accreditation),
+  ];
+  if (checklist) findings.push(...answerFindings(file, checklist));
+  return {
+    ruleSet: ruleSetKey(rs),
+    required,
+    authorization: { validUntil: authorization?.validUntil ?? null },
+    accreditation: { validUntil: accreditation?.validUntil ?? null },
+    findings,
+  };
+}
+
+function capacityRange(ctx: Context): Finding {
+  const { min, max } = ctx.rules.capacity;
+  const cap = ctx.file.service.capacity;
+  return cap >= min && cap <= max
+    ? finding(ctx, 'capacity.range', 'pass', `Capienza ${cap}, ammessa fra ${min} e ${max}`)
+    : finding(ctx, 'capacity.range', 'fail', `Capienza ${cap} fuori dall'intervallo ammesso fra ${min} e ${max}`);
+}
+
+function enrollmentCeiling(ctx: Context, enrolled: Map<string, number> | null): Finding {
+  if (!enrolled) return finding(ctx, 'enrollment.ceiling', 'na', 'Iscritti non rilevati');
+  const cap = ctx.file.service.capacity;
+  const n = total(enrolled);
+  const ceiling = enrolmentCeiling(ctx.rules, cap);
+  if (n <= cap) return finding(ctx, 'enrollment.ceiling', 'pass', `Iscritti ${n}, capienza ${cap}`);
+  if (n <= ceiling)
+    return finding(ctx, 'enrollment.ceiling', 'warn', `Iscritti ${n} oltre la capienza ${cap}, entro la tolleranza (massimo ${ceiling}): da dichiarare`);
+  return finding(ctx, 'enrollment.ceiling', 'fail', `Iscritti ${n} oltre il massimo consentito ${ceiling} (capienza ${cap})`);
+}
+
+function presenceCapacity(ctx: Context, present: Map<string, number> | null): Finding {
+  if (!present) return finding(ctx, 'presence.capacity', 'na', 'Presenze non rilevate');
+  const cap = ctx.file.service.capacity;
+  const n = total(present);
+  return n <= cap
+    ? finding(ctx, 'presence.capacity', 'pass', `Presenti ${n} bambini, capienza ${cap}`)
+    : finding(ctx, 'presence.capacity', 'fail', `Presenti ${n} bambini, capienza ${cap}`);
+}
+
+function educatorRatio(
+  ctx: Context,
+  rule: 'ratio.educators.planned' | 'ratio.educators.present',
+  counts: Map<string, number> | null,
+  required: number | null,
+  found: number | undefined,
+): Finding {
+  const planned = rule === 'ratio.educators.planned';
+  const column = planned ? 'enrolled' : 'present';
+  if (ctx.rules.bands.some((b) => b.childrenPerEducator === null))
+    return finding(ctx, rule, 'na', 'Rapporto educatori/bambini non stabilito dalla Scheda per questa tipologia');
+  if (!counts || required === null) return finding(ctx, rule, 'na', planned ? 'Iscritti per fascia non rilevati' : 'Presenti per fascia non rilevati');
+  const how = `${planned ? 'calcolo sull’80% degli iscritti' : 'calcolo sui presenti'}: ${explainLoad(ctx.rs, ctx.rules, counts, column)}`;
+  if (found === undefined) return finding(ctx, rule, 'na', `Educatori ${planned ? 'previsti' : 'presenti'} non rilevati; necessari ${required} (${how})`);
+  const label = planned ? 'previsti' : 'presenti';
+  return found >= required
+    ? finding(ctx, rule, 'pass', `Educatori ${label} ${found}, necessari ${required} (${how})`)
+    : finding(ctx, rule, 'fail', `Educatori ${label} ${found}, necessari ${required} (${how})`);
+}
+
+function auxiliaryRatio(
+  ctx: Context,
+  rule: 'ratio.auxiliaries.planned' | 'ratio.auxiliaries.present',
+  counts: Map<string, number> | null,
+  required: number | null,
+  found: number | undefined,
+): Finding {
+  const planned = rule === 'ratio.auxiliaries.planned';
+  const per = ctx.rules.childrenPerAuxiliary;
+  if (per === null) return finding(ctx, rule, 'na', 'Rapporto addetti/bambini non stabilito per questa tipologia');
+  if (!counts || required === null) return finding(ctx, rule, 'na', planned ? 'Iscritti non rilevati' : 'Presenti non rilevati');
+  const children = total(counts);
+  const how = `${children} bambini ${planned ? 'iscritti' : 'presenti'}, 1 addetto ogni ${per}`;
+  const label = planned ? 'previsti' : 'presenti';
+  if (found === undefined) return finding(ctx, rule, 'na', `Addetti ${label} non rilevati; necessari ${required} (${how})`);
+  return found >= required
+    ? finding(ctx, rule, 'pass', `Addetti ${label} ${found}, necessari ${required} (${how})`)
+    : finding(ctx, rule, 'fail', `Addetti ${label} ${found}, necessari ${required} (${how})`);
+}
+
+function teamCoverage(ctx: Context, rule: 'training.fire' | 'training.first_aid', course: Course, minimum: number, name: string): Finding {
+  const people = ctx.file.people;
+  if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
+  const covered = people.map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date) })).filter((x) => x.c.valid);
+  const expired = people
+    .map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date) }))
+    .filter((x) => !x.c.valid && x.c.reason !== 'nessun attestato');
+  const expiredText = expired.length ? `; non validi: ${expired.map((x) => `${personLabel(x.p)} (${x.c.reason})`).join(', ')}` : '';
+  if (covered.length < minimum)
+    return finding(ctx, rule, 'fail', `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum})${expiredText}`);
+  const lasting = covered.filter((x) => !expiresSoon(ctx.rs, x.c, ctx.date));
+  if (lasting.length < minimum) {
+    const soon = covered.filter((x) => expiresSoon(ctx.rs, x.c, ctx.date));
+    return finding(ctx, rule, 'warn',
+      `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum}); in scadenza entro ${ctx.rs.training.expiryWarningDays} giorni: ${soon.map((x) => `${personLabel(x.p)} (${formatItalianDate(x.c.expiresOn!)})`).join(', ')}`);
+  }
+  return finding(ctx, rule, 'pass', `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum})${expiredText}`);
+}
+
+function singleHolder(ctx: Context, rule: RuleId, course: Course, label: string, minHours?: number): Finding | { holders: Array<{ p: Person; c: Coverage }> } {
+  const people = ctx.file.people;
+  if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
+  const holders = people.map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date, minHours) })).filter((x) => x.c.valid);
+  if (!holders.length) {
+    const reasons = people
+      .map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date, minHours) }))
+      .filter((x) => x.c.reason !== 'nessun attestato')
+      .map((x) => `${personLabel(x.p)}: ${x.c.reason}`);
+    return finding(ctx, rule, 'fail', `Nessun attestato ${label} valido${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+  }
+  return { holders };
+}
+
+function rspp(ctx: Context): Finding {
+  const r = ctx.rs.training.courses.rspp;
+  const result = singleHolder(ctx, 'training.rspp', 'rspp', `RSPP (${r.minHours}-${r.maxHours ?? ''} ore)`);
+  if ('outcome' in result) return result;
+  return finding(ctx, 'training.rspp', 'pass', `Attestato RSPP: ${result.holders.map((h) => personLabel(h.p)).join(', ')}`);
+}
+
+function rls(ctx: Context): Finding {
+  if (ctx.file.service.territorialRls) return finding(ctx, 'training.rls', 'pass', 'Scelta del RLS territoriale documentata');
+  const result = singleHolder(ctx, 'training.rls', 'rls', `RLS (minimo ${ctx.rs.training.courses.rls.minHours} ore) né RLS territoriale`);
+  if ('outcome' in result) return result;
+  return finding(ctx, 'training.rls', 'pass', `Attestato RLS: ${result.holders.map((h) => personLabel(h.p)).join(', ')}`);
+}
+
+function haccp(ctx: Context): Finding {
+  const kitchen = ctx.file.service.kitchen;
+  if (kitchen === undefined) return finding(ctx, 'training.haccp', 'na', 'Non indicato se la struttura ha la cucina interna');
+  const people = ctx.file.people;
+  if (!people) return finding(ctx, 'training.haccp', 'na', 'Personale e attestati non rilevati');
+  const t = ctx.rs.training;
+  const managerHours = kitchen ? t.haccpManagerHoursWithKitchen : t.courses.haccp_manager.minHours;
+  const problems: string[] = [];
+  const soon: string[] = [];
+  const managers = people.map((p) => ({ p, c: coverage(ctx.rs, p, 'haccp_manager', ctx.date, managerHours) })).filter((x) => x.c.valid);
+  if (!managers.length) problems.push(`nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`);
+  managers.filter((x) => expiresSoon(ctx.rs, x.c, ctx.date)).forEach((x) => soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`));
+  if (kitchen) {
+    const complex = people.map((p) => ({ p, c: coverage(ctx.rs, p, 'haccp_complex', ctx.date) })).filter((x) => x.c.valid);
+    if (!complex.length) problems.push('cucina interna senza addetti alle lavorazioni complesse con attestato valido');
+  }
+  // Every food-work certificate declared must be in force, and every cook must hold one.
+  for (const p of people) {
+    const food = (['haccp_simple', 'haccp_complex'] as const).map((course) => ({ course, c: coverage(ctx.rs, p, course, ctx.date) }));
+    for (const f of food) {
+      if (!f.c.valid && f.c.reason !== 'nessun attestato') problems.push(`${personLabel(p)}: attestato ${f.course === 'haccp_simple' ? 'lavorazioni semplici' : 'lavorazioni complesse'} ${f.c.reason}`);
+      if (expiresSoon(ctx.rs, f.c, ctx.date)) soon.push(`${personLabel(p)} (${formatItalianDate(f.c.expiresOn!)})`);
+    }
+    if (p.role === 'cuoco' && !food.some((f) => f.c.valid) && !coverage(ctx.rs, p, 'haccp_manager', ctx.date, managerHours).valid)
+      problems.push(`${personLabel(p)}: addetto cucina senza attestato HACCP valido`);
+  }
+  if (problems.length) return finding(ctx, 'training.haccp', 'fail', `HACCP: ${problems.join('; ')}`);
+  if (soon.length) return finding(ctx, 'training.haccp', 'warn', `HACCP: attestati in scadenza entro ${t.expiryWarningDays} giorni: ${soon.join(', ')}`);
+  return finding(ctx, 'training.haccp', 'pass', `HACCP: responsabile ${managers.map((m) => personLabel(m.p)).join(', ')} con attestato valido${kitchen ? ', addetti lavorazioni complesse formati' : ''}`);
+}
+
+/** Whether an educator's title satisfies art. 13, and why not. */
+export function titleProblem(rs: RuleSet, p: Person): string | null {
+  const t = rs.titles;
+  switch (p.title) {
+    case undefined:
+      return 'titolo non indicato';
+    case 'L19':
+    case 'LM-85bis+60CFU':
+      return null;
+    case 'previgente_toscana':
+      if (!p.titleObtainedOn) return 'data di conseguimento non indicata';
+      return compareDates(p.titleObtainedOn, t.previousRulesObtainedBy) <= 0
+        ? null
+        : `titolo previgente conseguito il ${formatItalianDate(p.titleObtainedOn)}, oltre il ${formatItalianDate(t.previousRulesObtainedBy)}`;
+    case 'transitorio_laurea_pedagogica_psicologica':
+    case 'transitorio_master_prima_infanzia':
+      if (!p.pathStartedOn) return 'data di avvio del percorso non indicata';
+      return compareDates(p.pathStartedOn, t.transitionalPathFrom) >= 0 && compareDates(p.pathStartedOn, t.transitionalPathTo) <= 0
+        ? null
+        : `percorso avviato il ${formatItalianDate(p.pathStartedOn)}, fuori dall'anno accademico 2018/2019`;
+    case 'altro':
+      return `${EDUCATOR_TITLE_LABELS.altro.toLowerCase()} non previsto dall'art. 13`;
+  }
+}
+
+function titles(ctx: Context): Finding {
+  const people = ctx.file.people;
+  if (!people) return finding(ctx, 'staff.titles', 'na', 'Personale non rilevato');
+  const educators = people.filter((p) => p.role === 'educatore');
+  if (!educators.length) return finding(ctx, 'staff.titles', 'na', 'Nessun educatore nell’elenco del personale');
+  const problems = educators.map((p) => ({ p, why: titleProblem(ctx.rs, p) })).filter((x) => x.why !== null);
+  if (problems.length)
+    return finding(ctx, 'staff.titles', 'fail', `Titoli non conformi: ${problems.map((x) => `${personLabel(x.p)} (${x.why})`).join('; ')}`);
+  return finding(ctx, 'staff.titles', 'pass', `Titoli conformi per ${educators.length} educatori`);
+}
+
+function actFinding(
+  ctx: Context,
+  rule: 'authorization.valid' | 'accreditation.valid',
+  label: string,
+  issuedOn: IsoDate | undefined,
+  validity: ReturnType<typeof actValidity> | null,
+): Finding {
+  if (!issuedOn || !validity) return finding(ctx, rule, 'na', `${label}: data di rilascio non indicata`);
+  const until = formatItalianDate(validity.validUntil);
+  if (compareDates(ctx.date, issuedOn) < 0)
+    return finding(ctx, rule, 'na', `${label} rilasciato il ${formatItalianDate(issuedOn)}, dopo la data della visita`);
+  if (compareDates(ctx.date, validity.validUntil) > 0) return finding(ctx, rule, 'fail', `${label} scaduto il ${until} (rilascio ${formatItalianDate(issuedOn)})`);
+  if (compareDates(ctx.date, validity.warnFrom) >= 0)
+    return finding(ctx, rule, 'warn', `${label} valido fino al ${until}: scade entro ${ctx.rs.acts.expiryWarningDays} giorni, avviare il rinnovo`);
+  return finding(ctx, rule, 'pass', `${label} valido fino al ${until} (rilascio ${formatItalianDate(issuedOn)})`);
+}
+
+/** Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. */
+function answerFindings(file: InspectionFile, checklist: Checklist): Finding[] {
+  const answers = file.answers ?? {};
+  return applicableItems(checklist, { type: file.service.type, purpose: file.visit.purpose })
+    .filter((item) => item.kind === 'yesno' && answers[item.id]?.value === 'no')
+    .map((item) => {
+      const note = answers[item.id]?.note?.trim();
+      return { rule: item.id, outcome: 'fail' as const, article: item.article, message: `Non conforme: ${item.text}${note ? ` — ${note}` : ''}` };
+    });
+}

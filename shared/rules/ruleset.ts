@@ -1,0 +1,116 @@
+/**
+ * A rule set is data: every number the rules use, every article they cite, and every
+ * interpretation we made of the regulation as a named, versioned parameter.
+ * A territory with other numbers is a new RuleSet value, not new code.
+ */
+import { z } from 'zod';
+import { COURSES, SERVICE_TYPES, ServiceType } from '../domain.ts';
+
+const PositiveInt = z.number().int().positive();
+const Ratio = z.strictObject({ num: PositiveInt, den: PositiveInt });
+
+export const AgeBand = z.strictObject({
+  id: z.string().regex(/^\d+-\d+$/),
+  /** Label as the Scheda prints the row. */
+  label: z.string().min(1),
+  fromMonths: z.number().int().min(0),
+  toMonths: z.number().int().min(0),
+  /** Children per educator; null where the Scheda sets no ratio (domiciliare). */
+  childrenPerEducator: PositiveInt.nullable(),
+});
+export type AgeBand = z.infer<typeof AgeBand>;
+
+export const ServiceTypeRules = z.strictObject({
+  capacity: z.strictObject({ min: z.number().int().min(0), max: PositiveInt }),
+  /** Enrolment may exceed capacity up to capacity × num/den (rounded down); null: no tolerance. */
+  enrolmentTolerance: Ratio.nullable(),
+  /** Hard ceiling on enrolled children whatever the capacity (72 for nido). */
+  enrolmentAbsoluteMax: PositiveInt,
+  bands: z.array(AgeBand).min(1),
+  /** Children per auxiliary; null where the rule set sets none. */
+  childrenPerAuxiliary: PositiveInt.nullable(),
+});
+export type ServiceTypeRules = z.infer<typeof ServiceTypeRules>;
+
+export const CourseRule = z.strictObject({
+  /** Minimum hours of the full course. */
+  minHours: z.number().positive(),
+  maxHours: z.number().positive().nullable(),
+  /** Minimum hours of a refresher that renews it; null: no refresher defined. */
+  refreshHours: z.number().positive().nullable(),
+  /** Years of validity from completion; null: does not expire under this rule set. */
+  validityYears: PositiveInt.nullable(),
+});
+export type CourseRule = z.infer<typeof CourseRule>;
+
+export const Interpretation = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_.-]+$/),
+  version: PositiveInt,
+  text: z.string().min(1),
+  source: z.string().min(1),
+});
+export type Interpretation = z.infer<typeof Interpretation>;
+
+export const RULE_IDS = [
+  'capacity.range',
+  'enrollment.ceiling',
+  'presence.capacity',
+  'ratio.educators.planned',
+  'ratio.educators.present',
+  'ratio.auxiliaries.planned',
+  'ratio.auxiliaries.present',
+  'training.fire',
+  'training.first_aid',
+  'training.rspp',
+  'training.rls',
+  'training.haccp',
+  'staff.titles',
+  'authorization.valid',
+  'accreditation.valid',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export const RuleSet = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  version: PositiveInt,
+  name: z.string().min(1),
+  serviceTypes: z.strictObject(
+    Object.fromEntries(SERVICE_TYPES.map((t) => [t, ServiceTypeRules])) as Record<ServiceType, typeof ServiceTypeRules>,
+  ),
+  /** Planned educators are computed on this share of enrolled children (80%). */
+  plannedRatioBase: Ratio,
+  training: z.strictObject({
+    courses: z.strictObject(Object.fromEntries(COURSES.map((c) => [c, CourseRule])) as Record<(typeof COURSES)[number], typeof CourseRule>),
+    /** Kitchen in the structure: the HACCP plan manager needs the longer course. */
+    haccpManagerHoursWithKitchen: z.number().positive(),
+    minFireTrained: PositiveInt,
+    minFirstAidTrained: PositiveInt,
+    expiryWarningDays: PositiveInt,
+  }),
+  titles: z.strictObject({
+    previousRulesObtainedBy: z.string(),
+    transitionalPathFrom: z.string(),
+    transitionalPathTo: z.string(),
+  }),
+  acts: z.strictObject({
+    educationalYearStartMonth: z.number().int().min(1).max(12),
+    /** Authorisation and accreditation last this many educational years after the one of issue. */
+    validEducationalYears: PositiveInt,
+    expiryWarningDays: PositiveInt,
+  }),
+  inspections: z.strictObject({ perYear: PositiveInt }),
+  articles: z.strictObject(Object.fromEntries(RULE_IDS.map((r) => [r, z.string().min(1)])) as Record<RuleId, z.ZodString>),
+  interpretations: z.array(Interpretation),
+});
+export type RuleSet = z.infer<typeof RuleSet>;
+
+export function ruleSetKey(rs: Pick<RuleSet, 'id' | 'version'>): string {
+  return `${rs.id}@${rs.version}`;
+}
+
+/** Builds a variant of a rule set (another territory, a later version) and validates it. */
+export function deriveRuleSet(base: RuleSet, change: (draft: RuleSet) => void): RuleSet {
+  const draft = structuredClone(base);
+  change(draft);
+  return RuleSet.parse(draft);
+}

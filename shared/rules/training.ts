@@ -1,0 +1,54 @@
+/** Certificates: which training makes a person covered on a date, and until when. */
+import { addDays, addYears, compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
+import type { Course } from '../domain.ts';
+import type { Person } from '../inspection.ts';
+import type { RuleSet } from './ruleset.ts';
+
+export interface Coverage {
+  /** The course counts on the visit date. */
+  valid: boolean;
+  /** First day it no longer counts; null when it never expires or there is no qualifying course. */
+  expiresOn: IsoDate | null;
+  /** Why it does not count, in Italian, when it does not. */
+  reason?: string;
+}
+
+/**
+ * Coverage of one person for one course on a date. A full course counts with at least `minHours`
+ * (and at most `maxHours`); a refresher counts with at least `refreshHours` once a full course came
+ * before it, and restarts the validity. Courses dated after the visit are not considered.
+ */
+export function coverage(rs: RuleSet, person: Person, course: Course, on: IsoDate, minHoursOverride?: number): Coverage {
+  const rule = rs.training.courses[course];
+  const minHours = minHoursOverride ?? rule.minHours;
+  const taken = (person.trainings ?? [])
+    .filter((t) => t.course === course && compareDates(t.completedOn, on) <= 0)
+    .sort((a, b) => compareDates(a.completedOn, b.completedOn));
+  if (!taken.length) return { valid: false, expiresOn: null, reason: 'nessun attestato' };
+
+  let latestQualifying: IsoDate | null = null;
+  let hadFullCourse = false;
+  let shortfall: string | undefined;
+  for (const t of taken) {
+    const isFull = !t.refresh && t.hours >= minHours && (rule.maxHours === null || t.hours <= rule.maxHours);
+    const isRefresh = Boolean(t.refresh) && rule.refreshHours !== null && t.hours >= rule.refreshHours && hadFullCourse;
+    if (isFull) hadFullCourse = true;
+    if (isFull || isRefresh) latestQualifying = t.completedOn;
+    else if (t.refresh && !hadFullCourse) shortfall = 'aggiornamento senza corso completo precedente';
+    else shortfall = `corso di ${t.hours} ore (richieste ${t.refresh ? rule.refreshHours : minHours}${rule.maxHours && !t.refresh ? `-${rule.maxHours}` : ''})`;
+  }
+  if (!latestQualifying) return { valid: false, expiresOn: null, reason: shortfall ?? 'attestato non idoneo' };
+  if (rule.validityYears === null) return { valid: true, expiresOn: null };
+  const expiresOn = addYears(latestQualifying, rule.validityYears);
+  if (compareDates(on, expiresOn) < 0) return { valid: true, expiresOn };
+  return { valid: false, expiresOn, reason: `scaduto il ${formatItalianDate(expiresOn)}` };
+}
+
+/** The coverage expires within the warning window after the visit. */
+export function expiresSoon(rs: RuleSet, c: Coverage, on: IsoDate): boolean {
+  return c.valid && c.expiresOn !== null && compareDates(c.expiresOn, addDays(on, rs.training.expiryWarningDays)) <= 0;
+}
+
+export function personLabel(p: Person): string {
+  return p.name?.trim() ? p.name.trim() : p.id;
+}
