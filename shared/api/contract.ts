@@ -1,0 +1,265 @@
+/**
+ * The typed API between the UI and the host (Electron main or the loopback browser shell).
+ * One contract: every call's input and output is a zod schema; the host validates input and
+ * answers `{ ok: true, value } | { ok: false, error }`, never throwing across the boundary.
+ */
+import { z } from 'zod';
+import { Course, EducatorTitle, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
+import { Answer, AnswerValue, ChildrenBand, InspectionFile, StaffCounts, Training } from '../inspection.ts';
+
+const Id = z.string().min(1).max(100);
+const Timestamp = z.string(); // ISO 8601 instant, set by the host
+
+// ---------- services ----------
+export const ServiceInput = z.strictObject({
+  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  type: ServiceType,
+  comune: z.string().trim().min(1, 'il Comune è obbligatorio').max(120),
+  address: z.string().trim().max(300).default(''),
+  referente: z.string().trim().max(200).default(''),
+  capacity: z.number().int('numero intero').min(1, 'almeno 1').max(500),
+  kitchen: z.boolean(),
+  territorialRls: z.boolean().default(false),
+  authorizationIssuedOn: IsoDateSchema.nullable().default(null),
+  accreditationIssuedOn: IsoDateSchema.nullable().default(null),
+});
+export type ServiceInput = z.input<typeof ServiceInput>;
+
+export const Service = ServiceInput.extend({
+  id: Id,
+  address: z.string(),
+  referente: z.string(),
+  territorialRls: z.boolean(),
+  authorizationIssuedOn: IsoDateSchema.nullable(),
+  accreditationIssuedOn: IsoDateSchema.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Service = z.infer<typeof Service>;
+
+export const ActStatus = z.enum(['valid', 'expiring', 'expired', 'none']);
+export type ActStatus = z.infer<typeof ActStatus>;
+
+export const ServiceSummary = Service.extend({
+  authorizationValidUntil: IsoDateSchema.nullable(),
+  authorizationStatus: ActStatus,
+  accreditationValidUntil: IsoDateSchema.nullable(),
+  accreditationStatus: ActStatus,
+  lastInspectionDate: IsoDateSchema.nullable(),
+  /** Art. 17: end of the current period still without an inspection. */
+  nextInspectionDueBy: IsoDateSchema.nullable(),
+  inspectionOverdue: z.boolean(),
+  openPrescriptions: z.number().int().min(0),
+});
+export type ServiceSummary = z.infer<typeof ServiceSummary>;
+
+// ---------- commission members ----------
+export const MemberInput = z.strictObject({
+  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  /** e.g. "Pedagogista zonale", "Referente tecnico Comune di Impruneta", "ASL". */
+  role: z.string().trim().min(1, 'il ruolo è obbligatorio').max(200),
+});
+export const Member = MemberInput.extend({ id: Id });
+export type Member = z.infer<typeof Member>;
+
+// ---------- staff roster (personal data: encrypted at rest by the host) ----------
+export const StaffPersonInput = z.strictObject({
+  id: Id.optional(),
+  serviceId: Id,
+  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  role: Role,
+  title: EducatorTitle.nullable().default(null),
+  titleObtainedOn: IsoDateSchema.nullable().default(null),
+  pathStartedOn: IsoDateSchema.nullable().default(null),
+  trainings: z.array(Training).default([]),
+  active: z.boolean().default(true),
+});
+export type StaffPersonInput = z.input<typeof StaffPersonInput>;
+export const StaffPerson = StaffPersonInput.extend({
+  id: Id,
+  title: EducatorTitle.nullable(),
+  titleObtainedOn: IsoDateSchema.nullable(),
+  pathStartedOn: IsoDateSchema.nullable(),
+  trainings: z.array(Training),
+  active: z.boolean(),
+  updatedAt: Timestamp,
+});
+export type StaffPerson = z.infer<typeof StaffPerson>;
+
+// ---------- inspections ----------
+/** draft → sealed → queued → synced → validated | rejected (a rejection opens a new draft revision). */
+export const InspectionStatus = z.enum(['draft', 'sealed', 'queued', 'synced', 'validated', 'rejected']);
+export type InspectionStatus = z.infer<typeof InspectionStatus>;
+
+export const InspectionSummary = z.strictObject({
+  id: Id,
+  /** Same for every revision of one visit. */
+  visitId: Id,
+  revision: z.number().int().min(1),
+  previousId: Id.nullable(),
+  serviceId: Id,
+  serviceName: z.string(),
+  purpose: Purpose,
+  date: IsoDateSchema,
+  status: InspectionStatus,
+  contentHash: z.string().nullable(),
+  sealedAt: Timestamp.nullable(),
+  updatedAt: Timestamp,
+  failCount: z.number().int().min(0),
+});
+export type InspectionSummary = z.infer<typeof InspectionSummary>;
+
+export const Prescription = z.strictObject({
+  id: Id,
+  inspectionId: Id,
+  /** The finding it answers: a rule id or a checklist item id. */
+  rule: z.string().min(1),
+  text: z.string().trim().min(1, 'il testo della prescrizione è obbligatorio').max(4000),
+  deadline: IsoDateSchema,
+  status: z.enum(['open', 'fulfilled']),
+  followUpInspectionId: Id.nullable(),
+});
+export type Prescription = z.infer<typeof Prescription>;
+
+export const PhotoMeta = z.strictObject({
+  id: Id,
+  inspectionId: Id,
+  /** SHA-256 of the bytes: photos are stored content-addressed. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  itemId: z.string().nullable(),
+  mime: z.enum(['image/jpeg', 'image/png']),
+  size: z.number().int().min(1),
+  caption: z.string().max(500),
+  createdAt: Timestamp,
+});
+export type PhotoMeta = z.infer<typeof PhotoMeta>;
+
+export const SignatoryId = z.enum(['referente_comune', 'pedagogista', 'referente_servizio']);
+/** A handwritten signature as vector strokes in a 0..1000 × 0..300 box. */
+export const Signature = z.strictObject({
+  signatory: SignatoryId,
+  name: z.string().trim().min(1, 'il nome del firmatario è obbligatorio').max(200),
+  strokes: z
+    .array(z.array(z.tuple([z.number().min(0).max(1000), z.number().min(0).max(300)])).min(1))
+    .min(1, 'la firma è vuota')
+    .max(500),
+});
+export type Signature = z.infer<typeof Signature>;
+
+export const InspectionDetail = InspectionSummary.extend({
+  memberIds: z.array(Id),
+  answers: z.record(z.string(), Answer),
+  children: z.array(ChildrenBand),
+  staffCounts: StaffCounts,
+  /** Roster people present at this visit (ids of the service's staff). */
+  staffIds: z.array(Id),
+  /** Notes from the office when a previous revision was sent back. */
+  rejectionNotes: z.string().nullable(),
+  signatures: z.array(Signature),
+  photos: z.array(PhotoMeta),
+  prescriptions: z.array(Prescription),
+  /** The inspection file as sealed (null while a draft). */
+  sealedFile: InspectionFile.nullable(),
+  hasReport: z.boolean(),
+});
+export type InspectionDetail = z.infer<typeof InspectionDetail>;
+
+export const AuditEntry = z.strictObject({ seq: z.number().int(), inspectionId: Id, at: Timestamp, action: z.string(), detail: z.string() });
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const SaveAck = z.strictObject({ savedAt: Timestamp, seq: z.number().int() });
+
+// ---------- the contract ----------
+const Empty = z.strictObject({});
+
+export const contract = {
+  'app.info': {
+    input: Empty,
+    output: z.strictObject({ version: z.string(), shell: z.enum(['electron', 'browser']), ruleSet: z.string(), demo: z.boolean(), today: IsoDateSchema }),
+  },
+  'services.list': {
+    input: z.strictObject({ query: z.string().max(200).optional(), type: ServiceType.optional(), comune: z.string().max(120).optional() }),
+    output: z.array(ServiceSummary),
+  },
+  'services.get': {
+    input: z.strictObject({ id: Id }),
+    output: z.strictObject({ service: ServiceSummary, inspections: z.array(InspectionSummary), staff: z.array(StaffPerson) }),
+  },
+  'services.create': { input: ServiceInput, output: Service },
+  'services.update': { input: ServiceInput.extend({ id: Id }), output: Service },
+
+  'members.list': { input: Empty, output: z.array(Member) },
+  'members.create': { input: MemberInput, output: Member },
+
+  'staff.save': { input: StaffPersonInput, output: StaffPerson },
+  'staff.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+
+  'inspections.create': {
+    input: z.strictObject({ serviceId: Id, purpose: Purpose, date: IsoDateSchema, memberIds: z.array(Id).default([]) }),
+    output: InspectionDetail,
+  },
+  'inspections.get': { input: z.strictObject({ id: Id }), output: InspectionDetail },
+  'inspections.update': {
+    input: z.strictObject({ id: Id, purpose: Purpose.optional(), date: IsoDateSchema.optional(), memberIds: z.array(Id).optional(), staffIds: z.array(Id).optional() }),
+    output: InspectionDetail,
+  },
+  /** Autosave of one answer (value and/or note); durable before it returns. */
+  'inspections.saveAnswer': {
+    input: z.strictObject({ inspectionId: Id, itemId: z.string().min(1).max(200), value: AnswerValue.nullable().optional(), note: z.string().max(20000).optional() }),
+    output: SaveAck,
+  },
+  /** Autosave of the section B counts; an absent figure is "not recorded". */
+  'inspections.saveCounts': {
+    input: z.strictObject({ inspectionId: Id, children: z.array(ChildrenBand), staffCounts: StaffCounts }),
+    output: SaveAck,
+  },
+  'inspections.seal': {
+    input: z.strictObject({ id: Id, signatures: z.array(Signature).default([]) }),
+    output: z.strictObject({ contentHash: z.string(), sealedAt: Timestamp, inspection: InspectionDetail }),
+  },
+  /** A correction: a new draft revision pointing to the sealed one. */
+  'inspections.revise': { input: z.strictObject({ id: Id }), output: InspectionDetail },
+  'inspections.export': { input: z.strictObject({ id: Id }), output: InspectionFile },
+  'inspections.audit': { input: z.strictObject({ id: Id }), output: z.array(AuditEntry) },
+
+  'photos.add': {
+    input: z.strictObject({
+      inspectionId: Id,
+      itemId: z.string().max(200).nullable().default(null),
+      mime: z.enum(['image/jpeg', 'image/png']),
+      dataBase64: z.string().min(1).max(20_000_000),
+      caption: z.string().max(500).default(''),
+    }),
+    output: PhotoMeta,
+  },
+  'photos.get': { input: z.strictObject({ id: Id }), output: z.strictObject({ mime: z.string(), dataBase64: z.string() }) },
+  'photos.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+
+  'prescriptions.save': {
+    input: z.strictObject({ id: Id.optional(), inspectionId: Id, rule: z.string().min(1), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: IsoDateSchema }),
+    output: Prescription,
+  },
+  'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export const METHODS = Object.keys(contract) as Method[];
+
+export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'internal'; message: string; field?: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type Output<M extends Method> = z.output<Contract[M]['output']>;
+
+/** What the preload exposes and the HTTP client implements: one named function per method. */
+export type Api = { [M in Method]: (input: Input<M>) => Promise<Result<Output<M>>> };
+
+/** HTTP status for an error code, used by the browser shell. */
+export const ERROR_STATUS: Record<ApiError['code'], number> = {
+  invalid: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  sealed: 409,
+  internal: 500,
+};
