@@ -27,6 +27,7 @@ if (want('cli')) {
     target: 'node20',
     external,
     sourcemap: 'linked',
+    minify: true,
     logLevel: 'warning',
     banner: { js: "import { createRequire as __vigilanzaRequire } from 'node:module'; const require = __vigilanzaRequire(import.meta.url);" },
   });

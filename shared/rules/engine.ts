@@ -93,8 +93,8 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
     rls(ctx),
     haccp(ctx),
     titles(ctx),
-    actFinding(ctx, 'authorization.valid', 'Autorizzazione al funzionamento', file.service.authorization?.issuedOn, authorization),
-    actFinding(ctx, 'accreditation.valid', 'Accreditamento', file.service.accreditation?.issuedOn, accreditation),
+    actFinding(ctx, 'authorization.valid', { name: 'Autorizzazione al funzionamento', ending: 'a' }, file.service.authorization?.issuedOn, authorization),
+    actFinding(ctx, 'accreditation.valid', { name: 'Accreditamento', ending: 'o' }, file.service.accreditation?.issuedOn, accreditation),
   ];
   if (checklist) findings.push(...answerFindings(file, checklist));
   return {
@@ -202,7 +202,7 @@ function singleHolder(ctx: Context, rule: RuleId, course: Course, label: string,
       .map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date, minHours) }))
       .filter((x) => x.c.reason !== 'nessun attestato')
       .map((x) => `${personLabel(x.p)}: ${x.c.reason}`);
-    return finding(ctx, rule, 'fail', `Nessun attestato ${label} valido${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+    return finding(ctx, rule, 'fail', `Nessun attestato ${label} in corso di validità${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
   }
   return { holders };
 }
@@ -216,8 +216,8 @@ function rspp(ctx: Context): Finding {
 
 function rls(ctx: Context): Finding {
   if (ctx.file.service.territorialRls) return finding(ctx, 'training.rls', 'pass', 'Scelta del RLS territoriale documentata');
-  const result = singleHolder(ctx, 'training.rls', 'rls', `RLS (minimo ${ctx.rs.training.courses.rls.minHours} ore) né RLS territoriale`);
-  if ('outcome' in result) return result;
+  const result = singleHolder(ctx, 'training.rls', 'rls', `RLS (minimo ${ctx.rs.training.courses.rls.minHours} ore)`);
+  if ('outcome' in result) return { ...result, message: `${result.message}; RLS territoriale non indicato` };
   return finding(ctx, 'training.rls', 'pass', `Attestato RLS: ${result.holders.map((h) => personLabel(h.p)).join(', ')}`);
 }
 
@@ -285,24 +285,25 @@ function titles(ctx: Context): Finding {
   const problems = educators.map((p) => ({ p, why: titleProblem(ctx.rs, p) })).filter((x) => x.why !== null);
   if (problems.length)
     return finding(ctx, 'staff.titles', 'fail', `Titoli non conformi: ${problems.map((x) => `${personLabel(x.p)} (${x.why})`).join('; ')}`);
-  return finding(ctx, 'staff.titles', 'pass', `Titoli conformi per ${educators.length} educatori`);
+  return finding(ctx, 'staff.titles', 'pass', educators.length === 1 ? 'Titolo conforme per 1 educatore' : `Titoli conformi per ${educators.length} educatori`);
 }
 
 function actFinding(
   ctx: Context,
   rule: 'authorization.valid' | 'accreditation.valid',
-  label: string,
+  act: { name: string; ending: 'a' | 'o' },
   issuedOn: IsoDate | undefined,
   validity: ReturnType<typeof actValidity> | null,
 ): Finding {
-  if (!issuedOn || !validity) return finding(ctx, rule, 'na', `${label}: data di rilascio non indicata`);
+  const { name, ending: e } = act;
+  if (!issuedOn || !validity) return finding(ctx, rule, 'na', `${name}: data di rilascio non indicata`);
   const until = formatItalianDate(validity.validUntil);
-  if (compareDates(ctx.date, issuedOn) < 0)
-    return finding(ctx, rule, 'na', `${label} rilasciato il ${formatItalianDate(issuedOn)}, dopo la data della visita`);
-  if (compareDates(ctx.date, validity.validUntil) > 0) return finding(ctx, rule, 'fail', `${label} scaduto il ${until} (rilascio ${formatItalianDate(issuedOn)})`);
+  const issued = formatItalianDate(issuedOn);
+  if (compareDates(ctx.date, issuedOn) < 0) return finding(ctx, rule, 'na', `${name} rilasciat${e} il ${issued}, dopo la data della visita`);
+  if (compareDates(ctx.date, validity.validUntil) > 0) return finding(ctx, rule, 'fail', `${name} scadut${e} il ${until} (rilascio ${issued})`);
   if (compareDates(ctx.date, validity.warnFrom) >= 0)
-    return finding(ctx, rule, 'warn', `${label} valido fino al ${until}: scade entro ${ctx.rs.acts.expiryWarningDays} giorni, avviare il rinnovo`);
-  return finding(ctx, rule, 'pass', `${label} valido fino al ${until} (rilascio ${formatItalianDate(issuedOn)})`);
+    return finding(ctx, rule, 'warn', `${name} valid${e} fino al ${until}: scade entro ${ctx.rs.acts.expiryWarningDays} giorni, avviare il rinnovo`);
+  return finding(ctx, rule, 'pass', `${name} valid${e} fino al ${until} (rilascio ${issued})`);
 }
 
 /** Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. */

@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseInspectionFile } from '../../shared/inspection.ts';
+import { inspectionJsonSchema } from '../../shared/json-schema.ts';
+import { validateAgainst, ZONA_FSE_1 } from '../../shared/rules/index.ts';
+import { getChecklist } from '../../shared/checklist/index.ts';
+import { nidoFile } from '../helpers/inspection.ts';
+
+const errorsOf = (data: unknown) => {
+  const r = parseInspectionFile(data);
+  assert.equal(r.ok, false, 'expected the file to be rejected');
+  return (r as { errors: string[] }).errors;
+};
+
+describe('inspection file schema', () => {
+  it('accepts the DOMAIN.md example', () => {
+    const example = JSON.parse(readFileSync(new URL('../../resources/examples/nido-il-girasole.json', import.meta.url), 'utf8'));
+    assert.equal(parseInspectionFile(example).ok, true);
+  });
+  it('requires service and visit, and only them', () => {
+    const minimal = { schemaVersion: 1, ruleSet: 'zona-fse@1', service: { name: 'N', type: 'nido', capacity: 10 }, visit: { date: '2025-01-10', purpose: 'autorizzazione' } };
+    assert.equal(parseInspectionFile(minimal).ok, true);
+    assert.ok(errorsOf({ ...minimal, service: undefined }).some((e) => e.startsWith('service:')));
+    assert.ok(errorsOf({ ...minimal, visit: undefined }).some((e) => e.startsWith('visit:')));
+  });
+  it('names the field of every problem', () => {
+    const bad = nidoFile() as unknown as Record<string, any>;
+    bad.service = { ...bad.service, capacity: -3 };
+    bad.visit = { ...bad.visit, date: '2025-02-29' };
+    bad.children = [{ band: '0-11', enrolled: 2.5 }];
+    const errors = errorsOf(bad);
+    assert.ok(errors.some((e) => e.startsWith('service.capacity: ')), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('visit.date: ') && e.includes('data')), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('children[0].enrolled: ')), errors.join('\n'));
+  });
+  it('rejects unknown fields, naming them', () => {
+    const errors = errorsOf({ ...nidoFile(), colour: 'red' });
+    assert.ok(errors.some((e) => e.includes('campo sconosciuto: colour')), errors.join('\n'));
+    const nested = nidoFile() as unknown as Record<string, any>;
+    nested.service = { ...nested.service, phone: '055' };
+    assert.ok(errorsOf(nested).some((e) => e.startsWith('service: campo sconosciuto: phone')));
+  });
+  it('rejects unknown enums, duplicate bands and people ids', () => {
+    assert.ok(errorsOf({ ...nidoFile(), visit: { date: '2025-01-01', purpose: 'controllo' } }).some((e) => e.startsWith('visit.purpose')));
+    assert.ok(errorsOf({ ...nidoFile(), children: [{ band: '0-11' }, { band: '0-11' }] }).some((e) => e.startsWith('children[1].band')));
+    assert.ok(errorsOf({ ...nidoFile(), people: [{ id: 'a', role: 'educatore' }, { id: 'a', role: 'educatore' }] }).some((e) => e.startsWith('people[1].id')));
+    assert.ok(errorsOf({ ...nidoFile(), people: [{ id: 'a', role: 'educatore', trainings: [{ course: 'yoga', hours: 2, completedOn: '2024-01-01' }] }] }).some((e) => e.startsWith('people[0].trainings[0].course')));
+  });
+  it('checks bands and answers against the rule set and checklist', () => {
+    const checklist = getChecklist('zona-fse@1')!;
+    const file = nidoFile({ children: [{ band: '18-23', enrolled: 3 }], answers: { 'X.nope': { value: 'yes' } } });
+    const errors = validateAgainst(file, ZONA_FSE_1, checklist);
+    assert.ok(errors.some((e) => e.startsWith('children[0].band: fascia 18-23 non prevista per nido')), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('answers.X.nope: voce sconosciuta')), errors.join('\n'));
+    const yesno = checklist.items.find((i) => i.kind === 'yesno')!;
+    assert.ok(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 7 } } }), ZONA_FSE_1, checklist).some((e) => e.startsWith(`answers.${yesno.id}.value`)));
+    assert.deepEqual(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 'no', note: 'x' } } }), ZONA_FSE_1, checklist), []);
+  });
+});
+
+describe('JSON Schema', () => {
+  it('is generated from the zod schema and shipped in resources/', () => {
+    const shipped = JSON.parse(readFileSync(new URL('../../resources/inspection.schema.json', import.meta.url), 'utf8'));
+    assert.deepEqual(shipped, inspectionJsonSchema(), 'resources/inspection.schema.json is stale: run `npm run schema`');
+  });
+  it('describes the required fields, strictness and date format', () => {
+    const schema = inspectionJsonSchema() as any;
+    assert.deepEqual(schema.required.sort(), ['ruleSet', 'schemaVersion', 'service', 'visit']);
+    assert.equal(schema.additionalProperties, false);
+    assert.equal(schema.properties.visit.properties.date.format, 'date');
+    assert.deepEqual(schema.properties.service.properties.type.enum, ['nido', 'spazio_gioco', 'centro_bambini_famiglie', 'domiciliare']);
+  });
+});
