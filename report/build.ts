@@ -1,0 +1,8 @@
+import { renderPdf } from './pdfmake.ts';
+import { reportDefinition } from './document.ts';
+import type { ReportInput } from './types.ts';
+
+/** Builds the PDF/A-2b report of one inspection (unsigned bytes; `signPdf` seals them). */
+export async function buildReport(input: ReportInput): Promise<Buffer> {
+  return renderPdf(reportDefinition(input));
+}

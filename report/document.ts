@@ -1,0 +1,640 @@
+/**
+ * The report as a pdfmake document: the printed *Scheda di osservazione* of the Zona Fiorentina
+ * Sud-Est, filled in. Same headings, same two-column logic (article | verified data), the section B
+ * tables with required against found figures, then what the paper form leaves to the minutes:
+ * the findings with their articles, prescriptions with deadlines, members present, signatures,
+ * photos. Everything the reader sees comes from the inspection file and the rule engine.
+ */
+import type { Content, TableCell, TDocumentDefinitions, CustomTableLayout } from 'pdfmake/interfaces';
+import { formatItalianDate } from '../shared/dates.ts';
+import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS } from '../shared/domain.ts';
+import type { Answer, InspectionFile } from '../shared/inspection.ts';
+import { applicableItems, getChecklist, type Checklist, type ChecklistItem, type ChecklistSection } from '../shared/checklist/index.ts';
+import { OUTCOME_LABELS, RULE_SETS, evaluate, enrolmentCeiling, validateAgainst, type CheckResult, type Finding, type Outcome, type RuleSet } from '../shared/rules/index.ts';
+import type { Signature } from '../shared/api/contract.ts';
+import { ITEM_RULES, RULE_LABELS } from './labels.ts';
+import { FONT_FAMILY } from './pdfmake.ts';
+import { ReportInputError, type ReportInput, type ReportMember, type ReportPhoto } from './types.ts';
+
+const INK = '#1d2733';
+const ACCENT = '#1f3a5f';
+const MUTED = '#5b6573';
+const RULE_LINE = '#8c96a3';
+const BAND = '#e4eaf1';
+const HEAD_FILL = '#f1f3f6';
+
+const OUTCOME_COLORS: Record<Outcome, string> = { fail: '#a11d1d', warn: '#8a5a00', pass: '#1f6b35', na: MUTED };
+const OUTCOME_ORDER: Outcome[] = ['fail', 'warn', 'pass', 'na'];
+
+const CHECKED = '☒';
+const UNCHECKED = '☐';
+
+const PAGE_MARGINS: [number, number, number, number] = [40, 46, 40, 58];
+const CONTENT_WIDTH = 595.28 - PAGE_MARGINS[0] - PAGE_MARGINS[2];
+
+const GRID: CustomTableLayout = {
+  hLineWidth: () => 0.5,
+  vLineWidth: () => 0.5,
+  hLineColor: () => RULE_LINE,
+  vLineColor: () => RULE_LINE,
+  paddingLeft: () => 4,
+  paddingRight: () => 4,
+  paddingTop: () => 3,
+  paddingBottom: () => 3,
+};
+
+const BARE: CustomTableLayout = {
+  hLineWidth: () => 0,
+  vLineWidth: () => 0,
+  paddingLeft: () => 0,
+  paddingRight: () => 6,
+  paddingTop: () => 1,
+  paddingBottom: () => 1,
+};
+
+interface Ctx {
+  input: ReportInput;
+  file: InspectionFile;
+  checklist: Checklist;
+  rs: RuleSet;
+  result: CheckResult;
+  findingsByRule: Map<string, Finding>;
+  itemsById: Map<string, ChecklistItem>;
+}
+
+/** Validates the input and computes everything the pages need. */
+function prepare(input: ReportInput): Ctx {
+  const { file } = input;
+  if (!input.inspectionId || !input.inspectionId.trim()) throw new ReportInputError('inspectionId: identificativo dell’ispezione mancante');
+  if (!Number.isInteger(input.revision) || input.revision < 1) throw new ReportInputError(`revision: deve essere un intero ≥ 1 (trovato ${String(input.revision)})`);
+  if (!/^[0-9a-f]{64}$/.test(input.contentHash)) throw new ReportInputError('contentHash: serve lo SHA-256 esadecimale (64 caratteri minuscoli) del JSON canonico');
+  const rs = RULE_SETS.get(file.ruleSet);
+  const checklist = getChecklist(file.ruleSet);
+  if (!rs || !checklist) throw new ReportInputError(`ruleSet: set di regole o scheda sconosciuti "${file.ruleSet}"`);
+  const problems = validateAgainst(file, rs, checklist);
+  if (problems.length) throw new ReportInputError(`file di ispezione non valido: ${problems.join('; ')}`);
+  input.photos?.forEach((p, i) => checkPhoto(p, i));
+  input.prescriptions?.forEach((p, i) => {
+    if (!p.text.trim()) throw new ReportInputError(`prescriptions[${i}].text: testo della prescrizione mancante`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(p.deadline)) throw new ReportInputError(`prescriptions[${i}].deadline: data non valida (${p.deadline})`);
+  });
+  const result = evaluate(file, rs, checklist);
+  return {
+    input,
+    file,
+    checklist,
+    rs,
+    result,
+    findingsByRule: new Map(result.findings.map((f) => [f.rule, f])),
+    itemsById: new Map(checklist.items.map((item) => [item.id, item])),
+  };
+}
+
+function checkPhoto(p: ReportPhoto, i: number): void {
+  const b = p.bytes;
+  const jpeg = b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+  const png = b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+  if (p.mime === 'image/jpeg' && !jpeg) throw new ReportInputError(`photos[${i}]: il file non è un'immagine JPEG valida`);
+  if (p.mime === 'image/png' && !png) throw new ReportInputError(`photos[${i}]: il file non è un'immagine PNG valida`);
+  if (p.mime !== 'image/jpeg' && p.mime !== 'image/png') throw new ReportInputError(`photos[${i}].mime: formato non ammesso (${String(p.mime)}; ammessi JPEG e PNG)`);
+}
+
+// ───────────────────────────── small building blocks ─────────────────────────────
+
+function box(on: boolean): string {
+  return on ? CHECKED : UNCHECKED;
+}
+
+function outcomeChip(outcome: Outcome): Content {
+  return { text: OUTCOME_LABELS[outcome], bold: true, color: OUTCOME_COLORS[outcome] };
+}
+
+function sectionBar(text: string, opts: { pageBreak?: boolean } = {}): Content {
+  return {
+    table: { widths: ['*'], body: [[{ text, style: 'sectionTitle', fillColor: BAND }]] },
+    layout: { ...GRID, hLineColor: () => ACCENT, vLineColor: () => ACCENT, paddingTop: () => 4, paddingBottom: () => 4 },
+    margin: [0, 12, 0, 4],
+    ...(opts.pageBreak ? { pageBreak: 'before' as const } : {}),
+  };
+}
+
+function headerCell(text: string, extra: Record<string, unknown> = {}): TableCell {
+  return { text, style: 'th', fillColor: HEAD_FILL, ...extra } as TableCell;
+}
+
+function dash(value: number | undefined | null): string {
+  return value === undefined || value === null ? '—' : String(value);
+}
+
+/** The "verified data" cell of a checklist item: the answer as the form's checkboxes, and the note. */
+function answerCell(ctx: Ctx, item: ChecklistItem, answer: Answer | undefined): TableCell {
+  const v = answer?.value;
+  const stack: Content[] = [];
+  if (item.kind === 'yesno') {
+    const opt = (key: 'yes' | 'no' | 'na', label: string): Content => ({
+      text: `${box(v === key)} ${label}`,
+      bold: v === key,
+      color: v === key ? (key === 'no' ? OUTCOME_COLORS.fail : INK) : MUTED,
+    });
+    stack.push({ text: [opt('yes', 'Sì'), '   ', opt('no', 'No'), '   ', opt('na', 'N.a.')] as Content[] } as Content);
+    if (v === undefined) stack.push({ text: 'non rilevato', style: 'muted' });
+  } else if (v === undefined || v === '') {
+    stack.push({ text: item.kind === 'text' ? 'nessuna annotazione' : 'non rilevato', style: 'muted' });
+  } else if (v === 'na') {
+    stack.push({ text: `${CHECKED} N.a.`, bold: true });
+  } else if (item.kind === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    stack.push({ text: formatItalianDate(v) });
+  } else {
+    stack.push({ text: String(v) });
+  }
+  const note = answer?.note?.trim();
+  if (note) stack.push({ text: [{ text: 'Note: ', bold: true }, note], italics: true, margin: [0, 2, 0, 0] } as Content);
+  const ruleId = ITEM_RULES[item.id];
+  const computed = ruleId ? ctx.findingsByRule.get(ruleId) : undefined;
+  if (computed && computed.outcome !== 'na') {
+    stack.push({ text: [{ text: 'Verifica sul personale: ', color: MUTED }, outcomeChip(computed.outcome)] as Content[], fontSize: 7, margin: [0, 2, 0, 0] } as Content);
+  }
+  return { stack } as TableCell;
+}
+
+function findingCell(findings: Array<Finding | undefined>): TableCell {
+  const present = findings.filter((f): f is Finding => f !== undefined);
+  if (!present.length) return { text: '' };
+  return {
+    stack: present.map((f) => ({ text: [outcomeChip(f.outcome), { text: ` — ${f.message}` }] as Content[], margin: [0, 0, 0, 2] }) as Content),
+    fontSize: 7.5,
+  } as TableCell;
+}
+
+// ───────────────────────────── page 1 ─────────────────────────────
+
+function titleBlock(ctx: Ctx): Content[] {
+  const { file, input } = ctx;
+  const s = file.service;
+  const purposeLines: Content[] = PURPOSES.map((p) => ({
+    text: `${box(file.visit.purpose === p)}  ${PURPOSE_LABELS[p].toUpperCase()}`,
+    bold: file.visit.purpose === p,
+    color: file.visit.purpose === p ? INK : MUTED,
+    margin: [14, 1, 0, 1],
+  }));
+  const validity = (label: 'authorization' | 'accreditation'): string => {
+    const act = s[label];
+    const until = ctx.result[label].validUntil;
+    if (!act) return 'non indicato';
+    return `rilasciato il ${formatItalianDate(act.issuedOn)}${until ? `, valido fino al ${formatItalianDate(until)}` : ''}`;
+  };
+  const row = (k: string, v: string | Content): TableCell[] => [{ text: k, style: 'label' }, typeof v === 'string' ? { text: v } : (v as TableCell)];
+  const serviceRows: TableCell[][] = [
+    row('Denominazione servizio', { text: s.name, bold: true, fontSize: 10 }),
+    row('Referente', s.referente?.trim() || '—'),
+    row('Tipologia', SERVICE_TYPE_LABELS[s.type]),
+    row('Comune', s.comune?.trim() || '—'),
+    row('Indirizzo', s.address?.trim() || '—'),
+    row('Capienza', String(s.capacity)),
+    row('Cucina interna', s.kitchen === undefined ? 'non indicato' : s.kitchen ? 'sì' : 'no'),
+    row('Autorizzazione al funzionamento', validity('authorization')),
+    row('Accreditamento', validity('accreditation')),
+  ];
+  const signed = input.digitallySigned === true;
+  const notice: Content = {
+    table: {
+      widths: ['*'],
+      body: [
+        [
+          signed
+            ? {
+                stack: [
+                  { text: 'Documento firmato digitalmente (PAdES)', bold: true, color: OUTCOME_COLORS.pass },
+                  {
+                    text: 'La firma digitale copre l’intero documento: ogni modifica successiva la invalida. Verificarla con un lettore PDF o con il comando «vigilanza verify».',
+                    fontSize: 7.5,
+                  },
+                ],
+              }
+            : {
+                stack: [
+                  { text: 'Documento non firmato digitalmente', bold: true, color: OUTCOME_COLORS.fail, fontSize: 10 },
+                  {
+                    text: 'Questa copia non reca una firma digitale e non può da sola provare di non essere stata modificata. Fa fede la copia firmata digitalmente dalla commissione.',
+                    fontSize: 7.5,
+                  },
+                ],
+              },
+        ],
+      ],
+    },
+    layout: { ...GRID, hLineColor: () => (signed ? OUTCOME_COLORS.pass : OUTCOME_COLORS.fail), vLineColor: () => (signed ? OUTCOME_COLORS.pass : OUTCOME_COLORS.fail), hLineWidth: () => 1, vLineWidth: () => 1, paddingTop: () => 5, paddingBottom: () => 5, paddingLeft: () => 6 },
+    margin: [0, 10, 0, 0],
+  };
+  return [
+    { text: 'ZONA FIORENTINA SUD-EST', style: 'zone' },
+    { text: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE", style: 'conference' },
+    { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 1.2, lineColor: ACCENT }], margin: [0, 6, 0, 8] },
+    {
+      columns: [
+        { width: '*', stack: [{ text: 'SCHEDA DI OSSERVAZIONE PER:', style: 'formTitle' }, ...purposeLines] },
+        { width: 150, stack: [{ text: 'Data', style: 'label', alignment: 'right' }, { text: formatItalianDate(file.visit.date), fontSize: 13, bold: true, alignment: 'right' }] },
+      ],
+    },
+    { table: { widths: [150, '*'], body: serviceRows }, layout: GRID, margin: [0, 10, 0, 0] },
+    notice,
+  ];
+}
+
+function summaryBlock(ctx: Ctx): Content[] {
+  const counts = Object.fromEntries(OUTCOME_ORDER.map((o) => [o, ctx.result.findings.filter((f) => f.outcome === o).length])) as Record<Outcome, number>;
+  const members = membersOf(ctx);
+  return [
+    { text: 'Esito sintetico', style: 'subTitle', margin: [0, 12, 0, 4] },
+    {
+      table: {
+        widths: ['*', '*', '*', '*'],
+        body: [
+          OUTCOME_ORDER.map((o) => ({ text: OUTCOME_LABELS[o], style: 'th', fillColor: HEAD_FILL, alignment: 'center' }) as TableCell),
+          OUTCOME_ORDER.map((o) => ({ text: String(counts[o]), fontSize: 14, bold: true, color: OUTCOME_COLORS[o], alignment: 'center' }) as TableCell),
+        ],
+      },
+      layout: GRID,
+    },
+    {
+      text: 'Il dettaglio dei rilievi, con gli articoli di riferimento, è riportato dopo le sezioni della scheda; le prescrizioni con i termini di adempimento seguono i rilievi.',
+      style: 'muted',
+      margin: [0, 3, 0, 0],
+    },
+    { text: 'Commissione presente alla visita', style: 'subTitle', margin: [0, 10, 0, 4] },
+    members.length
+      ? { ul: members.map((m) => ({ text: [{ text: m.name, bold: true }, m.role ? ` — ${m.role}` : ''] as Content[] }) as Content), margin: [6, 0, 0, 0] }
+      : { text: 'Componenti non indicati', style: 'muted' },
+  ];
+}
+
+function membersOf(ctx: Ctx): ReportMember[] {
+  return ctx.input.members ?? ctx.file.visit.members ?? [];
+}
+
+// ───────────────────────────── sections A–F, ACC ─────────────────────────────
+
+function sectionTable(ctx: Ctx, section: ChecklistSection, leadRows: TableCell[][]): Content {
+  const items = applicableItems(ctx.checklist, { type: ctx.file.service.type, purpose: ctx.file.visit.purpose }).filter((i) => i.section === section.id);
+  const answers = ctx.file.answers ?? {};
+  const body: TableCell[][] = [[headerCell(section.requirementHeading), headerCell('DATI VERIFICATI'), headerCell('ESITO E NOTE')], ...leadRows];
+  // Consecutive items citing the same article share one article cell, as on the printed form.
+  let i = 0;
+  while (i < items.length) {
+    const article = items[i]!.article;
+    let j = i;
+    while (j < items.length && items[j]!.article === article) j++;
+    const block = items.slice(i, j);
+    const rows: TableCell[][] = [];
+    let group: string | undefined;
+    for (const item of block) {
+      if (item.group && item.group !== group) rows.push([{}, { text: item.group, bold: true, decoration: 'underline', colSpan: 2 } as TableCell, {}]);
+      group = item.group;
+      rows.push([{}, { text: item.text }, answerCell(ctx, item, answers[item.id])]);
+    }
+    rows[0]![0] = { text: article, style: 'article', rowSpan: rows.length } as TableCell;
+    body.push(...rows);
+    i = j;
+  }
+  if (body.length === 1 + leadRows.length && !leadRows.length)
+    body.push([{ text: 'Nessuna voce di questa sezione si applica alla tipologia e alla finalità della visita.', colSpan: 3, style: 'muted' } as TableCell, {}, {}]);
+  return { table: { headerRows: 1, widths: [105, '*', 150], body }, layout: GRID };
+}
+
+function sectionA(ctx: Ctx): TableCell[][] {
+  const type = ctx.file.service.type;
+  return [
+    [
+      { text: 'Art. 2 – Classificazione dei servizi', style: 'article' },
+      {
+        stack: [
+          { text: 'Tipologia di servizio:' },
+          ...SERVICE_TYPES.map((t) => ({ text: `${box(t === type)} ${SERVICE_TYPE_LABELS[t]}`, bold: t === type, color: t === type ? INK : MUTED, margin: [6, 1, 0, 0] }) as Content),
+        ],
+      },
+      { text: 'Dalla scheda anagrafica del servizio', style: 'muted' },
+    ],
+  ];
+}
+
+function sectionB(ctx: Ctx): TableCell[][] {
+  const { file, rs, result } = ctx;
+  const type = file.service.type;
+  const rules = rs.serviceTypes[type];
+  const children = file.children ?? [];
+  const sum = (k: 'enrolled' | 'present'): number | undefined => {
+    const values = children.map((c) => c[k]).filter((n): n is number => n !== undefined);
+    return values.length ? values.reduce((a, b) => a + b, 0) : undefined;
+  };
+  const capacityLines: Content[] = SERVICE_TYPES.map((t) => {
+    const r = rs.serviceTypes[t];
+    const range = r.enrolmentTolerance ? `fra ${r.capacity.min} e ${r.capacity.max} tolleranza max ${r.enrolmentAbsoluteMax}` : `fra ${r.capacity.min} e ${r.capacity.max}`;
+    const selected = t === type;
+    return {
+      text: selected
+        ? [
+            { text: `${CHECKED} ${SERVICE_TYPE_LABELS[t]} (${range})`, bold: true },
+            `\n      capienza n. ${file.service.capacity} — n. iscritti ${dash(sum('enrolled'))} — presenza rilevata n. ${dash(sum('present'))}` +
+              (rules.enrolmentTolerance ? ` — iscrivibili al massimo ${enrolmentCeiling(rules, file.service.capacity)}` : ''),
+          ]
+        : { text: `${UNCHECKED} ${SERVICE_TYPE_LABELS[t]} (${range})`, color: MUTED },
+      margin: [6, 1, 0, 0],
+    } as Content;
+  });
+  const capacityRow: TableCell[] = [
+    { text: 'Artt. 25 – 32 – 39 – 42 c.2 Ricettività e dimensionamento delle diverse tipologie di servizi', style: 'article' },
+    { stack: [{ text: 'Capienza struttura:' }, ...capacityLines] },
+    findingCell([ctx.findingsByRule.get('capacity.range'), ctx.findingsByRule.get('enrollment.ceiling'), ctx.findingsByRule.get('presence.capacity')]),
+  ];
+
+  const table = ctx.checklist.countsTables.find((t) => t.serviceType === type);
+  const ratioRows: TableCell[][] = [];
+  if (table) {
+    const byBand = new Map(children.map((c) => [c.band, c]));
+    const bandLabel = (id: string) => rules.bands.find((b) => b.id === id)?.label ?? id;
+    const childBody: TableCell[][] = [
+      [headerCell(table.title.toUpperCase()), headerCell(table.childrenColumns[0], { alignment: 'center' }), headerCell(table.childrenColumns[1], { alignment: 'center' })],
+      ...table.bands.map((band) => [
+        { text: bandLabel(band) },
+        { text: dash(byBand.get(band)?.enrolled), alignment: 'center' },
+        { text: dash(byBand.get(band)?.present), alignment: 'center' },
+      ] as TableCell[]),
+      [{ text: 'Totale', bold: true }, { text: dash(sum('enrolled')), alignment: 'center', bold: true }, { text: dash(sum('present')), alignment: 'center', bold: true }],
+    ];
+    const staff = file.staffCounts ?? {};
+    const req = result.required;
+    // As on the Scheda, the staff rows sit under a "Previsti | Presenti" sub-header of the same
+    // table; each figure found is printed with the figure the rules require beside it.
+    const figure = (found: number | undefined, required: number | null): TableCell => {
+      const short = found !== undefined && required !== null && found < required;
+      return {
+        text: [
+          { text: dash(found), bold: true, color: short ? OUTCOME_COLORS.fail : INK },
+          { text: required === null ? '' : `  (necessari ${required})`, color: ACCENT, fontSize: 7 },
+        ],
+        alignment: 'center',
+      } as TableCell;
+    };
+    const staffRows: TableCell[][] = [
+      [headerCell(''), headerCell('Previsti', { alignment: 'center' }), headerCell('Presenti', { alignment: 'center' })],
+      ...table.staffRows.map((r) => {
+        const found = staff[r.key];
+        const planned = r.key === 'educators' ? req.educatorsPlanned : req.auxiliariesPlanned;
+        const present = r.key === 'educators' ? req.educatorsPresent : req.auxiliariesPresent;
+        return [{ text: r.label }, figure(found?.planned, planned), figure(found?.present, present)] as TableCell[];
+      }),
+    ];
+    const ratioText = rules.bands.every((b) => b.childrenPerEducator !== null)
+      ? `Necessari: educatori sull'80% degli iscritti (previsti) e sui presenti alla visita, per fascia d'età${rules.childrenPerAuxiliary ? `; addetti 1 ogni ${rules.childrenPerAuxiliary} bambini` : ''}.`
+      : 'La Scheda non fissa un rapporto numerico per questa tipologia: si riportano i dati rilevati.';
+    ratioRows.push([
+      {
+        stack: [
+          { text: 'Artt. 27 – 34 – 41 rapporto numerico fra educatori e bambini', style: 'article' },
+          { text: 'riferito a non meno dell’80% dei bambini complessivamente iscritti', style: 'muted', margin: [0, 3, 0, 0] },
+        ],
+      },
+      {
+        colSpan: 2,
+        columns: [
+          {
+            width: 250,
+            stack: [
+              { table: { widths: ['*', 72, 72], body: [...childBody, ...staffRows] }, layout: GRID },
+              { text: ratioText, style: 'muted', margin: [0, 3, 0, 0] },
+            ],
+          },
+          {
+            width: '*',
+            stack: [
+              findingCell([
+                ctx.findingsByRule.get('ratio.educators.planned'),
+                ctx.findingsByRule.get('ratio.educators.present'),
+                ...(rules.childrenPerAuxiliary ? [ctx.findingsByRule.get('ratio.auxiliaries.planned'), ctx.findingsByRule.get('ratio.auxiliaries.present')] : []),
+              ]) as Content,
+            ],
+          },
+        ],
+        columnGap: 8,
+      } as TableCell,
+      {},
+    ]);
+  }
+  return [capacityRow, ...ratioRows];
+}
+
+function sectionsContent(ctx: Ctx): Content[] {
+  const out: Content[] = [];
+  for (const section of ctx.checklist.sections) {
+    if (section.id === 'ACC' && !applicableItems(ctx.checklist, { purpose: ctx.file.visit.purpose }).some((i) => i.section === 'ACC')) continue;
+    const title = section.id === 'ACC' ? section.title.toUpperCase() : `${section.id} – ${section.title.toUpperCase()}`;
+    out.push(sectionBar(title));
+    if (section.intro) out.push({ text: section.intro, style: 'intro' });
+    const lead = section.id === 'A' ? sectionA(ctx) : section.id === 'B' ? sectionB(ctx) : [];
+    out.push(sectionTable(ctx, section, lead));
+  }
+  return out;
+}
+
+// ───────────────────────────── findings, prescriptions, signatures ─────────────────────────────
+
+function ruleLabel(ctx: Ctx, rule: string): string {
+  if (rule in RULE_LABELS) return RULE_LABELS[rule as keyof typeof RULE_LABELS];
+  const item = ctx.itemsById.get(rule);
+  if (!item) return rule;
+  const section = item.section === 'ACC' ? 'Scheda, accreditamento' : `Scheda, sezione ${item.section}`;
+  return item.group ? `${section} – ${item.group.replace(/:$/, '')}` : section;
+}
+
+function findingsContent(ctx: Ctx): Content[] {
+  const sorted = [...ctx.result.findings].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
+  const body: TableCell[][] = [
+    [headerCell('Esito'), headerCell('Verifica'), headerCell('Riferimento normativo'), headerCell('Dettaglio')],
+    ...sorted.map((f) => [
+      outcomeChip(f.outcome) as TableCell,
+      { text: ruleLabel(ctx, f.rule) },
+      { text: f.article, style: 'article' },
+      { text: f.message },
+    ] as TableCell[]),
+  ];
+  return [
+    sectionBar('RILIEVI'),
+    {
+      text: 'Verifiche calcolate dalle regole del set zona-fse sui dati rilevati e voci della scheda risultate non conformi, in ordine di gravità.',
+      style: 'intro',
+    },
+    { table: { headerRows: 1, widths: [58, 105, 95, '*'], body, dontBreakRows: true }, layout: GRID, fontSize: 7.5 },
+  ];
+}
+
+function prescriptionsContent(ctx: Ctx): Content[] {
+  const list = ctx.input.prescriptions ?? [];
+  const out: Content[] = [sectionBar('PRESCRIZIONI')];
+  if (!list.length) {
+    out.push({ text: 'Nessuna prescrizione impartita.', margin: [0, 2, 0, 0] });
+    return out;
+  }
+  out.push({
+    table: {
+      headerRows: 1,
+      widths: [16, 120, '*', 62],
+      dontBreakRows: true,
+      body: [
+        [headerCell('N.'), headerCell('Rilievo'), headerCell('Prescrizione'), headerCell('Termine')],
+        ...list.map((p, i) => {
+          const f = ctx.findingsByRule.get(p.rule);
+          return [
+            { text: String(i + 1), alignment: 'right' },
+            { stack: [{ text: ruleLabel(ctx, p.rule), bold: true }, ...(f ? [{ text: f.article, style: 'article' }] : [])] },
+            { text: p.text },
+            { text: formatItalianDate(p.deadline), bold: true },
+          ] as TableCell[];
+        }),
+      ],
+    },
+    layout: GRID,
+  });
+  return out;
+}
+
+const SIG_W = 210;
+const SIG_H = (SIG_W * 300) / 1000;
+
+/** Draws the captured strokes (0..1000 × 0..300) scaled into the signature box. */
+function strokesCanvas(sig: Signature | undefined): Content {
+  const s = SIG_W / 1000;
+  const shapes: unknown[] = [];
+  for (const stroke of sig?.strokes ?? []) {
+    if (stroke.length === 1) {
+      const [x, y] = stroke[0]!;
+      shapes.push({ type: 'ellipse', x: x * s, y: y * s, r1: 0.9, r2: 0.9, color: INK });
+    } else {
+      shapes.push({ type: 'polyline', lineWidth: 1.1, lineColor: INK, lineCap: 'round', lineJoin: 'round', points: stroke.map(([x, y]) => ({ x: x * s, y: y * s })) });
+    }
+  }
+  // The baseline is part of the same canvas, so the box keeps its height when nothing was captured.
+  shapes.push({ type: 'line', x1: 0, y1: SIG_H + 2, x2: SIG_W, y2: SIG_H + 2, lineWidth: 0.6, lineColor: MUTED });
+  return { canvas: shapes } as unknown as Content;
+}
+
+function signaturesContent(ctx: Ctx): Content[] {
+  const sigs = ctx.input.signatures ?? [];
+  const blocks: Content[] = ctx.checklist.signatories.map((signatory) => {
+    const sig = sigs.find((s) => s.signatory === signatory.id);
+    const label = signatory.id === 'referente_comune' && ctx.file.service.comune ? `${signatory.label} ${ctx.file.service.comune}` : signatory.label;
+    return {
+      unbreakable: true,
+      margin: [0, 8, 0, 0],
+      columns: [
+        { width: '*', stack: [{ text: label, bold: true }, { text: sig ? sig.name : 'firma non acquisita', style: sig ? undefined : 'muted', margin: [0, 3, 0, 0] }] },
+        {
+          width: SIG_W,
+          stack: [
+            strokesCanvas(sig),
+            { text: sig ? sig.name : '', fontSize: 7, alignment: 'center', color: MUTED },
+          ],
+        },
+      ],
+    } as Content;
+  });
+  return [
+    { stack: [sectionBar('FIRME'), { text: `Letto, confermato e sottoscritto il ${formatItalianDate(ctx.file.visit.date)}.`, margin: [0, 0, 0, 2] }], unbreakable: true },
+    ...blocks,
+  ];
+}
+
+function photosContent(ctx: Ctx): Content[] {
+  const photos = ctx.input.photos ?? [];
+  if (!photos.length) return [];
+  const cells: Content[] = photos.map((p, i) => {
+    const item = p.itemId ? ctx.itemsById.get(p.itemId) : undefined;
+    return {
+      unbreakable: true,
+      stack: [
+        { image: `photo${i}`, fit: [240, 180], alignment: 'center' },
+        { text: [{ text: `Foto ${i + 1}. `, bold: true }, p.caption || 'senza didascalia'] as Content[], margin: [0, 3, 0, 0] },
+        ...(p.itemId ? [{ text: item ? `Voce ${p.itemId}: ${item.text}` : `Voce ${p.itemId}`, style: 'muted' }] : []),
+      ],
+      margin: [0, 0, 0, 12],
+    } as Content;
+  });
+  const rows: Content[] = [];
+  for (let i = 0; i < cells.length; i += 2) rows.push({ columns: [{ width: '*', stack: [cells[i]!] }, { width: '*', stack: cells[i + 1] ? [cells[i + 1]!] : [] }], columnGap: 16 } as Content);
+  return [sectionBar('ALLEGATO – DOCUMENTAZIONE FOTOGRAFICA', { pageBreak: true }), ...rows];
+}
+
+// ───────────────────────────── the document ─────────────────────────────
+
+/** Titles can end up in XMP metadata, which pdfkit writes without escaping. */
+function xmpSafe(text: string): string {
+  return text.replace(/&/g, 'e').replace(/[<>]/g, '');
+}
+
+export function reportDefinition(input: ReportInput): TDocumentDefinitions {
+  const ctx = prepare(input);
+  const { file } = ctx;
+  const images: Record<string, string> = {};
+  (input.photos ?? []).forEach((p, i) => {
+    images[`photo${i}`] = `data:${p.mime};base64,${Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64')}`;
+  });
+  const runningTitle = `Scheda di osservazione – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;
+  return {
+    pageSize: 'A4',
+    pageMargins: PAGE_MARGINS,
+    version: '1.7',
+    subset: 'PDF/A-2b',
+    tagged: true,
+    language: 'it-IT',
+    displayTitle: true,
+    info: {
+      title: xmpSafe(runningTitle),
+      author: 'Commissione zonale – Zona Fiorentina Sud-Est',
+      subject: xmpSafe(`Ispezione ${input.inspectionId}, revisione ${input.revision}, impronta SHA-256 ${input.contentHash}`),
+      keywords: `vigilanza nidi; ${file.ruleSet}; ${input.contentHash}`,
+      creator: 'Vigilanza Nidi',
+      producer: 'Vigilanza Nidi (pdfmake)',
+      creationDate: input.createdAt ?? new Date(),
+    },
+    images,
+    header: (currentPage: number) =>
+      currentPage === 1 ? null : { text: xmpSafe(runningTitle), fontSize: 7, color: MUTED, alignment: 'right', margin: [PAGE_MARGINS[0], 22, PAGE_MARGINS[2], 0] },
+    footer: (currentPage: number, pageCount: number) => ({
+      margin: [PAGE_MARGINS[0], 14, PAGE_MARGINS[2], 0],
+      fontSize: 6.5,
+      color: MUTED,
+      stack: [
+        { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 0.4, lineColor: RULE_LINE }], margin: [0, 0, 0, 3] },
+        {
+          columns: [
+            { width: '*', text: `Ispezione ${input.inspectionId} · revisione ${input.revision} · scheda ${file.ruleSet}` },
+            { width: 90, text: `Pagina ${currentPage} di ${pageCount}`, alignment: 'right', bold: true, fontSize: 7.5, color: INK },
+          ],
+        },
+        { text: `Impronta del contenuto (SHA-256): ${input.contentHash}` },
+      ],
+    }),
+    content: [
+      ...titleBlock(ctx),
+      ...summaryBlock(ctx),
+      { text: '', pageBreak: 'after' },
+      ...sectionsContent(ctx),
+      ...findingsContent(ctx),
+      ...prescriptionsContent(ctx),
+      ...signaturesContent(ctx),
+      ...photosContent(ctx),
+    ],
+    defaultStyle: { font: FONT_FAMILY, fontSize: 8, lineHeight: 1.15, color: INK },
+    styles: {
+      zone: { fontSize: 14, bold: true, alignment: 'center', color: ACCENT, characterSpacing: 1 },
+      conference: { fontSize: 9.5, alignment: 'center', color: ACCENT, margin: [0, 2, 0, 0] },
+      formTitle: { fontSize: 11, bold: true, color: ACCENT, margin: [0, 0, 0, 3] },
+      sectionTitle: { fontSize: 9.5, bold: true, color: ACCENT },
+      subTitle: { fontSize: 9.5, bold: true, color: ACCENT },
+      th: { fontSize: 7, bold: true, color: ACCENT },
+      article: { fontSize: 7.5, bold: true, color: ACCENT },
+      label: { fontSize: 7.5, color: MUTED },
+      muted: { fontSize: 7, color: MUTED, italics: true },
+      intro: { fontSize: 7.5, italics: true, color: MUTED, margin: [0, 0, 0, 4] },
+    },
+  } as TDocumentDefinitions;
+}
