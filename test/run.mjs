@@ -13,7 +13,7 @@ const GROUPS = ['static', 'unit', 'integration', 'e2e'];
 const args = process.argv.slice(2);
 const patternIndex = args.indexOf('--only-file');
 const pattern = patternIndex >= 0 ? args[patternIndex + 1] : undefined;
-const chosen = args.filter((a, i) => GROUPS.includes(a) && i !== patternIndex + 1);
+const chosen = args.filter((a, i) => GROUPS.includes(a) && (patternIndex < 0 || i !== patternIndex + 1));
 const groups = chosen.length ? chosen : GROUPS;
 
 function findTests(dir) {
