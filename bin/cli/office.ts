@@ -1,0 +1,184 @@
+/**
+ * `vigilanza office …`: the office sync server and its accounts.
+ *   serve          runs the server (sync API + review workspace)
+ *   add-inspector  creates an inspector and a device token (printed on the last line)
+ *   add-clerk      creates or updates an office clerk's password
+ *   pairing-code   prints a one-time pairing code for an inspector's laptop
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { CliError } from './errors.ts';
+import { parse } from './io.ts';
+
+export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
+
+  serve --data DIR [--port N] [--host IP] [--database URL] [--tls-cert F --tls-key F] [--ca-pem F]
+        avvia il server d'ufficio e stampa una riga con il suo indirizzo (http://127.0.0.1:PORTA)
+  add-inspector --data DIR [--database URL] NOME
+        crea un ispettore e un token di dispositivo (stampato sull'ultima riga)
+  pairing-code --data DIR [--database URL] NOME
+        stampa un codice di associazione monouso (10 minuti) per il portatile dell'ispettore
+  add-clerk --data DIR [--database URL] NOME
+        crea un operatore d'ufficio (o ne cambia la password): password da VIGILANZA_CLERK_PASSWORD
+        o chiesta al terminale
+
+--data DIR       cartella dei dati (database SQLite e allegati; con --database solo gli allegati)
+--database URL   postgres://utente@host:porta/database invece di SQLite`;
+
+const COMMON = { data: { type: 'string' }, database: { type: 'string' } } as const;
+
+function requireData(values: { data?: string }): string {
+  if (!values.data) throw new CliError(`--data: serve la cartella dei dati\n\n${usage}`);
+  return values.data;
+}
+
+async function store(values: { data?: string; database?: string }) {
+  const { openStore } = await import('../../office/server.ts');
+  try {
+    return await openStore(requireData(values), values.database);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`database: ${(e as Error).message}`);
+  }
+}
+
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.VIGILANZA_CLERK_PASSWORD;
+  if (fromEnv !== undefined) return fromEnv;
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
+  // Hide what is typed on a terminal.
+  const output = rl as unknown as { _writeToOutput?: (s: string) => void };
+  if (process.stdin.isTTY) output._writeToOutput = () => undefined;
+  process.stderr.write('Password: ');
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stderr.write('\n');
+  return answer;
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...COMMON,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'ca-pem': { type: 'string' },
+  }, usage);
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
+  const dataDir = requireData(values);
+  const port = values.port === undefined ? 8470 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port: serve un numero da 0 a 65535');
+  if (!!values['tls-cert'] !== !!values['tls-key']) throw new CliError('--tls-cert e --tls-key vanno indicati insieme');
+  for (const f of ['tls-cert', 'tls-key', 'ca-pem'] as const) {
+    if (values[f]) {
+      try {
+        readFileSync(values[f]!);
+      } catch {
+        throw new CliError(`--${f}: impossibile leggere ${values[f]}`);
+      }
+    }
+  }
+  const { createOfficeServer } = await import('../../office/server.ts');
+  let server;
+  try {
+    server = await createOfficeServer({
+      dataDir,
+      databaseUrl: values.database,
+      tls: values['tls-cert'] ? { cert: values['tls-cert'], key: values['tls-key']! } : undefined,
+      caPem: values['ca-pem'] ? readFileSync(values['ca-pem'], 'utf8') : undefined,
+    });
+  } catch (e) {
+    throw new CliError(`avvio non riuscito: ${(e as Error).message}`);
+  }
+  let url: string;
+  try {
+    url = await server.listen(port, values.host ?? '127.0.0.1');
+  } catch (e) {
+    await server.close();
+    throw new CliError(`--port: impossibile mettersi in ascolto (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  process.stdout.write(`${url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+async function addInspector(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...COMMON }, usage);
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length !== 1) throw new CliError(`serve esattamente un NOME di ispettore\n\n${usage}`);
+  const { newDeviceToken, sha256Text } = await import('../../office/security.ts');
+  const { UserError } = await import('../../office/storage/store.ts');
+  const s = await store(values);
+  try {
+    const inspector = await s.createInspector(positionals[0]!);
+    const token = newDeviceToken();
+    await s.addDevice(inspector.id, sha256Text(token), 'creato da riga di comando');
+    process.stdout.write(`Ispettore: ${inspector.name} (${inspector.id})\nToken del dispositivo (mostrato una sola volta):\n${token}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) throw new CliError(`NOME: ${e.message}`);
+    throw e;
+  } finally {
+    await s.close();
+  }
+}
+
+async function pairingCode(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...COMMON }, usage);
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length !== 1) throw new CliError(`serve esattamente un NOME di ispettore\n\n${usage}`);
+  const { newPairingCode, sha256Text, PAIRING_CODE_TTL_MS } = await import('../../office/security.ts');
+  const s = await store(values);
+  try {
+    const inspector = await s.createInspector(positionals[0]!);
+    const code = newPairingCode();
+    await s.createPairingCode(inspector.id, sha256Text(code), new Date(Date.now() + PAIRING_CODE_TTL_MS).toISOString());
+    process.stdout.write(`Codice di associazione per ${inspector.name} (valido 10 minuti, una volta):\n${code}\n`);
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+async function addClerk(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...COMMON }, usage);
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length !== 1) throw new CliError(`serve esattamente un NOME di operatore\n\n${usage}`);
+  const { hashPassword, MIN_PASSWORD_LENGTH } = await import('../../office/security.ts');
+  requireData(values);
+  const password = await readPassword();
+  if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`password: servono almeno ${MIN_PASSWORD_LENGTH} caratteri`);
+  const s = await store(values);
+  try {
+    const r = await s.createClerk(positionals[0]!, await hashPassword(password));
+    process.stdout.write(r.created ? `Operatore creato: ${positionals[0]!.trim()}\n` : `Password aggiornata: ${positionals[0]!.trim()}\n`);
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  serve,
+  'add-inspector': addInspector,
+  'add-clerk': addClerk,
+  'pairing-code': pairingCode,
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    console.log(usage);
+    return sub ? 0 : 2;
+  }
+  const handler = SUBCOMMANDS[sub];
+  if (!handler) throw new CliError(`sottocomando sconosciuto: ${sub}\n\n${usage}`);
+  return handler(rest);
+}

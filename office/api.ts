@@ -1,0 +1,261 @@
+/**
+ * The sync API (`/api/v1`), used by the laptops through office/client. Versioned by path;
+ * errors are `{ error: { code, message, field? } }` with Italian messages that name the field.
+ * See office/README.md for the full description.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { canonicalJson, contentHash } from '../shared/canonical.ts';
+import { IsoDateSchema } from '../shared/domain.ts';
+import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
+import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
+import { getChecklist } from '../shared/checklist/index.ts';
+import { SHA256_RE, UploadError, type BlobStore } from './blobs.ts';
+import { newDeviceToken, normalisePairingCode, RateLimiter, sha256Text } from './security.ts';
+import type { DeviceIdentity, OfficeStore, RevisionRecord, ReviewStatus } from './storage/store.ts';
+import type { Readable } from 'node:stream';
+
+export interface ApiLimits {
+  /** Requests per second per device token (or per IP without one), and the burst allowed. */
+  apiPerSecond: number;
+  apiBurst: number;
+  /** Pairing attempts per minute per IP: codes are short. */
+  pairPerMinute: number;
+  /** Largest PATCH body (bytes). */
+  patchBytes: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = { apiPerSecond: 100, apiBurst: 300, pairPerMinute: 10, patchBytes: 8 * 1024 * 1024 };
+
+export type ErrorCode = 'invalid' | 'unauthorized' | 'not_found' | 'conflict' | 'attachments_missing' | 'too_large' | 'rate_limited' | 'internal' | 'unsupported';
+
+export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply.code(status).send({ error: { code, message, ...extra } });
+}
+
+const Id = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'ammessi lettere, cifre, punto, trattino e trattino basso (max 100)');
+const Sha = z.string().regex(SHA256_RE, 'serve un hash SHA-256 esadecimale minuscolo (64 caratteri)');
+
+export const PutRevisionBody = z.strictObject({
+  file: z.unknown(),
+  contentHash: Sha,
+  attachments: z
+    .array(
+      z.strictObject({
+        sha256: Sha,
+        size: z.number().int().min(1, 'deve essere almeno 1 byte'),
+        kind: z.enum(['report', 'photo']),
+        name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+      }),
+    )
+    .max(500)
+    .default([]),
+  prescriptions: z
+    .array(z.strictObject({ rule: z.string().trim().min(1).max(200), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: IsoDateSchema }))
+    .max(500)
+    .default([]),
+  /** The office registry id of the service, when the laptop knows it (services come from /changes). */
+  serviceId: Id.optional(),
+});
+export type PutRevisionBody = z.input<typeof PutRevisionBody>;
+
+const API_STATUS: Record<ReviewStatus, 'received' | 'in_review' | 'validated' | 'rejected'> = {
+  ricevuta: 'received',
+  in_validazione: 'in_review',
+  validata: 'validated',
+  respinta: 'rejected',
+};
+
+function revisionView(r: RevisionRecord) {
+  return {
+    revision: r.revision,
+    contentHash: r.contentHash,
+    receivedAt: r.receivedAt,
+    attachments: r.attachments,
+    prescriptions: r.prescriptions,
+    review: { status: API_STATUS[r.review.status], notes: r.review.notes, decidedAt: r.review.at },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    device?: DeviceIdentity;
+  }
+}
+
+export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits }): void {
+  const { store, blobs, limits } = deps;
+  const limiter = new RateLimiter(limits.apiPerSecond, limits.apiBurst);
+  const pairLimiter = new RateLimiter(limits.pairPerMinute / 60, limits.pairPerMinute);
+
+  const limited = (reply: FastifyReply, wait: number) => {
+    reply.header('Retry-After', String(wait));
+    return sendError(reply, 429, 'rate_limited', `troppe richieste: riprovare tra ${wait} s`);
+  };
+
+  app.get('/healthz', async () => ({ ok: true, storage: store.kind }));
+
+  app.post('/api/v1/pair', async (req, reply) => {
+    const wait = pairLimiter.take(`ip:${req.ip}`);
+    if (wait) return limited(reply, wait);
+    const body = z.strictObject({ code: z.string().min(1, 'il codice è obbligatorio').max(40), deviceName: z.string().trim().max(200).optional() }).safeParse(req.body);
+    if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
+    const token = newDeviceToken();
+    const device = await store.consumePairingCode(sha256Text(normalisePairingCode(body.data.code)), sha256Text(token), body.data.deviceName || 'portatile');
+    if (!device) return sendError(reply, 401, 'unauthorized', 'code: codice di associazione non valido, già usato o scaduto', { field: 'code' });
+    return reply.code(201).send({ token, inspector: { id: device.inspectorId, name: device.inspectorName } });
+  });
+
+  // Every other /api/v1 route needs a device token.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1/pair')) return;
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer ([A-Za-z0-9._~+/=-]{10,200})$/.exec(header)?.[1];
+    const wait = limiter.take(token ? `t:${sha256Text(token)}` : `ip:${req.ip}`);
+    if (wait) return limited(reply, wait);
+    const device = token ? await store.authenticateDevice(sha256Text(token)) : null;
+    if (!device) {
+      reply.header('WWW-Authenticate', 'Bearer realm="vigilanza-ufficio"');
+      return sendError(reply, 401, 'unauthorized', token ? 'token del dispositivo non valido o revocato' : 'Authorization: serve "Bearer TOKEN" del dispositivo associato');
+    }
+    req.device = device;
+  });
+
+  app.put<{ Params: { id: string; n: string } }>('/api/v1/inspections/:id/revisions/:n', async (req, reply) => {
+    const id = Id.safeParse(req.params.id);
+    if (!id.success) return sendError(reply, 400, 'invalid', `id: ${id.error.issues[0]!.message}`, { field: 'id' });
+    const n = Number(req.params.n);
+    if (!/^\d{1,6}$/.test(req.params.n) || n < 1) return sendError(reply, 400, 'invalid', 'revisione: serve un numero intero da 1 in su', { field: 'revision' });
+    const body = PutRevisionBody.safeParse(req.body);
+    if (!body.success) {
+      const issues = describeIssues(body.error);
+      return sendError(reply, 400, 'invalid', issues.join('; '), { field: body.error.issues[0]!.path.join('.'), details: issues });
+    }
+    const parsed = parseInspectionFile(body.data.file);
+    if (!parsed.ok) {
+      const details = parsed.errors.map((e) => `file.${e}`);
+      return sendError(reply, 400, 'invalid', `file di ispezione non valido: ${details.join('; ')}`, { field: details[0]!.split(':')[0], details });
+    }
+    const file = parsed.value;
+    const ruleSet = RULE_SETS.get(file.ruleSet);
+    if (!ruleSet) return sendError(reply, 400, 'invalid', `file.ruleSet: set di regole sconosciuto "${file.ruleSet}" (disponibili: ${[...RULE_SETS.keys()].join(', ')})`, { field: 'file.ruleSet' });
+    const problems = validateAgainst(file, ruleSet, getChecklist(file.ruleSet)).map((p) => `file.${p}`);
+    if (problems.length) return sendError(reply, 400, 'invalid', `file di ispezione non valido: ${problems.join('; ')}`, { field: problems[0]!.split(':')[0], details: problems });
+    // The hash is over the file as sent (before zod defaults), which is what the laptop sealed.
+    const actualHash = contentHash(body.data.file);
+    if (actualHash !== body.data.contentHash) {
+      return sendError(reply, 400, 'invalid', `contentHash: non corrisponde al contenuto del file (calcolato ${actualHash})`, { field: 'contentHash' });
+    }
+    const missing: string[] = [];
+    for (const [i, a] of body.data.attachments.entries()) {
+      const size = await blobs.has(a.sha256);
+      if (size === null) missing.push(a.sha256);
+      else if (size !== a.size) return sendError(reply, 400, 'invalid', `attachments[${i}].size: il contenuto caricato è di ${size} byte`, { field: `attachments[${i}].size` });
+    }
+    if (missing.length) {
+      return sendError(reply, 412, 'attachments_missing', `allegati non ancora caricati: ${missing.length}`, { missing: [...new Set(missing)] });
+    }
+    const bundleHash = sha256Text(
+      canonicalJson({ contentHash: actualHash, attachments: body.data.attachments, prescriptions: body.data.prescriptions, serviceId: body.data.serviceId ?? null }),
+    );
+    const outcome = await store.putRevision({
+      inspectionId: id.data,
+      revision: n,
+      contentHash: actualHash,
+      bundleHash,
+      file: body.data.file,
+      serviceId: body.data.serviceId ?? null,
+      serviceName: file.service.name,
+      comune: file.service.comune ?? null,
+      visitDate: file.visit.date,
+      purpose: file.visit.purpose,
+      inspectorId: req.device!.inspectorId,
+      deviceId: req.device!.deviceId,
+      attachments: body.data.attachments,
+      prescriptions: body.data.prescriptions,
+    });
+    if (outcome === 'conflict') {
+      return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è già stata ricevuta con un contenuto diverso`);
+    }
+    return reply.code(outcome === 'created' ? 201 : 200).send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id.data, revision: n, contentHash: actualHash });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/inspections/:id', async (req, reply) => {
+    const revisions = (await store.listRevisionsOf(req.params.id)).filter((r) => r.inspectorId === req.device!.inspectorId);
+    if (!revisions.length) return sendError(reply, 404, 'not_found', 'ispezione non trovata');
+    return { inspectionId: req.params.id, revisions: revisions.map(revisionView) };
+  });
+
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/api/v1/changes', async (req, reply) => {
+    const cursorText = req.query.cursor ?? '0';
+    const limitText = req.query.limit ?? '200';
+    if (!/^\d{1,15}$/.test(cursorText)) return sendError(reply, 400, 'invalid', 'cursor: serve un numero intero non negativo', { field: 'cursor' });
+    if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000) return sendError(reply, 400, 'invalid', 'limit: serve un numero da 1 a 1000', { field: 'limit' });
+    return store.changesSince(Number(cursorText), req.device!.inspectorId, Number(limitText));
+  });
+
+  // ---------- attachments: tus-style resumable uploads ----------
+  const uploadHeaders = (reply: FastifyReply, s: { sha256: string; offset: number; length: number }) =>
+    reply
+      .header('Tus-Resumable', '1.0.0')
+      .header('Upload-Offset', String(s.offset))
+      .header('Upload-Length', String(s.length))
+      .header('Cache-Control', 'no-store');
+
+  const uploadFailure = (reply: FastifyReply, e: unknown) => {
+    if (!(e instanceof UploadError)) throw e;
+    if (e.offset !== undefined) reply.header('Upload-Offset', String(e.offset));
+    const code: ErrorCode = e.status === 409 ? 'conflict' : e.status === 404 ? 'not_found' : e.status === 413 ? 'too_large' : 'invalid';
+    return sendError(reply, e.status, code, e.message);
+  };
+
+  app.post('/api/v1/uploads', async (req, reply) => {
+    const body = z.strictObject({ sha256: Sha, length: z.number().int().min(1, 'deve essere almeno 1 byte') }).safeParse(req.body);
+    if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
+    try {
+      const s = await blobs.create(body.data.sha256, body.data.length);
+      const url = `/api/v1/uploads/${s.sha256}`;
+      uploadHeaders(reply, s).header('Location', url);
+      return reply.code(s.complete ? 200 : 201).send({ url, offset: s.offset, length: s.length, complete: s.complete });
+    } catch (e) {
+      return uploadFailure(reply, e);
+    }
+  });
+
+  app.head<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
+    const s = await blobs.state(req.params.sha);
+    if (!s) return reply.code(404).header('Cache-Control', 'no-store').send();
+    return uploadHeaders(reply, s).code(200).send();
+  });
+
+  app.patch<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
+    const body = req.body as Readable;
+    if (req.headers['content-type'] !== 'application/offset+octet-stream') {
+      body.resume?.();
+      return sendError(reply, 415, 'unsupported', 'Content-Type: serve application/offset+octet-stream');
+    }
+    const offsetHeader = String(req.headers['upload-offset'] ?? '');
+    if (!/^\d{1,15}$/.test(offsetHeader)) {
+      body.resume();
+      return sendError(reply, 400, 'invalid', 'Upload-Offset: serve il numero di byte già caricati', { field: 'Upload-Offset' });
+    }
+    try {
+      const s = await blobs.append(req.params.sha, Number(offsetHeader), body, limits.patchBytes);
+      return uploadHeaders(reply, s).code(204).send();
+    } catch (e) {
+      return uploadFailure(reply, e);
+    }
+  });
+
+  /** One-request upload of a whole attachment (no resume): for scripts, and the benchmark baseline. */
+  app.put<{ Params: { sha: string } }>('/api/v1/blobs/:sha', async (req, reply) => {
+    try {
+      const r = await blobs.putWhole(req.params.sha, req.body as Readable);
+      return reply.code(r.created ? 201 : 200).send({ sha256: req.params.sha, size: r.size });
+    } catch (e) {
+      return uploadFailure(reply, e);
+    }
+  });
+}
+
+export type { FastifyRequest };

@@ -1,0 +1,65 @@
+/** Server-rendered pages of the review workspace: escaping, layout, small building blocks. */
+
+/** Escapes text for HTML content and attribute values. */
+export function h(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A tagged template whose interpolations are escaped unless already wrapped by `raw`. */
+export class Html {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+export const raw = (text: string) => new Html(text);
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    out += (Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.text : h(x))).join('') : v instanceof Html ? v.text : h(v)) + strings[i + 1]!;
+  });
+  return new Html(out);
+}
+
+export const NAV = [
+  ['/coda', 'Coda'],
+  ['/cruscotto', 'Cruscotto'],
+  ['/servizi', 'Servizi'],
+  ['/portatili', 'Portatili'],
+] as const;
+
+export function layout(opts: { title: string; clerk?: string; csrf?: string; active?: string; body: Html; flash?: string }): string {
+  return `<!doctype html>
+${html`<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${opts.title} — Vigilanza Nidi, ufficio</title><link rel="stylesheet" href="/static/office.css"></head>
+<body><header class="top"><strong>Vigilanza Nidi · Ufficio</strong>
+${opts.clerk
+  ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}" ${raw(opts.active === href ? 'aria-current="page"' : '')}>${label}</a>`)}</nav>
+<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${opts.csrf}"><span>${opts.clerk}</span> <button>Esci</button></form>`
+  : ''}
+</header><main>${opts.flash ? html`<p class="flash" role="status">${opts.flash}</p>` : ''}<h1>${opts.title}</h1>${opts.body}</main></body></html>`}`;
+}
+
+export const CSS = `
+:root { font-family: system-ui, sans-serif; color: #1d2330; background: #f6f7f9; }
+body { margin: 0; }
+header.top { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #1f4e79; color: #fff; }
+header.top nav a { color: #fff; margin-right: 1rem; text-decoration: none; }
+header.top nav a[aria-current] { text-decoration: underline; font-weight: bold; }
+header.top .logout { margin-left: auto; }
+main { padding: 1rem 1.5rem; max-width: 1200px; }
+table { border-collapse: collapse; width: 100%; background: #fff; margin-bottom: 1.5rem; }
+th, td { border: 1px solid #d5d9e0; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+.tabs a { display: inline-block; padding: .4rem .8rem; border: 1px solid #c3c9d3; border-bottom: none; background: #e7ebf0; color: #1d2330; text-decoration: none; }
+.tabs a[aria-current] { background: #fff; font-weight: bold; }
+.fail { color: #a4000f; font-weight: bold; } .warn { color: #8a5a00; } .pass { color: #1c6b2c; } .na { color: #666; }
+.flash { background: #fff7d6; border: 1px solid #e3c65a; padding: .5rem; }
+.error { background: #fde8ea; border: 1px solid #d9808a; padding: .5rem; }
+.code { font-size: 2.4rem; letter-spacing: .2rem; font-family: monospace; }
+form.inline { display: inline; }
+label { display: block; margin: .4rem 0; }
+textarea { width: 100%; min-height: 6rem; }
+.photos img { max-width: 220px; max-height: 220px; margin: .3rem; border: 1px solid #ccc; }
+code { word-break: break-all; }
+`;

@@ -1,0 +1,421 @@
+/**
+ * The review workspace for the office staff (Italian, server-rendered HTML).
+ * Sessions: random id in an HttpOnly SameSite=Strict cookie, stored hashed with an expiry.
+ * Every POST carries the session's CSRF token (login: a double-submit cookie), and a POST whose
+ * Origin names another site is refused.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ServiceInput, type Service } from '../../shared/api/contract.ts';
+import { getChecklist } from '../../shared/checklist/index.ts';
+import { formatItalianDate } from '../../shared/dates.ts';
+import { PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { describeIssues, parseInspectionFile } from '../../shared/inspection.ts';
+import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
+import type { BlobStore } from '../blobs.ts';
+import { newPairingCode, PAIRING_CODE_TTL_MS, RateLimiter, sha256Text, verifyPassword } from '../security.ts';
+import { UserError, type OfficeStore, type ReviewStatus, type RevisionSummary } from '../storage/store.ts';
+import { toCsv } from './csv.ts';
+import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
+import { CSS, html, layout, raw, type Html } from './html.ts';
+import { describeVerification, loadVerifier } from './verify.ts';
+
+const SESSION_COOKIE = 'vn_sessione';
+const LOGIN_COOKIE = 'vn_login';
+const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+const DEFAULT_RULE_SET = 'zona-fse@1';
+
+export const TABS: Array<{ id: string; label: string; status: ReviewStatus }> = [
+  { id: 'ricevute', label: 'Ricevute', status: 'ricevuta' },
+  { id: 'in-validazione', label: 'In validazione', status: 'in_validazione' },
+  { id: 'validate', label: 'Validate', status: 'validata' },
+  { id: 'respinte', label: 'Respinte', status: 'respinta' },
+];
+const STATUS_LABELS: Record<ReviewStatus, string> = { ricevuta: 'Ricevuta', in_validazione: 'In validazione', validata: 'Validata', respinta: 'Respinta' };
+
+interface Clerk {
+  clerkId: string;
+  clerkName: string;
+  csrf: string;
+}
+
+function cookies(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const formatDate = (d: string | null | undefined) => (d ? formatItalianDate(d) : '—');
+const formatInstant = (t: string | null | undefined) => (t ? new Date(t).toLocaleString('it-IT', { timeZone: 'Europe/Rome' }) : '—');
+
+function answerText(value: unknown): string {
+  if (value === 'yes') return 'Sì';
+  if (value === 'no') return 'No';
+  if (value === 'na') return 'Non applicabile';
+  if (value === undefined || value === null) return '—';
+  return String(value);
+}
+
+function sniffMime(head: Buffer): string | null {
+  if (head.subarray(0, 4).toString('hex') === '89504e47') return 'image/png';
+  if (head.subarray(0, 3).toString('hex') === 'ffd8ff') return 'image/jpeg';
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  return null;
+}
+
+export function registerReview(app: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; today: () => string; secure: boolean; caPem?: string }): void {
+  const { store, blobs, today } = deps;
+  const loginLimiter = new RateLimiter(10 / 60, 10);
+  const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
+  const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${deps.secure ? '; Secure' : ''}`;
+
+  const isPage = (url: string) => !url.startsWith('/api/') && url !== '/healthz';
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (isPage(req.url)) {
+      reply.header('X-Content-Type-Options', 'nosniff');
+      reply.header('Referrer-Policy', 'same-origin');
+      reply.header('X-Frame-Options', 'DENY');
+      if (!reply.getHeader('Content-Security-Policy')) {
+        reply.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      }
+      if (String(reply.getHeader('Content-Type') ?? '').startsWith('text/html')) reply.header('Cache-Control', 'no-store');
+    }
+    return payload;
+  });
+
+  async function clerkOf(req: FastifyRequest): Promise<Clerk | null> {
+    const id = cookies(req)[SESSION_COOKIE];
+    if (!id) return null;
+    return store.getSession(sha256Text(id));
+  }
+
+  const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type('text/html; charset=utf-8').send(page);
+
+  /** Wraps a page handler: login required; POSTs need the CSRF token and a same-site Origin. */
+  function page<P = Record<string, string>, Q = Record<string, string>>(handler: (req: FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>, reply: FastifyReply, clerk: Clerk) => Promise<unknown>) {
+    return async (req: FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>, reply: FastifyReply) => {
+      const clerk = await clerkOf(req);
+      if (!clerk) {
+        if (req.method === 'GET') return reply.redirect(`/login?dopo=${encodeURIComponent(req.url)}`, 303);
+        return send(reply, 401, layout({ title: 'Sessione scaduta', body: html`<p>Accedere di nuovo: <a href="/login">accesso</a>.</p>` }));
+      }
+      if (req.method === 'POST') {
+        const origin = req.headers.origin;
+        if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>Origine non ammessa.</p>` }));
+        if (!sameToken((req.body ?? {})._csrf, clerk.csrf)) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.</p>` }));
+      }
+      return handler(req, reply, clerk);
+    };
+  }
+
+  const view = (reply: FastifyReply, clerk: Clerk, title: string, active: string, body: Html, status = 200, flash?: string) =>
+    send(reply, status, layout({ title, clerk: clerk.clerkName, csrf: clerk.csrf, active, body, flash }));
+
+  const csrfField = (clerk: Clerk) => html`<input type="hidden" name="_csrf" value="${clerk.csrf}">`;
+
+  app.get('/static/office.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'max-age=3600').send(CSS));
+
+  // ---------- login ----------
+  const loginPage = (reply: FastifyReply, status: number, message?: string, after = '/coda') => {
+    const token = randomBytes(24).toString('base64url');
+    reply.header('Set-Cookie', `${LOGIN_COOKIE}=${token}; ${cookieFlags}; Max-Age=1800`);
+    return send(reply, status, layout({
+      title: 'Accesso',
+      body: html`${message ? html`<p class="error" role="alert">${message}</p>` : ''}
+<form method="post" action="/login"><input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="dopo" value="${after}">
+<label>Nome <input name="nome" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button>Accedi</button></form>`,
+    }));
+  };
+
+  app.get<{ Querystring: { dopo?: string } }>('/login', async (req, reply) => loginPage(reply, 200, undefined, req.query.dopo));
+
+  app.post<{ Body: Record<string, string> }>('/login', async (req, reply) => {
+    const body = req.body ?? {};
+    const after = typeof body.dopo === 'string' && /^\/[^/\\]/.test(body.dopo) ? body.dopo : '/coda';
+    if (!sameToken(body._csrf, cookies(req)[LOGIN_COOKIE])) return loginPage(reply, 403, 'Modulo scaduto: riprovare.', after);
+    const wait = loginLimiter.take(req.ip);
+    if (wait) return loginPage(reply.header('Retry-After', String(wait)), 429, `Troppi tentativi: riprovare tra ${wait} secondi.`, after);
+    const clerk = body.nome ? await store.getClerkByName(body.nome) : undefined;
+    if (!clerk || !(await verifyPassword(body.password ?? '', clerk.password_hash))) return loginPage(reply, 401, 'Nome o password non corretti.', after);
+    const id = randomBytes(32).toString('base64url');
+    await store.createSession(sha256Text(id), clerk.id, randomBytes(24).toString('base64url'), new Date(Date.now() + SESSION_TTL_MS).toISOString());
+    reply.header('Set-Cookie', [`${SESSION_COOKIE}=${id}; ${cookieFlags}; Max-Age=${SESSION_TTL_MS / 1000}`, `${LOGIN_COOKIE}=; ${cookieFlags}; Max-Age=0`]);
+    return reply.redirect(after, 303);
+  });
+
+  app.post('/logout', page(async (req, reply) => {
+    const id = cookies(req)[SESSION_COOKIE];
+    if (id) await store.deleteSession(sha256Text(id));
+    reply.header('Set-Cookie', `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
+    return reply.redirect('/login', 303);
+  }));
+
+  app.get('/', async (_req, reply) => reply.redirect('/coda', 303));
+
+  // ---------- queue ----------
+  app.get('/coda', page<unknown, { scheda?: string }>(async (req, reply, clerk) => {
+    const tab = TABS.find((t) => t.id === req.query.scheda) ?? TABS[0]!;
+    const [rows, counts] = await Promise.all([store.listByStatus(tab.status), store.countByStatus()]);
+    return view(reply, clerk, 'Coda delle ispezioni', '/coda', html`
+<nav class="tabs" aria-label="Stato">${TABS.map((t) => html`<a href="/coda?scheda=${t.id}" ${raw(t.id === tab.id ? 'aria-current="page"' : '')}>${t.label} (${counts[t.status]})</a>`)}</nav>
+${rows.length ? queueTable(rows) : html`<p>Nessuna ispezione in questo stato.</p>`}`);
+  }));
+
+  const inspectionHref = (r: { inspectionId: string; revision: number }) => `/ispezioni/${encodeURIComponent(r.inspectionId)}/${r.revision}`;
+
+  function queueTable(rows: RevisionSummary[]): Html {
+    return html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Visita</th><th>Finalità</th><th>Rev.</th><th>Ispettore</th><th>Ricevuta</th><th>Stato</th></tr></thead><tbody>
+${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</a></td><td>${r.comune ?? '—'}</td><td>${formatDate(r.visitDate)}</td>
+<td>${PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose}</td><td>${r.revision}</td><td>${r.inspectorName}</td><td>${formatInstant(r.receivedAt)}</td><td>${STATUS_LABELS[r.review.status]}</td></tr>`)}
+</tbody></table>`;
+  }
+
+  // ---------- one inspection ----------
+  app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+    const record = await store.getRevision(req.params.id, Number(req.params.rev));
+    if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
+    const parsed = parseInspectionFile(record.file);
+    const file = parsed.ok ? parsed.value : null;
+    const rs = file ? RULE_SETS.get(file.ruleSet) : undefined;
+    const checklist = file ? getChecklist(file.ruleSet) : undefined;
+    const result = file && rs ? evaluate(file, rs, checklist) : null;
+    const order = { fail: 0, warn: 1, na: 2, pass: 3 } as const;
+    const findings: Finding[] = result ? [...result.findings].sort((a, b) => order[a.outcome] - order[b.outcome]) : [];
+    const items = new Map((checklist?.items ?? []).map((i) => [i.id, i]));
+    const others = (await store.listRevisionsOf(record.inspectionId)).filter((r) => r.revision !== record.revision);
+    const verifier = await loadVerifier();
+    const reports: Html[] = [];
+    for (const a of record.attachments.filter((x) => x.kind === 'report')) {
+      let verification: Html;
+      if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 con quello del portatile.</em>`;
+      else {
+        try {
+          verification = describeVerification(await verifier(await readFile(blobs.blobPath(a.sha256)), { caPem: deps.caPem }));
+        } catch (e) {
+          verification = html`<span class="fail">Verifica non riuscita: ${(e as Error).message}</span>`;
+        }
+      }
+      reports.push(html`<li><a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${a.size} byte)<br>SHA-256 <code>${a.sha256}</code><br>${verification}</li>`);
+    }
+    const photos = record.attachments.filter((a) => a.kind === 'photo');
+    const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
+    return view(reply, clerk, `${record.serviceName} — visita del ${formatDate(record.visitDate)}`, '/coda', html`
+<p>Ispezione <code>${record.inspectionId}</code>, revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
+inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)} · stato: <strong>${STATUS_LABELS[record.review.status]}</strong></p>
+<p>Impronta del contenuto (SHA-256): <code>${record.contentHash}</code></p>
+${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review.notes}</p>` : ''}
+${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
+  ${record.review.status === 'ricevuta' ? html`<form method="post" action="${inspectionHref(record)}/prendi" class="inline">${csrfField(clerk)}<button>Prendi in validazione</button></form>` : ''}
+  <form method="post" action="${inspectionHref(record)}/valida" class="inline">${csrfField(clerk)}<button>Valida</button></form>
+  <form method="post" action="${inspectionHref(record)}/respingi">${csrfField(clerk)}
+    <label>Note di correzione per l'ispettore <textarea name="note" required maxlength="4000"></textarea></label><button>Respingi con note</button></form>
+</section>` : ''}
+<h2>Rilievi</h2>
+${result ? html`<table><thead><tr><th>Regola</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
+${findings.map((f) => html`<tr><td><code>${f.rule}</code></td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
+  : html`<p class="error">Impossibile valutare il file: ${parsed.ok ? `set di regole sconosciuto` : parsed.errors.join('; ')}</p>`}
+<h2>Prescrizioni</h2>
+${record.prescriptions.length ? html`<table><thead><tr><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th></tr></thead><tbody>
+${record.prescriptions.map((p) => html`<tr><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
+<h2>Verbale firmato</h2>
+${reports.length ? html`<ul>${reports}</ul>` : html`<p>Nessun PDF allegato.</p>`}
+<h2>Fotografie (${photos.length})</h2>
+<div class="photos">${photos.map((p) => html`<a href="/allegati/${p.sha256}" target="_blank" rel="noopener"><img src="/allegati/${p.sha256}" alt="${p.name}" title="${p.name}"></a>`)}</div>
+<h2>Risposte</h2>
+${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Voce</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
+${Object.entries(file.answers).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
+${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`);
+  }));
+
+  app.post('/ispezioni/:id/:rev/prendi', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+    await store.takeInReview(req.params.id, Number(req.params.rev), clerk.clerkId);
+    return reply.redirect(`/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}`, 303);
+  }));
+
+  for (const [action, decision] of [['valida', 'validated'], ['respingi', 'rejected']] as const) {
+    app.post(`/ispezioni/:id/:rev/${action}`, page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      try {
+        await store.decide(req.params.id, Number(req.params.rev), decision, decision === 'rejected' ? String(req.body.note ?? '') : null, clerk.clerkId);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        return view(reply, clerk, 'Decisione non registrata', '/coda', html`<p class="error" role="alert">${e.message}</p><p><a href="/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}">Torna all'ispezione</a></p>`, e.field === 'id' ? 404 : 400);
+      }
+      return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
+    }));
+  }
+
+  app.get('/allegati/:sha', page<{ sha: string }>(async (req, reply) => {
+    const sha = req.params.sha;
+    if (!/^[0-9a-f]{64}$/.test(sha) || !(await store.attachmentKnown(sha)) || (await blobs.has(sha)) === null) return send(reply, 404, layout({ title: 'Allegato non trovato', body: html`` }));
+    const handle = await readFile(blobs.blobPath(sha));
+    const mime = sniffMime(handle.subarray(0, 8));
+    reply.header('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf");
+    if (!mime) reply.header('Content-Disposition', `attachment; filename="${sha}.bin"`);
+    return reply.type(mime ?? 'application/octet-stream').header('Cache-Control', 'private, max-age=86400').send(handle);
+  }));
+
+  // ---------- services registry ----------
+  app.get('/servizi', page(async (_req, reply, clerk) => {
+    const services = await store.listServices();
+    return view(reply, clerk, 'Registro dei servizi', '/servizi', html`<p><a href="/servizi/nuovo">Nuovo servizio</a></p>
+${services.length ? html`<table><thead><tr><th>Servizio</th><th>Tipo</th><th>Comune</th><th>Capienza</th><th>Autorizzazione</th><th>Accreditamento</th></tr></thead><tbody>
+${services.map((s) => html`<tr><td><a href="/servizi/${s.id}">${s.name}</a></td><td>${SERVICE_TYPE_LABELS[s.type]}</td><td>${s.comune}</td><td>${s.capacity}</td><td>${formatDate(s.authorizationIssuedOn)}</td><td>${formatDate(s.accreditationIssuedOn)}</td></tr>`)}</tbody></table>` : html`<p>Nessun servizio registrato.</p>`}`);
+  }));
+
+  function serviceForm(clerk: Clerk, action: string, values: Partial<Record<string, string | number | boolean | null>>, error?: string): Html {
+    const v = (k: string) => (values[k] === null || values[k] === undefined ? '' : String(values[k]));
+    return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="${action}">${csrfField(clerk)}
+<label>Denominazione <input name="name" value="${v('name')}" required maxlength="200"></label>
+<label>Tipo <select name="type">${SERVICE_TYPES.map((t) => html`<option value="${t}" ${raw(v('type') === t ? 'selected' : '')}>${SERVICE_TYPE_LABELS[t]}</option>`)}</select></label>
+<label>Comune <input name="comune" value="${v('comune')}" required maxlength="120"></label>
+<label>Indirizzo <input name="address" value="${v('address')}" maxlength="300"></label>
+<label>Referente <input name="referente" value="${v('referente')}" maxlength="200"></label>
+<label>Capienza (posti autorizzati) <input name="capacity" type="number" min="1" max="500" value="${v('capacity')}" required></label>
+<label><input type="checkbox" name="kitchen" ${raw(values.kitchen === true || values.kitchen === 'on' ? 'checked' : '')}> Cucina interna</label>
+<label><input type="checkbox" name="territorialRls" ${raw(values.territorialRls === true || values.territorialRls === 'on' ? 'checked' : '')}> RLS territoriale</label>
+<label>Autorizzazione rilasciata il <input name="authorizationIssuedOn" type="date" value="${v('authorizationIssuedOn')}"></label>
+<label>Accreditamento rilasciato il <input name="accreditationIssuedOn" type="date" value="${v('accreditationIssuedOn')}"></label>
+<button>Salva</button></form>`;
+  }
+
+  function serviceFromForm(body: Record<string, string>): unknown {
+    return {
+      name: body.name ?? '',
+      type: body.type ?? '',
+      comune: body.comune ?? '',
+      address: body.address ?? '',
+      referente: body.referente ?? '',
+      capacity: body.capacity && /^\d+$/.test(body.capacity) ? Number(body.capacity) : body.capacity ? Number.NaN : undefined,
+      kitchen: body.kitchen === 'on',
+      territorialRls: body.territorialRls === 'on',
+      authorizationIssuedOn: body.authorizationIssuedOn || null,
+      accreditationIssuedOn: body.accreditationIssuedOn || null,
+    };
+  }
+
+  const FIELD_LABELS: Record<string, string> = { name: 'Denominazione', type: 'Tipo', comune: 'Comune', capacity: 'Capienza', authorizationIssuedOn: 'Autorizzazione', accreditationIssuedOn: 'Accreditamento', address: 'Indirizzo', referente: 'Referente' };
+  function formError(input: unknown): string | null {
+    const r = ServiceInput.safeParse(input);
+    if (r.success) return null;
+    return describeIssues(r.error).map((line) => line.replace(/^(\w+)/, (k) => FIELD_LABELS[k] ?? k)).join('; ');
+  }
+
+  app.get('/servizi/nuovo', page(async (_req, reply, clerk) => view(reply, clerk, 'Nuovo servizio', '/servizi', serviceForm(clerk, '/servizi', { type: 'nido', kitchen: false }))));
+
+  app.get('/servizi/:id', page<{ id: string }>(async (req, reply, clerk) => {
+    const s = await store.getService(req.params.id);
+    if (!s) return view(reply, clerk, 'Servizio non trovato', '/servizi', html``, 404);
+    return view(reply, clerk, `Servizio: ${s.name}`, '/servizi', serviceForm(clerk, `/servizi/${s.id}`, s as unknown as Record<string, string>));
+  }));
+
+  const saveService = (id?: string) =>
+    page<{ id?: string }>(async (req, reply, clerk) => {
+      const input = serviceFromForm(req.body);
+      const problem = formError(input);
+      const action = id === undefined ? '/servizi' : `/servizi/${req.params.id}`;
+      if (problem) return view(reply, clerk, id === undefined ? 'Nuovo servizio' : 'Modifica servizio', '/servizi', serviceForm(clerk, action, req.body, problem), 400);
+      let saved: Service;
+      try {
+        saved = await store.saveService(input, req.params.id);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        return view(reply, clerk, 'Servizio non salvato', '/servizi', serviceForm(clerk, action, req.body, e.message), e.field === 'id' ? 404 : 400);
+      }
+      return reply.redirect(`/servizi/${saved.id}?salvato=1`, 303);
+    });
+  app.post('/servizi', saveService());
+  app.post('/servizi/:id', saveService('edit'));
+
+  // ---------- dashboards and exports ----------
+  app.get('/cruscotto', page(async (_req, reply, clerk) => {
+    const day = today();
+    const [due, acts, late] = await Promise.all([inspectionsDueReport(store, ruleSet, day), expiringActsReport(store, ruleSet, day), overduePrescriptionsReport(store, day)]);
+    return view(reply, clerk, 'Cruscotto', '/cruscotto', html`<p>Situazione al ${formatDate(day)}.</p>
+<h2>Ispezioni dovute (art. 17: almeno due l'anno per struttura)</h2><p><a href="/export/ispezioni-dovute.csv">Esporta CSV</a></p>
+${due.length ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Ultima visita</th><th>Semestri</th><th>Prossima entro</th><th>In ritardo</th></tr></thead><tbody>
+${due.map((d) => html`<tr><td>${d.service.name}</td><td>${d.service.comune}</td><td>${formatDate(d.lastVisit)}</td>
+<td>${d.periods.map((p) => `${formatDate(p.from)}–${formatDate(p.to)}: ${PERIOD_LABELS[p.status]}`).join('; ')}</td><td>${formatDate(d.nextDueBy)}</td><td class="${d.overdue ? 'fail' : ''}">${d.overdue ? 'sì' : 'no'}</td></tr>`)}</tbody></table>`
+  : html`<p>Nessuna struttura autorizzata o accreditata nel registro.</p>`}
+<h2>Autorizzazioni e accreditamenti in scadenza entro 90 giorni</h2><p><a href="/export/atti-in-scadenza.csv">Esporta CSV</a></p>
+${acts.length ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Atto</th><th>Rilasciato</th><th>Valido fino al</th><th>Giorni</th></tr></thead><tbody>
+${acts.map((a) => html`<tr><td>${a.service.name}</td><td>${a.service.comune}</td><td>${a.act}</td><td>${formatDate(a.issuedOn)}</td><td>${formatDate(a.validUntil)}</td><td class="${a.expired ? 'fail' : 'warn'}">${a.expired ? `scaduto da ${-a.daysLeft}` : a.daysLeft}</td></tr>`)}</tbody></table>`
+  : html`<p>Nessun atto in scadenza.</p>`}
+<h2>Prescrizioni scadute</h2><p><a href="/export/prescrizioni-scadute.csv">Esporta CSV</a></p>
+${late.length ? html`<table><thead><tr><th>Servizio</th><th>Visita</th><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th><th>Giorni di ritardo</th><th>Verifica successiva</th></tr></thead><tbody>
+${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
+  : html`<p>Nessuna prescrizione scaduta.</p>`}`);
+  }));
+
+  const PERIOD_LABELS = { done: 'fatta', due: 'da fare', overdue: 'non fatta', future: 'futura' } as const;
+
+  const csv = (reply: FastifyReply, name: string, text: string) =>
+    reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}"`).send(text);
+
+  app.get('/export/ispezioni-dovute.csv', page(async (_req, reply) => {
+    const day = today();
+    const rows = await inspectionsDueReport(store, ruleSet, day);
+    return csv(reply, `ispezioni-dovute-${day}.csv`, toCsv(
+      ['Servizio', 'Comune', 'Tipo', 'Ultima visita', 'Primo semestre', 'Secondo semestre', 'Prossima entro', 'In ritardo'],
+      rows.map((r) => [r.service.name, r.service.comune, SERVICE_TYPE_LABELS[r.service.type], r.lastVisit, ...[0, 1].map((i) => (r.periods[i] ? PERIOD_LABELS[r.periods[i]!.status] : '')), r.nextDueBy, r.overdue]),
+    ));
+  }));
+
+  app.get('/export/atti-in-scadenza.csv', page(async (_req, reply) => {
+    const day = today();
+    const rows = await expiringActsReport(store, ruleSet, day);
+    return csv(reply, `atti-in-scadenza-${day}.csv`, toCsv(
+      ['Servizio', 'Comune', 'Atto', 'Rilasciato il', 'Valido fino al', 'Giorni rimanenti', 'Scaduto'],
+      rows.map((r) => [r.service.name, r.service.comune, r.act, r.issuedOn, r.validUntil, r.daysLeft, r.expired]),
+    ));
+  }));
+
+  app.get('/export/prescrizioni-scadute.csv', page(async (_req, reply) => {
+    const day = today();
+    const rows = await overduePrescriptionsReport(store, day);
+    return csv(reply, `prescrizioni-scadute-${day}.csv`, toCsv(
+      ['Servizio', 'Comune', 'Ispezione', 'Revisione', 'Data visita', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva'],
+      rows.map((r) => [r.serviceName, r.comune, r.inspectionId, r.revision, r.visitDate, r.rule, r.text, r.deadline, r.daysLate, r.followUpDate]),
+    ));
+  }));
+
+  // ---------- laptops ----------
+  app.get('/portatili', page(async (_req, reply, clerk) => {
+    const inspectors = await store.listInspectors();
+    return view(reply, clerk, 'Portatili degli ispettori', '/portatili', html`
+<p>Per associare un portatile: scrivere il nome dell'ispettore e generare un codice; sul portatile, nella schermata «Associa all'ufficio», inserire l'indirizzo di questo server e il codice. Il codice vale 10 minuti e una sola volta.</p>
+<form method="post" action="/portatili/codice">${csrfField(clerk)}<label>Ispettore <input name="nome" required maxlength="200" list="ispettori"></label>
+<datalist id="ispettori">${inspectors.map((i) => html`<option value="${i.name}">`)}</datalist><button>Genera codice di associazione</button></form>
+${inspectors.length ? html`<h2>Ispettori</h2><table><thead><tr><th>Nome</th><th>Dispositivi attivi</th></tr></thead><tbody>${inspectors.map((i) => html`<tr><td>${i.name}</td><td>${i.devices}</td></tr>`)}</tbody></table>` : ''}`);
+  }));
+
+  app.post('/portatili/codice', page(async (req, reply, clerk) => {
+    let inspector;
+    try {
+      inspector = await store.createInspector(String(req.body.nome ?? ''));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return view(reply, clerk, 'Codice non generato', '/portatili', html`<p class="error" role="alert">${e.message}</p>`, 400);
+    }
+    const code = newPairingCode();
+    const expiresAt = new Date(Date.now() + PAIRING_CODE_TTL_MS);
+    await store.createPairingCode(inspector.id, sha256Text(code), expiresAt.toISOString());
+    return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', html`<p class="code" data-testid="pairing-code">${code}</p>
+<p>Valido fino alle ${expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' })}, una sola volta.</p><p><a href="/portatili">Fatto</a></p>`);
+  }));
+
+}

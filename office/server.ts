@@ -1,0 +1,111 @@
+/**
+ * The office server: sync API for the laptops and the review workspace for the office staff,
+ * over SQLite (default, `DATA/office.sqlite`) or PostgreSQL (`databaseUrl`). Attachments always
+ * live in the data folder, content-addressed.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { CHECKLISTS } from '../shared/checklist/index.ts';
+import { RULE_SETS } from '../shared/rules/index.ts';
+import { DEFAULT_API_LIMITS, registerApi, sendError, type ApiLimits } from './api.ts';
+import { BlobStore } from './blobs.ts';
+import { registerReview } from './review/routes.ts';
+import { openPostgres, openSqlite } from './storage/db.ts';
+import { OfficeStore } from './storage/store.ts';
+
+export interface OfficeOptions {
+  dataDir: string;
+  /** postgres://… to keep the records in PostgreSQL instead of the embedded SQLite file. */
+  databaseUrl?: string;
+  tls?: { cert: string; key: string };
+  limits?: Partial<ApiLimits>;
+  /** The office's calendar day for dashboards (tests pin it). */
+  today?: () => string;
+  /** PEM of the CA that signs report PDFs, for the verification shown to clerks. */
+  caPem?: string;
+  jsonBodyBytes?: number;
+}
+
+export interface OfficeServer {
+  app: FastifyInstance;
+  store: OfficeStore;
+  blobs: BlobStore;
+  /** Listens on 127.0.0.1 (or `host`); returns the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openStore(dataDir: string, databaseUrl?: string): Promise<OfficeStore> {
+  mkdirSync(dataDir, { recursive: true });
+  if (databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('--database: serve un indirizzo postgres://utente@host:porta/database');
+    return OfficeStore.open(await openPostgres(databaseUrl));
+  }
+  return OfficeStore.open(openSqlite(dataDir));
+}
+
+/** Rule sets and checklists this build knows go on the change feed once, for the laptops. */
+async function publishCatalog(store: OfficeStore): Promise<void> {
+  await store.publishCatalog([
+    ...[...RULE_SETS].map(([key, ruleSet]) => ({ kind: 'rule_set' as const, key, payload: { key, ruleSet } })),
+    ...[...CHECKLISTS].map(([key, checklist]) => ({ kind: 'checklist' as const, key, payload: { key, checklist } })),
+  ]);
+}
+
+export async function createOfficeServer(options: OfficeOptions): Promise<OfficeServer> {
+  const store = await openStore(options.dataDir, options.databaseUrl);
+  await publishCatalog(store);
+  const blobs = new BlobStore(options.dataDir);
+  const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.jsonBodyBytes ?? 4 * 1024 * 1024,
+    requestTimeout: 120_000,
+    connectionTimeout: 120_000,
+    trustProxy: false,
+    ...(options.tls ? { https: { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) } } : {}),
+  }) as unknown as FastifyInstance;
+
+  // Attachment bytes stream straight to disk; the handlers enforce their own limits.
+  app.addContentTypeParser(['application/offset+octet-stream', 'application/octet-stream'], (_req, payload, done) => done(null, payload));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) {
+      req.log.error(error);
+      process.stderr.write(`ufficio: errore interno su ${req.method} ${req.url}: ${error.message}\n`);
+      return sendError(reply, 500, 'internal', 'errore interno del server');
+    }
+    const message =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'richiesta troppo grande'
+      : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Content-Type: tipo di contenuto non accettato'
+      : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'corpo JSON vuoto'
+      : /JSON/.test(error.message) || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `corpo della richiesta: JSON non valido`
+      : error.message;
+    return sendError(reply, status, status === 413 ? 'too_large' : status === 415 ? 'unsupported' : 'invalid', message);
+  });
+  app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'not_found', 'risorsa non trovata'));
+
+  registerApi(app, { store, blobs, limits });
+  registerReview(app, { store, blobs, today: options.today ?? (() => new Date().toISOString().slice(0, 10)), secure: !!options.tls, caPem: options.caPem });
+
+  return {
+    app,
+    store,
+    blobs,
+    async listen(port = 0, host = '127.0.0.1') {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return `${options.tls ? 'https' : 'http'}://${shownHost}:${actual}`;
+    },
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,454 @@
+/**
+ * The office store: everything the server keeps, as domain operations over either engine.
+ * Received revisions are immutable; review decisions and registry edits append to the change
+ * feed that laptops pull, in commit order, so a cursor never skips or repeats an entry.
+ */
+import { randomUUID } from 'node:crypto';
+import { Service, ServiceInput } from '../../shared/api/contract.ts';
+import type { Db, Sql } from './db.ts';
+import { migrate } from './migrations.ts';
+
+export const REVIEW_STATUSES = ['ricevuta', 'in_validazione', 'validata', 'respinta'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export interface AttachmentRef {
+  sha256: string;
+  size: number;
+  kind: 'report' | 'photo';
+  name: string;
+}
+export interface PrescriptionRef {
+  rule: string;
+  text: string;
+  deadline: string;
+}
+
+export interface Submission {
+  inspectionId: string;
+  revision: number;
+  contentHash: string;
+  /** Hash over file, attachments, prescriptions and service link: what "the same content" means. */
+  bundleHash: string;
+  file: unknown;
+  serviceId: string | null;
+  serviceName: string;
+  comune: string | null;
+  visitDate: string;
+  purpose: string;
+  inspectorId: string;
+  deviceId: string;
+  attachments: AttachmentRef[];
+  prescriptions: PrescriptionRef[];
+}
+
+export interface RevisionRecord {
+  inspectionId: string;
+  revision: number;
+  contentHash: string;
+  file: unknown;
+  serviceId: string | null;
+  serviceName: string;
+  comune: string | null;
+  visitDate: string;
+  purpose: string;
+  inspectorId: string;
+  inspectorName: string;
+  receivedAt: string;
+  review: { status: ReviewStatus; notes: string | null; by: string | null; at: string | null };
+  attachments: AttachmentRef[];
+  prescriptions: PrescriptionRef[];
+}
+
+export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions'>;
+
+export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision';
+export interface Change {
+  seq: number;
+  kind: ChangeKind;
+  entity: string;
+  payload: unknown;
+  createdAt: string;
+}
+
+export interface DeviceIdentity {
+  deviceId: string;
+  inspectorId: string;
+  inspectorName: string;
+}
+
+export interface Session {
+  clerkId: string;
+  clerkName: string;
+  csrf: string;
+  expiresAt: string;
+}
+
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+type RevisionRow = {
+  inspection_id: string;
+  revision: number;
+  content_hash: string;
+  file?: string;
+  service_id: string | null;
+  service_name: string;
+  comune: string | null;
+  visit_date: string;
+  purpose: string;
+  inspector_id: string;
+  inspector_name: string;
+  received_at: string;
+  review_status: ReviewStatus;
+  review_notes: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+};
+
+const SUMMARY_COLUMNS = `r.inspection_id, r.revision, r.content_hash, r.service_id, r.service_name, r.comune, r.visit_date,
+  r.purpose, r.inspector_id, i.name AS inspector_name, r.received_at, r.review_status, r.review_notes, r.reviewed_by, r.reviewed_at`;
+
+function summary(row: RevisionRow): RevisionSummary {
+  return {
+    inspectionId: row.inspection_id,
+    revision: Number(row.revision),
+    contentHash: row.content_hash,
+    serviceId: row.service_id,
+    serviceName: row.service_name,
+    comune: row.comune,
+    visitDate: row.visit_date,
+    purpose: row.purpose,
+    inspectorId: row.inspector_id,
+    inspectorName: row.inspector_name,
+    receivedAt: row.received_at,
+    review: { status: row.review_status, notes: row.review_notes, by: row.reviewed_by, at: row.reviewed_at },
+  };
+}
+
+export class OfficeStore {
+  constructor(
+    readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  static async open(db: Db, clock?: () => Date): Promise<OfficeStore> {
+    await migrate(db);
+    return new OfficeStore(db, clock);
+  }
+
+  get kind(): Db['kind'] {
+    return this.db.kind;
+  }
+
+  now(): string {
+    return this.clock().toISOString();
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  // ---------- inspectors and their devices ----------
+  async createInspector(name: string): Promise<{ id: string; name: string }> {
+    const clean = name.trim();
+    if (!clean || clean.length > 200) throw new UserError("il nome dell'ispettore è obbligatorio (max 200 caratteri)", 'name');
+    const existing = await this.db.get<{ id: string }>('SELECT id FROM inspectors WHERE name = ?', [clean]);
+    if (existing) return { id: existing.id, name: clean };
+    const id = randomUUID();
+    await this.db.run('INSERT INTO inspectors (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [id, clean, this.now()]);
+    const row = await this.db.get<{ id: string }>('SELECT id FROM inspectors WHERE name = ?', [clean]);
+    return { id: row!.id, name: clean };
+  }
+
+  async listInspectors(): Promise<Array<{ id: string; name: string; devices: number }>> {
+    const rows = await this.db.all<{ id: string; name: string; devices: number }>(
+      `SELECT i.id, i.name, COUNT(d.id) AS devices FROM inspectors i
+       LEFT JOIN devices d ON d.inspector_id = i.id AND d.revoked_at IS NULL GROUP BY i.id, i.name ORDER BY i.name`,
+    );
+    return rows.map((r) => ({ ...r, devices: Number(r.devices) }));
+  }
+
+  async addDevice(inspectorId: string, tokenHash: string, label: string, sql: Sql = this.db): Promise<string> {
+    const id = randomUUID();
+    await sql.run('INSERT INTO devices (id, inspector_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)', [id, inspectorId, tokenHash, label, this.now()]);
+    return id;
+  }
+
+  async authenticateDevice(tokenHash: string): Promise<DeviceIdentity | null> {
+    const row = await this.db.get<{ id: string; inspector_id: string; name: string }>(
+      `SELECT d.id, d.inspector_id, i.name FROM devices d JOIN inspectors i ON i.id = d.inspector_id
+       WHERE d.token_hash = ? AND d.revoked_at IS NULL`,
+      [tokenHash],
+    );
+    return row ? { deviceId: row.id, inspectorId: row.inspector_id, inspectorName: row.name } : null;
+  }
+
+  async createPairingCode(inspectorId: string, codeHash: string, expiresAt: string): Promise<void> {
+    await this.db.run('INSERT INTO pairing_codes (code_hash, inspector_id, expires_at, created_at) VALUES (?, ?, ?, ?)', [codeHash, inspectorId, expiresAt, this.now()]);
+  }
+
+  /** Exchanges a pairing code, once, for a new device of its inspector. */
+  async consumePairingCode(codeHash: string, tokenHash: string, label: string): Promise<DeviceIdentity | null> {
+    return this.db.tx(async (sql) => {
+      const now = this.now();
+      const changed = await sql.run('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?', [now, codeHash, now]);
+      if (changed !== 1) return null;
+      const code = await sql.get<{ inspector_id: string; name: string }>(
+        'SELECT p.inspector_id, i.name FROM pairing_codes p JOIN inspectors i ON i.id = p.inspector_id WHERE p.code_hash = ?',
+        [codeHash],
+      );
+      const deviceId = await this.addDevice(code!.inspector_id, tokenHash, label, sql);
+      return { deviceId, inspectorId: code!.inspector_id, inspectorName: code!.name };
+    });
+  }
+
+  // ---------- office staff ----------
+  async createClerk(name: string, passwordHash: string): Promise<{ id: string; created: boolean }> {
+    const clean = name.trim();
+    if (!clean || clean.length > 200) throw new UserError("il nome dell'operatore è obbligatorio (max 200 caratteri)", 'name');
+    const existing = await this.db.get<{ id: string }>('SELECT id FROM clerks WHERE name = ?', [clean]);
+    if (existing) {
+      await this.db.run('UPDATE clerks SET password_hash = ? WHERE id = ?', [passwordHash, existing.id]);
+      return { id: existing.id, created: false };
+    }
+    const id = randomUUID();
+    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)', [id, clean, passwordHash, this.now()]);
+    return { id, created: true };
+  }
+
+  getClerkByName(name: string): Promise<{ id: string; name: string; password_hash: string } | undefined> {
+    return this.db.get('SELECT id, name, password_hash FROM clerks WHERE name = ?', [name.trim()]);
+  }
+
+  async createSession(idHash: string, clerkId: string, csrf: string, expiresAt: string): Promise<void> {
+    await this.db.run('DELETE FROM sessions WHERE expires_at <= ?', [this.now()]);
+    await this.db.run('INSERT INTO sessions (id_hash, clerk_id, csrf, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [idHash, clerkId, csrf, expiresAt, this.now()]);
+  }
+
+  async getSession(idHash: string): Promise<Session | null> {
+    const row = await this.db.get<{ clerk_id: string; name: string; csrf: string; expires_at: string }>(
+      'SELECT s.clerk_id, c.name, s.csrf, s.expires_at FROM sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.id_hash = ? AND s.expires_at > ?',
+      [idHash, this.now()],
+    );
+    return row ? { clerkId: row.clerk_id, clerkName: row.name, csrf: row.csrf, expiresAt: row.expires_at } : null;
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.run('DELETE FROM sessions WHERE id_hash = ?', [idHash]);
+  }
+
+  // ---------- services registry ----------
+  /** Creates (no id) or edits a service; the new version goes on the change feed for the laptops. */
+  async saveService(input: unknown, id?: string): Promise<Service> {
+    const parsed = ServiceInput.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new UserError(`${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
+    }
+    return this.db.tx(async (sql) => {
+      await this.db.lockChangeFeed(sql);
+      const now = this.now();
+      let createdAt = now;
+      if (id) {
+        const existing = await sql.get<{ created_at: string }>('SELECT created_at FROM services WHERE id = ?', [id]);
+        if (!existing) throw new UserError('servizio non trovato', 'id');
+        createdAt = existing.created_at;
+      }
+      const service: Service = Service.parse({ ...parsed.data, id: id ?? randomUUID(), createdAt, updatedAt: now });
+      if (id) await sql.run('UPDATE services SET name = ?, data = ?, updated_at = ? WHERE id = ?', [service.name, JSON.stringify(service), now, id]);
+      else await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [service.id, service.name, JSON.stringify(service), now, now]);
+      await this.appendChange(sql, 'service', service.id, null, { service });
+      return service;
+    });
+  }
+
+  async listServices(): Promise<Service[]> {
+    const rows = await this.db.all<{ data: string }>('SELECT data FROM services ORDER BY name, id');
+    return rows.map((r) => JSON.parse(r.data) as Service);
+  }
+
+  async getService(id: string): Promise<Service | null> {
+    const row = await this.db.get<{ data: string }>('SELECT data FROM services WHERE id = ?', [id]);
+    return row ? (JSON.parse(row.data) as Service) : null;
+  }
+
+  // ---------- received inspections ----------
+  /** Stores a revision the first time; the same bundle again is `same`, another one `conflict`. */
+  async putRevision(s: Submission): Promise<'created' | 'same' | 'conflict'> {
+    return this.db.tx(async (sql) => {
+      const inserted = await sql.run(
+        `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_id, service_name, comune, visit_date,
+           purpose, inspector_id, device_id, received_at, review_status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ricevuta') ON CONFLICT (inspection_id, revision) DO NOTHING`,
+        [s.inspectionId, s.revision, s.contentHash, s.bundleHash, JSON.stringify(s.file), s.serviceId, s.serviceName, s.comune, s.visitDate,
+          s.purpose, s.inspectorId, s.deviceId, this.now()],
+      );
+      if (inserted === 0) {
+        const row = await sql.get<{ bundle_hash: string }>('SELECT bundle_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [s.inspectionId, s.revision]);
+        return row?.bundle_hash === s.bundleHash ? 'same' : 'conflict';
+      }
+      for (const [i, a] of s.attachments.entries()) {
+        await sql.run('INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          s.inspectionId, s.revision, i, a.sha256, a.size, a.kind, a.name,
+        ]);
+      }
+      for (const [i, p] of s.prescriptions.entries()) {
+        await sql.run('INSERT INTO prescriptions (inspection_id, revision, position, rule, text, deadline) VALUES (?, ?, ?, ?, ?, ?)', [
+          s.inspectionId, s.revision, i, p.rule, p.text, p.deadline,
+        ]);
+      }
+      return 'created';
+    });
+  }
+
+  async getRevision(inspectionId: string, revision: number): Promise<RevisionRecord | null> {
+    const row = await this.db.get<RevisionRow>(
+      `SELECT ${SUMMARY_COLUMNS}, r.file FROM revisions r JOIN inspectors i ON i.id = r.inspector_id WHERE r.inspection_id = ? AND r.revision = ?`,
+      [inspectionId, revision],
+    );
+    if (!row) return null;
+    const attachments = await this.db.all<AttachmentRef>(
+      'SELECT sha256, size, kind, name FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
+      [inspectionId, revision],
+    );
+    const prescriptions = await this.db.all<PrescriptionRef>(
+      'SELECT rule, text, deadline FROM prescriptions WHERE inspection_id = ? AND revision = ? ORDER BY position',
+      [inspectionId, revision],
+    );
+    return {
+      ...summary(row),
+      file: JSON.parse(row.file!),
+      attachments: attachments.map((a) => ({ ...a, size: Number(a.size) })),
+      prescriptions,
+    };
+  }
+
+  async listRevisionsOf(inspectionId: string): Promise<RevisionRecord[]> {
+    const revs = await this.db.all<{ revision: number }>('SELECT revision FROM revisions WHERE inspection_id = ? ORDER BY revision', [inspectionId]);
+    const out: RevisionRecord[] = [];
+    for (const r of revs) out.push((await this.getRevision(inspectionId, Number(r.revision)))!);
+    return out;
+  }
+
+  async listByStatus(status: ReviewStatus, limit = 500): Promise<RevisionSummary[]> {
+    const rows = await this.db.all<RevisionRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id
+       WHERE r.review_status = ? ORDER BY r.received_at DESC, r.inspection_id, r.revision LIMIT ?`,
+      [status, limit],
+    );
+    return rows.map(summary);
+  }
+
+  async countByStatus(): Promise<Record<ReviewStatus, number>> {
+    const rows = await this.db.all<{ review_status: ReviewStatus; n: number }>('SELECT review_status, COUNT(*) AS n FROM revisions GROUP BY review_status');
+    const out = Object.fromEntries(REVIEW_STATUSES.map((s) => [s, 0])) as Record<ReviewStatus, number>;
+    for (const r of rows) out[r.review_status] = Number(r.n);
+    return out;
+  }
+
+  /** Every received revision (without the file), for the dashboards. */
+  async allRevisionSummaries(): Promise<RevisionSummary[]> {
+    const rows = await this.db.all<RevisionRow>(`SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id ORDER BY r.visit_date`);
+    return rows.map(summary);
+  }
+
+  /** Prescriptions of the latest revision of every inspection. */
+  async latestPrescriptions(): Promise<Array<PrescriptionRef & { inspectionId: string; revision: number; serviceId: string | null; serviceName: string; comune: string | null; visitDate: string }>> {
+    const rows = await this.db.all<{ inspection_id: string; revision: number; rule: string; text: string; deadline: string; service_id: string | null; service_name: string; comune: string | null; visit_date: string }>(
+      `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
+       FROM prescriptions p JOIN revisions r ON r.inspection_id = p.inspection_id AND r.revision = p.revision
+       WHERE p.revision = (SELECT MAX(r2.revision) FROM revisions r2 WHERE r2.inspection_id = p.inspection_id)
+       ORDER BY p.deadline, p.inspection_id, p.position`,
+    );
+    return rows.map((r) => ({
+      inspectionId: r.inspection_id, revision: Number(r.revision), rule: r.rule, text: r.text, deadline: r.deadline,
+      serviceId: r.service_id, serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date,
+    }));
+  }
+
+  async attachmentKnown(sha256: string): Promise<boolean> {
+    return !!(await this.db.get('SELECT 1 AS x FROM attachments WHERE sha256 = ? LIMIT 1', [sha256]));
+  }
+
+  // ---------- review ----------
+  async takeInReview(inspectionId: string, revision: number, clerkId: string): Promise<boolean> {
+    return this.db.tx(async (sql) => {
+      const n = await sql.run("UPDATE revisions SET review_status = 'in_validazione', reviewed_by = ? WHERE inspection_id = ? AND revision = ? AND review_status = 'ricevuta'", [clerkId, inspectionId, revision]);
+      if (n) await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, NULL)', [inspectionId, revision, this.now(), clerkId, 'in_validazione']);
+      return n === 1;
+    });
+  }
+
+  /**
+   * Validates or rejects a revision still under review, and puts the decision on the change feed
+   * for the laptop that sent it. A decision is final: a correction comes as a new revision.
+   */
+  async decide(inspectionId: string, revision: number, decision: 'validated' | 'rejected', notes: string | null, clerkId: string): Promise<{ seq: number }> {
+    if (decision === 'rejected' && !notes?.trim()) throw new UserError('le note di correzione sono obbligatorie per respingere', 'notes');
+    return this.db.tx(async (sql) => {
+      await this.db.lockChangeFeed(sql);
+      const row = await sql.get<{ review_status: ReviewStatus; inspector_id: string; content_hash: string }>(
+        'SELECT review_status, inspector_id, content_hash FROM revisions WHERE inspection_id = ? AND revision = ?',
+        [inspectionId, revision],
+      );
+      if (!row) throw new UserError('ispezione non trovata', 'id');
+      if (row.review_status === 'validata' || row.review_status === 'respinta') throw new UserError(`revisione già ${row.review_status}`, 'status');
+      const at = this.now();
+      const status: ReviewStatus = decision === 'validated' ? 'validata' : 'respinta';
+      await sql.run('UPDATE revisions SET review_status = ?, review_notes = ?, reviewed_by = ?, reviewed_at = ? WHERE inspection_id = ? AND revision = ?', [
+        status, notes?.trim() || null, clerkId, at, inspectionId, revision,
+      ]);
+      await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, ?)', [inspectionId, revision, at, clerkId, status, notes?.trim() || null]);
+      const seq = await this.appendChange(sql, 'decision', `${inspectionId}#${revision}`, row.inspector_id, {
+        inspectionId, revision, contentHash: row.content_hash, decision, notes: notes?.trim() || null, decidedAt: at,
+      });
+      return { seq };
+    });
+  }
+
+  // ---------- change feed ----------
+  private async appendChange(sql: Sql, kind: ChangeKind, entity: string, audience: string | null, payload: unknown): Promise<number> {
+    const row = await sql.get<{ seq: number }>('INSERT INTO changes (kind, entity, audience, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq', [
+      kind, entity, audience, JSON.stringify(payload), this.now(),
+    ]);
+    return Number(row!.seq);
+  }
+
+  /** Puts each catalogue entry (rule set, checklist) on the feed once. */
+  async publishCatalog(entries: Array<{ kind: 'rule_set' | 'checklist'; key: string; payload: unknown }>): Promise<number> {
+    return this.db.tx(async (sql) => {
+      await this.db.lockChangeFeed(sql);
+      let added = 0;
+      for (const e of entries) {
+        const exists = await sql.get('SELECT 1 AS x FROM changes WHERE kind = ? AND entity = ?', [e.kind, e.key]);
+        if (exists) continue;
+        await this.appendChange(sql, e.kind, e.key, null, e.payload);
+        added++;
+      }
+      return added;
+    });
+  }
+
+  /**
+   * Entries after `cursor` meant for everyone or for this inspector. The next cursor is the
+   * highest sequence number committed when the read started (entries for others are skipped
+   * for good); with the feed's commit-order lock nothing below it can still appear.
+   */
+  async changesSince(cursor: number, inspectorId: string, limit: number): Promise<{ changes: Change[]; cursor: number; more: boolean }> {
+    const top = Number((await this.db.get<{ m: number }>('SELECT COALESCE(MAX(seq), 0) AS m FROM changes'))!.m);
+    const rows = await this.db.all<{ seq: number; kind: ChangeKind; entity: string; payload: string; created_at: string }>(
+      `SELECT seq, kind, entity, payload, created_at FROM changes
+       WHERE seq > ? AND seq <= ? AND (audience IS NULL OR audience = ?) ORDER BY seq LIMIT ?`,
+      [cursor, top, inspectorId, limit],
+    );
+    const changes = rows.map((r) => ({ seq: Number(r.seq), kind: r.kind, entity: r.entity, payload: JSON.parse(r.payload), createdAt: r.created_at }));
+    const full = changes.length === limit;
+    return { changes, cursor: full ? changes[changes.length - 1]!.seq : Math.max(top, cursor), more: full };
+  }
+}
