@@ -1,0 +1,32 @@
+/**
+ * Errors the storage layer raises on purpose. The host maps `code` to the API error codes, so a
+ * handler never has to parse SQLite messages to tell "not found" from "sealed".
+ */
+export type StoreErrorCode = 'not_found' | 'sealed' | 'conflict' | 'invalid';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** The database was written by a newer version of the app (or is not ours): refuse, never guess. */
+export class DatabaseVersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseVersionError';
+  }
+}
+
+/** Encrypted data could not be opened with the key at hand (wrong key, or bytes changed). */
+export class DecryptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecryptionError';
+  }
+}

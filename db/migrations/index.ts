@@ -1,0 +1,13 @@
+/**
+ * The schema history, in order. Append a new numbered file for every change (issue 6 adds the
+ * sync outbox as 002); never edit or reorder a released one.
+ */
+import type { Migration } from './types.ts';
+import { migration as m001 } from './001_initial.ts';
+
+export type { Migration } from './types.ts';
+
+export const MIGRATIONS: readonly Migration[] = [m001];
+
+/** The schema version this build writes. */
+export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

@@ -1,0 +1,71 @@
+/**
+ * Opens (and creates or upgrades) the inspection database.
+ *
+ * WAL with `synchronous=FULL`: every committed transaction is fsynced before the call returns,
+ * which is what "an autosaved answer survives a crash" rests on (better-sqlite3 defaults WAL to
+ * NORMAL, which can lose the last commits on power loss).
+ */
+import Database from 'better-sqlite3';
+import { DatabaseVersionError } from './errors.ts';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+/** "VgNd" as a big-endian int: marks the file as ours so that a foreign SQLite file is refused. */
+export const APPLICATION_ID = 0x56674e64;
+
+export interface OpenOptions {
+  /** Migrations to apply (tests pass a prefix to build old schemas). */
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId !== 0 && appId !== APPLICATION_ID)
+      throw new DatabaseVersionError(`${file}: non è un database di Vigilanza Nidi (application_id ${appId})`);
+    if (version > latest)
+      throw new DatabaseVersionError(
+        `${file}: il database è stato scritto da una versione più recente di Vigilanza Nidi (schema ${version}, questa versione arriva allo schema ${latest}). Aggiornare l'applicazione; il database non è stato modificato.`,
+      );
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('trusted_schema = OFF');
+    migrate(db, migrations, version);
+    if (appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function migrate(db: Db, migrations: readonly Migration[], from: number): void {
+  checkSequence(migrations);
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}
+
+/** Versions must run 1, 2, 3… without gaps: a gap means a file went missing from the build. */
+export function checkSequence(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migrazione ${m.name}: versione ${m.version}, attesa ${i + 1}`);
+  });
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export { LATEST_VERSION };

@@ -1,0 +1,245 @@
+/**
+ * Inspections and the rows that make up their content (members, staff present, answers,
+ * signatures). A sealed inspection is refused here with a clear error, and again by the triggers
+ * of migration 001 should any other path try. Every change appends to the audit log in the same
+ * transaction, so the log and the data never disagree.
+ */
+import type { Signature } from '../../shared/api/contract.ts';
+import type { Answer, AnswerValue, ChildrenBand } from '../../shared/inspection.ts';
+import { StoreError } from '../errors.ts';
+import type {
+  AnswerWrite,
+  InspectionContent,
+  InspectionCreate,
+  InspectionPatch,
+  InspectionRecord,
+  SaveAck,
+  SealWrite,
+  StaffCounts,
+} from '../records.ts';
+import type { AuditRepository } from './audit.ts';
+import type { RepoContext } from './context.ts';
+
+interface Row {
+  id: string; visit_id: string; revision: number; previous_id: string | null; service_id: string; rule_set: string;
+  purpose: InspectionRecord['purpose']; date: string; status: InspectionRecord['status']; children: string; staff_counts: string;
+  rejection_notes: string | null; content_hash: string | null; sealed_at: string | null; created_at: string; updated_at: string;
+}
+
+const COLUMNS = 'id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
+
+const toRecord = (r: Row): InspectionRecord => ({
+  id: r.id,
+  visitId: r.visit_id,
+  revision: r.revision,
+  previousId: r.previous_id,
+  serviceId: r.service_id,
+  ruleSet: r.rule_set,
+  purpose: r.purpose,
+  date: r.date,
+  status: r.status,
+  children: JSON.parse(r.children) as ChildrenBand[],
+  staffCounts: JSON.parse(r.staff_counts) as StaffCounts,
+  rejectionNotes: r.rejection_notes,
+  contentHash: r.content_hash,
+  sealedAt: r.sealed_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const SEALED_MESSAGE = "l'ispezione è sigillata e non può più cambiare: per correggerla aprire una nuova revisione";
+
+export class InspectionsRepository {
+  constructor(
+    private readonly ctx: RepoContext,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  find(id: string): InspectionRecord | null {
+    const row = this.ctx.db.prepare(`SELECT ${COLUMNS} FROM inspections WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  get(id: string, field = 'id'): InspectionRecord {
+    const r = this.find(id);
+    if (!r) throw new StoreError('not_found', `ispezione ${id} non trovata`, field);
+    return r;
+  }
+
+  /** The record, refused unless it is still a draft. */
+  draft(id: string, field = 'id'): InspectionRecord {
+    const r = this.get(id, field);
+    if (r.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
+    return r;
+  }
+
+  content(id: string): InspectionContent {
+    const r = this.get(id);
+    const db = this.ctx.db;
+    const memberIds = (db.prepare('SELECT member_id AS id FROM inspection_members WHERE inspection_id = ? ORDER BY position').all(id) as Array<{ id: string }>).map((m) => m.id);
+    const staffIds = (db.prepare('SELECT staff_id AS id FROM inspection_staff WHERE inspection_id = ? ORDER BY staff_id').all(id) as Array<{ id: string }>).map((m) => m.id);
+    const answers: Record<string, Answer> = {};
+    for (const a of db.prepare('SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id').all(id) as Array<{ item_id: string; value: string | null; note: string }>) {
+      const answer: Answer = {};
+      if (a.value !== null) answer.value = JSON.parse(a.value) as AnswerValue;
+      if (a.note) answer.note = a.note;
+      answers[a.item_id] = answer;
+    }
+    const signatures = (db.prepare('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: string; strokes: string }>)
+      .map((s) => ({ signatory: s.signatory, name: s.name, strokes: JSON.parse(s.strokes) as Signature['strokes'] }));
+    return { ...r, memberIds, staffIds, answers, signatures };
+  }
+
+  /** Every revision of every visit of a service, newest visit first. */
+  listByService(serviceId: string): InspectionRecord[] {
+    return (this.ctx.db.prepare(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`).all(serviceId) as Row[]).map(toRecord);
+  }
+
+  /** The canonical inspection file stored at sealing (decrypted), or null for a draft. */
+  sealedFile(id: string): string | null {
+    const row = this.ctx.db.prepare('SELECT sealed_file FROM inspections WHERE id = ?').get(id) as { sealed_file: Buffer | null } | undefined;
+    if (!row) throw new StoreError('not_found', `ispezione ${id} non trovata`, 'id');
+    return row.sealed_file ? this.ctx.cipher.open(row.sealed_file, `sealed:${id}`) : null;
+  }
+
+  create(w: InspectionCreate): InspectionRecord {
+    return this.ctx.db.transaction(() => {
+      const id = this.ctx.newId();
+      const at = this.ctx.now();
+      this.ctx.db
+        .prepare(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, created_at, updated_at)
+                  VALUES (?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`)
+        .run(id, this.ctx.newId(), w.serviceId, w.ruleSet, w.purpose, w.date, at, at);
+      this.#setMembers(id, w.memberIds);
+      this.audit.append(id, at, 'creata', { serviceId: w.serviceId, purpose: w.purpose, date: w.date, memberIds: w.memberIds, ruleSet: w.ruleSet });
+      return this.get(id);
+    }).immediate();
+  }
+
+  update(id: string, patch: InspectionPatch): SaveAck {
+    return this.ctx.db.transaction(() => {
+      const current = this.draft(id);
+      const at = this.ctx.now();
+      this.ctx.db
+        .prepare('UPDATE inspections SET purpose = ?, date = ?, updated_at = ? WHERE id = ?')
+        .run(patch.purpose ?? current.purpose, patch.date ?? current.date, at, id);
+      if (patch.memberIds) this.#setMembers(id, patch.memberIds);
+      if (patch.staffIds) {
+        this.ctx.db.prepare('DELETE FROM inspection_staff WHERE inspection_id = ?').run(id);
+        const add = this.ctx.db.prepare('INSERT INTO inspection_staff (inspection_id, staff_id) VALUES (?, ?)');
+        for (const s of new Set(patch.staffIds)) add.run(id, s);
+      }
+      const seq = this.audit.append(id, at, 'dati visita modificati', patch);
+      return { savedAt: at, seq };
+    }).immediate();
+  }
+
+  #setMembers(id: string, memberIds: readonly string[]): void {
+    this.ctx.db.prepare('DELETE FROM inspection_members WHERE inspection_id = ?').run(id);
+    const add = this.ctx.db.prepare('INSERT INTO inspection_members (inspection_id, member_id, position) VALUES (?, ?, ?)');
+    [...new Set(memberIds)].forEach((m, i) => add.run(id, m, i));
+  }
+
+  /** One answer (value and/or note). Durable when this returns: the commit is fsynced (synchronous=FULL). */
+  saveAnswer(id: string, w: AnswerWrite): SaveAck {
+    return this.ctx.db.transaction(() => {
+      this.draft(id, 'inspectionId');
+      const at = this.ctx.now();
+      const old = this.ctx.db.prepare('SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?').get(id, w.itemId) as { value: string | null; note: string } | undefined;
+      const value = w.value === undefined ? (old?.value ?? null) : w.value === null ? null : JSON.stringify(w.value);
+      const note = w.note === undefined ? (old?.note ?? '') : w.note;
+      if (value === null && note === '') {
+        this.ctx.db.prepare('DELETE FROM answers WHERE inspection_id = ? AND item_id = ?').run(id, w.itemId);
+      } else {
+        this.ctx.db
+          .prepare(`INSERT INTO answers (inspection_id, item_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (inspection_id, item_id) DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`)
+          .run(id, w.itemId, value, note, at);
+      }
+      this.ctx.db.prepare('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, id);
+      const detail: Record<string, unknown> = { itemId: w.itemId };
+      if (w.value !== undefined) detail.value = w.value;
+      if (w.note !== undefined) detail.note = w.note;
+      const seq = this.audit.append(id, at, 'risposta salvata', detail);
+      return { savedAt: at, seq };
+    }).immediate();
+  }
+
+  saveCounts(id: string, children: ChildrenBand[], staffCounts: StaffCounts): SaveAck {
+    return this.ctx.db.transaction(() => {
+      this.draft(id, 'inspectionId');
+      const at = this.ctx.now();
+      this.ctx.db
+        .prepare('UPDATE inspections SET children = ?, staff_counts = ?, updated_at = ? WHERE id = ?')
+        .run(JSON.stringify(children), JSON.stringify(staffCounts), at, id);
+      const seq = this.audit.append(id, at, 'conteggi salvati', { children, staffCounts });
+      return { savedAt: at, seq };
+    }).immediate();
+  }
+
+  /**
+   * Seals a draft: stores the signatures, the canonical inspection file (encrypted: it names
+   * the staff) and its hash. From here on the triggers refuse any change to the content.
+   */
+  seal(id: string, w: SealWrite): InspectionRecord {
+    return this.ctx.db.transaction(() => {
+      this.draft(id);
+      const at = this.ctx.now();
+      this.ctx.db.prepare('DELETE FROM signatures WHERE inspection_id = ?').run(id);
+      const add = this.ctx.db.prepare('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
+      for (const s of w.signatures) add.run(id, s.signatory, s.name, JSON.stringify(s.strokes));
+      this.ctx.db
+        .prepare("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ? WHERE id = ?")
+        .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, id);
+      this.audit.append(id, at, 'sigillata', { contentHash: w.contentHash, signatories: w.signatures.map((s) => s.signatory) });
+      return this.get(id);
+    }).immediate();
+  }
+
+  /**
+   * A correction: a new draft revision of the same visit that copies the content (answers,
+   * counts, members, staff present, photos, prescriptions) and points to the sealed one.
+   * Signatures are not copied: the corrected record must be signed again.
+   */
+  revise(id: string, rejectionNotes: string | null = null): InspectionRecord {
+    return this.ctx.db.transaction(() => {
+      const old = this.get(id);
+      if (old.status === 'draft') throw new StoreError('conflict', "l'ispezione è ancora in bozza: si corregge direttamente, senza nuova revisione", 'id');
+      const next = this.ctx.db.prepare('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
+      if (next) throw new StoreError('conflict', `esiste già una revisione successiva (${next.id}): correggere quella`, 'id');
+      const newId = this.ctx.newId();
+      const at = this.ctx.now();
+      const db = this.ctx.db;
+      db.prepare(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
+                  SELECT ?, visit_id, revision + 1, id, service_id, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`)
+        .run(newId, rejectionNotes, at, at, id);
+      db.prepare('INSERT INTO inspection_members (inspection_id, member_id, position) SELECT ?, member_id, position FROM inspection_members WHERE inspection_id = ?').run(newId, id);
+      // Only people still on the roster: someone removed since the seal is not silently carried back.
+      db.prepare(`INSERT INTO inspection_staff (inspection_id, staff_id) SELECT ?, s.staff_id FROM inspection_staff s JOIN staff ON staff.id = s.staff_id
+                  WHERE s.inspection_id = ? AND staff.removed_at IS NULL`).run(newId, id);
+      db.prepare('INSERT INTO answers (inspection_id, item_id, value, note, updated_at) SELECT ?, item_id, value, note, updated_at FROM answers WHERE inspection_id = ?').run(newId, id);
+      const photos = db.prepare('SELECT id, sha256, item_id, mime, size, caption, created_at FROM photos WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
+      const addPhoto = db.prepare('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const p of photos) addPhoto.run(this.ctx.newId(), newId, p.sha256, p.item_id, p.mime, p.size, p.caption, p.created_at);
+      const prescriptions = db.prepare('SELECT rule, text, deadline, status, follow_up_inspection_id, created_at FROM prescriptions WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
+      const addPrescription = db.prepare('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, status, follow_up_inspection_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const p of prescriptions) addPrescription.run(this.ctx.newId(), newId, p.rule, p.text, p.deadline, p.status, p.follow_up_inspection_id, p.created_at, at);
+      this.audit.append(newId, at, 'revisione aperta', { previousId: id, previousHash: old.contentHash, rejectionNotes });
+      this.audit.append(id, at, 'corretta da nuova revisione', { nextId: newId });
+      return this.get(newId);
+    }).immediate();
+  }
+
+  /** Whether a later revision exists (then this one is history, not the current record). */
+  successor(id: string): string | null {
+    const row = this.ctx.db.prepare('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** Records an audit entry for a change made elsewhere (photos, prescriptions, roster). */
+  note(id: string, action: string, detail: unknown): SaveAck {
+    const at = this.ctx.now();
+    const seq = this.audit.append(id, at, action, detail);
+    return { savedAt: at, seq };
+  }
+}

@@ -1,0 +1,74 @@
+/** Prescriptions (diffide) with deadlines, written during the visit, part of the sealed record. */
+import type { PrescriptionRecord, PrescriptionWrite } from '../records.ts';
+import { StoreError } from '../errors.ts';
+import type { AuditRepository } from './audit.ts';
+import type { RepoContext } from './context.ts';
+import { SEALED_MESSAGE } from './inspections.ts';
+
+interface Row { id: string; inspection_id: string; rule: string; text: string; deadline: string; status: PrescriptionRecord['status']; follow_up_inspection_id: string | null }
+
+const toRecord = (r: Row): PrescriptionRecord => ({
+  id: r.id, inspectionId: r.inspection_id, rule: r.rule, text: r.text, deadline: r.deadline, status: r.status, followUpInspectionId: r.follow_up_inspection_id,
+});
+
+export class PrescriptionsRepository {
+  constructor(
+    private readonly ctx: RepoContext,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  #requireDraft(inspectionId: string, field: string): void {
+    const row = this.ctx.db.prepare('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
+    if (!row) throw new StoreError('not_found', `ispezione ${inspectionId} non trovata`, field);
+    if (row.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
+  }
+
+  save(w: PrescriptionWrite): PrescriptionRecord {
+    return this.ctx.db.transaction(() => {
+      this.#requireDraft(w.inspectionId, 'inspectionId');
+      const at = this.ctx.now();
+      let id = w.id;
+      if (id) {
+        const current = this.find(id);
+        if (!current) throw new StoreError('not_found', `prescrizione ${id} non trovata`, 'id');
+        if (current.inspectionId !== w.inspectionId) throw new StoreError('invalid', "la prescrizione appartiene a un'altra ispezione", 'inspectionId');
+        this.ctx.db.prepare('UPDATE prescriptions SET rule = ?, text = ?, deadline = ?, updated_at = ? WHERE id = ?').run(w.rule, w.text, w.deadline, at, id);
+      } else {
+        id = this.ctx.newId();
+        this.ctx.db
+          .prepare('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(id, w.inspectionId, w.rule, w.text, w.deadline, at, at);
+      }
+      this.ctx.db.prepare('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
+      this.audit.append(w.inspectionId, at, w.id ? 'prescrizione modificata' : 'prescrizione aggiunta', { prescriptionId: id, rule: w.rule, text: w.text, deadline: w.deadline });
+      return this.get(id);
+    }).immediate();
+  }
+
+  find(id: string): PrescriptionRecord | null {
+    const row = this.ctx.db.prepare('SELECT * FROM prescriptions WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  get(id: string): PrescriptionRecord {
+    const p = this.find(id);
+    if (!p) throw new StoreError('not_found', `prescrizione ${id} non trovata`, 'id');
+    return p;
+  }
+
+  listByInspection(inspectionId: string): PrescriptionRecord[] {
+    return (this.ctx.db.prepare('SELECT * FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Row[]).map(toRecord);
+  }
+
+  remove(id: string): boolean {
+    return this.ctx.db.transaction(() => {
+      const p = this.find(id);
+      if (!p) return false;
+      this.#requireDraft(p.inspectionId, 'id');
+      const at = this.ctx.now();
+      this.ctx.db.prepare('DELETE FROM prescriptions WHERE id = ?').run(id);
+      this.audit.append(p.inspectionId, at, 'prescrizione rimossa', { prescriptionId: id, rule: p.rule });
+      return true;
+    }).immediate();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The storage of one data folder: `vigilanza.db` (SQLite) and `blobs/` (content-addressed
+ * files). Opening checks the schema version and that the key provider's key is the one the
+ * database was written with, so a wrong key fails at once with a clear message rather than on
+ * the first staff record.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BlobStore } from './blobs.ts';
+import { Cipher, type KeyProvider } from './crypto.ts';
+import { DecryptionError } from './errors.ts';
+import { openDatabase, type Db, type OpenOptions } from './open.ts';
+import { AttachmentsRepository } from './repositories/attachments.ts';
+import { AuditRepository } from './repositories/audit.ts';
+import type { RepoContext } from './repositories/context.ts';
+import { InspectionsRepository } from './repositories/inspections.ts';
+import { MembersRepository } from './repositories/members.ts';
+import { PhotosRepository } from './repositories/photos.ts';
+import { PrescriptionsRepository } from './repositories/prescriptions.ts';
+import { ServicesRepository } from './repositories/services.ts';
+import { StaffRepository } from './repositories/staff.ts';
+
+export const DB_FILE = 'vigilanza.db';
+export const BLOBS_DIR = 'blobs';
+const KEY_CHECK = 'vigilanza-nidi key check v1';
+
+export interface StoreOptions extends OpenOptions {
+  keyProvider: KeyProvider;
+  /** Injectable for tests; defaults to the system clock. */
+  now?: () => Date;
+}
+
+export class Store {
+  readonly services: ServicesRepository;
+  readonly members: MembersRepository;
+  readonly staff: StaffRepository;
+  readonly inspections: InspectionsRepository;
+  readonly photos: PhotosRepository;
+  readonly prescriptions: PrescriptionsRepository;
+  readonly attachments: AttachmentsRepository;
+  readonly audit: AuditRepository;
+
+  private constructor(
+    readonly db: Db,
+    readonly dataDir: string,
+    ctx: RepoContext,
+  ) {
+    this.audit = new AuditRepository(ctx);
+    this.services = new ServicesRepository(ctx);
+    this.members = new MembersRepository(ctx);
+    this.staff = new StaffRepository(ctx);
+    this.inspections = new InspectionsRepository(ctx, this.audit);
+    this.photos = new PhotosRepository(ctx, this.audit);
+    this.prescriptions = new PrescriptionsRepository(ctx, this.audit);
+    this.attachments = new AttachmentsRepository(ctx, this.audit);
+  }
+
+  static open(dataDir: string, options: StoreOptions): Store {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = openDatabase(join(dataDir, DB_FILE), options);
+    try {
+      const cipher = new Cipher(options.keyProvider.getKey());
+      checkKey(db, cipher, options.keyProvider.description);
+      const clock = options.now ?? (() => new Date());
+      const ctx: RepoContext = { db, cipher, blobs: new BlobStore(join(dataDir, BLOBS_DIR)), now: () => clock().toISOString(), newId: randomUUID };
+      return new Store(db, dataDir, ctx);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints): all of it or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function checkKey(db: Db, cipher: Cipher, source: string): void {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get() as { value: Buffer } | undefined;
+  if (!row) {
+    db.prepare("INSERT INTO meta (key, value) VALUES ('key_check', ?)").run(cipher.seal(KEY_CHECK, 'meta:key_check'));
+    return;
+  }
+  try {
+    if (cipher.open(row.value, 'meta:key_check') === KEY_CHECK) return;
+  } catch {
+    /* reported below */
+  }
+  throw new DecryptionError(
+    `la chiave di cifratura (${source}) non corrisponde a quella con cui è stato scritto questo database: i dati personali del personale non si possono leggere. Ripristinare la chiave originale.`,
+  );
+}

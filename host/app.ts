@@ -1,0 +1,44 @@
+/**
+ * One open data folder with its API: what both shells (browser and Electron) start from.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeyProvider } from '../db/crypto.ts';
+import { DB_FILE, Store } from '../db/store.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { seedDemo } from './demo.ts';
+import { createHandlers, type HostApi } from './handlers.ts';
+import { fileKeyProvider } from './keys.ts';
+
+export interface AppOptions {
+  dataDir: string;
+  shell: 'electron' | 'browser';
+  /** Defaults to the 0600 key file in the data folder (browser shell). */
+  keyProvider?: KeyProvider;
+  clock?: Clock;
+  /** Seed demo data when the database has no services yet. */
+  demo?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface HostApp extends HostApi {
+  store: Store;
+  dataDir: string;
+  close(): void;
+}
+
+export function openApp(options: AppOptions): HostApp {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const fresh = !existsSync(join(options.dataDir, DB_FILE));
+  const clock = options.clock ?? systemClock;
+  const keyProvider = options.keyProvider ?? fileKeyProvider(options.dataDir, { create: fresh });
+  const store = Store.open(options.dataDir, { keyProvider, now: () => clock.now() });
+  try {
+    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, ...(options.log ? { log: options.log } : {}) });
+    if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
+    return { ...host, store, dataDir: options.dataDir, close: () => store.close() };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * The API handlers: one function per method of shared/api/contract.ts, shared by Electron main
+ * and the browser shell. Input is validated with the contract's schema, output is checked
+ * against it too (a mismatch is our bug, reported as `internal` rather than sent to the UI), and
+ * nothing throws across the boundary.
+ *
+ * Handlers run synchronously (better-sqlite3 is synchronous); `dispatch` can therefore be used
+ * inside a store transaction (the demo seeds everything in one commit).
+ */
+import { z } from 'zod';
+import {
+  contract,
+  METHODS,
+  type Api,
+  type ApiError,
+  type InspectionDetail,
+  type InspectionSummary,
+  type Method,
+  type Output,
+  type Result,
+  type ServiceSummary,
+  type StaffPerson,
+} from '../shared/api/contract.ts';
+import { sha256Hex } from '../shared/canonical.ts';
+import { canonicalJson } from '../shared/canonical.ts';
+import { getChecklist, type Checklist } from '../shared/checklist/index.ts';
+import { compareDates } from '../shared/dates.ts';
+import type { InspectionFile } from '../shared/inspection.ts';
+import { actValidity, evaluate, inspectionsDue, RULE_SETS, ruleSetKey, validateAgainst, ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
+import { StoreError } from '../db/errors.ts';
+import type { InspectionRecord, ServiceRecord, StaffRecord } from '../db/records.ts';
+import type { Store } from '../db/store.ts';
+import { isoToday, type Clock } from './clock.ts';
+import { fromException, fromZod, invalid } from './errors.ts';
+import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
+import pkg from '../package.json' with { type: 'json' };
+
+// Italian messages for zod's built-in checks (types, sizes); our own schemas carry their own.
+z.config(z.locales.it());
+
+export const CURRENT_RULE_SET = ZONA_FSE_1;
+
+export interface HandlerOptions {
+  store: Store;
+  clock: Clock;
+  shell: 'electron' | 'browser';
+  demo?: boolean;
+  /** The rule set new inspections use. */
+  ruleSet?: RuleSet;
+  log?: (message: string) => void;
+}
+
+type Handler<M extends Method> = (input: z.output<(typeof contract)[M]['input']>) => Output<M>;
+export type Handlers = { [M in Method]: Handler<M> };
+
+export interface HostApi {
+  /** Validates, runs, answers: never throws. */
+  dispatch(method: string, input: unknown): Result<unknown>;
+  /** The same as named async functions: what the preload and the HTTP client look like. */
+  api: Api;
+}
+
+const MIME_MAGIC: Record<'image/jpeg' | 'image/png', number[]> = {
+  'image/jpeg': [0xff, 0xd8, 0xff],
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+};
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+class InvalidInput extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+const fail = (field: string, message: string): never => {
+  throw new InvalidInput(invalid(field, message));
+};
+
+export function createHandlers(options: HandlerOptions): HostApi {
+  const { store, clock } = options;
+  const newRuleSet = options.ruleSet ?? CURRENT_RULE_SET;
+  const today = () => isoToday(clock);
+
+  const ruleSetOf = (key: string): RuleSet => {
+    const rs = RULE_SETS.get(key);
+    if (!rs) throw new Error(`insieme di regole ${key} sconosciuto a questa versione`);
+    return rs;
+  };
+  const checklistOf = (key: string): Checklist => {
+    const c = getChecklist(key);
+    if (!c) throw new Error(`Scheda ${key} sconosciuta a questa versione`);
+    return c;
+  };
+
+  function actStatus(rs: RuleSet, issuedOn: string | null, asOf: string) {
+    if (!issuedOn) return { until: null, status: 'none' as const };
+    const v = actValidity(rs, issuedOn);
+    const status = compareDates(asOf, v.validUntil) > 0 ? 'expired' : compareDates(asOf, v.warnFrom) >= 0 ? 'expiring' : 'valid';
+    return { until: v.validUntil, status } as const;
+  }
+
+  function summarise(s: ServiceRecord, dates: Map<string, string[]>, open: Map<string, number>): ServiceSummary {
+    const asOf = today();
+    const auth = actStatus(newRuleSet, s.authorizationIssuedOn, asOf);
+    const acc = actStatus(newRuleSet, s.accreditationIssuedOn, asOf);
+    const done = (dates.get(s.id) ?? []).filter((d) => compareDates(d, asOf) <= 0);
+    const due = inspectionsDue(newRuleSet, done, asOf);
+    return {
+      ...s,
+      authorizationValidUntil: auth.until,
+      authorizationStatus: auth.status,
+      accreditationValidUntil: acc.until,
+      accreditationStatus: acc.status,
+      lastInspectionDate: done.length ? done[done.length - 1]! : null,
+      nextInspectionDueBy: due.nextDueBy,
+      inspectionOverdue: due.overdue,
+      openPrescriptions: open.get(s.id) ?? 0,
+    };
+  }
+
+  function serviceSummary(id: string, field = 'id'): ServiceSummary {
+    return summarise(store.services.get(id, field), store.services.inspectionDates(), store.services.openPrescriptions());
+  }
+
+  /** The file as sealed, or as it would be sealed now. */
+  function fileOf(r: InspectionRecord): InspectionFile {
+    const sealed = r.status === 'draft' ? null : store.inspections.sealedFile(r.id);
+    return sealed ? parseStoredFile(sealed) : buildInspectionFile(store, store.inspections.content(r.id));
+  }
+
+  function failCount(r: InspectionRecord, file = fileOf(r)): number {
+    return evaluate(file, ruleSetOf(r.ruleSet), checklistOf(r.ruleSet)).findings.filter((f) => f.outcome === 'fail').length;
+  }
+
+  function summary(r: InspectionRecord, serviceName: string, file?: InspectionFile): InspectionSummary {
+    return {
+      id: r.id,
+      visitId: r.visitId,
+      revision: r.revision,
+      previousId: r.previousId,
+      serviceId: r.serviceId,
+      serviceName,
+      purpose: r.purpose,
+      date: r.date,
+      status: r.status,
+      contentHash: r.contentHash,
+      sealedAt: r.sealedAt,
+      updatedAt: r.updatedAt,
+      failCount: failCount(r, file),
+    };
+  }
+
+  function detail(id: string, field = 'id'): InspectionDetail {
+    const r = store.inspections.get(id, field);
+    const content = store.inspections.content(id);
+    const sealedText = r.status === 'draft' ? null : store.inspections.sealedFile(id);
+    const sealedFile = sealedText ? parseStoredFile(sealedText) : null;
+    const file = sealedFile ?? buildInspectionFile(store, content);
+    return {
+      ...summary(r, store.services.get(r.serviceId).name, file),
+      memberIds: content.memberIds,
+      answers: content.answers,
+      children: content.children,
+      staffCounts: content.staffCounts,
+      staffIds: content.staffIds,
+      rejectionNotes: r.rejectionNotes,
+      signatures: content.signatures,
+      photos: store.photos.listByInspection(id),
+      prescriptions: store.prescriptions.listByInspection(id),
+      sealedFile,
+      hasReport: store.attachments.listByInspection(id).some((a) => a.kind === 'report'),
+    };
+  }
+
+  const person = (s: StaffRecord): StaffPerson => ({
+    id: s.id,
+    serviceId: s.serviceId,
+    name: s.name,
+    role: s.role,
+    title: s.title,
+    titleObtainedOn: s.titleObtainedOn,
+    pathStartedOn: s.pathStartedOn,
+    trainings: s.trainings,
+    active: s.active,
+    updatedAt: s.updatedAt,
+  });
+
+  function checkStaff(serviceId: string, staffIds: readonly string[]): void {
+    staffIds.forEach((sid, i) => {
+      const s = store.staff.find(sid);
+      if (!s || s.removedAt) fail(`staffIds.${i}`, `persona ${sid} non trovata nell'elenco del personale`);
+      else if (s.serviceId !== serviceId) fail(`staffIds.${i}`, `${s.name} appartiene al personale di un altro servizio`);
+    });
+  }
+
+  function checkItem(ruleSet: string, itemId: string, field = 'itemId') {
+    const item = checklistOf(ruleSet).items.find((i) => i.id === itemId);
+    if (!item) fail(field, `voce "${itemId}" sconosciuta nella Scheda ${ruleSet}`);
+    return item!;
+  }
+
+  const handlers: Handlers = {
+    'app.info': () => ({ version: pkg.version, shell: options.shell, ruleSet: ruleSetKey(newRuleSet), demo: options.demo ?? false, today: today() }),
+
+    'services.list': (input) => {
+      const dates = store.services.inspectionDates();
+      const open = store.services.openPrescriptions();
+      const filter: Parameters<Store['services']['list']>[0] = {};
+      if (input.query !== undefined) filter.query = input.query;
+      if (input.type !== undefined) filter.type = input.type;
+      if (input.comune !== undefined) filter.comune = input.comune;
+      return store.services.list(filter).map((s) => summarise(s, dates, open));
+    },
+
+    'services.get': ({ id }) => {
+      const service = serviceSummary(id);
+      const inspections = store.inspections.listByService(id).map((r) => summary(r, service.name));
+      return { service, inspections, staff: store.staff.listByService(id).map(person) };
+    },
+
+    'services.create': (input) => store.services.create(input),
+    'services.update': ({ id, ...input }) => store.services.update(id, input),
+
+    'members.list': () => store.members.list(),
+    'members.create': (input) => store.members.create(input),
+
+    'staff.save': (input) => {
+      store.services.get(input.serviceId, 'serviceId');
+      return person(store.staff.save(input));
+    },
+
+    'staff.remove': ({ id }) =>
+      store.transaction(() => {
+        const { removed, drafts } = store.staff.remove(id);
+        for (const d of drafts) store.inspections.note(d, 'personale rimosso dall’elenco', { staffId: id });
+        return { removed };
+      }),
+
+    'inspections.create': (input) => {
+      store.services.get(input.serviceId, 'serviceId');
+      store.members.getMany(input.memberIds);
+      const r = store.inspections.create({ ...input, ruleSet: ruleSetKey(newRuleSet) });
+      return detail(r.id);
+    },
+
+    'inspections.get': ({ id }) => detail(id),
+
+    'inspections.update': ({ id, ...patch }) => {
+      const r = store.inspections.draft(id);
+      if (patch.memberIds) store.members.getMany(patch.memberIds);
+      if (patch.staffIds) checkStaff(r.serviceId, patch.staffIds);
+      store.inspections.update(id, patch);
+      return detail(id);
+    },
+
+    'inspections.saveAnswer': ({ inspectionId, itemId, value, note }) => {
+      const r = store.inspections.draft(inspectionId, 'inspectionId');
+      const item = checkItem(r.ruleSet, itemId);
+      if (value !== undefined && value !== null) {
+        const ok =
+          item.kind === 'yesno' ? value === 'yes' || value === 'no' || value === 'na'
+          : item.kind === 'count' ? typeof value === 'number' || value === 'na'
+          : item.kind === 'date' ? typeof value === 'string' && (value === 'na' || /^\d{4}-\d{2}-\d{2}$/.test(value))
+          : typeof value === 'string';
+        if (!ok) fail('value', `valore non adatto a una voce di tipo ${item.kind === 'yesno' ? 'sì/no' : item.kind === 'count' ? 'numero' : item.kind === 'date' ? 'data (AAAA-MM-GG)' : 'testo'}`);
+      }
+      const write: Parameters<Store['inspections']['saveAnswer']>[1] = { itemId };
+      if (value !== undefined) write.value = value;
+      if (note !== undefined) write.note = note;
+      return store.inspections.saveAnswer(inspectionId, write);
+    },
+
+    'inspections.saveCounts': ({ inspectionId, children, staffCounts }) => {
+      const r = store.inspections.draft(inspectionId, 'inspectionId');
+      const type = store.services.get(r.serviceId).type;
+      const bands = ruleSetOf(r.ruleSet).serviceTypes[type].bands.map((b) => b.id);
+      const seen = new Set<string>();
+      children.forEach((c, i) => {
+        if (!bands.includes(c.band)) fail(`children.${i}.band`, `fascia ${c.band} non prevista per questa tipologia (ammesse: ${bands.join(', ')})`);
+        if (seen.has(c.band)) fail(`children.${i}.band`, `fascia ${c.band} ripetuta`);
+        seen.add(c.band);
+      });
+      return store.inspections.saveCounts(inspectionId, children, staffCounts);
+    },
+
+    'inspections.seal': ({ id, signatures }) => {
+      const r = store.inspections.draft(id);
+      const seen = new Set<string>();
+      signatures.forEach((s, i) => {
+        if (seen.has(s.signatory)) fail(`signatures.${i}.signatory`, `firma ripetuta per ${s.signatory}`);
+        seen.add(s.signatory);
+      });
+      const file = buildInspectionFile(store, store.inspections.content(id));
+      const parsed = z.safeParse(contract['inspections.export'].output, file);
+      if (!parsed.success) throw new InvalidInput(fromZod(parsed.error));
+      const problems = validateAgainst(parsed.data, ruleSetOf(r.ruleSet), checklistOf(r.ruleSet));
+      if (problems.length) {
+        const [path, message] = problems[0]!.split(/: (.*)/s);
+        fail(path ?? 'id', message ?? problems[0]!);
+      }
+      const canonicalFile = canonicalJson(parsed.data);
+      const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
+      const sealed = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
+      return { contentHash, sealedAt: sealed.sealedAt!, inspection: detail(id) };
+    },
+
+    'inspections.revise': ({ id }) => detail(store.inspections.revise(id).id),
+
+    'inspections.export': ({ id }) => fileOf(store.inspections.get(id)),
+
+    'inspections.audit': ({ id }) => {
+      store.inspections.get(id);
+      return store.audit.list(id);
+    },
+
+    'photos.add': ({ inspectionId, itemId, mime, dataBase64, caption }) => {
+      const r = store.inspections.draft(inspectionId, 'inspectionId');
+      if (itemId !== null) checkItem(r.ruleSet, itemId);
+      if (!BASE64.test(dataBase64)) fail('dataBase64', 'il contenuto non è in base64 valido');
+      const bytes = Buffer.from(dataBase64, 'base64');
+      const magic = MIME_MAGIC[mime];
+      if (bytes.length < magic.length || !magic.every((b, i) => bytes[i] === b))
+        fail('dataBase64', `il contenuto non è un'immagine ${mime === 'image/png' ? 'PNG' : 'JPEG'}`);
+      return store.photos.add({ inspectionId, itemId, mime, caption, bytes });
+    },
+
+    'photos.get': ({ id }) => {
+      const { meta, bytes } = store.photos.bytes(id);
+      return { mime: meta.mime, dataBase64: bytes.toString('base64') };
+    },
+
+    'photos.remove': ({ id }) => ({ removed: store.photos.remove(id) }),
+
+    'prescriptions.save': (input) => {
+      const r = store.inspections.draft(input.inspectionId, 'inspectionId');
+      if (compareDates(input.deadline, r.date) <= 0) fail('deadline', 'la scadenza deve essere successiva alla data della visita');
+      const write: Parameters<Store['prescriptions']['save']>[0] = { inspectionId: input.inspectionId, rule: input.rule, text: input.text, deadline: input.deadline };
+      if (input.id) write.id = input.id;
+      return store.prescriptions.save(write);
+    },
+
+    'prescriptions.remove': ({ id }) => ({ removed: store.prescriptions.remove(id) }),
+  };
+
+  const isMethod = (m: string): m is Method => Object.prototype.hasOwnProperty.call(contract, m);
+
+  function dispatch(method: string, input: unknown): Result<unknown> {
+    if (!isMethod(method)) return { ok: false, error: { code: 'not_found', message: `metodo sconosciuto: ${method}` } };
+    const spec = contract[method];
+    const parsed = z.safeParse(spec.input, input ?? {});
+    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+    try {
+      const value = (handlers[method] as (i: unknown) => unknown)(parsed.data);
+      const out = z.safeParse(spec.output, value);
+      if (!out.success) {
+        const e = fromZod(out.error);
+        (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`);
+        return { ok: false, error: { code: 'internal', message: `errore interno: risposta di ${method} non conforme (${e.message})` } };
+      }
+      return { ok: true, value: out.data };
+    } catch (e) {
+      if (e instanceof InvalidInput) return { ok: false, error: e.error };
+      return { ok: false, error: fromException(e, options.log) };
+    }
+  }
+
+  const api = Object.fromEntries(METHODS.map((m) => [m, async (input: unknown) => dispatch(m, input)])) as unknown as Api;
+  return { dispatch, api };
+}
+
+export { StoreError };

@@ -1,0 +1,51 @@
+/**
+ * The inspection file (shared/inspection.ts) built from the database records: what is sealed,
+ * hashed, exported and evaluated. Built in one place so that the seal, the export and the
+ * fail counts all see the same content.
+ */
+import type { InspectionContent } from '../db/records.ts';
+import type { Store } from '../db/store.ts';
+import { InspectionFile, type Person } from '../shared/inspection.ts';
+
+export function buildInspectionFile(store: Store, content: InspectionContent): InspectionFile {
+  const service = store.services.get(content.serviceId);
+  const members = store.members.getMany(content.memberIds);
+  const people: Person[] = content.staffIds
+    .map((id) => store.staff.get(id, 'staffIds'))
+    .sort((a, b) => a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id))
+    .map((s) => {
+      const p: Person = { id: s.id, role: s.role, name: s.name, trainings: s.trainings };
+      if (s.title) p.title = s.title;
+      if (s.titleObtainedOn) p.titleObtainedOn = s.titleObtainedOn;
+      if (s.pathStartedOn) p.pathStartedOn = s.pathStartedOn;
+      return p;
+    });
+  const file: InspectionFile = {
+    schemaVersion: 1,
+    ruleSet: content.ruleSet,
+    service: {
+      name: service.name,
+      type: service.type,
+      capacity: service.capacity,
+      kitchen: service.kitchen,
+      comune: service.comune,
+      address: service.address,
+      referente: service.referente,
+      territorialRls: service.territorialRls,
+      ...(service.authorizationIssuedOn ? { authorization: { issuedOn: service.authorizationIssuedOn } } : {}),
+      ...(service.accreditationIssuedOn ? { accreditation: { issuedOn: service.accreditationIssuedOn } } : {}),
+    },
+    visit: { date: content.date, purpose: content.purpose, members: members.map((m) => ({ name: m.name, role: m.role })) },
+  };
+  // Absent means "not recorded" (rules are then `na`); an empty list would read as zero.
+  if (content.children.length) file.children = content.children;
+  if (content.staffCounts.educators || content.staffCounts.auxiliaries) file.staffCounts = content.staffCounts;
+  if (people.length) file.people = people;
+  if (Object.keys(content.answers).length) file.answers = content.answers;
+  return file;
+}
+
+/** Parses a stored canonical file; a stored file that no longer validates is a damaged database. */
+export function parseStoredFile(text: string): InspectionFile {
+  return InspectionFile.parse(JSON.parse(text));
+}
