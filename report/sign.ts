@@ -1,0 +1,234 @@
+/**
+ * PAdES signing by incremental update (ISO 32000-1 §7.5.6, §12.8; ETSI EN 319 142-1).
+ *
+ * The original bytes are never rewritten: a new revision is appended with a signature field
+ * (merged with its invisible widget on page 1), the signature dictionary, the updated AcroForm,
+ * page (or /Annots array) and catalog, a new xref section and trailer. /ByteRange covers the
+ * whole file except the hex /Contents, so a later signature (another member of the commission)
+ * is just one more update that leaves this one valid.
+ */
+import { createHash } from 'node:crypto';
+import { buildCades, type TimestampOutcome } from './cms.ts';
+import { loadP12, type LoadedSigner } from './p12.ts';
+import { PdfDict, PdfName, PdfRef, PdfString, serialize, type PdfValue } from './pdf/objects.ts';
+import { getObject, openPdf, resolve, type PdfFile } from './pdf/reader.ts';
+
+/** Bytes reserved for the DER signature: chain, signed attributes and a timestamp token fit. */
+export const SIGNATURE_CAPACITY = 16384;
+
+export interface SignOptions {
+  /** RFC 3161 timestamp authority; without it (or when unreachable) the signature is PAdES B-B. */
+  tsaUrl?: string;
+  tsaTimeoutMs?: number;
+  reason?: string;
+  location?: string;
+  /** Signer's name for the signature dictionary; defaults to the certificate's common name. */
+  name?: string;
+  contactInfo?: string;
+  /** Signing time written in /M (defaults to now). */
+  signingTime?: Date;
+  /** Told why a requested timestamp could not be added (the signature then stays B-B). */
+  onWarning?: (message: string) => void;
+}
+
+export interface SignResult {
+  pdf: Buffer;
+  level: 'B-B' | 'B-T';
+  timestamp: TimestampOutcome;
+  fieldName: string;
+  signer: { commonName: string; subject: string };
+}
+
+export class PdfSignError extends Error {
+  override name = 'PdfSignError';
+}
+
+function pdfDate(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `D:${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+}
+
+function asDict(v: PdfValue | undefined, what: string): PdfDict {
+  if (!(v instanceof PdfDict)) throw new PdfSignError(`PDF non firmabile: ${what} mancante o non valido`);
+  return v;
+}
+
+function firstPage(pdf: PdfFile, pagesRef: PdfValue | undefined): PdfRef {
+  let node = pagesRef;
+  for (let depth = 0; depth < 32; depth++) {
+    if (!(node instanceof PdfRef)) break;
+    const dict = asDict(getObject(pdf, node), 'albero delle pagine');
+    const type = dict.get('Type');
+    if (type instanceof PdfName && type.name === 'Page') return node;
+    const kids = resolve(pdf, dict.get('Kids'));
+    if (!Array.isArray(kids) || !kids.length) break;
+    node = kids[0];
+  }
+  throw new PdfSignError('PDF non firmabile: nessuna pagina trovata');
+}
+
+/** Names of signature fields already present, to pick the next free "FirmaN". */
+function existingFieldNames(pdf: PdfFile, fields: PdfValue[]): Set<string> {
+  const names = new Set<string>();
+  for (const f of fields) {
+    const d = resolve(pdf, f);
+    if (d instanceof PdfDict) {
+      const t = d.get('T');
+      if (t instanceof PdfString) names.add(t.text());
+    }
+  }
+  return names;
+}
+
+/** Signs with a signer already loaded (the host keeps it for the session; the CLI loads it per run). */
+export async function signPdfWith(input: Buffer, signer: LoadedSigner, opts: SignOptions = {}): Promise<SignResult> {
+  const pdf = openPdf(input);
+  if (pdf.trailer.has('Encrypt')) throw new PdfSignError('PDF cifrato: non si firma');
+  const rootRef = pdf.trailer.get('Root');
+  if (!(rootRef instanceof PdfRef)) throw new PdfSignError('PDF non firmabile: /Root mancante');
+  const catalog = asDict(getObject(pdf, rootRef), 'catalogo').clone();
+  const pageRef = firstPage(pdf, catalog.get('Pages'));
+  const size = pdf.trailer.get('Size');
+  if (typeof size !== 'number') throw new PdfSignError('PDF non firmabile: /Size mancante nel trailer');
+
+  let next = size;
+  const alloc = () => new PdfRef(next++, 0);
+  const sigRef = alloc();
+  const fieldRef = alloc();
+  const apRef = alloc();
+  const updates = new Map<number, string>(); // object number → body (between "obj" and "endobj")
+
+  // AcroForm: an indirect one is rewritten as a new version; a direct one lives in the catalog.
+  const acroValue = catalog.get('AcroForm');
+  let acroForm: PdfDict;
+  let acroRef: PdfRef | null = null;
+  if (acroValue instanceof PdfRef) {
+    acroRef = acroValue;
+    acroForm = asDict(getObject(pdf, acroValue), 'AcroForm').clone();
+  } else if (acroValue instanceof PdfDict) acroForm = acroValue.clone();
+  else {
+    acroRef = alloc();
+    acroForm = new PdfDict();
+    catalog.set('AcroForm', acroRef);
+  }
+  const fieldsValue = acroForm.get('Fields');
+  const fields = (Array.isArray(resolve(pdf, fieldsValue)) ? [...(resolve(pdf, fieldsValue) as PdfValue[])] : []) as PdfValue[];
+  const taken = existingFieldNames(pdf, fields);
+  let n = 1;
+  while (taken.has(`Firma${n}`)) n++;
+  const fieldName = `Firma${n}`;
+  fields.push(fieldRef);
+  if (fieldsValue instanceof PdfRef) updates.set(fieldsValue.num, serialize(fields));
+  else acroForm.set('Fields', fields);
+  acroForm.set('SigFlags', 3); // SignaturesExist | AppendOnly
+  if (acroRef) updates.set(acroRef.num, serialize(acroForm));
+  else catalog.set('AcroForm', acroForm);
+  if (!(acroValue instanceof PdfRef)) updates.set(rootRef.num, serialize(catalog));
+
+  // The widget goes in page 1's /Annots (an indirect array is rewritten on its own).
+  const page = asDict(getObject(pdf, pageRef), 'pagina').clone();
+  const annotsValue = page.get('Annots');
+  const annots = Array.isArray(resolve(pdf, annotsValue)) ? [...(resolve(pdf, annotsValue) as PdfValue[])] : [];
+  annots.push(fieldRef);
+  if (annotsValue instanceof PdfRef) updates.set(annotsValue.num, serialize(annots));
+  else {
+    page.set('Annots', annots);
+    updates.set(pageRef.num, serialize(page));
+  }
+
+  // Invisible (zero-size) widget, printable and locked as PDF/A wants, with an empty appearance.
+  const field = new PdfDict([
+    ['Type', new PdfName('Annot')],
+    ['Subtype', new PdfName('Widget')],
+    ['FT', new PdfName('Sig')],
+    ['T', PdfString.fromText(fieldName)],
+    ['V', sigRef],
+    ['F', 132],
+    ['Rect', [0, 0, 0, 0]],
+    ['P', pageRef],
+    ['AP', new PdfDict([['N', apRef]])],
+  ]);
+  updates.set(fieldRef.num, serialize(field));
+  updates.set(apRef.num, `<</Type/XObject/Subtype/Form/BBox[0 0 0 0]/Length 0>>\nstream\n\nendstream`);
+
+  const name = opts.name ?? signer.commonName;
+  const sigDictHead =
+    `<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached` +
+    `/M ${serialize(PdfString.fromText(pdfDate(opts.signingTime ?? new Date())))}` +
+    `/Name ${serialize(PdfString.fromText(name))}` +
+    (opts.reason ? `/Reason ${serialize(PdfString.fromText(opts.reason))}` : '') +
+    (opts.location ? `/Location ${serialize(PdfString.fromText(opts.location))}` : '') +
+    (opts.contactInfo ? `/ContactInfo ${serialize(PdfString.fromText(opts.contactInfo))}` : '');
+  const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
+  updates.set(sigRef.num, `${sigDictHead}/ByteRange ${BYTE_RANGE_PLACEHOLDER}/Contents <${'0'.repeat(SIGNATURE_CAPACITY * 2)}>>>`);
+
+  // Assemble the revision: objects, xref section, trailer.
+  const base = input;
+  const chunks: string[] = [];
+  let offset = base.length;
+  const push = (s: string) => {
+    chunks.push(s);
+    offset += Buffer.byteLength(s, 'latin1');
+  };
+  if (base[base.length - 1] !== 0x0a && base[base.length - 1] !== 0x0d) push('\n');
+  const offsets = new Map<number, number>();
+  for (const num of [...updates.keys()].sort((a, b) => a - b)) {
+    const gen = num < size ? (pdf.xref.get(num)?.gen ?? 0) : 0;
+    offsets.set(num, offset);
+    push(`${num} ${gen} obj\n${updates.get(num)!}\nendobj\n`);
+  }
+  const xrefOffset = offset;
+  let xref = 'xref\n';
+  const nums = [...offsets.keys()].sort((a, b) => a - b);
+  for (let i = 0; i < nums.length; ) {
+    let j = i;
+    while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
+    xref += `${nums[i]} ${j - i + 1}\n`;
+    for (let k = i; k <= j; k++) {
+      const num = nums[k]!;
+      const gen = num < size ? (pdf.xref.get(num)?.gen ?? 0) : 0;
+      xref += `${String(offsets.get(num)).padStart(10, '0')} ${String(gen).padStart(5, '0')} n\r\n`;
+    }
+    i = j + 1;
+  }
+  push(xref);
+  const trailer = new PdfDict([...pdf.trailer.map].filter(([k]) => !['Prev', 'XRefStm', 'Size'].includes(k)));
+  trailer.set('Size', next);
+  trailer.set('Prev', pdf.startxref);
+  push(`trailer\n${serialize(trailer)}\nstartxref\n${xrefOffset}\n%%EOF\n`);
+
+  const update = Buffer.from(chunks.join(''), 'latin1');
+  const out = Buffer.concat([base, update]);
+
+  // Locate /Contents and /ByteRange of our signature dictionary inside the update.
+  const sigStart = offsets.get(sigRef.num)!;
+  const contentsAt = out.indexOf('/Contents <', sigStart, 'latin1') + '/Contents '.length;
+  const contentsEnd = contentsAt + 2 + SIGNATURE_CAPACITY * 2;
+  const byteRangeAt = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigStart, 'latin1');
+  if (contentsAt < sigStart || byteRangeAt < 0 || out[contentsEnd - 1] !== 0x3e) throw new PdfSignError('errore interno: segnaposto della firma non trovato');
+  const byteRange = [0, contentsAt, contentsEnd, out.length - contentsEnd];
+  const rangeText = `[${byteRange.join(' ')}]`;
+  out.write(rangeText.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
+
+  const digest = createHash('sha256').update(out.subarray(0, contentsAt)).update(out.subarray(contentsEnd)).digest();
+  const cades = await buildCades(new Uint8Array(digest), signer, { tsaUrl: opts.tsaUrl, tsaTimeoutMs: opts.tsaTimeoutMs });
+  if (cades.der.length > SIGNATURE_CAPACITY) throw new PdfSignError(`firma troppo grande (${cades.der.length} byte, spazio riservato ${SIGNATURE_CAPACITY})`);
+  out.write(Buffer.from(cades.der).toString('hex'), contentsAt + 1, 'latin1');
+  if (cades.timestamp.requested && !cades.timestamp.ok) opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${cades.timestamp.error}`);
+  return {
+    pdf: out,
+    level: cades.timestamp.ok ? 'B-T' : 'B-B',
+    timestamp: cades.timestamp,
+    fieldName,
+    signer: { commonName: signer.commonName, subject: signer.subject },
+  };
+}
+
+/**
+ * Signs a PDF with the key and certificate of a PKCS#12 file (PAdES B-B, or B-T with a reachable
+ * timestamp authority). Throws P12PassphraseError on a wrong passphrase.
+ */
+export async function signPdf(pdf: Buffer, signer: { p12: Uint8Array; passphrase: string }, opts: SignOptions = {}): Promise<Buffer> {
+  const loaded = await loadP12(signer.p12, signer.passphrase);
+  return (await signPdfWith(pdf, loaded, opts)).pdf;
+}
