@@ -1,0 +1,80 @@
+/**
+ * `vigilanza serve --data DIR [--port N] [--demo] [--open]`: the browser shell. Prints exactly
+ * one line on stdout, the address to open (with the per-launch token), and serves until
+ * interrupted. Everything else (errors) goes to stderr.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { CliError } from './errors.ts';
+import { parse } from './io.ts';
+
+const USAGE = `Uso: vigilanza serve --data CARTELLA [--port N] [--demo] [--open]
+
+Avvia l'applicazione nel browser, solo su questo computer (127.0.0.1).
+Stampa l'indirizzo da aprire, con la chiave di sessione di questo avvio.
+
+  --data CARTELLA  cartella dei dati (database, foto, file chiave); creata se manca
+  --port N         porta (predefinita: una porta libera a caso)
+  --demo           se il database è vuoto, lo riempie con dati dimostrativi
+  --open           apre l'indirizzo nel browser predefinito`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { data: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' } }, USAGE);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${USAGE}`);
+  if (!values.data) throw new CliError(`--data: indicare la cartella dei dati\n\n${USAGE}`);
+  let port = 0;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) throw new CliError(`--port: atteso un numero di porta fra 1 e 65535, trovato "${values.port}"`);
+  }
+
+  const [{ openApp }, { startShellServer }, { findAppRoot, rendererDir }] = await Promise.all([
+    import('../../host/app.ts'),
+    import('../../host/shell-server.ts'),
+    import('../../host/paths.ts'),
+  ]);
+  let app;
+  try {
+    app = openApp({ dataDir: resolve(values.data), shell: 'browser', demo: values.demo ?? false });
+  } catch (e) {
+    throw new CliError(`--data ${values.data}: ${(e as Error).message}`, 1);
+  }
+  let server;
+  try {
+    server = await startShellServer({ host: app, rendererDir: rendererDir(findAppRoot(import.meta.url)), port });
+  } catch (e) {
+    app.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`--port ${port}: porta già in uso`);
+    if (code === 'EACCES') throw new CliError(`--port ${port}: porta non consentita a questo utente`);
+    throw e;
+  }
+  process.stdout.write(`${server.url}\n`);
+  if (values.open) openInBrowser(server.url);
+
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await server.close();
+  app.close();
+  return 0;
+}
+
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]]
+    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+    : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => process.stderr.write(`vigilanza: impossibile aprire il browser (${command}); aprire a mano l'indirizzo stampato\n`));
+    child.unref();
+  } catch {
+    process.stderr.write(`vigilanza: impossibile aprire il browser; aprire a mano l'indirizzo stampato\n`);
+  }
+}
