@@ -40,6 +40,13 @@ export default async function buildRenderer({ root, mode, outDir }) {
       sourcemap: development,
       reportCompressedSize: false,
       chunkSizeWarningLimit: 2000,
+      rollupOptions: {
+        onwarn(warning, warn) {
+          // zod's sources carry comments Rollup cannot place; harmless, and not ours to change.
+          if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+          warn(warning);
+        },
+      },
     },
   });
   if (!process.env.VIGILANZA_QUIET) console.log(`renderer: built in ${Date.now() - started} ms (${chosenMode})`);

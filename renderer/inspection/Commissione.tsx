@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import type { Member } from '../../shared/api/contract.ts';
+import { api } from '../api/client.ts';
+import { FieldError } from '../ui/FieldError.tsx';
+
+/** Commission members: choose among the known ones, or add a new one (it is chosen at once). */
+export function Commissione({
+  members,
+  chosen,
+  onChange,
+  onMemberAdded,
+  disabled,
+}: {
+  members: Member[];
+  chosen: string[];
+  onChange: (ids: string[]) => void;
+  onMemberAdded: (m: Member) => void;
+  disabled?: boolean;
+}) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('');
+  const [errors, setErrors] = useState<{ name?: string; role?: string; other?: string }>({});
+  const [busy, setBusy] = useState(false);
+
+  async function add() {
+    const e: typeof errors = {};
+    if (!name.trim()) e.name = 'il nome è obbligatorio';
+    if (!role.trim()) e.role = 'il ruolo è obbligatorio';
+    setErrors(e);
+    if (e.name || e.role) return;
+    setBusy(true);
+    const r = await api['members.create']({ name: name.trim(), role: role.trim() });
+    setBusy(false);
+    if (!r.ok) {
+      setErrors(r.error.field === 'name' ? { name: r.error.message } : r.error.field === 'role' ? { role: r.error.message } : { other: r.error.message });
+      return;
+    }
+    onMemberAdded(r.value);
+    onChange([...chosen, r.value.id]);
+    setName('');
+    setRole('');
+  }
+
+  return (
+    <fieldset className="commissione" disabled={disabled}>
+      <legend>Componenti della commissione presenti</legend>
+      {members.length === 0 ? (
+        <p className="empty">Nessun componente registrato: aggiungerne uno qui sotto.</p>
+      ) : (
+        <ul className="check-list">
+          {members.map((m) => (
+            <li key={m.id}>
+              <input
+                id={`m-${m.id}`}
+                type="checkbox"
+                checked={chosen.includes(m.id)}
+                onChange={(e) => onChange(e.target.checked ? [...chosen, m.id] : chosen.filter((id) => id !== m.id))}
+              />
+              <label htmlFor={`m-${m.id}`}>
+                {m.name} <span className="sub">— {m.role}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div
+        className="add-member"
+        role="group"
+        aria-label="Nuovo componente"
+        onKeyDown={(e) => {
+          // Enter here adds the member; it must not submit the form around (e.g. create the visit).
+          if (e.key === 'Enter' && e.target instanceof HTMLInputElement) {
+            e.preventDefault();
+            void add();
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor="nm-name">Nome del nuovo componente</label>
+          <input id="nm-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} aria-describedby="nm-name-err" />
+          <FieldError id="nm-name-err" error={errors.name ? { message: errors.name } : undefined} />
+        </div>
+        <div className="field">
+          <label htmlFor="nm-role">Ruolo</label>
+          <input
+            id="nm-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
+            placeholder="es. Pedagogista zonale"
+            aria-invalid={Boolean(errors.role)}
+            aria-describedby="nm-role-err"
+            list="nm-roles"
+          />
+          <datalist id="nm-roles">
+            <option value="Pedagogista zonale" />
+            <option value="Referente tecnico del Comune sede del servizio" />
+            <option value="Referente tecnico di altro Comune della Zona" />
+            <option value="Referente ASL" />
+          </datalist>
+          <FieldError id="nm-role-err" error={errors.role ? { message: errors.role } : undefined} />
+        </div>
+        <button type="button" onClick={() => void add()} disabled={busy}>
+          Aggiungi componente
+        </button>
+      </div>
+      {errors.other && (
+        <p className="field-error" role="alert">
+          {errors.other}
+        </p>
+      )}
+    </fieldset>
+  );
+}

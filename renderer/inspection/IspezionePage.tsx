@@ -1,0 +1,324 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { FormProvider, useForm, useWatch } from 'react-hook-form';
+import type { InspectionDetail, InspectionSummary, Member, Output, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import { getChecklist, type SectionId } from '../../shared/checklist/index.ts';
+import { PURPOSE_LABELS, SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
+import { RULE_SETS } from '../../shared/rules/index.ts';
+import { api } from '../api/client.ts';
+import { useApp } from '../app/info.tsx';
+import { href, navigate, useLeaveGuard } from '../app/router.ts';
+import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
+import { Badge } from '../ui/Badge.tsx';
+import { italianDate, italianDateTime } from '../ui/format.ts';
+import { Link } from '../ui/Link.tsx';
+import { ErrorBox, Loaded } from '../ui/Status.tsx';
+import { useLoad } from '../ui/useLoad.ts';
+import { Autosaver } from './autosave.ts';
+import { ChiudiVisita } from './ChiudiVisita.tsx';
+import { InspectionContext, unanswered, useInspection, useVisibleItems, type InspectionScope } from './context.tsx';
+import { DatiVisita } from './DatiVisita.tsx';
+import {
+  answerValue,
+  countsTableFor,
+  fieldKey,
+  initialValues,
+  parseCounts,
+  schedaSchema,
+  type SchedaValues,
+  type VisitState,
+} from './model.ts';
+import { PannelloRilievi } from './PannelloRilievi.tsx';
+import { PersonalePresente } from './PersonalePresente.tsx';
+import { Prescrizioni } from './Prescrizioni.tsx';
+import { Sezione } from './Sezione.tsx';
+import { StatoSalvataggio } from './StatoSalvataggio.tsx';
+
+interface Loaded {
+  detail: InspectionDetail;
+  service: ServiceSummary;
+  staff: StaffPerson[];
+  members: Member[];
+  revisions: InspectionSummary[];
+}
+
+export function IspezionePage({ id }: { id: string }) {
+  const [load, reload, set] = useLoad(async () => {
+    const d = await api['inspections.get']({ id });
+    if (!d.ok) return d;
+    const [s, m] = await Promise.all([api['services.get']({ id: d.value.serviceId }), api['members.list']({})]);
+    if (!s.ok) return s;
+    if (!m.ok) return m;
+    const value: Loaded = {
+      detail: d.value,
+      service: s.value.service,
+      staff: s.value.staff,
+      members: m.value,
+      revisions: s.value.inspections.filter((i) => i.visitId === d.value.visitId),
+    };
+    return { ok: true as const, value };
+  }, [id]);
+  return (
+    <Loaded load={load} what="l’ispezione" retry={reload}>
+      {(v) => <Ispezione key={`${v.detail.id}:${v.detail.status}`} data={v} onSealed={(r) => set({ ...v, detail: r.inspection })} />}
+    </Loaded>
+  );
+}
+
+type Tab = 'visita' | SectionId | 'personale' | 'prescrizioni' | 'chiusura';
+
+function Ispezione({ data, onSealed }: { data: Loaded; onSealed: (r: Output<'inspections.seal'>) => void }) {
+  const app = useApp();
+  const { detail, service, staff } = data;
+  const ruleSetKey = detail.sealedFile?.ruleSet ?? app.info.ruleSet;
+  const ruleSet = RULE_SETS.get(ruleSetKey) ?? app.ruleSet;
+  const checklist = getChecklist(ruleSetKey) ?? app.checklist;
+  const readOnly = detail.status !== 'draft';
+  const table = countsTableFor(checklist, service.type);
+
+  const [autosaver] = useState(() => new Autosaver(400));
+  const [visit, setVisitState] = useState<VisitState>({ purpose: detail.purpose, date: detail.date, memberIds: detail.memberIds, staffIds: detail.staffIds });
+  const visitRef = useRef(visit);
+  const [members, setMembers] = useState(data.members);
+  const [photos, setPhotos] = useState(detail.photos);
+  const [prescriptions, setPrescriptions] = useState(detail.prescriptions);
+  const [tab, setTab] = useState<Tab>('A');
+  const [focusTarget, setFocusTarget] = useState<string | null>(null);
+
+  const defaults = useMemo(() => initialValues(checklist, detail, service.type), [checklist, detail, service.type]);
+  const resolver = useMemo(() => zodResolver(schedaSchema(checklist), undefined, { raw: true }), [checklist]);
+  const form = useForm<SchedaValues>({ defaultValues: defaults, resolver, mode: 'onChange' });
+  const lastValidCounts = useRef(parseCounts(table, defaults.counts));
+  const itemsByKey = useMemo(() => new Map(checklist.items.map((i) => [fieldKey(i.id), i])), [checklist]);
+
+  // Autosave: each change is queued per answer / for the counts table.
+  useEffect(() => {
+    if (readOnly) return;
+    const sub = form.watch((values, { name }) => {
+      if (!name) return;
+      const all = values as SchedaValues;
+      if (name.startsWith('counts.')) {
+        const parsed = parseCounts(table, all.counts);
+        if (!parsed) {
+          autosaver.cancel('counts');
+          return;
+        }
+        lastValidCounts.current = parsed;
+        autosaver.schedule('counts', () => api['inspections.saveCounts']({ inspectionId: detail.id, children: parsed.children, staffCounts: parsed.staffCounts }));
+        return;
+      }
+      const m = /^answers\.([^.]+)\./.exec(name);
+      const item = m ? itemsByKey.get(m[1]!) : undefined;
+      const fields = m ? all.answers[m[1]!] : undefined;
+      if (!item || !fields) return;
+      const value = answerValue(item, fields);
+      if (value instanceof Error) {
+        autosaver.cancel(`answer:${item.id}`);
+        return;
+      }
+      const note = fields.note ?? '';
+      autosaver.schedule(`answer:${item.id}`, () => api['inspections.saveAnswer']({ inspectionId: detail.id, itemId: item.id, value, note }));
+    });
+    return () => sub.unsubscribe();
+  }, [form, readOnly, table, autosaver, detail.id, itemsByKey]);
+
+  const setVisit = useCallback(
+    (change: Partial<VisitState>) => {
+      if (readOnly) return;
+      const next = { ...visitRef.current, ...change };
+      visitRef.current = next;
+      setVisitState(next);
+      autosaver.schedule('visit', () => api['inspections.update']({ id: detail.id, ...visitRef.current }));
+    },
+    [autosaver, detail.id, readOnly],
+  );
+
+  // Pending saves go out when leaving a field, the page, or the window.
+  useLeaveGuard(
+    useCallback(async () => {
+      if (await autosaver.flush()) return true;
+      return window.confirm('Alcune modifiche non sono state salvate. Uscire comunque dalla visita?');
+    }, [autosaver]),
+  );
+  useEffect(() => {
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      if (!autosaver.hasUnsaved()) return;
+      void autosaver.flush();
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') void autosaver.flush();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    document.addEventListener('visibilitychange', hidden);
+    return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
+      document.removeEventListener('visibilitychange', hidden);
+      void autosaver.flush();
+    };
+  }, [autosaver]);
+
+  const goToItem = useCallback(
+    (itemId: string) => {
+      const item = checklist.items.find((i) => i.id === itemId);
+      if (!item) return;
+      setTab(item.section);
+      setFocusTarget(`voce-${fieldKey(itemId)}`);
+    },
+    [checklist],
+  );
+  useEffect(() => {
+    if (!focusTarget) return;
+    const el = document.getElementById(focusTarget);
+    if (el) {
+      el.focus({ preventScroll: true });
+      el.scrollIntoView({ block: 'center' });
+    }
+    setFocusTarget(null);
+  }, [focusTarget, tab]);
+
+  const scope: InspectionScope = useMemo(
+    () => ({
+      detail,
+      service,
+      staff,
+      members,
+      visit,
+      setVisit,
+      checklist,
+      ruleSet,
+      ruleSetKey,
+      readOnly,
+      autosaver,
+      control: form.control,
+      lastValidCounts,
+      photos,
+      setPhotos,
+      prescriptions,
+      setPrescriptions,
+      goToItem,
+    }),
+    [detail, service, staff, members, visit, setVisit, checklist, ruleSet, ruleSetKey, readOnly, autosaver, form.control, photos, prescriptions, goToItem],
+  );
+
+  function choose(next: Tab) {
+    setTab(next);
+    setFocusTarget(`tab-heading-${next}`);
+  }
+
+  return (
+    <article className="ispezione" aria-labelledby="ispezione-title">
+      <header className="ispezione-header">
+        <div>
+          <p className="breadcrumb">
+            <Link to={href({ page: 'service', id: service.id })}>← {service.name}</Link>
+          </p>
+          <h1 id="ispezione-title">
+            Ispezione del {italianDate(visit.date)} <span className="sub">· {service.name}</span>
+          </h1>
+          <p className="sub">
+            {PURPOSE_LABELS[visit.purpose]} · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
+            <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
+          </p>
+        </div>
+        <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
+      </header>
+      {readOnly && <BannerSigillata detail={detail} />}
+      {detail.rejectionNotes && (
+        <div className="notice" role="note">
+          <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
+        </div>
+      )}
+      <FormProvider {...form}>
+        <InspectionContext.Provider value={scope}>
+          <div className="ispezione-layout" onBlur={() => !readOnly && void autosaver.flush()}>
+            <Navigatore tab={tab} onChoose={choose} />
+            <div className="scheda" id="scheda-pannello">
+              <TabContent tab={tab} onSealed={onSealed} onMemberAdded={(m) => setMembers((all) => [...all, m])} />
+            </div>
+            <PannelloRilievi />
+          </div>
+        </InspectionContext.Provider>
+      </FormProvider>
+    </article>
+  );
+}
+
+function TabContent({ tab, onSealed, onMemberAdded }: { tab: Tab; onSealed: (r: Output<'inspections.seal'>) => void; onMemberAdded: (m: Member) => void }) {
+  const scope = useInspection();
+  const items = useVisibleItems();
+  const headingId = `tab-heading-${tab}`;
+  if (tab === 'visita') return <DatiVisita headingId={headingId} onMemberAdded={onMemberAdded} />;
+  if (tab === 'personale') return <PersonalePresente headingId={headingId} />;
+  if (tab === 'prescrizioni') return <Prescrizioni headingId={headingId} />;
+  if (tab === 'chiusura') return <ChiudiVisita headingId={headingId} onSealed={onSealed} />;
+  const section = scope.checklist.sections.find((s) => s.id === tab);
+  if (!section) return null;
+  return (
+    <fieldset className="scheda-fieldset" disabled={scope.readOnly}>
+      <legend className="visually-hidden">Sezione {section.id}</legend>
+      <Sezione section={section} items={items.filter((i) => i.section === tab)} headingId={headingId} />
+    </fieldset>
+  );
+}
+
+/** The section navigator: visit data, the Scheda's sections with progress, staff, prescriptions, closing. */
+function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void }) {
+  const scope = useInspection();
+  const items = useVisibleItems();
+  const values = useWatch({ control: scope.control }) as SchedaValues;
+  const sections = scope.checklist.sections.filter(
+    (s) => items.some((i) => i.section === s.id) || (s.id === 'B' && countsTableFor(scope.checklist, scope.service.type)),
+  );
+  const entry = (id: Tab, label: string, progress?: string) => (
+    <li key={id}>
+      <button type="button" className="nav-step" aria-current={tab === id ? 'step' : undefined} onClick={() => onChoose(id)} data-tab={id}>
+        <span className="nav-label">{label}</span>
+        {progress && <span className="nav-progress">{progress}</span>}
+      </button>
+    </li>
+  );
+  return (
+    <nav className="navigatore" aria-label="Parti della scheda">
+      <ol>
+        {entry('visita', 'Dati della visita')}
+        {sections.map((s) => {
+          const own = items.filter((i) => i.section === s.id && i.kind !== 'text');
+          const missing = unanswered(own, values).length;
+          const label = s.id === 'ACC' ? `Accreditamento` : `${s.id}. ${s.title}`;
+          return entry(s.id, label, own.length ? `${own.length - missing}/${own.length}` : undefined);
+        })}
+        {entry('personale', 'Personale presente', String(scope.visit.staffIds.length))}
+        {entry('prescrizioni', 'Prescrizioni', String(scope.prescriptions.length))}
+        {entry('chiusura', 'Chiudi visita')}
+      </ol>
+    </nav>
+  );
+}
+
+function BannerSigillata({ detail }: { detail: InspectionDetail }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function revise() {
+    setBusy(true);
+    const r = await api['inspections.revise']({ id: detail.id });
+    setBusy(false);
+    if (!r.ok) setError(r.error.message);
+    else await navigate(href({ page: 'inspection', id: r.value.id }));
+  }
+  return (
+    <div className="banner-sealed" role="region" aria-label="Visita sigillata">
+      <p>
+        <strong>Visita chiusa{detail.sealedAt ? ` il ${italianDateTime(detail.sealedAt)}` : ''}: sola lettura.</strong> Impronta del contenuto (SHA-256):{' '}
+        <code className="hash" data-hash>
+          {detail.contentHash ?? '—'}
+        </code>
+      </p>
+      <button type="button" onClick={() => void revise()} disabled={busy}>
+        Correggi (nuova revisione)
+      </button>
+      {error && <ErrorBox message={error} />}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import type { Member } from '../../shared/api/contract.ts';
+import { isIsoDate } from '../../shared/dates.ts';
+import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { api } from '../api/client.ts';
+import { useApp } from '../app/info.tsx';
+import { href, navigate } from '../app/router.ts';
+import { FieldError } from '../ui/FieldError.tsx';
+import { Link } from '../ui/Link.tsx';
+import { ErrorBox, Loaded } from '../ui/Status.tsx';
+import { useLoad } from '../ui/useLoad.ts';
+import { Commissione } from './Commissione.tsx';
+
+export function NuovaIspezionePage({ serviceId }: { serviceId: string }) {
+  const [load, reload] = useLoad(async () => {
+    const [s, m] = await Promise.all([api['services.get']({ id: serviceId }), api['members.list']({})]);
+    if (!s.ok) return s;
+    if (!m.ok) return m;
+    return { ok: true as const, value: { service: s.value.service, members: m.value } };
+  }, [serviceId]);
+  return (
+    <Loaded load={load} what="il servizio" retry={reload}>
+      {(v) => <NuovaIspezione service={v.service} initialMembers={v.members} />}
+    </Loaded>
+  );
+}
+
+function NuovaIspezione({ service, initialMembers }: { service: { id: string; name: string; type: keyof typeof SERVICE_TYPE_LABELS; comune: string; accreditationIssuedOn: string | null; authorizationIssuedOn: string | null }; initialMembers: Member[] }) {
+  const { info } = useApp();
+  const [members, setMembers] = useState(initialMembers);
+  const [purpose, setPurpose] = useState<Purpose>(service.authorizationIssuedOn ? 'verifica_periodica' : 'autorizzazione');
+  const [date, setDate] = useState(info.today);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [dateError, setDateError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function create() {
+    if (!isIsoDate(date)) {
+      setDateError('indicare una data valida');
+      document.getElementById('ni-date')?.focus();
+      return;
+    }
+    setDateError(null);
+    setBusy(true);
+    const r = await api['inspections.create']({ serviceId: service.id, purpose, date, memberIds: chosen });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error.message);
+      return;
+    }
+    await navigate(href({ page: 'inspection', id: r.value.id }));
+  }
+
+  return (
+    <section aria-labelledby="ni-title" className="narrow-page">
+      <p className="breadcrumb">
+        <Link to={href({ page: 'service', id: service.id })}>← {service.name}</Link>
+      </p>
+      <h1 id="ni-title">Nuova ispezione</h1>
+      <p className="sub">
+        {service.name} · {SERVICE_TYPE_LABELS[service.type]} · {service.comune}
+      </p>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <fieldset className="purpose">
+          <legend>Finalità della visita</legend>
+          {PURPOSES.map((p) => (
+            <div key={p} className="field check">
+              <input id={`ni-p-${p}`} type="radio" name="purpose" value={p} checked={purpose === p} onChange={() => setPurpose(p)} />
+              <label htmlFor={`ni-p-${p}`}>{PURPOSE_LABELS[p]}</label>
+            </div>
+          ))}
+          {purpose === 'verifica_periodica' && !service.accreditationIssuedOn && (
+            <p className="hint">Il servizio non risulta accreditato: le voci di accreditamento non saranno mostrate.</p>
+          )}
+        </fieldset>
+        <div className="field field-date">
+          <label htmlFor="ni-date">Data della visita</label>
+          <input id="ni-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-invalid={Boolean(dateError)} aria-describedby="ni-date-err" />
+          <FieldError id="ni-date-err" error={dateError ? { message: dateError } : undefined} />
+        </div>
+        <Commissione members={members} chosen={chosen} onChange={setChosen} onMemberAdded={(m) => setMembers((all) => [...all, m])} />
+        {error && <ErrorBox message={error} />}
+        <div className="actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            Inizia la visita
+          </button>
+          <Link to={href({ page: 'service', id: service.id })} className="button">
+            Annulla
+          </Link>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import type { Prescription } from '../../shared/api/contract.ts';
+import { addDays, isIsoDate } from '../../shared/dates.ts';
+import type { Finding } from '../../shared/rules/index.ts';
+import { api } from '../api/client.ts';
+import { Badge } from '../ui/Badge.tsx';
+import { FieldError } from '../ui/FieldError.tsx';
+import { italianDate } from '../ui/format.ts';
+import { useInspection, useLiveCheck } from './context.tsx';
+
+/** Prescriptions with deadlines for each non-conformity of the visit. */
+export function Prescrizioni({ headingId }: { headingId: string }) {
+  const { prescriptions } = useInspection();
+  const { result } = useLiveCheck();
+  const fails = result.findings.filter((f) => f.outcome === 'fail');
+  const failing = new Set(fails.map((f) => f.rule));
+  const orphans = prescriptions.filter((p) => !failing.has(p.rule));
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId} tabIndex={-1}>
+        Prescrizioni
+      </h2>
+      <p className="hint">Per ogni non conformità indicare che cosa il gestore deve fare ed entro quando: la scadenza apre la visita di verifica.</p>
+      {fails.length === 0 && <p className="empty">Nessuna non conformità rilevata finora.</p>}
+      <ol className="prescrizioni">
+        {fails.map((f) => (
+          <NonConformita key={f.rule} finding={f} prescriptions={prescriptions.filter((p) => p.rule === f.rule)} />
+        ))}
+      </ol>
+      {orphans.length > 0 && (
+        <section className="block" aria-labelledby="orfane-title">
+          <h3 id="orfane-title">Prescrizioni di rilievi non più presenti</h3>
+          <p className="hint">Il rilievo a cui si riferiscono non risulta più non conforme: verificare se vanno mantenute.</p>
+          <ul className="prescrizioni">
+            {orphans.map((p) => (
+              <li key={p.id}>
+                <PrescrizioneEsistente prescription={p} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </section>
+  );
+}
+
+function NonConformita({ finding, prescriptions }: { finding: Finding; prescriptions: Prescription[] }) {
+  const { readOnly } = useInspection();
+  const [adding, setAdding] = useState(false);
+  return (
+    <li className="non-conformita" data-rule={finding.rule}>
+      <p>
+        <Badge tone="bad">Non conforme</Badge> {finding.message} <cite className="article">{finding.article}</cite>
+      </p>
+      {prescriptions.map((p) => (
+        <PrescrizioneEsistente key={p.id} prescription={p} />
+      ))}
+      {!readOnly &&
+        (adding || prescriptions.length === 0 ? (
+          <PrescrizioneForm rule={finding.rule} onDone={() => setAdding(false)} />
+        ) : (
+          <button type="button" onClick={() => setAdding(true)}>
+            Aggiungi un’altra prescrizione
+          </button>
+        ))}
+    </li>
+  );
+}
+
+function PrescrizioneEsistente({ prescription }: { prescription: Prescription }) {
+  const { readOnly, setPrescriptions } = useInspection();
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (editing) return <PrescrizioneForm rule={prescription.rule} existing={prescription} onDone={() => setEditing(false)} />;
+  async function remove() {
+    const r = await api['prescriptions.remove']({ id: prescription.id });
+    if (!r.ok) setError(r.error.message);
+    else setPrescriptions((all) => all.filter((p) => p.id !== prescription.id));
+  }
+  return (
+    <div className="prescrizione" data-prescription={prescription.id}>
+      <p className="prescrizione-text">{prescription.text}</p>
+      <p className="sub">
+        Entro il <strong>{italianDate(prescription.deadline)}</strong>
+        {prescription.status === 'fulfilled' ? ' · adempiuta' : ''}
+      </p>
+      {!readOnly && (
+        <div className="actions">
+          <button type="button" onClick={() => setEditing(true)}>
+            Modifica
+          </button>
+          <button type="button" className="button-quiet" onClick={() => void remove()}>
+            Elimina
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?: Prescription; onDone: () => void }) {
+  const { detail, visit, setPrescriptions } = useInspection();
+  const [text, setText] = useState(existing?.text ?? '');
+  const [deadline, setDeadline] = useState(existing?.deadline ?? '');
+  const [errors, setErrors] = useState<{ text?: string; deadline?: string; other?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const base = `pr-${rule.replace(/[^a-zA-Z0-9]/g, '-')}-${existing?.id ?? 'nuova'}`;
+
+  async function save() {
+    const e: typeof errors = {};
+    if (!text.trim()) e.text = 'indicare il testo della prescrizione';
+    if (!isIsoDate(deadline)) e.deadline = 'indicare la scadenza';
+    else if (deadline <= visit.date) e.deadline = 'la scadenza deve essere successiva alla data della visita';
+    setErrors(e);
+    if (Object.keys(e).length) return;
+    setBusy(true);
+    const r = await api['prescriptions.save']({ ...(existing ? { id: existing.id } : {}), inspectionId: detail.id, rule, text: text.trim(), deadline });
+    setBusy(false);
+    if (!r.ok) {
+      setErrors(r.error.field === 'text' ? { text: r.error.message } : r.error.field === 'deadline' ? { deadline: r.error.message } : { other: r.error.message });
+      return;
+    }
+    setPrescriptions((all) => (existing ? all.map((p) => (p.id === existing.id ? r.value : p)) : [...all, r.value]));
+    if (!existing) {
+      setText('');
+      setDeadline('');
+    }
+    onDone();
+  }
+
+  return (
+    <div className="prescrizione-form" role="group" aria-label={existing ? 'Modifica prescrizione' : 'Nuova prescrizione'}>
+      <div className="field">
+        <label htmlFor={`${base}-text`}>Prescrizione</label>
+        <textarea id={`${base}-text`} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={Boolean(errors.text)} aria-describedby={`${base}-text-err`} />
+        <FieldError id={`${base}-text-err`} error={errors.text ? { message: errors.text } : undefined} />
+      </div>
+      <div className="field field-date">
+        <label htmlFor={`${base}-deadline`}>Entro il</label>
+        <input id={`${base}-deadline`} type="date" value={deadline} min={addDays(visit.date, 1)} onChange={(e) => setDeadline(e.target.value)} aria-invalid={Boolean(errors.deadline)} aria-describedby={`${base}-deadline-err`} />
+        <FieldError id={`${base}-deadline-err`} error={errors.deadline ? { message: errors.deadline } : undefined} />
+      </div>
+      <div className="actions">
+        <button type="button" className="button-primary" onClick={() => void save()} disabled={busy}>
+          Salva prescrizione
+        </button>
+        {existing && (
+          <button type="button" onClick={onDone}>
+            Annulla
+          </button>
+        )}
+      </div>
+      {errors.other && (
+        <p className="field-error" role="alert">
+          {errors.other}
+        </p>
+      )}
+    </div>
+  );
+}

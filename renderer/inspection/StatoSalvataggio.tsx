@@ -1,0 +1,24 @@
+import { useSyncExternalStore } from 'react';
+import { clockTime } from '../ui/format.ts';
+import type { Autosaver } from './autosave.ts';
+
+/** "Salvato alle 10:32" / "Salvataggio…" / the error with a retry, announced politely. */
+export function StatoSalvataggio({ autosaver, readOnly }: { autosaver: Autosaver; readOnly: boolean }) {
+  const state = useSyncExternalStore(autosaver.subscribe, autosaver.getState);
+  if (readOnly) return <p className="save-status">Sola lettura</p>;
+  return (
+    <div className={`save-status save-${state.kind}`}>
+      <p role="status" aria-live="polite" aria-atomic="true">
+        {state.kind === 'idle' && 'Salvataggio automatico attivo'}
+        {state.kind === 'saving' && 'Salvataggio…'}
+        {state.kind === 'saved' && `Salvato alle ${clockTime(state.at)}`}
+        {state.kind === 'error' && `Salvataggio non riuscito: ${state.message}`}
+      </p>
+      {state.kind === 'error' && (
+        <button type="button" onClick={() => void autosaver.retry()}>
+          Riprova
+        </button>
+      )}
+    </div>
+  );
+}

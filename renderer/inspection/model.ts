@@ -1,0 +1,242 @@
+/**
+ * The Scheda's form state and how it becomes the inspection file the rules read.
+ * Counts stay text in the form: an empty field is "not recorded" (undefined), never 0, and a
+ * wrong figure is shown as typed with an error instead of being silently turned into a number.
+ */
+import { z } from 'zod';
+import type { InspectionDetail, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import type { Checklist, ChecklistItem, CountsTable } from '../../shared/checklist/index.ts';
+import { applicableItems } from '../../shared/checklist/index.ts';
+import type { Purpose } from '../../shared/domain.ts';
+import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
+
+/** Parses a count as typed. */
+export function parseCount(text: string): { ok: true; value: number | undefined } | { ok: false; message: string } {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: undefined };
+  if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(t)) return { ok: false, message: 'inserire un numero (cifre)' };
+  const n = Number(t.replace(',', '.'));
+  if (n < 0) return { ok: false, message: 'non può essere negativo' };
+  if (!Number.isInteger(n)) return { ok: false, message: 'deve essere un numero intero' };
+  if (n > 10000) return { ok: false, message: 'numero troppo grande' };
+  return { ok: true, value: n };
+}
+
+/** A count field of the form: text in, number | undefined out, Italian message on the field. */
+export const CountText = z.string().transform((text, ctx) => {
+  const r = parseCount(text);
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.message });
+    return z.NEVER;
+  }
+  return r.value;
+});
+
+/** Form keys cannot contain dots (react-hook-form paths): `F.presidi.x` → `F__presidi__x`. */
+export function fieldKey(id: string): string {
+  return id.replace(/[^a-zA-Z0-9_]/g, (c) => `__${c.charCodeAt(0).toString(16)}_`);
+}
+
+export interface AnswerFields {
+  /** yes/no/na for yesno items; the typed text for text, count and date items; '' = not answered. */
+  value: string;
+  note: string;
+}
+
+export interface CountsFields {
+  children: Record<string, { enrolled: string; present: string }>;
+  staff: { educators: { planned: string; present: string }; auxiliaries: { planned: string; present: string } };
+}
+
+export interface SchedaValues {
+  answers: Record<string, AnswerFields>;
+  counts: CountsFields;
+}
+
+export const CountsSchema = z.object({
+  children: z.record(z.string(), z.object({ enrolled: CountText, present: CountText })),
+  staff: z.object({
+    educators: z.object({ planned: CountText, present: CountText }),
+    auxiliaries: z.object({ planned: CountText, present: CountText }),
+  }),
+});
+
+const Note = z.string().max(20000, 'nota troppo lunga');
+
+/** The whole Scheda form, per checklist: count items get the count check, the rest free text. */
+export function schedaSchema(checklist: Checklist): z.ZodType<SchedaValues, SchedaValues> {
+  const answers: Record<string, z.ZodType<AnswerFields>> = {};
+  for (const item of checklist.items) {
+    const value =
+      item.kind === 'count'
+        ? z.string().refine((t) => t.trim().toLowerCase() === 'na' || parseCount(t).ok, { error: (iss) => {
+            const r = parseCount(String(iss.input));
+            return r.ok ? 'valore non valido' : r.message;
+          } })
+        : z.string().max(20000, 'testo troppo lungo');
+    answers[fieldKey(item.id)] = z.object({ value, note: Note });
+  }
+  // Validation only (the form keeps the text as typed): the resolver runs in raw mode.
+  return z.object({ answers: z.object(answers), counts: CountsSchema }) as unknown as z.ZodType<SchedaValues, SchedaValues>;
+}
+
+export function countsTableFor(checklist: Checklist, type: ServiceSummary['type']): CountsTable | undefined {
+  return checklist.countsTables.find((t) => t.serviceType === type);
+}
+
+const show = (n: number | undefined) => (n === undefined ? '' : String(n));
+
+function answerToFields(item: ChecklistItem, a: Answer | undefined): AnswerFields {
+  const v = a?.value;
+  return { value: v === undefined ? '' : typeof v === 'number' ? String(v) : v, note: a?.note ?? '' };
+}
+
+export function initialValues(checklist: Checklist, detail: InspectionDetail, type: ServiceSummary['type']): SchedaValues {
+  const answers: Record<string, AnswerFields> = {};
+  for (const item of checklist.items) answers[fieldKey(item.id)] = answerToFields(item, detail.answers[item.id]);
+  const table = countsTableFor(checklist, type);
+  const children: CountsFields['children'] = {};
+  for (const band of table?.bands ?? []) {
+    const row = detail.children.find((c) => c.band === band);
+    children[fieldKey(band)] = { enrolled: show(row?.enrolled), present: show(row?.present) };
+  }
+  const sc = detail.staffCounts;
+  return {
+    answers,
+    counts: {
+      children,
+      staff: {
+        educators: { planned: show(sc.educators?.planned), present: show(sc.educators?.present) },
+        auxiliaries: { planned: show(sc.auxiliaries?.planned), present: show(sc.auxiliaries?.present) },
+      },
+    },
+  };
+}
+
+/** The answer value to store for an item, or null when not answered; an Error when the text is not a valid value. */
+export function answerValue(item: ChecklistItem, fields: AnswerFields): AnswerValue | null | Error {
+  const v = fields.value;
+  if (v === '') return null;
+  switch (item.kind) {
+    case 'yesno':
+      return v === 'yes' || v === 'no' || v === 'na' ? v : new Error('risposta non valida');
+    case 'count': {
+      if (v.trim().toLowerCase() === 'na') return 'na';
+      const r = parseCount(v);
+      if (!r.ok) return new Error(r.message);
+      return r.value ?? null;
+    }
+    case 'date':
+      return v;
+    case 'text':
+      return v;
+  }
+}
+
+export interface ParsedCounts {
+  children: ChildrenBand[];
+  staffCounts: { educators: { planned?: number; present?: number }; auxiliaries?: { planned?: number; present?: number } };
+}
+
+/** The counts to save and to evaluate; null while a figure is wrong (nothing is saved then). */
+export function parseCounts(table: CountsTable | undefined, counts: CountsFields): ParsedCounts | null {
+  const r = CountsSchema.safeParse(counts);
+  if (!r.success) return null;
+  const children: ChildrenBand[] = (table?.bands ?? []).map((band) => {
+    const row = r.data.children[fieldKey(band)];
+    const out: ChildrenBand = { band };
+    if (row?.enrolled !== undefined) out.enrolled = row.enrolled;
+    if (row?.present !== undefined) out.present = row.present;
+    return out;
+  });
+  const pp = (x: { planned: number | undefined; present: number | undefined }) => {
+    const o: { planned?: number; present?: number } = {};
+    if (x.planned !== undefined) o.planned = x.planned;
+    if (x.present !== undefined) o.present = x.present;
+    return o;
+  };
+  const staffCounts: ParsedCounts['staffCounts'] = { educators: pp(r.data.staff.educators) };
+  if (table?.staffRows.some((row) => row.key === 'auxiliaries')) staffCounts.auxiliaries = pp(r.data.staff.auxiliaries);
+  return { children, staffCounts };
+}
+
+export function toPerson(p: StaffPerson): Person {
+  const person: Person = { id: p.id, role: p.role, name: p.name, trainings: p.trainings };
+  if (p.title) person.title = p.title;
+  if (p.titleObtainedOn) person.titleObtainedOn = p.titleObtainedOn;
+  if (p.pathStartedOn) person.pathStartedOn = p.pathStartedOn;
+  return person;
+}
+
+export interface VisitState {
+  purpose: Purpose;
+  date: string;
+  memberIds: string[];
+  staffIds: string[];
+}
+
+/** The items the inspector sees: by service type and purpose; ACC items only when the service is (or is to be) accredited. */
+export function visibleItems(checklist: Checklist, service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>, purpose: Purpose): ChecklistItem[] {
+  return applicableItems(checklist, { type: service.type, purpose }).filter(
+    (item) => !(item.section === 'ACC' && purpose === 'verifica_periodica' && !service.accreditationIssuedOn),
+  );
+}
+
+/**
+ * The inspection file as the rules see it while the inspector types. Counts that do not parse are
+ * left out (not recorded) rather than guessed. No staff chosen yet means staff not recorded (rules
+ * `na`), not "nobody trained".
+ */
+export function buildInspectionFile(args: {
+  ruleSet: string;
+  checklist: Checklist;
+  service: ServiceSummary;
+  visit: VisitState;
+  members: Array<{ id: string; name: string; role: string }>;
+  staff: StaffPerson[];
+  values: SchedaValues;
+  lastValidCounts: ParsedCounts | null;
+}): InspectionFile {
+  const { service, visit, checklist, values } = args;
+  const answers: Record<string, Answer> = {};
+  for (const item of visibleItems(checklist, service, visit.purpose)) {
+    const fields = values.answers[fieldKey(item.id)];
+    if (!fields) continue;
+    const v = answerValue(item, fields);
+    const a: Answer = {};
+    if (v !== null && !(v instanceof Error)) a.value = v;
+    if (fields.note.trim()) a.note = fields.note;
+    if (a.value !== undefined || a.note !== undefined) answers[item.id] = a;
+  }
+  const table = countsTableFor(checklist, service.type);
+  const counts = parseCounts(table, values.counts) ?? args.lastValidCounts;
+  const file: InspectionFile = {
+    schemaVersion: 1,
+    ruleSet: args.ruleSet,
+    service: {
+      name: service.name,
+      type: service.type,
+      capacity: service.capacity,
+      kitchen: service.kitchen,
+      comune: service.comune,
+      address: service.address,
+      referente: service.referente,
+      territorialRls: service.territorialRls,
+    },
+    visit: {
+      date: visit.date,
+      purpose: visit.purpose,
+      members: args.members.filter((m) => visit.memberIds.includes(m.id)).map((m) => ({ name: m.name, role: m.role })),
+    },
+    answers,
+  };
+  if (service.authorizationIssuedOn) file.service.authorization = { issuedOn: service.authorizationIssuedOn };
+  if (service.accreditationIssuedOn) file.service.accreditation = { issuedOn: service.accreditationIssuedOn };
+  if (counts) {
+    file.children = counts.children;
+    file.staffCounts = counts.staffCounts;
+  }
+  const present = args.staff.filter((p) => visit.staffIds.includes(p.id));
+  if (present.length) file.people = present.map(toPerson);
+  return file;
+}
