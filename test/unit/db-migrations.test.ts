@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { DatabaseVersionError } from '../../db/errors.ts';
+import { MIGRATIONS, LATEST_VERSION } from '../../db/migrations/index.ts';
+import { APPLICATION_ID, checkSequence, openDatabase, schemaVersion } from '../../db/open.ts';
+import { tempDir } from './db-fixtures.ts';
+
+const names = (db: Database.Database, type: string) =>
+  (db.prepare('SELECT name FROM sqlite_master WHERE type = ? ORDER BY name').all(type) as Array<{ name: string }>).map((r) => r.name);
+
+test('a new database gets every migration, WAL, synchronous=FULL, foreign keys and our application id', (t) => {
+  const db = openDatabase(join(tempDir(t), 'v.db'));
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), LATEST_VERSION);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('synchronous', { simple: true }), 2, 'FULL is 2');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+});
+
+test('migration 001 creates the tables, indexes and triggers of the first schema', (t) => {
+  const db = openDatabase(join(tempDir(t), 'v.db'), { migrations: MIGRATIONS.slice(0, 1) });
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 1);
+  for (const table of ['meta', 'services', 'members', 'staff', 'inspections', 'inspection_members', 'inspection_staff', 'answers', 'signatures', 'photos', 'attachments', 'prescriptions', 'audit_log'])
+    assert.ok(names(db, 'table').includes(table), `table ${table}`);
+  const triggers = names(db, 'trigger');
+  for (const trigger of ['inspections_sealed_immutable', 'inspections_sealed_no_delete', 'audit_log_no_update', 'audit_log_no_delete', 'answers_draft_only_insert', 'answers_draft_only_update', 'answers_draft_only_delete', 'photos_draft_only_insert', 'signatures_draft_only_update', 'prescriptions_sealed_update'])
+    assert.ok(triggers.includes(trigger), `trigger ${trigger}`);
+  assert.ok(names(db, 'index').includes('inspections_one_successor'));
+  // The columns the repositories rely on.
+  const cols = (db.prepare("SELECT name FROM pragma_table_info('inspections')").all() as Array<{ name: string }>).map((c) => c.name);
+  assert.deepEqual(cols, ['id', 'visit_id', 'revision', 'previous_id', 'service_id', 'rule_set', 'purpose', 'date', 'status', 'children', 'staff_counts', 'rejection_notes', 'content_hash', 'sealed_file', 'sealed_at', 'created_at', 'updated_at']);
+});
+
+test('reopening an up-to-date database changes nothing', (t) => {
+  const file = join(tempDir(t), 'v.db');
+  openDatabase(file).close();
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), LATEST_VERSION);
+});
+
+test('a database from a newer version is refused with a clear message and left untouched', (t) => {
+  const file = join(tempDir(t), 'v.db');
+  openDatabase(file).close();
+  const raw = new Database(file);
+  raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+  raw.close();
+  assert.throws(() => openDatabase(file), (e: unknown) => {
+    assert.ok(e instanceof DatabaseVersionError);
+    assert.match((e as Error).message, /versione più recente di Vigilanza Nidi \(schema \d+, questa versione arriva allo schema \d+\)/);
+    return true;
+  });
+  const again = new Database(file, { readonly: true });
+  assert.equal(again.pragma('user_version', { simple: true }), LATEST_VERSION + 1);
+  again.close();
+});
+
+test('a SQLite file of another application is refused', (t) => {
+  const file = join(tempDir(t), 'other.db');
+  const raw = new Database(file);
+  raw.pragma('application_id = 1234');
+  raw.exec('CREATE TABLE x (a)');
+  raw.close();
+  assert.throws(() => openDatabase(file), /non è un database di Vigilanza Nidi/);
+});
+
+test('a migration that fails leaves the database at the previous version, with nothing half-applied', (t) => {
+  const file = join(tempDir(t), 'v.db');
+  const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'broken', up: (db: Database.Database) => { db.exec('CREATE TABLE half (a)'); throw new Error('boom'); } }];
+  assert.throws(() => openDatabase(file, { migrations: broken }), /boom/);
+  assert.ok(existsSync(file));
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), LATEST_VERSION);
+  assert.ok(!names(db, 'table').includes('half'));
+});
+
+test('migrations are numbered 1, 2, 3… without gaps', () => {
+  assert.doesNotThrow(() => checkSequence(MIGRATIONS));
+  assert.throws(() => checkSequence([MIGRATIONS[0]!, { version: 3, name: 'gap', up: () => {} }]), /versione 3, attesa 2/);
+});
