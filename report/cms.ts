@@ -28,7 +28,7 @@ let engine: pkijs.CryptoEngine | null = null;
 
 /** pkijs' engine over Node's WebCrypto, passed explicitly so no global state is needed. */
 export function cryptoEngine(): pkijs.CryptoEngine {
-  engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as Crypto });
+  engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'] });
   return engine;
 }
 
@@ -104,7 +104,7 @@ export async function buildCades(digest: Uint8Array, signer: LoadedSigner, opts:
     ],
     certificates: [cert, ...signer.chain.map(parseCertificate)],
   });
-  await signedData.sign(signer.cryptoKey as unknown as CryptoKey, 0, 'SHA-256', undefined, crypto);
+  await signedData.sign(signer.cryptoKey as unknown as Parameters<pkijs.SignedData['sign']>[0], 0, 'SHA-256', undefined, crypto);
 
   const timestamp: TimestampOutcome = { requested: Boolean(opts.tsaUrl), ok: false };
   if (opts.tsaUrl) {

@@ -36,6 +36,12 @@ export interface LoadedSigner {
   subject: string;
 }
 
+const OIDS = {
+  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  keyBag: '1.2.840.113549.1.12.10.1.1',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+} as const;
+
 function toBytes(binary: string): Uint8Array {
   return new Uint8Array(Buffer.from(binary, 'binary'));
 }
@@ -69,11 +75,9 @@ export async function loadP12(p12: Uint8Array, passphrase: string): Promise<Load
     throw new P12FormatError(`il file non è un PKCS#12 valido (${message})`);
   }
 
-  const keyBags = [
-    ...(container.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
-    ...(container.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
-  ];
-  const certBags = container.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+  const bagsOf = (oid: string): forge.pkcs12.Bag[] => container.getBags({ bagType: oid })[oid] ?? [];
+  const keyBags = [...bagsOf(OIDS.shroudedKeyBag), ...bagsOf(OIDS.keyBag)];
+  const certBags = bagsOf(OIDS.certBag);
   if (!keyBags.length) throw new P12FormatError('il file PKCS#12 non contiene una chiave privata');
   const bag = keyBags[0]!;
   const pkcs8Asn1 = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey)) : (bag.asn1 as forge.asn1.Asn1 | undefined);

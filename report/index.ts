@@ -1,0 +1,12 @@
+/**
+ * The report module's public face, used by the CLI, the host (when sealing an inspection) and
+ * the office server (verification).
+ */
+export { buildReport } from './build.ts';
+export { reportDefinition } from './document.ts';
+export { ReportInputError, type ReportInput, type ReportMember, type ReportPhoto, type ReportPrescription } from './types.ts';
+export { signPdf, signPdfWith, PdfSignError, SIGNATURE_CAPACITY, type SignOptions, type SignResult } from './sign.ts';
+export { loadP12, P12FormatError, P12PassphraseError, type LoadedSigner } from './p12.ts';
+export { verifyPdf, NotPdfError, type SignatureReport, type TimestampReport, type VerifyResult } from './verify.ts';
+export { UnsupportedPdfError } from './pdf/reader.ts';
+export { PdfSyntaxError } from './pdf/objects.ts';
