@@ -1,0 +1,235 @@
+/**
+ * The laptop's outbox loop, independent of where the outbox lives. Sealing an inspection
+ * enqueues it (status `in_coda`); this loop sends what is due and records the outcome; pulling
+ * changes turns office decisions into `validata` / `respinta`. The desktop wires an
+ * `OutboxStore` over its SQLite table; `MemoryOutboxStore` below is the reference
+ * implementation the tests use.
+ *
+ * Per-visit statuses: in_coda → inviata (a send started) → ricevuta (office acknowledged) →
+ * validata | respinta. `conflitto` and `errore` need a person (another content already holds that
+ * revision number; the office refused the file for good).
+ */
+import type { Change, ChangesPage, Decision, PushInput, PushResult, SyncClient } from './index.ts';
+
+export type OutboxStatus = 'in_coda' | 'inviata' | 'ricevuta' | 'validata' | 'respinta' | 'conflitto' | 'errore';
+
+export interface OutboxItem extends PushInput {
+  /** The outbox row's own id. */
+  outboxId: string;
+  /** Failed sends so far (for the backoff between passes). */
+  attempts: number;
+}
+
+export interface OutboxStore {
+  /**
+   * The next item to send: status `in_coda`, or `inviata` left over by a send that was cut short
+   * (the app closed mid-send: the server is idempotent, so sending again is safe), whose next
+   * attempt time has come. Null when nothing is due.
+   */
+  nextPending(now: Date): Promise<OutboxItem | null>;
+  /** `inviata` when a send starts, `ricevuta` when the office acknowledged it. */
+  markSent(outboxId: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }): Promise<void>;
+  /** A failure worth retrying later: keep it queued until `nextAttemptAt`. */
+  markRetry(outboxId: string, message: string, nextAttemptAt: Date): Promise<void>;
+  /** A failure a person must look at (`conflitto`, `errore`): never retried by the loop. */
+  markFailed(outboxId: string, status: 'conflitto' | 'errore', message: string): Promise<void>;
+  /** The cursor of the last applied change (0 at first). */
+  getCursor(): Promise<number>;
+  /**
+   * Applies pulled changes and stores the new cursor in ONE transaction, so a crash between the
+   * two never applies a change twice or skips one. Decisions become `validata` / `respinta`
+   * (with the notes) for the matching inspection id and revision.
+   */
+  applyChanges(changes: Change[], cursor: number): Promise<void>;
+}
+
+export interface OutboxOptions {
+  /** Pause before retrying an item that failed `attempts` times. */
+  retryDelayMs?: (attempts: number) => number;
+  now?: () => Date;
+}
+
+const defaultRetryDelay = (attempts: number) => Math.min(30 * 60_000, 30_000 * 2 ** Math.min(attempts, 6));
+
+export interface DrainReport {
+  sent: number;
+  duplicates: number;
+  conflicts: number;
+  errors: number;
+  retryLater: number;
+  results: Array<{ outboxId: string; result: PushResult }>;
+}
+
+/** Sends every item that is due, one at a time, until none is left. */
+export async function drainOutbox(store: OutboxStore, client: SyncClient, options: OutboxOptions = {}): Promise<DrainReport> {
+  const now = options.now ?? (() => new Date());
+  const delay = options.retryDelayMs ?? defaultRetryDelay;
+  const report: DrainReport = { sent: 0, duplicates: 0, conflicts: 0, errors: 0, retryLater: 0, results: [] };
+  const seen = new Set<string>();
+  for (;;) {
+    const item = await store.nextPending(now());
+    // An item handed out twice in one pass means the store did not record the outcome: stop, do not spin.
+    if (!item || seen.has(item.outboxId)) break;
+    seen.add(item.outboxId);
+    await store.markSent(item.outboxId, 'inviata');
+    const result = await client.pushInspection(item);
+    report.results.push({ outboxId: item.outboxId, result });
+    switch (result.status) {
+      case 'created':
+      case 'duplicate':
+        await store.markSent(item.outboxId, 'ricevuta', { duplicate: result.status === 'duplicate' });
+        if (result.status === 'created') report.sent++;
+        else report.duplicates++;
+        break;
+      case 'conflict':
+        await store.markFailed(item.outboxId, 'conflitto', result.message);
+        report.conflicts++;
+        break;
+      case 'rejected':
+        // A revoked token is not the file's fault: keep it queued for after re-pairing.
+        if (result.httpStatus === 401) {
+          await store.markRetry(item.outboxId, result.message, new Date(now().getTime() + delay(item.attempts)));
+          report.retryLater++;
+        } else {
+          await store.markFailed(item.outboxId, 'errore', result.message);
+          report.errors++;
+        }
+        break;
+      case 'failed':
+        await store.markRetry(item.outboxId, result.message, new Date(now().getTime() + delay(item.attempts)));
+        report.retryLater++;
+        break;
+    }
+  }
+  return report;
+}
+
+/** Pulls and applies every change after the stored cursor. Returns how many were applied. */
+export async function pullAll(store: OutboxStore, client: SyncClient, pageSize = 200): Promise<number> {
+  let applied = 0;
+  let cursor = await store.getCursor();
+  for (let pages = 0; pages < 10_000; pages++) {
+    const page: ChangesPage = await client.pullChanges(cursor, pageSize);
+    if (page.cursor < cursor) throw new Error(`il server ha risposto con un cursore all'indietro (${page.cursor} < ${cursor})`);
+    await store.applyChanges(page.changes, page.cursor);
+    applied += page.changes.length;
+    cursor = page.cursor;
+    if (!page.more) break;
+  }
+  return applied;
+}
+
+/** One sync pass: send what is due, then pull. */
+export async function syncOnce(store: OutboxStore, client: SyncClient, options: OutboxOptions = {}): Promise<{ drain: DrainReport; pulled: number }> {
+  const drain = await drainOutbox(store, client, options);
+  const pulled = await pullAll(store, client);
+  return { drain, pulled };
+}
+
+/** Runs `syncOnce` every `intervalMs` (and on `kick()`, e.g. right after sealing) until stopped. */
+export function startSync(store: OutboxStore, client: SyncClient, options: OutboxOptions & { intervalMs?: number; onError?: (e: unknown) => void } = {}) {
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const pass = () => {
+    if (stopped || running) return;
+    running = syncOnce(store, client, options)
+      .then(() => undefined, (e) => options.onError?.(e))
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(pass, options.intervalMs ?? 60_000);
+      });
+  };
+  pass();
+  return {
+    kick() {
+      if (timer) clearTimeout(timer);
+      pass();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/** What a decision means for the outbox row of that revision. */
+export function statusForDecision(d: Decision): 'validata' | 'respinta' {
+  return d.decision === 'validated' ? 'validata' : 'respinta';
+}
+
+interface MemoryRow {
+  item: OutboxItem;
+  status: OutboxStatus;
+  nextAttemptAt: number;
+  message: string | null;
+  notes: string | null;
+  duplicate: boolean;
+}
+
+/** An in-memory OutboxStore: the reference behaviour for the desktop's SQLite one, and the tests' laptop. */
+export class MemoryOutboxStore implements OutboxStore {
+  readonly rows = new Map<string, MemoryRow>();
+  readonly services = new Map<string, unknown>();
+  readonly catalog = new Map<string, unknown>();
+  readonly appliedSeqs: number[] = [];
+  private cursor = 0;
+
+  enqueue(item: Omit<OutboxItem, 'attempts'>): void {
+    if (this.rows.has(item.outboxId)) throw new Error(`già in coda: ${item.outboxId}`);
+    this.rows.set(item.outboxId, { item: { ...item, attempts: 0 }, status: 'in_coda', nextAttemptAt: 0, message: null, notes: null, duplicate: false });
+  }
+
+  statusOf(inspectionId: string, revision: number): MemoryRow | undefined {
+    return [...this.rows.values()].find((r) => r.item.id === inspectionId && r.item.revision === revision);
+  }
+
+  async nextPending(now: Date): Promise<OutboxItem | null> {
+    for (const row of this.rows.values()) {
+      if ((row.status === 'in_coda' || row.status === 'inviata') && row.nextAttemptAt <= now.getTime()) return row.item;
+    }
+    return null;
+  }
+
+  async markSent(outboxId: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }): Promise<void> {
+    const row = this.rows.get(outboxId)!;
+    row.status = status;
+    if (detail) row.duplicate = detail.duplicate;
+  }
+
+  async markRetry(outboxId: string, message: string, nextAttemptAt: Date): Promise<void> {
+    const row = this.rows.get(outboxId)!;
+    row.status = 'in_coda';
+    row.message = message;
+    row.item.attempts++;
+    row.nextAttemptAt = nextAttemptAt.getTime();
+  }
+
+  async markFailed(outboxId: string, status: 'conflitto' | 'errore', message: string): Promise<void> {
+    const row = this.rows.get(outboxId)!;
+    row.status = status;
+    row.message = message;
+  }
+
+  async getCursor(): Promise<number> {
+    return this.cursor;
+  }
+
+  async applyChanges(changes: Change[], cursor: number): Promise<void> {
+    for (const c of changes) {
+      if (c.seq <= this.cursor) throw new Error(`modifica ${c.seq} già applicata (cursore ${this.cursor})`);
+      this.appliedSeqs.push(c.seq);
+      if (c.kind === 'service') this.services.set(c.payload.service.id, c.payload.service);
+      else if (c.kind === 'rule_set' || c.kind === 'checklist') this.catalog.set(`${c.kind}:${c.payload.key}`, c.payload);
+      else {
+        const row = this.statusOf(c.payload.inspectionId, c.payload.revision);
+        if (row) {
+          row.status = statusForDecision(c.payload);
+          row.notes = c.payload.notes;
+        }
+      }
+    }
+    this.cursor = cursor;
+  }
+}

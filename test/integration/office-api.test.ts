@@ -1,0 +1,289 @@
+/** The office sync API, the same suite against SQLite and PostgreSQL. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contentHash } from '../../shared/canonical.ts';
+import { newPairingCode, sha256Text } from '../../office/security.ts';
+import { SyncClient, pair } from '../../office/client/index.ts';
+import { openSqlite } from '../../office/storage/db.ts';
+import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
+import { BACKENDS, makePdf, makePng, putBody, sampleFile, sha256, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';
+
+after(() => stopPostgres());
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const j = (r: Response): Promise<any> => r.json();
+const json = (token: string, body: unknown) => ({ method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+for (const backend of BACKENDS) {
+  describe(`office API on ${backend}`, () => {
+    let office: TestOffice;
+    let token: string;
+    let other: string;
+    before(async () => {
+      office = await startOffice(backend, { limits: { apiPerSecond: 1000, apiBurst: 1000 } });
+      token = await office.token('Maria Rossi');
+      other = await office.token('Luca Bianchi');
+    });
+    after(async () => office?.close());
+
+    const upload = async (bytes: Buffer) => {
+      const client = new SyncClient({ baseUrl: office.url, token });
+      await client.uploadAttachment({ sha256: sha256(bytes), kind: 'photo', name: 'foto.png', bytes });
+    };
+
+    test('healthz names the storage', async () => {
+      const r = await fetch(`${office.url}/healthz`);
+      assert.equal(r.status, 200);
+      assert.deepEqual(await j(r), { ok: true, storage: backend });
+    });
+
+    test('PUT: 201 first time, 200 for the same content, 409 for other content', async () => {
+      const file = sampleFile(1);
+      const url = `${office.url}/api/v1/inspections/visita-1/revisions/1`;
+      const first = await fetch(url, json(token, putBody(file)));
+      assert.equal(first.status, 201);
+      assert.deepEqual(await j(first), { status: 'created', inspectionId: 'visita-1', revision: 1, contentHash: contentHash(file) });
+      const again = await fetch(url, json(token, putBody(structuredClone(file))));
+      assert.equal(again.status, 200);
+      assert.equal((await j(again)).status, 'duplicate');
+      const changed = sampleFile(1, { note: 'un’altra nota' });
+      const conflict = await fetch(url, json(token, putBody(changed)));
+      assert.equal(conflict.status, 409);
+      assert.match((await j(conflict)).error.message, /contenuto diverso/);
+      // Same file with other prescriptions is other content too.
+      const withPrescription = await fetch(url, json(token, putBody(file, { prescriptions: [{ rule: 'training.fire', text: 'Formare un secondo addetto', deadline: '2026-06-30' }] })));
+      assert.equal(withPrescription.status, 409);
+    });
+
+    test('PUT: 400 names the field; 401 without a valid token', async () => {
+      const bad = sampleFile(2);
+      (bad.service as Record<string, unknown>).capacity = -3;
+      const r = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, json(token, putBody(bad)));
+      assert.equal(r.status, 400);
+      const body = await j(r);
+      assert.equal(body.error.field, 'file.service.capacity');
+      assert.match(body.error.message, /file\.service\.capacity: non può essere negativa/);
+
+      const wrongHash = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, json(token, { file: sampleFile(2), contentHash: 'a'.repeat(64) }));
+      assert.equal(wrongHash.status, 400);
+      assert.equal((await j(wrongHash)).error.field, 'contentHash');
+
+      const unknownField = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, json(token, { ...putBody(sampleFile(2)), extra: 1 }));
+      assert.equal(unknownField.status, 400);
+      assert.match((await j(unknownField)).error.message, /campo sconosciuto: extra/);
+
+      const badItem = sampleFile(2);
+      (badItem.answers as Record<string, unknown>)['Z.non.esiste'] = { value: 'yes' };
+      const r2 = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, json(token, putBody(badItem)));
+      assert.equal(r2.status, 400);
+      assert.match((await j(r2)).error.message, /file\.answers\.Z\.non\.esiste/);
+
+      const notJson = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"file":' });
+      assert.equal(notJson.status, 400);
+      assert.match((await j(notJson)).error.message, /JSON non valido/);
+
+      const badRevision = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/zero`, json(token, putBody(sampleFile(2))));
+      assert.equal(badRevision.status, 400);
+      assert.equal((await j(badRevision)).error.field, 'revision');
+
+      const noToken = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(putBody(sampleFile(2))) });
+      assert.equal(noToken.status, 401);
+      assert.match(noToken.headers.get('www-authenticate') ?? '', /Bearer/);
+      const wrongToken = await fetch(`${office.url}/api/v1/inspections/visita-2/revisions/1`, json('vn1_' + 'x'.repeat(43), putBody(sampleFile(2))));
+      assert.equal(wrongToken.status, 401);
+    });
+
+    test('PUT: 412 lists attachments not uploaded yet; after the upload it is accepted', async () => {
+      const photo = makePng(9001);
+      const body = putBody(sampleFile(3), { attachments: [{ sha256: sha256(photo), size: photo.length, kind: 'photo', name: 'ingresso.png' }] });
+      const url = `${office.url}/api/v1/inspections/visita-3/revisions/1`;
+      const missing = await fetch(url, json(token, body));
+      assert.equal(missing.status, 412);
+      assert.deepEqual((await j(missing)).error.missing, [sha256(photo)]);
+      await upload(photo);
+      assert.equal((await fetch(url, json(token, body))).status, 201);
+      const wrongSize = await fetch(`${office.url}/api/v1/inspections/visita-3b/revisions/1`, json(token, putBody(sampleFile(3), { attachments: [{ sha256: sha256(photo), size: 5, kind: 'photo', name: 'x.png' }] })));
+      assert.equal(wrongSize.status, 400);
+      assert.equal((await j(wrongSize)).error.field, 'attachments[0].size');
+    });
+
+    test('GET inspection: revisions and review state, only to the inspector who sent it', async () => {
+      const file = sampleFile(4);
+      await fetch(`${office.url}/api/v1/inspections/visita-4/revisions/1`, json(token, putBody(file, { prescriptions: [{ rule: 'training.fire', text: 'Formare un addetto antincendio', deadline: '2026-05-31' }] })));
+      const r = await fetch(`${office.url}/api/v1/inspections/visita-4`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 200);
+      const body = await j(r);
+      assert.equal(body.revisions.length, 1);
+      assert.equal(body.revisions[0].review.status, 'received');
+      assert.equal(body.revisions[0].contentHash, contentHash(file));
+      assert.equal(body.revisions[0].prescriptions[0].deadline, '2026-05-31');
+      const foreign = await fetch(`${office.url}/api/v1/inspections/visita-4`, { headers: { authorization: `Bearer ${other}` } });
+      assert.equal(foreign.status, 404);
+    });
+
+    test('changes: catalogue, services, decisions for their laptop only, cursor never repeats', async () => {
+      const client = new SyncClient({ baseUrl: office.url, token });
+      const otherClient = new SyncClient({ baseUrl: office.url, token: other });
+      const first = await client.pullChanges(0);
+      assert.ok(first.changes.some((c) => c.kind === 'rule_set' && c.entity === 'zona-fse@1'));
+      assert.ok(first.changes.some((c) => c.kind === 'checklist' && c.entity === 'zona-fse@1'));
+      const seqs = first.changes.map((c) => c.seq);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+      const service = await office.server.store.saveService({ name: 'Nido Il Girasole', type: 'nido', comune: 'Impruneta', capacity: 40, kitchen: true, authorizationIssuedOn: '2024-10-15' });
+      const clerk = await office.server.store.createClerk('Ufficio', 'x');
+      await office.server.store.decide('visita-4', 1, 'rejected', 'Manca il piano di evacuazione', clerk.id);
+      const next = await client.pullChanges(first.cursor);
+      assert.deepEqual(next.changes.map((c) => c.kind), ['service', 'decision']);
+      const decision = next.changes[1]!;
+      assert.equal(decision.kind, 'decision');
+      if (decision.kind === 'decision') assert.deepEqual([decision.payload.inspectionId, decision.payload.revision, decision.payload.decision, decision.payload.notes], ['visita-4', 1, 'rejected', 'Manca il piano di evacuazione']);
+      assert.equal(next.changes[0]!.kind === 'service' && next.changes[0]!.payload.service.id, service.id);
+      assert.deepEqual((await client.pullChanges(next.cursor)).changes, []);
+      const others = await otherClient.pullChanges(first.cursor);
+      assert.deepEqual(others.changes.map((c) => c.kind), ['service']);
+      // Paging: one at a time gives the same sequence.
+      const paged: number[] = [];
+      let cursor = 0;
+      for (let i = 0; i < 50; i++) {
+        const page = await client.pullChanges(cursor, 1);
+        paged.push(...page.changes.map((c) => c.seq));
+        cursor = page.cursor;
+        if (!page.more) break;
+      }
+      assert.deepEqual(paged, [...first.changes, ...next.changes].map((c) => c.seq));
+      const bad = await fetch(`${office.url}/api/v1/changes?cursor=-1`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(bad.status, 400);
+      assert.equal((await j(bad)).error.field, 'cursor');
+      // A decision is final.
+      await assert.rejects(office.server.store.decide('visita-4', 1, 'validated', null, clerk.id), /già respinta/);
+      await assert.rejects(office.server.store.decide('visita-1', 1, 'rejected', '  ', clerk.id), /note di correzione/);
+    });
+
+    test('uploads: resumable by offset, verified at the end, existing content completes at once', async () => {
+      const bytes = Buffer.concat([makePng(1), makePng(2), makePng(3)]);
+      const sha = sha256(bytes);
+      const auth = { authorization: `Bearer ${token}` };
+      const created = await fetch(`${office.url}/api/v1/uploads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ sha256: sha, length: bytes.length }) });
+      assert.equal(created.status, 201);
+      assert.equal(created.headers.get('location'), `/api/v1/uploads/${sha}`);
+      assert.equal(created.headers.get('upload-offset'), '0');
+      const patch = (offset: number, part: Buffer) => fetch(`${office.url}/api/v1/uploads/${sha}`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }, body: part });
+      const p1 = await patch(0, bytes.subarray(0, 1000));
+      assert.equal(p1.status, 204);
+      assert.equal(p1.headers.get('upload-offset'), '1000');
+      const head = await fetch(`${office.url}/api/v1/uploads/${sha}`, { method: 'HEAD', headers: auth });
+      assert.equal(head.headers.get('upload-offset'), '1000');
+      assert.equal(head.headers.get('upload-length'), String(bytes.length));
+      const stale = await patch(0, bytes.subarray(0, 1000));
+      assert.equal(stale.status, 409);
+      assert.equal(stale.headers.get('upload-offset'), '1000');
+      const wrongType = await fetch(`${office.url}/api/v1/uploads/${sha}`, { method: 'PATCH', headers: { ...auth, 'content-type': 'text/plain', 'upload-offset': '1000' }, body: 'x' });
+      assert.equal(wrongType.status, 415);
+      const rest = await patch(1000, bytes.subarray(1000));
+      assert.equal(rest.status, 204);
+      assert.equal(rest.headers.get('upload-offset'), String(bytes.length));
+      assert.deepEqual(readFileSync(office.server.blobs.blobPath(sha)), bytes);
+      const again = await fetch(`${office.url}/api/v1/uploads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ sha256: sha, length: bytes.length }) });
+      assert.equal(again.status, 200);
+      assert.equal((await j(again)).complete, true);
+
+      // Bytes that do not match the declared hash are refused and the upload starts over.
+      const liar = sha256(Buffer.from('qualcos’altro'));
+      await fetch(`${office.url}/api/v1/uploads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ sha256: liar, length: 4 }) });
+      const bad = await fetch(`${office.url}/api/v1/uploads/${liar}`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: Buffer.from('abcd') });
+      assert.equal(bad.status, 422);
+      assert.match((await j(bad)).error.message, /sha256/);
+      assert.equal(existsSync(office.server.blobs.blobPath(liar)), false);
+      const badCreate = await fetch(`${office.url}/api/v1/uploads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ sha256: 'XYZ', length: 4 }) });
+      assert.equal(badCreate.status, 400);
+      assert.match((await j(badCreate)).error.message, /^sha256/);
+    });
+
+    test('plain PUT upload of a whole attachment', async () => {
+      const pdf = makePdf('verbale');
+      const r = await fetch(`${office.url}/api/v1/blobs/${sha256(pdf)}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: pdf });
+      assert.equal(r.status, 201);
+      assert.deepEqual(readFileSync(office.server.blobs.blobPath(sha256(pdf))), pdf);
+      const wrong = await fetch(`${office.url}/api/v1/blobs/${'0'.repeat(64)}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: pdf });
+      assert.equal(wrong.status, 422);
+    });
+
+    test('pairing: a one-time code becomes a working device token; reuse and expiry are refused', async () => {
+      const inspector = await office.server.store.createInspector('Giulia Verdi');
+      const code = newPairingCode();
+      await office.server.store.createPairingCode(inspector.id, sha256Text(code), new Date(Date.now() + 60_000).toISOString());
+      const paired = await pair(office.url, code.toLowerCase().replace('-', ' '), { deviceName: 'portatile di Giulia' });
+      assert.equal(paired.inspector.name, 'Giulia Verdi');
+      const client = new SyncClient({ baseUrl: office.url, token: paired.token });
+      assert.ok((await client.pullChanges(0)).changes.length > 0);
+      await assert.rejects(pair(office.url, code), (e: Error & { httpStatus?: number }) => e.httpStatus === 401 && /code: codice di associazione non valido/.test(e.message));
+      const expired = newPairingCode();
+      await office.server.store.createPairingCode(inspector.id, sha256Text(expired), new Date(Date.now() - 1000).toISOString());
+      await assert.rejects(pair(office.url, expired), /non valido, già usato o scaduto/);
+      const stored = await office.server.store.db.get<{ token_hash: string }>('SELECT token_hash FROM devices WHERE label = ?', ['portatile di Giulia']);
+      assert.equal(stored!.token_hash, sha256Text(paired.token), 'only the hash is stored');
+    });
+
+    test('requests too large get 413', async () => {
+      const huge = { ...putBody(sampleFile(5)), padding: 'x'.repeat(5 * 1024 * 1024) };
+      const r = await fetch(`${office.url}/api/v1/inspections/visita-5/revisions/1`, json(token, huge));
+      assert.equal(r.status, 413);
+      const tooLong = await fetch(`${office.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ sha256: 'b'.repeat(64), length: 10 * 1024 * 1024 * 1024 }) });
+      assert.equal(tooLong.status, 413);
+    });
+  });
+}
+
+describe('rate limiting and migrations', () => {
+  test('a token over its budget gets 429 with Retry-After; others are unaffected', async () => {
+    const office = await startOffice('sqlite', { limits: { apiPerSecond: 1, apiBurst: 5 } });
+    try {
+      const token = await office.token('Anna');
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${office.url}/api/v1/changes`, { headers: { authorization: `Bearer ${token}` } })).status);
+      assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+      assert.ok(statuses.slice(5).includes(429));
+      const limited = await fetch(`${office.url}/api/v1/changes`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      const fresh = await office.token('Bruno');
+      assert.equal((await fetch(`${office.url}/api/v1/changes`, { headers: { authorization: `Bearer ${fresh}` } })).status, 200);
+    } finally {
+      await office.close();
+    }
+  });
+
+  for (const backend of BACKENDS) {
+    test(`migrations on ${backend}: versioned, idempotent, a newer database is refused`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'vigilanza-office-mig-'));
+      const office = await startOffice(backend, { dataDir });
+      const db = office.server.store.db;
+      assert.equal(await db.schemaVersion(), MIGRATIONS.at(-1)!.version);
+      assert.deepEqual(await migrate(db), [], 'nothing left to apply');
+      const future = [...MIGRATIONS, { version: MIGRATIONS.at(-1)!.version + 1, name: 'futuro', sqlite: ['CREATE TABLE futuro (x INTEGER)'], postgres: ['CREATE TABLE futuro (x INTEGER)'] }];
+      assert.deepEqual(await migrate(db, future), [future.at(-1)!.version]);
+      await office.close().catch(() => undefined);
+      const { createOfficeServer } = await import('../../office/server.ts');
+      await assert.rejects(createOfficeServer({ dataDir, databaseUrl: office.databaseUrl }), /più recente/);
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+  }
+
+  test('SQLite runs in WAL with synchronous=FULL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigilanza-office-wal-'));
+    const office = await startOffice('sqlite', { dataDir });
+    await office.close();
+    const db = openSqlite(dataDir);
+    try {
+      assert.equal(await db.get<{ journal_mode: string }>('PRAGMA journal_mode').then((r) => r!.journal_mode), 'wal');
+      assert.equal(await db.get<{ synchronous: number }>('PRAGMA synchronous').then((r) => Number(r!.synchronous)), 2);
+    } finally {
+      await db.close();
+    }
+    assert.ok(readdirSync(dataDir).includes('office.sqlite'));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
