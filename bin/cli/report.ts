@@ -1,0 +1,215 @@
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { Signature } from '../../shared/api/contract.ts';
+import { contentHash } from '../../shared/canonical.ts';
+import { IsoDateSchema } from '../../shared/domain.ts';
+import { describeIssues } from '../../shared/inspection.ts';
+import { loadInspection } from './check.ts';
+import { CliError } from './errors.ts';
+import { parse, printJson, readJsonFile } from './io.ts';
+
+export const usage = `Uso: vigilanza report FILE --out OUT.pdf [--p12 CHIAVE.p12] [--tsa URL] [--photos CARTELLA]
+                        [--id ID] [--revision N] [--signatures FIRME.json] [--prescriptions PRESCRIZIONI.json]
+
+Produce il referto PDF/A-2b di un file di ispezione (la Scheda di osservazione compilata, i rilievi
+con gli articoli, le prescrizioni, le firme e le foto). Con --p12 lo firma digitalmente (PAdES).
+
+  --out FILE          PDF da scrivere (scritto solo a operazione riuscita)
+  --p12 FILE          chiave e certificato del firmatario (PKCS#12); la passphrase si legge dalla
+                      variabile VIGILANZA_P12_PASSPHRASE o, da terminale, con una richiesta senza eco
+  --tsa URL           servizio di marca temporale RFC 3161; se non risponde la firma resta PAdES B-B
+  --photos CARTELLA   foto JPEG/PNG da allegare, in ordine di nome; "VOCE--didascalia.jpg" collega
+                      la foto alla voce della Scheda (es. F.presidi.prese_protette--salone.jpg)
+  --id ID             identificativo dell'ispezione (predefinito: derivato dall'impronta)
+  --revision N        revisione (predefinita 1)
+  --signatures FILE   firme autografe acquisite: JSON [{ signatory, name, strokes }]
+  --prescriptions FILE prescrizioni: JSON [{ rule, text, deadline }]
+  --reason TESTO      motivo della firma digitale (predefinito "Verbale di ispezione")
+  --location TESTO    luogo della firma digitale
+
+Uscita: 0 referto scritto; 2 dati o opzioni non validi, passphrase errata, file illeggibili.`;
+
+const Prescriptions = z.array(z.strictObject({ rule: z.string().min(1), text: z.string().trim().min(1, 'testo mancante'), deadline: IsoDateSchema }));
+
+function readJsonList<T>(path: string, schema: z.ZodType<T>, what: string): T {
+  const parsed = schema.safeParse(readJsonFile(path));
+  if (!parsed.success) throw new CliError(`${path}: ${what} non valide\n${describeIssues(parsed.error).map((e) => `  ${e}`).join('\n')}`);
+  return parsed.data;
+}
+
+function readPhotos(dir: string) {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new CliError(`${dir}: --photos: non è una cartella`);
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${dir}: --photos: cartella non trovata o illeggibile`);
+  }
+  return names
+    .filter((n) => /\.(jpe?g|png)$/i.test(n))
+    .map((name) => {
+      const stem = basename(name, extname(name));
+      const sep = stem.indexOf('--');
+      const itemId = sep > 0 ? stem.slice(0, sep) : null;
+      const caption = (sep > 0 ? stem.slice(sep + 2) : stem).replace(/[_-]+/g, ' ').trim();
+      return {
+        caption,
+        mime: /\.png$/i.test(name) ? ('image/png' as const) : ('image/jpeg' as const),
+        bytes: new Uint8Array(readFileSync(join(dir, name))),
+        itemId,
+        name,
+      };
+    });
+}
+
+/** Reads a passphrase from the terminal without echoing it. */
+async function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolvePromise, reject) => {
+    let text = '';
+    const finish = () => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          finish();
+          resolvePromise(text);
+          return;
+        }
+        if (ch === '\u0003') {
+          finish();
+          reject(new CliError('annullato', 130));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
+        else text += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function passphrase(): Promise<string> {
+  const fromEnv = process.env.VIGILANZA_P12_PASSPHRASE;
+  if (fromEnv !== undefined) return fromEnv;
+  if (process.stdin.isTTY) return promptHidden('Passphrase del file PKCS#12: ');
+  throw new CliError('--p12: passphrase mancante: impostare VIGILANZA_P12_PASSPHRASE o eseguire da un terminale');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      out: { type: 'string', short: 'o' },
+      p12: { type: 'string' },
+      tsa: { type: 'string' },
+      photos: { type: 'string' },
+      id: { type: 'string' },
+      revision: { type: 'string' },
+      signatures: { type: 'string' },
+      prescriptions: { type: 'string' },
+      reason: { type: 'string' },
+      location: { type: 'string' },
+    },
+    usage,
+  );
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CliError(`serve esattamente un FILE di ispezione\n\n${usage}`);
+  const out = values.out as string | undefined;
+  if (!out) throw new CliError(`--out: indicare il PDF da scrivere\n\n${usage}`);
+  const revisionText = (values.revision as string | undefined) ?? '1';
+  if (!/^[1-9]\d{0,5}$/.test(revisionText)) throw new CliError(`--revision: deve essere un intero ≥ 1 (trovato "${revisionText}")`);
+  const tsaUrl = values.tsa as string | undefined;
+  if (tsaUrl !== undefined && !/^https?:\/\/\S+$/i.test(tsaUrl)) throw new CliError(`--tsa: URL non valido "${tsaUrl}" (atteso http:// o https://)`);
+  try {
+    if (statSync(dirname(resolve(out))).isDirectory() === false) throw new Error();
+  } catch {
+    throw new CliError(`--out: la cartella di ${out} non esiste`);
+  }
+
+  const file = loadInspection(positionals[0]!);
+  const hash = contentHash(file);
+  const signatures = values.signatures ? readJsonList(values.signatures as string, z.array(Signature), 'firme') : undefined;
+  const prescriptions = values.prescriptions ? readJsonList(values.prescriptions as string, Prescriptions, 'prescrizioni') : undefined;
+  const photos = values.photos ? readPhotos(values.photos as string) : undefined;
+
+  const report = await import('../../report/index.ts');
+  // Open the key first: a wrong passphrase must stop everything before any output exists.
+  let signer: Awaited<ReturnType<typeof report.loadP12>> | undefined;
+  const p12Path = values.p12 as string | undefined;
+  if (p12Path !== undefined) {
+    let p12: Buffer;
+    try {
+      p12 = readFileSync(p12Path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(`${p12Path}: --p12: ${code === 'ENOENT' ? 'file non trovato' : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code})`}`);
+    }
+    try {
+      signer = await report.loadP12(p12, await passphrase());
+    } catch (e) {
+      if (e instanceof report.P12PassphraseError || e instanceof report.P12FormatError) throw new CliError(`${p12Path}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  let pdf: Buffer;
+  try {
+    pdf = await report.buildReport({
+      file,
+      inspectionId: (values.id as string | undefined) ?? `file-${hash.slice(0, 12)}`,
+      revision: Number(revisionText),
+      contentHash: hash,
+      signatures,
+      prescriptions,
+      photos: photos?.map(({ name: _name, ...p }) => p),
+      digitallySigned: Boolean(signer),
+    });
+  } catch (e) {
+    if (e instanceof report.ReportInputError) {
+      const photoIndex = /^photos\[(\d+)\]/.exec(e.message);
+      const named = photoIndex && photos ? e.message.replace(/^photos\[\d+\]/, `--photos: ${photos[Number(photoIndex[1])]?.name}`) : e.message;
+      throw new CliError(named);
+    }
+    throw e;
+  }
+  let level: string | null = null;
+  let timestamp: unknown = null;
+  if (signer) {
+    const signed = await report.signPdfWith(pdf, signer, {
+      tsaUrl,
+      reason: (values.reason as string | undefined) ?? 'Verbale di ispezione',
+      location: (values.location as string | undefined) ?? file.service.comune,
+      onWarning: (m) => process.stderr.write(`vigilanza: attenzione: ${m}\n`),
+    });
+    pdf = signed.pdf;
+    level = `PAdES ${signed.level}`;
+    timestamp = signed.timestamp;
+  } else if (tsaUrl) {
+    process.stderr.write('vigilanza: attenzione: --tsa ignorato senza --p12 (nessuna firma da marcare)\n');
+  }
+  // Write next to the target and rename: a reader never sees half a report.
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, pdf);
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new CliError(`${out}: impossibile scrivere (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  printJson({ out, bytes: pdf.length, contentHash: hash, signed: Boolean(signer), signature: level, signer: signer ? signer.subject : null, timestamp });
+  return 0;
+}
