@@ -199,7 +199,8 @@ export class BlobStore {
       }
       const offsetNow = offset + written;
       if (failure instanceof UploadError) throw new UploadError(failure.message, failure.status, offsetNow);
-      if (failure) throw failure;
+      // The client went away mid-body: nobody reads this answer, the kept prefix is what matters.
+      if (failure) throw new UploadError(`richiesta interrotta dopo ${written} byte`, 400, offsetNow);
       if (offsetNow === current.length) return this.complete(sha256, current.length);
       return { sha256, length: current.length, offset: offsetNow, complete: false };
     });
