@@ -27,9 +27,14 @@ export interface HostApp extends HostApi {
   close(): void;
 }
 
+/** No database yet: a key provider may create a key (and only then). */
+export function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(join(dataDir, DB_FILE));
+}
+
 export function openApp(options: AppOptions): HostApp {
+  const fresh = isNewDataDir(options.dataDir);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const fresh = !existsSync(join(options.dataDir, DB_FILE));
   const clock = options.clock ?? systemClock;
   const keyProvider = options.keyProvider ?? fileKeyProvider(options.dataDir, { create: fresh });
   const store = Store.open(options.dataDir, { keyProvider, now: () => clock.now() });

@@ -42,13 +42,20 @@ export function fileKeyProvider(dataDir: string, options: FileKeyOptions): KeyPr
 
 function createKey(path: string): Buffer {
   const key = randomBytes(KEY_BYTES);
-  // 'wx' fails if another process created it meanwhile; 0600 from the start, never widened.
+  writeSecretFile(path, Buffer.from(`${key.toString('base64')}\n`));
+  return key;
+}
+
+/**
+ * Writes a new secret file: 0600 from the start (never widened), fsynced; 'wx' fails if the
+ * file appeared meanwhile rather than overwrite someone's key. Also used by the Electron shell.
+ */
+export function writeSecretFile(path: string, bytes: Uint8Array): void {
   const fd = openSync(path, 'wx', 0o600);
   try {
-    writeSync(fd, `${key.toString('base64')}\n`);
+    writeSync(fd, bytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  return key;
 }

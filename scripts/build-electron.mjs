@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds the Electron main process and preload into dist/electron/{main,preload}.cjs (esbuild,
+// CommonJS). Only `electron` and `better-sqlite3` (native, rebuilt for Electron by
+// electron-builder) stay outside the bundles; the host, db and shared code are bundled in.
+// Called by scripts/build.mjs (`export default async ({ root }) => …`) or run directly.
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export default async function buildElectron({ root }) {
+  const { build } = await import('esbuild');
+  const started = Date.now();
+  const common = {
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    legalComments: 'none',
+  };
+  await build({
+    ...common,
+    entryPoints: [join(root, 'electron/main/index.ts')],
+    outfile: join(root, 'dist/electron/main.cjs'),
+    external: ['electron', 'better-sqlite3'],
+  });
+  // The sandboxed preload may require only `electron`: everything else (the contract, zod) is bundled.
+  await build({
+    ...common,
+    entryPoints: [join(root, 'electron/preload/index.ts')],
+    outfile: join(root, 'dist/electron/preload.cjs'),
+    external: ['electron'],
+    target: 'chrome130',
+    minify: true,
+  });
+  console.log(`build-electron: dist/electron/main.cjs, preload.cjs in ${Date.now() - started} ms`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await buildElectron({ root: fileURLToPath(new URL('..', import.meta.url)) });
+}

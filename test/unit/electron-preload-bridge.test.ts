@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { API_CHANNEL, makeBridge } from '../../electron/preload/bridge.ts';
+import { handleApiMessage } from '../../electron/main/ipc.ts';
+import { METHODS } from '../../shared/api/contract.ts';
+
+test('the bridge has one named function per contract method, each invoking (method, input)', async () => {
+  const calls: Array<[string, unknown]> = [];
+  const bridge = makeBridge(async (method, input) => {
+    calls.push([method, input]);
+    return { ok: true, value: method };
+  });
+  assert.deepEqual(Object.keys(bridge), [...METHODS]);
+  for (const method of METHODS) {
+    const fn = bridge[method] as (input: unknown) => Promise<unknown>;
+    assert.equal(typeof fn, 'function');
+    assert.equal(fn.name, method);
+    assert.deepEqual(await fn({ probe: method }), { ok: true, value: method });
+  }
+  assert.deepEqual(calls, METHODS.map((m) => [m, { probe: m }]));
+  assert.ok(Object.isFrozen(bridge));
+  assert.equal(API_CHANNEL, 'vigilanza:api');
+});
+
+test('IPC: only frames of our app:// origin reach the API', () => {
+  const seen: unknown[] = [];
+  const host = { dispatch: (method: string, input: unknown) => (seen.push([method, input]), { ok: true as const, value: 1 }) };
+  assert.deepEqual(handleApiMessage(host, 'app://vigilanza/index.html', 'app.info', {}), { ok: true, value: 1 });
+  for (const url of ['http://evil.example/', 'file:///etc/passwd', null, undefined]) {
+    const r = handleApiMessage(host, url, 'app.info', {});
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.error.code, 'unauthorized');
+  }
+  const r = handleApiMessage(host, 'app://vigilanza/', 42, {});
+  assert.equal(r.ok, false);
+  assert.equal(seen.length, 1);
+});
