@@ -58,16 +58,28 @@ export function IspezionePage({ id }: { id: string }) {
     };
     return { ok: true as const, value };
   }, [id]);
+  // Right after sealing, the visit reopens read-only on its closing summary and signatures.
+  const [sealedNow, setSealedNow] = useState(false);
   return (
     <Loaded load={load} what="l’ispezione" retry={reload}>
-      {(v) => <Ispezione key={`${v.detail.id}:${v.detail.status}`} data={v} onSealed={(r) => set({ ...v, detail: r.inspection })} />}
+      {(v) => (
+        <Ispezione
+          key={`${v.detail.id}:${v.detail.status}`}
+          data={v}
+          initialTab={sealedNow ? 'chiusura' : 'A'}
+          onSealed={(r) => {
+            setSealedNow(true);
+            set({ ...v, detail: r.inspection });
+          }}
+        />
+      )}
     </Loaded>
   );
 }
 
 type Tab = 'visita' | SectionId | 'personale' | 'prescrizioni' | 'chiusura';
 
-function Ispezione({ data, onSealed }: { data: Loaded; onSealed: (r: Output<'inspections.seal'>) => void }) {
+function Ispezione({ data, initialTab, onSealed }: { data: Loaded; initialTab: Tab; onSealed: (r: Output<'inspections.seal'>) => void }) {
   const app = useApp();
   const { detail, service, staff } = data;
   const ruleSetKey = detail.sealedFile?.ruleSet ?? app.info.ruleSet;
@@ -82,7 +94,7 @@ function Ispezione({ data, onSealed }: { data: Loaded; onSealed: (r: Output<'ins
   const [members, setMembers] = useState(data.members);
   const [photos, setPhotos] = useState(detail.photos);
   const [prescriptions, setPrescriptions] = useState(detail.prescriptions);
-  const [tab, setTab] = useState<Tab>('A');
+  const [tab, setTab] = useState<Tab>(initialTab);
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
 
   const defaults = useMemo(() => initialValues(checklist, detail, service.type), [checklist, detail, service.type]);
