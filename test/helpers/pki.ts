@@ -20,7 +20,7 @@ export interface TestPki {
   /** Luca Verdi, `-legacy` PKCS#12 (3DES key, RC2 certificates, SHA-1 MAC). */
   legacyP12: Buffer;
   legacyP12Path: string;
-  tsa: { keyPem: string; certPem: string };
+  tsa: { keyPem: string; certPem: string; keyPath: string; certPath: string };
   /** An unrelated CA, to show an untrusted chain. */
   otherCaPemPath: string;
   /** NSS database (sql:DIR) trusting the CA, for `pdfsig -nssdir`. */
@@ -63,7 +63,7 @@ export function makeTestPki(): TestPki {
     signerP12Path: join(dir, 'anna.p12'),
     legacyP12: readFileSync(join(dir, 'luca-legacy.p12')),
     legacyP12Path: join(dir, 'luca-legacy.p12'),
-    tsa: { keyPem: readFileSync(join(dir, 'tsa.key'), 'utf8'), certPem: readFileSync(join(dir, 'tsa.pem'), 'utf8') },
+    tsa: { keyPem: readFileSync(join(dir, 'tsa.key'), 'utf8'), certPem: readFileSync(join(dir, 'tsa.pem'), 'utf8'), keyPath: join(dir, 'tsa.key'), certPath: join(dir, 'tsa.pem') },
     otherCaPemPath: join(dir, 'other.pem'),
     nssDir,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

@@ -3,7 +3,10 @@
  * answers a TimeStampResp whose token is a SignedData over a TSTInfo (signed attributes
  * content-type, message-digest, signing-certificate-v2; the TSA certificate included on request).
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
@@ -96,4 +99,41 @@ export async function startTestTsa(opts: { keyPem: string; certPem: string; poli
   tsa.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsa`;
   tsa.close = () => new Promise((resolve) => server.close(() => resolve()));
   return tsa;
+}
+
+/**
+ * The same authority in its own process, for tests that run the CLI with spawnSync (which blocks
+ * this process's event loop, so an in-process server could not answer).
+ */
+export async function startTestTsaProcess(opts: { keyPath: string; certPath: string }): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), opts.keyPath, opts.certPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('il TSA di prova non è partito')), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = /^(http:\/\/127\.0\.0\.1:\d+\/tsa)\n/m.exec(out);
+      if (line) {
+        clearTimeout(timer);
+        resolve(line[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`il TSA di prova è uscito (${code})`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+// `node --import tsx test/helpers/tsa.ts KEY.pem CERT.pem`: serve until killed, print the URL.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [keyPath, certPath] = process.argv.slice(2);
+  const tsa = await startTestTsa({ keyPem: readFileSync(keyPath!, 'utf8'), certPem: readFileSync(certPath!, 'utf8') });
+  process.stdout.write(`${tsa.url}\n`);
 }
