@@ -1,0 +1,113 @@
+/**
+ * Durable autosave latency: `inspections.saveAnswer` through the HTTP API of a real
+ * `vigilanza serve` process (WAL, synchronous=FULL: each answer fsynced before the reply),
+ * p50/p95/p99 over sequential saves like the UI's debounced ones. Target p95 ≤ 5 ms.
+ * Also the same saves in-process through the handlers, to show what HTTP adds.
+ * Usage: node --import tsx bench/autosave.bench.ts [saves]
+ */
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openApp } from '../host/app.ts';
+import { getChecklist } from '../shared/checklist/index.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const saves = Number(process.argv[2] ?? 1000);
+const TARGET_P95_MS = 5;
+const items = getChecklist('zona-fse@1')!.items.filter((i) => i.kind === 'yesno').map((i) => i.id);
+const service = { name: 'Nido di prova', type: 'nido', comune: 'Impruneta', capacity: 40, kitchen: true };
+
+/** The built bundle when it has `serve` (bench/run.mjs builds first), else the sources through tsx. */
+const cliDir = join(root, 'dist/cli');
+const useBuilt = existsSync(join(cliDir, 'entry.mjs')) && readdirSync(cliDir).some((f) => f.endsWith('.mjs') && readFileSync(join(cliDir, f), 'utf8').includes('vigilanza serve'));
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 1000) / 1000;
+};
+const stats = (xs: number[]) => ({ p50Ms: pct(xs, 50), p95Ms: pct(xs, 95), p99Ms: pct(xs, 99), maxMs: pct(xs, 100) });
+
+async function overHttp(): Promise<number[]> {
+  const data = mkdtempSync(join(tmpdir(), 'vigilanza-bench-'));
+  const child = spawn(process.execPath, [join(root, 'bin/vigilanza'), 'serve', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(useBuilt ? {} : { VIGILANZA_FROM_SOURCE: '1' }) } });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c;
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve è uscito (${code})`)));
+    });
+    const [, port, token] = /^http:\/\/127\.0\.0\.1:(\d+)\/#token=(.+)$/.exec(url)!;
+    // node:http with a keep-alive agent, like a browser's persistent connection (undici's fetch
+    // adds ~1 ms of client-side work per call on this machine, which is not the server's latency).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const call = (method: string, input: unknown) =>
+      new Promise<any>((resolve, reject) => {
+        const payload = Buffer.from(JSON.stringify(input));
+        const req = request({ host: '127.0.0.1', port: Number(port), path: `/api/${method}`, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
+            if (body.ok) resolve(body.value);
+            else reject(new Error(`${method}: ${body.error?.message}`));
+          });
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+    const s = await call('services.create', service);
+    const inspection = await call('inspections.create', { serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10' });
+    for (let i = 0; i < 50; i++) await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: 'yes' }); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < saves; i++) {
+      const t0 = performance.now();
+      await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: i % 3 ? 'yes' : 'no', note: i % 5 ? undefined : `nota ${i}` });
+      times.push(performance.now() - t0);
+    }
+    return times;
+  } finally {
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+function inProcess(): number[] {
+  const data = mkdtempSync(join(tmpdir(), 'vigilanza-bench-'));
+  const app = openApp({ dataDir: data, shell: 'browser' });
+  try {
+    const s = app.dispatch('services.create', service);
+    if (!s.ok) throw new Error(s.error.message);
+    const inspection = app.dispatch('inspections.create', { serviceId: (s.value as { id: string }).id, purpose: 'verifica_periodica', date: '2026-03-10' });
+    if (!inspection.ok) throw new Error(inspection.error.message);
+    const id = (inspection.value as { id: string }).id;
+    const times: number[] = [];
+    for (let i = 0; i < saves; i++) {
+      const t0 = performance.now();
+      const r = app.dispatch('inspections.saveAnswer', { inspectionId: id, itemId: items[i % items.length], value: i % 3 ? 'yes' : 'no' });
+      times.push(performance.now() - t0);
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    if (app.store.db.pragma('synchronous', { simple: true }) !== 2) throw new Error('synchronous non è FULL');
+    return times;
+  } finally {
+    app.close();
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+const http = stats(await overHttp());
+const local = stats(inProcess());
+const rows = [
+  { path: `HTTP POST /api/inspections.saveAnswer (serve process, ${useBuilt ? 'built' : 'sources'})`, saves, ...http, targetP95Ms: TARGET_P95_MS, withinTarget: http.p95Ms <= TARGET_P95_MS },
+  { path: 'handlers in-process (no HTTP)', saves, ...local, targetP95Ms: TARGET_P95_MS, withinTarget: local.p95Ms <= TARGET_P95_MS },
+];
+console.table(rows);
+console.log(JSON.stringify({ bench: 'autosave', synchronous: 'FULL', journal: 'WAL', rows }));
