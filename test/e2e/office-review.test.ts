@@ -1,0 +1,170 @@
+/**
+ * The office half of the review round trip, in Debian Chromium: a clerk logs in, sees the
+ * received inspection, rejects it with notes; the laptop's client pulls the rejection, pushes a
+ * corrected revision; the clerk validates it and the laptop sees the validation.
+ * (The desktop UI half — notes shown on the new draft — is connected by the desktop tests.)
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { contentHash } from '../../shared/canonical.ts';
+import { hashPassword } from '../../office/security.ts';
+import { SyncClient, pair } from '../../office/client/index.ts';
+import { MemoryOutboxStore, drainOutbox, pullAll } from '../../office/client/outbox.ts';
+import { makePdf, makePng, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+
+const PASSWORD = 'una-password-lunga';
+let office: TestOffice;
+let browser: Browser;
+
+before(async () => {
+  office = await startOffice('sqlite', { today: () => '2026-11-20' });
+  await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // launch() gives every run a fresh temporary profile of its own.
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await office?.close();
+});
+
+async function login(page: Page) {
+  await page.goto(`${office.url}/coda`);
+  await page.waitForURL(/\/login/);
+  await page.getByLabel('Nome').fill('Ufficio Zona');
+  await page.getByLabel('Password').fill('sbagliata-di-sicuro');
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nome o password non corretti' }).waitFor();
+  await page.getByLabel('Nome').fill('Ufficio Zona');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.waitForURL(/\/coda/);
+}
+
+test('receive, reject with notes, corrected revision, validate', { timeout: 120_000 }, async () => {
+  const page = await browser.newPage();
+  await login(page);
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'vn_sessione')!;
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Strict');
+
+  // Pair the laptop with a code shown in the web app.
+  await page.getByRole('link', { name: 'Portatili' }).click();
+  await page.getByLabel('Ispettore').fill('Maria Rossi');
+  await page.getByRole('button', { name: 'Genera codice di associazione' }).click();
+  const code = (await page.getByTestId('pairing-code').textContent())!.trim();
+  assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  const { token } = await pair(office.url, code, { deviceName: 'portatile di Maria' });
+  const client = new SyncClient({ baseUrl: office.url, token });
+  const outbox = new MemoryOutboxStore();
+
+  // Revision 1 arrives with photos, the signed report and a prescription.
+  const file1 = sampleFile(0, { serviceName: 'Nido Il Girasole', note: 'certificato non esibito' });
+  const photo = makePng(42);
+  const pdf = makePdf('verbale revisione 1');
+  outbox.enqueue({
+    outboxId: 'o1', id: 'visita-girasole', revision: 1, file: file1, contentHash: contentHash(file1),
+    attachments: [{ sha256: sha256(photo), kind: 'photo', name: 'ingresso.png', bytes: photo }, { sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
+    prescriptions: [{ rule: 'A.destinazione_uso.certificato', text: 'Esibire il certificato di agibilità', deadline: '2026-10-31' }],
+  });
+  assert.equal((await drainOutbox(outbox, client)).sent, 1);
+
+  await page.getByRole('link', { name: 'Coda' }).click();
+  await page.getByRole('link', { name: /Ricevute \(1\)/ }).waitFor();
+  await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
+  await page.getByRole('heading', { name: /Nido Il Girasole — visita del/ }).waitFor();
+  // Findings computed by the rules, the checklist answer, the photo, the report with its hash.
+  await page.getByRole('cell', { name: 'A.destinazione_uso.certificato' }).first().waitFor();
+  assert.ok(await page.locator('td.fail').count() >= 1, 'the "no" answer is a failing finding');
+  await page.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
+  assert.equal(await page.locator('.photos img').count(), 1);
+  assert.equal(await page.locator('.photos img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 32, 'the photo is served and decodes');
+  await page.getByText(sha256(pdf)).waitFor();
+  await page.getByText(/Verifica della firma non disponibile|Firma/).first().waitFor();
+  await page.getByText('Esibire il certificato di agibilità').waitFor();
+
+  await page.getByRole('button', { name: 'Prendi in validazione' }).click();
+  await page.getByText('stato: In validazione').waitFor();
+  await page.getByLabel("Note di correzione per l'ispettore").fill('Allegare la foto del certificato di agibilità.');
+  await page.getByRole('button', { name: 'Respingi con note' }).click();
+  await page.waitForURL(/scheda=respinte/);
+  await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
+
+  // The laptop learns of the rejection with the notes.
+  await pullAll(outbox, client);
+  assert.equal(outbox.statusOf('visita-girasole', 1)!.status, 'respinta');
+  assert.equal(outbox.statusOf('visita-girasole', 1)!.notes, 'Allegare la foto del certificato di agibilità.');
+
+  // A corrected, newly sealed revision 2.
+  const file2 = sampleFile(0, { serviceName: 'Nido Il Girasole', note: 'certificato fotografato' });
+  const certificate = makePng(43);
+  outbox.enqueue({ outboxId: 'o2', id: 'visita-girasole', revision: 2, file: file2, contentHash: contentHash(file2), attachments: [{ sha256: sha256(certificate), kind: 'photo', name: 'certificato.png', bytes: certificate }] });
+  assert.equal((await drainOutbox(outbox, client)).sent, 1);
+
+  await page.getByRole('link', { name: 'Coda' }).click();
+  await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
+  await page.getByText('revisione 2').waitFor();
+  await page.getByRole('link', { name: /Revisione 1/ }).waitFor();
+  await page.getByRole('button', { name: 'Valida', exact: true }).click();
+  await page.waitForURL(/scheda=validate/);
+  await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
+
+  await pullAll(outbox, client);
+  assert.equal(outbox.statusOf('visita-girasole', 2)!.status, 'validata');
+  assert.equal(outbox.statusOf('visita-girasole', 1)!.status, 'respinta');
+  await page.close();
+});
+
+test('a POST without the CSRF token is refused; the dashboard and CSV export work', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  await login(page);
+  // Register a service whose authorisation expires soon (issued 2023-02-01 → valid until 2026-08-31... expired by 2026-11-20).
+  await page.getByRole('link', { name: 'Servizi' }).click();
+  await page.getByRole('link', { name: 'Nuovo servizio' }).click();
+  await page.getByLabel('Denominazione').fill('Spazio Gioco Arcobaleno');
+  await page.getByLabel('Tipo').selectOption('spazio_gioco');
+  await page.getByLabel('Comune').fill('Fiesole');
+  // The server checks too, not only the browser: switch the browser's checks off.
+  await page.locator('form[action="/servizi"]').evaluate((form) => ((form as unknown as { noValidate: boolean }).noValidate = true));
+  await page.getByLabel('Capienza (posti autorizzati)').fill('0');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Capienza' }).waitFor();
+  await page.getByLabel('Capienza (posti autorizzati)').fill('20');
+  await page.getByLabel('Autorizzazione rilasciata il').fill('2023-10-02');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.waitForURL(/salvato=1/);
+
+  // The page's CSP forbids scripts from fetching, so forge the POST with the session cookie from outside.
+  const forged = await page.request.post(`${office.url}/servizi`, { form: { name: 'X', type: 'nido', comune: 'Y', capacity: '10' }, maxRedirects: 0 });
+  assert.equal(forged.status(), 403);
+  assert.match(await forged.text(), /CSRF/);
+  const withOtherOrigin = await page.request.post(`${office.url}/servizi`, { form: { name: 'X', type: 'nido', comune: 'Y', capacity: '10', _csrf: 'x' }, headers: { origin: 'http://evil.invalid' }, maxRedirects: 0 });
+  assert.equal(withOtherOrigin.status(), 403);
+
+  // Another visit with a prescription due on 2026-10-31, past by the office's day (2026-11-20).
+  const client = new SyncClient({ baseUrl: office.url, token: await office.token('Luca Bianchi') });
+  const file = sampleFile(7, { serviceName: 'Nido Il Girasole', date: '2026-09-15' });
+  const sent = await client.pushInspection({ id: 'visita-settembre', revision: 1, file, contentHash: contentHash(file), prescriptions: [{ rule: 'training.fire', text: 'Formare un secondo addetto antincendio', deadline: '2026-10-31' }] });
+  assert.equal(sent.status, 'created');
+
+  await page.getByRole('link', { name: 'Cruscotto' }).click();
+  await page.getByRole('heading', { name: /Ispezioni dovute/ }).waitFor();
+  // Spazio Gioco Arcobaleno, authorised 2023-10-02 (year 2023/24) → valid until 2027-08-31: not within 90 days of 2026-11-20.
+  const acts = await page.getByRole('heading', { name: /in scadenza/ }).locator('xpath=following-sibling::*[2]').textContent();
+  assert.match(acts ?? '', /Nessun atto in scadenza/);
+  await page.getByRole('cell', { name: 'Formare un secondo addetto antincendio' }).waitFor();
+  // Revision 2 of the first visit replaced revision 1 and carries no prescription: not listed.
+  assert.equal(await page.getByRole('cell', { name: 'Esibire il certificato di agibilità' }).count(), 0);
+
+  const csv = await page.request.get(`${office.url}/export/prescrizioni-scadute.csv`);
+  assert.equal(csv.headers()['content-type'], 'text/csv; charset=utf-8');
+  const text = (await csv.body()).toString('utf8');
+  assert.ok(text.startsWith('\uFEFFServizio;Comune;Ispezione;'), 'BOM and ; separator');
+  assert.match(text, /Nido Il Girasole;Pontassieve;visita-settembre;1;2026-09-15;training\.fire;Formare un secondo addetto antincendio;2026-10-31;20;\r\n/);
+  await page.close();
+});
