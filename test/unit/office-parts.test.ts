@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toCsv } from '../../office/review/csv.ts';
+import { RateLimiter, hashPassword, normalisePairingCode, newPairingCode, verifyPassword } from '../../office/security.ts';
+import { SyncClient, type PushResult } from '../../office/client/index.ts';
+import { MemoryOutboxStore, drainOutbox } from '../../office/client/outbox.ts';
+import { h, html } from '../../office/review/html.ts';
+
+test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {
+  const text = toCsv(['Servizio', 'Nota'], [['Nido "Il Sole"; sede 2', 'riga 1\nriga 2'], ['=SOMMA(A1)', null], [3, true]]);
+  assert.equal(text, '\uFEFFServizio;Nota\r\n"Nido ""Il Sole""; sede 2";"riga 1\nriga 2"\r\n\'=SOMMA(A1);\r\n3;sì\r\n');
+});
+
+test('HTML: interpolations are escaped', () => {
+  assert.equal(h(`<script>"'&`), '&lt;script&gt;&quot;&#39;&amp;');
+  assert.equal(html`<p title="${'"x"'}">${'<b>'}</p>`.text, '<p title="&quot;x&quot;">&lt;b&gt;</p>');
+});
+
+test('rate limiter: burst, refill, bounded memory', () => {
+  let now = 0;
+  const rl = new RateLimiter(2, 3, 100, () => now);
+  assert.deepEqual([rl.take('a'), rl.take('a'), rl.take('a')], [0, 0, 0]);
+  assert.ok(rl.take('a') >= 1);
+  now += 1000;
+  assert.equal(rl.take('a'), 0);
+  for (let i = 0; i < 500; i++) rl.take(`k${i}`);
+  assert.equal(rl.size, 100);
+});
+
+test('passwords: scrypt, verified only with the right password', async () => {
+  const stored = await hashPassword('una-password-lunga');
+  assert.match(stored, /^scrypt\$16384\$8\$1\$/);
+  assert.equal(await verifyPassword('una-password-lunga', stored), true);
+  assert.equal(await verifyPassword('una-password-lungA', stored), false);
+  assert.notEqual(stored, await hashPassword('una-password-lunga'), 'salted');
+});
+
+test('pairing codes: short, unambiguous, typed any way', () => {
+  const code = newPairingCode();
+  assert.match(code, /^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+  assert.equal(normalisePairingCode(` ${code.toLowerCase().replace('-', ' ')} `), code);
+});
+
+test('backoff grows exponentially, with jitter, up to the cap', () => {
+  const lo = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', random: () => 0, retry: { baseMs: 100, maxMs: 1000 } });
+  const hi = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', random: () => 0.999999, retry: { baseMs: 100, maxMs: 1000 } });
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((a) => lo.backoffMs(a)), [50, 100, 200, 400, 500, 500]);
+  assert.deepEqual([0, 1, 2, 3].map((a) => Math.round(hi.backoffMs(a))), [100, 200, 400, 800]);
+  assert.equal(lo.backoffMs(0, 3), 1000, 'Retry-After is honoured, within the cap');
+});
+
+test('client: network failures are retried a bounded number of times, then reported', async () => {
+  let calls = 0;
+  const client = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', retry: { attempts: 4, baseMs: 1, maxMs: 2 }, fetch: async () => { calls++; throw new TypeError('fetch failed'); } });
+  const r = await client.pushInspection({ id: 'v', revision: 1, file: {}, contentHash: 'a'.repeat(64) });
+  assert.equal(r.status, 'failed');
+  assert.equal(calls, 4);
+});
+
+test('client: a 400 is not retried and names the field', async () => {
+  let calls = 0;
+  const client = new SyncClient({ baseUrl: 'http://x', token: 't', retry: { attempts: 5, baseMs: 1, maxMs: 1 }, fetch: async () => {
+    calls++;
+    return new Response(JSON.stringify({ error: { code: 'invalid', message: 'file.service.capacity: non può essere negativa', field: 'file.service.capacity' } }), { status: 400 });
+  } });
+  const r = await client.pushInspection({ id: 'v', revision: 1, file: {}, contentHash: 'a'.repeat(64) });
+  assert.deepEqual(r, { status: 'rejected', httpStatus: 400, message: 'file.service.capacity: non può essere negativa', field: 'file.service.capacity' });
+  assert.equal(calls, 1);
+});
+
+test('outbox: outcomes map to statuses; failures wait; a store that forgets does not spin', async () => {
+  const outbox = new MemoryOutboxStore();
+  for (const id of ['ok', 'dup', 'conflict', 'bad', 'later', 'token']) outbox.enqueue({ outboxId: id, id, revision: 1, file: {}, contentHash: 'a'.repeat(64) });
+  const answers: Record<string, PushResult> = {
+    ok: { status: 'created', inspectionId: 'ok', revision: 1, contentHash: 'a' },
+    dup: { status: 'duplicate', inspectionId: 'dup', revision: 1, contentHash: 'a' },
+    conflict: { status: 'conflict', message: 'altro contenuto' },
+    bad: { status: 'rejected', httpStatus: 400, message: 'file.visit.date: data non valida' },
+    later: { status: 'failed', message: 'server irraggiungibile' },
+    token: { status: 'rejected', httpStatus: 401, message: 'token revocato' },
+  };
+  const client = { pushInspection: async (i: { id: string }) => answers[i.id]! } as unknown as SyncClient;
+  const now = new Date('2026-03-01T10:00:00Z');
+  const report = await drainOutbox(outbox, client, { now: () => now, retryDelayMs: () => 60_000 });
+  assert.deepEqual([report.sent, report.duplicates, report.conflicts, report.errors, report.retryLater], [1, 1, 1, 1, 2]);
+  const status = (id: string) => outbox.rows.get(id)!.status;
+  assert.deepEqual(['ok', 'dup', 'conflict', 'bad', 'later', 'token'].map(status), ['ricevuta', 'ricevuta', 'conflitto', 'errore', 'in_coda', 'in_coda']);
+  assert.equal((await drainOutbox(outbox, client, { now: () => now })).results.length, 0, 'nothing due before the retry time');
+  const afterwards = await drainOutbox(outbox, client, { now: () => new Date(now.getTime() + 61_000) });
+  assert.equal(afterwards.results.length, 2);
+
+  const forgetful = { ...outbox, nextPending: async () => outbox.rows.get('ok')!.item, markSent: async () => undefined } as unknown as MemoryOutboxStore;
+  const once = await drainOutbox(forgetful, client);
+  assert.equal(once.results.length, 1);
+});
