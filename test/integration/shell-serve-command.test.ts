@@ -4,6 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { openApp } from '../../host/app.ts';
+import { LATEST_VERSION } from '../../db/migrations/index.ts';
 import { tempDir } from '../unit/db-fixtures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,4 +53,17 @@ test('serve without --data, or with a bad port, exits 2 naming the option', (t) 
   const badPort = spawnSync(process.execPath, [bin, 'serve', '--data', tempDir(t), '--port', '70000'], { env, encoding: 'utf8' });
   assert.equal(badPort.status, 2);
   assert.match(badPort.stderr, /--port: atteso un numero di porta fra 1 e 65535/);
+});
+
+test('serve refuses a database written by a newer version, says so, and prints no URL', (t) => {
+  const data = tempDir(t);
+  openApp({ dataDir: data, shell: 'browser' }).close();
+  const raw = new Database(join(data, 'vigilanza.db'));
+  raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+  raw.close();
+  const r = spawnSync(process.execPath, [bin, 'serve', '--data', data], { env, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /versione più recente di Vigilanza Nidi/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
