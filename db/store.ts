@@ -13,7 +13,7 @@ import { DecryptionError } from './errors.ts';
 import { openDatabase, type Db, type OpenOptions } from './open.ts';
 import { AttachmentsRepository } from './repositories/attachments.ts';
 import { AuditRepository } from './repositories/audit.ts';
-import type { RepoContext } from './repositories/context.ts';
+import { statementCache, type RepoContext } from './repositories/context.ts';
 import { InspectionsRepository } from './repositories/inspections.ts';
 import { MembersRepository } from './repositories/members.ts';
 import { PhotosRepository } from './repositories/photos.ts';
@@ -63,7 +63,7 @@ export class Store {
       const cipher = new Cipher(options.keyProvider.getKey());
       checkKey(db, cipher, options.keyProvider.description);
       const clock = options.now ?? (() => new Date());
-      const ctx: RepoContext = { db, cipher, blobs: new BlobStore(join(dataDir, BLOBS_DIR)), now: () => clock().toISOString(), newId: randomUUID };
+      const ctx: RepoContext = { db, cipher, blobs: new BlobStore(join(dataDir, BLOBS_DIR)), now: () => clock().toISOString(), newId: randomUUID, stmt: statementCache(db) };
       return new Store(db, dataDir, ctx);
     } catch (e) {
       db.close();

@@ -20,26 +20,26 @@ export class AttachmentsRepository {
   ) {}
 
   add(w: AttachmentWrite): AttachmentRecord {
-    if (!this.ctx.db.prepare('SELECT 1 FROM inspections WHERE id = ?').get(w.inspectionId))
+    if (!this.ctx.stmt('SELECT 1 FROM inspections WHERE id = ?').get(w.inspectionId))
       throw new StoreError('not_found', `ispezione ${w.inspectionId} non trovata`, 'inspectionId');
     const { sha256, size } = this.ctx.blobs.put(w.bytes);
     return this.ctx.db.transaction(() => {
       const id = this.ctx.newId();
       const at = this.ctx.now();
-      this.ctx.db
-        .prepare('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      this.ctx
+        .stmt('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, w.inspectionId, w.kind, w.name, sha256, w.mime, size, at);
       this.audit.append(w.inspectionId, at, w.kind === 'report' ? 'verbale allegato' : 'documento allegato', { attachmentId: id, name: w.name, sha256, size });
-      return toRecord(this.ctx.db.prepare('SELECT * FROM attachments WHERE id = ?').get(id) as Row);
+      return toRecord(this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row);
     }).immediate();
   }
 
   listByInspection(inspectionId: string): AttachmentRecord[] {
-    return (this.ctx.db.prepare('SELECT * FROM attachments WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(toRecord);
+    return (this.ctx.stmt('SELECT * FROM attachments WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(toRecord);
   }
 
   bytes(id: string): { meta: AttachmentRecord; bytes: Buffer } {
-    const row = this.ctx.db.prepare('SELECT * FROM attachments WHERE id = ?').get(id) as Row | undefined;
+    const row = this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row | undefined;
     if (!row) throw new StoreError('not_found', `allegato ${id} non trovato`, 'id');
     return { meta: toRecord(row), bytes: this.ctx.blobs.get(row.sha256) };
   }

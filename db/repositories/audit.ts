@@ -7,8 +7,8 @@ export class AuditRepository {
   readonly #list;
 
   constructor(private readonly ctx: RepoContext) {
-    this.#insert = ctx.db.prepare('INSERT INTO audit_log (inspection_id, at, action, detail) VALUES (?, ?, ?, ?)');
-    this.#list = ctx.db.prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log WHERE inspection_id = ? ORDER BY seq');
+    this.#insert = ctx.stmt('INSERT INTO audit_log (inspection_id, at, action, detail) VALUES (?, ?, ?, ?)');
+    this.#list = ctx.stmt('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log WHERE inspection_id = ? ORDER BY seq');
   }
 
   /** Call inside the transaction of the change it records. */

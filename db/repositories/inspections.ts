@@ -56,7 +56,7 @@ export class InspectionsRepository {
   ) {}
 
   find(id: string): InspectionRecord | null {
-    const row = this.ctx.db.prepare(`SELECT ${COLUMNS} FROM inspections WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.ctx.stmt(`SELECT ${COLUMNS} FROM inspections WHERE id = ?`).get(id) as Row | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -75,29 +75,28 @@ export class InspectionsRepository {
 
   content(id: string): InspectionContent {
     const r = this.get(id);
-    const db = this.ctx.db;
-    const memberIds = (db.prepare('SELECT member_id AS id FROM inspection_members WHERE inspection_id = ? ORDER BY position').all(id) as Array<{ id: string }>).map((m) => m.id);
-    const staffIds = (db.prepare('SELECT staff_id AS id FROM inspection_staff WHERE inspection_id = ? ORDER BY staff_id').all(id) as Array<{ id: string }>).map((m) => m.id);
+    const memberIds = (this.ctx.stmt('SELECT member_id AS id FROM inspection_members WHERE inspection_id = ? ORDER BY position').all(id) as Array<{ id: string }>).map((m) => m.id);
+    const staffIds = (this.ctx.stmt('SELECT staff_id AS id FROM inspection_staff WHERE inspection_id = ? ORDER BY staff_id').all(id) as Array<{ id: string }>).map((m) => m.id);
     const answers: Record<string, Answer> = {};
-    for (const a of db.prepare('SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id').all(id) as Array<{ item_id: string; value: string | null; note: string }>) {
+    for (const a of this.ctx.stmt('SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id').all(id) as Array<{ item_id: string; value: string | null; note: string }>) {
       const answer: Answer = {};
       if (a.value !== null) answer.value = JSON.parse(a.value) as AnswerValue;
       if (a.note) answer.note = a.note;
       answers[a.item_id] = answer;
     }
-    const signatures = (db.prepare('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: string; strokes: string }>)
+    const signatures = (this.ctx.stmt('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: string; strokes: string }>)
       .map((s) => ({ signatory: s.signatory, name: s.name, strokes: JSON.parse(s.strokes) as Signature['strokes'] }));
     return { ...r, memberIds, staffIds, answers, signatures };
   }
 
   /** Every revision of every visit of a service, newest visit first. */
   listByService(serviceId: string): InspectionRecord[] {
-    return (this.ctx.db.prepare(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`).all(serviceId) as Row[]).map(toRecord);
+    return (this.ctx.stmt(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`).all(serviceId) as Row[]).map(toRecord);
   }
 
   /** The canonical inspection file stored at sealing (decrypted), or null for a draft. */
   sealedFile(id: string): string | null {
-    const row = this.ctx.db.prepare('SELECT sealed_file FROM inspections WHERE id = ?').get(id) as { sealed_file: Buffer | null } | undefined;
+    const row = this.ctx.stmt('SELECT sealed_file FROM inspections WHERE id = ?').get(id) as { sealed_file: Buffer | null } | undefined;
     if (!row) throw new StoreError('not_found', `ispezione ${id} non trovata`, 'id');
     return row.sealed_file ? this.ctx.cipher.open(row.sealed_file, `sealed:${id}`) : null;
   }
@@ -106,8 +105,8 @@ export class InspectionsRepository {
     return this.ctx.db.transaction(() => {
       const id = this.ctx.newId();
       const at = this.ctx.now();
-      this.ctx.db
-        .prepare(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, created_at, updated_at)
+      this.ctx
+        .stmt(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, created_at, updated_at)
                   VALUES (?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`)
         .run(id, this.ctx.newId(), w.serviceId, w.ruleSet, w.purpose, w.date, at, at);
       this.#setMembers(id, w.memberIds);
@@ -120,13 +119,13 @@ export class InspectionsRepository {
     return this.ctx.db.transaction(() => {
       const current = this.draft(id);
       const at = this.ctx.now();
-      this.ctx.db
-        .prepare('UPDATE inspections SET purpose = ?, date = ?, updated_at = ? WHERE id = ?')
+      this.ctx
+        .stmt('UPDATE inspections SET purpose = ?, date = ?, updated_at = ? WHERE id = ?')
         .run(patch.purpose ?? current.purpose, patch.date ?? current.date, at, id);
       if (patch.memberIds) this.#setMembers(id, patch.memberIds);
       if (patch.staffIds) {
-        this.ctx.db.prepare('DELETE FROM inspection_staff WHERE inspection_id = ?').run(id);
-        const add = this.ctx.db.prepare('INSERT INTO inspection_staff (inspection_id, staff_id) VALUES (?, ?)');
+        this.ctx.stmt('DELETE FROM inspection_staff WHERE inspection_id = ?').run(id);
+        const add = this.ctx.stmt('INSERT INTO inspection_staff (inspection_id, staff_id) VALUES (?, ?)');
         for (const s of new Set(patch.staffIds)) add.run(id, s);
       }
       const seq = this.audit.append(id, at, 'dati visita modificati', patch);
@@ -135,8 +134,8 @@ export class InspectionsRepository {
   }
 
   #setMembers(id: string, memberIds: readonly string[]): void {
-    this.ctx.db.prepare('DELETE FROM inspection_members WHERE inspection_id = ?').run(id);
-    const add = this.ctx.db.prepare('INSERT INTO inspection_members (inspection_id, member_id, position) VALUES (?, ?, ?)');
+    this.ctx.stmt('DELETE FROM inspection_members WHERE inspection_id = ?').run(id);
+    const add = this.ctx.stmt('INSERT INTO inspection_members (inspection_id, member_id, position) VALUES (?, ?, ?)');
     [...new Set(memberIds)].forEach((m, i) => add.run(id, m, i));
   }
 
@@ -145,18 +144,18 @@ export class InspectionsRepository {
     return this.ctx.db.transaction(() => {
       this.draft(id, 'inspectionId');
       const at = this.ctx.now();
-      const old = this.ctx.db.prepare('SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?').get(id, w.itemId) as { value: string | null; note: string } | undefined;
+      const old = this.ctx.stmt('SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?').get(id, w.itemId) as { value: string | null; note: string } | undefined;
       const value = w.value === undefined ? (old?.value ?? null) : w.value === null ? null : JSON.stringify(w.value);
       const note = w.note === undefined ? (old?.note ?? '') : w.note;
       if (value === null && note === '') {
-        this.ctx.db.prepare('DELETE FROM answers WHERE inspection_id = ? AND item_id = ?').run(id, w.itemId);
+        this.ctx.stmt('DELETE FROM answers WHERE inspection_id = ? AND item_id = ?').run(id, w.itemId);
       } else {
-        this.ctx.db
-          .prepare(`INSERT INTO answers (inspection_id, item_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?)
+        this.ctx
+          .stmt(`INSERT INTO answers (inspection_id, item_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (inspection_id, item_id) DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`)
           .run(id, w.itemId, value, note, at);
       }
-      this.ctx.db.prepare('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, id);
+      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, id);
       const detail: Record<string, unknown> = { itemId: w.itemId };
       if (w.value !== undefined) detail.value = w.value;
       if (w.note !== undefined) detail.note = w.note;
@@ -169,8 +168,8 @@ export class InspectionsRepository {
     return this.ctx.db.transaction(() => {
       this.draft(id, 'inspectionId');
       const at = this.ctx.now();
-      this.ctx.db
-        .prepare('UPDATE inspections SET children = ?, staff_counts = ?, updated_at = ? WHERE id = ?')
+      this.ctx
+        .stmt('UPDATE inspections SET children = ?, staff_counts = ?, updated_at = ? WHERE id = ?')
         .run(JSON.stringify(children), JSON.stringify(staffCounts), at, id);
       const seq = this.audit.append(id, at, 'conteggi salvati', { children, staffCounts });
       return { savedAt: at, seq };
@@ -185,11 +184,11 @@ export class InspectionsRepository {
     return this.ctx.db.transaction(() => {
       this.draft(id);
       const at = this.ctx.now();
-      this.ctx.db.prepare('DELETE FROM signatures WHERE inspection_id = ?').run(id);
-      const add = this.ctx.db.prepare('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
+      this.ctx.stmt('DELETE FROM signatures WHERE inspection_id = ?').run(id);
+      const add = this.ctx.stmt('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
       for (const s of w.signatures) add.run(id, s.signatory, s.name, JSON.stringify(s.strokes));
-      this.ctx.db
-        .prepare("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ? WHERE id = ?")
+      this.ctx
+        .stmt("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ? WHERE id = ?")
         .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, id);
       this.audit.append(id, at, 'sigillata', { contentHash: w.contentHash, signatories: w.signatures.map((s) => s.signatory) });
       return this.get(id);
@@ -205,24 +204,23 @@ export class InspectionsRepository {
     return this.ctx.db.transaction(() => {
       const old = this.get(id);
       if (old.status === 'draft') throw new StoreError('conflict', "l'ispezione è ancora in bozza: si corregge direttamente, senza nuova revisione", 'id');
-      const next = this.ctx.db.prepare('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
+      const next = this.ctx.stmt('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
       if (next) throw new StoreError('conflict', `esiste già una revisione successiva (${next.id}): correggere quella`, 'id');
       const newId = this.ctx.newId();
       const at = this.ctx.now();
-      const db = this.ctx.db;
-      db.prepare(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
+      this.ctx.stmt(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
                   SELECT ?, visit_id, revision + 1, id, service_id, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`)
         .run(newId, rejectionNotes, at, at, id);
-      db.prepare('INSERT INTO inspection_members (inspection_id, member_id, position) SELECT ?, member_id, position FROM inspection_members WHERE inspection_id = ?').run(newId, id);
+      this.ctx.stmt('INSERT INTO inspection_members (inspection_id, member_id, position) SELECT ?, member_id, position FROM inspection_members WHERE inspection_id = ?').run(newId, id);
       // Only people still on the roster: someone removed since the seal is not silently carried back.
-      db.prepare(`INSERT INTO inspection_staff (inspection_id, staff_id) SELECT ?, s.staff_id FROM inspection_staff s JOIN staff ON staff.id = s.staff_id
+      this.ctx.stmt(`INSERT INTO inspection_staff (inspection_id, staff_id) SELECT ?, s.staff_id FROM inspection_staff s JOIN staff ON staff.id = s.staff_id
                   WHERE s.inspection_id = ? AND staff.removed_at IS NULL`).run(newId, id);
-      db.prepare('INSERT INTO answers (inspection_id, item_id, value, note, updated_at) SELECT ?, item_id, value, note, updated_at FROM answers WHERE inspection_id = ?').run(newId, id);
-      const photos = db.prepare('SELECT id, sha256, item_id, mime, size, caption, created_at FROM photos WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
-      const addPhoto = db.prepare('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      this.ctx.stmt('INSERT INTO answers (inspection_id, item_id, value, note, updated_at) SELECT ?, item_id, value, note, updated_at FROM answers WHERE inspection_id = ?').run(newId, id);
+      const photos = this.ctx.stmt('SELECT id, sha256, item_id, mime, size, caption, created_at FROM photos WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
+      const addPhoto = this.ctx.stmt('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (const p of photos) addPhoto.run(this.ctx.newId(), newId, p.sha256, p.item_id, p.mime, p.size, p.caption, p.created_at);
-      const prescriptions = db.prepare('SELECT rule, text, deadline, status, follow_up_inspection_id, created_at FROM prescriptions WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
-      const addPrescription = db.prepare('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, status, follow_up_inspection_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const prescriptions = this.ctx.stmt('SELECT rule, text, deadline, status, follow_up_inspection_id, created_at FROM prescriptions WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
+      const addPrescription = this.ctx.stmt('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, status, follow_up_inspection_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       for (const p of prescriptions) addPrescription.run(this.ctx.newId(), newId, p.rule, p.text, p.deadline, p.status, p.follow_up_inspection_id, p.created_at, at);
       this.audit.append(newId, at, 'revisione aperta', { previousId: id, previousHash: old.contentHash, rejectionNotes });
       this.audit.append(id, at, 'corretta da nuova revisione', { nextId: newId });
@@ -232,7 +230,7 @@ export class InspectionsRepository {
 
   /** Whether a later revision exists (then this one is history, not the current record). */
   successor(id: string): string | null {
-    const row = this.ctx.db.prepare('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
+    const row = this.ctx.stmt('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
     return row?.id ?? null;
   }
 

@@ -18,7 +18,7 @@ export class PhotosRepository {
   ) {}
 
   #requireDraft(inspectionId: string, field: string): void {
-    const row = this.ctx.db.prepare('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
+    const row = this.ctx.stmt('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
     if (!row) throw new StoreError('not_found', `ispezione ${inspectionId} non trovata`, field);
     if (row.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
   }
@@ -31,17 +31,17 @@ export class PhotosRepository {
       this.#requireDraft(w.inspectionId, 'inspectionId');
       const id = this.ctx.newId();
       const at = this.ctx.now();
-      this.ctx.db
-        .prepare('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      this.ctx
+        .stmt('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, w.inspectionId, sha256, w.itemId, w.mime, size, w.caption, at);
-      this.ctx.db.prepare('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
+      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
       this.audit.append(w.inspectionId, at, 'foto aggiunta', { photoId: id, sha256, itemId: w.itemId, size });
       return this.get(id);
     }).immediate();
   }
 
   find(id: string): PhotoRecord | null {
-    const row = this.ctx.db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as Row | undefined;
+    const row = this.ctx.stmt('SELECT * FROM photos WHERE id = ?').get(id) as Row | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -57,7 +57,7 @@ export class PhotosRepository {
   }
 
   listByInspection(inspectionId: string): PhotoRecord[] {
-    return (this.ctx.db.prepare('SELECT * FROM photos WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(toRecord);
+    return (this.ctx.stmt('SELECT * FROM photos WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(toRecord);
   }
 
   remove(id: string): boolean {
@@ -66,12 +66,12 @@ export class PhotosRepository {
     this.#requireDraft(photo.inspectionId, 'id');
     this.ctx.db.transaction(() => {
       const at = this.ctx.now();
-      this.ctx.db.prepare('DELETE FROM photos WHERE id = ?').run(id);
-      this.ctx.db.prepare('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, photo.inspectionId);
+      this.ctx.stmt('DELETE FROM photos WHERE id = ?').run(id);
+      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, photo.inspectionId);
       this.audit.append(photo.inspectionId, at, 'foto rimossa', { photoId: id, sha256: photo.sha256 });
     }).immediate();
     // The file goes only when no row (another revision, a report) still names it.
-    const used = this.ctx.db.prepare('SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1').get(photo.sha256, photo.sha256);
+    const used = this.ctx.stmt('SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1').get(photo.sha256, photo.sha256);
     if (!used) this.ctx.blobs.remove(photo.sha256);
     return true;
   }

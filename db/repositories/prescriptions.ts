@@ -18,7 +18,7 @@ export class PrescriptionsRepository {
   ) {}
 
   #requireDraft(inspectionId: string, field: string): void {
-    const row = this.ctx.db.prepare('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
+    const row = this.ctx.stmt('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
     if (!row) throw new StoreError('not_found', `ispezione ${inspectionId} non trovata`, field);
     if (row.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
   }
@@ -32,21 +32,21 @@ export class PrescriptionsRepository {
         const current = this.find(id);
         if (!current) throw new StoreError('not_found', `prescrizione ${id} non trovata`, 'id');
         if (current.inspectionId !== w.inspectionId) throw new StoreError('invalid', "la prescrizione appartiene a un'altra ispezione", 'inspectionId');
-        this.ctx.db.prepare('UPDATE prescriptions SET rule = ?, text = ?, deadline = ?, updated_at = ? WHERE id = ?').run(w.rule, w.text, w.deadline, at, id);
+        this.ctx.stmt('UPDATE prescriptions SET rule = ?, text = ?, deadline = ?, updated_at = ? WHERE id = ?').run(w.rule, w.text, w.deadline, at, id);
       } else {
         id = this.ctx.newId();
-        this.ctx.db
-          .prepare('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        this.ctx
+          .stmt('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run(id, w.inspectionId, w.rule, w.text, w.deadline, at, at);
       }
-      this.ctx.db.prepare('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
+      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
       this.audit.append(w.inspectionId, at, w.id ? 'prescrizione modificata' : 'prescrizione aggiunta', { prescriptionId: id, rule: w.rule, text: w.text, deadline: w.deadline });
       return this.get(id);
     }).immediate();
   }
 
   find(id: string): PrescriptionRecord | null {
-    const row = this.ctx.db.prepare('SELECT * FROM prescriptions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.ctx.stmt('SELECT * FROM prescriptions WHERE id = ?').get(id) as Row | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -57,7 +57,7 @@ export class PrescriptionsRepository {
   }
 
   listByInspection(inspectionId: string): PrescriptionRecord[] {
-    return (this.ctx.db.prepare('SELECT * FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Row[]).map(toRecord);
+    return (this.ctx.stmt('SELECT * FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Row[]).map(toRecord);
   }
 
   remove(id: string): boolean {
@@ -66,7 +66,7 @@ export class PrescriptionsRepository {
       if (!p) return false;
       this.#requireDraft(p.inspectionId, 'id');
       const at = this.ctx.now();
-      this.ctx.db.prepare('DELETE FROM prescriptions WHERE id = ?').run(id);
+      this.ctx.stmt('DELETE FROM prescriptions WHERE id = ?').run(id);
       this.audit.append(p.inspectionId, at, 'prescrizione rimossa', { prescriptionId: id, rule: p.rule });
       return true;
     }).immediate();

@@ -36,8 +36,8 @@ export class ServicesRepository {
   create(w: ServiceWrite): ServiceRecord {
     const id = this.ctx.newId();
     const at = this.ctx.now();
-    this.ctx.db
-      .prepare(
+    this.ctx
+      .stmt(
         `INSERT INTO services (id, name, type, comune, address, referente, capacity, kitchen, territorial_rls,
            authorization_issued_on, accreditation_issued_on, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -48,8 +48,8 @@ export class ServicesRepository {
   }
 
   update(id: string, w: ServiceWrite): ServiceRecord {
-    const info = this.ctx.db
-      .prepare(
+    const info = this.ctx
+      .stmt(
         `UPDATE services SET name = ?, type = ?, comune = ?, address = ?, referente = ?, capacity = ?, kitchen = ?,
            territorial_rls = ?, authorization_issued_on = ?, accreditation_issued_on = ?, updated_at = ? WHERE id = ?`,
       )
@@ -60,7 +60,7 @@ export class ServicesRepository {
   }
 
   find(id: string): ServiceRecord | null {
-    const row = this.ctx.db.prepare('SELECT * FROM services WHERE id = ?').get(id) as Row | undefined;
+    const row = this.ctx.stmt('SELECT * FROM services WHERE id = ?').get(id) as Row | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -71,7 +71,7 @@ export class ServicesRepository {
   }
 
   count(): number {
-    return (this.ctx.db.prepare('SELECT count(*) AS n FROM services').get() as { n: number }).n;
+    return (this.ctx.stmt('SELECT count(*) AS n FROM services').get() as { n: number }).n;
   }
 
   list(filter: ServiceFilter = {}): ServiceRecord[] {
@@ -92,13 +92,13 @@ export class ServicesRepository {
       params.push(filter.comune.trim());
     }
     const sql = `SELECT * FROM services ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY comune COLLATE NOCASE, name COLLATE NOCASE`;
-    return (this.ctx.db.prepare(sql).all(...params) as Row[]).map(toRecord);
+    return (this.ctx.stmt(sql).all(...params) as Row[]).map(toRecord);
   }
 
   /** Dates of the visits that count as done (sealed or later), per service. */
   inspectionDates(): Map<string, string[]> {
-    const rows = this.ctx.db
-      .prepare("SELECT DISTINCT service_id AS serviceId, date FROM inspections WHERE status <> 'draft' ORDER BY date")
+    const rows = this.ctx
+      .stmt("SELECT DISTINCT service_id AS serviceId, date FROM inspections WHERE status <> 'draft' ORDER BY date")
       .all() as Array<{ serviceId: string; date: string }>;
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.serviceId, [...(out.get(r.serviceId) ?? []), r.date]);
@@ -107,8 +107,8 @@ export class ServicesRepository {
 
   /** Open prescriptions per service, counted on the latest revision of each visit only. */
   openPrescriptions(): Map<string, number> {
-    const rows = this.ctx.db
-      .prepare(
+    const rows = this.ctx
+      .stmt(
         `SELECT i.service_id AS serviceId, count(*) AS n FROM prescriptions p JOIN inspections i ON i.id = p.inspection_id
          WHERE p.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspections later WHERE later.previous_id = i.id)
          GROUP BY i.service_id`,

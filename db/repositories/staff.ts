@@ -53,8 +53,8 @@ export class StaffRepository {
     const at = this.ctx.now();
     if (!w.id) {
       const id = this.ctx.newId();
-      this.ctx.db
-        .prepare('INSERT INTO staff (id, service_id, role, active, personal, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      this.ctx
+        .stmt('INSERT INTO staff (id, service_id, role, active, personal, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, w.serviceId, w.role, bool(w.active), this.#personal(id, w), at, at);
       return this.get(id);
     }
@@ -62,14 +62,14 @@ export class StaffRepository {
     if (!current || current.removedAt) throw new StoreError('not_found', `persona ${w.id} non trovata nell'elenco del personale`, 'id');
     if (current.serviceId !== w.serviceId)
       throw new StoreError('invalid', 'una persona non si sposta da un servizio a un altro: inserirla nel nuovo servizio', 'serviceId');
-    this.ctx.db
-      .prepare('UPDATE staff SET role = ?, active = ?, personal = ?, updated_at = ? WHERE id = ?')
+    this.ctx
+      .stmt('UPDATE staff SET role = ?, active = ?, personal = ?, updated_at = ? WHERE id = ?')
       .run(w.role, bool(w.active), this.#personal(w.id, w), at, w.id);
     return this.get(w.id);
   }
 
   find(id: string): StaffRecord | null {
-    const row = this.ctx.db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as Row | undefined;
+    const row = this.ctx.stmt('SELECT * FROM staff WHERE id = ?').get(id) as Row | undefined;
     return row ? this.#toRecord(row) : null;
   }
 
@@ -81,7 +81,7 @@ export class StaffRepository {
 
   /** The roster of a service (without people removed from it), by name. */
   listByService(serviceId: string): StaffRecord[] {
-    const rows = this.ctx.db.prepare('SELECT * FROM staff WHERE service_id = ? AND removed_at IS NULL').all(serviceId) as Row[];
+    const rows = this.ctx.stmt('SELECT * FROM staff WHERE service_id = ? AND removed_at IS NULL').all(serviceId) as Row[];
     return rows.map((r) => this.#toRecord(r)).sort((a, b) => a.name.localeCompare(b.name, 'it'));
   }
 
@@ -93,13 +93,13 @@ export class StaffRepository {
     const current = this.find(id);
     if (!current || current.removedAt) return { removed: false, drafts: [] };
     const drafts = (
-      this.ctx.db
-        .prepare("SELECT s.inspection_id AS id FROM inspection_staff s JOIN inspections i ON i.id = s.inspection_id WHERE s.staff_id = ? AND i.status = 'draft'")
+      this.ctx
+        .stmt("SELECT s.inspection_id AS id FROM inspection_staff s JOIN inspections i ON i.id = s.inspection_id WHERE s.staff_id = ? AND i.status = 'draft'")
         .all(id) as Array<{ id: string }>
     ).map((r) => r.id);
-    const del = this.ctx.db.prepare('DELETE FROM inspection_staff WHERE inspection_id = ? AND staff_id = ?');
+    const del = this.ctx.stmt('DELETE FROM inspection_staff WHERE inspection_id = ? AND staff_id = ?');
     for (const d of drafts) del.run(d, id);
-    this.ctx.db.prepare('UPDATE staff SET removed_at = ?, updated_at = ? WHERE id = ?').run(this.ctx.now(), this.ctx.now(), id);
+    this.ctx.stmt('UPDATE staff SET removed_at = ?, updated_at = ? WHERE id = ?').run(this.ctx.now(), this.ctx.now(), id);
     return { removed: true, drafts };
   }
 }
