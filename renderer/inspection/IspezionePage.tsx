@@ -23,6 +23,7 @@ import {
   countsTableFor,
   fieldKey,
   initialValues,
+  navSections,
   parseCounts,
   schedaSchema,
   type SchedaValues,
@@ -94,7 +95,8 @@ function Ispezione({ data, initialTab, onSealed }: { data: Loaded; initialTab: T
   const [members, setMembers] = useState(data.members);
   const [photos, setPhotos] = useState(detail.photos);
   const [prescriptions, setPrescriptions] = useState(detail.prescriptions);
-  const [tab, setTab] = useState<Tab>(initialTab);
+  // A Scheda opens on its first section for this service (a domiciliare has no items in A).
+  const [tab, setTab] = useState<Tab>(() => (initialTab === 'A' ? (navSections(checklist, service, detail.purpose)[0]?.id ?? 'visita') : initialTab));
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
 
   const defaults = useMemo(() => initialValues(checklist, detail, service.type), [checklist, detail, service.type]);
@@ -280,9 +282,7 @@ function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void })
   const scope = useInspection();
   const items = useVisibleItems();
   const values = useWatch({ control: scope.control }) as SchedaValues;
-  const sections = scope.checklist.sections.filter(
-    (s) => items.some((i) => i.section === s.id) || (s.id === 'B' && countsTableFor(scope.checklist, scope.service.type)),
-  );
+  const sections = navSections(scope.checklist, scope.service, scope.visit.purpose);
   const entry = (id: Tab, label: string, progress?: string) => (
     <li key={id}>
       <button type="button" className="nav-step" aria-current={tab === id ? 'step' : undefined} onClick={() => onChoose(id)} data-tab={id}>

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { InspectionDetail, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
-import type { Checklist, ChecklistItem, CountsTable } from '../../shared/checklist/index.ts';
+import type { Checklist, ChecklistItem, ChecklistSection, CountsTable } from '../../shared/checklist/index.ts';
 import { applicableItems } from '../../shared/checklist/index.ts';
 import type { Purpose } from '../../shared/domain.ts';
 import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
@@ -180,6 +180,12 @@ export function visibleItems(checklist: Checklist, service: Pick<ServiceSummary,
   return applicableItems(checklist, { type: service.type, purpose }).filter(
     (item) => !(item.section === 'ACC' && purpose === 'verifica_periodica' && !service.accreditationIssuedOn),
   );
+}
+
+/** Sections the navigator offers: those with applicable items, and B whenever it has counts tables. */
+export function navSections(checklist: Checklist, service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>, purpose: Purpose): ChecklistSection[] {
+  const items = visibleItems(checklist, service, purpose);
+  return checklist.sections.filter((s) => items.some((i) => i.section === s.id) || (s.id === 'B' && countsTableFor(checklist, service.type)));
 }
 
 /**
