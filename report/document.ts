@@ -118,6 +118,20 @@ function sectionBar(text: string, opts: { pageBreak?: boolean } = {}): Content {
   };
 }
 
+/**
+ * A section title as the first header row of its table: pdfmake repeats header rows on every page
+ * the table spans (so a continuation page still says which section it is) and, with
+ * keepWithHeaderRows, never leaves the title alone at the bottom of a page.
+ */
+function titleRow(title: string, columns: number, intro?: string): TableCell[] {
+  const cell = {
+    stack: [{ text: title, style: 'sectionTitle' }, ...(intro ? [{ text: intro, style: 'intro', margin: [0, 2, 0, 0] }] : [])],
+    colSpan: columns,
+    fillColor: BAND,
+  } as TableCell;
+  return [cell, ...Array.from({ length: columns - 1 }, () => ({}) as TableCell)];
+}
+
 function headerCell(text: string, extra: Record<string, unknown> = {}): TableCell {
   return { text, style: 'th', fillColor: HEAD_FILL, ...extra } as TableCell;
 }
@@ -274,10 +288,13 @@ function membersOf(ctx: Ctx): ReportMember[] {
 
 // ───────────────────────────── sections A–F, ACC ─────────────────────────────
 
-function sectionTable(ctx: Ctx, section: ChecklistSection, leadRows: TableCell[][]): Content {
+function sectionTable(ctx: Ctx, section: ChecklistSection, title: string, leadRows: TableCell[][]): Content {
   const items = applicableItems(ctx.checklist, { type: ctx.file.service.type, purpose: ctx.file.visit.purpose }).filter((i) => i.section === section.id);
   const answers = ctx.file.answers ?? {};
-  const body: TableCell[][] = [[headerCell(section.requirementHeading), headerCell('DATI VERIFICATI'), headerCell('ESITO E NOTE')], ...leadRows];
+  const body: TableCell[][] = [titleRow(title, 3), [headerCell(section.requirementHeading), headerCell('DATI VERIFICATI'), headerCell('ESITO E NOTE')], ...leadRows];
+  // The explanatory text (section C) is printed once, as the first body row.
+  if (section.intro) body.push([{ text: section.intro, style: 'intro', colSpan: 3 } as TableCell, {}, {}]);
+  const headRows = body.length;
   // Consecutive items citing the same article share one article cell, as on the printed form.
   let i = 0;
   while (i < items.length) {
@@ -296,9 +313,9 @@ function sectionTable(ctx: Ctx, section: ChecklistSection, leadRows: TableCell[]
     body.push(...rows);
     i = j;
   }
-  if (body.length === 1 + leadRows.length && !leadRows.length)
+  if (body.length === headRows && !leadRows.length)
     body.push([{ text: 'Nessuna voce di questa sezione si applica alla tipologia e alla finalità della visita.', colSpan: 3, style: 'muted' } as TableCell, {}, {}]);
-  return { table: { headerRows: 1, widths: [105, '*', 150], body }, layout: GRID };
+  return { table: { headerRows: 2, keepWithHeaderRows: 1, widths: [105, '*', 150], body }, layout: GRID, margin: [0, 12, 0, 0] };
 }
 
 function sectionA(ctx: Ctx): TableCell[][] {
@@ -428,10 +445,8 @@ function sectionsContent(ctx: Ctx): Content[] {
   for (const section of ctx.checklist.sections) {
     if (section.id === 'ACC' && !applicableItems(ctx.checklist, { purpose: ctx.file.visit.purpose }).some((i) => i.section === 'ACC')) continue;
     const title = section.id === 'ACC' ? section.title.toUpperCase() : `${section.id} – ${section.title.toUpperCase()}`;
-    out.push(sectionBar(title));
-    if (section.intro) out.push({ text: section.intro, style: 'intro' });
     const lead = section.id === 'A' ? sectionA(ctx) : section.id === 'B' ? sectionB(ctx) : [];
-    out.push(sectionTable(ctx, section, lead));
+    out.push(sectionTable(ctx, section, title, lead));
   }
   return out;
 }
@@ -449,6 +464,7 @@ function ruleLabel(ctx: Ctx, rule: string): string {
 function findingsContent(ctx: Ctx): Content[] {
   const sorted = [...ctx.result.findings].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
   const body: TableCell[][] = [
+    titleRow('RILIEVI', 4, `Verifiche calcolate dalle regole del set ${ctx.file.ruleSet} sui dati rilevati e voci della scheda risultate non conformi, in ordine di gravità.`),
     [headerCell('Esito'), headerCell('Verifica'), headerCell('Riferimento normativo'), headerCell('Dettaglio')],
     ...sorted.map((f) => [
       outcomeChip(f.outcome) as TableCell,
@@ -458,28 +474,31 @@ function findingsContent(ctx: Ctx): Content[] {
     ] as TableCell[]),
   ];
   return [
-    sectionBar('RILIEVI'),
     {
-      text: 'Verifiche calcolate dalle regole del set zona-fse sui dati rilevati e voci della scheda risultate non conformi, in ordine di gravità.',
-      style: 'intro',
+      table: { headerRows: 2, keepWithHeaderRows: 1, widths: [58, 105, 95, '*'], body, dontBreakRows: true },
+      layout: GRID,
+      fontSize: 7.5,
+      margin: [0, 12, 0, 0],
     },
-    { table: { headerRows: 1, widths: [58, 105, 95, '*'], body, dontBreakRows: true }, layout: GRID, fontSize: 7.5 },
   ];
 }
 
 function prescriptionsContent(ctx: Ctx): Content[] {
   const list = ctx.input.prescriptions ?? [];
-  const out: Content[] = [sectionBar('PRESCRIZIONI')];
+  const out: Content[] = [];
   if (!list.length) {
-    out.push({ text: 'Nessuna prescrizione impartita.', margin: [0, 2, 0, 0] });
+    out.push({ stack: [sectionBar('PRESCRIZIONI'), { text: 'Nessuna prescrizione impartita.', margin: [0, 2, 0, 0] }], unbreakable: true });
     return out;
   }
   out.push({
+    margin: [0, 12, 0, 0],
     table: {
-      headerRows: 1,
+      headerRows: 2,
+      keepWithHeaderRows: 1,
       widths: [16, 120, '*', 62],
       dontBreakRows: true,
       body: [
+        titleRow('PRESCRIZIONI', 4),
         [headerCell('N.'), headerCell('Rilievo'), headerCell('Prescrizione'), headerCell('Termine')],
         ...list.map((p, i) => {
           const f = ctx.findingsByRule.get(p.rule);
@@ -523,7 +542,6 @@ function signaturesContent(ctx: Ctx): Content[] {
     const sig = sigs.find((s) => s.signatory === signatory.id);
     const label = signatory.id === 'referente_comune' && ctx.file.service.comune ? `${signatory.label} ${ctx.file.service.comune}` : signatory.label;
     return {
-      unbreakable: true,
       margin: [0, 8, 0, 0],
       columns: [
         { width: '*', stack: [{ text: label, bold: true }, { text: sig ? sig.name : 'firma non acquisita', style: sig ? undefined : 'muted', margin: [0, 3, 0, 0] }] },
@@ -537,10 +555,8 @@ function signaturesContent(ctx: Ctx): Content[] {
       ],
     } as Content;
   });
-  return [
-    { stack: [sectionBar('FIRME'), { text: `Letto, confermato e sottoscritto il ${formatItalianDate(ctx.file.visit.date)}.`, margin: [0, 0, 0, 2] }], unbreakable: true },
-    ...blocks,
-  ];
+  // Title, date and the three signatures stay on one page.
+  return [{ stack: [sectionBar('FIRME'), { text: `Letto, confermato e sottoscritto il ${formatItalianDate(ctx.file.visit.date)}.`, margin: [0, 0, 0, 2] }, ...blocks], unbreakable: true }];
 }
 
 function photosContent(ctx: Ctx): Content[] {
@@ -616,7 +632,6 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     content: [
       ...titleBlock(ctx),
       ...summaryBlock(ctx),
-      { text: '', pageBreak: 'after' },
       ...sectionsContent(ctx),
       ...findingsContent(ctx),
       ...prescriptionsContent(ctx),
