@@ -166,7 +166,8 @@ export class SyncClient {
     return this.fetchFn(`${this.baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...init.headers },
-      body: init.body,
+      // Chunks never live in a SharedArrayBuffer; saying so keeps the call valid under DOM and Node typings alike.
+      body: init.body as string | Uint8Array<ArrayBuffer> | undefined,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
   }

@@ -9,7 +9,7 @@ import { ROOT } from '../helpers/cli.ts';
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
 
-for (const project of ['tsconfig.json', 'tsconfig.renderer.json', 'tsconfig.preload.json']) {
+for (const project of ['tsconfig.json', 'tsconfig.renderer.json', 'tsconfig.preload.json', 'tsconfig.e2e.json']) {
   it(`tsc -p ${project} has no errors`, { skip: existsSync(join(ROOT, project)) ? false : `${project} absent` }, () => {
     const r = run(bin('tsc'), ['-p', project, '--noEmit']);
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
