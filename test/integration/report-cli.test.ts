@@ -133,6 +133,12 @@ describe('vigilanza report', () => {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+    const noPass = run(['report', inspection, '--out', out, '--p12', pki.signerP12Path]);
+    assert.equal(noPass.status, 2);
+    assert.match(noPass.stderr, /passphrase mancante: impostare VIGILANZA_P12_PASSPHRASE/);
+    const notP12 = run(['report', inspection, '--out', out, '--p12', inspection], { VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE });
+    assert.equal(notP12.status, 2);
+    assert.match(notP12.stderr, /non è un PKCS#12 valido/);
     const broken = join(dir, 'foto-rotte');
     mkdirSync(broken);
     writeFileSync(join(broken, 'finta.png'), 'non sono un PNG');
