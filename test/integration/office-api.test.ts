@@ -13,7 +13,6 @@ import { BACKENDS, makePdf, makePng, putBody, sampleFile, sha256, startOffice, s
 
 after(() => stopPostgres());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const j = (r: Response): Promise<any> => r.json();
 const json = (token: string, body: unknown) => ({ method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
