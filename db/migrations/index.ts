@@ -4,10 +4,11 @@
  */
 import type { Migration } from './types.ts';
 import { migration as m001 } from './001_initial.ts';
+import { migration as m002 } from './002_sync_outbox.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001];
+export const MIGRATIONS: readonly Migration[] = [m001, m002];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

@@ -85,3 +85,44 @@ test('migrations are numbered 1, 2, 3… without gaps', () => {
   assert.doesNotThrow(() => checkSequence(MIGRATIONS));
   assert.throws(() => checkSequence([MIGRATIONS[0]!, { version: 3, name: 'gap', up: () => {} }]), /versione 3, attesa 2/);
 });
+
+test('migration 002 adds the sync outbox, settings and decisions, and queues revisions sealed before it', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'v.db');
+  // A version-1 database with a draft and a sealed revision, as an older build left it.
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) });
+  const at = '2026-03-10T09:00:00.000Z';
+  old.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s1', 'Nido', 'nido', 'Fiesole', 20, 1, ?, ?)").run(at, at);
+  const hash = 'a'.repeat(64);
+  old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_file, sealed_at, created_at, updated_at) VALUES ('i1', 'v1', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-10', 'sealed', ?, x'00', ?, ?, ?)").run(hash, at, at, at);
+  old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, created_at, updated_at) VALUES ('i2', 'v2', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-11', ?, ?)").run(at, at);
+  old.close();
+
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 2);
+  for (const table of ['outbox', 'sync_settings', 'sync_decisions', 'sync_services']) assert.ok(names(db, 'table').includes(table), `table ${table}`);
+  const queued = db.prepare('SELECT inspection_id, visit_id, revision, content_hash, status, attempts FROM outbox').all();
+  assert.deepEqual(queued, [{ inspection_id: 'i1', visit_id: 'v1', revision: 1, content_hash: hash, status: 'in_coda', attempts: 0 }], 'the sealed revision is queued, the draft is not');
+
+  // Only a sealed revision with its own hash can be queued; rows are never deleted; identity never changes.
+  const insert = db.prepare("INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  assert.throws(() => insert.run('o2', 'i2', 'v2', 1, hash, at, at), /solo una revisione sigillata/);
+  assert.throws(() => db.prepare('DELETE FROM outbox').run(), /non si cancellano/);
+  assert.throws(() => db.prepare("UPDATE outbox SET content_hash = ?").run('b'.repeat(64)), /non cambiano/);
+  assert.throws(() => db.prepare("UPDATE outbox SET status = 'spedita'").run(), /CHECK constraint/);
+  db.prepare("UPDATE outbox SET bundle = '{}'").run();
+  assert.throws(() => db.prepare("UPDATE outbox SET bundle = '{\"x\":1}'").run(), /non cambiano/, 'what was sent stays as sent');
+
+  // One settings row at most, an http(s) URL, and the token must be a blob (ciphertext), never text.
+  const settings = db.prepare('INSERT INTO sync_settings (id, office_url, device_token, inspector_id, inspector_name, paired_at) VALUES (?, ?, ?, ?, ?, ?)');
+  assert.throws(() => settings.run(1, 'http://127.0.0.1:8470', 'token-in-chiaro', 'x', 'Maria', at), /TEXT value in BLOB column/);
+  assert.throws(() => settings.run(1, 'ftp://ufficio', Buffer.from([1]), 'x', 'Maria', at), /CHECK constraint/);
+  settings.run(1, 'http://127.0.0.1:8470', Buffer.from([1, 2, 3]), 'x', 'Maria', at);
+  assert.throws(() => settings.run(2, 'http://127.0.0.1:8470', Buffer.from([1]), 'x', 'Maria', at), /CHECK constraint/);
+  const decision = db.prepare("INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (1, 'v1', 1, ?, 'rejected', 'note', ?, ?, 'x')");
+  decision.run(hash, at, at);
+  assert.throws(() => decision.run(hash, at, at), /UNIQUE/, 'a decision is recorded once');
+  assert.equal(db.pragma('foreign_key_check').length, 0);
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+});
