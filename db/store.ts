@@ -16,9 +16,11 @@ import { AuditRepository } from './repositories/audit.ts';
 import { statementCache, type RepoContext } from './repositories/context.ts';
 import { InspectionsRepository } from './repositories/inspections.ts';
 import { MembersRepository } from './repositories/members.ts';
+import { OutboxRepository } from './repositories/outbox.ts';
 import { PhotosRepository } from './repositories/photos.ts';
 import { PrescriptionsRepository } from './repositories/prescriptions.ts';
 import { ServicesRepository } from './repositories/services.ts';
+import { SettingsRepository } from './repositories/settings.ts';
 import { StaffRepository } from './repositories/staff.ts';
 
 export const DB_FILE = 'vigilanza.db';
@@ -40,6 +42,9 @@ export class Store {
   readonly prescriptions: PrescriptionsRepository;
   readonly attachments: AttachmentsRepository;
   readonly audit: AuditRepository;
+  /** Office sync: the outbox of sealed revisions and the pairing (migration 002). */
+  readonly outbox: OutboxRepository;
+  readonly settings: SettingsRepository;
 
   private constructor(
     readonly db: Db,
@@ -54,6 +59,8 @@ export class Store {
     this.photos = new PhotosRepository(ctx, this.audit);
     this.prescriptions = new PrescriptionsRepository(ctx, this.audit);
     this.attachments = new AttachmentsRepository(ctx, this.audit);
+    this.outbox = new OutboxRepository(ctx, this.audit, this.inspections);
+    this.settings = new SettingsRepository(ctx);
   }
 
   static open(dataDir: string, options: StoreOptions): Store {

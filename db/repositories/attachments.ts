@@ -38,6 +38,11 @@ export class AttachmentsRepository {
     return (this.ctx.stmt('SELECT * FROM attachments WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(toRecord);
   }
 
+  /** The inspection's reports in the order they were stored (rowid: the clock may repeat); the last is current. */
+  reports(inspectionId: string): AttachmentRecord[] {
+    return (this.ctx.stmt("SELECT * FROM attachments WHERE inspection_id = ? AND kind = 'report' ORDER BY rowid").all(inspectionId) as Row[]).map(toRecord);
+  }
+
   bytes(id: string): { meta: AttachmentRecord; bytes: Buffer } {
     const row = this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row | undefined;
     if (!row) throw new StoreError('not_found', `allegato ${id} non trovato`, 'id');
