@@ -39,6 +39,10 @@ const FIELD_LABELS: Record<string, string> = {
   serviceId: 'servizio',
   inspectionId: 'ispezione',
   id: 'identificativo',
+  passphrase: 'passphrase',
+  p12Base64: 'file della chiave di firma (.p12/.pfx)',
+  tsaUrl: 'indirizzo della marca temporale',
+  memberId: 'componente della commissione',
 };
 
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {

@@ -33,6 +33,7 @@ import type { Store } from '../db/store.ts';
 import { isoToday, type Clock } from './clock.ts';
 import { fromException, fromZod, invalid } from './errors.ts';
 import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
+import { createReportService } from './reports.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 // Italian messages for zod's built-in checks (types, sizes); our own schemas carry their own.
@@ -51,11 +52,19 @@ export interface HandlerOptions {
 }
 
 type Handler<M extends Method> = (input: z.output<(typeof contract)[M]['input']>) => Output<M>;
-export type Handlers = { [M in Method]: Handler<M> };
+/** Methods that need to wait (PDF rendering, WebCrypto): only through `call`, not `dispatch`. */
+export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature';
+export type Handlers = { [M in Exclude<Method, AsyncOnlyMethod>]: Handler<M> };
+type AsyncHandlers = { [M in AsyncOnlyMethod | 'inspections.seal']: (input: z.output<(typeof contract)[M]['input']>) => Promise<Output<M>> };
 
 export interface HostApi {
   /** Validates, runs, answers: never throws. */
   dispatch(method: string, input: unknown): Result<unknown>;
+  /**
+   * The shells' entry point: like `dispatch`, and also runs what has to wait (sealing with the PDF
+   * report and its signature, key import, report versions). Never rejects.
+   */
+  call(method: string, input: unknown): Promise<Result<unknown>>;
   /** The same as named async functions: what the preload and the HTTP client look like. */
   api: Api;
 }
@@ -77,6 +86,7 @@ const fail = (field: string, message: string): never => {
 
 export function createHandlers(options: HandlerOptions): HostApi {
   const { store, clock } = options;
+  const reports = createReportService(store);
   const newRuleSet = options.ruleSet ?? CURRENT_RULE_SET;
   const today = () => isoToday(clock);
 
@@ -282,7 +292,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
       return store.inspections.saveCounts(inspectionId, children, staffCounts);
     },
 
-    'inspections.seal': ({ id, signatures }) => {
+    'inspections.seal': ({ id, signatures, passphrase }) => {
+      // Signing waits on WebCrypto: only `call` (the shells) seals with a digital signature.
+      if (passphrase !== undefined) fail('passphrase', 'la firma digitale al sigillo è disponibile solo dall’applicazione');
       const r = store.inspections.draft(id);
       const seen = new Set<string>();
       signatures.forEach((s, i) => {
@@ -339,32 +351,72 @@ export function createHandlers(options: HandlerOptions): HostApi {
     },
 
     'prescriptions.remove': ({ id }) => ({ removed: store.prescriptions.remove(id) }),
+
+    'signing.status': () => reports.status(),
+    'signing.remove': () => reports.removeKey(),
+    'signing.setTsaUrl': ({ tsaUrl }) => reports.setTsaUrl(tsaUrl),
+  };
+
+  const asyncHandlers: AsyncHandlers = {
+    // The passphrase is checked first (a wrong one changes nothing); then the seal commits exactly
+    // as without a key, and the report is made from what was sealed.
+    'inspections.seal': async ({ passphrase, ...input }) => {
+      let signer = null;
+      if (passphrase !== undefined) {
+        store.inspections.draft(input.id);
+        signer = await reports.unlock(passphrase);
+      }
+      const sealed = handlers['inspections.seal'](input);
+      const report = await reports.produceAfterSeal(input.id, signer);
+      return { ...sealed, inspection: detail(input.id), report };
+    },
+    'signing.importP12': (input) => reports.importP12(input),
+    'report.get': ({ inspectionId }) => reports.get(inspectionId),
+    'report.addSignature': (input) => reports.addSignature(input),
   };
 
   const isMethod = (m: string): m is Method => Object.prototype.hasOwnProperty.call(contract, m);
+
+  function checked(method: Method, value: unknown): Result<unknown> {
+    const out = z.safeParse(contract[method].output, value);
+    if (!out.success) {
+      const e = fromZod(out.error);
+      (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`);
+      return { ok: false, error: { code: 'internal', message: `errore interno: risposta di ${method} non conforme (${e.message})` } };
+    }
+    return { ok: true, value: out.data };
+  }
+
+  const failed = (e: unknown): Result<never> => (e instanceof InvalidInput ? { ok: false, error: e.error } : { ok: false, error: fromException(e, options.log) });
 
   function dispatch(method: string, input: unknown): Result<unknown> {
     if (!isMethod(method)) return { ok: false, error: { code: 'not_found', message: `metodo sconosciuto: ${method}` } };
     const spec = contract[method];
     const parsed = z.safeParse(spec.input, input ?? {});
     if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+    const handler = (handlers as Partial<Record<Method, (i: unknown) => unknown>>)[method];
+    if (!handler) return { ok: false, error: { code: 'internal', message: `${method} si chiama solo in modo asincrono (call)` } };
     try {
-      const value = (handlers[method] as (i: unknown) => unknown)(parsed.data);
-      const out = z.safeParse(spec.output, value);
-      if (!out.success) {
-        const e = fromZod(out.error);
-        (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`);
-        return { ok: false, error: { code: 'internal', message: `errore interno: risposta di ${method} non conforme (${e.message})` } };
-      }
-      return { ok: true, value: out.data };
+      return checked(method, handler(parsed.data));
     } catch (e) {
-      if (e instanceof InvalidInput) return { ok: false, error: e.error };
-      return { ok: false, error: fromException(e, options.log) };
+      return failed(e);
     }
   }
 
-  const api = Object.fromEntries(METHODS.map((m) => [m, async (input: unknown) => dispatch(m, input)])) as unknown as Api;
-  return { dispatch, api };
+  async function call(method: string, input: unknown): Promise<Result<unknown>> {
+    const handler = isMethod(method) ? (asyncHandlers as Partial<Record<Method, (i: unknown) => Promise<unknown>>>)[method] : undefined;
+    if (!isMethod(method) || !handler) return dispatch(method, input);
+    const parsed = z.safeParse(contract[method].input, input ?? {});
+    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+    try {
+      return checked(method, await handler(parsed.data));
+    } catch (e) {
+      return failed(e);
+    }
+  }
+
+  const api = Object.fromEntries(METHODS.map((m) => [m, (input: unknown) => call(m, input)])) as unknown as Api;
+  return { dispatch, call, api };
 }
 
 export { StoreError };

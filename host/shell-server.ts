@@ -132,7 +132,7 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
       sendResult(res, { ok: false, error: { code: 'invalid', message: 'il corpo della richiesta non è JSON valido' } });
       return;
     }
-    sendResult(res, options.host.dispatch(method, input));
+    sendResult(res, await options.host.call(method, input));
   }
 
   function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {

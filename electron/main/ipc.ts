@@ -7,9 +7,10 @@ import type { HostApi } from '../../host/handlers.ts';
 import { isAppUrl } from './window-options.ts';
 
 /** `senderUrl` is `event.senderFrame.url` (null when the frame is gone). */
-export function handleApiMessage(host: Pick<HostApi, 'dispatch'>, senderUrl: string | null | undefined, method: unknown, input: unknown): Result<unknown> {
+export async function handleApiMessage(host: Pick<HostApi, 'call'>, senderUrl: string | null | undefined, method: unknown, input: unknown): Promise<Result<unknown>> {
   if (!senderUrl || !isAppUrl(senderUrl))
     return { ok: false, error: { code: 'unauthorized', message: `richiesta rifiutata: la pagina ${senderUrl ?? '(sconosciuta)'} non appartiene all'applicazione` } };
   if (typeof method !== 'string') return { ok: false, error: { code: 'invalid', message: 'metodo mancante', field: 'method' } };
-  return host.dispatch(method, input);
+  // `call`: sealing renders and signs the PDF report, which has to wait.
+  return host.call(method, input);
 }

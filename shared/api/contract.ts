@@ -169,6 +169,79 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const SaveAck = z.strictObject({ savedAt: Timestamp, seq: z.number().int() });
 
+// ---------- digital signature of the report (PAdES) ----------
+/** The imported signing key: only its certificate's public data (the key stays encrypted at rest). */
+export const SigningKeyInfo = z.strictObject({
+  commonName: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  serialNumber: z.string(),
+  validFrom: Timestamp,
+  validUntil: Timestamp,
+  expired: z.boolean(),
+  /** The commission member the key belongs to, when recorded at import. */
+  memberId: Id.nullable(),
+  memberName: z.string().nullable(),
+  importedAt: Timestamp,
+});
+export type SigningKeyInfo = z.infer<typeof SigningKeyInfo>;
+export const SigningStatus = z.strictObject({ key: SigningKeyInfo.nullable(), tsaUrl: z.string().nullable() });
+export type SigningStatus = z.infer<typeof SigningStatus>;
+
+/** Used once in memory to open the PKCS#12 file; never stored or logged. */
+const Passphrase = z.string().min(1, 'inserire la passphrase').max(1024);
+const P12Base64 = z.string().min(1, 'scegliere un file .p12 o .pfx').max(400_000, 'file troppo grande per un PKCS#12');
+
+export const ReportSignature = z.strictObject({
+  index: z.number().int().min(1),
+  /** Certificate subject's common name. */
+  signer: z.string().nullable(),
+  subject: z.string().nullable(),
+  issuer: z.string().nullable(),
+  /** As the signer's clock said (/M). */
+  signingTime: z.string().nullable(),
+  /** Digest and CMS signature verify. */
+  intact: z.boolean(),
+  /** Nothing was appended after this signature. */
+  coversWholeDocument: z.boolean(),
+  /** RFC 3161 timestamp time when present and valid (PAdES B-T). */
+  timestampTime: z.string().nullable(),
+  problems: z.array(z.string()),
+});
+export type ReportSignature = z.infer<typeof ReportSignature>;
+
+/** The current (latest) version of an inspection's PDF report, with its verification. */
+export const ReportView = z.strictObject({
+  inspectionId: Id,
+  /** Suggested file name: Scheda_<servizio>_<data>_rev<N>.pdf */
+  name: z.string(),
+  pdfBase64: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().min(1),
+  createdAt: Timestamp,
+  /** 1 for the report made at sealing; each added signature stores a new version (older ones are kept). */
+  version: z.number().int().min(1),
+  /** The inspection's content hash, the one printed in the PDF's footer. */
+  contentHash: z.string(),
+  signed: z.boolean(),
+  /** Every signature intact and the last one covers the whole document. */
+  valid: z.boolean(),
+  signatures: z.array(ReportSignature),
+});
+export type ReportView = z.infer<typeof ReportView>;
+
+/** What sealing did with the report. */
+export const SealReport = z.strictObject({
+  produced: z.boolean(),
+  sha256: z.string().nullable(),
+  signed: z.boolean(),
+  /** PAdES level: B-T when a timestamp authority answered. */
+  level: z.enum(['B-B', 'B-T']).nullable(),
+  /** e.g. the timestamp authority could not be reached, or the PDF could not be produced. */
+  warning: z.string().nullable(),
+});
+export type SealReport = z.infer<typeof SealReport>;
+
 // ---------- the contract ----------
 const Empty = z.strictObject({});
 
@@ -214,8 +287,9 @@ export const contract = {
     output: SaveAck,
   },
   'inspections.seal': {
-    input: z.strictObject({ id: Id, signatures: z.array(Signature).default([]) }),
-    output: z.strictObject({ contentHash: z.string(), sealedAt: Timestamp, inspection: InspectionDetail }),
+    /** `passphrase`: of the imported signing key; given, the report is digitally signed (refused if wrong, before anything changes). */
+    input: z.strictObject({ id: Id, signatures: z.array(Signature).default([]), passphrase: Passphrase.optional() }),
+    output: z.strictObject({ contentHash: z.string(), sealedAt: Timestamp, inspection: InspectionDetail, report: SealReport.nullable().optional() }),
   },
   /** A correction: a new draft revision pointing to the sealed one. */
   'inspections.revise': { input: z.strictObject({ id: Id }), output: InspectionDetail },
@@ -240,6 +314,21 @@ export const contract = {
     output: Prescription,
   },
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+
+  'signing.status': { input: Empty, output: SigningStatus },
+  /** Checks the file opens with the passphrase, then keeps it encrypted with the data key; the passphrase is not kept. */
+  'signing.importP12': {
+    input: z.strictObject({ p12Base64: P12Base64, passphrase: Passphrase, memberId: Id.nullable().default(null) }),
+    output: SigningStatus,
+  },
+  'signing.remove': { input: Empty, output: z.strictObject({ removed: z.boolean() }) },
+  /** RFC 3161 timestamp authority (http/https); null: none. */
+  'signing.setTsaUrl': { input: z.strictObject({ tsaUrl: z.string().trim().max(500).nullable() }), output: SigningStatus },
+
+  /** The current PDF report of a sealed inspection (made now, unsigned, if sealing did not make one). */
+  'report.get': { input: z.strictObject({ inspectionId: Id }), output: ReportView },
+  /** Another member's signature (their own PKCS#12, not kept), as an incremental update: a new version, the old one stays. */
+  'report.addSignature': { input: z.strictObject({ inspectionId: Id, p12Base64: P12Base64, passphrase: Passphrase }), output: ReportView },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

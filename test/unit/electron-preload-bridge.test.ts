@@ -22,16 +22,16 @@ test('the bridge has one named function per contract method, each invoking (meth
   assert.equal(API_CHANNEL, 'vigilanza:api');
 });
 
-test('IPC: only frames of our app:// origin reach the API', () => {
+test('IPC: only frames of our app:// origin reach the API', async () => {
   const seen: unknown[] = [];
-  const host = { dispatch: (method: string, input: unknown) => (seen.push([method, input]), { ok: true as const, value: 1 }) };
-  assert.deepEqual(handleApiMessage(host, 'app://vigilanza/index.html', 'app.info', {}), { ok: true, value: 1 });
+  const host = { call: async (method: string, input: unknown) => (seen.push([method, input]), { ok: true as const, value: 1 }) };
+  assert.deepEqual(await handleApiMessage(host, 'app://vigilanza/index.html', 'app.info', {}), { ok: true, value: 1 });
   for (const url of ['http://evil.example/', 'file:///etc/passwd', null, undefined]) {
-    const r = handleApiMessage(host, url, 'app.info', {});
+    const r = await handleApiMessage(host, url, 'app.info', {});
     assert.equal(r.ok, false);
     if (!r.ok) assert.equal(r.error.code, 'unauthorized');
   }
-  const r = handleApiMessage(host, 'app://vigilanza/', 42, {});
+  const r = await handleApiMessage(host, 'app://vigilanza/', 42, {});
   assert.equal(r.ok, false);
   assert.equal(seen.length, 1);
 });

@@ -44,6 +44,12 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'photos.remove': [[{ id: '' }, 'id']],
     'prescriptions.save': [[{ inspectionId: ids.inspection, rule: 'F.x', text: ' ', deadline: '2026-05-01' }, 'text'], [{ inspectionId: ids.inspection, rule: 'F.x', text: 'x', deadline: 'domani' }, 'deadline']],
     'prescriptions.remove': [[{}, 'id']],
+    'signing.status': [[{ x: 1 }, 'x']],
+    'signing.importP12': [[{ p12Base64: '', passphrase: 'x' }, 'p12Base64'], [{ p12Base64: 'MAo=', passphrase: '' }, 'passphrase']],
+    'signing.remove': [[{ tutto: true }, 'tutto']],
+    'signing.setTsaUrl': [[{ tsaUrl: 5 }, 'tsaUrl'], [{ tsaUrl: 'ftp://tsa.example' }, 'tsaUrl'], [{ tsaUrl: 'non un indirizzo' }, 'tsaUrl']],
+    'report.get': [[{}, 'inspectionId']],
+    'report.addSignature': [[{ inspectionId: ids.inspection, p12Base64: 'MAo=' }, 'passphrase']],
   };
 }
 

@@ -1,0 +1,288 @@
+/**
+ * The inspection's PDF report in the app: produced right after the seal commits (from the sealed
+ * file, so the hash printed in the PDF is the stored one), digitally signed with the imported
+ * PKCS#12 when the inspector gives its passphrase, stored content-addressed as a `report`
+ * attachment, and co-signed later by another commission member as an incremental update.
+ *
+ * The imported PKCS#12 is kept encrypted with the data key (db/repositories/settings.ts); its
+ * passphrase lives only in the memory of one call. Report versions are never replaced: every
+ * added signature is a new attachment and the newest one is "the report".
+ *
+ * Certificates are checked against the real time, not the host's injectable clock: the clock pins
+ * "today" for the regulation's dates (tests, demo), whereas a certificate is valid or not now.
+ */
+import { X509Certificate } from 'node:crypto';
+import { buildReport, loadP12, P12FormatError, P12PassphraseError, signPdfWith, verifyPdf, type LoadedSigner, type ReportPhoto } from '../report/index.ts';
+import type { ReportView, SealReport, SigningKeyInfo, SigningStatus } from '../shared/api/contract.ts';
+import { contentHash } from '../shared/canonical.ts';
+import type { InspectionFile } from '../shared/inspection.ts';
+import { StoreError } from '../db/errors.ts';
+import type { AttachmentRecord } from '../db/records.ts';
+import type { Store } from '../db/store.ts';
+import { parseStoredFile } from './inspection-file.ts';
+
+const KEY_SECRET = 'signing_p12';
+const KEY_INFO = 'signing_key';
+const TSA_SETTING = 'tsa_url';
+/** An unreachable timestamp authority must not hold the seal for long: then the signature stays B-B. */
+const TSA_TIMEOUT_MS = 8000;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+type StoredKeyInfo = Omit<SigningKeyInfo, 'expired' | 'memberName'>;
+
+export interface ReportService {
+  status(): SigningStatus;
+  importP12(input: { p12Base64: string; passphrase: string; memberId: string | null }): Promise<SigningStatus>;
+  removeKey(): { removed: boolean };
+  setTsaUrl(url: string | null): SigningStatus;
+  /** Opens the imported key with the passphrase; a wrong one is an error on field `passphrase`. Changes nothing. */
+  unlock(passphrase: string): Promise<LoadedSigner>;
+  /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
+  produceAfterSeal(inspectionId: string, signer: LoadedSigner | null): Promise<SealReport>;
+  get(inspectionId: string): Promise<ReportView>;
+  addSignature(input: { inspectionId: string; p12Base64: string; passphrase: string }): Promise<ReportView>;
+}
+
+const invalid = (field: string, message: string) => new StoreError('invalid', message, field);
+
+/** `Scheda_<servizio>_<data>_rev<N>.pdf`, ASCII only (any file system, any mail client). */
+export function reportFileName(file: InspectionFile, revision: number): string {
+  const service = file.service.name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
+  return `Scheda_${service || 'servizio'}_${file.visit.date}_rev${revision}.pdf`;
+}
+
+function decodeP12(p12Base64: string): Buffer {
+  const text = p12Base64.replace(/\s+/g, '');
+  if (!BASE64.test(text)) throw invalid('p12Base64', 'il contenuto del file non è in base64 valido');
+  return Buffer.from(text, 'base64');
+}
+
+/** Opens a PKCS#12 file; errors name the field the user got wrong. */
+async function open(p12: Uint8Array, passphrase: string, p12Field: string): Promise<LoadedSigner> {
+  try {
+    return await loadP12(p12, passphrase);
+  } catch (e) {
+    if (e instanceof P12PassphraseError) throw invalid('passphrase', 'passphrase errata: il file della chiave non si apre con la passphrase indicata');
+    if (e instanceof P12FormatError) throw invalid(p12Field, `il file non è una chiave di firma PKCS#12 (.p12/.pfx) utilizzabile: ${e.message}`);
+    throw e;
+  }
+}
+
+function certificateInfo(signer: LoadedSigner): Omit<StoredKeyInfo, 'memberId' | 'importedAt'> {
+  const x = new X509Certificate(Buffer.from(signer.certificate));
+  return {
+    commonName: signer.commonName,
+    subject: signer.subject,
+    issuer: x.issuer.replace(/\n/g, ', '),
+    serialNumber: x.serialNumber,
+    validFrom: new Date(x.validFrom).toISOString(),
+    validUntil: new Date(x.validTo).toISOString(),
+  };
+}
+
+function checkValidNow(info: { validFrom: string; validUntil: string }, field: string): void {
+  const now = Date.now();
+  const day = (iso: string) => new Date(iso).toLocaleDateString('it-IT', { timeZone: 'Europe/Rome' });
+  if (now > Date.parse(info.validUntil)) throw invalid(field, `il certificato di firma è scaduto il ${day(info.validUntil)}: serve un certificato valido`);
+  if (now < Date.parse(info.validFrom)) throw invalid(field, `il certificato di firma sarà valido solo dal ${day(info.validFrom)}`);
+}
+
+export function createReportService(store: Store): ReportService {
+  // One report operation at a time per inspection: two co-signatures at once would both start from
+  // the same version, and the second would silently drop the first.
+  const queues = new Map<string, Promise<unknown>>();
+  function serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const run = (queues.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => undefined);
+    queues.set(id, tail);
+    void tail.then(() => {
+      if (queues.get(id) === tail) queues.delete(id);
+    });
+    return run;
+  }
+
+  function storedInfo(): StoredKeyInfo | null {
+    const text = store.settings.get(KEY_INFO);
+    return text ? (JSON.parse(text) as StoredKeyInfo) : null;
+  }
+
+  function status(): SigningStatus {
+    const info = storedInfo();
+    const tsaUrl = store.settings.get(TSA_SETTING);
+    if (!info) return { key: null, tsaUrl };
+    const member = info.memberId ? store.members.list().find((m) => m.id === info.memberId) : undefined;
+    return { key: { ...info, expired: Date.now() > Date.parse(info.validUntil), memberName: member?.name ?? null }, tsaUrl };
+  }
+
+  function sealedParts(inspectionId: string) {
+    const r = store.inspections.get(inspectionId, 'inspectionId');
+    const text = r.status === 'draft' ? null : store.inspections.sealedFile(inspectionId);
+    if (!text || !r.contentHash || !r.sealedAt)
+      throw new StoreError('conflict', "l'ispezione è ancora in bozza: il verbale PDF si produce quando la visita è sigillata", 'inspectionId');
+    const file = parseStoredFile(text);
+    // The PDF prints the stored hash; it must be the hash of what is stored.
+    if (contentHash(file) !== r.contentHash) throw new Error(`il file sigillato dell'ispezione ${inspectionId} non corrisponde alla sua impronta: dati alterati`);
+    return { r: { ...r, contentHash: r.contentHash, sealedAt: r.sealedAt }, file };
+  }
+
+  function signOptions(file: InspectionFile, revision: number) {
+    const tsaUrl = store.settings.get(TSA_SETTING);
+    return {
+      reason: `Verbale di vigilanza: ${file.service.name}, visita del ${file.visit.date}, revisione ${revision}`,
+      location: file.service.comune ?? 'Zona Fiorentina Sud-Est',
+      ...(tsaUrl ? { tsaUrl, tsaTimeoutMs: TSA_TIMEOUT_MS } : {}),
+    };
+  }
+
+  async function produce(inspectionId: string, signer: LoadedSigner | null): Promise<SealReport> {
+    const { r, file } = sealedParts(inspectionId);
+    const photos: ReportPhoto[] = store.photos.listByInspection(inspectionId).map((p) => ({ caption: p.caption, mime: p.mime, itemId: p.itemId, bytes: store.photos.bytes(p.id).bytes }));
+    const prescriptions = store.prescriptions.listByInspection(inspectionId).map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
+    const unsigned = await buildReport({
+      file,
+      inspectionId,
+      revision: r.revision,
+      contentHash: r.contentHash,
+      signatures: store.inspections.content(inspectionId).signatures,
+      photos,
+      prescriptions,
+      digitallySigned: signer !== null,
+      // The seal's instant: the unsigned report of a record is always the same bytes.
+      createdAt: new Date(r.sealedAt),
+    });
+    let pdf = unsigned;
+    let level: SealReport['level'] = null;
+    let warning: string | null = null;
+    if (signer) {
+      const signed = await signPdfWith(unsigned, signer, { ...signOptions(file, r.revision), onWarning: (m) => (warning = m) });
+      pdf = signed.pdf;
+      level = signed.level;
+    }
+    const att = store.attachments.add({ inspectionId, kind: 'report', name: reportFileName(file, r.revision), mime: 'application/pdf', bytes: pdf });
+    return { produced: true, sha256: att.sha256, signed: signer !== null, level, warning };
+  }
+
+  async function view(inspectionId: string, reports: AttachmentRecord[]): Promise<ReportView> {
+    const latest = reports[reports.length - 1]!;
+    const { bytes } = store.attachments.bytes(latest.id);
+    const verified = await verifyPdf(bytes);
+    return {
+      inspectionId,
+      name: latest.name,
+      pdfBase64: bytes.toString('base64'),
+      sha256: latest.sha256,
+      size: latest.size,
+      createdAt: latest.createdAt,
+      version: reports.length,
+      contentHash: store.inspections.get(inspectionId).contentHash ?? '',
+      signed: verified.signatures.length > 0,
+      valid: verified.valid,
+      signatures: verified.signatures.map((s) => ({
+        index: s.index,
+        signer: s.signer?.commonName ?? null,
+        subject: s.signer?.subject ?? null,
+        issuer: s.signer?.issuer ?? null,
+        signingTime: s.signingTime,
+        intact: s.intact,
+        coversWholeDocument: s.coversWholeDocument,
+        timestampTime: s.timestamp.present && s.timestamp.valid ? s.timestamp.time : null,
+        problems: s.problems,
+      })),
+    };
+  }
+
+  return {
+    status,
+
+    async importP12({ p12Base64, passphrase, memberId }) {
+      const p12 = decodeP12(p12Base64);
+      const signer = await open(p12, passphrase, 'p12Base64');
+      const info = certificateInfo(signer);
+      checkValidNow(info, 'p12Base64');
+      if (memberId !== null) store.members.getMany([memberId], 'memberId');
+      const stored: StoredKeyInfo = { ...info, memberId, importedAt: new Date().toISOString() };
+      store.transaction(() => {
+        store.settings.setSecret(KEY_SECRET, p12);
+        store.settings.set(KEY_INFO, JSON.stringify(stored));
+      });
+      return status();
+    },
+
+    removeKey() {
+      const removed = storedInfo() !== null;
+      store.transaction(() => {
+        store.settings.setSecret(KEY_SECRET, null);
+        store.settings.set(KEY_INFO, null);
+      });
+      return { removed };
+    },
+
+    setTsaUrl(url) {
+      const value = url?.trim() || null;
+      if (value !== null) {
+        let parsed: URL;
+        try {
+          parsed = new URL(value);
+        } catch {
+          throw invalid('tsaUrl', 'indirizzo non valido (esempio: https://tsa.esempio.it/tsr)');
+        }
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid('tsaUrl', 'l’indirizzo deve iniziare con http:// o https://');
+      }
+      store.settings.set(TSA_SETTING, value);
+      return status();
+    },
+
+    async unlock(passphrase) {
+      const p12 = store.settings.getSecret(KEY_SECRET);
+      const info = storedInfo();
+      if (!p12 || !info) throw invalid('passphrase', 'nessuna chiave di firma importata: importarla in «Firma digitale», oppure sigillare senza firma digitale');
+      const signer = await open(p12, passphrase, 'passphrase');
+      checkValidNow(info, 'passphrase');
+      return signer;
+    },
+
+    produceAfterSeal(inspectionId, signer) {
+      return serial(inspectionId, () => produce(inspectionId, signer)).catch((e: unknown) => ({
+        produced: false,
+        sha256: null,
+        signed: false,
+        level: null,
+        warning: `visita sigillata, ma il verbale PDF non è stato prodotto: ${(e as Error)?.message ?? String(e)}. Riprovare con «Esporta PDF».`,
+      }));
+    },
+
+    get(inspectionId) {
+      return serial(inspectionId, async () => {
+        sealedParts(inspectionId);
+        if (!store.attachments.reports(inspectionId).length) await produce(inspectionId, null);
+        return view(inspectionId, store.attachments.reports(inspectionId));
+      });
+    },
+
+    async addSignature({ inspectionId, p12Base64, passphrase }) {
+      const p12 = decodeP12(p12Base64);
+      const signer = await open(p12, passphrase, 'p12Base64');
+      const info = certificateInfo(signer);
+      checkValidNow(info, 'p12Base64');
+      return serial(inspectionId, async () => {
+        const { r, file } = sealedParts(inspectionId);
+        const reports = store.attachments.reports(inspectionId);
+        if (!reports.length) throw new StoreError('conflict', 'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma', 'inspectionId');
+        const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
+        const before = await verifyPdf(current);
+        if (!before.signatures.length)
+          throw new StoreError('conflict', 'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave', 'inspectionId');
+        if (before.signatures.some((s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer))
+          throw invalid('p12Base64', `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`);
+        const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
+        store.attachments.add({ inspectionId, kind: 'report', name: reportFileName(file, r.revision), mime: 'application/pdf', bytes: signed.pdf });
+        return view(inspectionId, store.attachments.reports(inspectionId));
+      });
+    },
+  };
+}
