@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, addYears } from '../../shared/dates.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
 let shell: Shell;
 let browser: Browser;
@@ -33,8 +33,10 @@ async function apiToday(p: Page): Promise<string> {
   });
 }
 
+/** At 1366 px nothing scrolls sideways, and every control on screen has a label. */
 async function noOverflow(name: string) {
   assert.equal(await horizontalOverflow(page), 0, `${name}: la pagina scorre in orizzontale a 1366 px`);
+  assert.deepEqual(await unlabelledControls(page), [], `${name}: controlli senza etichetta`);
 }
 
 /** Answers "Sì" to every yes/no item of the section on screen; returns how many. */
@@ -159,6 +161,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await chosen.waitFor();
     assert.ok(await chosen.isChecked());
     await screenshot(page, 'nido-05-nuova-ispezione');
+    await noOverflow('nuova ispezione');
     await page.getByRole('button', { name: 'Inizia la visita' }).click();
     await page.locator('#tab-heading-A').waitFor();
   });
@@ -170,7 +173,10 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     for (const s of ['A', 'B', 'C', 'D', 'E', 'F', 'ACC']) {
       await openTab(s);
       answered += await answerAllYes();
-      if (s === 'F') await screenshot(page, 'nido-06-sezione-F');
+      if (s === 'F') {
+        await screenshot(page, 'nido-06-sezione-F');
+        await noOverflow('sezione F');
+      }
     }
     assert.ok(answered > 60, `risposte date: ${answered}`);
     // Keyboard: arrows move within a radio group and choose.
@@ -208,6 +214,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     assert.match(await ratio.innerText(), /Educatori presenti 3, necessari 5/);
     assert.match(await ratio.innerText(), /DPGR 41\/R\/2013 artt. 27-34-41/);
     await page.locator('.need', { hasText: 'necessari: 4 previsti, 5 presenti' }).waitFor();
+    await noOverflow('sezione B');
     await saved();
     await screenshot(page, 'nido-07-conteggi-rapporto-non-conforme');
     await noOverflow('sezione B');
@@ -243,6 +250,41 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     assert.equal(await page.getByLabel('Iscritti: N° bambini 24-36 mesi (1/10 ed.)', { exact: true }).inputValue(), '21');
   });
 
+  it('uscendo dalla visita le modifiche in attesa partono subito', async () => {
+    await openTab('C');
+    const note = voce('C.progetto.aggiornato').getByLabel('Nota');
+    await note.fill('Aggiornato a settembre');
+    // Leave at once, well within the autosave delay: the leave guard flushes first.
+    await page.getByRole('link', { name: '← Nido Il Girasole' }).click();
+    await page.getByRole('heading', { name: 'Nido Il Girasole', level: 1 }).waitFor();
+    await page.getByRole('row', { name: /Bozza/ }).getByRole('link').click();
+    await page.locator('.navigatore').waitFor();
+    await openTab('C');
+    assert.equal(await voce('C.progetto.aggiornato').getByLabel('Nota').inputValue(), 'Aggiornato a settembre');
+  });
+
+  it('un salvataggio fallito si vede e si riprova', async () => {
+    await openTab('E');
+    await page.route('**/api/inspections.saveAnswer', (route) => route.abort('connectionrefused'));
+    await voce('E.progetto.esposto').getByRole('radio', { name: 'Non applicabile' }).check();
+    const status = page.locator('.save-status');
+    await status.getByText(/^Salvataggio non riuscito: Impossibile contattare l’applicazione/).waitFor();
+    await screenshot(page, 'nido-09a-salvataggio-fallito');
+    await page.unroute('**/api/inspections.saveAnswer');
+    // The refused request is logged by the browser: expected here, not a problem of the page.
+    const refused = w.problems.findIndex((p) => p.includes('net::ERR_CONNECTION_REFUSED'));
+    assert.ok(refused >= 0);
+    w.problems.splice(refused, 1);
+    await status.getByRole('button', { name: 'Riprova' }).click();
+    await saved();
+    await page.reload();
+    await page.locator('.navigatore').waitFor();
+    await openTab('E');
+    assert.ok(await voce('E.progetto.esposto').getByRole('radio', { name: 'Non applicabile' }).isChecked());
+    await voce('E.progetto.esposto').getByRole('radio', { name: 'Sì', exact: true }).check();
+    await saved();
+  });
+
   it('personale presente: l’attestato scaduto è segnalato e pesa sul rilievo di pronto soccorso', async () => {
     await openTab('personale');
     for (const name of ['Giulia Bianchi', 'Sara Lotti', 'Marco Neri']) await page.getByRole('checkbox', { name }).check();
@@ -254,6 +296,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     assert.match(await firstAid.textContent() ?? '', /non validi: Marco Neri \(scaduto il/);
     await saved();
     await screenshot(page, 'nido-09-personale-presente');
+    await noOverflow('personale presente');
   });
 
   it('foto per voce: caricamento e miniatura', async () => {
@@ -287,6 +330,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await nc.getByRole('button', { name: 'Salva prescrizione' }).click();
     await nc.locator('.prescrizione', { hasText: 'Installare protezioni' }).waitFor();
     await screenshot(page, 'nido-10-prescrizioni');
+    await noOverflow('prescrizioni');
   });
 
   it('chiude la visita: riepilogo, firma, sigillo; poi sola lettura', async () => {
@@ -318,7 +362,10 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
   it('riaperta dallo storico è in sola lettura; «Correggi» apre una nuova revisione', async () => {
     await page.getByRole('link', { name: '← Nido Il Girasole' }).click();
     const row = page.getByRole('row', { name: /Chiusa/ });
-    await row.waitFor();
+    await row.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+      await screenshot(page, 'failure-storico', true);
+      throw e;
+    });
     await row.getByRole('link').click();
     await page.getByRole('region', { name: 'Visita sigillata' }).waitFor();
     await openTab('F');
