@@ -123,6 +123,6 @@ test('migration 002 adds the sync outbox, settings and decisions, and queues rev
   const decision = db.prepare("INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (1, 'v1', 1, ?, 'rejected', 'note', ?, ?, 'x')");
   decision.run(hash, at, at);
   assert.throws(() => decision.run(hash, at, at), /UNIQUE/, 'a decision is recorded once');
-  assert.equal(db.pragma('foreign_key_check').length, 0);
+  assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
 });
