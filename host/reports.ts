@@ -204,7 +204,7 @@ export function createReportService(store: Store): ReportService {
       const signer = await open(p12, passphrase, 'p12Base64');
       const info = certificateInfo(signer);
       checkValidNow(info, 'p12Base64');
-      if (memberId !== null) store.members.getMany([memberId], 'memberId');
+      if (memberId !== null && !store.members.list().some((m) => m.id === memberId)) throw invalid('memberId', `componente della commissione ${memberId} non trovato`);
       const stored: StoredKeyInfo = { ...info, memberId, importedAt: new Date().toISOString() };
       store.transaction(() => {
         store.settings.setSecret(KEY_SECRET, p12);
