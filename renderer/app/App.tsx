@@ -4,6 +4,7 @@ import { RULE_SETS } from '../../shared/rules/index.ts';
 import { api, shell } from '../api/client.ts';
 import { IspezionePage } from '../inspection/IspezionePage.tsx';
 import { NuovaIspezionePage } from '../inspection/NuovaIspezione.tsx';
+import { FirmaDigitalePage } from '../signing/FirmaDigitalePage.tsx';
 import { ModificaServizioPage, NuovoServizioPage } from '../services/ServizioForm.tsx';
 import { ServizioPage } from '../services/ServizioPage.tsx';
 import { ServiziPage } from '../services/ServiziPage.tsx';
@@ -50,6 +51,7 @@ export function App() {
         </div>
         <nav aria-label="Principale">
           <Link to={href({ page: 'services' })}>Servizi</Link>
+          <Link to={href({ page: 'signing' })}>Firma digitale</Link>
         </nav>
         {ctx && 'info' in ctx && ctx.info.demo && <Badge tone="warn">Dati dimostrativi</Badge>}
       </header>
@@ -87,6 +89,8 @@ function Pages() {
       return <NuovaIspezionePage key={route.serviceId} serviceId={route.serviceId} />;
     case 'inspection':
       return <IspezionePage key={route.id} id={route.id} />;
+    case 'signing':
+      return <FirmaDigitalePage />;
     case 'not-found':
       return (
         <section>
@@ -106,6 +110,7 @@ const TITLES: Record<Route['page'], string> = {
   'service-edit': 'Modifica servizio',
   'inspection-new': 'Nuova ispezione',
   inspection: 'Ispezione',
+  signing: 'Firma digitale',
   'not-found': 'Pagina non trovata',
 };
 

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'service-edit'; id: string }
   | { page: 'inspection-new'; serviceId: string }
   | { page: 'inspection'; id: string }
+  | { page: 'signing' }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'servizi' && parts[1] && parts[2] === 'modifica' && parts.length === 3) return { page: 'service-edit', id: parts[1] };
   if (parts[0] === 'servizi' && parts[1] && parts[2] === 'nuova-ispezione' && parts.length === 3) return { page: 'inspection-new', serviceId: parts[1] };
   if (parts[0] === 'ispezioni' && parts[1] && parts.length === 2) return { page: 'inspection', id: parts[1] };
+  if (path === 'firma-digitale') return { page: 'signing' };
   return { page: 'not-found', path };
 }
 
@@ -42,6 +44,8 @@ export function href(route: Exclude<Route, { page: 'not-found' }>): string {
       return `#/servizi/${e(route.serviceId)}/nuova-ispezione`;
     case 'inspection':
       return `#/ispezioni/${e(route.id)}`;
+    case 'signing':
+      return '#/firma-digitale';
   }
 }
 

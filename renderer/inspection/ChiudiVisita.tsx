@@ -1,6 +1,9 @@
-import { useState } from 'react';
-import type { Output, Signature } from '../../shared/api/contract.ts';
+import { useEffect, useState } from 'react';
+import type { Output, Signature, SigningStatus } from '../../shared/api/contract.ts';
 import { api } from '../api/client.ts';
+import { href } from '../app/router.ts';
+import { italianDateTime } from '../ui/format.ts';
+import { Link } from '../ui/Link.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox } from '../ui/Status.tsx';
@@ -14,7 +17,8 @@ type Draft = Record<SignatoryId, { name: string; strokes: Stroke[] }>;
 
 /** End of the visit: what was found, what is still unanswered, signatures, then sealing. */
 export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSealed: (r: Output<'inspections.seal'>) => void }) {
-  const { checklist, service, autosaver, detail, goToItem, prescriptions, readOnly } = useInspection();
+  const { checklist, service, autosaver, detail, goToItem, prescriptions, readOnly, members, visit } = useInspection();
+  const present = visit.memberIds.map((id) => members.find((m) => m.id === id)).filter((m) => m !== undefined);
   const { result, values } = useLiveCheck();
   const items = useVisibleItems();
   const missing = unanswered(items, values);
@@ -30,6 +34,19 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Whether a signing key is imported decides between "Sigilla" and "Sigilla e firma".
+  const [signing, setSigning] = useState<SigningStatus | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [passphraseError, setPassphraseError] = useState<string | null>(null);
+  useEffect(() => {
+    if (readOnly) return;
+    let live = true;
+    void api['signing.status']({}).then((r) => live && r.ok && setSigning(r.value));
+    return () => {
+      live = false;
+    };
+  }, [readOnly]);
+  const signingKey = signing?.key && !signing.key.expired ? signing.key : null;
 
   const signatoryLabel = (id: SignatoryId, label: string) => (id === 'referente_comune' ? `${label} ${service.comune}` : label);
 
@@ -46,14 +63,25 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
     return Object.keys(errors).length ? null : out;
   }
 
+  function closeDialog() {
+    setConfirming(false);
+    setPassphrase('');
+    setPassphraseError(null);
+  }
+
   async function seal() {
     const signatures = check();
     if (!signatures) {
       setConfirming(false);
       return;
     }
+    if (signingKey && !passphrase) {
+      setPassphraseError('inserire la passphrase della chiave di firma');
+      return;
+    }
     setBusy(true);
     setError(null);
+    setPassphraseError(null);
     const saved = await autosaver.flush();
     if (!saved) {
       setBusy(false);
@@ -61,8 +89,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       setError('Alcune modifiche non sono state salvate: riprovare il salvataggio prima di chiudere la visita.');
       return;
     }
-    const r = await api['inspections.seal']({ id: detail.id, signatures });
+    const r = await api['inspections.seal'](signingKey ? { id: detail.id, signatures, passphrase } : { id: detail.id, signatures });
+    // Used once: the passphrase does not stay in the page.
+    setPassphrase('');
     setBusy(false);
+    if (!r.ok && r.error.field === 'passphrase') {
+      setPassphraseError(r.error.message);
+      return;
+    }
     setConfirming(false);
     if (!r.ok) setError(r.error.message);
     else onSealed(r.value);
@@ -124,6 +158,20 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
 
       {!readOnly && (
         <>
+          <section aria-labelledby="cv-commissione" className="block">
+            <h3 id="cv-commissione">Commissione presente</h3>
+            {present.length ? (
+              <ul>
+                {present.map((m) => (
+                  <li key={m.id}>
+                    <strong>{m.name}</strong> — {m.role}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="empty">Nessun componente indicato nei dati della visita.</p>
+            )}
+          </section>
           <section aria-labelledby="cv-firme" className="block">
             <h3 id="cv-firme">Firme</h3>
             <div className="firme">
@@ -156,16 +204,52 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
               Chiudi e sigilla la visita
             </button>
           </div>
-          <Dialog title="Sigillare la visita?" open={confirming} onClose={() => setConfirming(false)}>
+          {signing && (
+            <p className={signingKey ? 'hint' : 'notice'} data-firma-digitale={signingKey ? 'si' : 'no'}>
+              {signingKey ? (
+                <>
+                  Il verbale PDF sarà firmato digitalmente (PAdES) con la chiave di <strong>{signingKey.commonName}</strong>, valida fino al{' '}
+                  {italianDateTime(signingKey.validUntil)}
+                  {signing.tsaUrl ? ', con marca temporale se il servizio è raggiungibile' : ''}.
+                </>
+              ) : (
+                <>
+                  {signing.key?.expired ? 'Il certificato della chiave di firma è scaduto: ' : 'Nessuna chiave di firma importata: '}
+                  il verbale PDF sarà prodotto ma <strong>non firmato digitalmente</strong>.{' '}
+                  <Link to={href({ page: 'signing' })}>Importa una chiave in «Firma digitale»</Link>
+                </>
+              )}
+            </p>
+          )}
+          <Dialog title="Sigillare la visita?" open={confirming} onClose={closeDialog}>
             <p>
               Dopo la chiusura la scheda non si può più modificare: eventuali correzioni diventano una nuova revisione che rimanda a questa.
             </p>
             {missing.length > 0 && <p className="notice">Restano {missing.length} voci senza risposta.</p>}
+            {signingKey ? (
+              <div className="field">
+                <label htmlFor="cv-passphrase">Passphrase della chiave di {signingKey.commonName}</label>
+                <input
+                  id="cv-passphrase"
+                  type="password"
+                  autoComplete="off"
+                  value={passphrase}
+                  onChange={(e) => setPassphrase(e.target.value)}
+                  onKeyDown={(e) => e.key === 'Enter' && !busy && void seal()}
+                  aria-invalid={Boolean(passphraseError)}
+                  aria-describedby="cv-passphrase-err"
+                  autoFocus
+                />
+                <FieldError id="cv-passphrase-err" error={passphraseError ? { message: passphraseError } : undefined} />
+              </div>
+            ) : (
+              <p className="notice">Il verbale PDF non sarà firmato digitalmente.</p>
+            )}
             <div className="actions">
               <button type="button" className="button-primary" onClick={() => void seal()} disabled={busy}>
-                {busy ? 'Chiusura…' : 'Sigilla'}
+                {busy ? (signingKey ? 'Firma in corso…' : 'Chiusura…') : signingKey ? 'Sigilla e firma' : 'Sigilla'}
               </button>
-              <button type="button" onClick={() => setConfirming(false)} autoFocus>
+              <button type="button" onClick={closeDialog} autoFocus={!signingKey}>
                 Annulla
               </button>
             </div>

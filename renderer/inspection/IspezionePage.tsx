@@ -34,6 +34,7 @@ import { PersonalePresente } from './PersonalePresente.tsx';
 import { Prescrizioni } from './Prescrizioni.tsx';
 import { Sezione } from './Sezione.tsx';
 import { StatoSalvataggio } from './StatoSalvataggio.tsx';
+import { VerbalePdf } from './VerbalePdf.tsx';
 
 interface Loaded {
   detail: InspectionDetail;
@@ -61,6 +62,8 @@ export function IspezionePage({ id }: { id: string }) {
   }, [id]);
   // Right after sealing, the visit reopens read-only on its closing summary and signatures.
   const [sealedNow, setSealedNow] = useState(false);
+  // What sealing said about the PDF (e.g. the timestamp authority was unreachable), shown once.
+  const [sealWarning, setSealWarning] = useState<string | null>(null);
   return (
     <Loaded load={load} what="l’ispezione" retry={reload}>
       {(v) => (
@@ -68,8 +71,10 @@ export function IspezionePage({ id }: { id: string }) {
           key={`${v.detail.id}:${v.detail.status}`}
           data={v}
           initialTab={sealedNow ? 'chiusura' : 'A'}
+          sealWarning={sealWarning}
           onSealed={(r) => {
             setSealedNow(true);
+            setSealWarning(r.report?.warning ?? null);
             set({ ...v, detail: r.inspection });
           }}
         />
@@ -80,7 +85,7 @@ export function IspezionePage({ id }: { id: string }) {
 
 type Tab = 'visita' | SectionId | 'personale' | 'prescrizioni' | 'chiusura';
 
-function Ispezione({ data, initialTab, onSealed }: { data: Loaded; initialTab: Tab; onSealed: (r: Output<'inspections.seal'>) => void }) {
+function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: Loaded; initialTab: Tab; onSealed: (r: Output<'inspections.seal'>) => void; sealWarning?: string | null }) {
   const app = useApp();
   const { detail, service, staff } = data;
   const ruleSetKey = detail.sealedFile?.ruleSet ?? app.info.ruleSet;
@@ -239,6 +244,7 @@ function Ispezione({ data, initialTab, onSealed }: { data: Loaded; initialTab: T
         <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
       </header>
       {readOnly && <BannerSigillata detail={detail} />}
+      {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} />}
       {detail.rejectionNotes && (
         <div className="notice" role="note">
           <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}

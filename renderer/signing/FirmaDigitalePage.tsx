@@ -1,0 +1,225 @@
+import { useState, type FormEvent } from 'react';
+import type { Member, SigningStatus } from '../../shared/api/contract.ts';
+import { api } from '../api/client.ts';
+import { Badge } from '../ui/Badge.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
+import { FieldError } from '../ui/FieldError.tsx';
+import { italianDateTime } from '../ui/format.ts';
+import { ErrorBox, Loaded } from '../ui/Status.tsx';
+import { useLoad } from '../ui/useLoad.ts';
+import { fileToBase64, P12_MAX_BYTES } from './files.ts';
+import { P12Fields, splitP12Error, type P12Errors } from './P12Fields.tsx';
+
+interface Data {
+  status: SigningStatus;
+  members: Member[];
+}
+
+/** "Firma digitale": the inspector's PKCS#12 (imported, shown, removed) and the timestamp authority. */
+export function FirmaDigitalePage() {
+  const [load, reload, set] = useLoad(async () => {
+    const [s, m] = await Promise.all([api['signing.status']({}), api['members.list']({})]);
+    if (!s.ok) return s;
+    if (!m.ok) return m;
+    return { ok: true as const, value: { status: s.value, members: m.value } };
+  }, []);
+  return (
+    <section className="narrow-page" aria-labelledby="firma-title">
+      <h1 id="firma-title">Firma digitale</h1>
+      <p className="hint">
+        Il verbale PDF di ogni visita sigillata si firma con la chiave e il certificato di un file PKCS#12 (.p12 o .pfx). La chiave resta su
+        questo computer, cifrata; la passphrase non viene mai salvata: si chiede ogni volta che si firma.
+      </p>
+      <Loaded load={load} what="lo stato della firma" retry={() => void reload()}>
+        {(d) => (
+          <>
+            <ChiaveAttuale data={d} onChange={(status) => set({ ...d, status })} />
+            <ImportaChiave data={d} onImported={(status) => set({ ...d, status })} />
+            <MarcaTemporale data={d} onSaved={(status) => set({ ...d, status })} />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function ChiaveAttuale({ data, onChange }: { data: Data; onChange: (s: SigningStatus) => void }) {
+  const key = data.status.key;
+  const [confirm, setConfirm] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function remove() {
+    const r = await api['signing.remove']({});
+    setConfirm(false);
+    if (!r.ok) return setError(r.error.message);
+    const s = await api['signing.status']({});
+    if (s.ok) onChange(s.value);
+  }
+  return (
+    <section className="block" aria-labelledby="firma-attuale">
+      <h2 id="firma-attuale">Chiave di firma</h2>
+      {!key ? (
+        <p className="empty" data-signing-key="none">
+          Nessuna chiave importata: le visite si sigillano con un verbale PDF non firmato digitalmente.
+        </p>
+      ) : (
+        <>
+          <dl className="facts" data-signing-key="present">
+            <div>
+              <dt>Titolare del certificato</dt>
+              <dd>{key.commonName}</dd>
+            </div>
+            <div>
+              <dt>Emesso da</dt>
+              <dd>{key.issuer}</dd>
+            </div>
+            <div>
+              <dt>Valido fino al</dt>
+              <dd>
+                {italianDateTime(key.validUntil)} {key.expired ? <Badge tone="bad">Scaduto</Badge> : <Badge tone="ok">Valido</Badge>}
+              </dd>
+            </div>
+            <div>
+              <dt>Componente della commissione</dt>
+              <dd>{key.memberName ?? 'non indicato'}</dd>
+            </div>
+          </dl>
+          <div className="actions">
+            <button type="button" className="button-danger" onClick={() => setConfirm(true)}>
+              Rimuovi la chiave
+            </button>
+          </div>
+          <Dialog title="Rimuovere la chiave di firma?" open={confirm} onClose={() => setConfirm(false)}>
+            <p>I verbali già firmati restano validi. Le prossime visite si sigilleranno senza firma digitale finché non si importa un’altra chiave.</p>
+            <div className="actions">
+              <button type="button" className="button-danger" onClick={() => void remove()}>
+                Rimuovi
+              </button>
+              <button type="button" onClick={() => setConfirm(false)} autoFocus>
+                Annulla
+              </button>
+            </div>
+          </Dialog>
+        </>
+      )}
+      {error && <ErrorBox message={error} />}
+    </section>
+  );
+}
+
+function ImportaChiave({ data, onImported }: { data: Data; onImported: (s: SigningStatus) => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  const [memberId, setMemberId] = useState('');
+  const [errors, setErrors] = useState<P12Errors>({});
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setDone(null);
+    setError(null);
+    const local: P12Errors = {};
+    if (!file) local.file = 'scegliere il file della chiave (.p12 o .pfx)';
+    else if (file.size > P12_MAX_BYTES) local.file = 'file troppo grande per essere una chiave PKCS#12';
+    if (!passphrase) local.passphrase = 'inserire la passphrase del file';
+    setErrors(local);
+    if (local.file || local.passphrase || !file) return;
+    setBusy(true);
+    const r = await api['signing.importP12']({ p12Base64: await fileToBase64(file), passphrase, memberId: memberId || null });
+    setBusy(false);
+    // The passphrase is not kept in the page once used, whatever the outcome.
+    setPassphrase('');
+    if (!r.ok) {
+      const { fields, general } = splitP12Error(r.error);
+      setErrors(fields);
+      setError(general);
+      return;
+    }
+    setFile(null);
+    (document.getElementById('firma-import-file') as HTMLInputElement | null)?.form?.reset();
+    setDone(`Chiave di ${r.value.key?.commonName ?? '—'} importata.`);
+    onImported(r.value);
+  }
+
+  return (
+    <section className="block" aria-labelledby="firma-import">
+      <h2 id="firma-import">{data.status.key ? 'Sostituisci la chiave' : 'Importa una chiave'}</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="form-grid">
+          <P12Fields file={file} onFile={setFile} passphrase={passphrase} onPassphrase={setPassphrase} errors={errors} idPrefix="firma-import" />
+          <div className="field">
+            <label htmlFor="firma-import-member">Componente della commissione (facoltativo)</label>
+            <select id="firma-import-member" value={memberId} onChange={(e) => setMemberId(e.target.value)}>
+              <option value="">— non indicato —</option>
+              {data.members.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} · {m.role}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            {busy ? 'Verifica…' : 'Importa la chiave'}
+          </button>
+        </div>
+      </form>
+      {error && <ErrorBox message={error} />}
+      {done && (
+        <p role="status" className="save-saved">
+          {done}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function MarcaTemporale({ data, onSaved }: { data: Data; onSaved: (s: SigningStatus) => void }) {
+  const [url, setUrl] = useState(data.status.tsaUrl ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    const r = await api['signing.setTsaUrl']({ tsaUrl: url.trim() || null });
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    setSaved(true);
+    onSaved(r.value);
+  }
+  return (
+    <section className="block" aria-labelledby="firma-tsa">
+      <h2 id="firma-tsa">Marca temporale</h2>
+      <p className="hint">
+        Con un servizio di marca temporale (RFC 3161) raggiungibile la firma riceve data e ora certe (PAdES B-T). Senza rete la firma si appone
+        comunque, senza marca.
+      </p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="field">
+          <label htmlFor="firma-tsa-url">Indirizzo del servizio (vuoto: nessuna marca temporale)</label>
+          <input
+            id="firma-tsa-url"
+            type="url"
+            inputMode="url"
+            value={url}
+            placeholder="https://"
+            onChange={(e) => setUrl(e.target.value)}
+            aria-invalid={Boolean(error)}
+            aria-describedby="firma-tsa-err"
+          />
+          <FieldError id="firma-tsa-err" error={error ? { message: error } : undefined} />
+        </div>
+        <div className="actions">
+          <button type="submit">Salva</button>
+          {saved && (
+            <span role="status" className="save-saved">
+              Salvato.
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
