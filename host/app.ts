@@ -41,7 +41,16 @@ export function openApp(options: AppOptions): HostApp {
   try {
     const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, ...(options.log ? { log: options.log } : {}) });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
-    return { ...host, store, dataDir: options.dataDir, close: () => store.close() };
+    return {
+      ...host,
+      store,
+      dataDir: options.dataDir,
+      close: () => {
+        // The loop stops touching the database at once; a send in flight is simply resent later.
+        void host.sync.close();
+        store.close();
+      },
+    };
   } catch (e) {
     store.close();
     throw e;

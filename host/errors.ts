@@ -39,6 +39,8 @@ const FIELD_LABELS: Record<string, string> = {
   serviceId: 'servizio',
   inspectionId: 'ispezione',
   id: 'identificativo',
+  url: 'indirizzo del server d’ufficio',
+  code: 'codice di associazione',
   passphrase: 'passphrase',
   p12Base64: 'file della chiave di firma (.p12/.pfx)',
   tsaUrl: 'indirizzo della marca temporale',

@@ -34,6 +34,7 @@ import { isoToday, type Clock } from './clock.ts';
 import { fromException, fromZod, invalid } from './errors.ts';
 import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
 import { createReportService } from './reports.ts';
+import { SyncInputError, SyncService } from './sync.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 // Italian messages for zod's built-in checks (types, sizes); our own schemas carry their own.
@@ -49,11 +50,13 @@ export interface HandlerOptions {
   /** The rule set new inspections use. */
   ruleSet?: RuleSet;
   log?: (message: string) => void;
+  /** Office sync (pairing, outbox loop); created on the store when absent. The shells start its loop. */
+  sync?: SyncService;
 }
 
 type Handler<M extends Method> = (input: z.output<(typeof contract)[M]['input']>) => Output<M>;
 /** Methods that need to wait (PDF rendering, WebCrypto): only through `call`, not `dispatch`. */
-export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature';
+export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature' | 'sync.pair' | 'sync.unpair';
 export type Handlers = { [M in Exclude<Method, AsyncOnlyMethod>]: Handler<M> };
 type AsyncHandlers = { [M in AsyncOnlyMethod | 'inspections.seal']: (input: z.output<(typeof contract)[M]['input']>) => Promise<Output<M>> };
 
@@ -65,6 +68,8 @@ export interface HostApi {
    * report and its signature, key import, report versions). Never rejects.
    */
   call(method: string, input: unknown): Promise<Result<unknown>>;
+  /** Office sync: the shells call `sync.start()` to run the loop whenever paired. */
+  sync: SyncService;
   /** The same as named async functions: what the preload and the HTTP client look like. */
   api: Api;
 }
@@ -87,6 +92,16 @@ const fail = (field: string, message: string): never => {
 export function createHandlers(options: HandlerOptions): HostApi {
   const { store, clock } = options;
   const reports = createReportService(store);
+  const sync = options.sync ?? new SyncService({ store, ...(options.log ? { log: options.log } : {}) });
+  /** Pairing problems the user can fix, as API errors naming the field. */
+  const syncCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof SyncInputError) throw new InvalidInput(e.code === 'conflict' ? { code: 'conflict', field: e.field, message: e.message } : invalid(e.field, e.message));
+      throw e;
+    }
+  };
   const newRuleSet = options.ruleSet ?? CURRENT_RULE_SET;
   const today = () => isoToday(clock);
 
@@ -156,6 +171,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
       sealedAt: r.sealedAt,
       updatedAt: r.updatedAt,
       failCount: failCount(r, file),
+      syncStatus: store.outbox.statusOf(r.id),
     };
   }
 
@@ -311,7 +327,13 @@ export function createHandlers(options: HandlerOptions): HostApi {
       }
       const canonicalFile = canonicalJson(parsed.data);
       const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
-      const sealed = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
+      // Queued for the office in the seal's own transaction: a sealed revision is never left behind.
+      const sealed = store.transaction(() => {
+        const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
+        store.outbox.enqueue(id);
+        return done;
+      });
+      sync.kick();
       return { contentHash, sealedAt: sealed.sealedAt!, inspection: detail(id) };
     },
 
@@ -355,6 +377,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
     'signing.status': () => reports.status(),
     'signing.remove': () => reports.removeKey(),
     'signing.setTsaUrl': ({ tsaUrl }) => reports.setTsaUrl(tsaUrl),
+
+    'sync.status': () => sync.status(),
+    'sync.now': () => sync.syncNow(),
   };
 
   const asyncHandlers: AsyncHandlers = {
@@ -373,6 +398,17 @@ export function createHandlers(options: HandlerOptions): HostApi {
     'signing.importP12': (input) => reports.importP12(input),
     'report.get': ({ inspectionId }) => reports.get(inspectionId),
     'report.addSignature': (input) => reports.addSignature(input),
+    'sync.pair': ({ url, code }) => syncCall(() => sync.pair(url, code)),
+    'sync.unpair': () => syncCall(() => sync.unpair()),
+  };
+  // The loop leaves a revision alone while its report is made and signed, then goes at once.
+  const sealWithReport = asyncHandlers['inspections.seal'];
+  asyncHandlers['inspections.seal'] = async (input) => {
+    try {
+      return await sync.holdWhile(input.id, () => sealWithReport(input));
+    } finally {
+      sync.kick();
+    }
   };
 
   const isMethod = (m: string): m is Method => Object.prototype.hasOwnProperty.call(contract, m);
@@ -416,7 +452,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
   }
 
   const api = Object.fromEntries(METHODS.map((m) => [m, (input: unknown) => call(m, input)])) as unknown as Api;
-  return { dispatch, call, api };
+  return { dispatch, call, api, sync };
 }
 
 export { StoreError };

@@ -55,12 +55,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${server.url}\n`);
   if (values.open) openInBrowser(server.url);
+  // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
+  app.sync.start();
 
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
   await server.close();
+  await app.sync.close();
   app.close();
   return 0;
 }

@@ -46,6 +46,8 @@ function start(): void {
   try {
     const keyProvider = desktopKeyProvider(dataDir, { create: isNewDataDir(dataDir), warn: (m) => process.stderr.write(`vigilanza: ${m}\n`) });
     host = openApp({ dataDir, shell: 'electron', keyProvider, demo: process.env.VIGILANZA_DEMO === '1' });
+    // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
+    host.sync.start();
   } catch (e) {
     fatal(e);
     return;

@@ -91,6 +91,10 @@ export type StaffPerson = z.infer<typeof StaffPerson>;
 export const InspectionStatus = z.enum(['draft', 'sealed', 'queued', 'synced', 'validated', 'rejected']);
 export type InspectionStatus = z.infer<typeof InspectionStatus>;
 
+/** Per-visit office sync status of a sealed revision (null for drafts). */
+export const OutboxStatus = z.enum(['in_coda', 'inviata', 'ricevuta', 'validata', 'respinta', 'conflitto', 'errore']);
+export type OutboxStatus = z.infer<typeof OutboxStatus>;
+
 export const InspectionSummary = z.strictObject({
   id: Id,
   /** Same for every revision of one visit. */
@@ -106,6 +110,8 @@ export const InspectionSummary = z.strictObject({
   sealedAt: Timestamp.nullable(),
   updatedAt: Timestamp,
   failCount: z.number().int().min(0),
+  /** Where this revision is on its way to the office; null while a draft. */
+  syncStatus: OutboxStatus.nullable(),
 });
 export type InspectionSummary = z.infer<typeof InspectionSummary>;
 
@@ -242,6 +248,23 @@ export const SealReport = z.strictObject({
 });
 export type SealReport = z.infer<typeof SealReport>;
 
+// ---------- office sync ----------
+export const SyncState = z.strictObject({
+  paired: z.boolean(),
+  officeUrl: z.string().nullable(),
+  /** The inspector the office paired this laptop to. */
+  inspector: z.string().nullable(),
+  pairedAt: Timestamp.nullable(),
+  /** Last time the office answered a full pass. */
+  lastSyncAt: Timestamp.nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: Timestamp.nullable(),
+  /** The sync loop is running. */
+  active: z.boolean(),
+  counts: z.strictObject(Object.fromEntries(OutboxStatus.options.map((s) => [s, z.number().int().min(0)])) as Record<OutboxStatus, z.ZodNumber>),
+});
+export type SyncState = z.infer<typeof SyncState>;
+
 // ---------- the contract ----------
 const Empty = z.strictObject({});
 
@@ -314,6 +337,20 @@ export const contract = {
     output: Prescription,
   },
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+
+  'sync.status': { input: Empty, output: SyncState },
+  /** Pairs this laptop with the office: its address (http/https) and the one-time code shown by the office. */
+  'sync.pair': {
+    input: z.strictObject({
+      url: z.string().trim().min(1, 'inserire l’indirizzo del server d’ufficio').max(500),
+      code: z.string().trim().min(1, 'inserire il codice di associazione').max(40),
+    }),
+    output: SyncState,
+  },
+  /** Forgets the office and the device token; queued revisions stay queued. */
+  'sync.unpair': { input: Empty, output: SyncState },
+  /** Sends and receives now, without waiting for the next pass or a backoff. */
+  'sync.now': { input: Empty, output: SyncState },
 
   'signing.status': { input: Empty, output: SigningStatus },
   /** Checks the file opens with the passphrase, then keeps it encrypted with the data key; the passphrase is not kept. */

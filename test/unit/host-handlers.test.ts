@@ -50,6 +50,10 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'signing.setTsaUrl': [[{ tsaUrl: 5 }, 'tsaUrl'], [{ tsaUrl: 'ftp://tsa.example' }, 'tsaUrl'], [{ tsaUrl: 'non un indirizzo' }, 'tsaUrl']],
     'report.get': [[{}, 'inspectionId']],
     'report.addSignature': [[{ inspectionId: ids.inspection, p12Base64: 'MAo=' }, 'passphrase']],
+    'sync.status': [[{ x: 1 }, 'x']],
+    'sync.pair': [[{ url: ' ', code: 'ABCD-EFGH' }, 'url'], [{ url: 'http://127.0.0.1:9', code: '' }, 'code']],
+    'sync.unpair': [[{ a: 1 }, 'a']],
+    'sync.now': [[{ subito: true }, 'subito']],
   };
 }
 
@@ -193,9 +197,10 @@ test('an inspection from creation to seal: answers, counts, staff, photos, presc
   assert.notEqual(resealed.contentHash, sealed.contentHash);
 
   const audit = ok<any[]>(app, 'inspections.audit', { id: inspection.id });
-  assert.deepEqual(audit.map((e) => e.action), ['creata', 'dati visita modificati', 'risposta salvata', 'risposta salvata', 'conteggi salvati', 'foto aggiunta', 'prescrizione aggiunta', 'sigillata', 'corretta da nuova revisione']);
+  assert.deepEqual(audit.map((e) => e.action), ['creata', 'dati visita modificati', 'risposta salvata', 'risposta salvata', 'conteggi salvati', 'foto aggiunta', 'prescrizione aggiunta', 'sigillata', 'in coda per l’ufficio', 'corretta da nuova revisione']);
   const history = ok<any>(app, 'services.get', { id: service.id }).inspections;
   assert.deepEqual(history.map((h: any) => [h.revision, h.status]), [[2, 'sealed'], [1, 'sealed']]);
+  assert.deepEqual(history.map((h: any) => h.syncStatus), ['in_coda', 'in_coda'], 'both sealed revisions wait for the office');
   assert.equal(ok<any>(app, 'services.get', { id: service.id }).service.openPrescriptions, 1, 'counted on the latest revision only');
 });
 
