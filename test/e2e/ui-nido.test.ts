@@ -64,6 +64,8 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
   });
 
   after(async () => {
+    // The server's own account of any failure (stack traces go to its stderr, never to the page).
+    if (w?.problems.length && shell?.stderr()) console.error(`--- vigilanza serve stderr ---\n${shell.stderr()}`);
     await browser?.close();
     await shell?.stop();
   });

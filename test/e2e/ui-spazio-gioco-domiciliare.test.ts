@@ -72,6 +72,8 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
   });
 
   after(async () => {
+    // The server's own account of any failure (stack traces go to its stderr, never to the page).
+    if (w?.problems.length && shell?.stderr()) console.error(`--- vigilanza serve stderr ---\n${shell.stderr()}`);
     await browser?.close();
     await shell?.stop();
   });
@@ -150,6 +152,32 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
     assert.equal(await horizontalOverflow(page), 0);
     await screenshot(page, 'dom-03-finestra-stretta');
     await page.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('elenco dei servizi: ricerca, filtri per tipologia e Comune, ultima ispezione', async () => {
+    await page.getByRole('link', { name: 'Servizi', exact: true }).click();
+    const rows = page.locator('.services-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    await page.getByLabel('Cerca').fill('Trenino');
+    await page.waitForFunction(() => document.querySelectorAll('.services-table tbody tr').length === 1);
+    assert.match(await rows.first().innerText(), /Spazio gioco Il Trenino/);
+    await page.getByLabel('Cerca').fill('');
+    await page.getByLabel('Tipologia').selectOption('domiciliare');
+    await page.waitForFunction(() => document.querySelectorAll('.services-table tbody tr').length === 1);
+    assert.match(await rows.first().innerText(), /Piccoli Passi/);
+    await page.getByLabel('Tipologia').selectOption('');
+    await page.getByLabel('Comune').selectOption('Greve in Chianti');
+    await page.waitForFunction(() => document.querySelectorAll('.services-table tbody tr').length === 1);
+    assert.match(await rows.first().innerText(), /Spazio gioco Il Trenino/);
+    await page.getByLabel('Tipologia').selectOption('domiciliare');
+    await page.getByText('Nessun servizio corrisponde ai filtri.').waitFor();
+    await page.getByLabel('Tipologia').selectOption('');
+    await page.getByLabel('Comune').selectOption('');
+    await page.waitForFunction(() => document.querySelectorAll('.services-table tbody tr').length === 2);
+    // Both services had a visit today (drafts count as the last inspection only once the host says so).
+    await screenshot(page, 'sg-dom-elenco');
+    assert.equal(await horizontalOverflow(page), 0);
   });
 
   it('nessun errore in console né violazioni della CSP', () => {
