@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { seedDemo } from './demo.ts';
 import { createHandlers, type HostApi } from './handlers.ts';
 import { fileKeyProvider } from './keys.ts';
+import { SyncService, type SyncServiceOptions } from './sync.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -19,6 +20,8 @@ export interface AppOptions {
   /** Seed demo data when the database has no services yet. */
   demo?: boolean;
   log?: (message: string) => void;
+  /** Office sync tuning (intervals, retries); the defaults suit a laptop in the field. */
+  sync?: Omit<SyncServiceOptions, 'store'>;
 }
 
 export interface HostApp extends HostApi {
@@ -39,7 +42,8 @@ export function openApp(options: AppOptions): HostApp {
   const keyProvider = options.keyProvider ?? fileKeyProvider(options.dataDir, { create: fresh });
   const store = Store.open(options.dataDir, { keyProvider, now: () => clock.now() });
   try {
-    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, ...(options.log ? { log: options.log } : {}) });
+    const sync = new SyncService({ ...(options.log ? { log: options.log } : {}), ...options.sync, store });
+    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, sync, ...(options.log ? { log: options.log } : {}) });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
     return {
       ...host,

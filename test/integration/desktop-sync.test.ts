@@ -1,0 +1,246 @@
+/**
+ * The desktop's outbox against the REAL office server (SQLite storage, 127.0.0.1) and the REAL
+ * host handlers on a temp data folder: pairing with a code from the office web app, three sealed
+ * visits with photos and their PDF reports pushed exactly once and byte-identical, the office
+ * stopped mid-way (visits stay "in coda" with backoff, the API keeps answering fast), restarted
+ * (delivered), then a rejection with notes (a new draft on the laptop) and a validation.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contentHash } from '../../shared/canonical.ts';
+import { createOfficeServer, type OfficeServer } from '../../office/server.ts';
+import { hashPassword } from '../../office/security.ts';
+import { openApp, type HostApp } from '../../host/app.ts';
+import { fixedClock } from '../../host/clock.ts';
+import { makePng } from '../helpers/office-fixtures.ts';
+
+const PASSWORD = 'password-lunga-di-prova';
+const dirs: string[] = [];
+const tmp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A clerk in the office web app, over plain HTTP: login with CSRF, then forms. */
+class Clerk {
+  private cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+
+  private async request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null }> {
+    const res = await fetch(`${this.base}${path}`, {
+      method: init.method ?? 'GET',
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded', origin: this.base } : {}),
+      },
+      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, v] = pair!.split('=');
+      this.cookies.set(k!, v ?? '');
+    }
+    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+  }
+
+  private static csrf(html: string): string {
+    const m = /name="_csrf" value="([^"]+)"/.exec(html);
+    assert.ok(m, 'CSRF field in the page');
+    return m[1]!;
+  }
+
+  async login(name: string, password: string): Promise<void> {
+    const page = await this.request('/login');
+    const r = await this.request('/login', { method: 'POST', form: { _csrf: Clerk.csrf(page.text), dopo: '/coda', nome: name, password } });
+    assert.equal(r.status, 303, 'logged in');
+  }
+
+  async post(path: string, fields: Record<string, string>, from: string): Promise<{ status: number; text: string; location: string | null }> {
+    const page = await this.request(from);
+    return this.request(path, { method: 'POST', form: { _csrf: Clerk.csrf(page.text), ...fields } });
+  }
+
+  async pairingCode(inspector: string): Promise<string> {
+    const r = await this.post('/portatili/codice', { nome: inspector }, '/portatili');
+    const m = /data-testid="pairing-code">([^<]+)</.exec(r.text);
+    assert.ok(m, `pairing code in the page (HTTP ${r.status})`);
+    return m[1]!.trim();
+  }
+
+  async decide(visitId: string, revision: number, action: 'valida' | 'respingi', note?: string): Promise<void> {
+    const at = `/ispezioni/${encodeURIComponent(visitId)}/${revision}`;
+    const r = await this.post(`${at}/${action}`, note ? { note } : {}, at);
+    assert.equal(r.status, 303, `${action} ${visitId}/${revision}: ${r.text.slice(0, 300)}`);
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function ok<T = any>(r: { ok: boolean; value?: unknown; error?: { message: string } }, what: string): T {
+  if (!r.ok) throw new Error(`${what}: ${r.error?.message}`);
+  return r.value as T;
+}
+
+test('pair, push three sealed visits exactly once, survive an office outage, receive a rejection and a validation', { timeout: 150_000 }, async () => {
+  const officeDir = tmp('vigilanza-office-');
+  let office: OfficeServer = await createOfficeServer({ dataDir: officeDir });
+  const officeUrl = await office.listen(0);
+  const port = Number(new URL(officeUrl).port);
+  await office.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
+  const clerk = new Clerk(officeUrl);
+  await clerk.login('Ufficio Zona', PASSWORD);
+
+  // Every request the laptop makes, to count the revision PUTs.
+  const puts: string[] = [];
+  const countingFetch: typeof fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (init?.method === 'PUT' && /\/revisions\/\d+$/.test(url)) puts.push(new URL(url).pathname);
+    return fetch(input, init);
+  };
+  const laptopDir = tmp('vigilanza-laptop-');
+  const app: HostApp = openApp({
+    dataDir: laptopDir,
+    shell: 'browser',
+    clock: fixedClock('2026-03-10T10:00:00Z'),
+    log: () => {},
+    sync: { intervalMs: 400, retry: { attempts: 2, baseMs: 50, maxMs: 200 }, timeoutMs: 5_000, retryDelayMs: (n) => Math.min(60_000, 1_500 * 2 ** n), fetch: countingFetch },
+  });
+  try {
+    app.sync.start();
+    const call = async (method: string, input: unknown = {}) => app.call(method, input);
+
+    // Pairing: a wrong code gets the office's message, naming the field; the right one pairs.
+    const wrong = await call('sync.pair', { url: officeUrl, code: 'ZZZZ-ZZZZ' });
+    assert.equal(wrong.ok, false);
+    if (!wrong.ok) {
+      assert.equal(wrong.error.field, 'code');
+      assert.match(wrong.error.message, /^codice di associazione: codice di associazione non valido, già usato o scaduto/);
+    }
+    const code = await clerk.pairingCode('Maria Rossi');
+    const status = ok(await call('sync.pair', { url: `${officeUrl}/`, code: code.toLowerCase() }), 'sync.pair');
+    assert.deepEqual([status.paired, status.officeUrl, status.inspector], [true, officeUrl, 'Maria Rossi']);
+    assert.equal((await call('sync.pair', { url: officeUrl, code })).ok, false, 'already paired');
+    const token = app.store.outbox.deviceToken()!;
+    app.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    assert.ok(token.length >= 20 && !readFileSync(join(laptopDir, 'vigilanza.db')).includes(Buffer.from(token)), 'the device token is not in clear on disk');
+
+    // Three visits with photos, sealed through the shells' entry point (report PDF included).
+    const service = ok(await call('services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', capacity: 40, kitchen: true, authorizationIssuedOn: '2024-10-15' }), 'services.create');
+    async function sealVisit(i: number) {
+      const d = ok(await call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: `2026-03-0${i}` }), 'create');
+      ok(await call('inspections.saveAnswer', { inspectionId: d.id, itemId: 'A.destinazione_uso.certificato', value: i % 2 ? 'yes' : 'no', note: `visita ${i}` }), 'answer');
+      for (let k = 0; k < 2; k++) {
+        const bytes = makePng(i * 10 + k, 24);
+        ok(await call('photos.add', { inspectionId: d.id, itemId: null, mime: 'image/png', dataBase64: bytes.toString('base64') }), 'photo');
+      }
+      const sealed = ok(await call('inspections.seal', { id: d.id, signatures: [] }), 'seal');
+      return { id: d.id as string, visitId: sealed.inspection.visitId as string, hash: sealed.contentHash as string };
+    }
+    const visits: Array<{ id: string; visitId: string; hash: string }> = [];
+    for (let i = 1; i <= 3; i++) visits.push(await sealVisit(i));
+    await until('three visits received', async () => ok(await call('sync.status'), 'status').counts.ricevuta === 3);
+    for (const v of visits) assert.equal(ok(await call('inspections.get', { id: v.id }), 'get').syncStatus, 'ricevuta');
+    assert.equal(puts.length, 3, `one PUT per revision: ${puts.join(', ')}`);
+
+    // The office holds each revision once, with the sealed hash and byte-identical attachments.
+    const rows = await office.store.db.all<{ inspection_id: string; revision: number; content_hash: string }>('SELECT inspection_id, revision, content_hash FROM revisions ORDER BY inspection_id');
+    assert.deepEqual(rows.map((r) => [r.inspection_id, r.revision, r.content_hash]).sort(), visits.map((v) => [v.visitId, 1, v.hash]).sort());
+    for (const v of visits) {
+      const record = (await office.store.getRevision(v.visitId, 1))!;
+      assert.equal(contentHash(record.file), v.hash);
+      assert.equal(record.inspectorName, 'Maria Rossi');
+      const detail = ok(await call('inspections.get', { id: v.id }), 'get');
+      const localPhotos = detail.photos.map((p: { sha256: string }) => p.sha256);
+      assert.deepEqual(record.attachments.filter((a) => a.kind === 'photo').map((a) => a.sha256), localPhotos);
+      const report = app.store.attachments.listByInspection(v.id).find((a) => a.kind === 'report');
+      assert.ok(report, 'the seal produced the PDF report');
+      assert.deepEqual(record.attachments.filter((a) => a.kind === 'report').map((a) => a.sha256), [report.sha256], 'the report went with its visit');
+      for (const a of record.attachments)
+        assert.ok(readFileSync(office.blobs.blobPath(a.sha256)).equals(readFileSync(join(laptopDir, 'blobs', a.sha256.slice(0, 2), a.sha256))), `attachment ${a.name} byte-identical`);
+    }
+
+    // The office goes away: new seals stay queued with backoff, the API keeps answering fast.
+    await office.close();
+    const during = [await sealVisit(4), await sealVisit(5)];
+    const failing = await until('a failed attempt recorded', () => {
+      const rows = during.map((v) => app.store.outbox.findByInspection(v.id)!);
+      return rows.every((r) => r.attempts >= 1) ? rows : null;
+    });
+    for (const r of failing) {
+      assert.equal(r.status, 'in_coda');
+      assert.ok(r.lastError && /non raggiungibile|fetch failed|ECONNREFUSED|tentativi/i.test(r.lastError), r.lastError ?? '');
+      assert.ok(r.nextAttemptAt && Date.parse(r.nextAttemptAt) > Date.now(), 'waits before the next attempt (backoff)');
+    }
+    let slowest = 0;
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      ok(await call('services.get', { id: service.id }), 'services.get');
+      ok(await call('sync.status'), 'status');
+      slowest = Math.max(slowest, performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(slowest < 250, `API calls answer while the office is down (slowest ${slowest.toFixed(1)} ms)`);
+    const down = ok(await call('sync.status'), 'status');
+    assert.equal(down.counts.in_coda, 2);
+    assert.ok(down.lastError, 'the status shows the error');
+    const statusesDown = ok(await call('services.get', { id: service.id }), 'services.get').inspections.map((i: { syncStatus: string }) => i.syncStatus).sort();
+    assert.deepEqual(statusesDown, ['in_coda', 'in_coda', 'ricevuta', 'ricevuta', 'ricevuta']);
+
+    // Back on the same address: "Sincronizza ora" skips the backoff and everything is delivered once.
+    office = await createOfficeServer({ dataDir: officeDir });
+    await office.listen(port);
+    ok(await call('sync.now'), 'sync.now');
+    await until('all five received', async () => ok(await call('sync.status'), 'status').counts.ricevuta === 5);
+    assert.equal(ok(await call('sync.status'), 'status').lastError, null);
+    assert.equal(Number((await office.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM revisions'))!.n), 5);
+    assert.equal(new Set(puts).size, 5, 'each revision PUT');
+
+    // The office rejects one with notes and validates another.
+    await clerk.login('Ufficio Zona', PASSWORD);
+    await clerk.decide(visits[0]!.visitId, 1, 'respingi', 'Allegare la foto del certificato di agibilità.');
+    await clerk.decide(visits[1]!.visitId, 1, 'valida');
+    ok(await call('sync.now'), 'sync.now');
+    await until('decisions applied', async () => {
+      const s = ok(await call('sync.status'), 'status');
+      return s.counts.respinta === 1 && s.counts.validata === 1;
+    });
+    assert.equal(ok(await call('inspections.get', { id: visits[1]!.id }), 'get').status, 'validated');
+    const rejected = ok(await call('inspections.get', { id: visits[0]!.id }), 'get');
+    assert.deepEqual([rejected.status, rejected.syncStatus], ['rejected', 'respinta']);
+    const history = ok(await call('services.get', { id: service.id }), 'services.get').inspections;
+    const draft = history.find((i: { visitId: string; revision: number }) => i.visitId === visits[0]!.visitId && i.revision === 2);
+    assert.ok(draft, 'a new draft revision of the rejected visit');
+    const draftDetail = ok(await call('inspections.get', { id: draft.id }), 'get');
+    assert.deepEqual([draftDetail.status, draftDetail.syncStatus, draftDetail.rejectionNotes], ['draft', null, 'Allegare la foto del certificato di agibilità.']);
+
+    // Corrected and sealed again: revision 2 reaches the office; the clerk validates it.
+    ok(await call('inspections.saveAnswer', { inspectionId: draft.id, itemId: 'A.destinazione_uso.certificato', value: 'yes', note: 'certificato fotografato' }), 'answer');
+    const resealed = ok(await call('inspections.seal', { id: draft.id, signatures: [] }), 'seal');
+    await until('revision 2 received', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'ricevuta');
+    assert.equal((await office.store.getRevision(visits[0]!.visitId, 2))!.contentHash, resealed.contentHash);
+    await clerk.decide(visits[0]!.visitId, 2, 'valida');
+    ok(await call('sync.now'), 'sync.now');
+    await until('revision 2 validated', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'validata');
+    assert.equal(puts.length, 6, `exactly one PUT per revision over the whole run: ${puts.join(', ')}`);
+  } finally {
+    await app.sync.close();
+    app.close();
+    await office.close().catch(() => undefined);
+  }
+});
