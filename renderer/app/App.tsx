@@ -5,6 +5,7 @@ import { api, shell } from '../api/client.ts';
 import { IspezionePage } from '../inspection/IspezionePage.tsx';
 import { NuovaIspezionePage } from '../inspection/NuovaIspezione.tsx';
 import { FirmaDigitalePage } from '../signing/FirmaDigitalePage.tsx';
+import { UfficioPage } from '../office/UfficioPage.tsx';
 import { ModificaServizioPage, NuovoServizioPage } from '../services/ServizioForm.tsx';
 import { ServizioPage } from '../services/ServizioPage.tsx';
 import { ServiziPage } from '../services/ServiziPage.tsx';
@@ -52,6 +53,7 @@ export function App() {
         <nav aria-label="Principale">
           <Link to={href({ page: 'services' })}>Servizi</Link>
           <Link to={href({ page: 'signing' })}>Firma digitale</Link>
+          <Link to={href({ page: 'office' })}>Ufficio</Link>
         </nav>
         {ctx && 'info' in ctx && ctx.info.demo && <Badge tone="warn">Dati dimostrativi</Badge>}
       </header>
@@ -91,6 +93,8 @@ function Pages() {
       return <IspezionePage key={route.id} id={route.id} />;
     case 'signing':
       return <FirmaDigitalePage />;
+    case 'office':
+      return <UfficioPage />;
     case 'not-found':
       return (
         <section>
@@ -111,6 +115,7 @@ const TITLES: Record<Route['page'], string> = {
   'inspection-new': 'Nuova ispezione',
   inspection: 'Ispezione',
   signing: 'Firma digitale',
+  office: 'Ufficio',
   'not-found': 'Pagina non trovata',
 };
 

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'inspection-new'; serviceId: string }
   | { page: 'inspection'; id: string }
   | { page: 'signing' }
+  | { page: 'office' }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'servizi' && parts[1] && parts[2] === 'nuova-ispezione' && parts.length === 3) return { page: 'inspection-new', serviceId: parts[1] };
   if (parts[0] === 'ispezioni' && parts[1] && parts.length === 2) return { page: 'inspection', id: parts[1] };
   if (path === 'firma-digitale') return { page: 'signing' };
+  if (path === 'ufficio') return { page: 'office' };
   return { page: 'not-found', path };
 }
 
@@ -46,6 +48,8 @@ export function href(route: Exclude<Route, { page: 'not-found' }>): string {
       return `#/ispezioni/${e(route.id)}`;
     case 'signing':
       return '#/firma-digitale';
+    case 'office':
+      return '#/ufficio';
   }
 }
 

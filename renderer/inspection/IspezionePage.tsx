@@ -12,6 +12,7 @@ import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { Link } from '../ui/Link.tsx';
+import { SyncBadge } from '../ui/SyncBadge.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 import { Autosaver } from './autosave.ts';
@@ -239,6 +240,12 @@ function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: L
           <p className="sub">
             {PURPOSE_LABELS[visit.purpose]} · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
             <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
+            {detail.syncStatus && (
+              <>
+                {' · Ufficio: '}
+                <SyncBadge status={detail.syncStatus} />
+              </>
+            )}
           </p>
         </div>
         <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
@@ -246,8 +253,14 @@ function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: L
       {readOnly && <BannerSigillata detail={detail} />}
       {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} />}
       {detail.rejectionNotes && (
-        <div className="notice" role="note">
-          <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
+        <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
+          <p>
+            <strong>Respinta dall’ufficio:</strong> <span data-rejection-notes>{detail.rejectionNotes}</span>
+          </p>
+          <p className="sub">
+            La revisione {detail.revision - 1} è stata respinta con queste note. Correggere questa bozza e sigillarla di nuovo: partirà da sola verso
+            l’ufficio.
+          </p>
         </div>
       )}
       <FormProvider {...form}>

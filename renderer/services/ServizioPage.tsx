@@ -11,6 +11,7 @@ import { Dialog } from '../ui/Dialog.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { Link } from '../ui/Link.tsx';
 import { Loaded } from '../ui/Status.tsx';
+import { SyncBadge } from '../ui/SyncBadge.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 import { courseFlags, titleFlag } from './certificates.ts';
 import { STATUS_LABELS, STATUS_TONES } from './labels.ts';
@@ -104,6 +105,7 @@ function Storico({ inspections }: { inspections: InspectionSummary[] }) {
                 <th scope="col">Finalità</th>
                 <th scope="col">Revisione</th>
                 <th scope="col">Stato</th>
+                <th scope="col">Ufficio</th>
                 <th scope="col">Non conformità</th>
                 <th scope="col">Ultima modifica</th>
               </tr>
@@ -122,6 +124,7 @@ function Storico({ inspections }: { inspections: InspectionSummary[] }) {
                   <td>
                     <Badge tone={STATUS_TONES[i.status]}>{STATUS_LABELS[i.status]}</Badge>
                   </td>
+                  <td>{i.syncStatus ? <SyncBadge status={i.syncStatus} /> : <span className="sub">—</span>}</td>
                   <td className="num">{i.failCount ? <Badge tone="bad">{String(i.failCount)}</Badge> : '0'}</td>
                   <td>{italianDateTime(i.updatedAt)}</td>
                 </tr>

@@ -1,0 +1,222 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { OutboxStatus, SyncState } from '../../shared/api/contract.ts';
+import { api } from '../api/client.ts';
+import { Badge } from '../ui/Badge.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
+import { FieldError } from '../ui/FieldError.tsx';
+import { italianDateTime } from '../ui/format.ts';
+import { ErrorBox, Loaded } from '../ui/Status.tsx';
+import { SYNC_LABELS } from '../ui/SyncBadge.tsx';
+import { useLoad } from '../ui/useLoad.ts';
+
+/** While this page is open the status is refreshed: the sync runs in the background. */
+const REFRESH_MS = 2000;
+const ORDER: OutboxStatus[] = ['in_coda', 'inviata', 'ricevuta', 'validata', 'respinta', 'conflitto', 'errore'];
+
+/** "Ufficio": pairing this laptop with the office server, and how the sending is going. */
+export function UfficioPage() {
+  const [load, reload, set] = useLoad(() => api['sync.status']({}), []);
+  const paired = load.status === 'ready' && load.value.paired;
+  useEffect(() => {
+    if (!paired) return;
+    const timer = window.setInterval(() => void reload(), REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [paired, reload]);
+  return (
+    <section className="narrow-page" aria-labelledby="ufficio-title">
+      <h1 id="ufficio-title">Ufficio</h1>
+      <p className="hint">
+        Le visite sigillate partono da sole verso il server dell’ufficio quando è raggiungibile; senza rete restano in coda su questo computer e si
+        continua a lavorare. L’ufficio le valida o le respinge con note: una visita respinta torna qui come nuova revisione in bozza.
+      </p>
+      <Loaded load={load} what="lo stato della sincronizzazione" retry={() => void reload()}>
+        {(s) => (s.paired ? <Associato state={s} onChange={set} /> : <Associa onPaired={set} queued={s.counts.in_coda} />)}
+      </Loaded>
+    </section>
+  );
+}
+
+function Associa({ onPaired, queued }: { onPaired: (s: SyncState) => void; queued: number }) {
+  const [url, setUrl] = useState('');
+  const [code, setCode] = useState('');
+  const [errors, setErrors] = useState<{ url?: string; code?: string; other?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const urlRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const local: typeof errors = {};
+    if (!url.trim()) local.url = 'Indirizzo del server d’ufficio: inserire l’indirizzo (per esempio http://192.168.1.10:8470).';
+    else if (!/^https?:\/\//i.test(url.trim())) local.url = 'Indirizzo del server d’ufficio: deve iniziare con http:// o https://.';
+    if (!code.trim()) local.code = 'Codice di associazione: inserire il codice mostrato dall’ufficio.';
+    if (local.url || local.code) {
+      setErrors(local);
+      (local.url ? urlRef : codeRef).current?.focus();
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    const r = await api['sync.pair']({ url: url.trim(), code: code.trim() });
+    setBusy(false);
+    if (r.ok) return onPaired(r.value);
+    const message = r.error.message.charAt(0).toUpperCase() + r.error.message.slice(1);
+    if (r.error.field === 'url' || r.error.field === 'code') {
+      setErrors({ [r.error.field]: message });
+      (r.error.field === 'url' ? urlRef : codeRef).current?.focus();
+    } else setErrors({ other: message });
+  }
+
+  return (
+    <section className="block" aria-labelledby="associa-title">
+      <h2 id="associa-title">Associa all’ufficio</h2>
+      <p>
+        In ufficio, nella pagina «Portatili» del server, generare un codice di associazione per l’ispettore; qui inserire l’indirizzo del server e il
+        codice (vale 10 minuti, una sola volta).
+      </p>
+      {queued > 0 && <p className="notice">{queued === 1 ? '1 visita sigillata attende' : `${queued} visite sigillate attendono`} l’associazione per essere inviate.</p>}
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="field">
+          <label htmlFor="ufficio-url">Indirizzo del server d’ufficio</label>
+          <input
+            id="ufficio-url"
+            ref={urlRef}
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            placeholder="http://192.168.1.10:8470"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            aria-invalid={errors.url ? true : undefined}
+            aria-describedby="ufficio-url-errore"
+          />
+          <FieldError id="ufficio-url-errore" error={errors.url ? { message: errors.url } : undefined} />
+        </div>
+        <div className="field">
+          <label htmlFor="ufficio-codice">Codice di associazione</label>
+          <input
+            id="ufficio-codice"
+            ref={codeRef}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder="ABCD-EFGH"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            aria-invalid={errors.code ? true : undefined}
+            aria-describedby="ufficio-codice-errore"
+          />
+          <FieldError id="ufficio-codice-errore" error={errors.code ? { message: errors.code } : undefined} />
+        </div>
+        {errors.other && <ErrorBox message={errors.other} />}
+        <div className="actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            {busy ? 'Associazione in corso…' : 'Associa'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncState) => void }) {
+  const [confirm, setConfirm] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function syncNow() {
+    setError(null);
+    const r = await api['sync.now']({});
+    if (!r.ok) return setError(r.error.message);
+    onChange(r.value);
+    setMessage('Sincronizzazione avviata: lo stato si aggiorna da solo.');
+  }
+  async function unpair() {
+    const r = await api['sync.unpair']({});
+    setConfirm(false);
+    if (!r.ok) return setError(r.error.message);
+    onChange(r.value);
+  }
+
+  const total = ORDER.reduce((n, s) => n + state.counts[s], 0);
+  return (
+    <>
+      <section className="block" aria-labelledby="associato-title">
+        <h2 id="associato-title">
+          Associato all’ufficio <Badge tone="ok">Attivo</Badge>
+        </h2>
+        <dl className="facts" data-sync-paired="si">
+          <div>
+            <dt>Server d’ufficio</dt>
+            <dd>
+              <code>{state.officeUrl}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Ispettore</dt>
+            <dd>{state.inspector}</dd>
+          </div>
+          <div>
+            <dt>Ultima sincronizzazione riuscita</dt>
+            <dd data-last-sync>{state.lastSyncAt ? italianDateTime(state.lastSyncAt) : 'non ancora'}</dd>
+          </div>
+        </dl>
+        {state.lastError && (
+          <div className="notice" role="status">
+            <strong>Ufficio non raggiungibile o errore{state.lastErrorAt ? ` (${italianDateTime(state.lastErrorAt)})` : ''}:</strong> {state.lastError}. Le
+            visite restano in coda e si riprova da soli.
+          </div>
+        )}
+        <div className="actions">
+          <button type="button" className="button-primary" onClick={() => void syncNow()}>
+            Sincronizza ora
+          </button>
+          <button type="button" className="button-quiet" onClick={() => setConfirm(true)}>
+            Scollega
+          </button>
+        </div>
+        <p role="status" className="hint">
+          {message ?? ''}
+        </p>
+        {error && <ErrorBox message={error} />}
+      </section>
+      <section className="block" aria-labelledby="coda-title">
+        <h2 id="coda-title">Visite inviate e in coda</h2>
+        {total === 0 ? (
+          <p className="empty">Nessuna visita sigillata finora.</p>
+        ) : (
+          <table className="table" aria-describedby="coda-title">
+            <thead>
+              <tr>
+                <th scope="col">Stato</th>
+                <th scope="col">Visite</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ORDER.filter((s) => state.counts[s] > 0).map((s) => (
+                <tr key={s} data-sync-count={s}>
+                  <th scope="row">{SYNC_LABELS[s]}</th>
+                  <td className="num">{state.counts[s]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <Dialog title="Scollegare dall’ufficio?" open={confirm} onClose={() => setConfirm(false)}>
+        <p>
+          Il portatile dimentica il server e la sua chiave di accesso. Le visite in coda restano su questo computer e partiranno dopo una nuova
+          associazione.
+        </p>
+        <div className="actions">
+          <button type="button" className="button-danger" onClick={() => void unpair()}>
+            Scollega
+          </button>
+          <button type="button" onClick={() => setConfirm(false)} autoFocus>
+            Annulla
+          </button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
