@@ -251,7 +251,7 @@ function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: L
         <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
       </header>
       {readOnly && <BannerSigillata detail={detail} />}
-      {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} />}
+      {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} justSealed={initialTab === 'chiusura'} />}
       {detail.rejectionNotes && (
         <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
           <p>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReportSignature, ReportView } from '../../shared/api/contract.ts';
 import { api } from '../api/client.ts';
 import { fileToBase64, downloadBase64, P12_MAX_BYTES } from '../signing/files.ts';
@@ -10,11 +10,20 @@ import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 
 /** The PDF report of a sealed visit: export, what its signatures say, and a second signer. */
-export function VerbalePdf({ inspectionId, sealWarning }: { inspectionId: string; sealWarning: string | null }) {
+export function VerbalePdf({ inspectionId, sealWarning, justSealed }: { inspectionId: string; sealWarning: string | null; justSealed: boolean }) {
   const [load, reload, set] = useLoad(() => api['report.get']({ inspectionId }), [inspectionId]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Right after sealing, the page was scrolled down to the signatures: bring the result into view.
+  useEffect(() => {
+    if (!justSealed) return;
+    heading.current?.focus({ preventScroll: true });
+    heading.current?.scrollIntoView({ block: 'center' });
+  }, [justSealed]);
   return (
     <section className="verbale" aria-labelledby="verbale-title">
-      <h2 id="verbale-title">Verbale PDF</h2>
+      <h2 id="verbale-title" ref={heading} tabIndex={-1}>
+        Verbale PDF
+      </h2>
       {sealWarning && (
         <p className="notice" role="status">
           {sealWarning}
