@@ -5,7 +5,9 @@
  * nothing throws across the boundary.
  *
  * Handlers run synchronously (better-sqlite3 is synchronous); `dispatch` can therefore be used
- * inside a store transaction (the demo seeds everything in one commit).
+ * inside a store transaction (the demo seeds everything in one commit). What must wait (the PDF
+ * report at sealing, PKCS#12 import, report versions: host/reports.ts) runs only through `call`,
+ * the entry point of both shells; `dispatch` seals without producing the report.
  */
 import { z } from 'zod';
 import {
