@@ -280,6 +280,8 @@ export class OutboxRepository {
         if (c.seq <= settings.cursor) continue; // already applied with an earlier page
         if (c.kind === 'decision') this.#applyDecision(c, report);
         else if (c.kind === 'service') this.#applyService(c, report);
+        // Rule sets and checklists ship with the app; the office's copies are informational here.
+        else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
         else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
       }
       const at = this.ctx.now();

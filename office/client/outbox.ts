@@ -131,13 +131,23 @@ export function startSync(store: OutboxStore, client: SyncClient, options: Outbo
   let stopped = false;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  // A kick during a pass (a seal while the previous pass is still pulling) must not wait a whole
+  // interval: one more pass follows at once.
+  let again = false;
   const pass = () => {
-    if (stopped || running) return;
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
     running = syncOnce(store, client, options)
       .then(() => undefined, (e) => options.onError?.(e))
       .finally(() => {
         running = null;
-        if (!stopped) timer = setTimeout(pass, options.intervalMs ?? 60_000);
+        if (stopped) return;
+        const soon = again;
+        again = false;
+        timer = setTimeout(pass, soon ? 0 : (options.intervalMs ?? 60_000));
       });
   };
   pass();

@@ -155,7 +155,7 @@ test('decisions and services apply with the cursor: validated, rejected → new 
   ], 7);
   assert.equal(report.decisions, 2);
   assert.equal(report.services, 1);
-  assert.equal(report.skipped.length, 4, report.skipped.join('\n'));
+  assert.equal(report.skipped.length, 3, report.skipped.join('\n'));
   assert.equal(await outbox.getCursor(), 7);
   assert.ok(outbox.settings()!.lastSyncAt);
 
