@@ -252,7 +252,12 @@ function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: L
       </header>
       {readOnly && <BannerSigillata detail={detail} />}
       {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} justSealed={initialTab === 'chiusura'} />}
-      {detail.rejectionNotes && (
+      {detail.rejectionNotes && readOnly && (
+        <div className="notice" role="note">
+          <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
+        </div>
+      )}
+      {detail.rejectionNotes && !readOnly && (
         <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
           <p>
             <strong>Respinta dall’ufficio:</strong> <span data-rejection-notes>{detail.rejectionNotes}</span>
