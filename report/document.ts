@@ -289,7 +289,7 @@ function membersOf(ctx: Ctx): ReportMember[] {
 // ───────────────────────────── sections A–F, ACC ─────────────────────────────
 
 function sectionTable(ctx: Ctx, section: ChecklistSection, title: string, leadRows: TableCell[][]): Content {
-  const items = applicableItems(ctx.checklist, { type: ctx.file.service.type, purpose: ctx.file.visit.purpose }).filter((i) => i.section === section.id);
+  const items = applicableItems(ctx.checklist, { type: ctx.file.service.type, purpose: ctx.file.visit.purpose, accredited: Boolean(ctx.file.service.accreditation) }).filter((i) => i.section === section.id);
   const answers = ctx.file.answers ?? {};
   const body: TableCell[][] = [titleRow(title, 3), [headerCell(section.requirementHeading), headerCell('DATI VERIFICATI'), headerCell('ESITO E NOTE')], ...leadRows];
   // The explanatory text (section C) is printed once, as the first body row.
@@ -443,7 +443,7 @@ function sectionB(ctx: Ctx): TableCell[][] {
 function sectionsContent(ctx: Ctx): Content[] {
   const out: Content[] = [];
   for (const section of ctx.checklist.sections) {
-    if (section.id === 'ACC' && !applicableItems(ctx.checklist, { purpose: ctx.file.visit.purpose }).some((i) => i.section === 'ACC')) continue;
+    if (section.id === 'ACC' && !applicableItems(ctx.checklist, { purpose: ctx.file.visit.purpose, accredited: Boolean(ctx.file.service.accreditation) }).some((i) => i.section === 'ACC')) continue;
     const title = section.id === 'ACC' ? section.title.toUpperCase() : `${section.id} – ${section.title.toUpperCase()}`;
     const lead = section.id === 'A' ? sectionA(ctx) : section.id === 'B' ? sectionB(ctx) : [];
     out.push(sectionTable(ctx, section, title, lead));

@@ -177,9 +177,7 @@ export interface VisitState {
 
 /** The items the inspector sees: by service type and purpose; ACC items only when the service is (or is to be) accredited. */
 export function visibleItems(checklist: Checklist, service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>, purpose: Purpose): ChecklistItem[] {
-  return applicableItems(checklist, { type: service.type, purpose }).filter(
-    (item) => !(item.section === 'ACC' && purpose === 'verifica_periodica' && !service.accreditationIssuedOn),
-  );
+  return applicableItems(checklist, { type: service.type, purpose, accredited: Boolean(service.accreditationIssuedOn) });
 }
 
 /** Sections the navigator offers: those with applicable items, and B whenever it has counts tables. */

@@ -82,9 +82,23 @@ export type Checklist = z.infer<typeof Checklist>;
 export const ALL_SERVICE_TYPES: ServiceType[] = [...SERVICE_TYPES];
 export const ALL_PURPOSES: Purpose[] = [...PURPOSES];
 
+export interface ApplicabilityFilter {
+  type?: ServiceType;
+  purpose?: Purpose;
+  /**
+   * Whether the service holds an accreditation. A periodic check of a service that is only authorised
+   * verifies the authorisation requirements: the Accreditamento section does not apply to it.
+   * Undefined: not known, nothing is excluded on this ground.
+   */
+  accredited?: boolean;
+}
+
 /** Items that apply to a service type and a purpose, in printed order. */
-export function applicableItems(checklist: Checklist, filter: { type?: ServiceType; purpose?: Purpose }): ChecklistItem[] {
+export function applicableItems(checklist: Checklist, filter: ApplicabilityFilter): ChecklistItem[] {
   return checklist.items.filter(
-    (item) => (!filter.type || item.serviceTypes.includes(filter.type)) && (!filter.purpose || item.purposes.includes(filter.purpose)),
+    (item) =>
+      (!filter.type || item.serviceTypes.includes(filter.type)) &&
+      (!filter.purpose || item.purposes.includes(filter.purpose)) &&
+      !(item.section === 'ACC' && filter.purpose === 'verifica_periodica' && filter.accredited === false),
   );
 }

@@ -309,7 +309,7 @@ function actFinding(
 /** Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. */
 function answerFindings(file: InspectionFile, checklist: Checklist): Finding[] {
   const answers = file.answers ?? {};
-  return applicableItems(checklist, { type: file.service.type, purpose: file.visit.purpose })
+  return applicableItems(checklist, { type: file.service.type, purpose: file.visit.purpose, accredited: Boolean(file.service.accreditation) })
     .filter((item) => item.kind === 'yesno' && answers[item.id]?.value === 'no')
     .map((item) => {
       const note = answers[item.id]?.note?.trim();

@@ -362,3 +362,20 @@ describe('checklist answers become findings with the item id', () => {
 it('the registry knows zona-fse@1', () => {
   assert.equal(RULE_SETS.get('zona-fse@1'), ZONA_FSE_1);
 });
+
+describe('Accreditamento items in a periodic check (checklist applicability)', () => {
+  const checklist = getChecklist('zona-fse@1')!;
+  const acc = checklist.items.find((i) => i.section === 'ACC' && i.kind === 'yesno')!;
+  it('a "no" on an ACC item counts for an accredited service', () => {
+    const file = nidoFile({ answers: { [acc.id]: { value: 'no' } } });
+    assert.equal(byRule(evaluate(file, rs, checklist), acc.id).outcome, 'fail');
+  });
+  it('does not count in the periodic check of a service that is only authorised', () => {
+    const file = nidoFile({ answers: { [acc.id]: { value: 'no' } } });
+    file.service = { ...file.service, accreditation: undefined };
+    assert.equal(evaluate(file, rs, checklist).findings.some((f) => f.rule === acc.id), false);
+    // …but it does when the visit is for accreditation itself.
+    const forAccreditation = { ...file, visit: { ...file.visit, purpose: 'accreditamento' as const } };
+    assert.equal(byRule(evaluate(forAccreditation, rs, checklist), acc.id).outcome, 'fail');
+  });
+});
