@@ -6,6 +6,7 @@
 import type { InspectionContent } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
 import { InspectionFile, type Person } from '../shared/inspection.ts';
+import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
 
 export function buildInspectionFile(store: Store, content: InspectionContent): InspectionFile {
   const service = store.services.get(content.serviceId);
@@ -13,28 +14,11 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
   const people: Person[] = content.staffIds
     .map((id) => store.staff.get(id, 'staffIds'))
     .sort((a, b) => a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id))
-    .map((s) => {
-      const p: Person = { id: s.id, role: s.role, name: s.name, trainings: s.trainings };
-      if (s.title) p.title = s.title;
-      if (s.titleObtainedOn) p.titleObtainedOn = s.titleObtainedOn;
-      if (s.pathStartedOn) p.pathStartedOn = s.pathStartedOn;
-      return p;
-    });
+    .map(personFromStaff);
   const file: InspectionFile = {
     schemaVersion: 1,
     ruleSet: content.ruleSet,
-    service: {
-      name: service.name,
-      type: service.type,
-      capacity: service.capacity,
-      kitchen: service.kitchen,
-      comune: service.comune,
-      address: service.address,
-      referente: service.referente,
-      territorialRls: service.territorialRls,
-      ...(service.authorizationIssuedOn ? { authorization: { issuedOn: service.authorizationIssuedOn } } : {}),
-      ...(service.accreditationIssuedOn ? { accreditation: { issuedOn: service.accreditationIssuedOn } } : {}),
-    },
+    service: serviceSection(service),
     visit: { date: content.date, purpose: content.purpose, members: members.map((m) => ({ name: m.name, role: m.role })) },
   };
   // Absent means "not recorded" (rules are then `na`); an empty list would read as zero.

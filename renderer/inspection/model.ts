@@ -9,6 +9,7 @@ import type { Checklist, ChecklistItem, ChecklistSection, CountsTable } from '..
 import { applicableItems } from '../../shared/checklist/index.ts';
 import type { Purpose } from '../../shared/domain.ts';
 import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
+import { personFromStaff, serviceSection } from '../../shared/inspection-parts.ts';
 
 /** Parses a count as typed. */
 export function parseCount(text: string): { ok: true; value: number | undefined } | { ok: false; message: string } {
@@ -161,11 +162,7 @@ export function parseCounts(table: CountsTable | undefined, counts: CountsFields
 }
 
 export function toPerson(p: StaffPerson): Person {
-  const person: Person = { id: p.id, role: p.role, name: p.name, trainings: p.trainings };
-  if (p.title) person.title = p.title;
-  if (p.titleObtainedOn) person.titleObtainedOn = p.titleObtainedOn;
-  if (p.pathStartedOn) person.pathStartedOn = p.pathStartedOn;
-  return person;
+  return personFromStaff(p);
 }
 
 export interface VisitState {
@@ -217,16 +214,7 @@ export function buildInspectionFile(args: {
   const file: InspectionFile = {
     schemaVersion: 1,
     ruleSet: args.ruleSet,
-    service: {
-      name: service.name,
-      type: service.type,
-      capacity: service.capacity,
-      kitchen: service.kitchen,
-      comune: service.comune,
-      address: service.address,
-      referente: service.referente,
-      territorialRls: service.territorialRls,
-    },
+    service: serviceSection(service),
     visit: {
       date: visit.date,
       purpose: visit.purpose,
@@ -234,8 +222,6 @@ export function buildInspectionFile(args: {
     },
     answers,
   };
-  if (service.authorizationIssuedOn) file.service.authorization = { issuedOn: service.authorizationIssuedOn };
-  if (service.accreditationIssuedOn) file.service.accreditation = { issuedOn: service.accreditationIssuedOn };
   if (counts) {
     file.children = counts.children;
     file.staffCounts = counts.staffCounts;
