@@ -36,11 +36,11 @@ export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
     const svc = (input: Input<'services.create'>) => call('services.create', input);
     const girasole = svc({ name: 'Nido d’infanzia Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', address: 'Via Roma 41, Grassina', referente: 'Cooperativa sociale Il Cerchio', capacity: 40, kitchen: true, authorizationIssuedOn: issuedIn(1), accreditationIssuedOn: issuedIn(3, 2) });
     const coccinella = svc({ name: 'Nido La Coccinella', type: 'nido', comune: 'Impruneta', address: 'Via di Cappello 7', referente: 'Associazione Crescere Insieme', capacity: 28, kitchen: true, authorizationIssuedOn: issuedIn(4, 20), accreditationIssuedOn: null });
-    svc({ name: 'Nido Arcobaleno', type: 'nido', comune: 'Pontassieve', address: 'Piazza Vittorio Emanuele II 3', referente: 'Comune di Pontassieve — gestione diretta', capacity: 54, kitchen: true, authorizationIssuedOn: issuedIn(2), accreditationIssuedOn: issuedIn(2) });
-    svc({ name: 'Nido Il Melograno', type: 'nido', comune: 'Barberino Tavarnelle', address: 'Via Cassia 112, Tavarnelle', referente: 'Cooperativa Arca', capacity: 24, kitchen: false, territorialRls: true, authorizationIssuedOn: issuedIn(3, 9), accreditationIssuedOn: issuedIn(3, 9) });
-    svc({ name: 'Spazio gioco Il Trenino', type: 'spazio_gioco', comune: 'Greve in Chianti', address: 'Viale Giovanni da Verrazzano 18', referente: 'Associazione Il Trenino', capacity: 20, kitchen: false, authorizationIssuedOn: issuedIn(0, 5), accreditationIssuedOn: null });
+    const arcobaleno = svc({ name: 'Nido Arcobaleno', type: 'nido', comune: 'Pontassieve', address: 'Piazza Vittorio Emanuele II 3', referente: 'Comune di Pontassieve — gestione diretta', capacity: 54, kitchen: true, authorizationIssuedOn: issuedIn(2), accreditationIssuedOn: issuedIn(2) });
+    const melograno = svc({ name: 'Nido Il Melograno', type: 'nido', comune: 'Barberino Tavarnelle', address: 'Via Cassia 112, Tavarnelle', referente: 'Cooperativa Arca', capacity: 24, kitchen: false, territorialRls: true, authorizationIssuedOn: issuedIn(3, 9), accreditationIssuedOn: issuedIn(3, 9) });
+    const trenino = svc({ name: 'Spazio gioco Il Trenino', type: 'spazio_gioco', comune: 'Greve in Chianti', address: 'Viale Giovanni da Verrazzano 18', referente: 'Associazione Il Trenino', capacity: 20, kitchen: false, authorizationIssuedOn: issuedIn(0, 5), accreditationIssuedOn: null });
     svc({ name: 'Spazio gioco Girotondo', type: 'spazio_gioco', comune: "Rignano sull'Arno", address: 'Via Garibaldi 22', referente: 'Cooperativa Girotondo', capacity: 15, kitchen: false, authorizationIssuedOn: issuedIn(1, 28), accreditationIssuedOn: issuedIn(1, 28) });
-    svc({ name: 'Centro bambini e famiglie La Casa sull’Albero', type: 'centro_bambini_famiglie', comune: 'San Casciano in Val di Pesa', address: 'Via dei Fossi 9', referente: 'Comune di San Casciano — servizi educativi', capacity: 18, kitchen: false, authorizationIssuedOn: issuedIn(2, 3), accreditationIssuedOn: null });
+    const casa = svc({ name: 'Centro bambini e famiglie La Casa sull’Albero', type: 'centro_bambini_famiglie', comune: 'San Casciano in Val di Pesa', address: 'Via dei Fossi 9', referente: 'Comune di San Casciano — servizi educativi', capacity: 18, kitchen: false, authorizationIssuedOn: issuedIn(2, 3), accreditationIssuedOn: null });
     svc({ name: 'Piccoli Passi — educatrice domiciliare', type: 'domiciliare', comune: 'Reggello', address: 'Via Dante Alighieri 30', referente: 'Silvia Parigi (titolare)', capacity: 5, kitchen: false, authorizationIssuedOn: issuedIn(3, 25), accreditationIssuedOn: null });
     svc({ name: 'La Tana dei Cuccioli', type: 'domiciliare', comune: 'Bagno a Ripoli', address: 'Via di Rimaggio 14', referente: 'Elena Brogi (titolare)', capacity: 4, kitchen: false, authorizationIssuedOn: issuedIn(0, 20), accreditationIssuedOn: null });
 
@@ -105,5 +105,16 @@ export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
       call('prescriptions.save', { inspectionId: cid, rule: firstYesNo.id, text: 'Aggiornare il documento e trasmetterne copia alla Commissione.', deadline: addDays(coccinellaDate, 180) });
     }
     call('inspections.seal', { id: cid, signatures: [] });
+
+    // Other structures at different points of the Art. 17 schedule: up to date, half done, recently
+    // authorised (nothing owed before), and — those left without a visit — behind.
+    const routine: Array<[typeof arcobaleno, number[]]> = [[arcobaleno, [-200, -30]], [melograno, [-160]], [trenino, [-20]], [casa, [-250]]];
+    for (const [service, offsets] of routine) {
+      for (const offset of offsets) {
+        const id = visit(service.id, addDays(today, offset), [pedagogista.id, bellini.id], []);
+        answerAll(id, service.type);
+        call('inspections.seal', { id, signatures: [] });
+      }
+    }
   });
 }

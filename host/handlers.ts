@@ -130,7 +130,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
     const auth = actStatus(newRuleSet, s.authorizationIssuedOn, asOf);
     const acc = actStatus(newRuleSet, s.accreditationIssuedOn, asOf);
     const done = (dates.get(s.id) ?? []).filter((d) => compareDates(d, asOf) <= 0);
-    const due = inspectionsDue(newRuleSet, done, asOf);
+    const acts = [s.authorizationIssuedOn, s.accreditationIssuedOn].filter((d): d is string => d !== null).sort();
+    // Art. 17 binds authorised or accredited structures, from the day the first act was issued.
+    const due = acts.length ? inspectionsDue(newRuleSet, done, asOf, acts[0]) : { nextDueBy: null, overdue: false };
     return {
       ...s,
       authorizationValidUntil: auth.until,

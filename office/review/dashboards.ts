@@ -42,7 +42,8 @@ export async function inspectionsDueReport(store: OfficeStore, rs: RuleSet, toda
     .filter((s) => s.authorizationIssuedOn || s.accreditationIssuedOn)
     .map((service) => {
       const dates = inspectionsOf(service, revisions).map((r) => r.visitDate).sort();
-      const due = inspectionsDue(rs, dates, today);
+      const acts = [service.authorizationIssuedOn, service.accreditationIssuedOn].filter((d): d is string => Boolean(d)).sort();
+      const due = inspectionsDue(rs, dates, today, acts[0]);
       return { service, lastVisit: dates[dates.length - 1] ?? null, periods: due.periods, nextDueBy: due.nextDueBy, overdue: due.overdue };
     })
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || compareDates(a.nextDueBy ?? '9999-12-31', b.nextDueBy ?? '9999-12-31') || a.service.name.localeCompare(b.service.name, 'it'));

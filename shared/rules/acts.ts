@@ -30,9 +30,11 @@ export interface InspectionsDue {
 
 /**
  * Art. 17: at least N inspections a year. Interpretation `inspections.semester` v1: the calendar year is
- * split into N equal periods of months, each needing one inspection.
+ * split into N equal periods of months, each needing one inspection. Art. 17 binds authorised and
+ * accredited structures: periods that ended before `activeSince` (the first act's issue date) are
+ * not owed and are left out.
  */
-export function inspectionsDue(rs: RuleSet, inspectionDates: readonly IsoDate[], asOf: IsoDate): InspectionsDue {
+export function inspectionsDue(rs: RuleSet, inspectionDates: readonly IsoDate[], asOf: IsoDate, activeSince?: IsoDate | null): InspectionsDue {
   const year = Number(asOf.slice(0, 4));
   const n = rs.inspections.perYear;
   const months = 12 / n;
@@ -42,6 +44,7 @@ export function inspectionsDue(rs: RuleSet, inspectionDates: readonly IsoDate[],
     const from = formatIsoDate({ year, month: i * months + 1, day: 1 });
     const to = addDays(i === n - 1 ? formatIsoDate({ year: year + 1, month: 1, day: 1 }) : formatIsoDate({ year, month: (i + 1) * months + 1, day: 1 }), -1);
     const done = inspectionDates.filter((d) => compareDates(d, from) >= 0 && compareDates(d, to) <= 0).sort();
+    if (activeSince && compareDates(to, activeSince) < 0) continue;
     const status = done.length ? 'done' : compareDates(asOf, to) > 0 ? 'overdue' : compareDates(asOf, from) >= 0 ? 'due' : 'future';
     periods.push({ from, to, done, status });
   }

@@ -335,6 +335,13 @@ describe('inspections due (Reg. zonale art. 17: two a year)', () => {
     assert.equal(d.overdue, true);
     assert.equal(d.nextDueBy, null);
   });
+  it('periods that ended before the authorisation was issued are not owed', () => {
+    const d = inspectionsDue(rs, [], '2025-10-01', '2025-07-20');
+    assert.deepEqual(d.periods.map((p) => p.status), ['due']);
+    assert.equal(d.overdue, false);
+    assert.equal(d.nextDueBy, '2025-12-31');
+    assert.equal(inspectionsDue(rs, [], '2025-10-01', '2025-06-30').overdue, true, 'issued on the last day of H1: H1 is owed');
+  });
   it('early in the year the first semester is due by 30 June', () => {
     assert.equal(inspectionsDue(rs, [], '2025-02-01').nextDueBy, '2025-06-30');
   });
