@@ -92,7 +92,8 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`Chromium non trovato in ${CHROMIUM}: eseguire la configurazione (scripts/setup.sh, che installa il pacchetto Debian "chromium").`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // --lang: an Italian inspector's Chromium shows dates as gg/mm/aaaa; screenshots should too.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=it-IT'],
   });
 }
 
