@@ -18,14 +18,18 @@ export default async function buildElectron({ root }) {
     logLevel: 'warning',
     legalComments: 'none',
   };
-  await build({
+  const main = await build({
     ...common,
     entryPoints: [join(root, 'electron/main/index.ts')],
     outfile: join(root, 'dist/electron/main.cjs'),
     external: ['electron', 'better-sqlite3'],
+    // Modules written as ES modules locate files (fonts, pdfmake) from import.meta.url, which a
+    // CommonJS bundle does not have: give them the bundle's own URL.
+    define: { 'import.meta.url': '__vigilanzaBundleUrl' },
+    banner: { js: "const __vigilanzaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   // The sandboxed preload may require only `electron`: everything else (the contract, zod) is bundled.
-  await build({
+  const preload = await build({
     ...common,
     entryPoints: [join(root, 'electron/preload/index.ts')],
     outfile: join(root, 'dist/electron/preload.cjs'),
@@ -34,6 +38,7 @@ export default async function buildElectron({ root }) {
     minify: true,
   });
   console.log(`build-electron: dist/electron/main.cjs, preload.cjs in ${Date.now() - started} ms`);
+  return { warnings: [...main.warnings, ...preload.warnings] };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -28,3 +28,14 @@ test('targets: AppImage and deb, NSIS, DMG; better-sqlite3 unpacked and rebuilt;
   assert.equal(pkg.main, 'dist/electron/main.cjs');
   assert.equal(config.electronFuses.runAsNode, false);
 });
+
+test('the packaged app carries the report fonts, and the main bundle knows its own URL', async () => {
+  assert.ok(config.files.includes('resources/fonts/**'), 'resources/fonts/** must be packaged: the report embeds them');
+  // report/pdfmake.ts finds fonts and pdfmake from import.meta.url; left empty in the CommonJS
+  // bundle, every report would fail in the desktop build.
+  // @ts-expect-error: a plain .mjs build script without type declarations
+  const { default: buildElectron } = await import('../../scripts/build-electron.mjs');
+  const { warnings } = (await buildElectron({ root })) as { warnings: Array<{ id: string; text: string }> };
+  assert.deepEqual(warnings.filter((w) => w.id === 'empty-import-meta').map((w) => w.text), []);
+  assert.match(readFileSync(`${root}/dist/electron/main.cjs`, 'utf8'), /pathToFileURL\)?\(?__filename\)?/);
+});
