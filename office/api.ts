@@ -27,7 +27,7 @@ export interface ApiLimits {
 
 export const DEFAULT_API_LIMITS: ApiLimits = { apiPerSecond: 100, apiBurst: 300, pairPerMinute: 10, patchBytes: 8 * 1024 * 1024 };
 
-export type ErrorCode = 'invalid' | 'unauthorized' | 'not_found' | 'conflict' | 'attachments_missing' | 'too_large' | 'rate_limited' | 'internal' | 'unsupported';
+export type ErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'attachments_missing' | 'too_large' | 'rate_limited' | 'internal' | 'unsupported';
 
 export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   return reply.code(status).send({ error: { code, message, ...extra } });
@@ -58,6 +58,16 @@ export const PutRevisionBody = z.strictObject({
   serviceId: Id.optional(),
 });
 export type PutRevisionBody = z.input<typeof PutRevisionBody>;
+
+/** A later version of an attachment (today: a co-signed report) for a revision already received. */
+export const AddAttachmentBody = z.strictObject({
+  sha256: Sha,
+  size: z.number().int().min(1, 'deve essere almeno 1 byte'),
+  kind: z.literal('report', { error: 'solo il verbale (report) può avere versioni successive' }),
+  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  /** The revision's content hash as the laptop sealed it: another content under that number is 409. */
+  contentHash: Sha.optional(),
+});
 
 const API_STATUS: Record<ReviewStatus, 'received' | 'in_review' | 'validated' | 'rejected'> = {
   ricevuta: 'received',
@@ -178,6 +188,29 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
       return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è già stata ricevuta con un contenuto diverso`);
     }
     return reply.code(outcome === 'created' ? 201 : 200).send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id.data, revision: n, contentHash: actualHash });
+  });
+
+  app.post<{ Params: { id: string; n: string } }>('/api/v1/inspections/:id/revisions/:n/attachments', async (req, reply) => {
+    const id = Id.safeParse(req.params.id);
+    if (!id.success) return sendError(reply, 400, 'invalid', `id: ${id.error.issues[0]!.message}`, { field: 'id' });
+    const n = Number(req.params.n);
+    if (!/^\d{1,6}$/.test(req.params.n) || n < 1) return sendError(reply, 400, 'invalid', 'revisione: serve un numero intero da 1 in su', { field: 'revision' });
+    const body = AddAttachmentBody.safeParse(req.body);
+    if (!body.success) {
+      const issues = describeIssues(body.error);
+      return sendError(reply, 400, 'invalid', issues.join('; '), { field: body.error.issues[0]!.path.join('.'), details: issues });
+    }
+    const size = await blobs.has(body.data.sha256);
+    if (size === null) return sendError(reply, 412, 'attachments_missing', 'allegato non ancora caricato: caricarlo prima', { missing: [body.data.sha256] });
+    if (size !== body.data.size) return sendError(reply, 400, 'invalid', `size: il contenuto caricato è di ${size} byte`, { field: 'size' });
+    const { contentHash: expected, ...attachment } = body.data;
+    const outcome = await store.addAttachment({
+      inspectionId: id.data, revision: n, inspectorId: req.device!.inspectorId, deviceId: req.device!.deviceId, attachment, ...(expected ? { contentHash: expected } : {}),
+    });
+    if (outcome === 'not_found') return sendError(reply, 404, 'not_found', `revisione ${n} dell'ispezione ${id.data} non ricevuta`);
+    if (outcome === 'forbidden') return sendError(reply, 403, 'forbidden', `la revisione ${n} dell'ispezione ${id.data} è stata inviata da un altro ispettore`);
+    if (outcome === 'conflict') return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è stata ricevuta con un contenuto diverso`, { field: 'contentHash' });
+    return reply.code(outcome === 'created' ? 201 : 200).send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id.data, revision: n, sha256: body.data.sha256 });
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/inspections/:id', async (req, reply) => {

@@ -70,6 +70,24 @@ export type PushResult =
   /** Retries exhausted (office unreachable, overloaded…): try again later. */
   | { status: 'failed'; message: string };
 
+/** A later version of an attachment (a co-signed report) for a revision the office already holds. */
+export interface AttachmentUpdateInput {
+  /** The visit's id and the revision the attachment belongs to. */
+  id: string;
+  revision: number;
+  /** The revision's content hash as sealed: the office refuses (409) when it holds other content. */
+  contentHash?: string;
+  attachment: AttachmentSource & { kind: 'report' };
+}
+
+export type AttachmentUpdateResult =
+  | { status: 'created' | 'duplicate' }
+  /** The office does not hold that revision (yet): send the revision first. */
+  | { status: 'not_found'; message: string }
+  | { status: 'conflict'; message: string }
+  | { status: 'rejected'; httpStatus: number; message: string; field?: string }
+  | { status: 'failed'; message: string };
+
 export interface ServiceRecord {
   id: string;
   name: string;
@@ -99,7 +117,18 @@ export type Change =
   | { seq: number; kind: 'service'; entity: string; createdAt: string; payload: { service: ServiceRecord } }
   | { seq: number; kind: 'rule_set'; entity: string; createdAt: string; payload: { key: string; ruleSet: unknown } }
   | { seq: number; kind: 'checklist'; entity: string; createdAt: string; payload: { key: string; checklist: unknown } }
-  | { seq: number; kind: 'decision'; entity: string; createdAt: string; payload: Decision };
+  | { seq: number; kind: 'decision'; entity: string; createdAt: string; payload: Decision }
+  /** The office linked the service of a revision sent without a registry id to this registry entry. */
+  | { seq: number; kind: 'service_link'; entity: string; createdAt: string; payload: ServiceLink };
+
+export interface ServiceLink {
+  inspectionId: string;
+  revision: number;
+  contentHash: string;
+  serviceId: string;
+  /** True when the office created the entry from the inspection file (its `service` change follows). */
+  created: boolean;
+}
 
 export interface ChangesPage {
   changes: Change[];
@@ -301,6 +330,37 @@ export class SyncClient {
           const { missing = [] } = await errorMessage(res);
           for (const a of attachments.filter((x) => missing.includes(x.sha256))) await this.uploadAttachment(a);
           throw new SyncError('allegati ricaricati, nuovo invio');
+        }
+        return this.failOn(res);
+      });
+    } catch (e) {
+      if (e instanceof SyncError && e.permanent) return { status: 'rejected', httpStatus: e.httpStatus ?? 0, message: e.message, ...(e.field ? { field: e.field } : {}) };
+      return { status: 'failed', message: (e as Error).message };
+    }
+  }
+
+  /**
+   * Uploads a later version of an attachment and adds it to a revision the office already holds
+   * (`POST …/revisions/{n}/attachments`). Idempotent; never throws for HTTP or network failures.
+   */
+  async addAttachment(input: AttachmentUpdateInput): Promise<AttachmentUpdateResult> {
+    const a = input.attachment;
+    try {
+      await this.uploadAttachment(a);
+      const body = JSON.stringify({ sha256: a.sha256, size: await this.sizeOf(a), kind: a.kind, name: a.name, ...(input.contentHash ? { contentHash: input.contentHash } : {}) });
+      const path = `/api/v1/inspections/${encodeURIComponent(input.id)}/revisions/${input.revision}/attachments`;
+      return await this.withRetry(`nuova versione di ${a.name}`, async () => {
+        const res = await this.request('POST', path, { headers: { 'content-type': 'application/json' }, body });
+        if (res.status === 201 || res.status === 200) {
+          await res.arrayBuffer();
+          return { status: res.status === 201 ? 'created' : 'duplicate' } as const;
+        }
+        if (res.status === 404) return { status: 'not_found', message: (await errorMessage(res)).message } as const;
+        if (res.status === 409) return { status: 'conflict', message: (await errorMessage(res)).message } as const;
+        if (res.status === 412) {
+          await res.arrayBuffer().catch(() => undefined);
+          await this.uploadAttachment(a);
+          throw new SyncError('allegato ricaricato, nuovo invio');
         }
         return this.failOn(res);
       });

@@ -9,7 +9,7 @@
  * validata | respinta. `conflitto` and `errore` need a person (another content already holds that
  * revision number; the office refused the file for good).
  */
-import type { Change, ChangesPage, Decision, PushInput, PushResult, SyncClient } from './index.ts';
+import type { AttachmentUpdateInput, AttachmentUpdateResult, Change, ChangesPage, Decision, PushInput, PushResult, SyncClient } from './index.ts';
 
 export type OutboxStatus = 'in_coda' | 'inviata' | 'ricevuta' | 'validata' | 'respinta' | 'conflitto' | 'errore';
 
@@ -20,7 +20,25 @@ export interface OutboxItem extends PushInput {
   attempts: number;
 }
 
+/** A later attachment version (a co-signed report) queued for a revision the office already holds. */
+export interface AttachmentUpdateItem extends AttachmentUpdateInput {
+  updateId: string;
+  attempts: number;
+}
+
+export type AttachmentUpdateOutcome =
+  | { status: 'ricevuta' }
+  | { status: 'in_coda'; message: string; nextAttemptAt: Date }
+  | { status: 'errore'; message: string };
+
 export interface OutboxStore {
+  /**
+   * Optional: the next attachment update that is due, ONLY for a revision the office has
+   * acknowledged (ricevuta, validata, respinta); null when none.
+   */
+  nextAttachmentUpdate?(now: Date): Promise<AttachmentUpdateItem | null>;
+  /** Optional, with `nextAttachmentUpdate`: records the outcome of one delivery. */
+  markAttachmentUpdate?(updateId: string, outcome: AttachmentUpdateOutcome): Promise<void>;
   /**
    * The next item to send: status `in_coda`, or `inviata` left over by a send that was cut short
    * (the app closed mid-send: the server is idempotent, so sending again is safe), whose next
@@ -58,13 +76,16 @@ export interface DrainReport {
   errors: number;
   retryLater: number;
   results: Array<{ outboxId: string; result: PushResult }>;
+  /** Attachment versions delivered (created or already there). */
+  attachments: number;
+  attachmentResults: Array<{ updateId: string; result: AttachmentUpdateResult }>;
 }
 
 /** Sends every item that is due, one at a time, until none is left. */
 export async function drainOutbox(store: OutboxStore, client: SyncClient, options: OutboxOptions = {}): Promise<DrainReport> {
   const now = options.now ?? (() => new Date());
   const delay = options.retryDelayMs ?? defaultRetryDelay;
-  const report: DrainReport = { sent: 0, duplicates: 0, conflicts: 0, errors: 0, retryLater: 0, results: [] };
+  const report: DrainReport = { sent: 0, duplicates: 0, conflicts: 0, errors: 0, retryLater: 0, results: [], attachments: 0, attachmentResults: [] };
   const seen = new Set<string>();
   for (;;) {
     const item = await store.nextPending(now());
@@ -99,6 +120,43 @@ export async function drainOutbox(store: OutboxStore, client: SyncClient, option
         await store.markRetry(item.outboxId, result.message, new Date(now().getTime() + delay(item.attempts)));
         report.retryLater++;
         break;
+    }
+  }
+  // Then the later attachment versions, whose revisions are at the office by now.
+  if (store.nextAttachmentUpdate && store.markAttachmentUpdate) {
+    const seenUpdates = new Set<string>();
+    for (;;) {
+      const update = await store.nextAttachmentUpdate(now());
+      if (!update || seenUpdates.has(update.updateId)) break;
+      seenUpdates.add(update.updateId);
+      const result = await client.addAttachment(update);
+      report.attachmentResults.push({ updateId: update.updateId, result });
+      const later = (message: string) => store.markAttachmentUpdate!(update.updateId, { status: 'in_coda', message, nextAttemptAt: new Date(now().getTime() + delay(update.attempts)) });
+      switch (result.status) {
+        case 'created':
+        case 'duplicate':
+          await store.markAttachmentUpdate(update.updateId, { status: 'ricevuta' });
+          report.attachments++;
+          break;
+        case 'not_found': // the office lost or has not stored the revision yet: try again later
+        case 'failed':
+          await later(result.message);
+          report.retryLater++;
+          break;
+        case 'rejected':
+          if (result.httpStatus === 401) {
+            await later(result.message);
+            report.retryLater++;
+          } else {
+            await store.markAttachmentUpdate(update.updateId, { status: 'errore', message: result.message });
+            report.errors++;
+          }
+          break;
+        case 'conflict':
+          await store.markAttachmentUpdate(update.updateId, { status: 'errore', message: result.message });
+          report.conflicts++;
+          break;
+      }
     }
   }
   return report;
@@ -184,7 +242,32 @@ export class MemoryOutboxStore implements OutboxStore {
   readonly services = new Map<string, unknown>();
   readonly catalog = new Map<string, unknown>();
   readonly appliedSeqs: number[] = [];
+  readonly links = new Map<string, string>();
+  readonly attachmentUpdates = new Map<string, { item: AttachmentUpdateItem; status: 'in_coda' | 'ricevuta' | 'errore'; nextAttemptAt: number; message: string | null }>();
   private cursor = 0;
+
+  enqueueAttachment(item: Omit<AttachmentUpdateItem, 'attempts'>): void {
+    if (!this.attachmentUpdates.has(item.updateId)) this.attachmentUpdates.set(item.updateId, { item: { ...item, attempts: 0 }, status: 'in_coda', nextAttemptAt: 0, message: null });
+  }
+
+  async nextAttachmentUpdate(now: Date): Promise<AttachmentUpdateItem | null> {
+    const acknowledged = new Set(['ricevuta', 'validata', 'respinta']);
+    for (const u of this.attachmentUpdates.values()) {
+      const parent = this.statusOf(u.item.id, u.item.revision);
+      if (u.status === 'in_coda' && u.nextAttemptAt <= now.getTime() && parent && acknowledged.has(parent.status)) return u.item;
+    }
+    return null;
+  }
+
+  async markAttachmentUpdate(updateId: string, outcome: AttachmentUpdateOutcome): Promise<void> {
+    const u = this.attachmentUpdates.get(updateId)!;
+    u.status = outcome.status;
+    if (outcome.status !== 'ricevuta') u.message = outcome.message;
+    if (outcome.status === 'in_coda') {
+      u.item.attempts++;
+      u.nextAttemptAt = outcome.nextAttemptAt.getTime();
+    }
+  }
 
   enqueue(item: Omit<OutboxItem, 'attempts'>): void {
     if (this.rows.has(item.outboxId)) throw new Error(`già in coda: ${item.outboxId}`);
@@ -232,6 +315,7 @@ export class MemoryOutboxStore implements OutboxStore {
       this.appliedSeqs.push(c.seq);
       if (c.kind === 'service') this.services.set(c.payload.service.id, c.payload.service);
       else if (c.kind === 'rule_set' || c.kind === 'checklist') this.catalog.set(`${c.kind}:${c.payload.key}`, c.payload);
+      else if (c.kind === 'service_link') this.links.set(`${c.payload.inspectionId}#${c.payload.revision}`, c.payload.serviceId);
       else {
         const row = this.statusOf(c.payload.inspectionId, c.payload.revision);
         if (row) {

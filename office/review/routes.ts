@@ -198,8 +198,10 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
     const items = new Map((checklist?.items ?? []).map((i) => [i.id, i]));
     const others = (await store.listRevisionsOf(record.inspectionId)).filter((r) => r.revision !== record.revision);
     const verifier = await loadVerifier();
+    // Report versions in the order they arrived (a co-signature is a later one): the last is current.
     const reports: Html[] = [];
-    for (const a of record.attachments.filter((x) => x.kind === 'report')) {
+    const reportAttachments = record.attachments.filter((x) => x.kind === 'report');
+    for (const [i, a] of reportAttachments.entries()) {
       let verification: Html;
       if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 con quello del portatile.</em>`;
       else {
@@ -209,8 +211,11 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
           verification = html`<span class="fail">Verifica non riuscita: ${(e as Error).message}</span>`;
         }
       }
-      reports.push(html`<li><a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${a.size} byte)<br>SHA-256 <code>${a.sha256}</code><br>${verification}</li>`);
+      const arrived = a.addedAt ? html` · arrivata il ${formatInstant(a.addedAt)}` : html` · arrivata con la revisione`;
+      reports.push(html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${a.size} byte)<br>SHA-256 <code>${a.sha256}</code><br>${verification}</li>`);
     }
+    const currentReport = reports.at(-1);
+    const earlierReports = reports.slice(0, -1).reverse();
     const photos = record.attachments.filter((a) => a.kind === 'photo');
     const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
     return view(reply, clerk, `${record.serviceName} — visita del ${formatDate(record.visitDate)}`, '/coda', html`
@@ -232,7 +237,8 @@ ${findings.map((f) => html`<tr><td><code>${f.rule}</code></td><td class="${f.out
 ${record.prescriptions.length ? html`<table><thead><tr><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th></tr></thead><tbody>
 ${record.prescriptions.map((p) => html`<tr><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
 <h2>Verbale firmato</h2>
-${reports.length ? html`<ul>${reports}</ul>` : html`<p>Nessun PDF allegato.</p>`}
+${currentReport ? html`<ul>${currentReport}</ul>` : html`<p>Nessun PDF allegato.</p>`}
+${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${earlierReports}</ul>` : ''}
 <h2>Fotografie (${photos.length})</h2>
 <div class="photos">${photos.map((p) => html`<a href="/allegati/${p.sha256}" target="_blank" rel="noopener"><img src="/allegati/${p.sha256}" alt="${p.name}" title="${p.name}"></a>`)}</div>
 <h2>Risposte</h2>

@@ -124,6 +124,14 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX changes_entity ON changes (kind, entity)`,
     ],
   },
+  {
+    version: 2,
+    name: 'attachment versions added after a revision was received (co-signed reports)',
+    // NULL for the attachments that came with the revision; set for each later version, which
+    // only ever appends (a new position), so what the office received first stays as it was.
+    sqlite: ['ALTER TABLE attachments ADD COLUMN added_at TEXT', 'ALTER TABLE attachments ADD COLUMN added_by_device TEXT'],
+    postgres: ['ALTER TABLE attachments ADD COLUMN added_at TEXT', 'ALTER TABLE attachments ADD COLUMN added_by_device TEXT'],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -16,6 +16,8 @@ export interface AttachmentRef {
   size: number;
   kind: 'report' | 'photo';
   name: string;
+  /** Set when this version arrived after the revision (a co-signed report); absent for the originals. */
+  addedAt?: string | null;
 }
 export interface PrescriptionRef {
   rule: string;
@@ -61,7 +63,7 @@ export interface RevisionRecord {
 
 export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions'>;
 
-export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision';
+export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision' | 'service_link';
 export interface Change {
   seq: number;
   kind: ChangeKind;
@@ -282,6 +284,8 @@ export class OfficeStore {
   /** Stores a revision the first time; the same bundle again is `same`, another one `conflict`. */
   async putRevision(s: Submission): Promise<'created' | 'same' | 'conflict'> {
     return this.db.tx(async (sql) => {
+      // A revision without a registry id may append a link (and a new service) to the feed.
+      if (!s.serviceId) await this.db.lockChangeFeed(sql);
       const inserted = await sql.run(
         `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_id, service_name, comune, visit_date,
            purpose, inspector_id, device_id, received_at, review_status)
@@ -303,6 +307,65 @@ export class OfficeStore {
           s.inspectionId, s.revision, i, p.rule, p.text, p.deadline,
         ]);
       }
+      if (!s.serviceId) await this.#linkService(sql, s);
+      return 'created';
+    });
+  }
+
+  /**
+   * A service the laptop created itself (the revision names no registry id): the registry entry
+   * with the same name, Comune and type (case-insensitive) is linked, otherwise one is created
+   * from the file's service section. The link goes on the feed to the sending inspector BEFORE
+   * the new service, so the laptop maps its own service to the office's id before it sees the
+   * office's copy, and neither side ends up with two.
+   */
+  async #linkService(sql: Sql, s: Submission): Promise<void> {
+    const section = (s.file as { service?: Record<string, unknown> }).service ?? {};
+    const fold = (v: unknown) => (typeof v === 'string' ? v.trim().toLocaleLowerCase('it-IT') : '');
+    const key = [fold(section.name), fold(section.comune), fold(section.type)];
+    // The registry is the Zona's services (hundreds at most): compared here rather than with
+    // SQL lower(), which in SQLite folds only ASCII (Comuni and names carry accents).
+    const rows = await sql.all<{ data: string }>('SELECT data FROM services ORDER BY created_at, id');
+    let service = rows.map((r) => JSON.parse(r.data) as Service).find((x) => fold(x.name) === key[0] && fold(x.comune) === key[1] && fold(x.type) === key[2]) ?? null;
+    let created = false;
+    if (!service) {
+      const act = (a: unknown) => ((a as { issuedOn?: string } | undefined)?.issuedOn ?? null);
+      const input = ServiceInput.safeParse({
+        name: section.name, type: section.type, comune: section.comune, address: section.address ?? '', referente: section.referente ?? '',
+        capacity: section.capacity, kitchen: section.kitchen ?? false, territorialRls: section.territorialRls ?? false,
+        authorizationIssuedOn: act(section.authorization), accreditationIssuedOn: act(section.accreditation),
+      });
+      // A section the registry cannot hold (no Comune, capacity 0): the revision stays unlinked.
+      if (!input.success) return;
+      const now = this.now();
+      service = Service.parse({ ...input.data, id: randomUUID(), createdAt: now, updatedAt: now });
+      await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [service.id, service.name, JSON.stringify(service), now, now]);
+      created = true;
+    }
+    await sql.run('UPDATE revisions SET service_id = ? WHERE inspection_id = ? AND revision = ?', [service.id, s.inspectionId, s.revision]);
+    await this.appendChange(sql, 'service_link', `${s.inspectionId}#${s.revision}`, s.inspectorId, {
+      inspectionId: s.inspectionId, revision: s.revision, contentHash: s.contentHash, serviceId: service.id, created,
+    });
+    if (created) await this.appendChange(sql, 'service', service.id, null, { service });
+  }
+
+  /**
+   * A later version of an attachment (a co-signed report) for a revision already received:
+   * appended after the others, never replacing them. The same content again is `same`.
+   */
+  async addAttachment(a: { inspectionId: string; revision: number; inspectorId: string; deviceId: string; contentHash?: string; attachment: AttachmentRef }): Promise<'created' | 'same' | 'not_found' | 'forbidden' | 'conflict'> {
+    return this.db.tx(async (sql) => {
+      const row = await sql.get<{ inspector_id: string; content_hash: string }>('SELECT inspector_id, content_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [a.inspectionId, a.revision]);
+      if (!row) return 'not_found';
+      if (row.inspector_id !== a.inspectorId) return 'forbidden';
+      if (a.contentHash && a.contentHash !== row.content_hash) return 'conflict';
+      const same = await sql.get('SELECT 1 AS x FROM attachments WHERE inspection_id = ? AND revision = ? AND sha256 = ?', [a.inspectionId, a.revision, a.attachment.sha256]);
+      if (same) return 'same';
+      const next = await sql.get<{ p: number }>('SELECT COALESCE(MAX(position), -1) + 1 AS p FROM attachments WHERE inspection_id = ? AND revision = ?', [a.inspectionId, a.revision]);
+      const { sha256, size, kind, name } = a.attachment;
+      await sql.run('INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name, added_at, added_by_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        a.inspectionId, a.revision, Number(next!.p), sha256, size, kind, name, this.now(), a.deviceId,
+      ]);
       return 'created';
     });
   }
@@ -313,8 +376,8 @@ export class OfficeStore {
       [inspectionId, revision],
     );
     if (!row) return null;
-    const attachments = await this.db.all<AttachmentRef>(
-      'SELECT sha256, size, kind, name FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
+    const attachments = await this.db.all<AttachmentRef & { added_at: string | null }>(
+      'SELECT sha256, size, kind, name, added_at FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
     );
     const prescriptions = await this.db.all<PrescriptionRef>(
@@ -324,7 +387,7 @@ export class OfficeStore {
     return {
       ...summary(row),
       file: JSON.parse(row.file!),
-      attachments: attachments.map((a) => ({ ...a, size: Number(a.size) })),
+      attachments: attachments.map(({ added_at, ...a }) => ({ ...a, size: Number(a.size), addedAt: added_at })),
       prescriptions,
     };
   }

@@ -123,6 +123,94 @@ for (const backend of BACKENDS) {
       assert.equal(foreign.status, 404);
     });
 
+    test('POST attachments: a later report version for a received revision; idempotent; 404, 403, 409, 412, 400', async () => {
+      const file = sampleFile(7);
+      const first = makePdf('verbale firmato da Maria Rossi');
+      const cosigned = makePdf('verbale firmato da Maria Rossi e Luca Bianchi');
+      const client = new SyncClient({ baseUrl: office.url, token });
+      const pushed = await client.pushInspection({ id: 'visita-7', revision: 1, file, contentHash: contentHash(file), attachments: [{ sha256: sha256(first), kind: 'report', name: 'verbale.pdf', bytes: first }] });
+      assert.equal(pushed.status, 'created');
+      const url = `${office.url}/api/v1/inspections/visita-7/revisions/1/attachments`;
+      const post = (t: string, body: unknown, path = url) => fetch(path, { ...json(t, body), method: 'POST' });
+      const meta = { sha256: sha256(cosigned), size: cosigned.length, kind: 'report', name: 'verbale.pdf' };
+
+      const notUploaded = await post(token, meta);
+      assert.equal(notUploaded.status, 412);
+      assert.deepEqual((await j(notUploaded)).error.missing, [sha256(cosigned)]);
+      await client.uploadAttachment({ sha256: sha256(cosigned), kind: 'report', name: 'verbale.pdf', bytes: cosigned });
+      assert.equal((await post(token, { ...meta, size: 3 })).status, 400);
+      const photoKind = await post(token, { ...meta, kind: 'photo' });
+      assert.equal(photoKind.status, 400);
+      assert.equal((await j(photoKind)).error.field, 'kind');
+      assert.equal((await post(token, meta, `${office.url}/api/v1/inspections/visita-7/revisions/2/attachments`)).status, 404);
+      const foreign = await post(other, meta);
+      assert.equal(foreign.status, 403);
+      assert.match((await j(foreign)).error.message, /altro ispettore/);
+      const otherContent = await post(token, { ...meta, contentHash: 'b'.repeat(64) });
+      assert.equal(otherContent.status, 409);
+
+      const created = await post(token, { ...meta, contentHash: contentHash(file) });
+      assert.equal(created.status, 201);
+      assert.equal((await j(created)).status, 'created');
+      const again = await post(token, meta);
+      assert.equal(again.status, 200);
+      assert.equal((await j(again)).status, 'duplicate');
+      // The original report is also "already there".
+      assert.equal((await post(token, { ...meta, sha256: sha256(first), size: first.length })).status, 200);
+      // Through the client: the same answer, without error.
+      assert.deepEqual(await client.addAttachment({ id: 'visita-7', revision: 1, contentHash: contentHash(file), attachment: { sha256: sha256(cosigned), kind: 'report', name: 'verbale.pdf', bytes: cosigned } }), { status: 'duplicate' });
+      assert.equal((await client.addAttachment({ id: 'visita-7', revision: 9, attachment: { sha256: sha256(cosigned), kind: 'report', name: 'verbale.pdf', bytes: cosigned } })).status, 'not_found');
+
+      const record = (await office.server.store.getRevision('visita-7', 1))!;
+      assert.deepEqual(record.attachments.map((a) => [a.sha256, a.addedAt === null]), [[sha256(first), true], [sha256(cosigned), false]], 'appended once, after the original');
+      // The same revision sent again is still "the same content" (the bundle as first received).
+      const resent = await client.pushInspection({ id: 'visita-7', revision: 1, file, contentHash: contentHash(file), attachments: [{ sha256: sha256(first), kind: 'report', name: 'verbale.pdf', bytes: first }] });
+      assert.equal(resent.status, 'duplicate');
+      const view = await (await fetch(`${office.url}/api/v1/inspections/visita-7`, { headers: { authorization: `Bearer ${token}` } })).json() as any;
+      assert.deepEqual(view.revisions[0].attachments.map((a: { sha256: string }) => a.sha256), [sha256(first), sha256(cosigned)]);
+    });
+
+    test('a revision without a registry id links its service: matched case-insensitively, else created once, link before the service on the feed', async () => {
+      const client = new SyncClient({ baseUrl: office.url, token });
+      const start = await client.pullChanges(0, 1000);
+      const existing = await office.server.store.saveService({ name: 'Spazio Gioco La Trottola', type: 'nido', comune: 'Fiesole', capacity: 20, kitchen: false });
+      const send = async (id: string, name: string, comune: string, serviceId?: string) => {
+        const file = sampleFile(11, { serviceName: name });
+        (file.service as Record<string, unknown>).comune = comune;
+        const r = await client.pushInspection({ id, revision: 1, file, contentHash: contentHash(file), ...(serviceId ? { serviceId } : {}) });
+        assert.equal(r.status, 'created', JSON.stringify(r));
+        return (await office.server.store.getRevision(id, 1))!;
+      };
+      // Same name, Comune and type, other letter case and spaces: linked to the registry entry.
+      const matched = await send('visita-sg-1', '  spazio gioco LA TROTTOLA ', 'FIESOLE');
+      assert.equal(matched.serviceId, existing.id);
+      // A service the office does not know: created from the file's service section, once.
+      const createdRev = await send('visita-sg-2', 'Spazio Gioco Il Grillo', 'Pelago');
+      const again = await send('visita-sg-3', 'spazio gioco il grillo', 'pelago');
+      assert.ok(createdRev.serviceId && createdRev.serviceId !== existing.id);
+      assert.equal(again.serviceId, createdRev.serviceId, 'the second visit finds the service the first created');
+      const grillo = (await office.server.store.listServices()).filter((s) => s.name.toLowerCase() === 'spazio gioco il grillo');
+      assert.equal(grillo.length, 1);
+      assert.deepEqual([grillo[0]!.comune, grillo[0]!.type, grillo[0]!.capacity, grillo[0]!.authorizationIssuedOn], ['Pelago', 'nido', 40, '2024-10-15']);
+      // A revision that names its registry id is not matched again.
+      const named = await send('visita-sg-4', 'Spazio Gioco Il Grillo', 'Pelago', existing.id);
+      assert.equal(named.serviceId, existing.id);
+
+      const feed = (await client.pullChanges(start.cursor, 1000)).changes.filter((c) => c.kind !== 'rule_set' && c.kind !== 'checklist');
+      assert.deepEqual(feed.map((c) => [c.kind, c.kind === 'service_link' ? c.payload.inspectionId : c.kind === 'service' ? c.payload.service.name : '']), [
+        ['service', 'Spazio Gioco La Trottola'],
+        ['service_link', 'visita-sg-1'],
+        ['service_link', 'visita-sg-2'],
+        ['service', 'Spazio Gioco Il Grillo'],
+        ['service_link', 'visita-sg-3'],
+      ]);
+      const link = feed[2]!;
+      assert.ok(link.kind === 'service_link' && link.payload.serviceId === createdRev.serviceId && link.payload.created && link.payload.revision === 1);
+      // Links go only to the inspector who sent the revision; the new service to everyone.
+      const foreignFeed = (await new SyncClient({ baseUrl: office.url, token: other }).pullChanges(start.cursor, 1000)).changes;
+      assert.deepEqual(foreignFeed.filter((c) => c.kind !== 'rule_set' && c.kind !== 'checklist').map((c) => c.kind), ['service', 'service']);
+    });
+
     test('changes: catalogue, services, decisions for their laptop only, cursor never repeats', async () => {
       const client = new SyncClient({ baseUrl: office.url, token });
       const otherClient = new SyncClient({ baseUrl: office.url, token: other });
