@@ -1,31 +1,34 @@
 /**
- * Signature verification of report PDFs, when the report module provides it
- * (`report/verify.ts`, `verifyPdf(pdf, { caPem })`). Loaded lazily by path so that the office
- * server still runs, and says so, in a build without it.
+ * Signature verification of report PDFs for the review page, with the same verifier as
+ * `vigilanza verify` (report/verify.ts).
  */
+import { verifyPdf, type VerifyResult } from '../../report/verify.ts';
 import { html, type Html } from './html.ts';
 
-export type Verifier = (pdf: Uint8Array, options: { caPem?: string }) => unknown;
+export type Verifier = (pdf: Uint8Array, options: { caPem?: string }) => Promise<VerifyResult>;
 
-let loaded: Promise<Verifier | null> | undefined;
+const verifier: Verifier = (pdf, options) => verifyPdf(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), options);
 
-export function loadVerifier(): Promise<Verifier | null> {
-  loaded ??= (async () => {
-    try {
-      const specifier = new URL('../../report/verify.ts', import.meta.url).href;
-      const mod = (await import(specifier)) as { verifyPdf?: Verifier };
-      return typeof mod.verifyPdf === 'function' ? mod.verifyPdf : null;
-    } catch {
-      return null;
-    }
-  })();
-  return loaded;
+/** Kept asynchronous and nullable for callers written when verification could be absent from a build. */
+export async function loadVerifier(): Promise<Verifier | null> {
+  return verifier;
 }
 
-/** Renders whatever the verifier answers: a `valid` flag when it has one, then its details. */
+const yesNo = (v: boolean | null, yes: string, no: string, unknown: string) => (v === true ? yes : v === false ? no : unknown);
+
+/** What a clerk needs to know: signed or not, by whom, intact, whole document, trusted. */
 export function describeVerification(result: unknown): Html {
-  const r = (result ?? {}) as Record<string, unknown>;
-  const valid = typeof r.valid === 'boolean' ? r.valid : typeof r.ok === 'boolean' ? r.ok : null;
-  return html`<span class="${valid === true ? 'pass' : valid === false ? 'fail' : ''}">${valid === true ? 'Firma verificata' : valid === false ? 'Firma NON valida' : 'Esito della verifica'}</span>
-<details><summary>Dettagli</summary><pre>${JSON.stringify(result, null, 2)}</pre></details>`;
+  const r = result as VerifyResult;
+  if (!r || !Array.isArray(r.signatures)) return html`<span class="fail">Esito della verifica non leggibile</span>`;
+  if (!r.signatures.length)
+    return html`<span class="warn" data-testid="report-verdict">Documento non firmato digitalmente</span> (il verbale non contiene firme PAdES: fa fede l'impronta SHA-256 del contenuto)`;
+  const verdict = r.valid
+    ? html`<span class="pass" data-testid="report-verdict">Firma digitale verificata</span>`
+    : html`<span class="fail" data-testid="report-verdict">Firma digitale NON valida: documento alterato o firma incompleta</span>`;
+  const rows = r.signatures.map(
+    (s) => html`<li>${s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}${s.signingTime ? html` · ${s.signingTime}` : ''} ·
+${yesNo(s.intact, 'integra', 'NON integra', '')} · ${s.coversWholeDocument ? 'copre tutto il documento' : 'seguita da modifiche successive'} ·
+${yesNo(s.trusted, 'certificato attendibile', 'certificato NON attendibile', 'attendibilità non verificata (nessuna CA configurata)')}${s.timestamp.present ? html` · marca temporale ${yesNo(s.timestamp.valid, 'valida', 'NON valida', '')}` : ''}</li>`,
+  );
+  return html`${verdict}<ul>${rows}</ul><details><summary>Dettagli tecnici</summary><pre>${JSON.stringify(result, null, 2)}</pre></details>`;
 }
