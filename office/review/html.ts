@@ -62,4 +62,9 @@ label { display: block; margin: .4rem 0; }
 textarea { width: 100%; min-height: 6rem; }
 .photos img { max-width: 220px; max-height: 220px; margin: .3rem; border: 1px solid #ccc; }
 code { word-break: break-all; }
+button { font: inherit; padding: .4rem .9rem; border-radius: 4px; border: 1px solid #1f4e79; background: #1f4e79; color: #fff; cursor: pointer; }
+button:hover { background: #163a5c; }
+button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
+header.top button { background: transparent; border-color: #fff; padding: .15rem .6rem; }
+input, select, textarea { font: inherit; padding: .3rem .4rem; border: 1px solid #9aa3b1; border-radius: 4px; }
 `;
