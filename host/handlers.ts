@@ -384,6 +384,8 @@ export function createHandlers(options: HandlerOptions): HostApi {
 
     'sync.status': () => sync.status(),
     'sync.now': () => sync.syncNow(),
+    'sync.outbox': () => sync.entries(),
+    'sync.retry': ({ inspectionId }) => sync.retry(inspectionId),
   };
 
   const asyncHandlers: AsyncHandlers = {

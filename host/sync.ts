@@ -8,7 +8,7 @@
  * loop leaves that revision alone, so what leaves the laptop carries its report.
  */
 import { hostname } from 'node:os';
-import type { OfficeChange, OutboxPush, OutboxRepository, OutboxStatus } from '../db/repositories/outbox.ts';
+import type { AttachmentUpdateOutcome, AttachmentUpdatePush, OfficeChange, OutboxEntry, OutboxPush, OutboxRepository, OutboxStatus } from '../db/repositories/outbox.ts';
 import type { Store } from '../db/store.ts';
 import { SyncClient, SyncError, pair, type RetryOptions } from '../office/client/index.ts';
 import { startSync, type OutboxStore } from '../office/client/outbox.ts';
@@ -94,6 +94,9 @@ export class SyncService {
       markSent: async (id: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }) => (guard(), repo.markSent(id, status, detail)),
       markRetry: async (id: string, message: string, next: Date) => (guard(), repo.markRetry(id, message, next)),
       markFailed: async (id: string, status: 'conflitto' | 'errore', message: string) => (guard(), repo.markFailed(id, status, message)),
+      // Co-signatures stored after their revision left (migration 003): delivered once the office holds the revision.
+      nextAttachmentUpdate: async (now: Date): Promise<AttachmentUpdatePush | null> => (guard(), repo.nextAttachmentUpdateSync(now)),
+      markAttachmentUpdate: async (id: string, outcome: AttachmentUpdateOutcome) => (guard(), repo.markAttachmentUpdate(id, outcome)),
       getCursor: async () => (guard(), repo.getCursor()),
       applyChanges: async (changes: OfficeChange[], cursor: number) => {
         guard();
@@ -161,6 +164,18 @@ export class SyncService {
     this.repo.makeDueNow();
     this.kick();
     return this.status();
+  }
+
+  /** The revisions in the outbox, for the «Ufficio» page. */
+  entries(): OutboxEntry[] {
+    return this.repo.entries();
+  }
+
+  /** «Riprova»: an 'errore' revision (or refused co-signature) back in the queue, and a pass now. Conflicts are refused. */
+  retry(inspectionId: string): OutboxEntry {
+    this.repo.retry(inspectionId);
+    this.kick();
+    return this.repo.entries().find((e) => e.inspectionId === inspectionId)!;
   }
 
   /** Keeps the loop off `inspectionId` while `work` runs (the report of a revision being sealed). */

@@ -5,10 +5,11 @@
 import type { Migration } from './types.ts';
 import { migration as m001 } from './001_initial.ts';
 import { migration as m002 } from './002_sync_outbox.ts';
+import { migration as m003 } from './003_sync_attachments_links.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

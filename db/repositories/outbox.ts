@@ -59,6 +59,42 @@ export interface OfficeChange {
   payload: unknown;
 }
 
+/** A later report version (co-signature) to add to a revision the office holds (migration 003). */
+export interface AttachmentUpdatePush {
+  updateId: string;
+  attempts: number;
+  id: string;
+  revision: number;
+  contentHash: string;
+  attachment: { sha256: string; kind: 'report'; name: string; path: string };
+}
+
+export type AttachmentUpdateOutcome =
+  | { status: 'ricevuta' }
+  | { status: 'in_coda'; message: string; nextAttemptAt: Date }
+  | { status: 'errore'; message: string };
+
+/** One revision in the outbox as the «Ufficio» page lists it. */
+export interface OutboxEntry {
+  inspectionId: string;
+  visitId: string;
+  revision: number;
+  serviceId: string;
+  serviceName: string;
+  date: string;
+  status: OutboxStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  officeNotes: string | null;
+  updatedAt: string;
+  /** The next revision of the same visit, when one was opened (a correction). */
+  successorId: string | null;
+  /** Later report versions (co-signatures) not yet at the office, and those the office refused. */
+  attachmentsPending: number;
+  attachmentsFailed: number;
+}
+
 export interface SyncSettingsRecord {
   officeUrl: string;
   inspectorId: string;
@@ -167,7 +203,61 @@ export class OutboxRepository {
 
   /** "Sincronizza ora": what waits for its backoff becomes due at once. */
   makeDueNow(): number {
-    return this.ctx.stmt("UPDATE outbox SET next_attempt_at = NULL WHERE status IN ('in_coda', 'inviata') AND next_attempt_at IS NOT NULL").run().changes;
+    const rows = this.ctx.stmt("UPDATE outbox SET next_attempt_at = NULL WHERE status IN ('in_coda', 'inviata') AND next_attempt_at IS NOT NULL").run().changes;
+    return rows + this.ctx.stmt("UPDATE outbox_attachments SET next_attempt_at = NULL WHERE status = 'in_coda' AND next_attempt_at IS NOT NULL").run().changes;
+  }
+
+  /** Every revision in the outbox with its service, newest first (the «Ufficio» page). */
+  entries(): OutboxEntry[] {
+    const rows = this.ctx
+      .stmt(
+        `SELECT o.*, i.service_id, i.date, s.name AS service_name, n.id AS successor_id,
+           (SELECT count(*) FROM outbox_attachments a WHERE a.outbox_id = o.id AND a.status = 'in_coda') AS pending,
+           (SELECT count(*) FROM outbox_attachments a WHERE a.outbox_id = o.id AND a.status = 'errore') AS failed,
+           (SELECT a.last_error FROM outbox_attachments a WHERE a.outbox_id = o.id AND a.last_error IS NOT NULL ORDER BY a.updated_at DESC LIMIT 1) AS attachment_error
+         FROM outbox o JOIN inspections i ON i.id = o.inspection_id JOIN services s ON s.id = i.service_id
+         LEFT JOIN inspections n ON n.previous_id = o.inspection_id
+         ORDER BY o.created_at DESC, o.rowid DESC`,
+      )
+      .all() as Array<Row & { service_id: string; date: string; service_name: string; successor_id: string | null; pending: number; failed: number; attachment_error: string | null }>;
+    return rows.map((r) => ({
+      inspectionId: r.inspection_id,
+      visitId: r.visit_id,
+      revision: r.revision,
+      serviceId: r.service_id,
+      serviceName: r.service_name,
+      date: r.date,
+      status: r.status,
+      attempts: r.attempts,
+      // A revision already at the office may still have a co-signature waiting or refused.
+      lastError: r.last_error ?? (r.pending || r.failed ? r.attachment_error : null),
+      nextAttemptAt: r.next_attempt_at,
+      officeNotes: r.office_notes,
+      updatedAt: r.updated_at,
+      successorId: r.successor_id,
+      attachmentsPending: r.pending,
+      attachmentsFailed: r.failed,
+    }));
+  }
+
+  /**
+   * «Riprova»: a revision (or a co-signature of it) the office refused goes back in the queue, due
+   * now. A conflict is not retried: the office holds other content under that revision number, and
+   * only a new revision (`inspections.revise`, sent as n+1) can correct it.
+   */
+  retry(inspectionId: string): OutboxRecord {
+    return this.ctx.db.transaction(() => {
+      const row = this.findByInspection(inspectionId);
+      if (!row) throw new StoreError('not_found', 'questa revisione non è nella coda di invio', 'inspectionId');
+      if (row.status === 'conflitto')
+        throw new StoreError('conflict', "l'ufficio ha già ricevuto un contenuto diverso per questa revisione: un nuovo invio non lo sostituisce. Per correggere, aprire una nuova revisione: sarà inviata come revisione successiva", 'inspectionId');
+      const at = this.ctx.now();
+      const rows = this.ctx.stmt("UPDATE outbox SET status = 'in_coda', next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'errore'").run(at, row.id).changes;
+      const atts = this.ctx.stmt("UPDATE outbox_attachments SET status = 'in_coda', next_attempt_at = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'errore'").run(at, row.id).changes;
+      if (!rows && !atts) throw new StoreError('conflict', 'niente da riprovare: la revisione non è in errore', 'inspectionId');
+      this.audit.append(inspectionId, at, 'nuovo invio all’ufficio richiesto', { outboxId: row.id, previousError: row.lastError });
+      return this.get(row.id);
+    }).immediate();
   }
 
   // ---------- OutboxStore (office/client/outbox.ts) ----------
@@ -213,7 +303,8 @@ export class OutboxRepository {
     const photos = this.ctx.stmt('SELECT sha256, mime FROM photos WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Array<{ sha256: string; mime: string }>;
     const reports = this.ctx.stmt("SELECT sha256, name FROM attachments WHERE inspection_id = ? AND kind = 'report' ORDER BY created_at, id").all(inspectionId) as Array<{ sha256: string; name: string }>;
     const prescriptions = this.ctx.stmt('SELECT rule, text, deadline FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Bundle['prescriptions'];
-    const service = this.ctx.stmt('SELECT s.service_id AS id FROM sync_services s JOIN inspections i ON i.service_id = s.service_id WHERE i.id = ?').get(inspectionId) as { id: string } | undefined;
+    // The office's id: the same as ours, or the one the office linked our service to (003).
+    const service = this.ctx.stmt('SELECT COALESCE(s.office_id, s.service_id) AS id FROM sync_services s JOIN inspections i ON i.service_id = s.service_id WHERE i.id = ?').get(inspectionId) as { id: string } | undefined;
     return {
       attachments: [
         ...photos.map((p, i) => ({ sha256: p.sha256, kind: 'photo' as const, name: `foto-${i + 1}.${EXTENSIONS[p.mime] ?? 'bin'}` })),
@@ -222,6 +313,46 @@ export class OutboxRepository {
       prescriptions: prescriptions.map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline })),
       serviceId: service?.id ?? null,
     };
+  }
+
+  async nextAttachmentUpdate(now: Date): Promise<AttachmentUpdatePush | null> {
+    return this.nextAttachmentUpdateSync(now);
+  }
+
+  /** The next co-signature that is due, only once the office acknowledged its revision. */
+  nextAttachmentUpdateSync(now: Date): AttachmentUpdatePush | null {
+    const row = this.ctx
+      .stmt(`SELECT a.id, a.attempts, a.sha256, a.name, o.visit_id, o.revision, o.content_hash FROM outbox_attachments a JOIN outbox o ON o.id = a.outbox_id
+             WHERE a.status = 'in_coda' AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= ?) AND o.status IN ('ricevuta', 'validata', 'respinta')
+             ORDER BY a.created_at, a.rowid LIMIT 1`)
+      .get(now.toISOString()) as { id: string; attempts: number; sha256: string; name: string; visit_id: string; revision: number; content_hash: string } | undefined;
+    if (!row) return null;
+    return {
+      updateId: row.id,
+      attempts: row.attempts,
+      id: row.visit_id,
+      revision: row.revision,
+      contentHash: row.content_hash,
+      attachment: { sha256: row.sha256, kind: 'report', name: row.name || 'verbale.pdf', path: this.ctx.blobs.pathOf(row.sha256) },
+    };
+  }
+
+  async markAttachmentUpdate(updateId: string, outcome: AttachmentUpdateOutcome): Promise<void> {
+    const at = this.ctx.now();
+    this.ctx.db.transaction(() => {
+      const row = this.ctx.stmt('SELECT a.status, o.inspection_id FROM outbox_attachments a JOIN outbox o ON o.id = a.outbox_id WHERE a.id = ?').get(updateId) as { status: string; inspection_id: string } | undefined;
+      if (!row) throw new StoreError('not_found', `allegato ${updateId} della coda di invio non trovato`, 'id');
+      if (row.status !== 'in_coda') return;
+      if (outcome.status === 'ricevuta') {
+        this.ctx.stmt("UPDATE outbox_attachments SET status = 'ricevuta', received_at = ?, last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(at, at, updateId);
+        this.audit.append(row.inspection_id, at, 'nuova versione del verbale ricevuta dall’ufficio', { updateId });
+      } else if (outcome.status === 'in_coda') {
+        this.ctx.stmt('UPDATE outbox_attachments SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?').run(outcome.message, outcome.nextAttemptAt.toISOString(), at, updateId);
+      } else {
+        this.ctx.stmt("UPDATE outbox_attachments SET status = 'errore', last_error = ?, updated_at = ? WHERE id = ?").run(outcome.message, at, updateId);
+        this.audit.append(row.inspection_id, at, 'nuova versione del verbale rifiutata dall’ufficio', { updateId, message: outcome.message });
+      }
+    }).immediate();
   }
 
   async markSent(outboxId: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }): Promise<void> {
@@ -280,6 +411,7 @@ export class OutboxRepository {
         if (c.seq <= settings.cursor) continue; // already applied with an earlier page
         if (c.kind === 'decision') this.#applyDecision(c, report);
         else if (c.kind === 'service') this.#applyService(c, report);
+        else if (c.kind === 'service_link') this.#applyServiceLink(c, report);
         // Rule sets and checklists ship with the app; the office's copies are informational here.
         else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
         else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
@@ -353,7 +485,10 @@ export class OutboxRepository {
       report.skipped.push(`${c.seq}: servizio non valido (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
       return;
     }
-    const s = parsed.data;
+    const office = parsed.data;
+    // A service of ours the office linked to its entry (003) takes the office's fields under our id.
+    const linked = this.ctx.stmt('SELECT service_id FROM sync_services WHERE office_id = ?').get(office.id) as { service_id: string } | undefined;
+    const s = { ...office, id: linked?.service_id ?? office.id };
     const at = this.ctx.now();
     this.ctx
       .stmt(
@@ -369,6 +504,50 @@ export class OutboxRepository {
     this.ctx
       .stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at) VALUES (?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET office_updated_at = excluded.office_updated_at, received_at = excluded.received_at')
       .run(s.id, s.updatedAt, at);
+    report.services++;
+  }
+
+  /**
+   * The office linked the service of one of our revisions (sent without a registry id) to its
+   * registry entry `serviceId`. Our service keeps its id (sealed revisions point to it) and from
+   * now on stands for the office's entry. A copy of that entry received earlier, which nothing
+   * of ours uses yet, is folded into it; one already in use is left, and reported.
+   */
+  #applyServiceLink(c: OfficeChange, report: ApplyReport): void {
+    const l = c.payload as { inspectionId?: unknown; revision?: unknown; serviceId?: unknown };
+    if (typeof l?.inspectionId !== 'string' || !Number.isInteger(l.revision) || typeof l.serviceId !== 'string' || !l.serviceId) {
+      report.skipped.push(`${c.seq}: collegamento del servizio non leggibile`);
+      return;
+    }
+    const officeId = l.serviceId;
+    const own = this.ctx.stmt('SELECT i.service_id FROM inspections i WHERE i.visit_id = ? AND i.revision = ?').get(l.inspectionId, l.revision) as { service_id: string } | undefined;
+    if (!own) {
+      report.skipped.push(`${c.seq}: revisione ${l.inspectionId}/${l.revision} sconosciuta`);
+      return;
+    }
+    const local = own.service_id;
+    const at = this.ctx.now();
+    const current = this.ctx.stmt('SELECT COALESCE(office_id, service_id) AS office FROM sync_services WHERE service_id = ?').get(local) as { office: string } | undefined;
+    if (current) {
+      if (current.office !== officeId) report.skipped.push(`${c.seq}: il servizio ${local} è già collegato alla scheda d'ufficio ${current.office}`);
+      return;
+    }
+    if (local === officeId) {
+      this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at) VALUES (?, ?, ?)').run(local, at, at);
+      report.services++;
+      return;
+    }
+    const copy = this.ctx.stmt('SELECT 1 FROM services WHERE id = ?').get(officeId);
+    if (copy) {
+      const used = this.ctx.stmt('SELECT (SELECT count(*) FROM inspections WHERE service_id = ?) + (SELECT count(*) FROM staff WHERE service_id = ?) AS n').get(officeId, officeId) as { n: number };
+      if (used.n > 0) {
+        report.skipped.push(`${c.seq}: il servizio ${local} corrisponde alla scheda d'ufficio ${officeId}, già presente e in uso su questo portatile: unirli a mano`);
+        return;
+      }
+      this.ctx.stmt('DELETE FROM sync_services WHERE service_id = ?').run(officeId);
+      this.ctx.stmt('DELETE FROM services WHERE id = ?').run(officeId);
+    }
+    this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, at, at, officeId);
     report.services++;
   }
 

@@ -265,6 +265,29 @@ export const SyncState = z.strictObject({
 });
 export type SyncState = z.infer<typeof SyncState>;
 
+/** One sealed revision in the outbox, as the «Ufficio» page lists it. */
+export const OutboxEntry = z.strictObject({
+  inspectionId: Id,
+  visitId: Id,
+  revision: z.number().int().min(1),
+  serviceId: Id,
+  serviceName: z.string(),
+  date: IsoDateSchema,
+  status: OutboxStatus,
+  /** Failed attempts so far. */
+  attempts: z.number().int().min(0),
+  lastError: z.string().nullable(),
+  nextAttemptAt: Timestamp.nullable(),
+  officeNotes: z.string().nullable(),
+  updatedAt: Timestamp,
+  /** The next revision of the same visit, when a correction was opened. */
+  successorId: Id.nullable(),
+  /** Later report versions (co-signatures) not yet at the office / refused by it. */
+  attachmentsPending: z.number().int().min(0),
+  attachmentsFailed: z.number().int().min(0),
+});
+export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
 // ---------- the contract ----------
 const Empty = z.strictObject({});
 
@@ -351,6 +374,10 @@ export const contract = {
   'sync.unpair': { input: Empty, output: SyncState },
   /** Sends and receives now, without waiting for the next pass or a backoff. */
   'sync.now': { input: Empty, output: SyncState },
+  /** The sealed revisions in the outbox, newest first. */
+  'sync.outbox': { input: Empty, output: z.array(OutboxEntry) },
+  /** Puts a revision the office refused ('errore') back in the queue; a 'conflitto' is refused (correct it with `inspections.revise`). */
+  'sync.retry': { input: z.strictObject({ inspectionId: Id }), output: OutboxEntry },
 
   'signing.status': { input: Empty, output: SigningStatus },
   /** Checks the file opens with the passphrase, then keeps it encrypted with the data key; the passphrase is not kept. */

@@ -98,7 +98,7 @@ test('migration 002 adds the sync outbox, settings and decisions, and queues rev
   old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, created_at, updated_at) VALUES ('i2', 'v2', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-11', ?, ?)").run(at, at);
   old.close();
 
-  const db = openDatabase(file);
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 2);
   for (const table of ['outbox', 'sync_settings', 'sync_decisions', 'sync_services']) assert.ok(names(db, 'table').includes(table), `table ${table}`);
@@ -123,6 +123,50 @@ test('migration 002 adds the sync outbox, settings and decisions, and queues rev
   const decision = db.prepare("INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (1, 'v1', 1, ?, 'rejected', 'note', ?, ?, 'x')");
   decision.run(hash, at, at);
   assert.throws(() => decision.run(hash, at, at), /UNIQUE/, 'a decision is recorded once');
+  assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+});
+
+test('migration 003 queues report versions stored after their revision left, by trigger and for the past; links services to office ids', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'v.db');
+  const at = '2026-03-10T09:00:00.000Z';
+  const [first, later, newer] = ['a', 'b', 'c'].map((c) => c.repeat(64)) as [string, string, string];
+  // A version-2 database: two sealed revisions, one already sent with its first report (bundle
+  // frozen), a co-signature stored after that, and one not sent yet.
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
+  old.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s1', 'Nido', 'nido', 'Fiesole', 20, 1, ?, ?)").run(at, at);
+  for (const [id, visit] of [['i1', 'v1'], ['i2', 'v2']])
+    old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_file, sealed_at, created_at, updated_at) VALUES (?, ?, 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-10', 'sealed', ?, x'00', ?, ?, ?)").run(id, visit, 'f'.repeat(64), at, at, at);
+  const attach = (db: Database.Database, id: string, inspection: string, sha: string, kind = 'report') =>
+    db.prepare("INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, 'verbale.pdf', ?, 'application/pdf', 10, ?)").run(id, inspection, kind, sha, at);
+  for (const [id, visit] of [['i1', 'v1'], ['i2', 'v2']])
+    old.prepare('INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)').run(`o-${id}`, id, visit, 'f'.repeat(64), at, at);
+  attach(old, 'a1', 'i1', first);
+  old.prepare("UPDATE outbox SET bundle = ?, status = 'ricevuta' WHERE inspection_id = 'i1'").run(JSON.stringify({ attachments: [{ sha256: first, kind: 'report', name: 'verbale.pdf' }], prescriptions: [], serviceId: null }));
+  attach(old, 'a2', 'i1', later);
+  attach(old, 'a3', 'i2', first);
+  old.close();
+
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 3);
+  const queued = () => db.prepare('SELECT attachment_id, sha256, status FROM outbox_attachments ORDER BY created_at, rowid').all();
+  assert.deepEqual(queued(), [{ attachment_id: 'a2', sha256: later, status: 'in_coda' }], 'only the version the frozen bundle lacks');
+  // From now on a trigger queues it in the same transaction; a revision not sent yet takes it in its bundle.
+  attach(db, 'a4', 'i1', newer);
+  attach(db, 'a5', 'i2', later);
+  attach(db, 'a6', 'i1', 'd'.repeat(64), 'document');
+  assert.deepEqual(queued().map((r: any) => r.attachment_id), ['a2', 'a4']);
+  assert.throws(() => db.prepare('DELETE FROM outbox_attachments').run(), /non si cancellano/);
+  assert.throws(() => db.prepare("UPDATE outbox_attachments SET sha256 = ?").run(first), /non cambia/);
+  assert.throws(() => db.prepare("UPDATE outbox_attachments SET status = 'persa'").run(), /CHECK constraint/);
+  db.prepare("UPDATE outbox_attachments SET status = 'ricevuta' WHERE attachment_id = 'a2'").run();
+
+  db.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s2', 'Nido 2', 'nido', 'Fiesole', 20, 1, ?, ?)").run(at, at);
+  const link = db.prepare('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)');
+  link.run('s1', at, at, 'ufficio-1');
+  assert.throws(() => link.run('s2', at, at, 'ufficio-1'), /UNIQUE/, 'one local service per office entry');
   assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
 });

@@ -254,3 +254,109 @@ test('pairing refuses a non-http address and an unreachable office with messages
   const status = await app.call('sync.status', {});
   assert.ok(status.ok && status.value && (status.value as { paired: boolean }).paired === false);
 });
+
+test('a report version stored after the first send is queued once as an attachment update, handed out only once the office holds the revision', async (t) => {
+  const app = openTestApp(t);
+  const service = ok(app, 'services.create', SERVICE);
+  const a = sealedVisit(app, service.id, 1, '2026-03-02');
+  const outbox = app.store.outbox;
+  const now = new Date('2026-03-10T12:00:00Z');
+  const pdf = (text: string) => Buffer.from(`%PDF-1.7\n% ${text}\n%%EOF\n`);
+  // Before the first send a report simply goes in the bundle: nothing extra is queued.
+  app.store.attachments.add({ inspectionId: a.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: pdf('prima firma') });
+  const push = (await outbox.nextPending(now))!;
+  assert.deepEqual(push.attachments.filter((x) => x.kind === 'report').map((x) => x.sha256), [sha256Of(pdf('prima firma'))]);
+  assert.equal(outbox.nextAttachmentUpdateSync(now), null);
+  // The co-signature, after the bundle froze: queued, but not before the office acknowledged the revision.
+  app.store.attachments.add({ inspectionId: a.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: pdf('due firme') });
+  await outbox.markSent(push.outboxId, 'inviata');
+  assert.equal(outbox.nextAttachmentUpdateSync(now), null, 'the revision is not at the office yet');
+  await outbox.markSent(push.outboxId, 'ricevuta');
+  const update = outbox.nextAttachmentUpdateSync(now)!;
+  assert.deepEqual([update.id, update.revision, update.contentHash, update.attachment.kind, update.attachment.sha256], [a.visitId, 1, a.contentHash, 'report', sha256Of(pdf('due firme'))]);
+  assert.equal(sha256Of(readFileSync(update.attachment.path)), update.attachment.sha256);
+  assert.deepEqual(ok(app, 'sync.outbox', {}).map((e: { attachmentsPending: number }) => e.attachmentsPending), [1]);
+  // A failure waits its backoff; «Sincronizza ora» cancels the wait; delivered once, then never again.
+  await outbox.markAttachmentUpdate(update.updateId, { status: 'in_coda', message: 'server non raggiungibile', nextAttemptAt: new Date(now.getTime() + 60_000) });
+  assert.equal(outbox.nextAttachmentUpdateSync(now), null);
+  assert.equal(ok(app, 'sync.outbox', {})[0].lastError, 'server non raggiungibile', 'the waiting co-signature shows its error');
+  outbox.makeDueNow();
+  assert.equal(outbox.nextAttachmentUpdateSync(now)!.attempts, 1);
+  await outbox.markAttachmentUpdate(update.updateId, { status: 'ricevuta' });
+  assert.equal(outbox.nextAttachmentUpdateSync(now), null);
+  await outbox.markAttachmentUpdate(update.updateId, { status: 'errore', message: 'tardi' });
+  const entry = ok(app, 'sync.outbox', {})[0];
+  assert.deepEqual([entry.attachmentsPending, entry.attachmentsFailed, entry.lastError], [0, 0, null], 'a delivered update does not go back');
+  assert.ok(ok(app, 'inspections.audit', { id: a.id }).some((e: { action: string }) => e.action === 'nuova versione del verbale ricevuta dall’ufficio'));
+});
+
+test('sync.retry puts an errore back in the queue; a conflitto is refused with the way to correct it; sync.outbox lists service, date, revision, status', async (t) => {
+  const app = openTestApp(t);
+  const service = ok(app, 'services.create', SERVICE);
+  const a = sealedVisit(app, service.id, 1, '2026-03-02');
+  const b = sealedVisit(app, service.id, 1, '2026-03-03');
+  const outbox = app.store.outbox;
+  const now = new Date('2026-03-10T12:00:00Z');
+  await outbox.markFailed((await outbox.nextPending(now))!.outboxId, 'errore', 'file.visit.date: data non valida');
+  await outbox.markFailed((await outbox.nextPending(now))!.outboxId, 'conflitto', 'contenuto diverso');
+  const list = ok(app, 'sync.outbox', {});
+  assert.deepEqual(list.map((e: any) => [e.inspectionId, e.serviceName, e.date, e.revision, e.status, e.lastError]), [
+    [b.id, SERVICE.name, '2026-03-03', 1, 'conflitto', 'contenuto diverso'],
+    [a.id, SERVICE.name, '2026-03-02', 1, 'errore', 'file.visit.date: data non valida'],
+  ]);
+  const retried = ok(app, 'sync.retry', { inspectionId: a.id });
+  assert.deepEqual([retried.status, retried.lastError], ['in_coda', 'file.visit.date: data non valida'], 'queued again; the last error stays visible until it goes');
+  assert.equal((await outbox.nextPending(now))!.id, a.visitId, 'due at once');
+  const again = app.dispatch('sync.retry', { inspectionId: a.id });
+  assert.ok(!again.ok && again.error.code === 'conflict' && /non è in errore/.test(again.error.message));
+  const conflict = app.dispatch('sync.retry', { inspectionId: b.id });
+  assert.ok(!conflict.ok && conflict.error.code === 'conflict' && conflict.error.field === 'inspectionId' && /nuova revisione/.test(conflict.error.message), JSON.stringify(conflict));
+  assert.equal(outbox.statusOf(b.id), 'conflitto', 'a conflict is never silently resent');
+  // The correction: a new revision, listed with the link to it, and queued as revision 2 once sealed.
+  const draft = ok(app, 'inspections.revise', { id: b.id });
+  assert.equal(ok(app, 'sync.outbox', {}).find((e: any) => e.inspectionId === b.id).successorId, draft.id);
+  const sealed = ok(app, 'inspections.seal', { id: draft.id, signatures: [SIG] });
+  assert.equal(outbox.findByInspection(draft.id)!.revision, 2);
+  assert.equal(sealed.inspection.syncStatus, 'in_coda');
+  assert.equal(app.dispatch('sync.retry', { inspectionId: 'nessuna' }).ok, false);
+});
+
+test('service_link: our service stands for the office entry (no duplicate on the laptop), its revisions then name the office id', async (t) => {
+  const app = openTestApp(t);
+  const ours = ok(app, 'services.create', SERVICE);
+  const other = ok(app, 'services.create', { ...SERVICE, name: 'Nido Altro' });
+  const a = sealedVisit(app, ours.id, 1, '2026-03-02');
+  const b = sealedVisit(app, other.id, 1, '2026-03-03');
+  paired(app);
+  const outbox = app.store.outbox;
+  const officeService = (id: string, name: string, capacity = 40) => ({ id, name, type: 'nido', comune: 'Bagno a Ripoli', address: 'Via Roma 1', referente: 'Comune', capacity, kitchen: true, territorialRls: false, authorizationIssuedOn: '2024-10-15', accreditationIssuedOn: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-03-11T00:00:00Z' });
+  const count = () => ok(app, 'services.list', {}).length;
+  const before = count();
+  // Created by the office from our file: the link comes first, then the office's copy, folded into ours.
+  const report = await outbox.applyChanges([
+    { seq: 1, kind: 'service_link', payload: { inspectionId: a.visitId, revision: 1, contentHash: a.contentHash, serviceId: 'uff-1', created: true } },
+    { seq: 2, kind: 'service', payload: { service: officeService('uff-1', SERVICE.name, 44) } },
+    // Matched to an entry the laptop had already received (unused here): that copy is folded away.
+    { seq: 3, kind: 'service', payload: { service: officeService('uff-2', 'Nido Altro') } },
+    { seq: 4, kind: 'service_link', payload: { inspectionId: b.visitId, revision: 1, contentHash: b.contentHash, serviceId: 'uff-2', created: false } },
+    { seq: 5, kind: 'service_link', payload: { inspectionId: 'sconosciuta', revision: 1, contentHash: a.contentHash, serviceId: 'uff-3', created: false } },
+  ], 5);
+  assert.equal(report.skipped.length, 1, report.skipped.join('\n'));
+  assert.equal(count(), before, 'no duplicate service on the laptop');
+  assert.equal(ok(app, 'services.get', { id: ours.id }).service.capacity, 44, 'the office is the master of the registry fields');
+  assert.equal(app.dispatch('services.get', { id: 'uff-2' }).ok, false);
+  // A later edit at the office reaches our service again; the next revision names the office id.
+  await outbox.applyChanges([{ seq: 6, kind: 'service', payload: { service: officeService('uff-2', 'Nido Altro', 25) } }], 6);
+  assert.equal(ok(app, 'services.get', { id: other.id }).service.capacity, 25);
+  assert.equal(count(), before);
+  const draft = ok(app, 'inspections.revise', { id: a.id });
+  ok(app, 'inspections.seal', { id: draft.id, signatures: [SIG] });
+  const now = new Date('2026-03-12T12:00:00Z');
+  const pushes = [];
+  for (let p = await outbox.nextPending(now); p; p = await outbox.nextPending(now)) {
+    pushes.push(p);
+    await outbox.markSent(p.outboxId, 'ricevuta');
+  }
+  // (Revisions not sent before the link was applied freeze the office id in their bundle too.)
+  assert.deepEqual(pushes.map((p) => [p.id, p.revision, p.serviceId]), [[a.visitId, 1, 'uff-1'], [b.visitId, 1, 'uff-2'], [a.visitId, 2, 'uff-1']]);
+});

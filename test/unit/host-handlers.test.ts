@@ -54,6 +54,8 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'sync.pair': [[{ url: ' ', code: 'ABCD-EFGH' }, 'url'], [{ url: 'http://127.0.0.1:9', code: '' }, 'code']],
     'sync.unpair': [[{ a: 1 }, 'a']],
     'sync.now': [[{ subito: true }, 'subito']],
+    'sync.outbox': [[{ tutto: true }, 'tutto']],
+    'sync.retry': [[{}, 'inspectionId'], [{ inspectionId: '' }, 'inspectionId']],
   };
 }
 
