@@ -544,9 +544,22 @@ export class OutboxRepository {
         report.skipped.push(`${c.seq}: il servizio ${local} corrisponde alla scheda d'ufficio ${officeId}, già presente e in uso su questo portatile: unirli a mano`);
         return;
       }
+      // The office's registry fields, received with its copy, now go on our service.
+      this.ctx
+        .stmt(
+          `UPDATE services SET (name, type, comune, address, referente, capacity, kitchen, territorial_rls, authorization_issued_on, accreditation_issued_on, updated_at) =
+             (SELECT name, type, comune, address, referente, capacity, kitchen, territorial_rls, authorization_issued_on, accreditation_issued_on, ? FROM services WHERE id = ?)
+           WHERE id = ?`,
+        )
+        .run(at, officeId, local);
+      const received = this.ctx.stmt('SELECT office_updated_at FROM sync_services WHERE service_id = ?').get(officeId) as { office_updated_at: string } | undefined;
       this.ctx.stmt('DELETE FROM sync_services WHERE service_id = ?').run(officeId);
       this.ctx.stmt('DELETE FROM services WHERE id = ?').run(officeId);
+      this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, received?.office_updated_at ?? at, at, officeId);
+      report.services++;
+      return;
     }
+    // Created by the office from our file: its `service` change follows and brings its fields.
     this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, at, at, officeId);
     report.services++;
   }

@@ -16,6 +16,7 @@ import { hashPassword } from '../../office/security.ts';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { makePng } from '../helpers/office-fixtures.ts';
+import { makeTestPki, P12_PASSPHRASE } from '../helpers/pki.ts';
 
 const PASSWORD = 'password-lunga-di-prova';
 const dirs: string[] = [];
@@ -66,6 +67,12 @@ class Clerk {
   async post(path: string, fields: Record<string, string>, from: string): Promise<{ status: number; text: string; location: string | null }> {
     const page = await this.request(from);
     return this.request(path, { method: 'POST', form: { _csrf: Clerk.csrf(page.text), ...fields } });
+  }
+
+  async page(path: string): Promise<string> {
+    const r = await this.request(path);
+    assert.equal(r.status, 200, path);
+    return r.text;
   }
 
   async pairingCode(inspector: string): Promise<string> {
@@ -242,5 +249,93 @@ test('pair, push three sealed visits exactly once, survive an office outage, rec
     await app.sync.close();
     app.close();
     await office.close().catch(() => undefined);
+  }
+});
+
+test('a co-signature after sending reaches the office once as a later report version; services made on the laptop end up linked, one on each side', { timeout: 150_000 }, async () => {
+  const pki = makeTestPki();
+  const officeDir = tmp('vigilanza-office-');
+  const office: OfficeServer = await createOfficeServer({ dataDir: officeDir, caPem: pki.caPem });
+  const officeUrl = await office.listen(0);
+  await office.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
+  const clerk = new Clerk(officeUrl);
+  await clerk.login('Ufficio Zona', PASSWORD);
+  // The office already knows one of the two services the inspector will type in by hand.
+  const known = await office.store.saveService({ name: 'Spazio Gioco La Trottola', type: 'nido', comune: 'Fiesole', capacity: 30, kitchen: false, authorizationIssuedOn: '2024-10-15' });
+  const posts: string[] = [];
+  const countingFetch: typeof fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (init?.method === 'POST' && /\/attachments$/.test(url)) posts.push(new URL(url).pathname);
+    return fetch(input, init);
+  };
+  const laptopDir = tmp('vigilanza-laptop-');
+  const app: HostApp = openApp({
+    dataDir: laptopDir,
+    shell: 'browser',
+    clock: fixedClock('2026-03-10T10:00:00Z'),
+    log: () => {},
+    sync: { intervalMs: 400, retry: { attempts: 2, baseMs: 50, maxMs: 200 }, timeoutMs: 5_000, fetch: countingFetch },
+  });
+  try {
+    app.sync.start();
+    const call = async (method: string, input: unknown = {}) => app.call(method, input);
+    ok(await call('sync.pair', { url: officeUrl, code: await clerk.pairingCode('Maria Rossi') }), 'sync.pair');
+    ok(await call('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE }), 'importP12');
+
+    const girasole = ok(await call('services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', capacity: 40, kitchen: true, authorizationIssuedOn: '2024-10-15' }), 'services.create');
+    const trottola = ok(await call('services.create', { name: 'spazio gioco la trottola', type: 'nido', comune: 'FIESOLE', capacity: 30, kitchen: false, authorizationIssuedOn: '2024-10-15' }), 'services.create');
+    const seal = async (serviceId: string, date: string) => {
+      const d = ok(await call('inspections.create', { serviceId, purpose: 'verifica_periodica', date }), 'create');
+      ok(await call('inspections.saveAnswer', { inspectionId: d.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' }), 'answer');
+      const sealed = ok(await call('inspections.seal', { id: d.id, signatures: [], passphrase: P12_PASSPHRASE }), 'seal');
+      assert.equal(sealed.report?.signed, true, sealed.report?.warning ?? '');
+      return { id: d.id as string, visitId: sealed.inspection.visitId as string };
+    };
+    const v1 = await seal(girasole.id, '2026-03-02');
+    const v2 = await seal(trottola.id, '2026-03-03');
+    await until('both received', async () => ok(await call('sync.status'), 'status').counts.ricevuta === 2);
+    const firstReport = (await office.store.getRevision(v1.visitId, 1))!.attachments.filter((a) => a.kind === 'report');
+    assert.equal(firstReport.length, 1);
+
+    // A second member co-signs after the visit left: the office gets the new version, once.
+    const cosigned = ok(await call('report.addSignature', { inspectionId: v1.id, p12Base64: pki.legacyP12.toString('base64'), passphrase: P12_PASSPHRASE }), 'addSignature');
+    assert.equal(cosigned.version, 2);
+    await until('co-signature at the office', async () => (await office.store.getRevision(v1.visitId, 1))!.attachments.filter((a) => a.kind === 'report').length === 2);
+    const reports = (await office.store.getRevision(v1.visitId, 1))!.attachments.filter((a) => a.kind === 'report');
+    assert.deepEqual(reports.map((a) => a.sha256), [firstReport[0]!.sha256, cosigned.sha256], 'first version kept, the co-signed one after it');
+    assert.ok(readFileSync(office.blobs.blobPath(cosigned.sha256)).equals(Buffer.from(cosigned.pdfBase64, 'base64')), 'byte-identical');
+    ok(await call('sync.now'), 'sync.now');
+    await until('a further pass', async () => ok(await call('sync.outbox'), 'outbox').every((e: { attachmentsPending: number }) => e.attachmentsPending === 0));
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual(posts, [`/api/v1/inspections/${v1.visitId}/revisions/1/attachments`], 'delivered exactly once');
+    // The review page shows the co-signed version as current and the first one below it.
+    const page = await clerk.page(`/ispezioni/${encodeURIComponent(v1.visitId)}/1`);
+    const current = page.indexOf('<strong>Versione 2</strong>');
+    const earlier = page.indexOf('Versioni precedenti del verbale');
+    assert.ok(current > 0 && earlier > current && page.indexOf('<strong>Versione 1</strong>') > earlier, 'latest version first, the earlier one listed below');
+    assert.equal(page.match(/<span class="pass" data-testid="report-verdict">/g)?.length, 2, 'each version with its verification, both valid');
+
+    // Services: the office matched one and created the other; the laptop linked both, no duplicates.
+    await until('links applied', async () => app.store.db.prepare('SELECT count(*) AS n FROM sync_services WHERE office_id IS NOT NULL').get() as { n: number } | undefined && (app.store.db.prepare('SELECT count(*) AS n FROM sync_services WHERE office_id IS NOT NULL').get() as { n: number }).n === 2);
+    const registry = await office.store.listServices();
+    assert.deepEqual(registry.map((x) => x.name).sort(), ['Nido Il Girasole', 'Spazio Gioco La Trottola']);
+    assert.equal((await office.store.getRevision(v2.visitId, 1))!.serviceId, known.id);
+    const created = registry.find((x) => x.name === 'Nido Il Girasole')!;
+    assert.equal((await office.store.getRevision(v1.visitId, 1))!.serviceId, created.id);
+    const local = ok(await call('services.list'), 'services.list');
+    assert.deepEqual(local.map((x: { id: string }) => x.id).sort(), [girasole.id, trottola.id].sort(), 'no office copy next to ours');
+    assert.equal(ok(await call('services.get', { id: trottola.id }), 'get').service.name, 'Spazio Gioco La Trottola', 'the office registry fields win');
+
+    // The next revision names the office's id: no new matching, no new service.
+    const draft = ok(await call('inspections.revise', { id: v1.id }), 'revise');
+    ok(await call('inspections.seal', { id: draft.id, signatures: [] }), 'seal');
+    await until('revision 2 received', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'ricevuta');
+    assert.equal((await office.store.getRevision(v1.visitId, 2))!.serviceId, created.id);
+    assert.equal((await office.store.listServices()).length, 2);
+  } finally {
+    await app.sync.close();
+    app.close();
+    await office.close().catch(() => undefined);
+    pki.cleanup();
   }
 });

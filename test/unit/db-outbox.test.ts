@@ -345,6 +345,7 @@ test('service_link: our service stands for the office entry (no duplicate on the
   assert.equal(count(), before, 'no duplicate service on the laptop');
   assert.equal(ok(app, 'services.get', { id: ours.id }).service.capacity, 44, 'the office is the master of the registry fields');
   assert.equal(app.dispatch('services.get', { id: 'uff-2' }).ok, false);
+  assert.equal(ok(app, 'services.get', { id: other.id }).service.address, 'Via Roma 1', 'the folded copy’s registry fields go on our service');
   // A later edit at the office reaches our service again; the next revision names the office id.
   await outbox.applyChanges([{ seq: 6, kind: 'service', payload: { service: officeService('uff-2', 'Nido Altro', 25) } }], 6);
   assert.equal(ok(app, 'services.get', { id: other.id }).service.capacity, 25);
