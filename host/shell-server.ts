@@ -88,8 +88,22 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
       sendText(res, 421, 'Richiesta rifiutata: questo servizio risponde solo come 127.0.0.1 o localhost sulla sua porta.');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname.startsWith('/api/')) return api(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)));
+    // Origin-form only ("/path"): an absolute-form target names a host the Host check never saw.
+    if (!req.url?.startsWith('/')) {
+      sendText(res, 400, 'Richiesta non valida.');
+      return;
+    }
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    if (url.pathname.startsWith('/api/')) {
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        sendResult(res, { ok: false, error: { code: 'invalid', message: 'nome del metodo non valido' } }, 400);
+        return;
+      }
+      return api(req, res, method);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       sendText(res, 405, 'Metodo non consentito.');
@@ -121,6 +135,11 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     }
     const limit = BODY_LIMITS[method] ?? DEFAULT_BODY_LIMIT;
     const body = await readBody(req, limit);
+    // The client went away mid-body (closed the tab, timed out): nothing to answer, nothing to log.
+    if (body === 'aborted') {
+      res.destroy();
+      return;
+    }
     if (body === 'too_large') {
       sendResult(res, { ok: false, error: { code: 'invalid', message: `richiesta troppo grande (massimo ${Math.round(limit / 1024 / 1024)} MB)` } }, 413);
       return;
@@ -185,13 +204,13 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'aborted'> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
     return Promise.resolve('too_large');
   }
-  return new Promise((resolveBody, reject) => {
+  return new Promise((resolveBody) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -206,7 +225,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_la
       chunks.push(chunk);
     });
     req.on('end', () => resolveBody(over ? 'too_large' : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => resolveBody('aborted'));
   });
 }
 

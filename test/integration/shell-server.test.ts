@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startShellServer, type ShellServer } from '../../host/shell-server.ts';
@@ -154,4 +155,33 @@ test('serves the built renderer, and nothing outside it', async (t) => {
     assert.ok(!r.body.includes('segreto'), path);
   }
   assert.equal((await send(s.port, '/', { method: 'DELETE' })).status, 405);
+});
+
+test('malformed requests are the client’s error (400), never a 500 with a stack on stderr', async (t) => {
+  const s = await start(t);
+  const logged: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  t.mock.method(process.stderr, 'write', (chunk: string | Uint8Array, ...rest: unknown[]) => {
+    logged.push(String(chunk));
+    return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+  });
+  // A percent-escape that does not decode, in the API method name.
+  const badName = await send(s.port, '/api/%E0%A4%A', { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigilanza-token': s.token }, body: '{}' });
+  assert.equal(badName.status, 400);
+  assert.equal(JSON.parse(badName.body).error.code, 'invalid');
+  assert.ok(String(badName.headers['content-security-policy']).includes("default-src 'self'"));
+  // Absolute-form request target: its host was never checked against the allowed ones.
+  const absolute = await send(s.port, 'http://evil.example/api/app.info', { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigilanza-token': s.token }, body: '{}' });
+  assert.equal(absolute.status, 400);
+  // A client that goes away halfway through its body.
+  await new Promise<void>((resolve) => {
+    const socket = connect(s.port, '127.0.0.1', () => {
+      socket.write(`POST /api/services.list HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nContent-Type: application/json\r\nX-Vigilanza-Token: ${s.token}\r\nContent-Length: 1000\r\n\r\n{"query":`);
+      setTimeout(() => socket.destroy(), 100);
+    });
+    socket.on('close', () => resolve());
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await api(s, 'app.info', {})).status, 200);
+  assert.deepEqual(logged.filter((l) => l.includes('errore interno')), []);
 });
