@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
-import type { InspectionDetail, InspectionSummary, Member, Output, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import type { InspectionDetail, InspectionSummary, Member, OutboxStatus, Output, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import { getChecklist, type SectionId } from '../../shared/checklist/index.ts';
 import { PURPOSE_LABELS, SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
@@ -12,7 +12,7 @@ import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { Link } from '../ui/Link.tsx';
-import { SyncBadge } from '../ui/SyncBadge.tsx';
+import { LiveSyncBadge } from '../ui/LiveSyncBadge.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 import { Autosaver } from './autosave.ts';
@@ -73,6 +73,7 @@ export function IspezionePage({ id }: { id: string }) {
           data={v}
           initialTab={sealedNow ? 'chiusura' : 'A'}
           sealWarning={sealWarning}
+          onReload={() => void reload()}
           onSealed={(r) => {
             setSealedNow(true);
             setSealWarning(r.report?.warning ?? null);
@@ -86,8 +87,27 @@ export function IspezionePage({ id }: { id: string }) {
 
 type Tab = 'visita' | SectionId | 'personale' | 'prescrizioni' | 'chiusura';
 
-function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: Loaded; initialTab: Tab; onSealed: (r: Output<'inspections.seal'>) => void; sealWarning?: string | null }) {
+function Ispezione({
+  data,
+  initialTab,
+  onSealed,
+  onReload,
+  sealWarning = null,
+}: {
+  data: Loaded;
+  initialTab: Tab;
+  onSealed: (r: Output<'inspections.seal'>) => void;
+  onReload?: () => void;
+  sealWarning?: string | null;
+}) {
   const app = useApp();
+  // The office's decision changes the revision's own status too (and a rejection opens a new draft): reload then.
+  const onSyncChange = useCallback(
+    (s: OutboxStatus) => {
+      if (s === 'validata' || s === 'respinta') onReload?.();
+    },
+    [onReload],
+  );
   const { detail, service, staff } = data;
   const ruleSetKey = detail.sealedFile?.ruleSet ?? app.info.ruleSet;
   const ruleSet = RULE_SETS.get(ruleSetKey) ?? app.ruleSet;
@@ -243,7 +263,7 @@ function Ispezione({ data, initialTab, onSealed, sealWarning = null }: { data: L
             {detail.syncStatus && (
               <>
                 {' · Ufficio: '}
-                <SyncBadge status={detail.syncStatus} />
+                <LiveSyncBadge inspectionId={detail.id} status={detail.syncStatus} onChange={onSyncChange} />
               </>
             )}
           </p>

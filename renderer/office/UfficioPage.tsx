@@ -8,6 +8,7 @@ import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { SYNC_LABELS } from '../ui/SyncBadge.tsx';
 import { useLoad } from '../ui/useLoad.ts';
+import { CodaInvio } from './CodaInvio.tsx';
 
 /** While this page is open the status is refreshed: the sync runs in the background. */
 const REFRESH_MS = 2000;
@@ -123,6 +124,11 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  // The per-visit list follows the status, which this page refreshes every couple of seconds.
+  const [entries, reloadEntries] = useLoad(() => api['sync.outbox']({}), []);
+  useEffect(() => {
+    void reloadEntries();
+  }, [state, reloadEntries]);
 
   async function syncNow() {
     setError(null);
@@ -202,6 +208,12 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
             </tbody>
           </table>
         )}
+      </section>
+      <section className="block" aria-labelledby="visite-title">
+        <h2 id="visite-title">Visite una per una</h2>
+        <Loaded load={entries} what="la coda di invio" retry={() => void reloadEntries()}>
+          {(list) => <CodaInvio entries={list} onChanged={() => void reloadEntries()} />}
+        </Loaded>
       </section>
       <Dialog title="Scollegare dall’ufficio?" open={confirm} onClose={() => setConfirm(false)}>
         <p>

@@ -151,6 +151,10 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Ufficio' }).click();
   await page.getByRole('button', { name: 'Sincronizza ora' }).click();
   await page.locator('[data-sync-count="respinta"]').waitFor({ timeout: 30_000 });
+  // The visit, one row among those sent: service, revision 1, «Respinta», no error.
+  const row = page.locator(`[data-outbox-row="${first}"][data-outbox-status="respinta"]`);
+  await row.waitFor({ timeout: 10_000 });
+  assert.match((await row.innerText()).replace(/\s+/g, ' '), /^Nido d’infanzia Il Girasole \d{2}\/\d{2}\/\d{4} 1 .*Respinta 0 —/);
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Servizi' }).click();
   await page.getByRole('link', { name: 'Nido d’infanzia Il Girasole' }).click();
   const history = page.getByRole('region', { name: 'Ispezioni' }).or(page.locator('section[aria-labelledby="storico-title"]'));
@@ -183,7 +187,10 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await clerk.waitForURL(/scheda=validate/);
   await screenshot(clerk, 'roundtrip-08-ufficio-validate');
 
-  // Laptop: after a sync, the corrected revision shows «Validata».
+  // Laptop: the sealed revision's page, left open, shows «Validata» by itself after the next pass.
+  await page.locator('.ispezione-header [data-sync-status="ricevuta"]').waitFor();
+  await laptopApi(page, 'sync.now', {});
+  await page.locator('.ispezione-header [data-sync-status="validata"]').waitFor({ timeout: 30_000 });
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Ufficio' }).click();
   await page.getByRole('button', { name: 'Sincronizza ora' }).click();
   await waitForSync(page, second, 'validata');
