@@ -37,6 +37,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('trusted_schema = OFF');
+    // Without this, INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers,
+    // so "append-only" (audit_log) and "never deleted" (outbox) could be rewritten by a REPLACE.
+    db.pragma('recursive_triggers = ON');
     migrate(db, migrations, version);
     if (appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
     return db;

@@ -26,6 +26,27 @@ test('the audit log is append-only: UPDATE and DELETE are refused by triggers', 
   assert.equal(store.audit.list(i.id).length, 1);
 });
 
+test('the audit log cannot be rewritten by INSERT OR REPLACE / UPSERT either (REPLACE deletes, the trigger must see it)', (t) => {
+  const store = openStore(t);
+  const s = store.services.create({ ...SERVICE, territorialRls: false });
+  const i = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [], ruleSet: 'zona-fse@1' });
+  const [first] = store.audit.list(i.id);
+  assert.throws(
+    () => store.db.prepare("INSERT OR REPLACE INTO audit_log (seq, inspection_id, at, action, detail) VALUES (?, ?, 'x', 'falso', '{}')").run(first!.seq, i.id),
+    /le voci non si cancellano/,
+  );
+  assert.throws(
+    () => store.db.prepare("REPLACE INTO audit_log (seq, inspection_id, at, action, detail) VALUES (?, ?, 'x', 'falso', '{}')").run(first!.seq, i.id),
+    /le voci non si cancellano/,
+  );
+  assert.throws(
+    () => store.db.prepare("INSERT INTO audit_log (seq, inspection_id, at, action, detail) VALUES (?, ?, 'x', 'falso', '{}') ON CONFLICT (seq) DO UPDATE SET action = excluded.action").run(first!.seq, i.id),
+    /le voci non si modificano/,
+  );
+  assert.deepEqual(store.audit.list(i.id).map((e) => e.action), ['creata']);
+  assert.equal(store.db.pragma('recursive_triggers', { simple: true }), 1);
+});
+
 test('a change that fails leaves no audit entry behind', (t) => {
   const store = openStore(t);
   const s = store.services.create({ ...SERVICE, territorialRls: false });
