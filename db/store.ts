@@ -65,9 +65,11 @@ export class Store {
 
   static open(dataDir: string, options: StoreOptions): Store {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // The key first: if the key provider fails on a new folder (keyring locked, disk full), no
+    // database is left behind to make the folder look "not new" and refuse to mint a key next time.
+    const cipher = new Cipher(options.keyProvider.getKey());
     const db = openDatabase(join(dataDir, DB_FILE), options);
     try {
-      const cipher = new Cipher(options.keyProvider.getKey());
       checkKey(db, cipher, options.keyProvider.description);
       const clock = options.now ?? (() => new Date());
       const ctx: RepoContext = { db, cipher, blobs: new BlobStore(join(dataDir, BLOBS_DIR)), now: () => clock().toISOString(), newId: randomUUID, stmt: statementCache(db) };

@@ -3,8 +3,8 @@
  * (The desktop build wraps the key with Electron safeStorage instead: electron/main/key-provider.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { KEY_BYTES, type KeyProvider } from '../db/crypto.ts';
 
 export type { KeyProvider } from '../db/crypto.ts';
@@ -47,15 +47,48 @@ function createKey(path: string): Buffer {
 }
 
 /**
- * Writes a new secret file: 0600 from the start (never widened), fsynced; 'wx' fails if the
- * file appeared meanwhile rather than overwrite someone's key. Also used by the Electron shell.
+ * Writes a new secret file atomically: a 0600 temp file in the same folder (never widened),
+ * written in full and fsynced, then hard-linked to its name (which, unlike rename, fails if the
+ * file appeared meanwhile rather than overwrite someone's key), then the folder is fsynced so the
+ * name survives a power cut as surely as the database written with it. A crash leaves either no
+ * key or the whole key, never an empty or torn file at the key's name. Also used by Electron.
  */
 export function writeSecretFile(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'wx', 0o600);
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temp, path);
+    } catch (e) {
+      // Folders without hard links (exFAT, some shares): rename, after checking nothing is there.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || existsSync(path)) throw e;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+      renameSync(temp, path);
+    }
   } finally {
-    closeSync(fd);
+    rmSync(temp, { force: true });
+  }
+  syncFolder(dirname(path));
+}
+
+/** fsync of a folder makes a new name durable on Linux/macOS; Windows cannot open folders (NTFS journals names). */
+function syncFolder(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EINVAL') throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
