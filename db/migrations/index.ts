@@ -6,10 +6,11 @@ import type { Migration } from './types.ts';
 import { migration as m001 } from './001_initial.ts';
 import { migration as m002 } from './002_sync_outbox.ts';
 import { migration as m003 } from './003_sync_attachments_links.ts';
+import { migration as m004 } from './004_sealed_triggers_tightened.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

@@ -148,7 +148,7 @@ test('migration 003 queues report versions stored after their revision left, by 
   attach(old, 'a3', 'i2', first);
   old.close();
 
-  const db = openDatabase(file);
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 3) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 3);
   const queued = () => db.prepare('SELECT attachment_id, sha256, status FROM outbox_attachments ORDER BY created_at, rowid').all();
@@ -169,4 +169,15 @@ test('migration 003 queues report versions stored after their revision left, by 
   assert.throws(() => link.run('s2', at, at, 'ufficio-1'), /UNIQUE/, 'one local service per office entry');
   assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+});
+
+test('migration 004 replaces the two seal triggers on a database made by 003', (t) => {
+  const file = join(tempDir(t), 'v.db');
+  openDatabase(file, { migrations: MIGRATIONS.slice(0, 3) }).close();
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 4);
+  const sql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string }).sql;
+  assert.match(sql('inspections_sealed_immutable'), /NEW\.id IS NOT OLD\.id/);
+  assert.match(sql('prescriptions_sealed_update'), /NEW\.inspection_id IS NOT OLD\.inspection_id AND \(SELECT status FROM inspections WHERE id = NEW\.inspection_id\)/);
 });

@@ -98,3 +98,24 @@ test('revise: a new draft revision copies the content, points to the sealed one,
   assert.equal(store.inspections.successor(i.id), r2.id);
   assert.deepEqual(store.inspections.listByService(i.serviceId).map((x) => x.revision), [2, 1]);
 });
+
+test('a prescription cannot be moved into a sealed inspection, nor a sealed inspection renamed (migration 004)', (t) => {
+  const store = openStore(t);
+  const { i, s } = sealedInspection(store);
+  const db = store.db;
+  const refused = /ispezione sigillata/;
+  const draft = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-11', memberIds: [], ruleSet: 'zona-fse@1' });
+  const p = store.prescriptions.save({ inspectionId: draft.id, rule: 'F.x', text: 'Aggiunta dopo il sigillo', deadline: '2026-06-01' });
+  assert.throws(() => db.prepare('UPDATE prescriptions SET inspection_id = ? WHERE id = ?').run(i.id, p.id), refused);
+  assert.equal(store.prescriptions.listByInspection(i.id).length, 1, 'the sealed record keeps its one prescription');
+  const sealedP = store.prescriptions.listByInspection(i.id)[0]!;
+  assert.throws(() => db.prepare("UPDATE prescriptions SET id = 'altro' WHERE id = ?").run(sealedP.id), refused);
+  // A sealed inspection with nothing pointing at it yet: only the trigger stands in the way.
+  const bare = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-12', memberIds: [], ruleSet: 'zona-fse@1' });
+  store.inspections.seal(bare.id, { signatures: [], canonicalFile: '{}', contentHash: 'c'.repeat(64) });
+  assert.throws(() => db.prepare("UPDATE inspections SET id = 'rinominata' WHERE id = ?").run(bare.id), refused);
+  // Still allowed: moving between drafts, and the workflow fields of the sealed prescription.
+  const other = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-13', memberIds: [], ruleSet: 'zona-fse@1' });
+  db.prepare('UPDATE prescriptions SET inspection_id = ? WHERE id = ?').run(other.id, p.id);
+  db.prepare("UPDATE prescriptions SET status = 'fulfilled', follow_up_inspection_id = ?, updated_at = 'dopo' WHERE id = ?").run(other.id, sealedP.id);
+});
