@@ -42,6 +42,21 @@ export const IsoDateSchema = z
   .refine(isIsoDate, { message: ISO_DATE_MESSAGE })
   .meta({ format: 'date' });
 
+/**
+ * Dates a person enters run to 2999 at most. The rules compute later dates from them (expiries,
+ * validity of acts, warning windows: a few years on), which must stay four-digit years; a typo
+ * like 9999-12-31 is then the user's error naming the field, not a crash of every list that
+ * shows the date's consequences. Computed dates (outputs) keep IsoDateSchema.
+ */
+export const MAX_INPUT_YEAR = 2999;
+export const INPUT_YEAR_MESSAGE = `data fuori dall'intervallo ammesso (anni 1900-${MAX_INPUT_YEAR})`;
+export const InputDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: ISO_DATE_MESSAGE })
+  .refine(isIsoDate, { message: ISO_DATE_MESSAGE })
+  .refine((date) => Number(date.slice(0, 4)) <= MAX_INPUT_YEAR, { message: INPUT_YEAR_MESSAGE })
+  .meta({ format: 'date' });
+
 export const SERVICE_TYPE_LABELS: Record<ServiceType, string> = {
   nido: "Nido d'infanzia",
   spazio_gioco: 'Spazio gioco',

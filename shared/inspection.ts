@@ -3,11 +3,11 @@
  * `vigilanza check`, the report and sync. Strict: unknown fields are rejected.
  */
 import { z } from 'zod';
-import { Course, EducatorTitle, IsoDateSchema, Purpose, Role, ServiceType } from './domain.ts';
+import { Course, EducatorTitle, InputDateSchema, Purpose, Role, ServiceType } from './domain.ts';
 
 const Count = z.number().int('deve essere un numero intero').min(0, 'non può essere negativo');
 
-export const IssuedAct = z.strictObject({ issuedOn: IsoDateSchema });
+export const IssuedAct = z.strictObject({ issuedOn: InputDateSchema });
 
 export const ServiceSection = z.strictObject({
   name: z.string().trim().min(1, 'il nome del servizio è obbligatorio').max(200),
@@ -24,7 +24,7 @@ export const ServiceSection = z.strictObject({
 });
 
 export const VisitSection = z.strictObject({
-  date: IsoDateSchema,
+  date: InputDateSchema,
   purpose: Purpose,
   /** Commission members present (names as they sign). */
   members: z.array(z.strictObject({ name: z.string().trim().min(1).max(200), role: z.string().max(200) })).optional(),
@@ -46,7 +46,7 @@ export const StaffCounts = z.strictObject({
 export const Training = z.strictObject({
   course: Course,
   hours: z.number().positive('le ore devono essere più di zero').max(1000),
-  completedOn: IsoDateSchema,
+  completedOn: InputDateSchema,
   /** A refresher (aggiornamento) rather than the full course. */
   refresh: z.boolean().optional(),
 });
@@ -57,9 +57,9 @@ export const Person = z.strictObject({
   name: z.string().max(200).optional(),
   title: EducatorTitle.optional(),
   /** When the title was obtained (needed for titles of the previous Tuscan rules). */
-  titleObtainedOn: IsoDateSchema.optional(),
+  titleObtainedOn: InputDateSchema.optional(),
   /** When the study path started (needed for the 2018/19 transitional titles). */
-  pathStartedOn: IsoDateSchema.optional(),
+  pathStartedOn: InputDateSchema.optional(),
   trainings: z.array(Training).optional(),
 });
 
@@ -123,5 +123,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: strin
 
 export function parseInspectionFile(data: unknown): ParseResult<InspectionFile> {
   const r = InspectionFile.safeParse(data);
-  return r.success ? { ok: true, value: r.data } : { ok: false, errors: describeIssues(r.error) };
+  // zod's records skip an own "__proto__" key (JSON.parse makes one) without a word: an answer
+  // to an item that does not exist would vanish instead of being reported like any unknown item.
+  const answers = typeof data === 'object' && data !== null ? (data as { answers?: unknown }).answers : undefined;
+  const proto = typeof answers === 'object' && answers !== null && Object.prototype.hasOwnProperty.call(answers, '__proto__') ? ['answers.__proto__: voce sconosciuta'] : [];
+  if (r.success && !proto.length) return { ok: true, value: r.data };
+  return { ok: false, errors: [...(r.success ? [] : describeIssues(r.error)), ...proto] };
 }

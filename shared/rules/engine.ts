@@ -2,7 +2,7 @@
  * The rule engine: pure functions from an inspection file and a rule set to findings.
  * A rule whose inputs are absent is `na`, never `pass`.
  */
-import { compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
+import { compareDates, formatItalianDate, isIsoDate, type IsoDate } from '../dates.ts';
 import { EDUCATOR_TITLE_LABELS, type Course } from '../domain.ts';
 import type { InspectionFile, Person } from '../inspection.ts';
 import type { Checklist } from '../checklist/schema.ts';
@@ -58,7 +58,7 @@ export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: C
       const ok =
         item.kind === 'yesno' ? v === 'yes' || v === 'no' || v === 'na'
         : item.kind === 'count' ? typeof v === 'number' || v === 'na'
-        : item.kind === 'date' ? typeof v === 'string' && (/^\d{4}-\d{2}-\d{2}$/.test(v) || v === 'na')
+        : item.kind === 'date' ? typeof v === 'string' && (isIsoDate(v) || v === 'na')
         : typeof v === 'string';
       if (!ok) errors.push(`answers.${id}.value: valore non adatto a una voce di tipo ${item.kind}`);
     }

@@ -49,6 +49,10 @@ describe('vigilanza check', () => {
     ['unknown rule set', { ...nidoFile(), ruleSet: 'zona-xyz@9' }, /ruleSet: set di regole sconosciuto "zona-xyz@9"/],
     ['band of another type', { ...nidoFile(), children: [{ band: '12-17', enrolled: 3 }] }, /children\[0\]\.band: fascia 12-17 non prevista/],
     ['unknown answer item', { ...nidoFile(), answers: { 'F.non.esiste': { value: 'yes' } } }, /answers\.F\.non\.esiste: voce sconosciuta/],
+    ['act issued in year 9999', { ...nidoFile(), service: { ...nidoFile().service, authorization: { issuedOn: '9999-12-31' } } }, /service\.authorization\.issuedOn: data fuori dall'intervallo ammesso/],
+    ['visit in year 9999', { ...nidoFile(), visit: { date: '9999-12-31', purpose: 'verifica_periodica' } }, /visit\.date: data fuori dall'intervallo ammesso/],
+    ['course completed in year 9999', nidoFile({ people: [{ id: 'p1', role: 'educatore', title: 'L19', trainings: [{ course: 'first_aid', hours: 12, completedOn: '9999-12-31' }] }] }), /people\[0\]\.trainings\[0\]\.completedOn: data fuori dall'intervallo/],
+    ['answer keyed __proto__', JSON.stringify(nidoFile()).replace(/}$/, ',"answers":{"__proto__":{"value":"no"}}}'), /answers\.__proto__: voce sconosciuta/],
     ['not JSON', '{ "schemaVersion": 1,', /JSON non valido/],
     ['not an object', '[1,2]', /file di ispezione non valido/],
   ];

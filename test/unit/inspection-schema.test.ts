@@ -57,6 +57,22 @@ describe('inspection file schema', () => {
     assert.ok(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 7 } } }), ZONA_FSE_1, checklist).some((e) => e.startsWith(`answers.${yesno.id}.value`)));
     assert.deepEqual(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 'no', note: 'x' } } }), ZONA_FSE_1, checklist), []);
   });
+  it('a date item takes only real calendar dates (the report formats them)', () => {
+    const base = getChecklist('zona-fse@1');
+    const dated = { ...base, items: base.items.map((item, i) => (i === 0 ? { ...item, kind: 'date' as const } : item)) };
+    const id = dated.items[0]!.id;
+    for (const value of ['2025-02-30', '1800-01-01', '2025-13-01'])
+      assert.ok(validateAgainst(nidoFile({ answers: { [id]: { value } } }), ZONA_FSE_1, dated).some((e) => e.startsWith(`answers.${id}.value`)), value);
+    assert.deepEqual(validateAgainst(nidoFile({ answers: { [id]: { value: '2024-02-29' } } }), ZONA_FSE_1, dated), []);
+    assert.deepEqual(validateAgainst(nidoFile({ answers: { [id]: { value: 'na' } } }), ZONA_FSE_1, dated), []);
+  });
+  it('dates typed in by a person stop at 2999, so the later dates the rules compute stay real dates', () => {
+    const far = nidoFile({ service: { ...nidoFile().service, authorization: { issuedOn: '9999-12-31' } }, visit: { date: '3000-01-01', purpose: 'verifica_periodica' } });
+    const errors = errorsOf(far);
+    assert.ok(errors.some((e) => e.startsWith("service.authorization.issuedOn: data fuori dall'intervallo ammesso")), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('visit.date: data fuori')), errors.join('\n'));
+    assert.equal(parseInspectionFile(nidoFile({ visit: { date: '2999-12-31', purpose: 'verifica_periodica' } })).ok, true);
+  });
 });
 
 describe('JSON Schema', () => {
