@@ -37,8 +37,9 @@ export function App() {
         className="skip-link"
         href="#contenuto"
         onClick={(e) => {
+          // The hash is the router's: stay on the page and put focus on its heading (or the main area while it loads).
           e.preventDefault();
-          main.current?.focus();
+          if (main.current) focusPageHeading(main.current);
         }}
       >
         Salta al contenuto
@@ -119,7 +120,25 @@ const TITLES: Record<Route['page'], string> = {
   'not-found': 'Pagina non trovata',
 };
 
-/** The window title follows the page; focus goes to the main area so screen readers hear the change. */
+/**
+ * Focuses the page's <h1> (focusable only from script), so keyboard users continue from the top of
+ * the page and screen readers read its name; the main area itself while the page has no heading yet.
+ */
+function focusPageHeading(main: HTMLElement): boolean {
+  const heading = main.querySelector<HTMLElement>('h1');
+  if (!heading) {
+    main.focus({ preventScroll: true });
+    return false;
+  }
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
+  return true;
+}
+
+/**
+ * The window title follows the page; focus goes to the new page's heading, once it has loaded,
+ * unless the user has already moved on from the main area meanwhile.
+ */
 function useTitle(route: Route) {
   const first = useRef(true);
   useEffect(() => {
@@ -128,7 +147,19 @@ function useTitle(route: Route) {
       first.current = false;
       return;
     }
-    document.getElementById('contenuto')?.focus({ preventScroll: false });
     window.scrollTo(0, 0);
+    const main = document.getElementById('contenuto');
+    if (!main || focusPageHeading(main)) return;
+    const observer = new MutationObserver(() => {
+      const active = document.activeElement;
+      if (active !== main && active !== document.body) observer.disconnect();
+      else if (focusPageHeading(main)) observer.disconnect();
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    const giveUp = setTimeout(() => observer.disconnect(), 15_000);
+    return () => {
+      observer.disconnect();
+      clearTimeout(giveUp);
+    };
   }, [route.page, route.page === 'not-found' ? route.path : 'id' in route ? route.id : 'serviceId' in route ? route.serviceId : '']);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Output, Signature, SigningStatus } from '../../shared/api/contract.ts';
+import type { ChecklistItem } from '../../shared/checklist/index.ts';
 import { api } from '../api/client.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
@@ -13,6 +14,23 @@ import { summaryText } from './PannelloRilievi.tsx';
 import { Rilievo } from './Rilievo.tsx';
 
 type SignatoryId = Signature['signatory'];
+
+/** Up to this many unanswered items are listed open; more are folded behind one summary. */
+const MISSING_SHOWN_OPEN = 5;
+
+function MissingList({ items, goToItem }: { items: ChecklistItem[]; goToItem: (id: string) => void }) {
+  return (
+    <ul className="missing-list">
+      {items.map((item) => (
+        <li key={item.id}>
+          <button type="button" className="button-link" onClick={() => goToItem(item.id)}>
+            {item.section === 'ACC' ? 'Accreditamento' : `Sezione ${item.section}`}: {item.text.length > 110 ? `${item.text.slice(0, 107)}…` : item.text}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
 type Draft = Record<SignatoryId, { name: string; strokes: Stroke[] }>;
 
 /** End of the visit: what was found, what is still unanswered, signatures, then sealing. */
@@ -141,16 +159,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       </section>
       <section aria-labelledby="cv-missing" className="block">
         <h3 id="cv-missing">Voci senza risposta ({missing.length})</h3>
-        {missing.length ? (
-          <ul className="missing-list">
-            {missing.map((item) => (
-              <li key={item.id}>
-                <button type="button" className="button-link" onClick={() => goToItem(item.id)}>
-                  {item.section === 'ACC' ? 'Accreditamento' : `Sezione ${item.section}`}: {item.text.length > 110 ? `${item.text.slice(0, 107)}…` : item.text}
-                </button>
-              </li>
-            ))}
-          </ul>
+        {missing.length > MISSING_SHOWN_OPEN ? (
+          // Folded when long: dozens of "go to item" buttons would stand between Tab and the signatures.
+          <details className="missing-details">
+            <summary>Mostra le {missing.length} voci senza risposta</summary>
+            <MissingList items={missing} goToItem={goToItem} />
+          </details>
+        ) : missing.length ? (
+          <MissingList items={missing} goToItem={goToItem} />
         ) : (
           <p className="empty">Tutte le voci applicabili hanno una risposta.</p>
         )}
@@ -238,7 +254,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                   onKeyDown={(e) => e.key === 'Enter' && !busy && void seal()}
                   aria-invalid={Boolean(passphraseError)}
                   aria-describedby="cv-passphrase-err"
-                  autoFocus
+                  data-autofocus
                 />
                 <FieldError id="cv-passphrase-err" error={passphraseError ? { message: passphraseError } : undefined} />
               </div>
@@ -249,7 +265,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
               <button type="button" className="button-primary" onClick={() => void seal()} disabled={busy}>
                 {busy ? (signingKey ? 'Firma in corso…' : 'Chiusura…') : signingKey ? 'Sigilla e firma' : 'Sigilla'}
               </button>
-              <button type="button" onClick={closeDialog} autoFocus={!signingKey}>
+              <button type="button" onClick={closeDialog} data-autofocus={signingKey ? undefined : true}>
                 Annulla
               </button>
             </div>

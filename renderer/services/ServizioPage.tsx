@@ -247,7 +247,7 @@ function Personale({ service, staff, reload }: { service: ServiceSummary; staff:
               <button type="button" className="button-danger" onClick={() => void remove(removing)}>
                 Rimuovi
               </button>
-              <button type="button" onClick={() => setRemoving(null)} autoFocus>
+              <button type="button" onClick={() => setRemoving(null)} data-autofocus>
                 Annulla
               </button>
             </div>

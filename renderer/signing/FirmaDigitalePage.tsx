@@ -94,7 +94,7 @@ function ChiaveAttuale({ data, onChange }: { data: Data; onChange: (s: SigningSt
               <button type="button" className="button-danger" onClick={() => void remove()}>
                 Rimuovi
               </button>
-              <button type="button" onClick={() => setConfirm(false)} autoFocus>
+              <button type="button" onClick={() => setConfirm(false)} data-autofocus>
                 Annulla
               </button>
             </div>

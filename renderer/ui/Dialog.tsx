@@ -1,8 +1,16 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const TABBABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+function tabbables(dialog: HTMLElement): HTMLElement[] {
+  return [...dialog.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.getClientRects().length > 0);
+}
 
 /**
- * A modal on the native <dialog>: focus stays inside, Escape closes it (the browser's `cancel`
- * event), and focus returns to where it was.
+ * A modal on the native <dialog>: focus starts on the element marked `data-autofocus` (React's
+ * autoFocus runs while the dialog is still closed, so it would be lost), Tab and Shift+Tab cycle
+ * inside (the browser would let them leave for its own toolbar), Escape closes it (the browser's
+ * `cancel` event), and focus returns to where it was.
  */
 export function Dialog({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -13,6 +21,7 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
     if (open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
       dialog.showModal();
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
       return () => {
         if (dialog.open) dialog.close();
         opener?.focus?.();
@@ -28,6 +37,21 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
       onCancel={(e) => {
         e.preventDefault();
         onClose();
+      }}
+      onKeyDown={(e: KeyboardEvent<HTMLDialogElement>) => {
+        if (e.key !== 'Tab' || !ref.current) return;
+        const all = tabbables(ref.current);
+        const first = all[0];
+        const last = all[all.length - 1];
+        if (!first || !last) return e.preventDefault();
+        const active = document.activeElement;
+        if (e.shiftKey && (active === first || active === ref.current)) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && active === last) {
+          e.preventDefault();
+          first.focus();
+        }
       }}
     >
       {open && (
