@@ -381,6 +381,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
     'signing.status': () => reports.status(),
     'signing.remove': () => reports.removeKey(),
     'signing.setTsaUrl': ({ tsaUrl }) => reports.setTsaUrl(tsaUrl),
+    'signing.listTrustedCas': () => reports.trustedCas(),
+    'signing.addTrustedCa': ({ pem }) => reports.addTrustedCa(pem),
+    'signing.removeTrustedCa': ({ id }) => reports.removeTrustedCa(id),
 
     'sync.status': () => sync.status(),
     'sync.now': () => sync.syncNow(),

@@ -13,7 +13,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { buildReport, loadP12, P12FormatError, P12PassphraseError, signPdfWith, verifyPdf, type LoadedSigner, type ReportPhoto } from '../report/index.ts';
-import type { ReportView, SealReport, SigningKeyInfo, SigningStatus } from '../shared/api/contract.ts';
+import type { ReportView, SealReport, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
 import { StoreError } from '../db/errors.ts';
@@ -24,17 +24,25 @@ import { parseStoredFile } from './inspection-file.ts';
 const KEY_SECRET = 'signing_p12';
 const KEY_INFO = 'signing_key';
 const TSA_SETTING = 'tsa_url';
+/** JSON list of { pem, addedAt }: public certificates, not secrets. */
+const TRUSTED_CAS = 'trusted_cas';
 /** An unreachable timestamp authority must not hold the seal for long: then the signature stays B-B. */
 const TSA_TIMEOUT_MS = 8000;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 type StoredKeyInfo = Omit<SigningKeyInfo, 'expired' | 'memberName'>;
+type StoredCa = { pem: string; addedAt: string };
 
 export interface ReportService {
   status(): SigningStatus;
   importP12(input: { p12Base64: string; passphrase: string; memberId: string | null }): Promise<SigningStatus>;
   removeKey(): { removed: boolean };
   setTsaUrl(url: string | null): SigningStatus;
+  /** The CAs `get` checks signers' certificates against. */
+  trustedCas(): TrustedCa[];
+  /** Adds every CA certificate of a PEM text (already present ones are left as they are); errors are on field `pem`. */
+  addTrustedCa(pem: string): TrustedCa[];
+  removeTrustedCa(id: string): { removed: boolean };
   /** Opens the imported key with the passphrase; a wrong one is an error on field `passphrase`. Changes nothing. */
   unlock(passphrase: string): Promise<LoadedSigner>;
   /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
@@ -85,6 +93,44 @@ function certificateInfo(signer: LoadedSigner): Omit<StoredKeyInfo, 'memberId' |
   };
 }
 
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+const commonNameOf = (x: X509Certificate): string | null => /^CN=(.*)$/m.exec(x.subject)?.[1] ?? null;
+
+/** The CA certificates of a PEM text; a private key, a non-CA or unreadable certificate is refused. */
+export function parseCaPem(pem: string): X509Certificate[] {
+  const blocks = [...pem.matchAll(PEM_BLOCK)];
+  if (blocks.some((b) => b[1]!.includes('PRIVATE KEY')))
+    throw invalid('pem', 'il file contiene una chiave privata: importare solo il certificato della CA (la chiave non deve lasciare chi la custodisce)');
+  const certs = blocks.filter((b) => b[1] === 'CERTIFICATE');
+  if (!certs.length) throw invalid('pem', 'il file non contiene certificati in formato PEM (-----BEGIN CERTIFICATE-----): serve il certificato della CA, .pem o .crt');
+  return certs.map((b, i) => {
+    let x: X509Certificate;
+    try {
+      x = new X509Certificate(b[0]);
+    } catch {
+      throw invalid('pem', certs.length > 1 ? `il certificato n. ${i + 1} del file non è leggibile` : 'il certificato del file non è leggibile');
+    }
+    if (!x.ca) throw invalid('pem', `«${commonNameOf(x) ?? x.subject.replace(/\n/g, ', ')}» non è il certificato di un’autorità di certificazione (CA): indicare il certificato della CA che lo ha emesso`);
+    return x;
+  });
+}
+
+function caInfo(c: StoredCa): TrustedCa {
+  const x = new X509Certificate(c.pem);
+  const validUntil = new Date(x.validTo).toISOString();
+  return {
+    id: x.fingerprint256.replace(/:/g, ''),
+    commonName: commonNameOf(x),
+    subject: x.subject.replace(/\n/g, ', '),
+    issuer: x.issuer.replace(/\n/g, ', '),
+    validFrom: new Date(x.validFrom).toISOString(),
+    validUntil,
+    expired: Date.now() > Date.parse(validUntil),
+    addedAt: c.addedAt,
+  };
+}
+
 function checkValidNow(info: { validFrom: string; validUntil: string }, field: string): void {
   const now = Date.now();
   const day = (iso: string) => new Date(iso).toLocaleDateString('it-IT', { timeZone: 'Europe/Rome' });
@@ -117,6 +163,11 @@ export function createReportService(store: Store): ReportService {
     if (!info) return { key: null, tsaUrl };
     const member = info.memberId ? store.members.list().find((m) => m.id === info.memberId) : undefined;
     return { key: { ...info, expired: Date.now() > Date.parse(info.validUntil), memberName: member?.name ?? null }, tsaUrl };
+  }
+
+  function storedCas(): StoredCa[] {
+    const text = store.settings.get(TRUSTED_CAS);
+    return text ? (JSON.parse(text) as StoredCa[]) : [];
   }
 
   function sealedParts(inspectionId: string) {
@@ -170,7 +221,11 @@ export function createReportService(store: Store): ReportService {
   async function view(inspectionId: string, reports: AttachmentRecord[]): Promise<ReportView> {
     const latest = reports[reports.length - 1]!;
     const { bytes } = store.attachments.bytes(latest.id);
-    const verified = await verifyPdf(bytes);
+    // Without a trusted CA, trust is not checked (null): the panel says «Certificato non verificato».
+    const caPem = storedCas()
+      .map((c) => c.pem)
+      .join('\n');
+    const verified = await verifyPdf(bytes, caPem ? { caPem } : {});
     return {
       inspectionId,
       name: latest.name,
@@ -191,6 +246,8 @@ export function createReportService(store: Store): ReportService {
         intact: s.intact,
         coversWholeDocument: s.coversWholeDocument,
         timestampTime: s.timestamp.present && s.timestamp.valid ? s.timestamp.time : null,
+        trusted: s.trusted,
+        trustProblem: s.trustProblem ?? null,
         problems: s.problems,
       })),
     };
@@ -235,6 +292,30 @@ export function createReportService(store: Store): ReportService {
       }
       store.settings.set(TSA_SETTING, value);
       return status();
+    },
+
+    trustedCas: () => storedCas().map(caInfo),
+
+    addTrustedCa(pem) {
+      const certs = parseCaPem(pem);
+      const list = storedCas();
+      const known = new Set(list.map((c) => caInfo(c).id));
+      const addedAt = new Date().toISOString();
+      for (const x of certs) {
+        const id = x.fingerprint256.replace(/:/g, '');
+        if (known.has(id)) continue;
+        known.add(id);
+        list.push({ pem: x.toString(), addedAt });
+      }
+      store.settings.set(TRUSTED_CAS, JSON.stringify(list));
+      return list.map(caInfo);
+    },
+
+    removeTrustedCa(id) {
+      const list = storedCas();
+      const kept = list.filter((c) => caInfo(c).id !== id.toUpperCase());
+      if (kept.length !== list.length) store.settings.set(TRUSTED_CAS, kept.length ? JSON.stringify(kept) : null);
+      return { removed: kept.length !== list.length };
     },
 
     async unlock(passphrase) {

@@ -3,7 +3,9 @@ import type { ReportSignature, ReportView } from '../../shared/api/contract.ts';
 import { api } from '../api/client.ts';
 import { fileToBase64, downloadBase64, P12_MAX_BYTES } from '../signing/files.ts';
 import { P12Fields, splitP12Error, type P12Errors } from '../signing/P12Fields.tsx';
+import { href } from '../app/router.ts';
 import { Badge } from '../ui/Badge.tsx';
+import { Link } from '../ui/Link.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
@@ -92,10 +94,31 @@ function FirmaDigitale({ s }: { s: ReportSignature }) {
       ) : (
         <Badge tone="info">Copre la versione firmata; poi aggiunte altre firme</Badge>
       )}{' '}
-      {s.timestampTime ? <Badge tone="ok">{`Marca temporale ${italianDateTime(s.timestampTime)}`}</Badge> : <span className="sub">senza marca temporale</span>}
+      {s.timestampTime ? <Badge tone="ok">{`Marca temporale ${italianDateTime(s.timestampTime)}`}</Badge> : <span className="sub">senza marca temporale</span>}{' '}
+      <Attendibilita s={s} />
       {s.issuer && <span className="sub verbale-issuer">Certificato emesso da {s.issuer}</span>}
       {s.problems.length > 0 && <span className="field-error">{s.problems.join('; ')}</span>}
     </li>
+  );
+}
+
+/** Whether the signer's certificate leads to a CA trusted in «Firma digitale». */
+function Attendibilita({ s }: { s: ReportSignature }) {
+  if (s.trusted === true) return <Badge tone="ok">Certificato attendibile</Badge>;
+  if (s.trusted === false)
+    return (
+      <>
+        <Badge tone="bad">Certificato non attendibile</Badge>
+        {s.trustProblem && <span className="sub verbale-issuer">{s.trustProblem}</span>}
+      </>
+    );
+  return (
+    <>
+      <Badge tone="neutral">Certificato non verificato</Badge>
+      <span className="sub verbale-issuer">
+        Nessuna autorità di certificazione attendibile indicata: aggiungerla in <Link to={href({ page: 'signing' })}>«Firma digitale»</Link>.
+      </span>
+    </>
   );
 }
 

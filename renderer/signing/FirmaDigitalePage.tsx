@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Member, SigningStatus } from '../../shared/api/contract.ts';
+import type { Member, SigningStatus, TrustedCa } from '../../shared/api/contract.ts';
 import { api } from '../api/client.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
@@ -7,21 +7,23 @@ import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { useLoad } from '../ui/useLoad.ts';
-import { fileToBase64, P12_MAX_BYTES } from './files.ts';
+import { CA_ACCEPT, CA_MAX_BYTES, fileToBase64, P12_MAX_BYTES } from './files.ts';
 import { P12Fields, splitP12Error, type P12Errors } from './P12Fields.tsx';
 
 interface Data {
   status: SigningStatus;
   members: Member[];
+  cas: TrustedCa[];
 }
 
-/** "Firma digitale": the inspector's PKCS#12 (imported, shown, removed) and the timestamp authority. */
+/** "Firma digitale": the inspector's PKCS#12 (imported, shown, removed), the timestamp authority, the trusted CAs. */
 export function FirmaDigitalePage() {
   const [load, reload, set] = useLoad(async () => {
-    const [s, m] = await Promise.all([api['signing.status']({}), api['members.list']({})]);
+    const [s, m, c] = await Promise.all([api['signing.status']({}), api['members.list']({}), api['signing.listTrustedCas']({})]);
     if (!s.ok) return s;
     if (!m.ok) return m;
-    return { ok: true as const, value: { status: s.value, members: m.value } };
+    if (!c.ok) return c;
+    return { ok: true as const, value: { status: s.value, members: m.value, cas: c.value } };
   }, []);
   return (
     <section className="narrow-page" aria-labelledby="firma-title">
@@ -36,6 +38,7 @@ export function FirmaDigitalePage() {
             <ChiaveAttuale data={d} onChange={(status) => set({ ...d, status })} />
             <ImportaChiave data={d} onImported={(status) => set({ ...d, status })} />
             <MarcaTemporale data={d} onSaved={(status) => set({ ...d, status })} />
+            <AutoritaAttendibili cas={d.cas} onChange={(cas) => set({ ...d, cas })} />
           </>
         )}
       </Loaded>
@@ -220,6 +223,108 @@ function MarcaTemporale({ data, onSaved }: { data: Data; onSaved: (s: SigningSta
           )}
         </div>
       </form>
+    </section>
+  );
+}
+
+/**
+ * The CAs whose certificates count as trusted when the «Verbale PDF» panel checks a signature
+ * (the Zona's CA, a qualified provider's root): import from a PEM file, list, remove.
+ */
+function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (cas: TrustedCa[]) => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    setDone(null);
+    setError(null);
+    if (!file) return setFileError('scegliere il file del certificato della CA (.pem o .crt)');
+    if (file.size > CA_MAX_BYTES) return setFileError('file troppo grande per un certificato');
+    setFileError(null);
+    setBusy(true);
+    const r = await api['signing.addTrustedCa']({ pem: await file.text() });
+    setBusy(false);
+    if (!r.ok) return r.error.field === 'pem' ? setFileError(r.error.message) : setError(r.error.message);
+    const added = r.value.length - cas.length;
+    setFile(null);
+    form.reset();
+    setDone(added > 0 ? (added === 1 ? 'Aggiunta 1 autorità di certificazione.' : `Aggiunte ${added} autorità di certificazione.`) : 'Le autorità del file erano già nell’elenco.');
+    onChange(r.value);
+  }
+
+  async function remove(ca: TrustedCa) {
+    setDone(null);
+    const r = await api['signing.removeTrustedCa']({ id: ca.id });
+    if (!r.ok) return setError(r.error.message);
+    const list = await api['signing.listTrustedCas']({});
+    if (!list.ok) return setError(list.error.message);
+    setDone(`${ca.commonName ?? ca.subject} rimossa dall’elenco.`);
+    onChange(list.value);
+    // The removed row's button is gone: keep the keyboard in this section.
+    document.getElementById('firma-ca-title')?.focus();
+  }
+
+  return (
+    <section className="block" aria-labelledby="firma-ca-title">
+      <h2 id="firma-ca-title" tabIndex={-1}>
+        Autorità di certificazione attendibili
+      </h2>
+      <p className="hint">
+        Il pannello «Verbale PDF» dice se il certificato di ogni firma è rilasciato da una di queste autorità (ad esempio la CA della Zona o la radice di
+        un prestatore qualificato). Senza autorità nell’elenco i certificati non vengono verificati.
+      </p>
+      {cas.length === 0 ? (
+        <p className="empty" data-trusted-cas="none">
+          Nessuna autorità indicata: i certificati delle firme risultano «non verificati».
+        </p>
+      ) : (
+        <ul className="ca-list" data-trusted-cas="list">
+          {cas.map((ca) => (
+            <li key={ca.id} className="ca-item">
+              <div className="ca-text">
+                <strong>{ca.commonName ?? ca.subject}</strong>
+                <span className="sub">{ca.subject}</span>
+                <span className="sub">
+                  Valido fino al {italianDateTime(ca.validUntil)} {ca.expired ? <Badge tone="bad">Scaduto</Badge> : null}
+                </span>
+              </div>
+              <button type="button" className="button-quiet" onClick={() => void remove(ca)} aria-label={`Rimuovi ${ca.commonName ?? ca.subject}`}>
+                Rimuovi
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="field">
+          <label htmlFor="firma-ca-file">Certificato della CA (.pem o .crt, anche più certificati in un file)</label>
+          <input
+            id="firma-ca-file"
+            type="file"
+            accept={CA_ACCEPT}
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            aria-invalid={Boolean(fileError)}
+            aria-describedby="firma-ca-file-err"
+          />
+          <FieldError id="firma-ca-file-err" error={fileError ? { message: fileError } : undefined} />
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Verifica…' : 'Aggiungi all’elenco'}
+          </button>
+        </div>
+      </form>
+      {error && <ErrorBox message={error} />}
+      {done && (
+        <p role="status" className="save-saved">
+          {done}
+        </p>
+      )}
     </section>
   );
 }

@@ -31,3 +31,7 @@ export function downloadBase64(base64: string, name: string, mime: string): void
 export const P12_ACCEPT = '.p12,.pfx,application/x-pkcs12';
 /** A PKCS#12 with its chain is a few KB; the contract takes up to 400 000 base64 characters. */
 export const P12_MAX_BYTES = 290_000;
+
+export const CA_ACCEPT = '.pem,.crt,.cer,application/x-pem-file,application/x-x509-ca-cert';
+/** The contract takes up to 500 000 characters of PEM: a bundle of many CAs. */
+export const CA_MAX_BYTES = 500_000;

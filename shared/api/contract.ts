@@ -194,6 +194,22 @@ export type SigningKeyInfo = z.infer<typeof SigningKeyInfo>;
 export const SigningStatus = z.strictObject({ key: SigningKeyInfo.nullable(), tsaUrl: z.string().nullable() });
 export type SigningStatus = z.infer<typeof SigningStatus>;
 
+/** A certification authority whose certificates the app trusts when it checks a report's signatures. */
+export const TrustedCa = z.strictObject({
+  /** SHA-256 fingerprint of the certificate (hex, upper case). */
+  id: Id,
+  commonName: z.string().nullable(),
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: Timestamp,
+  validUntil: Timestamp,
+  expired: z.boolean(),
+  addedAt: Timestamp,
+});
+export type TrustedCa = z.infer<typeof TrustedCa>;
+/** PEM text: one or more `-----BEGIN CERTIFICATE-----` blocks (a CA, or a bundle of them). */
+const CaPem = z.string().min(1, 'scegliere un file di certificato PEM (.pem, .crt)').max(500_000, 'file troppo grande per un elenco di certificati');
+
 /** Used once in memory to open the PKCS#12 file; never stored or logged. */
 const Passphrase = z.string().min(1, 'inserire la passphrase').max(1024);
 const P12Base64 = z.string().min(1, 'scegliere un file .p12 o .pfx').max(400_000, 'file troppo grande per un PKCS#12');
@@ -212,6 +228,10 @@ export const ReportSignature = z.strictObject({
   coversWholeDocument: z.boolean(),
   /** RFC 3161 timestamp time when present and valid (PAdES B-T). */
   timestampTime: z.string().nullable(),
+  /** The signer's certificate chains to a trusted CA («Firma digitale»); null: no CA configured, not checked. */
+  trusted: z.boolean().nullable(),
+  /** Why the certificate is not trusted. */
+  trustProblem: z.string().nullable(),
   problems: z.array(z.string()),
 });
 export type ReportSignature = z.infer<typeof ReportSignature>;
@@ -388,6 +408,11 @@ export const contract = {
   'signing.remove': { input: Empty, output: z.strictObject({ removed: z.boolean() }) },
   /** RFC 3161 timestamp authority (http/https); null: none. */
   'signing.setTsaUrl': { input: z.strictObject({ tsaUrl: z.string().trim().max(500).nullable() }), output: SigningStatus },
+  /** The CAs trusted when checking the signatures of reports, by subject. */
+  'signing.listTrustedCas': { input: Empty, output: z.array(TrustedCa) },
+  /** Adds the CA certificates of a PEM file (refused: no certificate, a private key, a certificate that is not a CA); answers the whole list. */
+  'signing.addTrustedCa': { input: z.strictObject({ pem: CaPem }), output: z.array(TrustedCa) },
+  'signing.removeTrustedCa': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
 
   /** The current PDF report of a sealed inspection (made now, unsigned, if sealing did not make one). */
   'report.get': { input: z.strictObject({ inspectionId: Id }), output: ReportView },

@@ -97,6 +97,24 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     await screenshot(page, 'report-01-firma-digitale');
   });
 
+  it('«Autorità di certificazione attendibili»: un certificato che non è di una CA è rifiutato sul campo, la CA della Zona si aggiunge', async () => {
+    await page.locator('[data-trusted-cas="none"]').waitFor();
+    const file = page.getByLabel(/^Certificato della CA/);
+    await file.setInputFiles(join(pki.dir, 'anna.pem'));
+    await page.getByRole('button', { name: 'Aggiungi all’elenco' }).click();
+    await page.locator('#firma-ca-file-err').getByText(/«Anna Bianchi» non è il certificato di un’autorità di certificazione/).waitFor();
+    expectRefusedRequest();
+    await file.setInputFiles(pki.caPemPath);
+    await page.getByRole('button', { name: 'Aggiungi all’elenco' }).click();
+    const list = page.locator('[data-trusted-cas="list"]');
+    await list.waitFor();
+    assert.match(await list.innerText(), /Vigilanza Test CA[\s\S]*O=Zona Fiorentina Sud-Est \(test\)[\s\S]*Valido fino al \d\d\/\d\d\/\d{4}/);
+    assert.equal(await page.locator('#firma-ca-file-err').innerText(), '');
+    await checkPage('autorità attendibili');
+    await page.getByRole('heading', { name: 'Autorità di certificazione attendibili' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'report-01b-autorita-attendibili');
+  });
+
   it('«Chiudi visita»: tre firme tracciate col mouse, passphrase, «Sigilla e firma»', async () => {
     const services = await apiCall<Array<{ id: string; name: string }>>(page, 'services.list', {});
     const girasole = services.find((s) => s.name.includes('Il Girasole'))!;
@@ -148,6 +166,7 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     assert.match(await sig.innerText(), /Anna Bianchi/);
     assert.match(await sig.innerText(), /Integra/);
     assert.match(await sig.innerText(), /Copre tutto il documento/);
+    assert.match(await sig.innerText(), /Certificato attendibile/, 'the signer chains to the CA added in «Firma digitale»');
     const hash = await page.getByRole('region', { name: 'Visita sigillata' }).locator('[data-hash]').innerText();
     assert.match(await panel.innerText(), new RegExp(hash));
     await checkPage('visita sigillata');
