@@ -58,7 +58,7 @@ describe('inspection file schema', () => {
     assert.deepEqual(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 'no', note: 'x' } } }), ZONA_FSE_1, checklist), []);
   });
   it('a date item takes only real calendar dates (the report formats them)', () => {
-    const base = getChecklist('zona-fse@1');
+    const base = getChecklist('zona-fse@1')!;
     const dated = { ...base, items: base.items.map((item, i) => (i === 0 ? { ...item, kind: 'date' as const } : item)) };
     const id = dated.items[0]!.id;
     for (const value of ['2025-02-30', '1800-01-01', '2025-13-01'])
