@@ -4,7 +4,7 @@
  * answers `{ ok: true, value } | { ok: false, error }`, never throwing across the boundary.
  */
 import { z } from 'zod';
-import { Course, EducatorTitle, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
+import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
 import { Answer, AnswerValue, ChildrenBand, InspectionFile, StaffCounts, Training } from '../inspection.ts';
 
 const Id = z.string().min(1).max(100);
@@ -20,8 +20,8 @@ export const ServiceInput = z.strictObject({
   capacity: z.number().int('numero intero').min(1, 'almeno 1').max(500),
   kitchen: z.boolean(),
   territorialRls: z.boolean().default(false),
-  authorizationIssuedOn: IsoDateSchema.nullable().default(null),
-  accreditationIssuedOn: IsoDateSchema.nullable().default(null),
+  authorizationIssuedOn: InputDateSchema.nullable().default(null),
+  accreditationIssuedOn: InputDateSchema.nullable().default(null),
 });
 export type ServiceInput = z.input<typeof ServiceInput>;
 
@@ -69,8 +69,8 @@ export const StaffPersonInput = z.strictObject({
   name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
   role: Role,
   title: EducatorTitle.nullable().default(null),
-  titleObtainedOn: IsoDateSchema.nullable().default(null),
-  pathStartedOn: IsoDateSchema.nullable().default(null),
+  titleObtainedOn: InputDateSchema.nullable().default(null),
+  pathStartedOn: InputDateSchema.nullable().default(null),
   trainings: z.array(Training).default([]),
   active: z.boolean().default(true),
 });
@@ -334,12 +334,12 @@ export const contract = {
   'staff.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
 
   'inspections.create': {
-    input: z.strictObject({ serviceId: Id, purpose: Purpose, date: IsoDateSchema, memberIds: z.array(Id).default([]) }),
+    input: z.strictObject({ serviceId: Id, purpose: Purpose, date: InputDateSchema, memberIds: z.array(Id).default([]) }),
     output: InspectionDetail,
   },
   'inspections.get': { input: z.strictObject({ id: Id }), output: InspectionDetail },
   'inspections.update': {
-    input: z.strictObject({ id: Id, purpose: Purpose.optional(), date: IsoDateSchema.optional(), memberIds: z.array(Id).optional(), staffIds: z.array(Id).optional() }),
+    input: z.strictObject({ id: Id, purpose: Purpose.optional(), date: InputDateSchema.optional(), memberIds: z.array(Id).optional(), staffIds: z.array(Id).optional() }),
     output: InspectionDetail,
   },
   /** Autosave of one answer (value and/or note); durable before it returns. */
@@ -376,7 +376,7 @@ export const contract = {
   'photos.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
 
   'prescriptions.save': {
-    input: z.strictObject({ id: Id.optional(), inspectionId: Id, rule: z.string().min(1), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: IsoDateSchema }),
+    input: z.strictObject({ id: Id.optional(), inspectionId: Id, rule: z.string().min(1), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: InputDateSchema }),
     output: Prescription,
   },
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },

@@ -258,3 +258,21 @@ test('--demo seeds only an empty database', (t) => {
   const again = openTestApp(t, { demo: true, dir, today: '2026-11-23' });
   assert.equal(ok<any[]>(again, 'services.list', {}).length, n);
 });
+
+test('a date typed far in the future is refused on its field, and cannot break the lists that compute from it', (t) => {
+  const { app, service, inspection } = setup(t);
+  const far = '9999-12-31';
+  const refused = (method: string, input: unknown, field: string) => {
+    const r = app.dispatch(method, input);
+    assert.equal(r.ok, false, method);
+    assert.equal(r.ok ? null : r.error.code, 'invalid', method);
+    assert.equal(r.ok ? null : r.error.field, field, method);
+  };
+  refused('services.create', { ...SERVICE, authorizationIssuedOn: far }, 'authorizationIssuedOn');
+  refused('services.update', { ...SERVICE, id: service.id, accreditationIssuedOn: far }, 'accreditationIssuedOn');
+  refused('staff.save', { serviceId: service.id, name: 'Anna', role: 'educatore', trainings: [{ course: 'fire', hours: 8, completedOn: far }] }, 'trainings.0.completedOn');
+  refused('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: far }, 'date');
+  refused('inspections.update', { id: inspection.id, date: far }, 'date');
+  // The services list, which computes validity and due dates, still answers.
+  assert.equal(ok(app, 'services.list', {}).length, 1);
+});
