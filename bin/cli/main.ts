@@ -38,8 +38,13 @@ ${Object.entries(COMMANDS)
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
+    // Asked for: stdout, exit 0. Missing command: a usage error, so stderr and exit 2.
+    if (!name) {
+      process.stderr.write(`${help()}\n`);
+      return 2;
+    }
     console.log(help());
-    return name ? 0 : 2;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new CliError(`comando sconosciuto: ${name}\n\n${help()}`);

@@ -174,9 +174,10 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
+  if (!sub) throw new CliError(`manca il SOTTOCOMANDO\n\n${usage}`);
+  if (sub === '--help' || sub === '-h') {
     console.log(usage);
-    return sub ? 0 : 2;
+    return 0;
   }
   const handler = SUBCOMMANDS[sub];
   if (!handler) throw new CliError(`sottocomando sconosciuto: ${sub}\n\n${usage}`);

@@ -113,4 +113,14 @@ describe('vigilanza schema and checklist', () => {
     assert.equal(vigilanza([]).status, 2);
     assert.equal(vigilanza(['--help']).status, 0);
   });
+  it('usage errors print nothing on stdout: no command, no office subcommand, an extra argument to schema', () => {
+    for (const args of [[], ['office'], ['schema', 'extra']]) {
+      const r = vigilanza(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.match(r.stderr, /Uso: vigilanza/, args.join(' '));
+    }
+    assert.match(vigilanza(['schema', 'extra']).stderr, /argomento inatteso: extra/);
+    assert.match(vigilanza(['office', '--help']).stdout, /Uso: vigilanza office/);
+  });
 });
