@@ -29,6 +29,18 @@ test('targets: AppImage and deb, NSIS, DMG; better-sqlite3 unpacked and rebuilt;
   assert.equal(config.electronFuses.runAsNode, false);
 });
 
+test('fuses: no Node mode, no NODE_OPTIONS or --inspect, asar only and checked, no extra powers for file:// pages', () => {
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  });
+});
+
 test('the packaged app carries the report fonts, and the main bundle knows its own URL', async () => {
   assert.ok(config.files.includes('resources/fonts/**'), 'resources/fonts/** must be packaged: the report embeds them');
   // report/pdfmake.ts finds fonts and pdfmake from import.meta.url; left empty in the CommonJS
