@@ -224,7 +224,7 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
           <button type="button" className="button-danger" onClick={() => void unpair()}>
             Scollega
           </button>
-          <button type="button" onClick={() => setConfirm(false)} autoFocus>
+          <button type="button" onClick={() => setConfirm(false)} data-autofocus>
             Annulla
           </button>
         </div>
