@@ -53,7 +53,8 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 
 export function describeField(field: string): string {
   const first = field.split('.')[0] ?? field;
-  const label = FIELD_LABELS[first];
+  // Own keys only: a client may name a field "__proto__" or "constructor".
+  const label = Object.hasOwn(FIELD_LABELS, first) ? FIELD_LABELS[first] : undefined;
   if (!label) return field;
   return field === first ? label : `${label} (${field})`;
 }

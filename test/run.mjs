@@ -2,7 +2,7 @@
 // Runs every test file under test/ with Node's test runner (TypeScript through tsx) and ends
 // with one summary line: "N passed, N failed, N skipped".
 // Usage: node test/run.mjs [unit|integration|e2e|static ...] [--only-file PATTERN]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -46,6 +46,14 @@ function runGroup(group, files) {
       resolve(result);
     });
   });
+}
+
+// The CLI tests run bin/vigilanza, which prefers the bundle in dist/cli: rebuild it (about 0.2 s)
+// so that no test ever exercises a bundle older than the sources.
+const cliBuild = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), 'cli'], { cwd: root, stdio: 'inherit' });
+if (cliBuild.status !== 0) {
+  console.log('\n0 passed, 1 failed, 0 skipped');
+  process.exit(1);
 }
 
 let passed = 0, failed = 0, skipped = 0;
