@@ -174,10 +174,21 @@ test('migration 003 queues report versions stored after their revision left, by 
 test('migration 004 replaces the two seal triggers on a database made by 003', (t) => {
   const file = join(tempDir(t), 'v.db');
   openDatabase(file, { migrations: MIGRATIONS.slice(0, 3) }).close();
-  const db = openDatabase(file);
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 4) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 4);
   const sql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string }).sql;
   assert.match(sql('inspections_sealed_immutable'), /NEW\.id IS NOT OLD\.id/);
   assert.match(sql('prescriptions_sealed_update'), /NEW\.inspection_id IS NOT OLD\.inspection_id AND \(SELECT status FROM inspections WHERE id = NEW\.inspection_id\)/);
+});
+
+test('migration 005: an attachment never moves to another inspection nor changes its bytes', (t) => {
+  const file = join(tempDir(t), 'v5.db');
+  openDatabase(file, { migrations: MIGRATIONS.slice(0, 4) }).close();
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 5);
+  const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'attachments_identity_fixed'").get() as { sql: string } | undefined;
+  assert.ok(trigger, 'trigger created on a database made by 004');
+  assert.match(trigger.sql, /NEW\.inspection_id IS NOT OLD\.inspection_id/);
 });

@@ -119,3 +119,17 @@ test('a prescription cannot be moved into a sealed inspection, nor a sealed insp
   db.prepare('UPDATE prescriptions SET inspection_id = ? WHERE id = ?').run(other.id, p.id);
   db.prepare("UPDATE prescriptions SET status = 'fulfilled', follow_up_inspection_id = ?, updated_at = 'dopo' WHERE id = ?").run(other.id, sealedP.id);
 });
+
+test('an attachment cannot be moved into a sealed inspection, nor its bytes swapped (migration 005)', (t) => {
+  const store = openStore(t);
+  const { i, s } = sealedInspection(store);
+  const db = store.db;
+  const draft = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-11', memberIds: [], ruleSet: 'zona-fse@1' });
+  const insert = db.prepare('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  insert.run('att-draft', draft.id, 'report', 'bozza.pdf', 'a'.repeat(64), 'application/pdf', 10, '2026-03-11T10:00:00Z');
+  assert.throws(() => db.prepare('UPDATE attachments SET inspection_id = ? WHERE id = ?').run(i.id, 'att-draft'), /allegato/);
+  assert.throws(() => db.prepare('UPDATE attachments SET sha256 = ? WHERE id = ?').run('b'.repeat(64), 'att-draft'), /allegato/);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM attachments WHERE inspection_id = ?').get(i.id) as { n: number }).n, 0);
+  // Renaming the file of a draft's attachment is still possible.
+  db.prepare("UPDATE attachments SET name = 'verbale.pdf' WHERE id = 'att-draft'").run();
+});
