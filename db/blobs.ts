@@ -4,8 +4,9 @@
  * fsync of the folder, so a crash leaves either no file or the whole file, never a torn one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { syncFolder, writeNewFileSynced } from './durable.ts';
 import { StoreError } from './errors.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -32,14 +33,7 @@ export class BlobStore {
     const folder = dirname(target);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-    const fd = openSync(temp, 'wx', 0o600);
-    try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeNewFileSynced(temp, bytes);
     try {
       renameSync(temp, target);
     } catch (e) {
@@ -70,19 +64,5 @@ export class BlobStore {
 
   remove(sha256: string): void {
     rmSync(this.pathOf(sha256), { force: true });
-  }
-}
-
-/** fsync of a directory makes a rename durable on Linux/macOS; Windows cannot open folders, and NTFS journals renames. */
-function syncFolder(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EINVAL') throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -3,9 +3,10 @@
  * (The desktop build wraps the key with Electron safeStorage instead: electron/main/key-provider.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KEY_BYTES, type KeyProvider } from '../db/crypto.ts';
+import { syncFolder, writeNewFileSynced } from '../db/durable.ts';
 
 export type { KeyProvider } from '../db/crypto.ts';
 export const KEY_FILE = 'vigilanza.key';
@@ -56,14 +57,7 @@ function createKey(path: string): Buffer {
 export function writeSecretFile(path: string, bytes: Uint8Array): void {
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    const fd = openSync(temp, 'wx', 0o600);
-    try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeNewFileSynced(temp, bytes);
     try {
       linkSync(temp, path);
     } catch (e) {
@@ -77,18 +71,4 @@ export function writeSecretFile(path: string, bytes: Uint8Array): void {
     rmSync(temp, { force: true });
   }
   syncFolder(dirname(path));
-}
-
-/** fsync of a folder makes a new name durable on Linux/macOS; Windows cannot open folders (NTFS journals names). */
-function syncFolder(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EINVAL') throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
