@@ -2,23 +2,18 @@
  * Electron main: thin. A hardened window on a privileged app:// scheme, the preload, and one
  * IPC handler wired to the same host API as the browser shell.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { openApp, isNewDataDir, type HostApp } from '../../host/app.ts';
-import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../../host/security.ts';
+import { CONTENT_SECURITY_POLICY } from '../../host/security.ts';
 import { API_CHANNEL } from '../preload/bridge.ts';
+import { appProtocolResponse } from './app-protocol.ts';
 import { handleApiMessage } from './ipc.ts';
 import { desktopKeyProvider } from './key-provider.ts';
-import { APP_HOST, APP_SCHEME, START_URL, windowOptions } from './window-options.ts';
+import { APP_SCHEME, START_URL, windowOptions } from './window-options.ts';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.woff2': 'font/woff2', '.ico': 'image/x-icon', '.map': 'application/json',
-};
 
 let host: HostApp | null = null;
 
@@ -54,13 +49,7 @@ function start(): void {
   }
   const rendererRoot = resolve(__dirname, '..', 'renderer');
 
-  protocol.handle(APP_SCHEME, (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('Non trovato', { status: 404 });
-    const file = resolveInside(rendererRoot, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-    if (!file) return new Response('Non trovato', { status: 404 });
-    return new Response(readFileSync(file), { headers: { ...SECURITY_HEADERS, 'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream' } });
-  });
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request.url, rendererRoot));
 
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -83,15 +72,6 @@ function createWindow(): void {
   const win = new BrowserWindow(windowOptions(join(__dirname, 'preload.cjs')));
   win.once('ready-to-show', () => win.show());
   void win.loadURL(START_URL);
-}
-
-/** A path inside the renderer folder, or null (no "..", no symlink leading out). */
-function resolveInside(root: string, pathname: string): string | null {
-  if (pathname.includes('\0') || pathname.split(/[\\/]/).includes('..')) return null;
-  const file = resolve(root, `.${pathname}`);
-  if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return null;
-  const real = realpathSync(file);
-  return real.startsWith(realpathSync(root) + sep) ? real : null;
 }
 
 // Every web contents, now and later: no navigation away, no new windows, no webviews.
