@@ -266,6 +266,9 @@ function checkSignedData(der: Buffer, content: (hash: string) => Buffer, opts: {
     out.problems.push(`algoritmo di impronta non supportato (${si.digestAlgorithm.algorithmId})`);
     return out;
   }
+  // Still checked (old documents exist), but said aloud: SHA-1 collisions are practical, and PAdES
+  // baseline signatures use SHA-256 or stronger.
+  if (digestName === 'sha1') out.problems.push('impronta SHA-1: algoritmo debole, non ammesso per firme PAdES');
   const data = content(digestName);
   let signedBytes: Buffer;
   if (si.signedAttrs) {

@@ -235,6 +235,29 @@ describe('PAdES signature', () => {
     assert.doesNotMatch(attrs, /signingTime/, 'PAdES puts the time in /M, not in a signed attribute');
   });
 
+  test('a SHA-1 signature is still checked, and flagged as weak', async () => {
+    const text = first.toString('latin1');
+    const m = /\/ByteRange \[0 (\d+) (\d+) (\d+)\]/.exec(text)!;
+    const [b, c, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const dataPath = save('sha1-signed-bytes.bin', Buffer.concat([first.subarray(0, b), first.subarray(c, c + d)]));
+    const keyPath = save('sha1-signer-key.pem', Buffer.alloc(0));
+    const certPath = save('sha1-signer-cert.pem', Buffer.alloc(0));
+    const pass = `pass:${P12_PASSPHRASE}`;
+    execFileSync('openssl', ['pkcs12', '-in', pki.signerP12Path, '-nocerts', '-nodes', '-passin', pass, '-out', keyPath], { stdio: 'pipe' });
+    execFileSync('openssl', ['pkcs12', '-in', pki.signerP12Path, '-clcerts', '-nokeys', '-passin', pass, '-out', certPath], { stdio: 'pipe' });
+    const sigPath = save('sha1-sig.der', Buffer.alloc(0));
+    execFileSync('openssl', ['cms', '-sign', '-binary', '-md', 'sha1', '-in', dataPath, '-signer', certPath, '-inkey', keyPath, '-outform', 'DER', '-out', sigPath], { stdio: 'pipe' });
+    const hex = readFileSync(sigPath).toString('hex');
+    assert.ok(hex.length <= c - b - 2, 'the SHA-1 CMS fits the placeholder');
+    const resigned = Buffer.from(first);
+    resigned.write(hex.padEnd(c - b - 2, '0'), b + 1, 'latin1');
+    const r = await verifyPdf(resigned);
+    const sig = r.signatures[0]!;
+    assert.equal(sig.digestMatches, true, sig.problems.join('; '));
+    assert.equal(sig.signatureVerified, true, sig.problems.join('; '));
+    assert.ok(sig.problems.some((p) => /SHA-1/.test(p)), sig.problems.join('; '));
+  });
+
   test('a wrong passphrase is a P12PassphraseError for both kinds of file, and nothing is signed', async () => {
     await assert.rejects(signPdf(unsigned, { p12: pki.signerP12, passphrase: 'sbagliata' }), P12PassphraseError);
     await assert.rejects(loadP12(pki.legacyP12, 'sbagliata'), (e: Error) => e instanceof P12PassphraseError && /passphrase errata/.test(e.message));
