@@ -4,7 +4,10 @@
  * interrupted. Everything else (errors) goes to stderr.
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CliError } from './errors.ts';
 import { parse } from './io.ts';
 
@@ -54,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   process.stdout.write(`${server.url}\n`);
-  if (values.open) openInBrowser(server.url);
+  const closeLauncher = values.open ? openInBrowser(server.url) : () => {};
   // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
   app.sync.start();
 
@@ -62,17 +65,34 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  closeLauncher();
   await server.close();
   await app.sync.close();
   app.close();
   return 0;
 }
 
-function openInBrowser(url: string): void {
+/**
+ * The tokened address must not appear on a command line (other local users can read those in
+ * `ps`): the browser is sent to a private file that redirects to it, removed shortly after.
+ */
+export function writeLauncherPage(url: string): { path: string; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'vigilanza-apri-'));
+  const path = join(dir, 'apri.html');
+  const safe = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  writeFileSync(path, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${safe}"><title>Vigilanza Nidi</title><p>Apertura di Vigilanza Nidi…</p>`, { mode: 0o600 });
+  return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Opens the address in the default browser; returns what removes the launcher page. */
+function openInBrowser(url: string): () => void {
+  const launcher = writeLauncherPage(url);
+  setTimeout(launcher.dispose, 30_000).unref();
+  const target = pathToFileURL(launcher.path).href;
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
-    : ['xdg-open', [url]];
+    process.platform === 'darwin' ? ['open', [target]]
+    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]]
+    : ['xdg-open', [target]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => process.stderr.write(`vigilanza: impossibile aprire il browser (${command}); aprire a mano l'indirizzo stampato\n`));
@@ -80,4 +100,5 @@ function openInBrowser(url: string): void {
   } catch {
     process.stderr.write(`vigilanza: impossibile aprire il browser; aprire a mano l'indirizzo stampato\n`);
   }
+  return launcher.dispose;
 }
