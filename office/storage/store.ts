@@ -247,6 +247,21 @@ export class OfficeStore {
 
   // ---------- services registry ----------
   /** Creates (no id) or edits a service; the new version goes on the change feed for the laptops. */
+  /**
+   * The registry entry that is the same structure: same name, Comune and type, ignoring case and
+   * surrounding spaces. The registry is the Zona's services (hundreds at most): compared here rather
+   * than with SQL lower(), which in SQLite folds only ASCII (Comuni and names carry accents).
+   */
+  async #sameService(sql: Sql, s: { name?: unknown; comune?: unknown; type?: unknown }, exceptId?: string): Promise<Service | null> {
+    const fold = (v: unknown) => (typeof v === 'string' ? v.trim().toLocaleLowerCase('it-IT') : '');
+    const rows = await sql.all<{ data: string }>('SELECT data FROM services ORDER BY created_at, id');
+    return (
+      rows
+        .map((r) => JSON.parse(r.data) as Service)
+        .find((x) => x.id !== exceptId && fold(x.name) === fold(s.name) && fold(x.comune) === fold(s.comune) && x.type === s.type) ?? null
+    );
+  }
+
   async saveService(input: unknown, id?: string): Promise<Service> {
     const parsed = ServiceInput.safeParse(input);
     if (!parsed.success) {
@@ -262,6 +277,9 @@ export class OfficeStore {
         if (!existing) throw new UserError('servizio non trovato', 'id');
         createdAt = existing.created_at;
       }
+      // The registry is what laptops link their visits to: one entry per structure.
+      const twin = await this.#sameService(sql, parsed.data, id);
+      if (twin) throw new UserError(`esiste già «${twin.name}» (${twin.comune}) con la stessa tipologia nel registro: modificare quello`, 'name');
       const service: Service = Service.parse({ ...parsed.data, id: id ?? randomUUID(), createdAt, updatedAt: now });
       if (id) await sql.run('UPDATE services SET name = ?, data = ?, updated_at = ? WHERE id = ?', [service.name, JSON.stringify(service), now, id]);
       else await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [service.id, service.name, JSON.stringify(service), now, now]);
@@ -321,12 +339,7 @@ export class OfficeStore {
    */
   async #linkService(sql: Sql, s: Submission): Promise<void> {
     const section = (s.file as { service?: Record<string, unknown> }).service ?? {};
-    const fold = (v: unknown) => (typeof v === 'string' ? v.trim().toLocaleLowerCase('it-IT') : '');
-    const key = [fold(section.name), fold(section.comune), fold(section.type)];
-    // The registry is the Zona's services (hundreds at most): compared here rather than with
-    // SQL lower(), which in SQLite folds only ASCII (Comuni and names carry accents).
-    const rows = await sql.all<{ data: string }>('SELECT data FROM services ORDER BY created_at, id');
-    let service = rows.map((r) => JSON.parse(r.data) as Service).find((x) => fold(x.name) === key[0] && fold(x.comune) === key[1] && fold(x.type) === key[2]) ?? null;
+    let service = await this.#sameService(sql, section);
     let created = false;
     if (!service) {
       const act = (a: unknown) => ((a as { issuedOn?: string } | undefined)?.issuedOn ?? null);

@@ -170,6 +170,19 @@ for (const backend of BACKENDS) {
       assert.deepEqual(view.revisions[0].attachments.map((a: { sha256: string }) => a.sha256), [sha256(first), sha256(cosigned)]);
     });
 
+    test('the registry holds one entry per structure: a clerk cannot add the same name, Comune and type twice', async () => {
+      const store = office.server.store;
+      const first = await store.saveService({ name: 'Nido Il Pettirosso', type: 'nido', comune: 'Reggello', capacity: 30, kitchen: true });
+      for (const name of ['Nido Il Pettirosso', '  nido il pettirosso ']) {
+        await assert.rejects(store.saveService({ name, type: 'nido', comune: 'reggello', capacity: 30, kitchen: true }), (e: Error & { field?: string }) => e.field === 'name' && /esiste già «Nido Il Pettirosso» \(Reggello\)/.test(e.message));
+      }
+      // Editing the entry itself, or another type of service with the same name, is fine.
+      await store.saveService({ name: 'Nido Il Pettirosso', type: 'nido', comune: 'Reggello', capacity: 32, kitchen: true }, first.id);
+      await store.saveService({ name: 'Nido Il Pettirosso', type: 'spazio_gioco', comune: 'Reggello', capacity: 15, kitchen: false });
+      const other = await store.saveService({ name: 'Nido Il Pettirosso 2', type: 'nido', comune: 'Reggello', capacity: 20, kitchen: false });
+      await assert.rejects(store.saveService({ name: 'Nido Il Pettirosso', type: 'nido', comune: 'Reggello', capacity: 20, kitchen: false }, other.id), /esiste già/);
+    });
+
     test('a revision without a registry id links its service: matched case-insensitively, else created once, link before the service on the feed', async () => {
       const client = new SyncClient({ baseUrl: office.url, token });
       const start = await client.pullChanges(0, 1000);

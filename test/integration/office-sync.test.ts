@@ -115,7 +115,7 @@ for (const backend of BACKENDS) {
         // Decisions come back through the faulty network to the right laptop, once each.
         proxy.setEnabled(true);
         const clerk = await office.server.store.createClerk('Ufficio', 'x');
-        await office.server.store.saveService({ name: 'Nido Prova 1', type: 'nido', comune: 'Impruneta', capacity: 40, kitchen: true });
+        await office.server.store.saveService({ name: 'Nido dell’Ufficio', type: 'nido', comune: 'Impruneta', capacity: 40, kitchen: true });
         for (let i = 0; i < 40; i++) {
           const id = `visita-${String(i).padStart(3, '0')}`;
           await office.server.store.decide(id, 1, i % 4 === 0 ? 'rejected' : 'validated', i % 4 === 0 ? `Correggere la voce A (${i})` : null, clerk.id);
