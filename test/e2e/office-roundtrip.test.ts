@@ -115,6 +115,8 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
 
   // Laptop: a nido visit, one answer «No» with a photo, sealed.
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Servizi' }).click();
+  // The «Ufficio» page just left lists the demo's visits under the same service name: wait for the list.
+  await page.getByRole('heading', { level: 1, name: 'Servizi educativi' }).waitFor();
   await page.getByRole('link', { name: 'Nido d’infanzia Il Girasole' }).click();
   await page.getByRole('link', { name: 'Nuova ispezione' }).click();
   await page.getByLabel('Verifica periodica del mantenimento dei requisiti').check();
@@ -156,6 +158,7 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await row.waitFor({ timeout: 10_000 });
   assert.match((await row.innerText()).replace(/\s+/g, ' '), /^Nido d’infanzia Il Girasole \d{2}\/\d{2}\/\d{4} 1 .*Respinta 0 —/);
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Servizi' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Servizi educativi' }).waitFor();
   await page.getByRole('link', { name: 'Nido d’infanzia Il Girasole' }).click();
   const history = page.getByRole('region', { name: 'Ispezioni' }).or(page.locator('section[aria-labelledby="storico-title"]'));
   await history.locator('[data-sync-status="respinta"]').waitFor();
