@@ -49,6 +49,13 @@ const toRecord = (r: Row): InspectionRecord => ({
 
 export const SEALED_MESSAGE = "l'ispezione è sigillata e non può più cambiare: per correggerla aprire una nuova revisione";
 
+/** Refuses, naming `field`, unless the inspection exists and is still a draft (status only, nothing decrypted). */
+export function requireDraft(ctx: RepoContext, inspectionId: string, field: string): void {
+  const row = ctx.stmt('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
+  if (!row) throw new StoreError('not_found', `ispezione ${inspectionId} non trovata`, field);
+  if (row.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
+}
+
 export class InspectionsRepository {
   constructor(
     private readonly ctx: RepoContext,

@@ -3,7 +3,7 @@ import type { PhotoRecord, PhotoWrite } from '../records.ts';
 import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
-import { SEALED_MESSAGE } from './inspections.ts';
+import { requireDraft } from './inspections.ts';
 
 interface Row { id: string; inspection_id: string; sha256: string; item_id: string | null; mime: PhotoRecord['mime']; size: number; caption: string; created_at: string }
 
@@ -17,18 +17,12 @@ export class PhotosRepository {
     private readonly audit: AuditRepository,
   ) {}
 
-  #requireDraft(inspectionId: string, field: string): void {
-    const row = this.ctx.stmt('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
-    if (!row) throw new StoreError('not_found', `ispezione ${inspectionId} non trovata`, field);
-    if (row.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
-  }
-
   /** The file is written (and fsynced) first: a row never points to bytes that are not on disk. */
   add(w: PhotoWrite): PhotoRecord {
-    this.#requireDraft(w.inspectionId, 'inspectionId');
+    requireDraft(this.ctx, w.inspectionId, 'inspectionId');
     const { sha256, size } = this.ctx.blobs.put(w.bytes);
     return this.ctx.db.transaction(() => {
-      this.#requireDraft(w.inspectionId, 'inspectionId');
+      requireDraft(this.ctx, w.inspectionId, 'inspectionId');
       const id = this.ctx.newId();
       const at = this.ctx.now();
       this.ctx
@@ -63,7 +57,7 @@ export class PhotosRepository {
   remove(id: string): boolean {
     const photo = this.find(id);
     if (!photo) return false;
-    this.#requireDraft(photo.inspectionId, 'id');
+    requireDraft(this.ctx, photo.inspectionId, 'id');
     this.ctx.db.transaction(() => {
       const at = this.ctx.now();
       this.ctx.stmt('DELETE FROM photos WHERE id = ?').run(id);

@@ -3,7 +3,7 @@ import type { PrescriptionRecord, PrescriptionWrite } from '../records.ts';
 import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
-import { SEALED_MESSAGE } from './inspections.ts';
+import { requireDraft } from './inspections.ts';
 
 interface Row { id: string; inspection_id: string; rule: string; text: string; deadline: string; status: PrescriptionRecord['status']; follow_up_inspection_id: string | null }
 
@@ -17,15 +17,9 @@ export class PrescriptionsRepository {
     private readonly audit: AuditRepository,
   ) {}
 
-  #requireDraft(inspectionId: string, field: string): void {
-    const row = this.ctx.stmt('SELECT status FROM inspections WHERE id = ?').get(inspectionId) as { status: string } | undefined;
-    if (!row) throw new StoreError('not_found', `ispezione ${inspectionId} non trovata`, field);
-    if (row.status !== 'draft') throw new StoreError('sealed', SEALED_MESSAGE, field);
-  }
-
   save(w: PrescriptionWrite): PrescriptionRecord {
     return this.ctx.db.transaction(() => {
-      this.#requireDraft(w.inspectionId, 'inspectionId');
+      requireDraft(this.ctx, w.inspectionId, 'inspectionId');
       const at = this.ctx.now();
       let id = w.id;
       if (id) {
@@ -64,7 +58,7 @@ export class PrescriptionsRepository {
     return this.ctx.db.transaction(() => {
       const p = this.find(id);
       if (!p) return false;
-      this.#requireDraft(p.inspectionId, 'id');
+      requireDraft(this.ctx, p.inspectionId, 'id');
       const at = this.ctx.now();
       this.ctx.stmt('DELETE FROM prescriptions WHERE id = ?').run(id);
       this.audit.append(p.inspectionId, at, 'prescrizione rimossa', { prescriptionId: id, rule: p.rule });
