@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../office/security.ts';
 import { makePng, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, pageApi, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
 const ITEM = 'A.destinazione_uso.certificato';
@@ -37,18 +37,7 @@ after(async () => {
 });
 
 /** Reads the laptop's API from its page (same token as the UI): only to wait for the background sync. */
-function laptopApi<T>(page: Page, method: string, input: unknown = {}): Promise<T> {
-  return page.evaluate(
-    async ([m, i]) => {
-      const token = sessionStorage.getItem('vigilanza.token')!;
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: JSON.stringify(i) });
-      const body = (await r.json()) as { ok: boolean; value: unknown; error?: { message: string } };
-      if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
-      return body.value;
-    },
-    [method, input] as const,
-  ) as Promise<T>;
-}
+const laptopApi = pageApi;
 
 async function waitForSync(page: Page, inspectionId: string, status: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, SCREENSHOTS, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, pageApi, screenshot, SCREENSHOTS, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
 import { makeTestPki, P12_PASSPHRASE, pdfsig, type TestPki } from '../helpers/pki.ts';
 
 let shell: Shell;
@@ -20,18 +20,7 @@ let page: Page;
 let pki: TestPki;
 let inspectionId: string;
 
-async function apiCall<T = any>(p: Page, method: string, input: unknown): Promise<T> {
-  return p.evaluate(
-    async ([m, i]) => {
-      const token = sessionStorage.getItem('vigilanza.token')!;
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: JSON.stringify(i) });
-      const body = (await r.json()) as { ok: boolean; value: unknown; error?: { message: string } };
-      if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
-      return body.value;
-    },
-    [method, input] as const,
-  ) as Promise<T>;
-}
+const apiCall = pageApi;
 
 /** A refused passphrase is an HTTP 400, which Chromium logs: expected here, not a problem of the page. */
 function expectRefusedRequest() {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, addYears } from '../../shared/dates.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, pageApi, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
 let shell: Shell;
 let browser: Browser;
@@ -17,18 +17,7 @@ let page: Page;
 let serviceId: string;
 let inspectionId: string;
 
-async function api<T = any>(method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ([m, i]) => {
-      const token = sessionStorage.getItem('vigilanza.token')!;
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: JSON.stringify(i) });
-      const body = (await r.json()) as { ok: boolean; value: unknown; error?: { message: string } };
-      if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
-      return body.value;
-    },
-    [method, input] as const,
-  ) as Promise<T>;
-}
+const api = <T = any>(method: string, input: unknown): Promise<T> => pageApi<T>(page, method, input);
 
 /** Elements wider than their own box that hide content (a cut-off table cell, a long word). */
 async function clipped(): Promise<string[]> {

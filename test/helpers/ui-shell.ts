@@ -137,3 +137,20 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
       .map((el) => el.id || el.name || el.outerHTML.slice(0, 80)),
   );
 }
+
+/**
+ * Calls the laptop's API from inside its page, with the token the UI itself holds: for set-up and
+ * for waiting on background work, never in place of what a spec checks through the UI.
+ */
+export function pageApi<T = any>(page: Page, method: string, input: unknown = {}): Promise<T> {
+  return page.evaluate(
+    async ([m, i]) => {
+      const token = sessionStorage.getItem('vigilanza.token')!;
+      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: JSON.stringify(i) });
+      const body = (await r.json()) as { ok: boolean; value: unknown; error?: { message: string } };
+      if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
+      return body.value;
+    },
+    [method, input] as const,
+  ) as Promise<T>;
+}
