@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { OutboxStatus, SyncState } from '../../shared/api/contract.ts';
 import { api } from '../api/client.ts';
 import { Badge } from '../ui/Badge.tsx';
-import { Dialog } from '../ui/Dialog.tsx';
+import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
@@ -215,20 +215,12 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
           {(list) => <CodaInvio entries={list} onChanged={() => void reloadEntries()} />}
         </Loaded>
       </section>
-      <Dialog title="Scollegare dall’ufficio?" open={confirm} onClose={() => setConfirm(false)}>
+      <ConfirmDialog title="Scollegare dall’ufficio?" open={confirm} onCancel={() => setConfirm(false)} onConfirm={() => void unpair()} confirmLabel="Scollega">
         <p>
           Il portatile dimentica il server e la sua chiave di accesso. Le visite in coda restano su questo computer e partiranno dopo una nuova
           associazione.
         </p>
-        <div className="actions">
-          <button type="button" className="button-danger" onClick={() => void unpair()}>
-            Scollega
-          </button>
-          <button type="button" onClick={() => setConfirm(false)} data-autofocus>
-            Annulla
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

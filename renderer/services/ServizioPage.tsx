@@ -7,7 +7,7 @@ import { href } from '../app/router.ts';
 import { toPerson } from '../inspection/model.ts';
 import { ActBadge } from '../ui/acts.tsx';
 import { Badge } from '../ui/Badge.tsx';
-import { Dialog } from '../ui/Dialog.tsx';
+import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { Link } from '../ui/Link.tsx';
 import { Loaded } from '../ui/Status.tsx';
@@ -237,23 +237,15 @@ function Personale({ service, staff, reload }: { service: ServiceSummary; staff:
           />
         )}
       </Dialog>
-      <Dialog title="Rimuovere la persona?" open={removing !== null} onClose={() => setRemoving(null)}>
-        {removing && (
-          <>
-            <p>
-              {removing.name} sarà tolto dal personale del servizio. Le ispezioni già chiuse restano invariate.
-            </p>
-            <div className="actions">
-              <button type="button" className="button-danger" onClick={() => void remove(removing)}>
-                Rimuovi
-              </button>
-              <button type="button" onClick={() => setRemoving(null)} data-autofocus>
-                Annulla
-              </button>
-            </div>
-          </>
-        )}
-      </Dialog>
+      <ConfirmDialog
+        title="Rimuovere la persona?"
+        open={removing !== null}
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => removing && void remove(removing)}
+        confirmLabel="Rimuovi"
+      >
+        <p>{removing?.name} sarà tolto dal personale del servizio. Le ispezioni già chiuse restano invariate.</p>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Member, SigningStatus, TrustedCa } from '../../shared/api/contract.ts';
 import { api } from '../api/client.ts';
 import { Badge } from '../ui/Badge.tsx';
-import { Dialog } from '../ui/Dialog.tsx';
+import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
@@ -91,17 +91,9 @@ function ChiaveAttuale({ data, onChange }: { data: Data; onChange: (s: SigningSt
               Rimuovi la chiave
             </button>
           </div>
-          <Dialog title="Rimuovere la chiave di firma?" open={confirm} onClose={() => setConfirm(false)}>
+          <ConfirmDialog title="Rimuovere la chiave di firma?" open={confirm} onCancel={() => setConfirm(false)} onConfirm={() => void remove()} confirmLabel="Rimuovi">
             <p>I verbali già firmati restano validi. Le prossime visite si sigilleranno senza firma digitale finché non si importa un’altra chiave.</p>
-            <div className="actions">
-              <button type="button" className="button-danger" onClick={() => void remove()}>
-                Rimuovi
-              </button>
-              <button type="button" onClick={() => setConfirm(false)} data-autofocus>
-                Annulla
-              </button>
-            </div>
-          </Dialog>
+          </ConfirmDialog>
         </>
       )}
       {error && <ErrorBox message={error} />}

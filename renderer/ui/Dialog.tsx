@@ -68,3 +68,30 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
     </dialog>
   );
 }
+
+/**
+ * A question before something that cannot be undone: the message, the dangerous action, and
+ * «Annulla», which has the focus so that Enter never confirms by accident.
+ */
+export function ConfirmDialog({ title, open, onCancel, onConfirm, confirmLabel, children }: {
+  title: string;
+  open: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+  confirmLabel: string;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog title={title} open={open} onClose={onCancel}>
+      {children}
+      <div className="actions">
+        <button type="button" className="button-danger" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+        <button type="button" onClick={onCancel} data-autofocus>
+          Annulla
+        </button>
+      </div>
+    </Dialog>
+  );
+}
