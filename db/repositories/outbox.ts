@@ -369,6 +369,10 @@ export class OutboxRepository {
       if (changed) {
         const r = this.get(outboxId);
         this.audit.append(r.inspectionId, at, 'ricevuta dall’ufficio', { outboxId, duplicate: detail?.duplicate ?? false });
+        // The office just took a revision: an error left by an earlier pass (a pull that ran out of
+        // attempts while the office was down) no longer describes the link, so it must not linger
+        // on the «Ufficio» page until the next successful pull.
+        this.ctx.stmt('UPDATE sync_settings SET last_error = NULL, last_error_at = NULL WHERE id = 1').run();
       }
     }).immediate();
   }

@@ -121,6 +121,22 @@ test('nextPending hands out the sealed file, photos by content path and prescrip
   assert.equal(outbox.statusOf(a.id), 'ricevuta');
 });
 
+test('a revision the office takes clears the error an earlier pass left (no stale «ultimo errore» once the office is back)', async (t) => {
+  const app = openTestApp(t);
+  const service = ok(app, 'services.create', SERVICE);
+  paired(app);
+  const v = sealedVisit(app, service.id);
+  const outbox = app.store.outbox;
+  outbox.recordError('aggiornamenti: tentativi esauriti (fetch failed)');
+  assert.equal(outbox.settings()!.lastError, 'aggiornamenti: tentativi esauriti (fetch failed)');
+  const item = (await outbox.nextPending(new Date()))!;
+  await outbox.markSent(item.outboxId, 'inviata');
+  assert.ok(outbox.settings()!.lastError, 'a send under way proves nothing yet');
+  await outbox.markSent(item.outboxId, 'ricevuta');
+  assert.deepEqual([outbox.settings()!.lastError, outbox.settings()!.lastErrorAt], [null, null]);
+  assert.equal(outbox.statusOf(v.id), 'ricevuta');
+});
+
 test('the device token is stored encrypted with the data key, never in clear', (t) => {
   const app = openTestApp(t);
   paired(app);
