@@ -11,12 +11,15 @@ import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
 import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
 import { SHA256_RE, UploadError, type BlobStore } from './blobs.ts';
-import { newDeviceToken, normalisePairingCode, RateLimiter, sha256Text } from './security.ts';
+import { newDeviceToken, normalisePairingCode, requestLimit, sha256Text } from './security.ts';
 import type { DeviceIdentity, OfficeStore, RevisionRecord, ReviewStatus } from './storage/store.ts';
 import type { Readable } from 'node:stream';
 
 export interface ApiLimits {
-  /** Requests per second per device token (or per IP without one), and the burst allowed. */
+  /**
+   * Requests per second per paired device (per IP for requests without a valid token), and the
+   * burst allowed: `apiBurst` requests per window of `apiBurst / apiPerSecond` seconds.
+   */
   apiPerSecond: number;
   apiBurst: number;
   /** Pairing attempts per minute per IP: codes are short. */
@@ -95,8 +98,10 @@ declare module 'fastify' {
 
 export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits }): void {
   const { store, blobs, limits } = deps;
-  const limiter = new RateLimiter(limits.apiPerSecond, limits.apiBurst);
-  const pairLimiter = new RateLimiter(limits.pairPerMinute / 60, limits.pairPerMinute);
+  // A paired laptop has a budget of its own; requests without a valid token share their IP's, so
+  // random tokens cannot each open a fresh budget (nor lock out the laptops behind the same IP).
+  const apiLimit = requestLimit(app, limits.apiBurst, (limits.apiBurst / limits.apiPerSecond) * 1000, (req, ip) => (req.device ? `device:${req.device.deviceId}` : `ip:${ip}`));
+  const pairLimit = requestLimit(app, limits.pairPerMinute, 60_000, (_req, ip) => `ip:${ip}`);
 
   const limited = (reply: FastifyReply, wait: number) => {
     reply.header('Retry-After', String(wait));
@@ -106,7 +111,7 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
   app.get('/healthz', async () => ({ ok: true, storage: store.kind }));
 
   app.post('/api/v1/pair', async (req, reply) => {
-    const wait = pairLimiter.take(`ip:${req.ip}`);
+    const wait = await pairLimit(req);
     if (wait) return limited(reply, wait);
     const body = z.strictObject({ code: z.string().min(1, 'il codice è obbligatorio').max(40), deviceName: z.string().trim().max(200).optional() }).safeParse(req.body);
     if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
@@ -121,14 +126,14 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     if (!req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1/pair')) return;
     const header = req.headers.authorization ?? '';
     const token = /^Bearer ([A-Za-z0-9._~+/=-]{10,200})$/.exec(header)?.[1];
-    const wait = limiter.take(token ? `t:${sha256Text(token)}` : `ip:${req.ip}`);
-    if (wait) return limited(reply, wait);
     const device = token ? await store.authenticateDevice(sha256Text(token)) : null;
+    if (device) req.device = device;
+    const wait = await apiLimit(req);
+    if (wait) return limited(reply, wait);
     if (!device) {
       reply.header('WWW-Authenticate', 'Bearer realm="vigilanza-ufficio"');
       return sendError(reply, 401, 'unauthorized', token ? 'token del dispositivo non valido o revocato' : 'Authorization: serve "Bearer TOKEN" del dispositivo associato');
     }
-    req.device = device;
   });
 
   app.put<{ Params: { id: string; n: string } }>('/api/v1/inspections/:id/revisions/:n', async (req, reply) => {

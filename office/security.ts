@@ -1,4 +1,6 @@
-/** Tokens, pairing codes, passwords and the rate limiter of the office server. */
+/** Tokens, pairing codes, passwords and the request limits of the office server. */
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
@@ -50,34 +52,27 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const MIN_PASSWORD_LENGTH = 10;
 
 /**
- * Token buckets keyed by token hash or IP. Bounded: beyond `maxKeys` the least recently used
- * key is forgotten (a Map keeps insertion order; touching a key re-inserts it).
+ * What the login checks a password against when no clerk has the name given: the shape of a real
+ * hash with today's cost (random bytes, the hash of no password), made once. An unknown name then
+ * costs the same scrypt work as a wrong password, so the answer's timing does not tell names apart.
  */
-export class RateLimiter {
-  private buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(
-    readonly perSecond: number,
-    readonly burst: number,
-    readonly maxKeys = 10_000,
-    private readonly now: () => number = () => Date.now(),
-  ) {}
+const UNKNOWN_CLERK_HASH = ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, randomBytes(16).toString('base64url'), randomBytes(SCRYPT.keylen).toString('base64url')].join('$');
 
-  /** Takes one token; answers 0 when allowed, otherwise the seconds to wait. */
-  take(key: string): number {
-    const t = this.now();
-    const b = this.buckets.get(key) ?? { tokens: this.burst, at: t };
-    this.buckets.delete(key);
-    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.perSecond);
-    b.at = t;
-    let wait = 0;
-    if (b.tokens >= 1) b.tokens -= 1;
-    else wait = Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
-    this.buckets.set(key, b);
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return wait;
-  }
+/** A clerk's password check: always one scrypt, whether or not the clerk exists (`stored` undefined). */
+export async function verifyClerkPassword(password: string, stored: string | undefined): Promise<boolean> {
+  const matches = await verifyPassword(password, stored ?? UNKNOWN_CLERK_HASH);
+  return matches && stored !== undefined;
+}
 
-  get size(): number {
-    return this.buckets.size;
-  }
+/**
+ * A fixed-window request limit kept by @fastify/rate-limit (registered by the server; its store is
+ * LRU-bounded): `max` requests per `windowMs` for each key. Answers 0 when allowed, otherwise the
+ * seconds to wait (for Retry-After). IPv6 addresses count per /64, as one client usually holds one.
+ */
+export function requestLimit(app: FastifyInstance, max: number, windowMs: number, key: (req: FastifyRequest, ip: string) => string): (req: FastifyRequest) => Promise<number> {
+  const check = app.createRateLimit({ max, timeWindow: Math.max(1, Math.round(windowMs)), keyGenerator: (req) => key(req, normalizeIP(req.ip)) });
+  return async (req) => {
+    const outcome = await check(req);
+    return outcome.isAllowed || !outcome.isExceeded ? 0 : Math.max(1, outcome.ttlInSeconds);
+  };
 }

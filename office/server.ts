@@ -3,6 +3,9 @@
  * over SQLite (default, `DATA/office.sqlite`) or PostgreSQL (`databaseUrl`). Attachments always
  * live in the data folder, content-addressed.
  */
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { CHECKLISTS } from '../shared/checklist/index.ts';
@@ -52,6 +55,37 @@ async function publishCatalog(store: OfficeStore): Promise<void> {
   ]);
 }
 
+/** One year: browsers that once reached the office over https keep to https. */
+const HSTS_MAX_AGE_S = 365 * 24 * 60 * 60;
+
+/**
+ * Headers, cookies, limits and connection handling for every route: helmet's headers (the pages'
+ * CSP, no framing, no sniffing; HSTS only under TLS, since on loopback or the office LAN over http
+ * it would lock browsers out), @fastify/cookie's parser (a malformed cookie is just not a session),
+ * and @fastify/rate-limit's store behind `requestLimit` (security.ts), which each limit uses.
+ */
+async function registerHttpProtections(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: opts.tls ? { maxAge: HSTS_MAX_AGE_S, includeSubDomains: false } : false,
+  });
+
+  // An answer sent before the request's body was read (413 over a limit, 429, 401, 415…) closes the
+  // connection: kept alive, the server would either read the next request out of the unread bytes
+  // or wait for them, and a keep-alive client would hang. Node ends the socket after the reply.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.raw.complete) reply.header('Connection', 'close');
+    return payload;
+  });
+}
+
 export async function createOfficeServer(options: OfficeOptions): Promise<OfficeServer> {
   const store = await openStore(options.dataDir, options.databaseUrl);
   await publishCatalog(store);
@@ -63,9 +97,15 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     requestTimeout: 120_000,
     connectionTimeout: 120_000,
     trustProxy: false,
+    // The router's own refusals (a path with a broken %-escape) answered like every other error.
+    frameworkErrors: (error, _req, reply) => sendError(reply, 400, 'invalid', error.code === 'FST_ERR_BAD_URL' ? 'indirizzo non valido: una sequenza %XX non è UTF-8' : 'richiesta non valida'),
     ...(options.tls ? { https: { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) } } : {}),
   }) as unknown as FastifyInstance;
 
+  await registerHttpProtections(app, { tls: !!options.tls });
+
+  // Nothing here takes plain text: such a body is refused (415) rather than handed to a JSON schema.
+  app.removeContentTypeParser('text/plain');
   // Attachment bytes stream straight to disk; the handlers enforce their own limits.
   app.addContentTypeParser(['application/offset+octet-stream', 'application/octet-stream'], (_req, payload, done) => done(null, payload));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {

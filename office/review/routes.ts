@@ -1,8 +1,8 @@
 /**
  * The review workspace for the office staff (Italian, server-rendered HTML).
- * Sessions: random id in an HttpOnly SameSite=Strict cookie, stored hashed with an expiry.
- * Every POST carries the session's CSRF token (login: a double-submit cookie), and a POST whose
- * Origin names another site is refused.
+ * Sessions: random id in an HttpOnly SameSite=Strict cookie (Secure under TLS), stored hashed
+ * with an expiry. Every POST carries the session's CSRF token (login: a double-submit cookie), and
+ * a POST whose Origin names another site, or is not an origin at all, is refused.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -14,7 +14,7 @@ import { PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS, type Purpose } from
 import { describeIssues, parseInspectionFile } from '../../shared/inspection.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
-import { newPairingCode, PAIRING_CODE_TTL_MS, RateLimiter, sha256Text, verifyPassword } from '../security.ts';
+import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
 import { UserError, type OfficeStore, type ReviewStatus, type RevisionSummary } from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
@@ -40,20 +40,56 @@ interface Clerk {
   csrf: string;
 }
 
-function cookies(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
-}
-
-function sameToken(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
+function sameToken(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string' || !a || !b) return false;
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The app's pages a login may go on to (`dopo`); anything else goes to the queue. */
+const AFTER_LOGIN_PAGES = /^\/(coda|ispezioni|servizi|cruscotto|export|portatili|allegati)(?=[/?]|$)/;
+
+/**
+ * Where to go after logging in: only a path of this app, so never `//host`, `/\\host` (both mean
+ * another host to browsers) or a scheme. No control or space characters either (browsers drop tabs
+ * and newlines, so `/\t/evil` is `//evil`), nor dot segments; all checked on the text and on its
+ * %-decoding (`/%09/evil`, `/%2F/evil`).
+ */
+export function safeAfterLogin(dopo: unknown): string {
+  const fallback = '/coda';
+  if (typeof dopo !== 'string' || dopo.length > 2000) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(dopo);
+  } catch {
+    return fallback;
+  }
+  const safe = (text: string) => AFTER_LOGIN_PAGES.test(text) && !/[\s\p{Cc}\p{Cf}\\]/u.test(text) && !/\/\.\.?(?=[/?#]|$)/.test(text);
+  return safe(dopo) && safe(decoded) ? dopo : fallback;
+}
+
+/**
+ * A POST's Origin: absent or `null` (privacy modes, some forms) is allowed, as the CSRF token
+ * still has to match; otherwise it must parse and name this host. Returns the refusal, if any.
+ */
+function originRefusal(req: FastifyRequest): string | null {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return null;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return 'Origine non valida: l’intestazione Origin non è un indirizzo.';
+  }
+  return host && host === req.headers.host ? null : 'Origine non ammessa.';
+}
+
+/** A form's fields: every value must be text (a JSON body could carry anything), else null. */
+function formFields(body: unknown): Record<string, string> | null {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) return null;
+  return Object.values(body).every((v) => typeof v === 'string') ? (body as Record<string, string>) : null;
 }
 
 const formatDate = (d: string | null | undefined) => (d ? formatItalianDate(d) : '—');
@@ -76,27 +112,18 @@ function sniffMime(head: Buffer): string | null {
 
 export function registerReview(app: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; today: () => string; secure: boolean; caPem?: string }): void {
   const { store, blobs, today } = deps;
-  const loginLimiter = new RateLimiter(10 / 60, 10);
+  const loginLimit = requestLimit(app, 10, 60_000, (_req, ip) => `login:${ip}`);
   const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
-  const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${deps.secure ? '; Secure' : ''}`;
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secure } as const;
 
-  const isPage = (url: string) => !url.startsWith('/api/') && url !== '/healthz';
-
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (isPage(req.url)) {
-      reply.header('X-Content-Type-Options', 'nosniff');
-      reply.header('Referrer-Policy', 'same-origin');
-      reply.header('X-Frame-Options', 'DENY');
-      if (!reply.getHeader('Content-Security-Policy')) {
-        reply.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-      }
-      if (String(reply.getHeader('Content-Type') ?? '').startsWith('text/html')) reply.header('Cache-Control', 'no-store');
-    }
+  // The other headers of the pages (CSP, no framing, no sniffing, HSTS under TLS) come from helmet (server.ts).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (String(reply.getHeader('Content-Type') ?? '').startsWith('text/html')) reply.header('Cache-Control', 'no-store');
     return payload;
   });
 
   async function clerkOf(req: FastifyRequest): Promise<Clerk | null> {
-    const id = cookies(req)[SESSION_COOKIE];
+    const id = req.cookies[SESSION_COOKIE];
     if (!id) return null;
     return store.getSession(sha256Text(id));
   }
@@ -112,9 +139,12 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
         return send(reply, 401, layout({ title: 'Sessione scaduta', body: html`<p>Accedere di nuovo: <a href="/login">accesso</a>.</p>` }));
       }
       if (req.method === 'POST') {
-        const origin = req.headers.origin;
-        if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>Origine non ammessa.</p>` }));
-        if (!sameToken((req.body ?? {})._csrf, clerk.csrf)) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.</p>` }));
+        const refusal = originRefusal(req);
+        if (refusal) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>${refusal}</p>` }));
+        const fields = formFields(req.body);
+        if (!fields) return send(reply, 400, layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo non valido: ogni campo deve essere testo.</p>` }));
+        req.body = fields;
+        if (!sameToken(fields._csrf, clerk.csrf)) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.</p>` }));
       }
       return handler(req, reply, clerk);
     };
@@ -130,7 +160,7 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
   // ---------- login ----------
   const loginPage = (reply: FastifyReply, status: number, message?: string, after = '/coda') => {
     const token = randomBytes(24).toString('base64url');
-    reply.header('Set-Cookie', `${LOGIN_COOKIE}=${token}; ${cookieFlags}; Max-Age=1800`);
+    reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 1800 });
     return send(reply, status, layout({
       title: 'Accesso',
       body: html`${message ? html`<p class="error" role="alert">${message}</p>` : ''}
@@ -141,26 +171,30 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
     }));
   };
 
-  app.get<{ Querystring: { dopo?: string } }>('/login', async (req, reply) => loginPage(reply, 200, undefined, req.query.dopo));
+  app.get<{ Querystring: { dopo?: unknown } }>('/login', async (req, reply) => loginPage(reply, 200, undefined, safeAfterLogin(req.query.dopo)));
 
-  app.post<{ Body: Record<string, string> }>('/login', async (req, reply) => {
-    const body = req.body ?? {};
-    const after = typeof body.dopo === 'string' && /^\/[^/\\]/.test(body.dopo) ? body.dopo : '/coda';
-    if (!sameToken(body._csrf, cookies(req)[LOGIN_COOKIE])) return loginPage(reply, 403, 'Modulo scaduto: riprovare.', after);
-    const wait = loginLimiter.take(req.ip);
+  app.post('/login', async (req, reply) => {
+    const body = formFields(req.body) ?? {};
+    const after = safeAfterLogin(body.dopo);
+    const refusal = originRefusal(req);
+    if (refusal) return loginPage(reply, 403, refusal, after);
+    if (!sameToken(body._csrf, req.cookies[LOGIN_COOKIE])) return loginPage(reply, 403, 'Modulo scaduto: riprovare.', after);
+    const wait = await loginLimit(req);
     if (wait) return loginPage(reply.header('Retry-After', String(wait)), 429, `Troppi tentativi: riprovare tra ${wait} secondi.`, after);
     const clerk = body.nome ? await store.getClerkByName(body.nome) : undefined;
-    if (!clerk || !(await verifyPassword(body.password ?? '', clerk.password_hash))) return loginPage(reply, 401, 'Nome o password non corretti.', after);
+    // One scrypt either way (security.ts): an unknown name answers as slowly as a wrong password.
+    if (!(await verifyClerkPassword(body.password ?? '', clerk?.password_hash)) || !clerk) return loginPage(reply, 401, 'Nome o password non corretti.', after);
     const id = randomBytes(32).toString('base64url');
     await store.createSession(sha256Text(id), clerk.id, randomBytes(24).toString('base64url'), new Date(Date.now() + SESSION_TTL_MS).toISOString());
-    reply.header('Set-Cookie', [`${SESSION_COOKIE}=${id}; ${cookieFlags}; Max-Age=${SESSION_TTL_MS / 1000}`, `${LOGIN_COOKIE}=; ${cookieFlags}; Max-Age=0`]);
+    reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 });
+    reply.clearCookie(LOGIN_COOKIE, cookieOptions);
     return reply.redirect(after, 303);
   });
 
   app.post('/logout', page(async (req, reply) => {
-    const id = cookies(req)[SESSION_COOKIE];
+    const id = req.cookies[SESSION_COOKIE];
     if (id) await store.deleteSession(sha256Text(id));
-    reply.header('Set-Cookie', `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return reply.redirect('/login', 303);
   }));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toCsv } from '../../office/review/csv.ts';
-import { RateLimiter, hashPassword, normalisePairingCode, newPairingCode, verifyPassword } from '../../office/security.ts';
+import { hashPassword, normalisePairingCode, newPairingCode, verifyClerkPassword, verifyPassword } from '../../office/security.ts';
 import { SyncClient, type PushResult } from '../../office/client/index.ts';
 import { MemoryOutboxStore, drainOutbox } from '../../office/client/outbox.ts';
 import { h, html } from '../../office/review/html.ts';
@@ -16,23 +16,15 @@ test('HTML: interpolations are escaped', () => {
   assert.equal(html`<p title="${'"x"'}">${'<b>'}</p>`.text, '<p title="&quot;x&quot;">&lt;b&gt;</p>');
 });
 
-test('rate limiter: burst, refill, bounded memory', () => {
-  let now = 0;
-  const rl = new RateLimiter(2, 3, 100, () => now);
-  assert.deepEqual([rl.take('a'), rl.take('a'), rl.take('a')], [0, 0, 0]);
-  assert.ok(rl.take('a') >= 1);
-  now += 1000;
-  assert.equal(rl.take('a'), 0);
-  for (let i = 0; i < 500; i++) rl.take(`k${i}`);
-  assert.equal(rl.size, 100);
-});
-
 test('passwords: scrypt, verified only with the right password', async () => {
   const stored = await hashPassword('una-password-lunga');
   assert.match(stored, /^scrypt\$16384\$8\$1\$/);
   assert.equal(await verifyPassword('una-password-lunga', stored), true);
   assert.equal(await verifyPassword('una-password-lungA', stored), false);
   assert.notEqual(stored, await hashPassword('una-password-lunga'), 'salted');
+  assert.equal(await verifyClerkPassword('una-password-lunga', stored), true);
+  assert.equal(await verifyClerkPassword('una-password-lunga', undefined), false, 'no clerk: checked against the dummy, never accepted');
+  assert.equal(await verifyClerkPassword('', undefined), false);
 });
 
 test('pairing codes: short, unambiguous, typed any way', () => {
