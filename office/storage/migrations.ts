@@ -169,6 +169,8 @@ function migration3(kind: 'sqlite' | 'postgres'): string[] {
        device_id TEXT NOT NULL REFERENCES devices(id),
        since TEXT NOT NULL,
        PRIMARY KEY (sha256, device_id))`,
+    // "May this laptop use this attachment?" is asked for every attachment of every revision.
+    `CREATE INDEX attachments_sha256 ON attachments (sha256)`,
     `INSERT INTO visits (inspection_id, device_id, inspector_id, since)
        SELECT r.inspection_id, r.device_id, r.inspector_id, r.received_at FROM revisions r
        WHERE r.revision = (SELECT MIN(r2.revision) FROM revisions r2 WHERE r2.inspection_id = r.inspection_id)`,
