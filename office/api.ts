@@ -10,7 +10,7 @@ import { IsoDateSchema } from '../shared/domain.ts';
 import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
 import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
-import { SHA256_RE, UploadError, type BlobStore } from './blobs.ts';
+import { SHA256_RE, UploadError, type BlobStore, type UploadState } from './blobs.ts';
 import { newDeviceToken, normalisePairingCode, requestLimit, sha256Text } from './security.ts';
 import type { DeviceIdentity, OfficeStore, RevisionRecord, ReviewStatus } from './storage/store.ts';
 import type { Readable } from 'node:stream';
@@ -103,6 +103,12 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
   const apiLimit = requestLimit(app, limits.apiBurst, (limits.apiBurst / limits.apiPerSecond) * 1000, (req, ip) => (req.device ? `device:${req.device.deviceId}` : `ip:${ip}`));
   const pairLimit = requestLimit(app, limits.pairPerMinute, 60_000, (_req, ip) => `ip:${ip}`);
 
+  /** The size of stored content this laptop may use (it sent the bytes itself, or owns a visit that has them); null otherwise. */
+  const heldSize = async (device: DeviceIdentity, sha256: string): Promise<number | null> => {
+    const size = await blobs.has(sha256);
+    return size !== null && (await store.holdsBlob(device.deviceId, sha256)) ? size : null;
+  };
+
   const limited = (reply: FastifyReply, wait: number) => {
     reply.header('Retry-After', String(wait));
     return sendError(reply, 429, 'rate_limited', `troppe richieste: riprovare tra ${wait} s`);
@@ -163,7 +169,7 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     }
     const missing: string[] = [];
     for (const [i, a] of body.data.attachments.entries()) {
-      const size = await blobs.has(a.sha256);
+      const size = await heldSize(req.device!, a.sha256);
       if (size === null) missing.push(a.sha256);
       else if (size !== a.size) return sendError(reply, 400, 'invalid', `attachments[${i}].size: il contenuto caricato è di ${size} byte`, { field: `attachments[${i}].size` });
     }
@@ -189,6 +195,10 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
       attachments: body.data.attachments,
       prescriptions: body.data.prescriptions,
     });
+    if (outcome === 'forbidden') {
+      // The same answer whatever the content and the revision number: nothing tells the sender what the visit holds.
+      return sendError(reply, 403, 'forbidden', `l'ispezione ${id.data} è di un altro portatile: se questo portatile lo sostituisce, chiedere all'ufficio di trasferirgli la visita`);
+    }
     if (outcome === 'conflict') {
       return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è già stata ricevuta con un contenuto diverso`);
     }
@@ -205,21 +215,23 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
       const issues = describeIssues(body.error);
       return sendError(reply, 400, 'invalid', issues.join('; '), { field: body.error.issues[0]!.path.join('.'), details: issues });
     }
-    const size = await blobs.has(body.data.sha256);
+    const size = await heldSize(req.device!, body.data.sha256);
     if (size === null) return sendError(reply, 412, 'attachments_missing', 'allegato non ancora caricato: caricarlo prima', { missing: [body.data.sha256] });
     if (size !== body.data.size) return sendError(reply, 400, 'invalid', `size: il contenuto caricato è di ${size} byte`, { field: 'size' });
     const { contentHash: expected, ...attachment } = body.data;
     const outcome = await store.addAttachment({
-      inspectionId: id.data, revision: n, inspectorId: req.device!.inspectorId, deviceId: req.device!.deviceId, attachment, ...(expected ? { contentHash: expected } : {}),
+      inspectionId: id.data, revision: n, deviceId: req.device!.deviceId, attachment, ...(expected ? { contentHash: expected } : {}),
     });
+    // Also another laptop's visit: to it, that visit does not exist.
     if (outcome === 'not_found') return sendError(reply, 404, 'not_found', `revisione ${n} dell'ispezione ${id.data} non ricevuta`);
-    if (outcome === 'forbidden') return sendError(reply, 403, 'forbidden', `la revisione ${n} dell'ispezione ${id.data} è stata inviata da un altro ispettore`);
     if (outcome === 'conflict') return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è stata ricevuta con un contenuto diverso`, { field: 'contentHash' });
     return reply.code(outcome === 'created' ? 201 : 200).send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id.data, revision: n, sha256: body.data.sha256 });
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/inspections/:id', async (req, reply) => {
-    const revisions = (await store.listRevisionsOf(req.params.id)).filter((r) => r.inspectorId === req.device!.inspectorId);
+    // Only the laptop that holds the visit reads it; to any other it does not exist.
+    const owner = await store.visitOwner(req.params.id);
+    const revisions = owner?.deviceId === req.device!.deviceId ? await store.listRevisionsOf(req.params.id) : [];
     if (!revisions.length) return sendError(reply, 404, 'not_found', 'ispezione non trovata');
     return { inspectionId: req.params.id, revisions: revisions.map(revisionView) };
   });
@@ -247,21 +259,29 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     return sendError(reply, e.status, code, e.message);
   };
 
+  /** Content this laptop already sent (or owns through its visits): complete for it, and only for it. */
+  const heldUpload = async (device: DeviceIdentity, sha256: string): Promise<UploadState | null> => {
+    const size = await heldSize(device, sha256);
+    return size === null ? null : { sha256, length: size, offset: size, complete: true };
+  };
+
   app.post('/api/v1/uploads', async (req, reply) => {
     const body = z.strictObject({ sha256: Sha, length: z.number().int().min(1, 'deve essere almeno 1 byte') }).safeParse(req.body);
     if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
     try {
-      const s = await blobs.create(body.data.sha256, body.data.length);
+      const held = await heldUpload(req.device!, body.data.sha256);
+      if (held && held.length !== body.data.length) throw new UploadError(`length: il contenuto con questo sha256 è lungo ${held.length} byte, non ${body.data.length}`, 409);
+      const s = held ? { ...held, created: false } : await blobs.create(req.device!.deviceId, body.data.sha256, body.data.length);
       const url = `/api/v1/uploads/${s.sha256}`;
       uploadHeaders(reply, s).header('Location', url);
-      return reply.code(s.complete ? 200 : 201).send({ url, offset: s.offset, length: s.length, complete: s.complete });
+      return reply.code(s.created ? 201 : 200).send({ url, offset: s.offset, length: s.length, complete: s.complete });
     } catch (e) {
       return uploadFailure(reply, e);
     }
   });
 
   app.head<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
-    const s = await blobs.state(req.params.sha);
+    const s = (await blobs.state(req.device!.deviceId, req.params.sha)) ?? (SHA256_RE.test(req.params.sha) ? await heldUpload(req.device!, req.params.sha) : null);
     if (!s) return reply.code(404).header('Cache-Control', 'no-store').send();
     return uploadHeaders(reply, s).code(200).send();
   });
@@ -278,7 +298,7 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
       return sendError(reply, 400, 'invalid', 'Upload-Offset: serve il numero di byte già caricati', { field: 'Upload-Offset' });
     }
     try {
-      const s = await blobs.append(req.params.sha, Number(offsetHeader), body, limits.patchBytes);
+      const s = await blobs.append(req.device!.deviceId, req.params.sha, Number(offsetHeader), body, limits.patchBytes);
       return uploadHeaders(reply, s).code(204).send();
     } catch (e) {
       return uploadFailure(reply, e);
@@ -288,8 +308,10 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
   /** One-request upload of a whole attachment (no resume): for scripts, and the benchmark baseline. */
   app.put<{ Params: { sha: string } }>('/api/v1/blobs/:sha', async (req, reply) => {
     try {
-      const r = await blobs.putWhole(req.params.sha, req.body as Readable);
-      return reply.code(r.created ? 201 : 200).send({ sha256: req.params.sha, size: r.size });
+      // 200 only when this laptop had sent these bytes before; the bytes are read and checked either way.
+      const before = SHA256_RE.test(req.params.sha) && (await heldSize(req.device!, req.params.sha)) !== null;
+      const r = await blobs.putWhole(req.device!.deviceId, req.params.sha, req.body as Readable);
+      return reply.code(before ? 200 : 201).send({ sha256: req.params.sha, size: r.size });
     } catch (e) {
       return uploadFailure(reply, e);
     }

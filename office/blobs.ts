@@ -1,21 +1,28 @@
 /**
  * Attachments (signed PDFs, photos), stored by SHA-256 in the data folder:
- *   blobs/ab/abcdef…      complete, verified content (never rewritten)
- *   uploads/<sha>.json    a resumable upload: declared length (written once, fsynced)
- *   uploads/<sha>.part    the bytes received so far; its size is the upload offset
- * The upload id is the declared hash itself, so a laptop that lost the answer to "create"
- * finds its upload again, and two laptops sending the same photo share one upload.
+ *   blobs/ab/abcdef…               complete, verified content (never rewritten; one copy per content)
+ *   uploads/<owner>_<sha>.json     a resumable upload of one laptop: declared length (written once, fsynced)
+ *   uploads/<owner>_<sha>.part     the bytes that laptop sent so far; its size is the upload offset
+ * An upload belongs to the laptop that opened it (`owner`, its device id) and is named by the
+ * declared hash, so a laptop that lost the answer to "create" finds its own upload again. Another
+ * laptop's upload, or content stored from another laptop, is invisible: every laptop sends the
+ * whole bytes, which are checked against the hash, and then the stored copy is kept (or the
+ * first one installed). Storage is deduplicated; what a client is told never is.
  * Every append is fsynced before the new offset is acknowledged; completion checks the hash,
  * fsyncs, renames into blobs/ and fsyncs the folder, so a crash leaves either the old state
  * or the complete blob, never a half file under a hash name.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
+/** Device ids are UUIDs; anything else never names a file. */
+const OWNER_RE = /^[A-Za-z0-9-]{1,64}$/;
+/** Sessions of the version before uploads were per laptop (`uploads/<sha>.json`): dropped at start. */
+const SHARED_SESSION_RE = /^[0-9a-f]{64}\.(json|part|json\.tmp)$/;
 
 export class UploadError extends Error {
   constructor(
@@ -26,6 +33,9 @@ export class UploadError extends Error {
     super(message);
   }
 }
+
+/** The same answer for an upload that never existed and for another laptop's. */
+const UPLOAD_NOT_FOUND = 'caricamento non trovato: crearlo con POST /api/v1/uploads';
 
 export interface UploadState {
   sha256: string;
@@ -59,9 +69,21 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+export interface BlobStoreOptions {
+  maxLength?: number;
+  /**
+   * Called once the bytes a laptop sent have been verified and the content is stored, before its
+   * upload is forgotten: the office records that this laptop holds the content. If the call fails
+   * the laptop uploads again (its upload restarts at 0).
+   */
+  onVerified?: (sha256: string, owner: string) => Promise<void>;
+}
+
 export class BlobStore {
   private readonly blobs: string;
   private readonly uploads: string;
+  readonly maxLength: number;
+  private readonly onVerified: (sha256: string, owner: string) => Promise<void>;
   private readonly lock = new KeyedLock();
   /**
    * Running SHA-256 of uploads in progress, so completion does not read the file again. Only a
@@ -70,14 +92,15 @@ export class BlobStore {
   private readonly running = new Map<string, { hash: Hash; position: number }>();
   private static readonly MAX_RUNNING = 256;
 
-  constructor(
-    dataDir: string,
-    readonly maxLength = 200 * 1024 * 1024,
-  ) {
+  constructor(dataDir: string, options: BlobStoreOptions = {}) {
     this.blobs = join(dataDir, 'blobs');
     this.uploads = join(dataDir, 'uploads');
+    this.maxLength = options.maxLength ?? 200 * 1024 * 1024;
+    this.onVerified = options.onVerified ?? (async () => undefined);
     mkdirSync(this.blobs, { recursive: true });
     mkdirSync(this.uploads, { recursive: true });
+    // Shared uploads from before could be joined by any laptop: they start over, per laptop.
+    for (const name of readdirSync(this.uploads)) if (SHARED_SESSION_RE.test(name)) rmSync(join(this.uploads, name), { force: true });
   }
 
   blobPath(sha256: string): string {
@@ -92,30 +115,33 @@ export class BlobStore {
     }
   }
 
-  private meta(sha256: string) {
-    return join(this.uploads, `${sha256}.json`);
+  private session(owner: string, sha256: string): string {
+    if (!OWNER_RE.test(owner)) throw new Error(`identificativo del dispositivo non valido: ${owner}`);
+    return `${owner}_${sha256}`;
   }
-  private part(sha256: string) {
-    return join(this.uploads, `${sha256}.part`);
+  private meta(key: string) {
+    return join(this.uploads, `${key}.json`);
+  }
+  private part(key: string) {
+    return join(this.uploads, `${key}.part`);
   }
 
-  /** Creates (or finds) the upload of `sha256`; an already stored blob is complete at once. */
-  async create(sha256: string, length: number): Promise<UploadState> {
+  /**
+   * Opens (or finds) `owner`'s upload of `sha256`. Whether the content is already stored is not
+   * looked at: a laptop that has not sent these bytes itself sends them, from 0.
+   */
+  async create(owner: string, sha256: string, length: number): Promise<UploadState & { created: boolean }> {
     if (!SHA256_RE.test(sha256)) throw new UploadError('sha256: serve un hash SHA-256 esadecimale minuscolo (64 caratteri)', 400);
     if (!Number.isSafeInteger(length) || length < 1) throw new UploadError('length: serve un numero intero di byte maggiore di zero', 400);
     if (length > this.maxLength) throw new UploadError(`length: l'allegato supera il limite di ${this.maxLength} byte`, 413);
-    return this.lock.run(sha256, async () => {
-      const stored = await this.has(sha256);
-      if (stored !== null) {
-        if (stored !== length) throw new UploadError(`length: il contenuto con questo sha256 è lungo ${stored} byte, non ${length}`, 409);
-        return { sha256, length, offset: length, complete: true };
-      }
-      const existing = await this.readMeta(sha256);
+    const key = this.session(owner, sha256);
+    return this.lock.run(key, async () => {
+      const existing = await this.readMeta(key);
       if (existing) {
         if (existing.length !== length) throw new UploadError(`length: caricamento già aperto con lunghezza ${existing.length}`, 409);
-        return { sha256, length, offset: await this.partSize(sha256), complete: false };
+        return { sha256, length, offset: await this.partSize(key), complete: false, created: false };
       }
-      const tmp = `${this.meta(sha256)}.tmp`;
+      const tmp = `${this.meta(key)}.tmp`;
       const handle = await open(tmp, 'w');
       try {
         await handle.writeFile(JSON.stringify({ sha256, length }));
@@ -123,65 +149,66 @@ export class BlobStore {
       } finally {
         await handle.close();
       }
-      await writeFile(this.part(sha256), '', { flag: 'a' });
-      await rename(tmp, this.meta(sha256));
+      await writeFile(this.part(key), '', { flag: 'a' });
+      await rename(tmp, this.meta(key));
       await fsyncDir(this.uploads);
-      return { sha256, length, offset: 0, complete: false };
+      return { sha256, length, offset: 0, complete: false, created: true };
     });
   }
 
-  private async readMeta(sha256: string): Promise<{ length: number } | null> {
+  private async readMeta(key: string): Promise<{ length: number } | null> {
     try {
-      return JSON.parse(await readFile(this.meta(sha256), 'utf8')) as { length: number };
+      return JSON.parse(await readFile(this.meta(key), 'utf8')) as { length: number };
     } catch {
       return null;
     }
   }
 
-  private async partSize(sha256: string): Promise<number> {
+  private async partSize(key: string): Promise<number> {
     try {
-      return (await stat(this.part(sha256))).size;
+      return (await stat(this.part(key))).size;
     } catch {
       return 0;
     }
   }
 
-  async state(sha256: string): Promise<UploadState | null> {
+  /** `owner`'s upload of `sha256` in progress, or null (none, or finished: then the office knows it holds it). */
+  async state(owner: string, sha256: string): Promise<UploadState | null> {
     if (!SHA256_RE.test(sha256)) return null;
-    const stored = await this.has(sha256);
-    if (stored !== null) return { sha256, length: stored, offset: stored, complete: true };
-    const meta = await this.readMeta(sha256);
+    const key = this.session(owner, sha256);
+    const meta = await this.readMeta(key);
     if (!meta) return null;
-    return { sha256, length: meta.length, offset: Math.min(await this.partSize(sha256), meta.length), complete: false };
+    return { sha256, length: meta.length, offset: Math.min(await this.partSize(key), meta.length), complete: false };
   }
 
   /**
    * Appends the body at `offset` (must equal the current offset). Whatever part of the body
    * arrives before a dropped connection is kept, so the client resumes from there.
    */
-  async append(sha256: string, offset: number, body: Readable, maxChunk: number): Promise<UploadState> {
-    return this.lock.run(sha256, async () => {
-      const current = await this.state(sha256);
+  async append(owner: string, sha256: string, offset: number, body: Readable, maxChunk: number): Promise<UploadState> {
+    if (!SHA256_RE.test(sha256)) {
+      body.resume();
+      throw new UploadError(UPLOAD_NOT_FOUND, 404);
+    }
+    const key = this.session(owner, sha256);
+    return this.lock.run(key, async () => {
+      const current = await this.state(owner, sha256);
       if (!current) {
         body.resume();
-        throw new UploadError('caricamento non trovato: crearlo con POST /api/v1/uploads', 404);
-      }
-      if (current.complete) {
-        body.resume();
-        return current;
+        throw new UploadError(UPLOAD_NOT_FOUND, 404);
       }
       if (offset !== current.offset) {
         body.resume();
         throw new UploadError(`Upload-Offset: atteso ${current.offset}, ricevuto ${offset}`, 409, current.offset);
       }
-      let running = this.running.get(sha256);
+      let running = this.running.get(key);
       if (!running || running.position !== offset) {
         running = offset === 0 ? { hash: createHash('sha256'), position: 0 } : undefined;
-        this.running.delete(sha256);
+        this.running.delete(key);
       }
       if (running) {
-        this.running.delete(sha256);
-        this.running.set(sha256, running);
+        this.running.delete(key);
+        this.running.set(key, running);
         if (this.running.size > BlobStore.MAX_RUNNING) this.running.delete(this.running.keys().next().value!);
       }
       const feed = (buf: Buffer) => {
@@ -190,7 +217,8 @@ export class BlobStore {
           running.position += buf.length;
         }
       };
-      const handle = await open(this.part(sha256), 'r+');
+      // 'a+' would ignore the position; 'r+' needs the file, which a crash after completion may have taken away.
+      const handle = await open(this.part(key), offset === 0 ? 'w' : 'r+');
       let written = 0;
       let failure: Error | null = null;
       try {
@@ -227,16 +255,20 @@ export class BlobStore {
       if (failure instanceof UploadError) throw new UploadError(failure.message, failure.status, offsetNow);
       // The client went away mid-body: nobody reads this answer, the kept prefix is what matters.
       if (failure) throw new UploadError(`richiesta interrotta dopo ${written} byte`, 400, offsetNow);
-      if (offsetNow === current.length) return this.complete(sha256, current.length);
+      if (offsetNow === current.length) return this.complete(owner, sha256, current.length);
       return { sha256, length: current.length, offset: offsetNow, complete: false };
     });
   }
 
-  /** Verifies the received bytes and moves them under their hash; a mismatch starts the upload over. */
-  private async complete(sha256: string, length: number): Promise<UploadState> {
-    const part = this.part(sha256);
-    const running = this.running.get(sha256);
-    this.running.delete(sha256);
+  /**
+   * Verifies the received bytes; the content is then stored (or the copy already stored kept),
+   * the office told that this laptop holds it, and the upload forgotten. A mismatch starts it over.
+   */
+  private async complete(owner: string, sha256: string, length: number): Promise<UploadState> {
+    const key = this.session(owner, sha256);
+    const part = this.part(key);
+    const running = this.running.get(key);
+    this.running.delete(key);
     let actual: string;
     if (running && running.position === length) actual = running.hash.digest('hex');
     else {
@@ -248,9 +280,18 @@ export class BlobStore {
       await writeFile(part, '');
       throw new UploadError(`sha256: il contenuto ricevuto ha hash ${actual}, non quello dichiarato; caricamento azzerato`, 422, 0);
     }
-    await this.install(part, sha256);
-    await rm(this.meta(sha256), { force: true });
+    await this.keep(part, sha256);
+    await this.onVerified(sha256, owner);
+    await rm(this.meta(key), { force: true });
     return { sha256, length, offset: length, complete: true };
+  }
+
+  /** Installs verified bytes under their hash, or drops them when that content is stored already. */
+  private async keep(source: string, sha256: string): Promise<void> {
+    await this.lock.run(`blob:${sha256}`, async () => {
+      if ((await this.has(sha256)) === null) await this.install(source, sha256);
+      else await rm(source, { force: true });
+    });
   }
 
   private async install(source: string, sha256: string): Promise<void> {
@@ -268,15 +309,12 @@ export class BlobStore {
 
   /**
    * A plain one-request upload (no resume): streams the body to a temporary file, checks the
-   * hash and installs it. Used by scripts and as the baseline of the upload benchmark.
+   * hash and keeps the content (once). Always reads and checks the whole body, stored or not.
+   * Used by scripts and as the baseline of the upload benchmark.
    */
-  async putWhole(sha256: string, body: Readable, maxLength = this.maxLength): Promise<{ size: number; created: boolean }> {
+  async putWhole(owner: string, sha256: string, body: Readable, maxLength = this.maxLength): Promise<{ size: number }> {
     if (!SHA256_RE.test(sha256)) throw new UploadError('sha256: serve un hash SHA-256 esadecimale minuscolo (64 caratteri)', 400);
-    const stored = await this.has(sha256);
-    if (stored !== null) {
-      body.resume();
-      return { size: stored, created: false };
-    }
+    this.session(owner, sha256);
     const tmp = join(this.uploads, `${sha256}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.whole`);
     const handle = await open(tmp, 'w');
     const hash = createHash('sha256');
@@ -300,11 +338,9 @@ export class BlobStore {
       await rm(tmp, { force: true });
       throw new UploadError(`sha256: il contenuto ricevuto ha hash ${actual}, non quello dichiarato`, 422);
     }
-    await this.lock.run(sha256, async () => {
-      if ((await this.has(sha256)) === null) await this.install(tmp, sha256);
-      else await rm(tmp, { force: true });
-    });
-    return { size, created: true };
+    await this.keep(tmp, sha256);
+    await this.onVerified(sha256, owner);
+    return { size };
   }
 
   read(sha256: string): Readable {

@@ -89,7 +89,8 @@ async function registerHttpProtections(app: FastifyInstance, opts: { tls: boolea
 export async function createOfficeServer(options: OfficeOptions): Promise<OfficeServer> {
   const store = await openStore(options.dataDir, options.databaseUrl);
   await publishCatalog(store);
-  const blobs = new BlobStore(options.dataDir);
+  // A laptop that sent (and the office verified) an attachment's bytes may reference it.
+  const blobs = new BlobStore(options.dataDir, { onVerified: (sha256, deviceId) => store.recordBlobHolder(sha256, deviceId) });
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const app = Fastify({
     logger: false,

@@ -272,7 +272,7 @@ export class SyncClient {
             body: chunk,
           });
           if (res.status === 204 || res.status === 409) {
-            // 409: another request (a duplicate, another laptop) moved the offset; follow the server.
+            // 409: another request of this laptop (a duplicate, a retry) moved the offset; follow the server.
             const next = res.headers.get('upload-offset');
             await res.arrayBuffer().catch(() => undefined);
             if (next === null) throw new SyncError('risposta senza Upload-Offset');

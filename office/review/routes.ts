@@ -15,7 +15,7 @@ import { describeIssues, parseInspectionFile } from '../../shared/inspection.ts'
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
-import { UserError, type OfficeStore, type ReviewStatus, type RevisionSummary } from '../storage/store.ts';
+import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionSummary, type VisitTransfer } from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, html, layout, raw, type Html } from './html.ts';
@@ -231,6 +231,8 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
     const findings: Finding[] = result ? [...result.findings].sort((a, b) => order[a.outcome] - order[b.outcome]) : [];
     const items = new Map((checklist?.items ?? []).map((i) => [i.id, i]));
     const others = (await store.listRevisionsOf(record.inspectionId)).filter((r) => r.revision !== record.revision);
+    const [owner, transfers, devices] = await Promise.all([store.visitDevice(record.inspectionId), store.listTransfers(record.inspectionId), store.listDevices()]);
+    const candidates = devices.filter((d) => d.deviceId !== owner?.deviceId);
     const verifier = await loadVerifier();
     // Report versions in the order they arrived (a co-signature is a later one): the last is current.
     const reports: Html[] = [];
@@ -263,6 +265,7 @@ ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
   <form method="post" action="${inspectionHref(record)}/respingi">${csrfField(clerk)}
     <label>Note di correzione per l'ispettore <textarea name="note" required maxlength="4000"></textarea></label><button>Respingi con note</button></form>
 </section>` : ''}
+${laptopSection(clerk, record, owner, transfers, candidates)}
 <h2>Rilievi</h2>
 ${result ? html`<table><thead><tr><th>Regola</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
 ${findings.map((f) => html`<tr><td><code>${f.rule}</code></td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
@@ -279,6 +282,47 @@ ${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${ear
 ${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Voce</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
 ${Object.entries(file.answers).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
 ${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`);
+  }));
+
+  const deviceLabel = (d: DeviceRecord) => `«${d.label}» di ${d.inspectorName} (associato il ${formatInstant(d.pairedAt)})`;
+
+  /** Which laptop holds the visit, its moves so far, and the clerk's «Trasferisci a un altro portatile». */
+  function laptopSection(clerk: Clerk, at: { inspectionId: string; revision: number }, owner: DeviceRecord | null, transfers: VisitTransfer[], candidates: DeviceRecord[]): Html {
+    return html`<section aria-label="Portatile"><h2>Portatile</h2>
+${owner ? html`<p>La visita è del portatile ${deviceLabel(owner)}: solo questo portatile può inviarne le revisioni e leggerne lo stato.</p>` : ''}
+${transfers.length ? html`<h3>Trasferimenti</h3><table><thead><tr><th>Quando</th><th>Operatore</th><th>Dal portatile</th><th>Al portatile</th><th>Motivo</th></tr></thead><tbody>
+${transfers.map((t) => html`<tr data-testid="transfer"><td>${formatInstant(t.at)}</td><td>${t.clerkName}</td><td>${deviceLabel(t.fromDevice)}</td><td>${deviceLabel(t.toDevice)}</td><td>${t.reason}</td></tr>`)}</tbody></table>` : ''}
+<h3>Trasferisci a un altro portatile</h3>
+${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo il trasferimento le revisioni successive arrivano solo dal portatile scelto e quello di ora viene rifiutato.</p>
+<form method="post" action="${inspectionHref(at)}/trasferisci">${csrfField(clerk)}
+<label>Nuovo portatile <select name="dispositivo" required>${candidates.map((d) => html`<option value="${d.deviceId}">${deviceLabel(d)}</option>`)}</select></label>
+<label>Motivo (obbligatorio, resta registrato) <textarea name="motivo" required maxlength="${TRANSFER_REASON_MAX}"></textarea></label>
+<button>Trasferisci a un altro portatile…</button></form>`
+  : html`<p>Nessun altro portatile associato: generare prima un codice in <a href="/portatili">Portatili</a>.</p>`}
+</section>`;
+  }
+
+  // Two steps: the first checks the choice and asks for confirmation, the second (conferma=si) moves the visit.
+  app.post('/ispezioni/:id/:rev/trasferisci', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+    const at = inspectionHref({ inspectionId: req.params.id, revision: Number(req.params.rev) });
+    const input = { inspectionId: req.params.id, toDeviceId: String(req.body.dispositivo ?? ''), reason: String(req.body.motivo ?? '') };
+    try {
+      if (req.body.conferma !== 'si') {
+        const plan = await store.planTransfer(input);
+        return view(reply, clerk, 'Confermare il trasferimento', '/coda', html`
+<p>La visita <code>${input.inspectionId}</code> passa dal portatile ${deviceLabel(plan.from)} al portatile <strong>${deviceLabel(plan.to)}</strong>.</p>
+<p>Motivo: ${plan.reason}</p>
+<p>Dopo il trasferimento solo il nuovo portatile potrà inviare le revisioni di questa visita; il portatile di ora sarà rifiutato. Il trasferimento resta registrato con il nome di chi lo fa.</p>
+<form method="post" action="${at}/trasferisci">${csrfField(clerk)}<input type="hidden" name="dispositivo" value="${plan.to.deviceId}"><input type="hidden" name="motivo" value="${plan.reason}"><input type="hidden" name="conferma" value="si">
+<button>Conferma il trasferimento</button></form>
+<p><a href="${at}">Annulla</a></p>`);
+      }
+      await store.transferVisit({ ...input, clerkId: clerk.clerkId });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return view(reply, clerk, 'Trasferimento non eseguito', '/coda', html`<p class="error" role="alert">${e.message}</p><p><a href="${at}">Torna all'ispezione</a></p>`, e.field === 'id' ? 404 : 400);
+    }
+    return reply.redirect(at, 303);
   }));
 
   app.post('/ispezioni/:id/:rev/prendi', page<{ id: string; rev: string }>(async (req, reply, clerk) => {

@@ -132,7 +132,54 @@ export const MIGRATIONS: Migration[] = [
     sqlite: ['ALTER TABLE attachments ADD COLUMN added_at TEXT', 'ALTER TABLE attachments ADD COLUMN added_by_device TEXT'],
     postgres: ['ALTER TABLE attachments ADD COLUMN added_at TEXT', 'ALTER TABLE attachments ADD COLUMN added_by_device TEXT'],
   },
+  {
+    version: 3,
+    name: 'visit owners (the laptop of the first revision), their audited transfers, and who holds which attachment',
+    sqlite: migration3('sqlite'),
+    postgres: migration3('postgres'),
+  },
 ];
+
+/**
+ * A visit belongs to one laptop: the one that sent its first revision, until a clerk moves it.
+ * An attachment may be referenced only by a laptop that sent its bytes itself (`blob_holders`).
+ * Existing data: each visit's owner is the laptop of its lowest revision; each laptop holds the
+ * attachments of the revisions (and later versions) it sent.
+ */
+function migration3(kind: 'sqlite' | 'postgres'): string[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    `CREATE TABLE visits (
+       inspection_id TEXT PRIMARY KEY,
+       device_id TEXT NOT NULL REFERENCES devices(id),
+       inspector_id TEXT NOT NULL REFERENCES inspectors(id),
+       since TEXT NOT NULL)`,
+    `CREATE INDEX visits_device ON visits (device_id)`,
+    `CREATE TABLE visit_transfers (
+       id ${serial},
+       inspection_id TEXT NOT NULL REFERENCES visits(inspection_id),
+       at TEXT NOT NULL,
+       clerk_id TEXT NOT NULL REFERENCES clerks(id),
+       from_device_id TEXT NOT NULL REFERENCES devices(id),
+       to_device_id TEXT NOT NULL REFERENCES devices(id),
+       reason TEXT NOT NULL)`,
+    `CREATE INDEX visit_transfers_visit ON visit_transfers (inspection_id, at)`,
+    `CREATE TABLE blob_holders (
+       sha256 TEXT NOT NULL,
+       device_id TEXT NOT NULL REFERENCES devices(id),
+       since TEXT NOT NULL,
+       PRIMARY KEY (sha256, device_id))`,
+    // "May this laptop use this attachment?" is asked for every attachment of every revision.
+    `CREATE INDEX attachments_sha256 ON attachments (sha256)`,
+    `INSERT INTO visits (inspection_id, device_id, inspector_id, since)
+       SELECT r.inspection_id, r.device_id, r.inspector_id, r.received_at FROM revisions r
+       WHERE r.revision = (SELECT MIN(r2.revision) FROM revisions r2 WHERE r2.inspection_id = r.inspection_id)`,
+    `INSERT INTO blob_holders (sha256, device_id, since)
+       SELECT a.sha256, COALESCE(a.added_by_device, r.device_id), MIN(COALESCE(a.added_at, r.received_at))
+       FROM attachments a JOIN revisions r ON r.inspection_id = a.inspection_id AND r.revision = a.revision
+       GROUP BY a.sha256, COALESCE(a.added_by_device, r.device_id)`,
+  ];
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

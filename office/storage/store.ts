@@ -78,6 +78,32 @@ export interface DeviceIdentity {
   inspectorName: string;
 }
 
+/** A paired laptop, as the clerk picks it when moving a visit. */
+export interface DeviceRecord {
+  deviceId: string;
+  label: string;
+  inspectorId: string;
+  inspectorName: string;
+  pairedAt: string;
+}
+
+/** The laptop a visit belongs to: the one that sent its first revision, or the last one a clerk moved it to. */
+export interface VisitOwner {
+  deviceId: string;
+  inspectorId: string;
+  since: string;
+}
+
+/** One move of a visit to another laptop, as the audit table keeps it. */
+export interface VisitTransfer {
+  inspectionId: string;
+  at: string;
+  clerkName: string;
+  fromDevice: DeviceRecord;
+  toDevice: DeviceRecord;
+  reason: string;
+}
+
 export interface Session {
   clerkId: string;
   clerkName: string;
@@ -133,6 +159,13 @@ function summary(row: RevisionRow): RevisionSummary {
   };
 }
 
+type DeviceRow = { id: string; label: string; inspector_id: string; name: string; created_at: string };
+const DEVICE_SELECT = 'SELECT d.id, d.label, d.inspector_id, i.name, d.created_at FROM devices d JOIN inspectors i ON i.id = d.inspector_id';
+const deviceRecord = (r: DeviceRow): DeviceRecord => ({ deviceId: r.id, label: r.label, inspectorId: r.inspector_id, inspectorName: r.name, pairedAt: r.created_at });
+
+/** Longest reason a clerk can give for moving a visit. */
+export const TRANSFER_REASON_MAX = 1000;
+
 export class OfficeStore {
   constructor(
     readonly db: Db,
@@ -180,6 +213,12 @@ export class OfficeStore {
     const id = randomUUID();
     await sql.run('INSERT INTO devices (id, inspector_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)', [id, inspectorId, tokenHash, label, this.now()]);
     return id;
+  }
+
+  /** The laptops that may receive a visit (not revoked), by inspector. */
+  async listDevices(): Promise<DeviceRecord[]> {
+    const rows = await this.db.all<DeviceRow>(`${DEVICE_SELECT} WHERE d.revoked_at IS NULL ORDER BY i.name, d.created_at, d.id`);
+    return rows.map(deviceRecord);
   }
 
   async authenticateDevice(tokenHash: string): Promise<DeviceIdentity | null> {
@@ -299,11 +338,22 @@ export class OfficeStore {
   }
 
   // ---------- received inspections ----------
-  /** Stores a revision the first time; the same bundle again is `same`, another one `conflict`. */
-  async putRevision(s: Submission): Promise<'created' | 'same' | 'conflict'> {
+  /**
+   * Stores a revision the first time; the same bundle again is `same`, another one `conflict`.
+   * The first revision received makes its laptop the visit's owner; a revision from any other
+   * laptop is `forbidden` before anything about the stored content is looked at, and nothing of
+   * it is kept.
+   */
+  async putRevision(s: Submission): Promise<'created' | 'same' | 'conflict' | 'forbidden'> {
     return this.db.tx(async (sql) => {
       // A revision without a registry id may append a link (and a new service) to the feed.
       if (!s.serviceId) await this.db.lockChangeFeed(sql);
+      // Two laptops racing for a new id: the insert of the second waits for the first to commit, then does nothing.
+      await sql.run('INSERT INTO visits (inspection_id, device_id, inspector_id, since) VALUES (?, ?, ?, ?) ON CONFLICT (inspection_id) DO NOTHING', [
+        s.inspectionId, s.deviceId, s.inspectorId, this.now(),
+      ]);
+      const owner = await this.#owner(sql, s.inspectionId, true);
+      if (owner?.deviceId !== s.deviceId) return 'forbidden';
       const inserted = await sql.run(
         `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_id, service_name, comune, visit_date,
            purpose, inspector_id, device_id, received_at, review_status)
@@ -366,11 +416,12 @@ export class OfficeStore {
    * A later version of an attachment (a co-signed report) for a revision already received:
    * appended after the others, never replacing them. The same content again is `same`.
    */
-  async addAttachment(a: { inspectionId: string; revision: number; inspectorId: string; deviceId: string; contentHash?: string; attachment: AttachmentRef }): Promise<'created' | 'same' | 'not_found' | 'forbidden' | 'conflict'> {
+  async addAttachment(a: { inspectionId: string; revision: number; deviceId: string; contentHash?: string; attachment: AttachmentRef }): Promise<'created' | 'same' | 'not_found' | 'conflict'> {
     return this.db.tx(async (sql) => {
-      const row = await sql.get<{ inspector_id: string; content_hash: string }>('SELECT inspector_id, content_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [a.inspectionId, a.revision]);
+      // Another laptop's visit is, to that laptop, a visit that does not exist.
+      if ((await this.#owner(sql, a.inspectionId, true))?.deviceId !== a.deviceId) return 'not_found';
+      const row = await sql.get<{ content_hash: string }>('SELECT content_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [a.inspectionId, a.revision]);
       if (!row) return 'not_found';
-      if (row.inspector_id !== a.inspectorId) return 'forbidden';
       if (a.contentHash && a.contentHash !== row.content_hash) return 'conflict';
       const same = await sql.get('SELECT 1 AS x FROM attachments WHERE inspection_id = ? AND revision = ? AND sha256 = ?', [a.inspectionId, a.revision, a.attachment.sha256]);
       if (same) return 'same';
@@ -381,6 +432,99 @@ export class OfficeStore {
       ]);
       return 'created';
     });
+  }
+
+  // ---------- who owns a visit, who holds an attachment ----------
+  /**
+   * The visit's owner. Inside a writing transaction `lock` holds the row (PostgreSQL; SQLite has
+   * one writer) so a clerk's transfer cannot commit between this check and the write it guards.
+   */
+  async #owner(sql: Sql, inspectionId: string, lock = false): Promise<VisitOwner | null> {
+    const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
+    const row = await sql.get<{ device_id: string; inspector_id: string; since: string }>(`SELECT device_id, inspector_id, since FROM visits WHERE inspection_id = ?${forUpdate}`, [inspectionId]);
+    return row ? { deviceId: row.device_id, inspectorId: row.inspector_id, since: row.since } : null;
+  }
+
+  visitOwner(inspectionId: string): Promise<VisitOwner | null> {
+    return this.#owner(this.db, inspectionId);
+  }
+
+  /** Records that `deviceId` sent the bytes of `sha256` itself (the office checked their hash). */
+  async recordBlobHolder(sha256: string, deviceId: string): Promise<void> {
+    await this.db.run('INSERT INTO blob_holders (sha256, device_id, since) VALUES (?, ?, ?) ON CONFLICT (sha256, device_id) DO NOTHING', [sha256, deviceId, this.now()]);
+  }
+
+  /**
+   * Whether this laptop may use the attachment `sha256`: it sent the bytes itself, or the
+   * attachment belongs to a visit it owns now (moved to it by a clerk). Whether another laptop
+   * sent those bytes never counts: that would tell who holds what.
+   */
+  async holdsBlob(deviceId: string, sha256: string): Promise<boolean> {
+    const row = await this.db.get(
+      `SELECT 1 AS x FROM blob_holders WHERE sha256 = ? AND device_id = ?
+       UNION ALL SELECT 1 AS x FROM attachments a JOIN visits v ON v.inspection_id = a.inspection_id WHERE a.sha256 = ? AND v.device_id = ?
+       LIMIT 1`,
+      [sha256, deviceId, sha256, deviceId],
+    );
+    return !!row;
+  }
+
+  /**
+   * Checks a move of a visit to another laptop without making it (the clerk confirms first):
+   * the visit, the laptop it has now, the one chosen (paired, not revoked, another one) and the reason.
+   */
+  async #transferPlan(sql: Sql, t: { inspectionId: string; toDeviceId: string; reason: string }, lock = false): Promise<{ from: DeviceRecord; to: DeviceRecord; reason: string }> {
+    const reason = t.reason.trim();
+    const owner = await this.#owner(sql, t.inspectionId, lock);
+    if (!owner) throw new UserError('visita non trovata', 'id');
+    const to = await sql.get<DeviceRow>(`${DEVICE_SELECT} WHERE d.id = ? AND d.revoked_at IS NULL`, [t.toDeviceId]);
+    if (!to) throw new UserError('dispositivo: portatile non trovato o revocato: sceglierne uno dall’elenco', 'dispositivo');
+    if (to.id === owner.deviceId) throw new UserError('dispositivo: la visita è già di questo portatile', 'dispositivo');
+    if (!reason) throw new UserError('motivo: scrivere perché la visita passa a un altro portatile', 'motivo');
+    if (reason.length > TRANSFER_REASON_MAX) throw new UserError(`motivo: al massimo ${TRANSFER_REASON_MAX} caratteri`, 'motivo');
+    const from = await sql.get<DeviceRow>(`${DEVICE_SELECT} WHERE d.id = ?`, [owner.deviceId]);
+    return { from: deviceRecord(from!), to: deviceRecord(to), reason };
+  }
+
+  planTransfer(t: { inspectionId: string; toDeviceId: string; reason: string }): Promise<{ from: DeviceRecord; to: DeviceRecord; reason: string }> {
+    return this.#transferPlan(this.db, t);
+  }
+
+  /**
+   * A clerk moves a visit to another laptop (a stolen or replaced one): from now on only that
+   * laptop may send its revisions and read it. Recorded with who, when, from, to and why.
+   */
+  async transferVisit(t: { inspectionId: string; toDeviceId: string; clerkId: string; reason: string }): Promise<VisitTransfer> {
+    await this.db.tx(async (sql) => {
+      const plan = await this.#transferPlan(sql, t, true);
+      const at = this.now();
+      await sql.run('UPDATE visits SET device_id = ?, inspector_id = ?, since = ? WHERE inspection_id = ?', [plan.to.deviceId, plan.to.inspectorId, at, t.inspectionId]);
+      await sql.run('INSERT INTO visit_transfers (inspection_id, at, clerk_id, from_device_id, to_device_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [
+        t.inspectionId, at, t.clerkId, plan.from.deviceId, plan.to.deviceId, plan.reason,
+      ]);
+    });
+    return (await this.listTransfers(t.inspectionId)).at(-1)!;
+  }
+
+  /** The moves of a visit between laptops, oldest first. */
+  async listTransfers(inspectionId: string): Promise<VisitTransfer[]> {
+    const rows = await this.db.all<{ at: string; clerk: string; reason: string; from_device_id: string; to_device_id: string }>(
+      `SELECT t.at, c.name AS clerk, t.reason, t.from_device_id, t.to_device_id FROM visit_transfers t JOIN clerks c ON c.id = t.clerk_id
+       WHERE t.inspection_id = ? ORDER BY t.id`,
+      [inspectionId],
+    );
+    const devices = new Map<string, DeviceRecord>();
+    for (const id of new Set(rows.flatMap((r) => [r.from_device_id, r.to_device_id]))) {
+      const d = await this.db.get<DeviceRow>(`${DEVICE_SELECT} WHERE d.id = ?`, [id]);
+      if (d) devices.set(id, deviceRecord(d));
+    }
+    return rows.map((r) => ({ inspectionId, at: r.at, clerkName: r.clerk, reason: r.reason, fromDevice: devices.get(r.from_device_id)!, toDevice: devices.get(r.to_device_id)! }));
+  }
+
+  /** The laptop a visit belongs to, with its inspector, for the review page. */
+  async visitDevice(inspectionId: string): Promise<DeviceRecord | null> {
+    const row = await this.db.get<DeviceRow>(`${DEVICE_SELECT} JOIN visits v ON v.device_id = d.id WHERE v.inspection_id = ?`, [inspectionId]);
+    return row ? deviceRecord(row) : null;
   }
 
   async getRevision(inspectionId: string, revision: number): Promise<RevisionRecord | null> {
@@ -463,14 +607,16 @@ export class OfficeStore {
 
   /**
    * Validates or rejects a revision still under review, and puts the decision on the change feed
-   * for the laptop that sent it. A decision is final: a correction comes as a new revision.
+   * for the inspector whose laptop holds the visit. A decision is final: a correction comes as a new revision.
    */
   async decide(inspectionId: string, revision: number, decision: 'validated' | 'rejected', notes: string | null, clerkId: string): Promise<{ seq: number }> {
     if (decision === 'rejected' && !notes?.trim()) throw new UserError('le note di correzione sono obbligatorie per respingere', 'notes');
     return this.db.tx(async (sql) => {
       await this.db.lockChangeFeed(sql);
+      // The decision goes to whoever holds the visit now (a clerk may have moved it to another laptop).
       const row = await sql.get<{ review_status: ReviewStatus; inspector_id: string; content_hash: string }>(
-        'SELECT review_status, inspector_id, content_hash FROM revisions WHERE inspection_id = ? AND revision = ?',
+        `SELECT r.review_status, COALESCE(v.inspector_id, r.inspector_id) AS inspector_id, r.content_hash
+         FROM revisions r LEFT JOIN visits v ON v.inspection_id = r.inspection_id WHERE r.inspection_id = ? AND r.revision = ?`,
         [inspectionId, revision],
       );
       if (!row) throw new UserError('ispezione non trovata', 'id');

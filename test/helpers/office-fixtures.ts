@@ -109,6 +109,8 @@ export interface TestOffice {
   databaseUrl?: string;
   /** A device token for a new inspector. */
   token(name: string): Promise<string>;
+  /** A new device (laptop) of the inspector `name` (made if new): its token and ids. */
+  device(name: string, label?: string): Promise<{ token: string; deviceId: string; inspectorId: string }>;
   close(): Promise<void>;
 }
 
@@ -117,17 +119,21 @@ export async function startOffice(backend: Backend, options: Partial<OfficeOptio
   const databaseUrl = options.databaseUrl ?? (await databaseFor(backend));
   const server = await createOfficeServer({ ...options, dataDir, databaseUrl });
   const url = await server.listen(0);
+  const device: TestOffice['device'] = async (name, label = 'test') => {
+    const inspector = await server.store.createInspector(name);
+    const token = newDeviceToken();
+    const deviceId = await server.store.addDevice(inspector.id, sha256Text(token), label);
+    return { token, deviceId, inspectorId: inspector.id };
+  };
   return {
     server,
     url,
     dataDir,
     databaseUrl,
     async token(name) {
-      const inspector = await server.store.createInspector(name);
-      const token = newDeviceToken();
-      await server.store.addDevice(inspector.id, sha256Text(token), 'test');
-      return token;
+      return (await device(name)).token;
     },
+    device,
     async close() {
       await server.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
