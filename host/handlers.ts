@@ -28,6 +28,7 @@ import { canonicalJson } from '../shared/canonical.ts';
 import { getChecklist, type Checklist } from '../shared/checklist/index.ts';
 import { compareDates } from '../shared/dates.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
+import { isUserTextIssue } from '../shared/text.ts';
 import { actValidity, evaluate, inspectionsDue, RULE_SETS, ruleSetKey, validateAgainst, ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
 import { StoreError } from '../db/errors.ts';
 import type { InspectionRecord, ServiceRecord, StaffRecord } from '../db/records.ts';
@@ -424,6 +425,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
 
   function checked(method: Method, value: unknown): Result<unknown> {
     const out = z.safeParse(contract[method].output, value);
+    // Text saved before control characters were refused (a name, a note) is still shown as it is:
+    // the check is there to stop new input, not to lock the inspector out of old records.
+    if (!out.success && out.error.issues.every(isUserTextIssue)) return { ok: true, value };
     if (!out.success) {
       const e = fromZod(out.error);
       (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`);
