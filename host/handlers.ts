@@ -19,6 +19,7 @@ import {
   type InspectionSummary,
   type Method,
   type Output,
+  type PhotoMeta,
   type Result,
   type ServiceSummary,
   type StaffPerson,
@@ -28,6 +29,7 @@ import { canonicalJson } from '../shared/canonical.ts';
 import { getChecklist, type Checklist } from '../shared/checklist/index.ts';
 import { compareDates } from '../shared/dates.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
+import { isUserTextIssue } from '../shared/text.ts';
 import { actValidity, evaluate, inspectionsDue, RULE_SETS, ruleSetKey, validateAgainst, ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
 import { StoreError } from '../db/errors.ts';
 import type { InspectionRecord, ServiceRecord, StaffRecord } from '../db/records.ts';
@@ -35,7 +37,8 @@ import type { Store } from '../db/store.ts';
 import { isoToday, type Clock } from './clock.ts';
 import { fromException, fromZod, invalid } from './errors.ts';
 import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
-import { createReportService } from './reports.ts';
+import { decodePhoto, PhotoProblem } from './photos.ts';
+import { createReportService, photoUnreadable } from './reports.ts';
 import { SyncInputError, SyncService } from './sync.ts';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -60,7 +63,8 @@ type Handler<M extends Method> = (input: z.output<(typeof contract)[M]['input']>
 /** Methods that need to wait (PDF rendering, WebCrypto): only through `call`, not `dispatch`. */
 export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature' | 'sync.pair' | 'sync.unpair';
 export type Handlers = { [M in Exclude<Method, AsyncOnlyMethod>]: Handler<M> };
-type AsyncHandlers = { [M in AsyncOnlyMethod | 'inspections.seal']: (input: z.output<(typeof contract)[M]['input']>) => Promise<Output<M>> };
+/** Also run synchronously by `dispatch`, without what has to wait: the seal's report, a photo's full decode. */
+type AsyncHandlers = { [M in AsyncOnlyMethod | 'inspections.seal' | 'photos.add' | 'inspections.revise']: (input: z.output<(typeof contract)[M]['input']>) => Promise<Output<M>> };
 
 export interface HostApi {
   /** Validates, runs, answers: never throws. */
@@ -93,7 +97,7 @@ const fail = (field: string, message: string): never => {
 
 export function createHandlers(options: HandlerOptions): HostApi {
   const { store, clock } = options;
-  const reports = createReportService(store);
+  const reports = createReportService(store, options.log);
   const sync = options.sync ?? new SyncService({ store, ...(options.log ? { log: options.log } : {}) });
   /** Pairing problems the user can fix, as API errors naming the field. */
   const syncCall = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -228,6 +232,35 @@ export function createHandlers(options: HandlerOptions): HostApi {
     return item!;
   }
 
+  type PhotoInput = z.output<(typeof contract)['photos.add']['input']>;
+  function checkPhotoTarget({ inspectionId, itemId }: PhotoInput): void {
+    const r = store.inspections.draft(inspectionId, 'inspectionId');
+    if (itemId !== null) checkItem(r.ruleSet, itemId);
+  }
+  /** The bytes, once they are base64 of something that starts like the declared format. */
+  function photoBytes({ mime, dataBase64 }: PhotoInput): Buffer {
+    if (!BASE64.test(dataBase64)) fail('dataBase64', 'il contenuto non è in base64 valido');
+    const bytes = Buffer.from(dataBase64, 'base64');
+    const magic = MIME_MAGIC[mime];
+    if (bytes.length < magic.length || !magic.every((b, i) => bytes[i] === b))
+      fail('dataBase64', `il contenuto non è un'immagine ${mime === 'image/png' ? 'PNG' : 'JPEG'}`);
+    return bytes;
+  }
+  const storePhoto = ({ inspectionId, itemId, mime, caption }: PhotoInput, bytes: Buffer) => store.photos.add({ inspectionId, itemId, mime, caption, bytes });
+
+  /** "foto n. 2 «ingresso» (voce A.x)": how a stored photo is named to the inspector. */
+  const photoName = (p: PhotoMeta, index: number) => `foto n. ${index + 1}${p.caption ? ` «${p.caption}»` : ''}${p.itemId ? ` (voce ${p.itemId})` : ''}`;
+
+  /** The photos of an inspection that do not decode (stored before photos were decoded at entry, or damaged on disk). */
+  async function unreadablePhotos(inspectionId: string): Promise<Array<{ photo: PhotoMeta; index: number; reason: string }>> {
+    const out: Array<{ photo: PhotoMeta; index: number; reason: string }> = [];
+    for (const [index, photo] of store.photos.listByInspection(inspectionId).entries()) {
+      const reason = await photoUnreadable(store, photo);
+      if (reason) out.push({ photo, index, reason });
+    }
+    return out;
+  }
+
   const handlers: Handlers = {
     'app.info': () => ({ version: pkg.version, shell: options.shell, ruleSet: ruleSetKey(newRuleSet), demo: options.demo ?? false, today: today() }),
 
@@ -350,15 +383,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
       return store.audit.list(id);
     },
 
-    'photos.add': ({ inspectionId, itemId, mime, dataBase64, caption }) => {
-      const r = store.inspections.draft(inspectionId, 'inspectionId');
-      if (itemId !== null) checkItem(r.ruleSet, itemId);
-      if (!BASE64.test(dataBase64)) fail('dataBase64', 'il contenuto non è in base64 valido');
-      const bytes = Buffer.from(dataBase64, 'base64');
-      const magic = MIME_MAGIC[mime];
-      if (bytes.length < magic.length || !magic.every((b, i) => bytes[i] === b))
-        fail('dataBase64', `il contenuto non è un'immagine ${mime === 'image/png' ? 'PNG' : 'JPEG'}`);
-      return store.photos.add({ inspectionId, itemId, mime, caption, bytes });
+    'photos.add': (input) => {
+      checkPhotoTarget(input);
+      return storePhoto(input, photoBytes(input));
     },
 
     'photos.get': ({ id }) => {
@@ -400,9 +427,50 @@ export function createHandlers(options: HandlerOptions): HostApi {
         store.inspections.draft(input.id);
         signer = await reports.unlock(passphrase);
       }
+      // A photo that cannot go into the report is named before anything is sealed: the draft
+      // stays as it is, and the inspector removes it (or adds it again from a sound file).
+      store.inspections.draft(input.id);
+      const [bad] = await unreadablePhotos(input.id);
+      if (bad)
+        throw new InvalidInput({
+          code: 'conflict',
+          field: `photos.${bad.index}`,
+          message: `${photoName(bad.photo, bad.index)}: ${bad.reason}. Non può entrare nel verbale: rimuoverla dalla visita (ed eventualmente aggiungerla di nuovo da un file integro), poi sigillare.`,
+        });
       const sealed = handlers['inspections.seal'](input);
       const report = await reports.produceAfterSeal(input.id, signer);
       return { ...sealed, inspection: detail(input.id), report };
+    },
+    // Decoded in full before anything is stored: the refusal names the file the inspector chose.
+    'photos.add': async (input) => {
+      checkPhotoTarget(input);
+      const bytes = photoBytes(input);
+      try {
+        await decodePhoto(bytes, input.mime);
+      } catch (e) {
+        if (!(e instanceof PhotoProblem)) throw e;
+        const name = input.fileName ?? input.caption;
+        throw new InvalidInput({ code: 'invalid', field: 'dataBase64', message: `foto${name ? ` «${name}»` : ''}: l'immagine ${e.message}` });
+      }
+      return storePhoto(input, bytes);
+    },
+    // A correction copies the photos; one that no longer decodes is left out (and the audit says
+    // which and why) rather than carried silently into a revision that could not be sealed with it.
+    'inspections.revise': async ({ id }) => {
+      const bad = store.inspections.get(id).status === 'draft' ? [] : await unreadablePhotos(id);
+      const next = store.transaction(() => {
+        const draft = store.inspections.revise(id);
+        const copies = store.photos.listByInspection(draft.id);
+        for (const { photo, index, reason } of bad) {
+          const at = copies.findIndex((c) => c.sha256 === photo.sha256 && c.caption === photo.caption && c.itemId === photo.itemId);
+          if (at < 0) continue;
+          const [copy] = copies.splice(at, 1);
+          store.photos.remove(copy!.id);
+          store.inspections.note(draft.id, 'foto illeggibile non copiata nella revisione', { previousId: id, sha256: photo.sha256, photo: photoName(photo, index), reason });
+        }
+        return draft;
+      });
+      return detail(next.id);
     },
     'signing.importP12': (input) => reports.importP12(input),
     'report.get': ({ inspectionId }) => reports.get(inspectionId),
@@ -424,6 +492,9 @@ export function createHandlers(options: HandlerOptions): HostApi {
 
   function checked(method: Method, value: unknown): Result<unknown> {
     const out = z.safeParse(contract[method].output, value);
+    // Text saved before control characters were refused (a name, a note) is still shown as it is:
+    // the check is there to stop new input, not to lock the inspector out of old records.
+    if (!out.success && out.error.issues.every(isUserTextIssue)) return { ok: true, value };
     if (!out.success) {
       const e = fromZod(out.error);
       (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`);

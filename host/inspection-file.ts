@@ -5,7 +5,7 @@
  */
 import type { InspectionContent } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
-import { InspectionFile, type Person } from '../shared/inspection.ts';
+import { parseSealedFile, type InspectionFile, type Person } from '../shared/inspection.ts';
 import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
 
 export function buildInspectionFile(store: Store, content: InspectionContent): InspectionFile {
@@ -29,7 +29,12 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
   return file;
 }
 
-/** Parses a stored canonical file; a stored file that no longer validates is a damaged database. */
+/**
+ * Parses a stored canonical file; a stored file that no longer validates is a damaged database
+ * (text sealed before control characters were refused is not: see `parseSealedFile`).
+ */
 export function parseStoredFile(text: string): InspectionFile {
-  return InspectionFile.parse(JSON.parse(text));
+  const parsed = parseSealedFile(JSON.parse(text));
+  if (!parsed.ok) throw new Error(`file sigillato non valido: ${parsed.errors.join('; ')}`);
+  return parsed.value;
 }

@@ -17,9 +17,10 @@ import type { ReportView, SealReport, SigningKeyInfo, SigningStatus, TrustedCa }
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
 import { StoreError } from '../db/errors.ts';
-import type { AttachmentRecord } from '../db/records.ts';
+import type { AttachmentRecord, PhotoRecord } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
 import { parseStoredFile } from './inspection-file.ts';
+import { decodePhoto, PhotoProblem, reportRendition } from './photos.ts';
 
 const KEY_SECRET = 'signing_p12';
 const KEY_INFO = 'signing_key';
@@ -138,7 +139,30 @@ function checkValidNow(info: { validFrom: string; validUntil: string }, field: s
   if (now < Date.parse(info.validFrom)) throw invalid(field, `il certificato di firma sarà valido solo dal ${day(info.validFrom)}`);
 }
 
-export function createReportService(store: Store): ReportService {
+/** A photo's stored bytes, or why they cannot be read back. */
+function storedPhoto(store: Store, photo: PhotoRecord): { bytes: Buffer } | { reason: string } {
+  try {
+    return { bytes: store.photos.bytes(photo.id).bytes };
+  } catch {
+    // Not the error's text: it names paths on this laptop, and the reason is printed in the report.
+    return { reason: "il file della foto manca dall'archivio o non si legge" };
+  }
+}
+
+/** Why a stored photo cannot go into a report (null: it can). */
+export async function photoUnreadable(store: Store, photo: PhotoRecord): Promise<string | null> {
+  const stored = storedPhoto(store, photo);
+  if ('reason' in stored) return stored.reason;
+  try {
+    await decodePhoto(stored.bytes, photo.mime);
+    return null;
+  } catch (e) {
+    if (e instanceof PhotoProblem) return `l'immagine ${e.message}`;
+    throw e;
+  }
+}
+
+export function createReportService(store: Store, log: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): ReportService {
   // One report operation at a time per inspection: two co-signatures at once would both start from
   // the same version, and the second would silently drop the first.
   const queues = new Map<string, Promise<unknown>>();
@@ -190,9 +214,26 @@ export function createReportService(store: Store): ReportService {
     };
   }
 
+  /** Every photo as the report shows it; one that cannot be shown keeps its place, marked unreadable. */
+  async function reportPhotos(inspectionId: string): Promise<{ photos: ReportPhoto[]; unreadable: string[] }> {
+    const photos: ReportPhoto[] = [];
+    const unreadable: string[] = [];
+    for (const [i, p] of store.photos.listByInspection(inspectionId).entries()) {
+      const base = { caption: p.caption, mime: p.mime, itemId: p.itemId };
+      const stored = storedPhoto(store, p);
+      const shown = 'reason' in stored ? { ok: false as const, reason: stored.reason } : await reportRendition(stored.bytes, p.mime);
+      if (shown.ok) photos.push({ ...base, mime: shown.mime, bytes: shown.bytes });
+      else {
+        photos.push({ ...base, bytes: 'bytes' in stored ? stored.bytes : new Uint8Array(), unreadable: shown.reason });
+        unreadable.push(`foto n. ${i + 1}${p.caption ? ` «${p.caption}»` : ''}`);
+      }
+    }
+    return { photos, unreadable };
+  }
+
   async function produce(inspectionId: string, signer: LoadedSigner | null): Promise<SealReport> {
     const { r, file } = sealedParts(inspectionId);
-    const photos: ReportPhoto[] = store.photos.listByInspection(inspectionId).map((p) => ({ caption: p.caption, mime: p.mime, itemId: p.itemId, bytes: store.photos.bytes(p.id).bytes }));
+    const { photos, unreadable } = await reportPhotos(inspectionId);
     const prescriptions = store.prescriptions.listByInspection(inspectionId).map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
     const unsigned = await buildReport({
       file,
@@ -208,9 +249,11 @@ export function createReportService(store: Store): ReportService {
     });
     let pdf = unsigned;
     let level: SealReport['level'] = null;
-    let warning: string | null = null;
+    let warning: string | null = unreadable.length
+      ? `${unreadable.join(', ')}: immagine illeggibile (file danneggiato); nel verbale il suo riquadro lo dichiara, con l'impronta del file conservato.`
+      : null;
     if (signer) {
-      const signed = await signPdfWith(unsigned, signer, { ...signOptions(file, r.revision), onWarning: (m) => (warning = m) });
+      const signed = await signPdfWith(unsigned, signer, { ...signOptions(file, r.revision), onWarning: (m) => (warning = warning ? `${warning} ${m}` : m) });
       pdf = signed.pdf;
       level = signed.level;
     }
@@ -337,10 +380,20 @@ export function createReportService(store: Store): ReportService {
       }));
     },
 
+    // A sealed revision without its report (sealing could not make it) gets it made now. If that
+    // fails too, the answer says why (409), never an internal error: the sealed record is intact.
     get(inspectionId) {
       return serial(inspectionId, async () => {
         sealedParts(inspectionId);
-        if (!store.attachments.reports(inspectionId).length) await produce(inspectionId, null);
+        if (!store.attachments.reports(inspectionId).length) {
+          try {
+            await produce(inspectionId, null);
+          } catch (e) {
+            if (e instanceof StoreError) throw e;
+            log(`vigilanza: verbale di ${inspectionId} non prodotto: ${(e as Error)?.stack ?? String(e)}`);
+            throw new StoreError('conflict', `la visita è sigillata ma il suo verbale PDF non si può produrre: ${(e as Error)?.message ?? String(e)}. I dati sigillati non sono stati toccati.`, 'inspectionId');
+          }
+        }
         return view(inspectionId, store.attachments.reports(inspectionId));
       });
     },

@@ -6,6 +6,7 @@
  * photos. Everything the reader sees comes from the inspection file and the rule engine.
  */
 import type { Content, TableCell, TDocumentDefinitions, CustomTableLayout } from 'pdfmake/interfaces';
+import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS } from '../shared/domain.ts';
 import type { Answer, InspectionFile } from '../shared/inspection.ts';
@@ -91,6 +92,7 @@ function prepare(input: ReportInput): Ctx {
 }
 
 function checkPhoto(p: ReportPhoto, i: number): void {
+  if (p.unreadable !== undefined) return;
   const b = p.bytes;
   const jpeg = b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
   const png = b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
@@ -559,6 +561,25 @@ function signaturesContent(ctx: Ctx): Content[] {
   return [{ stack: [sectionBar('FIRME'), { text: `Letto, confermato e sottoscritto il ${formatItalianDate(ctx.file.visit.date)}.`, margin: [0, 0, 0, 2] }, ...blocks], unbreakable: true }];
 }
 
+/** In place of the picture: a framed box the size of one, saying why and which file it was. */
+function unreadablePhoto(p: ReportPhoto): Content {
+  return {
+    table: {
+      widths: ['*'],
+      heights: [150],
+      body: [[{
+        stack: [
+          { text: 'Immagine illeggibile', bold: true, margin: [0, 40, 0, 4] },
+          { text: `La foto non può essere riprodotta: ${p.unreadable}.`, style: 'muted' },
+          { text: `SHA-256 del file conservato: ${sha256Hex(p.bytes)}`, style: 'muted', fontSize: 6, margin: [0, 4, 0, 0] },
+        ],
+        alignment: 'center',
+      }]],
+    },
+    layout: { hLineColor: () => RULE_LINE, vLineColor: () => RULE_LINE },
+  } as Content;
+}
+
 function photosContent(ctx: Ctx): Content[] {
   const photos = ctx.input.photos ?? [];
   if (!photos.length) return [];
@@ -567,7 +588,7 @@ function photosContent(ctx: Ctx): Content[] {
     return {
       unbreakable: true,
       stack: [
-        { image: `photo${i}`, fit: [240, 180], alignment: 'center' },
+        p.unreadable !== undefined ? unreadablePhoto(p) : { image: `photo${i}`, fit: [240, 180], alignment: 'center' },
         { text: [{ text: `Foto ${i + 1}. `, bold: true }, p.caption || 'senza didascalia'] as Content[], margin: [0, 3, 0, 0] },
         ...(p.itemId ? [{ text: item ? `Voce ${p.itemId}: ${item.text}` : `Voce ${p.itemId}`, style: 'muted' }] : []),
       ],
@@ -591,6 +612,7 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
   const { file } = ctx;
   const images: Record<string, string> = {};
   (input.photos ?? []).forEach((p, i) => {
+    if (p.unreadable !== undefined) return;
     images[`photo${i}`] = `data:${p.mime};base64,${Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64')}`;
   });
   const runningTitle = `Scheda di osservazione – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;

@@ -8,6 +8,12 @@ export interface ReportPhoto {
   bytes: Uint8Array;
   /** The checklist item the photo documents, if any. */
   itemId?: string | null;
+  /**
+   * Why the photo cannot be shown (a damaged file stored before photos were decoded on entry):
+   * the appendix keeps its place, caption and SHA-256 and says it is unreadable, instead of the
+   * whole report failing. The bytes are then not embedded.
+   */
+  unreadable?: string;
 }
 
 export interface ReportPrescription {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the Electron main process and preload into dist/electron/{main,preload}.cjs (esbuild,
-// CommonJS). Only `electron` and `better-sqlite3` (native, rebuilt for Electron by
-// electron-builder) stay outside the bundles; the host, db and shared code are bundled in.
+// CommonJS). Only `electron`, `better-sqlite3` (native, rebuilt for Electron by electron-builder)
+// and `sharp` (native, prebuilt N-API addon and libvips; unpacked from the asar) stay outside the
+// bundles; the host, db and shared code are bundled in.
 // Called by scripts/build.mjs (`export default async ({ root }) => …`) or run directly.
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +23,7 @@ export default async function buildElectron({ root }) {
     ...common,
     entryPoints: [join(root, 'electron/main/index.ts')],
     outfile: join(root, 'dist/electron/main.cjs'),
-    external: ['electron', 'better-sqlite3'],
+    external: ['electron', 'better-sqlite3', 'sharp'],
     // Modules written as ES modules locate files (fonts, pdfmake) from import.meta.url, which a
     // CommonJS bundle does not have: give them the bundle's own URL.
     define: { 'import.meta.url': '__vigilanzaBundleUrl' },

@@ -4,19 +4,20 @@
  */
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, Purpose, Role, ServiceType } from './domain.ts';
+import { checkUserText, isUserTextIssue, lineText, multilineText } from './text.ts';
 
 const Count = z.number().int('deve essere un numero intero').min(0, 'non può essere negativo');
 
 export const IssuedAct = z.strictObject({ issuedOn: InputDateSchema });
 
 export const ServiceSection = z.strictObject({
-  name: z.string().trim().min(1, 'il nome del servizio è obbligatorio').max(200),
+  name: lineText().trim().min(1, 'il nome del servizio è obbligatorio').max(200),
   type: ServiceType,
   capacity: z.number().int('deve essere un numero intero').min(0, 'non può essere negativa'),
   kitchen: z.boolean().optional(),
-  comune: z.string().max(120).optional(),
-  address: z.string().max(300).optional(),
-  referente: z.string().max(200).optional(),
+  comune: lineText().max(120).optional(),
+  address: lineText().max(300).optional(),
+  referente: lineText().max(200).optional(),
   /** The service relies on a territorial RLS instead of an internal one (D.Lgs 81/2008 art. 48). */
   territorialRls: z.boolean().optional(),
   authorization: IssuedAct.optional(),
@@ -27,11 +28,11 @@ export const VisitSection = z.strictObject({
   date: InputDateSchema,
   purpose: Purpose,
   /** Commission members present (names as they sign). */
-  members: z.array(z.strictObject({ name: z.string().trim().min(1).max(200), role: z.string().max(200) })).optional(),
+  members: z.array(z.strictObject({ name: lineText().trim().min(1).max(200), role: lineText().max(200) })).optional(),
 });
 
 export const ChildrenBand = z.strictObject({
-  band: z.string().min(1),
+  band: lineText().min(1).max(100),
   enrolled: Count.optional(),
   present: Count.optional(),
 });
@@ -52,9 +53,9 @@ export const Training = z.strictObject({
 });
 
 export const Person = z.strictObject({
-  id: z.string().min(1).max(100),
+  id: lineText().min(1).max(100),
   role: Role,
-  name: z.string().max(200).optional(),
+  name: lineText().max(200).optional(),
   title: EducatorTitle.optional(),
   /** When the title was obtained (needed for titles of the previous Tuscan rules). */
   titleObtainedOn: InputDateSchema.optional(),
@@ -63,15 +64,17 @@ export const Person = z.strictObject({
   trainings: z.array(Training).optional(),
 });
 
-export const AnswerValue = z.union([
-  z.enum(['yes', 'no', 'na']),
-  z.number().int().min(0),
-  z.string().max(20000),
-]);
+// The text check sits on the union, not in its string member: inside a union its message would be
+// lost behind zod's generic "no member matched".
+export const AnswerValue = z
+  .union([z.enum(['yes', 'no', 'na']), z.number().int().min(0), z.string().max(20000)])
+  .superRefine((value, ctx) => {
+    if (typeof value === 'string') checkUserText(value, true, ctx);
+  });
 
 export const Answer = z.strictObject({
   value: AnswerValue.optional(),
-  note: z.string().max(20000).optional(),
+  note: multilineText().max(20000).optional(),
 });
 
 export const RULE_SET_ID = /^[a-z0-9-]+@\d+$/;
@@ -85,7 +88,7 @@ export const InspectionFile = z
     children: z.array(ChildrenBand).optional(),
     staffCounts: StaffCounts.optional(),
     people: z.array(Person).optional(),
-    answers: z.record(z.string().min(1), Answer).optional(),
+    answers: z.record(lineText().min(1).max(200), Answer).optional(),
   })
   .superRefine((file, ctx) => {
     const seenBands = new Set<string>();
@@ -129,4 +132,16 @@ export function parseInspectionFile(data: unknown): ParseResult<InspectionFile> 
   const proto = typeof answers === 'object' && answers !== null && Object.prototype.hasOwnProperty.call(answers, '__proto__') ? ['answers.__proto__: voce sconosciuta'] : [];
   if (r.success && !proto.length) return { ok: true, value: r.data };
   return { ok: false, errors: [...(r.success ? [] : describeIssues(r.error)), ...proto] };
+}
+
+/**
+ * A file as it was sealed, read back (laptop database, office registry): its hash is what was
+ * signed, so text sealed before control characters were refused (shared/text.ts) is read as it
+ * is; any other problem is still an error.
+ */
+export function parseSealedFile(data: unknown): ParseResult<InspectionFile> {
+  const r = InspectionFile.safeParse(data);
+  if (r.success) return { ok: true, value: r.data };
+  if (r.error.issues.every(isUserTextIssue)) return { ok: true, value: data as InspectionFile };
+  return { ok: false, errors: describeIssues(r.error) };
 }

@@ -11,7 +11,7 @@ import { ServiceInput, type Service } from '../../shared/api/contract.ts';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { formatItalianDate } from '../../shared/dates.ts';
 import { PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
-import { describeIssues, parseInspectionFile } from '../../shared/inspection.ts';
+import { describeIssues, parseSealedFile } from '../../shared/inspection.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
@@ -222,7 +222,7 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
   app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
     const record = await store.getRevision(req.params.id, Number(req.params.rev));
     if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
-    const parsed = parseInspectionFile(record.file);
+    const parsed = parseSealedFile(record.file);
     const file = parsed.ok ? parsed.value : null;
     const rs = file ? RULE_SETS.get(file.ruleSet) : undefined;
     const checklist = file ? getChecklist(file.ruleSet) : undefined;

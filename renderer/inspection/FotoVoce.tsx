@@ -45,8 +45,10 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
           continue;
         }
         const dataBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
-        const r = await api['photos.add']({ inspectionId: detail.id, itemId, mime, dataBase64, caption: file.name.slice(0, 500) });
-        if (!r.ok) setError(`${file.name}: ${r.error.message}`);
+        // A file name may hold characters no field accepts (a line feed, on Linux): not worth a refusal.
+        const name = file.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+        const r = await api['photos.add']({ inspectionId: detail.id, itemId, mime, dataBase64, caption: name.slice(0, 500), fileName: name.slice(0, 255) });
+        if (!r.ok) setError(r.error.message.includes(`«${name.slice(0, 255)}»`) ? r.error.message : `${file.name}: ${r.error.message}`);
         else setPhotos((all) => [...all, r.value]);
       }
     } finally {

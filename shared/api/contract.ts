@@ -6,17 +6,18 @@
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
 import { Answer, AnswerValue, ChildrenBand, InspectionFile, StaffCounts, Training } from '../inspection.ts';
+import { lineText, multilineText } from '../text.ts';
 
-const Id = z.string().min(1).max(100);
+const Id = lineText().min(1).max(100);
 const Timestamp = z.string(); // ISO 8601 instant, set by the host
 
 // ---------- services ----------
 export const ServiceInput = z.strictObject({
-  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  name: lineText().trim().min(1, 'il nome è obbligatorio').max(200),
   type: ServiceType,
-  comune: z.string().trim().min(1, 'il Comune è obbligatorio').max(120),
-  address: z.string().trim().max(300).default(''),
-  referente: z.string().trim().max(200).default(''),
+  comune: lineText().trim().min(1, 'il Comune è obbligatorio').max(120),
+  address: lineText().trim().max(300).default(''),
+  referente: lineText().trim().max(200).default(''),
   capacity: z.number().int('numero intero').min(1, 'almeno 1').max(500),
   kitchen: z.boolean(),
   territorialRls: z.boolean().default(false),
@@ -55,9 +56,9 @@ export type ServiceSummary = z.infer<typeof ServiceSummary>;
 
 // ---------- commission members ----------
 export const MemberInput = z.strictObject({
-  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  name: lineText().trim().min(1, 'il nome è obbligatorio').max(200),
   /** e.g. "Pedagogista zonale", "Referente tecnico Comune di Impruneta", "ASL". */
-  role: z.string().trim().min(1, 'il ruolo è obbligatorio').max(200),
+  role: lineText().trim().min(1, 'il ruolo è obbligatorio').max(200),
 });
 export const Member = MemberInput.extend({ id: Id });
 export type Member = z.infer<typeof Member>;
@@ -66,7 +67,7 @@ export type Member = z.infer<typeof Member>;
 export const StaffPersonInput = z.strictObject({
   id: Id.optional(),
   serviceId: Id,
-  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  name: lineText().trim().min(1, 'il nome è obbligatorio').max(200),
   role: Role,
   title: EducatorTitle.nullable().default(null),
   titleObtainedOn: InputDateSchema.nullable().default(null),
@@ -115,12 +116,18 @@ export const InspectionSummary = z.strictObject({
 });
 export type InspectionSummary = z.infer<typeof InspectionSummary>;
 
+/** The finding a prescription answers (a rule id or a checklist item id), as one trimmed line. */
+const PrescriptionRule = lineText().trim().min(1, 'indicare il rilievo a cui risponde la prescrizione').max(200);
+const PrescriptionText = multilineText().trim().min(1, 'il testo della prescrizione è obbligatorio').max(4000);
+/** A checklist item id (unknown ids are refused by the host against the Scheda). */
+const ItemId = lineText().min(1).max(200);
+
 export const Prescription = z.strictObject({
   id: Id,
   inspectionId: Id,
-  /** The finding it answers: a rule id or a checklist item id. */
+  /** The finding it answers: a rule id or a checklist item id. Plain strings here: rows saved before the input checks stay readable. */
   rule: z.string().min(1),
-  text: z.string().trim().min(1, 'il testo della prescrizione è obbligatorio').max(4000),
+  text: z.string().min(1),
   deadline: IsoDateSchema,
   status: z.enum(['open', 'fulfilled']),
   followUpInspectionId: Id.nullable(),
@@ -144,7 +151,7 @@ export const SignatoryId = z.enum(['referente_comune', 'pedagogista', 'referente
 /** A handwritten signature as vector strokes in a 0..1000 × 0..300 box. */
 export const Signature = z.strictObject({
   signatory: SignatoryId,
-  name: z.string().trim().min(1, 'il nome del firmatario è obbligatorio').max(200),
+  name: lineText().trim().min(1, 'il nome del firmatario è obbligatorio').max(200),
   strokes: z
     .array(z.array(z.tuple([z.number().min(0).max(1000), z.number().min(0).max(300)])).min(1))
     .min(1, 'la firma è vuota')
@@ -211,7 +218,7 @@ export type TrustedCa = z.infer<typeof TrustedCa>;
 const CaPem = z.string().min(1, 'scegliere un file di certificato PEM (.pem, .crt)').max(500_000, 'file troppo grande per un elenco di certificati');
 
 /** Used once in memory to open the PKCS#12 file; never stored or logged. */
-const Passphrase = z.string().min(1, 'inserire la passphrase').max(1024);
+const Passphrase = lineText().min(1, 'inserire la passphrase').max(1024);
 const P12Base64 = z.string().min(1, 'scegliere un file .p12 o .pfx').max(400_000, 'file troppo grande per un PKCS#12');
 
 export const ReportSignature = z.strictObject({
@@ -317,7 +324,7 @@ export const contract = {
     output: z.strictObject({ version: z.string(), shell: z.enum(['electron', 'browser']), ruleSet: z.string(), demo: z.boolean(), today: IsoDateSchema }),
   },
   'services.list': {
-    input: z.strictObject({ query: z.string().max(200).optional(), type: ServiceType.optional(), comune: z.string().max(120).optional() }),
+    input: z.strictObject({ query: lineText().max(200).optional(), type: ServiceType.optional(), comune: lineText().max(120).optional() }),
     output: z.array(ServiceSummary),
   },
   'services.get': {
@@ -344,7 +351,7 @@ export const contract = {
   },
   /** Autosave of one answer (value and/or note); durable before it returns. */
   'inspections.saveAnswer': {
-    input: z.strictObject({ inspectionId: Id, itemId: z.string().min(1).max(200), value: AnswerValue.nullable().optional(), note: z.string().max(20000).optional() }),
+    input: z.strictObject({ inspectionId: Id, itemId: ItemId, value: AnswerValue.nullable().optional(), note: Answer.shape.note }),
     output: SaveAck,
   },
   /** Autosave of the section B counts; an absent figure is "not recorded". */
@@ -365,10 +372,12 @@ export const contract = {
   'photos.add': {
     input: z.strictObject({
       inspectionId: Id,
-      itemId: z.string().max(200).nullable().default(null),
+      itemId: ItemId.nullable().default(null),
       mime: z.enum(['image/jpeg', 'image/png']),
       dataBase64: z.string().min(1).max(20_000_000),
-      caption: z.string().max(500).default(''),
+      caption: lineText().trim().max(500).default(''),
+      /** The file's name on the inspector's disk, only to name it in a refusal. */
+      fileName: lineText().max(255).optional(),
     }),
     output: PhotoMeta,
   },
@@ -376,7 +385,7 @@ export const contract = {
   'photos.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
 
   'prescriptions.save': {
-    input: z.strictObject({ id: Id.optional(), inspectionId: Id, rule: z.string().min(1), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: InputDateSchema }),
+    input: z.strictObject({ id: Id.optional(), inspectionId: Id, rule: PrescriptionRule, text: PrescriptionText, deadline: InputDateSchema }),
     output: Prescription,
   },
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
@@ -385,8 +394,8 @@ export const contract = {
   /** Pairs this laptop with the office: its address (http/https) and the one-time code shown by the office. */
   'sync.pair': {
     input: z.strictObject({
-      url: z.string().trim().min(1, 'inserire l’indirizzo del server d’ufficio').max(500),
-      code: z.string().trim().min(1, 'inserire il codice di associazione').max(40),
+      url: lineText().trim().min(1, 'inserire l’indirizzo del server d’ufficio').max(500),
+      code: lineText().trim().min(1, 'inserire il codice di associazione').max(40),
     }),
     output: SyncState,
   },
@@ -407,7 +416,7 @@ export const contract = {
   },
   'signing.remove': { input: Empty, output: z.strictObject({ removed: z.boolean() }) },
   /** RFC 3161 timestamp authority (http/https); null: none. */
-  'signing.setTsaUrl': { input: z.strictObject({ tsaUrl: z.string().trim().max(500).nullable() }), output: SigningStatus },
+  'signing.setTsaUrl': { input: z.strictObject({ tsaUrl: lineText().trim().max(500).nullable() }), output: SigningStatus },
   /** The CAs trusted when checking the signatures of reports, by subject. */
   'signing.listTrustedCas': { input: Empty, output: z.array(TrustedCa) },
   /** Adds the CA certificates of a PEM file (refused: no certificate, a private key, a certificate that is not a CA); answers the whole list. */

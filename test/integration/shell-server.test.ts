@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { startShellServer, type ShellServer } from '../../host/shell-server.ts';
 import { openTestApp, SERVICE, tempDir } from '../unit/db-fixtures.ts';
 
@@ -110,8 +111,12 @@ test('bodies are capped: ~1 MB for ordinary calls, 30 MB for photos.add', async 
   assert.equal(big.status, 413);
   const service = JSON.parse((await api(s, 'services.create', SERVICE)).body).value;
   const inspection = JSON.parse((await api(s, 'inspections.create', { serviceId: service.id, purpose: 'autorizzazione', date: '2026-03-10' })).body).value;
-  const jpeg = Buffer.alloc(3 * 1024 * 1024, 7);
-  jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
+  // A real photo (photos are decoded in full): noise at top quality, well over the 1 MB of ordinary calls.
+  const side = 1400;
+  const noise = Buffer.alloc(side * side * 3);
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  const jpeg = await sharp(noise, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
+  assert.ok(jpeg.length > 1_200_000, `${jpeg.length} bytes`);
   const photo = await api(s, 'photos.add', { inspectionId: inspection.id, mime: 'image/jpeg', dataBase64: jpeg.toString('base64') });
   assert.equal(photo.status, 200, photo.body.slice(0, 200));
   assert.equal(JSON.parse(photo.body).value.size, jpeg.length);

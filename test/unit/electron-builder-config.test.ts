@@ -21,6 +21,8 @@ test('targets: AppImage and deb, NSIS, DMG; better-sqlite3 unpacked and rebuilt;
   assert.equal(config.win.target[0].target, 'nsis');
   assert.equal(config.mac.target[0].target, 'dmg');
   assert.ok(config.asarUnpack.some((p: string) => p.includes('better-sqlite3') && p.endsWith('.node')));
+  // sharp's addon and libvips come from @img/sharp-*: both must be outside the archive.
+  assert.ok(config.asarUnpack.includes('**/node_modules/sharp/**') && config.asarUnpack.includes('**/node_modules/@img/**'));
   assert.equal(config.npmRebuild, true);
   assert.ok(config.files.includes('dist/electron/**') && config.files.includes('dist/renderer/**'));
   const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
