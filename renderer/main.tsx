@@ -4,11 +4,11 @@ import './api/client.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createQueryClient } from './api/queries.ts';
-import { App } from './app/App.tsx';
+import { App, createAppRouter } from './app/App.tsx';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App queryClient={createQueryClient()} />
+    <App queryClient={createQueryClient()} router={createAppRouter()} />
   </StrictMode>,
 );

@@ -62,11 +62,15 @@ export const INVALIDATES: Partial<Record<Method, Method[]>> = {
 /** Reads an open editor holds in its own state: marked stale, never refetched under it. */
 const refetchInBackground = (method: Method) => method !== 'inspections.get';
 
-/** Marks stale what a successful `method` changed; reads on screen (except the editor's) load again. */
-export function invalidateAfter(client: QueryClient, method: Method): Promise<void> {
+/**
+ * Marks stale what a successful `method` changed; reads on screen (except the editor's) load again,
+ * unless `reloadOnScreen` is false (autosaves: one per field every 400 ms, and what they change is
+ * shown by the editor itself; the pages that list it load afresh when opened).
+ */
+export function invalidateAfter(client: QueryClient, method: Method, reloadOnScreen = true): Promise<void> {
   const reads = INVALIDATES[method] ?? [];
   return Promise.all(
-    reads.map((read) => client.invalidateQueries({ queryKey: [read], refetchType: refetchInBackground(read) ? 'active' : 'none' })),
+    reads.map((read) => client.invalidateQueries({ queryKey: [read], refetchType: reloadOnScreen && refetchInBackground(read) ? 'active' : 'none' })),
   ).then(() => undefined);
 }
 

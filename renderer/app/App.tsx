@@ -81,11 +81,15 @@ export function appRoutes(): RouteObject[] {
 }
 
 /**
- * The data router (needed for `useBlocker`, the inspection's leave guard). Created after
+ * The data router (needed for `useBlocker`, the inspection's leave guard). Create it once, after
  * `api/client.ts` has taken the session token out of the address bar (main.tsx imports it first).
  */
-export function App({ queryClient }: { queryClient: QueryClient }) {
-  const router = useMemo(() => createHashRouter(appRoutes()), []);
+export function createAppRouter(): AppRouter {
+  return createHashRouter(appRoutes());
+}
+type AppRouter = ReturnType<typeof createHashRouter>;
+
+export function App({ queryClient, router }: { queryClient: QueryClient; router: AppRouter }) {
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

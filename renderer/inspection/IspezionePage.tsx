@@ -101,7 +101,7 @@ const AUTOSAVE_DELAY_MS = 400;
 /** An autosave request that, once done, marks stale the reads it changed (the service's list and page). */
 async function saved<T>(client: QueryClient, method: 'inspections.saveAnswer' | 'inspections.saveCounts' | 'inspections.update', request: Promise<Result<T>>): Promise<Result<T>> {
   const r = await request;
-  if (r.ok) void invalidateAfter(client, method);
+  if (r.ok) void invalidateAfter(client, method, false);
   return r;
 }
 
