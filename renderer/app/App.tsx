@@ -1,7 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef } from 'react';
+import { createHashRouter, Link, Outlet, RouterProvider, useLocation, useMatches, useParams, type RouteObject } from 'react-router';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
-import { api, shell } from '../api/client.ts';
+import { shell } from '../api/client.ts';
+import { useApiQuery } from '../api/queries.ts';
 import { IspezionePage } from '../inspection/IspezionePage.tsx';
 import { NuovaIspezionePage } from '../inspection/NuovaIspezione.tsx';
 import { FirmaDigitalePage } from '../signing/FirmaDigitalePage.tsx';
@@ -10,26 +13,105 @@ import { ModificaServizioPage, NuovoServizioPage } from '../services/ServizioFor
 import { ServizioPage } from '../services/ServizioPage.tsx';
 import { ServiziPage } from '../services/ServiziPage.tsx';
 import { Badge } from '../ui/Badge.tsx';
-import { Link } from '../ui/Link.tsx';
 import { ErrorBox, Loading } from '../ui/Status.tsx';
 import { AppInfo, type AppContext } from './info.tsx';
-import { href, useRoute, type Route } from './router.ts';
+import { href, NOT_FOUND_TITLE, PAGES, type Page } from './router.ts';
 
-export function App() {
-  const [ctx, setCtx] = useState<AppContext | { error: string } | null>(null);
-  async function start() {
-    setCtx(null);
-    const r = await api['app.info']({});
-    if (!r.ok) return setCtx({ error: r.error.message });
-    const ruleSet = RULE_SETS.get(r.value.ruleSet);
-    const checklist = getChecklist(r.value.ruleSet);
-    if (!ruleSet || !checklist) return setCtx({ error: `Regole o scheda ${r.value.ruleSet} non disponibili in questa versione.` });
-    setCtx({ info: r.value, ruleSet, checklist });
-  }
-  useEffect(() => {
-    void start();
-  }, []);
+/** A route parameter; the page is keyed by it, so moving to another id starts the page afresh. */
+function useParam(name: string): string {
+  return useParams()[name] ?? '';
+}
 
+function ServiceRoute() {
+  const id = useParam('id');
+  return <ServizioPage key={id} id={id} />;
+}
+function ServiceEditRoute() {
+  const id = useParam('id');
+  return <ModificaServizioPage key={id} id={id} />;
+}
+function InspectionNewRoute() {
+  const serviceId = useParam('serviceId');
+  return <NuovaIspezionePage key={serviceId} serviceId={serviceId} />;
+}
+function InspectionRoute() {
+  const id = useParam('id');
+  return <IspezionePage key={id} id={id} />;
+}
+
+function NotFound() {
+  return (
+    <section>
+      <h1>Pagina non trovata</h1>
+      <p>
+        <Link to={href({ page: 'services' })}>Torna all’elenco dei servizi</Link>
+      </p>
+    </section>
+  );
+}
+
+const ELEMENTS: Record<Page, React.ReactNode> = {
+  services: <ServiziPage />,
+  'service-new': <NuovoServizioPage />,
+  service: <ServiceRoute />,
+  'service-edit': <ServiceEditRoute />,
+  'inspection-new': <InspectionNewRoute />,
+  inspection: <InspectionRoute />,
+  signing: <FirmaDigitalePage />,
+  office: <UfficioPage />,
+};
+
+interface Handle {
+  title: string;
+}
+
+/** The routes, from the one table of pages (router.ts); `#/` is the list of services. */
+export function appRoutes(): RouteObject[] {
+  const pages = (Object.keys(PAGES) as Page[]).map((page) => ({ path: PAGES[page].path, element: ELEMENTS[page], handle: { title: PAGES[page].title } satisfies Handle }));
+  return [
+    {
+      element: <Layout />,
+      children: [
+        { index: true, element: ELEMENTS.services, handle: { title: PAGES.services.title } satisfies Handle },
+        ...pages,
+        { path: '*', element: <NotFound />, handle: { title: NOT_FOUND_TITLE } satisfies Handle },
+      ],
+    },
+  ];
+}
+
+/**
+ * The data router (needed for `useBlocker`, the inspection's leave guard). Create it once, after
+ * `api/client.ts` has taken the session token out of the address bar (main.tsx imports it first).
+ */
+export function createAppRouter(): AppRouter {
+  return createHashRouter(appRoutes());
+}
+type AppRouter = ReturnType<typeof createHashRouter>;
+
+export function App({ queryClient, router }: { queryClient: QueryClient; router: AppRouter }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}
+
+function useAppContext(): [AppContext | { error: string } | null, () => void] {
+  const [load, reload] = useApiQuery('app.info', {}, { staleTime: Infinity });
+  const ctx = useMemo(() => {
+    if (load.status === 'loading') return null;
+    if (load.status === 'error') return { error: load.message };
+    const ruleSet = RULE_SETS.get(load.value.ruleSet);
+    const checklist = getChecklist(load.value.ruleSet);
+    if (!ruleSet || !checklist) return { error: `Regole o scheda ${load.value.ruleSet} non disponibili in questa versione.` };
+    return { info: load.value, ruleSet, checklist };
+  }, [load]);
+  return [ctx, reload];
+}
+
+function Layout() {
+  const [ctx, reload] = useAppContext();
   const main = useRef<HTMLElement>(null);
   return (
     <>
@@ -59,13 +141,14 @@ export function App() {
         {ctx && 'info' in ctx && ctx.info.demo && <Badge tone="warn">Dati dimostrativi</Badge>}
       </header>
       <main id="contenuto" ref={main} tabIndex={-1}>
+        <PageFocus />
         {ctx === null ? (
           <Loading what="l’applicazione" />
         ) : 'error' in ctx ? (
-          <ErrorBox message={`Avvio non riuscito: ${ctx.error}`} onRetry={() => void start()} />
+          <ErrorBox message={`Avvio non riuscito: ${ctx.error}`} onRetry={reload} />
         ) : (
           <AppInfo.Provider value={ctx}>
-            <Pages />
+            <Outlet />
           </AppInfo.Provider>
         )}
       </main>
@@ -75,50 +158,6 @@ export function App() {
     </>
   );
 }
-
-function Pages() {
-  const route = useRoute();
-  useTitle(route);
-  switch (route.page) {
-    case 'services':
-      return <ServiziPage />;
-    case 'service-new':
-      return <NuovoServizioPage />;
-    case 'service':
-      return <ServizioPage key={route.id} id={route.id} />;
-    case 'service-edit':
-      return <ModificaServizioPage key={route.id} id={route.id} />;
-    case 'inspection-new':
-      return <NuovaIspezionePage key={route.serviceId} serviceId={route.serviceId} />;
-    case 'inspection':
-      return <IspezionePage key={route.id} id={route.id} />;
-    case 'signing':
-      return <FirmaDigitalePage />;
-    case 'office':
-      return <UfficioPage />;
-    case 'not-found':
-      return (
-        <section>
-          <h1>Pagina non trovata</h1>
-          <p>
-            <Link to={href({ page: 'services' })}>Torna all’elenco dei servizi</Link>
-          </p>
-        </section>
-      );
-  }
-}
-
-const TITLES: Record<Route['page'], string> = {
-  services: 'Servizi',
-  'service-new': 'Nuovo servizio',
-  service: 'Servizio',
-  'service-edit': 'Modifica servizio',
-  'inspection-new': 'Nuova ispezione',
-  inspection: 'Ispezione',
-  signing: 'Firma digitale',
-  office: 'Ufficio',
-  'not-found': 'Pagina non trovata',
-};
 
 /**
  * Focuses the page's <h1> (focusable only from script), so keyboard users continue from the top of
@@ -136,13 +175,18 @@ function focusPageHeading(main: HTMLElement): boolean {
 }
 
 /**
- * The window title follows the page; focus goes to the new page's heading, once it has loaded,
- * unless the user has already moved on from the main area meanwhile.
+ * The window title follows the page; after a navigation focus goes to the new page's heading,
+ * once it has loaded, unless the user has already moved on from the main area meanwhile.
  */
-function useTitle(route: Route) {
+function PageFocus() {
+  const { pathname } = useLocation();
+  const matches = useMatches();
+  const title = (matches[matches.length - 1]?.handle as Handle | undefined)?.title ?? NOT_FOUND_TITLE;
   const first = useRef(true);
   useEffect(() => {
-    document.title = `${TITLES[route.page]} — Vigilanza Nidi`;
+    document.title = `${title} — Vigilanza Nidi`;
+  }, [title]);
+  useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
@@ -161,5 +205,6 @@ function useTitle(route: Route) {
       observer.disconnect();
       clearTimeout(giveUp);
     };
-  }, [route.page, route.page === 'not-found' ? route.path : 'id' in route ? route.id : 'serviceId' in route ? route.serviceId : '']);
+  }, [pathname]);
+  return null;
 }

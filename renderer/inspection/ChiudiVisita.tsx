@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'react';
-import type { Output, Signature, SigningStatus } from '../../shared/api/contract.ts';
+import { useState } from 'react';
+import type { Output, Signature } from '../../shared/api/contract.ts';
 import type { ChecklistItem } from '../../shared/checklist/index.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
-import { Link } from '../ui/Link.tsx';
+import { Link } from 'react-router';
 import { Dialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox } from '../ui/Status.tsx';
-import { unanswered, useInspection, useLiveCheck, useVisibleItems } from './context.tsx';
+import { unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit } from './context.tsx';
 import { FirmaPad, type Stroke } from './FirmaPad.tsx';
 import { summaryText } from './PannelloRilievi.tsx';
 import { Rilievo } from './Rilievo.tsx';
@@ -35,7 +35,9 @@ type Draft = Record<SignatoryId, { name: string; strokes: Stroke[] }>;
 
 /** End of the visit: what was found, what is still unanswered, signatures, then sealing. */
 export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSealed: (r: Output<'inspections.seal'>) => void }) {
-  const { checklist, service, autosaver, detail, goToItem, prescriptions, readOnly, members, visit } = useInspection();
+  const { checklist, service, autosaver, detail, goToItem, readOnly } = useInspection();
+  const { members, visit } = useVisit();
+  const prescriptions = usePrescriptions();
   const present = visit.memberIds.map((id) => members.find((m) => m.id === id)).filter((m) => m !== undefined);
   const { result, values } = useLiveCheck();
   const items = useVisibleItems();
@@ -53,17 +55,11 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Whether a signing key is imported decides between "Sigilla" and "Sigilla e firma".
-  const [signing, setSigning] = useState<SigningStatus | null>(null);
+  const [signingLoad] = useApiQuery('signing.status', {}, { enabled: !readOnly });
+  const signing = signingLoad.status === 'ready' ? signingLoad.value : null;
+  const sealMutation = useApiMutation('inspections.seal');
   const [passphrase, setPassphrase] = useState('');
   const [passphraseError, setPassphraseError] = useState<string | null>(null);
-  useEffect(() => {
-    if (readOnly) return;
-    let live = true;
-    void api['signing.status']({}).then((r) => live && r.ok && setSigning(r.value));
-    return () => {
-      live = false;
-    };
-  }, [readOnly]);
   const signingKey = signing?.key && !signing.key.expired ? signing.key : null;
 
   const signatoryLabel = (id: SignatoryId, label: string) => (id === 'referente_comune' ? `${label} ${service.comune}` : label);
@@ -107,7 +103,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       setError('Alcune modifiche non sono state salvate: riprovare il salvataggio prima di chiudere la visita.');
       return;
     }
-    const r = await api['inspections.seal'](signingKey ? { id: detail.id, signatures, passphrase } : { id: detail.id, signatures });
+    const r = await sealMutation.mutateAsync(signingKey ? { id: detail.id, signatures, passphrase } : { id: detail.id, signatures });
     // Used once: the passphrase does not stay in the page.
     setPassphrase('');
     setBusy(false);

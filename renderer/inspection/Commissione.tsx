@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Member } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation } from '../api/queries.ts';
 import { FieldError } from '../ui/FieldError.tsx';
 
 /** Commission members: choose among the known ones, or add a new one (it is chosen at once). */
@@ -21,6 +21,7 @@ export function Commissione({
   const [role, setRole] = useState('');
   const [errors, setErrors] = useState<{ name?: string; role?: string; other?: string }>({});
   const [busy, setBusy] = useState(false);
+  const createMember = useApiMutation('members.create');
 
   async function add() {
     const e: typeof errors = {};
@@ -29,7 +30,7 @@ export function Commissione({
     setErrors(e);
     if (e.name || e.role) return;
     setBusy(true);
-    const r = await api['members.create']({ name: name.trim(), role: role.trim() });
+    const r = await createMember.mutateAsync({ name: name.trim(), role: role.trim() });
     setBusy(false);
     if (!r.ok) {
       setErrors(r.error.field === 'name' ? { name: r.error.message } : r.error.field === 'role' ? { role: r.error.message } : { other: r.error.message });

@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import type { Member } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { FieldError } from '../ui/FieldError.tsx';
 import { Commissione } from './Commissione.tsx';
-import { useInspection } from './context.tsx';
+import { useInspection, useVisit } from './context.tsx';
 
 /** Purpose, date and commission of a visit, saved as they change. */
-export function DatiVisita({ headingId, onMemberAdded }: { headingId: string; onMemberAdded: (m: Member) => void }) {
-  const { visit, setVisit, members, service, readOnly } = useInspection();
+export function DatiVisita({ headingId }: { headingId: string }) {
+  const { setVisit, addMember, service, readOnly } = useInspection();
+  const { visit, members } = useVisit();
   const [dateText, setDateText] = useState(visit.date);
   const dateError = isIsoDate(dateText) ? undefined : { message: 'indicare una data valida' };
   return (
@@ -47,7 +47,7 @@ export function DatiVisita({ headingId, onMemberAdded }: { headingId: string; on
           <FieldError id="v-date-err" error={dateError} />
         </div>
       </div>
-      <Commissione members={members} chosen={visit.memberIds} onChange={(memberIds) => setVisit({ memberIds })} onMemberAdded={onMemberAdded} disabled={readOnly} />
+      <Commissione members={members} chosen={visit.memberIds} onChange={(memberIds) => setVisit({ memberIds })} onMemberAdded={addMember} disabled={readOnly} />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { PhotoMeta } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
-import { useInspection } from './context.tsx';
+import { useQuery } from '@tanstack/react-query';
+import { apiQuery, useApiMutation } from '../api/queries.ts';
+import { useInspection, usePhotos } from './context.tsx';
 
 const MAX_BYTES = 14_000_000; // base64 of this stays under the contract's 20 MB string
 const ACCEPTED = ['image/jpeg', 'image/png'] as const;
@@ -22,11 +23,14 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Photos of one item: add (jpeg/png), see thumbnails, remove while the visit is a draft. */
 export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: string }) {
-  const { detail, photos, setPhotos, readOnly } = useInspection();
+  const { detail, setPhotos, readOnly } = useInspection();
+  const photos = usePhotos();
   const mine = photos.filter((p) => p.itemId === itemId);
   const inputId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const addPhoto = useApiMutation('photos.add');
+  const removePhoto = useApiMutation('photos.remove');
 
   async function add(e: ChangeEvent<HTMLInputElement>) {
     const files = [...(e.target.files ?? [])];
@@ -47,7 +51,7 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
         const dataBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
         // A file name may hold characters no field accepts (a line feed, on Linux): not worth a refusal.
         const name = file.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
-        const r = await api['photos.add']({ inspectionId: detail.id, itemId, mime, dataBase64, caption: name.slice(0, 500), fileName: name.slice(0, 255) });
+        const r = await addPhoto.mutateAsync({ inspectionId: detail.id, itemId, mime, dataBase64, caption: name.slice(0, 500), fileName: name.slice(0, 255) });
         if (!r.ok) setError(r.error.message.includes(`«${name.slice(0, 255)}»`) ? r.error.message : `${file.name}: ${r.error.message}`);
         else setPhotos((all) => [...all, r.value]);
       }
@@ -57,7 +61,7 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
   }
 
   async function remove(photo: PhotoMeta) {
-    const r = await api['photos.remove']({ id: photo.id });
+    const r = await removePhoto.mutateAsync({ id: photo.id });
     if (!r.ok) setError(r.error.message);
     else setPhotos((all) => all.filter((p) => p.id !== photo.id));
   }
@@ -96,22 +100,8 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
   );
 }
 
-const decoded = new Map<string, Promise<ImageBitmap>>();
-
-function loadBitmap(id: string): Promise<ImageBitmap> {
-  let p = decoded.get(id);
-  if (!p) {
-    p = (async () => {
-      const r = await api['photos.get']({ id });
-      if (!r.ok) throw new Error(r.error.message);
-      const blob = new Blob([fromBase64(r.value.dataBase64)], { type: r.value.mime });
-      return createImageBitmap(blob, { resizeHeight: 160, resizeQuality: 'medium' });
-    })();
-    p.catch(() => decoded.delete(id));
-    decoded.set(id, p);
-  }
-  return p;
-}
+/** A photo's bytes never change (a new photo is a new id): read once, kept while thumbnails show it. */
+const PHOTO_OPTIONS = { staleTime: Infinity, gcTime: 10 * 60_000 } as const;
 
 /**
  * A thumbnail drawn on a canvas from the decoded bytes: no data: or blob: URL, so it shows under a
@@ -119,10 +109,13 @@ function loadBitmap(id: string): Promise<ImageBitmap> {
  */
 function Miniatura({ photo, label }: { photo: PhotoMeta; label: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [failed, setFailed] = useState(false);
+  const [undecodable, setUndecodable] = useState(false);
+  const bytes = useQuery({ ...apiQuery('photos.get', { id: photo.id }), ...PHOTO_OPTIONS });
+  const data = bytes.data;
   useEffect(() => {
+    if (!data) return;
     let live = true;
-    loadBitmap(photo.id).then(
+    createImageBitmap(new Blob([fromBase64(data.dataBase64)], { type: data.mime }), { resizeHeight: 160, resizeQuality: 'medium' }).then(
       (bitmap) => {
         const c = canvas.current;
         if (!live || !c) return;
@@ -130,12 +123,12 @@ function Miniatura({ photo, label }: { photo: PhotoMeta; label: string }) {
         c.height = 160;
         c.getContext('2d')?.drawImage(bitmap, 0, 0);
       },
-      () => live && setFailed(true),
+      () => live && setUndecodable(true),
     );
     return () => {
       live = false;
     };
-  }, [photo.id]);
-  if (failed) return <span className="thumb-missing">Foto non disponibile</span>;
+  }, [data]);
+  if (bytes.isError || undecodable) return <span className="thumb-missing">Foto non disponibile</span>;
   return <canvas ref={canvas} className="thumb" role="img" aria-label={label} width={120} height={160} />;
 }

@@ -1,23 +1,24 @@
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { FormProvider, useForm, useWatch } from 'react-hook-form';
-import type { InspectionDetail, InspectionSummary, Member, OutboxStatus, Output, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import { FormProvider, useForm } from 'react-hook-form';
+import { Link, useBlocker, useNavigate } from 'react-router';
+import type { InspectionDetail, Member, OutboxStatus, Output, Result, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import { getChecklist, type SectionId } from '../../shared/checklist/index.ts';
 import { PURPOSE_LABELS, SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { api } from '../api/client.ts';
+import { apiKey, apiQuery, combineLoads, invalidateAfter, toLoad, useApiMutation, useApiQuery, type Load } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
-import { href, navigate, useLeaveGuard } from '../app/router.ts';
+import { href } from '../app/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
-import { Link } from '../ui/Link.tsx';
 import { LiveSyncBadge } from '../ui/LiveSyncBadge.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 import { Autosaver } from './autosave.ts';
 import { ChiudiVisita } from './ChiudiVisita.tsx';
-import { InspectionContext, unanswered, useInspection, useVisibleItems, type InspectionScope } from './context.tsx';
+import { InspectionProvider, unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit, type InspectionFixed } from './context.tsx';
 import { DatiVisita } from './DatiVisita.tsx';
 import {
   answerValue,
@@ -42,25 +43,34 @@ interface Loaded {
   service: ServiceSummary;
   staff: StaffPerson[];
   members: Member[];
-  revisions: InspectionSummary[];
+}
+
+/**
+ * The service a cached `services.get` lists this inspection under: coming from the service's page
+ * (the usual way in) the service loads together with the inspection instead of after it.
+ */
+function cachedServiceOf(client: QueryClient, inspectionId: string): string | undefined {
+  for (const [, value] of client.getQueriesData<Output<'services.get'>>({ queryKey: ['services.get'] })) {
+    if (value?.inspections.some((i) => i.id === inspectionId)) return value.service.id;
+  }
+  return undefined;
 }
 
 export function IspezionePage({ id }: { id: string }) {
-  const [load, reload, set] = useLoad(async () => {
-    const d = await api['inspections.get']({ id });
-    if (!d.ok) return d;
-    const [s, m] = await Promise.all([api['services.get']({ id: d.value.serviceId }), api['members.list']({})]);
-    if (!s.ok) return s;
-    if (!m.ok) return m;
-    const value: Loaded = {
-      detail: d.value,
-      service: s.value.service,
-      staff: s.value.staff,
-      members: m.value,
-      revisions: s.value.inspections.filter((i) => i.visitId === d.value.visitId),
-    };
-    return { ok: true as const, value };
-  }, [id]);
+  const client = useQueryClient();
+  // The editor keeps what is typed in its own form state: it starts only from a copy of the visit
+  // read now (a cached one may predate the last autosave), never from the cache of an earlier visit.
+  const detailQuery = useQuery({ ...apiQuery('inspections.get', { id }), refetchOnMount: 'always' });
+  const [members, reloadMembers] = useApiQuery('members.list', {});
+  const serviceId = detailQuery.data?.serviceId ?? cachedServiceOf(client, id);
+  const serviceQuery = useQuery({ ...apiQuery('services.get', { id: serviceId ?? '' }), enabled: serviceId !== undefined });
+  const detail: Load<InspectionDetail> = detailQuery.isFetchedAfterMount || detailQuery.isError ? toLoad(detailQuery) : { status: 'loading' };
+  const load = combineLoads({ detail, service: toLoad(serviceQuery), members });
+  const reload = useCallback(() => {
+    void detailQuery.refetch();
+    void serviceQuery.refetch();
+    reloadMembers();
+  }, [detailQuery, serviceQuery, reloadMembers]);
   // Right after sealing, the visit reopens read-only on its closing summary and signatures.
   const [sealedNow, setSealedNow] = useState(false);
   // What sealing said about the PDF (e.g. the timestamp authority was unreachable), shown once.
@@ -70,19 +80,47 @@ export function IspezionePage({ id }: { id: string }) {
       {(v) => (
         <Ispezione
           key={`${v.detail.id}:${v.detail.status}`}
-          data={v}
+          data={{ detail: v.detail, service: v.service.service, staff: v.service.staff, members: v.members }}
           initialTab={sealedNow ? 'chiusura' : 'A'}
           sealWarning={sealWarning}
-          onReload={() => void reload()}
+          onReload={reload}
           onSealed={(r) => {
             setSealedNow(true);
             setSealWarning(r.report?.warning ?? null);
-            set({ ...v, detail: r.inspection });
+            client.setQueryData(apiKey('inspections.get', { id }), r.inspection);
           }}
         />
       )}
     </Loaded>
   );
+}
+
+/** The autosave debounce: a burst of typing in one field is one request. */
+const AUTOSAVE_DELAY_MS = 400;
+
+/** An autosave request that, once done, marks stale the reads it changed (the service's list and page). */
+async function saved<T>(client: QueryClient, method: 'inspections.saveAnswer' | 'inspections.saveCounts' | 'inspections.update', request: Promise<Result<T>>): Promise<Result<T>> {
+  const r = await request;
+  if (r.ok) void invalidateAfter(client, method, false);
+  return r;
+}
+
+/**
+ * The leave guard: an in-app navigation away from the visit waits while pending saves are sent
+ * (react-router's blocker holds it); if one fails the inspector chooses to stay or to leave anyway.
+ */
+function useFlushBeforeLeaving(autosaver: Autosaver): void {
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => currentLocation.pathname !== nextLocation.pathname && autosaver.hasUnsaved());
+  const handling = useRef(false);
+  useEffect(() => {
+    if (blocker.state !== 'blocked' || handling.current) return;
+    handling.current = true;
+    void autosaver.flush().then((ok) => {
+      handling.current = false;
+      if (ok || window.confirm('Alcune modifiche non sono state salvate. Uscire comunque dalla visita?')) blocker.proceed();
+      else blocker.reset();
+    });
+  }, [blocker, autosaver]);
 }
 
 type Tab = 'visita' | SectionId | 'personale' | 'prescrizioni' | 'chiusura';
@@ -115,12 +153,8 @@ function Ispezione({
   const readOnly = detail.status !== 'draft';
   const table = countsTableFor(checklist, service.type);
 
-  const [autosaver] = useState(() => new Autosaver(400));
-  const [visit, setVisitState] = useState<VisitState>({ purpose: detail.purpose, date: detail.date, memberIds: detail.memberIds, staffIds: detail.staffIds });
-  const visitRef = useRef(visit);
-  const [members, setMembers] = useState(data.members);
-  const [photos, setPhotos] = useState(detail.photos);
-  const [prescriptions, setPrescriptions] = useState(detail.prescriptions);
+  const client = useQueryClient();
+  const [autosaver] = useState(() => new Autosaver(AUTOSAVE_DELAY_MS));
   // A Scheda opens on its first section for this service (a domiciliare has no items in A).
   const [tab, setTab] = useState<Tab>(() => (initialTab === 'A' ? (navSections(checklist, service, detail.purpose)[0]?.id ?? 'visita') : initialTab));
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
@@ -144,7 +178,7 @@ function Ispezione({
           return;
         }
         lastValidCounts.current = parsed;
-        autosaver.schedule('counts', () => api['inspections.saveCounts']({ inspectionId: detail.id, children: parsed.children, staffCounts: parsed.staffCounts }));
+        autosaver.schedule('counts', () => saved(client, 'inspections.saveCounts', api['inspections.saveCounts']({ inspectionId: detail.id, children: parsed.children, staffCounts: parsed.staffCounts })));
         return;
       }
       const m = /^answers\.([^.]+)\./.exec(name);
@@ -157,29 +191,18 @@ function Ispezione({
         return;
       }
       const note = fields.note ?? '';
-      autosaver.schedule(`answer:${item.id}`, () => api['inspections.saveAnswer']({ inspectionId: detail.id, itemId: item.id, value, note }));
+      autosaver.schedule(`answer:${item.id}`, () => saved(client, 'inspections.saveAnswer', api['inspections.saveAnswer']({ inspectionId: detail.id, itemId: item.id, value, note })));
     });
     return () => sub.unsubscribe();
-  }, [form, readOnly, table, autosaver, detail.id, itemsByKey]);
+  }, [form, readOnly, table, autosaver, detail.id, itemsByKey, client]);
 
-  const setVisit = useCallback(
-    (change: Partial<VisitState>) => {
-      if (readOnly) return;
-      const next = { ...visitRef.current, ...change };
-      visitRef.current = next;
-      setVisitState(next);
-      autosaver.schedule('visit', () => api['inspections.update']({ id: detail.id, ...visitRef.current }));
-    },
-    [autosaver, detail.id, readOnly],
+  const saveVisit = useCallback(
+    (visit: VisitState) => autosaver.schedule('visit', () => saved(client, 'inspections.update', api['inspections.update']({ id: detail.id, ...visit }))),
+    [autosaver, detail.id, client],
   );
 
   // Pending saves go out when leaving a field, the page, or the window.
-  useLeaveGuard(
-    useCallback(async () => {
-      if (await autosaver.flush()) return true;
-      return window.confirm('Alcune modifiche non sono state salvate. Uscire comunque dalla visita?');
-    }, [autosaver]),
-  );
+  useFlushBeforeLeaving(autosaver);
   useEffect(() => {
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (!autosaver.hasUnsaved()) return;
@@ -218,14 +241,12 @@ function Ispezione({
     setFocusTarget(null);
   }, [focusTarget, tab]);
 
-  const scope: InspectionScope = useMemo(
+  // The fixed part keeps its identity while the inspector works: its readers do not re-render.
+  const fixed: InspectionFixed = useMemo(
     () => ({
       detail,
       service,
       staff,
-      members,
-      visit,
-      setVisit,
       checklist,
       ruleSet,
       ruleSetKey,
@@ -233,13 +254,10 @@ function Ispezione({
       autosaver,
       control: form.control,
       lastValidCounts,
-      photos,
-      setPhotos,
-      prescriptions,
-      setPrescriptions,
+      saveVisit,
       goToItem,
     }),
-    [detail, service, staff, members, visit, setVisit, checklist, ruleSet, ruleSetKey, readOnly, autosaver, form.control, photos, prescriptions, goToItem],
+    [detail, service, staff, checklist, ruleSet, ruleSetKey, readOnly, autosaver, form.control, saveVisit, goToItem],
   );
 
   function choose(next: Tab) {
@@ -248,66 +266,79 @@ function Ispezione({
   }
 
   return (
-    <article className="ispezione" aria-labelledby="ispezione-title">
-      <header className="ispezione-header">
-        <div>
-          <p className="breadcrumb">
-            <Link to={href({ page: 'service', id: service.id })}>← {service.name}</Link>
-          </p>
-          <h1 id="ispezione-title">
-            Ispezione del {italianDate(visit.date)} <span className="sub">· {service.name}</span>
-          </h1>
-          <p className="sub">
-            {PURPOSE_LABELS[visit.purpose]} · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
-            <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
-            {detail.syncStatus && (
-              <>
-                {' · Ufficio: '}
-                <LiveSyncBadge inspectionId={detail.id} status={detail.syncStatus} onChange={onSyncChange} />
-              </>
-            )}
-          </p>
-        </div>
-        <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
-      </header>
-      {readOnly && <BannerSigillata detail={detail} />}
-      {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} justSealed={initialTab === 'chiusura'} />}
-      {detail.rejectionNotes && readOnly && (
-        <div className="notice" role="note">
-          <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
-        </div>
-      )}
-      {detail.rejectionNotes && !readOnly && (
-        <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
-          <p>
-            <strong>Respinta dall’ufficio:</strong> <span data-rejection-notes>{detail.rejectionNotes}</span>
-          </p>
-          <p className="sub">
-            La revisione {detail.revision - 1} è stata respinta con queste note. Correggere questa bozza e sigillarla di nuovo: partirà da sola verso
-            l’ufficio.
-          </p>
-        </div>
-      )}
-      <FormProvider {...form}>
-        <InspectionContext.Provider value={scope}>
+    <FormProvider {...form}>
+      <InspectionProvider fixed={fixed} members={data.members}>
+        <article className="ispezione" aria-labelledby="ispezione-title">
+          <header className="ispezione-header">
+            <div>
+              <p className="breadcrumb">
+                <Link to={href({ page: 'service', id: service.id })}>← {service.name}</Link>
+              </p>
+              <TitoloIspezione />
+              <p className="sub">
+                <ScopoVisita /> · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
+                <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
+                {detail.syncStatus && (
+                  <>
+                    {' · Ufficio: '}
+                    <LiveSyncBadge inspectionId={detail.id} status={detail.syncStatus} onChange={onSyncChange} />
+                  </>
+                )}
+              </p>
+            </div>
+            <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
+          </header>
+          {readOnly && <BannerSigillata detail={detail} />}
+          {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} justSealed={initialTab === 'chiusura'} />}
+          {detail.rejectionNotes && readOnly && (
+            <div className="notice" role="note">
+              <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
+            </div>
+          )}
+          {detail.rejectionNotes && !readOnly && (
+            <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
+              <p>
+                <strong>Respinta dall’ufficio:</strong> <span data-rejection-notes>{detail.rejectionNotes}</span>
+              </p>
+              <p className="sub">
+                La revisione {detail.revision - 1} è stata respinta con queste note. Correggere questa bozza e sigillarla di nuovo: partirà da sola verso
+                l’ufficio.
+              </p>
+            </div>
+          )}
           <div className="ispezione-layout" onBlur={() => !readOnly && void autosaver.flush()}>
             <Navigatore tab={tab} onChoose={choose} />
             <div className="scheda" id="scheda-pannello">
-              <TabContent tab={tab} onSealed={onSealed} onMemberAdded={(m) => setMembers((all) => [...all, m])} />
+              <TabContent tab={tab} onSealed={onSealed} />
             </div>
             <PannelloRilievi />
           </div>
-        </InspectionContext.Provider>
-      </FormProvider>
-    </article>
+        </article>
+      </InspectionProvider>
+    </FormProvider>
   );
 }
 
-function TabContent({ tab, onSealed, onMemberAdded }: { tab: Tab; onSealed: (r: Output<'inspections.seal'>) => void; onMemberAdded: (m: Member) => void }) {
+/** The page's h1: the visit's date can change while the page is open (a `useVisit` reader). */
+function TitoloIspezione() {
+  const { service } = useInspection();
+  const { visit } = useVisit();
+  return (
+    <h1 id="ispezione-title">
+      Ispezione del {italianDate(visit.date)} <span className="sub">· {service.name}</span>
+    </h1>
+  );
+}
+
+function ScopoVisita() {
+  return <>{PURPOSE_LABELS[useVisit().visit.purpose]}</>;
+}
+
+function TabContent({ tab, onSealed }: { tab: Tab; onSealed: (r: Output<'inspections.seal'>) => void }) {
   const scope = useInspection();
   const items = useVisibleItems();
   const headingId = `tab-heading-${tab}`;
-  if (tab === 'visita') return <DatiVisita headingId={headingId} onMemberAdded={onMemberAdded} />;
+  if (tab === 'visita') return <DatiVisita headingId={headingId} />;
   if (tab === 'personale') return <PersonalePresente headingId={headingId} />;
   if (tab === 'prescrizioni') return <Prescrizioni headingId={headingId} />;
   if (tab === 'chiusura') return <ChiudiVisita headingId={headingId} onSealed={onSealed} />;
@@ -324,9 +355,11 @@ function TabContent({ tab, onSealed, onMemberAdded }: { tab: Tab; onSealed: (r: 
 /** The section navigator: visit data, the Scheda's sections with progress, staff, prescriptions, closing. */
 function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void }) {
   const scope = useInspection();
+  const { visit } = useVisit();
+  const prescriptions = usePrescriptions();
   const items = useVisibleItems();
-  const values = useWatch({ control: scope.control }) as SchedaValues;
-  const sections = navSections(scope.checklist, scope.service, scope.visit.purpose);
+  const { values } = useLiveCheck();
+  const sections = navSections(scope.checklist, scope.service, visit.purpose);
   const entry = (id: Tab, label: string, progress?: string) => (
     <li key={id}>
       <button type="button" className="nav-step" aria-current={tab === id ? 'step' : undefined} onClick={() => onChoose(id)} data-tab={id}>
@@ -345,8 +378,8 @@ function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void })
           const label = s.id === 'ACC' ? `Accreditamento` : `${s.id}. ${s.title}`;
           return entry(s.id, label, own.length ? `${own.length - missing}/${own.length}` : undefined);
         })}
-        {entry('personale', 'Personale presente', String(scope.visit.staffIds.length))}
-        {entry('prescrizioni', 'Prescrizioni', String(scope.prescriptions.length))}
+        {entry('personale', 'Personale presente', String(visit.staffIds.length))}
+        {entry('prescrizioni', 'Prescrizioni', String(prescriptions.length))}
         {entry('chiusura', 'Chiudi visita')}
       </ol>
     </nav>
@@ -356,9 +389,11 @@ function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void })
 function BannerSigillata({ detail }: { detail: InspectionDetail }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const navigate = useNavigate();
+  const reviseMutation = useApiMutation('inspections.revise');
   async function revise() {
     setBusy(true);
-    const r = await api['inspections.revise']({ id: detail.id });
+    const r = await reviseMutation.mutateAsync({ id: detail.id });
     setBusy(false);
     if (!r.ok) setError(r.error.message);
     else await navigate(href({ page: 'inspection', id: r.value.id }));

@@ -2,25 +2,25 @@ import { useState } from 'react';
 import type { Member } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
-import { api } from '../api/client.ts';
+import { Link, useNavigate } from 'react-router';
+import { combineLoads, useApiMutation, useApiQuery } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
-import { href, navigate } from '../app/router.ts';
+import { href } from '../app/router.ts';
 import { FieldError } from '../ui/FieldError.tsx';
-import { Link } from '../ui/Link.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 import { Commissione } from './Commissione.tsx';
 
 export function NuovaIspezionePage({ serviceId }: { serviceId: string }) {
-  const [load, reload] = useLoad(async () => {
-    const [s, m] = await Promise.all([api['services.get']({ id: serviceId }), api['members.list']({})]);
-    if (!s.ok) return s;
-    if (!m.ok) return m;
-    return { ok: true as const, value: { service: s.value.service, members: m.value } };
-  }, [serviceId]);
+  const [service, reloadService] = useApiQuery('services.get', { id: serviceId });
+  const [members, reloadMembers] = useApiQuery('members.list', {});
+  const load = combineLoads({ service, members });
+  const reload = () => {
+    reloadService();
+    reloadMembers();
+  };
   return (
     <Loaded load={load} what="il servizio" retry={reload}>
-      {(v) => <NuovaIspezione service={v.service} initialMembers={v.members} />}
+      {(v) => <NuovaIspezione service={v.service.service} initialMembers={v.members} />}
     </Loaded>
   );
 }
@@ -34,6 +34,8 @@ function NuovaIspezione({ service, initialMembers }: { service: { id: string; na
   const [dateError, setDateError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const navigate = useNavigate();
+  const createInspection = useApiMutation('inspections.create');
 
   async function create() {
     if (!isIsoDate(date)) {
@@ -43,7 +45,7 @@ function NuovaIspezione({ service, initialMembers }: { service: { id: string; na
     }
     setDateError(null);
     setBusy(true);
-    const r = await api['inspections.create']({ serviceId: service.id, purpose, date, memberIds: chosen });
+    const r = await createInspection.mutateAsync({ serviceId: service.id, purpose, date, memberIds: chosen });
     setBusy(false);
     if (!r.ok) {
       setError(r.error.message);

@@ -3,13 +3,14 @@ import { href } from '../app/router.ts';
 import { courseFlags, titleFlag } from '../services/certificates.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { italianDate } from '../ui/format.ts';
-import { Link } from '../ui/Link.tsx';
-import { useInspection } from './context.tsx';
+import { Link } from 'react-router';
+import { useInspection, useVisit } from './context.tsx';
 import { toPerson } from './model.ts';
 
 /** Staff present at the visit, chosen from the roster, with certificates checked on the visit date. */
 export function PersonalePresente({ headingId }: { headingId: string }) {
-  const { staff, visit, setVisit, ruleSet, service, readOnly } = useInspection();
+  const { staff, setVisit, ruleSet, service, readOnly } = useInspection();
+  const { visit } = useVisit();
   const shown = staff.filter((p) => p.active || visit.staffIds.includes(p.id));
   return (
     <section aria-labelledby={headingId}>

@@ -2,15 +2,15 @@ import { useState } from 'react';
 import type { Prescription } from '../../shared/api/contract.ts';
 import { addDays, isIsoDate } from '../../shared/dates.ts';
 import type { Finding } from '../../shared/rules/index.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDate } from '../ui/format.ts';
-import { useInspection, useLiveCheck } from './context.tsx';
+import { useInspection, useLiveCheck, usePrescriptions, useVisit } from './context.tsx';
 
 /** Prescriptions with deadlines for each non-conformity of the visit. */
 export function Prescrizioni({ headingId }: { headingId: string }) {
-  const { prescriptions } = useInspection();
+  const prescriptions = usePrescriptions();
   const { result } = useLiveCheck();
   const fails = result.findings.filter((f) => f.outcome === 'fail');
   const failing = new Set(fails.map((f) => f.rule));
@@ -71,9 +71,10 @@ function PrescrizioneEsistente({ prescription }: { prescription: Prescription })
   const { readOnly, setPrescriptions } = useInspection();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const removePrescription = useApiMutation('prescriptions.remove');
   if (editing) return <PrescrizioneForm rule={prescription.rule} existing={prescription} onDone={() => setEditing(false)} />;
   async function remove() {
-    const r = await api['prescriptions.remove']({ id: prescription.id });
+    const r = await removePrescription.mutateAsync({ id: prescription.id });
     if (!r.ok) setError(r.error.message);
     else setPrescriptions((all) => all.filter((p) => p.id !== prescription.id));
   }
@@ -104,11 +105,13 @@ function PrescrizioneEsistente({ prescription }: { prescription: Prescription })
 }
 
 function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?: Prescription; onDone: () => void }) {
-  const { detail, visit, setPrescriptions } = useInspection();
+  const { detail, setPrescriptions } = useInspection();
+  const { visit } = useVisit();
   const [text, setText] = useState(existing?.text ?? '');
   const [deadline, setDeadline] = useState(existing?.deadline ?? '');
   const [errors, setErrors] = useState<{ text?: string; deadline?: string; other?: string }>({});
   const [busy, setBusy] = useState(false);
+  const savePrescription = useApiMutation('prescriptions.save');
   const base = `pr-${rule.replace(/[^a-zA-Z0-9]/g, '-')}-${existing?.id ?? 'nuova'}`;
 
   async function save() {
@@ -119,7 +122,7 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
     setErrors(e);
     if (Object.keys(e).length) return;
     setBusy(true);
-    const r = await api['prescriptions.save']({ ...(existing ? { id: existing.id } : {}), inspectionId: detail.id, rule, text: text.trim(), deadline });
+    const r = await savePrescription.mutateAsync({ ...(existing ? { id: existing.id } : {}), inspectionId: detail.id, rule, text: text.trim(), deadline });
     setBusy(false);
     if (!r.ok) {
       setErrors(r.error.field === 'text' ? { text: r.error.message } : r.error.field === 'deadline' ? { deadline: r.error.message } : { other: r.error.message });

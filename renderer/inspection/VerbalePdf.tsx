@@ -1,19 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReportSignature, ReportView } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { fileToBase64, downloadBase64, P12_MAX_BYTES } from '../signing/files.ts';
 import { P12Fields, splitP12Error, type P12Errors } from '../signing/P12Fields.tsx';
 import { href } from '../app/router.ts';
 import { Badge } from '../ui/Badge.tsx';
-import { Link } from '../ui/Link.tsx';
+import { Link } from 'react-router';
 import { Dialog } from '../ui/Dialog.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 
 /** The PDF report of a sealed visit: export, what its signatures say, and a second signer. */
 export function VerbalePdf({ inspectionId, sealWarning, justSealed }: { inspectionId: string; sealWarning: string | null; justSealed: boolean }) {
-  const [load, reload, set] = useLoad(() => api['report.get']({ inspectionId }), [inspectionId]);
+  const [load, reload, set] = useApiQuery('report.get', { inspectionId });
   const heading = useRef<HTMLHeadingElement>(null);
   // Right after sealing, the page was scrolled down to the signatures: bring the result into view.
   useEffect(() => {
@@ -31,7 +30,7 @@ export function VerbalePdf({ inspectionId, sealWarning, justSealed }: { inspecti
           {sealWarning}
         </p>
       )}
-      <Loaded load={load} what="il verbale PDF" retry={() => void reload()}>
+      <Loaded load={load} what="il verbale PDF" retry={reload}>
         {(v) => <Verbale view={v} onSigned={set} />}
       </Loaded>
     </section>
@@ -128,6 +127,7 @@ function AggiungiFirma({ open, inspectionId, onClose, onSigned }: { open: boolea
   const [errors, setErrors] = useState<P12Errors>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const addSignature = useApiMutation('report.addSignature');
 
   function close() {
     setPassphrase('');
@@ -146,7 +146,7 @@ function AggiungiFirma({ open, inspectionId, onClose, onSigned }: { open: boolea
     setError(null);
     if (local.file || local.passphrase || !file) return;
     setBusy(true);
-    const r = await api['report.addSignature']({ inspectionId, p12Base64: await fileToBase64(file), passphrase });
+    const r = await addSignature.mutateAsync({ inspectionId, p12Base64: await fileToBase64(file), passphrase });
     setBusy(false);
     setPassphrase('');
     if (!r.ok) {

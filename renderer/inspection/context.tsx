@@ -1,4 +1,15 @@
-import { createContext, useContext, useDeferredValue, useMemo } from 'react';
+/**
+ * What the parts of one inspection share, split by how often it changes, so that a part
+ * re-renders only for what it reads:
+ * - `useInspection()`: the visit's fixed data (detail, service, checklist, rules, the autosaver,
+ *   the form's control, stable setters); changes only when the visit is loaded again;
+ * - `useVisit()`: purpose, date, commission and staff present, and the known members;
+ * - `usePhotos()`, `usePrescriptions()`: the lists the inspector adds to;
+ * - `useLiveCheck()`: the rules' findings on the form as it is now (one evaluation for the page);
+ * - the save status is the Autosaver's own store (`useSyncExternalStore` in StatoSalvataggio);
+ * - single answers are read from react-hook-form (`useWatch` / `register`) by field.
+ */
+import { createContext, useCallback, useContext, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
 import type { InspectionDetail, Member, PhotoMeta, Prescription, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import type { Checklist, ChecklistItem } from '../../shared/checklist/index.ts';
@@ -6,14 +17,11 @@ import { evaluate, type CheckResult, type RuleSet } from '../../shared/rules/ind
 import type { Autosaver } from './autosave.ts';
 import { buildInspectionFile, fieldKey, visibleItems, type ParsedCounts, type SchedaValues, type VisitState } from './model.ts';
 
-/** Everything the parts of one inspection share, besides the form values. */
-export interface InspectionScope {
+/** What the page gives the provider: fixed while the editor lives (memoised by the page). */
+export interface InspectionFixed {
   detail: InspectionDetail;
   service: ServiceSummary;
   staff: StaffPerson[];
-  members: Member[];
-  visit: VisitState;
-  setVisit: (change: Partial<VisitState>) => void;
   checklist: Checklist;
   ruleSet: RuleSet;
   ruleSetKey: string;
@@ -22,47 +30,120 @@ export interface InspectionScope {
   control: Control<SchedaValues>;
   /** The counts last saved (or loaded): what the rules see while a typed figure is wrong. */
   lastValidCounts: { current: ParsedCounts | null };
-  photos: PhotoMeta[];
-  setPhotos: (update: (photos: PhotoMeta[]) => PhotoMeta[]) => void;
-  prescriptions: Prescription[];
-  setPrescriptions: (update: (p: Prescription[]) => Prescription[]) => void;
+  /** Queues the autosave of the visit data (purpose, date, commission, staff present). */
+  saveVisit: (visit: VisitState) => void;
   /** Show an item: open its section and move focus to it. */
   goToItem: (itemId: string) => void;
 }
 
-export const InspectionContext = createContext<InspectionScope | null>(null);
-
-export function useInspection(): InspectionScope {
-  const ctx = useContext(InspectionContext);
-  if (!ctx) throw new Error('InspectionContext missing');
-  return ctx;
+/** The visit's fixed data and stable setters: the same object for the whole life of the editor. */
+export interface InspectionData extends Omit<InspectionFixed, 'saveVisit'> {
+  setVisit: (change: Partial<VisitState>) => void;
+  addMember: (member: Member) => void;
+  setPhotos: (update: (photos: PhotoMeta[]) => PhotoMeta[]) => void;
+  setPrescriptions: (update: (p: Prescription[]) => Prescription[]) => void;
 }
 
+export interface VisitScope {
+  visit: VisitState;
+  members: Member[];
+}
+
+export interface LiveCheck {
+  result: CheckResult;
+  values: SchedaValues;
+}
+
+const DataContext = createContext<InspectionData | null>(null);
+const VisitContext = createContext<VisitScope | null>(null);
+const PhotosContext = createContext<PhotoMeta[] | null>(null);
+const PrescriptionsContext = createContext<Prescription[] | null>(null);
+const LiveCheckContext = createContext<LiveCheck | null>(null);
+
+function required<T>(value: T | null, name: string): T {
+  if (value === null) throw new Error(`${name} missing: render inside <InspectionProvider>`);
+  return value;
+}
+
+export const useInspection = (): InspectionData => required(useContext(DataContext), 'InspectionData');
+export const useVisit = (): VisitScope => required(useContext(VisitContext), 'VisitContext');
+export const usePhotos = (): PhotoMeta[] => required(useContext(PhotosContext), 'PhotosContext');
+export const usePrescriptions = (): Prescription[] => required(useContext(PrescriptionsContext), 'PrescriptionsContext');
+/** The rules on the file built from the form as it is now; recomputed once per change for the page. */
+export const useLiveCheck = (): LiveCheck => required(useContext(LiveCheckContext), 'LiveCheckContext');
+
 export function useVisibleItems(): ChecklistItem[] {
-  const { checklist, service, visit } = useInspection();
+  const { checklist, service } = useInspection();
+  const { visit } = useVisit();
   return useMemo(() => visibleItems(checklist, service, visit.purpose), [checklist, service, visit.purpose]);
 }
 
-/** The rules on the file built from the form as it is now; recomputed as the inspector types. */
-export function useLiveCheck(): { result: CheckResult; values: SchedaValues } {
-  const scope = useInspection();
-  const watched = useWatch({ control: scope.control }) as SchedaValues;
+/**
+ * Holds the visit's changing state (visit data, members, photos, prescriptions) and provides the
+ * split contexts. The state lives here, not in the page, so a change re-renders this provider and
+ * the readers of what changed; `children` are the page's elements, unchanged. `fixed` must keep
+ * its identity (memoised by the page): the editor starts from it and from `members`.
+ */
+export function InspectionProvider({ fixed, members: initialMembers, children }: { fixed: InspectionFixed; members: Member[]; children: ReactNode }) {
+  const { detail, readOnly, saveVisit } = fixed;
+  const [visitState, setVisitState] = useState<VisitState>(() => ({ purpose: detail.purpose, date: detail.date, memberIds: detail.memberIds, staffIds: detail.staffIds }));
+  const latestVisit = useRef(visitState);
+  const [members, setMembers] = useState(initialMembers);
+  const [photos, setPhotos] = useState(detail.photos);
+  const [prescriptions, setPrescriptions] = useState(detail.prescriptions);
+  const setVisit = useCallback(
+    (change: Partial<VisitState>) => {
+      if (readOnly) return;
+      const next = { ...latestVisit.current, ...change };
+      latestVisit.current = next;
+      setVisitState(next);
+      saveVisit(next);
+    },
+    [readOnly, saveVisit],
+  );
+  const addMember = useCallback((m: Member) => setMembers((all) => [...all, m]), []);
+  const data: InspectionData = useMemo(() => {
+    const { saveVisit: _, ...rest } = fixed;
+    return { ...rest, setVisit, addMember, setPhotos, setPrescriptions };
+  }, [fixed, setVisit, addMember]);
+  const visit: VisitScope = useMemo(() => ({ visit: visitState, members }), [visitState, members]);
+  return (
+    <DataContext.Provider value={data}>
+      <VisitContext.Provider value={visit}>
+        <PhotosContext.Provider value={photos}>
+          <PrescriptionsContext.Provider value={prescriptions}>
+            <LiveCheckProvider data={data} visit={visit}>
+              {children}
+            </LiveCheckProvider>
+          </PrescriptionsContext.Provider>
+        </PhotosContext.Provider>
+      </VisitContext.Provider>
+    </DataContext.Provider>
+  );
+}
+
+/**
+ * Watches the whole form and evaluates the rules once for every consumer. Its `children` are the
+ * same elements from one keystroke to the next, so only `useLiveCheck()` readers re-render.
+ */
+function LiveCheckProvider({ data, visit, children }: { data: InspectionData; visit: VisitScope; children: ReactNode }) {
+  const watched = useWatch({ control: data.control }) as SchedaValues;
   // Typing stays responsive: the check may lag a keystroke behind on a slow machine.
   const values = useDeferredValue(watched);
-  const result = useMemo(() => {
+  const value = useMemo(() => {
     const file = buildInspectionFile({
-      ruleSet: scope.ruleSetKey,
-      checklist: scope.checklist,
-      service: scope.service,
-      visit: scope.visit,
-      members: scope.members,
-      staff: scope.staff,
+      ruleSet: data.ruleSetKey,
+      checklist: data.checklist,
+      service: data.service,
+      visit: visit.visit,
+      members: visit.members,
+      staff: data.staff,
       values,
-      lastValidCounts: scope.lastValidCounts.current,
+      lastValidCounts: data.lastValidCounts.current,
     });
-    return evaluate(file, scope.ruleSet, scope.checklist);
-  }, [values, scope.ruleSetKey, scope.checklist, scope.service, scope.visit, scope.members, scope.staff, scope.ruleSet, scope.lastValidCounts]);
-  return { result, values };
+    return { result: evaluate(file, data.ruleSet, data.checklist), values };
+  }, [values, data, visit]);
+  return <LiveCheckContext.Provider value={value}>{children}</LiveCheckContext.Provider>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { OutboxEntry } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
-import { href, navigate } from '../app/router.ts';
+import { Link, useNavigate } from 'react-router';
+import { useApiMutation } from '../api/queries.ts';
+import { href } from '../app/router.ts';
 import { italianDate } from '../ui/format.ts';
 import { ErrorBox } from '../ui/Status.tsx';
 import { SyncBadge } from '../ui/SyncBadge.tsx';
@@ -15,11 +16,14 @@ export function CodaInvio({ entries, onChanged }: { entries: OutboxEntry[]; onCh
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const navigate = useNavigate();
+  const retrySending = useApiMutation('sync.retry');
+  const revise = useApiMutation('inspections.revise');
 
   async function retry(e: OutboxEntry) {
     setBusy(e.inspectionId);
     setError(null);
-    const r = await api['sync.retry']({ inspectionId: e.inspectionId });
+    const r = await retrySending.mutateAsync({ inspectionId: e.inspectionId });
     setBusy(null);
     if (!r.ok) return setError(r.error.message);
     setMessage(`${e.serviceName}, visita del ${italianDate(e.date)}: di nuovo in coda per l’invio.`);
@@ -27,10 +31,10 @@ export function CodaInvio({ entries, onChanged }: { entries: OutboxEntry[]; onCh
   }
 
   async function correct(e: OutboxEntry) {
-    if (e.successorId) return navigate(href({ page: 'inspection', id: e.successorId }));
+    if (e.successorId) return void navigate(href({ page: 'inspection', id: e.successorId }));
     setBusy(e.inspectionId);
     setError(null);
-    const r = await api['inspections.revise']({ id: e.inspectionId });
+    const r = await revise.mutateAsync({ id: e.inspectionId });
     setBusy(null);
     if (!r.ok) return setError(r.error.message);
     await navigate(href({ page: 'inspection', id: r.value.id }));
@@ -67,7 +71,7 @@ export function CodaInvio({ entries, onChanged }: { entries: OutboxEntry[]; onCh
             return (
               <tr key={e.inspectionId} data-outbox-row={e.inspectionId} data-outbox-status={e.status}>
                 <td>
-                  <a href={href({ page: 'inspection', id: e.inspectionId })}>{e.serviceName}</a>
+                  <Link to={href({ page: 'inspection', id: e.inspectionId })}>{e.serviceName}</Link>
                 </td>
                 <td>{italianDate(e.date)}</td>
                 <td className="num">{e.revision}</td>

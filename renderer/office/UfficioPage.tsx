@@ -1,13 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { OutboxStatus, SyncState } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { SYNC_LABELS } from '../ui/SyncBadge.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 import { CodaInvio } from './CodaInvio.tsx';
 
 /** While this page is open the status is refreshed: the sync runs in the background. */
@@ -16,13 +15,10 @@ const ORDER: OutboxStatus[] = ['in_coda', 'inviata', 'ricevuta', 'validata', 're
 
 /** "Ufficio": pairing this laptop with the office server, and how the sending is going. */
 export function UfficioPage() {
-  const [load, reload, set] = useLoad(() => api['sync.status']({}), []);
-  const paired = load.status === 'ready' && load.value.paired;
-  useEffect(() => {
-    if (!paired) return;
-    const timer = window.setInterval(() => void reload(), REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [paired, reload]);
+  const [load, reload, set] = useApiQuery('sync.status', {}, {
+    refetchInterval: (q) => (q.state.data?.paired ? REFRESH_MS : false),
+    refetchIntervalInBackground: true,
+  });
   return (
     <section className="narrow-page" aria-labelledby="ufficio-title">
       <h1 id="ufficio-title">Ufficio</h1>
@@ -30,7 +26,7 @@ export function UfficioPage() {
         Le visite sigillate partono da sole verso il server dell’ufficio quando è raggiungibile; senza rete restano in coda su questo computer e si
         continua a lavorare. L’ufficio le valida o le respinge con note: una visita respinta torna qui come nuova revisione in bozza.
       </p>
-      <Loaded load={load} what="lo stato della sincronizzazione" retry={() => void reload()}>
+      <Loaded load={load} what="lo stato della sincronizzazione" retry={reload}>
         {(s) => (s.paired ? <Associato state={s} onChange={set} /> : <Associa onPaired={set} queued={s.counts.in_coda} />)}
       </Loaded>
     </section>
@@ -42,6 +38,7 @@ function Associa({ onPaired, queued }: { onPaired: (s: SyncState) => void; queue
   const [code, setCode] = useState('');
   const [errors, setErrors] = useState<{ url?: string; code?: string; other?: string }>({});
   const [busy, setBusy] = useState(false);
+  const pair = useApiMutation('sync.pair');
   const urlRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
 
@@ -58,7 +55,7 @@ function Associa({ onPaired, queued }: { onPaired: (s: SyncState) => void; queue
     }
     setBusy(true);
     setErrors({});
-    const r = await api['sync.pair']({ url: url.trim(), code: code.trim() });
+    const r = await pair.mutateAsync({ url: url.trim(), code: code.trim() });
     setBusy(false);
     if (r.ok) return onPaired(r.value);
     const message = r.error.message.charAt(0).toUpperCase() + r.error.message.slice(1);
@@ -125,20 +122,20 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   // The per-visit list follows the status, which this page refreshes every couple of seconds.
-  const [entries, reloadEntries] = useLoad(() => api['sync.outbox']({}), []);
-  useEffect(() => {
-    void reloadEntries();
-  }, [state, reloadEntries]);
+  // The per-visit list is refreshed with the status, every couple of seconds while this page is open.
+  const [entries, reloadEntries] = useApiQuery('sync.outbox', {}, { refetchInterval: REFRESH_MS, refetchIntervalInBackground: true });
+  const syncNowMutation = useApiMutation('sync.now');
+  const unpairMutation = useApiMutation('sync.unpair');
 
   async function syncNow() {
     setError(null);
-    const r = await api['sync.now']({});
+    const r = await syncNowMutation.mutateAsync({});
     if (!r.ok) return setError(r.error.message);
     onChange(r.value);
     setMessage('Sincronizzazione avviata: lo stato si aggiorna da solo.');
   }
   async function unpair() {
-    const r = await api['sync.unpair']({});
+    const r = await unpairMutation.mutateAsync({});
     setConfirm(false);
     if (!r.ok) return setError(r.error.message);
     onChange(r.value);
@@ -211,8 +208,8 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
       </section>
       <section className="block" aria-labelledby="visite-title">
         <h2 id="visite-title">Visite una per una</h2>
-        <Loaded load={entries} what="la coda di invio" retry={() => void reloadEntries()}>
-          {(list) => <CodaInvio entries={list} onChanged={() => void reloadEntries()} />}
+        <Loaded load={entries} what="la coda di invio" retry={reloadEntries}>
+          {(list) => <CodaInvio entries={list} onChanged={reloadEntries} />}
         </Loaded>
       </section>
       <ConfirmDialog title="Scollegare dall’ufficio?" open={confirm} onCancel={() => setConfirm(false)} onConfirm={() => void unpair()} confirmLabel="Scollega">

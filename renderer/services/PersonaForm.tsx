@@ -6,7 +6,7 @@ import type { StaffPerson } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import { COURSES, COURSE_LABELS, Course, EDUCATOR_TITLES, EDUCATOR_TITLE_LABELS, ROLES, ROLE_LABELS, Role } from '../../shared/domain.ts';
 import type { Person } from '../../shared/inspection.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
@@ -63,13 +63,14 @@ export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceI
     handleSubmit,
     formState: { errors, isSubmitting },
   } = useForm<FormIn, unknown, FormOut>({ resolver: zodResolver(PersonForm), defaultValues: toForm(person), mode: 'onBlur' });
+  const saveStaff = useApiMutation('staff.save');
   const { fields, append, remove } = useFieldArray({ control, name: 'trainings' });
   const role = useWatch({ control, name: 'role' });
   const title = useWatch({ control, name: 'title' });
 
   async function save(v: FormOut) {
     setServerError(null);
-    const r = await api['staff.save']({
+    const r = await saveStaff.mutateAsync({
       ...(person ? { id: person.id } : {}),
       serviceId,
       name: v.name,

@@ -1,14 +1,14 @@
+import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { ServiceSummary } from '../../shared/api/contract.ts';
 import { SERVICE_TYPES, SERVICE_TYPE_LABELS, type ServiceType } from '../../shared/domain.ts';
-import { api } from '../api/client.ts';
+import { useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { ActBadge } from '../ui/acts.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { italianDate } from '../ui/format.ts';
-import { Link } from '../ui/Link.tsx';
+import { Link } from 'react-router';
 import { Loaded } from '../ui/Status.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 
 /** Waits for typing to pause before asking the host again. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -25,15 +25,16 @@ export function ServiziPage() {
   const [type, setType] = useState<ServiceType | ''>('');
   const [comune, setComune] = useState('');
   const debouncedQuery = useDebounced(query.trim(), 250);
-  const [all] = useLoad(() => api['services.list']({}), []);
-  const [list, reload] = useLoad(
-    () =>
-      api['services.list']({
-        ...(debouncedQuery ? { query: debouncedQuery } : {}),
-        ...(type ? { type } : {}),
-        ...(comune ? { comune } : {}),
-      }),
-    [debouncedQuery, type, comune],
+  const [all] = useApiQuery('services.list', {});
+  // Each filter is its own cache entry: going back to a filter already used shows it at once.
+  const [list, reload] = useApiQuery(
+    'services.list',
+    {
+      ...(debouncedQuery ? { query: debouncedQuery } : {}),
+      ...(type ? { type } : {}),
+      ...(comune ? { comune } : {}),
+    },
+    { placeholderData: keepPreviousData },
   );
   const comuni = useMemo(
     () => (all.status === 'ready' ? [...new Set(all.value.map((s) => s.comune))].sort((a, b) => a.localeCompare(b, 'it')) : []),

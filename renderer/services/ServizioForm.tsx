@@ -5,12 +5,11 @@ import { z } from 'zod';
 import type { Service, ServiceSummary } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import { SERVICE_TYPES, SERVICE_TYPE_LABELS, ServiceType } from '../../shared/domain.ts';
-import { api } from '../api/client.ts';
-import { href, navigate } from '../app/router.ts';
+import { Link, useNavigate } from 'react-router';
+import { useApiMutation, useApiQuery } from '../api/queries.ts';
+import { href } from '../app/router.ts';
 import { FieldError } from '../ui/FieldError.tsx';
-import { Link } from '../ui/Link.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 
 const optionalDate = z.string().refine((s) => s === '' || isIsoDate(s), 'data non valida');
 
@@ -56,7 +55,7 @@ export function NuovoServizioPage() {
 }
 
 export function ModificaServizioPage({ id }: { id: string }) {
-  const [load, reload] = useLoad(() => api['services.get']({ id }), [id]);
+  const [load, reload] = useApiQuery('services.get', { id });
   return (
     <Loaded load={load} what="il servizio" retry={reload}>
       {(v) => <ServizioForm service={v.service} />}
@@ -66,7 +65,10 @@ export function ModificaServizioPage({ id }: { id: string }) {
 
 function ServizioForm({ service }: { service?: ServiceSummary }) {
   const [serverError, setServerError] = useState<string | null>(null);
-  const [comuni] = useLoad(() => api['services.list']({}), []);
+  const [comuni] = useApiQuery('services.list', {});
+  const navigate = useNavigate();
+  const create = useApiMutation('services.create');
+  const update = useApiMutation('services.update');
   const {
     register,
     handleSubmit,
@@ -81,7 +83,7 @@ function ServizioForm({ service }: { service?: ServiceSummary }) {
       authorizationIssuedOn: v.authorizationIssuedOn || null,
       accreditationIssuedOn: v.accreditationIssuedOn || null,
     };
-    const r = service ? await api['services.update']({ ...input, id: service.id }) : await api['services.create'](input);
+    const r = service ? await update.mutateAsync({ ...input, id: service.id }) : await create.mutateAsync(input);
     if (!r.ok) {
       const field = r.error.field as keyof FormIn | undefined;
       if (field && field in toForm(undefined)) setError(field, { message: r.error.message }, { shouldFocus: true });

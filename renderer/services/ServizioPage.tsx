@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { InspectionSummary, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import { EDUCATOR_TITLE_LABELS, PURPOSE_LABELS, ROLE_LABELS, SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
-import { api } from '../api/client.ts';
+import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { toPerson } from '../inspection/model.ts';
@@ -9,24 +9,23 @@ import { ActBadge } from '../ui/acts.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
-import { Link } from '../ui/Link.tsx';
+import { Link } from 'react-router';
 import { Loaded } from '../ui/Status.tsx';
 import { SyncBadge } from '../ui/SyncBadge.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 import { courseFlags, titleFlag } from './certificates.ts';
 import { STATUS_LABELS, STATUS_TONES } from './labels.ts';
 import { PersonaForm } from './PersonaForm.tsx';
 
 export function ServizioPage({ id }: { id: string }) {
-  const [load, reload] = useLoad(() => api['services.get']({ id }), [id]);
+  const [load, reload] = useApiQuery('services.get', { id });
   return (
     <Loaded load={load} what="il servizio" retry={reload}>
-      {(v) => <Servizio service={v.service} inspections={v.inspections} staff={v.staff} reload={reload} />}
+      {(v) => <Servizio service={v.service} inspections={v.inspections} staff={v.staff} />}
     </Loaded>
   );
 }
 
-function Servizio({ service, inspections, staff, reload }: { service: ServiceSummary; inspections: InspectionSummary[]; staff: StaffPerson[]; reload: () => Promise<void> }) {
+function Servizio({ service, inspections, staff }: { service: ServiceSummary; inspections: InspectionSummary[]; staff: StaffPerson[] }) {
   return (
     <article aria-labelledby="servizio-title">
       <p className="breadcrumb">
@@ -84,7 +83,7 @@ function Servizio({ service, inspections, staff, reload }: { service: ServiceSum
         </div>
       </dl>
       <Storico inspections={inspections} />
-      <Personale service={service} staff={staff} reload={reload} />
+      <Personale service={service} staff={staff} />
     </article>
   );
 }
@@ -137,17 +136,18 @@ function Storico({ inspections }: { inspections: InspectionSummary[] }) {
   );
 }
 
-function Personale({ service, staff, reload }: { service: ServiceSummary; staff: StaffPerson[]; reload: () => Promise<void> }) {
+/** Changes to the roster go through mutations: the service (and its staff) loads again by invalidation. */
+function Personale({ service, staff }: { service: ServiceSummary; staff: StaffPerson[] }) {
   const { ruleSet, info } = useApp();
   const [editing, setEditing] = useState<StaffPerson | 'new' | null>(null);
   const [removing, setRemoving] = useState<StaffPerson | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const removeStaff = useApiMutation('staff.remove');
   async function remove(p: StaffPerson) {
-    const r = await api['staff.remove']({ id: p.id });
+    const r = await removeStaff.mutateAsync({ id: p.id });
     setRemoving(null);
     if (!r.ok) setError(r.error.message);
-    await reload();
   }
 
   return (
@@ -230,10 +230,7 @@ function Personale({ service, staff, reload }: { service: ServiceSummary; staff:
             serviceId={service.id}
             person={editing === 'new' ? null : editing}
             onCancel={() => setEditing(null)}
-            onSaved={async () => {
-              setEditing(null);
-              await reload();
-            }}
+            onSaved={() => setEditing(null)}
           />
         )}
       </Dialog>

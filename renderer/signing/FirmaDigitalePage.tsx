@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { Member, SigningStatus, TrustedCa } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
+import { combineLoads, useApiMutation, useApiQuery } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
-import { useLoad } from '../ui/useLoad.ts';
 import { CA_ACCEPT, CA_MAX_BYTES, fileToBase64, P12_MAX_BYTES } from './files.ts';
 import { P12Fields, splitP12Error, type P12Errors } from './P12Fields.tsx';
 
@@ -18,13 +17,16 @@ interface Data {
 
 /** "Firma digitale": the inspector's PKCS#12 (imported, shown, removed), the timestamp authority, the trusted CAs. */
 export function FirmaDigitalePage() {
-  const [load, reload, set] = useLoad(async () => {
-    const [s, m, c] = await Promise.all([api['signing.status']({}), api['members.list']({}), api['signing.listTrustedCas']({})]);
-    if (!s.ok) return s;
-    if (!m.ok) return m;
-    if (!c.ok) return c;
-    return { ok: true as const, value: { status: s.value, members: m.value, cas: c.value } };
-  }, []);
+  // Three reads in parallel, each its own cache entry (members.list is shared with the visits).
+  const [status, reloadStatus, setStatus] = useApiQuery('signing.status', {});
+  const [members, reloadMembers] = useApiQuery('members.list', {});
+  const [cas, reloadCas, setCas] = useApiQuery('signing.listTrustedCas', {});
+  const load = combineLoads({ status, members, cas });
+  const reload = () => {
+    reloadStatus();
+    reloadMembers();
+    reloadCas();
+  };
   return (
     <section className="narrow-page" aria-labelledby="firma-title">
       <h1 id="firma-title">Firma digitale</h1>
@@ -35,10 +37,10 @@ export function FirmaDigitalePage() {
       <Loaded load={load} what="lo stato della firma" retry={() => void reload()}>
         {(d) => (
           <>
-            <ChiaveAttuale data={d} onChange={(status) => set({ ...d, status })} />
-            <ImportaChiave data={d} onImported={(status) => set({ ...d, status })} />
-            <MarcaTemporale data={d} onSaved={(status) => set({ ...d, status })} />
-            <AutoritaAttendibili cas={d.cas} onChange={(cas) => set({ ...d, cas })} />
+            <ChiaveAttuale data={d} />
+            <ImportaChiave data={d} onImported={setStatus} />
+            <MarcaTemporale data={d} onSaved={setStatus} />
+            <AutoritaAttendibili cas={d.cas} onChange={setCas} />
           </>
         )}
       </Loaded>
@@ -46,16 +48,16 @@ export function FirmaDigitalePage() {
   );
 }
 
-function ChiaveAttuale({ data, onChange }: { data: Data; onChange: (s: SigningStatus) => void }) {
+function ChiaveAttuale({ data }: { data: Data }) {
   const key = data.status.key;
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const removeKey = useApiMutation('signing.remove');
   async function remove() {
-    const r = await api['signing.remove']({});
+    // The status loads again by invalidation (INVALIDATES) before this resolves.
+    const r = await removeKey.mutateAsync({});
     setConfirm(false);
     if (!r.ok) return setError(r.error.message);
-    const s = await api['signing.status']({});
-    if (s.ok) onChange(s.value);
   }
   return (
     <section className="block" aria-labelledby="firma-attuale">
@@ -109,6 +111,7 @@ function ImportaChiave({ data, onImported }: { data: Data; onImported: (s: Signi
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const importP12 = useApiMutation('signing.importP12');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -121,7 +124,7 @@ function ImportaChiave({ data, onImported }: { data: Data; onImported: (s: Signi
     setErrors(local);
     if (local.file || local.passphrase || !file) return;
     setBusy(true);
-    const r = await api['signing.importP12']({ p12Base64: await fileToBase64(file), passphrase, memberId: memberId || null });
+    const r = await importP12.mutateAsync({ p12Base64: await fileToBase64(file), passphrase, memberId: memberId || null });
     setBusy(false);
     // The passphrase is not kept in the page once used, whatever the outcome.
     setPassphrase('');
@@ -175,10 +178,11 @@ function MarcaTemporale({ data, onSaved }: { data: Data; onSaved: (s: SigningSta
   const [url, setUrl] = useState(data.status.tsaUrl ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const setTsaUrl = useApiMutation('signing.setTsaUrl');
   async function submit(e: FormEvent) {
     e.preventDefault();
     setSaved(false);
-    const r = await api['signing.setTsaUrl']({ tsaUrl: url.trim() || null });
+    const r = await setTsaUrl.mutateAsync({ tsaUrl: url.trim() || null });
     if (!r.ok) return setError(r.error.message);
     setError(null);
     setSaved(true);
@@ -229,6 +233,8 @@ function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (c
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const addCa = useApiMutation('signing.addTrustedCa');
+  const removeCa = useApiMutation('signing.removeTrustedCa');
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -239,7 +245,7 @@ function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (c
     if (file.size > CA_MAX_BYTES) return setFileError('file troppo grande per un certificato');
     setFileError(null);
     setBusy(true);
-    const r = await api['signing.addTrustedCa']({ pem: await file.text() });
+    const r = await addCa.mutateAsync({ pem: await file.text() });
     setBusy(false);
     if (!r.ok) return r.error.field === 'pem' ? setFileError(r.error.message) : setError(r.error.message);
     const added = r.value.length - cas.length;
@@ -251,12 +257,10 @@ function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (c
 
   async function remove(ca: TrustedCa) {
     setDone(null);
-    const r = await api['signing.removeTrustedCa']({ id: ca.id });
+    // The list loads again by invalidation before this resolves.
+    const r = await removeCa.mutateAsync({ id: ca.id });
     if (!r.ok) return setError(r.error.message);
-    const list = await api['signing.listTrustedCas']({});
-    if (!list.ok) return setError(list.error.message);
     setDone(`${ca.commonName ?? ca.subject} rimossa dall’elenco.`);
-    onChange(list.value);
     // The removed row's button is gone: keep the keyboard in this section.
     document.getElementById('firma-ca-title')?.focus();
   }

@@ -1,44 +1,32 @@
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import type { OutboxStatus } from '../../shared/api/contract.ts';
-import { api } from '../api/client.ts';
+import { apiQuery } from '../api/queries.ts';
 import { SyncBadge } from './SyncBadge.tsx';
 
-/** Every 10 s while the window is visible, and at once when it regains focus. */
+/** Every 10 s while the window is visible, and at once when it becomes visible again. */
 const POLL_MS = 10_000;
 
 /**
  * The office badge of a sealed revision, kept current by itself: the sync runs in the background.
- * One `inspections.get` per poll, only while the page is visible; `onChange` when it moves.
+ * One `inspections.get` per poll (the page's own cache entry, so the page follows too), only while
+ * the page is visible (react-query pauses the interval in the background); `onChange` when it moves.
  */
 export function LiveSyncBadge({ inspectionId, status, onChange }: { inspectionId: string; status: OutboxStatus; onChange?: (s: OutboxStatus) => void }) {
-  const [current, setCurrent] = useState(status);
-  const last = useRef(status);
+  const polled = useQuery({
+    ...apiQuery('inspections.get', { id: inspectionId }),
+    select: (d) => d.syncStatus,
+    refetchInterval: POLL_MS,
+    refetchOnWindowFocus: true,
+  });
+  const current = polled.data ?? status;
+  const last = useRef(current);
   const changed = useRef(onChange);
   changed.current = onChange;
   useEffect(() => {
-    setCurrent(status);
-    last.current = status;
-  }, [status]);
-  useEffect(() => {
-    let stopped = false;
-    async function poll() {
-      if (document.visibilityState !== 'visible') return;
-      const r = await api['inspections.get']({ id: inspectionId });
-      if (stopped || !r.ok || !r.value.syncStatus || r.value.syncStatus === last.current) return;
-      last.current = r.value.syncStatus;
-      setCurrent(r.value.syncStatus);
-      changed.current?.(r.value.syncStatus);
-    }
-    const timer = window.setInterval(() => void poll(), POLL_MS);
-    const onFocus = () => void poll();
-    window.addEventListener('focus', onFocus);
-    document.addEventListener('visibilitychange', onFocus);
-    return () => {
-      stopped = true;
-      window.clearInterval(timer);
-      window.removeEventListener('focus', onFocus);
-      document.removeEventListener('visibilitychange', onFocus);
-    };
-  }, [inspectionId]);
+    if (current === last.current) return;
+    last.current = current;
+    changed.current?.(current);
+  }, [current]);
   return <SyncBadge status={current} />;
 }

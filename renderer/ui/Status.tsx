@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Load } from './useLoad.ts';
+import type { Load } from '../api/queries.ts';
 
 export function Loading({ what }: { what: string }) {
   return (
