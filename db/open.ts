@@ -65,8 +65,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // Without this, INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers,
     // so "append-only" (audit_log) and "never deleted" (outbox) could be rewritten by a REPLACE.
     db.pragma('recursive_triggers = ON');
+    // Deleted or rewritten content is zeroed, not left in free pages: 007 replaces clear
+    // signatories' names, and a removed person or photo caption should not linger in the file.
+    db.pragma('secure_delete = ON');
     if (version >= 1 && version < latest) options.beforeMigrate?.(db);
     migrate(db, migrations, version, options.cipher);
+    // The clear pages that a migration replaced also sit in the WAL until a checkpoint: copy
+    // them out and truncate it now rather than at some later close.
+    if (version < latest && version >= 1) db.pragma('wal_checkpoint(TRUNCATE)');
     if (appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
     return db;
   } catch (e) {
