@@ -1,5 +1,5 @@
 /** Writes that survive a crash or a power cut: the file content, then the name in its folder. */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 
 /** Creates `path` (it must not exist yet) with `bytes`, written in full and fsynced before returning. */
 export function writeNewFileSynced(path: string, bytes: Uint8Array, mode = 0o600): void {
@@ -25,4 +25,10 @@ export function syncFolder(path: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Owner-only modes where they mean something (not Windows), also for files made before that was the rule. */
+export function restrictMode(path: string, mode: 0o600 | 0o700): void {
+  if (process.platform === 'win32') return;
+  if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
 }

@@ -2,7 +2,8 @@
  * Errors the storage layer raises on purpose. The host maps `code` to the API error codes, so a
  * handler never has to parse SQLite messages to tell "not found" from "sealed".
  */
-export type StoreErrorCode = 'not_found' | 'sealed' | 'conflict' | 'invalid';
+/** `integrity`: stored bytes failed authentication (changed on disk, or another key): never served. */
+export type StoreErrorCode = 'not_found' | 'sealed' | 'conflict' | 'invalid' | 'integrity';
 
 export class StoreError extends Error {
   constructor(

@@ -5,7 +5,10 @@
  * which is what "an autosaved answer survives a crash" rests on (better-sqlite3 defaults WAL to
  * NORMAL, which can lose the last commits on power loss).
  */
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { restrictMode } from './durable.ts';
+import type { Cipher } from './crypto.ts';
 import { DatabaseVersionError } from './errors.ts';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
 
@@ -17,11 +20,33 @@ export const APPLICATION_ID = 0x56674e64;
 export interface OpenOptions {
   /** Migrations to apply (tests pass a prefix to build old schemas). */
   migrations?: readonly Migration[];
+  /** The data key, for migrations that encrypt existing rows (007); a new database needs none. */
+  cipher?: Cipher;
+  /**
+   * Called before any migration runs on an existing database (schema ≥ 1): the store checks the
+   * key here, so a wrong key fails before a migration could encrypt anything with it.
+   */
+  beforeMigrate?: (db: Db) => void;
+}
+
+/** The database and the two files SQLite keeps beside it in WAL mode. */
+export const SQLITE_SIDE_FILES = ['-wal', '-shm'] as const;
+
+/**
+ * SQLite creates the database with 0644 (less the umask), and its `-wal`/`-shm` with the mode of
+ * the database file (unix VFS: it copies the main file's permissions onto the files it creates
+ * lazily). So creating the database file ourselves with 0600, and narrowing an existing one and
+ * any side files left by a crash, makes all three owner-only whatever the umask.
+ */
+function restrictDatabaseFiles(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, ...SQLITE_SIDE_FILES.map((s) => file + s)]) if (existsSync(path)) restrictMode(path, 0o600);
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+  restrictDatabaseFiles(file);
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
@@ -40,7 +65,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // Without this, INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers,
     // so "append-only" (audit_log) and "never deleted" (outbox) could be rewritten by a REPLACE.
     db.pragma('recursive_triggers = ON');
-    migrate(db, migrations, version);
+    // Deleted or rewritten content is zeroed, not left in free pages: 007 replaces clear
+    // signatories' names, and a removed person or photo caption should not linger in the file.
+    db.pragma('secure_delete = ON');
+    if (version >= 1 && version < latest) options.beforeMigrate?.(db);
+    migrate(db, migrations, version, options.cipher);
+    // The clear pages that a migration replaced also sit in the WAL until a checkpoint: copy
+    // them out and truncate it now rather than at some later close.
+    if (version < latest && version >= 1) db.pragma('wal_checkpoint(TRUNCATE)');
     if (appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
     return db;
   } catch (e) {
@@ -49,12 +81,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
 }
 
-function migrate(db: Db, migrations: readonly Migration[], from: number): void {
+function migrate(db: Db, migrations: readonly Migration[], from: number, cipher: Cipher | undefined): void {
   checkSequence(migrations);
   for (const m of migrations) {
     if (m.version <= from) continue;
     db.transaction(() => {
-      m.up(db);
+      m.up(db, { cipher });
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

@@ -9,7 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobStore } from './blobs.ts';
 import { Cipher, type KeyProvider } from './crypto.ts';
+import { restrictMode } from './durable.ts';
 import { DecryptionError } from './errors.ts';
+import { BLOBS_CLEAR_PENDING } from './migrations/007_personal_data_at_rest.ts';
 import { openDatabase, type Db, type OpenOptions } from './open.ts';
 import { AttachmentsRepository } from './repositories/attachments.ts';
 import { AuditRepository } from './repositories/audit.ts';
@@ -65,14 +67,19 @@ export class Store {
 
   static open(dataDir: string, options: StoreOptions): Store {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Owner-only whatever the umask or whoever made the folder (database files: openDatabase).
+    restrictMode(dataDir, 0o700);
     // The key first: if the key provider fails on a new folder (keyring locked, disk full), no
     // database is left behind to make the folder look "not new" and refuse to mint a key next time.
     const cipher = new Cipher(options.keyProvider.getKey());
-    const db = openDatabase(join(dataDir, DB_FILE), options);
+    const source = options.keyProvider.description;
+    const db = openDatabase(join(dataDir, DB_FILE), { ...options, cipher, beforeMigrate: (d) => checkKey(d, cipher, source) });
     try {
-      checkKey(db, cipher, options.keyProvider.description);
+      checkKey(db, cipher, source);
+      const blobs = new BlobStore(join(dataDir, BLOBS_DIR), cipher);
+      sealClearFiles(db, blobs);
       const clock = options.now ?? (() => new Date());
-      const ctx: RepoContext = { db, cipher, blobs: new BlobStore(join(dataDir, BLOBS_DIR)), now: () => clock().toISOString(), newId: randomUUID, stmt: statementCache(db) };
+      const ctx: RepoContext = { db, cipher, blobs, now: () => clock().toISOString(), newId: randomUUID, stmt: statementCache(db) };
       return new Store(db, dataDir, ctx);
     } catch (e) {
       db.close();
@@ -88,6 +95,13 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Older data folders' clear files, sealed once (migration 007 sets the flag; a crash mid-way resumes next open). */
+function sealClearFiles(db: Db, blobs: BlobStore): void {
+  if (!db.prepare('SELECT 1 FROM meta WHERE key = ?').get(BLOBS_CLEAR_PENDING)) return;
+  blobs.sealClearFiles();
+  db.prepare('DELETE FROM meta WHERE key = ?').run(BLOBS_CLEAR_PENDING);
 }
 
 function checkKey(db: Db, cipher: Cipher, source: string): void {

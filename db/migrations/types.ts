@@ -1,4 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import type { Cipher } from '../crypto.ts';
+
+/** What a migration may need besides the connection. */
+export interface MigrationContext {
+  /** The data key (already checked against the database); absent when a bare database is opened. */
+  cipher: Cipher | undefined;
+}
 
 /**
  * One schema step. Migrations are append-only: a released file is never edited, a change is a
@@ -8,5 +15,5 @@ import type { Database } from 'better-sqlite3';
 export interface Migration {
   version: number;
   name: string;
-  up(db: Database): void;
+  up(db: Database, ctx: MigrationContext): void;
 }

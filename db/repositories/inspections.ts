@@ -7,6 +7,7 @@
 import type { Signature } from '../../shared/api/contract.ts';
 import type { Answer, AnswerValue, ChildrenBand } from '../../shared/inspection.ts';
 import { StoreError } from '../errors.ts';
+import { signatureAad } from '../migrations/007_personal_data_at_rest.ts';
 import type {
   AnswerWrite,
   InspectionContent,
@@ -91,8 +92,13 @@ export class InspectionsRepository {
       if (a.note) answer.note = a.note;
       answers[a.item_id] = answer;
     }
-    const signatures = (this.ctx.stmt('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: string; strokes: string }>)
-      .map((s) => ({ signatory: s.signatory, name: s.name, strokes: JSON.parse(s.strokes) as Signature['strokes'] }));
+    // Names and drawn signatures are personal data: encrypted per row (migration 007).
+    const signatures = (this.ctx.stmt('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: Buffer; strokes: Buffer }>)
+      .map((s) => ({
+        signatory: s.signatory,
+        name: this.ctx.cipher.open(s.name, signatureAad(id, s.signatory, 'name')),
+        strokes: JSON.parse(this.ctx.cipher.open(s.strokes, signatureAad(id, s.signatory, 'strokes'))) as Signature['strokes'],
+      }));
     return { ...r, memberIds, staffIds, answers, signatures };
   }
 
@@ -193,7 +199,8 @@ export class InspectionsRepository {
       const at = this.ctx.now();
       this.ctx.stmt('DELETE FROM signatures WHERE inspection_id = ?').run(id);
       const add = this.ctx.stmt('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
-      for (const s of w.signatures) add.run(id, s.signatory, s.name, JSON.stringify(s.strokes));
+      for (const s of w.signatures)
+        add.run(id, s.signatory, this.ctx.cipher.seal(s.name, signatureAad(id, s.signatory, 'name')), this.ctx.cipher.seal(JSON.stringify(s.strokes), signatureAad(id, s.signatory, 'strokes')));
       this.ctx
         .stmt("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ? WHERE id = ?")
         .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, id);

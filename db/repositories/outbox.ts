@@ -12,6 +12,7 @@
  * `inspections.revise`); the office is the master of the registry fields of the services it sends.
  */
 import { Service } from '../../shared/api/contract.ts';
+import type { BlobReader } from '../blobs.ts';
 import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
 import { bool, type RepoContext } from './context.ts';
@@ -47,7 +48,8 @@ export interface OutboxPush {
   revision: number;
   file: unknown;
   contentHash: string;
-  attachments: Array<{ sha256: string; kind: 'photo' | 'report'; name: string; path: string }>;
+  /** `reader`: the plaintext of the (encrypted) file, by range: what the office hashes and stores. */
+  attachments: Array<{ sha256: string; kind: 'photo' | 'report'; name: string; reader: BlobReader }>;
   prescriptions: Array<{ rule: string; text: string; deadline: string }>;
   serviceId?: string;
 }
@@ -66,7 +68,7 @@ export interface AttachmentUpdatePush {
   id: string;
   revision: number;
   contentHash: string;
-  attachment: { sha256: string; kind: 'report'; name: string; path: string };
+  attachment: { sha256: string; kind: 'report'; name: string; reader: BlobReader };
 }
 
 export type AttachmentUpdateOutcome =
@@ -291,7 +293,7 @@ export class OutboxRepository {
         revision: row.revision,
         file: JSON.parse(text) as unknown,
         contentHash: row.content_hash,
-        attachments: bundle.attachments.map((a) => ({ ...a, path: this.ctx.blobs.pathOf(a.sha256) })),
+        attachments: bundle.attachments.map((a) => ({ ...a, reader: this.ctx.blobs.reader(a.sha256) })),
         prescriptions: bundle.prescriptions,
       };
       if (bundle.serviceId) push.serviceId = bundle.serviceId;
@@ -333,7 +335,7 @@ export class OutboxRepository {
       id: row.visit_id,
       revision: row.revision,
       contentHash: row.content_hash,
-      attachment: { sha256: row.sha256, kind: 'report', name: row.name || 'verbale.pdf', path: this.ctx.blobs.pathOf(row.sha256) },
+      attachment: { sha256: row.sha256, kind: 'report', name: row.name || 'verbale.pdf', reader: this.ctx.blobs.reader(row.sha256) },
     };
   }
 

@@ -35,13 +35,23 @@ export interface SyncClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * Random access to content kept elsewhere, e.g. the laptop's encrypted file store, which decrypts
+ * only the range asked for: the upload reads one chunk at a time, at plaintext offsets.
+ */
+export interface ContentReader {
+  size(): Promise<number>;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
 export interface AttachmentSource {
   sha256: string;
   kind: 'report' | 'photo';
   name: string;
-  /** The content, or a file to read it from. */
+  /** The content, a (clear) file to read it from, or a reader of it. */
   bytes?: Uint8Array;
   path?: string;
+  reader?: ContentReader;
 }
 
 export interface PrescriptionInput {
@@ -226,12 +236,14 @@ export class SyncClient {
 
   private async sizeOf(a: AttachmentSource): Promise<number> {
     if (a.bytes) return a.bytes.length;
+    if (a.reader) return this.#fromReader(a, () => a.reader!.size());
     if (a.path) return (await stat(a.path)).size;
-    throw new SyncError(`allegato ${a.name}: servono bytes o path`, undefined, true);
+    throw new SyncError(`allegato ${a.name}: servono bytes, path o reader`, undefined, true);
   }
 
   private async slice(a: AttachmentSource, offset: number, length: number): Promise<Uint8Array> {
     if (a.bytes) return a.bytes.subarray(offset, offset + length);
+    if (a.reader) return this.#fromReader(a, () => a.reader!.read(offset, length));
     const handle = await open(a.path!, 'r');
     try {
       const buf = Buffer.alloc(length);
@@ -239,6 +251,18 @@ export class SyncClient {
       return buf.subarray(0, bytesRead);
     } finally {
       await handle.close();
+    }
+  }
+
+  /**
+   * A reader that fails (a file altered on the laptop, missing) will not heal by retrying: the
+   * attachment is refused for good, with the reader's own message.
+   */
+  async #fromReader<T>(a: AttachmentSource, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (e) {
+      throw new SyncError(`allegato ${a.name}: ${(e as Error)?.message ?? String(e)}`, undefined, true);
     }
   }
 

@@ -433,7 +433,8 @@ export type Contract = typeof contract;
 export type Method = keyof Contract;
 export const METHODS = Object.keys(contract) as Method[];
 
-export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'internal'; message: string; field?: string };
+/** `integrity`: a stored file or record failed authentication (altered on disk): the app refuses to show or send it. */
+export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'internal'; message: string; field?: string };
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export type Input<M extends Method> = z.input<Contract[M]['input']>;
 export type Output<M extends Method> = z.output<Contract[M]['output']>;
@@ -448,5 +449,6 @@ export const ERROR_STATUS: Record<ApiError['code'], number> = {
   not_found: 404,
   conflict: 409,
   sealed: 409,
+  integrity: 500,
   internal: 500,
 };

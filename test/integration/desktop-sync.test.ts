@@ -119,8 +119,14 @@ test('pair, push three sealed visits exactly once, survive an office outage, rec
       const report = app.store.attachments.listByInspection(v.id).find((a) => a.kind === 'report');
       assert.ok(report, 'the seal produced the PDF report');
       assert.deepEqual(record.attachments.filter((a) => a.kind === 'report').map((a) => a.sha256), [report.sha256], 'the report went with its visit');
-      for (const a of record.attachments)
-        assert.ok(readFileSync(office.blobs.blobPath(a.sha256)).equals(readFileSync(join(laptopDir, 'blobs', a.sha256.slice(0, 2), a.sha256))), `attachment ${a.name} byte-identical`);
+      // The laptop keeps its files encrypted; the office gets (and keeps) the plaintext the app reads.
+      const photoIds = new Map(app.store.photos.listByInspection(v.id).map((p) => [p.sha256, p.id]));
+      for (const a of record.attachments) {
+        const plain = a.kind === 'photo' ? app.store.photos.bytes(photoIds.get(a.sha256)!).bytes : app.store.attachments.bytes(report.id).bytes;
+        const atOffice = readFileSync(office.blobs.blobPath(a.sha256));
+        assert.ok(atOffice.equals(plain), `attachment ${a.name} byte-identical to the laptop's plaintext`);
+        assert.ok(!readFileSync(join(laptopDir, 'blobs', a.sha256.slice(0, 2), a.sha256)).includes(atOffice.subarray(0, 64)), `attachment ${a.name} encrypted on the laptop`);
+      }
     }
 
     // The office goes away: new seals stay queued with backoff, the API keeps answering fast.

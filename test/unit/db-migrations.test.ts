@@ -185,7 +185,7 @@ test('migration 004 replaces the two seal triggers on a database made by 003', (
 test('migration 005: an attachment never moves to another inspection nor changes its bytes', (t) => {
   const file = join(tempDir(t), 'v5.db');
   openDatabase(file, { migrations: MIGRATIONS.slice(0, 4) }).close();
-  const db = openDatabase(file);
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 5);
   const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'attachments_identity_fixed'").get() as { sql: string } | undefined;

@@ -70,7 +70,7 @@ test('the seal and the enqueue are one transaction: if queuing fails, the visit 
   assert.equal(app.store.outbox.statusOf(inspection.id), 'in_coda');
 });
 
-test('nextPending hands out the sealed file, photos by content path and prescriptions; stuck sends come back; backoff is honoured', async (t) => {
+test('nextPending hands out the sealed file, photos by content reader and prescriptions; stuck sends come back; backoff is honoured', async (t) => {
   const app = openTestApp(t);
   const service = ok(app, 'services.create', SERVICE);
   const a = sealedVisit(app, service.id, 2, '2026-03-02');
@@ -86,7 +86,8 @@ test('nextPending hands out the sealed file, photos by content path and prescrip
   assert.equal(first.attachments.length, 2);
   for (const att of first.attachments) {
     assert.equal(att.kind, 'photo');
-    assert.equal(sha256Of(readFileSync(att.path)), att.sha256, 'content-addressed file');
+    const plain = await att.reader.read(0, await att.reader.size());
+    assert.equal(sha256Of(plain), att.sha256, 'content-addressed: the reader yields the plaintext that hashes to the name');
   }
   assert.deepEqual(first.prescriptions, [{ rule: YESNO, text: 'Esibire il certificato', deadline: '2026-06-30' }]);
   assert.equal(first.serviceId, undefined, 'a service the office does not know is not named');
@@ -98,7 +99,8 @@ test('nextPending hands out the sealed file, photos by content path and prescrip
   app.store.attachments.add({ inspectionId: a.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n%%EOF\n') });
   const again = (await outbox.nextPending(now))!;
   assert.equal(again.outboxId, first.outboxId);
-  assert.deepEqual(again.attachments, first.attachments);
+  const names = (p: typeof first) => p.attachments.map(({ sha256, kind, name }) => ({ sha256, kind, name }));
+  assert.deepEqual(names(again), names(first));
 
   // A failure: back in the queue, not due before its time, attempts counted.
   await outbox.markRetry(first.outboxId, 'server non raggiungibile', new Date(now.getTime() + 60_000));
@@ -290,7 +292,7 @@ test('a report version stored after the first send is queued once as an attachme
   await outbox.markSent(push.outboxId, 'ricevuta');
   const update = outbox.nextAttachmentUpdateSync(now)!;
   assert.deepEqual([update.id, update.revision, update.contentHash, update.attachment.kind, update.attachment.sha256], [a.visitId, 1, a.contentHash, 'report', sha256Of(pdf('due firme'))]);
-  assert.equal(sha256Of(readFileSync(update.attachment.path)), update.attachment.sha256);
+  assert.equal(sha256Of(await update.attachment.reader.read(0, await update.attachment.reader.size())), update.attachment.sha256);
   assert.deepEqual(ok(app, 'sync.outbox', {}).map((e: { attachmentsPending: number }) => e.attachmentsPending), [1]);
   // A failure waits its backoff; «Sincronizza ora» cancels the wait; delivered once, then never again.
   await outbox.markAttachmentUpdate(update.updateId, { status: 'in_coda', message: 'server non raggiungibile', nextAttemptAt: new Date(now.getTime() + 60_000) });

@@ -66,7 +66,7 @@ test('SQL triggers refuse changes to a sealed inspection whatever the code path'
   assert.throws(() => db.prepare('DELETE FROM answers WHERE inspection_id = ?').run(i.id), refused);
   assert.throws(() => db.prepare('DELETE FROM inspection_members WHERE inspection_id = ?').run(i.id), refused);
   assert.throws(() => db.prepare('INSERT INTO inspection_members (inspection_id, member_id, position) VALUES (?, ?, 5)').run(i.id, m.id), refused);
-  assert.throws(() => db.prepare("UPDATE signatures SET name = 'Altro' WHERE inspection_id = ?").run(i.id), refused);
+  assert.throws(() => db.prepare("UPDATE signatures SET name = x'00' WHERE inspection_id = ?").run(i.id), refused); // name: encrypted BLOB since 007
   assert.throws(() => db.prepare('DELETE FROM photos WHERE inspection_id = ?').run(i.id), refused);
   assert.throws(() => db.prepare("UPDATE prescriptions SET text = 'altro' WHERE inspection_id = ?").run(i.id), refused);
   // What happens after the visit may still move on: the office workflow and fulfilment.
