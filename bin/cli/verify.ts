@@ -47,5 +47,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   printJson({ file: path, ...result });
   if (!result.signatures.length) process.stderr.write(`vigilanza: ${path}: nessuna firma digitale nel documento\n`);
+  else if (!result.valid) process.stderr.write(`vigilanza: ${path}: firma NON valida: ${result.problems.join('; ')}\n`);
   return result.valid ? 0 : 1;
 }
