@@ -8,11 +8,15 @@
  * message-digest attribute; the CMS signature verifies with the signer's certificate; the ESS
  * signing-certificate(-v2) attribute names that certificate; an RFC 3161 token (if any) covers the
  * signature value and verifies; and, given CA certificates, the chain leads to one of them.
+ * Then what was appended after each signature is compared with what it signed
+ * (`modifications.ts`): an intact signature over a revision that a later update changed is
+ * «modificato dopo la firma».
  */
 import { X509Certificate, constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID } from './cms.ts';
+import { modificationsAfter, type Modification } from './modifications.ts';
 import { PdfDict, PdfName, PdfParser, PdfRef, PdfString, type PdfValue } from './pdf/objects.ts';
 import { looksLikePdf, openPdf, resolve } from './pdf/reader.ts';
 
@@ -57,14 +61,26 @@ export interface SignatureReport {
   trusted: boolean | null;
   trustProblem?: string;
   timestamp: TimestampReport;
+  /** A later revision changed more than signing may add («modificato dopo la firma»). */
+  modifiedAfterSigning: boolean;
+  /** What changed after this signature (empty when nothing or only signing additions followed). */
+  modifications: Modification[];
   problems: string[];
 }
 
 export interface VerifyResult {
   size: number;
   signatures: SignatureReport[];
-  /** Every signature intact and the last one covers the whole file (false with no signatures). */
+  /**
+   * Every signature intact, the last one covers the whole file, nothing but signing additions
+   * after the first signature, and (with CA certificates) every signer trusted. False with no
+   * signatures.
+   */
   valid: boolean;
+  /** What changed after the first signature (the document-level verdict); see `Modification`. */
+  modifications: Modification[];
+  /** Why `valid` is false, in Italian, one line per reason (empty when valid). */
+  problems: string[];
 }
 
 export class NotPdfError extends Error {
@@ -434,12 +450,38 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       trusted,
       ...(trustProblem ? { trustProblem } : {}),
       timestamp,
+      modifiedAfterSigning: false,
+      modifications: [],
       problems,
     });
+    if (wellFormed && byteRange) {
+      const after = modificationsAfter(pdf, byteRange[2]! + byteRange[3]!);
+      const report = reports[reports.length - 1]!;
+      report.modifications = after;
+      report.modifiedAfterSigning = after.length > 0;
+      if (after.length) problems.push(`modificato dopo la firma: ${after.map((m) => m.label).join('; ')}`);
+    }
   }
   const end = (r: SignatureReport) => (r.byteRange ? r.byteRange[2]! + r.byteRange[3]! : -1);
   reports.sort((x, y) => end(x) - end(y));
   reports.forEach((r, i) => (r.index = i + 1));
+  return { size: pdf.length, signatures: reports, ...verdict(reports, anchors !== null) };
+}
+
+/** The document-level verdict and its reasons. */
+function verdict(reports: SignatureReport[], withAnchors: boolean): Pick<VerifyResult, 'valid' | 'modifications' | 'problems'> {
+  const problems: string[] = [];
+  if (!reports.length) problems.push('nessuna firma digitale nel documento');
+  const broken = reports.filter((r) => !r.intact);
+  if (broken.length) problems.push(`firma ${broken.map((r) => r.index).join(', ')} non integra`);
   const last = reports[reports.length - 1];
-  return { size: pdf.length, signatures: reports, valid: reports.length > 0 && reports.every((r) => r.intact) && Boolean(last?.coversWholeDocument) };
+  if (last && !last.coversWholeDocument) problems.push(`dati aggiunti dopo l'ultima firma (firma ${last.index} non copre tutto il file)`);
+  // The first signature's view decides: whatever was changed after it, later signatures included.
+  const modifications = reports[0]?.modifications ?? [];
+  if (modifications.length) problems.push(`modificato dopo la firma: ${modifications.map((m) => m.label).join('; ')}`);
+  if (withAnchors) {
+    const untrusted = reports.filter((r) => r.trusted !== true);
+    if (untrusted.length) problems.push(`firmatario non attendibile per le CA indicate: ${untrusted.map((r) => r.signer?.commonName ?? `firma ${r.index}`).join(', ')}`);
+  }
+  return { valid: problems.length === 0, modifications, problems };
 }

@@ -6,12 +6,15 @@ export const usage = `Uso: vigilanza verify FILE.pdf [--ca CA.pem]
 
 Verifica le firme digitali di un PDF e stampa un oggetto JSON con, per ogni firma: firmatario,
 data di firma, SubFilter, integrità dei byte firmati (impronta e firma CMS), copertura dell'intero
-file, attendibilità della catena rispetto alla CA indicata (null senza --ca), marca temporale.
+file, modifiche fatte dopo la firma ("modifications": pagine aggiunte, contenuto della pagina N,
+annotazioni, campi del modulo, catalogo), attendibilità della catena rispetto alla CA indicata
+(null senza --ca), marca temporale. "problems" dice perché il documento non è valido.
 
   --ca CA.pem   certificati PEM delle autorità di certificazione ritenute attendibili
 
-Uscita: 0 tutte le firme integre e l'ultima copre l'intero file; 1 altrimenti (anche senza
-firme); 2 file illeggibile o non PDF.`;
+Uscita: 0 tutte le firme integre, l'ultima copre l'intero file, dopo la prima firma solo
+aggiunte di firme (campo, widget, aspetto, /DSS, marche temporali) e, con --ca, ogni firmatario
+attendibile; 1 altrimenti (anche senza firme); 2 file illeggibile o non PDF.`;
 
 function readInput(path: string, what: string): Buffer {
   try {
@@ -44,5 +47,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   printJson({ file: path, ...result });
   if (!result.signatures.length) process.stderr.write(`vigilanza: ${path}: nessuna firma digitale nel documento\n`);
+  else if (!result.valid) process.stderr.write(`vigilanza: ${path}: firma NON valida: ${result.problems.join('; ')}\n`);
   return result.valid ? 0 : 1;
 }

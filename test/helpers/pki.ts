@@ -21,6 +21,8 @@ export interface TestPki {
   legacyP12: Buffer;
   legacyP12Path: string;
   tsa: { keyPem: string; certPem: string; keyPath: string; certPath: string };
+  /** Mallory, a self-signed certificate (no CA): what anyone can make to sign a forgery. */
+  selfSignedP12: Buffer;
   /** An unrelated CA, to show an untrusted chain. */
   otherCaPemPath: string;
   /** NSS database (sql:DIR) trusting the CA, for `pdfsig -nssdir`. */
@@ -47,7 +49,9 @@ export function makeTestPki(): TestPki {
   issue(dir, 'anna', '/CN=Anna Bianchi/O=Comune di Bagno a Ripoli/C=IT', signerExt);
   issue(dir, 'luca', '/CN=Luca Verdi/O=Zona Fiorentina Sud-Est/C=IT', signerExt);
   issue(dir, 'tsa', '/CN=Vigilanza Test TSA/O=Zona Fiorentina Sud-Est (test)', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'mallory.key', '-out', 'mallory.pem', '-days', '825', '-sha256', '-subj', '/CN=Mallory Falsari/O=Nessuno/C=IT', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation'], dir);
   const pass = `pass:${P12_PASSPHRASE}`;
+  openssl(['pkcs12', '-export', '-inkey', 'mallory.key', '-in', 'mallory.pem', '-name', 'Mallory Falsari', '-out', 'mallory.p12', '-passout', pass], dir);
   openssl(['pkcs12', '-export', '-inkey', 'anna.key', '-in', 'anna.pem', '-certfile', 'ca.pem', '-name', 'Anna Bianchi', '-out', 'anna.p12', '-passout', pass], dir);
   openssl(['pkcs12', '-export', '-legacy', '-inkey', 'luca.key', '-in', 'luca.pem', '-certfile', 'ca.pem', '-name', 'Luca Verdi', '-out', 'luca-legacy.p12', '-passout', pass], dir);
   const nssDir = join(dir, 'nss');
@@ -64,13 +68,18 @@ export function makeTestPki(): TestPki {
     legacyP12: readFileSync(join(dir, 'luca-legacy.p12')),
     legacyP12Path: join(dir, 'luca-legacy.p12'),
     tsa: { keyPem: readFileSync(join(dir, 'tsa.key'), 'utf8'), certPem: readFileSync(join(dir, 'tsa.pem'), 'utf8'), keyPath: join(dir, 'tsa.key'), certPath: join(dir, 'tsa.pem') },
+    selfSignedP12: readFileSync(join(dir, 'mallory.p12')),
     otherCaPemPath: join(dir, 'other.pem'),
     nssDir,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** Runs `pdfsig` on a file; returns its text output (it exits non-zero on invalid signatures). */
+/**
+ * Runs `pdfsig` on a file and returns its text output. Read the output, never the exit code:
+ * poppler 22.12's pdfsig exits 0 even when it prints "Digest Mismatch" or "Not total document
+ * signed" (it exits non-zero only when it cannot read the file).
+ */
 export function pdfsig(file: string, nssDir?: string): string {
   const args = [...(nssDir ? ['-nssdir', `sql:${nssDir}`] : []), file];
   try {

@@ -188,9 +188,10 @@ describe('vigilanza verify', () => {
     assert.match(badCa.stderr, /--ca: nessun certificato PEM/);
   });
 
-  test('an untrusted CA is reported as such without changing the exit code for an intact file', () => {
+  test('an untrusted CA is reported as such, and with --ca an untrusted signer makes exit 1', () => {
     const r = run(['verify', join(dir, 'firmato.pdf'), '--ca', pki.otherCaPemPath]);
-    assert.equal(r.status, 0);
+    assert.equal(r.status, 1);
+    assert.match(JSON.parse(r.stdout).problems.join(' '), /non attendibile/);
     const result = JSON.parse(r.stdout);
     assert.equal(result.signatures[0].trusted, false);
     assert.match(result.signatures[0].trustProblem, /catena/);

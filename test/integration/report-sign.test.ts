@@ -183,7 +183,8 @@ describe('PAdES signature', () => {
     assert.deepEqual(noCa.signatures.map((s) => s.trusted), [null, null]);
     const otherCa = await verifyPdf(second, { caPem: readFileSync(pki.otherCaPemPath, 'utf8') });
     assert.deepEqual(otherCa.signatures.map((s) => s.trusted), [false, false]);
-    assert.equal(otherCa.valid, true, 'trust is reported, integrity decides validity');
+    assert.equal(otherCa.valid, false, 'with trust anchors every signer must be trusted');
+    assert.equal(noCa.valid, true, 'without trust anchors integrity decides validity');
   });
 
   test('one changed byte: pdfsig reports a digest mismatch and verifyPdf rejects it', async () => {
