@@ -61,13 +61,17 @@ test('pair, push three sealed visits exactly once, survive an office outage, rec
     if (init?.method === 'PUT' && /\/revisions\/\d+$/.test(url)) puts.push(new URL(url).pathname);
     return fetch(input, init);
   };
+  // A failed send waits far longer than this test runs: while the office is down nothing is retried
+  // behind the test's back (a retry under way reads «inviata», not «in coda»), and only
+  // «Sincronizza ora» sends again — which is what the test means to show.
+  const RETRY_WAIT_MS = 10 * 60_000;
   const laptopDir = tmp('vigilanza-laptop-');
   const app: HostApp = openApp({
     dataDir: laptopDir,
     shell: 'browser',
     clock: fixedClock('2026-03-10T10:00:00Z'),
     log: () => {},
-    sync: { intervalMs: 400, retry: { attempts: 2, baseMs: 50, maxMs: 200 }, timeoutMs: 5_000, retryDelayMs: (n) => Math.min(60_000, 1_500 * 2 ** n), fetch: countingFetch },
+    sync: { intervalMs: 400, retry: { attempts: 2, baseMs: 50, maxMs: 200 }, timeoutMs: 5_000, retryDelayMs: () => RETRY_WAIT_MS, fetch: countingFetch },
   });
   try {
     app.sync.start();
