@@ -8,10 +8,11 @@ import { migration as m002 } from './002_sync_outbox.ts';
 import { migration as m003 } from './003_sync_attachments_links.ts';
 import { migration as m004 } from './004_sealed_triggers_tightened.ts';
 import { migration as m005 } from './005_attachments_stay.ts';
+import { migration as m006 } from './006_tamper_evidence.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

@@ -424,7 +424,11 @@ export type Contract = typeof contract;
 export type Method = keyof Contract;
 export const METHODS = Object.keys(contract) as Method[];
 
-export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'internal'; message: string; field?: string };
+/**
+ * `integrity`: stored data no longer agrees with its hash (changed outside the app); the message
+ * starts with «Integrità compromessa: » and says what disagrees. Never served as valid.
+ */
+export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'internal'; message: string; field?: string };
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export type Input<M extends Method> = z.input<Contract[M]['input']>;
 export type Output<M extends Method> = z.output<Contract[M]['output']>;
@@ -439,5 +443,6 @@ export const ERROR_STATUS: Record<ApiError['code'], number> = {
   not_found: 404,
   conflict: 409,
   sealed: 409,
+  integrity: 500,
   internal: 500,
 };
