@@ -2,7 +2,7 @@
  * Errors the storage layer raises on purpose. The host maps `code` to the API error codes, so a
  * handler never has to parse SQLite messages to tell "not found" from "sealed".
  */
-/** `integrity`: stored bytes failed authentication (changed on disk, or another key): never served. */
+/** `integrity`: stored data failed its check (bytes that fail authentication, a record that no longer matches its hash): never served. */
 export type StoreErrorCode = 'not_found' | 'sealed' | 'conflict' | 'invalid' | 'integrity';
 
 export class StoreError extends Error {
@@ -29,5 +29,17 @@ export class DecryptionError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DecryptionError';
+  }
+}
+
+/**
+ * Stored data no longer agrees with itself (a sealed file with its hash, a row with the sealed
+ * file, an entry with the audit chain): someone changed the database outside the app, or the disk
+ * did. Never served as valid; the message says what disagrees.
+ */
+export class IntegrityError extends StoreError {
+  constructor(what: string, field?: string) {
+    super('integrity', `Integrità compromessa: ${what}`, field);
+    this.name = 'IntegrityError';
   }
 }

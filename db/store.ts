@@ -47,12 +47,15 @@ export class Store {
   /** Office sync: the outbox of sealed revisions and the pairing (migration 002). */
   readonly outbox: OutboxRepository;
   readonly settings: SettingsRepository;
+  /** Photos and reports, encrypted with the data key and addressed by their plaintext hash. */
+  readonly blobs: BlobStore;
 
   private constructor(
     readonly db: Db,
     readonly dataDir: string,
     ctx: RepoContext,
   ) {
+    this.blobs = ctx.blobs;
     this.audit = new AuditRepository(ctx);
     this.services = new ServicesRepository(ctx);
     this.members = new MembersRepository(ctx);

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MAX_SEGMENT_ENTRIES } from '../shared/audit-chain.ts';
 import { canonicalJson, contentHash } from '../shared/canonical.ts';
 import { IsoDateSchema } from '../shared/domain.ts';
 import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
@@ -59,6 +60,18 @@ export const PutRevisionBody = z.strictObject({
     .default([]),
   /** The office registry id of the service, when the laptop knows it (services come from /changes). */
   serviceId: Id.optional(),
+  /**
+   * The laptop's audit chain from its previous seal to this one (shared/audit-chain.ts). Evidence,
+   * not content: outside the bundle hash, checked against the heads already received from the
+   * same device; a break marks the revision, it never refuses it. Older laptops do not send it.
+   */
+  audit: z
+    .strictObject({
+      from: z.strictObject({ seq: z.number().int().min(0), hash: Sha }),
+      head: z.strictObject({ seq: z.number().int().min(1), hash: Sha }),
+      digests: z.array(Sha).max(MAX_SEGMENT_ENTRIES),
+    })
+    .optional(),
 });
 export type PutRevisionBody = z.input<typeof PutRevisionBody>;
 
@@ -194,6 +207,7 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
       deviceId: req.device!.deviceId,
       attachments: body.data.attachments,
       prescriptions: body.data.prescriptions,
+      ...(body.data.audit ? { audit: body.data.audit } : {}),
     });
     if (outcome === 'forbidden') {
       // The same answer whatever the content and the revision number: nothing tells the sender what the visit holds.

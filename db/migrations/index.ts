@@ -8,13 +8,10 @@ import { migration as m002 } from './002_sync_outbox.ts';
 import { migration as m003 } from './003_sync_attachments_links.ts';
 import { migration as m004 } from './004_sealed_triggers_tightened.ts';
 import { migration as m005 } from './005_attachments_stay.ts';
+import { migration as m006 } from './006_tamper_evidence.ts';
 import { migration as m007 } from './007_personal_data_at_rest.ts';
 
 export type { Migration } from './types.ts';
-
-// MERGE: 006 (audit hash chain) is written on another branch; this stand-in only keeps the
-// sequence whole on this one and is replaced by `m006` when the branches meet.
-const m006: Migration = { version: 6, name: 'placeholder_for_006', up() {} };
 
 export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 

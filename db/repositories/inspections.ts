@@ -6,7 +6,10 @@
  */
 import type { Signature } from '../../shared/api/contract.ts';
 import type { Answer, AnswerValue, ChildrenBand } from '../../shared/inspection.ts';
-import { StoreError } from '../errors.ts';
+import type { ChainPoint } from '../../shared/audit-chain.ts';
+import { canonicalJson } from '../../shared/canonical.ts';
+import { sha256Of } from '../blobs.ts';
+import { IntegrityError, StoreError } from '../errors.ts';
 import { signatureAad } from '../migrations/007_personal_data_at_rest.ts';
 import type {
   AnswerWrite,
@@ -99,6 +102,11 @@ export class InspectionsRepository {
         name: this.ctx.cipher.open(s.name, signatureAad(id, s.signatory, 'name')),
         strokes: JSON.parse(this.ctx.cipher.open(s.strokes, signatureAad(id, s.signatory, 'strokes'))) as Signature['strokes'],
       }));
+    // A sealed revision's answers are shown from these rows: they must be the sealed file's.
+    if (r.status !== 'draft') {
+      const sealed = JSON.parse(this.sealedFile(id)!) as { answers?: unknown };
+      if (canonicalJson(sealed.answers ?? {}) !== canonicalJson(answers)) throw new IntegrityError(`ispezione ${id} (revisione ${r.revision}): risposte diverse da quanto sigillato`, 'id');
+    }
     return { ...r, memberIds, staffIds, answers, signatures };
   }
 
@@ -107,11 +115,61 @@ export class InspectionsRepository {
     return (this.ctx.stmt(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`).all(serviceId) as Row[]).map(toRecord);
   }
 
-  /** The canonical inspection file stored at sealing (decrypted), or null for a draft. */
+  /**
+   * The canonical inspection file stored at sealing (decrypted), or null for a draft. Every read
+   * checks it (`checkSealed`): a sealed revision that no longer agrees with its hash is an
+   * IntegrityError, never served as valid.
+   */
   sealedFile(id: string): string | null {
-    const row = this.ctx.stmt('SELECT sealed_file FROM inspections WHERE id = ?').get(id) as { sealed_file: Buffer | null } | undefined;
+    const row = this.ctx.stmt(`SELECT ${COLUMNS}, sealed_file FROM inspections WHERE id = ?`).get(id) as (Row & { sealed_file: Buffer | null }) | undefined;
     if (!row) throw new StoreError('not_found', `ispezione ${id} non trovata`, 'id');
-    return row.sealed_file ? this.ctx.cipher.open(row.sealed_file, `sealed:${id}`) : null;
+    if (row.status === 'draft') {
+      if (row.sealed_file) throw new IntegrityError(`la bozza ${id} contiene un file sigillato`, 'id');
+      return null;
+    }
+    return this.#checkSealed(toRecord(row), row.sealed_file);
+  }
+
+  /** The chain head recorded at sealing (null for a draft, or a revision sealed before the chain). */
+  sealHead(id: string): ChainPoint | null {
+    const row = this.ctx.stmt('SELECT audit_seq AS seq, audit_hash AS hash FROM inspections WHERE id = ?').get(id) as { seq: number | null; hash: string | null } | undefined;
+    return row && row.seq !== null && row.hash !== null ? { seq: row.seq, hash: row.hash } : null;
+  }
+
+  /**
+   * A sealed revision agrees with itself: the encrypted file opens (bound to this id), its SHA-256
+   * is the stored content hash, the clear columns shown next to it (date, purpose, rule set,
+   * children, staff counts) are the file's, and the outbox queued the same hash.
+   */
+  #checkSealed(r: InspectionRecord, sealed: Buffer | null): string {
+    const where = `ispezione ${r.id} (revisione ${r.revision})`;
+    if (!sealed || !r.contentHash) throw new IntegrityError(`${where}: sigillata ma senza file o impronta`, 'id');
+    let text: string;
+    try {
+      text = this.ctx.cipher.open(sealed, `sealed:${r.id}`);
+    } catch {
+      throw new IntegrityError(`${where}: il file sigillato cifrato è stato alterato o sostituito`, 'id');
+    }
+    if (sha256Of(Buffer.from(text, 'utf8')) !== r.contentHash) throw new IntegrityError(`${where}: il file sigillato non corrisponde all'impronta registrata`, 'id');
+    let file: { ruleSet?: unknown; visit?: { date?: unknown; purpose?: unknown }; children?: unknown; staffCounts?: unknown };
+    try {
+      file = JSON.parse(text) as typeof file;
+    } catch {
+      throw new IntegrityError(`${where}: il file sigillato non è JSON`, 'id');
+    }
+    const counts = r.staffCounts as { educators?: unknown; auxiliaries?: unknown };
+    const differs: Array<[boolean, string]> = [
+      [file.ruleSet !== r.ruleSet, 'insieme di regole'],
+      [file.visit?.date !== r.date, 'data della visita'],
+      [file.visit?.purpose !== r.purpose, 'finalità della visita'],
+      [canonicalJson(file.children ?? []) !== canonicalJson(r.children), 'bambini per fascia'],
+      [file.staffCounts === undefined ? Boolean(counts.educators || counts.auxiliaries) : canonicalJson(file.staffCounts) !== canonicalJson(r.staffCounts), 'personale in servizio'],
+    ];
+    const changed = differs.filter(([d]) => d).map(([, name]) => name);
+    if (changed.length) throw new IntegrityError(`${where}: ${changed.join(', ')} diversi da quanto sigillato`, 'id');
+    const queued = this.ctx.stmt('SELECT content_hash FROM outbox WHERE inspection_id = ?').get(r.id) as { content_hash: string } | undefined;
+    if (queued && queued.content_hash !== r.contentHash) throw new IntegrityError(`${where}: l'impronta in coda per l'ufficio è diversa da quella sigillata`, 'id');
+    return text;
   }
 
   create(w: InspectionCreate): InspectionRecord {
@@ -201,10 +259,11 @@ export class InspectionsRepository {
       const add = this.ctx.stmt('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
       for (const s of w.signatures)
         add.run(id, s.signatory, this.ctx.cipher.seal(s.name, signatureAad(id, s.signatory, 'name')), this.ctx.cipher.seal(JSON.stringify(s.strokes), signatureAad(id, s.signatory, 'strokes')));
+      // The seal's own entry is the chain head it records (and that travels to the office).
+      const head = this.audit.appendPoint(id, at, 'sigillata', { contentHash: w.contentHash, signatories: w.signatures.map((s) => s.signatory) });
       this.ctx
-        .stmt("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ? WHERE id = ?")
-        .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, id);
-      this.audit.append(id, at, 'sigillata', { contentHash: w.contentHash, signatories: w.signatures.map((s) => s.signatory) });
+        .stmt("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ?, audit_seq = ?, audit_hash = ? WHERE id = ?")
+        .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, head.seq, head.hash, id);
       return this.get(id);
     }).immediate();
   }

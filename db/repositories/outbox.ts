@@ -12,6 +12,7 @@
  * `inspections.revise`); the office is the master of the registry fields of the services it sends.
  */
 import { Service } from '../../shared/api/contract.ts';
+import { AUDIT_GENESIS, MAX_SEGMENT_ENTRIES, type AuditSegment, type ChainPoint } from '../../shared/audit-chain.ts';
 import type { BlobReader } from '../blobs.ts';
 import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
@@ -52,6 +53,8 @@ export interface OutboxPush {
   attachments: Array<{ sha256: string; kind: 'photo' | 'report'; name: string; reader: BlobReader }>;
   prescriptions: Array<{ rule: string; text: string; deadline: string }>;
   serviceId?: string;
+  /** The audit chain from the previous seal's head to this one's (absent for revisions sealed before the chain). */
+  audit?: AuditSegment;
 }
 
 /** One entry of the office's change feed (`GET /api/v1/changes`); unknown kinds are skipped. */
@@ -127,6 +130,8 @@ interface Bundle {
   attachments: Array<{ sha256: string; kind: 'photo' | 'report'; name: string }>;
   prescriptions: Array<{ rule: string; text: string; deadline: string }>;
   serviceId: string | null;
+  /** Where the revision's audit segment starts and ends; bundles frozen before migration 006 have none. */
+  audit?: { from: ChainPoint; head: ChainPoint };
 }
 
 const toRecord = (r: Row): OutboxRecord => ({
@@ -297,6 +302,8 @@ export class OutboxRepository {
         prescriptions: bundle.prescriptions,
       };
       if (bundle.serviceId) push.serviceId = bundle.serviceId;
+      // The digests are recomputed from the log at each send: the same request unless the log was rewritten.
+      if (bundle.audit) push.audit = { ...bundle.audit, digests: this.audit.digestsBetween(bundle.audit.from.seq, bundle.audit.head.seq) };
       return push;
     }).immediate();
   }
@@ -314,7 +321,25 @@ export class OutboxRepository {
       ],
       prescriptions: prescriptions.map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline })),
       serviceId: service?.id ?? null,
+      ...this.#auditSpan(inspectionId),
     };
+  }
+
+  /**
+   * The audit segment a revision carries: from the previous seal's head (any revision of this
+   * laptop) to its own, so that consecutive revisions join end to end at the office. A longer gap
+   * than MAX_SEGMENT_ENTRIES starts later (the office then cannot link it to what it holds).
+   */
+  #auditSpan(inspectionId: string): Pick<Bundle, 'audit'> {
+    const head = this.inspections.sealHead(inspectionId);
+    if (!head) return {};
+    const previous = this.ctx.stmt('SELECT audit_seq AS seq, audit_hash AS hash FROM inspections WHERE audit_seq < ? ORDER BY audit_seq DESC LIMIT 1').get(head.seq) as ChainPoint | undefined;
+    let from = previous ?? { seq: 0, hash: AUDIT_GENESIS };
+    if (head.seq - from.seq > MAX_SEGMENT_ENTRIES) {
+      const seq = head.seq - MAX_SEGMENT_ENTRIES;
+      from = { seq, hash: this.audit.hashAt(seq) ?? AUDIT_GENESIS };
+    }
+    return { audit: { from, head } };
   }
 
   async nextAttachmentUpdate(now: Date): Promise<AttachmentUpdatePush | null> {

@@ -13,6 +13,7 @@
  * Results are values, not exceptions: the outbox decides what each outcome means.
  */
 import { open, stat } from 'node:fs/promises';
+import type { AuditSegment } from '../../shared/audit-chain.ts';
 
 export interface RetryOptions {
   /** Attempts per step (one upload, one PUT, one pull) before giving up for now. */
@@ -70,6 +71,8 @@ export interface PushInput {
   prescriptions?: PrescriptionInput[];
   /** The office registry id of the service, when known. */
   serviceId?: string;
+  /** The laptop's audit chain from its previous seal to this one (shared/audit-chain.ts): evidence of a rewritten history. */
+  audit?: AuditSegment;
 }
 
 export type PushResult =
@@ -341,6 +344,7 @@ export class SyncClient {
         attachments: attachments.map((a, i) => ({ sha256: a.sha256, size: sizes[i], kind: a.kind, name: a.name })),
         prescriptions: input.prescriptions ?? [],
         ...(input.serviceId ? { serviceId: input.serviceId } : {}),
+        ...(input.audit ? { audit: input.audit } : {}),
       });
       const path = `/api/v1/inspections/${encodeURIComponent(input.id)}/revisions/${input.revision}`;
       return await this.withRetry(`invio di ${input.id} rev. ${input.revision}`, async () => {

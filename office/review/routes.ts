@@ -15,7 +15,7 @@ import { describeIssues, parseSealedFile } from '../../shared/inspection.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
-import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionSummary, type VisitTransfer } from '../storage/store.ts';
+import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type RevisionSummary, type VisitTransfer } from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, html, layout, raw, type Html } from './html.ts';
@@ -258,6 +258,7 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
 <p>Ispezione <code>${record.inspectionId}</code>, revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
 inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)} · stato: <strong>${STATUS_LABELS[record.review.status]}</strong></p>
 <p>Impronta del contenuto (SHA-256): <code>${record.contentHash}</code></p>
+${auditNotice(record.audit)}
 ${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review.notes}</p>` : ''}
 ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
   ${record.review.status === 'ricevuta' ? html`<form method="post" action="${inspectionHref(record)}/prendi" class="inline">${csrfField(clerk)}<button>Prendi in validazione</button></form>` : ''}
@@ -502,4 +503,13 @@ ${inspectors.length ? html`<h2>Ispettori</h2><table><thead><tr><th>Nome</th><th>
 <p>Valido fino alle ${expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' })}, una sola volta.</p><p><a href="/portatili">Fatto</a></p>`);
   }));
 
+}
+
+/** What the laptop's audit chain showed on arrival: a rewritten history is evidence for the clerk, not a refusal. */
+function auditNotice(audit: RevisionRecord['audit']): Html {
+  if (!audit) return html`<p class="na" data-testid="audit-chain">Registro delle modifiche del portatile: non inviato (versione precedente dell'applicazione).</p>`;
+  if (audit.status === 'riscritta')
+    return html`<p class="error" role="alert" data-testid="audit-chain"><strong>Attenzione: storia del portatile riscritta.</strong> Il registro delle modifiche inviato con questa revisione non prosegue quello ricevuto prima dallo stesso portatile (${audit.note ?? ''}). I dati sono conservati come ricevuti: verificarli con l'ispettore prima di validare.</p>`;
+  if (audit.status === 'non_collegata') return html`<p class="warn" data-testid="audit-chain">Registro delle modifiche del portatile: integro, ma non collegabile a quanto ricevuto prima da questo portatile.</p>`;
+  return html`<p class="pass" data-testid="audit-chain">Registro delle modifiche del portatile: integro e coerente con quanto ricevuto prima.</p>`;
 }

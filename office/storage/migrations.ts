@@ -97,6 +97,25 @@ const common1 = [
      notes TEXT)`,
 ];
 
+/**
+ * `device_audit_points`: positions of each device's audit chain the office has received (the start
+ * and the head of each revision's segment); the first value received for a position is kept.
+ * `revisions.audit_status`: coerente (links to a known position), non_collegata (nothing to link
+ * to yet), riscritta (the laptop's history was rewritten after it sent earlier revisions); NULL:
+ * sent without a segment (older laptops).
+ */
+const AUDIT_POINTS = [
+  'ALTER TABLE revisions ADD COLUMN audit_status TEXT',
+  'ALTER TABLE revisions ADD COLUMN audit_note TEXT',
+  `CREATE TABLE device_audit_points (
+     device_id TEXT NOT NULL,
+     seq BIGINT NOT NULL,
+     hash TEXT NOT NULL,
+     inspection_id TEXT NOT NULL,
+     revision INTEGER NOT NULL,
+     PRIMARY KEY (device_id, seq))`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -137,6 +156,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'visit owners (the laptop of the first revision), their audited transfers, and who holds which attachment',
     sqlite: migration3('sqlite'),
     postgres: migration3('postgres'),
+  },
+  {
+    version: 4,
+    name: "laptops' audit chain heads: a revision whose history does not link to what the device sent before is marked",
+    sqlite: AUDIT_POINTS,
+    postgres: AUDIT_POINTS,
   },
 ];
 

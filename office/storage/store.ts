@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
+import { foldDigests, segmentProblem, type AuditSegment } from '../../shared/audit-chain.ts';
 import type { Db, Sql } from './db.ts';
 import { migrate } from './migrations.ts';
 
@@ -41,7 +42,11 @@ export interface Submission {
   deviceId: string;
   attachments: AttachmentRef[];
   prescriptions: PrescriptionRef[];
+  /** The laptop's audit chain segment (evidence: checked, never a reason to refuse). */
+  audit?: AuditSegment;
 }
+
+export type AuditStatus = 'coerente' | 'non_collegata' | 'riscritta';
 
 export interface RevisionRecord {
   inspectionId: string;
@@ -57,11 +62,13 @@ export interface RevisionRecord {
   inspectorName: string;
   receivedAt: string;
   review: { status: ReviewStatus; notes: string | null; by: string | null; at: string | null };
+  /** What the laptop's audit segment showed (null: sent without one). */
+  audit: { status: AuditStatus; note: string | null } | null;
   attachments: AttachmentRef[];
   prescriptions: PrescriptionRef[];
 }
 
-export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions'>;
+export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions' | 'audit'>;
 
 export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision' | 'service_link';
 export interface Change {
@@ -137,6 +144,8 @@ type RevisionRow = {
   review_notes: string | null;
   reviewed_by: string | null;
   reviewed_at: string | null;
+  audit_status?: AuditStatus | null;
+  audit_note?: string | null;
 };
 
 const SUMMARY_COLUMNS = `r.inspection_id, r.revision, r.content_hash, r.service_id, r.service_name, r.comune, r.visit_date,
@@ -376,8 +385,43 @@ export class OfficeStore {
         ]);
       }
       if (!s.serviceId) await this.#linkService(sql, s);
+      if (s.audit) await this.#checkAudit(sql, s, s.audit);
       return 'created';
     });
+  }
+
+  /**
+   * Checks a revision's audit segment against the positions of the same device's chain received
+   * before (with earlier revisions, in any order): a laptop whose history was rewritten after it
+   * sent them cannot present a segment that folds to the same hashes. The result is recorded on
+   * the revision for the clerk; the revision is kept either way (it is evidence).
+   */
+  async #checkAudit(sql: Sql, s: Submission, audit: AuditSegment): Promise<void> {
+    let status: AuditStatus;
+    let note: string | null = null;
+    const problem = segmentProblem(audit);
+    if (problem) {
+      status = 'riscritta';
+      note = `registro del portatile incoerente: ${problem}`;
+    } else {
+      const hashes = new Map([[audit.from.seq, audit.from.hash], ...foldDigests(audit.from, audit.digests).map((p) => [p.seq, p.hash] as const)]);
+      const known = await sql.all<{ seq: number; hash: string; inspection_id: string; revision: number }>(
+        'SELECT seq, hash, inspection_id, revision FROM device_audit_points WHERE device_id = ? AND seq >= ? AND seq <= ? ORDER BY seq',
+        [s.deviceId, audit.from.seq, audit.head.seq],
+      );
+      const broken = known.find((k) => hashes.get(Number(k.seq)) !== k.hash);
+      if (broken) {
+        status = 'riscritta';
+        note = `la voce ${Number(broken.seq)} del registro non è più quella ricevuta con l'ispezione ${broken.inspection_id} (revisione ${Number(broken.revision)})`;
+      } else status = known.length || audit.from.seq === 0 ? 'coerente' : 'non_collegata'; // seq 0: the chain from its start
+    }
+    await sql.run('UPDATE revisions SET audit_status = ?, audit_note = ? WHERE inspection_id = ? AND revision = ?', [status, note, s.inspectionId, s.revision]);
+    for (const p of [audit.from, audit.head]) {
+      if (p.seq === 0) continue; // the genesis is everyone's
+      await sql.run('INSERT INTO device_audit_points (device_id, seq, hash, inspection_id, revision) VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, seq) DO NOTHING', [
+        s.deviceId, p.seq, p.hash, s.inspectionId, s.revision,
+      ]);
+    }
   }
 
   /**
@@ -533,6 +577,7 @@ export class OfficeStore {
       [inspectionId, revision],
     );
     if (!row) return null;
+    const audit = await this.db.get<{ audit_status: AuditStatus | null; audit_note: string | null }>('SELECT audit_status, audit_note FROM revisions WHERE inspection_id = ? AND revision = ?', [inspectionId, revision]);
     const attachments = await this.db.all<AttachmentRef & { added_at: string | null }>(
       'SELECT sha256, size, kind, name, added_at FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
@@ -544,6 +589,7 @@ export class OfficeStore {
     return {
       ...summary(row),
       file: JSON.parse(row.file!),
+      audit: audit?.audit_status ? { status: audit.audit_status, note: audit.audit_note } : null,
       attachments: attachments.map(({ added_at, ...a }) => ({ ...a, size: Number(a.size), addedAt: added_at })),
       prescriptions,
     };

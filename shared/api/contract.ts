@@ -433,7 +433,10 @@ export type Contract = typeof contract;
 export type Method = keyof Contract;
 export const METHODS = Object.keys(contract) as Method[];
 
-/** `integrity`: a stored file or record failed authentication (altered on disk): the app refuses to show or send it. */
+/**
+ * `integrity`: stored data no longer agrees with its hash or fails authentication (changed outside the app); the message
+ * starts with «Integrità compromessa: » and says what disagrees. Never served as valid.
+ */
 export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'internal'; message: string; field?: string };
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export type Input<M extends Method> = z.input<Contract[M]['input']>;

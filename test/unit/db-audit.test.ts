@@ -33,15 +33,15 @@ test('the audit log cannot be rewritten by INSERT OR REPLACE / UPSERT either (RE
   const [first] = store.audit.list(i.id);
   assert.throws(
     () => store.db.prepare("INSERT OR REPLACE INTO audit_log (seq, inspection_id, at, action, detail) VALUES (?, ?, 'x', 'falso', '{}')").run(first!.seq, i.id),
-    /le voci non si cancellano/,
+    /le voci non si sostituiscono/,
   );
   assert.throws(
     () => store.db.prepare("REPLACE INTO audit_log (seq, inspection_id, at, action, detail) VALUES (?, ?, 'x', 'falso', '{}')").run(first!.seq, i.id),
-    /le voci non si cancellano/,
+    /le voci non si sostituiscono/,
   );
   assert.throws(
     () => store.db.prepare("INSERT INTO audit_log (seq, inspection_id, at, action, detail) VALUES (?, ?, 'x', 'falso', '{}') ON CONFLICT (seq) DO UPDATE SET action = excluded.action").run(first!.seq, i.id),
-    /le voci non si modificano/,
+    /le voci non si sostituiscono/,
   );
   assert.deepEqual(store.audit.list(i.id).map((e) => e.action), ['creata']);
   assert.equal(store.db.pragma('recursive_triggers', { simple: true }), 1);

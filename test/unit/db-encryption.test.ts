@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,9 @@ test('staff names, titles and certificates are not in the database file in clear
   const p = store.staff.save({ serviceId: s.id, name, role: 'educatore', title: 'previgente_toscana', titleObtainedOn: '2011-06-30', pathStartedOn: null, trainings: [{ course: 'first_aid', hours: 12, completedOn: '2019-04-17' }], active: true });
   const i = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [], ruleSet: 'zona-fse@1' });
   // A sealed file names the staff too: it must be encrypted as well.
-  store.inspections.seal(i.id, { signatures: [], canonicalFile: JSON.stringify({ people: [{ name }] }), contentHash: 'a'.repeat(64) });
+  // (Consistent with the row and hashed: every read of a sealed file checks both.)
+  const canonicalFile = canonicalJson({ schemaVersion: 1, ruleSet: 'zona-fse@1', visit: { date: '2026-03-10', purpose: 'verifica_periodica' }, people: [{ name }] });
+  store.inspections.seal(i.id, { signatures: [], canonicalFile, contentHash: sha256Hex(new TextEncoder().encode(canonicalFile)) });
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   store.close();
   for (const f of readdirSync(dir).filter((n) => n.startsWith('vigilanza.db'))) {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { DatabaseVersionError } from '../../db/errors.ts';
 import { MIGRATIONS, LATEST_VERSION } from '../../db/migrations/index.ts';
+import { AUDIT_GENESIS, chainHash, entryDigest } from '../../shared/audit-chain.ts';
 import { APPLICATION_ID, checkSequence, openDatabase, schemaVersion } from '../../db/open.ts';
 import { tempDir } from './db-fixtures.ts';
 
@@ -191,4 +192,32 @@ test('migration 005: an attachment never moves to another inspection nor changes
   const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'attachments_identity_fixed'").get() as { sql: string } | undefined;
   assert.ok(trigger, 'trigger created on a database made by 004');
   assert.match(trigger.sql, /NEW\.inspection_id IS NOT OLD\.inspection_id/);
+});
+
+test('migration 006 chains the audit entries written before it, in seq order, and gives old seals their head', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'vigilanza.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
+  old.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')").run();
+  old.prepare(`INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES ('i', 'v', 1, 's', 'zona-fse@1', 'verifica_periodica', '2026-01-10', 'sealed', ?, 'x', 'x', 'x')`).run('d'.repeat(64));
+  const add = old.prepare('INSERT INTO audit_log (inspection_id, at, action, detail) VALUES (?, ?, ?, ?)');
+  add.run('i', '2026-01-10T09:00:00Z', 'creata', '{}');
+  add.run('i', '2026-01-10T10:00:00Z', 'sigillata', JSON.stringify({ contentHash: 'd'.repeat(64) }));
+  add.run('i', '2026-01-10T10:00:00Z', 'in coda per l’ufficio', '{}');
+  old.close();
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  const rows = db.prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail, prev_hash, hash FROM audit_log ORDER BY seq').all() as Array<{ seq: number; inspectionId: string; at: string; action: string; detail: string; prev_hash: string; hash: string }>;
+  let previous = AUDIT_GENESIS;
+  for (const r of rows) {
+    assert.equal(r.prev_hash, previous);
+    assert.equal(r.hash, chainHash(previous, entryDigest(r)));
+    previous = r.hash;
+  }
+  assert.deepEqual(db.prepare("SELECT audit_seq, audit_hash FROM inspections WHERE id = 'i'").get(), { audit_seq: 2, audit_hash: rows[1]!.hash });
+  // An entry that does not continue the chain is refused, whatever SQL writes it.
+  assert.throws(() => db.prepare("INSERT INTO audit_log (inspection_id, at, action, detail) VALUES ('i', 'x', 'falsa', '{}')").run(), /prosegue la catena/);
+  assert.throws(() => db.prepare("INSERT INTO audit_log (seq, inspection_id, at, action, detail, prev_hash, hash) VALUES (4, 'i', 'x', 'falsa', '{}', ?, ?)").run(AUDIT_GENESIS, 'e'.repeat(64)), /prosegue la catena/);
+  assert.throws(() => db.prepare("UPDATE inspections SET audit_hash = ? WHERE id = 'i'").run('e'.repeat(64)), /ispezione sigillata/);
 });
