@@ -13,7 +13,7 @@ import { StoreError } from '../../db/errors.ts';
 import { MIGRATIONS } from '../../db/migrations/index.ts';
 import { openDatabase } from '../../db/open.ts';
 import { BLOBS_DIR, DB_FILE, Store } from '../../db/store.ts';
-import { memoryKey, openStore, openTestApp, SERVICE, tempDir } from './db-fixtures.ts';
+import { consistentSealedFile, memoryKey, openStore, openTestApp, SERVICE, tempDir } from './db-fixtures.ts';
 
 const STAFF = 'Ermenegilda Scarpellini';
 const SIGNER = 'Gualtiero Benvenuti';
@@ -48,7 +48,7 @@ test('photos, reports and signatories are not in any file of the data folder in 
   const photo = photoBytes();
   const p = store.photos.add({ inspectionId: inspection.id, itemId: null, mime: 'image/jpeg', caption: 'cucina', bytes: photo });
   const strokes = [[[10, 20], [30, 40]]] as Array<Array<[number, number]>>;
-  store.inspections.seal(inspection.id, { signatures: [{ signatory: 'pedagogista', name: SIGNER, strokes }], canonicalFile: JSON.stringify({ staff: [STAFF] }), contentHash: 'a'.repeat(64) });
+  store.inspections.seal(inspection.id, { signatures: [{ signatory: 'pedagogista', name: SIGNER, strokes }], ...consistentSealedFile({ date: '2026-03-10', purpose: 'verifica_periodica' }, { staff: [STAFF] }) });
   const report = Buffer.from(`%PDF-1.7\n${REPORT_TEXT}\n%%EOF\n`);
   const att = store.attachments.add({ inspectionId: inspection.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: report });
   store.close();
@@ -137,8 +137,9 @@ function oldFolder(dir: string, key: Buffer<ArrayBuffer>): { photos: Buffer[]; i
   const sign = store.db.prepare("INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, 'pedagogista', ?, '[[[1,2]]]')");
   sign.run(inspection.id, SIGNER);
   sign.run(sealed.id, SIGNER);
+  const file = consistentSealedFile({ date: '2026-03-11', purpose: 'autorizzazione' });
   store.db.prepare("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = '2026-03-11', updated_at = '2026-03-11' WHERE id = ?")
-    .run('b'.repeat(64), new Cipher(key).seal('{}', `sealed:${sealed.id}`), sealed.id);
+    .run(file.contentHash, new Cipher(key).seal(file.canonicalFile, `sealed:${sealed.id}`), sealed.id);
   store.close();
   chmodSync(join(dir, DB_FILE), 0o644);
   return { photos, inspectionId: inspection.id, sealedId: sealed.id };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { test } from 'node:test';
 import { Cipher } from '../../db/crypto.ts';
 import { DecryptionError } from '../../db/errors.ts';
 import { Store } from '../../db/store.ts';
-import { memoryKey, openStore, SERVICE, tempDir } from './db-fixtures.ts';
+import { consistentSealedFile, memoryKey, openStore, SERVICE, tempDir } from './db-fixtures.ts';
 
 test('AES-256-GCM: round trip, bound to its place, tamper and wrong key detected', () => {
   const key = randomBytes(32);
@@ -33,8 +32,7 @@ test('staff names, titles and certificates are not in the database file in clear
   const i = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [], ruleSet: 'zona-fse@1' });
   // A sealed file names the staff too: it must be encrypted as well.
   // (Consistent with the row and hashed: every read of a sealed file checks both.)
-  const canonicalFile = canonicalJson({ schemaVersion: 1, ruleSet: 'zona-fse@1', visit: { date: '2026-03-10', purpose: 'verifica_periodica' }, people: [{ name }] });
-  store.inspections.seal(i.id, { signatures: [], canonicalFile, contentHash: sha256Hex(new TextEncoder().encode(canonicalFile)) });
+  store.inspections.seal(i.id, { signatures: [], ...consistentSealedFile({ date: '2026-03-10', purpose: 'verifica_periodica' }, { people: [{ name }] }) });
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   store.close();
   for (const f of readdirSync(dir).filter((n) => n.startsWith('vigilanza.db'))) {

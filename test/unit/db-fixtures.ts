@@ -1,5 +1,5 @@
 /** Helpers for the db-* and host-* tests: a fresh data folder with a real SQLite file. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,3 +55,12 @@ export const SERVICE = {
   authorizationIssuedOn: '2024-10-15',
   accreditationIssuedOn: '2023-05-02',
 };
+
+/**
+ * A sealed file that agrees with its inspection row (rule set, date, purpose) and its hash: every
+ * read of a sealed revision checks both, so tests that seal by hand need one.
+ */
+export function consistentSealedFile(visit: { date: string; purpose: string }, extra: Record<string, unknown> = {}): { canonicalFile: string; contentHash: string } {
+  const canonicalFile = JSON.stringify({ schemaVersion: 1, ruleSet: 'zona-fse@1', visit, ...extra });
+  return { canonicalFile, contentHash: createHash('sha256').update(canonicalFile, 'utf8').digest('hex') };
+}
