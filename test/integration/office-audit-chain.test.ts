@@ -11,7 +11,9 @@ import Database from 'better-sqlite3';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { SyncClient } from '../../office/client/index.ts';
+import { hashPassword } from '../../office/security.ts';
 import { AUDIT_GENESIS, chainHash, entryDigest, type ChainEntry } from '../../shared/audit-chain.ts';
+import { Clerk } from '../helpers/office-clerk.ts';
 import { startOffice } from '../helpers/office-fixtures.ts';
 import { tempDir } from '../unit/db-fixtures.ts';
 
@@ -77,6 +79,17 @@ test('a rewritten laptop history (chain recomputed) is marked at the office, the
   assert.equal(record.audit?.status, 'riscritta');
   assert.match(record.audit?.note ?? '', /non è più quella ricevuta/);
   assert.equal(record.review.status, 'ricevuta', 'kept for the clerk, not refused');
+
+  // What the clerk reads on the revision's page: the warning on the rewritten one, none on a clean one.
+  await office.server.store.createClerk('Ufficio Zona', await hashPassword('password-della-prova'));
+  const clerk = new Clerk(office.url);
+  await clerk.login('Ufficio Zona', 'password-della-prova');
+  const warned = await clerk.page(`/ispezioni/${encodeURIComponent(c.id)}/1`);
+  assert.match(warned, /data-testid="audit-chain"><strong>Attenzione: storia del portatile riscritta\.<\/strong>/);
+  assert.match(warned, /verificarli con l'ispettore prima di validare/);
+  const clean = await clerk.page(`/ispezioni/${encodeURIComponent(b.id)}/1`);
+  assert.match(clean, /integro e coerente con quanto ricevuto prima/);
+  assert.doesNotMatch(clean, /storia del portatile riscritta/);
 
   // An older laptop (no audit part) still syncs.
   const old = app.store.outbox.nextPendingSync(new Date('2026-04-01T00:00:00Z'));
