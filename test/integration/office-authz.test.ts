@@ -273,7 +273,7 @@ for (const backend of BACKENDS) {
       const { openPostgres, openSqlite } = await import('../../office/storage/db.ts');
       const old = office.databaseUrl ? await openPostgres(office.databaseUrl) : openSqlite(office.dataDir);
       try {
-        for (const t of ['visit_transfers', 'visits', 'blob_holders', 'prescriptions', 'attachments', 'review_events', 'revisions', 'pairing_codes', 'sessions', 'devices', 'clerks', 'services', 'changes', 'inspectors']) await old.run(`DROP TABLE IF EXISTS ${t}`);
+        for (const t of ['device_audit_points', 'visit_transfers', 'visits', 'blob_holders', 'prescriptions', 'attachments', 'review_events', 'revisions', 'pairing_codes', 'sessions', 'devices', 'clerks', 'services', 'changes', 'inspectors']) await old.run(`DROP TABLE IF EXISTS ${t}`);
         if (old.kind === 'sqlite') await old.run('PRAGMA user_version = 0');
         else await old.run('DELETE FROM office_schema');
         await migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
