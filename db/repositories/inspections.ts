@@ -97,11 +97,18 @@ export class InspectionsRepository {
     }
     // Names and drawn signatures are personal data: encrypted per row (migration 007).
     const signatures = (this.ctx.stmt('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: Buffer; strokes: Buffer }>)
-      .map((s) => ({
-        signatory: s.signatory,
-        name: this.ctx.cipher.open(s.name, signatureAad(id, s.signatory, 'name')),
-        strokes: JSON.parse(this.ctx.cipher.open(s.strokes, signatureAad(id, s.signatory, 'strokes'))) as Signature['strokes'],
-      }));
+      .map((s) => {
+        try {
+          return {
+            signatory: s.signatory,
+            name: this.ctx.cipher.open(s.name, signatureAad(id, s.signatory, 'name')),
+            strokes: JSON.parse(this.ctx.cipher.open(s.strokes, signatureAad(id, s.signatory, 'strokes'))) as Signature['strokes'],
+          };
+        } catch {
+          // Bound to its row: a byte changed, or another row's value copied here, fails to open.
+          throw new IntegrityError(`ispezione ${id} (revisione ${r.revision}): la firma di «${s.signatory}» è stata alterata o sostituita`, 'id');
+        }
+      });
     // A sealed revision's answers are shown from these rows: they must be the sealed file's.
     if (r.status !== 'draft') {
       const sealed = JSON.parse(this.sealedFile(id)!) as { answers?: unknown };

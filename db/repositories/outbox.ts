@@ -14,7 +14,7 @@
 import { Service } from '../../shared/api/contract.ts';
 import { AUDIT_GENESIS, MAX_SEGMENT_ENTRIES, type AuditSegment, type ChainPoint } from '../../shared/audit-chain.ts';
 import type { BlobReader } from '../blobs.ts';
-import { StoreError } from '../errors.ts';
+import { IntegrityError, StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
 import { bool, type RepoContext } from './context.ts';
 import type { InspectionsRepository } from './inspections.ts';
@@ -282,7 +282,16 @@ export class OutboxRepository {
         .all(now.toISOString(), skip.size + 1) as Row[];
       const row = candidates.find((r) => !skip.has(r.inspection_id));
       if (!row) return null;
-      const text = this.inspections.sealedFile(row.inspection_id);
+      let text: string | null;
+      try {
+        text = this.inspections.sealedFile(row.inspection_id);
+      } catch (e) {
+        if (!(e instanceof IntegrityError)) throw e;
+        // A revision damaged on this laptop is never sent, and must not hold back the ones behind
+        // it: it leaves the queue as an error the «Ufficio» page shows, and the next one is handed out.
+        this.#fail(row.id, 'errore', e.message, 'invio bloccato: integrità compromessa');
+        return this.nextPendingSync(now, skip);
+      }
       if (text === null) throw new StoreError('conflict', `la revisione in coda ${row.inspection_id} non è sigillata`);
       let bundle: Bundle;
       if (row.bundle) bundle = JSON.parse(row.bundle) as Bundle;
@@ -411,11 +420,13 @@ export class OutboxRepository {
   }
 
   async markFailed(outboxId: string, status: 'conflitto' | 'errore', message: string): Promise<void> {
+    this.ctx.db.transaction(() => this.#fail(outboxId, status, message)).immediate();
+  }
+
+  #fail(outboxId: string, status: 'conflitto' | 'errore', message: string, action = status === 'conflitto' ? 'invio in conflitto' : 'invio rifiutato dall’ufficio'): void {
     const at = this.ctx.now();
-    this.ctx.db.transaction(() => {
-      const changed = this.ctx.stmt("UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status IN ('in_coda', 'inviata')").run(status, message, at, outboxId).changes;
-      if (changed) this.audit.append(this.get(outboxId).inspectionId, at, status === 'conflitto' ? 'invio in conflitto' : 'invio rifiutato dall’ufficio', { outboxId, message });
-    }).immediate();
+    const changed = this.ctx.stmt("UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status IN ('in_coda', 'inviata')").run(status, message, at, outboxId).changes;
+    if (changed) this.audit.append(this.get(outboxId).inspectionId, at, action, { outboxId, message });
   }
 
   #update(outboxId: string, sql: string, ...params: unknown[]): void {

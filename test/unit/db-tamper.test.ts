@@ -137,7 +137,8 @@ test('a content hash changed to match an altered answer, or an encrypted file sw
   assert.equal(r.ok, false);
   if (!r.ok) assert.match(`${r.error.code} ${r.error.message}`, /^integrity Integrità compromessa: .*impronta/);
   // The outbox does not send it either.
-  assert.throws(() => app.store.outbox.nextPendingSync(new Date('2026-03-11T00:00:00Z')), (e: Error & { code?: string }) => e.code === 'integrity');
+  assert.equal(app.store.outbox.nextPendingSync(new Date('2026-03-11T00:00:00Z')), null);
+  assert.match(app.store.outbox.findByInspection(id)!.lastError ?? '', /^Integrità compromessa: .*impronta/);
   app.close();
 
   db = shell(t, dir);
@@ -189,4 +190,46 @@ test('doctor: a blob whose bytes no longer hash to its name, and an outbox row w
   const kinds = checkDataFolder(app.store).problems.map((p) => p.kind);
   assert.ok(kinds.includes('blob'), kinds.join());
   assert.ok(kinds.includes('outbox'), kinds.join());
+});
+
+test('a signature row altered or copied from another row (triggers dropped) is code integrity, and doctor reports it instead of stopping', (t) => {
+  const { dir, id } = sealedFolder(t);
+  const db = shell(t, dir);
+  dropTriggers(db);
+  const row = db.prepare('SELECT name FROM signatures WHERE inspection_id = ?').get(id) as { name: Buffer };
+  const flipped = Buffer.from(row.name);
+  flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 0x01;
+  db.prepare('UPDATE signatures SET name = ? WHERE inspection_id = ?').run(flipped, id);
+  db.close();
+
+  const app = reopen(t, dir);
+  const r = app.dispatch('inspections.get', { id });
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.error.code, 'integrity', r.error.message);
+    assert.match(r.error.message, /^Integrità compromessa: .*firma di «pedagogista»/);
+  }
+  const report = checkDataFolder(app.store);
+  assert.ok(report.problems.some((p) => p.kind === 'sealed' && p.inspectionId === id && /firma/.test(p.message)), JSON.stringify(report.problems));
+});
+
+test('a damaged revision leaves the send queue as «errore» and does not hold back the revisions behind it', (t) => {
+  const { dir, id } = sealedFolder(t);
+  const before = openApp({ dataDir: dir, shell: 'browser', clock: fixedClock('2026-03-11T10:00:00Z'), log: () => {} });
+  const service = ok(before, 'services.list', {})[0];
+  const next = ok(before, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-11', memberIds: [] });
+  ok(before, 'inspections.seal', { id: next.id, signatures: [SIG] });
+  before.close();
+  const db = shell(t, dir);
+  dropTriggers(db);
+  db.prepare("UPDATE inspections SET date = '2026-01-01' WHERE id = ?").run(id);
+  db.close();
+
+  const app = reopen(t, dir);
+  const push = app.store.outbox.nextPendingSync(new Date('2026-04-01T00:00:00Z'));
+  assert.equal(push?.revision, 1);
+  assert.equal(app.store.outbox.findByInspection(next.id)!.id, push?.outboxId, 'the healthy revision is handed out');
+  const damaged = app.store.outbox.findByInspection(id)!;
+  assert.equal(damaged.status, 'errore');
+  assert.match(damaged.lastError ?? '', /^Integrità compromessa: .*data della visita/);
 });
