@@ -510,6 +510,8 @@ function auditNotice(audit: RevisionRecord['audit']): Html {
   if (!audit) return html`<p class="na" data-testid="audit-chain">Registro delle modifiche del portatile: non inviato (versione precedente dell'applicazione).</p>`;
   if (audit.status === 'riscritta')
     return html`<p class="error" role="alert" data-testid="audit-chain"><strong>Attenzione: storia del portatile riscritta.</strong> Il registro delle modifiche inviato con questa revisione non prosegue quello ricevuto prima dallo stesso portatile (${audit.note ?? ''}). I dati sono conservati come ricevuti: verificarli con l'ispettore prima di validare.</p>`;
+  if (audit.status === 'non_collegata' && audit.note)
+    return html`<p class="error" role="alert" data-testid="audit-chain"><strong>Attenzione: registro del portatile non collegato.</strong> ${audit.note}. Verificare con l'ispettore prima di validare.</p>`;
   if (audit.status === 'non_collegata') return html`<p class="warn" data-testid="audit-chain">Registro delle modifiche del portatile: integro, ma non collegabile a quanto ricevuto prima da questo portatile.</p>`;
   return html`<p class="pass" data-testid="audit-chain">Registro delle modifiche del portatile: integro e coerente con quanto ricevuto prima.</p>`;
 }

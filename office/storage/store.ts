@@ -413,7 +413,16 @@ export class OfficeStore {
       if (broken) {
         status = 'riscritta';
         note = `la voce ${Number(broken.seq)} del registro non è più quella ricevuta con l'ispezione ${broken.inspection_id} (revisione ${Number(broken.revision)})`;
-      } else status = known.length || audit.from.seq === 0 ? 'coerente' : 'non_collegata'; // seq 0: the chain from its start
+      } else if (known.length || audit.from.seq === 0) status = 'coerente'; // seq 0: the chain from its start
+      else {
+        status = 'non_collegata';
+        // Normally a segment starts at the head sent with the laptop's previous revision. Starting
+        // past points the office holds is what a history rewritten with moved seal heads looks
+        // like, or a revision that never arrived: not proof either way, so the clerk is told to check.
+        const earlier = await sql.get<{ seq: number }>('SELECT MAX(seq) AS seq FROM device_audit_points WHERE device_id = ? AND seq < ?', [s.deviceId, audit.from.seq]);
+        if (earlier?.seq != null)
+          note = `il registro inviato riparte dalla voce ${audit.from.seq}, che l'ufficio non ha ricevuto, dopo la voce ${Number(earlier.seq)} ricevuta prima da questo portatile: una revisione non arrivata o una storia riscritta`;
+      }
     }
     await sql.run('UPDATE revisions SET audit_status = ?, audit_note = ? WHERE inspection_id = ? AND revision = ?', [status, note, s.inspectionId, s.revision]);
     for (const p of [audit.from, audit.head]) {

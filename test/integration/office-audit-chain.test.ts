@@ -91,6 +91,19 @@ test('a rewritten laptop history (chain recomputed) is marked at the office, the
   assert.match(clean, /integro e coerente con quanto ricevuto prima/);
   assert.doesNotMatch(clean, /storia del portatile riscritta/);
 
+  // A segment that starts past the points the office holds (seal heads moved forward after a
+  // rewrite) cannot be checked: not «coerente», and the clerk is told in red what to verify.
+  sealVisit(app, service.id, '2026-03-06');
+  const item = app.store.outbox.nextPendingSync(new Date('2026-04-01T00:00:00Z'))!;
+  const { from, digests, head } = item.audit!;
+  const shifted = { from: { seq: from.seq + 1, hash: chainHash(from.hash, digests[0]!) }, digests: digests.slice(1), head };
+  assert.equal((await client.pushInspection({ ...item, audit: shifted })).status, 'created');
+  await app.store.outbox.markSent(item.outboxId, 'ricevuta');
+  const unlinked = (await office.server.store.getRevision(item.id, 1))!.audit!;
+  assert.equal(unlinked.status, 'non_collegata');
+  assert.match(unlinked.note ?? '', new RegExp(`riparte dalla voce ${from.seq + 1}, che l'ufficio non ha ricevuto`));
+  assert.match(await clerk.page(`/ispezioni/${encodeURIComponent(item.id)}/1`), /role="alert" data-testid="audit-chain"><strong>Attenzione: registro del portatile non collegato\.<\/strong>/);
+
   // An older laptop (no audit part) still syncs.
   const old = app.store.outbox.nextPendingSync(new Date('2026-04-01T00:00:00Z'));
   assert.equal(old, null);
