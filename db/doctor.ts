@@ -3,8 +3,28 @@
  * every row at once, plus what no read looks at (the audit chain, every blob's bytes, the
  * outbox's identities and frozen bundles, SQLite's own structure). Read-only.
  */
+import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
+import { LATEST_VERSION } from './migrations/index.ts';
+import { BLOBS_CLEAR_PENDING } from './migrations/007_personal_data_at_rest.ts';
 import type { Store } from './store.ts';
+
+/**
+ * Why a folder must be brought up to date by the app before it is checked, or null. Opening it
+ * with the Store would migrate it (re-chain the audit log, rebuild tables, re-encrypt files):
+ * the check would change the very evidence it is asked to examine. Read-only connection.
+ */
+export function needsUpgradeBeforeCheck(dbPath: string): string | null {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version < LATEST_VERSION) return `il database è dello schema ${version}, questa versione usa lo schema ${LATEST_VERSION}`;
+    const pending = db.prepare('SELECT 1 FROM meta WHERE key = ?').get(BLOBS_CLEAR_PENDING);
+    return pending ? 'la cifratura dei file di una versione precedente non è ancora terminata' : null;
+  } finally {
+    db.close();
+  }
+}
 
 export type DoctorProblemKind = 'sqlite' | 'sealed' | 'seal_head' | 'audit' | 'blob' | 'outbox';
 

@@ -14,8 +14,8 @@ const USAGE = `Uso: vigilanza doctor --data CARTELLA [--json]
 Controlla una cartella dati di Vigilanza Nidi: struttura del database SQLite, ogni revisione
 sigillata contro la sua impronta, la catena del registro delle modifiche e i sigilli che vi sono
 registrati, ogni foto e verbale contro la sua impronta SHA-256, la coda di invio all'ufficio.
-Serve il file chiave della cartella (vigilanza.key). Come l'applicazione, porta il database
-all'ultimo schema se è più vecchio.
+Serve il file chiave della cartella (vigilanza.key). Il controllo non modifica nulla: una
+cartella di una versione precedente va prima aperta una volta con l'applicazione, che la aggiorna.
 
   --data CARTELLA  cartella dei dati
   --json           stampa il resoconto in JSON
@@ -31,13 +31,20 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${USAGE}`);
   if (!values.data) throw new CliError(`--data: indicare la cartella dei dati\n\n${USAGE}`);
   const dir = resolve(values.data);
-  const [{ DB_FILE, Store }, { fileKeyProvider, KEY_FILE }, { checkDataFolder }] = await Promise.all([
+  const [{ DB_FILE, Store }, { fileKeyProvider, KEY_FILE }, { checkDataFolder, needsUpgradeBeforeCheck }] = await Promise.all([
     import('../../db/store.ts'),
     import('../../host/keys.ts'),
     import('../../db/doctor.ts'),
   ]);
   if (!existsSync(join(dir, DB_FILE))) throw new CliError(`--data ${values.data}: nessun database di Vigilanza Nidi (${DB_FILE}) in questa cartella`);
   if (!existsSync(join(dir, KEY_FILE))) throw new CliError(`--data ${values.data}: manca il file chiave ${KEY_FILE}: senza la chiave i file sigillati non si possono controllare`);
+  let upgrade: string | null;
+  try {
+    upgrade = needsUpgradeBeforeCheck(join(dir, DB_FILE));
+  } catch (e) {
+    throw new CliError(`--data ${values.data}: impossibile aprire il database: ${(e as Error).message}`, 1);
+  }
+  if (upgrade) throw new CliError(`--data ${values.data}: ${upgrade}: aprire la cartella una volta con l'applicazione per aggiornarla, poi ripetere il controllo (il controllo non modifica i dati)`);
   let store;
   try {
     store = Store.open(dir, { keyProvider: fileKeyProvider(dir, { create: false }) });

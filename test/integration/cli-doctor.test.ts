@@ -1,6 +1,7 @@
 /** `vigilanza doctor` as a user runs it: a real data folder made by the app, a real process. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -67,4 +68,24 @@ test('vigilanza doctor: bad arguments exit 2 with a message naming what is wrong
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
+});
+
+test('vigilanza doctor changes nothing: a folder of an older schema is refused (exit 2), its files left byte for byte', (t) => {
+  const { dir } = dataFolder(t);
+  const db = new Database(join(dir, 'vigilanza.db'));
+  const current = Number(db.pragma('user_version', { simple: true }));
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma(`user_version = ${current - 1}`); // as the release before the last migration left it
+  db.close();
+  // SQLite's read-only connection may leave an empty -wal and its lock file (-shm): no data in either.
+  const snapshot = () => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('-shm') && !(e.name.endsWith('-wal') && statSync(join(e.parentPath, e.name)).size === 0)).map((e) => {
+    const path = join(e.parentPath, e.name);
+    return `${path} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+  }).sort();
+  const before = snapshot();
+  const r = vigilanza(['doctor', '--data', dir], { env });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`schema ${current - 1}, questa versione usa lo schema ${current}: aprire la cartella una volta con l'applicazione`));
+  assert.equal(r.stdout, '');
+  assert.deepEqual(snapshot(), before, 'nothing in the folder changed');
 });
