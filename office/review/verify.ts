@@ -18,7 +18,13 @@ const yesNo = (v: boolean | null, yes: string, no: string, unknown: string) => (
 
 /** The headline: a document is "verified" only when the verifier says valid, and says why not otherwise. */
 function headline(r: VerifyResult): Html {
-  if (r.valid) return html`<span class="pass" data-testid="report-verdict">Firma digitale verificata</span>`;
+  if (r.valid) {
+    // Without trust anchors anyone's key makes an intact signature: not "verified" until the
+    // office has its CAs (a forger's visible signature is a signing addition, allowed).
+    if (r.signatures.some((s) => s.trusted !== true))
+      return html`<span class="warn" data-testid="report-verdict">Firma digitale integra, firmatari non verificati: nessuna CA attendibile configurata in ufficio</span>`;
+    return html`<span class="pass" data-testid="report-verdict">Firma digitale verificata</span>`;
+  }
   const modified = r.modifications?.length ?? 0;
   const untrusted = r.signatures.some((s) => s.trusted === false);
   const why = modified

@@ -33,6 +33,13 @@ it('a valid signature names the signer, integrity, coverage and trust', () => {
   assert.match(text, /certificato attendibile/);
 });
 
+it('an intact signature whose signer could not be checked (no CA at the office) is not called verified', () => {
+  const unchecked: VerifyResult = { size: 31, valid: true, modifications: [], problems: [], signatures: [signature({ trusted: null })] };
+  const text = describeVerification(unchecked).text;
+  assert.doesNotMatch(text, /Firma digitale verificata/);
+  assert.match(text, /Firma digitale integra, firmatari non verificati: nessuna CA attendibile configurata in ufficio/);
+});
+
 it('an altered document is flagged', () => {
   const bad: VerifyResult = { size: 31, valid: false, modifications: [], problems: ['firma 1 non integra'], signatures: [signature({ intact: false, digestMatches: false })] };
   const text = describeVerification(bad).text;
