@@ -6,9 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { contentHash } from '../../shared/canonical.ts';
 import { hashPassword } from '../../office/security.ts';
+import { launchChromium } from '../helpers/ui-shell.ts';
 import { SyncClient } from '../../office/client/index.ts';
 import { MemoryOutboxStore, drainOutbox } from '../../office/client/outbox.ts';
 import { buildReport, loadP12, signPdfWith } from '../../report/index.ts';
@@ -28,10 +29,7 @@ before(async () => {
   pki = makeTestPki();
   office = await startOffice('sqlite', { today: () => '2026-11-20', caPem: pki.caPem });
   await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

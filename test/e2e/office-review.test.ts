@@ -6,9 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { contentHash } from '../../shared/canonical.ts';
 import { hashPassword } from '../../office/security.ts';
+import { launchChromium } from '../helpers/ui-shell.ts';
 import { SyncClient, pair } from '../../office/client/index.ts';
 import { MemoryOutboxStore, drainOutbox, pullAll } from '../../office/client/outbox.ts';
 import { makePdf, makePng, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
@@ -20,11 +21,7 @@ let browser: Browser;
 before(async () => {
   office = await startOffice('sqlite', { today: () => '2026-11-20' });
   await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // launch() gives every run a fresh temporary profile of its own.
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
