@@ -1,19 +1,31 @@
 #!/usr/bin/env node
 // Builds everything that runs from dist/: the CLI bundle, and (when present) the renderer,
-// the Electron main/preload and the office web app. Usage: node scripts/build.mjs [cli|renderer|electron|office ...]
+// the Electron main/preload and the office web app. Usage: node scripts/build.mjs [--if-changed] [cli|renderer|electron|office ...]
+// --if-changed (scripts/setup.sh): a full build is skipped when no input changed since the last one.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { buildInputsDigest } from './build-inputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // zod is bundled so that a cold `vigilanza check` reads one file; everything else stays in node_modules.
 const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter((d) => d !== 'zod');
-const targets = process.argv.slice(2);
+const ifChanged = process.argv.includes('--if-changed');
+const targets = process.argv.slice(2).filter((a) => a !== '--if-changed');
 const want = (t) => targets.length === 0 || targets.includes(t);
 
 const started = Date.now();
+// Only a full build records its inputs: a partial one leaves the other outputs as they were.
+const stampFile = join(root, 'dist/.build-inputs.sha256');
+const inputs = targets.length === 0 ? buildInputsDigest(root) : null;
+const outputsPresent = ['dist/cli/entry.mjs', 'dist/renderer/index.html'].every((f) => existsSync(join(root, f)));
+if (ifChanged && inputs && outputsPresent && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === inputs) {
+  console.log(`build: up to date (${Date.now() - started} ms)`);
+  process.exit(0);
+}
+rmSync(stampFile, { force: true });
 if (want('cli')) {
   rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
   await build({
@@ -38,5 +50,9 @@ for (const extra of ['renderer', 'electron', 'office']) {
     const mod = await import(script);
     await mod.default({ root, external });
   }
+}
+if (inputs) {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(stampFile, `${inputs}\n`);
 }
 console.log(`build: ${targets.length ? targets.join(', ') : 'all'} in ${Date.now() - started} ms`);

@@ -40,4 +40,4 @@ if ! node -e "new (require('better-sqlite3'))(':memory:').close()" >/dev/null 2>
 fi
 
 log "building"
-npm run --silent build
+npm run --silent build -- --if-changed
