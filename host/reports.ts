@@ -76,7 +76,7 @@ async function open(p12: Uint8Array, passphrase: string, p12Field: string): Prom
   try {
     return await loadP12(p12, passphrase);
   } catch (e) {
-    if (e instanceof P12PassphraseError) throw invalid('passphrase', 'passphrase errata: il file della chiave non si apre con la passphrase indicata');
+    if (e instanceof P12PassphraseError) throw invalid('passphrase', 'password errata: il file della firma digitale non si apre con questa password (attenzione a maiuscole e minuscole)');
     if (e instanceof P12FormatError) throw invalid(p12Field, `il file non è una chiave di firma PKCS#12 (.p12/.pfx) utilizzabile: ${e.message}`);
     throw e;
   }

@@ -10,7 +10,7 @@ import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS } from '../shared/domain.ts';
 import type { Answer, InspectionFile } from '../shared/inspection.ts';
-import { applicableItems, getChecklist, type Checklist, type ChecklistItem, type ChecklistSection } from '../shared/checklist/index.ts';
+import { applicableItems, displayText, getChecklist, signatoryTitle, type Checklist, type ChecklistItem, type ChecklistSection } from '../shared/checklist/index.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, enrolmentCeiling, validateAgainst, type CheckResult, type Finding, type Outcome, type RuleSet } from '../shared/rules/index.ts';
 import type { Signature } from '../shared/api/contract.ts';
 import { ITEM_RULES, RULE_LABELS } from './labels.ts';
@@ -196,8 +196,10 @@ function titleBlock(ctx: Ctx): Content[] {
   const validity = (label: 'authorization' | 'accreditation'): string => {
     const act = s[label];
     const until = ctx.result[label].validUntil;
-    if (!act) return 'non indicato';
-    return `rilasciato il ${formatItalianDate(act.issuedOn)}${until ? `, valido fino al ${formatItalianDate(until)}` : ''}`;
+    // Agreement with the act's name in the row: «Autorizzazione … rilasciata», «Accreditamento … rilasciato».
+    const a = label === 'authorization' ? 'a' : 'o';
+    if (!act) return `non indicat${a}`;
+    return `rilasciat${a} il ${formatItalianDate(act.issuedOn)}${until ? `, valid${a} fino al ${formatItalianDate(until)}` : ''}`;
   };
   const row = (k: string, v: string | Content): TableCell[] => [{ text: k, style: 'label' }, typeof v === 'string' ? { text: v } : (v as TableCell)];
   const serviceRows: TableCell[][] = [
@@ -309,7 +311,7 @@ function sectionTable(ctx: Ctx, section: ChecklistSection, title: string, leadRo
     for (const item of block) {
       if (item.group && item.group !== group) rows.push([{}, { text: item.group, bold: true, decoration: 'underline', colSpan: 2 } as TableCell, {}]);
       group = item.group;
-      rows.push([{}, { text: item.text }, answerCell(ctx, item, answers[item.id])]);
+      rows.push([{}, { text: displayText(item.text) }, answerCell(ctx, item, answers[item.id])]);
     }
     rows[0]![0] = { text: article, style: 'article', rowSpan: rows.length } as TableCell;
     body.push(...rows);
@@ -542,7 +544,7 @@ function signaturesContent(ctx: Ctx): Content[] {
   const sigs = ctx.input.signatures ?? [];
   const blocks: Content[] = ctx.checklist.signatories.map((signatory) => {
     const sig = sigs.find((s) => s.signatory === signatory.id);
-    const label = signatory.id === 'referente_comune' && ctx.file.service.comune ? `${signatory.label} ${ctx.file.service.comune}` : signatory.label;
+    const label = signatoryTitle(signatory, sig?.name, membersOf(ctx), ctx.file.service.comune);
     return {
       margin: [0, 8, 0, 0],
       columns: [
@@ -590,7 +592,7 @@ function photosContent(ctx: Ctx): Content[] {
       stack: [
         p.unreadable !== undefined ? unreadablePhoto(p) : { image: `photo${i}`, fit: [240, 180], alignment: 'center' },
         { text: [{ text: `Foto ${i + 1}. `, bold: true }, p.caption || 'senza didascalia'] as Content[], margin: [0, 3, 0, 0] },
-        ...(p.itemId ? [{ text: item ? `Voce ${p.itemId}: ${item.text}` : `Voce ${p.itemId}`, style: 'muted' }] : []),
+        ...(item ? [{ text: `Riferita alla voce «${displayText(item.text)}» (${item.section === 'ACC' ? 'accreditamento' : `sezione ${item.section}`})`, style: 'muted' }] : []),
       ],
       margin: [0, 0, 0, 12],
     } as Content;

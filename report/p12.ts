@@ -14,7 +14,7 @@ import forge from 'node-forge';
 export class P12PassphraseError extends Error {
   override name = 'P12PassphraseError';
   constructor() {
-    super('passphrase errata: il file PKCS#12 non si apre con la passphrase indicata');
+    super('password errata: il file della firma digitale (.p12) non si apre con la password indicata');
   }
 }
 
@@ -71,7 +71,7 @@ export async function loadP12(p12: Uint8Array, passphrase: string): Promise<Load
     const message = (e as Error).message ?? '';
     if (/Invalid password|wrong password|MAC could not be verified/i.test(message)) throw new P12PassphraseError();
     // Without a MAC a wrong passphrase shows up as undecryptable content.
-    if (/decrypt|pad|Too few bytes|Unparsed DER/i.test(message) && p12.length > 0 && p12[0] === 0x30) throw new P12FormatError(`file PKCS#12 non leggibile (${message}); passphrase errata o file danneggiato`);
+    if (/decrypt|pad|Too few bytes|Unparsed DER/i.test(message) && p12.length > 0 && p12[0] === 0x30) throw new P12FormatError(`file PKCS#12 non leggibile (${message}); password errata o file danneggiato`);
     throw new P12FormatError(`il file non è un PKCS#12 valido (${message})`);
   }
 

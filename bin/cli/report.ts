@@ -28,7 +28,7 @@ con gli articoli, le prescrizioni, le firme e le foto). Con --p12 lo firma digit
   --reason TESTO      motivo della firma digitale (predefinito "Verbale di ispezione")
   --location TESTO    luogo della firma digitale
 
-Uscita: 0 referto scritto; 2 dati o opzioni non validi, passphrase errata, file illeggibili.`;
+Uscita: 0 referto scritto; 2 dati o opzioni non validi, password della firma errata, file illeggibili.`;
 
 const Prescriptions = z.array(z.strictObject({ rule: z.string().min(1), text: z.string().trim().min(1, 'testo mancante'), deadline: IsoDateSchema }));
 

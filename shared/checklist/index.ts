@@ -23,3 +23,5 @@ export const CHECKLISTS: ReadonlyMap<string, Checklist> = new Map(
 export function getChecklist(key: string): Checklist | undefined {
   return CHECKLISTS.get(key);
 }
+
+export { displayText, signatoryTitle } from './display.ts';

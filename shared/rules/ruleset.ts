@@ -13,6 +13,8 @@ export const AgeBand = z.strictObject({
   id: z.string().regex(/^\d+-\d+$/),
   /** Label as the Scheda prints the row. */
   label: z.string().min(1),
+  /** The band as people name it, the same in the table, the findings and the report ("0-12 mesi"). */
+  ageLabel: z.string().min(1),
   fromMonths: z.number().int().min(0),
   toMonths: z.number().int().min(0),
   /** Children per educator; null where the Scheda sets no ratio (domiciliare). */

@@ -65,7 +65,7 @@ export function explainLoad(rs: RuleSet, rules: ServiceTypeRules, counts: Map<st
   const share = column === 'enrolled' ? Fraction.of(rs.plannedRatioBase.num, rs.plannedRatioBase.den) : Fraction.of(1);
   const parts = rules.bands
     .filter((b) => (counts.get(b.id) ?? 0) > 0)
-    .map((b) => `${counts.get(b.id)}${column === 'enrolled' ? ` × ${share.toItalian()}` : ''} / ${b.childrenPerEducator} (${b.id} mesi)`);
+    .map((b) => `${counts.get(b.id)}${column === 'enrolled' ? ` × ${share.toItalian()}` : ''} / ${b.childrenPerEducator} (${b.ageLabel})`);
   const load = educatorLoad(rules, counts, share);
   return parts.length && load ? `${parts.join(' + ')} = ${load.toItalian()}` : 'nessun bambino';
 }

@@ -1,8 +1,10 @@
 /** Rule set `zona-fse@1`: DPGR 41/R/2013 as read by the Zona Fiorentina Sud-Est regulation and its Scheda. */
 import { RuleSet } from './ruleset.ts';
 
-const bandsRatio = (rows: Array<[string, string, number, number, number | null]>) =>
-  rows.map(([id, label, fromMonths, toMonths, childrenPerEducator]) => ({ id, label, fromMonths, toMonths, childrenPerEducator }));
+// The age label is the Scheda's own name of the row ("0-12 mesi" for months 0–11), so that a
+// finding names the band exactly as the table the inspector filled in.
+const bandsRatio = (rows: Array<[string, string, string, number, number, number | null]>) =>
+  rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({ id, ageLabel, label, fromMonths, toMonths, childrenPerEducator }));
 
 export const ZONA_FSE_1: RuleSet = RuleSet.parse({
   id: 'zona-fse',
@@ -14,9 +16,9 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 72,
       bands: bandsRatio([
-        ['0-11', 'N° bambini 0-12 mesi (1/6 ed.)', 0, 11, 6],
-        ['12-23', 'N° bambini 12-23 mesi (1/7 ed.)', 12, 23, 7],
-        ['24-36', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
+        ['0-11', '0-12 mesi', 'N° bambini 0-12 mesi (1/6 ed.)', 0, 11, 6],
+        ['12-23', '12-23 mesi', 'N° bambini 12-23 mesi (1/7 ed.)', 12, 23, 7],
+        ['24-36', '24-36 mesi', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
       ]),
       childrenPerAuxiliary: 30,
     },
@@ -25,9 +27,9 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 60,
       bands: bandsRatio([
-        ['12-17', 'N° bambini 12-17 mesi (1/6 ed.)', 12, 17, 6],
-        ['18-23', 'N° bambini 18-23 mesi (1/8 ed.)', 18, 23, 8],
-        ['24-36', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
+        ['12-17', '12-17 mesi', 'N° bambini 12-17 mesi (1/6 ed.)', 12, 17, 6],
+        ['18-23', '18-23 mesi', 'N° bambini 18-23 mesi (1/8 ed.)', 18, 23, 8],
+        ['24-36', '24-36 mesi', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
       ]),
       childrenPerAuxiliary: null,
     },
@@ -35,14 +37,14 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
       capacity: { min: 6, max: 40 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 48,
-      bands: bandsRatio([['0-36', 'N° bambini 0-3 anni (1/10 ed.)', 0, 36, 10]]),
+      bands: bandsRatio([['0-36', '0-3 anni', 'N° bambini 0-3 anni (1/10 ed.)', 0, 36, 10]]),
       childrenPerAuxiliary: null,
     },
     domiciliare: {
       capacity: { min: 3, max: 6 },
       enrolmentTolerance: null,
       enrolmentAbsoluteMax: 6,
-      bands: bandsRatio([['0-36', 'N° bambini 0-3 anni', 0, 36, null]]),
+      bands: bandsRatio([['0-36', '0-3 anni', 'N° bambini 0-3 anni', 0, 36, null]]),
       childrenPerAuxiliary: null,
     },
   },

@@ -60,7 +60,7 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     pki?.cleanup();
   });
 
-  it('«Firma digitale» dal menu: una passphrase errata è segnalata sul campo, poi la chiave si importa', async () => {
+  it('«Firma digitale» dal menu: una password errata è segnalata sul campo, poi la chiave si importa', async () => {
     await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Firma digitale' }).click();
     await page.getByRole('heading', { name: 'Firma digitale', level: 1 }).waitFor();
     await page.locator('[data-signing-key="none"]').waitFor();
@@ -70,7 +70,7 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     assert.equal(await pass.getAttribute('autocomplete'), 'off');
     await pass.fill('sbagliata');
     await page.getByRole('button', { name: 'Importa la chiave' }).click();
-    await page.locator('#firma-import-pass-err').getByText(/passphrase errata/).waitFor();
+    await page.locator('#firma-import-pass-err').getByText(/password errata/).waitFor();
     assert.equal(await pass.inputValue(), '', 'the passphrase is cleared after use');
     expectRefusedRequest();
     await pass.fill(P12_PASSPHRASE);
@@ -141,7 +141,7 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     assert.equal(await pass.getAttribute('autocomplete'), 'off');
     await pass.fill('non è questa');
     await dialog.getByRole('button', { name: 'Sigilla e firma' }).click();
-    await dialog.getByText(/passphrase errata/).waitFor();
+    await dialog.getByText(/password errata/).waitFor();
     assert.equal(await pass.inputValue(), '');
     assert.equal((await apiCall<{ status: string }>(page, 'inspections.get', { id: inspectionId })).status, 'draft', 'a wrong passphrase changes nothing');
     expectRefusedRequest();

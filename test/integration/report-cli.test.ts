@@ -69,7 +69,8 @@ describe('vigilanza report', () => {
     const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     assert.match(text, /Documento firmato digitalmente \(PAdES\)/);
     assert.match(text, /Foto 1\. prese scoperte/);
-    assert.match(text, /Voce F\.presidi\.prese_protette/);
+    assert.match(text, /Riferita alla voce «Protezione di tutte le prese elettriche» \(sezione F\)/, 'a photo caption names the item by its text');
+    assert.doesNotMatch(text, /F\.presidi\./, 'no internal item id on the page');
     assert.match(text, /Foto 3\. pagina/);
     assert.match(text, /Proteggere tutte le prese\./);
     const images = execFileSync('pdfimages', ['-list', out], { encoding: 'utf8' });
@@ -111,7 +112,7 @@ describe('vigilanza report', () => {
       const out = join(dir, 'mai-scritto.pdf');
       const r = run(['report', inspection, '--out', out, '--p12', p12], { VIGILANZA_P12_PASSPHRASE: 'sbagliata' });
       assert.equal(r.status, 2);
-      assert.match(r.stderr, /passphrase errata/);
+      assert.match(r.stderr, /password errata/);
       assert.equal(r.stdout, '');
       assert.equal(existsSync(out), false);
       assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('mai-scritto')), []);

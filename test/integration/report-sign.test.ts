@@ -96,8 +96,9 @@ describe('unsigned report', () => {
       'RILIEVI',
       'PRESCRIZIONI',
       'FIRME',
-      'Firma del referente del Comune di Bagno a Ripoli',
-      'Firma del Pedagogista Comunale',
+      // Signers listed among the members are titled by their role, not the Scheda's fixed title.
+      'Firma — Referente tecnico Comune di Bagno a Ripoli',
+      'Firma — Pedagogista zonale',
       'Alla presenza del referente del servizio (Firma)',
       'ALLEGATO – DOCUMENTAZIONE FOTOGRAFICA',
       'Documento non firmato digitalmente',
@@ -261,7 +262,7 @@ describe('PAdES signature', () => {
 
   test('a wrong passphrase is a P12PassphraseError for both kinds of file, and nothing is signed', async () => {
     await assert.rejects(signPdf(unsigned, { p12: pki.signerP12, passphrase: 'sbagliata' }), P12PassphraseError);
-    await assert.rejects(loadP12(pki.legacyP12, 'sbagliata'), (e: Error) => e instanceof P12PassphraseError && /passphrase errata/.test(e.message));
+    await assert.rejects(loadP12(pki.legacyP12, 'sbagliata'), (e: Error) => e instanceof P12PassphraseError && /password errata/.test(e.message));
   });
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applicableItems, getChecklist } from '../../shared/checklist/index.ts';
+import { applicableItems, displayText, getChecklist } from '../../shared/checklist/index.ts';
 import { reportDefinition } from '../../report/document.ts';
 import { ReportInputError, type ReportInput } from '../../report/types.ts';
 import { sampleInspection, sampleReportInput } from '../../report/testing/fixtures.ts';
@@ -27,7 +27,7 @@ test('every applicable item of the Scheda is printed, and items excluded for the
   const checklist = getChecklist('zona-fse@1')!;
   const items = applicableItems(checklist, { type: 'nido', purpose: 'verifica_periodica' });
   assert.ok(items.length > 60);
-  for (const item of items) assert.ok(text.includes(item.text), item.id);
+  for (const item of items) assert.ok(text.includes(displayText(item.text)), item.id);
 
   const dom = sampleInspection();
   dom.service = { ...dom.service, type: 'domiciliare', capacity: 5 };
