@@ -93,7 +93,19 @@ function formFields(body: unknown): Record<string, string> | null {
 }
 
 const formatDate = (d: string | null | undefined) => (d ? formatItalianDate(d) : '—');
-const formatInstant = (t: string | null | undefined) => (t ? new Date(t).toLocaleString('it-IT', { timeZone: 'Europe/Rome' }) : '—');
+// Always Rome's wall clock, whatever the server's TZ: the clerk reads "02/12/2026 alle 04:53".
+const ROME_INSTANT = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+export function formatInstant(t: string | null | undefined): string {
+  if (!t) return '—';
+  const parts = Object.fromEntries(ROME_INSTANT.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  return `${parts.day}/${parts.month}/${parts.year} alle ${parts.hour}:${parts.minute}`;
+}
+
+/** Answers in the Scheda's order; any id the checklist does not know comes last, as sent. */
+function answersInSchedaOrder<A>(answers: Record<string, A>, items: ReadonlyArray<{ id: string }>): Array<[string, A]> {
+  const rank = new Map(items.map((item, i) => [item.id, i]));
+  return Object.entries(answers).sort(([a], [b]) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
+}
 
 function answerText(value: unknown): string {
   if (value === 'yes') return 'Sì';
@@ -281,7 +293,7 @@ ${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${ear
 <div class="photos">${photos.map((p) => html`<a href="/allegati/${p.sha256}" target="_blank" rel="noopener"><img src="/allegati/${p.sha256}" alt="${p.name}" title="${p.name}"></a>`)}</div>
 <h2>Risposte</h2>
 ${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Voce</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
-${Object.entries(file.answers).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
+${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
 ${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`);
   }));
 
