@@ -258,10 +258,11 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     return store.changesSince(Number(cursorText), req.device!.inspectorId, Number(limitText));
   });
 
-  // ---------- attachments: tus-style resumable uploads ----------
+  // ---------- attachments: resumable upload by content hash (our own protocol, not tus) ----------
+  // POST creates (id = SHA-256 of the content), HEAD tells the offset, PATCH appends at
+  // Upload-Offset; the server fsyncs before each acknowledgement and checks the hash at the end.
   const uploadHeaders = (reply: FastifyReply, s: { sha256: string; offset: number; length: number }) =>
     reply
-      .header('Tus-Resumable', '1.0.0')
       .header('Upload-Offset', String(s.offset))
       .header('Upload-Length', String(s.length))
       .header('Cache-Control', 'no-store');

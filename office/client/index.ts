@@ -295,7 +295,7 @@ export class SyncClient {
           const chunk = await this.slice(a, offset, Math.min(this.chunkBytes, length - offset));
           this.bytesSent += chunk.length;
           const res = await this.request('PATCH', `/api/v1/uploads/${a.sha256}`, {
-            headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset), 'tus-resumable': '1.0.0' },
+            headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
             body: chunk,
           });
           if (res.status === 204 || res.status === 409) {

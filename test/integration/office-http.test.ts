@@ -248,7 +248,7 @@ describe('office HTTP layer', () => {
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => undefined); // the server may reset while we still write: that is the point
     const bodyBytes = 9 * 1024 * 1024;
-    socket.write(`PATCH /api/v1/uploads/${sha} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\nTus-Resumable: 1.0.0\r\nContent-Length: ${bodyBytes}\r\nConnection: keep-alive\r\n\r\n`);
+    socket.write(`PATCH /api/v1/uploads/${sha} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\nContent-Length: ${bodyBytes}\r\nConnection: keep-alive\r\n\r\n`);
     const piece = Buffer.alloc(256 * 1024, 7);
     for (let sent = 0; sent < bodyBytes && !socket.destroyed; sent += piece.length) {
       if (!socket.write(piece)) await new Promise((resolve) => { socket.once('drain', resolve); socket.once('close', resolve); });
