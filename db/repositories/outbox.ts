@@ -1,5 +1,7 @@
 /**
- * The sync outbox and the pairing with the office (migration 002).
+ * The sync outbox (migration 002): the send queue of sealed revisions and their co-signatures.
+ * What an office change does to our data lives in outbox/office-changes.ts, the pairing and the
+ * device token in outbox/pairing.ts; this class is the one face the sync loop and the store see.
  *
  * Its async methods are the `OutboxStore` of office/client/outbox.ts (the sync loop), written
  * against structurally identical types here because db/ does not import office/:
@@ -7,20 +9,22 @@
  *    was cut short (the office is idempotent, so sending again is harmless);
  *  - `applyChanges` applies a page of office changes and saves the cursor in ONE transaction:
  *    if anything in it fails, nothing is applied and the cursor stays where it was.
- *
- * A rejected revision becomes a new draft revision carrying the office's notes (like
- * `inspections.revise`); the office is the master of the registry fields of the services it sends.
  */
-import { Service } from '../../shared/api/contract.ts';
+import { OutboxStatus, type OutboxEntry } from '../../shared/api/contract.ts';
 import { AUDIT_GENESIS, MAX_SEGMENT_ENTRIES, type AuditSegment, type ChainPoint } from '../../shared/audit-chain.ts';
 import type { BlobReader } from '../blobs.ts';
 import { IntegrityError, StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
-import { bool, type RepoContext } from './context.ts';
+import type { RepoContext } from './context.ts';
 import type { InspectionsRepository } from './inspections.ts';
+import { OfficeChanges, type ApplyReport, type OfficeChange } from './outbox/office-changes.ts';
+import { SyncPairing, type SyncSettingsRecord } from './outbox/pairing.ts';
 
-export type OutboxStatus = 'in_coda' | 'inviata' | 'ricevuta' | 'validata' | 'respinta' | 'conflitto' | 'errore';
-export const OUTBOX_STATUS_LIST: readonly OutboxStatus[] = ['in_coda', 'inviata', 'ricevuta', 'validata', 'respinta', 'conflitto', 'errore'];
+export type { OutboxEntry, OutboxStatus } from '../../shared/api/contract.ts';
+export type { ApplyReport, OfficeChange, OfficeChangePayload } from './outbox/office-changes.ts';
+export type { SyncSettingsRecord } from './outbox/pairing.ts';
+
+export const OUTBOX_STATUS_LIST: readonly OutboxStatus[] = OutboxStatus.options;
 
 export interface OutboxRecord {
   id: string;
@@ -57,13 +61,6 @@ export interface OutboxPush {
   audit?: AuditSegment;
 }
 
-/** One entry of the office's change feed (`GET /api/v1/changes`); unknown kinds are skipped. */
-export interface OfficeChange {
-  seq: number;
-  kind: string;
-  payload: unknown;
-}
-
 /** A later report version (co-signature) to add to a revision the office holds (migration 003). */
 export interface AttachmentUpdatePush {
   updateId: string;
@@ -78,47 +75,6 @@ export type AttachmentUpdateOutcome =
   | { status: 'ricevuta' }
   | { status: 'in_coda'; message: string; nextAttemptAt: Date }
   | { status: 'errore'; message: string };
-
-/** One revision in the outbox as the «Ufficio» page lists it. */
-export interface OutboxEntry {
-  inspectionId: string;
-  visitId: string;
-  revision: number;
-  serviceId: string;
-  serviceName: string;
-  date: string;
-  status: OutboxStatus;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  officeNotes: string | null;
-  updatedAt: string;
-  /** The next revision of the same visit, when one was opened (a correction). */
-  successorId: string | null;
-  /** Later report versions (co-signatures) not yet at the office, and those the office refused. */
-  attachmentsPending: number;
-  attachmentsFailed: number;
-}
-
-export interface SyncSettingsRecord {
-  officeUrl: string;
-  inspectorId: string;
-  inspectorName: string;
-  pairedAt: string;
-  cursor: number;
-  lastSyncAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-}
-
-export interface ApplyReport {
-  decisions: number;
-  services: number;
-  /** Changes skipped, with the reason (unknown kind, unknown revision, invalid payload…). */
-  skipped: string[];
-  /** New draft revisions opened by rejections. */
-  newDrafts: string[];
-}
 
 interface Row {
   id: string; inspection_id: string; visit_id: string; revision: number; content_hash: string; status: OutboxStatus; attempts: number;
@@ -152,7 +108,6 @@ const toRecord = (r: Row): OutboxRecord => ({
   decidedAt: r.decided_at,
 });
 
-const TOKEN_AAD = 'sync:device_token';
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 export class OutboxRepository {
@@ -160,7 +115,13 @@ export class OutboxRepository {
     private readonly ctx: RepoContext,
     private readonly audit: AuditRepository,
     private readonly inspections: InspectionsRepository,
-  ) {}
+  ) {
+    this.pairing = new SyncPairing(ctx);
+    this.changes = new OfficeChanges(ctx, audit, inspections, this.pairing);
+  }
+
+  private readonly pairing: SyncPairing;
+  private readonly changes: OfficeChanges;
 
   // ---------- queue ----------
 
@@ -439,217 +400,36 @@ export class OutboxRepository {
   }
 
   async applyChanges(changes: OfficeChange[], cursor: number): Promise<ApplyReport> {
-    return this.applyChangesSync(changes, cursor);
+    return this.changes.apply(changes, cursor);
   }
+
 
   /** Applies a page of office changes and stores the cursor: all in one transaction, or nothing. */
   applyChangesSync(changes: OfficeChange[], cursor: number): ApplyReport {
-    return this.ctx.db.transaction(() => {
-      const settings = this.settings();
-      if (!settings) throw new StoreError('conflict', "portatile non associato a un ufficio: aggiornamenti non applicati");
-      if (!Number.isSafeInteger(cursor) || cursor < settings.cursor) throw new StoreError('invalid', `cursore ${cursor} precedente a quello salvato (${settings.cursor})`, 'cursor');
-      const report: ApplyReport = { decisions: 0, services: 0, skipped: [], newDrafts: [] };
-      for (const c of changes) {
-        if (c.seq <= settings.cursor) continue; // already applied with an earlier page
-        if (c.kind === 'decision') this.#applyDecision(c, report);
-        else if (c.kind === 'service') this.#applyService(c, report);
-        else if (c.kind === 'service_link') this.#applyServiceLink(c, report);
-        // Rule sets and checklists ship with the app; the office's copies are informational here.
-        else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
-        else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
-      }
-      const at = this.ctx.now();
-      this.ctx.stmt('UPDATE sync_settings SET change_cursor = ?, last_sync_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1').run(cursor, at);
-      return report;
-    }).immediate();
+    return this.changes.apply(changes, cursor);
   }
 
-  #applyDecision(c: OfficeChange, report: ApplyReport): void {
-    const d = c.payload as { inspectionId?: unknown; revision?: unknown; contentHash?: unknown; decision?: unknown; notes?: unknown; decidedAt?: unknown };
-    if (typeof d?.inspectionId !== 'string' || !Number.isInteger(d.revision) || typeof d.contentHash !== 'string' || (d.decision !== 'validated' && d.decision !== 'rejected') || typeof d.decidedAt !== 'string') {
-      report.skipped.push(`${c.seq}: decisione non leggibile`);
-      return;
-    }
-    const visitId = d.inspectionId;
-    const revision = d.revision as number;
-    const notes = typeof d.notes === 'string' && d.notes.trim() ? d.notes.trim() : null;
-    const at = this.ctx.now();
-    const seen = this.ctx.stmt('SELECT 1 FROM sync_decisions WHERE visit_id = ? AND revision = ? AND decision = ? AND decided_at = ?').get(visitId, revision, d.decision, d.decidedAt);
-    if (seen) return;
-    const record = (outcome: string) =>
-      this.ctx
-        .stmt('INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(c.seq, visitId, revision, d.contentHash, d.decision, notes, d.decidedAt, at, outcome);
-    const row = this.ctx.stmt('SELECT * FROM outbox WHERE visit_id = ? AND revision = ?').get(visitId, revision) as Row | undefined;
-    if (!row) {
-      record('ignorata: revisione non presente su questo portatile');
-      report.skipped.push(`${c.seq}: revisione ${visitId}/${revision} sconosciuta`);
-      return;
-    }
-    if (row.content_hash !== d.contentHash) {
-      record('ignorata: impronta diversa da quella sigillata');
-      report.skipped.push(`${c.seq}: impronta diversa per ${visitId}/${revision}`);
-      return;
-    }
-    const validated = d.decision === 'validated';
-    this.ctx
-      .stmt('UPDATE outbox SET status = ?, office_notes = ?, decided_at = ?, received_at = COALESCE(received_at, ?), last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?')
-      .run(validated ? 'validata' : 'respinta', notes, d.decidedAt, at, at, row.id);
-    this.ctx.stmt('UPDATE inspections SET status = ?, updated_at = ? WHERE id = ?').run(validated ? 'validated' : 'rejected', at, row.inspection_id);
-    this.audit.append(row.inspection_id, at, validated ? 'validata dall’ufficio' : 'respinta dall’ufficio', { decidedAt: d.decidedAt, notes });
-    report.decisions++;
-    if (validated) {
-      record('validata');
-      return;
-    }
-    const successor = this.inspections.successor(row.inspection_id);
-    if (!successor) {
-      const draft = this.inspections.revise(row.inspection_id, notes);
-      report.newDrafts.push(draft.id);
-      record(`nuova revisione ${draft.id}`);
-      return;
-    }
-    // The inspector already opened a correction: the notes go on it if it is still a draft.
-    const next = this.inspections.get(successor);
-    if (next.status === 'draft') {
-      this.ctx.stmt('UPDATE inspections SET rejection_notes = ?, updated_at = ? WHERE id = ?').run(notes, at, successor);
-      this.audit.append(successor, at, 'note dell’ufficio', { previousId: row.inspection_id, notes });
-      record(`note sulla revisione già aperta ${successor}`);
-    } else {
-      record(`revisione successiva ${successor} già sigillata`);
-    }
-  }
-
-  #applyService(c: OfficeChange, report: ApplyReport): void {
-    const parsed = Service.safeParse((c.payload as { service?: unknown } | null)?.service);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      report.skipped.push(`${c.seq}: servizio non valido (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
-      return;
-    }
-    const office = parsed.data;
-    // A service of ours the office linked to its entry (003) takes the office's fields under our id.
-    const linked = this.ctx.stmt('SELECT service_id FROM sync_services WHERE office_id = ?').get(office.id) as { service_id: string } | undefined;
-    const s = { ...office, id: linked?.service_id ?? office.id };
-    const at = this.ctx.now();
-    this.ctx
-      .stmt(
-        `INSERT INTO services (id, name, type, comune, address, referente, capacity, kitchen, territorial_rls,
-           authorization_issued_on, accreditation_issued_on, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, comune = excluded.comune, address = excluded.address,
-           referente = excluded.referente, capacity = excluded.capacity, kitchen = excluded.kitchen, territorial_rls = excluded.territorial_rls,
-           authorization_issued_on = excluded.authorization_issued_on, accreditation_issued_on = excluded.accreditation_issued_on, updated_at = excluded.updated_at`,
-      )
-      .run(s.id, s.name, s.type, s.comune, s.address, s.referente, s.capacity, bool(s.kitchen), bool(s.territorialRls),
-        s.authorizationIssuedOn, s.accreditationIssuedOn, at, at);
-    this.ctx
-      .stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at) VALUES (?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET office_updated_at = excluded.office_updated_at, received_at = excluded.received_at')
-      .run(s.id, s.updatedAt, at);
-    report.services++;
-  }
-
-  /**
-   * The office linked the service of one of our revisions (sent without a registry id) to its
-   * registry entry `serviceId`. Our service keeps its id (sealed revisions point to it) and from
-   * now on stands for the office's entry. A copy of that entry received earlier, which nothing
-   * of ours uses yet, is folded into it; one already in use is left, and reported.
-   */
-  #applyServiceLink(c: OfficeChange, report: ApplyReport): void {
-    const l = c.payload as { inspectionId?: unknown; revision?: unknown; serviceId?: unknown };
-    if (typeof l?.inspectionId !== 'string' || !Number.isInteger(l.revision) || typeof l.serviceId !== 'string' || !l.serviceId) {
-      report.skipped.push(`${c.seq}: collegamento del servizio non leggibile`);
-      return;
-    }
-    const officeId = l.serviceId;
-    const own = this.ctx.stmt('SELECT i.service_id FROM inspections i WHERE i.visit_id = ? AND i.revision = ?').get(l.inspectionId, l.revision) as { service_id: string } | undefined;
-    if (!own) {
-      report.skipped.push(`${c.seq}: revisione ${l.inspectionId}/${l.revision} sconosciuta`);
-      return;
-    }
-    const local = own.service_id;
-    const at = this.ctx.now();
-    const current = this.ctx.stmt('SELECT COALESCE(office_id, service_id) AS office FROM sync_services WHERE service_id = ?').get(local) as { office: string } | undefined;
-    if (current) {
-      if (current.office !== officeId) report.skipped.push(`${c.seq}: il servizio ${local} è già collegato alla scheda d'ufficio ${current.office}`);
-      return;
-    }
-    if (local === officeId) {
-      this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at) VALUES (?, ?, ?)').run(local, at, at);
-      report.services++;
-      return;
-    }
-    const copy = this.ctx.stmt('SELECT 1 FROM services WHERE id = ?').get(officeId);
-    if (copy) {
-      const used = this.ctx.stmt('SELECT (SELECT count(*) FROM inspections WHERE service_id = ?) + (SELECT count(*) FROM staff WHERE service_id = ?) AS n').get(officeId, officeId) as { n: number };
-      if (used.n > 0) {
-        report.skipped.push(`${c.seq}: il servizio ${local} corrisponde alla scheda d'ufficio ${officeId}, già presente e in uso su questo portatile: unirli a mano`);
-        return;
-      }
-      // The office's registry fields, received with its copy, now go on our service.
-      this.ctx
-        .stmt(
-          `UPDATE services SET (name, type, comune, address, referente, capacity, kitchen, territorial_rls, authorization_issued_on, accreditation_issued_on, updated_at) =
-             (SELECT name, type, comune, address, referente, capacity, kitchen, territorial_rls, authorization_issued_on, accreditation_issued_on, ? FROM services WHERE id = ?)
-           WHERE id = ?`,
-        )
-        .run(at, officeId, local);
-      const received = this.ctx.stmt('SELECT office_updated_at FROM sync_services WHERE service_id = ?').get(officeId) as { office_updated_at: string } | undefined;
-      this.ctx.stmt('DELETE FROM sync_services WHERE service_id = ?').run(officeId);
-      this.ctx.stmt('DELETE FROM services WHERE id = ?').run(officeId);
-      this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, received?.office_updated_at ?? at, at, officeId);
-      report.services++;
-      return;
-    }
-    // Created by the office from our file: its `service` change follows and brings its fields.
-    this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, at, at, officeId);
-    report.services++;
-  }
-
-  // ---------- pairing settings ----------
+  // ---------- pairing settings (outbox/pairing.ts) ----------
 
   settings(): SyncSettingsRecord | null {
-    const r = this.ctx.stmt('SELECT * FROM sync_settings WHERE id = 1').get() as
-      | { office_url: string; inspector_id: string; inspector_name: string; paired_at: string; change_cursor: number; last_sync_at: string | null; last_error: string | null; last_error_at: string | null }
-      | undefined;
-    if (!r) return null;
-    return {
-      officeUrl: r.office_url,
-      inspectorId: r.inspector_id,
-      inspectorName: r.inspector_name,
-      pairedAt: r.paired_at,
-      cursor: r.change_cursor,
-      lastSyncAt: r.last_sync_at,
-      lastError: r.last_error,
-      lastErrorAt: r.last_error_at,
-    };
+    return this.pairing.settings();
   }
 
   /** The device token, decrypted (null when not paired). */
   deviceToken(): string | null {
-    const r = this.ctx.stmt('SELECT device_token FROM sync_settings WHERE id = 1').get() as { device_token: Buffer } | undefined;
-    return r ? this.ctx.cipher.open(r.device_token, TOKEN_AAD) : null;
+    return this.pairing.deviceToken();
   }
 
   savePairing(p: { officeUrl: string; token: string; inspectorId: string; inspectorName: string }): SyncSettingsRecord {
-    const at = this.ctx.now();
-    return this.ctx.db.transaction(() => {
-      const current = this.settings();
-      if (current) throw new StoreError('conflict', `portatile già associato all'ufficio ${current.officeUrl}: scollegarlo prima`, 'url');
-      this.ctx
-        .stmt('INSERT INTO sync_settings (id, office_url, device_token, inspector_id, inspector_name, paired_at) VALUES (1, ?, ?, ?, ?, ?)')
-        .run(p.officeUrl, this.ctx.cipher.seal(p.token, TOKEN_AAD), p.inspectorId, p.inspectorName, at);
-      return this.settings()!;
-    }).immediate();
+    return this.pairing.savePairing(p);
   }
 
   /** Forgets the office and the token; the outbox stays and is sent after pairing again. */
   unpair(): boolean {
-    return this.ctx.stmt('DELETE FROM sync_settings WHERE id = 1').run().changes > 0;
+    return this.pairing.unpair();
   }
 
   recordError(message: string): void {
-    const at = this.ctx.now();
-    this.ctx.stmt('UPDATE sync_settings SET last_error = ?, last_error_at = ? WHERE id = 1').run(message.slice(0, 2000), at);
+    this.pairing.recordError(message);
   }
 }
