@@ -1,0 +1,73 @@
+/**
+ * Starting the host worker and talking to it: `call(method, input)` with correlation ids, the same
+ * Result shapes the shells map to HTTP/IPC today. A crash answers every pending call (no hang).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Result } from '../../shared/api/contract.ts';
+import type { FromWorker, HostWorkerOptions, ToWorker } from './messages.ts';
+
+export type { HostWorkerOptions } from './messages.ts';
+
+export interface HostWorker {
+  call(method: string, input: unknown): Promise<Result<unknown>>;
+  /** Closes the database and stops sync inside the worker, then waits for the thread to end. */
+  close(): Promise<void>;
+}
+
+export function startHostWorker(options: HostWorkerOptions): Promise<HostWorker> {
+  // The entry is TypeScript: bootstrap.mjs registers tsx inside the worker thread first.
+  const worker = new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: options, execArgv: [] });
+  const pending = new Map<number, (result: Result<unknown>) => void>();
+  let nextId = 1;
+  let gone: string | null = null;
+  const send = (message: ToWorker) => worker.postMessage(message);
+
+  const failAll = (message: string) => {
+    gone = message;
+    for (const done of pending.values()) done({ ok: false, error: { code: 'internal', message } });
+    pending.clear();
+  };
+
+  const client: HostWorker = {
+    call(method, input) {
+      if (gone) return Promise.resolve({ ok: false, error: { code: 'internal', message: gone } });
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        send({ type: 'call', id, method, input });
+      });
+    },
+    close() {
+      if (gone) return Promise.resolve();
+      return new Promise((resolve) => {
+        worker.once('exit', () => resolve());
+        send({ type: 'close' });
+      });
+    },
+  };
+
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') {
+        ready = true;
+        resolve(client);
+      } else if (message.type === 'startup-error') {
+        void worker.terminate();
+        reject(new Error(message.message));
+      } else if (message.type === 'result') {
+        pending.get(message.id)?.(message.result);
+        pending.delete(message.id);
+      }
+    });
+    worker.on('error', (e) => {
+      const message = `il servizio locale si è interrotto per un errore: ${e.message}`;
+      failAll(message);
+      if (!ready) reject(new Error(message));
+    });
+    worker.on('exit', (code) => {
+      failAll(`il servizio locale si è chiuso (codice ${code}): riavviare l'applicazione`);
+      if (!ready) reject(new Error(`il servizio locale si è chiuso prima di avviarsi (codice ${code})`));
+    });
+  });
+}

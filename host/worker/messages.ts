@@ -1,0 +1,18 @@
+/** What crosses the thread boundary between a shell and the host worker: plain, cloneable data. */
+import type { Result } from '../../shared/api/contract.ts';
+
+export interface HostWorkerOptions {
+  dataDir: string;
+  demo?: boolean;
+  /** Run the office sync loop (the shells do; tests of other parts may not). */
+  sync?: boolean;
+}
+
+export type ToWorker = { type: 'call'; id: number; method: string; input: unknown } | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  /** Opening failed (wrong key, integrity error, locked database): the Italian message as is. */
+  | { type: 'startup-error'; message: string }
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'closed' };
