@@ -136,8 +136,9 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         )}
         {withoutPrescription.length > 0 && (
           <p className="notice">
-            {withoutPrescription.length === 1 ? '1 non conformità è' : `${withoutPrescription.length} non conformità sono`} senza prescrizione: si possono aggiungere nella
-            scheda «Prescrizioni».
+            {withoutPrescription.length === 1 ? '1 non conformità è' : `${withoutPrescription.length} non conformità sono`} senza prescrizione
+            {/* A sealed visit is final: only a draft can still take prescriptions. */}
+            {readOnly ? '.' : ': si possono aggiungere nella scheda «Prescrizioni».'}
           </p>
         )}
       </section>
