@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { contentHash } from '../shared/canonical.ts';
-import { SyncClient } from '../office/client/index.ts';
+import { SyncClient } from '../host/sync/client.ts';
 import { openStore } from '../office/server.ts';
 import { newDeviceToken, sha256Text } from '../office/security.ts';
 import { sampleFile } from '../test/helpers/office-fixtures.ts';

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { seedDemo } from './demo.ts';
 import { createHandlers, type HostApi } from './handlers.ts';
 import { fileKeyProvider } from './keys.ts';
-import { SyncService, type SyncServiceOptions } from './sync.ts';
+import { SyncService, type SyncServiceOptions } from './sync/service.ts';
 
 export interface AppOptions {
   dataDir: string;

@@ -39,7 +39,7 @@ import { fromException, fromZod, invalid } from './errors.ts';
 import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
 import { decodePhoto, PhotoProblem } from './photos.ts';
 import { createReportService, photoUnreadable } from './reports.ts';
-import { SyncInputError, SyncService } from './sync.ts';
+import { SyncInputError, SyncService } from './sync/service.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 // Italian messages for zod's built-in checks (types, sizes); our own schemas carry their own.

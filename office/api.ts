@@ -1,5 +1,5 @@
 /**
- * The sync API (`/api/v1`), used by the laptops through office/client. Versioned by path;
+ * The sync API (`/api/v1`), used by the laptops through host/sync/client.ts. Versioned by path;
  * errors are `{ error: { code, message, field? } }` with Italian messages that name the field.
  * See office/README.md for the full description.
  */

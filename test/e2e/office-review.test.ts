@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { contentHash } from '../../shared/canonical.ts';
 import { hashPassword } from '../../office/security.ts';
 import { launchChromium } from '../helpers/ui-shell.ts';
-import { SyncClient, pair } from '../../office/client/index.ts';
-import { MemoryOutboxStore, drainOutbox, pullAll } from '../../office/client/outbox.ts';
+import { SyncClient, pair } from '../../host/sync/client.ts';
+import { MemoryOutboxStore, drainOutbox, pullAll } from '../../host/sync/loop.ts';
 import { makePdf, makePng, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 
 const PASSWORD = 'una-password-lunga';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentHash } from '../../shared/canonical.ts';
 import { newPairingCode, sha256Text } from '../../office/security.ts';
-import { SyncClient, pair } from '../../office/client/index.ts';
+import { SyncClient, pair } from '../../host/sync/client.ts';
 import { openSqlite } from '../../office/storage/db.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { BACKENDS, makePdf, makePng, putBody, sampleFile, sha256, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
-import { SyncClient } from '../../office/client/index.ts';
+import { SyncClient } from '../../host/sync/client.ts';
 import { hashPassword } from '../../office/security.ts';
 import { AUDIT_GENESIS, chainHash, entryDigest, type ChainEntry } from '../../shared/audit-chain.ts';
 import { Clerk } from '../helpers/office-clerk.ts';

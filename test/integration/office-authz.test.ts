@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHash } from '../../shared/canonical.ts';
-import { SyncClient, type AttachmentSource } from '../../office/client/index.ts';
+import { SyncClient, type AttachmentSource } from '../../host/sync/client.ts';
 import { hashPassword } from '../../office/security.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { Clerk } from '../helpers/office-clerk.ts';

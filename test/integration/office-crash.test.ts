@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { contentHash } from '../../shared/canonical.ts';
-import { SyncClient } from '../../office/client/index.ts';
+import { SyncClient } from '../../host/sync/client.ts';
 import { openSqlite } from '../../office/storage/db.ts';
 import { freePort } from '../helpers/postgres.ts';
 import { BACKENDS, databaseFor, makePng, sampleFile, sha256, stopPostgres } from '../helpers/office-fixtures.ts';

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHash } from '../../shared/canonical.ts';
-import { SyncClient } from '../../office/client/index.ts';
-import { MemoryOutboxStore, drainOutbox, pullAll } from '../../office/client/outbox.ts';
+import { SyncClient } from '../../host/sync/client.ts';
+import { MemoryOutboxStore, drainOutbox, pullAll } from '../../host/sync/loop.ts';
 import { startChaosProxy } from '../helpers/chaos-proxy.ts';
 import { BACKENDS, makePng, sampleFile, sha256, startOffice, stopPostgres } from '../helpers/office-fixtures.ts';
 

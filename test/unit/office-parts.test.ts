@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toCsv } from '../../office/review/csv.ts';
 import { hashPassword, normalisePairingCode, newPairingCode, verifyClerkPassword, verifyPassword } from '../../office/security.ts';
-import { SyncClient, type PushResult } from '../../office/client/index.ts';
-import { MemoryOutboxStore, drainOutbox } from '../../office/client/outbox.ts';
+import { SyncClient, type PushResult } from '../../host/sync/client.ts';
+import { MemoryOutboxStore, drainOutbox } from '../../host/sync/loop.ts';
 import { h, html } from '../../office/review/html.ts';
 
 test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {

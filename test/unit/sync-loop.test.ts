@@ -1,8 +1,8 @@
-/** office/client startSync: a kick while a pass is running is not lost (the seal right after a pull). */
+/** host/sync/loop.ts startSync: a kick while a pass is running is not lost (the seal right after a pull). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SyncClient } from '../../office/client/index.ts';
-import { MemoryOutboxStore, startSync } from '../../office/client/outbox.ts';
+import { SyncClient } from '../../host/sync/client.ts';
+import { MemoryOutboxStore, startSync } from '../../host/sync/loop.ts';
 
 test('a kick during a pass runs another pass at once, not after the interval', async () => {
   const puts: string[] = [];

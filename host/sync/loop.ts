@@ -9,7 +9,7 @@
  * validata | respinta. `conflitto` and `errore` need a person (another content already holds that
  * revision number; the office refused the file for good).
  */
-import type { AttachmentUpdateInput, AttachmentUpdateResult, Change, ChangesPage, Decision, PushInput, PushResult, SyncClient } from './index.ts';
+import type { AttachmentUpdateInput, AttachmentUpdateResult, Change, ChangesPage, Decision, PushInput, PushResult, SyncClient } from './client.ts';
 
 export type OutboxStatus = 'in_coda' | 'inviata' | 'ricevuta' | 'validata' | 'respinta' | 'conflitto' | 'errore';
 

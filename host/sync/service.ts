@@ -1,6 +1,6 @@
 /**
  * The laptop's side of office sync: pairing, and the loop that sends the outbox and pulls the
- * office's changes (office/client `startSync` over the SQLite outbox of db/repositories/outbox.ts).
+ * office's changes (host/sync/loop.ts `startSync` over the SQLite outbox of db/repositories/outbox.ts).
  *
  * Nothing here blocks the API: the loop is asynchronous network I/O between short SQLite
  * transactions, and the API only reads what the loop recorded. Sealing enqueues in the seal's own
@@ -8,10 +8,10 @@
  * loop leaves that revision alone, so what leaves the laptop carries its report.
  */
 import { hostname } from 'node:os';
-import type { AttachmentUpdateOutcome, AttachmentUpdatePush, OfficeChange, OutboxEntry, OutboxPush, OutboxRepository, OutboxStatus } from '../db/repositories/outbox.ts';
-import type { Store } from '../db/store.ts';
-import { SyncClient, SyncError, pair, type RetryOptions } from '../office/client/index.ts';
-import { startSync, type OutboxStore } from '../office/client/outbox.ts';
+import type { AttachmentUpdateOutcome, AttachmentUpdatePush, OfficeChange, OutboxEntry, OutboxPush, OutboxRepository, OutboxStatus } from '../../db/repositories/outbox.ts';
+import type { Store } from '../../db/store.ts';
+import { SyncClient, SyncError, pair, type RetryOptions } from './client.ts';
+import { startSync, type OutboxStore } from './loop.ts';
 
 export interface SyncServiceOptions {
   store: Store;
