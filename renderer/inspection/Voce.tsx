@@ -1,5 +1,5 @@
-import { memo } from 'react';
-import { useFormContext, useFormState } from 'react-hook-form';
+import { memo, useRef } from 'react';
+import { useFormContext, useFormState, useWatch } from 'react-hook-form';
 import type { ChecklistItem } from '../../shared/checklist/index.ts';
 import { FieldError } from '../ui/FieldError.tsx';
 import { FotoVoce } from './FotoVoce.tsx';
@@ -14,7 +14,7 @@ const CHOICES = [
 /** One line of the Scheda: the printed text, its article, the answer, a note and photos. */
 export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
   const key = fieldKey(item.id);
-  const { register } = useFormContext<SchedaValues>();
+  const { register, setValue } = useFormContext<SchedaValues>();
   const { errors } = useFormState<SchedaValues>({ name: `answers.${key}` });
   const valueError = errors.answers?.[key]?.value;
   const base = `voce-${key}`;
@@ -24,7 +24,9 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
     <div className="voce" id={base} tabIndex={-1} data-item={item.id}>
       {item.kind === 'yesno' ? (
         <fieldset className="voce-main" aria-describedby={describedBy}>
-          <legend className="voce-text">{item.text}</legend>
+          <legend className="voce-text" id={`${base}-text`}>
+            {item.text}
+          </legend>
           <VoceMeta item={item} base={base} />
           <div className="choices">
             {CHOICES.map((c) => (
@@ -33,6 +35,12 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
                 <span>{c.label}</span>
               </label>
             ))}
+            <TogliRisposta
+              name={`answers.${key}.value`}
+              describedBy={`${base}-text`}
+              // The value goes back to "not answered" through the form, so the usual autosave sends it (value null).
+              onClear={() => setValue(`answers.${key}.value`, '', { shouldDirty: true })}
+            />
           </div>
         </fieldset>
       ) : (
@@ -67,6 +75,31 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
     </div>
   );
 });
+
+/**
+ * Back to "not answered" (a radio cannot be unchecked by clicking it again). Shown only for an
+ * answer; focus then goes to the first choice, where the inspector is already.
+ */
+function TogliRisposta({ name, describedBy, onClear }: { name: `answers.${string}.value`; describedBy: string; onClear: () => void }) {
+  const value = useWatch<SchedaValues>({ name });
+  const button = useRef<HTMLButtonElement>(null);
+  if (!value) return null;
+  return (
+    <button
+      ref={button}
+      type="button"
+      className="button-quiet togli-risposta"
+      aria-describedby={describedBy}
+      onClick={() => {
+        const first = button.current?.closest('.choices')?.querySelector<HTMLInputElement>('input[type="radio"]');
+        onClear();
+        first?.focus();
+      }}
+    >
+      Togli risposta
+    </button>
+  );
+}
 
 function VoceMeta({ item, base }: { item: ChecklistItem; base: string }) {
   return (

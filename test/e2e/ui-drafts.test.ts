@@ -111,6 +111,29 @@ describe('UI, bozze: quanto è scritto resta', { timeout: 180_000 }, () => {
     assert.equal(await pad().getByLabel('Nome e cognome').inputValue(), 'Chiara Fantoni Bruni');
     await screenshot(page, 'bozze-02-firmatario-ritrovato', true);
     assert.deepEqual(Object.keys(await drafts()), ['firma:pedagogista']);
+  });
+
+  it('«Togli risposta», da tastiera, riporta la voce a «senza risposta» e lo salva', async () => {
+    await openTab('F');
+    const voce = page.locator('[data-item="F.presidi.termosifoni"]');
+    const no = voce.getByRole('radio', { name: 'No', exact: true });
+    assert.ok(await no.isChecked());
+    await no.focus();
+    await page.keyboard.press('Tab');
+    const clear = voce.getByRole('button', { name: 'Togli risposta' });
+    assert.ok(await clear.evaluate((el) => el === document.activeElement), 'Tab dalla risposta porta a «Togli risposta»');
+    await page.keyboard.press('Enter');
+    await clear.waitFor({ state: 'detached' });
+    assert.equal(await voce.locator('input[type="radio"]:checked').count(), 0);
+    assert.ok(await voce.getByRole('radio', { name: 'Sì', exact: true }).evaluate((el) => el === document.activeElement), 'il fuoco resta sulla voce');
+    await page.locator('.pannello-rilievi [data-group="fail"] [data-rule="F.presidi.termosifoni"]').waitFor({ state: 'detached' });
+    await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor();
+    const answers = (await pageApi<{ answers: Record<string, unknown> }>(page, 'inspections.get', { id: inspectionId })).answers;
+    assert.equal(answers['F.presidi.termosifoni'], undefined);
+    // Answered again, the control comes back.
+    await voce.getByRole('radio', { name: 'Sì', exact: true }).check();
+    await clear.waitFor();
+    await screenshot(page, 'bozze-03-togli-risposta');
     assert.deepEqual(w.problems, []);
   });
 });
