@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { Prescription } from '../../shared/api/contract.ts';
-import { addDays, isIsoDate } from '../../shared/dates.ts';
+import { isIsoDate } from '../../shared/dates.ts';
 import type { Finding } from '../../shared/rules/index.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
+import { DateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDate } from '../ui/format.ts';
 import { useInspection, useLiveCheck, usePrescriptions, useVisit } from './context.tsx';
@@ -123,7 +124,8 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
   async function save() {
     const e: typeof errors = {};
     if (!text.trim()) e.text = 'indicare il testo della prescrizione';
-    if (!isIsoDate(deadline)) e.deadline = 'indicare la scadenza';
+    if (!deadline) e.deadline = 'indicare la scadenza';
+    else if (!isIsoDate(deadline)) e.deadline = 'scrivere la scadenza come gg/mm/aaaa';
     else if (deadline <= visit.date) e.deadline = 'la scadenza deve essere successiva alla data della visita';
     setErrors(e);
     if (Object.keys(e).length) return;
@@ -148,8 +150,7 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
       </div>
       <div className="field field-date">
         <label htmlFor={`${base}-deadline`}>Entro il</label>
-        <input id={`${base}-deadline`} type="date" value={deadline} min={addDays(visit.date, 1)} onChange={(e) => change({ deadline: e.target.value })} aria-invalid={Boolean(errors.deadline)} aria-describedby={`${base}-deadline-err`} />
-        <FieldError id={`${base}-deadline-err`} error={errors.deadline ? { message: errors.deadline } : undefined} />
+        <DateField id={`${base}-deadline`} value={deadline} onChange={(v) => change({ deadline: v })} error={errors.deadline} />
       </div>
       <div className="actions">
         <button type="button" className="button-primary" onClick={() => void save()} disabled={busy}>

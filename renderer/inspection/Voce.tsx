@@ -1,7 +1,9 @@
 import { memo, useRef } from 'react';
 import { useFormContext, useFormState, useWatch } from 'react-hook-form';
 import type { ChecklistItem } from '../../shared/checklist/index.ts';
+import { FormDateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
+import { useInspection } from './context.tsx';
 import { FotoVoce } from './FotoVoce.tsx';
 import { fieldKey, type SchedaValues } from './model.ts';
 
@@ -14,7 +16,7 @@ const CHOICES = [
 /** One line of the Scheda: the printed text, its article, the answer, a note and photos. */
 export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
   const key = fieldKey(item.id);
-  const { register, setValue } = useFormContext<SchedaValues>();
+  const { register, setValue, control } = useFormContext<SchedaValues>();
   const { errors } = useFormState<SchedaValues>({ name: `answers.${key}` });
   const valueError = errors.answers?.[key]?.value;
   const base = `voce-${key}`;
@@ -51,18 +53,20 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
           <VoceMeta item={item} base={base} />
           {item.kind === 'text' ? (
             <textarea id={`${base}-value`} rows={2} {...register(`answers.${key}.value`)} aria-describedby={describedBy} />
+          ) : item.kind === 'date' ? (
+            <FormDateField id={`${base}-value`} control={control} name={`answers.${key}.value`} describedBy={describedBy} className="input-short" />
           ) : (
             <input
               id={`${base}-value`}
-              type={item.kind === 'date' ? 'date' : 'text'}
-              inputMode={item.kind === 'count' ? 'numeric' : undefined}
+              type="text"
+              inputMode="numeric"
               className="input-short"
               {...register(`answers.${key}.value`)}
               aria-invalid={Boolean(valueError)}
               aria-describedby={`${describedBy} ${base}-err`}
             />
           )}
-          <FieldError id={`${base}-err`} error={valueError} />
+          {item.kind !== 'date' && <FieldError id={`${base}-err`} error={valueError} />}
         </div>
       )}
       {item.kind !== 'text' && (
@@ -82,8 +86,9 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
  */
 function TogliRisposta({ name, describedBy, onClear }: { name: `answers.${string}.value`; describedBy: string; onClear: () => void }) {
   const value = useWatch<SchedaValues>({ name });
+  const { readOnly } = useInspection();
   const button = useRef<HTMLButtonElement>(null);
-  if (!value) return null;
+  if (!value || readOnly) return null;
   return (
     <button
       ref={button}

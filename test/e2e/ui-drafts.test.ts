@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { addDays } from '../../shared/dates.ts';
+import { addDays, formatItalianDate } from '../../shared/dates.ts';
 import { ensureRendererBuilt, launchChromium, openPage, pageApi, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
 let browser: Browser;
@@ -23,7 +23,8 @@ const openTab = async (tab: string) => {
 /** Leaves the visit the moment after typing (the service's page), then comes back to it. */
 async function leaveAndReturn(tab: string) {
   await page.locator('.breadcrumb a').click();
-  await page.getByRole('heading', { name: 'Nido d’infanzia Il Girasole', level: 1 }).waitFor();
+  // The service's own page (the visit's h1 names the service too): the pending saves went out first.
+  await page.locator('#servizio-title').waitFor();
   await page.goBack();
   await page.locator('#ispezione-title').waitFor();
   await openTab(tab);
@@ -57,7 +58,7 @@ describe('UI, bozze: quanto è scritto resta', { timeout: 180_000 }, () => {
   it('una prescrizione non ancora salvata resta cambiando sezione e uscendo dalla visita', async () => {
     await openTab('prescrizioni');
     const nc = () => page.locator('.non-conformita[data-rule="F.presidi.termosifoni"]');
-    const deadline = addDays(today, 30);
+    const deadline = formatItalianDate(addDays(today, 30));
     await nc().getByLabel('Prescrizione', { exact: true }).fill('Installare protezioni sui termosifoni del salone');
     await nc().getByLabel('Entro il').fill(deadline);
     await openTab('A');
