@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import {
   contract,
+  MAX_DRAFTS,
   METHODS,
   type Api,
   type ApiError,
@@ -37,6 +38,7 @@ import type { Store } from '../db/store.ts';
 import { isoToday, type Clock } from './clock.ts';
 import { fromException, fromZod, invalid } from './errors.ts';
 import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
+import { createDraftStore } from './drafts.ts';
 import { decodePhoto, PhotoProblem } from './photos.ts';
 import { createReportService, photoUnreadable } from './reports.ts';
 import { SyncInputError, SyncService } from './sync/service.ts';
@@ -98,6 +100,7 @@ const fail = (field: string, message: string): never => {
 export function createHandlers(options: HandlerOptions): HostApi {
   const { store, clock } = options;
   const reports = createReportService(store, options.log);
+  const drafts = createDraftStore(store, clock, () => fail('key', `troppe bozze aperte in questa visita (al massimo ${MAX_DRAFTS})`));
   const sync = options.sync ?? new SyncService({ store, ...(options.log ? { log: options.log } : {}) });
   /** Pairing problems the user can fix, as API errors naming the field. */
   const syncCall = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -200,6 +203,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
       signatures: content.signatures,
       photos: store.photos.listByInspection(id),
       prescriptions: store.prescriptions.listByInspection(id),
+      drafts: r.status === 'draft' ? drafts.list(id) : {},
       sealedFile,
       hasReport: store.attachments.listByInspection(id).some((a) => a.kind === 'report'),
     };
@@ -345,6 +349,11 @@ export function createHandlers(options: HandlerOptions): HostApi {
       return store.inspections.saveCounts(inspectionId, children, staffCounts);
     },
 
+    'inspections.saveDraft': ({ inspectionId, key, draft }) => {
+      store.inspections.draft(inspectionId, 'inspectionId');
+      return drafts.save(inspectionId, key, draft);
+    },
+
     'inspections.seal': ({ id, signatures, passphrase }) => {
       // Signing waits on WebCrypto: only `call` (the shells) seals with a digital signature.
       if (passphrase !== undefined) fail('passphrase', 'la firma digitale al sigillo è disponibile solo dall’applicazione');
@@ -368,6 +377,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
       const sealed = store.transaction(() => {
         const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
         store.outbox.enqueue(id);
+        drafts.clear(id);
         return done;
       });
       sync.kick();

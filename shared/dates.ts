@@ -120,3 +120,21 @@ export function formatItalianDate(date: IsoDate): string {
   const d = must(date);
   return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
 }
+
+const MONTH_NAMES = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
+
+/**
+ * A date as an Italian user types it, gg/mm/aaaa (also with "-" or "." and one-digit day or
+ * month): the ISO date, null for an empty text, or an Italian message naming what is wrong.
+ */
+export function parseItalianDate(text: string): { ok: true; date: IsoDate | null } | { ok: false; message: string } {
+  const t = text.trim();
+  if (t === '') return { ok: true, date: null };
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  if (!m) return { ok: false, message: 'scrivere la data come gg/mm/aaaa, per esempio 02/12/2026' };
+  const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12) return { ok: false, message: `il mese ${m[2]} non esiste: va da 01 a 12` };
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return { ok: false, message: `la data ${t} non esiste: ${MONTH_NAMES[month - 1]} ${year} ha ${days} giorni` };
+  return { ok: true, date: formatIsoDate({ year, month, day }) };
+}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Output, Signature } from '../../shared/api/contract.ts';
 import type { ChecklistItem } from '../../shared/checklist/index.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
@@ -9,6 +9,7 @@ import { Dialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox } from '../ui/Status.tsx';
 import { unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit } from './context.tsx';
+import { useDrafts } from './drafts.tsx';
 import { FirmaPad, type Stroke } from './FirmaPad.tsx';
 import { summaryText } from './PannelloRilievi.tsx';
 import { Rilievo } from './Rilievo.tsx';
@@ -45,11 +46,23 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const fails = result.findings.filter((f) => f.outcome === 'fail');
   const warns = result.findings.filter((f) => f.outcome === 'warn');
   const withoutPrescription = fails.filter((f) => !prescriptions.some((p) => p.rule === f.rule));
-  const [draft, setDraft] = useState<Draft>(() => ({
-    referente_comune: { name: '', strokes: [] },
-    pedagogista: { name: '', strokes: [] },
-    referente_servizio: { name: service.referente, strokes: [] },
-  }));
+  // Names and strokes are durable drafts until sealing (leaving the section or a crash keeps them).
+  const drafts = useDrafts();
+  const emptyDraft = (id: SignatoryId) => ({ kind: 'signatory' as const, name: id === 'referente_servizio' ? service.referente : '', strokes: [] });
+  const [draft, setDraftState] = useState<Draft>(() => {
+    const start = (id: SignatoryId) => {
+      const kept = drafts?.get(`firma:${id}`, 'signatory');
+      return { name: kept?.name ?? emptyDraft(id).name, strokes: (kept?.strokes as Stroke[] | undefined) ?? [] };
+    };
+    return { referente_comune: start('referente_comune'), pedagogista: start('pedagogista'), referente_servizio: start('referente_servizio') };
+  });
+  const latestDraft = useRef(draft);
+  function changeSignatory(id: SignatoryId, change: Partial<Draft[SignatoryId]>) {
+    const next = { ...latestDraft.current[id], ...change };
+    latestDraft.current = { ...latestDraft.current, [id]: next };
+    setDraftState(latestDraft.current);
+    drafts?.put(`firma:${id}`, { kind: 'signatory', ...next }, emptyDraft(id));
+  }
   const [nameErrors, setNameErrors] = useState<Partial<Record<SignatoryId, string>>>({});
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -199,13 +212,13 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                       <input
                         id={`firma-${s.id}-name`}
                         value={d.name}
-                        onChange={(e) => setDraft((all) => ({ ...all, [s.id]: { ...d, name: e.target.value } }))}
+                        onChange={(e) => changeSignatory(s.id, { name: e.target.value })}
                         aria-invalid={Boolean(nameErrors[s.id])}
                         aria-describedby={`firma-${s.id}-err`}
                       />
                       <FieldError id={`firma-${s.id}-err`} error={nameErrors[s.id] ? { message: nameErrors[s.id] } : undefined} />
                     </div>
-                    <FirmaPad label={label} strokes={d.strokes} onChange={(strokes) => setDraft((all) => ({ ...all, [s.id]: { ...all[s.id], strokes } }))} />
+                    <FirmaPad label={label} strokes={d.strokes} onChange={(strokes) => changeSignatory(s.id, { strokes })} />
                   </div>
                 );
               })}

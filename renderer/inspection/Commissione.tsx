@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Member } from '../../shared/api/contract.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { FieldError } from '../ui/FieldError.tsx';
+import { useDraft } from './drafts.tsx';
 
 /** Commission members: choose among the known ones, or add a new one (it is chosen at once). */
 export function Commissione({
@@ -17,8 +18,8 @@ export function Commissione({
   onMemberAdded: (m: Member) => void;
   disabled?: boolean;
 }) {
-  const [name, setName] = useState('');
-  const [role, setRole] = useState('');
+  // Inside a visit the new member's name and role are a durable draft until added.
+  const [{ name, role }, change, discard] = useDraft('componente', { kind: 'member', name: '', role: '' });
   const [errors, setErrors] = useState<{ name?: string; role?: string; other?: string }>({});
   const [busy, setBusy] = useState(false);
   const createMember = useApiMutation('members.create');
@@ -38,8 +39,7 @@ export function Commissione({
     }
     onMemberAdded(r.value);
     onChange([...chosen, r.value.id]);
-    setName('');
-    setRole('');
+    discard();
   }
 
   return (
@@ -78,7 +78,7 @@ export function Commissione({
       >
         <div className="field">
           <label htmlFor="nm-name">Nome del nuovo componente</label>
-          <input id="nm-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} aria-describedby="nm-name-err" />
+          <input id="nm-name" value={name} onChange={(e) => change({ name: e.target.value })} aria-invalid={Boolean(errors.name)} aria-describedby="nm-name-err" />
           <FieldError id="nm-name-err" error={errors.name ? { message: errors.name } : undefined} />
         </div>
         <div className="field">
@@ -86,7 +86,7 @@ export function Commissione({
           <input
             id="nm-role"
             value={role}
-            onChange={(e) => setRole(e.target.value)}
+            onChange={(e) => change({ role: e.target.value })}
             placeholder="es. Pedagogista zonale"
             aria-invalid={Boolean(errors.role)}
             aria-describedby="nm-role-err"

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { isIsoDate } from '../../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
-import { FieldError } from '../ui/FieldError.tsx';
+import { DateField } from '../ui/DateField.tsx';
 import { Commissione } from './Commissione.tsx';
 import { useInspection, useVisit } from './context.tsx';
 
@@ -10,7 +10,7 @@ export function DatiVisita({ headingId }: { headingId: string }) {
   const { setVisit, addMember, service, readOnly } = useInspection();
   const { visit, members } = useVisit();
   const [dateText, setDateText] = useState(visit.date);
-  const dateError = isIsoDate(dateText) ? undefined : { message: 'indicare una data valida' };
+  const dateError = isIsoDate(dateText) ? undefined : 'indicare la data della visita (gg/mm/aaaa)';
   return (
     <section className="dati-visita" aria-labelledby={headingId}>
       <h2 id={headingId} tabIndex={-1}>
@@ -32,19 +32,16 @@ export function DatiVisita({ headingId }: { headingId: string }) {
         </div>
         <div className="field">
           <label htmlFor="v-date">Data della visita</label>
-          <input
+          <DateField
             id="v-date"
-            type="date"
             value={dateText}
             disabled={readOnly}
-            onChange={(e) => {
-              setDateText(e.target.value);
-              if (isIsoDate(e.target.value)) setVisit({ date: e.target.value });
+            onChange={(v) => {
+              setDateText(v);
+              if (isIsoDate(v)) setVisit({ date: v });
             }}
-            aria-invalid={Boolean(dateError)}
-            aria-describedby="v-date-err"
+            error={dateError}
           />
-          <FieldError id="v-date-err" error={dateError} />
         </div>
       </div>
       <Commissione members={members} chosen={visit.memberIds} onChange={(memberIds) => setVisit({ memberIds })} onMemberAdded={addMember} disabled={readOnly} />

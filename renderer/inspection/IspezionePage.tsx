@@ -20,6 +20,7 @@ import { Autosaver } from './autosave.ts';
 import { ChiudiVisita } from './ChiudiVisita.tsx';
 import { InspectionProvider, unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit, type InspectionFixed } from './context.tsx';
 import { DatiVisita } from './DatiVisita.tsx';
+import { DraftBook, DraftsProvider } from './drafts.tsx';
 import {
   answerValue,
   countsTableFor,
@@ -155,6 +156,10 @@ function Ispezione({
 
   const client = useQueryClient();
   const [autosaver] = useState(() => new Autosaver(AUTOSAVE_DELAY_MS));
+  // Forms typed into and not yet submitted are kept through the same autosave path.
+  const [drafts] = useState(() =>
+    readOnly ? null : new DraftBook(detail.drafts, autosaver, (key, draft) => api['inspections.saveDraft']({ inspectionId: detail.id, key, draft })),
+  );
   // A Scheda opens on its first section for this service (a domiciliare has no items in A).
   const [tab, setTab] = useState<Tab>(() => (initialTab === 'A' ? (navSections(checklist, service, detail.purpose)[0]?.id ?? 'visita') : initialTab));
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
@@ -268,6 +273,7 @@ function Ispezione({
   return (
     <FormProvider {...form}>
       <InspectionProvider fixed={fixed} members={data.members}>
+        <DraftsProvider book={drafts}>
         <article className="ispezione" aria-labelledby="ispezione-title">
           <header className="ispezione-header">
             <div>
@@ -314,6 +320,7 @@ function Ispezione({
             <PannelloRilievi />
           </div>
         </article>
+        </DraftsProvider>
       </InspectionProvider>
     </FormProvider>
   );

@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { combineLoads, useApiMutation, useApiQuery } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
 import { href } from '../app/router.ts';
+import { DateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { Commissione } from './Commissione.tsx';
@@ -84,8 +85,7 @@ function NuovaIspezione({ service, initialMembers }: { service: { id: string; na
         </fieldset>
         <div className="field field-date">
           <label htmlFor="ni-date">Data della visita</label>
-          <input id="ni-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-invalid={Boolean(dateError)} aria-describedby="ni-date-err" />
-          <FieldError id="ni-date-err" error={dateError ? { message: dateError } : undefined} />
+          <DateField id="ni-date" value={date} onChange={setDate} error={dateError ?? undefined} />
         </div>
         <Commissione members={members} chosen={chosen} onChange={setChosen} onMemberAdded={(m) => setMembers((all) => [...all, m])} />
         {error && <ErrorBox message={error} />}

@@ -1,12 +1,17 @@
 import { useState } from 'react';
 import type { Prescription } from '../../shared/api/contract.ts';
-import { addDays, isIsoDate } from '../../shared/dates.ts';
+import { isIsoDate } from '../../shared/dates.ts';
 import type { Finding } from '../../shared/rules/index.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
+import { DateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDate } from '../ui/format.ts';
 import { useInspection, useLiveCheck, usePrescriptions, useVisit } from './context.tsx';
+import { useDraft, useDrafts } from './drafts.tsx';
+
+/** The draft of a prescription form: a new one for a rule, or the edit of an existing one. */
+const draftKey = (rule: string, existing?: Prescription): string => `prescrizione:${rule}:${existing?.id ?? 'nuova'}`;
 
 /** Prescriptions with deadlines for each non-conformity of the visit. */
 export function Prescrizioni({ headingId }: { headingId: string }) {
@@ -46,7 +51,9 @@ export function Prescrizioni({ headingId }: { headingId: string }) {
 
 function NonConformita({ finding, prescriptions }: { finding: Finding; prescriptions: Prescription[] }) {
   const { readOnly } = useInspection();
-  const [adding, setAdding] = useState(false);
+  // A prescription typed and not yet saved reopens its form.
+  const drafts = useDrafts();
+  const [adding, setAdding] = useState(() => drafts?.has(draftKey(finding.rule)) ?? false);
   return (
     <li className="non-conformita" data-rule={finding.rule}>
       <p>
@@ -69,7 +76,8 @@ function NonConformita({ finding, prescriptions }: { finding: Finding; prescript
 
 function PrescrizioneEsistente({ prescription }: { prescription: Prescription }) {
   const { readOnly, setPrescriptions } = useInspection();
-  const [editing, setEditing] = useState(false);
+  const drafts = useDrafts();
+  const [editing, setEditing] = useState(() => drafts?.has(draftKey(prescription.rule, prescription)) ?? false);
   const [error, setError] = useState<string | null>(null);
   const removePrescription = useApiMutation('prescriptions.remove');
   if (editing) return <PrescrizioneForm rule={prescription.rule} existing={prescription} onDone={() => setEditing(false)} />;
@@ -107,8 +115,7 @@ function PrescrizioneEsistente({ prescription }: { prescription: Prescription })
 function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?: Prescription; onDone: () => void }) {
   const { detail, setPrescriptions } = useInspection();
   const { visit } = useVisit();
-  const [text, setText] = useState(existing?.text ?? '');
-  const [deadline, setDeadline] = useState(existing?.deadline ?? '');
+  const [{ text, deadline }, change, discard] = useDraft(draftKey(rule, existing), { kind: 'prescription', text: existing?.text ?? '', deadline: existing?.deadline ?? '' });
   const [errors, setErrors] = useState<{ text?: string; deadline?: string; other?: string }>({});
   const [busy, setBusy] = useState(false);
   const savePrescription = useApiMutation('prescriptions.save');
@@ -117,7 +124,8 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
   async function save() {
     const e: typeof errors = {};
     if (!text.trim()) e.text = 'indicare il testo della prescrizione';
-    if (!isIsoDate(deadline)) e.deadline = 'indicare la scadenza';
+    if (!deadline) e.deadline = 'indicare la scadenza';
+    else if (!isIsoDate(deadline)) e.deadline = 'scrivere la scadenza come gg/mm/aaaa';
     else if (deadline <= visit.date) e.deadline = 'la scadenza deve essere successiva alla data della visita';
     setErrors(e);
     if (Object.keys(e).length) return;
@@ -129,10 +137,7 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
       return;
     }
     setPrescriptions((all) => (existing ? all.map((p) => (p.id === existing.id ? r.value : p)) : [...all, r.value]));
-    if (!existing) {
-      setText('');
-      setDeadline('');
-    }
+    discard();
     onDone();
   }
 
@@ -140,20 +145,25 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
     <div className="prescrizione-form" role="group" aria-label={existing ? 'Modifica prescrizione' : 'Nuova prescrizione'}>
       <div className="field">
         <label htmlFor={`${base}-text`}>Prescrizione</label>
-        <textarea id={`${base}-text`} rows={2} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={Boolean(errors.text)} aria-describedby={`${base}-text-err`} />
+        <textarea id={`${base}-text`} rows={2} value={text} onChange={(e) => change({ text: e.target.value })} aria-invalid={Boolean(errors.text)} aria-describedby={`${base}-text-err`} />
         <FieldError id={`${base}-text-err`} error={errors.text ? { message: errors.text } : undefined} />
       </div>
       <div className="field field-date">
         <label htmlFor={`${base}-deadline`}>Entro il</label>
-        <input id={`${base}-deadline`} type="date" value={deadline} min={addDays(visit.date, 1)} onChange={(e) => setDeadline(e.target.value)} aria-invalid={Boolean(errors.deadline)} aria-describedby={`${base}-deadline-err`} />
-        <FieldError id={`${base}-deadline-err`} error={errors.deadline ? { message: errors.deadline } : undefined} />
+        <DateField id={`${base}-deadline`} value={deadline} onChange={(v) => change({ deadline: v })} error={errors.deadline} />
       </div>
       <div className="actions">
         <button type="button" className="button-primary" onClick={() => void save()} disabled={busy}>
           Salva prescrizione
         </button>
         {existing && (
-          <button type="button" onClick={onDone}>
+          <button
+            type="button"
+            onClick={() => {
+              discard();
+              onDone();
+            }}
+          >
             Annulla
           </button>
         )}

@@ -1,7 +1,9 @@
-import { memo } from 'react';
-import { useFormContext, useFormState } from 'react-hook-form';
+import { memo, useRef } from 'react';
+import { useFormContext, useFormState, useWatch } from 'react-hook-form';
 import type { ChecklistItem } from '../../shared/checklist/index.ts';
+import { FormDateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
+import { useInspection } from './context.tsx';
 import { FotoVoce } from './FotoVoce.tsx';
 import { fieldKey, type SchedaValues } from './model.ts';
 
@@ -14,7 +16,7 @@ const CHOICES = [
 /** One line of the Scheda: the printed text, its article, the answer, a note and photos. */
 export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
   const key = fieldKey(item.id);
-  const { register } = useFormContext<SchedaValues>();
+  const { register, setValue, control } = useFormContext<SchedaValues>();
   const { errors } = useFormState<SchedaValues>({ name: `answers.${key}` });
   const valueError = errors.answers?.[key]?.value;
   const base = `voce-${key}`;
@@ -24,7 +26,9 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
     <div className="voce" id={base} tabIndex={-1} data-item={item.id}>
       {item.kind === 'yesno' ? (
         <fieldset className="voce-main" aria-describedby={describedBy}>
-          <legend className="voce-text">{item.text}</legend>
+          <legend className="voce-text" id={`${base}-text`}>
+            {item.text}
+          </legend>
           <VoceMeta item={item} base={base} />
           <div className="choices">
             {CHOICES.map((c) => (
@@ -33,6 +37,12 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
                 <span>{c.label}</span>
               </label>
             ))}
+            <TogliRisposta
+              name={`answers.${key}.value`}
+              describedBy={`${base}-text`}
+              // The value goes back to "not answered" through the form, so the usual autosave sends it (value null).
+              onClear={() => setValue(`answers.${key}.value`, '', { shouldDirty: true })}
+            />
           </div>
         </fieldset>
       ) : (
@@ -43,18 +53,20 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
           <VoceMeta item={item} base={base} />
           {item.kind === 'text' ? (
             <textarea id={`${base}-value`} rows={2} {...register(`answers.${key}.value`)} aria-describedby={describedBy} />
+          ) : item.kind === 'date' ? (
+            <FormDateField id={`${base}-value`} control={control} name={`answers.${key}.value`} describedBy={describedBy} className="input-short" />
           ) : (
             <input
               id={`${base}-value`}
-              type={item.kind === 'date' ? 'date' : 'text'}
-              inputMode={item.kind === 'count' ? 'numeric' : undefined}
+              type="text"
+              inputMode="numeric"
               className="input-short"
               {...register(`answers.${key}.value`)}
               aria-invalid={Boolean(valueError)}
               aria-describedby={`${describedBy} ${base}-err`}
             />
           )}
-          <FieldError id={`${base}-err`} error={valueError} />
+          {item.kind !== 'date' && <FieldError id={`${base}-err`} error={valueError} />}
         </div>
       )}
       {item.kind !== 'text' && (
@@ -67,6 +79,32 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
     </div>
   );
 });
+
+/**
+ * Back to "not answered" (a radio cannot be unchecked by clicking it again). Shown only for an
+ * answer; focus then goes to the first choice, where the inspector is already.
+ */
+function TogliRisposta({ name, describedBy, onClear }: { name: `answers.${string}.value`; describedBy: string; onClear: () => void }) {
+  const value = useWatch<SchedaValues>({ name });
+  const { readOnly } = useInspection();
+  const button = useRef<HTMLButtonElement>(null);
+  if (!value || readOnly) return null;
+  return (
+    <button
+      ref={button}
+      type="button"
+      className="button-quiet togli-risposta"
+      aria-describedby={describedBy}
+      onClick={() => {
+        const first = button.current?.closest('.choices')?.querySelector<HTMLInputElement>('input[type="radio"]');
+        onClear();
+        first?.focus();
+      }}
+    >
+      Togli risposta
+    </button>
+  );
+}
 
 function VoceMeta({ item, base }: { item: ChecklistItem; base: string }) {
   return (

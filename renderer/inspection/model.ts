@@ -8,6 +8,7 @@ import type { InspectionDetail, ServiceSummary, StaffPerson } from '../../shared
 import type { Checklist, ChecklistItem, ChecklistSection, CountsTable } from '../../shared/checklist/index.ts';
 import { applicableItems } from '../../shared/checklist/index.ts';
 import type { Purpose } from '../../shared/domain.ts';
+import { isIsoDate } from '../../shared/dates.ts';
 import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
 import { personFromStaff, serviceSection } from '../../shared/inspection-parts.ts';
 
@@ -128,7 +129,8 @@ export function answerValue(item: ChecklistItem, fields: AnswerFields): AnswerVa
       return r.value ?? null;
     }
     case 'date':
-      return v;
+      // DateField hands over the text while it is not a whole date yet: nothing to save then.
+      return isIsoDate(v) ? v : new Error('scrivere la data come gg/mm/aaaa');
     case 'text':
       return v;
   }

@@ -9,6 +9,7 @@ import type { Person } from '../../shared/inspection.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
 import { Badge } from '../ui/Badge.tsx';
+import { FormDateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox } from '../ui/Status.tsx';
 import { courseFlags, titleFlag } from './certificates.ts';
@@ -119,14 +120,14 @@ export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceI
             </div>
             <div className="field">
               <label htmlFor="p-title-on">Titolo conseguito il</label>
-              <input id="p-title-on" type="date" {...register('titleObtainedOn')} aria-describedby="p-title-on-hint" />
+              <FormDateField id="p-title-on" control={control} name="titleObtainedOn" describedBy="p-title-on-hint" />
               <span id="p-title-on-hint" className="hint">
                 {title === 'previgente_toscana' ? 'Necessaria: il titolo vale se conseguito entro il 31/08/2018.' : 'Facoltativa.'}
               </span>
             </div>
             <div className="field">
               <label htmlFor="p-path-on">Percorso di studi avviato il</label>
-              <input id="p-path-on" type="date" {...register('pathStartedOn')} aria-describedby="p-path-on-hint" />
+              <FormDateField id="p-path-on" control={control} name="pathStartedOn" describedBy="p-path-on-hint" />
               <span id="p-path-on-hint" className="hint">
                 {title?.startsWith('transitorio') ? 'Necessaria: vale se avviato nell’anno accademico 2018/2019.' : 'Solo per i percorsi transitori.'}
               </span>
@@ -161,8 +162,7 @@ export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceI
             </div>
             <div className="field">
               <label htmlFor={`t-${i}-on`}>Conseguito il</label>
-              <input id={`t-${i}-on`} type="date" {...register(`trainings.${i}.completedOn`)} aria-invalid={Boolean(errors.trainings?.[i]?.completedOn)} aria-describedby={`t-${i}-on-err`} />
-              <FieldError id={`t-${i}-on-err`} error={errors.trainings?.[i]?.completedOn} />
+              <FormDateField id={`t-${i}-on`} control={control} name={`trainings.${i}.completedOn`} />
             </div>
             <div className="field check">
               <input id={`t-${i}-refresh`} type="checkbox" {...register(`trainings.${i}.refresh`)} />

@@ -8,6 +8,7 @@ import { SERVICE_TYPES, SERVICE_TYPE_LABELS, ServiceType } from '../../shared/do
 import { Link, useNavigate } from 'react-router';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
+import { FormDateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 
@@ -71,6 +72,7 @@ function ServizioForm({ service }: { service?: ServiceSummary }) {
   const update = useApiMutation('services.update');
   const {
     register,
+    control,
     handleSubmit,
     setError,
     formState: { errors, isSubmitting },
@@ -142,19 +144,17 @@ function ServizioForm({ service }: { service?: ServiceSummary }) {
         </div>
         <div className="field">
           <label htmlFor="s-auth">Autorizzazione al funzionamento rilasciata il</label>
-          <input id="s-auth" type="date" {...register('authorizationIssuedOn')} aria-invalid={Boolean(errors.authorizationIssuedOn)} aria-describedby="s-auth-err s-auth-hint" />
+          <FormDateField id="s-auth" control={control} name="authorizationIssuedOn" describedBy="s-auth-hint" />
           <span id="s-auth-hint" className="hint">
             Vuoto se non ancora rilasciata.
           </span>
-          <FieldError id="s-auth-err" error={errors.authorizationIssuedOn} />
         </div>
         <div className="field">
           <label htmlFor="s-acc">Accreditamento rilasciato il</label>
-          <input id="s-acc" type="date" {...register('accreditationIssuedOn')} aria-invalid={Boolean(errors.accreditationIssuedOn)} aria-describedby="s-acc-err s-acc-hint" />
+          <FormDateField id="s-acc" control={control} name="accreditationIssuedOn" describedBy="s-acc-hint" />
           <span id="s-acc-hint" className="hint">
             Vuoto se il servizio non è accreditato.
           </span>
-          <FieldError id="s-acc-err" error={errors.accreditationIssuedOn} />
         </div>
         <div className="field check span-2">
           <input id="s-kitchen" type="checkbox" {...register('kitchen')} />

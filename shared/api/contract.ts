@@ -148,16 +148,30 @@ export const PhotoMeta = z.strictObject({
 export type PhotoMeta = z.infer<typeof PhotoMeta>;
 
 export const SignatoryId = z.enum(['referente_comune', 'pedagogista', 'referente_servizio']);
+const SignatureStroke = z.array(z.tuple([z.number().min(0).max(1000), z.number().min(0).max(300)])).min(1);
 /** A handwritten signature as vector strokes in a 0..1000 × 0..300 box. */
 export const Signature = z.strictObject({
   signatory: SignatoryId,
   name: lineText().trim().min(1, 'il nome del firmatario è obbligatorio').max(200),
-  strokes: z
-    .array(z.array(z.tuple([z.number().min(0).max(1000), z.number().min(0).max(300)])).min(1))
-    .min(1, 'la firma è vuota')
-    .max(500),
+  strokes: z.array(SignatureStroke).min(1, 'la firma è vuota').max(500),
 });
 export type Signature = z.infer<typeof Signature>;
+
+/**
+ * What the inspector typed in a form of the visit not yet submitted (a prescription, a new
+ * commission member, a signatory), kept as a durable draft so that leaving the section or a crash
+ * does not lose it. Loose on purpose: a draft may be half-typed (a date still "02/12/2").
+ */
+export const FormDraft = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('prescription'), text: multilineText().max(4000), deadline: lineText().max(20) }),
+  z.strictObject({ kind: z.literal('member'), name: lineText().max(200), role: lineText().max(200) }),
+  z.strictObject({ kind: z.literal('signatory'), name: lineText().max(200), strokes: z.array(SignatureStroke).max(500) }),
+]);
+export type FormDraft = z.infer<typeof FormDraft>;
+/** Which form a draft belongs to, e.g. `prescrizione:<rule>:nuova`, `componente`, `firma:pedagogista`. */
+export const DraftKey = lineText().min(1).max(300);
+/** At most this many drafts per visit: one per form, and a visit has a few dozen forms at most. */
+export const MAX_DRAFTS = 200;
 
 export const InspectionDetail = InspectionSummary.extend({
   memberIds: z.array(Id),
@@ -171,6 +185,8 @@ export const InspectionDetail = InspectionSummary.extend({
   signatures: z.array(Signature),
   photos: z.array(PhotoMeta),
   prescriptions: z.array(Prescription),
+  /** Forms typed into and not yet submitted (empty once sealed). */
+  drafts: z.record(DraftKey, FormDraft),
   /** The inspection file as sealed (null while a draft). */
   sealedFile: InspectionFile.nullable(),
   hasReport: z.boolean(),
@@ -358,6 +374,11 @@ export const contract = {
   'inspections.saveCounts': {
     input: z.strictObject({ inspectionId: Id, children: z.array(ChildrenBand), staffCounts: StaffCounts }),
     output: SaveAck,
+  },
+  /** Durable draft of one form of the visit (null: the form was submitted or emptied); encrypted at rest. */
+  'inspections.saveDraft': {
+    input: z.strictObject({ inspectionId: Id, key: DraftKey, draft: FormDraft.nullable() }),
+    output: z.strictObject({ savedAt: Timestamp }),
   },
   'inspections.seal': {
     /** `passphrase`: of the imported signing key; given, the report is digitally signed (refused if wrong, before anything changes). */

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { addDays, formatItalianDate } from '../../shared/dates.ts';
 import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
 let shell: Shell;
@@ -151,12 +152,12 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
 
     f = await press('Tab', 'data');
     assert.equal(f.id, 'ni-date');
-    // Day = month, so the digits mean the same date in gg/mm/aaaa and mm/gg/aaaa: Chromium orders
-    // the date field by its own UI language, and Debian's package ships only en-US.
-    const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-    const mm = String(d >= m ? m : m - 1).padStart(2, '0');
-    await page.keyboard.type(`${mm}${mm}${y}`);
-    assert.equal(await page.locator('#ni-date').inputValue(), `${y}-${mm}-${mm}`);
+    // Typed as gg/mm/aaaa (a text field: Chromium's own date field would follow its UI language).
+    assert.equal(await page.locator('#ni-date').inputValue(), formatItalianDate(today));
+    const visitDate = formatItalianDate(addDays(today, -1));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(visitDate);
+    assert.equal(await page.locator('#ni-date').inputValue(), visitDate);
 
     for (const who of [/Chiara Fantoni/, /Laura Cecchi/]) {
       f = await tabUntil((x) => x.type === 'checkbox' && who.test(x.name), `il componente ${who}`);
@@ -166,7 +167,7 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
     await screenshot(page, 'keyboard-03-nuova-ispezione');
     await tabUntil((x) => x.name === 'Inizia la visita', '«Inizia la visita»');
     await page.keyboard.press('Enter');
-    await headingFocused(/^Ispezione del /);
+    await headingFocused(new RegExp(`^Ispezione del ${visitDate}`));
     inspectionUrl = page.url();
     assert.equal(await horizontalOverflow(page), 0);
   });
@@ -179,7 +180,10 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
     assert.equal(f.checked, false);
     f = await press('Space', 'Sì');
     assert.equal(f.checked, true);
-    // The note of the same item, then the photo button (a label standing for a hidden file input).
+    // Answered: «Togli risposta» (back to not answered), the note of the same item, then the photo
+    // button (a label standing for a hidden file input).
+    f = await press('Tab', 'Togli risposta');
+    assert.equal(f.name, 'Togli risposta');
     f = await press('Tab', 'nota');
     assert.equal(f.tag, 'textarea');
     assert.match(f.id, /-note$/);

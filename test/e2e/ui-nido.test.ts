@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { addDays, addYears } from '../../shared/dates.ts';
+import { addDays, addYears, formatItalianDate } from '../../shared/dates.ts';
 import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
 let shell: Shell;
@@ -97,8 +97,8 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await page.getByLabel('Capienza (posti autorizzati)').fill('40');
     await page.getByLabel('Indirizzo').fill('Via della Fonte 3');
     await page.getByLabel('Referente del servizio').fill('Cooperativa Il Cerchio');
-    await page.getByLabel('Autorizzazione al funzionamento rilasciata il').fill(addYears(today, -1));
-    await page.getByLabel('Accreditamento rilasciato il').fill(addYears(today, -1));
+    await page.getByLabel('Autorizzazione al funzionamento rilasciata il').fill(formatItalianDate(addYears(today, -1)));
+    await page.getByLabel('Accreditamento rilasciato il').fill(formatItalianDate(addYears(today, -1)));
     await page.getByLabel('La struttura ha la cucina interna').check();
     await screenshot(page, 'nido-02-nuovo-servizio');
     await noOverflow('nuovo servizio');
@@ -132,7 +132,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
         const row = dialog.getByRole('group', { name: `Attestato ${j + 1}` });
         await row.getByLabel('Corso').selectOption(course);
         await row.getByLabel('Ore').fill(hours);
-        await row.getByLabel('Conseguito il').fill(on);
+        await row.getByLabel('Conseguito il').fill(formatItalianDate(on));
       }
       if (p.name === 'Marco Neri') {
         await dialog.locator('.live-flags').getByText(/scaduto il \d\d\/\d\d\/\d{4}/).waitFor();
@@ -155,7 +155,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await page.getByRole('link', { name: 'Nuova ispezione' }).click();
     await page.getByRole('heading', { name: 'Nuova ispezione' }).waitFor();
     await page.getByLabel('Verifica periodica del mantenimento dei requisiti').check();
-    assert.equal(await page.getByLabel('Data della visita').inputValue(), today);
+    assert.equal(await page.getByLabel('Data della visita').inputValue(), formatItalianDate(today));
     await page.getByLabel('Nome del nuovo componente').fill('Dott.ssa Chiara Fantoni');
     await page.getByLabel('Ruolo').fill('Pedagogista zonale');
     // Enter adds the member; it does not start the visit.
@@ -329,7 +329,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await openTab('prescrizioni');
     const nc = page.locator('.non-conformita[data-rule="F.presidi.termosifoni"]');
     await nc.getByLabel('Prescrizione', { exact: true }).fill('Installare protezioni sui termosifoni del salone');
-    await nc.getByLabel('Entro il').fill(addDays(today, 30));
+    await nc.getByLabel('Entro il').fill(formatItalianDate(addDays(today, 30)));
     await nc.getByRole('button', { name: 'Salva prescrizione' }).click();
     await nc.locator('.prescrizione', { hasText: 'Installare protezioni' }).waitFor();
     await screenshot(page, 'nido-10-prescrizioni');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { applicableItems, getChecklist } from '../../shared/checklist/index.ts';
-import { addYears } from '../../shared/dates.ts';
+import { addYears, formatItalianDate } from '../../shared/dates.ts';
 import type { Purpose, ServiceType } from '../../shared/domain.ts';
 import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
 
@@ -33,8 +33,8 @@ async function createService(s: { name: string; type: ServiceType; capacity: num
   await page.getByLabel('Tipologia').selectOption(s.type);
   await page.getByLabel('Capienza (posti autorizzati)').fill(String(s.capacity));
   await page.getByLabel('Comune').fill(s.comune);
-  await page.getByLabel('Autorizzazione al funzionamento rilasciata il').fill(addYears(today, -1));
-  if (s.accredited) await page.getByLabel('Accreditamento rilasciato il').fill(addYears(today, -1));
+  await page.getByLabel('Autorizzazione al funzionamento rilasciata il').fill(formatItalianDate(addYears(today, -1)));
+  if (s.accredited) await page.getByLabel('Accreditamento rilasciato il').fill(formatItalianDate(addYears(today, -1)));
   await page.getByRole('button', { name: 'Crea servizio' }).click();
   await page.getByRole('heading', { name: s.name, level: 1 }).waitFor();
 }

@@ -104,9 +104,12 @@ export interface Watched {
   problems: string[];
 }
 
-/** A fresh context (no storage shared with other tests) at 1366×768, with problems collected. */
-export async function openPage(browser: Browser, url: string): Promise<Watched> {
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+/**
+ * A fresh context (no storage shared with other tests) at 1366×768, with problems collected;
+ * `locale` other than Italian checks what a laptop set to another language shows.
+ */
+export async function openPage(browser: Browser, url: string, options: { locale?: string } = {}): Promise<Watched> {
+  const context = await browser.newContext({ viewport: VIEWPORT, locale: options.locale ?? 'it-IT', timezoneId: 'Europe/Rome' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {

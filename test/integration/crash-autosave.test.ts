@@ -78,3 +78,41 @@ test('every acknowledged autosave survives SIGKILL; the database is intact', asy
     }
   }
 });
+
+test('a form draft acknowledged just before SIGKILL is there after restart', async (t) => {
+  const data = tempDir(t);
+  const setup = openApp({ dataDir: data, shell: 'browser' });
+  const service = setup.dispatch('services.create', SERVICE);
+  assert.ok(service.ok);
+  const inspection = setup.dispatch('inspections.create', { serviceId: (service.value as { id: string }).id, purpose: 'verifica_periodica', date: '2026-03-10' });
+  assert.ok(inspection.ok);
+  const inspectionId = (inspection.value as { id: string }).id;
+  setup.close();
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, data, inspectionId, 'drafts'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+  let stderr = '';
+  proc.stderr.on('data', (c: Buffer) => (stderr += c));
+  // Killed at the first acknowledgement it reads: "right after typing".
+  const acked = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nessun salvataggio entro 30 s: ${stderr}`)), 30_000);
+    let buffer = '';
+    proc.stdout.on('data', (c: Buffer) => {
+      buffer += c;
+      const all = [...buffer.matchAll(/^ack (\d+)$/gm)];
+      if (!all.length) return;
+      proc.kill('SIGKILL');
+      clearTimeout(timer);
+      resolve(Number(all.at(-1)![1]));
+    });
+  });
+  await new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve(null) : proc.on('exit', resolve)));
+  const app = openApp({ dataDir: data, shell: 'browser' });
+  try {
+    const detail = app.dispatch('inspections.get', { id: inspectionId });
+    assert.ok(detail.ok);
+    const draft = (detail.value as { drafts: Record<string, { text: string }> }).drafts['prescrizione:r1:nuova'];
+    const stored = Number(/bozza (\d+)/.exec(draft?.text ?? '')?.[1] ?? -1);
+    assert.ok(stored >= acked, `bozza salvata ${stored}, confermata ${acked}`);
+  } finally {
+    app.close();
+  }
+});

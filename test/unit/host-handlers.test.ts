@@ -34,6 +34,7 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'inspections.get': [[{}, 'id']],
     'inspections.update': [[{ id: ids.inspection, date: '2026-13-01' }, 'date'], [{ id: ids.inspection, staffIds: 'x' }, 'staffIds']],
     'inspections.saveAnswer': [[{ inspectionId: ids.inspection, itemId: YESNO, value: 'forse' }, 'value'], [{ inspectionId: ids.inspection, itemId: '' }, 'itemId'], [{ inspectionId: ids.inspection, itemId: YESNO, value: -1 }, 'value']],
+    'inspections.saveDraft': [[{ inspectionId: ids.inspection, key: '', draft: null }, 'key'], [{ inspectionId: ids.inspection, key: 'componente', draft: { kind: 'member', name: 'x'.repeat(201), role: '' } }, 'draft.name']],
     'inspections.saveCounts': [[{ inspectionId: ids.inspection, children: [{ band: '0-11', enrolled: -1 }], staffCounts: {} }, 'children.0.enrolled'], [{ inspectionId: ids.inspection, children: [], staffCounts: { educators: { planned: 1.5 } } }, 'staffCounts.educators.planned']],
     'inspections.seal': [[{ id: ids.inspection, signatures: [{ ...SIG, strokes: [] }] }, 'signatures.0.strokes'], [{ id: ids.inspection, signatures: [{ ...SIG, signatory: 'sindaco' }] }, 'signatures.0.signatory']],
     'inspections.revise': [[{ id: null }, 'id']],
@@ -220,6 +221,26 @@ test('removing a photo and a prescription of a draft; removing staff takes them 
   assert.deepEqual(ok(app, 'staff.remove', { id: person.id }), { removed: true });
   assert.deepEqual(ok(app, 'inspections.get', { id: inspection.id }).staffIds, []);
   assert.ok(ok<any[]>(app, 'inspections.audit', { id: inspection.id }).some((e) => e.action === 'personale rimosso dall’elenco'));
+});
+
+test('form drafts: kept per visit, encrypted at rest, removed one by one, dropped at sealing', (t) => {
+  const { app, inspection } = setup(t);
+  const prescription = { kind: 'prescription', text: 'Installare protezioni sui termosifoni', deadline: '02/12/2' };
+  const signatory = { kind: 'signatory', name: 'Chiara Fantoni', strokes: [[[10, 10], [20, 30]]] };
+  ok(app, 'inspections.saveDraft', { inspectionId: inspection.id, key: 'prescrizione:r1:nuova', draft: prescription });
+  ok(app, 'inspections.saveDraft', { inspectionId: inspection.id, key: 'firma:pedagogista', draft: signatory });
+  assert.deepEqual(ok(app, 'inspections.get', { id: inspection.id }).drafts, { 'prescrizione:r1:nuova': prescription, 'firma:pedagogista': signatory });
+  // Personal text never sits in clear in the database file.
+  const raw = app.store.db.prepare("SELECT value FROM meta WHERE key LIKE 'secret:draft.%'").all() as Array<{ value: Buffer }>;
+  assert.equal(raw.length, 1);
+  assert.ok(!Buffer.from(raw[0]!.value).toString('latin1').includes('Fantoni'));
+  ok(app, 'inspections.saveDraft', { inspectionId: inspection.id, key: 'prescrizione:r1:nuova', draft: null });
+  assert.deepEqual(Object.keys(ok(app, 'inspections.get', { id: inspection.id }).drafts), ['firma:pedagogista']);
+  ok(app, 'inspections.seal', { id: inspection.id });
+  assert.deepEqual(ok(app, 'inspections.get', { id: inspection.id }).drafts, {});
+  assert.equal((app.store.db.prepare("SELECT count(*) AS n FROM meta WHERE key LIKE 'secret:draft.%'").get() as { n: number }).n, 0);
+  const late = app.dispatch('inspections.saveDraft', { inspectionId: inspection.id, key: 'componente', draft: { kind: 'member', name: 'A', role: 'B' } });
+  assert.equal(late.ok, false);
 });
 
 test('the async Api has one function per method and answers Results without throwing', async (t) => {
