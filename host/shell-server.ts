@@ -48,7 +48,8 @@ const NOT_BUILT_PAGE = `<!doctype html>
 `;
 
 export interface ShellServerOptions {
-  host: HostApi;
+  /** Only `call`: the host may live on this thread (tests, benches) or in the host worker (`vigilanza serve`). */
+  host: Pick<HostApi, 'call'>;
   /** The built renderer (dist/renderer); a short Italian page is served if it is missing. */
   rendererDir: string;
   /** 0 or absent: a random free port. */

@@ -22,10 +22,14 @@ try {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
-    app?.close();
+    const closing = app;
     app = null;
-    post({ type: 'closed' });
-    port.close();
+    // The sync loop stops (and lets a send in flight settle) before the database closes.
+    void (closing ? closing.sync.close() : Promise.resolve()).catch(() => {}).then(() => {
+      closing?.close();
+      post({ type: 'closed' });
+      port.close();
+    });
     return;
   }
   if (!app) {

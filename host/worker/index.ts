@@ -14,9 +14,17 @@ export interface HostWorker {
   close(): Promise<void>;
 }
 
+/**
+ * From source this module is index.ts and the entry is TypeScript: bootstrap.mjs registers tsx in
+ * the thread first. In the CLI bundle (scripts/build.mjs) this code sits in a chunk of dist/cli/,
+ * next to the bundled entry `host-worker.mjs`.
+ */
+function workerScript(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './bootstrap.mjs' : './host-worker.mjs', import.meta.url);
+}
+
 export function startHostWorker(options: HostWorkerOptions): Promise<HostWorker> {
-  // The entry is TypeScript: bootstrap.mjs registers tsx inside the worker thread first.
-  const worker = new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: options, execArgv: [] });
+  const worker = new Worker(workerScript(), { workerData: options, execArgv: [] });
   const pending = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
   let gone: string | null = null;
