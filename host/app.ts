@@ -7,7 +7,7 @@ import type { KeyProvider } from '../db/crypto.ts';
 import { DB_FILE, Store } from '../db/store.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { seedDemo } from './demo.ts';
-import { createHandlers, type HostApi } from './handlers.ts';
+import { createHandlers, type HandlerOptions, type HostApi } from './handlers.ts';
 import { fileKeyProvider } from './keys.ts';
 import { SyncService, type SyncServiceOptions } from './sync.ts';
 
@@ -20,6 +20,8 @@ export interface AppOptions {
   /** Seed demo data when the database has no services yet. */
   demo?: boolean;
   log?: (message: string) => void;
+  /** Draws a report PDF; defaults to `buildReport` on this thread (the host worker uses its report thread). */
+  renderReport?: HandlerOptions['renderReport'];
   /** Office sync tuning (intervals, retries); the defaults suit a laptop in the field. */
   sync?: Omit<SyncServiceOptions, 'store'>;
 }
@@ -43,7 +45,7 @@ export function openApp(options: AppOptions): HostApp {
   const store = Store.open(options.dataDir, { keyProvider, now: () => clock.now() });
   try {
     const sync = new SyncService({ ...(options.log ? { log: options.log } : {}), ...options.sync, store });
-    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, sync, ...(options.log ? { log: options.log } : {}) });
+    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, sync, ...(options.log ? { log: options.log } : {}), ...(options.renderReport ? { renderReport: options.renderReport } : {}) });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
     return {
       ...host,

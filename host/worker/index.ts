@@ -4,7 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Result } from '../../shared/api/contract.ts';
-import type { FromWorker, HostWorkerOptions, ToWorker } from './messages.ts';
+import type { FromWorker, HostWorkerData, HostWorkerOptions, ToWorker } from './messages.ts';
+import { workerScript } from './script.ts';
 
 export type { HostWorkerOptions } from './messages.ts';
 
@@ -14,17 +15,8 @@ export interface HostWorker {
   close(): Promise<void>;
 }
 
-/**
- * From source this module is index.ts and the entry is TypeScript: bootstrap.mjs registers tsx in
- * the thread first. In the CLI bundle (scripts/build.mjs) this code sits in a chunk of dist/cli/,
- * next to the bundled entry `host-worker.mjs`.
- */
-function workerScript(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './bootstrap.mjs' : './host-worker.mjs', import.meta.url);
-}
-
 export function startHostWorker(options: HostWorkerOptions): Promise<HostWorker> {
-  const worker = new Worker(workerScript(), { workerData: options, execArgv: [] });
+  const worker = new Worker(workerScript(), { workerData: { role: 'host', ...options } satisfies HostWorkerData, execArgv: [] });
   const pending = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
   let gone: string | null = null;

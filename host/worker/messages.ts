@@ -1,4 +1,5 @@
 /** What crosses the thread boundary between a shell and the host worker: plain, cloneable data. */
+import type { ReportInput } from '../../report/index.ts';
 import type { Result } from '../../shared/api/contract.ts';
 
 export interface HostWorkerOptions {
@@ -16,3 +17,12 @@ export type FromWorker =
   | { type: 'startup-error'; message: string }
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'closed' };
+
+/** Which thread the one worker script (entry.ts) becomes. */
+export type WorkerRole = 'host' | 'report';
+
+export type HostWorkerData = HostWorkerOptions & { role: 'host' };
+
+export type ToReport = { id: number; input: ReportInput };
+
+export type FromReport = { id: number; ok: true; pdf: Uint8Array } | { id: number; ok: false; name: string; message: string };
