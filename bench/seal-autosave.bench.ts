@@ -13,6 +13,7 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SubscribeEvents } from '../host/app.ts';
 import type { HostApi } from '../host/handlers.ts';
 import { applicableItems, getChecklist } from '../shared/checklist/index.ts';
 import { samplePhoto } from '../report/testing/images.ts';
@@ -26,12 +27,12 @@ if (process.argv[2] === '--serve') {
   const mode = process.argv[3] as 'in-process' | 'worker';
   const dataDir = process.argv[4]!;
   const { startShellServer } = await import('../host/shell-server.ts');
-  let host: Pick<HostApi, 'call'> & { close(): Promise<void> };
+  let host: Pick<HostApi, 'call'> & { subscribe: SubscribeEvents; close(): Promise<void> };
   if (mode === 'worker') {
     host = await (await import('../host/worker/index.ts')).startHostWorker({ dataDir });
   } else {
     const app = (await import('../host/app.ts')).openApp({ dataDir, shell: 'browser', log: () => {} });
-    host = { call: (method, input) => app.call(method, input), close: async () => app.close() };
+    host = { call: (method, input) => app.call(method, input), subscribe: app.subscribe, close: async () => app.close() };
   }
   const server = await startShellServer({ host, rendererDir: join(dataDir, 'no-renderer') });
   process.stdout.write(`${server.port} ${server.token}\n`);

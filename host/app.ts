@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyProvider } from '../db/crypto.ts';
+import type { HostEvent } from '../shared/api/events.ts';
 import { DB_FILE, Store } from '../db/store.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { seedDemo } from './demo.ts';
@@ -26,9 +27,13 @@ export interface AppOptions {
   sync?: Omit<SyncServiceOptions, 'store'>;
 }
 
+/** What the host pushes to the shells: see shared/api/events.ts. Returns the unsubscribe. */
+export type SubscribeEvents = (listener: (event: HostEvent) => void) => () => void;
+
 export interface HostApp extends HostApi {
   store: Store;
   dataDir: string;
+  subscribe: SubscribeEvents;
   close(): void;
 }
 
@@ -51,6 +56,7 @@ export function openApp(options: AppOptions): HostApp {
       ...host,
       store,
       dataDir: options.dataDir,
+      subscribe: (listener) => sync.onStatus((status) => listener({ type: 'sync.status', status })),
       close: () => {
         // The loop stops touching the database at once; a send in flight is simply resent later.
         void host.sync.close();

@@ -17,6 +17,7 @@ const renderer = startReportRenderer();
 let app: HostApp | null = null;
 try {
   app = openApp({ dataDir: options.dataDir, shell: 'browser', demo: options.demo ?? false, renderReport: (input) => renderer.render(input) });
+  app.subscribe((event) => post({ type: 'event', event }));
   if (options.sync) app.sync.start();
   post({ type: 'ready' });
 } catch (e) {

@@ -1,6 +1,7 @@
 /** What crosses the thread boundary between a shell and the host worker: plain, cloneable data. */
 import type { ReportInput } from '../../report/index.ts';
 import type { Result } from '../../shared/api/contract.ts';
+import type { HostEvent } from '../../shared/api/events.ts';
 
 export interface HostWorkerOptions {
   dataDir: string;
@@ -16,6 +17,8 @@ export type FromWorker =
   /** Opening failed (wrong key, integrity error, locked database): the Italian message as is. */
   | { type: 'startup-error'; message: string }
   | { type: 'result'; id: number; result: Result<unknown> }
+  /** Pushed by the host (sync status changes), forwarded to the shell's subscribers. */
+  | { type: 'event'; event: HostEvent }
   | { type: 'closed' };
 
 /** Which thread the one worker script (entry.ts) becomes. */
