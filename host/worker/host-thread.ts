@@ -16,7 +16,15 @@ const post = (message: FromWorker) => port.postMessage(message);
 const renderer = startReportRenderer();
 let app: HostApp | null = null;
 try {
-  app = openApp({ dataDir: options.dataDir, shell: 'browser', demo: options.demo ?? false, renderReport: (input) => renderer.render(input) });
+  const key = options.key;
+  const keyProvider = key ? { getKey: () => Buffer.from(key), description: options.keyDescription ?? 'chiave fornita dall’applicazione' } : undefined;
+  app = openApp({
+    dataDir: options.dataDir,
+    shell: options.shell ?? 'browser',
+    demo: options.demo ?? false,
+    renderReport: (input) => renderer.render(input),
+    ...(keyProvider ? { keyProvider } : {}),
+  });
   app.subscribe((event) => post({ type: 'event', event }));
   if (options.sync) app.sync.start();
   post({ type: 'ready' });

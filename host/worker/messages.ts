@@ -8,6 +8,14 @@ export interface HostWorkerOptions {
   demo?: boolean;
   /** Run the office sync loop (the shells do; tests of other parts may not). */
   sync?: boolean;
+  /**
+   * The data key's 32 bytes when the shell holds it (Electron main reads it from the OS keychain
+   * with safeStorage, which only the main process can reach); absent: the 0600 key file in the folder.
+   */
+  key?: Uint8Array;
+  /** Where `key` came from, for messages ("portachiavi del sistema (safeStorage)"). */
+  keyDescription?: string;
+  shell?: 'electron' | 'browser';
 }
 
 export type ToWorker = { type: 'call'; id: number; method: string; input: unknown } | { type: 'close' };

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { openApp } from '../../host/app.ts';
 import { KEY_FILE } from '../../host/keys.ts';
 import { startHostWorker } from '../../host/worker/index.ts';
 import { startReportRenderer } from '../../host/worker/report-renderer.ts';
@@ -38,4 +40,15 @@ test('the report thread draws the same PDF as buildReport here, and its input er
   await assert.rejects(renderer.render({ ...input, revision: 0 }), (e: Error) => e.name === 'ReportInputError' && /revision: deve essere un intero/.test(e.message));
   // Still serving after a failed report.
   assert.ok((await renderer.render(input)).equals(here));
+});
+
+test('a key handed to the worker (Electron: from safeStorage) opens the folder; another key is refused', async (t) => {
+  const dir = tempDir(t);
+  const key = randomBytes(32);
+  openApp({ dataDir: dir, shell: 'electron', keyProvider: { getKey: () => key, description: 'prova' } }).close();
+  const host = await startHostWorker({ dataDir: dir, key: new Uint8Array(key), keyDescription: 'portachiavi di prova', shell: 'electron' });
+  const info = await host.call('services.list', {});
+  assert.equal(info.ok, true);
+  await host.close();
+  await assert.rejects(startHostWorker({ dataDir: dir, key: new Uint8Array(randomBytes(32)), keyDescription: 'portachiavi di prova', shell: 'electron' }), /portachiavi di prova/);
 });
