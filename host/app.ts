@@ -4,10 +4,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyProvider } from '../db/crypto.ts';
+import type { HostEvent } from '../shared/api/events.ts';
 import { DB_FILE, Store } from '../db/store.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { seedDemo } from './demo.ts';
-import { createHandlers, type HostApi } from './handlers.ts';
+import { createHandlers, type HandlerOptions, type HostApi } from './handlers.ts';
 import { fileKeyProvider } from './keys.ts';
 import { SyncService, type SyncServiceOptions } from './sync/service.ts';
 
@@ -20,13 +21,19 @@ export interface AppOptions {
   /** Seed demo data when the database has no services yet. */
   demo?: boolean;
   log?: (message: string) => void;
+  /** Draws a report PDF; defaults to `buildReport` on this thread (the host worker uses its report thread). */
+  renderReport?: HandlerOptions['renderReport'];
   /** Office sync tuning (intervals, retries); the defaults suit a laptop in the field. */
   sync?: Omit<SyncServiceOptions, 'store'>;
 }
 
+/** What the host pushes to the shells: see shared/api/events.ts. Returns the unsubscribe. */
+export type SubscribeEvents = (listener: (event: HostEvent) => void) => () => void;
+
 export interface HostApp extends HostApi {
   store: Store;
   dataDir: string;
+  subscribe: SubscribeEvents;
   close(): void;
 }
 
@@ -43,12 +50,13 @@ export function openApp(options: AppOptions): HostApp {
   const store = Store.open(options.dataDir, { keyProvider, now: () => clock.now() });
   try {
     const sync = new SyncService({ ...(options.log ? { log: options.log } : {}), ...options.sync, store });
-    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, sync, ...(options.log ? { log: options.log } : {}) });
+    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, sync, ...(options.log ? { log: options.log } : {}), ...(options.renderReport ? { renderReport: options.renderReport } : {}) });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
     return {
       ...host,
       store,
       dataDir: options.dataDir,
+      subscribe: (listener) => sync.onStatus((status) => listener({ type: 'sync.status', status })),
       close: () => {
         // The loop stops touching the database at once; a send in flight is simply resent later.
         void host.sync.close();

@@ -40,7 +40,7 @@ import { fromException, fromZod, invalid } from './errors.ts';
 import { buildInspectionFile, parseStoredFile } from './inspection-file.ts';
 import { createDraftStore } from './drafts.ts';
 import { decodePhoto, PhotoProblem } from './photos.ts';
-import { createReportService, photoUnreadable } from './reports.ts';
+import { createReportService, photoUnreadable, type ReportRender } from './reports.ts';
 import { SyncInputError, SyncService } from './sync/service.ts';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -59,6 +59,8 @@ export interface HandlerOptions {
   log?: (message: string) => void;
   /** Office sync (pairing, outbox loop); created on the store when absent. The shells start its loop. */
   sync?: SyncService;
+  /** Draws a report PDF (`buildReport` on this thread when absent). */
+  renderReport?: ReportRender;
 }
 
 type Handler<M extends Method> = (input: z.output<(typeof contract)[M]['input']>) => Output<M>;
@@ -99,7 +101,7 @@ const fail = (field: string, message: string): never => {
 
 export function createHandlers(options: HandlerOptions): HostApi {
   const { store, clock } = options;
-  const reports = createReportService(store, options.log);
+  const reports = createReportService(store, options.log, options.renderReport);
   const drafts = createDraftStore(store, clock, () => fail('key', `troppe bozze aperte in questa visita (al massimo ${MAX_DRAFTS})`));
   const sync = options.sync ?? new SyncService({ store, ...(options.log ? { log: options.log } : {}) });
   /** Pairing problems the user can fix, as API errors naming the field. */

@@ -12,7 +12,7 @@
  * "today" for the regulation's dates (tests, demo), whereas a certificate is valid or not now.
  */
 import { X509Certificate } from 'node:crypto';
-import { buildReport, loadP12, P12FormatError, P12PassphraseError, signPdfWith, verifyPdf, type LoadedSigner, type ReportPhoto } from '../report/index.ts';
+import { buildReport, loadP12, P12FormatError, P12PassphraseError, signPdfWith, verifyPdf, type LoadedSigner, type ReportInput, type ReportPhoto } from '../report/index.ts';
 import type { ReportView, SealReport, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
@@ -162,7 +162,10 @@ export async function photoUnreadable(store: Store, photo: PhotoRecord): Promise
   }
 }
 
-export function createReportService(store: Store, log: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): ReportService {
+/** Draws the unsigned PDF of a report: `buildReport` here, or the same in another thread. */
+export type ReportRender = (input: ReportInput) => Promise<Buffer>;
+
+export function createReportService(store: Store, log: (message: string) => void = (m) => process.stderr.write(`${m}\n`), render: ReportRender = buildReport): ReportService {
   // One report operation at a time per inspection: two co-signatures at once would both start from
   // the same version, and the second would silently drop the first.
   const queues = new Map<string, Promise<unknown>>();
@@ -235,7 +238,7 @@ export function createReportService(store: Store, log: (message: string) => void
     const { r, file } = sealedParts(inspectionId);
     const { photos, unreadable } = await reportPhotos(inspectionId);
     const prescriptions = store.prescriptions.listByInspection(inspectionId).map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
-    const unsigned = await buildReport({
+    const unsigned = await render({
       file,
       inspectionId,
       revision: r.revision,

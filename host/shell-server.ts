@@ -3,7 +3,8 @@
  * machine. Plain node:http, so every byte of the security envelope is visible here:
  *  - binds 127.0.0.1 (a random free port unless one is asked for);
  *  - Host must be exactly 127.0.0.1:PORT or localhost:PORT (DNS rebinding), else 421;
- *  - every /api/ call needs the per-launch token (constant-time compare), else 401;
+ *  - every /api/ call needs the per-launch token (constant-time compare), else 401; the event
+ *    stream (GET /api/events) too, in the same header (the page reads it with fetch, not EventSource);
  *    a foreign Origin is refused (403); no CORS headers, ever;
  *  - strict CSP, nosniff, no-referrer on every response; bodies capped per method.
  */
@@ -13,6 +14,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { ERROR_STATUS, type ApiError, type Result } from '../shared/api/contract.ts';
+import { EVENTS_PATH } from '../shared/api/events.ts';
+import type { SubscribeEvents } from './app.ts';
 import type { HostApi } from './handlers.ts';
 import { SECURITY_HEADERS, TOKEN_HEADER } from './security.ts';
 
@@ -48,7 +51,8 @@ const NOT_BUILT_PAGE = `<!doctype html>
 `;
 
 export interface ShellServerOptions {
-  host: HostApi;
+  /** `call` and `subscribe`: the host may live on this thread (tests, benches) or in the host worker (`vigilanza serve`). */
+  host: Pick<HostApi, 'call'> & { subscribe: SubscribeEvents };
   /** The built renderer (dist/renderer); a short Italian page is served if it is missing. */
   rendererDir: string;
   /** 0 or absent: a random free port. */
@@ -94,6 +98,7 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
       return;
     }
     const url = new URL(req.url, `http://${req.headers.host}`);
+    if (url.pathname === EVENTS_PATH) return events(req, res);
     if (url.pathname.startsWith('/api/')) {
       let method: string;
       try {
@@ -118,16 +123,7 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
       sendResult(res, { ok: false, error: { code: 'invalid', message: 'le API si chiamano con POST' } }, 405);
       return;
     }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().has(origin)) {
-      sendResult(res, { ok: false, error: { code: 'unauthorized', message: `origine non consentita: ${origin}` } }, 403);
-      return;
-    }
-    const given = req.headers[TOKEN_HEADER];
-    if (typeof given !== 'string' || !timingSafeEqual(digest(given), tokenDigest)) {
-      sendResult(res, { ok: false, error: { code: 'unauthorized', message: 'chiave di sessione mancante o errata: riaprire l’indirizzo stampato da «vigilanza serve»' } });
-      return;
-    }
+    if (!authorized(req, res)) return;
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
       sendResult(res, { ok: false, error: { code: 'invalid', message: 'il corpo della richiesta deve essere JSON (Content-Type: application/json)' } }, 415);
@@ -152,6 +148,42 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
       return;
     }
     sendResult(res, await options.host.call(method, input));
+  }
+
+  /** Origin (403) and token (401) as for every /api/ call; false once refused. */
+  function authorized(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      sendResult(res, { ok: false, error: { code: 'unauthorized', message: `origine non consentita: ${origin}` } }, 403);
+      return false;
+    }
+    const given = req.headers[TOKEN_HEADER];
+    if (typeof given !== 'string' || !timingSafeEqual(digest(given), tokenDigest)) {
+      sendResult(res, { ok: false, error: { code: 'unauthorized', message: 'chiave di sessione mancante o errata: riaprire l’indirizzo stampato da «vigilanza serve»' } });
+      return false;
+    }
+    return true;
+  }
+
+  /** Server-Sent Events: one `data:` line of JSON per HostEvent, until the page goes away. */
+  function events(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET');
+      sendResult(res, { ok: false, error: { code: 'invalid', message: 'il flusso degli eventi si apre con GET' } }, 405);
+      return;
+    }
+    if (!authorized(req, res)) return;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    // The first bytes say "connected" (the client resynchronises then); a comment every 30 s keeps
+    // idle proxies and the socket honest.
+    res.write(': connesso\n\n');
+    const heartbeat = setInterval(() => res.write(': \n\n'), 30_000);
+    heartbeat.unref();
+    const unsubscribe = options.host.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
   }
 
   function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {

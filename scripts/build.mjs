@@ -29,7 +29,8 @@ rmSync(stampFile, { force: true });
 if (want('cli')) {
   rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
   await build({
-    entryPoints: { entry: join(root, 'bin/cli/entry.ts') },
+    // host-worker: the thread `vigilanza serve` runs the host in (host/worker/index.ts finds it next to its chunk).
+    entryPoints: { entry: join(root, 'bin/cli/entry.ts'), 'host-worker': join(root, 'host/worker/entry.ts') },
     outdir: join(root, 'dist/cli'),
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -35,22 +35,24 @@ export async function run(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) throw new CliError(`--port: atteso un numero di porta fra 1 e 65535, trovato "${values.port}"`);
   }
 
-  const [{ openApp }, { startShellServer }, { findAppRoot, rendererDir }] = await Promise.all([
-    import('../../host/app.ts'),
+  const [{ startHostWorker }, { startShellServer }, { findAppRoot, rendererDir }] = await Promise.all([
+    import('../../host/worker/index.ts'),
     import('../../host/shell-server.ts'),
     import('../../host/paths.ts'),
   ]);
-  let app;
+  // The host (SQLite, PDF, signing, office sync) runs in its own thread, so that sealing with a
+  // signed report never holds up the answers to the page (an autosave, a search).
+  let host;
   try {
-    app = openApp({ dataDir: resolve(values.data), shell: 'browser', demo: values.demo ?? false });
+    host = await startHostWorker({ dataDir: resolve(values.data), demo: values.demo ?? false, sync: true });
   } catch (e) {
     throw new CliError(`--data ${values.data}: ${(e as Error).message}`, 1);
   }
   let server;
   try {
-    server = await startShellServer({ host: app, rendererDir: rendererDir(findAppRoot(import.meta.url)), port });
+    server = await startShellServer({ host, rendererDir: rendererDir(findAppRoot(import.meta.url)), port });
   } catch (e) {
-    app.close();
+    await host.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`--port ${port}: porta già in uso`);
     if (code === 'EACCES') throw new CliError(`--port ${port}: porta non consentita a questo utente`);
@@ -58,8 +60,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${server.url}\n`);
   const closeLauncher = values.open ? openInBrowser(server.url) : () => {};
-  // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
-  app.sync.start();
 
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
@@ -67,8 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   closeLauncher();
   await server.close();
-  await app.sync.close();
-  app.close();
+  await host.close();
   return 0;
 }
 

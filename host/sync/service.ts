@@ -71,9 +71,27 @@ export class SyncService {
   private loop: { kick(): void; stop(): Promise<void> } | null = null;
   private enabled = false;
   private closed = false;
+  private readonly listeners = new Set<(status: SyncStatusView) => void>();
+  private lastSent: string | null = null;
 
   constructor(private readonly options: SyncServiceOptions) {
     this.repo = options.store.outbox;
+  }
+
+  /** Called with the status each time it changes (a pass's outcome, pairing, a seal queued); returns the unsubscribe. */
+  onStatus(listener: (status: SyncStatusView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** After anything that may move the status: tells the listeners only when it did. */
+  #changed(): void {
+    if (!this.listeners.size || this.closed) return;
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastSent) return;
+    this.lastSent = text;
+    for (const listener of this.listeners) listener(status);
   }
 
   private log(message: string): void {
@@ -91,17 +109,18 @@ export class SyncService {
         guard();
         return repo.nextPendingSync(now, this.held);
       },
-      markSent: async (id: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }) => (guard(), repo.markSent(id, status, detail)),
-      markRetry: async (id: string, message: string, next: Date) => (guard(), repo.markRetry(id, message, next)),
-      markFailed: async (id: string, status: 'conflitto' | 'errore', message: string) => (guard(), repo.markFailed(id, status, message)),
+      markSent: async (id: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }) => (guard(), repo.markSent(id, status, detail), this.#changed()),
+      markRetry: async (id: string, message: string, next: Date) => (guard(), repo.markRetry(id, message, next), this.#changed()),
+      markFailed: async (id: string, status: 'conflitto' | 'errore', message: string) => (guard(), repo.markFailed(id, status, message), this.#changed()),
       // Co-signatures stored after their revision left (migration 003): delivered once the office holds the revision.
       nextAttachmentUpdate: async (now: Date): Promise<AttachmentUpdatePush | null> => (guard(), repo.nextAttachmentUpdateSync(now)),
-      markAttachmentUpdate: async (id: string, outcome: AttachmentUpdateOutcome) => (guard(), repo.markAttachmentUpdate(id, outcome)),
+      markAttachmentUpdate: async (id: string, outcome: AttachmentUpdateOutcome) => (guard(), repo.markAttachmentUpdate(id, outcome), this.#changed()),
       getCursor: async () => (guard(), repo.getCursor()),
       applyChanges: async (changes: OfficeChange[], cursor: number) => {
         guard();
         const report = repo.applyChangesSync(changes, cursor);
         for (const s of report.skipped) this.log(`vigilanza: sincronizzazione, modifica ignorata: ${s}`);
+        this.#changed();
       },
     };
     return store satisfies OutboxStore;
@@ -133,6 +152,7 @@ export class SyncService {
         const message = (e as Error)?.message ?? String(e);
         try {
           this.repo.recordError(message);
+          this.#changed();
         } catch (inner) {
           this.log(`vigilanza: sincronizzazione: ${message} (${(inner as Error).message})`);
         }
@@ -156,6 +176,8 @@ export class SyncService {
 
   /** One pass now (after sealing, "Sincronizza ora"). */
   kick(): void {
+    // Sealing queued a revision, «Riprova» or «Sincronizza ora» moved one: the counts changed.
+    this.#changed();
     this.loop?.kick();
   }
 
@@ -224,6 +246,7 @@ export class SyncService {
       throw new SyncInputError('url', "la risposta non viene da un server d'ufficio di Vigilanza Nidi");
     this.repo.savePairing({ officeUrl, token: answer.token, inspectorId: answer.inspector.id, inspectorName: answer.inspector.name });
     this.#startLoop();
+    this.#changed();
     return this.status();
   }
 
@@ -231,6 +254,7 @@ export class SyncService {
   async unpair(): Promise<SyncStatusView> {
     await this.stop();
     this.repo.unpair();
+    this.#changed();
     return this.status();
   }
 }

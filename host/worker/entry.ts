@@ -1,37 +1,10 @@
 /**
- * The host worker thread: opens the data folder (SQLite, rules, PDF, signing, sync) here so that a
- * seal rendering and signing its report never stalls the thread that answers the page.
+ * The one worker script (bootstrap.mjs from source, dist/cli/host-worker.mjs built): the host
+ * thread, or the report thread the host thread starts to render PDFs. One script, so the bundle
+ * and the tsx bootstrap each have a single entry to find.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { openApp, type HostApp } from '../app.ts';
-import type { FromWorker, HostWorkerOptions, ToWorker } from './messages.ts';
+import { workerData } from 'node:worker_threads';
+import type { WorkerRole } from './messages.ts';
 
-const port = parentPort;
-if (!port) throw new Error('host/worker/entry.ts runs only as a worker thread');
-const options = workerData as HostWorkerOptions;
-const post = (message: FromWorker) => port.postMessage(message);
-
-let app: HostApp | null = null;
-try {
-  app = openApp({ dataDir: options.dataDir, shell: 'browser', demo: options.demo ?? false });
-  if (options.sync) app.sync.start();
-  post({ type: 'ready' });
-} catch (e) {
-  post({ type: 'startup-error', message: (e as Error)?.message ?? String(e) });
-}
-
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'close') {
-    app?.close();
-    app = null;
-    post({ type: 'closed' });
-    port.close();
-    return;
-  }
-  if (!app) {
-    post({ type: 'result', id: message.id, result: { ok: false, error: { code: 'internal', message: 'servizio locale non avviato' } } });
-    return;
-  }
-  // `call` never rejects: every error is already the contract's error object.
-  void app.call(message.method, message.input).then((result) => post({ type: 'result', id: message.id, result }));
-});
+if ((workerData as { role?: WorkerRole } | null)?.role === 'report') await import('./report-thread.ts');
+else await import('./host-thread.ts');

@@ -4,20 +4,25 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Result } from '../../shared/api/contract.ts';
-import type { FromWorker, HostWorkerOptions, ToWorker } from './messages.ts';
+import type { HostEvent } from '../../shared/api/events.ts';
+import type { SubscribeEvents } from '../app.ts';
+import type { FromWorker, HostWorkerData, HostWorkerOptions, ToWorker } from './messages.ts';
+import { workerScript } from './script.ts';
 
 export type { HostWorkerOptions } from './messages.ts';
 
 export interface HostWorker {
   call(method: string, input: unknown): Promise<Result<unknown>>;
+  /** What the host pushes (shared/api/events.ts); returns the unsubscribe. */
+  subscribe: SubscribeEvents;
   /** Closes the database and stops sync inside the worker, then waits for the thread to end. */
   close(): Promise<void>;
 }
 
 export function startHostWorker(options: HostWorkerOptions): Promise<HostWorker> {
-  // The entry is TypeScript: bootstrap.mjs registers tsx inside the worker thread first.
-  const worker = new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: options, execArgv: [] });
+  const worker = new Worker(workerScript(), { workerData: { role: 'host', ...options } satisfies HostWorkerData, execArgv: [] });
   const pending = new Map<number, (result: Result<unknown>) => void>();
+  const listeners = new Set<(event: HostEvent) => void>();
   let nextId = 1;
   let gone: string | null = null;
   const send = (message: ToWorker) => worker.postMessage(message);
@@ -36,6 +41,10 @@ export function startHostWorker(options: HostWorkerOptions): Promise<HostWorker>
         pending.set(id, resolve);
         send({ type: 'call', id, method, input });
       });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     close() {
       if (gone) return Promise.resolve();
@@ -58,6 +67,8 @@ export function startHostWorker(options: HostWorkerOptions): Promise<HostWorker>
       } else if (message.type === 'result') {
         pending.get(message.id)?.(message.result);
         pending.delete(message.id);
+      } else if (message.type === 'event') {
+        for (const listener of listeners) listener(message.event);
       }
     });
     worker.on('error', (e) => {

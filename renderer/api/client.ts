@@ -5,6 +5,7 @@
  * Either way a call resolves to a Result and never throws.
  */
 import { METHODS, contract, type Api, type ApiError, type Method, type Result } from '../../shared/api/contract.ts';
+import { EVENTS_PATH, HostEvent } from '../../shared/api/events.ts';
 
 declare global {
   interface Window {
@@ -107,18 +108,114 @@ export function createApi(transport: Transport, validate: boolean): Api {
   return api as unknown as Api;
 }
 
+/**
+ * What a window hears without asking: the host's events, and `connected` each time the stream
+ * (re)opens (anything may have changed while it was down: reload what events would have told).
+ */
+export type WindowEvent = HostEvent | { type: 'connected' };
+export type Subscribe = (listener: (event: WindowEvent) => void) => () => void;
+
+/** Reconnection waits: 1 s, doubling up to 30 s; reset once a stream opens. */
+const RECONNECT_MIN_MS = 1_000;
+const RECONNECT_MAX_MS = 30_000;
+
+/**
+ * The browser shell's event stream, `GET /api/events` read with fetch: EventSource cannot send the
+ * token header, and the token must not go into a URL (logs, history) or a cookie (sent by any page
+ * that links here). One stream per window, shared by every listener; reopened after a drop.
+ */
+export function httpEvents(token: string | null, path = EVENTS_PATH): Subscribe {
+  const listeners = new Set<(event: WindowEvent) => void>();
+  let abort: AbortController | null = null;
+  const emit = (event: WindowEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+
+  async function run(signal: AbortSignal): Promise<void> {
+    let wait = RECONNECT_MIN_MS;
+    while (!signal.aborted) {
+      try {
+        const response = await fetch(path, { headers: { [TOKEN_HEADER]: token! }, cache: 'no-store', credentials: 'omit', signal });
+        // A refused token will not get better by retrying: the page says so on its next call.
+        if (response.status === 401 || response.status === 403) return;
+        if (response.ok && response.body) {
+          wait = RECONNECT_MIN_MS;
+          emit({ type: 'connected' });
+          await readFrames(response.body, (data) => {
+            let json: unknown;
+            try {
+              json = JSON.parse(data);
+            } catch {
+              return; // Not ours to act on; the next status change says it all again.
+            }
+            const parsed = HostEvent.safeParse(json);
+            if (parsed.success) emit(parsed.data);
+          });
+        }
+      } catch {
+        // Dropped (the app restarted, the laptop slept): try again below.
+      }
+      if (signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, RECONNECT_MAX_MS);
+    }
+  }
+
+  return (listener) => {
+    listeners.add(listener);
+    if (token && !abort) {
+      abort = new AbortController();
+      void run(abort.signal);
+    }
+    return () => {
+      listeners.delete(listener);
+      if (!listeners.size) {
+        abort?.abort();
+        abort = null;
+      }
+    };
+  };
+}
+
+/** Calls `onData` with the `data:` of each Server-Sent Event frame; comments (`: …`) are keep-alives. */
+export async function readFrames(body: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const data = buffered
+        .slice(0, end)
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice('data:'.length).trimStart())
+        .join('\n');
+      buffered = buffered.slice(end + 2);
+      if (data) onData(data);
+    }
+  }
+}
+
 export type Shell = 'electron' | 'browser';
 
-function connect(): { api: Api; shell: Shell } {
+function connect(): { api: Api; shell: Shell; subscribe: Subscribe | null } {
   const validate = typeof __VIGILANZA_VALIDATE_API__ !== 'undefined' && __VIGILANZA_VALIDATE_API__;
-  if (window.vigilanza) return { api: createApi(preloadTransport(window.vigilanza), validate), shell: 'electron' };
-  return { api: createApi(httpTransport(takeTokenFromLocation()), validate), shell: 'browser' };
+  // Electron has no event channel yet: its pages keep polling (subscribe is null).
+  if (window.vigilanza) return { api: createApi(preloadTransport(window.vigilanza), validate), shell: 'electron', subscribe: null };
+  const token = takeTokenFromLocation();
+  return { api: createApi(httpTransport(token), validate), shell: 'browser', subscribe: httpEvents(token) };
 }
 
 const connection = connect();
 /** The API of this window. */
 export const api: Api = connection.api;
 export const shell: Shell = connection.shell;
+/** The host's pushes to this window, or null where the shell has none (then pages poll). */
+export const subscribe: Subscribe | null = connection.subscribe;
 
 /** Unwraps a result for code paths where an error should surface as a thrown, displayable message. */
 export class ApiFailure extends Error {

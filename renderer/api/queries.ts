@@ -7,7 +7,7 @@
 import { MutationCache, QueryClient, queryOptions, useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { Input, Method, Output, Result } from '../../shared/api/contract.ts';
-import { api, call } from './client.ts';
+import { api, call, type Subscribe } from './client.ts';
 
 export type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; value: T };
 
@@ -72,6 +72,19 @@ export function invalidateAfter(client: QueryClient, method: Method, reloadOnScr
   return Promise.all(
     reads.map((read) => client.invalidateQueries({ queryKey: [read], refetchType: reloadOnScreen && refetchInBackground(read) ? 'active' : 'none' })),
   ).then(() => undefined);
+}
+
+/**
+ * Keeps what shows the office sync current from the host's pushes: a status change (or a stream
+ * reopened, which may have missed some) reloads the sync reads on screen. Returns the unsubscribe.
+ */
+export function followHostEvents(client: QueryClient, subscribe: Subscribe): () => void {
+  return subscribe((event) => {
+    if (event.type !== 'sync.status' && event.type !== 'connected') return;
+    // As after a write: the editor's inspections.get is only marked stale (LiveSyncBadge, shown on
+    // a sealed revision, reloads it itself on the same events).
+    for (const read of SYNC_READS) void client.invalidateQueries({ queryKey: [read], refetchType: refetchInBackground(read) ? 'active' : 'none' });
+  });
 }
 
 /** The mutations of `useApiMutation` carry their method as key: invalidation happens in one place. */

@@ -28,6 +28,7 @@ let q: {
   createQueryClient: () => QueryClient;
   apiQuery: (method: string, input: unknown) => { queryKey: readonly unknown[]; queryFn: () => Promise<unknown> };
   invalidateAfter: (client: QueryClient, method: string, reloadOnScreen?: boolean) => Promise<void>;
+  followHostEvents: (client: QueryClient, subscribe: (listener: (event: { type: string }) => void) => () => void) => () => void;
 };
 before(async () => {
   q = await import(new URL('../../renderer/api/queries.ts', import.meta.url).href);
@@ -48,6 +49,32 @@ async function write(client: QueryClient, method: string, input: unknown): Promi
 }
 
 describe('renderer data layer', () => {
+  it('a pushed sync status change, or the stream reopening, reloads the sync reads on screen (not the editor’s inspection); other events do not', async () => {
+    const client = q.createQueryClient();
+    let push: (event: { type: string; status?: unknown }) => void = () => {};
+    let unsubscribed = false;
+    const stopFollowing = q.followHostEvents(client, (listener) => ((push = listener), () => (unsubscribed = true)));
+    const stop = await onScreen(client, 'inspections.get', { id: 'i1' });
+    const stopList = await onScreen(client, 'services.list', {});
+    calls.length = 0;
+    push({ type: 'sync.status', status: {} });
+    // The bridge answers in microtasks: one macrotask later every reload has been asked for.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(count('services.list'), 1, 'a sync read on screen reloaded');
+    assert.equal(count('inspections.get'), 0, 'the editor’s inspection is not reloaded under it…');
+    assert.equal(stale(client, 'inspections.get', { id: 'i1' }), true, '…only marked stale');
+    push({ type: 'connected' });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(count('services.list'), 2, 'reopened: what may have been missed reloads');
+    push({ type: 'something.else' });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(count('services.list'), 2);
+    stopFollowing();
+    assert.equal(unsubscribed, true);
+    stop();
+    stopList();
+  });
+
   it('a successful write reloads the reads on screen it changes and marks the others stale', async () => {
     const client = q.createQueryClient();
     const stop = await onScreen(client, 'services.get', { id: 's1' });

@@ -1,0 +1,15 @@
+/**
+ * What the host pushes to a window without being asked (`GET /api/events` in the browser shell):
+ * today the office sync status whenever it changes, so pages stop polling for it.
+ */
+import { z } from 'zod';
+import { SyncState } from './contract.ts';
+
+export const HostEvent = z.discriminatedUnion('type', [
+  /** The sync status moved (a revision sent, an error, pairing): reload what shows sync state. */
+  z.strictObject({ type: z.literal('sync.status'), status: SyncState }),
+]);
+export type HostEvent = z.infer<typeof HostEvent>;
+
+/** Where the browser shell streams them (Server-Sent Events, the per-launch token as for every call). */
+export const EVENTS_PATH = '/api/events';
