@@ -115,6 +115,14 @@ function answerText(value: unknown): string {
   return String(value);
 }
 
+const REJECTION_NOTES_MAX = 4000;
+/** Why the «Respingi» notes cannot be sent to the inspector, if they cannot. */
+function rejectionNotesError(note: string): string | null {
+  if (!note.trim()) return "Scrivere le note di correzione: l'ispettore deve sapere che cosa correggere prima di inviare una nuova revisione.";
+  if (note.length > REJECTION_NOTES_MAX) return `Note troppo lunghe: al massimo ${REJECTION_NOTES_MAX} caratteri (ora ${note.length}).`;
+  return null;
+}
+
 function sniffMime(head: Buffer): string | null {
   if (head.subarray(0, 4).toString('hex') === '89504e47') return 'image/png';
   if (head.subarray(0, 3).toString('hex') === 'ffd8ff') return 'image/jpeg';
@@ -231,8 +239,14 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
   }
 
   // ---------- one inspection ----------
-  app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
-    const record = await store.getRevision(req.params.id, Number(req.params.rev));
+  app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => inspectionPage(reply, clerk, req.params.id, Number(req.params.rev))));
+
+  /**
+   * One revision for the clerk. `rejection` re-shows the «Respingi» form as the clerk left it,
+   * with the server's reason next to the field (the browser's own checks would speak English).
+   */
+  async function inspectionPage(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number, rejection?: { note: string; error: string }) {
+    const record = await store.getRevision(inspectionId, revision);
     if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
     const parsed = parseSealedFile(record.file);
     const file = parsed.ok ? parsed.value : null;
@@ -275,8 +289,11 @@ ${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review
 ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
   ${record.review.status === 'ricevuta' ? html`<form method="post" action="${inspectionHref(record)}/prendi" class="inline">${csrfField(clerk)}<button>Prendi in validazione</button></form>` : ''}
   <form method="post" action="${inspectionHref(record)}/valida" class="inline">${csrfField(clerk)}<button>Valida</button></form>
-  <form method="post" action="${inspectionHref(record)}/respingi">${csrfField(clerk)}
-    <label>Note di correzione per l'ispettore <textarea name="note" required maxlength="4000"></textarea></label><button>Respingi con note</button></form>
+  <form method="post" action="${inspectionHref(record)}/respingi" novalidate>${csrfField(clerk)}
+    <label for="note-respingi">Note di correzione per l'ispettore</label>
+    ${rejection ? html`<p class="error" id="note-respingi-errore">${rejection.error}</p>` : ''}
+    <textarea id="note-respingi" name="note" maxlength="${REJECTION_NOTES_MAX}" ${raw(rejection ? 'aria-invalid="true" aria-describedby="note-respingi-errore" autofocus' : '')}>${rejection?.note ?? ''}</textarea>
+    <button>Respingi con note</button></form>
 </section>` : ''}
 ${laptopSection(clerk, record, owner, transfers, candidates)}
 <h2>Rilievi</h2>
@@ -294,8 +311,8 @@ ${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${ear
 <h2>Risposte</h2>
 ${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Voce</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
 ${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
-${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`);
-  }));
+${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`, rejection ? 400 : 200);
+  }
 
   const deviceLabel = (d: DeviceRecord) => `«${d.label}» di ${d.inspectorName} (associato il ${formatInstant(d.pairedAt)})`;
 
@@ -345,6 +362,11 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
 
   for (const [action, decision] of [['valida', 'validated'], ['respingi', 'rejected']] as const) {
     app.post(`/ispezioni/:id/:rev/${action}`, page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      if (decision === 'rejected') {
+        const note = String(req.body.note ?? '');
+        const error = rejectionNotesError(note);
+        if (error) return inspectionPage(reply, clerk, req.params.id, Number(req.params.rev), { note, error });
+      }
       try {
         await store.decide(req.params.id, Number(req.params.rev), decision, decision === 'rejected' ? String(req.body.note ?? '') : null, clerk.clerkId);
       } catch (e) {

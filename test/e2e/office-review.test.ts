@@ -88,7 +88,21 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
 
   await page.getByRole('button', { name: 'Prendi in validazione' }).click();
   await page.getByText('stato: In validazione').waitFor();
-  await page.getByLabel("Note di correzione per l'ispettore").fill('Allegare la foto del certificato di agibilità.');
+  // Empty (only blanks) notes: the server answers, in Italian, next to the field, keeping what was typed.
+  const notes = page.getByLabel("Note di correzione per l'ispettore");
+  await notes.fill('   ');
+  const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/respingi')), page.getByRole('button', { name: 'Respingi con note' }).click()]);
+  assert.equal(refused.status(), 400);
+  await page.getByText('Scrivere le note di correzione').waitFor();
+  assert.equal(await notes.getAttribute('aria-invalid'), 'true');
+  assert.match(await notes.evaluate((el) => {
+    const id = el.getAttribute('aria-describedby') ?? '';
+    return (el.ownerDocument.getElementById(id)?.textContent ?? '');
+  }), /Scrivere le note di correzione/);
+  assert.equal(await notes.inputValue(), '   ', 'what the clerk typed is kept');
+  assert.doesNotMatch(await page.locator('body').innerText(), /fill out|Please/i);
+  assert.equal(await notes.evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage), '', 'no browser-native (English) check');
+  await notes.fill('Allegare la foto del certificato di agibilità.');
   await page.getByRole('button', { name: 'Respingi con note' }).click();
   await page.waitForURL(/scheda=respinte/);
   await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
