@@ -367,6 +367,8 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
         const error = rejectionNotesError(note);
         if (error) return inspectionPage(reply, clerk, req.params.id, Number(req.params.rev), { note, error });
       }
+      // A validation cannot be undone: the first POST shows what the laptop will receive, the second (conferma=si) sends it.
+      if (decision === 'validated' && req.body.conferma !== 'si') return validationConfirmation(reply, clerk, req.params.id, Number(req.params.rev));
       try {
         await store.decide(req.params.id, Number(req.params.rev), decision, decision === 'rejected' ? String(req.body.note ?? '') : null, clerk.clerkId);
       } catch (e) {
@@ -375,6 +377,27 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
       }
       return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
     }));
+  }
+
+  async function validationConfirmation(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number) {
+    const at = inspectionHref({ inspectionId, revision });
+    const back = html`<p><a href="${at}">Torna all'ispezione</a></p>`;
+    const record = await store.getRevision(inspectionId, revision);
+    if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
+    if (record.review.status === 'validata' || record.review.status === 'respinta')
+      return view(reply, clerk, 'Decisione non registrata', '/coda', html`<p class="error" role="alert">Questa revisione è già ${STATUS_LABELS[record.review.status].toLowerCase()}: non si può validare.</p>${back}`, 400);
+    const owner = await store.visitDevice(inspectionId);
+    return view(reply, clerk, 'Confermare la validazione', '/coda', html`
+<p>Si sta per validare la visita a <strong>${record.serviceName}</strong> del ${formatDate(record.visitDate)}. La validazione è definitiva: non si può annullare né respingere dopo.</p>
+<h2>Che cosa riceverà il portatile</h2>
+<dl class="summary">
+<dt>Portatile</dt><dd>${owner ? deviceLabel(owner) : `di ${record.inspectorName}`}</dd>
+<dt>Stato</dt><dd><strong>«validata»</strong></dd>
+<dt>Revisione validata</dt><dd>Revisione ${record.revision}, inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)}</dd>
+<dt>Note dell'ufficio</dt><dd>Nessuna: la validazione non porta note di correzione.</dd>
+</dl>
+<form method="post" action="${at}/valida" class="inline">${csrfField(clerk)}<input type="hidden" name="conferma" value="si"><button>Conferma validazione</button></form>
+<a href="${at}" class="button-secondary">Annulla</a>`);
   }
 
   app.get('/allegati/:sha', page<{ sha: string }>(async (req, reply) => {

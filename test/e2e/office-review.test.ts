@@ -122,7 +122,19 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
   await page.getByText('revisione 2').waitFor();
   await page.getByRole('link', { name: /Revisione 1/ }).waitFor();
+  // «Valida» is final: a confirmation page first, whose «Annulla» changes nothing; keyboard only.
   await page.getByRole('button', { name: 'Valida', exact: true }).click();
+  await page.getByRole('heading', { name: 'Confermare la validazione' }).waitFor();
+  const summary = await page.locator('dl.summary').innerText();
+  assert.match(summary, /«validata»/);
+  assert.match(summary, /Revisione 2/);
+  assert.match(summary, /Note dell'ufficio\s+Nessuna/);
+  await page.getByRole('link', { name: 'Annulla' }).click();
+  await page.getByText('stato: Ricevuta').waitFor();
+  await page.getByRole('button', { name: 'Valida', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Conferma validazione' }).focus();
+  await page.keyboard.press('Enter');
   await page.waitForURL(/scheda=validate/);
   await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
 
