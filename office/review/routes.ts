@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ServiceInput, type Service } from '../../shared/api/contract.ts';
-import { getChecklist } from '../../shared/checklist/index.ts';
+import { getChecklist, type ChecklistItem } from '../../shared/checklist/index.ts';
 import { formatItalianDate } from '../../shared/dates.ts';
 import { PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { describeIssues, parseSealedFile } from '../../shared/inspection.ts';
@@ -19,6 +19,7 @@ import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, ty
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, html, layout, raw, type Html } from './html.ts';
+import { checkLabel, formatSize } from './labels.ts';
 import { describeVerification, loadVerifier } from './verify.ts';
 
 const SESSION_COOKIE = 'vn_sessione';
@@ -123,6 +124,8 @@ function rejectionNotesError(note: string): string | null {
   return null;
 }
 
+const sectionLabel = (section: string | undefined) => (section === undefined ? '—' : section === 'ACC' ? 'Accreditamento' : `Sezione ${section}`);
+
 function sniffMime(head: Buffer): string | null {
   if (head.subarray(0, 4).toString('hex') === '89504e47') return 'image/png';
   if (head.subarray(0, 3).toString('hex') === 'ffd8ff') return 'image/jpeg';
@@ -134,6 +137,8 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
   const { store, blobs, today } = deps;
   const loginLimit = requestLimit(app, 10, 60_000, (_req, ip) => `login:${ip}`);
   const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
+  // The dashboards span visits of any rule set; their checks are named by the current Scheda's items.
+  const defaultItems = new Map((getChecklist(DEFAULT_RULE_SET)?.items ?? []).map((i) => [i.id, i]));
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secure } as const;
 
   // The other headers of the pages (CSP, no framing, no sniffing, HSTS under TLS) come from helmet (server.ts).
@@ -265,7 +270,7 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
     const reportAttachments = record.attachments.filter((x) => x.kind === 'report');
     for (const [i, a] of reportAttachments.entries()) {
       let verification: Html;
-      if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 con quello del portatile.</em>`;
+      if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 (nei «Dati per l'assistenza» in fondo alla pagina) con quello del portatile.</em>`;
       else {
         try {
           verification = describeVerification(await verifier(await readFile(blobs.blobPath(a.sha256)), { caPem: deps.caPem }));
@@ -274,16 +279,15 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
         }
       }
       const arrived = a.addedAt ? html` · arrivata il ${formatInstant(a.addedAt)}` : html` · arrivata con la revisione`;
-      reports.push(html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${a.size} byte)<br>SHA-256 <code>${a.sha256}</code><br>${verification}</li>`);
+      reports.push(html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${formatSize(a.size)})<br>${verification}</li>`);
     }
     const currentReport = reports.at(-1);
     const earlierReports = reports.slice(0, -1).reverse();
     const photos = record.attachments.filter((a) => a.kind === 'photo');
     const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
     return view(reply, clerk, `${record.serviceName} — visita del ${formatDate(record.visitDate)}`, '/coda', html`
-<p>Ispezione <code>${record.inspectionId}</code>, revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
+<p>Revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
 inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)} · stato: <strong>${STATUS_LABELS[record.review.status]}</strong></p>
-<p>Impronta del contenuto (SHA-256): <code>${record.contentHash}</code></p>
 ${auditNotice(record.audit)}
 ${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review.notes}</p>` : ''}
 ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
@@ -297,21 +301,38 @@ ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
 </section>` : ''}
 ${laptopSection(clerk, record, owner, transfers, candidates)}
 <h2>Rilievi</h2>
-${result ? html`<table><thead><tr><th>Regola</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
-${findings.map((f) => html`<tr><td><code>${f.rule}</code></td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
+${result ? html`<table><thead><tr><th>Controllo</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
+${findings.map((f) => html`<tr><td>${checkLabel(f.rule, items)}</td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
   : html`<p class="error">Impossibile valutare il file: ${parsed.ok ? `set di regole sconosciuto` : parsed.errors.join('; ')}</p>`}
 <h2>Prescrizioni</h2>
 ${record.prescriptions.length ? html`<table><thead><tr><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th></tr></thead><tbody>
-${record.prescriptions.map((p) => html`<tr><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
+${record.prescriptions.map((p) => html`<tr><td>${checkLabel(p.rule, items)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
 <h2>Verbale firmato</h2>
 ${currentReport ? html`<ul>${currentReport}</ul>` : html`<p>Nessun PDF allegato.</p>`}
 ${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${earlierReports}</ul>` : ''}
 <h2>Fotografie (${photos.length})</h2>
 <div class="photos">${photos.map((p) => html`<a href="/allegati/${p.sha256}" target="_blank" rel="noopener"><img src="/allegati/${p.sha256}" alt="${p.name}" title="${p.name}"></a>`)}</div>
 <h2>Risposte</h2>
-${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Voce</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
-${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
-${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`, rejection ? 400 : 200);
+${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Sezione</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
+${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td>${sectionLabel(items.get(id)?.section)}</td><td>${checkLabel(id, items)}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
+${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}
+${supportDetails(record, [...findings.map((f) => f.rule), ...record.prescriptions.map((p) => p.rule), ...Object.keys(file?.answers ?? {})], items, file?.ruleSet)}`, rejection ? 400 : 200);
+  }
+
+  /**
+   * The codes support asks for (ids, hashes, rule codes), folded away: the clerk's page names
+   * everything in words, but a phone call about "this inspection" still needs them exactly.
+   */
+  function supportDetails(record: RevisionRecord, rules: string[], items: ReadonlyMap<string, ChecklistItem>, ruleSetKey: string | undefined): Html {
+    const codes = [...new Set(rules)];
+    return html`<details class="support"><summary>Dati per l'assistenza</summary>
+<dl class="summary"><dt>Codice ispezione</dt><dd><code>${record.inspectionId}</code></dd><dt>Revisione</dt><dd>${record.revision}</dd>
+<dt>Impronta del contenuto (SHA-256)</dt><dd><code>${record.contentHash}</code></dd>${ruleSetKey ? html`<dt>Set di regole</dt><dd><code>${ruleSetKey}</code></dd>` : ''}</dl>
+${record.attachments.length ? html`<h3>Allegati</h3><table><thead><tr><th>File</th><th>Dimensione</th><th>SHA-256</th></tr></thead><tbody>
+${record.attachments.map((a) => html`<tr><td>${a.name}</td><td>${formatSize(a.size)} (${a.size} byte)</td><td><code>${a.sha256}</code></td></tr>`)}</tbody></table>` : ''}
+${codes.length ? html`<h3>Codici dei controlli</h3><table><thead><tr><th>Controllo</th><th>Codice</th></tr></thead><tbody>
+${codes.map((rule) => html`<tr><td>${checkLabel(rule, items)}</td><td><code>${rule}</code></td></tr>`)}</tbody></table>` : ''}
+</details>`;
   }
 
   const deviceLabel = (d: DeviceRecord) => `«${d.label}» di ${d.inspectorName} (associato il ${formatInstant(d.pairedAt)})`;
@@ -339,8 +360,10 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
     try {
       if (req.body.conferma !== 'si') {
         const plan = await store.planTransfer(input);
+        const current = await store.getRevision(input.inspectionId, Number(req.params.rev));
+        const visitName = current ? html`a <strong>${current.serviceName}</strong> del ${formatDate(current.visitDate)}` : html``;
         return view(reply, clerk, 'Confermare il trasferimento', '/coda', html`
-<p>La visita <code>${input.inspectionId}</code> passa dal portatile ${deviceLabel(plan.from)} al portatile <strong>${deviceLabel(plan.to)}</strong>.</p>
+<p>La visita ${visitName} passa dal portatile ${deviceLabel(plan.from)} al portatile <strong>${deviceLabel(plan.to)}</strong>.</p>
 <p>Motivo: ${plan.reason}</p>
 <p>Dopo il trasferimento solo il nuovo portatile potrà inviare le revisioni di questa visita; il portatile di ora sarà rifiutato. Il trasferimento resta registrato con il nome di chi lo fa.</p>
 <form method="post" action="${at}/trasferisci">${csrfField(clerk)}<input type="hidden" name="dispositivo" value="${plan.to.deviceId}"><input type="hidden" name="motivo" value="${plan.reason}"><input type="hidden" name="conferma" value="si">
@@ -499,7 +522,7 @@ ${acts.map((a) => html`<tr><td>${a.service.name}</td><td>${a.service.comune}</td
   : html`<p>Nessun atto in scadenza.</p>`}
 <h2>Prescrizioni scadute</h2><p><a href="/export/prescrizioni-scadute.csv">Esporta CSV</a></p>
 ${late.length ? html`<table><thead><tr><th>Servizio</th><th>Visita</th><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th><th>Giorni di ritardo</th><th>Verifica successiva</th></tr></thead><tbody>
-${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
+${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td>${checkLabel(p.rule, defaultItems)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
   : html`<p>Nessuna prescrizione scaduta.</p>`}`);
   }));
 
@@ -530,8 +553,9 @@ ${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</
     const day = today();
     const rows = await overduePrescriptionsReport(store, day);
     return csv(reply, `prescrizioni-scadute-${day}.csv`, toCsv(
-      ['Servizio', 'Comune', 'Ispezione', 'Revisione', 'Data visita', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva'],
-      rows.map((r) => [r.serviceName, r.comune, r.inspectionId, r.revision, r.visitDate, r.rule, r.text, r.deadline, r.daysLate, r.followUpDate]),
+      // Last, for support only: the clerk's columns come first and name things in words.
+      ['Servizio', 'Comune', 'Data visita', 'Revisione', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva', 'Codice ispezione (assistenza)'],
+      rows.map((r) => [r.serviceName, r.comune, r.visitDate, r.revision, checkLabel(r.rule, defaultItems), r.text, r.deadline, r.daysLate, r.followUpDate, r.inspectionId]),
     ));
   }));
 

@@ -8,8 +8,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { contentHash } from '../../shared/canonical.ts';
+import { getChecklist } from '../../shared/checklist/index.ts';
+import { RULE_LABELS } from '../../report/labels.ts';
 import { hashPassword } from '../../office/security.ts';
-import { launchChromium } from '../helpers/ui-shell.ts';
+import { VIEWPORT, launchChromium, screenshot } from '../helpers/ui-shell.ts';
 import { SyncClient, pair } from '../../office/client/index.ts';
 import { MemoryOutboxStore, drainOutbox, pullAll } from '../../office/client/outbox.ts';
 import { makePdf, makePng, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
@@ -43,7 +45,7 @@ async function login(page: Page) {
 }
 
 test('receive, reject with notes, corrected revision, validate', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await login(page);
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'vn_sessione')!;
@@ -76,12 +78,27 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
   await page.getByRole('heading', { name: /Nido Il Girasole — visita del/ }).waitFor();
   // Findings computed by the rules, the checklist answer, the photo, the report with its hash.
-  await page.getByRole('cell', { name: 'A.destinazione_uso.certificato' }).first().waitFor();
+  await page.getByRole('cell', { name: "Presenza di idoneo certificato di destinazione d'uso (esclusi domiciliari)" }).first().waitFor();
+  // The clerk reads words: ids, hashes and rule codes only inside «Dati per l'assistenza».
+  const visible = await page.locator('main').evaluate((main) => {
+    const copy = main.cloneNode(true) as typeof main;
+    copy.querySelectorAll('details').forEach((d) => d.remove());
+    return copy.textContent ?? '';
+  });
+  assert.doesNotMatch(visible, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, 'no UUID');
+  assert.doesNotMatch(visible, /[0-9a-f]{64}/i, 'no SHA-256');
+  assert.ok(!visible.includes('visita-girasole'), 'no inspection id');
+  const codes = [...Object.keys(RULE_LABELS), ...getChecklist('zona-fse@1')!.items.map((i) => i.id)];
+  assert.deepEqual(codes.filter((code) => visible.includes(code)), [], 'no rule or item code');
+  assert.match(visible, /\(\d+ byte\)|\(\d+(,\d)? kB\)/, 'the report size in Italian units');
   assert.ok(await page.locator('td.fail').count() >= 1, 'the "no" answer is a failing finding');
   await page.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
   assert.equal(await page.locator('.photos img').count(), 1);
   assert.equal(await page.locator('.photos img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 32, 'the photo is served and decodes');
+  await page.locator('summary', { hasText: "Dati per l'assistenza" }).click();
   await page.getByText(sha256(pdf)).waitFor();
+  await page.getByRole('cell', { name: 'A.destinazione_uso.certificato', exact: true }).waitFor();
+  await screenshot(page, 'ufficio-ispezione-dati-assistenza', true);
   // The fixture's report carries no PAdES signature: the page must say so, not call it invalid.
   assert.match(await page.getByTestId('report-verdict').innerText(), /Documento non firmato digitalmente/);
   await page.getByText('Esibire il certificato di agibilità').waitFor();
@@ -100,6 +117,7 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
     return (el.ownerDocument.getElementById(id)?.textContent ?? '');
   }), /Scrivere le note di correzione/);
   assert.equal(await notes.inputValue(), '   ', 'what the clerk typed is kept');
+  await screenshot(page, 'ufficio-respingi-senza-note');
   assert.doesNotMatch(await page.locator('body').innerText(), /fill out|Please/i);
   assert.equal(await notes.evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage), '', 'no browser-native (English) check');
   await notes.fill('Allegare la foto del certificato di agibilità.');
@@ -188,7 +206,10 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   const csv = await page.request.get(`${office.url}/export/prescrizioni-scadute.csv`);
   assert.equal(csv.headers()['content-type'], 'text/csv; charset=utf-8');
   const text = (await csv.body()).toString('utf8');
-  assert.ok(text.startsWith('\uFEFFServizio;Comune;Ispezione;'), 'BOM and ; separator');
-  assert.match(text, /Nido Il Girasole;Pontassieve;visita-settembre;1;2026-09-15;training\.fire;Formare un secondo addetto antincendio;2026-10-31;20;\r\n/);
+  assert.ok(text.startsWith('\uFEFFServizio;Comune;Data visita;Revisione;Rilievo;'), 'BOM, ; separator, Italian headers');
+  assert.ok(text.split('\r\n')[0]!.endsWith(';Codice ispezione (assistenza)'), 'the id only as the last, support column');
+  assert.match(text, /Nido Il Girasole;Pontassieve;2026-09-15;1;Addetti prevenzione incendi;Formare un secondo addetto antincendio;2026-10-31;20;;visita-settembre\r\n/);
+  // The dashboard names the check too.
+  await page.getByRole('cell', { name: 'Addetti prevenzione incendi' }).waitFor();
   await page.close();
 });
