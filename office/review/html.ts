@@ -1,4 +1,9 @@
-/** Server-rendered pages of the review workspace: escaping, layout, small building blocks. */
+/**
+ * Server-rendered pages of the review workspace: escaping, layout, small building blocks. Pages
+ * move to React components (.tsx here, `fromReact`) one at a time; the rest are still `html`.
+ */
+import type { ReactElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 
 /** Escapes text for HTML content and attribute values. */
 export function h(value: unknown): string {
@@ -13,6 +18,8 @@ export class Html {
   }
 }
 export const raw = (text: string) => new Html(text);
+/** A page body written as React components (escaped by React), for the string-built layout. */
+export const fromReact = (node: ReactElement) => new Html(renderToStaticMarkup(node));
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {

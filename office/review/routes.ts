@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
 import { ServiceInput, type Service } from '../../shared/api/contract.ts';
 import { getChecklist, type ChecklistItem } from '../../shared/checklist/index.ts';
@@ -18,7 +19,9 @@ import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyCl
 import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type RevisionSummary, type VisitTransfer } from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
-import { CSS, html, layout, raw, type Html } from './html.ts';
+import { CSS, fromReact, html, layout, raw, type Html } from './html.ts';
+import { Queue } from './Queue.tsx';
+import { ValidationConfirmation } from './ValidationConfirmation.tsx';
 import { checkLabel, formatSize } from './labels.ts';
 import { describeVerification, loadVerifier } from './verify.ts';
 
@@ -229,19 +232,18 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
   app.get('/coda', page<unknown, { scheda?: string }>(async (req, reply, clerk) => {
     const tab = TABS.find((t) => t.id === req.query.scheda) ?? TABS[0]!;
     const [rows, counts] = await Promise.all([store.listByStatus(tab.status), store.countByStatus()]);
-    return view(reply, clerk, 'Coda delle ispezioni', '/coda', html`
-<nav class="tabs" aria-label="Stato">${TABS.map((t) => html`<a href="/coda?scheda=${t.id}" ${raw(t.id === tab.id ? 'aria-current="page"' : '')}>${t.label} (${counts[t.status]})</a>`)}</nav>
-${rows.length ? queueTable(rows) : html`<p>Nessuna ispezione in questo stato.</p>`}`);
+    return view(reply, clerk, 'Coda delle ispezioni', '/coda', fromReact(createElement(Queue, {
+      tabs: TABS.map((t) => ({ id: t.id, label: t.label, count: counts[t.status] })),
+      current: tab.id,
+      rows: rows.map((r) => ({
+        href: inspectionHref(r), serviceName: r.serviceName, comune: r.comune ?? '—', visitDate: formatDate(r.visitDate), purpose: PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose,
+        revision: r.revision, inspectorName: r.inspectorName, receivedAt: formatInstant(r.receivedAt), status: STATUS_LABELS[r.review.status],
+      })),
+    })));
   }));
 
   const inspectionHref = (r: { inspectionId: string; revision: number }) => `/ispezioni/${encodeURIComponent(r.inspectionId)}/${r.revision}`;
 
-  function queueTable(rows: RevisionSummary[]): Html {
-    return html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Visita</th><th>Finalità</th><th>Rev.</th><th>Ispettore</th><th>Ricevuta</th><th>Stato</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</a></td><td>${r.comune ?? '—'}</td><td>${formatDate(r.visitDate)}</td>
-<td>${PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose}</td><td>${r.revision}</td><td>${r.inspectorName}</td><td>${formatInstant(r.receivedAt)}</td><td>${STATUS_LABELS[r.review.status]}</td></tr>`)}
-</tbody></table>`;
-  }
 
   // ---------- one inspection ----------
   app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => inspectionPage(reply, clerk, req.params.id, Number(req.params.rev))));
@@ -410,17 +412,10 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
     if (record.review.status === 'validata' || record.review.status === 'respinta')
       return view(reply, clerk, 'Decisione non registrata', '/coda', html`<p class="error" role="alert">Questa revisione è già ${STATUS_LABELS[record.review.status].toLowerCase()}: non si può validare.</p>${back}`, 400);
     const owner = await store.visitDevice(inspectionId);
-    return view(reply, clerk, 'Confermare la validazione', '/coda', html`
-<p>Si sta per validare la visita a <strong>${record.serviceName}</strong> del ${formatDate(record.visitDate)}. La validazione è definitiva: non si può annullare né respingere dopo.</p>
-<h2>Che cosa riceverà il portatile</h2>
-<dl class="summary">
-<dt>Portatile</dt><dd>${owner ? deviceLabel(owner) : `di ${record.inspectorName}`}</dd>
-<dt>Stato</dt><dd><strong>«validata»</strong></dd>
-<dt>Revisione validata</dt><dd>Revisione ${record.revision}, inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)}</dd>
-<dt>Note dell'ufficio</dt><dd>Nessuna: la validazione non porta note di correzione.</dd>
-</dl>
-<form method="post" action="${at}/valida" class="inline">${csrfField(clerk)}<input type="hidden" name="conferma" value="si"><button>Conferma validazione</button></form>
-<a href="${at}" class="button-secondary">Annulla</a>`);
+    return view(reply, clerk, 'Confermare la validazione', '/coda', fromReact(createElement(ValidationConfirmation, {
+      at, csrf: clerk.csrf, serviceName: record.serviceName, visitDate: formatDate(record.visitDate), laptop: owner ? deviceLabel(owner) : `di ${record.inspectorName}`,
+      revision: record.revision, inspectorName: record.inspectorName, receivedAt: formatInstant(record.receivedAt),
+    })));
   }
 
   app.get('/allegati/:sha', page<{ sha: string }>(async (req, reply) => {
