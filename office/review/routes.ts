@@ -11,16 +11,17 @@ import { readFile } from 'node:fs/promises';
 import { ServiceInput, type Service } from '../../shared/api/contract.ts';
 import { getChecklist, type ChecklistItem } from '../../shared/checklist/index.ts';
 import { formatItalianDate } from '../../shared/dates.ts';
-import { PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { describeIssues, parseSealedFile } from '../../shared/inspection.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
-import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type RevisionSummary, type VisitTransfer } from '../storage/store.ts';
+import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type VisitTransfer } from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, fromReact, html, layout, raw, type Html } from './html.ts';
 import { Queue } from './Queue.tsx';
+import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
 import { ValidationConfirmation } from './ValidationConfirmation.tsx';
 import { checkLabel, formatSize } from './labels.ts';
 import { describeVerification, loadVerifier } from './verify.ts';
@@ -431,27 +432,12 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
   // ---------- services registry ----------
   app.get('/servizi', page(async (_req, reply, clerk) => {
     const services = await store.listServices();
-    return view(reply, clerk, 'Registro dei servizi', '/servizi', html`<p><a href="/servizi/nuovo">Nuovo servizio</a></p>
-${services.length ? html`<table><thead><tr><th>Servizio</th><th>Tipo</th><th>Comune</th><th>Capienza</th><th>Autorizzazione</th><th>Accreditamento</th></tr></thead><tbody>
-${services.map((s) => html`<tr><td><a href="/servizi/${s.id}">${s.name}</a></td><td>${SERVICE_TYPE_LABELS[s.type]}</td><td>${s.comune}</td><td>${s.capacity}</td><td>${formatDate(s.authorizationIssuedOn)}</td><td>${formatDate(s.accreditationIssuedOn)}</td></tr>`)}</tbody></table>` : html`<p>Nessun servizio registrato.</p>`}`);
+    return view(reply, clerk, 'Registro dei servizi', '/servizi', fromReact(createElement(ServiceList, {
+      services: services.map((x) => ({ id: x.id, name: x.name, type: x.type, comune: x.comune, capacity: x.capacity, authorizationIssuedOn: formatDate(x.authorizationIssuedOn), accreditationIssuedOn: formatDate(x.accreditationIssuedOn) })),
+    })));
   }));
 
-  function serviceForm(clerk: Clerk, action: string, values: Partial<Record<string, string | number | boolean | null>>, error?: string): Html {
-    const v = (k: string) => (values[k] === null || values[k] === undefined ? '' : String(values[k]));
-    return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="${action}">${csrfField(clerk)}
-<label>Denominazione <input name="name" value="${v('name')}" required maxlength="200"></label>
-<label>Tipo <select name="type">${SERVICE_TYPES.map((t) => html`<option value="${t}" ${raw(v('type') === t ? 'selected' : '')}>${SERVICE_TYPE_LABELS[t]}</option>`)}</select></label>
-<label>Comune <input name="comune" value="${v('comune')}" required maxlength="120"></label>
-<label>Indirizzo <input name="address" value="${v('address')}" maxlength="300"></label>
-<label>Referente <input name="referente" value="${v('referente')}" maxlength="200"></label>
-<label>Capienza (posti autorizzati) <input name="capacity" type="number" min="1" max="500" value="${v('capacity')}" required></label>
-<label><input type="checkbox" name="kitchen" ${raw(values.kitchen === true || values.kitchen === 'on' ? 'checked' : '')}> Cucina interna</label>
-<label><input type="checkbox" name="territorialRls" ${raw(values.territorialRls === true || values.territorialRls === 'on' ? 'checked' : '')}> RLS territoriale</label>
-<label>Autorizzazione rilasciata il <input name="authorizationIssuedOn" type="date" value="${v('authorizationIssuedOn')}"></label>
-<label>Accreditamento rilasciato il <input name="accreditationIssuedOn" type="date" value="${v('accreditationIssuedOn')}"></label>
-<button>Salva</button></form>`;
-  }
+  const serviceForm = (clerk: Clerk, action: string, values: ServiceFormValues, error?: string) => fromReact(createElement(ServiceForm, { action, csrf: clerk.csrf, values, error }));
 
   function serviceFromForm(body: Record<string, string>): unknown {
     return {

@@ -163,7 +163,7 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
 });
 
 test('a POST without the CSRF token is refused; the dashboard and CSV export work', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await login(page);
   // Register a service whose authorisation expires soon (issued 2023-02-01 → valid until 2026-08-31... expired by 2026-11-20).
   await page.getByRole('link', { name: 'Servizi' }).click();
@@ -176,6 +176,9 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   await page.getByLabel('Capienza (posti autorizzati)').fill('0');
   await page.getByRole('button', { name: 'Salva' }).click();
   await page.getByRole('alert').filter({ hasText: 'Capienza' }).waitFor();
+  assert.equal(await page.getByLabel('Denominazione').inputValue(), 'Spazio Gioco Arcobaleno', 'the form comes back as sent');
+  assert.equal(await page.getByLabel('Tipo').inputValue(), 'spazio_gioco');
+  await screenshot(page, 'ufficio-servizio-errore');
   await page.getByLabel('Capienza (posti autorizzati)').fill('20');
   await page.getByLabel('Autorizzazione rilasciata il').fill('2023-10-02');
   await page.getByRole('button', { name: 'Salva' }).click();

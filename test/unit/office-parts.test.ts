@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createElement } from 'react';
 import { Queue } from '../../office/review/Queue.tsx';
+import { ServiceForm } from '../../office/review/Services.tsx';
 import { ValidationConfirmation } from '../../office/review/ValidationConfirmation.tsx';
 import { toCsv } from '../../office/review/csv.ts';
 import { hashPassword, normalisePairingCode, newPairingCode, verifyClerkPassword, verifyPassword } from '../../office/security.ts';
@@ -31,6 +32,16 @@ test('HTML: the React pages escape what they show, text and attributes alike', (
   const confirm = fromReact(createElement(ValidationConfirmation, { at: '/ispezioni/a/1', csrf: `"><script>`, serviceName: evil, visitDate: '', laptop: evil, revision: 1, inspectorName: evil, receivedAt: '' })).text;
   assert.ok(!confirm.includes('<script>'), confirm);
   assert.match(confirm, /name="_csrf" value="&quot;&gt;&lt;script&gt;"/);
+});
+
+test('service form (React): keeps what was sent — the chosen type, the ticked boxes, the typed text', () => {
+  const form = fromReact(createElement(ServiceForm, { action: '/servizi', csrf: 't', values: { name: 'Nido "Sole"', type: 'spazio_gioco', kitchen: 'on', capacity: '0' }, error: 'Capienza: almeno 1' })).text;
+  assert.match(form, /<option value="spazio_gioco" selected="">/);
+  assert.equal((form.match(/selected=""/g) ?? []).length, 1);
+  assert.match(form, /name="kitchen" checked=""/);
+  assert.doesNotMatch(form, /name="territorialRls" checked/);
+  assert.match(form, /value="Nido &quot;Sole&quot;"/);
+  assert.match(form, /role="alert">Capienza: almeno 1</);
 });
 
 test('passwords: scrypt, verified only with the right password', async () => {
