@@ -20,6 +20,7 @@ import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, ty
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, fromReact, html, layout, raw, type Html } from './html.ts';
+import { Laptops, PairingCode } from './Laptops.tsx';
 import { Queue } from './Queue.tsx';
 import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
 import { ValidationConfirmation } from './ValidationConfirmation.tsx';
@@ -541,28 +542,25 @@ ${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</
   }));
 
   // ---------- laptops ----------
-  app.get('/portatili', page(async (_req, reply, clerk) => {
-    const inspectors = await store.listInspectors();
-    return view(reply, clerk, 'Portatili degli ispettori', '/portatili', html`
-<p>Per associare un portatile: scrivere il nome dell'ispettore e generare un codice; sul portatile, nella schermata «Associa all'ufficio», inserire l'indirizzo di questo server e il codice. Il codice vale 10 minuti e una sola volta.</p>
-<form method="post" action="/portatili/codice">${csrfField(clerk)}<label>Ispettore <input name="nome" required maxlength="200" list="ispettori"></label>
-<datalist id="ispettori">${inspectors.map((i) => html`<option value="${i.name}">`)}</datalist><button>Genera codice di associazione</button></form>
-${inspectors.length ? html`<h2>Ispettori</h2><table><thead><tr><th>Nome</th><th>Dispositivi attivi</th></tr></thead><tbody>${inspectors.map((i) => html`<tr><td>${i.name}</td><td>${i.devices}</td></tr>`)}</tbody></table>` : ''}`);
-  }));
+  const laptopsPage = async (reply: FastifyReply, clerk: Clerk, refused?: { name: string; error: string }) =>
+    view(reply, clerk, 'Portatili degli ispettori', '/portatili', fromReact(createElement(Laptops, { csrf: clerk.csrf, inspectors: await store.listInspectors(), ...refused })), refused ? 400 : 200);
+
+  app.get('/portatili', page(async (_req, reply, clerk) => laptopsPage(reply, clerk)));
 
   app.post('/portatili/codice', page(async (req, reply, clerk) => {
+    const name = String(req.body.nome ?? '');
     let inspector;
     try {
-      inspector = await store.createInspector(String(req.body.nome ?? ''));
+      inspector = await store.createInspector(name);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      return view(reply, clerk, 'Codice non generato', '/portatili', html`<p class="error" role="alert">${e.message}</p>`, 400);
+      return laptopsPage(reply, clerk, { name, error: `Scrivere il nome dell'ispettore a cui dare il portatile (al massimo 200 caratteri).` });
     }
     const code = newPairingCode();
     const expiresAt = new Date(Date.now() + PAIRING_CODE_TTL_MS);
     await store.createPairingCode(inspector.id, sha256Text(code), expiresAt.toISOString());
-    return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', html`<p class="code" data-testid="pairing-code">${code}</p>
-<p>Valido fino alle ${expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' })}, una sola volta.</p><p><a href="/portatili">Fatto</a></p>`);
+    const validUntil = expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
+    return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', fromReact(createElement(PairingCode, { code, validUntil })));
   }));
 
 }

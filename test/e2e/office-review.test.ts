@@ -54,6 +54,11 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
 
   // Pair the laptop with a code shown in the web app.
   await page.getByRole('link', { name: 'Portatili' }).click();
+  // No name: the server says so in Italian, on the field; no browser-native (English) check.
+  const [noName] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/portatili/codice')), page.getByRole('button', { name: 'Genera codice di associazione' }).click()]);
+  assert.equal(noName.status(), 400);
+  assert.equal(await page.getByLabel('Ispettore').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#' + (await page.getByLabel('Ispettore').getAttribute('aria-describedby'))!).innerText(), /Scrivere il nome dell'ispettore/);
   await page.getByLabel('Ispettore').fill('Maria Rossi');
   await page.getByRole('button', { name: 'Genera codice di associazione' }).click();
   const code = (await page.getByTestId('pairing-code').textContent())!.trim();
