@@ -21,6 +21,7 @@ import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, fromReact, html, layout, raw, type Html } from './html.ts';
 import { Laptops, PairingCode } from './Laptops.tsx';
+import { Login } from './Login.tsx';
 import { Queue } from './Queue.tsx';
 import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
 import { ValidationConfirmation } from './ValidationConfirmation.tsx';
@@ -193,11 +194,7 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
     reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 1800 });
     return send(reply, status, layout({
       title: 'Accesso',
-      body: html`${message ? html`<p class="error" role="alert">${message}</p>` : ''}
-<form method="post" action="/login"><input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="dopo" value="${after}">
-<label>Nome <input name="nome" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button>Accedi</button></form>`,
+      body: fromReact(createElement(Login, { token, after, message })),
     }));
   };
 

@@ -34,6 +34,9 @@ after(async () => {
 async function login(page: Page) {
   await page.goto(`${office.url}/coda`);
   await page.waitForURL(/\/login/);
+  // Nothing typed: the server's Italian answer, not the browser's own (English) check.
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nome o password non corretti' }).waitFor();
   await page.getByLabel('Nome').fill('Ufficio Zona');
   await page.getByLabel('Password').fill('sbagliata-di-sicuro');
   await page.getByRole('button', { name: 'Accedi' }).click();
