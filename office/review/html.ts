@@ -1,4 +1,9 @@
-/** Server-rendered pages of the review workspace: escaping, layout, small building blocks. */
+/**
+ * Server-rendered pages of the review workspace: escaping, layout, small building blocks. Pages
+ * move to React components (.tsx here, `fromReact`) one at a time; the rest are still `html`.
+ */
+import type { ReactElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 
 /** Escapes text for HTML content and attribute values. */
 export function h(value: unknown): string {
@@ -13,6 +18,8 @@ export class Html {
   }
 }
 export const raw = (text: string) => new Html(text);
+/** A page body written as React components (escaped by React), for the string-built layout. */
+export const fromReact = (node: ReactElement) => new Html(renderToStaticMarkup(node));
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {
@@ -65,6 +72,9 @@ code { word-break: break-all; }
 button { font: inherit; padding: .4rem .9rem; border-radius: 4px; border: 1px solid #1f4e79; background: #1f4e79; color: #fff; cursor: pointer; }
 button:hover { background: #163a5c; }
 button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
+a.button-secondary { display: inline-block; margin-left: .6rem; padding: .4rem .9rem; border-radius: 4px; border: 1px solid #1f4e79; color: #1f4e79; background: #fff; text-decoration: none; }
+dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; background: #fff; border: 1px solid #d5d9e0; padding: .6rem .8rem; }
+dl.summary dt { font-weight: bold; } dl.summary dd { margin: 0; }
 header.top button { background: transparent; border-color: #fff; padding: .15rem .6rem; }
 input, select, textarea { font: inherit; padding: .3rem .4rem; border: 1px solid #9aa3b1; border-radius: 4px; }
 `;

@@ -6,19 +6,26 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
 import { ServiceInput, type Service } from '../../shared/api/contract.ts';
-import { getChecklist } from '../../shared/checklist/index.ts';
+import { getChecklist, type ChecklistItem } from '../../shared/checklist/index.ts';
 import { formatItalianDate } from '../../shared/dates.ts';
-import { PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { describeIssues, parseSealedFile } from '../../shared/inspection.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
-import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type RevisionSummary, type VisitTransfer } from '../storage/store.ts';
+import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type VisitTransfer } from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
-import { CSS, html, layout, raw, type Html } from './html.ts';
+import { CSS, fromReact, html, layout, raw, type Html } from './html.ts';
+import { Laptops, PairingCode } from './Laptops.tsx';
+import { Login } from './Login.tsx';
+import { Queue } from './Queue.tsx';
+import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
+import { ValidationConfirmation } from './ValidationConfirmation.tsx';
+import { checkLabel, formatSize } from './labels.ts';
 import { describeVerification, loadVerifier } from './verify.ts';
 
 const SESSION_COOKIE = 'vn_sessione';
@@ -115,6 +122,16 @@ function answerText(value: unknown): string {
   return String(value);
 }
 
+const REJECTION_NOTES_MAX = 4000;
+/** Why the «Respingi» notes cannot be sent to the inspector, if they cannot. */
+function rejectionNotesError(note: string): string | null {
+  if (!note.trim()) return "Scrivere le note di correzione: l'ispettore deve sapere che cosa correggere prima di inviare una nuova revisione.";
+  if (note.length > REJECTION_NOTES_MAX) return `Note troppo lunghe: al massimo ${REJECTION_NOTES_MAX} caratteri (ora ${note.length}).`;
+  return null;
+}
+
+const sectionLabel = (section: string | undefined) => (section === undefined ? '—' : section === 'ACC' ? 'Accreditamento' : `Sezione ${section}`);
+
 function sniffMime(head: Buffer): string | null {
   if (head.subarray(0, 4).toString('hex') === '89504e47') return 'image/png';
   if (head.subarray(0, 3).toString('hex') === 'ffd8ff') return 'image/jpeg';
@@ -126,6 +143,8 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
   const { store, blobs, today } = deps;
   const loginLimit = requestLimit(app, 10, 60_000, (_req, ip) => `login:${ip}`);
   const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
+  // The dashboards span visits of any rule set; their checks are named by the current Scheda's items.
+  const defaultItems = new Map((getChecklist(DEFAULT_RULE_SET)?.items ?? []).map((i) => [i.id, i]));
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secure } as const;
 
   // The other headers of the pages (CSP, no framing, no sniffing, HSTS under TLS) come from helmet (server.ts).
@@ -175,11 +194,7 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
     reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 1800 });
     return send(reply, status, layout({
       title: 'Accesso',
-      body: html`${message ? html`<p class="error" role="alert">${message}</p>` : ''}
-<form method="post" action="/login"><input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="dopo" value="${after}">
-<label>Nome <input name="nome" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button>Accedi</button></form>`,
+      body: fromReact(createElement(Login, { token, after, message })),
     }));
   };
 
@@ -216,23 +231,28 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
   app.get('/coda', page<unknown, { scheda?: string }>(async (req, reply, clerk) => {
     const tab = TABS.find((t) => t.id === req.query.scheda) ?? TABS[0]!;
     const [rows, counts] = await Promise.all([store.listByStatus(tab.status), store.countByStatus()]);
-    return view(reply, clerk, 'Coda delle ispezioni', '/coda', html`
-<nav class="tabs" aria-label="Stato">${TABS.map((t) => html`<a href="/coda?scheda=${t.id}" ${raw(t.id === tab.id ? 'aria-current="page"' : '')}>${t.label} (${counts[t.status]})</a>`)}</nav>
-${rows.length ? queueTable(rows) : html`<p>Nessuna ispezione in questo stato.</p>`}`);
+    return view(reply, clerk, 'Coda delle ispezioni', '/coda', fromReact(createElement(Queue, {
+      tabs: TABS.map((t) => ({ id: t.id, label: t.label, count: counts[t.status] })),
+      current: tab.id,
+      rows: rows.map((r) => ({
+        href: inspectionHref(r), serviceName: r.serviceName, comune: r.comune ?? '—', visitDate: formatDate(r.visitDate), purpose: PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose,
+        revision: r.revision, inspectorName: r.inspectorName, receivedAt: formatInstant(r.receivedAt), status: STATUS_LABELS[r.review.status],
+      })),
+    })));
   }));
 
   const inspectionHref = (r: { inspectionId: string; revision: number }) => `/ispezioni/${encodeURIComponent(r.inspectionId)}/${r.revision}`;
 
-  function queueTable(rows: RevisionSummary[]): Html {
-    return html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Visita</th><th>Finalità</th><th>Rev.</th><th>Ispettore</th><th>Ricevuta</th><th>Stato</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</a></td><td>${r.comune ?? '—'}</td><td>${formatDate(r.visitDate)}</td>
-<td>${PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose}</td><td>${r.revision}</td><td>${r.inspectorName}</td><td>${formatInstant(r.receivedAt)}</td><td>${STATUS_LABELS[r.review.status]}</td></tr>`)}
-</tbody></table>`;
-  }
 
   // ---------- one inspection ----------
-  app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
-    const record = await store.getRevision(req.params.id, Number(req.params.rev));
+  app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => inspectionPage(reply, clerk, req.params.id, Number(req.params.rev))));
+
+  /**
+   * One revision for the clerk. `rejection` re-shows the «Respingi» form as the clerk left it,
+   * with the server's reason next to the field (the browser's own checks would speak English).
+   */
+  async function inspectionPage(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number, rejection?: { note: string; error: string }) {
+    const record = await store.getRevision(inspectionId, revision);
     if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
     const parsed = parseSealedFile(record.file);
     const file = parsed.ok ? parsed.value : null;
@@ -251,7 +271,7 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
     const reportAttachments = record.attachments.filter((x) => x.kind === 'report');
     for (const [i, a] of reportAttachments.entries()) {
       let verification: Html;
-      if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 con quello del portatile.</em>`;
+      if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 (nei «Dati per l'assistenza» in fondo alla pagina) con quello del portatile.</em>`;
       else {
         try {
           verification = describeVerification(await verifier(await readFile(blobs.blobPath(a.sha256)), { caPem: deps.caPem }));
@@ -260,42 +280,61 @@ ${rows.map((r) => html`<tr><td><a href="${inspectionHref(r)}">${r.serviceName}</
         }
       }
       const arrived = a.addedAt ? html` · arrivata il ${formatInstant(a.addedAt)}` : html` · arrivata con la revisione`;
-      reports.push(html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${a.size} byte)<br>SHA-256 <code>${a.sha256}</code><br>${verification}</li>`);
+      reports.push(html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${formatSize(a.size)})<br>${verification}</li>`);
     }
     const currentReport = reports.at(-1);
     const earlierReports = reports.slice(0, -1).reverse();
     const photos = record.attachments.filter((a) => a.kind === 'photo');
     const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
     return view(reply, clerk, `${record.serviceName} — visita del ${formatDate(record.visitDate)}`, '/coda', html`
-<p>Ispezione <code>${record.inspectionId}</code>, revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
+<p>Revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
 inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)} · stato: <strong>${STATUS_LABELS[record.review.status]}</strong></p>
-<p>Impronta del contenuto (SHA-256): <code>${record.contentHash}</code></p>
 ${auditNotice(record.audit)}
 ${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review.notes}</p>` : ''}
 ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
   ${record.review.status === 'ricevuta' ? html`<form method="post" action="${inspectionHref(record)}/prendi" class="inline">${csrfField(clerk)}<button>Prendi in validazione</button></form>` : ''}
   <form method="post" action="${inspectionHref(record)}/valida" class="inline">${csrfField(clerk)}<button>Valida</button></form>
-  <form method="post" action="${inspectionHref(record)}/respingi">${csrfField(clerk)}
-    <label>Note di correzione per l'ispettore <textarea name="note" required maxlength="4000"></textarea></label><button>Respingi con note</button></form>
+  <form method="post" action="${inspectionHref(record)}/respingi" novalidate>${csrfField(clerk)}
+    <label for="note-respingi">Note di correzione per l'ispettore</label>
+    ${rejection ? html`<p class="error" id="note-respingi-errore">${rejection.error}</p>` : ''}
+    <textarea id="note-respingi" name="note" maxlength="${REJECTION_NOTES_MAX}" ${raw(rejection ? 'aria-invalid="true" aria-describedby="note-respingi-errore" autofocus' : '')}>${rejection?.note ?? ''}</textarea>
+    <button>Respingi con note</button></form>
 </section>` : ''}
 ${laptopSection(clerk, record, owner, transfers, candidates)}
 <h2>Rilievi</h2>
-${result ? html`<table><thead><tr><th>Regola</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
-${findings.map((f) => html`<tr><td><code>${f.rule}</code></td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
+${result ? html`<table><thead><tr><th>Controllo</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
+${findings.map((f) => html`<tr><td>${checkLabel(f.rule, items)}</td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
   : html`<p class="error">Impossibile valutare il file: ${parsed.ok ? `set di regole sconosciuto` : parsed.errors.join('; ')}</p>`}
 <h2>Prescrizioni</h2>
 ${record.prescriptions.length ? html`<table><thead><tr><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th></tr></thead><tbody>
-${record.prescriptions.map((p) => html`<tr><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
+${record.prescriptions.map((p) => html`<tr><td>${checkLabel(p.rule, items)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
 <h2>Verbale firmato</h2>
 ${currentReport ? html`<ul>${currentReport}</ul>` : html`<p>Nessun PDF allegato.</p>`}
 ${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${earlierReports}</ul>` : ''}
 <h2>Fotografie (${photos.length})</h2>
 <div class="photos">${photos.map((p) => html`<a href="/allegati/${p.sha256}" target="_blank" rel="noopener"><img src="/allegati/${p.sha256}" alt="${p.name}" title="${p.name}"></a>`)}</div>
 <h2>Risposte</h2>
-${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Voce</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
-${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td><code>${id}</code></td><td>${items.get(id)?.text ?? ''}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
-${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}`);
-  }));
+${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Sezione</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
+${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td>${sectionLabel(items.get(id)?.section)}</td><td>${checkLabel(id, items)}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
+${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}
+${supportDetails(record, [...findings.map((f) => f.rule), ...record.prescriptions.map((p) => p.rule), ...Object.keys(file?.answers ?? {})], items, file?.ruleSet)}`, rejection ? 400 : 200);
+  }
+
+  /**
+   * The codes support asks for (ids, hashes, rule codes), folded away: the clerk's page names
+   * everything in words, but a phone call about "this inspection" still needs them exactly.
+   */
+  function supportDetails(record: RevisionRecord, rules: string[], items: ReadonlyMap<string, ChecklistItem>, ruleSetKey: string | undefined): Html {
+    const codes = [...new Set(rules)];
+    return html`<details class="support"><summary>Dati per l'assistenza</summary>
+<dl class="summary"><dt>Codice ispezione</dt><dd><code>${record.inspectionId}</code></dd><dt>Revisione</dt><dd>${record.revision}</dd>
+<dt>Impronta del contenuto (SHA-256)</dt><dd><code>${record.contentHash}</code></dd>${ruleSetKey ? html`<dt>Set di regole</dt><dd><code>${ruleSetKey}</code></dd>` : ''}</dl>
+${record.attachments.length ? html`<h3>Allegati</h3><table><thead><tr><th>File</th><th>Dimensione</th><th>SHA-256</th></tr></thead><tbody>
+${record.attachments.map((a) => html`<tr><td>${a.name}</td><td>${formatSize(a.size)} (${a.size} byte)</td><td><code>${a.sha256}</code></td></tr>`)}</tbody></table>` : ''}
+${codes.length ? html`<h3>Codici dei controlli</h3><table><thead><tr><th>Controllo</th><th>Codice</th></tr></thead><tbody>
+${codes.map((rule) => html`<tr><td>${checkLabel(rule, items)}</td><td><code>${rule}</code></td></tr>`)}</tbody></table>` : ''}
+</details>`;
+  }
 
   const deviceLabel = (d: DeviceRecord) => `«${d.label}» di ${d.inspectorName} (associato il ${formatInstant(d.pairedAt)})`;
 
@@ -322,8 +361,10 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
     try {
       if (req.body.conferma !== 'si') {
         const plan = await store.planTransfer(input);
+        const current = await store.getRevision(input.inspectionId, Number(req.params.rev));
+        const visitName = current ? html`a <strong>${current.serviceName}</strong> del ${formatDate(current.visitDate)}` : html``;
         return view(reply, clerk, 'Confermare il trasferimento', '/coda', html`
-<p>La visita <code>${input.inspectionId}</code> passa dal portatile ${deviceLabel(plan.from)} al portatile <strong>${deviceLabel(plan.to)}</strong>.</p>
+<p>La visita ${visitName} passa dal portatile ${deviceLabel(plan.from)} al portatile <strong>${deviceLabel(plan.to)}</strong>.</p>
 <p>Motivo: ${plan.reason}</p>
 <p>Dopo il trasferimento solo il nuovo portatile potrà inviare le revisioni di questa visita; il portatile di ora sarà rifiutato. Il trasferimento resta registrato con il nome di chi lo fa.</p>
 <form method="post" action="${at}/trasferisci">${csrfField(clerk)}<input type="hidden" name="dispositivo" value="${plan.to.deviceId}"><input type="hidden" name="motivo" value="${plan.reason}"><input type="hidden" name="conferma" value="si">
@@ -345,6 +386,13 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
 
   for (const [action, decision] of [['valida', 'validated'], ['respingi', 'rejected']] as const) {
     app.post(`/ispezioni/:id/:rev/${action}`, page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      if (decision === 'rejected') {
+        const note = String(req.body.note ?? '');
+        const error = rejectionNotesError(note);
+        if (error) return inspectionPage(reply, clerk, req.params.id, Number(req.params.rev), { note, error });
+      }
+      // A validation cannot be undone: the first POST shows what the laptop will receive, the second (conferma=si) sends it.
+      if (decision === 'validated' && req.body.conferma !== 'si') return validationConfirmation(reply, clerk, req.params.id, Number(req.params.rev));
       try {
         await store.decide(req.params.id, Number(req.params.rev), decision, decision === 'rejected' ? String(req.body.note ?? '') : null, clerk.clerkId);
       } catch (e) {
@@ -353,6 +401,20 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
       }
       return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
     }));
+  }
+
+  async function validationConfirmation(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number) {
+    const at = inspectionHref({ inspectionId, revision });
+    const back = html`<p><a href="${at}">Torna all'ispezione</a></p>`;
+    const record = await store.getRevision(inspectionId, revision);
+    if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
+    if (record.review.status === 'validata' || record.review.status === 'respinta')
+      return view(reply, clerk, 'Decisione non registrata', '/coda', html`<p class="error" role="alert">Questa revisione è già ${STATUS_LABELS[record.review.status].toLowerCase()}: non si può validare.</p>${back}`, 400);
+    const owner = await store.visitDevice(inspectionId);
+    return view(reply, clerk, 'Confermare la validazione', '/coda', fromReact(createElement(ValidationConfirmation, {
+      at, csrf: clerk.csrf, serviceName: record.serviceName, visitDate: formatDate(record.visitDate), laptop: owner ? deviceLabel(owner) : `di ${record.inspectorName}`,
+      revision: record.revision, inspectorName: record.inspectorName, receivedAt: formatInstant(record.receivedAt),
+    })));
   }
 
   app.get('/allegati/:sha', page<{ sha: string }>(async (req, reply) => {
@@ -368,27 +430,12 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
   // ---------- services registry ----------
   app.get('/servizi', page(async (_req, reply, clerk) => {
     const services = await store.listServices();
-    return view(reply, clerk, 'Registro dei servizi', '/servizi', html`<p><a href="/servizi/nuovo">Nuovo servizio</a></p>
-${services.length ? html`<table><thead><tr><th>Servizio</th><th>Tipo</th><th>Comune</th><th>Capienza</th><th>Autorizzazione</th><th>Accreditamento</th></tr></thead><tbody>
-${services.map((s) => html`<tr><td><a href="/servizi/${s.id}">${s.name}</a></td><td>${SERVICE_TYPE_LABELS[s.type]}</td><td>${s.comune}</td><td>${s.capacity}</td><td>${formatDate(s.authorizationIssuedOn)}</td><td>${formatDate(s.accreditationIssuedOn)}</td></tr>`)}</tbody></table>` : html`<p>Nessun servizio registrato.</p>`}`);
+    return view(reply, clerk, 'Registro dei servizi', '/servizi', fromReact(createElement(ServiceList, {
+      services: services.map((x) => ({ id: x.id, name: x.name, type: x.type, comune: x.comune, capacity: x.capacity, authorizationIssuedOn: formatDate(x.authorizationIssuedOn), accreditationIssuedOn: formatDate(x.accreditationIssuedOn) })),
+    })));
   }));
 
-  function serviceForm(clerk: Clerk, action: string, values: Partial<Record<string, string | number | boolean | null>>, error?: string): Html {
-    const v = (k: string) => (values[k] === null || values[k] === undefined ? '' : String(values[k]));
-    return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="${action}">${csrfField(clerk)}
-<label>Denominazione <input name="name" value="${v('name')}" required maxlength="200"></label>
-<label>Tipo <select name="type">${SERVICE_TYPES.map((t) => html`<option value="${t}" ${raw(v('type') === t ? 'selected' : '')}>${SERVICE_TYPE_LABELS[t]}</option>`)}</select></label>
-<label>Comune <input name="comune" value="${v('comune')}" required maxlength="120"></label>
-<label>Indirizzo <input name="address" value="${v('address')}" maxlength="300"></label>
-<label>Referente <input name="referente" value="${v('referente')}" maxlength="200"></label>
-<label>Capienza (posti autorizzati) <input name="capacity" type="number" min="1" max="500" value="${v('capacity')}" required></label>
-<label><input type="checkbox" name="kitchen" ${raw(values.kitchen === true || values.kitchen === 'on' ? 'checked' : '')}> Cucina interna</label>
-<label><input type="checkbox" name="territorialRls" ${raw(values.territorialRls === true || values.territorialRls === 'on' ? 'checked' : '')}> RLS territoriale</label>
-<label>Autorizzazione rilasciata il <input name="authorizationIssuedOn" type="date" value="${v('authorizationIssuedOn')}"></label>
-<label>Accreditamento rilasciato il <input name="accreditationIssuedOn" type="date" value="${v('accreditationIssuedOn')}"></label>
-<button>Salva</button></form>`;
-  }
+  const serviceForm = (clerk: Clerk, action: string, values: ServiceFormValues, error?: string) => fromReact(createElement(ServiceForm, { action, csrf: clerk.csrf, values, error }));
 
   function serviceFromForm(body: Record<string, string>): unknown {
     return {
@@ -454,7 +501,7 @@ ${acts.map((a) => html`<tr><td>${a.service.name}</td><td>${a.service.comune}</td
   : html`<p>Nessun atto in scadenza.</p>`}
 <h2>Prescrizioni scadute</h2><p><a href="/export/prescrizioni-scadute.csv">Esporta CSV</a></p>
 ${late.length ? html`<table><thead><tr><th>Servizio</th><th>Visita</th><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th><th>Giorni di ritardo</th><th>Verifica successiva</th></tr></thead><tbody>
-${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td><code>${p.rule}</code></td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
+${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td>${checkLabel(p.rule, defaultItems)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
   : html`<p>Nessuna prescrizione scaduta.</p>`}`);
   }));
 
@@ -485,34 +532,32 @@ ${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</
     const day = today();
     const rows = await overduePrescriptionsReport(store, day);
     return csv(reply, `prescrizioni-scadute-${day}.csv`, toCsv(
-      ['Servizio', 'Comune', 'Ispezione', 'Revisione', 'Data visita', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva'],
-      rows.map((r) => [r.serviceName, r.comune, r.inspectionId, r.revision, r.visitDate, r.rule, r.text, r.deadline, r.daysLate, r.followUpDate]),
+      // Last, for support only: the clerk's columns come first and name things in words.
+      ['Servizio', 'Comune', 'Data visita', 'Revisione', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva', 'Codice ispezione (assistenza)'],
+      rows.map((r) => [r.serviceName, r.comune, r.visitDate, r.revision, checkLabel(r.rule, defaultItems), r.text, r.deadline, r.daysLate, r.followUpDate, r.inspectionId]),
     ));
   }));
 
   // ---------- laptops ----------
-  app.get('/portatili', page(async (_req, reply, clerk) => {
-    const inspectors = await store.listInspectors();
-    return view(reply, clerk, 'Portatili degli ispettori', '/portatili', html`
-<p>Per associare un portatile: scrivere il nome dell'ispettore e generare un codice; sul portatile, nella schermata «Associa all'ufficio», inserire l'indirizzo di questo server e il codice. Il codice vale 10 minuti e una sola volta.</p>
-<form method="post" action="/portatili/codice">${csrfField(clerk)}<label>Ispettore <input name="nome" required maxlength="200" list="ispettori"></label>
-<datalist id="ispettori">${inspectors.map((i) => html`<option value="${i.name}">`)}</datalist><button>Genera codice di associazione</button></form>
-${inspectors.length ? html`<h2>Ispettori</h2><table><thead><tr><th>Nome</th><th>Dispositivi attivi</th></tr></thead><tbody>${inspectors.map((i) => html`<tr><td>${i.name}</td><td>${i.devices}</td></tr>`)}</tbody></table>` : ''}`);
-  }));
+  const laptopsPage = async (reply: FastifyReply, clerk: Clerk, refused?: { name: string; error: string }) =>
+    view(reply, clerk, 'Portatili degli ispettori', '/portatili', fromReact(createElement(Laptops, { csrf: clerk.csrf, inspectors: await store.listInspectors(), ...refused })), refused ? 400 : 200);
+
+  app.get('/portatili', page(async (_req, reply, clerk) => laptopsPage(reply, clerk)));
 
   app.post('/portatili/codice', page(async (req, reply, clerk) => {
+    const name = String(req.body.nome ?? '');
     let inspector;
     try {
-      inspector = await store.createInspector(String(req.body.nome ?? ''));
+      inspector = await store.createInspector(name);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      return view(reply, clerk, 'Codice non generato', '/portatili', html`<p class="error" role="alert">${e.message}</p>`, 400);
+      return laptopsPage(reply, clerk, { name, error: `Scrivere il nome dell'ispettore a cui dare il portatile (al massimo 200 caratteri).` });
     }
     const code = newPairingCode();
     const expiresAt = new Date(Date.now() + PAIRING_CODE_TTL_MS);
     await store.createPairingCode(inspector.id, sha256Text(code), expiresAt.toISOString());
-    return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', html`<p class="code" data-testid="pairing-code">${code}</p>
-<p>Valido fino alle ${expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' })}, una sola volta.</p><p><a href="/portatili">Fatto</a></p>`);
+    const validUntil = expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
+    return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', fromReact(createElement(PairingCode, { code, validUntil })));
   }));
 
 }

@@ -42,7 +42,7 @@ export function describeVerification(result: unknown): Html {
   const r = result as VerifyResult;
   if (!r || !Array.isArray(r.signatures)) return html`<span class="fail">Esito della verifica non leggibile</span>`;
   if (!r.signatures.length)
-    return html`<span class="warn" data-testid="report-verdict">Documento non firmato digitalmente</span> (il verbale non contiene firme PAdES: fa fede l'impronta SHA-256 del contenuto)`;
+    return html`<span class="warn" data-testid="report-verdict">Documento non firmato digitalmente</span> (il verbale non contiene firme PAdES: fa fede l'impronta SHA-256 del contenuto, nei «Dati per l'assistenza» in fondo alla pagina)`;
   const modifications = r.modifications ?? [];
   const changed = modifications.length
     ? html`<p class="fail" data-testid="report-modifications">Modificato dopo la firma: ${modifications.map((m) => m.label).join('; ')}.

@@ -8,8 +8,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { contentHash } from '../../shared/canonical.ts';
+import { getChecklist } from '../../shared/checklist/index.ts';
+import { RULE_LABELS } from '../../report/labels.ts';
 import { hashPassword } from '../../office/security.ts';
-import { launchChromium } from '../helpers/ui-shell.ts';
+import { VIEWPORT, launchChromium, screenshot } from '../helpers/ui-shell.ts';
 import { SyncClient, pair } from '../../host/sync/client.ts';
 import { MemoryOutboxStore, drainOutbox, pullAll } from '../../host/sync/loop.ts';
 import { makePdf, makePng, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
@@ -32,6 +34,9 @@ after(async () => {
 async function login(page: Page) {
   await page.goto(`${office.url}/coda`);
   await page.waitForURL(/\/login/);
+  // Nothing typed: the server's Italian answer, not the browser's own (English) check.
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nome o password non corretti' }).waitFor();
   await page.getByLabel('Nome').fill('Ufficio Zona');
   await page.getByLabel('Password').fill('sbagliata-di-sicuro');
   await page.getByRole('button', { name: 'Accedi' }).click();
@@ -43,7 +48,7 @@ async function login(page: Page) {
 }
 
 test('receive, reject with notes, corrected revision, validate', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await login(page);
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'vn_sessione')!;
@@ -52,6 +57,11 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
 
   // Pair the laptop with a code shown in the web app.
   await page.getByRole('link', { name: 'Portatili' }).click();
+  // No name: the server says so in Italian, on the field; no browser-native (English) check.
+  const [noName] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/portatili/codice')), page.getByRole('button', { name: 'Genera codice di associazione' }).click()]);
+  assert.equal(noName.status(), 400);
+  assert.equal(await page.getByLabel('Ispettore').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#' + (await page.getByLabel('Ispettore').getAttribute('aria-describedby'))!).innerText(), /Scrivere il nome dell'ispettore/);
   await page.getByLabel('Ispettore').fill('Maria Rossi');
   await page.getByRole('button', { name: 'Genera codice di associazione' }).click();
   const code = (await page.getByTestId('pairing-code').textContent())!.trim();
@@ -76,19 +86,49 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
   await page.getByRole('heading', { name: /Nido Il Girasole — visita del/ }).waitFor();
   // Findings computed by the rules, the checklist answer, the photo, the report with its hash.
-  await page.getByRole('cell', { name: 'A.destinazione_uso.certificato' }).first().waitFor();
+  await page.getByRole('cell', { name: "Presenza di idoneo certificato di destinazione d'uso (esclusi domiciliari)" }).first().waitFor();
+  // The clerk reads words: ids, hashes and rule codes only inside «Dati per l'assistenza».
+  const visible = await page.locator('main').evaluate((main) => {
+    const copy = main.cloneNode(true) as typeof main;
+    copy.querySelectorAll('details').forEach((d) => d.remove());
+    return copy.textContent ?? '';
+  });
+  assert.doesNotMatch(visible, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, 'no UUID');
+  assert.doesNotMatch(visible, /[0-9a-f]{64}/i, 'no SHA-256');
+  assert.ok(!visible.includes('visita-girasole'), 'no inspection id');
+  const codes = [...Object.keys(RULE_LABELS), ...getChecklist('zona-fse@1')!.items.map((i) => i.id)];
+  assert.deepEqual(codes.filter((code) => visible.includes(code)), [], 'no rule or item code');
+  assert.match(visible, /\(\d+ byte\)|\(\d+(,\d)? kB\)/, 'the report size in Italian units');
   assert.ok(await page.locator('td.fail').count() >= 1, 'the "no" answer is a failing finding');
   await page.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
   assert.equal(await page.locator('.photos img').count(), 1);
   assert.equal(await page.locator('.photos img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 32, 'the photo is served and decodes');
+  await page.locator('summary', { hasText: "Dati per l'assistenza" }).click();
   await page.getByText(sha256(pdf)).waitFor();
+  await page.getByRole('cell', { name: 'A.destinazione_uso.certificato', exact: true }).waitFor();
+  await screenshot(page, 'ufficio-ispezione-dati-assistenza', true);
   // The fixture's report carries no PAdES signature: the page must say so, not call it invalid.
   assert.match(await page.getByTestId('report-verdict').innerText(), /Documento non firmato digitalmente/);
   await page.getByText('Esibire il certificato di agibilità').waitFor();
 
   await page.getByRole('button', { name: 'Prendi in validazione' }).click();
   await page.getByText('stato: In validazione').waitFor();
-  await page.getByLabel("Note di correzione per l'ispettore").fill('Allegare la foto del certificato di agibilità.');
+  // Empty (only blanks) notes: the server answers, in Italian, next to the field, keeping what was typed.
+  const notes = page.getByLabel("Note di correzione per l'ispettore");
+  await notes.fill('   ');
+  const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/respingi')), page.getByRole('button', { name: 'Respingi con note' }).click()]);
+  assert.equal(refused.status(), 400);
+  await page.getByText('Scrivere le note di correzione').waitFor();
+  assert.equal(await notes.getAttribute('aria-invalid'), 'true');
+  assert.match(await notes.evaluate((el) => {
+    const id = el.getAttribute('aria-describedby') ?? '';
+    return (el.ownerDocument.getElementById(id)?.textContent ?? '');
+  }), /Scrivere le note di correzione/);
+  assert.equal(await notes.inputValue(), '   ', 'what the clerk typed is kept');
+  await screenshot(page, 'ufficio-respingi-senza-note');
+  assert.doesNotMatch(await page.locator('body').innerText(), /fill out|Please/i);
+  assert.equal(await notes.evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage), '', 'no browser-native (English) check');
+  await notes.fill('Allegare la foto del certificato di agibilità.');
   await page.getByRole('button', { name: 'Respingi con note' }).click();
   await page.waitForURL(/scheda=respinte/);
   await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
@@ -108,7 +148,19 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
   await page.getByText('revisione 2').waitFor();
   await page.getByRole('link', { name: /Revisione 1/ }).waitFor();
+  // «Valida» is final: a confirmation page first, whose «Annulla» changes nothing; keyboard only.
   await page.getByRole('button', { name: 'Valida', exact: true }).click();
+  await page.getByRole('heading', { name: 'Confermare la validazione' }).waitFor();
+  const summary = await page.locator('dl.summary').innerText();
+  assert.match(summary, /«validata»/);
+  assert.match(summary, /Revisione 2/);
+  assert.match(summary, /Note dell'ufficio\s+Nessuna/);
+  await page.getByRole('link', { name: 'Annulla' }).click();
+  await page.getByText('stato: Ricevuta').waitFor();
+  await page.getByRole('button', { name: 'Valida', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Conferma validazione' }).focus();
+  await page.keyboard.press('Enter');
   await page.waitForURL(/scheda=validate/);
   await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
 
@@ -119,7 +171,7 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
 });
 
 test('a POST without the CSRF token is refused; the dashboard and CSV export work', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await login(page);
   // Register a service whose authorisation expires soon (issued 2023-02-01 → valid until 2026-08-31... expired by 2026-11-20).
   await page.getByRole('link', { name: 'Servizi' }).click();
@@ -132,6 +184,9 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   await page.getByLabel('Capienza (posti autorizzati)').fill('0');
   await page.getByRole('button', { name: 'Salva' }).click();
   await page.getByRole('alert').filter({ hasText: 'Capienza' }).waitFor();
+  assert.equal(await page.getByLabel('Denominazione').inputValue(), 'Spazio Gioco Arcobaleno', 'the form comes back as sent');
+  assert.equal(await page.getByLabel('Tipo').inputValue(), 'spazio_gioco');
+  await screenshot(page, 'ufficio-servizio-errore');
   await page.getByLabel('Capienza (posti autorizzati)').fill('20');
   await page.getByLabel('Autorizzazione rilasciata il').fill('2023-10-02');
   await page.getByRole('button', { name: 'Salva' }).click();
@@ -162,7 +217,10 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   const csv = await page.request.get(`${office.url}/export/prescrizioni-scadute.csv`);
   assert.equal(csv.headers()['content-type'], 'text/csv; charset=utf-8');
   const text = (await csv.body()).toString('utf8');
-  assert.ok(text.startsWith('\uFEFFServizio;Comune;Ispezione;'), 'BOM and ; separator');
-  assert.match(text, /Nido Il Girasole;Pontassieve;visita-settembre;1;2026-09-15;training\.fire;Formare un secondo addetto antincendio;2026-10-31;20;\r\n/);
+  assert.ok(text.startsWith('\uFEFFServizio;Comune;Data visita;Revisione;Rilievo;'), 'BOM, ; separator, Italian headers');
+  assert.ok(text.split('\r\n')[0]!.endsWith(';Codice ispezione (assistenza)'), 'the id only as the last, support column');
+  assert.match(text, /Nido Il Girasole;Pontassieve;2026-09-15;1;Addetti prevenzione incendi;Formare un secondo addetto antincendio;2026-10-31;20;;visita-settembre\r\n/);
+  // The dashboard names the check too.
+  await page.getByRole('cell', { name: 'Addetti prevenzione incendi' }).waitFor();
   await page.close();
 });

@@ -132,6 +132,16 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await clerk.getByRole('heading', { name: /Nido d’infanzia Il Girasole — visita del/ }).waitFor();
   await clerk.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
   assert.equal(await clerk.locator('.photos img').count(), 1, 'the photo arrived');
+  // The laptop's UUID and the hashes are for support only, folded in «Dati per l'assistenza».
+  const visible = await clerk.locator('main').evaluate((main) => {
+    const copy = main.cloneNode(true) as typeof main;
+    copy.querySelectorAll('details').forEach((d) => d.remove());
+    return copy.textContent ?? '';
+  });
+  assert.ok(!visible.includes(visitId), 'the inspection id is not in the visible text');
+  assert.doesNotMatch(visible, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64}/i);
+  assert.equal(await clerk.locator('details').getByText(visitId).count(), 1);
+  await checkPage(clerk, 'ufficio, ispezione');
   await clerk.getByRole('button', { name: 'Prendi in validazione' }).click();
   await clerk.getByLabel("Note di correzione per l'ispettore").fill(NOTES);
   await screenshot(clerk, 'roundtrip-05-ufficio-respinge', true);
@@ -176,8 +186,11 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await clerk.getByRole('cell', { name: 'certificato esibito e fotografato', exact: true }).waitFor();
   await clerk.getByRole('link', { name: /Revisione 1/ }).waitFor();
   await clerk.getByRole('button', { name: 'Valida', exact: true }).click();
+  await checkPage(clerk, 'ufficio, conferma validazione');
+  await screenshot(clerk, 'roundtrip-08-ufficio-conferma-validazione');
+  await clerk.getByRole('button', { name: 'Conferma validazione' }).click();
   await clerk.waitForURL(/scheda=validate/);
-  await screenshot(clerk, 'roundtrip-08-ufficio-validate');
+  await screenshot(clerk, 'roundtrip-08b-ufficio-validate');
 
   // Laptop: the sealed revision's page, left open, shows «Validata» by itself after the next pass.
   await page.locator('.ispezione-header [data-sync-status="ricevuta"]').waitFor();

@@ -55,7 +55,8 @@ export class Clerk {
 
   async decide(visitId: string, revision: number, action: 'valida' | 'respingi', note?: string): Promise<void> {
     const at = `/ispezioni/${encodeURIComponent(visitId)}/${revision}`;
-    const r = await this.post(`${at}/${action}`, note ? { note } : {}, at);
+    // A validation is two steps in the page (confirm, then send): conferma=si is the second.
+    const r = await this.post(`${at}/${action}`, action === 'valida' ? { conferma: 'si' } : note ? { note } : {}, at);
     assert.equal(r.status, 303, `${action} ${visitId}/${revision}: ${r.text.slice(0, 300)}`);
   }
 }

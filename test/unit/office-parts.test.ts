@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createElement } from 'react';
+import { Queue } from '../../office/review/Queue.tsx';
+import { ServiceForm } from '../../office/review/Services.tsx';
+import { ValidationConfirmation } from '../../office/review/ValidationConfirmation.tsx';
 import { toCsv } from '../../office/review/csv.ts';
 import { hashPassword, normalisePairingCode, newPairingCode, verifyClerkPassword, verifyPassword } from '../../office/security.ts';
 import { SyncClient, type PushResult } from '../../host/sync/client.ts';
 import { MemoryOutboxStore, drainOutbox } from '../../host/sync/loop.ts';
-import { h, html } from '../../office/review/html.ts';
+import { fromReact, h, html } from '../../office/review/html.ts';
 
 test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {
   const text = toCsv(['Servizio', 'Nota'], [['Nido "Il Sole"; sede 2', 'riga 1\nriga 2'], ['=SOMMA(A1)', null], [3, true]]);
@@ -14,6 +18,30 @@ test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {
 test('HTML: interpolations are escaped', () => {
   assert.equal(h(`<script>"'&`), '&lt;script&gt;&quot;&#39;&amp;');
   assert.equal(html`<p title="${'"x"'}">${'<b>'}</p>`.text, '<p title="&quot;x&quot;">&lt;b&gt;</p>');
+});
+
+test('HTML: the React pages escape what they show, text and attributes alike', () => {
+  const evil = `<script>alert("x")</script>'&`;
+  const queue = fromReact(createElement(Queue, {
+    tabs: [{ id: 'ricevute', label: 'Ricevute', count: 1 }], current: 'ricevute',
+    rows: [{ href: `/ispezioni/${encodeURIComponent(evil)}/1`, serviceName: evil, comune: evil, visitDate: '01/02/2026', purpose: 'x', revision: 1, inspectorName: evil, receivedAt: '—', status: 'Ricevuta' }],
+  })).text;
+  assert.ok(!queue.includes('<script>'), queue);
+  assert.equal(queue.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#x27;&amp;').length - 1, 3, 'service, comune and inspector escaped');
+  assert.match(queue, /<a href="\/coda\?scheda=ricevute" aria-current="page">Ricevute \(1\)<\/a>/, 'no hydration markers in static markup');
+  const confirm = fromReact(createElement(ValidationConfirmation, { at: '/ispezioni/a/1', csrf: `"><script>`, serviceName: evil, visitDate: '', laptop: evil, revision: 1, inspectorName: evil, receivedAt: '' })).text;
+  assert.ok(!confirm.includes('<script>'), confirm);
+  assert.match(confirm, /name="_csrf" value="&quot;&gt;&lt;script&gt;"/);
+});
+
+test('service form (React): keeps what was sent — the chosen type, the ticked boxes, the typed text', () => {
+  const form = fromReact(createElement(ServiceForm, { action: '/servizi', csrf: 't', values: { name: 'Nido "Sole"', type: 'spazio_gioco', kitchen: 'on', capacity: '0' }, error: 'Capienza: almeno 1' })).text;
+  assert.match(form, /<option value="spazio_gioco" selected="">/);
+  assert.equal((form.match(/selected=""/g) ?? []).length, 1);
+  assert.match(form, /name="kitchen" checked=""/);
+  assert.doesNotMatch(form, /name="territorialRls" checked/);
+  assert.match(form, /value="Nido &quot;Sole&quot;"/);
+  assert.match(form, /role="alert">Capienza: almeno 1</);
 });
 
 test('passwords: scrypt, verified only with the right password', async () => {

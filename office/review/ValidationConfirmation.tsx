@@ -1,0 +1,41 @@
+/** The second step of «Valida»: what the laptop will receive, before the clerk makes it final. */
+import type { ReactElement } from 'react';
+
+export interface ValidationConfirmationProps {
+  /** The revision's page; the form posts to `${at}/valida`. */
+  at: string;
+  csrf: string;
+  serviceName: string;
+  visitDate: string;
+  laptop: string;
+  revision: number;
+  inspectorName: string;
+  receivedAt: string;
+}
+
+export function ValidationConfirmation(p: ValidationConfirmationProps): ReactElement {
+  return (
+    <>
+      <p>
+        Si sta per validare la visita a <strong>{p.serviceName}</strong> del {p.visitDate}. La validazione è definitiva: non si può annullare né respingere dopo.
+      </p>
+      <h2>Che cosa riceverà il portatile</h2>
+      <dl className="summary">
+        <dt>Portatile</dt>
+        <dd>{p.laptop}</dd>
+        <dt>Stato</dt>
+        <dd><strong>«validata»</strong></dd>
+        <dt>Revisione validata</dt>
+        <dd>Revisione {p.revision}, inviata da {p.inspectorName} il {p.receivedAt}</dd>
+        <dt>Note dell'ufficio</dt>
+        <dd>Nessuna: la validazione non porta note di correzione.</dd>
+      </dl>
+      <form method="post" action={`${p.at}/valida`} className="inline">
+        <input type="hidden" name="_csrf" value={p.csrf} />
+        <input type="hidden" name="conferma" value="si" />
+        <button>Conferma validazione</button>
+      </form>
+      <a href={p.at} className="button-secondary">Annulla</a>
+    </>
+  );
+}
