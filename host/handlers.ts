@@ -26,11 +26,11 @@ import {
 } from '../shared/api/contract.ts';
 import { sha256Hex } from '../shared/canonical.ts';
 import { canonicalJson } from '../shared/canonical.ts';
-import { getChecklist, type Checklist } from '../shared/checklist/index.ts';
+import { answerFits, answerMisfitMessage, getChecklist, type Checklist } from '../shared/checklist/index.ts';
 import { compareDates } from '../shared/dates.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
 import { isUserTextIssue } from '../shared/text.ts';
-import { actValidity, evaluate, inspectionsDue, RULE_SETS, ruleSetKey, validateAgainst, ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
+import { actStatus, evaluate, RULE_SETS, serviceInspectionsDue, ruleSetKey, validateAgainst, ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
 import { StoreError } from '../db/errors.ts';
 import type { InspectionRecord, ServiceRecord, StaffRecord } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
@@ -122,28 +122,25 @@ export function createHandlers(options: HandlerOptions): HostApi {
     return c;
   };
 
-  function actStatus(rs: RuleSet, issuedOn: string | null, asOf: string) {
+  /** The contract's view of an act: `none` when the registry has no issue date. */
+  function actOf(issuedOn: string | null, asOf: string) {
     if (!issuedOn) return { until: null, status: 'none' as const };
-    const v = actValidity(rs, issuedOn);
-    const status = compareDates(asOf, v.validUntil) > 0 ? 'expired' : compareDates(asOf, v.warnFrom) >= 0 ? 'expiring' : 'valid';
-    return { until: v.validUntil, status } as const;
+    const a = actStatus(newRuleSet, issuedOn, asOf);
+    return { until: a.validUntil, status: a.status };
   }
 
   function summarise(s: ServiceRecord, dates: Map<string, string[]>, open: Map<string, number>): ServiceSummary {
     const asOf = today();
-    const auth = actStatus(newRuleSet, s.authorizationIssuedOn, asOf);
-    const acc = actStatus(newRuleSet, s.accreditationIssuedOn, asOf);
-    const done = (dates.get(s.id) ?? []).filter((d) => compareDates(d, asOf) <= 0);
-    const acts = [s.authorizationIssuedOn, s.accreditationIssuedOn].filter((d): d is string => d !== null).sort();
-    // Art. 17 binds authorised or accredited structures, from the day the first act was issued.
-    const due = acts.length ? inspectionsDue(newRuleSet, done, asOf, acts[0]) : { nextDueBy: null, overdue: false };
+    const auth = actOf(s.authorizationIssuedOn, asOf);
+    const acc = actOf(s.accreditationIssuedOn, asOf);
+    const due = serviceInspectionsDue(newRuleSet, s, dates.get(s.id) ?? [], asOf);
     return {
       ...s,
       authorizationValidUntil: auth.until,
       authorizationStatus: auth.status,
       accreditationValidUntil: acc.until,
       accreditationStatus: acc.status,
-      lastInspectionDate: done.length ? done[done.length - 1]! : null,
+      lastInspectionDate: due.lastVisit,
       nextInspectionDueBy: due.nextDueBy,
       inspectionOverdue: due.overdue,
       openPrescriptions: open.get(s.id) ?? 0,
@@ -318,14 +315,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
     'inspections.saveAnswer': ({ inspectionId, itemId, value, note }) => {
       const r = store.inspections.draft(inspectionId, 'inspectionId');
       const item = checkItem(r.ruleSet, itemId);
-      if (value !== undefined && value !== null) {
-        const ok =
-          item.kind === 'yesno' ? value === 'yes' || value === 'no' || value === 'na'
-          : item.kind === 'count' ? typeof value === 'number' || value === 'na'
-          : item.kind === 'date' ? typeof value === 'string' && (value === 'na' || /^\d{4}-\d{2}-\d{2}$/.test(value))
-          : typeof value === 'string';
-        if (!ok) fail('value', `valore non adatto a una voce di tipo ${item.kind === 'yesno' ? 'sì/no' : item.kind === 'count' ? 'numero' : item.kind === 'date' ? 'data (AAAA-MM-GG)' : 'testo'}`);
-      }
+      if (value !== undefined && value !== null && !answerFits(item.kind, value)) fail('value', answerMisfitMessage(item.kind));
       const write: Parameters<Store['inspections']['saveAnswer']>[1] = { itemId };
       if (value !== undefined) write.value = value;
       if (note !== undefined) write.note = note;
