@@ -1,11 +1,11 @@
 /**
  * The office dashboards, computed from the registry and the received inspections with the
- * shared rules: inspections due (Art. 17, `inspectionsDue`), acts expiring (`actValidity`),
+ * shared rules: inspections due (Art. 17, `serviceInspectionsDue`), acts expiring (`actValidity`),
  * prescriptions past their deadline.
  */
 import type { Service } from '../../shared/api/contract.ts';
 import { addDays, compareDates, daysBetween, type IsoDate } from '../../shared/dates.ts';
-import { actValidity, inspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
+import { actValidity, serviceInspectionsDue, type InspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
 import type { OfficeStore, RevisionSummary } from '../storage/store.ts';
 
 export const EXPIRY_WINDOW_DAYS = 90;
@@ -30,22 +30,18 @@ function inspectionsOf(service: Service, revisions: RevisionSummary[]): Revision
 export interface DueRow {
   service: Service;
   lastVisit: IsoDate | null;
-  periods: ReturnType<typeof inspectionsDue>['periods'];
+  periods: InspectionsDue['periods'];
   nextDueBy: IsoDate | null;
   overdue: boolean;
 }
 
-/** Art. 17 applies to authorised or accredited structures. */
+/** Art. 17 applies to authorised or accredited structures (`serviceInspectionsDue`, as on the laptop). */
 export async function inspectionsDueReport(store: OfficeStore, rs: RuleSet, today: IsoDate): Promise<DueRow[]> {
   const [services, revisions] = await Promise.all([store.listServices(), store.allRevisionSummaries()]);
   return services
-    .filter((s) => s.authorizationIssuedOn || s.accreditationIssuedOn)
-    .map((service) => {
-      const dates = inspectionsOf(service, revisions).map((r) => r.visitDate).sort();
-      const acts = [service.authorizationIssuedOn, service.accreditationIssuedOn].filter((d): d is string => Boolean(d)).sort();
-      const due = inspectionsDue(rs, dates, today, acts[0]);
-      return { service, lastVisit: dates[dates.length - 1] ?? null, periods: due.periods, nextDueBy: due.nextDueBy, overdue: due.overdue };
-    })
+    .map((service) => ({ service, due: serviceInspectionsDue(rs, service, inspectionsOf(service, revisions).map((r) => r.visitDate), today) }))
+    .filter(({ due }) => due.bound)
+    .map(({ service, due }) => ({ service, lastVisit: due.lastVisit, periods: due.periods, nextDueBy: due.nextDueBy, overdue: due.overdue }))
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || compareDates(a.nextDueBy ?? '9999-12-31', b.nextDueBy ?? '9999-12-31') || a.service.name.localeCompare(b.service.name, 'it'));
 }
 

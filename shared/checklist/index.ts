@@ -7,6 +7,7 @@ import type { Checklist } from './schema.ts';
 import { ZONA_FSE_CHECKLIST_1 } from './zona-fse-1.ts';
 
 export * from './schema.ts';
+export * from './answers.ts';
 export { ZONA_FSE_CHECKLIST_1 };
 
 /** The registry key of a checklist: `zona-fse@1`. */

@@ -20,6 +20,21 @@ export function actValidity(rs: RuleSet, issuedOn: IsoDate): ActValidity {
   return { validUntil, warnFrom: addDays(validUntil, -rs.acts.expiryWarningDays) };
 }
 
+export interface ActStanding extends ActValidity {
+  /** `expired` the day after `validUntil`; `expiring` from `warnFrom` up to and including `validUntil`. */
+  status: 'valid' | 'expiring' | 'expired';
+}
+
+/**
+ * Where an act stands on `asOf` (artt. 11, 14: an authorisation or accreditation lapses at the end
+ * of its validity; the renewal is started within the warning window, so that day is `expiring`).
+ */
+export function actStatus(rs: RuleSet, issuedOn: IsoDate, asOf: IsoDate): ActStanding {
+  const v = actValidity(rs, issuedOn);
+  const status = compareDates(asOf, v.validUntil) > 0 ? 'expired' : compareDates(asOf, v.warnFrom) >= 0 ? 'expiring' : 'valid';
+  return { ...v, status };
+}
+
 export interface InspectionsDue {
   /** Calendar periods the year is split into, one inspection due in each. */
   periods: Array<{ from: IsoDate; to: IsoDate; done: IsoDate[]; status: 'done' | 'due' | 'overdue' | 'future' }>;
@@ -50,4 +65,29 @@ export function inspectionsDue(rs: RuleSet, inspectionDates: readonly IsoDate[],
   }
   const next = periods.find((p) => p.status === 'due' || p.status === 'future');
   return { periods, nextDueBy: next ? next.to : null, overdue: periods.some((p) => p.status === 'overdue') };
+}
+
+/** The acts of a service, as the registry keeps them (laptop and office alike). */
+export interface ServiceActs {
+  authorizationIssuedOn?: IsoDate | null;
+  accreditationIssuedOn?: IsoDate | null;
+}
+
+export interface ServiceInspectionsDue extends InspectionsDue {
+  /** False when the service has neither act: Art. 17 does not bind it, nothing is owed. */
+  bound: boolean;
+  /** The latest visit up to `asOf`: a visit booked for a later day is not an inspection made. */
+  lastVisit: IsoDate | null;
+}
+
+/**
+ * Art. 17 for one service, the same on the laptop and at the office: visits after `asOf` do not
+ * count, and the obligation starts on the day the first act (authorisation or accreditation) was issued.
+ */
+export function serviceInspectionsDue(rs: RuleSet, service: ServiceActs, visitDates: readonly IsoDate[], asOf: IsoDate): ServiceInspectionsDue {
+  const done = visitDates.filter((d) => compareDates(d, asOf) <= 0).sort(compareDates);
+  const lastVisit = done[done.length - 1] ?? null;
+  const acts = [service.authorizationIssuedOn, service.accreditationIssuedOn].filter((d): d is IsoDate => Boolean(d)).sort(compareDates);
+  if (!acts.length) return { bound: false, lastVisit, periods: [], nextDueBy: null, overdue: false };
+  return { bound: true, lastVisit, ...inspectionsDue(rs, done, asOf, acts[0]) };
 }

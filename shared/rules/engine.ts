@@ -2,13 +2,14 @@
  * The rule engine: pure functions from an inspection file and a rule set to findings.
  * A rule whose inputs are absent is `na`, never `pass`.
  */
-import { compareDates, formatItalianDate, isIsoDate, type IsoDate } from '../dates.ts';
+import { compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
 import { EDUCATOR_TITLE_LABELS, type Course } from '../domain.ts';
 import type { InspectionFile, Person } from '../inspection.ts';
 import type { Checklist } from '../checklist/schema.ts';
 import { applicableItems } from '../checklist/schema.ts';
+import { answerFits, answerMisfitMessage } from '../checklist/answers.ts';
 import type { Finding, Outcome } from './findings.ts';
-import { actValidity } from './acts.ts';
+import { actStatus, actValidity } from './acts.ts';
 import { ruleSetKey, type RuleId, type RuleSet, type ServiceTypeRules } from './ruleset.ts';
 import { bandCounts, enrolmentCeiling, explainLoad, requiredAuxiliaries, requiredEducators, total } from './staffing.ts';
 import { coverage, expiresSoon, personLabel, type Coverage } from './training.ts';
@@ -55,12 +56,7 @@ export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: C
       }
       const v = answer.value;
       if (v === undefined) continue;
-      const ok =
-        item.kind === 'yesno' ? v === 'yes' || v === 'no' || v === 'na'
-        : item.kind === 'count' ? typeof v === 'number' || v === 'na'
-        : item.kind === 'date' ? typeof v === 'string' && (isIsoDate(v) || v === 'na')
-        : typeof v === 'string';
-      if (!ok) errors.push(`answers.${id}.value: valore non adatto a una voce di tipo ${item.kind}`);
+      if (!answerFits(item.kind, v)) errors.push(`answers.${id}.value: ${answerMisfitMessage(item.kind)}`);
     }
   }
   return errors;
@@ -300,8 +296,9 @@ function actFinding(
   const until = formatItalianDate(validity.validUntil);
   const issued = formatItalianDate(issuedOn);
   if (compareDates(ctx.date, issuedOn) < 0) return finding(ctx, rule, 'na', `${name} rilasciat${e} il ${issued}, dopo la data della visita`);
-  if (compareDates(ctx.date, validity.validUntil) > 0) return finding(ctx, rule, 'fail', `${name} scadut${e} il ${until} (rilascio ${issued})`);
-  if (compareDates(ctx.date, validity.warnFrom) >= 0)
+  const { status } = actStatus(ctx.rs, issuedOn, ctx.date);
+  if (status === 'expired') return finding(ctx, rule, 'fail', `${name} scadut${e} il ${until} (rilascio ${issued})`);
+  if (status === 'expiring')
     return finding(ctx, rule, 'warn', `${name} valid${e} fino al ${until}: scade entro ${ctx.rs.acts.expiryWarningDays} giorni, avviare il rinnovo`);
   return finding(ctx, rule, 'pass', `${name} valid${e} fino al ${until} (rilascio ${issued})`);
 }

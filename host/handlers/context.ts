@@ -1,0 +1,170 @@
+/**
+ * What every handler area shares: the store and services of one host, the rule set and Scheda of
+ * an inspection, and the views the contract answers with (a service's summary, an inspection's
+ * detail). Each area (services.ts, inspections.ts, …) builds its handlers on one of these.
+ */
+import type { z } from 'zod';
+import type { ApiError, contract, InspectionDetail, InspectionSummary, Method, Output, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import { getChecklist, type Checklist, type ChecklistItem } from '../../shared/checklist/index.ts';
+import type { IsoDate } from '../../shared/dates.ts';
+import type { InspectionFile } from '../../shared/inspection.ts';
+import { actStatus, evaluate, RULE_SETS, serviceInspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
+import type { InspectionRecord, ServiceRecord, StaffRecord } from '../../db/records.ts';
+import type { Store } from '../../db/store.ts';
+import { isoToday, type Clock } from '../clock.ts';
+import { invalid } from '../errors.ts';
+import { buildInspectionFile, parseStoredFile } from '../inspection-file.ts';
+import type { DraftStore } from '../drafts.ts';
+import type { ReportService } from '../reports.ts';
+import type { SyncService } from '../sync/service.ts';
+
+type Input<M extends Method> = z.output<(typeof contract)[M]['input']>;
+type Handler<M extends Method> = (input: Input<M>) => Output<M>;
+/** Methods that need to wait (PDF rendering, WebCrypto): only through `call`, not `dispatch`. */
+export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature' | 'sync.pair' | 'sync.unpair';
+export type Handlers = { [M in Exclude<Method, AsyncOnlyMethod>]: Handler<M> };
+/** Also run synchronously by `dispatch`, without what has to wait: the seal's report, a photo's full decode. */
+export type AsyncHandlers = { [M in AsyncOnlyMethod | 'inspections.seal' | 'photos.add' | 'inspections.revise']: (input: Input<M>) => Promise<Output<M>> };
+export type { Input };
+
+/** A refusal the user can act on, carried to the boundary as the API error it already is. */
+export class InvalidInput extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+export const fail = (field: string, message: string): never => {
+  throw new InvalidInput(invalid(field, message));
+};
+
+export interface ContextOptions {
+  store: Store;
+  clock: Clock;
+  shell: 'electron' | 'browser';
+  demo: boolean;
+  /** The rule set new inspections use. */
+  ruleSet: RuleSet;
+  reports: ReportService;
+  sync: SyncService;
+  /** Drafts of the visit's forms not yet submitted (host/drafts.ts). */
+  drafts: DraftStore;
+}
+
+export type HandlerContext = ReturnType<typeof createContext>;
+
+export function createContext(options: ContextOptions) {
+  const { store, clock, ruleSet } = options;
+  const today = (): IsoDate => isoToday(clock);
+
+  const ruleSetOf = (key: string): RuleSet => {
+    const rs = RULE_SETS.get(key);
+    if (!rs) throw new Error(`insieme di regole ${key} sconosciuto a questa versione`);
+    return rs;
+  };
+  const checklistOf = (key: string): Checklist => {
+    const c = getChecklist(key);
+    if (!c) throw new Error(`Scheda ${key} sconosciuta a questa versione`);
+    return c;
+  };
+  function checkItem(ruleSetKey: string, itemId: string, field = 'itemId'): ChecklistItem {
+    const item = checklistOf(ruleSetKey).items.find((i) => i.id === itemId);
+    if (!item) fail(field, `voce "${itemId}" sconosciuta nella Scheda ${ruleSetKey}`);
+    return item!;
+  }
+
+  /** The contract's view of an act: `none` when the registry has no issue date. */
+  function actOf(issuedOn: string | null, asOf: IsoDate) {
+    if (!issuedOn) return { until: null, status: 'none' as const };
+    const a = actStatus(ruleSet, issuedOn, asOf);
+    return { until: a.validUntil, status: a.status };
+  }
+
+  function summarise(s: ServiceRecord, dates: Map<string, string[]>, open: Map<string, number>): ServiceSummary {
+    const asOf = today();
+    const auth = actOf(s.authorizationIssuedOn, asOf);
+    const acc = actOf(s.accreditationIssuedOn, asOf);
+    const due = serviceInspectionsDue(ruleSet, s, dates.get(s.id) ?? [], asOf);
+    return {
+      ...s,
+      authorizationValidUntil: auth.until,
+      authorizationStatus: auth.status,
+      accreditationValidUntil: acc.until,
+      accreditationStatus: acc.status,
+      lastInspectionDate: due.lastVisit,
+      nextInspectionDueBy: due.nextDueBy,
+      inspectionOverdue: due.overdue,
+      openPrescriptions: open.get(s.id) ?? 0,
+    };
+  }
+
+  function serviceSummary(id: string, field = 'id'): ServiceSummary {
+    return summarise(store.services.get(id, field), store.services.inspectionDates(), store.services.openPrescriptions());
+  }
+
+  /** The file as sealed, or as it would be sealed now. */
+  function fileOf(r: InspectionRecord): InspectionFile {
+    const sealed = r.status === 'draft' ? null : store.inspections.sealedFile(r.id);
+    return sealed ? parseStoredFile(sealed) : buildInspectionFile(store, store.inspections.content(r.id));
+  }
+
+  function failCount(r: InspectionRecord, file = fileOf(r)): number {
+    return evaluate(file, ruleSetOf(r.ruleSet), checklistOf(r.ruleSet)).findings.filter((f) => f.outcome === 'fail').length;
+  }
+
+  function summary(r: InspectionRecord, serviceName: string, file?: InspectionFile): InspectionSummary {
+    return {
+      id: r.id,
+      visitId: r.visitId,
+      revision: r.revision,
+      previousId: r.previousId,
+      serviceId: r.serviceId,
+      serviceName,
+      purpose: r.purpose,
+      date: r.date,
+      status: r.status,
+      contentHash: r.contentHash,
+      sealedAt: r.sealedAt,
+      updatedAt: r.updatedAt,
+      failCount: failCount(r, file),
+      syncStatus: store.outbox.statusOf(r.id),
+    };
+  }
+
+  function detail(id: string, field = 'id'): InspectionDetail {
+    const r = store.inspections.get(id, field);
+    const content = store.inspections.content(id);
+    const sealedText = r.status === 'draft' ? null : store.inspections.sealedFile(id);
+    const sealedFile = sealedText ? parseStoredFile(sealedText) : null;
+    const file = sealedFile ?? buildInspectionFile(store, content);
+    return {
+      ...summary(r, store.services.get(r.serviceId).name, file),
+      memberIds: content.memberIds,
+      answers: content.answers,
+      children: content.children,
+      staffCounts: content.staffCounts,
+      staffIds: content.staffIds,
+      rejectionNotes: r.rejectionNotes,
+      signatures: content.signatures,
+      photos: store.photos.listByInspection(id),
+      prescriptions: store.prescriptions.listByInspection(id),
+      drafts: r.status === 'draft' ? options.drafts.list(id) : {},
+      sealedFile,
+      hasReport: store.attachments.listByInspection(id).some((a) => a.kind === 'report'),
+    };
+  }
+
+  const person = (s: StaffRecord): StaffPerson => ({
+    id: s.id,
+    serviceId: s.serviceId,
+    name: s.name,
+    role: s.role,
+    title: s.title,
+    titleObtainedOn: s.titleObtainedOn,
+    pathStartedOn: s.pathStartedOn,
+    trainings: s.trainings,
+    active: s.active,
+    updatedAt: s.updatedAt,
+  });
+
+  return { ...options, today, ruleSetOf, checklistOf, checkItem, summarise, serviceSummary, fileOf, summary, detail, person };
+}

@@ -1,0 +1,86 @@
+/**
+ * Sealing a draft: the file checked against its rule set and Scheda, sealed and queued for the
+ * office in one transaction; through `call`, also the PDF report and its signature.
+ */
+import { z } from 'zod';
+import { contract } from '../../shared/api/contract.ts';
+import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
+import { validateAgainst } from '../../shared/rules/index.ts';
+import { fromZod } from '../errors.ts';
+import { buildInspectionFile } from '../inspection-file.ts';
+import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
+import { photoName, unreadablePhotos } from './photos.ts';
+
+export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspections.seal'> {
+  const { store, sync } = ctx;
+  return {
+    'inspections.seal': ({ id, signatures, passphrase }) => {
+      // Signing waits on WebCrypto: only `call` (the shells) seals with a digital signature.
+      if (passphrase !== undefined) fail('passphrase', 'la firma digitale al sigillo è disponibile solo dall’applicazione');
+      const r = store.inspections.draft(id);
+      const seen = new Set<string>();
+      signatures.forEach((s, i) => {
+        if (seen.has(s.signatory)) fail(`signatures.${i}.signatory`, `firma ripetuta per ${s.signatory}`);
+        seen.add(s.signatory);
+      });
+      const file = buildInspectionFile(store, store.inspections.content(id));
+      const parsed = z.safeParse(contract['inspections.export'].output, file);
+      if (!parsed.success) throw new InvalidInput(fromZod(parsed.error));
+      const problems = validateAgainst(parsed.data, ctx.ruleSetOf(r.ruleSet), ctx.checklistOf(r.ruleSet));
+      if (problems.length) {
+        const [path, message] = problems[0]!.split(/: (.*)/s);
+        fail(path ?? 'id', message ?? problems[0]!);
+      }
+      const canonicalFile = canonicalJson(parsed.data);
+      const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
+      // Queued for the office in the seal's own transaction: a sealed revision is never left behind.
+      const sealed = store.transaction(() => {
+        const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
+        store.outbox.enqueue(id);
+        ctx.drafts.clear(id);
+        return done;
+      });
+      sync.kick();
+      return { contentHash, sealedAt: sealed.sealedAt!, inspection: ctx.detail(id) };
+    },
+  };
+}
+
+/** `seal` is the synchronous seal above: the report is made from what it committed. */
+export function asyncSealingHandlers(ctx: HandlerContext, seal: Handlers['inspections.seal']): Pick<AsyncHandlers, 'inspections.seal'> {
+  const { store, reports, sync } = ctx;
+
+  // The passphrase is checked first (a wrong one changes nothing); then the seal commits exactly
+  // as without a key, and the report is made from what was sealed.
+  async function sealWithReport({ passphrase, ...input }: Parameters<AsyncHandlers['inspections.seal']>[0]) {
+    let signer = null;
+    if (passphrase !== undefined) {
+      store.inspections.draft(input.id);
+      signer = await reports.unlock(passphrase);
+    }
+    // A photo that cannot go into the report is named before anything is sealed: the draft
+    // stays as it is, and the inspector removes it (or adds it again from a sound file).
+    store.inspections.draft(input.id);
+    const [bad] = await unreadablePhotos(store, input.id);
+    if (bad)
+      throw new InvalidInput({
+        code: 'conflict',
+        field: `photos.${bad.index}`,
+        message: `${photoName(bad.photo, bad.index)}: ${bad.reason}. Non può entrare nel verbale: rimuoverla dalla visita (ed eventualmente aggiungerla di nuovo da un file integro), poi sigillare.`,
+      });
+    const sealed = seal(input);
+    const report = await reports.produceAfterSeal(input.id, signer);
+    return { ...sealed, inspection: ctx.detail(input.id), report };
+  }
+
+  return {
+    // The sync loop leaves a revision alone while its report is made and signed, then goes at once.
+    'inspections.seal': async (input) => {
+      try {
+        return await sync.holdWhile(input.id, () => sealWithReport(input));
+      } finally {
+        sync.kick();
+      }
+    },
+  };
+}
