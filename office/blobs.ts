@@ -77,6 +77,8 @@ export interface BlobStoreOptions {
    * the laptop uploads again (its upload restarts at 0).
    */
   onVerified?: (sha256: string, owner: string) => Promise<void>;
+  /** Whether the office recorded that `owner` holds the content (it sent the bytes, or owns a visit that has them). */
+  holds?: (sha256: string, owner: string) => Promise<boolean>;
 }
 
 export class BlobStore {
@@ -84,6 +86,7 @@ export class BlobStore {
   private readonly uploads: string;
   readonly maxLength: number;
   private readonly onVerified: (sha256: string, owner: string) => Promise<void>;
+  private readonly holds: (sha256: string, owner: string) => Promise<boolean>;
   private readonly lock = new KeyedLock();
   /**
    * Running SHA-256 of uploads in progress, so completion does not read the file again. Only a
@@ -97,6 +100,7 @@ export class BlobStore {
     this.uploads = join(dataDir, 'uploads');
     this.maxLength = options.maxLength ?? 200 * 1024 * 1024;
     this.onVerified = options.onVerified ?? (async () => undefined);
+    this.holds = options.holds ?? (async () => false);
     mkdirSync(this.blobs, { recursive: true });
     mkdirSync(this.uploads, { recursive: true });
     // Shared uploads from before could be joined by any laptop: they start over, per laptop.
@@ -113,6 +117,12 @@ export class BlobStore {
     } catch {
       return null;
     }
+  }
+
+  /** The size of stored content `owner` may use; null when it is not stored or not theirs to use. */
+  async heldSize(owner: string, sha256: string): Promise<number | null> {
+    const size = await this.has(sha256);
+    return size !== null && (await this.holds(sha256, owner)) ? size : null;
   }
 
   private session(owner: string, sha256: string): string {
