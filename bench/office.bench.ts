@@ -25,6 +25,7 @@ const CLIENTS = 8;
 const PUSHES_PER_CLIENT = 75;
 const UPLOAD_BYTES = 16 * 1024 * 1024;
 const UPLOAD_RUNS = 3;
+const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 4 * 1024 * 1024);
 
 async function serve(dataDir: string, databaseUrl?: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
@@ -105,7 +106,7 @@ async function uploadBench() {
         writeFileSync(path, bytes);
         const t0 = performance.now();
         if (method === 'resumable') {
-          await new SyncClient({ baseUrl: server.url, token: token!, chunkBytes: 4 * 1024 * 1024 }).uploadAttachment({ sha256: sha, kind: 'report', name: 'x.pdf', path });
+          await new SyncClient({ baseUrl: server.url, token: token!, chunkBytes: CHUNK_BYTES }).uploadAttachment({ sha256: sha, kind: 'report', name: 'x.pdf', path });
           resumable.push(performance.now() - t0);
         } else {
           const r = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', '-T', path, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/octet-stream', `${server.url}/api/v1/blobs/${sha}`]);
@@ -117,7 +118,7 @@ async function uploadBench() {
     const mbps = (ms: number) => UPLOAD_BYTES / 2 ** 20 / (ms / 1000);
     return {
       bytes: UPLOAD_BYTES,
-      chunkBytes: 4 * 1024 * 1024,
+      chunkBytes: CHUNK_BYTES,
       resumableMiBps: round(mbps(median(resumable))),
       curlMiBps: round(mbps(median(curl))),
       ratioResumableToCurl: round(mbps(median(resumable)) / mbps(median(curl)), 2),
@@ -130,15 +131,22 @@ async function uploadBench() {
   }
 }
 
-const pg = await startPostgres();
-try {
-  const result = {
-    machine: `${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    sqlite: await pushBench('sqlite'),
-    postgres: await pushBench('postgres', pg.createDatabase('bench')),
-    upload: await uploadBench(),
-  };
-  console.log(JSON.stringify(result, null, 2));
-} finally {
-  pg.stop();
+// `--only upload` runs the upload part alone (no PostgreSQL): quick to repeat while tuning it.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && only !== 'upload') throw new Error(`--only: solo "upload" è previsto, non ${only}`);
+const machine = `${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+if (only === 'upload') console.log(JSON.stringify({ machine, upload: await uploadBench() }, null, 2));
+else {
+  const pg = await startPostgres();
+  try {
+    const result = {
+      machine,
+      sqlite: await pushBench('sqlite'),
+      postgres: await pushBench('postgres', pg.createDatabase('bench')),
+      upload: await uploadBench(),
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    pg.stop();
+  }
 }

@@ -11,10 +11,9 @@ import { IsoDateSchema } from '../shared/domain.ts';
 import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
 import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
-import { SHA256_RE, UploadError, type BlobStore, type UploadState } from './blobs.ts';
+import { SHA256_RE, type BlobStore } from './blobs.ts';
 import { newDeviceToken, normalisePairingCode, requestLimit, sha256Text } from './security.ts';
 import type { DeviceIdentity, OfficeStore, RevisionRecord, ReviewStatus } from './storage/store.ts';
-import type { Readable } from 'node:stream';
 
 export interface ApiLimits {
   /**
@@ -38,7 +37,7 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
 }
 
 const Id = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'ammessi lettere, cifre, punto, trattino e trattino basso (max 100)');
-const Sha = z.string().regex(SHA256_RE, 'serve un hash SHA-256 esadecimale minuscolo (64 caratteri)');
+export const Sha = z.string().regex(SHA256_RE, 'serve un hash SHA-256 esadecimale minuscolo (64 caratteri)');
 
 export const PutRevisionBody = z.strictObject({
   file: z.unknown(),
@@ -116,11 +115,7 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
   const apiLimit = requestLimit(app, limits.apiBurst, (limits.apiBurst / limits.apiPerSecond) * 1000, (req, ip) => (req.device ? `device:${req.device.deviceId}` : `ip:${ip}`));
   const pairLimit = requestLimit(app, limits.pairPerMinute, 60_000, (_req, ip) => `ip:${ip}`);
 
-  /** The size of stored content this laptop may use (it sent the bytes itself, or owns a visit that has them); null otherwise. */
-  const heldSize = async (device: DeviceIdentity, sha256: string): Promise<number | null> => {
-    const size = await blobs.has(sha256);
-    return size !== null && (await store.holdsBlob(device.deviceId, sha256)) ? size : null;
-  };
+  const heldSize = (device: DeviceIdentity, sha256: string) => blobs.heldSize(device.deviceId, sha256);
 
   const limited = (reply: FastifyReply, wait: number) => {
     reply.header('Retry-After', String(wait));
@@ -256,80 +251,6 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     if (!/^\d{1,15}$/.test(cursorText)) return sendError(reply, 400, 'invalid', 'cursor: serve un numero intero non negativo', { field: 'cursor' });
     if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000) return sendError(reply, 400, 'invalid', 'limit: serve un numero da 1 a 1000', { field: 'limit' });
     return store.changesSince(Number(cursorText), req.device!.inspectorId, Number(limitText));
-  });
-
-  // ---------- attachments: resumable upload by content hash (our own protocol, not tus) ----------
-  // POST creates (id = SHA-256 of the content), HEAD tells the offset, PATCH appends at
-  // Upload-Offset; the server fsyncs before each acknowledgement and checks the hash at the end.
-  const uploadHeaders = (reply: FastifyReply, s: { sha256: string; offset: number; length: number }) =>
-    reply
-      .header('Upload-Offset', String(s.offset))
-      .header('Upload-Length', String(s.length))
-      .header('Cache-Control', 'no-store');
-
-  const uploadFailure = (reply: FastifyReply, e: unknown) => {
-    if (!(e instanceof UploadError)) throw e;
-    if (e.offset !== undefined) reply.header('Upload-Offset', String(e.offset));
-    const code: ErrorCode = e.status === 409 ? 'conflict' : e.status === 404 ? 'not_found' : e.status === 413 ? 'too_large' : 'invalid';
-    return sendError(reply, e.status, code, e.message);
-  };
-
-  /** Content this laptop already sent (or owns through its visits): complete for it, and only for it. */
-  const heldUpload = async (device: DeviceIdentity, sha256: string): Promise<UploadState | null> => {
-    const size = await heldSize(device, sha256);
-    return size === null ? null : { sha256, length: size, offset: size, complete: true };
-  };
-
-  app.post('/api/v1/uploads', async (req, reply) => {
-    const body = z.strictObject({ sha256: Sha, length: z.number().int().min(1, 'deve essere almeno 1 byte') }).safeParse(req.body);
-    if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
-    try {
-      const held = await heldUpload(req.device!, body.data.sha256);
-      if (held && held.length !== body.data.length) throw new UploadError(`length: il contenuto con questo sha256 è lungo ${held.length} byte, non ${body.data.length}`, 409);
-      const s = held ? { ...held, created: false } : await blobs.create(req.device!.deviceId, body.data.sha256, body.data.length);
-      const url = `/api/v1/uploads/${s.sha256}`;
-      uploadHeaders(reply, s).header('Location', url);
-      return reply.code(s.created ? 201 : 200).send({ url, offset: s.offset, length: s.length, complete: s.complete });
-    } catch (e) {
-      return uploadFailure(reply, e);
-    }
-  });
-
-  app.head<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
-    const s = (await blobs.state(req.device!.deviceId, req.params.sha)) ?? (SHA256_RE.test(req.params.sha) ? await heldUpload(req.device!, req.params.sha) : null);
-    if (!s) return reply.code(404).header('Cache-Control', 'no-store').send();
-    return uploadHeaders(reply, s).code(200).send();
-  });
-
-  app.patch<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
-    const body = req.body as Readable;
-    if (req.headers['content-type'] !== 'application/offset+octet-stream') {
-      body.resume?.();
-      return sendError(reply, 415, 'unsupported', 'Content-Type: serve application/offset+octet-stream');
-    }
-    const offsetHeader = String(req.headers['upload-offset'] ?? '');
-    if (!/^\d{1,15}$/.test(offsetHeader)) {
-      body.resume();
-      return sendError(reply, 400, 'invalid', 'Upload-Offset: serve il numero di byte già caricati', { field: 'Upload-Offset' });
-    }
-    try {
-      const s = await blobs.append(req.device!.deviceId, req.params.sha, Number(offsetHeader), body, limits.patchBytes);
-      return uploadHeaders(reply, s).code(204).send();
-    } catch (e) {
-      return uploadFailure(reply, e);
-    }
-  });
-
-  /** One-request upload of a whole attachment (no resume): for scripts, and the benchmark baseline. */
-  app.put<{ Params: { sha: string } }>('/api/v1/blobs/:sha', async (req, reply) => {
-    try {
-      // 200 only when this laptop had sent these bytes before; the bytes are read and checked either way.
-      const before = SHA256_RE.test(req.params.sha) && (await heldSize(req.device!, req.params.sha)) !== null;
-      const r = await blobs.putWhole(req.device!.deviceId, req.params.sha, req.body as Readable);
-      return reply.code(before ? 200 : 201).send({ sha256: req.params.sha, size: r.size });
-    } catch (e) {
-      return uploadFailure(reply, e);
-    }
   });
 }
 

@@ -12,6 +12,7 @@ import { CHECKLISTS } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
 import { DEFAULT_API_LIMITS, registerApi, sendError, type ApiLimits } from './api.ts';
 import { BlobStore } from './blobs.ts';
+import { registerUploadRoutes } from './uploads.ts';
 import { registerReview } from './review/routes.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
 import { OfficeStore } from './storage/store.ts';
@@ -90,7 +91,10 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
   const store = await openStore(options.dataDir, options.databaseUrl);
   await publishCatalog(store);
   // A laptop that sent (and the office verified) an attachment's bytes may reference it.
-  const blobs = new BlobStore(options.dataDir, { onVerified: (sha256, deviceId) => store.recordBlobHolder(sha256, deviceId) });
+  const blobs = new BlobStore(options.dataDir, {
+    onVerified: (sha256, deviceId) => store.recordBlobHolder(sha256, deviceId),
+    holds: (sha256, deviceId) => store.holdsBlob(deviceId, sha256),
+  });
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const app = Fastify({
     logger: false,
@@ -131,6 +135,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
   app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'not_found', 'risorsa non trovata'));
 
   registerApi(app, { store, blobs, limits });
+  registerUploadRoutes(app, { blobs, patchBytes: limits.patchBytes });
   registerReview(app, { store, blobs, today: options.today ?? (() => new Date().toISOString().slice(0, 10)), secure: !!options.tls, caPem: options.caPem });
 
   return {
