@@ -29,18 +29,22 @@ export default tseslint.config(
       }],
     },
   },
-  {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx', 'office/web/**/*.ts', 'office/web/**/*.tsx'],
+  // renderer/office/ (the clerk's queue screen) shares its name with the top-level office/, so a glob
+  // cannot tell `../office/x` apart: the import escapes to the repository root only when it climbs as many
+  // levels as the file is deep. One block per depth, each naming that exact climb.
+  ...[1, 2, 3, 4, 5, 6].map((depth) => ({
+    files: [`renderer/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandboxed page: no Node built-ins.' })),
         patterns: [
-          forbid(['**/db/**', '**/host/**', '**/electron/**', '**/report/**', '**/bin/**', '**/office/server/**'], 'The renderer talks to the host only through the typed API (shared/api).'),
+          forbid(['**/db/**', '**/host/**', '**/electron/**', '**/report/**', '**/bin/**'], 'The renderer talks to the host only through the typed API (shared/api).'),
+          { regex: `^(\\.\\./){${depth}}office/`, message: 'The renderer never loads office server code: the office is reached over HTTP by the host.' },
           forbid(['better-sqlite3', 'pg', 'fastify', 'electron', 'pdfmake'], 'The renderer never loads Node-side packages.'),
         ],
       }],
     },
-  },
+  })),
   {
     files: ['db/**/*.ts'],
     rules: {
@@ -48,9 +52,46 @@ export default tseslint.config(
     },
   },
   {
-    files: ['host/**/*.ts', 'report/**/*.ts'],
+    files: ['host/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [forbid(['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'], 'Host code runs in plain Node and in Electron main alike: no UI, no Electron APIs.')] }],
+      'no-restricted-imports': ['error', { patterns: [
+        forbid(['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'], 'Host code runs in plain Node and in Electron main alike: no UI, no Electron APIs.'),
+        // The laptop reaches the office only over HTTP; the wire format they share lives in shared/sync.
+        forbid(['**/office/**', 'fastify', 'pg'], 'The laptop host never loads office code: talk to the office over HTTP with shared/sync/protocol.ts.'),
+      ] }],
+    },
+  },
+  {
+    files: ['report/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        forbid(['**/host/**', '**/db/**', '**/renderer/**', '**/office/**', '**/electron/**', '**/bin/**', 'electron', 'react', 'react-dom', 'better-sqlite3', 'pg'], 'report/ turns an inspection into a signed PDF and verifies one: it reads no store and knows no app (laptop and office both call it).'),
+      ] }],
+    },
+  },
+  {
+    files: ['office/**/*.ts', 'office/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        forbid(['**/renderer/**', '**/host/**', '**/db/**', '**/electron/**', '**/bin/**', 'electron'], 'The office server shares only shared/ and report/ with the laptop: it has its own storage and no Electron.'),
+      ] }],
+    },
+  },
+  {
+    files: ['bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        forbid(['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'], 'The command line runs in plain Node: no UI, no Electron APIs.'),
+      ] }],
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        forbid(['**/renderer/**', 'react', 'react-dom'], 'Electron main never bundles the renderer: it loads it as a page.'),
+        forbid(['**/db/**', 'better-sqlite3'], 'Electron main reaches storage only through host/ (the same host the CLI and tests run).'),
+      ] }],
     },
   },
   {

@@ -7,10 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MAX_SEGMENT_ENTRIES } from '../shared/audit-chain.ts';
 import { canonicalJson, contentHash } from '../shared/canonical.ts';
-import { IsoDateSchema } from '../shared/domain.ts';
 import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
 import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
+// Id and Sha: the route parameters' schemas, the same as in the bodies.
+import { AddAttachmentBody, EntityId as Id, PutRevisionBody, Sha256 as Sha, type ErrorCode } from '../shared/sync/protocol.ts';
 import { SHA256_RE, type BlobStore } from './blobs.ts';
 import { newDeviceToken, normalisePairingCode, requestLimit, sha256Text } from './security.ts';
 import type { DeviceIdentity, OfficeStore, RevisionRecord, ReviewStatus } from './storage/store.ts';
@@ -30,59 +31,9 @@ export interface ApiLimits {
 
 export const DEFAULT_API_LIMITS: ApiLimits = { apiPerSecond: 100, apiBurst: 300, pairPerMinute: 10, patchBytes: 8 * 1024 * 1024 };
 
-export type ErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'attachments_missing' | 'too_large' | 'rate_limited' | 'internal' | 'unsupported';
-
 export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   return reply.code(status).send({ error: { code, message, ...extra } });
 }
-
-const Id = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'ammessi lettere, cifre, punto, trattino e trattino basso (max 100)');
-export const Sha = z.string().regex(SHA256_RE, 'serve un hash SHA-256 esadecimale minuscolo (64 caratteri)');
-
-export const PutRevisionBody = z.strictObject({
-  file: z.unknown(),
-  contentHash: Sha,
-  attachments: z
-    .array(
-      z.strictObject({
-        sha256: Sha,
-        size: z.number().int().min(1, 'deve essere almeno 1 byte'),
-        kind: z.enum(['report', 'photo']),
-        name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
-      }),
-    )
-    .max(500)
-    .default([]),
-  prescriptions: z
-    .array(z.strictObject({ rule: z.string().trim().min(1).max(200), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: IsoDateSchema }))
-    .max(500)
-    .default([]),
-  /** The office registry id of the service, when the laptop knows it (services come from /changes). */
-  serviceId: Id.optional(),
-  /**
-   * The laptop's audit chain from its previous seal to this one (shared/audit-chain.ts). Evidence,
-   * not content: outside the bundle hash, checked against the heads already received from the
-   * same device; a break marks the revision, it never refuses it. Older laptops do not send it.
-   */
-  audit: z
-    .strictObject({
-      from: z.strictObject({ seq: z.number().int().min(0), hash: Sha }),
-      head: z.strictObject({ seq: z.number().int().min(1), hash: Sha }),
-      digests: z.array(Sha).max(MAX_SEGMENT_ENTRIES),
-    })
-    .optional(),
-});
-export type PutRevisionBody = z.input<typeof PutRevisionBody>;
-
-/** A later version of an attachment (today: a co-signed report) for a revision already received. */
-export const AddAttachmentBody = z.strictObject({
-  sha256: Sha,
-  size: z.number().int().min(1, 'deve essere almeno 1 byte'),
-  kind: z.literal('report', { error: 'solo il verbale (report) può avere versioni successive' }),
-  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
-  /** The revision's content hash as the laptop sealed it: another content under that number is 409. */
-  contentHash: Sha.optional(),
-});
 
 const API_STATUS: Record<ReviewStatus, 'received' | 'in_review' | 'validated' | 'rejected'> = {
   ricevuta: 'received',

@@ -10,7 +10,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { describeIssues } from '../shared/inspection.ts';
-import { sendError, Sha, type ErrorCode } from './api.ts';
+import { sendError } from './api.ts';
+import { Sha256 as Sha, type ErrorCode } from '../shared/sync/protocol.ts';
 import { SHA256_RE, UploadError, type BlobStore, type UploadState } from './blobs.ts';
 import type { DeviceIdentity } from './storage/store.ts';
 

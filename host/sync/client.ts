@@ -13,7 +13,9 @@
  * Results are values, not exceptions: the outbox decides what each outcome means.
  */
 import { open, stat } from 'node:fs/promises';
+import type { z } from 'zod';
 import type { AuditSegment } from '../../shared/audit-chain.ts';
+import { ChangesPage, ErrorBody, InspectionState, PairResponse, PutRevisionOk, type PairRequest, type PutRevisionBody } from '../../shared/sync/protocol.ts';
 
 export interface RetryOptions {
   /** Attempts per step (one upload, one PUT, one pull) before giving up for now. */
@@ -101,54 +103,7 @@ export type AttachmentUpdateResult =
   | { status: 'rejected'; httpStatus: number; message: string; field?: string }
   | { status: 'failed'; message: string };
 
-export interface ServiceRecord {
-  id: string;
-  name: string;
-  type: string;
-  comune: string;
-  address: string;
-  referente: string;
-  capacity: number;
-  kitchen: boolean;
-  territorialRls: boolean;
-  authorizationIssuedOn: string | null;
-  accreditationIssuedOn: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Decision {
-  inspectionId: string;
-  revision: number;
-  contentHash: string;
-  decision: 'validated' | 'rejected';
-  notes: string | null;
-  decidedAt: string;
-}
-
-export type Change =
-  | { seq: number; kind: 'service'; entity: string; createdAt: string; payload: { service: ServiceRecord } }
-  | { seq: number; kind: 'rule_set'; entity: string; createdAt: string; payload: { key: string; ruleSet: unknown } }
-  | { seq: number; kind: 'checklist'; entity: string; createdAt: string; payload: { key: string; checklist: unknown } }
-  | { seq: number; kind: 'decision'; entity: string; createdAt: string; payload: Decision }
-  /** The office linked the service of a revision sent without a registry id to this registry entry. */
-  | { seq: number; kind: 'service_link'; entity: string; createdAt: string; payload: ServiceLink };
-
-export interface ServiceLink {
-  inspectionId: string;
-  revision: number;
-  contentHash: string;
-  serviceId: string;
-  /** True when the office created the entry from the inspection file (its `service` change follows). */
-  created: boolean;
-}
-
-export interface ChangesPage {
-  changes: Change[];
-  /** Save it (with the applied changes, atomically) and pass it next time. */
-  cursor: number;
-  more: boolean;
-}
+export type { Change, ChangesPage, Decision, ServiceLink, ServiceRecord } from '../../shared/sync/protocol.ts';
 
 export class SyncError extends Error {
   constructor(
@@ -164,12 +119,21 @@ export class SyncError extends Error {
 const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500;
 
 async function errorMessage(res: Response): Promise<{ message: string; field?: string; missing?: string[] }> {
-  try {
-    const body = (await res.json()) as { error?: { message?: string; field?: string; missing?: string[] } };
-    return { message: body.error?.message ?? `HTTP ${res.status}`, field: body.error?.field, missing: body.error?.missing };
-  } catch {
-    return { message: `HTTP ${res.status}` };
-  }
+  const body = ErrorBody.safeParse(await res.json().catch(() => undefined));
+  if (!body.success) return { message: `HTTP ${res.status}` };
+  return { message: body.data.error.message, field: body.data.error.field, missing: body.data.error.missing };
+}
+
+/**
+ * Parses a 2xx JSON answer with its protocol schema. An office that answers in another shape (another
+ * version, a proxy's page) is refused for good: nothing of it is applied, and retrying would not help.
+ */
+async function parseAnswer<S extends z.ZodType>(schema: S, res: Response, what: string): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(await res.json().catch(() => undefined));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new SyncError(`l'ufficio ha risposto in un formato inatteso: ${what} (${where}${issue?.message ?? 'non è JSON'})`, res.status, true);
 }
 
 export class SyncClient {
@@ -341,16 +305,16 @@ export class SyncClient {
       const body = JSON.stringify({
         file: input.file,
         contentHash: input.contentHash,
-        attachments: attachments.map((a, i) => ({ sha256: a.sha256, size: sizes[i], kind: a.kind, name: a.name })),
+        attachments: attachments.map((a, i) => ({ sha256: a.sha256, size: sizes[i]!, kind: a.kind, name: a.name })),
         prescriptions: input.prescriptions ?? [],
         ...(input.serviceId ? { serviceId: input.serviceId } : {}),
         ...(input.audit ? { audit: input.audit } : {}),
-      });
+      } satisfies PutRevisionBody);
       const path = `/api/v1/inspections/${encodeURIComponent(input.id)}/revisions/${input.revision}`;
       return await this.withRetry(`invio di ${input.id} rev. ${input.revision}`, async () => {
         const res = await this.request('PUT', path, { headers: { 'content-type': 'application/json' }, body });
         if (res.status === 201 || res.status === 200) {
-          const ok = (await res.json()) as { inspectionId: string; revision: number; contentHash: string };
+          const ok = await parseAnswer(PutRevisionOk, res, `risposta all'invio di ${input.id} rev. ${input.revision}`);
           return { status: res.status === 201 ? 'created' : 'duplicate', inspectionId: ok.inspectionId, revision: ok.revision, contentHash: ok.contentHash } as const;
         }
         if (res.status === 409) return { status: 'conflict', message: (await errorMessage(res)).message } as const;
@@ -403,29 +367,29 @@ export class SyncClient {
     return this.withRetry('aggiornamenti', async () => {
       const res = await this.request('GET', `/api/v1/changes?cursor=${cursor}&limit=${limit}`);
       if (!res.ok) return this.failOn(res);
-      return (await res.json()) as ChangesPage;
+      return parseAnswer(ChangesPage, res, 'pagina degli aggiornamenti');
     });
   }
 
   /** The office's view of one inspection: its revisions and their review state. */
-  async getInspection(id: string): Promise<{ inspectionId: string; revisions: Array<{ revision: number; contentHash: string; receivedAt: string; review: { status: 'received' | 'in_review' | 'validated' | 'rejected'; notes: string | null; decidedAt: string | null } }> } | null> {
+  async getInspection(id: string): Promise<InspectionState | null> {
     return this.withRetry(`stato di ${id}`, async () => {
       const res = await this.request('GET', `/api/v1/inspections/${encodeURIComponent(id)}`);
       if (res.status === 404) return null;
       if (!res.ok) return this.failOn(res);
-      return (await res.json()) as never;
+      return parseAnswer(InspectionState, res, `stato di ${id}`);
     });
   }
 }
 
 /** Exchanges a one-time pairing code (shown by the office web app) for this laptop's device token. */
-export async function pair(baseUrl: string, code: string, options: { deviceName?: string; fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<{ token: string; inspector: { id: string; name: string } }> {
+export async function pair(baseUrl: string, code: string, options: { deviceName?: string; fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<PairResponse> {
   let res: Response;
   try {
     res = await (options.fetch ?? fetch)(`${baseUrl.replace(/\/+$/, '')}/api/v1/pair`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code, ...(options.deviceName ? { deviceName: options.deviceName } : {}) }),
+      body: JSON.stringify({ code, ...(options.deviceName ? { deviceName: options.deviceName } : {}) } satisfies PairRequest),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
   } catch (e) {
@@ -435,5 +399,5 @@ export async function pair(baseUrl: string, code: string, options: { deviceName?
     const { message, field } = await errorMessage(res);
     throw new SyncError(message, res.status, !RETRYABLE(res.status), field);
   }
-  return (await res.json()) as { token: string; inspector: { id: string; name: string } };
+  return parseAnswer(PairResponse, res, "risposta all'abbinamento");
 }

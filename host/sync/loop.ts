@@ -163,7 +163,7 @@ export async function drainOutbox(store: OutboxStore, client: SyncClient, option
 }
 
 /** Pulls and applies every change after the stored cursor. Returns how many were applied. */
-export async function pullAll(store: OutboxStore, client: SyncClient, pageSize = 200): Promise<number> {
+export async function pullAll(store: Pick<OutboxStore, 'getCursor' | 'applyChanges'>, client: SyncClient, pageSize = 200): Promise<number> {
   let applied = 0;
   let cursor = await store.getCursor();
   for (let pages = 0; pages < 10_000; pages++) {

@@ -1,0 +1,150 @@
+/**
+ * The laptop <-> office sync wire protocol (`/api/v1`), one home for both sides: office/api.ts validates
+ * what it receives and (in tests) what it sends with these schemas; host/sync/client.ts builds its
+ * bodies typed from them and parses every JSON answer with them, so a drift fails loudly on either side.
+ */
+import { z } from 'zod';
+import { MAX_SEGMENT_ENTRIES } from '../audit-chain.ts';
+import { IsoDateSchema } from '../domain.ts';
+
+/** Lowercase hex SHA-256, the content address of bundles and attachments. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export const ErrorCode = z.enum(['invalid', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'attachments_missing', 'too_large', 'rate_limited', 'internal', 'unsupported']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Every 4xx/5xx answer: an Italian message naming what is wrong; `missing` on 412, `field` on 400. */
+export const ErrorBody = z.object({
+  error: z.looseObject({ code: ErrorCode, message: z.string(), field: z.string().optional(), missing: z.array(z.string()).optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const EntityId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'ammessi lettere, cifre, punto, trattino e trattino basso (max 100)');
+export const Sha256 = z.string().regex(SHA256_HEX, 'serve un hash SHA-256 esadecimale minuscolo (64 caratteri)');
+
+export const PutRevisionBody = z.strictObject({
+  file: z.unknown(),
+  contentHash: Sha256,
+  attachments: z
+    .array(
+      z.strictObject({
+        sha256: Sha256,
+        size: z.number().int().min(1, 'deve essere almeno 1 byte'),
+        kind: z.enum(['report', 'photo']),
+        name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+      }),
+    )
+    .max(500)
+    .default([]),
+  prescriptions: z
+    .array(z.strictObject({ rule: z.string().trim().min(1).max(200), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: IsoDateSchema }))
+    .max(500)
+    .default([]),
+  /** The office registry id of the service, when the laptop knows it (services come from /changes). */
+  serviceId: EntityId.optional(),
+  /**
+   * The laptop's audit chain from its previous seal to this one (shared/audit-chain.ts). Evidence,
+   * not content: outside the bundle hash, checked against the heads already received from the
+   * same device; a break marks the revision, it never refuses it. Older laptops do not send it.
+   */
+  audit: z
+    .strictObject({
+      from: z.strictObject({ seq: z.number().int().min(0), hash: Sha256 }),
+      head: z.strictObject({ seq: z.number().int().min(1), hash: Sha256 }),
+      digests: z.array(Sha256).max(MAX_SEGMENT_ENTRIES),
+    })
+    .optional(),
+});
+export type PutRevisionBody = z.input<typeof PutRevisionBody>;
+
+/** A later version of an attachment (today: a co-signed report) for a revision already received. */
+export const AddAttachmentBody = z.strictObject({
+  sha256: Sha256,
+  size: z.number().int().min(1, 'deve essere almeno 1 byte'),
+  kind: z.literal('report', { error: 'solo il verbale (report) può avere versioni successive' }),
+  name: z.string().trim().min(1, 'il nome è obbligatorio').max(200),
+  /** The revision's content hash as the laptop sealed it: another content under that number is 409. */
+  contentHash: Sha256.optional(),
+});
+
+
+/** 201 (stored now) and 200 (the same content was already there) to a PUT revision. */
+export const PutRevisionOk = z.looseObject({ inspectionId: z.string(), revision: z.number().int(), contentHash: z.string() });
+export type PutRevisionOk = z.infer<typeof PutRevisionOk>;
+/** 409 (another content under that number) and 412 (attachments not uploaded yet, `missing`) are ErrorBody. */
+
+/** GET /inspections/:id: the office's view of one inspection, its revisions and their review state. */
+export const InspectionState = z.looseObject({
+  inspectionId: z.string(),
+  revisions: z.array(z.looseObject({
+    revision: z.number().int(),
+    contentHash: z.string(),
+    receivedAt: z.string(),
+    review: z.looseObject({ status: z.enum(['received', 'in_review', 'validated', 'rejected']), notes: z.string().nullable(), decidedAt: z.string().nullable() }),
+  })),
+});
+export type InspectionState = z.infer<typeof InspectionState>;
+
+export const PairRequest = z.strictObject({ code: z.string(), deviceName: z.string().optional() });
+export type PairRequest = z.infer<typeof PairRequest>;
+export const PairResponse = z.looseObject({ token: z.string().min(1), inspector: z.looseObject({ id: z.string(), name: z.string() }) });
+export type PairResponse = z.infer<typeof PairResponse>;
+
+export const ServiceRecord = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  comune: z.string(),
+  address: z.string(),
+  referente: z.string(),
+  capacity: z.number(),
+  kitchen: z.boolean(),
+  territorialRls: z.boolean(),
+  authorizationIssuedOn: z.string().nullable(),
+  accreditationIssuedOn: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ServiceRecord = z.infer<typeof ServiceRecord>;
+
+export const Decision = z.looseObject({
+  inspectionId: z.string(),
+  revision: z.number().int(),
+  contentHash: z.string(),
+  decision: z.enum(['validated', 'rejected']),
+  notes: z.string().nullable(),
+  decidedAt: z.string(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+/** The office linked the service of a revision sent without a registry id to this registry entry. */
+export const ServiceLink = z.looseObject({
+  inspectionId: z.string(),
+  revision: z.number().int(),
+  contentHash: z.string(),
+  serviceId: z.string(),
+  /** True when the office created the entry from the inspection file (its `service` change follows). */
+  created: z.boolean(),
+});
+export type ServiceLink = z.infer<typeof ServiceLink>;
+
+const change = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
+  z.object({ seq: z.number().int().min(1), kind: z.literal(kind), entity: z.string(), createdAt: z.string(), payload });
+
+/** One entry of the office's change feed; the rule set and checklist contents are checked where they are applied. */
+export const Change = z.discriminatedUnion('kind', [
+  change('service', z.looseObject({ service: ServiceRecord })),
+  change('rule_set', z.looseObject({ key: z.string(), ruleSet: z.unknown() })),
+  change('checklist', z.looseObject({ key: z.string(), checklist: z.unknown() })),
+  change('decision', Decision),
+  change('service_link', ServiceLink),
+]);
+export type Change = z.infer<typeof Change>;
+
+export const ChangesPage = z.object({
+  changes: z.array(Change),
+  /** Save it (with the applied changes, atomically) and pass it next time. */
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+});
+export type ChangesPage = z.infer<typeof ChangesPage>;
