@@ -64,7 +64,7 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   const outbox = app.store.outbox;
   const pdf = makePdf('verbale revisione 1');
   const [visit] = sealVisits(app, [{
-    serviceName: 'Nido Il Girasole', comune: 'Bagno a Ripoli', date: '2026-11-10', answer: 'no', note: 'certificato non esibito', photos: [makePng(42)],
+    serviceName: 'Nido Il Girasole', comune: 'Bagno a Ripoli', date: '2026-09-10', answer: 'no', note: 'certificato non esibito', photos: [makePng(42)],
     prescription: { text: 'Esibire il certificato di agibilità', deadline: '2026-10-31' },
   }]);
   app.store.attachments.add({ inspectionId: visit!.inspectionId, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: pdf });
