@@ -3,8 +3,8 @@
  * What an office change does to our data lives in outbox/office-changes.ts, the pairing and the
  * device token in outbox/pairing.ts; this class is the one face the sync loop and the store see.
  *
- * Its async methods are the `OutboxStore` of office/client/outbox.ts (the sync loop), written
- * against structurally identical types here because db/ does not import office/:
+ * Its async methods are the `OutboxStore` of host/sync/loop.ts (the sync loop), written
+ * against structurally identical types here because db/ does not import host/:
  *  - `nextPending` hands out the next due revision, including one left `inviata` by a send that
  *    was cut short (the office is idempotent, so sending again is harmless);
  *  - `applyChanges` applies a page of office changes and saves the cursor in ONE transaction:
@@ -44,7 +44,7 @@ export interface OutboxRecord {
   decidedAt: string | null;
 }
 
-/** What one send carries (the shape of office/client's OutboxItem). */
+/** What one send carries (the shape of host/sync/loop.ts's OutboxItem). */
 export interface OutboxPush {
   outboxId: string;
   attempts: number;
@@ -228,7 +228,7 @@ export class OutboxRepository {
     }).immediate();
   }
 
-  // ---------- OutboxStore (office/client/outbox.ts) ----------
+  // ---------- OutboxStore (host/sync/loop.ts) ----------
 
   async nextPending(now: Date): Promise<OutboxPush | null> {
     return this.nextPendingSync(now);

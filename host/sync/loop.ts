@@ -1,15 +1,15 @@
 /**
  * The laptop's outbox loop, independent of where the outbox lives. Sealing an inspection
  * enqueues it (status `in_coda`); this loop sends what is due and records the outcome; pulling
- * changes turns office decisions into `validata` / `respinta`. The desktop wires an
- * `OutboxStore` over its SQLite table; `MemoryOutboxStore` below is the reference
- * implementation the tests use.
+ * changes turns office decisions into `validata` / `respinta`. The `OutboxStore` is the laptop's
+ * SQLite outbox (db/repositories/outbox.ts), in the app and in the tests alike: a second, in-memory
+ * store would be a second behaviour to keep equal (replayed pages, drafts on rejection, frozen bundles).
  *
  * Per-visit statuses: in_coda → inviata (a send started) → ricevuta (office acknowledged) →
  * validata | respinta. `conflitto` and `errore` need a person (another content already holds that
  * revision number; the office refused the file for good).
  */
-import type { AttachmentUpdateInput, AttachmentUpdateResult, Change, ChangesPage, Decision, PushInput, PushResult, SyncClient } from './client.ts';
+import type { AttachmentUpdateInput, AttachmentUpdateResult, Change, ChangesPage, PushInput, PushResult, SyncClient } from './client.ts';
 
 export type OutboxStatus = 'in_coda' | 'inviata' | 'ricevuta' | 'validata' | 'respinta' | 'conflitto' | 'errore';
 
@@ -56,9 +56,10 @@ export interface OutboxStore {
   /**
    * Applies pulled changes and stores the new cursor in ONE transaction, so a crash between the
    * two never applies a change twice or skips one. Decisions become `validata` / `respinta`
-   * (with the notes) for the matching inspection id and revision.
+   * (with the notes) for the matching inspection id and revision. What it resolves to is the
+   * store's own report (the SQLite outbox's `ApplyReport`); the loop does not read it.
    */
-  applyChanges(changes: Change[], cursor: number): Promise<void>;
+  applyChanges(changes: Change[], cursor: number): Promise<unknown>;
 }
 
 export interface OutboxOptions {
@@ -220,110 +221,4 @@ export function startSync(store: OutboxStore, client: SyncClient, options: Outbo
       await running;
     },
   };
-}
-
-/** What a decision means for the outbox row of that revision. */
-export function statusForDecision(d: Decision): 'validata' | 'respinta' {
-  return d.decision === 'validated' ? 'validata' : 'respinta';
-}
-
-interface MemoryRow {
-  item: OutboxItem;
-  status: OutboxStatus;
-  nextAttemptAt: number;
-  message: string | null;
-  notes: string | null;
-  duplicate: boolean;
-}
-
-/** An in-memory OutboxStore: the reference behaviour for the desktop's SQLite one, and the tests' laptop. */
-export class MemoryOutboxStore implements OutboxStore {
-  readonly rows = new Map<string, MemoryRow>();
-  readonly services = new Map<string, unknown>();
-  readonly catalog = new Map<string, unknown>();
-  readonly appliedSeqs: number[] = [];
-  readonly links = new Map<string, string>();
-  readonly attachmentUpdates = new Map<string, { item: AttachmentUpdateItem; status: 'in_coda' | 'ricevuta' | 'errore'; nextAttemptAt: number; message: string | null }>();
-  private cursor = 0;
-
-  enqueueAttachment(item: Omit<AttachmentUpdateItem, 'attempts'>): void {
-    if (!this.attachmentUpdates.has(item.updateId)) this.attachmentUpdates.set(item.updateId, { item: { ...item, attempts: 0 }, status: 'in_coda', nextAttemptAt: 0, message: null });
-  }
-
-  async nextAttachmentUpdate(now: Date): Promise<AttachmentUpdateItem | null> {
-    const acknowledged = new Set(['ricevuta', 'validata', 'respinta']);
-    for (const u of this.attachmentUpdates.values()) {
-      const parent = this.statusOf(u.item.id, u.item.revision);
-      if (u.status === 'in_coda' && u.nextAttemptAt <= now.getTime() && parent && acknowledged.has(parent.status)) return u.item;
-    }
-    return null;
-  }
-
-  async markAttachmentUpdate(updateId: string, outcome: AttachmentUpdateOutcome): Promise<void> {
-    const u = this.attachmentUpdates.get(updateId)!;
-    u.status = outcome.status;
-    if (outcome.status !== 'ricevuta') u.message = outcome.message;
-    if (outcome.status === 'in_coda') {
-      u.item.attempts++;
-      u.nextAttemptAt = outcome.nextAttemptAt.getTime();
-    }
-  }
-
-  enqueue(item: Omit<OutboxItem, 'attempts'>): void {
-    if (this.rows.has(item.outboxId)) throw new Error(`già in coda: ${item.outboxId}`);
-    this.rows.set(item.outboxId, { item: { ...item, attempts: 0 }, status: 'in_coda', nextAttemptAt: 0, message: null, notes: null, duplicate: false });
-  }
-
-  statusOf(inspectionId: string, revision: number): MemoryRow | undefined {
-    return [...this.rows.values()].find((r) => r.item.id === inspectionId && r.item.revision === revision);
-  }
-
-  async nextPending(now: Date): Promise<OutboxItem | null> {
-    for (const row of this.rows.values()) {
-      if ((row.status === 'in_coda' || row.status === 'inviata') && row.nextAttemptAt <= now.getTime()) return row.item;
-    }
-    return null;
-  }
-
-  async markSent(outboxId: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }): Promise<void> {
-    const row = this.rows.get(outboxId)!;
-    row.status = status;
-    if (detail) row.duplicate = detail.duplicate;
-  }
-
-  async markRetry(outboxId: string, message: string, nextAttemptAt: Date): Promise<void> {
-    const row = this.rows.get(outboxId)!;
-    row.status = 'in_coda';
-    row.message = message;
-    row.item.attempts++;
-    row.nextAttemptAt = nextAttemptAt.getTime();
-  }
-
-  async markFailed(outboxId: string, status: 'conflitto' | 'errore', message: string): Promise<void> {
-    const row = this.rows.get(outboxId)!;
-    row.status = status;
-    row.message = message;
-  }
-
-  async getCursor(): Promise<number> {
-    return this.cursor;
-  }
-
-  async applyChanges(changes: Change[], cursor: number): Promise<void> {
-    for (const c of changes) {
-      if (c.seq <= this.cursor) throw new Error(`modifica ${c.seq} già applicata (cursore ${this.cursor})`);
-      this.appliedSeqs.push(c.seq);
-      if (c.kind === 'service') this.services.set(c.payload.service.id, c.payload.service);
-      else if (c.kind === 'rule_set' || c.kind === 'checklist') this.catalog.set(`${c.kind}:${c.payload.key}`, c.payload);
-      else if (c.kind === 'service_link') this.links.set(`${c.payload.inspectionId}#${c.payload.revision}`, c.payload.serviceId);
-      else {
-        const row = this.statusOf(c.payload.inspectionId, c.payload.revision);
-        if (row) {
-          row.status = statusForDecision(c.payload);
-          row.notes = c.payload.notes;
-        }
-      }
-    }
-    this.cursor = cursor;
-  }
 }

@@ -7,14 +7,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { contentHash } from '../../shared/canonical.ts';
 import { hashPassword } from '../../office/security.ts';
 import { launchChromium } from '../helpers/ui-shell.ts';
 import { SyncClient } from '../../host/sync/client.ts';
-import { MemoryOutboxStore, drainOutbox } from '../../host/sync/loop.ts';
+import { drainOutbox } from '../../host/sync/loop.ts';
+import { seededLaptop, sealVisits } from '../helpers/laptop.ts';
 import { buildReport, loadP12, signPdfWith } from '../../report/index.ts';
 import { sampleReportInput } from '../../report/testing/fixtures.ts';
-import { sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 import { appendClassic, overlayPage1, startForge } from '../helpers/pdf-forge.ts';
 import { makeTestPki, P12_PASSPHRASE, type TestPki } from '../helpers/pki.ts';
 
@@ -53,7 +53,7 @@ async function openInspection(page: Page, serviceName: string) {
   await page.getByRole('heading', { name: new RegExp(`${serviceName} — visita del`) }).waitFor();
 }
 
-test('a report changed after signing is flagged with what changed; the genuine co-signed one is verified', { timeout: 180_000 }, async () => {
+test('a report changed after signing is flagged with what changed; the genuine co-signed one is verified', { timeout: 180_000 }, async (t) => {
   const signed = await sign(await buildReport(sampleReportInput({ photos: 0, digitallySigned: true })), pki.signerP12);
   const genuine = await sign(signed, pki.legacyP12);
   const f = startForge(signed);
@@ -61,11 +61,11 @@ test('a report changed after signing is flagged with what changed; the genuine c
   const forged = await sign(appendClassic(signed, f), pki.legacyP12);
 
   const client = new SyncClient({ baseUrl: office.url, token: await office.token('Maria Rossi') });
-  const outbox = new MemoryOutboxStore();
-  for (const [id, serviceName, pdf] of [['visita-vera', 'Nido Il Girasole', genuine], ['visita-falsa', 'Nido La Coccinella', forged]] as const) {
-    const file = sampleFile(id === 'visita-vera' ? 0 : 1, { serviceName });
-    outbox.enqueue({ outboxId: id, id, revision: 1, file, contentHash: contentHash(file), attachments: [{ sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }], prescriptions: [] });
-  }
+  // A real laptop seals the two visits; each report goes in with its visit at the first send.
+  const { app } = seededLaptop(t, 0);
+  const visits = sealVisits(app, ['Nido Il Girasole', 'Nido La Coccinella'].map((serviceName) => ({ serviceName, comune: 'Impruneta', date: '2026-11-10', answer: 'yes' as const, note: 'visita', photos: [] })));
+  visits.forEach((v, i) => app.store.attachments.add({ inspectionId: v.inspectionId, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: i === 0 ? genuine : forged }));
+  const outbox = app.store.outbox;
   assert.equal((await drainOutbox(outbox, client)).sent, 2);
 
   const page = await browser.newPage();

@@ -13,7 +13,8 @@ import { RULE_LABELS } from '../../report/labels.ts';
 import { hashPassword } from '../../office/security.ts';
 import { VIEWPORT, launchChromium, screenshot } from '../helpers/ui-shell.ts';
 import { SyncClient, pair } from '../../host/sync/client.ts';
-import { MemoryOutboxStore, drainOutbox, pullAll } from '../../host/sync/loop.ts';
+import { drainOutbox, pullAll } from '../../host/sync/loop.ts';
+import { seededLaptop, sealVisits, YESNO_ITEM } from '../helpers/laptop.ts';
 import { makePdf, makePng, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 
 const PASSWORD = 'una-password-lunga';
@@ -47,7 +48,7 @@ async function login(page: Page) {
   await page.waitForURL(/\/coda/);
 }
 
-test('receive, reject with notes, corrected revision, validate', { timeout: 120_000 }, async () => {
+test('receive, reject with notes, corrected revision, validate', { timeout: 120_000 }, async (t) => {
   const page = await browser.newPage({ viewport: VIEWPORT });
   await login(page);
   const cookies = await page.context().cookies();
@@ -68,17 +69,15 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   const { token } = await pair(office.url, code, { deviceName: 'portatile di Maria' });
   const client = new SyncClient({ baseUrl: office.url, token });
-  const outbox = new MemoryOutboxStore();
-
-  // Revision 1 arrives with photos, the signed report and a prescription.
-  const file1 = sampleFile(0, { serviceName: 'Nido Il Girasole', note: 'certificato non esibito' });
-  const photo = makePng(42);
+  // A real laptop seals revision 1 with a photo and a prescription; its report goes with it.
+  const { app } = seededLaptop(t, 0);
+  const outbox = app.store.outbox;
   const pdf = makePdf('verbale revisione 1');
-  outbox.enqueue({
-    outboxId: 'o1', id: 'visita-girasole', revision: 1, file: file1, contentHash: contentHash(file1),
-    attachments: [{ sha256: sha256(photo), kind: 'photo', name: 'ingresso.png', bytes: photo }, { sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
-    prescriptions: [{ rule: 'A.destinazione_uso.certificato', text: 'Esibire il certificato di agibilità', deadline: '2026-10-31' }],
-  });
+  const [visit] = sealVisits(app, [{
+    serviceName: 'Nido Il Girasole', comune: 'Bagno a Ripoli', date: '2026-09-10', answer: 'no', note: 'certificato non esibito', photos: [makePng(42)],
+    prescription: { text: 'Esibire il certificato di agibilità', deadline: '2026-10-31' },
+  }]);
+  app.store.attachments.add({ inspectionId: visit!.inspectionId, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: pdf });
   assert.equal((await drainOutbox(outbox, client)).sent, 1);
 
   await page.getByRole('link', { name: 'Coda' }).click();
@@ -135,13 +134,21 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
 
   // The laptop learns of the rejection with the notes.
   await pullAll(outbox, client);
-  assert.equal(outbox.statusOf('visita-girasole', 1)!.status, 'respinta');
-  assert.equal(outbox.statusOf('visita-girasole', 1)!.notes, 'Allegare la foto del certificato di agibilità.');
+  assert.equal(outbox.statusOf(visit!.inspectionId), 'respinta');
+  assert.equal(outbox.findByInspection(visit!.inspectionId)!.officeNotes, 'Allegare la foto del certificato di agibilità.');
 
-  // A corrected, newly sealed revision 2.
-  const file2 = sampleFile(0, { serviceName: 'Nido Il Girasole', note: 'certificato fotografato' });
-  const certificate = makePng(43);
-  outbox.enqueue({ outboxId: 'o2', id: 'visita-girasole', revision: 2, file: file2, contentHash: contentHash(file2), attachments: [{ sha256: sha256(certificate), kind: 'photo', name: 'certificato.png', bytes: certificate }] });
+  // The rejection opened revision 2 as a draft: corrected, with the certificate's photo, and sealed.
+  const draft = app.store.inspections.successor(visit!.inspectionId)!;
+  assert.ok(draft, 'the rejection opened a new draft');
+  const call = (method: string, input: unknown) => {
+    const r = app.dispatch(method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.value;
+  };
+  call('inspections.saveAnswer', { inspectionId: draft, itemId: YESNO_ITEM, value: 'yes', note: 'certificato fotografato' });
+  for (const p of app.store.prescriptions.listByInspection(draft)) call('prescriptions.remove', { id: p.id });
+  call('photos.add', { inspectionId: draft, itemId: null, mime: 'image/png', dataBase64: makePng(43).toString('base64') });
+  call('inspections.seal', { id: draft, signatures: [] });
   assert.equal((await drainOutbox(outbox, client)).sent, 1);
 
   await page.getByRole('link', { name: 'Coda' }).click();
@@ -165,8 +172,8 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   await page.getByRole('link', { name: 'Nido Il Girasole' }).waitFor();
 
   await pullAll(outbox, client);
-  assert.equal(outbox.statusOf('visita-girasole', 2)!.status, 'validata');
-  assert.equal(outbox.statusOf('visita-girasole', 1)!.status, 'respinta');
+  assert.equal(outbox.statusOf(draft), 'validata');
+  assert.equal(outbox.statusOf(visit!.inspectionId), 'respinta');
   await page.close();
 });
 

@@ -7,7 +7,8 @@ import { ValidationConfirmation } from '../../office/review/ValidationConfirmati
 import { toCsv } from '../../office/review/csv.ts';
 import { hashPassword, normalisePairingCode, newPairingCode, verifyClerkPassword, verifyPassword } from '../../office/security.ts';
 import { SyncClient, type PushResult } from '../../host/sync/client.ts';
-import { MemoryOutboxStore, drainOutbox } from '../../host/sync/loop.ts';
+import { drainOutbox, type OutboxStore } from '../../host/sync/loop.ts';
+import { seededLaptop } from '../helpers/laptop.ts';
 import { fromReact, h, html } from '../../office/review/html.ts';
 
 test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {
@@ -88,10 +89,12 @@ test('client: a 400 is not retried and names the field', async () => {
   assert.equal(calls, 1);
 });
 
-test('outbox: outcomes map to statuses; failures wait; a store that forgets does not spin', async () => {
-  const outbox = new MemoryOutboxStore();
-  for (const id of ['ok', 'dup', 'conflict', 'bad', 'later', 'token']) outbox.enqueue({ outboxId: id, id, revision: 1, file: {}, contentHash: 'a'.repeat(64) });
-  const answers: Record<string, PushResult> = {
+test('outbox on the real laptop store: outcomes map to statuses; failures wait; a store that forgets does not spin', async (t) => {
+  const names = ['ok', 'dup', 'conflict', 'bad', 'later', 'token'] as const;
+  const { app, visits } = seededLaptop(t, names.length, { photos: 0 });
+  const outbox = app.store.outbox;
+  const nameOf = new Map(visits.map((v, i) => [v.visitId, names[i]!]));
+  const answers: Record<(typeof names)[number], PushResult> = {
     ok: { status: 'created', inspectionId: 'ok', revision: 1, contentHash: 'a' },
     dup: { status: 'duplicate', inspectionId: 'dup', revision: 1, contentHash: 'a' },
     conflict: { status: 'conflict', message: 'altro contenuto' },
@@ -99,17 +102,25 @@ test('outbox: outcomes map to statuses; failures wait; a store that forgets does
     later: { status: 'failed', message: 'server irraggiungibile' },
     token: { status: 'rejected', httpStatus: 401, message: 'token revocato' },
   };
-  const client = { pushInspection: async (i: { id: string }) => answers[i.id]! } as unknown as SyncClient;
-  const now = new Date('2026-03-01T10:00:00Z');
+  const client = { pushInspection: async (i: { id: string }) => answers[nameOf.get(i.id)!] } as unknown as SyncClient;
+  const now = new Date('2026-03-10T10:00:00Z');
   const report = await drainOutbox(outbox, client, { now: () => now, retryDelayMs: () => 60_000 });
   assert.deepEqual([report.sent, report.duplicates, report.conflicts, report.errors, report.retryLater], [1, 1, 1, 1, 2]);
-  const status = (id: string) => outbox.rows.get(id)!.status;
-  assert.deepEqual(['ok', 'dup', 'conflict', 'bad', 'later', 'token'].map(status), ['ricevuta', 'ricevuta', 'conflitto', 'errore', 'in_coda', 'in_coda']);
+  assert.deepEqual(visits.map((v) => outbox.statusOf(v.inspectionId)), ['ricevuta', 'ricevuta', 'conflitto', 'errore', 'in_coda', 'in_coda']);
   assert.equal((await drainOutbox(outbox, client, { now: () => now })).results.length, 0, 'nothing due before the retry time');
   const afterwards = await drainOutbox(outbox, client, { now: () => new Date(now.getTime() + 61_000) });
   assert.equal(afterwards.results.length, 2);
 
-  const forgetful = { ...outbox, nextPending: async () => outbox.rows.get('ok')!.item, markSent: async () => undefined } as unknown as MemoryOutboxStore;
+  // A store that hands out the same item forever and never records the outcome: one send, no spin.
+  const stuck = (await outbox.nextPending(new Date(now.getTime() + 10 * 60_000)))!;
+  const forgetful: OutboxStore = {
+    nextPending: async () => stuck,
+    markSent: async () => undefined,
+    markRetry: (id, message, at) => outbox.markRetry(id, message, at),
+    markFailed: (id, status, message) => outbox.markFailed(id, status, message),
+    getCursor: () => outbox.getCursor(),
+    applyChanges: (changes, cursor) => outbox.applyChanges(changes, cursor),
+  };
   const once = await drainOutbox(forgetful, client);
   assert.equal(once.results.length, 1);
 });
