@@ -20,13 +20,22 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: 'shared/ is pure: no Node built-ins, no I/O.' })),
-        patterns: [
-          forbid(['**/db/**', '**/host/**', '**/electron/**', '**/renderer/**', '**/report/**', '**/office/**', '**/bin/**'], 'shared/ depends on nothing outside shared/.'),
-          forbid(['better-sqlite3', 'pg', 'fastify', 'electron', 'pdfmake', 'react', 'react-dom'], 'shared/ is pure TypeScript without I/O or UI.'),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'shared/ is pure: no Node built-ins, no I/O.' })),
+          patterns: [
+            forbid(
+              ['**/db/**', '**/host/**', '**/electron/**', '**/renderer/**', '**/report/**', '**/office/**', '**/bin/**'],
+              'shared/ depends on nothing outside shared/.',
+            ),
+            forbid(
+              ['better-sqlite3', 'pg', 'fastify', 'electron', 'pdfmake', 'react', 'react-dom'],
+              'shared/ is pure TypeScript without I/O or UI.',
+            ),
+          ],
+        },
+      ],
     },
   },
   // renderer/office/ (the clerk's queue screen) shares its name with the top-level office/, so a glob
@@ -35,72 +44,154 @@ export default tseslint.config(
   ...[1, 2, 3, 4, 5, 6].map((depth) => ({
     files: [`renderer/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandboxed page: no Node built-ins.' })),
-        patterns: [
-          forbid(['**/db/**', '**/host/**', '**/electron/**', '**/report/**', '**/bin/**'], 'The renderer talks to the host only through the typed API (shared/api).'),
-          { regex: `^(\\.\\./){${depth}}office/`, message: 'The renderer never loads office server code: the office is reached over HTTP by the host.' },
-          forbid(['better-sqlite3', 'pg', 'fastify', 'electron', 'pdfmake'], 'The renderer never loads Node-side packages.'),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandboxed page: no Node built-ins.' })),
+          patterns: [
+            forbid(
+              ['**/db/**', '**/host/**', '**/electron/**', '**/report/**', '**/bin/**'],
+              'The renderer talks to the host only through the typed API (shared/api).',
+            ),
+            {
+              regex: `^(\\.\\./){${depth}}office/`,
+              message: 'The renderer never loads office server code: the office is reached over HTTP by the host.',
+            },
+            forbid(['better-sqlite3', 'pg', 'fastify', 'electron', 'pdfmake'], 'The renderer never loads Node-side packages.'),
+          ],
+        },
+      ],
     },
   })),
   {
     files: ['db/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [forbid(['**/host/**', '**/electron/**', '**/renderer/**', '**/office/**', '**/bin/**', 'react', 'electron'], 'db/ is storage only.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(
+              ['**/host/**', '**/electron/**', '**/renderer/**', '**/office/**', '**/bin/**', 'react', 'electron'],
+              'db/ is storage only.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['host/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        forbid(['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'], 'Host code runs in plain Node and in Electron main alike: no UI, no Electron APIs.'),
-        // The laptop reaches the office only over HTTP; the wire format they share lives in shared/sync.
-        forbid(['**/office/**', 'fastify', 'pg'], 'The laptop host never loads office code: talk to the office over HTTP with shared/sync/protocol.ts.'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(
+              ['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'],
+              'Host code runs in plain Node and in Electron main alike: no UI, no Electron APIs.',
+            ),
+            // The laptop reaches the office only over HTTP; the wire format they share lives in shared/sync.
+            forbid(
+              ['**/office/**', 'fastify', 'pg'],
+              'The laptop host never loads office code: talk to the office over HTTP with shared/sync/protocol.ts.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['report/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        forbid(['**/host/**', '**/db/**', '**/renderer/**', '**/office/**', '**/electron/**', '**/bin/**', 'electron', 'react', 'react-dom', 'better-sqlite3', 'pg'], 'report/ turns an inspection into a signed PDF and verifies one: it reads no store and knows no app (laptop and office both call it).'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(
+              [
+                '**/host/**',
+                '**/db/**',
+                '**/renderer/**',
+                '**/office/**',
+                '**/electron/**',
+                '**/bin/**',
+                'electron',
+                'react',
+                'react-dom',
+                'better-sqlite3',
+                'pg',
+              ],
+              'report/ turns an inspection into a signed PDF and verifies one: it reads no store and knows no app (laptop and office both call it).',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['office/**/*.ts', 'office/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        forbid(['**/renderer/**', '**/host/**', '**/db/**', '**/electron/**', '**/bin/**', 'electron'], 'The office server shares only shared/ and report/ with the laptop: it has its own storage and no Electron.'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(
+              ['**/renderer/**', '**/host/**', '**/db/**', '**/electron/**', '**/bin/**', 'electron'],
+              'The office server shares only shared/ and report/ with the laptop: it has its own storage and no Electron.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['bin/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        forbid(['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'], 'The command line runs in plain Node: no UI, no Electron APIs.'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(
+              ['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'],
+              'The command line runs in plain Node: no UI, no Electron APIs.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/main/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        forbid(['**/renderer/**', 'react', 'react-dom'], 'Electron main never bundles the renderer: it loads it as a page.'),
-        forbid(['**/db/**', 'better-sqlite3'], 'Electron main reaches storage only through host/ (the same host the CLI and tests run).'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(['**/renderer/**', 'react', 'react-dom'], 'Electron main never bundles the renderer: it loads it as a page.'),
+            forbid(
+              ['**/db/**', 'better-sqlite3'],
+              'Electron main reaches storage only through host/ (the same host the CLI and tests run).',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: 'The sandboxed preload has no Node built-ins.' })),
-        patterns: [forbid(['**/db/**', '**/host/**', '**/renderer/**', '**/report/**', 'better-sqlite3'], 'The preload only forwards named API calls.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'The sandboxed preload has no Node built-ins.' })),
+          patterns: [
+            forbid(
+              ['**/db/**', '**/host/**', '**/renderer/**', '**/report/**', 'better-sqlite3'],
+              'The preload only forwards named API calls.',
+            ),
+          ],
+        },
+      ],
     },
   },
 );

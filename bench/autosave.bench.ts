@@ -17,12 +17,16 @@ import { getChecklist } from '../shared/checklist/index.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const saves = Number(process.argv[2] ?? 1000);
 const TARGET_P95_MS = 5;
-const items = getChecklist('zona-fse@1')!.items.filter((i) => i.kind === 'yesno').map((i) => i.id);
+const items = getChecklist('zona-fse@1')!
+  .items.filter((i) => i.kind === 'yesno')
+  .map((i) => i.id);
 const service = { name: 'Nido di prova', type: 'nido', comune: 'Impruneta', capacity: 40, kitchen: true };
 
 /** The built bundle when it has `serve` (bench/run.mjs builds first), else the sources through tsx. */
 const cliDir = join(root, 'dist/cli');
-const useBuilt = existsSync(join(cliDir, 'entry.mjs')) && readdirSync(cliDir).some((f) => f.endsWith('.mjs') && readFileSync(join(cliDir, f), 'utf8').includes('vigilanza serve'));
+const useBuilt =
+  existsSync(join(cliDir, 'entry.mjs')) &&
+  readdirSync(cliDir).some((f) => f.endsWith('.mjs') && readFileSync(join(cliDir, f), 'utf8').includes('vigilanza serve'));
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,7 +36,10 @@ const stats = (xs: number[]) => ({ p50Ms: pct(xs, 50), p95Ms: pct(xs, 95), p99Ms
 
 async function overHttp(): Promise<number[]> {
   const data = mkdtempSync(join(tmpdir(), 'vigilanza-bench-'));
-  const child = spawn(process.execPath, [join(root, 'bin/vigilanza'), 'serve', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(useBuilt ? {} : { VIGILANZA_FROM_SOURCE: '1' }) } });
+  const child = spawn(process.execPath, [join(root, 'bin/vigilanza'), 'serve', '--data', data], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...(useBuilt ? {} : { VIGILANZA_FROM_SOURCE: '1' }) },
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -49,25 +56,41 @@ async function overHttp(): Promise<number[]> {
     const call = (method: string, input: unknown) =>
       new Promise<any>((resolve, reject) => {
         const payload = Buffer.from(JSON.stringify(input));
-        const req = request({ host: '127.0.0.1', port: Number(port), path: `/api/${method}`, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
-            if (body.ok) resolve(body.value);
-            else reject(new Error(`${method}: ${body.error?.message}`));
-          });
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: Number(port),
+            path: `/api/${method}`,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
+              if (body.ok) resolve(body.value);
+              else reject(new Error(`${method}: ${body.error?.message}`));
+            });
+          },
+        );
         req.on('error', reject);
         req.end(payload);
       });
     const s = await call('services.create', service);
     const inspection = await call('inspections.create', { serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10' });
-    for (let i = 0; i < 50; i++) await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: 'yes' }); // warm-up
+    for (let i = 0; i < 50; i++)
+      await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: 'yes' }); // warm-up
     const times: number[] = [];
     for (let i = 0; i < saves; i++) {
       const t0 = performance.now();
-      await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: i % 3 ? 'yes' : 'no', note: i % 5 ? undefined : `nota ${i}` });
+      await call('inspections.saveAnswer', {
+        inspectionId: inspection.id,
+        itemId: items[i % items.length],
+        value: i % 3 ? 'yes' : 'no',
+        note: i % 5 ? undefined : `nota ${i}`,
+      });
       times.push(performance.now() - t0);
     }
     return times;
@@ -85,7 +108,11 @@ function inProcess(): number[] {
   try {
     const s = app.dispatch('services.create', service);
     if (!s.ok) throw new Error(s.error.message);
-    const inspection = app.dispatch('inspections.create', { serviceId: (s.value as { id: string }).id, purpose: 'verifica_periodica', date: '2026-03-10' });
+    const inspection = app.dispatch('inspections.create', {
+      serviceId: (s.value as { id: string }).id,
+      purpose: 'verifica_periodica',
+      date: '2026-03-10',
+    });
     if (!inspection.ok) throw new Error(inspection.error.message);
     const id = (inspection.value as { id: string }).id;
     const times: number[] = [];
@@ -106,7 +133,13 @@ function inProcess(): number[] {
 const http = stats(await overHttp());
 const local = stats(inProcess());
 const rows = [
-  { path: `HTTP POST /api/inspections.saveAnswer (serve process, ${useBuilt ? 'built' : 'sources'})`, saves, ...http, targetP95Ms: TARGET_P95_MS, withinTarget: http.p95Ms <= TARGET_P95_MS },
+  {
+    path: `HTTP POST /api/inspections.saveAnswer (serve process, ${useBuilt ? 'built' : 'sources'})`,
+    saves,
+    ...http,
+    targetP95Ms: TARGET_P95_MS,
+    withinTarget: http.p95Ms <= TARGET_P95_MS,
+  },
   { path: 'handlers in-process (no HTTP)', saves, ...local, targetP95Ms: TARGET_P95_MS, withinTarget: local.p95Ms <= TARGET_P95_MS },
 ];
 console.table(rows);

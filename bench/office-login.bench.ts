@@ -11,7 +11,10 @@ import { startOffice } from '../test/helpers/office-fixtures.ts';
 
 const N = Number(process.argv[2] ?? 30);
 
-function call(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; from: string }): Promise<{ status: number; body: string; cookie: string }> {
+function call(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; from: string },
+): Promise<{ status: number; body: string; cookie: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, localAddress: opts.from, agent: false }, (res) => {
       let body = '';
@@ -31,9 +34,18 @@ for (let i = 0; i < N * 2; i++) {
   const from = `127.0.${10 + Math.floor(i / 200)}.${1 + (i % 200)}`;
   const page = await call(`${office.url}/login`, { from });
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-  const body = new URLSearchParams({ _csrf: token, nome: kind === 'sconosciuto' ? `Nessuno ${i}` : 'Ufficio Zona', password: 'sbagliata-di-sicuro' }).toString();
+  const body = new URLSearchParams({
+    _csrf: token,
+    nome: kind === 'sconosciuto' ? `Nessuno ${i}` : 'Ufficio Zona',
+    password: 'sbagliata-di-sicuro',
+  }).toString();
   const t0 = performance.now();
-  const r = await call(`${office.url}/login`, { method: 'POST', from, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `vn_login=${token}` }, body });
+  const r = await call(`${office.url}/login`, {
+    method: 'POST',
+    from,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `vn_login=${token}` },
+    body,
+  });
   const ms = performance.now() - t0;
   if (r.status !== 401) throw new Error(`login ${kind}: ${r.status}`);
   if (i >= 4) times[kind].push(ms); // the first ones warm the JIT and the database
@@ -41,5 +53,7 @@ for (let i = 0; i < N * 2; i++) {
 await office.close();
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!;
 for (const [kind, xs] of Object.entries(times)) {
-  console.log(`login ${kind}: p10 ${pct(xs, 0.1).toFixed(1)} ms, mediana ${pct(xs, 0.5).toFixed(1)} ms, p90 ${pct(xs, 0.9).toFixed(1)} ms (${xs.length} tentativi)`);
+  console.log(
+    `login ${kind}: p10 ${pct(xs, 0.1).toFixed(1)} ms, mediana ${pct(xs, 0.5).toFixed(1)} ms, p90 ${pct(xs, 0.9).toFixed(1)} ms (${xs.length} tentativi)`,
+  );
 }

@@ -29,7 +29,22 @@ const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 4 * 1024 * 1024);
 
 async function serve(dataDir: string, databaseUrl?: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin/cli/entry.ts'), 'office', 'serve', '--data', dataDir, '--port', String(port), ...(databaseUrl ? ['--database', databaseUrl] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'bin/cli/entry.ts'),
+      'office',
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+      ...(databaseUrl ? ['--database', databaseUrl] : []),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (l) => resolve(l.trim()));
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
@@ -70,18 +85,26 @@ async function pushBench(backend: 'sqlite' | 'postgres', databaseUrl?: string) {
     }
     const latencies: number[] = [];
     const started = performance.now();
-    await Promise.all(toks.map(async (token, c) => {
-      const client = new SyncClient({ baseUrl: server.url, token });
-      for (let i = 0; i < PUSHES_PER_CLIENT; i++) {
-        const f = sampleFile(i, { note: `laptop ${c} visita ${i}` });
-        const t0 = performance.now();
-        const r = await client.pushInspection({ id: `b-${c}-${i}`, revision: 1, file: f, contentHash: contentHash(f) });
-        latencies.push(performance.now() - t0);
-        if (r.status !== 'created') throw new Error(`push failed: ${JSON.stringify(r)}`);
-      }
-    }));
+    await Promise.all(
+      toks.map(async (token, c) => {
+        const client = new SyncClient({ baseUrl: server.url, token });
+        for (let i = 0; i < PUSHES_PER_CLIENT; i++) {
+          const f = sampleFile(i, { note: `laptop ${c} visita ${i}` });
+          const t0 = performance.now();
+          const r = await client.pushInspection({ id: `b-${c}-${i}`, revision: 1, file: f, contentHash: contentHash(f) });
+          latencies.push(performance.now() - t0);
+          if (r.status !== 'created') throw new Error(`push failed: ${JSON.stringify(r)}`);
+        }
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
-    return { pushes: latencies.length, clients: CLIENTS, pushesPerSecond: round(latencies.length / seconds), p50Ms: round(median(latencies)), p95Ms: round(percentile(latencies, 95)) };
+    return {
+      pushes: latencies.length,
+      clients: CLIENTS,
+      pushesPerSecond: round(latencies.length / seconds),
+      p50Ms: round(median(latencies)),
+      p95Ms: round(percentile(latencies, 95)),
+    };
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
@@ -106,10 +129,27 @@ async function uploadBench() {
         writeFileSync(path, bytes);
         const t0 = performance.now();
         if (method === 'resumable') {
-          await new SyncClient({ baseUrl: server.url, token: token!, chunkBytes: CHUNK_BYTES }).uploadAttachment({ sha256: sha, kind: 'report', name: 'x.pdf', path });
+          await new SyncClient({ baseUrl: server.url, token: token!, chunkBytes: CHUNK_BYTES }).uploadAttachment({
+            sha256: sha,
+            kind: 'report',
+            name: 'x.pdf',
+            path,
+          });
           resumable.push(performance.now() - t0);
         } else {
-          const r = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', '-T', path, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/octet-stream', `${server.url}/api/v1/blobs/${sha}`]);
+          const r = spawnSync('curl', [
+            '-sS',
+            '--fail',
+            '-o',
+            '/dev/null',
+            '-T',
+            path,
+            '-H',
+            `Authorization: Bearer ${token}`,
+            '-H',
+            'Content-Type: application/octet-stream',
+            `${server.url}/api/v1/blobs/${sha}`,
+          ]);
           if (r.status !== 0) throw new Error(`curl failed: ${r.stderr}`);
           curl.push(performance.now() - t0);
         }

@@ -41,7 +41,12 @@ try {
   const services = await call<Array<{ id: string; accreditationIssuedOn: string | null }>>('services.list', { type: 'nido' });
   const nido = services.find((s) => s.accreditationIssuedOn) ?? services[0]!;
   const info = await call<{ today: string }>('app.info', {});
-  const { id } = await call<{ id: string }>('inspections.create', { serviceId: nido.id, purpose: 'verifica_periodica', date: info.today, memberIds: [] });
+  const { id } = await call<{ id: string }>('inspections.create', {
+    serviceId: nido.id,
+    purpose: 'verifica_periodica',
+    date: info.today,
+    memberIds: [],
+  });
   await page.goto(`${shell.origin}/#/ispezioni/${encodeURIComponent(id)}`);
   await page.locator('.navigatore [data-tab="F"]').waitFor();
   const checklist = getChecklist('zona-fse@1')!;

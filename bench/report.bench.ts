@@ -33,7 +33,11 @@ const round = (n: number) => Math.round(n * 10) / 10;
 function loadPhotos(dir: string): ReportPhoto[] {
   return readdirSync(dir)
     .sort()
-    .map((name) => ({ caption: `Foto ${name}`, mime: name.endsWith('.png') ? ('image/png' as const) : ('image/jpeg' as const), bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+    .map((name) => ({
+      caption: `Foto ${name}`,
+      mime: name.endsWith('.png') ? ('image/png' as const) : ('image/jpeg' as const),
+      bytes: new Uint8Array(readFileSync(join(dir, name))),
+    }));
 }
 
 const { makeTestPki, P12_PASSPHRASE } = await import('../test/helpers/pki.ts');
@@ -46,7 +50,19 @@ try {
   // JPEGs: pages of an unsigned report rendered by poppler, i.e. real DCT-compressed pictures.
   const seedPdf = join(work, 'seed.pdf');
   writeFileSync(seedPdf, await buildReport(sampleReportInput()));
-  for (let i = 0; i < 5; i++) execFileSync('pdftoppm', ['-jpeg', '-r', '72', '-f', String(i + 2), '-l', String(i + 2), '-singlefile', seedPdf, join(photosDir, `${i * 2 + 2}`)]);
+  for (let i = 0; i < 5; i++)
+    execFileSync('pdftoppm', [
+      '-jpeg',
+      '-r',
+      '72',
+      '-f',
+      String(i + 2),
+      '-l',
+      String(i + 2),
+      '-singlefile',
+      seedPdf,
+      join(photosDir, `${i * 2 + 2}`),
+    ]);
   const photos = loadPhotos(photosDir);
   const photoBytes = photos.reduce((n, p) => n + p.bytes.length, 0);
 
@@ -79,7 +95,10 @@ try {
 
   // The CLI bundle, built like dist/cli but into node_modules/.cache so a shared dist/ is not touched.
   const bundleDir = join(ROOT, 'node_modules', '.cache', 'vigilanza-bench-report');
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   await build({
     entryPoints: { entry: join(ROOT, 'bin/cli/entry.ts') },
     outdir: bundleDir,
@@ -92,7 +111,9 @@ try {
     external: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter((d) => d !== 'zod'),
     minify: true,
     logLevel: 'warning',
-    banner: { js: "import { createRequire as __vigilanzaRequire } from 'node:module'; const require = __vigilanzaRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __vigilanzaRequire } from 'node:module'; const require = __vigilanzaRequire(import.meta.url);",
+    },
   });
   const sample = sampleReportInput();
   const inspectionPath = join(work, 'ispezione.json');
@@ -113,7 +134,20 @@ try {
     }
     return round(median(walls));
   };
-  const cli = (out: string, extra: string[]) => [join(bundleDir, 'entry.mjs'), 'report', inspectionPath, '--out', join(work, out), '--photos', photosDir, '--signatures', signaturesPath, '--prescriptions', prescriptionsPath, ...extra];
+  const cli = (out: string, extra: string[]) => [
+    join(bundleDir, 'entry.mjs'),
+    'report',
+    inspectionPath,
+    '--out',
+    join(work, out),
+    '--photos',
+    photosDir,
+    '--signatures',
+    signaturesPath,
+    '--prescriptions',
+    prescriptionsPath,
+    ...extra,
+  ];
   const coldSigned = cold(cli('cold-signed.pdf', ['--p12', pki.signerP12Path]));
   const coldUnsigned = cold(cli('cold-unsigned.pdf', []));
   const bareNode = cold(['-e', '0']);

@@ -24,7 +24,7 @@ const rs = RULE_SETS.get('zona-fse@1')!;
 const checklist = getChecklist('zona-fse@1')!;
 const rand = mulberry32(20261123);
 const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
-const pick = <T,>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
+const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
 const date = (y0: number, y1: number) => `${int(y0, y1)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
 
 function generate(): InspectionFile {
@@ -36,16 +36,30 @@ function generate(): InspectionFile {
   return {
     schemaVersion: 1,
     ruleSet: 'zona-fse@1',
-    service: { name: `Servizio ${int(1, 999)}`, type, capacity: int(rules.capacity.min - 1, rules.capacity.max + 1), kitchen: rand() < 0.5, authorization: { issuedOn: date(2019, 2025) }, accreditation: { issuedOn: date(2019, 2025) } },
+    service: {
+      name: `Servizio ${int(1, 999)}`,
+      type,
+      capacity: int(rules.capacity.min - 1, rules.capacity.max + 1),
+      kitchen: rand() < 0.5,
+      authorization: { issuedOn: date(2019, 2025) },
+      accreditation: { issuedOn: date(2019, 2025) },
+    },
     visit: { date: date(2024, 2026), purpose: pick(['autorizzazione', 'accreditamento', 'verifica_periodica'] as const) },
-    children: rules.bands.map((b) => { const enrolled = int(0, 25); return { band: b.id, enrolled, present: int(0, enrolled) }; }),
+    children: rules.bands.map((b) => {
+      const enrolled = int(0, 25);
+      return { band: b.id, enrolled, present: int(0, enrolled) };
+    }),
     staffCounts: { educators: { planned: int(0, 10), present: int(0, 10) }, auxiliaries: { planned: int(0, 3), present: int(0, 3) } },
     people: Array.from({ length: int(2, 12) }, (_, i) => ({
       id: `p${i}`,
       role: pick(['educatore', 'educatore', 'ausiliario', 'cuoco', 'coordinatore'] as const),
       title: pick(['L19', 'LM-85bis+60CFU', 'previgente_toscana', 'altro'] as const),
       titleObtainedOn: date(2010, 2020),
-      trainings: Array.from({ length: int(0, 4) }, () => ({ course: pick(['first_aid', 'fire', 'rspp', 'rls', 'haccp_manager', 'haccp_simple', 'haccp_complex'] as const), hours: pick([4, 8, 12, 16, 32]), completedOn: date(2018, 2025) })),
+      trainings: Array.from({ length: int(0, 4) }, () => ({
+        course: pick(['first_aid', 'fire', 'rspp', 'rls', 'haccp_manager', 'haccp_simple', 'haccp_complex'] as const),
+        hours: pick([4, 8, 12, 16, 32]),
+        completedOn: date(2018, 2025),
+      })),
     })),
     answers,
   };
@@ -73,13 +87,19 @@ function median(cmd: string, args: string[], runs = 15): number {
 const bare = median(process.execPath, ['-e', '0']);
 const check = median(process.execPath, [fileURLToPath(new URL('../bin/vigilanza', import.meta.url)), 'check', example]);
 
-console.log(JSON.stringify({
-  bench: 'rules',
-  inspections: N,
-  evaluationsPerSecond: Math.round(N / seconds),
-  findingsPerInspection: +(findings / N).toFixed(1),
-  coldCheckMs: +check.toFixed(1),
-  bareNodeMs: +bare.toFixed(1),
-  coldCheckRatio: +(check / bare).toFixed(2),
-  target: 'coldCheckRatio ≤ 3',
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: 'rules',
+      inspections: N,
+      evaluationsPerSecond: Math.round(N / seconds),
+      findingsPerInspection: +(findings / N).toFixed(1),
+      coldCheckMs: +check.toFixed(1),
+      bareNodeMs: +bare.toFixed(1),
+      coldCheckRatio: +(check / bare).toFixed(2),
+      target: 'coldCheckRatio ≤ 3',
+    },
+    null,
+    2,
+  ),
+);

@@ -36,12 +36,30 @@ if (process.argv[2] === '--serve') {
   }
   const server = await startShellServer({ host, rendererDir: join(dataDir, 'no-renderer') });
   process.stdout.write(`${server.port} ${server.token}\n`);
-  process.once('SIGTERM', () => void server.close().then(() => host.close()).then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void server
+        .close()
+        .then(() => host.close())
+        .then(() => process.exit(0)),
+  );
 } else {
   const seals = Number(process.argv[2] ?? 4);
   const results = [];
   for (const mode of ['in-process', 'worker'] as const) results.push(await measure(mode, seals));
-  console.log(JSON.stringify({ machine: `${cpus().length} × ${cpus()[0]?.model}`, loadavg: loadavg().map((n) => Math.round(n * 10) / 10), targetRatio: TARGET_RATIO, results }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        machine: `${cpus().length} × ${cpus()[0]?.model}`,
+        loadavg: loadavg().map((n) => Math.round(n * 10) / 10),
+        targetRatio: TARGET_RATIO,
+        results,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 async function measure(mode: 'in-process' | 'worker', seals: number) {
@@ -63,31 +81,61 @@ async function measure(mode: 'in-process' | 'worker', seals: number) {
     const call = (method: string, input: unknown) =>
       new Promise<any>((resolve, reject) => {
         const payload = Buffer.from(JSON.stringify(input));
-        const req = request({ host: '127.0.0.1', port: Number(port), path: `/api/${method}`, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
-            if (body.ok) resolve(body.value);
-            else reject(new Error(`${method}: ${body.error?.message}`));
-          });
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: Number(port),
+            path: `/api/${method}`,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
+              if (body.ok) resolve(body.value);
+              else reject(new Error(`${method}: ${body.error?.message}`));
+            });
+          },
+        );
         req.on('error', reject);
         req.end(payload);
       });
 
     await call('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE });
-    const service = await call('services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', capacity: 40, kitchen: true });
+    const service = await call('services.create', {
+      name: 'Nido Il Girasole',
+      type: 'nido',
+      comune: 'Bagno a Ripoli',
+      capacity: 40,
+      kitchen: true,
+    });
     const items = applicableItems(getChecklist('zona-fse@1')!, { type: 'nido', purpose: 'verifica_periodica' });
     const photos = [1, 2, 3, 4, 5].map((i) => samplePhoto(i, 640, 480).toString('base64'));
-    const signatures = [sampleSignature('referente_comune', 'Marco Bellini', 1), sampleSignature('pedagogista', 'Chiara Fantoni', 2), sampleSignature('referente_servizio', 'Giulia Mariani', 3)];
+    const signatures = [
+      sampleSignature('referente_comune', 'Marco Bellini', 1),
+      sampleSignature('pedagogista', 'Chiara Fantoni', 2),
+      sampleSignature('referente_servizio', 'Giulia Mariani', 3),
+    ];
     const draft = async () => {
       const i = await call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10' });
       for (const [n, item] of items.entries()) {
-        const value = item.kind === 'yesno' ? (n === 3 ? 'no' : 'yes') : item.kind === 'count' ? 2 : item.kind === 'date' ? '2025-09-01' : 'annotazione';
+        const value =
+          item.kind === 'yesno'
+            ? n === 3
+              ? 'no'
+              : 'yes'
+            : item.kind === 'count'
+              ? 2
+              : item.kind === 'date'
+                ? '2025-09-01'
+                : 'annotazione';
         await call('inspections.saveAnswer', { inspectionId: i.id, itemId: item.id, value });
       }
-      for (const [n, p] of photos.entries()) await call('photos.add', { inspectionId: i.id, itemId: null, mime: 'image/png', dataBase64: p, caption: `Foto ${n + 1}` });
+      for (const [n, p] of photos.entries())
+        await call('photos.add', { inspectionId: i.id, itemId: null, mime: 'image/png', dataBase64: p, caption: `Foto ${n + 1}` });
       return i.id as string;
     };
     // One warm seal (fonts, pdfmake, pkijs loaded), then the drafts to seal while measuring.
@@ -122,7 +170,14 @@ async function measure(mode: 'in-process' | 'worker', seals: number) {
     await sealer;
     const p95Alone = pct(alone, 95);
     const p95During = pct(during, 95);
-    return { mode, seals, sealMedianMs: pct(sealMs, 50), alone: stats(alone), duringSeals: { ...stats(during), saves: during.length }, p95Ratio: Math.round((p95During / p95Alone) * 10) / 10 };
+    return {
+      mode,
+      seals,
+      sealMedianMs: pct(sealMs, 50),
+      alone: stats(alone),
+      duringSeals: { ...stats(during), saves: during.length },
+      p95Ratio: Math.round((p95During / p95Alone) * 10) / 10,
+    };
   } finally {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');

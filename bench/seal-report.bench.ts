@@ -32,28 +32,75 @@ const app = openApp({ dataDir: dir, shell: 'browser', log: () => {} });
 const server = await startShellServer({ host: app, rendererDir: join(dir, 'no-renderer') });
 try {
   const post = async (method: string, input: unknown): Promise<any> => {
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': server.token }, body: JSON.stringify(input) });
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': server.token },
+      body: JSON.stringify(input),
+    });
     const body = (await res.json()) as { ok: boolean; value: any; error?: { message: string } };
     if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
     return body.value;
   };
-  const service = await post('services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', address: 'Via Roma 41', referente: 'Coop. Il Cerchio', capacity: 40, kitchen: true, authorizationIssuedOn: '2024-10-15', accreditationIssuedOn: '2023-05-02' });
-  const members = [await post('members.create', { name: 'Chiara Fantoni', role: 'Pedagogista zonale' }), await post('members.create', { name: 'Marco Bellini', role: 'Referente tecnico Comune di Bagno a Ripoli' })];
-  const staff = await post('staff.save', { serviceId: service.id, name: 'Sara Lotti', role: 'educatore', title: 'L19', trainings: [{ course: 'first_aid', hours: 12, completedOn: '2025-01-10' }] });
+  const service = await post('services.create', {
+    name: 'Nido Il Girasole',
+    type: 'nido',
+    comune: 'Bagno a Ripoli',
+    address: 'Via Roma 41',
+    referente: 'Coop. Il Cerchio',
+    capacity: 40,
+    kitchen: true,
+    authorizationIssuedOn: '2024-10-15',
+    accreditationIssuedOn: '2023-05-02',
+  });
+  const members = [
+    await post('members.create', { name: 'Chiara Fantoni', role: 'Pedagogista zonale' }),
+    await post('members.create', { name: 'Marco Bellini', role: 'Referente tecnico Comune di Bagno a Ripoli' }),
+  ];
+  const staff = await post('staff.save', {
+    serviceId: service.id,
+    name: 'Sara Lotti',
+    role: 'educatore',
+    title: 'L19',
+    trainings: [{ course: 'first_aid', hours: 12, completedOn: '2025-01-10' }],
+  });
   const items = applicableItems(getChecklist('zona-fse@1')!, { type: 'nido', purpose: 'verifica_periodica' });
   const photos = [1, 2, 3, 4, 5].map((i) => samplePhoto(i, 640, 480).toString('base64'));
-  const signatures = [sampleSignature('referente_comune', 'Marco Bellini', 1), sampleSignature('pedagogista', 'Chiara Fantoni', 2), sampleSignature('referente_servizio', 'Giulia Mariani', 3)];
+  const signatures = [
+    sampleSignature('referente_comune', 'Marco Bellini', 1),
+    sampleSignature('pedagogista', 'Chiara Fantoni', 2),
+    sampleSignature('referente_servizio', 'Giulia Mariani', 3),
+  ];
 
   async function draft(): Promise<string> {
-    const i = await post('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: members.map((m) => m.id) });
+    const i = await post('inspections.create', {
+      serviceId: service.id,
+      purpose: 'verifica_periodica',
+      date: '2026-03-10',
+      memberIds: members.map((m) => m.id),
+    });
     await post('inspections.update', { id: i.id, staffIds: [staff.id] });
     for (const [n, item] of items.entries()) {
-      const value = item.kind === 'yesno' ? (n === 3 ? 'no' : 'yes') : item.kind === 'count' ? 2 : item.kind === 'date' ? '2025-09-01' : 'annotazione';
+      const value =
+        item.kind === 'yesno' ? (n === 3 ? 'no' : 'yes') : item.kind === 'count' ? 2 : item.kind === 'date' ? '2025-09-01' : 'annotazione';
       await post('inspections.saveAnswer', { inspectionId: i.id, itemId: item.id, value });
     }
-    await post('inspections.saveCounts', { inspectionId: i.id, children: [{ band: '0-11', enrolled: 6, present: 5 }, { band: '12-23', enrolled: 14, present: 12 }, { band: '24-36', enrolled: 20, present: 18 }], staffCounts: { educators: { planned: 6, present: 5 }, auxiliaries: { planned: 2, present: 2 } } });
-    for (const [n, p] of photos.entries()) await post('photos.add', { inspectionId: i.id, itemId: null, mime: 'image/png', dataBase64: p, caption: `Foto ${n + 1}` });
-    await post('prescriptions.save', { inspectionId: i.id, rule: items[3]!.id, text: 'Adeguare entro la scadenza', deadline: '2026-06-30' });
+    await post('inspections.saveCounts', {
+      inspectionId: i.id,
+      children: [
+        { band: '0-11', enrolled: 6, present: 5 },
+        { band: '12-23', enrolled: 14, present: 12 },
+        { band: '24-36', enrolled: 20, present: 18 },
+      ],
+      staffCounts: { educators: { planned: 6, present: 5 }, auxiliaries: { planned: 2, present: 2 } },
+    });
+    for (const [n, p] of photos.entries())
+      await post('photos.add', { inspectionId: i.id, itemId: null, mime: 'image/png', dataBase64: p, caption: `Foto ${n + 1}` });
+    await post('prescriptions.save', {
+      inspectionId: i.id,
+      rule: items[3]!.id,
+      text: 'Adeguare entro la scadenza',
+      deadline: '2026-06-30',
+    });
     return i.id;
   }
 
@@ -62,7 +109,8 @@ try {
     const t = performance.now();
     const r = await post('inspections.seal', { id, signatures, ...(passphrase ? { passphrase } : {}) });
     const ms = performance.now() - t;
-    if (!r.report?.produced || r.report.signed !== Boolean(passphrase)) throw new Error(`report not as expected: ${JSON.stringify(r.report)}`);
+    if (!r.report?.produced || r.report.signed !== Boolean(passphrase))
+      throw new Error(`report not as expected: ${JSON.stringify(r.report)}`);
     return { ms, id, bytes: app.store.attachments.reports(id)[0]!.size };
   }
 

@@ -41,7 +41,11 @@ async function launch(data: string, fromSource: boolean): Promise<{ urlMs: numbe
     const urlMs = performance.now() - started;
     const m = /^http:\/\/127\.0\.0\.1:(\d+)\/#token=(.+)$/.exec(url);
     if (!m) throw new Error(`riga inattesa: ${url}`);
-    const r = await fetch(`http://127.0.0.1:${m[1]}/api/services.list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigilanza-token': m[2]! }, body: '{}' });
+    const r = await fetch(`http://127.0.0.1:${m[1]}/api/services.list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-vigilanza-token': m[2]! },
+      body: '{}',
+    });
     const body = (await r.json()) as { ok: boolean; value: unknown[] };
     const listMs = performance.now() - started;
     if (!body.ok) throw new Error('services.list non ok');
@@ -57,7 +61,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const modes: Array<{ name: string; fromSource: boolean; fresh: boolean }> = [];
-if (builtHasServe()) modes.push({ name: 'built bundle, fresh folder (--demo seeds)', fromSource: false, fresh: true }, { name: 'built bundle, existing folder', fromSource: false, fresh: false });
+if (builtHasServe())
+  modes.push(
+    { name: 'built bundle, fresh folder (--demo seeds)', fromSource: false, fresh: true },
+    { name: 'built bundle, existing folder', fromSource: false, fresh: false },
+  );
 else process.stderr.write('dist/cli has no serve command: run `npm run build` (bench/run.mjs does) to measure the bundle\n');
 modes.push({ name: 'sources via tsx, fresh folder (--demo seeds)', fromSource: true, fresh: true });
 
@@ -77,7 +85,16 @@ for (const mode of modes) {
     if (mode.fresh) rmSync(data, { recursive: true, force: true });
   }
   rmSync(kept, { recursive: true, force: true });
-  rows.push({ mode: mode.name, runs, services, urlLineMedianMs: round(median(url)), servicesListMedianMs: round(median(list)), servicesListMaxMs: round(Math.max(...list)), targetMs: TARGET_MS, withinTarget: median(list) <= TARGET_MS });
+  rows.push({
+    mode: mode.name,
+    runs,
+    services,
+    urlLineMedianMs: round(median(url)),
+    servicesListMedianMs: round(median(list)),
+    servicesListMaxMs: round(Math.max(...list)),
+    targetMs: TARGET_MS,
+    withinTarget: median(list) <= TARGET_MS,
+  });
 }
 console.table(rows);
 console.log(JSON.stringify({ bench: 'shell-start', rows }));

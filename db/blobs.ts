@@ -6,7 +6,19 @@
  * rename, fsync of the folder, so a crash leaves either no file or the whole file, never a torn one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { blobLayout, blobSegmentSpan, BLOB_HEADER_BYTES, BLOB_SEGMENT_BYTES, sealedBlobSize, type Cipher } from './crypto.ts';
 import { restrictMode, syncFolder, writeNewFileSynced } from './durable.ts';
@@ -192,11 +204,15 @@ function readExactly(fd: number, position: number, length: number): Buffer {
 }
 
 function missingOr(sha256: string, e: unknown): unknown {
-  if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new StoreError('not_found', `file ${sha256.slice(0, 12)}… mancante nella cartella dati`);
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+    return new StoreError('not_found', `file ${sha256.slice(0, 12)}… mancante nella cartella dati`);
   return e;
 }
 
 function integrityError(sha256: string, cause: unknown): StoreError {
   const why = (cause as Error)?.message ?? String(cause);
-  return new StoreError('integrity', `Integrità compromessa: il file ${sha256.slice(0, 12)}… della cartella dati è stato alterato o non è leggibile con questa chiave (${why}); non viene mostrato né inviato.`);
+  return new StoreError(
+    'integrity',
+    `Integrità compromessa: il file ${sha256.slice(0, 12)}… della cartella dati è stato alterato o non è leggibile con questa chiave (${why}); non viene mostrato né inviato.`,
+  );
 }

@@ -81,7 +81,8 @@ export class Cipher {
   readonly #key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new DecryptionError(`chiave di cifratura non valida: servono ${KEY_BYTES} byte, trovati ${key.length}`);
+    if (key.length !== KEY_BYTES)
+      throw new DecryptionError(`chiave di cifratura non valida: servono ${KEY_BYTES} byte, trovati ${key.length}`);
     this.#key = Buffer.from(key);
   }
 
@@ -120,7 +121,11 @@ export class Cipher {
     for (let i = 0; i < segments; i++) {
       const cipher = createCipheriv('aes-256-gcm', key, segmentNonce(i, i === segments - 1));
       cipher.setAAD(aad);
-      parts.push(cipher.update(plaintext.subarray(i * BLOB_SEGMENT_BYTES, (i + 1) * BLOB_SEGMENT_BYTES)), cipher.final(), cipher.getAuthTag());
+      parts.push(
+        cipher.update(plaintext.subarray(i * BLOB_SEGMENT_BYTES, (i + 1) * BLOB_SEGMENT_BYTES)),
+        cipher.final(),
+        cipher.getAuthTag(),
+      );
     }
     return Buffer.concat(parts);
   }
@@ -143,13 +148,18 @@ export class Cipher {
    * uses. Each segment is authenticated on its own; a wrong header fails on the first one.
    */
   blobOpener(header: Buffer, name: string, layout: BlobLayout): (index: number, sealedSegment: Uint8Array) => Buffer {
-    if (header.length !== BLOB_HEADER_BYTES || !header.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC) || header[BLOB_MAGIC.length] !== BLOB_VERSION)
+    if (
+      header.length !== BLOB_HEADER_BYTES ||
+      !header.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC) ||
+      header[BLOB_MAGIC.length] !== BLOB_VERSION
+    )
       throw new DecryptionError(`file ${name.slice(0, 12)}…: intestazione sconosciuta (non è un file cifrato di questa versione)`);
     const key = this.#blobKey(header);
     const aad = blobAad(header, name);
     return (index, segment) => {
       const final = index === layout.segments - 1;
-      if (segment.length !== blobSegmentSpan(layout, index).length) throw new DecryptionError(`file ${name.slice(0, 12)}…: segmento ${index} troncato`);
+      if (segment.length !== blobSegmentSpan(layout, index).length)
+        throw new DecryptionError(`file ${name.slice(0, 12)}…: segmento ${index} troncato`);
       const decipher = createDecipheriv('aes-256-gcm', key, segmentNonce(index, final));
       decipher.setAAD(aad);
       decipher.setAuthTag(segment.subarray(segment.length - TAG_BYTES));

@@ -50,7 +50,15 @@ export function openApp(options: AppOptions): HostApp {
   const store = Store.open(options.dataDir, { keyProvider, now: () => clock.now() });
   try {
     const sync = new SyncService({ ...(options.log ? { log: options.log } : {}), ...options.sync, store });
-    const host = createHandlers({ store, clock, shell: options.shell, demo: options.demo ?? false, sync, ...(options.log ? { log: options.log } : {}), ...(options.renderReport ? { renderReport: options.renderReport } : {}) });
+    const host = createHandlers({
+      store,
+      clock,
+      shell: options.shell,
+      demo: options.demo ?? false,
+      sync,
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.renderReport ? { renderReport: options.renderReport } : {}),
+    });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
     return {
       ...host,

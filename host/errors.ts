@@ -79,7 +79,10 @@ export function fromZod(error: z.ZodError): ApiError {
 /** Errors from the store and SQLite; anything unexpected is logged here and reported as internal. */
 export function fromException(e: unknown, log: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): ApiError {
   if (e instanceof StoreError) {
-    const error: ApiError = { code: e.code, message: e.field && e.code === 'invalid' ? `${describeField(e.field)}: ${e.message}` : e.message };
+    const error: ApiError = {
+      code: e.code,
+      message: e.field && e.code === 'invalid' ? `${describeField(e.field)}: ${e.message}` : e.message,
+    };
     if (e.field) error.field = e.field;
     return error;
   }

@@ -106,13 +106,16 @@ export function createHandlers(options: HandlerOptions): HostApi {
     if (!out.success && out.error.issues.every(isUserTextIssue)) return { ok: true, value };
     if (!out.success) {
       const e = fromZod(out.error);
-      (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`);
+      (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(
+        `vigilanza: risposta di ${method} non conforme al contratto: ${e.message}`,
+      );
       return { ok: false, error: { code: 'internal', message: `errore interno: risposta di ${method} non conforme (${e.message})` } };
     }
     return { ok: true, value: out.data };
   }
 
-  const failed = (e: unknown): Result<never> => (e instanceof InvalidInput ? { ok: false, error: e.error } : { ok: false, error: fromException(e, options.log) });
+  const failed = (e: unknown): Result<never> =>
+    e instanceof InvalidInput ? { ok: false, error: e.error } : { ok: false, error: fromException(e, options.log) };
 
   function dispatch(method: string, input: unknown): Result<unknown> {
     if (!isMethod(method)) return { ok: false, error: { code: 'not_found', message: `metodo sconosciuto: ${method}` } };

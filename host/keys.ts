@@ -26,13 +26,17 @@ export function fileKeyProvider(dataDir: string, options: FileKeyOptions): KeyPr
     getKey() {
       if (!existsSync(path)) {
         if (!options.create)
-          throw new Error(`manca il file chiave ${path}: senza la chiave i dati del personale di questo database non si possono leggere. Ripristinarlo dal backup.`);
+          throw new Error(
+            `manca il file chiave ${path}: senza la chiave i dati del personale di questo database non si possono leggere. Ripristinarlo dal backup.`,
+          );
         return createKey(path);
       }
       if (process.platform !== 'win32') {
         const mode = statSync(path).mode & 0o777;
         if (mode & 0o077)
-          throw new Error(`il file chiave ${path} è accessibile ad altri utenti (permessi ${mode.toString(8)}): eseguire "chmod 600 ${path}"`);
+          throw new Error(
+            `il file chiave ${path} è accessibile ad altri utenti (permessi ${mode.toString(8)}): eseguire "chmod 600 ${path}"`,
+          );
       }
       const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
       if (key.length !== KEY_BYTES) throw new Error(`il file chiave ${path} non contiene una chiave valida (${KEY_BYTES} byte in base64)`);

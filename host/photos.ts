@@ -23,7 +23,16 @@ export const MAX_PHOTO_PIXELS = 60_000_000;
 export const MAX_PHOTO_SIDE = 16_384;
 
 const FORMAT_OF: Record<PhotoMime, 'jpeg' | 'png'> = { 'image/jpeg': 'jpeg', 'image/png': 'png' };
-const FORMAT_NAME: Record<string, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', tiff: 'TIFF', heif: 'HEIF/HEIC', avif: 'AVIF', svg: 'SVG' };
+const FORMAT_NAME: Record<string, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+  tiff: 'TIFF',
+  heif: 'HEIF/HEIC',
+  avif: 'AVIF',
+  svg: 'SVG',
+};
 
 /** Why a photo cannot be used, in Italian (completes "l'immagine …"). */
 export class PhotoProblem extends Error {}
@@ -53,18 +62,26 @@ async function header(bytes: Buffer, mime: PhotoMime): Promise<Metadata> {
   }
   const expected = FORMAT_OF[mime];
   if (meta.format !== expected)
-    throw new PhotoProblem(`è in formato ${FORMAT_NAME[meta.format ?? ''] ?? String(meta.format)}, non ${FORMAT_NAME[expected]}: sono ammesse foto JPEG o PNG`);
+    throw new PhotoProblem(
+      `è in formato ${FORMAT_NAME[meta.format ?? ''] ?? String(meta.format)}, non ${FORMAT_NAME[expected]}: sono ammesse foto JPEG o PNG`,
+    );
   const { width = 0, height = 0 } = meta;
   if (width < 1 || height < 1) throw new PhotoProblem('non ha dimensioni valide');
   if (width > MAX_PHOTO_SIDE || height > MAX_PHOTO_SIDE || width * height > MAX_PHOTO_PIXELS)
-    throw new PhotoProblem(`è troppo grande (${width}×${height} pixel; al massimo ${MAX_PHOTO_SIDE} pixel per lato e ${MAX_PHOTO_PIXELS / 1_000_000} milioni di pixel): ridurla e aggiungerla di nuovo`);
+    throw new PhotoProblem(
+      `è troppo grande (${width}×${height} pixel; al massimo ${MAX_PHOTO_SIDE} pixel per lato e ${MAX_PHOTO_PIXELS / 1_000_000} milioni di pixel): ridurla e aggiungerla di nuovo`,
+    );
   return meta;
 }
 
 /** libvips' first line, without its internal prefixes. */
 function decoderMessage(e: unknown): string {
   const line = String((e as Error)?.message ?? e).split('\n')[0]!;
-  return line.replace(/^Input (buffer|file) (has corrupt header|contains unsupported image format):?\s*/i, '').replace(/^(VipsJpeg|pngload_buffer|VipsForeignLoad\w*):\s*/i, '') || 'file illeggibile';
+  return (
+    line
+      .replace(/^Input (buffer|file) (has corrupt header|contains unsupported image format):?\s*/i, '')
+      .replace(/^(VipsJpeg|pngload_buffer|VipsForeignLoad\w*):\s*/i, '') || 'file illeggibile'
+  );
 }
 
 /**
@@ -96,7 +113,8 @@ function checkPngChunks(bytes: Buffer): void {
     const type = bytes.toString('latin1', at + 4, at + 8);
     const end = at + 8 + length;
     if (!/^[A-Za-z]{4}$/.test(type) || end + 4 > bytes.length) break;
-    if ((crc32(bytes.subarray(at + 4, end)) >>> 0) !== bytes.readUInt32BE(end)) throw new PhotoProblem(`è danneggiata: il blocco ${type} del PNG non corrisponde al suo codice di controllo (CRC)`);
+    if (crc32(bytes.subarray(at + 4, end)) >>> 0 !== bytes.readUInt32BE(end))
+      throw new PhotoProblem(`è danneggiata: il blocco ${type} del PNG non corrisponde al suo codice di controllo (CRC)`);
     if (type === 'IEND') return;
     at = end + 4;
   }
@@ -132,6 +150,7 @@ export async function reportRendition(bytes: Buffer, mime: PhotoMime): Promise<R
   if (!decoded.needsRendition) return { ok: true, bytes, mime };
   // rotate() with no angle applies the EXIF orientation; the output carries no EXIF and no profile.
   const upright = decoder(bytes).rotate().toColourspace('srgb');
-  const out = mime === 'image/png' ? await upright.png().toBuffer() : await upright.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer();
+  const out =
+    mime === 'image/png' ? await upright.png().toBuffer() : await upright.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer();
   return { ok: true, bytes: out, mime };
 }

@@ -12,7 +12,17 @@
  * "today" for the regulation's dates (tests, demo), whereas a certificate is valid or not now.
  */
 import { X509Certificate } from 'node:crypto';
-import { buildReport, loadP12, P12FormatError, P12PassphraseError, signPdfWith, verifyPdf, type LoadedSigner, type ReportInput, type ReportPhoto } from '../report/index.ts';
+import {
+  buildReport,
+  loadP12,
+  P12FormatError,
+  P12PassphraseError,
+  signPdfWith,
+  verifyPdf,
+  type LoadedSigner,
+  type ReportInput,
+  type ReportPhoto,
+} from '../report/index.ts';
 import type { ReportView, SealReport, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
@@ -76,8 +86,13 @@ async function open(p12: Uint8Array, passphrase: string, p12Field: string): Prom
   try {
     return await loadP12(p12, passphrase);
   } catch (e) {
-    if (e instanceof P12PassphraseError) throw invalid('passphrase', 'password errata: il file della firma digitale non si apre con questa password (attenzione a maiuscole e minuscole)');
-    if (e instanceof P12FormatError) throw invalid(p12Field, `il file non è una chiave di firma PKCS#12 (.p12/.pfx) utilizzabile: ${e.message}`);
+    if (e instanceof P12PassphraseError)
+      throw invalid(
+        'passphrase',
+        'password errata: il file della firma digitale non si apre con questa password (attenzione a maiuscole e minuscole)',
+      );
+    if (e instanceof P12FormatError)
+      throw invalid(p12Field, `il file non è una chiave di firma PKCS#12 (.p12/.pfx) utilizzabile: ${e.message}`);
     throw e;
   }
 }
@@ -102,17 +117,31 @@ const commonNameOf = (x: X509Certificate): string | null => /^CN=(.*)$/m.exec(x.
 export function parseCaPem(pem: string): X509Certificate[] {
   const blocks = [...pem.matchAll(PEM_BLOCK)];
   if (blocks.some((b) => b[1]!.includes('PRIVATE KEY')))
-    throw invalid('pem', 'il file contiene una chiave privata: importare solo il certificato della CA (la chiave non deve lasciare chi la custodisce)');
+    throw invalid(
+      'pem',
+      'il file contiene una chiave privata: importare solo il certificato della CA (la chiave non deve lasciare chi la custodisce)',
+    );
   const certs = blocks.filter((b) => b[1] === 'CERTIFICATE');
-  if (!certs.length) throw invalid('pem', 'il file non contiene certificati in formato PEM (-----BEGIN CERTIFICATE-----): serve il certificato della CA, .pem o .crt');
+  if (!certs.length)
+    throw invalid(
+      'pem',
+      'il file non contiene certificati in formato PEM (-----BEGIN CERTIFICATE-----): serve il certificato della CA, .pem o .crt',
+    );
   return certs.map((b, i) => {
     let x: X509Certificate;
     try {
       x = new X509Certificate(b[0]);
     } catch {
-      throw invalid('pem', certs.length > 1 ? `il certificato n. ${i + 1} del file non è leggibile` : 'il certificato del file non è leggibile');
+      throw invalid(
+        'pem',
+        certs.length > 1 ? `il certificato n. ${i + 1} del file non è leggibile` : 'il certificato del file non è leggibile',
+      );
     }
-    if (!x.ca) throw invalid('pem', `«${commonNameOf(x) ?? x.subject.replace(/\n/g, ', ')}» non è il certificato di un’autorità di certificazione (CA): indicare il certificato della CA che lo ha emesso`);
+    if (!x.ca)
+      throw invalid(
+        'pem',
+        `«${commonNameOf(x) ?? x.subject.replace(/\n/g, ', ')}» non è il certificato di un’autorità di certificazione (CA): indicare il certificato della CA che lo ha emesso`,
+      );
     return x;
   });
 }
@@ -135,7 +164,8 @@ function caInfo(c: StoredCa): TrustedCa {
 function checkValidNow(info: { validFrom: string; validUntil: string }, field: string): void {
   const now = Date.now();
   const day = (iso: string) => new Date(iso).toLocaleDateString('it-IT', { timeZone: 'Europe/Rome' });
-  if (now > Date.parse(info.validUntil)) throw invalid(field, `il certificato di firma è scaduto il ${day(info.validUntil)}: serve un certificato valido`);
+  if (now > Date.parse(info.validUntil))
+    throw invalid(field, `il certificato di firma è scaduto il ${day(info.validUntil)}: serve un certificato valido`);
   if (now < Date.parse(info.validFrom)) throw invalid(field, `il certificato di firma sarà valido solo dal ${day(info.validFrom)}`);
 }
 
@@ -165,7 +195,11 @@ export async function photoUnreadable(store: Store, photo: PhotoRecord): Promise
 /** Draws the unsigned PDF of a report: `buildReport` here, or the same in another thread. */
 export type ReportRender = (input: ReportInput) => Promise<Buffer>;
 
-export function createReportService(store: Store, log: (message: string) => void = (m) => process.stderr.write(`${m}\n`), render: ReportRender = buildReport): ReportService {
+export function createReportService(
+  store: Store,
+  log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+  render: ReportRender = buildReport,
+): ReportService {
   // One report operation at a time per inspection: two co-signatures at once would both start from
   // the same version, and the second would silently drop the first.
   const queues = new Map<string, Promise<unknown>>();
@@ -201,10 +235,15 @@ export function createReportService(store: Store, log: (message: string) => void
     const r = store.inspections.get(inspectionId, 'inspectionId');
     const text = r.status === 'draft' ? null : store.inspections.sealedFile(inspectionId);
     if (!text || !r.contentHash || !r.sealedAt)
-      throw new StoreError('conflict', "l'ispezione è ancora in bozza: il verbale PDF si produce quando la visita è sigillata", 'inspectionId');
+      throw new StoreError(
+        'conflict',
+        "l'ispezione è ancora in bozza: il verbale PDF si produce quando la visita è sigillata",
+        'inspectionId',
+      );
     const file = parseStoredFile(text);
     // The PDF prints the stored hash; it must be the hash of what is stored.
-    if (contentHash(file) !== r.contentHash) throw new Error(`il file sigillato dell'ispezione ${inspectionId} non corrisponde alla sua impronta: dati alterati`);
+    if (contentHash(file) !== r.contentHash)
+      throw new Error(`il file sigillato dell'ispezione ${inspectionId} non corrisponde alla sua impronta: dati alterati`);
     return { r: { ...r, contentHash: r.contentHash, sealedAt: r.sealedAt }, file };
   }
 
@@ -237,7 +276,9 @@ export function createReportService(store: Store, log: (message: string) => void
   async function produce(inspectionId: string, signer: LoadedSigner | null): Promise<SealReport> {
     const { r, file } = sealedParts(inspectionId);
     const { photos, unreadable } = await reportPhotos(inspectionId);
-    const prescriptions = store.prescriptions.listByInspection(inspectionId).map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
+    const prescriptions = store.prescriptions
+      .listByInspection(inspectionId)
+      .map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
     const unsigned = await render({
       file,
       inspectionId,
@@ -256,11 +297,20 @@ export function createReportService(store: Store, log: (message: string) => void
       ? `${unreadable.join(', ')}: immagine illeggibile (file danneggiato); nel verbale il suo riquadro lo dichiara, con l'impronta del file conservato.`
       : null;
     if (signer) {
-      const signed = await signPdfWith(unsigned, signer, { ...signOptions(file, r.revision), onWarning: (m) => (warning = warning ? `${warning} ${m}` : m) });
+      const signed = await signPdfWith(unsigned, signer, {
+        ...signOptions(file, r.revision),
+        onWarning: (m) => (warning = warning ? `${warning} ${m}` : m),
+      });
       pdf = signed.pdf;
       level = signed.level;
     }
-    const att = store.attachments.add({ inspectionId, kind: 'report', name: reportFileName(file, r.revision), mime: 'application/pdf', bytes: pdf });
+    const att = store.attachments.add({
+      inspectionId,
+      kind: 'report',
+      name: reportFileName(file, r.revision),
+      mime: 'application/pdf',
+      bytes: pdf,
+    });
     return { produced: true, sha256: att.sha256, signed: signer !== null, level, warning };
   }
 
@@ -307,7 +357,8 @@ export function createReportService(store: Store, log: (message: string) => void
       const signer = await open(p12, passphrase, 'p12Base64');
       const info = certificateInfo(signer);
       checkValidNow(info, 'p12Base64');
-      if (memberId !== null && !store.members.list().some((m) => m.id === memberId)) throw invalid('memberId', `componente della commissione ${memberId} non trovato`);
+      if (memberId !== null && !store.members.list().some((m) => m.id === memberId))
+        throw invalid('memberId', `componente della commissione ${memberId} non trovato`);
       const stored: StoredKeyInfo = { ...info, memberId, importedAt: new Date().toISOString() };
       store.transaction(() => {
         store.settings.setSecret(KEY_SECRET, p12);
@@ -334,7 +385,8 @@ export function createReportService(store: Store, log: (message: string) => void
         } catch {
           throw invalid('tsaUrl', 'indirizzo non valido (esempio: https://tsa.esempio.it/tsr)');
         }
-        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid('tsaUrl', 'l’indirizzo deve iniziare con http:// o https://');
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+          throw invalid('tsaUrl', 'l’indirizzo deve iniziare con http:// o https://');
       }
       store.settings.set(TSA_SETTING, value);
       return status();
@@ -367,7 +419,11 @@ export function createReportService(store: Store, log: (message: string) => void
     async unlock(passphrase) {
       const p12 = store.settings.getSecret(KEY_SECRET);
       const info = storedInfo();
-      if (!p12 || !info) throw invalid('passphrase', 'nessuna chiave di firma importata: importarla in «Firma digitale», oppure sigillare senza firma digitale');
+      if (!p12 || !info)
+        throw invalid(
+          'passphrase',
+          'nessuna chiave di firma importata: importarla in «Firma digitale», oppure sigillare senza firma digitale',
+        );
       const signer = await open(p12, passphrase, 'passphrase');
       checkValidNow(info, 'passphrase');
       return signer;
@@ -394,7 +450,11 @@ export function createReportService(store: Store, log: (message: string) => void
           } catch (e) {
             if (e instanceof StoreError) throw e;
             log(`vigilanza: verbale di ${inspectionId} non prodotto: ${(e as Error)?.stack ?? String(e)}`);
-            throw new StoreError('conflict', `la visita è sigillata ma il suo verbale PDF non si può produrre: ${(e as Error)?.message ?? String(e)}. I dati sigillati non sono stati toccati.`, 'inspectionId');
+            throw new StoreError(
+              'conflict',
+              `la visita è sigillata ma il suo verbale PDF non si può produrre: ${(e as Error)?.message ?? String(e)}. I dati sigillati non sono stati toccati.`,
+              'inspectionId',
+            );
           }
         }
         return view(inspectionId, store.attachments.reports(inspectionId));
@@ -409,15 +469,37 @@ export function createReportService(store: Store, log: (message: string) => void
       return serial(inspectionId, async () => {
         const { r, file } = sealedParts(inspectionId);
         const reports = store.attachments.reports(inspectionId);
-        if (!reports.length) throw new StoreError('conflict', 'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma', 'inspectionId');
+        if (!reports.length)
+          throw new StoreError(
+            'conflict',
+            'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma',
+            'inspectionId',
+          );
         const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
         const before = await verifyPdf(current);
         if (!before.signatures.length)
-          throw new StoreError('conflict', 'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave', 'inspectionId');
-        if (before.signatures.some((s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer))
-          throw invalid('p12Base64', `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`);
+          throw new StoreError(
+            'conflict',
+            'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave',
+            'inspectionId',
+          );
+        if (
+          before.signatures.some(
+            (s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer,
+          )
+        )
+          throw invalid(
+            'p12Base64',
+            `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
+          );
         const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
-        store.attachments.add({ inspectionId, kind: 'report', name: reportFileName(file, r.revision), mime: 'application/pdf', bytes: signed.pdf });
+        store.attachments.add({
+          inspectionId,
+          kind: 'report',
+          name: reportFileName(file, r.revision),
+          mime: 'application/pdf',
+          bytes: signed.pdf,
+        });
         return view(inspectionId, store.attachments.reports(inspectionId));
       });
     },

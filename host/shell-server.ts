@@ -126,7 +126,11 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     if (!authorized(req, res)) return;
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
-      sendResult(res, { ok: false, error: { code: 'invalid', message: 'il corpo della richiesta deve essere JSON (Content-Type: application/json)' } }, 415);
+      sendResult(
+        res,
+        { ok: false, error: { code: 'invalid', message: 'il corpo della richiesta deve essere JSON (Content-Type: application/json)' } },
+        415,
+      );
       return;
     }
     const limit = BODY_LIMITS[method] ?? DEFAULT_BODY_LIMIT;
@@ -137,7 +141,11 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
       return;
     }
     if (body === 'too_large') {
-      sendResult(res, { ok: false, error: { code: 'invalid', message: `richiesta troppo grande (massimo ${Math.round(limit / 1024 / 1024)} MB)` } }, 413);
+      sendResult(
+        res,
+        { ok: false, error: { code: 'invalid', message: `richiesta troppo grande (massimo ${Math.round(limit / 1024 / 1024)} MB)` } },
+        413,
+      );
       return;
     }
     let input: unknown;
@@ -159,7 +167,13 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     }
     const given = req.headers[TOKEN_HEADER];
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), tokenDigest)) {
-      sendResult(res, { ok: false, error: { code: 'unauthorized', message: 'chiave di sessione mancante o errata: riaprire l’indirizzo stampato da «vigilanza serve»' } });
+      sendResult(res, {
+        ok: false,
+        error: {
+          code: 'unauthorized',
+          message: 'chiave di sessione mancante o errata: riaprire l’indirizzo stampato da «vigilanza serve»',
+        },
+      });
       return false;
     }
     return true;

@@ -269,7 +269,10 @@ export class BlobStore {
               feed(buf.subarray(0, keep));
             }
             if (tooBig) {
-              failure = new UploadError(buf.length > room ? 'il corpo supera la lunghezza dichiarata' : `un PATCH può portare al massimo ${maxChunk} byte`, 413);
+              failure = new UploadError(
+                buf.length > room ? 'il corpo supera la lunghezza dichiarata' : `un PATCH può portare al massimo ${maxChunk} byte`,
+                413,
+              );
               break;
             }
             if (pendingBytes >= WRITE_BATCH) await flush();

@@ -45,7 +45,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
+  });
   return timingSafeEqual(key, expected);
 }
 
@@ -56,7 +61,14 @@ export const MIN_PASSWORD_LENGTH = 10;
  * hash with today's cost (random bytes, the hash of no password), made once. An unknown name then
  * costs the same scrypt work as a wrong password, so the answer's timing does not tell names apart.
  */
-const UNKNOWN_CLERK_HASH = ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, randomBytes(16).toString('base64url'), randomBytes(SCRYPT.keylen).toString('base64url')].join('$');
+const UNKNOWN_CLERK_HASH = [
+  'scrypt',
+  SCRYPT.N,
+  SCRYPT.r,
+  SCRYPT.p,
+  randomBytes(16).toString('base64url'),
+  randomBytes(SCRYPT.keylen).toString('base64url'),
+].join('$');
 
 /** A clerk's password check: always one scrypt, whether or not the clerk exists (`stored` undefined). */
 export async function verifyClerkPassword(password: string, stored: string | undefined): Promise<boolean> {
@@ -69,8 +81,17 @@ export async function verifyClerkPassword(password: string, stored: string | und
  * LRU-bounded): `max` requests per `windowMs` for each key. Answers 0 when allowed, otherwise the
  * seconds to wait (for Retry-After). IPv6 addresses count per /64, as one client usually holds one.
  */
-export function requestLimit(app: FastifyInstance, max: number, windowMs: number, key: (req: FastifyRequest, ip: string) => string): (req: FastifyRequest) => Promise<number> {
-  const check = app.createRateLimit({ max, timeWindow: Math.max(1, Math.round(windowMs)), keyGenerator: (req) => key(req, normalizeIP(req.ip)) });
+export function requestLimit(
+  app: FastifyInstance,
+  max: number,
+  windowMs: number,
+  key: (req: FastifyRequest, ip: string) => string,
+): (req: FastifyRequest) => Promise<number> {
+  const check = app.createRateLimit({
+    max,
+    timeWindow: Math.max(1, Math.round(windowMs)),
+    keyGenerator: (req) => key(req, normalizeIP(req.ip)),
+  });
   return async (req) => {
     const outcome = await check(req);
     return outcome.isAllowed || !outcome.isExceeded ? 0 : Math.max(1, outcome.ttlInSeconds);

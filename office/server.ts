@@ -71,7 +71,14 @@ async function registerHttpProtections(app: FastifyInstance, opts: { tls: boolea
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
@@ -103,7 +110,13 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     connectionTimeout: 120_000,
     trustProxy: false,
     // The router's own refusals (a path with a broken %-escape) answered like every other error.
-    frameworkErrors: (error, _req, reply) => sendError(reply, 400, 'invalid', error.code === 'FST_ERR_BAD_URL' ? 'indirizzo non valido: una sequenza %XX non è UTF-8' : 'richiesta non valida'),
+    frameworkErrors: (error, _req, reply) =>
+      sendError(
+        reply,
+        400,
+        'invalid',
+        error.code === 'FST_ERR_BAD_URL' ? 'indirizzo non valido: una sequenza %XX non è UTF-8' : 'richiesta non valida',
+      ),
     ...(options.tls ? { https: { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) } } : {}),
   }) as unknown as FastifyInstance;
 
@@ -125,18 +138,28 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
       return sendError(reply, 500, 'internal', 'errore interno del server');
     }
     const message =
-      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'richiesta troppo grande'
-      : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Content-Type: tipo di contenuto non accettato'
-      : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'corpo JSON vuoto'
-      : /JSON/.test(error.message) || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `corpo della richiesta: JSON non valido`
-      : error.message;
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'richiesta troppo grande'
+        : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Content-Type: tipo di contenuto non accettato'
+          : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'corpo JSON vuoto'
+            : /JSON/.test(error.message) || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+              ? `corpo della richiesta: JSON non valido`
+              : error.message;
     return sendError(reply, status, status === 413 ? 'too_large' : status === 415 ? 'unsupported' : 'invalid', message);
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'not_found', 'risorsa non trovata'));
 
   registerApi(app, { store, blobs, limits });
   registerUploadRoutes(app, { blobs, patchBytes: limits.patchBytes });
-  registerReview(app, { store, blobs, today: options.today ?? (() => new Date().toISOString().slice(0, 10)), secure: !!options.tls, caPem: options.caPem });
+  registerReview(app, {
+    store,
+    blobs,
+    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+    secure: !!options.tls,
+    caPem: options.caPem,
+  });
 
   return {
     app,

@@ -24,10 +24,7 @@ export interface UploadRouteDeps {
 export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps): void {
   const { blobs } = deps;
   const uploadHeaders = (reply: FastifyReply, s: { sha256: string; offset: number; length: number }) =>
-    reply
-      .header('Upload-Offset', String(s.offset))
-      .header('Upload-Length', String(s.length))
-      .header('Cache-Control', 'no-store');
+    reply.header('Upload-Offset', String(s.offset)).header('Upload-Length', String(s.length)).header('Cache-Control', 'no-store');
 
   const uploadFailure = (reply: FastifyReply, e: unknown) => {
     if (!(e instanceof UploadError)) throw e;
@@ -47,7 +44,8 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps
     if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
     try {
       const held = await heldUpload(req.device!, body.data.sha256);
-      if (held && held.length !== body.data.length) throw new UploadError(`length: il contenuto con questo sha256 è lungo ${held.length} byte, non ${body.data.length}`, 409);
+      if (held && held.length !== body.data.length)
+        throw new UploadError(`length: il contenuto con questo sha256 è lungo ${held.length} byte, non ${body.data.length}`, 409);
       const s = held ? { ...held, created: false } : await blobs.create(req.device!.deviceId, body.data.sha256, body.data.length);
       const url = `/api/v1/uploads/${s.sha256}`;
       uploadHeaders(reply, s).header('Location', url);
@@ -58,7 +56,9 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps
   });
 
   app.head<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
-    const s = (await blobs.state(req.device!.deviceId, req.params.sha)) ?? (SHA256_RE.test(req.params.sha) ? await heldUpload(req.device!, req.params.sha) : null);
+    const s =
+      (await blobs.state(req.device!.deviceId, req.params.sha)) ??
+      (SHA256_RE.test(req.params.sha) ? await heldUpload(req.device!, req.params.sha) : null);
     if (!s) return reply.code(404).header('Cache-Control', 'no-store').send();
     return uploadHeaders(reply, s).code(200).send();
   });

@@ -28,7 +28,10 @@ let engine: pkijs.CryptoEngine | null = null;
 
 /** pkijs' engine over Node's WebCrypto, passed explicitly so no global state is needed. */
 export function cryptoEngine(): pkijs.CryptoEngine {
-  engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'] });
+  engine ??= new pkijs.CryptoEngine({
+    name: 'node-webcrypto',
+    crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'],
+  });
   return engine;
 }
 
@@ -84,7 +87,11 @@ export interface CadesResult {
 }
 
 /** Builds the detached CAdES signature over a SHA-256 digest of the signed byte ranges. */
-export async function buildCades(digest: Uint8Array, signer: LoadedSigner, opts: { tsaUrl?: string; tsaTimeoutMs?: number } = {}): Promise<CadesResult> {
+export async function buildCades(
+  digest: Uint8Array,
+  signer: LoadedSigner,
+  opts: { tsaUrl?: string; tsaTimeoutMs?: number } = {},
+): Promise<CadesResult> {
   const crypto = cryptoEngine();
   const cert = parseCertificate(signer.certificate);
   const signedAttrs = derSorted([
@@ -126,7 +133,11 @@ export async function buildCades(digest: Uint8Array, signer: LoadedSigner, opts:
 }
 
 /** Asks an RFC 3161 authority for a token over `data` (the signature value) and checks the answer. */
-export async function requestTimestamp(url: string, data: Uint8Array, timeoutMs: number): Promise<{ contentInfo: pkijs.ContentInfo; genTime: Date }> {
+export async function requestTimestamp(
+  url: string,
+  data: Uint8Array,
+  timeoutMs: number,
+): Promise<{ contentInfo: pkijs.ContentInfo; genTime: Date }> {
   const imprint = sha256(data);
   const nonceBytes = randomBytes(8);
   nonceBytes[0]! &= 0x7f; // a positive INTEGER
@@ -174,6 +185,7 @@ export async function requestTimestamp(url: string, data: Uint8Array, timeoutMs:
 /** The TSTInfo inside a timestamp token (a SignedData ContentInfo). */
 export function tstInfoOf(token: pkijs.ContentInfo): pkijs.TSTInfo {
   const sd = new pkijs.SignedData({ schema: token.content });
-  if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent) throw new Error('il token non contiene un TSTInfo');
+  if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent)
+    throw new Error('il token non contiene un TSTInfo');
   return pkijs.TSTInfo.fromBER(sd.encapContentInfo.eContent.getValue());
 }

@@ -10,8 +10,26 @@ import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS } from '../shared/domain.ts';
 import type { Answer, InspectionFile } from '../shared/inspection.ts';
-import { applicableItems, displayText, getChecklist, signatoryTitle, type Checklist, type ChecklistItem, type ChecklistSection } from '../shared/checklist/index.ts';
-import { OUTCOME_LABELS, RULE_SETS, evaluate, enrolmentCeiling, validateAgainst, type CheckResult, type Finding, type Outcome, type RuleSet } from '../shared/rules/index.ts';
+import {
+  applicableItems,
+  displayText,
+  getChecklist,
+  signatoryTitle,
+  type Checklist,
+  type ChecklistItem,
+  type ChecklistSection,
+} from '../shared/checklist/index.ts';
+import {
+  OUTCOME_LABELS,
+  RULE_SETS,
+  evaluate,
+  enrolmentCeiling,
+  validateAgainst,
+  type CheckResult,
+  type Finding,
+  type Outcome,
+  type RuleSet,
+} from '../shared/rules/index.ts';
 import type { Signature } from '../shared/api/contract.ts';
 import { ITEM_RULES, RULE_LABELS } from './labels.ts';
 import { FONT_FAMILY } from './pdfmake.ts';
@@ -67,8 +85,10 @@ interface Ctx {
 function prepare(input: ReportInput): Ctx {
   const { file } = input;
   if (!input.inspectionId || !input.inspectionId.trim()) throw new ReportInputError('inspectionId: identificativo dell’ispezione mancante');
-  if (!Number.isInteger(input.revision) || input.revision < 1) throw new ReportInputError(`revision: deve essere un intero ≥ 1 (trovato ${String(input.revision)})`);
-  if (!/^[0-9a-f]{64}$/.test(input.contentHash)) throw new ReportInputError('contentHash: serve lo SHA-256 esadecimale (64 caratteri minuscoli) del JSON canonico');
+  if (!Number.isInteger(input.revision) || input.revision < 1)
+    throw new ReportInputError(`revision: deve essere un intero ≥ 1 (trovato ${String(input.revision)})`);
+  if (!/^[0-9a-f]{64}$/.test(input.contentHash))
+    throw new ReportInputError('contentHash: serve lo SHA-256 esadecimale (64 caratteri minuscoli) del JSON canonico');
   const rs = RULE_SETS.get(file.ruleSet);
   const checklist = getChecklist(file.ruleSet);
   if (!rs || !checklist) throw new ReportInputError(`ruleSet: set di regole o scheda sconosciuti "${file.ruleSet}"`);
@@ -77,7 +97,8 @@ function prepare(input: ReportInput): Ctx {
   input.photos?.forEach((p, i) => checkPhoto(p, i));
   input.prescriptions?.forEach((p, i) => {
     if (!p.text.trim()) throw new ReportInputError(`prescriptions[${i}].text: testo della prescrizione mancante`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(p.deadline)) throw new ReportInputError(`prescriptions[${i}].deadline: data non valida (${p.deadline})`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(p.deadline))
+      throw new ReportInputError(`prescriptions[${i}].deadline: data non valida (${p.deadline})`);
   });
   const result = evaluate(file, rs, checklist);
   return {
@@ -98,7 +119,8 @@ function checkPhoto(p: ReportPhoto, i: number): void {
   const png = b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
   if (p.mime === 'image/jpeg' && !jpeg) throw new ReportInputError(`photos[${i}]: il file non è un'immagine JPEG valida`);
   if (p.mime === 'image/png' && !png) throw new ReportInputError(`photos[${i}]: il file non è un'immagine PNG valida`);
-  if (p.mime !== 'image/jpeg' && p.mime !== 'image/png') throw new ReportInputError(`photos[${i}].mime: formato non ammesso (${String(p.mime)}; ammessi JPEG e PNG)`);
+  if (p.mime !== 'image/jpeg' && p.mime !== 'image/png')
+    throw new ReportInputError(`photos[${i}].mime: formato non ammesso (${String(p.mime)}; ammessi JPEG e PNG)`);
 }
 
 // ───────────────────────────── small building blocks ─────────────────────────────
@@ -168,7 +190,11 @@ function answerCell(ctx: Ctx, item: ChecklistItem, answer: Answer | undefined): 
   const ruleId = ITEM_RULES[item.id];
   const computed = ruleId ? ctx.findingsByRule.get(ruleId) : undefined;
   if (computed && computed.outcome !== 'na') {
-    stack.push({ text: [{ text: 'Verifica sul personale: ', color: MUTED }, outcomeChip(computed.outcome)] as Content[], fontSize: 7, margin: [0, 2, 0, 0] } as Content);
+    stack.push({
+      text: [{ text: 'Verifica sul personale: ', color: MUTED }, outcomeChip(computed.outcome)] as Content[],
+      fontSize: 7,
+      margin: [0, 2, 0, 0],
+    } as Content);
   }
   return { stack } as TableCell;
 }
@@ -177,7 +203,9 @@ function findingCell(findings: Array<Finding | undefined>): TableCell {
   const present = findings.filter((f): f is Finding => f !== undefined);
   if (!present.length) return { text: '' };
   return {
-    stack: present.map((f) => ({ text: [outcomeChip(f.outcome), { text: ` — ${f.message}` }] as Content[], margin: [0, 0, 0, 2] }) as Content),
+    stack: present.map(
+      (f) => ({ text: [outcomeChip(f.outcome), { text: ` — ${f.message}` }] as Content[], margin: [0, 0, 0, 2] }) as Content,
+    ),
     fontSize: 7.5,
   } as TableCell;
 }
@@ -201,7 +229,10 @@ function titleBlock(ctx: Ctx): Content[] {
     if (!act) return `non indicat${a}`;
     return `rilasciat${a} il ${formatItalianDate(act.issuedOn)}${until ? `, valid${a} fino al ${formatItalianDate(until)}` : ''}`;
   };
-  const row = (k: string, v: string | Content): TableCell[] => [{ text: k, style: 'label' }, typeof v === 'string' ? { text: v } : (v as TableCell)];
+  const row = (k: string, v: string | Content): TableCell[] => [
+    { text: k, style: 'label' },
+    typeof v === 'string' ? { text: v } : (v as TableCell),
+  ];
   const serviceRows: TableCell[][] = [
     row('Denominazione servizio', { text: s.name, bold: true, fontSize: 10 }),
     row('Referente', s.referente?.trim() || '—'),
@@ -241,7 +272,16 @@ function titleBlock(ctx: Ctx): Content[] {
         ],
       ],
     },
-    layout: { ...GRID, hLineColor: () => (signed ? OUTCOME_COLORS.pass : OUTCOME_COLORS.fail), vLineColor: () => (signed ? OUTCOME_COLORS.pass : OUTCOME_COLORS.fail), hLineWidth: () => 1, vLineWidth: () => 1, paddingTop: () => 5, paddingBottom: () => 5, paddingLeft: () => 6 },
+    layout: {
+      ...GRID,
+      hLineColor: () => (signed ? OUTCOME_COLORS.pass : OUTCOME_COLORS.fail),
+      vLineColor: () => (signed ? OUTCOME_COLORS.pass : OUTCOME_COLORS.fail),
+      hLineWidth: () => 1,
+      vLineWidth: () => 1,
+      paddingTop: () => 5,
+      paddingBottom: () => 5,
+      paddingLeft: () => 6,
+    },
     margin: [0, 10, 0, 0],
   };
   return [
@@ -251,7 +291,13 @@ function titleBlock(ctx: Ctx): Content[] {
     {
       columns: [
         { width: '*', stack: [{ text: 'SCHEDA DI OSSERVAZIONE PER:', style: 'formTitle' }, ...purposeLines] },
-        { width: 150, stack: [{ text: 'Data', style: 'label', alignment: 'right' }, { text: formatItalianDate(file.visit.date), fontSize: 13, bold: true, alignment: 'right' }] },
+        {
+          width: 150,
+          stack: [
+            { text: 'Data', style: 'label', alignment: 'right' },
+            { text: formatItalianDate(file.visit.date), fontSize: 13, bold: true, alignment: 'right' },
+          ],
+        },
       ],
     },
     { table: { widths: [150, '*'], body: serviceRows }, layout: GRID, margin: [0, 10, 0, 0] },
@@ -260,7 +306,10 @@ function titleBlock(ctx: Ctx): Content[] {
 }
 
 function summaryBlock(ctx: Ctx): Content[] {
-  const counts = Object.fromEntries(OUTCOME_ORDER.map((o) => [o, ctx.result.findings.filter((f) => f.outcome === o).length])) as Record<Outcome, number>;
+  const counts = Object.fromEntries(OUTCOME_ORDER.map((o) => [o, ctx.result.findings.filter((f) => f.outcome === o).length])) as Record<
+    Outcome,
+    number
+  >;
   const members = membersOf(ctx);
   return [
     { text: 'Esito sintetico', style: 'subTitle', margin: [0, 12, 0, 4] },
@@ -269,7 +318,9 @@ function summaryBlock(ctx: Ctx): Content[] {
         widths: ['*', '*', '*', '*'],
         body: [
           OUTCOME_ORDER.map((o) => ({ text: OUTCOME_LABELS[o], style: 'th', fillColor: HEAD_FILL, alignment: 'center' }) as TableCell),
-          OUTCOME_ORDER.map((o) => ({ text: String(counts[o]), fontSize: 14, bold: true, color: OUTCOME_COLORS[o], alignment: 'center' }) as TableCell),
+          OUTCOME_ORDER.map(
+            (o) => ({ text: String(counts[o]), fontSize: 14, bold: true, color: OUTCOME_COLORS[o], alignment: 'center' }) as TableCell,
+          ),
         ],
       },
       layout: GRID,
@@ -281,7 +332,10 @@ function summaryBlock(ctx: Ctx): Content[] {
     },
     { text: 'Commissione presente alla visita', style: 'subTitle', margin: [0, 10, 0, 4] },
     members.length
-      ? { ul: members.map((m) => ({ text: [{ text: m.name, bold: true }, m.role ? ` — ${m.role}` : ''] as Content[] }) as Content), margin: [6, 0, 0, 0] }
+      ? {
+          ul: members.map((m) => ({ text: [{ text: m.name, bold: true }, m.role ? ` — ${m.role}` : ''] as Content[] }) as Content),
+          margin: [6, 0, 0, 0],
+        }
       : { text: 'Componenti non indicati', style: 'muted' },
   ];
 }
@@ -293,9 +347,17 @@ function membersOf(ctx: Ctx): ReportMember[] {
 // ───────────────────────────── sections A–F, ACC ─────────────────────────────
 
 function sectionTable(ctx: Ctx, section: ChecklistSection, title: string, leadRows: TableCell[][]): Content {
-  const items = applicableItems(ctx.checklist, { type: ctx.file.service.type, purpose: ctx.file.visit.purpose, accredited: Boolean(ctx.file.service.accreditation) }).filter((i) => i.section === section.id);
+  const items = applicableItems(ctx.checklist, {
+    type: ctx.file.service.type,
+    purpose: ctx.file.visit.purpose,
+    accredited: Boolean(ctx.file.service.accreditation),
+  }).filter((i) => i.section === section.id);
   const answers = ctx.file.answers ?? {};
-  const body: TableCell[][] = [titleRow(title, 3), [headerCell(section.requirementHeading), headerCell('DATI VERIFICATI'), headerCell('ESITO E NOTE')], ...leadRows];
+  const body: TableCell[][] = [
+    titleRow(title, 3),
+    [headerCell(section.requirementHeading), headerCell('DATI VERIFICATI'), headerCell('ESITO E NOTE')],
+    ...leadRows,
+  ];
   // The explanatory text (section C) is printed once, as the first body row.
   if (section.intro) body.push([{ text: section.intro, style: 'intro', colSpan: 3 } as TableCell, {}, {}]);
   const headRows = body.length;
@@ -309,7 +371,8 @@ function sectionTable(ctx: Ctx, section: ChecklistSection, title: string, leadRo
     const rows: TableCell[][] = [];
     let group: string | undefined;
     for (const item of block) {
-      if (item.group && item.group !== group) rows.push([{}, { text: item.group, bold: true, decoration: 'underline', colSpan: 2 } as TableCell, {}]);
+      if (item.group && item.group !== group)
+        rows.push([{}, { text: item.group, bold: true, decoration: 'underline', colSpan: 2 } as TableCell, {}]);
       group = item.group;
       rows.push([{}, { text: displayText(item.text) }, answerCell(ctx, item, answers[item.id])]);
     }
@@ -318,7 +381,15 @@ function sectionTable(ctx: Ctx, section: ChecklistSection, title: string, leadRo
     i = j;
   }
   if (body.length === headRows && !leadRows.length)
-    body.push([{ text: 'Nessuna voce di questa sezione si applica alla tipologia e alla finalità della visita.', colSpan: 3, style: 'muted' } as TableCell, {}, {}]);
+    body.push([
+      {
+        text: 'Nessuna voce di questa sezione si applica alla tipologia e alla finalità della visita.',
+        colSpan: 3,
+        style: 'muted',
+      } as TableCell,
+      {},
+      {},
+    ]);
   return { table: { headerRows: 2, keepWithHeaderRows: 1, widths: [105, '*', 150], body }, layout: GRID, margin: [0, 12, 0, 0] };
 }
 
@@ -330,7 +401,15 @@ function sectionA(ctx: Ctx): TableCell[][] {
       {
         stack: [
           { text: 'Tipologia di servizio:' },
-          ...SERVICE_TYPES.map((t) => ({ text: `${box(t === type)} ${SERVICE_TYPE_LABELS[t]}`, bold: t === type, color: t === type ? INK : MUTED, margin: [6, 1, 0, 0] }) as Content),
+          ...SERVICE_TYPES.map(
+            (t) =>
+              ({
+                text: `${box(t === type)} ${SERVICE_TYPE_LABELS[t]}`,
+                bold: t === type,
+                color: t === type ? INK : MUTED,
+                margin: [6, 1, 0, 0],
+              }) as Content,
+          ),
         ],
       },
       { text: 'Dalla scheda anagrafica del servizio', style: 'muted' },
@@ -349,7 +428,9 @@ function sectionB(ctx: Ctx): TableCell[][] {
   };
   const capacityLines: Content[] = SERVICE_TYPES.map((t) => {
     const r = rs.serviceTypes[t];
-    const range = r.enrolmentTolerance ? `fra ${r.capacity.min} e ${r.capacity.max} tolleranza max ${r.enrolmentAbsoluteMax}` : `fra ${r.capacity.min} e ${r.capacity.max}`;
+    const range = r.enrolmentTolerance
+      ? `fra ${r.capacity.min} e ${r.capacity.max} tolleranza max ${r.enrolmentAbsoluteMax}`
+      : `fra ${r.capacity.min} e ${r.capacity.max}`;
     const selected = t === type;
     return {
       text: selected
@@ -365,7 +446,11 @@ function sectionB(ctx: Ctx): TableCell[][] {
   const capacityRow: TableCell[] = [
     { text: 'Artt. 25 – 32 – 39 – 42 c.2 Ricettività e dimensionamento delle diverse tipologie di servizi', style: 'article' },
     { stack: [{ text: 'Capienza struttura:' }, ...capacityLines] },
-    findingCell([ctx.findingsByRule.get('capacity.range'), ctx.findingsByRule.get('enrollment.ceiling'), ctx.findingsByRule.get('presence.capacity')]),
+    findingCell([
+      ctx.findingsByRule.get('capacity.range'),
+      ctx.findingsByRule.get('enrollment.ceiling'),
+      ctx.findingsByRule.get('presence.capacity'),
+    ]),
   ];
 
   const table = ctx.checklist.countsTables.find((t) => t.serviceType === type);
@@ -374,13 +459,24 @@ function sectionB(ctx: Ctx): TableCell[][] {
     const byBand = new Map(children.map((c) => [c.band, c]));
     const bandLabel = (id: string) => rules.bands.find((b) => b.id === id)?.label ?? id;
     const childBody: TableCell[][] = [
-      [headerCell(table.title.toUpperCase()), headerCell(table.childrenColumns[0], { alignment: 'center' }), headerCell(table.childrenColumns[1], { alignment: 'center' })],
-      ...table.bands.map((band) => [
-        { text: bandLabel(band) },
-        { text: dash(byBand.get(band)?.enrolled), alignment: 'center' },
-        { text: dash(byBand.get(band)?.present), alignment: 'center' },
-      ] as TableCell[]),
-      [{ text: 'Totale', bold: true }, { text: dash(sum('enrolled')), alignment: 'center', bold: true }, { text: dash(sum('present')), alignment: 'center', bold: true }],
+      [
+        headerCell(table.title.toUpperCase()),
+        headerCell(table.childrenColumns[0], { alignment: 'center' }),
+        headerCell(table.childrenColumns[1], { alignment: 'center' }),
+      ],
+      ...table.bands.map(
+        (band) =>
+          [
+            { text: bandLabel(band) },
+            { text: dash(byBand.get(band)?.enrolled), alignment: 'center' },
+            { text: dash(byBand.get(band)?.present), alignment: 'center' },
+          ] as TableCell[],
+      ),
+      [
+        { text: 'Totale', bold: true },
+        { text: dash(sum('enrolled')), alignment: 'center', bold: true },
+        { text: dash(sum('present')), alignment: 'center', bold: true },
+      ],
     ];
     const staff = file.staffCounts ?? {};
     const req = result.required;
@@ -431,7 +527,9 @@ function sectionB(ctx: Ctx): TableCell[][] {
               findingCell([
                 ctx.findingsByRule.get('ratio.educators.planned'),
                 ctx.findingsByRule.get('ratio.educators.present'),
-                ...(rules.childrenPerAuxiliary ? [ctx.findingsByRule.get('ratio.auxiliaries.planned'), ctx.findingsByRule.get('ratio.auxiliaries.present')] : []),
+                ...(rules.childrenPerAuxiliary
+                  ? [ctx.findingsByRule.get('ratio.auxiliaries.planned'), ctx.findingsByRule.get('ratio.auxiliaries.present')]
+                  : []),
               ]) as Content,
             ],
           },
@@ -447,7 +545,13 @@ function sectionB(ctx: Ctx): TableCell[][] {
 function sectionsContent(ctx: Ctx): Content[] {
   const out: Content[] = [];
   for (const section of ctx.checklist.sections) {
-    if (section.id === 'ACC' && !applicableItems(ctx.checklist, { purpose: ctx.file.visit.purpose, accredited: Boolean(ctx.file.service.accreditation) }).some((i) => i.section === 'ACC')) continue;
+    if (
+      section.id === 'ACC' &&
+      !applicableItems(ctx.checklist, { purpose: ctx.file.visit.purpose, accredited: Boolean(ctx.file.service.accreditation) }).some(
+        (i) => i.section === 'ACC',
+      )
+    )
+      continue;
     const title = section.id === 'ACC' ? section.title.toUpperCase() : `${section.id} – ${section.title.toUpperCase()}`;
     const lead = section.id === 'A' ? sectionA(ctx) : section.id === 'B' ? sectionB(ctx) : [];
     out.push(sectionTable(ctx, section, title, lead));
@@ -468,14 +572,21 @@ function ruleLabel(ctx: Ctx, rule: string): string {
 function findingsContent(ctx: Ctx): Content[] {
   const sorted = [...ctx.result.findings].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
   const body: TableCell[][] = [
-    titleRow('RILIEVI', 4, `Verifiche calcolate dalle regole del set ${ctx.file.ruleSet} sui dati rilevati e voci della scheda risultate non conformi, in ordine di gravità.`),
+    titleRow(
+      'RILIEVI',
+      4,
+      `Verifiche calcolate dalle regole del set ${ctx.file.ruleSet} sui dati rilevati e voci della scheda risultate non conformi, in ordine di gravità.`,
+    ),
     [headerCell('Esito'), headerCell('Verifica'), headerCell('Riferimento normativo'), headerCell('Dettaglio')],
-    ...sorted.map((f) => [
-      outcomeChip(f.outcome) as TableCell,
-      { text: ruleLabel(ctx, f.rule) },
-      { text: f.article, style: 'article' },
-      { text: f.message },
-    ] as TableCell[]),
+    ...sorted.map(
+      (f) =>
+        [
+          outcomeChip(f.outcome) as TableCell,
+          { text: ruleLabel(ctx, f.rule) },
+          { text: f.article, style: 'article' },
+          { text: f.message },
+        ] as TableCell[],
+    ),
   ];
   return [
     {
@@ -532,7 +643,14 @@ function strokesCanvas(sig: Signature | undefined): Content {
       const [x, y] = stroke[0]!;
       shapes.push({ type: 'ellipse', x: x * s, y: y * s, r1: 0.9, r2: 0.9, color: INK });
     } else {
-      shapes.push({ type: 'polyline', lineWidth: 1.1, lineColor: INK, lineCap: 'round', lineJoin: 'round', points: stroke.map(([x, y]) => ({ x: x * s, y: y * s })) });
+      shapes.push({
+        type: 'polyline',
+        lineWidth: 1.1,
+        lineColor: INK,
+        lineCap: 'round',
+        lineJoin: 'round',
+        points: stroke.map(([x, y]) => ({ x: x * s, y: y * s })),
+      });
     }
   }
   // The baseline is part of the same canvas, so the box keeps its height when nothing was captured.
@@ -548,19 +666,31 @@ function signaturesContent(ctx: Ctx): Content[] {
     return {
       margin: [0, 8, 0, 0],
       columns: [
-        { width: '*', stack: [{ text: label, bold: true }, { text: sig ? sig.name : 'firma non acquisita', style: sig ? undefined : 'muted', margin: [0, 3, 0, 0] }] },
+        {
+          width: '*',
+          stack: [
+            { text: label, bold: true },
+            { text: sig ? sig.name : 'firma non acquisita', style: sig ? undefined : 'muted', margin: [0, 3, 0, 0] },
+          ],
+        },
         {
           width: SIG_W,
-          stack: [
-            strokesCanvas(sig),
-            { text: sig ? sig.name : '', fontSize: 7, alignment: 'center', color: MUTED },
-          ],
+          stack: [strokesCanvas(sig), { text: sig ? sig.name : '', fontSize: 7, alignment: 'center', color: MUTED }],
         },
       ],
     } as Content;
   });
   // Title, date and the three signatures stay on one page.
-  return [{ stack: [sectionBar('FIRME'), { text: `Letto, confermato e sottoscritto il ${formatItalianDate(ctx.file.visit.date)}.`, margin: [0, 0, 0, 2] }, ...blocks], unbreakable: true }];
+  return [
+    {
+      stack: [
+        sectionBar('FIRME'),
+        { text: `Letto, confermato e sottoscritto il ${formatItalianDate(ctx.file.visit.date)}.`, margin: [0, 0, 0, 2] },
+        ...blocks,
+      ],
+      unbreakable: true,
+    },
+  ];
 }
 
 /** In place of the picture: a framed box the size of one, saying why and which file it was. */
@@ -569,14 +699,18 @@ function unreadablePhoto(p: ReportPhoto): Content {
     table: {
       widths: ['*'],
       heights: [150],
-      body: [[{
-        stack: [
-          { text: 'Immagine illeggibile', bold: true, margin: [0, 40, 0, 4] },
-          { text: `La foto non può essere riprodotta: ${p.unreadable}.`, style: 'muted' },
-          { text: `SHA-256 del file conservato: ${sha256Hex(p.bytes)}`, style: 'muted', fontSize: 6, margin: [0, 4, 0, 0] },
+      body: [
+        [
+          {
+            stack: [
+              { text: 'Immagine illeggibile', bold: true, margin: [0, 40, 0, 4] },
+              { text: `La foto non può essere riprodotta: ${p.unreadable}.`, style: 'muted' },
+              { text: `SHA-256 del file conservato: ${sha256Hex(p.bytes)}`, style: 'muted', fontSize: 6, margin: [0, 4, 0, 0] },
+            ],
+            alignment: 'center',
+          },
         ],
-        alignment: 'center',
-      }]],
+      ],
     },
     layout: { hLineColor: () => RULE_LINE, vLineColor: () => RULE_LINE },
   } as Content;
@@ -592,13 +726,27 @@ function photosContent(ctx: Ctx): Content[] {
       stack: [
         p.unreadable !== undefined ? unreadablePhoto(p) : { image: `photo${i}`, fit: [240, 180], alignment: 'center' },
         { text: [{ text: `Foto ${i + 1}. `, bold: true }, p.caption || 'senza didascalia'] as Content[], margin: [0, 3, 0, 0] },
-        ...(item ? [{ text: `Riferita alla voce «${displayText(item.text)}» (${item.section === 'ACC' ? 'accreditamento' : `sezione ${item.section}`})`, style: 'muted' }] : []),
+        ...(item
+          ? [
+              {
+                text: `Riferita alla voce «${displayText(item.text)}» (${item.section === 'ACC' ? 'accreditamento' : `sezione ${item.section}`})`,
+                style: 'muted',
+              },
+            ]
+          : []),
       ],
       margin: [0, 0, 0, 12],
     } as Content;
   });
   const rows: Content[] = [];
-  for (let i = 0; i < cells.length; i += 2) rows.push({ columns: [{ width: '*', stack: [cells[i]!] }, { width: '*', stack: cells[i + 1] ? [cells[i + 1]!] : [] }], columnGap: 16 } as Content);
+  for (let i = 0; i < cells.length; i += 2)
+    rows.push({
+      columns: [
+        { width: '*', stack: [cells[i]!] },
+        { width: '*', stack: cells[i + 1] ? [cells[i + 1]!] : [] },
+      ],
+      columnGap: 16,
+    } as Content);
   return [sectionBar('ALLEGATO – DOCUMENTAZIONE FOTOGRAFICA', { pageBreak: true }), ...rows];
 }
 
@@ -637,7 +785,9 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     },
     images,
     header: (currentPage: number) =>
-      currentPage === 1 ? null : { text: xmpSafe(runningTitle), fontSize: 7, color: MUTED, alignment: 'right', margin: [PAGE_MARGINS[0], 22, PAGE_MARGINS[2], 0] },
+      currentPage === 1
+        ? null
+        : { text: xmpSafe(runningTitle), fontSize: 7, color: MUTED, alignment: 'right', margin: [PAGE_MARGINS[0], 22, PAGE_MARGINS[2], 0] },
     footer: (currentPage: number, pageCount: number) => ({
       margin: [PAGE_MARGINS[0], 14, PAGE_MARGINS[2], 0],
       fontSize: 6.5,

@@ -17,7 +17,8 @@
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './pdf/objects.ts';
 import { getObject, openPdf, resolve, type PdfFile } from './pdf/reader.ts';
 
-export type ModificationKind = 'pages_added' | 'pages_removed' | 'page_content' | 'annotations' | 'form_fields' | 'catalog' | 'trailer' | 'unreadable';
+export type ModificationKind =
+  'pages_added' | 'pages_removed' | 'page_content' | 'annotations' | 'form_fields' | 'catalog' | 'trailer' | 'unreadable';
 
 export interface Modification {
   kind: ModificationKind;
@@ -253,7 +254,9 @@ function compareViews(signed: View, now: View): Modification[] {
 function annotationsKept(signed: View, now: View, cmp: Comparer, was: PdfValue[], is: PdfValue[]): boolean {
   const matched = new Set<number>();
   for (const old of was) {
-    const at = is.findIndex((n, i) => !matched.has(i) && (old instanceof PdfRef ? n instanceof PdfRef && n.num === old.num : cmp.equal(old, n)));
+    const at = is.findIndex(
+      (n, i) => !matched.has(i) && (old instanceof PdfRef ? n instanceof PdfRef && n.num === old.num : cmp.equal(old, n)),
+    );
     if (at < 0) return false;
     matched.add(at);
     const [x, y] = [resolve(signed.pdf, old), resolve(now.pdf, is[at])];
@@ -281,7 +284,8 @@ function formChanges(signed: View, now: View, cmp: Comparer): string[] {
   for (const [num, was] of signed.fields) {
     const is = now.fields.get(num);
     if (!is) changed.push(was.name || `oggetto ${num}`);
-    else if (!cmp.dicts(was.dict, is.dict, new Set(['Kids', ...(signatureFilled(signed, now, new PdfRef(num, 0)) ? ['V'] : [])]))) changed.push(was.name || `oggetto ${num}`);
+    else if (!cmp.dicts(was.dict, is.dict, new Set(['Kids', ...(signatureFilled(signed, now, new PdfRef(num, 0)) ? ['V'] : [])])))
+      changed.push(was.name || `oggetto ${num}`);
   }
   for (const [num, is] of now.fields) if (!signed.fields.has(num) && is.type !== 'Sig') changed.push(is.name || `oggetto ${num}`);
   return changed;

@@ -59,7 +59,9 @@ export function webCryptoAlgorithm(key: KeyObject): webcrypto.RsaHashedImportPar
     const named = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : null;
     if (named) return { name: 'ECDSA', namedCurve: named };
   }
-  throw new P12FormatError(`tipo di chiave non supportato per la firma (${key.asymmetricKeyType ?? 'sconosciuto'}): servono RSA o EC P-256/P-384/P-521`);
+  throw new P12FormatError(
+    `tipo di chiave non supportato per la firma (${key.asymmetricKeyType ?? 'sconosciuto'}): servono RSA o EC P-256/P-384/P-521`,
+  );
 }
 
 export async function loadP12(p12: Uint8Array, passphrase: string): Promise<LoadedSigner> {
@@ -71,7 +73,8 @@ export async function loadP12(p12: Uint8Array, passphrase: string): Promise<Load
     const message = (e as Error).message ?? '';
     if (/Invalid password|wrong password|MAC could not be verified/i.test(message)) throw new P12PassphraseError();
     // Without a MAC a wrong passphrase shows up as undecryptable content.
-    if (/decrypt|pad|Too few bytes|Unparsed DER/i.test(message) && p12.length > 0 && p12[0] === 0x30) throw new P12FormatError(`file PKCS#12 non leggibile (${message}); password errata o file danneggiato`);
+    if (/decrypt|pad|Too few bytes|Unparsed DER/i.test(message) && p12.length > 0 && p12[0] === 0x30)
+      throw new P12FormatError(`file PKCS#12 non leggibile (${message}); password errata o file danneggiato`);
     throw new P12FormatError(`il file non è un PKCS#12 valido (${message})`);
   }
 
@@ -80,15 +83,15 @@ export async function loadP12(p12: Uint8Array, passphrase: string): Promise<Load
   const certBags = bagsOf(OIDS.certBag);
   if (!keyBags.length) throw new P12FormatError('il file PKCS#12 non contiene una chiave privata');
   const bag = keyBags[0]!;
-  const pkcs8Asn1 = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey)) : (bag.asn1 as forge.asn1.Asn1 | undefined);
+  const pkcs8Asn1 = bag.key
+    ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey))
+    : (bag.asn1 as forge.asn1.Asn1 | undefined);
   if (!pkcs8Asn1) throw new P12FormatError('chiave privata illeggibile nel file PKCS#12');
   const pkcs8 = Buffer.from(forge.asn1.toDer(pkcs8Asn1).getBytes(), 'binary');
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
 
   // certificateToAsn1 reuses the parsed TBSCertificate, so these are the file's original bytes.
-  const certs = certBags
-    .filter((b) => b.cert)
-    .map((b) => toBytes(forge.asn1.toDer(forge.pki.certificateToAsn1(b.cert!)).getBytes()));
+  const certs = certBags.filter((b) => b.cert).map((b) => toBytes(forge.asn1.toDer(forge.pki.certificateToAsn1(b.cert!)).getBytes()));
   if (!certs.length) throw new P12FormatError('il file PKCS#12 non contiene certificati');
   const publicDer = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const x509s = certs.map((der) => new X509Certificate(Buffer.from(der)));
@@ -113,5 +116,12 @@ export async function loadP12(p12: Uint8Array, passphrase: string): Promise<Load
 
   const algorithm = webCryptoAlgorithm(privateKey);
   const cryptoKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
-  return { certificate: certs[signerIndex]!, chain, privateKey, cryptoKey, commonName: commonNameOf(signer), subject: signer.subject.replace(/\n/g, ', ') };
+  return {
+    certificate: certs[signerIndex]!,
+    chain,
+    privateKey,
+    cryptoKey,
+    commonName: commonNameOf(signer),
+    subject: signer.subject.replace(/\n/g, ', '),
+  };
 }

@@ -180,7 +180,7 @@ export async function signPdfWith(input: Buffer, signer: LoadedSigner, opts: Sig
   const xrefOffset = offset;
   let xref = 'xref\n';
   const nums = [...offsets.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < nums.length; ) {
+  for (let i = 0; i < nums.length;) {
     let j = i;
     while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
     xref += `${nums[i]} ${j - i + 1}\n`;
@@ -205,16 +205,19 @@ export async function signPdfWith(input: Buffer, signer: LoadedSigner, opts: Sig
   const contentsAt = out.indexOf('/Contents <', sigStart, 'latin1') + '/Contents '.length;
   const contentsEnd = contentsAt + 2 + SIGNATURE_CAPACITY * 2;
   const byteRangeAt = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigStart, 'latin1');
-  if (contentsAt < sigStart || byteRangeAt < 0 || out[contentsEnd - 1] !== 0x3e) throw new PdfSignError('errore interno: segnaposto della firma non trovato');
+  if (contentsAt < sigStart || byteRangeAt < 0 || out[contentsEnd - 1] !== 0x3e)
+    throw new PdfSignError('errore interno: segnaposto della firma non trovato');
   const byteRange = [0, contentsAt, contentsEnd, out.length - contentsEnd];
   const rangeText = `[${byteRange.join(' ')}]`;
   out.write(rangeText.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
 
   const digest = createHash('sha256').update(out.subarray(0, contentsAt)).update(out.subarray(contentsEnd)).digest();
   const cades = await buildCades(new Uint8Array(digest), signer, { tsaUrl: opts.tsaUrl, tsaTimeoutMs: opts.tsaTimeoutMs });
-  if (cades.der.length > SIGNATURE_CAPACITY) throw new PdfSignError(`firma troppo grande (${cades.der.length} byte, spazio riservato ${SIGNATURE_CAPACITY})`);
+  if (cades.der.length > SIGNATURE_CAPACITY)
+    throw new PdfSignError(`firma troppo grande (${cades.der.length} byte, spazio riservato ${SIGNATURE_CAPACITY})`);
   out.write(Buffer.from(cades.der).toString('hex'), contentsAt + 1, 'latin1');
-  if (cades.timestamp.requested && !cades.timestamp.ok) opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${cades.timestamp.error}`);
+  if (cades.timestamp.requested && !cades.timestamp.ok)
+    opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${cades.timestamp.error}`);
   return {
     pdf: out,
     level: cades.timestamp.ok ? 'B-T' : 'B-B',

@@ -138,7 +138,12 @@ function derLength(b: Buffer): number {
 
 function identity(cert: X509Certificate): SignerIdentity {
   const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='));
-  return { commonName: cn ? cn.slice(3) : null, subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), serialNumber: cert.serialNumber };
+  return {
+    commonName: cn ? cn.slice(3) : null,
+    subject: cert.subject.replace(/\n/g, ', '),
+    issuer: cert.issuer.replace(/\n/g, ', '),
+    serialNumber: cert.serialNumber,
+  };
 }
 
 function parsePemBundle(pem: string): X509Certificate[] {
@@ -173,7 +178,8 @@ function findSignatureDictionaries(buf: Buffer): Located[] {
         if (!found.has(start)) {
           try {
             const { ref, value } = new PdfParser(buf, start).readIndirectObject();
-            if (value instanceof PdfDict && value.has('ByteRange') && value.has('Contents')) found.set(start, { objOffset: start, objNum: ref.num, dict: value });
+            if (value instanceof PdfDict && value.has('ByteRange') && value.has('Contents'))
+              found.set(start, { objOffset: start, objNum: ref.num, dict: value });
           } catch {
             /* not a parsable object: not a signature we can check */
           }
@@ -226,9 +232,21 @@ interface CmsCheck {
   problems: string[];
 }
 
-function verifyRaw(signatureAlgorithm: pkijs.AlgorithmIdentifier, digestName: string, data: Buffer, key: KeyObject, signature: Buffer): boolean {
+function verifyRaw(
+  signatureAlgorithm: pkijs.AlgorithmIdentifier,
+  digestName: string,
+  data: Buffer,
+  key: KeyObject,
+  signature: Buffer,
+): boolean {
   const oid = signatureAlgorithm.algorithmId;
-  if (oid === RSA_PSS) return cryptoVerify(digestName, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
+  if (oid === RSA_PSS)
+    return cryptoVerify(
+      digestName,
+      data,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+      signature,
+    );
   const hash = SIG_HASHES[oid] ?? digestName;
   if (oid.startsWith('1.2.840.10045.')) return cryptoVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
   return cryptoVerify(hash, data, key, signature);
@@ -236,7 +254,16 @@ function verifyRaw(signatureAlgorithm: pkijs.AlgorithmIdentifier, digestName: st
 
 /** Checks one CMS SignedData against the content (or its digest's source bytes). */
 function checkSignedData(der: Buffer, content: (hash: string) => Buffer, opts: { eContentExpected?: boolean } = {}): CmsCheck {
-  const out: CmsCheck = { signerCert: null, certificates: [], digestMatches: false, signatureVerified: false, signingCertificateV2: false, signatureValue: null, signerInfo: null, problems: [] };
+  const out: CmsCheck = {
+    signerCert: null,
+    certificates: [],
+    digestMatches: false,
+    signatureVerified: false,
+    signingCertificateV2: false,
+    signatureValue: null,
+    signerInfo: null,
+    problems: [],
+  };
   let sd: pkijs.SignedData;
   try {
     const ci = pkijs.ContentInfo.fromBER(new Uint8Array(der));
@@ -263,13 +290,20 @@ function checkSignedData(der: Buffer, content: (hash: string) => Buffer, opts: {
   if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
     const issuer = bytes(si.sid.issuer.toSchema().toBER());
     const serial = bytes(si.sid.serialNumber.valueBlock.valueHexView);
-    index = pkCerts.findIndex((c) => bytes(c.issuer.toSchema().toBER()).equals(issuer) && bytes(c.serialNumber.valueBlock.valueHexView).equals(serial));
+    index = pkCerts.findIndex(
+      (c) => bytes(c.issuer.toSchema().toBER()).equals(issuer) && bytes(c.serialNumber.valueBlock.valueHexView).equals(serial),
+    );
   } else {
     // SubjectKeyIdentifier: [0] IMPLICIT OCTET STRING (possibly seen as constructed).
-    const sid = si.sid as { idBlock: { isConstructed: boolean }; valueBlock: { valueHexView?: Uint8Array; value?: Array<{ valueBlock: { valueHexView: Uint8Array } }> } };
+    const sid = si.sid as {
+      idBlock: { isConstructed: boolean };
+      valueBlock: { valueHexView?: Uint8Array; value?: Array<{ valueBlock: { valueHexView: Uint8Array } }> };
+    };
     const keyId = sid.idBlock.isConstructed ? sid.valueBlock.value?.[0]?.valueBlock.valueHexView : sid.valueBlock.valueHexView;
     if (keyId)
-      index = pkCerts.findIndex((c) => createHash('sha1').update(c.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest().equals(bytes(keyId)));
+      index = pkCerts.findIndex((c) =>
+        createHash('sha1').update(c.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest().equals(bytes(keyId)),
+      );
   }
   if (index < 0) {
     out.problems.push('certificato del firmatario assente dalla firma');
@@ -295,7 +329,7 @@ function checkSignedData(der: Buffer, content: (hash: string) => Buffer, opts: {
     else {
       const expected = bytes((md.values[0] as asn1js.OctetString).valueBlock.valueHexView);
       out.digestMatches = createHash(digestName).update(data).digest().equals(expected);
-      if (!out.digestMatches) out.problems.push("impronta non corrispondente: i byte firmati sono stati modificati (Digest Mismatch)");
+      if (!out.digestMatches) out.problems.push('impronta non corrispondente: i byte firmati sono stati modificati (Digest Mismatch)');
     }
     const scv2 = si.signedAttrs.attributes.find((a) => a.type === OID.signingCertificateV2);
     if (scv2) {
@@ -326,17 +360,24 @@ function checkSignedData(der: Buffer, content: (hash: string) => Buffer, opts: {
   } catch (e) {
     out.problems.push(`verifica crittografica non eseguibile (${(e as Error).message})`);
   }
-  if (!out.signatureVerified && out.digestMatches) out.problems.push('la firma crittografica non corrisponde al certificato del firmatario');
+  if (!out.signatureVerified && out.digestMatches)
+    out.problems.push('la firma crittografica non corrisponde al certificato del firmatario');
   if (opts.eContentExpected && !sd.encapContentInfo.eContent) out.problems.push('contenuto incapsulato mancante');
   return out;
 }
 
 /** Builds a path from `leaf` to a certificate of `anchors`, checking signatures, CA flags and validity at `at`. */
-function chainTrusted(leaf: X509Certificate, pool: X509Certificate[], anchors: X509Certificate[], at: Date): { trusted: boolean; problem?: string } {
+function chainTrusted(
+  leaf: X509Certificate,
+  pool: X509Certificate[],
+  anchors: X509Certificate[],
+  at: Date,
+): { trusted: boolean; problem?: string } {
   const within = (c: X509Certificate) => new Date(c.validFrom) <= at && at <= new Date(c.validTo);
   let current = leaf;
   for (let depth = 0; depth < 10; depth++) {
-    if (!within(current)) return { trusted: false, problem: `certificato "${current.subject.replace(/\n/g, ', ')}" non valido alla data ${at.toISOString()}` };
+    if (!within(current))
+      return { trusted: false, problem: `certificato "${current.subject.replace(/\n/g, ', ')}" non valido alla data ${at.toISOString()}` };
     if (anchors.some((a) => a.raw.equals(current.raw))) return { trusted: true };
     const anchor = anchors.find((a) => current.checkIssued(a) && current.verify(a.publicKey));
     if (anchor) {
@@ -351,7 +392,11 @@ function chainTrusted(leaf: X509Certificate, pool: X509Certificate[], anchors: X
   return { trusted: false, problem: 'catena di certificazione troppo lunga' };
 }
 
-function checkTimestamp(signerInfo: pkijs.SignerInfo | null, signatureValue: Buffer | null, anchors: X509Certificate[] | null): TimestampReport {
+function checkTimestamp(
+  signerInfo: pkijs.SignerInfo | null,
+  signatureValue: Buffer | null,
+  anchors: X509Certificate[] | null,
+): TimestampReport {
   const none: TimestampReport = { present: false, valid: null, time: null, authority: null, trusted: null };
   const attr = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
   if (!attr || !signatureValue) return none;
@@ -360,13 +405,17 @@ function checkTimestamp(signerInfo: pkijs.SignerInfo | null, signatureValue: Buf
     const tokenDer = bytes((attr.values[0] as asn1js.Sequence).toBER());
     const ci = pkijs.ContentInfo.fromBER(new Uint8Array(tokenDer));
     const sd = new pkijs.SignedData({ schema: ci.content });
-    if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent) throw new Error('il token non contiene un TSTInfo');
+    if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent)
+      throw new Error('il token non contiene un TSTInfo');
     const tstDer = bytes(sd.encapContentInfo.eContent.getValue());
     const tst = pkijs.TSTInfo.fromBER(new Uint8Array(tstDer));
     report.time = tst.genTime.toISOString();
     const imprintHash = HASHES[tst.messageImprint.hashAlgorithm.algorithmId];
     if (!imprintHash) throw new Error('algoritmo dell’impronta della marca non supportato');
-    const imprintOk = createHash(imprintHash).update(signatureValue).digest().equals(bytes(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
+    const imprintOk = createHash(imprintHash)
+      .update(signatureValue)
+      .digest()
+      .equals(bytes(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
     const cms = checkSignedData(tokenDer, () => tstDer);
     if (cms.signerCert) report.authority = identity(cms.signerCert).commonName;
     report.valid = imprintOk && cms.digestMatches && cms.signatureVerified;
@@ -395,12 +444,21 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
     const problems: string[] = [];
     const br = loc.dict.get('ByteRange');
     const contents = loc.dict.get('Contents');
-    const byteRange = Array.isArray(br) && br.length === 4 && br.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0) ? (br as number[]) : null;
+    const byteRange =
+      Array.isArray(br) && br.length === 4 && br.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)
+        ? (br as number[])
+        : null;
     let wellFormed = false;
     if (!byteRange) problems.push('/ByteRange non valido');
     else {
       const [a, b, c, d] = byteRange as [number, number, number, number];
-      wellFormed = a === 0 && b < c && c + d <= pdf.length && pdf[b] === 0x3c && pdf[c - 1] === 0x3e && /^[0-9a-fA-F]*$/.test(pdf.subarray(b + 1, c - 1).toString('latin1'));
+      wellFormed =
+        a === 0 &&
+        b < c &&
+        c + d <= pdf.length &&
+        pdf[b] === 0x3c &&
+        pdf[c - 1] === 0x3e &&
+        /^[0-9a-fA-F]*$/.test(pdf.subarray(b + 1, c - 1).toString('latin1'));
       if (!wellFormed) problems.push('/ByteRange non delimita esattamente la firma (/Contents)');
     }
     const der = contents instanceof PdfString ? Buffer.from(contents.bytes) : Buffer.alloc(0);
@@ -416,7 +474,8 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
     const cms = der.length ? checkSignedData(der.subarray(0, derLength(der)), signedData) : null;
     if (!cms) problems.push('/Contents vuoto: firma assente');
     else problems.push(...cms.problems);
-    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached'].includes(subFilter)) problems.push(`SubFilter ${subFilter} non supportato dalla verifica`);
+    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached'].includes(subFilter))
+      problems.push(`SubFilter ${subFilter} non supportato dalla verifica`);
     const signingTime = textOf(loc.dict.get('M'));
     const timestamp = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
     let trusted: boolean | null = null;
@@ -426,13 +485,20 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
         trusted = false;
         trustProblem = 'certificato del firmatario assente';
       } else {
-        const at = timestamp.valid && timestamp.time ? new Date(timestamp.time) : signingTime && pdfDateToIso(signingTime) ? new Date(pdfDateToIso(signingTime)!) : new Date();
+        const at =
+          timestamp.valid && timestamp.time
+            ? new Date(timestamp.time)
+            : signingTime && pdfDateToIso(signingTime)
+              ? new Date(pdfDateToIso(signingTime)!)
+              : new Date();
         const t = chainTrusted(cms.signerCert, cms.certificates, anchors, at);
         trusted = t.trusted;
         trustProblem = t.problem;
       }
     }
-    const intact = Boolean(wellFormed && cms && cms.digestMatches && cms.signatureVerified && !problems.some((p) => p.startsWith('/Contents non coincide')));
+    const intact = Boolean(
+      wellFormed && cms && cms.digestMatches && cms.signatureVerified && !problems.some((p) => p.startsWith('/Contents non coincide')),
+    );
     reports.push({
       index: 0,
       field: names.get(loc.objNum) ?? null,
@@ -481,7 +547,10 @@ function verdict(reports: SignatureReport[], withAnchors: boolean): Pick<VerifyR
   if (modifications.length) problems.push(`modificato dopo la firma: ${modifications.map((m) => m.label).join('; ')}`);
   if (withAnchors) {
     const untrusted = reports.filter((r) => r.trusted !== true);
-    if (untrusted.length) problems.push(`firmatario non attendibile per le CA indicate: ${untrusted.map((r) => r.signer?.commonName ?? `firma ${r.index}`).join(', ')}`);
+    if (untrusted.length)
+      problems.push(
+        `firmatario non attendibile per le CA indicate: ${untrusted.map((r) => r.signer?.commonName ?? `firma ${r.index}`).join(', ')}`,
+      );
   }
   return { valid: problems.length === 0, modifications, problems };
 }

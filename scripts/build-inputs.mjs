@@ -8,7 +8,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const SOURCE_DIRS = ['bin', 'db', 'electron', 'host', 'office', 'renderer', 'report', 'resources', 'scripts', 'shared'];
-const ROOT_FILES = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json', 'tsconfig.renderer.json', 'tsconfig.preload.json'];
+const ROOT_FILES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.base.json',
+  'tsconfig.json',
+  'tsconfig.renderer.json',
+  'tsconfig.preload.json',
+];
 
 function* walk(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -22,7 +29,8 @@ function* walk(dir) {
 export function buildInputsDigest(root) {
   const hash = createHash('sha256');
   const files = [...ROOT_FILES.map((f) => join(root, f)).filter((f) => existsSync(f))];
-  for (const dir of SOURCE_DIRS) if (existsSync(join(root, dir)) && statSync(join(root, dir)).isDirectory()) files.push(...walk(join(root, dir)));
+  for (const dir of SOURCE_DIRS)
+    if (existsSync(join(root, dir)) && statSync(join(root, dir)).isDirectory()) files.push(...walk(join(root, dir)));
   for (const file of files) {
     const body = readFileSync(file);
     // Length-prefixed so that moving bytes from one file to the next changes the digest.

@@ -42,7 +42,9 @@ if (want('cli')) {
     sourcemap: 'linked',
     minify: true,
     logLevel: 'warning',
-    banner: { js: "import { createRequire as __vigilanzaRequire } from 'node:module'; const require = __vigilanzaRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __vigilanzaRequire } from 'node:module'; const require = __vigilanzaRequire(import.meta.url);",
+    },
   });
 }
 for (const extra of ['renderer', 'electron', 'office']) {

@@ -30,9 +30,15 @@ if (electron && existsSync(join(root, 'dist', 'electron', 'main.cjs'))) {
   const child = spawn(electron, [join(root, 'dist', 'electron', 'main.cjs'), `--data=${dataDir}`, '--demo'], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else if (hasServe) {
-  console.log(electron ? 'Electron presente ma non compilato: uso la shell nel browser.' : "Binario di Electron assente: avvio la shell nel browser (127.0.0.1).");
+  console.log(
+    electron
+      ? 'Electron presente ma non compilato: uso la shell nel browser.'
+      : 'Binario di Electron assente: avvio la shell nel browser (127.0.0.1).',
+  );
   console.log(`Dati dimostrativi in ${dataDir}. Ctrl+C per uscire.`);
-  const child = spawn(process.execPath, [cli, 'serve', '--data', dataDir, '--demo', '--open', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [cli, 'serve', '--data', dataDir, '--demo', '--open', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   const stop = () => child.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -66,7 +66,8 @@ export function foldDigests(from: ChainPoint, digests: readonly string[]): Chain
 /** Whether a segment is well formed: hex hashes, one digest per seq, and digests that fold to its head. */
 export function segmentProblem(s: AuditSegment): string | null {
   if (!HEX64.test(s.from.hash) || !HEX64.test(s.head.hash) || s.digests.some((d) => !HEX64.test(d))) return 'impronte non esadecimali';
-  if (s.head.seq - s.from.seq !== s.digests.length) return `servono ${s.head.seq - s.from.seq} impronte fra le voci ${s.from.seq} e ${s.head.seq}, ricevute ${s.digests.length}`;
+  if (s.head.seq - s.from.seq !== s.digests.length)
+    return `servono ${s.head.seq - s.from.seq} impronte fra le voci ${s.from.seq} e ${s.head.seq}, ricevute ${s.digests.length}`;
   const folded = foldDigests(s.from, s.digests);
   const end = folded.length ? folded[folded.length - 1]!.hash : s.from.hash;
   if (end !== s.head.hash) return `le voci da ${s.from.seq + 1} a ${s.head.seq} non portano alla testa dichiarata dal sigillo`;

@@ -113,7 +113,10 @@ export type AnswerValue = z.infer<typeof AnswerValue>;
 /** One readable line per problem, each naming the field: `service.capacity: non può essere negativa`. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       message = `campo sconosciuto: ${issue.keys.join(', ')}`;
@@ -129,7 +132,10 @@ export function parseInspectionFile(data: unknown): ParseResult<InspectionFile> 
   // zod's records skip an own "__proto__" key (JSON.parse makes one) without a word: an answer
   // to an item that does not exist would vanish instead of being reported like any unknown item.
   const answers = typeof data === 'object' && data !== null ? (data as { answers?: unknown }).answers : undefined;
-  const proto = typeof answers === 'object' && answers !== null && Object.prototype.hasOwnProperty.call(answers, '__proto__') ? ['answers.__proto__: voce sconosciuta'] : [];
+  const proto =
+    typeof answers === 'object' && answers !== null && Object.prototype.hasOwnProperty.call(answers, '__proto__')
+      ? ['answers.__proto__: voce sconosciuta']
+      : [];
   if (r.success && !proto.length) return { ok: true, value: r.data };
   return { ok: false, errors: [...(r.success ? [] : describeIssues(r.error)), ...proto] };
 }

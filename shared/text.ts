@@ -27,7 +27,8 @@ export function textProblem(text: string, lines: boolean): string | null {
     return `contiene un carattere di controllo non ammesso (${codePoint(control[0])}) ${where}${hint}`;
   }
   const surrogate = LONE_SURROGATE.exec(text);
-  if (surrogate) return `contiene un carattere non valido (${codePoint(surrogate[0])}, metà di una coppia UTF-16) in posizione ${surrogate.index + 1}`;
+  if (surrogate)
+    return `contiene un carattere non valido (${codePoint(surrogate[0])}, metà di una coppia UTF-16) in posizione ${surrogate.index + 1}`;
   return null;
 }
 
@@ -45,4 +46,5 @@ export const lineText = () => userText(false);
 export const multilineText = () => userText(true);
 
 /** The issue comes from this check (a file sealed before it existed may still carry such text). */
-export const isUserTextIssue = (issue: z.core.$ZodIssue): boolean => issue.code === 'custom' && (issue.params as { userText?: unknown } | undefined)?.userText === true;
+export const isUserTextIssue = (issue: z.core.$ZodIssue): boolean =>
+  issue.code === 'custom' && (issue.params as { userText?: unknown } | undefined)?.userText === true;

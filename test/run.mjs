@@ -19,7 +19,11 @@ const groups = chosen.length ? chosen : GROUPS;
 function findTests(dir) {
   let out = [];
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries.sort()) {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) out = out.concat(findTests(full));
@@ -32,14 +36,30 @@ function runGroup(group, files) {
   const tap = join(mkdtempSync(join(tmpdir(), 'vigilanza-tap-')), `${group}.tap`);
   // Browser and server tests share ports and the CPU: run them one file at a time.
   const concurrency = group === 'unit' || group === 'static' ? '2' : '1';
-  const nodeArgs = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files];
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, VIGILANZA_TEST_GROUP: group } });
+    const child = spawn(process.execPath, nodeArgs, {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, VIGILANZA_TEST_GROUP: group },
+    });
     child.on('exit', (code) => {
       let text = '';
-      try { text = readFileSync(tap, 'utf8'); } catch { /* runner died before writing */ }
+      try {
+        text = readFileSync(tap, 'utf8');
+      } catch {
+        /* runner died before writing */
+      }
       const count = (name) => Number(/^# (\w+) (\d+)$/m.test(text) ? (text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0) : 0);
       const result = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo'), code };
       if (code !== 0 && result.fail === 0) result.fail = 1; // the runner itself failed
@@ -56,7 +76,9 @@ if (cliBuild.status !== 0) {
   process.exit(1);
 }
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const group of groups) {
   let files = findTests(join(root, 'test', group));
   if (pattern) files = files.filter((f) => f.includes(pattern));
@@ -64,7 +86,9 @@ for (const group of groups) {
   console.log(`\n=== ${group}: ${files.length} file(s) ===`);
   for (const f of files) console.log(`  ${relative(root, f)}`);
   const r = await runGroup(group, files);
-  passed += r.pass; failed += r.fail; skipped += r.skipped;
+  passed += r.pass;
+  failed += r.fail;
+  skipped += r.skipped;
   console.log(`=== ${group}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped ===`);
 }
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -17,7 +17,8 @@ export function loadInspection(path: string): InspectionFile {
   if (!parsed.ok) throw new CliError(`${path}: file di ispezione non valido\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);
   const file = parsed.value;
   const ruleSet = RULE_SETS.get(file.ruleSet);
-  if (!ruleSet) throw new CliError(`${path}: ruleSet: set di regole sconosciuto "${file.ruleSet}" (disponibili: ${[...RULE_SETS.keys()].join(', ')})`);
+  if (!ruleSet)
+    throw new CliError(`${path}: ruleSet: set di regole sconosciuto "${file.ruleSet}" (disponibili: ${[...RULE_SETS.keys()].join(', ')})`);
   const problems = validateAgainst(file, ruleSet, getChecklist(file.ruleSet));
   if (problems.length) throw new CliError(`${path}: file di ispezione non valido\n${problems.map((e) => `  ${e}`).join('\n')}`);
   return file;

@@ -35,7 +35,13 @@ export async function run(argv: string[]): Promise<number> {
   if (!checklist) throw new CliError(`--rule-set: scheda sconosciuta "${key}" (disponibili: ${[...CHECKLISTS.keys()].join(', ')})`);
   const items = applicableItems(checklist, { type: type as ServiceType | undefined, purpose: purpose as Purpose | undefined });
   if (format === 'json') {
-    printJson({ checklist: `${checklist.id}@${checklist.version}`, type: type ?? null, purpose: purpose ?? null, count: items.length, items });
+    printJson({
+      checklist: `${checklist.id}@${checklist.version}`,
+      type: type ?? null,
+      purpose: purpose ?? null,
+      count: items.length,
+      items,
+    });
     return 0;
   }
   for (const section of checklist.sections) {

@@ -36,15 +36,22 @@ export async function run(argv: string[]): Promise<number> {
     import('../../host/keys.ts'),
     import('../../db/doctor.ts'),
   ]);
-  if (!existsSync(join(dir, DB_FILE))) throw new CliError(`--data ${values.data}: nessun database di Vigilanza Nidi (${DB_FILE}) in questa cartella`);
-  if (!existsSync(join(dir, KEY_FILE))) throw new CliError(`--data ${values.data}: manca il file chiave ${KEY_FILE}: senza la chiave i file sigillati non si possono controllare`);
+  if (!existsSync(join(dir, DB_FILE)))
+    throw new CliError(`--data ${values.data}: nessun database di Vigilanza Nidi (${DB_FILE}) in questa cartella`);
+  if (!existsSync(join(dir, KEY_FILE)))
+    throw new CliError(
+      `--data ${values.data}: manca il file chiave ${KEY_FILE}: senza la chiave i file sigillati non si possono controllare`,
+    );
   let upgrade: string | null;
   try {
     upgrade = needsUpgradeBeforeCheck(join(dir, DB_FILE));
   } catch (e) {
     throw new CliError(`--data ${values.data}: impossibile aprire il database: ${(e as Error).message}`, 1);
   }
-  if (upgrade) throw new CliError(`--data ${values.data}: ${upgrade}: aprire la cartella una volta con l'applicazione per aggiornarla, poi ripetere il controllo (il controllo non modifica i dati)`);
+  if (upgrade)
+    throw new CliError(
+      `--data ${values.data}: ${upgrade}: aprire la cartella una volta con l'applicazione per aggiornarla, poi ripetere il controllo (il controllo non modifica i dati)`,
+    );
   let store;
   try {
     store = Store.open(dir, { keyProvider: fileKeyProvider(dir, { create: false }) });

@@ -9,7 +9,9 @@ export function readJsonFile(path: string): unknown {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: ${code === 'ENOENT' ? 'file non trovato' : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code ?? String(e)})`}`);
+    throw new CliError(
+      `${path}: ${code === 'ENOENT' ? 'file non trovato' : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code ?? String(e)})`}`,
+    );
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));

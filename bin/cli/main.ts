@@ -16,7 +16,10 @@ const COMMANDS: Record<string, Command> = {
   report: { summary: 'produce il referto PDF/A di un file di ispezione, firmato con --p12', load: () => import('./report.ts') },
   verify: { summary: 'verifica le firme digitali di un PDF (uscita 0/1/2)', load: () => import('./verify.ts') },
   serve: { summary: "apre l'applicazione nel browser, solo su questo computer (127.0.0.1)", load: () => import('./serve.ts') },
-  doctor: { summary: 'controlla una cartella dati: integrità, impronte, registro delle modifiche (uscita 0/1/2)', load: () => import('./doctor.ts') },
+  doctor: {
+    summary: 'controlla una cartella dati: integrità, impronte, registro delle modifiche (uscita 0/1/2)',
+    load: () => import('./doctor.ts'),
+  },
   office: { summary: "server d'ufficio: ricezione, revisione e sincronizzazione delle ispezioni", load: () => import('./office.ts') },
 };
 

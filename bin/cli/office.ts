@@ -57,14 +57,18 @@ async function readPassword(): Promise<string> {
 }
 
 async function serve(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    ...COMMON,
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    'ca-pem': { type: 'string' },
-  }, usage);
+  const { values, positionals } = parse(
+    argv,
+    {
+      ...COMMON,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'ca-pem': { type: 'string' },
+    },
+    usage,
+  );
   if (values.help) return (console.log(usage), 0);
   if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
   const dataDir = requireData(values);

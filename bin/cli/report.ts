@@ -30,11 +30,18 @@ con gli articoli, le prescrizioni, le firme e le foto). Con --p12 lo firma digit
 
 Uscita: 0 referto scritto; 2 dati o opzioni non validi, password della firma errata, file illeggibili.`;
 
-const Prescriptions = z.array(z.strictObject({ rule: z.string().min(1), text: z.string().trim().min(1, 'testo mancante'), deadline: IsoDateSchema }));
+const Prescriptions = z.array(
+  z.strictObject({ rule: z.string().min(1), text: z.string().trim().min(1, 'testo mancante'), deadline: IsoDateSchema }),
+);
 
 function readJsonList<T>(path: string, schema: z.ZodType<T>, what: string): T {
   const parsed = schema.safeParse(readJsonFile(path));
-  if (!parsed.success) throw new CliError(`${path}: ${what} non valide\n${describeIssues(parsed.error).map((e) => `  ${e}`).join('\n')}`);
+  if (!parsed.success)
+    throw new CliError(
+      `${path}: ${what} non valide\n${describeIssues(parsed.error)
+        .map((e) => `  ${e}`)
+        .join('\n')}`,
+    );
   return parsed.data;
 }
 
@@ -133,7 +140,8 @@ export async function run(argv: string[]): Promise<number> {
   const revisionText = (values.revision as string | undefined) ?? '1';
   if (!/^[1-9]\d{0,5}$/.test(revisionText)) throw new CliError(`--revision: deve essere un intero ≥ 1 (trovato "${revisionText}")`);
   const tsaUrl = values.tsa as string | undefined;
-  if (tsaUrl !== undefined && !/^https?:\/\/\S+$/i.test(tsaUrl)) throw new CliError(`--tsa: URL non valido "${tsaUrl}" (atteso http:// o https://)`);
+  if (tsaUrl !== undefined && !/^https?:\/\/\S+$/i.test(tsaUrl))
+    throw new CliError(`--tsa: URL non valido "${tsaUrl}" (atteso http:// o https://)`);
   try {
     if (statSync(dirname(resolve(out))).isDirectory() === false) throw new Error();
   } catch {
@@ -156,7 +164,9 @@ export async function run(argv: string[]): Promise<number> {
       p12 = readFileSync(p12Path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(`${p12Path}: --p12: ${code === 'ENOENT' ? 'file non trovato' : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code})`}`);
+      throw new CliError(
+        `${p12Path}: --p12: ${code === 'ENOENT' ? 'file non trovato' : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code})`}`,
+      );
     }
     try {
       signer = await report.loadP12(p12, await passphrase());
@@ -181,7 +191,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof report.ReportInputError) {
       const photoIndex = /^photos\[(\d+)\]/.exec(e.message);
-      const named = photoIndex && photos ? e.message.replace(/^photos\[\d+\]/, `--photos: ${photos[Number(photoIndex[1])]?.name}`) : e.message;
+      const named =
+        photoIndex && photos ? e.message.replace(/^photos\[\d+\]/, `--photos: ${photos[Number(photoIndex[1])]?.name}`) : e.message;
       throw new CliError(named);
     }
     throw e;
@@ -210,6 +221,14 @@ export async function run(argv: string[]): Promise<number> {
     rmSync(tmp, { force: true });
     throw new CliError(`${out}: impossibile scrivere (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  printJson({ out, bytes: pdf.length, contentHash: hash, signed: Boolean(signer), signature: level, signer: signer ? signer.subject : null, timestamp });
+  printJson({
+    out,
+    bytes: pdf.length,
+    contentHash: hash,
+    signed: Boolean(signer),
+    signature: level,
+    signer: signer ? signer.subject : null,
+    timestamp,
+  });
   return 0;
 }

@@ -22,7 +22,11 @@ Stampa l'indirizzo da aprire, con la chiave di sessione di questo avvio.
   --open           apre l'indirizzo nel browser predefinito`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { data: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    { data: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' } },
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -32,7 +36,8 @@ export async function run(argv: string[]): Promise<number> {
   let port = 0;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) throw new CliError(`--port: atteso un numero di porta fra 1 e 65535, trovato "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port < 1 || port > 65535)
+      throw new CliError(`--port: atteso un numero di porta fra 1 e 65535, trovato "${values.port}"`);
   }
 
   const [{ startHostWorker }, { startShellServer }, { findAppRoot, rendererDir }] = await Promise.all([
@@ -79,7 +84,11 @@ export function writeLauncherPage(url: string): { path: string; dispose: () => v
   const dir = mkdtempSync(join(tmpdir(), 'vigilanza-apri-'));
   const path = join(dir, 'apri.html');
   const safe = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  writeFileSync(path, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${safe}"><title>Vigilanza Nidi</title><p>Apertura di Vigilanza Nidi…</p>`, { mode: 0o600 });
+  writeFileSync(
+    path,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${safe}"><title>Vigilanza Nidi</title><p>Apertura di Vigilanza Nidi…</p>`,
+    { mode: 0o600 },
+  );
   return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -89,12 +98,16 @@ function openInBrowser(url: string): () => void {
   setTimeout(launcher.dispose, 30_000).unref();
   const target = pathToFileURL(launcher.path).href;
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [target]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]]
-    : ['xdg-open', [target]];
+    process.platform === 'darwin'
+      ? ['open', [target]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', target]]
+        : ['xdg-open', [target]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
-    child.on('error', () => process.stderr.write(`vigilanza: impossibile aprire il browser (${command}); aprire a mano l'indirizzo stampato\n`));
+    child.on('error', () =>
+      process.stderr.write(`vigilanza: impossibile aprire il browser (${command}); aprire a mano l'indirizzo stampato\n`),
+    );
     child.unref();
   } catch {
     process.stderr.write(`vigilanza: impossibile aprire il browser; aprire a mano l'indirizzo stampato\n`);

@@ -21,7 +21,9 @@ function readInput(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: ${code === 'ENOENT' ? `${what} non trovato` : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code ?? String(e)})`}`);
+    throw new CliError(
+      `${path}: ${code === 'ENOENT' ? `${what} non trovato` : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code ?? String(e)})`}`,
+    );
   }
 }
 
@@ -36,7 +38,8 @@ export async function run(argv: string[]): Promise<number> {
   const pdf = readInput(path, 'file');
   const caPath = values.ca as string | undefined;
   const caPem = caPath !== undefined ? readInput(caPath, 'file della CA').toString('utf8') : undefined;
-  if (caPem !== undefined && !caPem.includes('-----BEGIN CERTIFICATE-----')) throw new CliError(`${caPath}: --ca: nessun certificato PEM nel file`);
+  if (caPem !== undefined && !caPem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new CliError(`${caPath}: --ca: nessun certificato PEM nel file`);
   const { verifyPdf, NotPdfError } = await import('../../report/verify.ts');
   let result;
   try {

@@ -8,7 +8,7 @@
  */
 import type { Migration } from './types.ts';
 
-const SEALED = "ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)";
+const SEALED = 'ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)';
 
 /** Rows that belong to an inspection's content may change only while it is a draft. */
 function draftOnly(table: string, column = 'inspection_id'): string {
@@ -23,7 +23,21 @@ BEGIN SELECT RAISE(ABORT, '${SEALED}'); END;`;
 }
 
 /** Columns that make up a sealed inspection; only status and notes may move on after sealing. */
-const SEALED_COLUMNS = ['visit_id', 'revision', 'previous_id', 'service_id', 'rule_set', 'purpose', 'date', 'children', 'staff_counts', 'content_hash', 'sealed_file', 'sealed_at', 'created_at'];
+const SEALED_COLUMNS = [
+  'visit_id',
+  'revision',
+  'previous_id',
+  'service_id',
+  'rule_set',
+  'purpose',
+  'date',
+  'children',
+  'staff_counts',
+  'content_hash',
+  'sealed_file',
+  'sealed_at',
+  'created_at',
+];
 
 export const migration: Migration = {
   version: 1,

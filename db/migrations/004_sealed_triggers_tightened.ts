@@ -14,10 +14,25 @@
  */
 import type { Migration } from './types.ts';
 
-const SEALED = "ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)";
+const SEALED = 'ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)';
 
 /** 001's list plus `id`; spelled out here because a released migration's text never changes. */
-const SEALED_COLUMNS = ['id', 'visit_id', 'revision', 'previous_id', 'service_id', 'rule_set', 'purpose', 'date', 'children', 'staff_counts', 'content_hash', 'sealed_file', 'sealed_at', 'created_at'];
+const SEALED_COLUMNS = [
+  'id',
+  'visit_id',
+  'revision',
+  'previous_id',
+  'service_id',
+  'rule_set',
+  'purpose',
+  'date',
+  'children',
+  'staff_counts',
+  'content_hash',
+  'sealed_file',
+  'sealed_at',
+  'created_at',
+];
 
 const notDraft = (row: 'NEW' | 'OLD') => `(SELECT status FROM inspections WHERE id = ${row}.inspection_id) IS NOT 'draft'`;
 

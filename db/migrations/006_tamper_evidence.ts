@@ -17,10 +17,27 @@
 import { AUDIT_GENESIS, chainHash, entryDigest } from '../../shared/audit-chain.ts';
 import type { Migration } from './types.ts';
 
-const SEALED = "ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)";
+const SEALED = 'ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)';
 
 /** 004's list plus the seal's chain head. */
-const SEALED_COLUMNS = ['id', 'visit_id', 'revision', 'previous_id', 'service_id', 'rule_set', 'purpose', 'date', 'children', 'staff_counts', 'content_hash', 'sealed_file', 'sealed_at', 'created_at', 'audit_seq', 'audit_hash'];
+const SEALED_COLUMNS = [
+  'id',
+  'visit_id',
+  'revision',
+  'previous_id',
+  'service_id',
+  'rule_set',
+  'purpose',
+  'date',
+  'children',
+  'staff_counts',
+  'content_hash',
+  'sealed_file',
+  'sealed_at',
+  'created_at',
+  'audit_seq',
+  'audit_hash',
+];
 
 const noReplace = (table: string, collides: string, message: string) => `
 CREATE TRIGGER ${table}_no_replace BEFORE INSERT ON ${table}
@@ -40,7 +57,13 @@ ALTER TABLE inspections ADD COLUMN audit_seq INTEGER;
 ALTER TABLE inspections ADD COLUMN audit_hash TEXT;
 DROP TRIGGER audit_log_no_update;
 `);
-    const rows = db.prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log ORDER BY seq').all() as Array<{ seq: number; inspectionId: string; at: string; action: string; detail: string }>;
+    const rows = db.prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log ORDER BY seq').all() as Array<{
+      seq: number;
+      inspectionId: string;
+      at: string;
+      action: string;
+      detail: string;
+    }>;
     const set = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?');
     let previous = AUDIT_GENESIS;
     for (const e of rows) {

@@ -14,12 +14,13 @@
  */
 import type { Migration } from './types.ts';
 
-const SEALED = "ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)";
+const SEALED = 'ispezione sigillata: il contenuto non può più cambiare (serve una nuova revisione)';
 
 const notDraft = (row: 'NEW' | 'OLD') => `(SELECT status FROM inspections WHERE id = ${row}.inspection_id) IS NOT 'draft'`;
 
 /** Where a signature's encrypted fields live; the repository seals and opens with the same words. */
-export const signatureAad = (inspectionId: string, signatory: string, field: 'name' | 'strokes'): string => `signature:${inspectionId}:${signatory}:${field}`;
+export const signatureAad = (inspectionId: string, signatory: string, field: 'name' | 'strokes'): string =>
+  `signature:${inspectionId}:${signatory}:${field}`;
 
 export const BLOBS_CLEAR_PENDING = 'blobs_clear_pending';
 
@@ -27,7 +28,12 @@ export const migration: Migration = {
   version: 7,
   name: 'personal_data_at_rest',
   up(db, { cipher }) {
-    const rows = db.prepare('SELECT inspection_id, signatory, name, strokes FROM signatures ORDER BY rowid').all() as Array<{ inspection_id: string; signatory: string; name: string; strokes: string }>;
+    const rows = db.prepare('SELECT inspection_id, signatory, name, strokes FROM signatures ORDER BY rowid').all() as Array<{
+      inspection_id: string;
+      signatory: string;
+      name: string;
+      strokes: string;
+    }>;
     if (rows.length && !cipher) throw new Error('migrazione 007: servono la chiave dati per cifrare i nomi dei firmatari');
     db.exec(`
 CREATE TABLE signatures_sealed (
@@ -39,7 +45,12 @@ CREATE TABLE signatures_sealed (
 ) STRICT;`);
     const add = db.prepare('INSERT INTO signatures_sealed (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
     for (const r of rows)
-      add.run(r.inspection_id, r.signatory, cipher!.seal(r.name, signatureAad(r.inspection_id, r.signatory, 'name')), cipher!.seal(r.strokes, signatureAad(r.inspection_id, r.signatory, 'strokes')));
+      add.run(
+        r.inspection_id,
+        r.signatory,
+        cipher!.seal(r.name, signatureAad(r.inspection_id, r.signatory, 'name')),
+        cipher!.seal(r.strokes, signatureAad(r.inspection_id, r.signatory, 'strokes')),
+      );
     db.exec(`
 DROP TABLE signatures;
 ALTER TABLE signatures_sealed RENAME TO signatures;

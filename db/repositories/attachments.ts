@@ -7,10 +7,26 @@ import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
 
-interface Row { id: string; inspection_id: string; kind: AttachmentRecord['kind']; name: string; sha256: string; mime: string; size: number; created_at: string }
+interface Row {
+  id: string;
+  inspection_id: string;
+  kind: AttachmentRecord['kind'];
+  name: string;
+  sha256: string;
+  mime: string;
+  size: number;
+  created_at: string;
+}
 
 const toRecord = (r: Row): AttachmentRecord => ({
-  id: r.id, inspectionId: r.inspection_id, kind: r.kind, name: r.name, sha256: r.sha256, mime: r.mime, size: r.size, createdAt: r.created_at,
+  id: r.id,
+  inspectionId: r.inspection_id,
+  kind: r.kind,
+  name: r.name,
+  sha256: r.sha256,
+  mime: r.mime,
+  size: r.size,
+  createdAt: r.created_at,
 });
 
 export class AttachmentsRepository {
@@ -23,24 +39,35 @@ export class AttachmentsRepository {
     if (!this.ctx.stmt('SELECT 1 FROM inspections WHERE id = ?').get(w.inspectionId))
       throw new StoreError('not_found', `ispezione ${w.inspectionId} non trovata`, 'inspectionId');
     const { sha256, size } = this.ctx.blobs.put(w.bytes);
-    return this.ctx.db.transaction(() => {
-      const id = this.ctx.newId();
-      const at = this.ctx.now();
-      this.ctx
-        .stmt('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, w.inspectionId, w.kind, w.name, sha256, w.mime, size, at);
-      this.audit.append(w.inspectionId, at, w.kind === 'report' ? 'verbale allegato' : 'documento allegato', { attachmentId: id, name: w.name, sha256, size });
-      return toRecord(this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row);
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const id = this.ctx.newId();
+        const at = this.ctx.now();
+        this.ctx
+          .stmt('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(id, w.inspectionId, w.kind, w.name, sha256, w.mime, size, at);
+        this.audit.append(w.inspectionId, at, w.kind === 'report' ? 'verbale allegato' : 'documento allegato', {
+          attachmentId: id,
+          name: w.name,
+          sha256,
+          size,
+        });
+        return toRecord(this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row);
+      })
+      .immediate();
   }
 
   listByInspection(inspectionId: string): AttachmentRecord[] {
-    return (this.ctx.stmt('SELECT * FROM attachments WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(toRecord);
+    return (this.ctx.stmt('SELECT * FROM attachments WHERE inspection_id = ? ORDER BY created_at, id').all(inspectionId) as Row[]).map(
+      toRecord,
+    );
   }
 
   /** The inspection's reports in the order they were stored (rowid: the clock may repeat); the last is current. */
   reports(inspectionId: string): AttachmentRecord[] {
-    return (this.ctx.stmt("SELECT * FROM attachments WHERE inspection_id = ? AND kind = 'report' ORDER BY rowid").all(inspectionId) as Row[]).map(toRecord);
+    return (
+      this.ctx.stmt("SELECT * FROM attachments WHERE inspection_id = ? AND kind = 'report' ORDER BY rowid").all(inspectionId) as Row[]
+    ).map(toRecord);
   }
 
   bytes(id: string): { meta: AttachmentRecord; bytes: Buffer } {

@@ -23,7 +23,9 @@ export class AuditRepository {
   constructor(private readonly ctx: RepoContext) {
     this.#insert = ctx.stmt('INSERT INTO audit_log (seq, inspection_id, at, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#head = ctx.stmt('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    this.#list = ctx.stmt('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log WHERE inspection_id = ? ORDER BY seq');
+    this.#list = ctx.stmt(
+      'SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log WHERE inspection_id = ? ORDER BY seq',
+    );
   }
 
   /** Call inside the transaction of the change it records. */
@@ -79,11 +81,23 @@ export class AuditRepository {
     for (const e of rows) {
       entries++;
       if (e.seq !== previous.seq + 1)
-        problems.push({ seq: e.seq, kind: 'gap', message: `registro delle modifiche: mancano le voci da ${previous.seq + 1} a ${e.seq - 1} (cancellate)` });
+        problems.push({
+          seq: e.seq,
+          kind: 'gap',
+          message: `registro delle modifiche: mancano le voci da ${previous.seq + 1} a ${e.seq - 1} (cancellate)`,
+        });
       else if (e.prevHash !== previous.hash)
-        problems.push({ seq: e.seq, kind: 'link', message: `registro delle modifiche: la voce ${e.seq} non è legata alla precedente (catena spezzata)` });
+        problems.push({
+          seq: e.seq,
+          kind: 'link',
+          message: `registro delle modifiche: la voce ${e.seq} non è legata alla precedente (catena spezzata)`,
+        });
       if (e.hash !== chainHash(e.prevHash ?? '', entryDigest(e)))
-        problems.push({ seq: e.seq, kind: 'hash', message: `registro delle modifiche: la voce ${e.seq} («${e.action}») è stata modificata dopo la scrittura` });
+        problems.push({
+          seq: e.seq,
+          kind: 'hash',
+          message: `registro delle modifiche: la voce ${e.seq} («${e.action}») è stata modificata dopo la scrittura`,
+        });
       previous = { seq: e.seq, hash: e.hash ?? '' };
     }
     return { entries, head: previous, problems };

@@ -25,12 +25,26 @@ import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
 
 interface Row {
-  id: string; visit_id: string; revision: number; previous_id: string | null; service_id: string; rule_set: string;
-  purpose: InspectionRecord['purpose']; date: string; status: InspectionRecord['status']; children: string; staff_counts: string;
-  rejection_notes: string | null; content_hash: string | null; sealed_at: string | null; created_at: string; updated_at: string;
+  id: string;
+  visit_id: string;
+  revision: number;
+  previous_id: string | null;
+  service_id: string;
+  rule_set: string;
+  purpose: InspectionRecord['purpose'];
+  date: string;
+  status: InspectionRecord['status'];
+  children: string;
+  staff_counts: string;
+  rejection_notes: string | null;
+  content_hash: string | null;
+  sealed_at: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
-const COLUMNS = 'id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
+const COLUMNS =
+  'id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
 
 const toRecord = (r: Row): InspectionRecord => ({
   id: r.id,
@@ -86,40 +100,65 @@ export class InspectionsRepository {
 
   content(id: string): InspectionContent {
     const r = this.get(id);
-    const memberIds = (this.ctx.stmt('SELECT member_id AS id FROM inspection_members WHERE inspection_id = ? ORDER BY position').all(id) as Array<{ id: string }>).map((m) => m.id);
-    const staffIds = (this.ctx.stmt('SELECT staff_id AS id FROM inspection_staff WHERE inspection_id = ? ORDER BY staff_id').all(id) as Array<{ id: string }>).map((m) => m.id);
+    const memberIds = (
+      this.ctx.stmt('SELECT member_id AS id FROM inspection_members WHERE inspection_id = ? ORDER BY position').all(id) as Array<{
+        id: string;
+      }>
+    ).map((m) => m.id);
+    const staffIds = (
+      this.ctx.stmt('SELECT staff_id AS id FROM inspection_staff WHERE inspection_id = ? ORDER BY staff_id').all(id) as Array<{
+        id: string;
+      }>
+    ).map((m) => m.id);
     const answers: Record<string, Answer> = {};
-    for (const a of this.ctx.stmt('SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id').all(id) as Array<{ item_id: string; value: string | null; note: string }>) {
+    for (const a of this.ctx.stmt('SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id').all(id) as Array<{
+      item_id: string;
+      value: string | null;
+      note: string;
+    }>) {
       const answer: Answer = {};
       if (a.value !== null) answer.value = JSON.parse(a.value) as AnswerValue;
       if (a.note) answer.note = a.note;
       answers[a.item_id] = answer;
     }
     // Names and drawn signatures are personal data: encrypted per row (migration 007).
-    const signatures = (this.ctx.stmt('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{ signatory: Signature['signatory']; name: Buffer; strokes: Buffer }>)
-      .map((s) => {
-        try {
-          return {
-            signatory: s.signatory,
-            name: this.ctx.cipher.open(s.name, signatureAad(id, s.signatory, 'name')),
-            strokes: JSON.parse(this.ctx.cipher.open(s.strokes, signatureAad(id, s.signatory, 'strokes'))) as Signature['strokes'],
-          };
-        } catch {
-          // Bound to its row: a byte changed, or another row's value copied here, fails to open.
-          throw new IntegrityError(`ispezione ${id} (revisione ${r.revision}): la firma di «${s.signatory}» è stata alterata o sostituita`, 'id');
-        }
-      });
+    const signatures = (
+      this.ctx.stmt('SELECT signatory, name, strokes FROM signatures WHERE inspection_id = ? ORDER BY signatory').all(id) as Array<{
+        signatory: Signature['signatory'];
+        name: Buffer;
+        strokes: Buffer;
+      }>
+    ).map((s) => {
+      try {
+        return {
+          signatory: s.signatory,
+          name: this.ctx.cipher.open(s.name, signatureAad(id, s.signatory, 'name')),
+          strokes: JSON.parse(this.ctx.cipher.open(s.strokes, signatureAad(id, s.signatory, 'strokes'))) as Signature['strokes'],
+        };
+      } catch {
+        // Bound to its row: a byte changed, or another row's value copied here, fails to open.
+        throw new IntegrityError(
+          `ispezione ${id} (revisione ${r.revision}): la firma di «${s.signatory}» è stata alterata o sostituita`,
+          'id',
+        );
+      }
+    });
     // A sealed revision's answers are shown from these rows: they must be the sealed file's.
     if (r.status !== 'draft') {
       const sealed = JSON.parse(this.sealedFile(id)!) as { answers?: unknown };
-      if (canonicalJson(sealed.answers ?? {}) !== canonicalJson(answers)) throw new IntegrityError(`ispezione ${id} (revisione ${r.revision}): risposte diverse da quanto sigillato`, 'id');
+      if (canonicalJson(sealed.answers ?? {}) !== canonicalJson(answers))
+        throw new IntegrityError(`ispezione ${id} (revisione ${r.revision}): risposte diverse da quanto sigillato`, 'id');
     }
     return { ...r, memberIds, staffIds, answers, signatures };
   }
 
   /** Every revision of every visit of a service, newest visit first. */
   listByService(serviceId: string): InspectionRecord[] {
-    return (this.ctx.stmt(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`).all(serviceId) as Row[]).map(toRecord);
+    return (
+      this.ctx
+        .stmt(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`)
+        .all(serviceId) as Row[]
+    ).map(toRecord);
   }
 
   /**
@@ -128,7 +167,8 @@ export class InspectionsRepository {
    * IntegrityError, never served as valid.
    */
   sealedFile(id: string): string | null {
-    const row = this.ctx.stmt(`SELECT ${COLUMNS}, sealed_file FROM inspections WHERE id = ?`).get(id) as (Row & { sealed_file: Buffer | null }) | undefined;
+    const row = this.ctx.stmt(`SELECT ${COLUMNS}, sealed_file FROM inspections WHERE id = ?`).get(id) as
+      (Row & { sealed_file: Buffer | null }) | undefined;
     if (!row) throw new StoreError('not_found', `ispezione ${id} non trovata`, 'id');
     if (row.status === 'draft') {
       if (row.sealed_file) throw new IntegrityError(`la bozza ${id} contiene un file sigillato`, 'id');
@@ -139,7 +179,8 @@ export class InspectionsRepository {
 
   /** The chain head recorded at sealing (null for a draft, or a revision sealed before the chain). */
   sealHead(id: string): ChainPoint | null {
-    const row = this.ctx.stmt('SELECT audit_seq AS seq, audit_hash AS hash FROM inspections WHERE id = ?').get(id) as { seq: number | null; hash: string | null } | undefined;
+    const row = this.ctx.stmt('SELECT audit_seq AS seq, audit_hash AS hash FROM inspections WHERE id = ?').get(id) as
+      { seq: number | null; hash: string | null } | undefined;
     return row && row.seq !== null && row.hash !== null ? { seq: row.seq, hash: row.hash } : null;
   }
 
@@ -157,7 +198,8 @@ export class InspectionsRepository {
     } catch {
       throw new IntegrityError(`${where}: il file sigillato cifrato è stato alterato o sostituito`, 'id');
     }
-    if (sha256Of(Buffer.from(text, 'utf8')) !== r.contentHash) throw new IntegrityError(`${where}: il file sigillato non corrisponde all'impronta registrata`, 'id');
+    if (sha256Of(Buffer.from(text, 'utf8')) !== r.contentHash)
+      throw new IntegrityError(`${where}: il file sigillato non corrisponde all'impronta registrata`, 'id');
     let file: { ruleSet?: unknown; visit?: { date?: unknown; purpose?: unknown }; children?: unknown; staffCounts?: unknown };
     try {
       file = JSON.parse(text) as typeof file;
@@ -170,45 +212,64 @@ export class InspectionsRepository {
       [file.visit?.date !== r.date, 'data della visita'],
       [file.visit?.purpose !== r.purpose, 'finalità della visita'],
       [canonicalJson(file.children ?? []) !== canonicalJson(r.children), 'bambini per fascia'],
-      [file.staffCounts === undefined ? Boolean(counts.educators || counts.auxiliaries) : canonicalJson(file.staffCounts) !== canonicalJson(r.staffCounts), 'personale in servizio'],
+      [
+        file.staffCounts === undefined
+          ? Boolean(counts.educators || counts.auxiliaries)
+          : canonicalJson(file.staffCounts) !== canonicalJson(r.staffCounts),
+        'personale in servizio',
+      ],
     ];
     const changed = differs.filter(([d]) => d).map(([, name]) => name);
     if (changed.length) throw new IntegrityError(`${where}: ${changed.join(', ')} diversi da quanto sigillato`, 'id');
-    const queued = this.ctx.stmt('SELECT content_hash FROM outbox WHERE inspection_id = ?').get(r.id) as { content_hash: string } | undefined;
-    if (queued && queued.content_hash !== r.contentHash) throw new IntegrityError(`${where}: l'impronta in coda per l'ufficio è diversa da quella sigillata`, 'id');
+    const queued = this.ctx.stmt('SELECT content_hash FROM outbox WHERE inspection_id = ?').get(r.id) as
+      { content_hash: string } | undefined;
+    if (queued && queued.content_hash !== r.contentHash)
+      throw new IntegrityError(`${where}: l'impronta in coda per l'ufficio è diversa da quella sigillata`, 'id');
     return text;
   }
 
   create(w: InspectionCreate): InspectionRecord {
-    return this.ctx.db.transaction(() => {
-      const id = this.ctx.newId();
-      const at = this.ctx.now();
-      this.ctx
-        .stmt(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, created_at, updated_at)
-                  VALUES (?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`)
-        .run(id, this.ctx.newId(), w.serviceId, w.ruleSet, w.purpose, w.date, at, at);
-      this.#setMembers(id, w.memberIds);
-      this.audit.append(id, at, 'creata', { serviceId: w.serviceId, purpose: w.purpose, date: w.date, memberIds: w.memberIds, ruleSet: w.ruleSet });
-      return this.get(id);
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const id = this.ctx.newId();
+        const at = this.ctx.now();
+        this.ctx
+          .stmt(
+            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, created_at, updated_at)
+                  VALUES (?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, this.ctx.newId(), w.serviceId, w.ruleSet, w.purpose, w.date, at, at);
+        this.#setMembers(id, w.memberIds);
+        this.audit.append(id, at, 'creata', {
+          serviceId: w.serviceId,
+          purpose: w.purpose,
+          date: w.date,
+          memberIds: w.memberIds,
+          ruleSet: w.ruleSet,
+        });
+        return this.get(id);
+      })
+      .immediate();
   }
 
   update(id: string, patch: InspectionPatch): SaveAck {
-    return this.ctx.db.transaction(() => {
-      const current = this.draft(id);
-      const at = this.ctx.now();
-      this.ctx
-        .stmt('UPDATE inspections SET purpose = ?, date = ?, updated_at = ? WHERE id = ?')
-        .run(patch.purpose ?? current.purpose, patch.date ?? current.date, at, id);
-      if (patch.memberIds) this.#setMembers(id, patch.memberIds);
-      if (patch.staffIds) {
-        this.ctx.stmt('DELETE FROM inspection_staff WHERE inspection_id = ?').run(id);
-        const add = this.ctx.stmt('INSERT INTO inspection_staff (inspection_id, staff_id) VALUES (?, ?)');
-        for (const s of new Set(patch.staffIds)) add.run(id, s);
-      }
-      const seq = this.audit.append(id, at, 'dati visita modificati', patch);
-      return { savedAt: at, seq };
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const current = this.draft(id);
+        const at = this.ctx.now();
+        this.ctx
+          .stmt('UPDATE inspections SET purpose = ?, date = ?, updated_at = ? WHERE id = ?')
+          .run(patch.purpose ?? current.purpose, patch.date ?? current.date, at, id);
+        if (patch.memberIds) this.#setMembers(id, patch.memberIds);
+        if (patch.staffIds) {
+          this.ctx.stmt('DELETE FROM inspection_staff WHERE inspection_id = ?').run(id);
+          const add = this.ctx.stmt('INSERT INTO inspection_staff (inspection_id, staff_id) VALUES (?, ?)');
+          for (const s of new Set(patch.staffIds)) add.run(id, s);
+        }
+        const seq = this.audit.append(id, at, 'dati visita modificati', patch);
+        return { savedAt: at, seq };
+      })
+      .immediate();
   }
 
   #setMembers(id: string, memberIds: readonly string[]): void {
@@ -219,39 +280,46 @@ export class InspectionsRepository {
 
   /** One answer (value and/or note). Durable when this returns: the commit is fsynced (synchronous=FULL). */
   saveAnswer(id: string, w: AnswerWrite): SaveAck {
-    return this.ctx.db.transaction(() => {
-      this.draft(id, 'inspectionId');
-      const at = this.ctx.now();
-      const old = this.ctx.stmt('SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?').get(id, w.itemId) as { value: string | null; note: string } | undefined;
-      const value = w.value === undefined ? (old?.value ?? null) : w.value === null ? null : JSON.stringify(w.value);
-      const note = w.note === undefined ? (old?.note ?? '') : w.note;
-      if (value === null && note === '') {
-        this.ctx.stmt('DELETE FROM answers WHERE inspection_id = ? AND item_id = ?').run(id, w.itemId);
-      } else {
-        this.ctx
-          .stmt(`INSERT INTO answers (inspection_id, item_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (inspection_id, item_id) DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`)
-          .run(id, w.itemId, value, note, at);
-      }
-      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, id);
-      const detail: Record<string, unknown> = { itemId: w.itemId };
-      if (w.value !== undefined) detail.value = w.value;
-      if (w.note !== undefined) detail.note = w.note;
-      const seq = this.audit.append(id, at, 'risposta salvata', detail);
-      return { savedAt: at, seq };
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        this.draft(id, 'inspectionId');
+        const at = this.ctx.now();
+        const old = this.ctx.stmt('SELECT value, note FROM answers WHERE inspection_id = ? AND item_id = ?').get(id, w.itemId) as
+          { value: string | null; note: string } | undefined;
+        const value = w.value === undefined ? (old?.value ?? null) : w.value === null ? null : JSON.stringify(w.value);
+        const note = w.note === undefined ? (old?.note ?? '') : w.note;
+        if (value === null && note === '') {
+          this.ctx.stmt('DELETE FROM answers WHERE inspection_id = ? AND item_id = ?').run(id, w.itemId);
+        } else {
+          this.ctx
+            .stmt(
+              `INSERT INTO answers (inspection_id, item_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (inspection_id, item_id) DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`,
+            )
+            .run(id, w.itemId, value, note, at);
+        }
+        this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, id);
+        const detail: Record<string, unknown> = { itemId: w.itemId };
+        if (w.value !== undefined) detail.value = w.value;
+        if (w.note !== undefined) detail.note = w.note;
+        const seq = this.audit.append(id, at, 'risposta salvata', detail);
+        return { savedAt: at, seq };
+      })
+      .immediate();
   }
 
   saveCounts(id: string, children: ChildrenBand[], staffCounts: StaffCounts): SaveAck {
-    return this.ctx.db.transaction(() => {
-      this.draft(id, 'inspectionId');
-      const at = this.ctx.now();
-      this.ctx
-        .stmt('UPDATE inspections SET children = ?, staff_counts = ?, updated_at = ? WHERE id = ?')
-        .run(JSON.stringify(children), JSON.stringify(staffCounts), at, id);
-      const seq = this.audit.append(id, at, 'conteggi salvati', { children, staffCounts });
-      return { savedAt: at, seq };
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        this.draft(id, 'inspectionId');
+        const at = this.ctx.now();
+        this.ctx
+          .stmt('UPDATE inspections SET children = ?, staff_counts = ?, updated_at = ? WHERE id = ?')
+          .run(JSON.stringify(children), JSON.stringify(staffCounts), at, id);
+        const seq = this.audit.append(id, at, 'conteggi salvati', { children, staffCounts });
+        return { savedAt: at, seq };
+      })
+      .immediate();
   }
 
   /**
@@ -259,20 +327,32 @@ export class InspectionsRepository {
    * the staff) and its hash. From here on the triggers refuse any change to the content.
    */
   seal(id: string, w: SealWrite): InspectionRecord {
-    return this.ctx.db.transaction(() => {
-      this.draft(id);
-      const at = this.ctx.now();
-      this.ctx.stmt('DELETE FROM signatures WHERE inspection_id = ?').run(id);
-      const add = this.ctx.stmt('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
-      for (const s of w.signatures)
-        add.run(id, s.signatory, this.ctx.cipher.seal(s.name, signatureAad(id, s.signatory, 'name')), this.ctx.cipher.seal(JSON.stringify(s.strokes), signatureAad(id, s.signatory, 'strokes')));
-      // The seal's own entry is the chain head it records (and that travels to the office).
-      const head = this.audit.appendPoint(id, at, 'sigillata', { contentHash: w.contentHash, signatories: w.signatures.map((s) => s.signatory) });
-      this.ctx
-        .stmt("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ?, audit_seq = ?, audit_hash = ? WHERE id = ?")
-        .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, head.seq, head.hash, id);
-      return this.get(id);
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        this.draft(id);
+        const at = this.ctx.now();
+        this.ctx.stmt('DELETE FROM signatures WHERE inspection_id = ?').run(id);
+        const add = this.ctx.stmt('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
+        for (const s of w.signatures)
+          add.run(
+            id,
+            s.signatory,
+            this.ctx.cipher.seal(s.name, signatureAad(id, s.signatory, 'name')),
+            this.ctx.cipher.seal(JSON.stringify(s.strokes), signatureAad(id, s.signatory, 'strokes')),
+          );
+        // The seal's own entry is the chain head it records (and that travels to the office).
+        const head = this.audit.appendPoint(id, at, 'sigillata', {
+          contentHash: w.contentHash,
+          signatories: w.signatures.map((s) => s.signatory),
+        });
+        this.ctx
+          .stmt(
+            "UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ?, audit_seq = ?, audit_hash = ? WHERE id = ?",
+          )
+          .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, head.seq, head.hash, id);
+        return this.get(id);
+      })
+      .immediate();
   }
 
   /**
@@ -281,31 +361,58 @@ export class InspectionsRepository {
    * Signatures are not copied: the corrected record must be signed again.
    */
   revise(id: string, rejectionNotes: string | null = null): InspectionRecord {
-    return this.ctx.db.transaction(() => {
-      const old = this.get(id);
-      if (old.status === 'draft') throw new StoreError('conflict', "l'ispezione è ancora in bozza: si corregge direttamente, senza nuova revisione", 'id');
-      const next = this.ctx.stmt('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
-      if (next) throw new StoreError('conflict', `esiste già una revisione successiva (${next.id}): correggere quella`, 'id');
-      const newId = this.ctx.newId();
-      const at = this.ctx.now();
-      this.ctx.stmt(`INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
-                  SELECT ?, visit_id, revision + 1, id, service_id, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`)
-        .run(newId, rejectionNotes, at, at, id);
-      this.ctx.stmt('INSERT INTO inspection_members (inspection_id, member_id, position) SELECT ?, member_id, position FROM inspection_members WHERE inspection_id = ?').run(newId, id);
-      // Only people still on the roster: someone removed since the seal is not silently carried back.
-      this.ctx.stmt(`INSERT INTO inspection_staff (inspection_id, staff_id) SELECT ?, s.staff_id FROM inspection_staff s JOIN staff ON staff.id = s.staff_id
-                  WHERE s.inspection_id = ? AND staff.removed_at IS NULL`).run(newId, id);
-      this.ctx.stmt('INSERT INTO answers (inspection_id, item_id, value, note, updated_at) SELECT ?, item_id, value, note, updated_at FROM answers WHERE inspection_id = ?').run(newId, id);
-      const photos = this.ctx.stmt('SELECT id, sha256, item_id, mime, size, caption, created_at FROM photos WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
-      const addPhoto = this.ctx.stmt('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const p of photos) addPhoto.run(this.ctx.newId(), newId, p.sha256, p.item_id, p.mime, p.size, p.caption, p.created_at);
-      const prescriptions = this.ctx.stmt('SELECT rule, text, deadline, status, follow_up_inspection_id, created_at FROM prescriptions WHERE inspection_id = ?').all(id) as Array<Record<string, unknown>>;
-      const addPrescription = this.ctx.stmt('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, status, follow_up_inspection_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const p of prescriptions) addPrescription.run(this.ctx.newId(), newId, p.rule, p.text, p.deadline, p.status, p.follow_up_inspection_id, p.created_at, at);
-      this.audit.append(newId, at, 'revisione aperta', { previousId: id, previousHash: old.contentHash, rejectionNotes });
-      this.audit.append(id, at, 'corretta da nuova revisione', { nextId: newId });
-      return this.get(newId);
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const old = this.get(id);
+        if (old.status === 'draft')
+          throw new StoreError('conflict', "l'ispezione è ancora in bozza: si corregge direttamente, senza nuova revisione", 'id');
+        const next = this.ctx.stmt('SELECT id FROM inspections WHERE previous_id = ?').get(id) as { id: string } | undefined;
+        if (next) throw new StoreError('conflict', `esiste già una revisione successiva (${next.id}): correggere quella`, 'id');
+        const newId = this.ctx.newId();
+        const at = this.ctx.now();
+        this.ctx
+          .stmt(
+            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
+                  SELECT ?, visit_id, revision + 1, id, service_id, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`,
+          )
+          .run(newId, rejectionNotes, at, at, id);
+        this.ctx
+          .stmt(
+            'INSERT INTO inspection_members (inspection_id, member_id, position) SELECT ?, member_id, position FROM inspection_members WHERE inspection_id = ?',
+          )
+          .run(newId, id);
+        // Only people still on the roster: someone removed since the seal is not silently carried back.
+        this.ctx
+          .stmt(
+            `INSERT INTO inspection_staff (inspection_id, staff_id) SELECT ?, s.staff_id FROM inspection_staff s JOIN staff ON staff.id = s.staff_id
+                  WHERE s.inspection_id = ? AND staff.removed_at IS NULL`,
+          )
+          .run(newId, id);
+        this.ctx
+          .stmt(
+            'INSERT INTO answers (inspection_id, item_id, value, note, updated_at) SELECT ?, item_id, value, note, updated_at FROM answers WHERE inspection_id = ?',
+          )
+          .run(newId, id);
+        const photos = this.ctx
+          .stmt('SELECT id, sha256, item_id, mime, size, caption, created_at FROM photos WHERE inspection_id = ?')
+          .all(id) as Array<Record<string, unknown>>;
+        const addPhoto = this.ctx.stmt(
+          'INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        for (const p of photos) addPhoto.run(this.ctx.newId(), newId, p.sha256, p.item_id, p.mime, p.size, p.caption, p.created_at);
+        const prescriptions = this.ctx
+          .stmt('SELECT rule, text, deadline, status, follow_up_inspection_id, created_at FROM prescriptions WHERE inspection_id = ?')
+          .all(id) as Array<Record<string, unknown>>;
+        const addPrescription = this.ctx.stmt(
+          'INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, status, follow_up_inspection_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        for (const p of prescriptions)
+          addPrescription.run(this.ctx.newId(), newId, p.rule, p.text, p.deadline, p.status, p.follow_up_inspection_id, p.created_at, at);
+        this.audit.append(newId, at, 'revisione aperta', { previousId: id, previousHash: old.contentHash, rejectionNotes });
+        this.audit.append(id, at, 'corretta da nuova revisione', { nextId: newId });
+        return this.get(newId);
+      })
+      .immediate();
   }
 
   /** Whether a later revision exists (then this one is history, not the current record). */

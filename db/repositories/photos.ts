@@ -5,10 +5,26 @@ import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
 import { requireDraft } from './inspections.ts';
 
-interface Row { id: string; inspection_id: string; sha256: string; item_id: string | null; mime: PhotoRecord['mime']; size: number; caption: string; created_at: string }
+interface Row {
+  id: string;
+  inspection_id: string;
+  sha256: string;
+  item_id: string | null;
+  mime: PhotoRecord['mime'];
+  size: number;
+  caption: string;
+  created_at: string;
+}
 
 const toRecord = (r: Row): PhotoRecord => ({
-  id: r.id, inspectionId: r.inspection_id, sha256: r.sha256, itemId: r.item_id, mime: r.mime, size: r.size, caption: r.caption, createdAt: r.created_at,
+  id: r.id,
+  inspectionId: r.inspection_id,
+  sha256: r.sha256,
+  itemId: r.item_id,
+  mime: r.mime,
+  size: r.size,
+  caption: r.caption,
+  createdAt: r.created_at,
 });
 
 export class PhotosRepository {
@@ -21,17 +37,19 @@ export class PhotosRepository {
   add(w: PhotoWrite): PhotoRecord {
     requireDraft(this.ctx, w.inspectionId, 'inspectionId');
     const { sha256, size } = this.ctx.blobs.put(w.bytes);
-    return this.ctx.db.transaction(() => {
-      requireDraft(this.ctx, w.inspectionId, 'inspectionId');
-      const id = this.ctx.newId();
-      const at = this.ctx.now();
-      this.ctx
-        .stmt('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, w.inspectionId, sha256, w.itemId, w.mime, size, w.caption, at);
-      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
-      this.audit.append(w.inspectionId, at, 'foto aggiunta', { photoId: id, sha256, itemId: w.itemId, size });
-      return this.get(id);
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        requireDraft(this.ctx, w.inspectionId, 'inspectionId');
+        const id = this.ctx.newId();
+        const at = this.ctx.now();
+        this.ctx
+          .stmt('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(id, w.inspectionId, sha256, w.itemId, w.mime, size, w.caption, at);
+        this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
+        this.audit.append(w.inspectionId, at, 'foto aggiunta', { photoId: id, sha256, itemId: w.itemId, size });
+        return this.get(id);
+      })
+      .immediate();
   }
 
   find(id: string): PhotoRecord | null {
@@ -58,14 +76,18 @@ export class PhotosRepository {
     const photo = this.find(id);
     if (!photo) return false;
     requireDraft(this.ctx, photo.inspectionId, 'id');
-    this.ctx.db.transaction(() => {
-      const at = this.ctx.now();
-      this.ctx.stmt('DELETE FROM photos WHERE id = ?').run(id);
-      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, photo.inspectionId);
-      this.audit.append(photo.inspectionId, at, 'foto rimossa', { photoId: id, sha256: photo.sha256 });
-    }).immediate();
+    this.ctx.db
+      .transaction(() => {
+        const at = this.ctx.now();
+        this.ctx.stmt('DELETE FROM photos WHERE id = ?').run(id);
+        this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, photo.inspectionId);
+        this.audit.append(photo.inspectionId, at, 'foto rimossa', { photoId: id, sha256: photo.sha256 });
+      })
+      .immediate();
     // The file goes only when no row (another revision, a report) still names it.
-    const used = this.ctx.stmt('SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1').get(photo.sha256, photo.sha256);
+    const used = this.ctx
+      .stmt('SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1')
+      .get(photo.sha256, photo.sha256);
     if (!used) this.ctx.blobs.remove(photo.sha256);
     return true;
   }

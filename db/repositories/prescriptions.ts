@@ -5,10 +5,24 @@ import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
 import { requireDraft } from './inspections.ts';
 
-interface Row { id: string; inspection_id: string; rule: string; text: string; deadline: string; status: PrescriptionRecord['status']; follow_up_inspection_id: string | null }
+interface Row {
+  id: string;
+  inspection_id: string;
+  rule: string;
+  text: string;
+  deadline: string;
+  status: PrescriptionRecord['status'];
+  follow_up_inspection_id: string | null;
+}
 
 const toRecord = (r: Row): PrescriptionRecord => ({
-  id: r.id, inspectionId: r.inspection_id, rule: r.rule, text: r.text, deadline: r.deadline, status: r.status, followUpInspectionId: r.follow_up_inspection_id,
+  id: r.id,
+  inspectionId: r.inspection_id,
+  rule: r.rule,
+  text: r.text,
+  deadline: r.deadline,
+  status: r.status,
+  followUpInspectionId: r.follow_up_inspection_id,
 });
 
 export class PrescriptionsRepository {
@@ -18,25 +32,37 @@ export class PrescriptionsRepository {
   ) {}
 
   save(w: PrescriptionWrite): PrescriptionRecord {
-    return this.ctx.db.transaction(() => {
-      requireDraft(this.ctx, w.inspectionId, 'inspectionId');
-      const at = this.ctx.now();
-      let id = w.id;
-      if (id) {
-        const current = this.find(id);
-        if (!current) throw new StoreError('not_found', `prescrizione ${id} non trovata`, 'id');
-        if (current.inspectionId !== w.inspectionId) throw new StoreError('invalid', "la prescrizione appartiene a un'altra ispezione", 'inspectionId');
-        this.ctx.stmt('UPDATE prescriptions SET rule = ?, text = ?, deadline = ?, updated_at = ? WHERE id = ?').run(w.rule, w.text, w.deadline, at, id);
-      } else {
-        id = this.ctx.newId();
-        this.ctx
-          .stmt('INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(id, w.inspectionId, w.rule, w.text, w.deadline, at, at);
-      }
-      this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
-      this.audit.append(w.inspectionId, at, w.id ? 'prescrizione modificata' : 'prescrizione aggiunta', { prescriptionId: id, rule: w.rule, text: w.text, deadline: w.deadline });
-      return this.get(id);
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        requireDraft(this.ctx, w.inspectionId, 'inspectionId');
+        const at = this.ctx.now();
+        let id = w.id;
+        if (id) {
+          const current = this.find(id);
+          if (!current) throw new StoreError('not_found', `prescrizione ${id} non trovata`, 'id');
+          if (current.inspectionId !== w.inspectionId)
+            throw new StoreError('invalid', "la prescrizione appartiene a un'altra ispezione", 'inspectionId');
+          this.ctx
+            .stmt('UPDATE prescriptions SET rule = ?, text = ?, deadline = ?, updated_at = ? WHERE id = ?')
+            .run(w.rule, w.text, w.deadline, at, id);
+        } else {
+          id = this.ctx.newId();
+          this.ctx
+            .stmt(
+              'INSERT INTO prescriptions (id, inspection_id, rule, text, deadline, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(id, w.inspectionId, w.rule, w.text, w.deadline, at, at);
+        }
+        this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
+        this.audit.append(w.inspectionId, at, w.id ? 'prescrizione modificata' : 'prescrizione aggiunta', {
+          prescriptionId: id,
+          rule: w.rule,
+          text: w.text,
+          deadline: w.deadline,
+        });
+        return this.get(id);
+      })
+      .immediate();
   }
 
   find(id: string): PrescriptionRecord | null {
@@ -51,18 +77,22 @@ export class PrescriptionsRepository {
   }
 
   listByInspection(inspectionId: string): PrescriptionRecord[] {
-    return (this.ctx.stmt('SELECT * FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Row[]).map(toRecord);
+    return (
+      this.ctx.stmt('SELECT * FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Row[]
+    ).map(toRecord);
   }
 
   remove(id: string): boolean {
-    return this.ctx.db.transaction(() => {
-      const p = this.find(id);
-      if (!p) return false;
-      requireDraft(this.ctx, p.inspectionId, 'id');
-      const at = this.ctx.now();
-      this.ctx.stmt('DELETE FROM prescriptions WHERE id = ?').run(id);
-      this.audit.append(p.inspectionId, at, 'prescrizione rimossa', { prescriptionId: id, rule: p.rule });
-      return true;
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const p = this.find(id);
+        if (!p) return false;
+        requireDraft(this.ctx, p.inspectionId, 'id');
+        const at = this.ctx.now();
+        this.ctx.stmt('DELETE FROM prescriptions WHERE id = ?').run(id);
+        this.audit.append(p.inspectionId, at, 'prescrizione rimossa', { prescriptionId: id, rule: p.rule });
+        return true;
+      })
+      .immediate();
   }
 }

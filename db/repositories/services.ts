@@ -3,9 +3,19 @@ import { StoreError } from '../errors.ts';
 import { bool, type RepoContext } from './context.ts';
 
 interface Row {
-  id: string; name: string; type: ServiceRecord['type']; comune: string; address: string; referente: string;
-  capacity: number; kitchen: number; territorial_rls: number;
-  authorization_issued_on: string | null; accreditation_issued_on: string | null; created_at: string; updated_at: string;
+  id: string;
+  name: string;
+  type: ServiceRecord['type'];
+  comune: string;
+  address: string;
+  referente: string;
+  capacity: number;
+  kitchen: number;
+  territorial_rls: number;
+  authorization_issued_on: string | null;
+  accreditation_issued_on: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 const toRecord = (r: Row): ServiceRecord => ({
@@ -42,8 +52,21 @@ export class ServicesRepository {
            authorization_issued_on, accreditation_issued_on, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, w.name, w.type, w.comune, w.address, w.referente, w.capacity, bool(w.kitchen), bool(w.territorialRls),
-        w.authorizationIssuedOn, w.accreditationIssuedOn, at, at);
+      .run(
+        id,
+        w.name,
+        w.type,
+        w.comune,
+        w.address,
+        w.referente,
+        w.capacity,
+        bool(w.kitchen),
+        bool(w.territorialRls),
+        w.authorizationIssuedOn,
+        w.accreditationIssuedOn,
+        at,
+        at,
+      );
     return this.get(id);
   }
 
@@ -53,8 +76,20 @@ export class ServicesRepository {
         `UPDATE services SET name = ?, type = ?, comune = ?, address = ?, referente = ?, capacity = ?, kitchen = ?,
            territorial_rls = ?, authorization_issued_on = ?, accreditation_issued_on = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(w.name, w.type, w.comune, w.address, w.referente, w.capacity, bool(w.kitchen), bool(w.territorialRls),
-        w.authorizationIssuedOn, w.accreditationIssuedOn, this.ctx.now(), id);
+      .run(
+        w.name,
+        w.type,
+        w.comune,
+        w.address,
+        w.referente,
+        w.capacity,
+        bool(w.kitchen),
+        bool(w.territorialRls),
+        w.authorizationIssuedOn,
+        w.accreditationIssuedOn,
+        this.ctx.now(),
+        id,
+      );
     if (info.changes === 0) throw new StoreError('not_found', `servizio ${id} non trovato`, 'id');
     return this.get(id);
   }

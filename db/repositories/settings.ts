@@ -40,6 +40,7 @@ export class SettingsRepository {
 
   #write(key: string, value: Buffer | null): void {
     if (value === null) this.ctx.stmt('DELETE FROM meta WHERE key = ?').run(key);
-    else this.ctx.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    else
+      this.ctx.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }

@@ -17,7 +17,13 @@ interface Personal {
 }
 
 interface Row {
-  id: string; service_id: string; role: StaffRecord['role']; active: number; personal: Buffer; updated_at: string; removed_at: string | null;
+  id: string;
+  service_id: string;
+  role: StaffRecord['role'];
+  active: number;
+  personal: Buffer;
+  updated_at: string;
+  removed_at: string | null;
 }
 
 export class StaffRepository {
@@ -45,7 +51,13 @@ export class StaffRepository {
   }
 
   #personal(id: string, w: StaffWrite): Buffer {
-    const p: Personal = { name: w.name, title: w.title, titleObtainedOn: w.titleObtainedOn, pathStartedOn: w.pathStartedOn, trainings: w.trainings };
+    const p: Personal = {
+      name: w.name,
+      title: w.title,
+      titleObtainedOn: w.titleObtainedOn,
+      pathStartedOn: w.pathStartedOn,
+      trainings: w.trainings,
+    };
     return this.ctx.cipher.seal(JSON.stringify(p), this.#aad(id));
   }
 
@@ -94,7 +106,9 @@ export class StaffRepository {
     if (!current || current.removedAt) return { removed: false, drafts: [] };
     const drafts = (
       this.ctx
-        .stmt("SELECT s.inspection_id AS id FROM inspection_staff s JOIN inspections i ON i.id = s.inspection_id WHERE s.staff_id = ? AND i.status = 'draft'")
+        .stmt(
+          "SELECT s.inspection_id AS id FROM inspection_staff s JOIN inspections i ON i.id = s.inspection_id WHERE s.staff_id = ? AND i.status = 'draft'",
+        )
         .all(id) as Array<{ id: string }>
     ).map((r) => r.id);
     const del = this.ctx.stmt('DELETE FROM inspection_staff WHERE inspection_id = ? AND staff_id = ?');

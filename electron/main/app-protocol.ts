@@ -8,8 +8,16 @@ import { SECURITY_HEADERS } from '../../host/security.ts';
 import { APP_HOST } from './window-options.ts';
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.woff2': 'font/woff2', '.ico': 'image/x-icon', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
 };
 
 /** A path inside the renderer folder, or null (no "..", no NUL, no symlink leading out). */
@@ -40,5 +48,7 @@ export function appProtocolResponse(requestUrl: string, rendererRoot: string): R
   }
   const file = resolveInside(resolve(rendererRoot), pathname);
   if (!file) return text(404, 'Non trovato');
-  return new Response(readFileSync(file), { headers: { ...SECURITY_HEADERS, 'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream' } });
+  return new Response(readFileSync(file), {
+    headers: { ...SECURITY_HEADERS, 'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream' },
+  });
 }

@@ -39,7 +39,10 @@ function fatal(e: unknown): void {
 function start(): void {
   const dataDir = process.env.VIGILANZA_DATA_DIR ?? join(app.getPath('userData'), 'dati');
   try {
-    const keyProvider = desktopKeyProvider(dataDir, { create: isNewDataDir(dataDir), warn: (m) => process.stderr.write(`vigilanza: ${m}\n`) });
+    const keyProvider = desktopKeyProvider(dataDir, {
+      create: isNewDataDir(dataDir),
+      warn: (m) => process.stderr.write(`vigilanza: ${m}\n`),
+    });
     host = openApp({ dataDir, shell: 'electron', keyProvider, demo: process.env.VIGILANZA_DEMO === '1' });
     // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
     host.sync.start();
@@ -59,7 +62,9 @@ function start(): void {
   });
 
   ipcMain.handle(API_CHANNEL, (event, method: unknown, input: unknown) =>
-    host ? handleApiMessage(host, event.senderFrame?.url, method, input) : { ok: false, error: { code: 'internal', message: 'applicazione in chiusura' } },
+    host
+      ? handleApiMessage(host, event.senderFrame?.url, method, input)
+      : { ok: false, error: { code: 'internal', message: 'applicazione in chiusura' } },
   );
 
   createWindow();

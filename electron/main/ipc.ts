@@ -7,9 +7,20 @@ import type { HostApi } from '../../host/handlers.ts';
 import { isAppUrl } from './window-options.ts';
 
 /** `senderUrl` is `event.senderFrame.url` (null when the frame is gone). */
-export async function handleApiMessage(host: Pick<HostApi, 'call'>, senderUrl: string | null | undefined, method: unknown, input: unknown): Promise<Result<unknown>> {
+export async function handleApiMessage(
+  host: Pick<HostApi, 'call'>,
+  senderUrl: string | null | undefined,
+  method: unknown,
+  input: unknown,
+): Promise<Result<unknown>> {
   if (!senderUrl || !isAppUrl(senderUrl))
-    return { ok: false, error: { code: 'unauthorized', message: `richiesta rifiutata: la pagina ${senderUrl ?? '(sconosciuta)'} non appartiene all'applicazione` } };
+    return {
+      ok: false,
+      error: {
+        code: 'unauthorized',
+        message: `richiesta rifiutata: la pagina ${senderUrl ?? '(sconosciuta)'} non appartiene all'applicazione`,
+      },
+    };
   if (typeof method !== 'string') return { ok: false, error: { code: 'invalid', message: 'metodo mancante', field: 'method' } };
   // `call`: sealing renders and signs the PDF report, which has to wait.
   return host.call(method, input);

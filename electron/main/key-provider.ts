@@ -17,7 +17,10 @@ export function desktopKeyProvider(dataDir: string, options: { create: boolean; 
   const plainFile = existsSync(join(dataDir, KEY_FILE));
   const weak = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
   if (!existsSync(wrapped) && (plainFile || weak || !safeStorage.isEncryptionAvailable())) {
-    if (!plainFile) options.warn('Il sistema non offre un portachiavi sicuro: la chiave dei dati è conservata in un file leggibile solo da questo utente.');
+    if (!plainFile)
+      options.warn(
+        'Il sistema non offre un portachiavi sicuro: la chiave dei dati è conservata in un file leggibile solo da questo utente.',
+      );
     return fileKeyProvider(dataDir, { create: options.create });
   }
   return {
@@ -28,13 +31,16 @@ export function desktopKeyProvider(dataDir: string, options: { create: boolean; 
         try {
           text = safeStorage.decryptString(readFileSync(wrapped));
         } catch (e) {
-          throw new Error(`il portachiavi del sistema non riesce ad aprire ${wrapped} (${(e as Error).message}): accedere con lo stesso utente del sistema con cui i dati sono stati creati`);
+          throw new Error(
+            `il portachiavi del sistema non riesce ad aprire ${wrapped} (${(e as Error).message}): accedere con lo stesso utente del sistema con cui i dati sono stati creati`,
+          );
         }
         const key = Buffer.from(text, 'base64');
         if (key.length !== 32) throw new Error(`${wrapped} non contiene una chiave valida`);
         return key;
       }
-      if (!options.create) throw new Error(`manca ${wrapped}: senza la chiave i dati del personale di questo database non si possono leggere`);
+      if (!options.create)
+        throw new Error(`manca ${wrapped}: senza la chiave i dati del personale di questo database non si possono leggere`);
       const key = randomBytes(32);
       writeSecretFile(wrapped, safeStorage.encryptString(key.toString('base64')));
       return key;

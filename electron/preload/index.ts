@@ -4,4 +4,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { API_CHANNEL, makeBridge } from './bridge.ts';
 
-contextBridge.exposeInMainWorld('vigilanza', makeBridge((method, input) => ipcRenderer.invoke(API_CHANNEL, method, input)));
+contextBridge.exposeInMainWorld(
+  'vigilanza',
+  makeBridge((method, input) => ipcRenderer.invoke(API_CHANNEL, method, input)),
+);

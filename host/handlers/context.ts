@@ -4,7 +4,16 @@
  * detail). Each area (services.ts, inspections.ts, …) builds its handlers on one of these.
  */
 import type { z } from 'zod';
-import type { ApiError, contract, InspectionDetail, InspectionSummary, Method, Output, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import type {
+  ApiError,
+  contract,
+  InspectionDetail,
+  InspectionSummary,
+  Method,
+  Output,
+  ServiceSummary,
+  StaffPerson,
+} from '../../shared/api/contract.ts';
 import { getChecklist, type Checklist, type ChecklistItem } from '../../shared/checklist/index.ts';
 import type { IsoDate } from '../../shared/dates.ts';
 import type { InspectionFile } from '../../shared/inspection.ts';
@@ -24,7 +33,9 @@ type Handler<M extends Method> = (input: Input<M>) => Output<M>;
 export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature' | 'sync.pair' | 'sync.unpair';
 export type Handlers = { [M in Exclude<Method, AsyncOnlyMethod>]: Handler<M> };
 /** Also run synchronously by `dispatch`, without what has to wait: the seal's report, a photo's full decode. */
-export type AsyncHandlers = { [M in AsyncOnlyMethod | 'inspections.seal' | 'photos.add' | 'inspections.revise']: (input: Input<M>) => Promise<Output<M>> };
+export type AsyncHandlers = {
+  [M in AsyncOnlyMethod | 'inspections.seal' | 'photos.add' | 'inspections.revise']: (input: Input<M>) => Promise<Output<M>>;
+};
 export type { Input };
 
 /** A refusal the user can act on, carried to the boundary as the API error it already is. */

@@ -5,7 +5,16 @@ import { ruleSetKey } from '../../shared/rules/index.ts';
 import { fail, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
 
-type InspectionMethods = 'inspections.create' | 'inspections.get' | 'inspections.update' | 'inspections.saveAnswer' | 'inspections.saveCounts' | 'inspections.saveDraft' | 'inspections.revise' | 'inspections.export' | 'inspections.audit';
+type InspectionMethods =
+  | 'inspections.create'
+  | 'inspections.get'
+  | 'inspections.update'
+  | 'inspections.saveAnswer'
+  | 'inspections.saveCounts'
+  | 'inspections.saveDraft'
+  | 'inspections.revise'
+  | 'inspections.export'
+  | 'inspections.audit';
 
 export function inspectionHandlers(ctx: HandlerContext): Pick<Handlers, InspectionMethods> {
   const { store } = ctx;
@@ -57,7 +66,8 @@ export function inspectionHandlers(ctx: HandlerContext): Pick<Handlers, Inspecti
       const bands = ctx.ruleSetOf(r.ruleSet).serviceTypes[type].bands.map((b) => b.id);
       const seen = new Set<string>();
       children.forEach((c, i) => {
-        if (!bands.includes(c.band)) fail(`children.${i}.band`, `fascia ${c.band} non prevista per questa tipologia (ammesse: ${bands.join(', ')})`);
+        if (!bands.includes(c.band))
+          fail(`children.${i}.band`, `fascia ${c.band} non prevista per questa tipologia (ammesse: ${bands.join(', ')})`);
         if (seen.has(c.band)) fail(`children.${i}.band`, `fascia ${c.band} ripetuta`);
         seen.add(c.band);
       });
@@ -90,7 +100,12 @@ export function asyncInspectionHandlers(ctx: HandlerContext): Pick<AsyncHandlers
           if (at < 0) continue;
           const [copy] = copies.splice(at, 1);
           store.photos.remove(copy!.id);
-          store.inspections.note(draft.id, 'foto illeggibile non copiata nella revisione', { previousId: id, sha256: photo.sha256, photo: photoName(photo, index), reason });
+          store.inspections.note(draft.id, 'foto illeggibile non copiata nella revisione', {
+            previousId: id,
+            sha256: photo.sha256,
+            photo: photoName(photo, index),
+            reason,
+          });
         }
         return draft;
       });

@@ -14,10 +14,14 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 type PhotoInput = Input<'photos.add'>;
 
 /** "foto n. 2 «ingresso» (voce A.x)": how a stored photo is named to the inspector. */
-export const photoName = (p: PhotoMeta, index: number) => `foto n. ${index + 1}${p.caption ? ` «${p.caption}»` : ''}${p.itemId ? ` (voce ${p.itemId})` : ''}`;
+export const photoName = (p: PhotoMeta, index: number) =>
+  `foto n. ${index + 1}${p.caption ? ` «${p.caption}»` : ''}${p.itemId ? ` (voce ${p.itemId})` : ''}`;
 
 /** The photos of an inspection that do not decode (stored before photos were decoded at entry, or damaged on disk). */
-export async function unreadablePhotos(store: Store, inspectionId: string): Promise<Array<{ photo: PhotoMeta; index: number; reason: string }>> {
+export async function unreadablePhotos(
+  store: Store,
+  inspectionId: string,
+): Promise<Array<{ photo: PhotoMeta; index: number; reason: string }>> {
   const out: Array<{ photo: PhotoMeta; index: number; reason: string }> = [];
   for (const [index, photo] of store.photos.listByInspection(inspectionId).entries()) {
     const reason = await photoUnreadable(store, photo);
@@ -31,7 +35,8 @@ function photoBytes({ mime, dataBase64 }: PhotoInput): Buffer {
   if (!BASE64.test(dataBase64)) fail('dataBase64', 'il contenuto non è in base64 valido');
   const bytes = Buffer.from(dataBase64, 'base64');
   const magic = MIME_MAGIC[mime];
-  if (bytes.length < magic.length || !magic.every((b, i) => bytes[i] === b)) fail('dataBase64', `il contenuto non è un'immagine ${mime === 'image/png' ? 'PNG' : 'JPEG'}`);
+  if (bytes.length < magic.length || !magic.every((b, i) => bytes[i] === b))
+    fail('dataBase64', `il contenuto non è un'immagine ${mime === 'image/png' ? 'PNG' : 'JPEG'}`);
   return bytes;
 }
 
@@ -42,7 +47,8 @@ function photoStore(ctx: HandlerContext) {
       const r = store.inspections.draft(inspectionId, 'inspectionId');
       if (itemId !== null) ctx.checkItem(r.ruleSet, itemId);
     },
-    save: ({ inspectionId, itemId, mime, caption }: PhotoInput, bytes: Buffer) => store.photos.add({ inspectionId, itemId, mime, caption, bytes }),
+    save: ({ inspectionId, itemId, mime, caption }: PhotoInput, bytes: Buffer) =>
+      store.photos.add({ inspectionId, itemId, mime, caption, bytes }),
   };
 }
 
@@ -74,7 +80,11 @@ export function asyncPhotoHandlers(ctx: HandlerContext): Pick<AsyncHandlers, 'ph
       } catch (e) {
         if (!(e instanceof PhotoProblem)) throw e;
         const name = input.fileName ?? input.caption;
-        throw new InvalidInput({ code: 'invalid', field: 'dataBase64', message: `foto${name ? ` «${name}»` : ''}: l'immagine ${e.message}` });
+        throw new InvalidInput({
+          code: 'invalid',
+          field: 'dataBase64',
+          message: `foto${name ? ` «${name}»` : ''}: l'immagine ${e.message}`,
+        });
       }
       return photos.save(input, bytes);
     },

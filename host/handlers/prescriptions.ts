@@ -9,7 +9,12 @@ export function prescriptionHandlers(ctx: HandlerContext): Pick<Handlers, 'presc
     'prescriptions.save': (input) => {
       const r = store.inspections.draft(input.inspectionId, 'inspectionId');
       if (compareDates(input.deadline, r.date) <= 0) fail('deadline', 'la scadenza deve essere successiva alla data della visita');
-      const write: Parameters<Store['prescriptions']['save']>[0] = { inspectionId: input.inspectionId, rule: input.rule, text: input.text, deadline: input.deadline };
+      const write: Parameters<Store['prescriptions']['save']>[0] = {
+        inspectionId: input.inspectionId,
+        rule: input.rule,
+        text: input.text,
+        deadline: input.deadline,
+      };
       if (input.id) write.id = input.id;
       return store.prescriptions.save(write);
     },

@@ -4,7 +4,16 @@ import { ruleSetKey } from '../../shared/rules/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import type { HandlerContext, Handlers } from './context.ts';
 
-type ServiceMethods = 'app.info' | 'services.list' | 'services.get' | 'services.create' | 'services.update' | 'members.list' | 'members.create' | 'staff.save' | 'staff.remove';
+type ServiceMethods =
+  | 'app.info'
+  | 'services.list'
+  | 'services.get'
+  | 'services.create'
+  | 'services.update'
+  | 'members.list'
+  | 'members.create'
+  | 'staff.save'
+  | 'staff.remove';
 
 export function serviceHandlers(ctx: HandlerContext): Pick<Handlers, ServiceMethods> {
   const { store } = ctx;

@@ -1,7 +1,8 @@
 /** The inspector's signing key, timestamp authority and trusted CAs; the PDF report and its added signatures. */
 import type { AsyncHandlers, HandlerContext, Handlers } from './context.ts';
 
-type SigningMethods = 'signing.status' | 'signing.remove' | 'signing.setTsaUrl' | 'signing.listTrustedCas' | 'signing.addTrustedCa' | 'signing.removeTrustedCa';
+type SigningMethods =
+  'signing.status' | 'signing.remove' | 'signing.setTsaUrl' | 'signing.listTrustedCas' | 'signing.addTrustedCa' | 'signing.removeTrustedCa';
 
 export function signingHandlers({ reports }: HandlerContext): Pick<Handlers, SigningMethods> {
   return {
@@ -14,7 +15,9 @@ export function signingHandlers({ reports }: HandlerContext): Pick<Handlers, Sig
   };
 }
 
-export function asyncSigningHandlers({ reports }: HandlerContext): Pick<AsyncHandlers, 'signing.importP12' | 'report.get' | 'report.addSignature'> {
+export function asyncSigningHandlers({
+  reports,
+}: HandlerContext): Pick<AsyncHandlers, 'signing.importP12' | 'report.get' | 'report.addSignature'> {
   return {
     'signing.importP12': (input) => reports.importP12(input),
     'report.get': ({ inspectionId }) => reports.get(inspectionId),

@@ -17,7 +17,10 @@ async function userFixable<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof SyncInputError) throw new InvalidInput(e.code === 'conflict' ? { code: 'conflict', field: e.field, message: e.message } : invalid(e.field, e.message));
+    if (e instanceof SyncInputError)
+      throw new InvalidInput(
+        e.code === 'conflict' ? { code: 'conflict', field: e.field, message: e.message } : invalid(e.field, e.message),
+      );
     throw e;
   }
 }

@@ -15,7 +15,15 @@
 import { open, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { AuditSegment } from '../../shared/audit-chain.ts';
-import { ChangesPage, ErrorBody, InspectionState, PairResponse, PutRevisionOk, type PairRequest, type PutRevisionBody } from '../../shared/sync/protocol.ts';
+import {
+  ChangesPage,
+  ErrorBody,
+  InspectionState,
+  PairResponse,
+  PutRevisionOk,
+  type PairRequest,
+  type PutRevisionBody,
+} from '../../shared/sync/protocol.ts';
 
 export interface RetryOptions {
   /** Attempts per step (one upload, one PUT, one pull) before giving up for now. */
@@ -133,7 +141,11 @@ async function parseAnswer<S extends z.ZodType>(schema: S, res: Response, what: 
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new SyncError(`l'ufficio ha risposto in un formato inatteso: ${what} (${where}${issue?.message ?? 'non è JSON'})`, res.status, true);
+  throw new SyncError(
+    `l'ufficio ha risposto in un formato inatteso: ${what} (${where}${issue?.message ?? 'non è JSON'})`,
+    res.status,
+    true,
+  );
 }
 
 export class SyncClient {
@@ -168,7 +180,11 @@ export class SyncClient {
     return retryAfterSeconds ? Math.min(this.retry.maxMs, Math.max(jittered, retryAfterSeconds * 1000)) : jittered;
   }
 
-  private request(method: string, path: string, init: { headers?: Record<string, string>; body?: Uint8Array | string } = {}): Promise<Response> {
+  private request(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: Uint8Array | string } = {},
+  ): Promise<Response> {
     return this.fetchFn(`${this.baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...init.headers },
@@ -251,7 +267,10 @@ export class SyncClient {
       try {
         if (offset === null && attempt > 0) offset = await this.uploadOffset(a.sha256);
         if (offset === null) {
-          const res = await this.request('POST', '/api/v1/uploads', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sha256: a.sha256, length }) });
+          const res = await this.request('POST', '/api/v1/uploads', {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sha256: a.sha256, length }),
+          });
           if (res.status !== 200 && res.status !== 201) await this.failOn(res);
           offset = Number(((await res.json()) as { offset: number }).offset);
         }
@@ -315,7 +334,12 @@ export class SyncClient {
         const res = await this.request('PUT', path, { headers: { 'content-type': 'application/json' }, body });
         if (res.status === 201 || res.status === 200) {
           const ok = await parseAnswer(PutRevisionOk, res, `risposta all'invio di ${input.id} rev. ${input.revision}`);
-          return { status: res.status === 201 ? 'created' : 'duplicate', inspectionId: ok.inspectionId, revision: ok.revision, contentHash: ok.contentHash } as const;
+          return {
+            status: res.status === 201 ? 'created' : 'duplicate',
+            inspectionId: ok.inspectionId,
+            revision: ok.revision,
+            contentHash: ok.contentHash,
+          } as const;
         }
         if (res.status === 409) return { status: 'conflict', message: (await errorMessage(res)).message } as const;
         if (res.status === 412) {
@@ -326,7 +350,8 @@ export class SyncClient {
         return this.failOn(res);
       });
     } catch (e) {
-      if (e instanceof SyncError && e.permanent) return { status: 'rejected', httpStatus: e.httpStatus ?? 0, message: e.message, ...(e.field ? { field: e.field } : {}) };
+      if (e instanceof SyncError && e.permanent)
+        return { status: 'rejected', httpStatus: e.httpStatus ?? 0, message: e.message, ...(e.field ? { field: e.field } : {}) };
       return { status: 'failed', message: (e as Error).message };
     }
   }
@@ -339,7 +364,13 @@ export class SyncClient {
     const a = input.attachment;
     try {
       await this.uploadAttachment(a);
-      const body = JSON.stringify({ sha256: a.sha256, size: await this.sizeOf(a), kind: a.kind, name: a.name, ...(input.contentHash ? { contentHash: input.contentHash } : {}) });
+      const body = JSON.stringify({
+        sha256: a.sha256,
+        size: await this.sizeOf(a),
+        kind: a.kind,
+        name: a.name,
+        ...(input.contentHash ? { contentHash: input.contentHash } : {}),
+      });
       const path = `/api/v1/inspections/${encodeURIComponent(input.id)}/revisions/${input.revision}/attachments`;
       return await this.withRetry(`nuova versione di ${a.name}`, async () => {
         const res = await this.request('POST', path, { headers: { 'content-type': 'application/json' }, body });
@@ -357,7 +388,8 @@ export class SyncClient {
         return this.failOn(res);
       });
     } catch (e) {
-      if (e instanceof SyncError && e.permanent) return { status: 'rejected', httpStatus: e.httpStatus ?? 0, message: e.message, ...(e.field ? { field: e.field } : {}) };
+      if (e instanceof SyncError && e.permanent)
+        return { status: 'rejected', httpStatus: e.httpStatus ?? 0, message: e.message, ...(e.field ? { field: e.field } : {}) };
       return { status: 'failed', message: (e as Error).message };
     }
   }
@@ -383,7 +415,11 @@ export class SyncClient {
 }
 
 /** Exchanges a one-time pairing code (shown by the office web app) for this laptop's device token. */
-export async function pair(baseUrl: string, code: string, options: { deviceName?: string; fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<PairResponse> {
+export async function pair(
+  baseUrl: string,
+  code: string,
+  options: { deviceName?: string; fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<PairResponse> {
   let res: Response;
   try {
     res = await (options.fetch ?? fetch)(`${baseUrl.replace(/\/+$/, '')}/api/v1/pair`, {

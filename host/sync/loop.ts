@@ -27,9 +27,7 @@ export interface AttachmentUpdateItem extends AttachmentUpdateInput {
 }
 
 export type AttachmentUpdateOutcome =
-  | { status: 'ricevuta' }
-  | { status: 'in_coda'; message: string; nextAttemptAt: Date }
-  | { status: 'errore'; message: string };
+  { status: 'ricevuta' } | { status: 'in_coda'; message: string; nextAttemptAt: Date } | { status: 'errore'; message: string };
 
 export interface OutboxStore {
   /**
@@ -86,7 +84,16 @@ export interface DrainReport {
 export async function drainOutbox(store: OutboxStore, client: SyncClient, options: OutboxOptions = {}): Promise<DrainReport> {
   const now = options.now ?? (() => new Date());
   const delay = options.retryDelayMs ?? defaultRetryDelay;
-  const report: DrainReport = { sent: 0, duplicates: 0, conflicts: 0, errors: 0, retryLater: 0, results: [], attachments: 0, attachmentResults: [] };
+  const report: DrainReport = {
+    sent: 0,
+    duplicates: 0,
+    conflicts: 0,
+    errors: 0,
+    retryLater: 0,
+    results: [],
+    attachments: 0,
+    attachmentResults: [],
+  };
   const seen = new Set<string>();
   for (;;) {
     const item = await store.nextPending(now());
@@ -132,7 +139,12 @@ export async function drainOutbox(store: OutboxStore, client: SyncClient, option
       seenUpdates.add(update.updateId);
       const result = await client.addAttachment(update);
       report.attachmentResults.push({ updateId: update.updateId, result });
-      const later = (message: string) => store.markAttachmentUpdate!(update.updateId, { status: 'in_coda', message, nextAttemptAt: new Date(now().getTime() + delay(update.attempts)) });
+      const later = (message: string) =>
+        store.markAttachmentUpdate!(update.updateId, {
+          status: 'in_coda',
+          message,
+          nextAttemptAt: new Date(now().getTime() + delay(update.attempts)),
+        });
       switch (result.status) {
         case 'created':
         case 'duplicate':
@@ -179,14 +191,22 @@ export async function pullAll(store: Pick<OutboxStore, 'getCursor' | 'applyChang
 }
 
 /** One sync pass: send what is due, then pull. */
-export async function syncOnce(store: OutboxStore, client: SyncClient, options: OutboxOptions = {}): Promise<{ drain: DrainReport; pulled: number }> {
+export async function syncOnce(
+  store: OutboxStore,
+  client: SyncClient,
+  options: OutboxOptions = {},
+): Promise<{ drain: DrainReport; pulled: number }> {
   const drain = await drainOutbox(store, client, options);
   const pulled = await pullAll(store, client);
   return { drain, pulled };
 }
 
 /** Runs `syncOnce` every `intervalMs` (and on `kick()`, e.g. right after sealing) until stopped. */
-export function startSync(store: OutboxStore, client: SyncClient, options: OutboxOptions & { intervalMs?: number; onError?: (e: unknown) => void } = {}) {
+export function startSync(
+  store: OutboxStore,
+  client: SyncClient,
+  options: OutboxOptions & { intervalMs?: number; onError?: (e: unknown) => void } = {},
+) {
   let stopped = false;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -200,7 +220,10 @@ export function startSync(store: OutboxStore, client: SyncClient, options: Outbo
       return;
     }
     running = syncOnce(store, client, options)
-      .then(() => undefined, (e) => options.onError?.(e))
+      .then(
+        () => undefined,
+        (e) => options.onError?.(e),
+      )
       .finally(() => {
         running = null;
         if (stopped) return;

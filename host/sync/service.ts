@@ -8,7 +8,15 @@
  * loop leaves that revision alone, so what leaves the laptop carries its report.
  */
 import { hostname } from 'node:os';
-import type { AttachmentUpdateOutcome, AttachmentUpdatePush, OfficeChange, OutboxEntry, OutboxPush, OutboxRepository, OutboxStatus } from '../../db/repositories/outbox.ts';
+import type {
+  AttachmentUpdateOutcome,
+  AttachmentUpdatePush,
+  OfficeChange,
+  OutboxEntry,
+  OutboxPush,
+  OutboxRepository,
+  OutboxStatus,
+} from '../../db/repositories/outbox.ts';
 import type { Store } from '../../db/store.ts';
 import { SyncClient, SyncError, pair, type RetryOptions } from './client.ts';
 import { startSync, type OutboxStore } from './loop.ts';
@@ -59,7 +67,8 @@ export function normaliseOfficeUrl(text: string): string {
   } catch {
     throw new SyncInputError('url', 'indirizzo non valido: scrivere per esempio http://192.168.1.10:8470');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SyncInputError('url', `solo indirizzi http:// o https:// (trovato ${url.protocol.replace(/:$/, '')})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new SyncInputError('url', `solo indirizzi http:// o https:// (trovato ${url.protocol.replace(/:$/, '')})`);
   if (url.username || url.password) throw new SyncInputError('url', "l'indirizzo non deve contenere nome utente o password");
   if (url.search || url.hash) throw new SyncInputError('url', "l'indirizzo non deve contenere ? o #");
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -109,12 +118,24 @@ export class SyncService {
         guard();
         return repo.nextPendingSync(now, this.held);
       },
-      markSent: async (id: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }) => (guard(), repo.markSent(id, status, detail), this.#changed()),
+      markSent: async (id: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }) => (
+        guard(),
+        repo.markSent(id, status, detail),
+        this.#changed()
+      ),
       markRetry: async (id: string, message: string, next: Date) => (guard(), repo.markRetry(id, message, next), this.#changed()),
-      markFailed: async (id: string, status: 'conflitto' | 'errore', message: string) => (guard(), repo.markFailed(id, status, message), this.#changed()),
+      markFailed: async (id: string, status: 'conflitto' | 'errore', message: string) => (
+        guard(),
+        repo.markFailed(id, status, message),
+        this.#changed()
+      ),
       // Co-signatures stored after their revision left (migration 003): delivered once the office holds the revision.
       nextAttachmentUpdate: async (now: Date): Promise<AttachmentUpdatePush | null> => (guard(), repo.nextAttachmentUpdateSync(now)),
-      markAttachmentUpdate: async (id: string, outcome: AttachmentUpdateOutcome) => (guard(), repo.markAttachmentUpdate(id, outcome), this.#changed()),
+      markAttachmentUpdate: async (id: string, outcome: AttachmentUpdateOutcome) => (
+        guard(),
+        repo.markAttachmentUpdate(id, outcome),
+        this.#changed()
+      ),
       getCursor: async () => (guard(), repo.getCursor()),
       applyChanges: async (changes: OfficeChange[], cursor: number) => {
         guard();
@@ -233,12 +254,19 @@ export class SyncService {
     if (current) throw new SyncInputError('url', `portatile già associato all'ufficio ${current.officeUrl}: scollegarlo prima`, 'conflict');
     let answer: { token: string; inspector: { id: string; name: string } };
     try {
-      answer = await pair(officeUrl, code, { deviceName: this.options.deviceName ?? `Vigilanza Nidi su ${hostname()}`, timeoutMs: this.options.timeoutMs ?? 15_000, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) });
+      answer = await pair(officeUrl, code, {
+        deviceName: this.options.deviceName ?? `Vigilanza Nidi su ${hostname()}`,
+        timeoutMs: this.options.timeoutMs ?? 15_000,
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      });
     } catch (e) {
       if (e instanceof SyncError && e.httpStatus !== undefined) {
         // The office's own words, without its "code: " field prefix (the host names the field).
         const message = e.message.replace(/^code: /, '');
-        throw new SyncInputError(e.httpStatus === 401 || e.field === 'code' ? 'code' : 'url', e.httpStatus >= 500 ? `il server d'ufficio ha risposto con un errore (${message})` : message);
+        throw new SyncInputError(
+          e.httpStatus === 401 || e.field === 'code' ? 'code' : 'url',
+          e.httpStatus >= 500 ? `il server d'ufficio ha risposto con un errore (${message})` : message,
+        );
       }
       throw new SyncInputError('url', (e as Error).message);
     }
@@ -258,4 +286,3 @@ export class SyncService {
     return this.status();
   }
 }
-

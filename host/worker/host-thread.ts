@@ -17,7 +17,9 @@ const renderer = startReportRenderer();
 let app: HostApp | null = null;
 try {
   const key = options.key;
-  const keyProvider = key ? { getKey: () => Buffer.from(key), description: options.keyDescription ?? 'chiave fornita dall’applicazione' } : undefined;
+  const keyProvider = key
+    ? { getKey: () => Buffer.from(key), description: options.keyDescription ?? 'chiave fornita dall’applicazione' }
+    : undefined;
   app = openApp({
     dataDir: options.dataDir,
     shell: options.shell ?? 'browser',
@@ -37,12 +39,14 @@ port.on('message', (message: ToWorker) => {
     const closing = app;
     app = null;
     // The sync loop stops (and lets a send in flight settle) before the database closes.
-    void (closing ? closing.sync.close() : Promise.resolve()).catch(() => {}).then(async () => {
-      closing?.close();
-      await renderer.close();
-      post({ type: 'closed' });
-      port.close();
-    });
+    void (closing ? closing.sync.close() : Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        closing?.close();
+        await renderer.close();
+        post({ type: 'closed' });
+        port.close();
+      });
     return;
   }
   if (!app) {

@@ -22,7 +22,13 @@ port.on('message', (message: ToReport) => {
       const bytes = new Uint8Array(pdf);
       port.postMessage({ id: message.id, ok: true, pdf: bytes } satisfies FromReport, [bytes.buffer]);
     },
-    (e: unknown) => port.postMessage({ id: message.id, ok: false, name: (e as Error)?.name ?? 'Error', message: (e as Error)?.message ?? String(e) } satisfies FromReport),
+    (e: unknown) =>
+      port.postMessage({
+        id: message.id,
+        ok: false,
+        name: (e as Error)?.name ?? 'Error',
+        message: (e as Error)?.message ?? String(e),
+      } satisfies FromReport),
   );
 });
 

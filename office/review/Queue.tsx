@@ -33,12 +33,23 @@ export function Queue({ tabs, current, rows }: { tabs: QueueTab[]; current: stri
       {rows.length ? (
         <table>
           <thead>
-            <tr><th>Servizio</th><th>Comune</th><th>Visita</th><th>Finalità</th><th>Rev.</th><th>Ispettore</th><th>Ricevuta</th><th>Stato</th></tr>
+            <tr>
+              <th>Servizio</th>
+              <th>Comune</th>
+              <th>Visita</th>
+              <th>Finalità</th>
+              <th>Rev.</th>
+              <th>Ispettore</th>
+              <th>Ricevuta</th>
+              <th>Stato</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.href}>
-                <td><a href={r.href}>{r.serviceName}</a></td>
+                <td>
+                  <a href={r.href}>{r.serviceName}</a>
+                </td>
                 <td>{r.comune}</td>
                 <td>{r.visitDate}</td>
                 <td>{r.purpose}</td>

@@ -16,16 +16,27 @@ export interface ServiceRow {
 export function ServiceList({ services }: { services: ServiceRow[] }): ReactElement {
   return (
     <>
-      <p><a href="/servizi/nuovo">Nuovo servizio</a></p>
+      <p>
+        <a href="/servizi/nuovo">Nuovo servizio</a>
+      </p>
       {services.length ? (
         <table>
           <thead>
-            <tr><th>Servizio</th><th>Tipo</th><th>Comune</th><th>Capienza</th><th>Autorizzazione</th><th>Accreditamento</th></tr>
+            <tr>
+              <th>Servizio</th>
+              <th>Tipo</th>
+              <th>Comune</th>
+              <th>Capienza</th>
+              <th>Autorizzazione</th>
+              <th>Accreditamento</th>
+            </tr>
           </thead>
           <tbody>
             {services.map((s) => (
               <tr key={s.id}>
-                <td><a href={`/servizi/${encodeURIComponent(s.id)}`}>{s.name}</a></td>
+                <td>
+                  <a href={`/servizi/${encodeURIComponent(s.id)}`}>{s.name}</a>
+                </td>
                 <td>{SERVICE_TYPE_LABELS[s.type]}</td>
                 <td>{s.comune}</td>
                 <td>{s.capacity}</td>
@@ -45,24 +56,65 @@ export function ServiceList({ services }: { services: ServiceRow[] }): ReactElem
 /** What the form shows: a saved entry, or the fields as the clerk sent them (text, checkboxes `on`). */
 export type ServiceFormValues = Partial<Record<string, string | number | boolean | null>>;
 
-export function ServiceForm({ action, csrf, values, error }: { action: string; csrf: string; values: ServiceFormValues; error?: string }): ReactElement {
+export function ServiceForm({
+  action,
+  csrf,
+  values,
+  error,
+}: {
+  action: string;
+  csrf: string;
+  values: ServiceFormValues;
+  error?: string;
+}): ReactElement {
   const v = (k: string) => (values[k] === null || values[k] === undefined ? '' : String(values[k]));
   const checked = (k: string) => values[k] === true || values[k] === 'on';
   return (
     <>
-      {error ? <p className="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <form method="post" action={action}>
         <input type="hidden" name="_csrf" value={csrf} />
-        <label>Denominazione <input name="name" defaultValue={v('name')} required maxLength={200} /></label>
-        <label>Tipo <select name="type" defaultValue={v('type')}>{SERVICE_TYPES.map((t) => <option key={t} value={t}>{SERVICE_TYPE_LABELS[t]}</option>)}</select></label>
-        <label>Comune <input name="comune" defaultValue={v('comune')} required maxLength={120} /></label>
-        <label>Indirizzo <input name="address" defaultValue={v('address')} maxLength={300} /></label>
-        <label>Referente <input name="referente" defaultValue={v('referente')} maxLength={200} /></label>
-        <label>Capienza (posti autorizzati) <input name="capacity" type="number" min={1} max={500} defaultValue={v('capacity')} required /></label>
-        <label><input type="checkbox" name="kitchen" defaultChecked={checked('kitchen')} /> Cucina interna</label>
-        <label><input type="checkbox" name="territorialRls" defaultChecked={checked('territorialRls')} /> RLS territoriale</label>
-        <label>Autorizzazione rilasciata il <input name="authorizationIssuedOn" type="date" defaultValue={v('authorizationIssuedOn')} /></label>
-        <label>Accreditamento rilasciato il <input name="accreditationIssuedOn" type="date" defaultValue={v('accreditationIssuedOn')} /></label>
+        <label>
+          Denominazione <input name="name" defaultValue={v('name')} required maxLength={200} />
+        </label>
+        <label>
+          Tipo{' '}
+          <select name="type" defaultValue={v('type')}>
+            {SERVICE_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {SERVICE_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Comune <input name="comune" defaultValue={v('comune')} required maxLength={120} />
+        </label>
+        <label>
+          Indirizzo <input name="address" defaultValue={v('address')} maxLength={300} />
+        </label>
+        <label>
+          Referente <input name="referente" defaultValue={v('referente')} maxLength={200} />
+        </label>
+        <label>
+          Capienza (posti autorizzati) <input name="capacity" type="number" min={1} max={500} defaultValue={v('capacity')} required />
+        </label>
+        <label>
+          <input type="checkbox" name="kitchen" defaultChecked={checked('kitchen')} /> Cucina interna
+        </label>
+        <label>
+          <input type="checkbox" name="territorialRls" defaultChecked={checked('territorialRls')} /> RLS territoriale
+        </label>
+        <label>
+          Autorizzazione rilasciata il <input name="authorizationIssuedOn" type="date" defaultValue={v('authorizationIssuedOn')} />
+        </label>
+        <label>
+          Accreditamento rilasciato il <input name="accreditationIssuedOn" type="date" defaultValue={v('accreditationIssuedOn')} />
+        </label>
         <button>Salva</button>
       </form>
     </>

@@ -17,16 +17,21 @@ export function ValidationConfirmation(p: ValidationConfirmationProps): ReactEle
   return (
     <>
       <p>
-        Si sta per validare la visita a <strong>{p.serviceName}</strong> del {p.visitDate}. La validazione è definitiva: non si può annullare né respingere dopo.
+        Si sta per validare la visita a <strong>{p.serviceName}</strong> del {p.visitDate}. La validazione è definitiva: non si può
+        annullare né respingere dopo.
       </p>
       <h2>Che cosa riceverà il portatile</h2>
       <dl className="summary">
         <dt>Portatile</dt>
         <dd>{p.laptop}</dd>
         <dt>Stato</dt>
-        <dd><strong>«validata»</strong></dd>
+        <dd>
+          <strong>«validata»</strong>
+        </dd>
         <dt>Revisione validata</dt>
-        <dd>Revisione {p.revision}, inviata da {p.inspectorName} il {p.receivedAt}</dd>
+        <dd>
+          Revisione {p.revision}, inviata da {p.inspectorName} il {p.receivedAt}
+        </dd>
         <dt>Note dell'ufficio</dt>
         <dd>Nessuna: la validazione non porta note di correzione.</dd>
       </dl>
@@ -35,7 +40,9 @@ export function ValidationConfirmation(p: ValidationConfirmationProps): ReactEle
         <input type="hidden" name="conferma" value="si" />
         <button>Conferma validazione</button>
       </form>
-      <a href={p.at} className="button-secondary">Annulla</a>
+      <a href={p.at} className="button-secondary">
+        Annulla
+      </a>
     </>
   );
 }

@@ -19,7 +19,9 @@ const norm = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCas
 function inspectionsOf(service: Service, revisions: RevisionSummary[]): RevisionSummary[] {
   const latest = new Map<string, RevisionSummary>();
   for (const r of revisions) {
-    const matches = r.serviceId ? r.serviceId === service.id : norm(r.serviceName) === norm(service.name) && (!r.comune || norm(r.comune) === norm(service.comune));
+    const matches = r.serviceId
+      ? r.serviceId === service.id
+      : norm(r.serviceName) === norm(service.name) && (!r.comune || norm(r.comune) === norm(service.comune));
     if (!matches) continue;
     const prev = latest.get(r.inspectionId);
     if (!prev || prev.revision < r.revision) latest.set(r.inspectionId, r);
@@ -39,10 +41,29 @@ export interface DueRow {
 export async function inspectionsDueReport(store: OfficeStore, rs: RuleSet, today: IsoDate): Promise<DueRow[]> {
   const [services, revisions] = await Promise.all([store.listServices(), store.allRevisionSummaries()]);
   return services
-    .map((service) => ({ service, due: serviceInspectionsDue(rs, service, inspectionsOf(service, revisions).map((r) => r.visitDate), today) }))
+    .map((service) => ({
+      service,
+      due: serviceInspectionsDue(
+        rs,
+        service,
+        inspectionsOf(service, revisions).map((r) => r.visitDate),
+        today,
+      ),
+    }))
     .filter(({ due }) => due.bound)
-    .map(({ service, due }) => ({ service, lastVisit: due.lastVisit, periods: due.periods, nextDueBy: due.nextDueBy, overdue: due.overdue }))
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || compareDates(a.nextDueBy ?? '9999-12-31', b.nextDueBy ?? '9999-12-31') || a.service.name.localeCompare(b.service.name, 'it'));
+    .map(({ service, due }) => ({
+      service,
+      lastVisit: due.lastVisit,
+      periods: due.periods,
+      nextDueBy: due.nextDueBy,
+      overdue: due.overdue,
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.overdue) - Number(a.overdue) ||
+        compareDates(a.nextDueBy ?? '9999-12-31', b.nextDueBy ?? '9999-12-31') ||
+        a.service.name.localeCompare(b.service.name, 'it'),
+    );
 }
 
 export interface ExpiringRow {
@@ -54,15 +75,30 @@ export interface ExpiringRow {
   expired: boolean;
 }
 
-export async function expiringActsReport(store: OfficeStore, rs: RuleSet, today: IsoDate, windowDays = EXPIRY_WINDOW_DAYS): Promise<ExpiringRow[]> {
+export async function expiringActsReport(
+  store: OfficeStore,
+  rs: RuleSet,
+  today: IsoDate,
+  windowDays = EXPIRY_WINDOW_DAYS,
+): Promise<ExpiringRow[]> {
   const limit = addDays(today, windowDays);
   const rows: ExpiringRow[] = [];
   for (const service of await store.listServices()) {
-    for (const [act, issuedOn] of [['autorizzazione', service.authorizationIssuedOn], ['accreditamento', service.accreditationIssuedOn]] as const) {
+    for (const [act, issuedOn] of [
+      ['autorizzazione', service.authorizationIssuedOn],
+      ['accreditamento', service.accreditationIssuedOn],
+    ] as const) {
       if (!issuedOn) continue;
       const { validUntil } = actValidity(rs, issuedOn);
       if (compareDates(validUntil, limit) > 0) continue;
-      rows.push({ service, act, issuedOn, validUntil, daysLeft: daysBetween(today, validUntil), expired: compareDates(validUntil, today) < 0 });
+      rows.push({
+        service,
+        act,
+        issuedOn,
+        validUntil,
+        daysLeft: daysBetween(today, validUntil),
+        expired: compareDates(validUntil, today) < 0,
+      });
     }
   }
   return rows.sort((a, b) => compareDates(a.validUntil, b.validUntil));
@@ -88,12 +124,25 @@ export async function overduePrescriptionsReport(store: OfficeStore, today: IsoD
     .filter((p) => compareDates(p.deadline, today) < 0)
     .map((p) => {
       const followUp = revisions
-        .filter((r) => r.inspectionId !== p.inspectionId && (p.serviceId ? r.serviceId === p.serviceId : norm(r.serviceName) === norm(p.serviceName)) && compareDates(r.visitDate, p.deadline) >= 0)
+        .filter(
+          (r) =>
+            r.inspectionId !== p.inspectionId &&
+            (p.serviceId ? r.serviceId === p.serviceId : norm(r.serviceName) === norm(p.serviceName)) &&
+            compareDates(r.visitDate, p.deadline) >= 0,
+        )
         .map((r) => r.visitDate)
         .sort()[0];
       return {
-        inspectionId: p.inspectionId, revision: p.revision, serviceName: p.serviceName, comune: p.comune, visitDate: p.visitDate,
-        rule: p.rule, text: p.text, deadline: p.deadline, daysLate: daysBetween(p.deadline, today), followUpDate: followUp ?? null,
+        inspectionId: p.inspectionId,
+        revision: p.revision,
+        serviceName: p.serviceName,
+        comune: p.comune,
+        visitDate: p.visitDate,
+        rule: p.rule,
+        text: p.text,
+        deadline: p.deadline,
+        daysLate: daysBetween(p.deadline, today),
+        followUpDate: followUp ?? null,
       };
     });
 }

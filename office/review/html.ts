@@ -23,7 +23,8 @@ export const fromReact = (node: ReactElement) => new Html(renderToStaticMarkup(n
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {
-    out += (Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.text : h(x))).join('') : v instanceof Html ? v.text : h(v)) + strings[i + 1]!;
+    out +=
+      (Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.text : h(x))).join('') : v instanceof Html ? v.text : h(v)) + strings[i + 1]!;
   });
   return new Html(out);
 }
@@ -40,10 +41,12 @@ export function layout(opts: { title: string; clerk?: string; csrf?: string; act
 ${html`<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} — Vigilanza Nidi, ufficio</title><link rel="stylesheet" href="/static/office.css"></head>
 <body><header class="top"><strong>Vigilanza Nidi · Ufficio</strong>
-${opts.clerk
-  ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}" ${raw(opts.active === href ? 'aria-current="page"' : '')}>${label}</a>`)}</nav>
+${
+  opts.clerk
+    ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}" ${raw(opts.active === href ? 'aria-current="page"' : '')}>${label}</a>`)}</nav>
 <form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${opts.csrf}"><span>${opts.clerk}</span> <button>Esci</button></form>`
-  : ''}
+    : ''
+}
 </header><main>${opts.flash ? html`<p class="flash" role="status">${opts.flash}</p>` : ''}<h1>${opts.title}</h1>${opts.body}</main></body></html>`}`;
 }
 

@@ -18,7 +18,13 @@ export function checkLabel(rule: string, items: ReadonlyMap<string, Pick<Checkli
 }
 
 const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-const SIZE_FORMATS = new Map<string, Intl.NumberFormat>(UNITS.flatMap((unit) => [0, 1].map((digits) => [`${unit}/${digits}`, new Intl.NumberFormat('it-IT', { style: 'unit', unit, maximumFractionDigits: digits })] as const)));
+const SIZE_FORMATS = new Map<string, Intl.NumberFormat>(
+  UNITS.flatMap((unit) =>
+    [0, 1].map(
+      (digits) => [`${unit}/${digits}`, new Intl.NumberFormat('it-IT', { style: 'unit', unit, maximumFractionDigits: digits })] as const,
+    ),
+  ),
+);
 
 /** "149 kB", "1,3 MB", "512 byte": decimal units (1 kB = 1000 byte) as file managers show them; one decimal below 10. */
 export function formatSize(bytes: number): string {

@@ -16,7 +16,15 @@ import { describeIssues, parseSealedFile } from '../../shared/inspection.ts';
 import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { newPairingCode, PAIRING_CODE_TTL_MS, requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
-import { TRANSFER_REASON_MAX, UserError, type DeviceRecord, type OfficeStore, type ReviewStatus, type RevisionRecord, type VisitTransfer } from '../storage/store.ts';
+import {
+  TRANSFER_REASON_MAX,
+  UserError,
+  type DeviceRecord,
+  type OfficeStore,
+  type ReviewStatus,
+  type RevisionRecord,
+  type VisitTransfer,
+} from '../storage/store.ts';
 import { toCsv } from './csv.ts';
 import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
 import { CSS, fromReact, html, layout, raw, type Html } from './html.ts';
@@ -39,7 +47,12 @@ export const TABS: Array<{ id: string; label: string; status: ReviewStatus }> = 
   { id: 'validate', label: 'Validate', status: 'validata' },
   { id: 'respinte', label: 'Respinte', status: 'respinta' },
 ];
-const STATUS_LABELS: Record<ReviewStatus, string> = { ricevuta: 'Ricevuta', in_validazione: 'In validazione', validata: 'Validata', respinta: 'Respinta' };
+const STATUS_LABELS: Record<ReviewStatus, string> = {
+  ricevuta: 'Ricevuta',
+  in_validazione: 'In validazione',
+  validata: 'Validata',
+  respinta: 'Respinta',
+};
 
 interface Clerk {
   clerkId: string;
@@ -101,7 +114,15 @@ function formFields(body: unknown): Record<string, string> | null {
 
 const formatDate = (d: string | null | undefined) => (d ? formatItalianDate(d) : '—');
 // Always Rome's wall clock, whatever the server's TZ: the clerk reads "02/12/2026 alle 04:53".
-const ROME_INSTANT = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const ROME_INSTANT = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 export function formatInstant(t: string | null | undefined): string {
   if (!t) return '—';
   const parts = Object.fromEntries(ROME_INSTANT.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
@@ -125,12 +146,14 @@ function answerText(value: unknown): string {
 const REJECTION_NOTES_MAX = 4000;
 /** Why the «Respingi» notes cannot be sent to the inspector, if they cannot. */
 function rejectionNotesError(note: string): string | null {
-  if (!note.trim()) return "Scrivere le note di correzione: l'ispettore deve sapere che cosa correggere prima di inviare una nuova revisione.";
+  if (!note.trim())
+    return "Scrivere le note di correzione: l'ispettore deve sapere che cosa correggere prima di inviare una nuova revisione.";
   if (note.length > REJECTION_NOTES_MAX) return `Note troppo lunghe: al massimo ${REJECTION_NOTES_MAX} caratteri (ora ${note.length}).`;
   return null;
 }
 
-const sectionLabel = (section: string | undefined) => (section === undefined ? '—' : section === 'ACC' ? 'Accreditamento' : `Sezione ${section}`);
+const sectionLabel = (section: string | undefined) =>
+  section === undefined ? '—' : section === 'ACC' ? 'Accreditamento' : `Sezione ${section}`;
 
 function sniffMime(head: Buffer): string | null {
   if (head.subarray(0, 4).toString('hex') === '89504e47') return 'image/png';
@@ -139,7 +162,10 @@ function sniffMime(head: Buffer): string | null {
   return null;
 }
 
-export function registerReview(app: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; today: () => string; secure: boolean; caPem?: string }): void {
+export function registerReview(
+  app: FastifyInstance,
+  deps: { store: OfficeStore; blobs: BlobStore; today: () => string; secure: boolean; caPem?: string },
+): void {
   const { store, blobs, today } = deps;
   const loginLimit = requestLimit(app, 10, 60_000, (_req, ip) => `login:${ip}`);
   const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
@@ -162,7 +188,13 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
   const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type('text/html; charset=utf-8').send(page);
 
   /** Wraps a page handler: login required; POSTs need the CSRF token and a same-site Origin. */
-  function page<P = Record<string, string>, Q = Record<string, string>>(handler: (req: FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>, reply: FastifyReply, clerk: Clerk) => Promise<unknown>) {
+  function page<P = Record<string, string>, Q = Record<string, string>>(
+    handler: (
+      req: FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>,
+      reply: FastifyReply,
+      clerk: Clerk,
+    ) => Promise<unknown>,
+  ) {
     return async (req: FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>, reply: FastifyReply) => {
       const clerk = await clerkOf(req);
       if (!clerk) {
@@ -173,9 +205,22 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
         const refusal = originRefusal(req);
         if (refusal) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>${refusal}</p>` }));
         const fields = formFields(req.body);
-        if (!fields) return send(reply, 400, layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo non valido: ogni campo deve essere testo.</p>` }));
+        if (!fields)
+          return send(
+            reply,
+            400,
+            layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo non valido: ogni campo deve essere testo.</p>` }),
+          );
         req.body = fields;
-        if (!sameToken(fields._csrf, clerk.csrf)) return send(reply, 403, layout({ title: 'Richiesta rifiutata', body: html`<p>Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.</p>` }));
+        if (!sameToken(fields._csrf, clerk.csrf))
+          return send(
+            reply,
+            403,
+            layout({
+              title: 'Richiesta rifiutata',
+              body: html`<p>Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.</p>`,
+            }),
+          );
       }
       return handler(req, reply, clerk);
     };
@@ -186,19 +231,27 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
 
   const csrfField = (clerk: Clerk) => html`<input type="hidden" name="_csrf" value="${clerk.csrf}">`;
 
-  app.get('/static/office.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'max-age=3600').send(CSS));
+  app.get('/static/office.css', async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'max-age=3600').send(CSS),
+  );
 
   // ---------- login ----------
   const loginPage = (reply: FastifyReply, status: number, message?: string, after = '/coda') => {
     const token = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 1800 });
-    return send(reply, status, layout({
-      title: 'Accesso',
-      body: fromReact(createElement(Login, { token, after, message })),
-    }));
+    return send(
+      reply,
+      status,
+      layout({
+        title: 'Accesso',
+        body: fromReact(createElement(Login, { token, after, message })),
+      }),
+    );
   };
 
-  app.get<{ Querystring: { dopo?: unknown } }>('/login', async (req, reply) => loginPage(reply, 200, undefined, safeAfterLogin(req.query.dopo)));
+  app.get<{ Querystring: { dopo?: unknown } }>('/login', async (req, reply) =>
+    loginPage(reply, 200, undefined, safeAfterLogin(req.query.dopo)),
+  );
 
   app.post('/login', async (req, reply) => {
     const body = formFields(req.body) ?? {};
@@ -210,48 +263,84 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
     if (wait) return loginPage(reply.header('Retry-After', String(wait)), 429, `Troppi tentativi: riprovare tra ${wait} secondi.`, after);
     const clerk = body.nome ? await store.getClerkByName(body.nome) : undefined;
     // One scrypt either way (security.ts): an unknown name answers as slowly as a wrong password.
-    if (!(await verifyClerkPassword(body.password ?? '', clerk?.password_hash)) || !clerk) return loginPage(reply, 401, 'Nome o password non corretti.', after);
+    if (!(await verifyClerkPassword(body.password ?? '', clerk?.password_hash)) || !clerk)
+      return loginPage(reply, 401, 'Nome o password non corretti.', after);
     const id = randomBytes(32).toString('base64url');
-    await store.createSession(sha256Text(id), clerk.id, randomBytes(24).toString('base64url'), new Date(Date.now() + SESSION_TTL_MS).toISOString());
+    await store.createSession(
+      sha256Text(id),
+      clerk.id,
+      randomBytes(24).toString('base64url'),
+      new Date(Date.now() + SESSION_TTL_MS).toISOString(),
+    );
     reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 });
     reply.clearCookie(LOGIN_COOKIE, cookieOptions);
     return reply.redirect(after, 303);
   });
 
-  app.post('/logout', page(async (req, reply) => {
-    const id = req.cookies[SESSION_COOKIE];
-    if (id) await store.deleteSession(sha256Text(id));
-    reply.clearCookie(SESSION_COOKIE, cookieOptions);
-    return reply.redirect('/login', 303);
-  }));
+  app.post(
+    '/logout',
+    page(async (req, reply) => {
+      const id = req.cookies[SESSION_COOKIE];
+      if (id) await store.deleteSession(sha256Text(id));
+      reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      return reply.redirect('/login', 303);
+    }),
+  );
 
   app.get('/', async (_req, reply) => reply.redirect('/coda', 303));
 
   // ---------- queue ----------
-  app.get('/coda', page<unknown, { scheda?: string }>(async (req, reply, clerk) => {
-    const tab = TABS.find((t) => t.id === req.query.scheda) ?? TABS[0]!;
-    const [rows, counts] = await Promise.all([store.listByStatus(tab.status), store.countByStatus()]);
-    return view(reply, clerk, 'Coda delle ispezioni', '/coda', fromReact(createElement(Queue, {
-      tabs: TABS.map((t) => ({ id: t.id, label: t.label, count: counts[t.status] })),
-      current: tab.id,
-      rows: rows.map((r) => ({
-        href: inspectionHref(r), serviceName: r.serviceName, comune: r.comune ?? '—', visitDate: formatDate(r.visitDate), purpose: PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose,
-        revision: r.revision, inspectorName: r.inspectorName, receivedAt: formatInstant(r.receivedAt), status: STATUS_LABELS[r.review.status],
-      })),
-    })));
-  }));
+  app.get(
+    '/coda',
+    page<unknown, { scheda?: string }>(async (req, reply, clerk) => {
+      const tab = TABS.find((t) => t.id === req.query.scheda) ?? TABS[0]!;
+      const [rows, counts] = await Promise.all([store.listByStatus(tab.status), store.countByStatus()]);
+      return view(
+        reply,
+        clerk,
+        'Coda delle ispezioni',
+        '/coda',
+        fromReact(
+          createElement(Queue, {
+            tabs: TABS.map((t) => ({ id: t.id, label: t.label, count: counts[t.status] })),
+            current: tab.id,
+            rows: rows.map((r) => ({
+              href: inspectionHref(r),
+              serviceName: r.serviceName,
+              comune: r.comune ?? '—',
+              visitDate: formatDate(r.visitDate),
+              purpose: PURPOSE_LABELS[r.purpose as Purpose] ?? r.purpose,
+              revision: r.revision,
+              inspectorName: r.inspectorName,
+              receivedAt: formatInstant(r.receivedAt),
+              status: STATUS_LABELS[r.review.status],
+            })),
+          }),
+        ),
+      );
+    }),
+  );
 
-  const inspectionHref = (r: { inspectionId: string; revision: number }) => `/ispezioni/${encodeURIComponent(r.inspectionId)}/${r.revision}`;
-
+  const inspectionHref = (r: { inspectionId: string; revision: number }) =>
+    `/ispezioni/${encodeURIComponent(r.inspectionId)}/${r.revision}`;
 
   // ---------- one inspection ----------
-  app.get('/ispezioni/:id/:rev', page<{ id: string; rev: string }>(async (req, reply, clerk) => inspectionPage(reply, clerk, req.params.id, Number(req.params.rev))));
+  app.get(
+    '/ispezioni/:id/:rev',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => inspectionPage(reply, clerk, req.params.id, Number(req.params.rev))),
+  );
 
   /**
    * One revision for the clerk. `rejection` re-shows the «Respingi» form as the clerk left it,
    * with the server's reason next to the field (the browser's own checks would speak English).
    */
-  async function inspectionPage(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number, rejection?: { note: string; error: string }) {
+  async function inspectionPage(
+    reply: FastifyReply,
+    clerk: Clerk,
+    inspectionId: string,
+    revision: number,
+    rejection?: { note: string; error: string },
+  ) {
     const record = await store.getRevision(inspectionId, revision);
     if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
     const parsed = parseSealedFile(record.file);
@@ -263,7 +352,11 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
     const findings: Finding[] = result ? [...result.findings].sort((a, b) => order[a.outcome] - order[b.outcome]) : [];
     const items = new Map((checklist?.items ?? []).map((i) => [i.id, i]));
     const others = (await store.listRevisionsOf(record.inspectionId)).filter((r) => r.revision !== record.revision);
-    const [owner, transfers, devices] = await Promise.all([store.visitDevice(record.inspectionId), store.listTransfers(record.inspectionId), store.listDevices()]);
+    const [owner, transfers, devices] = await Promise.all([
+      store.visitDevice(record.inspectionId),
+      store.listTransfers(record.inspectionId),
+      store.listDevices(),
+    ]);
     const candidates = devices.filter((d) => d.deviceId !== owner?.deviceId);
     const verifier = await loadVerifier();
     // Report versions in the order they arrived (a co-signature is a later one): the last is current.
@@ -271,7 +364,8 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
     const reportAttachments = record.attachments.filter((x) => x.kind === 'report');
     for (const [i, a] of reportAttachments.entries()) {
       let verification: Html;
-      if (!verifier) verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 (nei «Dati per l'assistenza» in fondo alla pagina) con quello del portatile.</em>`;
+      if (!verifier)
+        verification = html`<em>Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 (nei «Dati per l'assistenza» in fondo alla pagina) con quello del portatile.</em>`;
       else {
         try {
           verification = describeVerification(await verifier(await readFile(blobs.blobPath(a.sha256)), { caPem: deps.caPem }));
@@ -280,18 +374,27 @@ export function registerReview(app: FastifyInstance, deps: { store: OfficeStore;
         }
       }
       const arrived = a.addedAt ? html` · arrivata il ${formatInstant(a.addedAt)}` : html` · arrivata con la revisione`;
-      reports.push(html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${formatSize(a.size)})<br>${verification}</li>`);
+      reports.push(
+        html`<li data-testid="report-version"><strong>Versione ${i + 1}</strong>${arrived}: <a href="/allegati/${a.sha256}" target="_blank" rel="noopener">${a.name}</a> (${formatSize(a.size)})<br>${verification}</li>`,
+      );
     }
     const currentReport = reports.at(-1);
     const earlierReports = reports.slice(0, -1).reverse();
     const photos = record.attachments.filter((a) => a.kind === 'photo');
     const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
-    return view(reply, clerk, `${record.serviceName} — visita del ${formatDate(record.visitDate)}`, '/coda', html`
+    return view(
+      reply,
+      clerk,
+      `${record.serviceName} — visita del ${formatDate(record.visitDate)}`,
+      '/coda',
+      html`
 <p>Revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
 inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)} · stato: <strong>${STATUS_LABELS[record.review.status]}</strong></p>
 ${auditNotice(record.audit)}
 ${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review.notes}</p>` : ''}
-${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
+${
+  open
+    ? html`<section aria-label="Decisione"><h2>Decisione</h2>
   ${record.review.status === 'ricevuta' ? html`<form method="post" action="${inspectionHref(record)}/prendi" class="inline">${csrfField(clerk)}<button>Prendi in validazione</button></form>` : ''}
   <form method="post" action="${inspectionHref(record)}/valida" class="inline">${csrfField(clerk)}<button>Valida</button></form>
   <form method="post" action="${inspectionHref(record)}/respingi" novalidate>${csrfField(clerk)}
@@ -299,108 +402,188 @@ ${open ? html`<section aria-label="Decisione"><h2>Decisione</h2>
     ${rejection ? html`<p class="error" id="note-respingi-errore">${rejection.error}</p>` : ''}
     <textarea id="note-respingi" name="note" maxlength="${REJECTION_NOTES_MAX}" ${raw(rejection ? 'aria-invalid="true" aria-describedby="note-respingi-errore" autofocus' : '')}>${rejection?.note ?? ''}</textarea>
     <button>Respingi con note</button></form>
-</section>` : ''}
+</section>`
+    : ''
+}
 ${laptopSection(clerk, record, owner, transfers, candidates)}
 <h2>Rilievi</h2>
-${result ? html`<table><thead><tr><th>Controllo</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
+${
+  result
+    ? html`<table><thead><tr><th>Controllo</th><th>Esito</th><th>Articolo</th><th>Dettaglio</th></tr></thead><tbody>
 ${findings.map((f) => html`<tr><td>${checkLabel(f.rule, items)}</td><td class="${f.outcome}">${OUTCOME_LABELS[f.outcome]}</td><td>${f.article}</td><td>${f.message}</td></tr>`)}</tbody></table>`
-  : html`<p class="error">Impossibile valutare il file: ${parsed.ok ? `set di regole sconosciuto` : parsed.errors.join('; ')}</p>`}
+    : html`<p class="error">Impossibile valutare il file: ${parsed.ok ? `set di regole sconosciuto` : parsed.errors.join('; ')}</p>`
+}
 <h2>Prescrizioni</h2>
-${record.prescriptions.length ? html`<table><thead><tr><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th></tr></thead><tbody>
-${record.prescriptions.map((p) => html`<tr><td>${checkLabel(p.rule, items)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>` : html`<p>Nessuna.</p>`}
+${
+  record.prescriptions.length
+    ? html`<table><thead><tr><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th></tr></thead><tbody>
+${record.prescriptions.map((p) => html`<tr><td>${checkLabel(p.rule, items)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td></tr>`)}</tbody></table>`
+    : html`<p>Nessuna.</p>`
+}
 <h2>Verbale firmato</h2>
 ${currentReport ? html`<ul>${currentReport}</ul>` : html`<p>Nessun PDF allegato.</p>`}
 ${earlierReports.length ? html`<h3>Versioni precedenti del verbale</h3><ul>${earlierReports}</ul>` : ''}
 <h2>Fotografie (${photos.length})</h2>
 <div class="photos">${photos.map((p) => html`<a href="/allegati/${p.sha256}" target="_blank" rel="noopener"><img src="/allegati/${p.sha256}" alt="${p.name}" title="${p.name}"></a>`)}</div>
 <h2>Risposte</h2>
-${file?.answers && Object.keys(file.answers).length ? html`<table><thead><tr><th>Sezione</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
-${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td>${sectionLabel(items.get(id)?.section)}</td><td>${checkLabel(id, items)}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>` : html`<p>Nessuna risposta registrata.</p>`}
+${
+  file?.answers && Object.keys(file.answers).length
+    ? html`<table><thead><tr><th>Sezione</th><th>Requisito</th><th>Risposta</th><th>Nota</th></tr></thead><tbody>
+${answersInSchedaOrder(file.answers, checklist?.items ?? []).map(([id, a]) => html`<tr><td>${sectionLabel(items.get(id)?.section)}</td><td>${checkLabel(id, items)}</td><td>${answerText(a.value)}</td><td>${a.note ?? ''}</td></tr>`)}</tbody></table>`
+    : html`<p>Nessuna risposta registrata.</p>`
+}
 ${others.length ? html`<h2>Altre revisioni</h2><ul>${others.map((o) => html`<li><a href="${inspectionHref(o)}">Revisione ${o.revision}</a> — ${STATUS_LABELS[o.review.status]}${o.review.notes ? html` — note: ${o.review.notes}` : ''}</li>`)}</ul>` : ''}
-${supportDetails(record, [...findings.map((f) => f.rule), ...record.prescriptions.map((p) => p.rule), ...Object.keys(file?.answers ?? {})], items, file?.ruleSet)}`, rejection ? 400 : 200);
+${supportDetails(record, [...findings.map((f) => f.rule), ...record.prescriptions.map((p) => p.rule), ...Object.keys(file?.answers ?? {})], items, file?.ruleSet)}`,
+      rejection ? 400 : 200,
+    );
   }
 
   /**
    * The codes support asks for (ids, hashes, rule codes), folded away: the clerk's page names
    * everything in words, but a phone call about "this inspection" still needs them exactly.
    */
-  function supportDetails(record: RevisionRecord, rules: string[], items: ReadonlyMap<string, ChecklistItem>, ruleSetKey: string | undefined): Html {
+  function supportDetails(
+    record: RevisionRecord,
+    rules: string[],
+    items: ReadonlyMap<string, ChecklistItem>,
+    ruleSetKey: string | undefined,
+  ): Html {
     const codes = [...new Set(rules)];
     return html`<details class="support"><summary>Dati per l'assistenza</summary>
 <dl class="summary"><dt>Codice ispezione</dt><dd><code>${record.inspectionId}</code></dd><dt>Revisione</dt><dd>${record.revision}</dd>
 <dt>Impronta del contenuto (SHA-256)</dt><dd><code>${record.contentHash}</code></dd>${ruleSetKey ? html`<dt>Set di regole</dt><dd><code>${ruleSetKey}</code></dd>` : ''}</dl>
-${record.attachments.length ? html`<h3>Allegati</h3><table><thead><tr><th>File</th><th>Dimensione</th><th>SHA-256</th></tr></thead><tbody>
-${record.attachments.map((a) => html`<tr><td>${a.name}</td><td>${formatSize(a.size)} (${a.size} byte)</td><td><code>${a.sha256}</code></td></tr>`)}</tbody></table>` : ''}
-${codes.length ? html`<h3>Codici dei controlli</h3><table><thead><tr><th>Controllo</th><th>Codice</th></tr></thead><tbody>
-${codes.map((rule) => html`<tr><td>${checkLabel(rule, items)}</td><td><code>${rule}</code></td></tr>`)}</tbody></table>` : ''}
+${
+  record.attachments.length
+    ? html`<h3>Allegati</h3><table><thead><tr><th>File</th><th>Dimensione</th><th>SHA-256</th></tr></thead><tbody>
+${record.attachments.map((a) => html`<tr><td>${a.name}</td><td>${formatSize(a.size)} (${a.size} byte)</td><td><code>${a.sha256}</code></td></tr>`)}</tbody></table>`
+    : ''
+}
+${
+  codes.length
+    ? html`<h3>Codici dei controlli</h3><table><thead><tr><th>Controllo</th><th>Codice</th></tr></thead><tbody>
+${codes.map((rule) => html`<tr><td>${checkLabel(rule, items)}</td><td><code>${rule}</code></td></tr>`)}</tbody></table>`
+    : ''
+}
 </details>`;
   }
 
   const deviceLabel = (d: DeviceRecord) => `«${d.label}» di ${d.inspectorName} (associato il ${formatInstant(d.pairedAt)})`;
 
   /** Which laptop holds the visit, its moves so far, and the clerk's «Trasferisci a un altro portatile». */
-  function laptopSection(clerk: Clerk, at: { inspectionId: string; revision: number }, owner: DeviceRecord | null, transfers: VisitTransfer[], candidates: DeviceRecord[]): Html {
+  function laptopSection(
+    clerk: Clerk,
+    at: { inspectionId: string; revision: number },
+    owner: DeviceRecord | null,
+    transfers: VisitTransfer[],
+    candidates: DeviceRecord[],
+  ): Html {
     return html`<section aria-label="Portatile"><h2>Portatile</h2>
 ${owner ? html`<p>La visita è del portatile ${deviceLabel(owner)}: solo questo portatile può inviarne le revisioni e leggerne lo stato.</p>` : ''}
-${transfers.length ? html`<h3>Trasferimenti</h3><table><thead><tr><th>Quando</th><th>Operatore</th><th>Dal portatile</th><th>Al portatile</th><th>Motivo</th></tr></thead><tbody>
-${transfers.map((t) => html`<tr data-testid="transfer"><td>${formatInstant(t.at)}</td><td>${t.clerkName}</td><td>${deviceLabel(t.fromDevice)}</td><td>${deviceLabel(t.toDevice)}</td><td>${t.reason}</td></tr>`)}</tbody></table>` : ''}
+${
+  transfers.length
+    ? html`<h3>Trasferimenti</h3><table><thead><tr><th>Quando</th><th>Operatore</th><th>Dal portatile</th><th>Al portatile</th><th>Motivo</th></tr></thead><tbody>
+${transfers.map((t) => html`<tr data-testid="transfer"><td>${formatInstant(t.at)}</td><td>${t.clerkName}</td><td>${deviceLabel(t.fromDevice)}</td><td>${deviceLabel(t.toDevice)}</td><td>${t.reason}</td></tr>`)}</tbody></table>`
+    : ''
+}
 <h3>Trasferisci a un altro portatile</h3>
-${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo il trasferimento le revisioni successive arrivano solo dal portatile scelto e quello di ora viene rifiutato.</p>
+${
+  candidates.length
+    ? html`<p>Per un portatile rubato, guasto o sostituito: dopo il trasferimento le revisioni successive arrivano solo dal portatile scelto e quello di ora viene rifiutato.</p>
 <form method="post" action="${inspectionHref(at)}/trasferisci">${csrfField(clerk)}
 <label>Nuovo portatile <select name="dispositivo" required>${candidates.map((d) => html`<option value="${d.deviceId}">${deviceLabel(d)}</option>`)}</select></label>
 <label>Motivo (obbligatorio, resta registrato) <textarea name="motivo" required maxlength="${TRANSFER_REASON_MAX}"></textarea></label>
 <button>Trasferisci a un altro portatile…</button></form>`
-  : html`<p>Nessun altro portatile associato: generare prima un codice in <a href="/portatili">Portatili</a>.</p>`}
+    : html`<p>Nessun altro portatile associato: generare prima un codice in <a href="/portatili">Portatili</a>.</p>`
+}
 </section>`;
   }
 
   // Two steps: the first checks the choice and asks for confirmation, the second (conferma=si) moves the visit.
-  app.post('/ispezioni/:id/:rev/trasferisci', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
-    const at = inspectionHref({ inspectionId: req.params.id, revision: Number(req.params.rev) });
-    const input = { inspectionId: req.params.id, toDeviceId: String(req.body.dispositivo ?? ''), reason: String(req.body.motivo ?? '') };
-    try {
-      if (req.body.conferma !== 'si') {
-        const plan = await store.planTransfer(input);
-        const current = await store.getRevision(input.inspectionId, Number(req.params.rev));
-        const visitName = current ? html`a <strong>${current.serviceName}</strong> del ${formatDate(current.visitDate)}` : html``;
-        return view(reply, clerk, 'Confermare il trasferimento', '/coda', html`
+  app.post(
+    '/ispezioni/:id/:rev/trasferisci',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      const at = inspectionHref({ inspectionId: req.params.id, revision: Number(req.params.rev) });
+      const input = { inspectionId: req.params.id, toDeviceId: String(req.body.dispositivo ?? ''), reason: String(req.body.motivo ?? '') };
+      try {
+        if (req.body.conferma !== 'si') {
+          const plan = await store.planTransfer(input);
+          const current = await store.getRevision(input.inspectionId, Number(req.params.rev));
+          const visitName = current ? html`a <strong>${current.serviceName}</strong> del ${formatDate(current.visitDate)}` : html``;
+          return view(
+            reply,
+            clerk,
+            'Confermare il trasferimento',
+            '/coda',
+            html`
 <p>La visita ${visitName} passa dal portatile ${deviceLabel(plan.from)} al portatile <strong>${deviceLabel(plan.to)}</strong>.</p>
 <p>Motivo: ${plan.reason}</p>
 <p>Dopo il trasferimento solo il nuovo portatile potrà inviare le revisioni di questa visita; il portatile di ora sarà rifiutato. Il trasferimento resta registrato con il nome di chi lo fa.</p>
 <form method="post" action="${at}/trasferisci">${csrfField(clerk)}<input type="hidden" name="dispositivo" value="${plan.to.deviceId}"><input type="hidden" name="motivo" value="${plan.reason}"><input type="hidden" name="conferma" value="si">
 <button>Conferma il trasferimento</button></form>
-<p><a href="${at}">Annulla</a></p>`);
-      }
-      await store.transferVisit({ ...input, clerkId: clerk.clerkId });
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      return view(reply, clerk, 'Trasferimento non eseguito', '/coda', html`<p class="error" role="alert">${e.message}</p><p><a href="${at}">Torna all'ispezione</a></p>`, e.field === 'id' ? 404 : 400);
-    }
-    return reply.redirect(at, 303);
-  }));
-
-  app.post('/ispezioni/:id/:rev/prendi', page<{ id: string; rev: string }>(async (req, reply, clerk) => {
-    await store.takeInReview(req.params.id, Number(req.params.rev), clerk.clerkId);
-    return reply.redirect(`/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}`, 303);
-  }));
-
-  for (const [action, decision] of [['valida', 'validated'], ['respingi', 'rejected']] as const) {
-    app.post(`/ispezioni/:id/:rev/${action}`, page<{ id: string; rev: string }>(async (req, reply, clerk) => {
-      if (decision === 'rejected') {
-        const note = String(req.body.note ?? '');
-        const error = rejectionNotesError(note);
-        if (error) return inspectionPage(reply, clerk, req.params.id, Number(req.params.rev), { note, error });
-      }
-      // A validation cannot be undone: the first POST shows what the laptop will receive, the second (conferma=si) sends it.
-      if (decision === 'validated' && req.body.conferma !== 'si') return validationConfirmation(reply, clerk, req.params.id, Number(req.params.rev));
-      try {
-        await store.decide(req.params.id, Number(req.params.rev), decision, decision === 'rejected' ? String(req.body.note ?? '') : null, clerk.clerkId);
+<p><a href="${at}">Annulla</a></p>`,
+          );
+        }
+        await store.transferVisit({ ...input, clerkId: clerk.clerkId });
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        return view(reply, clerk, 'Decisione non registrata', '/coda', html`<p class="error" role="alert">${e.message}</p><p><a href="/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}">Torna all'ispezione</a></p>`, e.field === 'id' ? 404 : 400);
+        return view(
+          reply,
+          clerk,
+          'Trasferimento non eseguito',
+          '/coda',
+          html`<p class="error" role="alert">${e.message}</p><p><a href="${at}">Torna all'ispezione</a></p>`,
+          e.field === 'id' ? 404 : 400,
+        );
       }
-      return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
-    }));
+      return reply.redirect(at, 303);
+    }),
+  );
+
+  app.post(
+    '/ispezioni/:id/:rev/prendi',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      await store.takeInReview(req.params.id, Number(req.params.rev), clerk.clerkId);
+      return reply.redirect(`/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}`, 303);
+    }),
+  );
+
+  for (const [action, decision] of [
+    ['valida', 'validated'],
+    ['respingi', 'rejected'],
+  ] as const) {
+    app.post(
+      `/ispezioni/:id/:rev/${action}`,
+      page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+        if (decision === 'rejected') {
+          const note = String(req.body.note ?? '');
+          const error = rejectionNotesError(note);
+          if (error) return inspectionPage(reply, clerk, req.params.id, Number(req.params.rev), { note, error });
+        }
+        // A validation cannot be undone: the first POST shows what the laptop will receive, the second (conferma=si) sends it.
+        if (decision === 'validated' && req.body.conferma !== 'si')
+          return validationConfirmation(reply, clerk, req.params.id, Number(req.params.rev));
+        try {
+          await store.decide(
+            req.params.id,
+            Number(req.params.rev),
+            decision,
+            decision === 'rejected' ? String(req.body.note ?? '') : null,
+            clerk.clerkId,
+          );
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          return view(
+            reply,
+            clerk,
+            'Decisione non registrata',
+            '/coda',
+            html`<p class="error" role="alert">${e.message}</p><p><a href="/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}">Torna all'ispezione</a></p>`,
+            e.field === 'id' ? 404 : 400,
+          );
+        }
+        return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
+      }),
+    );
   }
 
   async function validationConfirmation(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number) {
@@ -409,33 +592,84 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
     const record = await store.getRevision(inspectionId, revision);
     if (!record) return view(reply, clerk, 'Ispezione non trovata', '/coda', html`<p><a href="/coda">Torna alla coda</a></p>`, 404);
     if (record.review.status === 'validata' || record.review.status === 'respinta')
-      return view(reply, clerk, 'Decisione non registrata', '/coda', html`<p class="error" role="alert">Questa revisione è già ${STATUS_LABELS[record.review.status].toLowerCase()}: non si può validare.</p>${back}`, 400);
+      return view(
+        reply,
+        clerk,
+        'Decisione non registrata',
+        '/coda',
+        html`<p class="error" role="alert">Questa revisione è già ${STATUS_LABELS[record.review.status].toLowerCase()}: non si può validare.</p>${back}`,
+        400,
+      );
     const owner = await store.visitDevice(inspectionId);
-    return view(reply, clerk, 'Confermare la validazione', '/coda', fromReact(createElement(ValidationConfirmation, {
-      at, csrf: clerk.csrf, serviceName: record.serviceName, visitDate: formatDate(record.visitDate), laptop: owner ? deviceLabel(owner) : `di ${record.inspectorName}`,
-      revision: record.revision, inspectorName: record.inspectorName, receivedAt: formatInstant(record.receivedAt),
-    })));
+    return view(
+      reply,
+      clerk,
+      'Confermare la validazione',
+      '/coda',
+      fromReact(
+        createElement(ValidationConfirmation, {
+          at,
+          csrf: clerk.csrf,
+          serviceName: record.serviceName,
+          visitDate: formatDate(record.visitDate),
+          laptop: owner ? deviceLabel(owner) : `di ${record.inspectorName}`,
+          revision: record.revision,
+          inspectorName: record.inspectorName,
+          receivedAt: formatInstant(record.receivedAt),
+        }),
+      ),
+    );
   }
 
-  app.get('/allegati/:sha', page<{ sha: string }>(async (req, reply) => {
-    const sha = req.params.sha;
-    if (!/^[0-9a-f]{64}$/.test(sha) || !(await store.attachmentKnown(sha)) || (await blobs.has(sha)) === null) return send(reply, 404, layout({ title: 'Allegato non trovato', body: html`` }));
-    const handle = await readFile(blobs.blobPath(sha));
-    const mime = sniffMime(handle.subarray(0, 8));
-    reply.header('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf");
-    if (!mime) reply.header('Content-Disposition', `attachment; filename="${sha}.bin"`);
-    return reply.type(mime ?? 'application/octet-stream').header('Cache-Control', 'private, max-age=86400').send(handle);
-  }));
+  app.get(
+    '/allegati/:sha',
+    page<{ sha: string }>(async (req, reply) => {
+      const sha = req.params.sha;
+      if (!/^[0-9a-f]{64}$/.test(sha) || !(await store.attachmentKnown(sha)) || (await blobs.has(sha)) === null)
+        return send(reply, 404, layout({ title: 'Allegato non trovato', body: html`` }));
+      const handle = await readFile(blobs.blobPath(sha));
+      const mime = sniffMime(handle.subarray(0, 8));
+      reply.header(
+        'Content-Security-Policy',
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf",
+      );
+      if (!mime) reply.header('Content-Disposition', `attachment; filename="${sha}.bin"`);
+      return reply
+        .type(mime ?? 'application/octet-stream')
+        .header('Cache-Control', 'private, max-age=86400')
+        .send(handle);
+    }),
+  );
 
   // ---------- services registry ----------
-  app.get('/servizi', page(async (_req, reply, clerk) => {
-    const services = await store.listServices();
-    return view(reply, clerk, 'Registro dei servizi', '/servizi', fromReact(createElement(ServiceList, {
-      services: services.map((x) => ({ id: x.id, name: x.name, type: x.type, comune: x.comune, capacity: x.capacity, authorizationIssuedOn: formatDate(x.authorizationIssuedOn), accreditationIssuedOn: formatDate(x.accreditationIssuedOn) })),
-    })));
-  }));
+  app.get(
+    '/servizi',
+    page(async (_req, reply, clerk) => {
+      const services = await store.listServices();
+      return view(
+        reply,
+        clerk,
+        'Registro dei servizi',
+        '/servizi',
+        fromReact(
+          createElement(ServiceList, {
+            services: services.map((x) => ({
+              id: x.id,
+              name: x.name,
+              type: x.type,
+              comune: x.comune,
+              capacity: x.capacity,
+              authorizationIssuedOn: formatDate(x.authorizationIssuedOn),
+              accreditationIssuedOn: formatDate(x.accreditationIssuedOn),
+            })),
+          }),
+        ),
+      );
+    }),
+  );
 
-  const serviceForm = (clerk: Clerk, action: string, values: ServiceFormValues, error?: string) => fromReact(createElement(ServiceForm, { action, csrf: clerk.csrf, values, error }));
+  const serviceForm = (clerk: Clerk, action: string, values: ServiceFormValues, error?: string) =>
+    fromReact(createElement(ServiceForm, { action, csrf: clerk.csrf, values, error }));
 
   function serviceFromForm(body: Record<string, string>): unknown {
     return {
@@ -452,33 +686,73 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
     };
   }
 
-  const FIELD_LABELS: Record<string, string> = { name: 'Denominazione', type: 'Tipo', comune: 'Comune', capacity: 'Capienza', authorizationIssuedOn: 'Autorizzazione', accreditationIssuedOn: 'Accreditamento', address: 'Indirizzo', referente: 'Referente' };
+  const FIELD_LABELS: Record<string, string> = {
+    name: 'Denominazione',
+    type: 'Tipo',
+    comune: 'Comune',
+    capacity: 'Capienza',
+    authorizationIssuedOn: 'Autorizzazione',
+    accreditationIssuedOn: 'Accreditamento',
+    address: 'Indirizzo',
+    referente: 'Referente',
+  };
   function formError(input: unknown): string | null {
     const r = ServiceInput.safeParse(input);
     if (r.success) return null;
-    return describeIssues(r.error).map((line) => line.replace(/^(\w+)/, (k) => FIELD_LABELS[k] ?? k)).join('; ');
+    return describeIssues(r.error)
+      .map((line) => line.replace(/^(\w+)/, (k) => FIELD_LABELS[k] ?? k))
+      .join('; ');
   }
 
-  app.get('/servizi/nuovo', page(async (_req, reply, clerk) => view(reply, clerk, 'Nuovo servizio', '/servizi', serviceForm(clerk, '/servizi', { type: 'nido', kitchen: false }))));
+  app.get(
+    '/servizi/nuovo',
+    page(async (_req, reply, clerk) =>
+      view(reply, clerk, 'Nuovo servizio', '/servizi', serviceForm(clerk, '/servizi', { type: 'nido', kitchen: false })),
+    ),
+  );
 
-  app.get('/servizi/:id', page<{ id: string }>(async (req, reply, clerk) => {
-    const s = await store.getService(req.params.id);
-    if (!s) return view(reply, clerk, 'Servizio non trovato', '/servizi', html``, 404);
-    return view(reply, clerk, `Servizio: ${s.name}`, '/servizi', serviceForm(clerk, `/servizi/${s.id}`, s as unknown as Record<string, string>));
-  }));
+  app.get(
+    '/servizi/:id',
+    page<{ id: string }>(async (req, reply, clerk) => {
+      const s = await store.getService(req.params.id);
+      if (!s) return view(reply, clerk, 'Servizio non trovato', '/servizi', html``, 404);
+      return view(
+        reply,
+        clerk,
+        `Servizio: ${s.name}`,
+        '/servizi',
+        serviceForm(clerk, `/servizi/${s.id}`, s as unknown as Record<string, string>),
+      );
+    }),
+  );
 
   const saveService = (id?: string) =>
     page<{ id?: string }>(async (req, reply, clerk) => {
       const input = serviceFromForm(req.body);
       const problem = formError(input);
       const action = id === undefined ? '/servizi' : `/servizi/${req.params.id}`;
-      if (problem) return view(reply, clerk, id === undefined ? 'Nuovo servizio' : 'Modifica servizio', '/servizi', serviceForm(clerk, action, req.body, problem), 400);
+      if (problem)
+        return view(
+          reply,
+          clerk,
+          id === undefined ? 'Nuovo servizio' : 'Modifica servizio',
+          '/servizi',
+          serviceForm(clerk, action, req.body, problem),
+          400,
+        );
       let saved: Service;
       try {
         saved = await store.saveService(input, req.params.id);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        return view(reply, clerk, 'Servizio non salvato', '/servizi', serviceForm(clerk, action, req.body, e.message), e.field === 'id' ? 404 : 400);
+        return view(
+          reply,
+          clerk,
+          'Servizio non salvato',
+          '/servizi',
+          serviceForm(clerk, action, req.body, e.message),
+          e.field === 'id' ? 404 : 400,
+        );
       }
       return reply.redirect(`/servizi/${saved.id}?salvato=1`, 303);
     });
@@ -486,89 +760,181 @@ ${candidates.length ? html`<p>Per un portatile rubato, guasto o sostituito: dopo
   app.post('/servizi/:id', saveService('edit'));
 
   // ---------- dashboards and exports ----------
-  app.get('/cruscotto', page(async (_req, reply, clerk) => {
-    const day = today();
-    const [due, acts, late] = await Promise.all([inspectionsDueReport(store, ruleSet, day), expiringActsReport(store, ruleSet, day), overduePrescriptionsReport(store, day)]);
-    return view(reply, clerk, 'Cruscotto', '/cruscotto', html`<p>Situazione al ${formatDate(day)}.</p>
+  app.get(
+    '/cruscotto',
+    page(async (_req, reply, clerk) => {
+      const day = today();
+      const [due, acts, late] = await Promise.all([
+        inspectionsDueReport(store, ruleSet, day),
+        expiringActsReport(store, ruleSet, day),
+        overduePrescriptionsReport(store, day),
+      ]);
+      return view(
+        reply,
+        clerk,
+        'Cruscotto',
+        '/cruscotto',
+        html`<p>Situazione al ${formatDate(day)}.</p>
 <h2>Ispezioni dovute (art. 17: almeno due l'anno per struttura)</h2><p><a href="/export/ispezioni-dovute.csv">Esporta CSV</a></p>
-${due.length ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Ultima visita</th><th>Semestri</th><th>Prossima entro</th><th>In ritardo</th></tr></thead><tbody>
-${due.map((d) => html`<tr><td>${d.service.name}</td><td>${d.service.comune}</td><td>${formatDate(d.lastVisit)}</td>
-<td>${d.periods.map((p) => `${formatDate(p.from)}–${formatDate(p.to)}: ${PERIOD_LABELS[p.status]}`).join('; ')}</td><td>${formatDate(d.nextDueBy)}</td><td class="${d.overdue ? 'fail' : ''}">${d.overdue ? 'sì' : 'no'}</td></tr>`)}</tbody></table>`
-  : html`<p>Nessuna struttura autorizzata o accreditata nel registro.</p>`}
+${
+  due.length
+    ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Ultima visita</th><th>Semestri</th><th>Prossima entro</th><th>In ritardo</th></tr></thead><tbody>
+${due.map(
+  (d) => html`<tr><td>${d.service.name}</td><td>${d.service.comune}</td><td>${formatDate(d.lastVisit)}</td>
+<td>${d.periods.map((p) => `${formatDate(p.from)}–${formatDate(p.to)}: ${PERIOD_LABELS[p.status]}`).join('; ')}</td><td>${formatDate(d.nextDueBy)}</td><td class="${d.overdue ? 'fail' : ''}">${d.overdue ? 'sì' : 'no'}</td></tr>`,
+)}</tbody></table>`
+    : html`<p>Nessuna struttura autorizzata o accreditata nel registro.</p>`
+}
 <h2>Autorizzazioni e accreditamenti in scadenza entro 90 giorni</h2><p><a href="/export/atti-in-scadenza.csv">Esporta CSV</a></p>
-${acts.length ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Atto</th><th>Rilasciato</th><th>Valido fino al</th><th>Giorni</th></tr></thead><tbody>
+${
+  acts.length
+    ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Atto</th><th>Rilasciato</th><th>Valido fino al</th><th>Giorni</th></tr></thead><tbody>
 ${acts.map((a) => html`<tr><td>${a.service.name}</td><td>${a.service.comune}</td><td>${a.act}</td><td>${formatDate(a.issuedOn)}</td><td>${formatDate(a.validUntil)}</td><td class="${a.expired ? 'fail' : 'warn'}">${a.expired ? `scaduto da ${-a.daysLeft}` : a.daysLeft}</td></tr>`)}</tbody></table>`
-  : html`<p>Nessun atto in scadenza.</p>`}
+    : html`<p>Nessun atto in scadenza.</p>`
+}
 <h2>Prescrizioni scadute</h2><p><a href="/export/prescrizioni-scadute.csv">Esporta CSV</a></p>
-${late.length ? html`<table><thead><tr><th>Servizio</th><th>Visita</th><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th><th>Giorni di ritardo</th><th>Verifica successiva</th></tr></thead><tbody>
+${
+  late.length
+    ? html`<table><thead><tr><th>Servizio</th><th>Visita</th><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th><th>Giorni di ritardo</th><th>Verifica successiva</th></tr></thead><tbody>
 ${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td>${checkLabel(p.rule, defaultItems)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
-  : html`<p>Nessuna prescrizione scaduta.</p>`}`);
-  }));
+    : html`<p>Nessuna prescrizione scaduta.</p>`
+}`,
+      );
+    }),
+  );
 
   const PERIOD_LABELS = { done: 'fatta', due: 'da fare', overdue: 'non fatta', future: 'futura' } as const;
 
   const csv = (reply: FastifyReply, name: string, text: string) =>
     reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}"`).send(text);
 
-  app.get('/export/ispezioni-dovute.csv', page(async (_req, reply) => {
-    const day = today();
-    const rows = await inspectionsDueReport(store, ruleSet, day);
-    return csv(reply, `ispezioni-dovute-${day}.csv`, toCsv(
-      ['Servizio', 'Comune', 'Tipo', 'Ultima visita', 'Primo semestre', 'Secondo semestre', 'Prossima entro', 'In ritardo'],
-      rows.map((r) => [r.service.name, r.service.comune, SERVICE_TYPE_LABELS[r.service.type], r.lastVisit, ...[0, 1].map((i) => (r.periods[i] ? PERIOD_LABELS[r.periods[i]!.status] : '')), r.nextDueBy, r.overdue]),
-    ));
-  }));
+  app.get(
+    '/export/ispezioni-dovute.csv',
+    page(async (_req, reply) => {
+      const day = today();
+      const rows = await inspectionsDueReport(store, ruleSet, day);
+      return csv(
+        reply,
+        `ispezioni-dovute-${day}.csv`,
+        toCsv(
+          ['Servizio', 'Comune', 'Tipo', 'Ultima visita', 'Primo semestre', 'Secondo semestre', 'Prossima entro', 'In ritardo'],
+          rows.map((r) => [
+            r.service.name,
+            r.service.comune,
+            SERVICE_TYPE_LABELS[r.service.type],
+            r.lastVisit,
+            ...[0, 1].map((i) => (r.periods[i] ? PERIOD_LABELS[r.periods[i]!.status] : '')),
+            r.nextDueBy,
+            r.overdue,
+          ]),
+        ),
+      );
+    }),
+  );
 
-  app.get('/export/atti-in-scadenza.csv', page(async (_req, reply) => {
-    const day = today();
-    const rows = await expiringActsReport(store, ruleSet, day);
-    return csv(reply, `atti-in-scadenza-${day}.csv`, toCsv(
-      ['Servizio', 'Comune', 'Atto', 'Rilasciato il', 'Valido fino al', 'Giorni rimanenti', 'Scaduto'],
-      rows.map((r) => [r.service.name, r.service.comune, r.act, r.issuedOn, r.validUntil, r.daysLeft, r.expired]),
-    ));
-  }));
+  app.get(
+    '/export/atti-in-scadenza.csv',
+    page(async (_req, reply) => {
+      const day = today();
+      const rows = await expiringActsReport(store, ruleSet, day);
+      return csv(
+        reply,
+        `atti-in-scadenza-${day}.csv`,
+        toCsv(
+          ['Servizio', 'Comune', 'Atto', 'Rilasciato il', 'Valido fino al', 'Giorni rimanenti', 'Scaduto'],
+          rows.map((r) => [r.service.name, r.service.comune, r.act, r.issuedOn, r.validUntil, r.daysLeft, r.expired]),
+        ),
+      );
+    }),
+  );
 
-  app.get('/export/prescrizioni-scadute.csv', page(async (_req, reply) => {
-    const day = today();
-    const rows = await overduePrescriptionsReport(store, day);
-    return csv(reply, `prescrizioni-scadute-${day}.csv`, toCsv(
-      // Last, for support only: the clerk's columns come first and name things in words.
-      ['Servizio', 'Comune', 'Data visita', 'Revisione', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva', 'Codice ispezione (assistenza)'],
-      rows.map((r) => [r.serviceName, r.comune, r.visitDate, r.revision, checkLabel(r.rule, defaultItems), r.text, r.deadline, r.daysLate, r.followUpDate, r.inspectionId]),
-    ));
-  }));
+  app.get(
+    '/export/prescrizioni-scadute.csv',
+    page(async (_req, reply) => {
+      const day = today();
+      const rows = await overduePrescriptionsReport(store, day);
+      return csv(
+        reply,
+        `prescrizioni-scadute-${day}.csv`,
+        toCsv(
+          // Last, for support only: the clerk's columns come first and name things in words.
+          [
+            'Servizio',
+            'Comune',
+            'Data visita',
+            'Revisione',
+            'Rilievo',
+            'Prescrizione',
+            'Scadenza',
+            'Giorni di ritardo',
+            'Verifica successiva',
+            'Codice ispezione (assistenza)',
+          ],
+          rows.map((r) => [
+            r.serviceName,
+            r.comune,
+            r.visitDate,
+            r.revision,
+            checkLabel(r.rule, defaultItems),
+            r.text,
+            r.deadline,
+            r.daysLate,
+            r.followUpDate,
+            r.inspectionId,
+          ]),
+        ),
+      );
+    }),
+  );
 
   // ---------- laptops ----------
   const laptopsPage = async (reply: FastifyReply, clerk: Clerk, refused?: { name: string; error: string }) =>
-    view(reply, clerk, 'Portatili degli ispettori', '/portatili', fromReact(createElement(Laptops, { csrf: clerk.csrf, inspectors: await store.listInspectors(), ...refused })), refused ? 400 : 200);
+    view(
+      reply,
+      clerk,
+      'Portatili degli ispettori',
+      '/portatili',
+      fromReact(createElement(Laptops, { csrf: clerk.csrf, inspectors: await store.listInspectors(), ...refused })),
+      refused ? 400 : 200,
+    );
 
-  app.get('/portatili', page(async (_req, reply, clerk) => laptopsPage(reply, clerk)));
+  app.get(
+    '/portatili',
+    page(async (_req, reply, clerk) => laptopsPage(reply, clerk)),
+  );
 
-  app.post('/portatili/codice', page(async (req, reply, clerk) => {
-    const name = String(req.body.nome ?? '');
-    let inspector;
-    try {
-      inspector = await store.createInspector(name);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      return laptopsPage(reply, clerk, { name, error: `Scrivere il nome dell'ispettore a cui dare il portatile (al massimo 200 caratteri).` });
-    }
-    const code = newPairingCode();
-    const expiresAt = new Date(Date.now() + PAIRING_CODE_TTL_MS);
-    await store.createPairingCode(inspector.id, sha256Text(code), expiresAt.toISOString());
-    const validUntil = expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
-    return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', fromReact(createElement(PairingCode, { code, validUntil })));
-  }));
-
+  app.post(
+    '/portatili/codice',
+    page(async (req, reply, clerk) => {
+      const name = String(req.body.nome ?? '');
+      let inspector;
+      try {
+        inspector = await store.createInspector(name);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        return laptopsPage(reply, clerk, {
+          name,
+          error: `Scrivere il nome dell'ispettore a cui dare il portatile (al massimo 200 caratteri).`,
+        });
+      }
+      const code = newPairingCode();
+      const expiresAt = new Date(Date.now() + PAIRING_CODE_TTL_MS);
+      await store.createPairingCode(inspector.id, sha256Text(code), expiresAt.toISOString());
+      const validUntil = expiresAt.toLocaleTimeString('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
+      return view(reply, clerk, `Codice per ${inspector.name}`, '/portatili', fromReact(createElement(PairingCode, { code, validUntil })));
+    }),
+  );
 }
 
 /** What the laptop's audit chain showed on arrival: a rewritten history is evidence for the clerk, not a refusal. */
 function auditNotice(audit: RevisionRecord['audit']): Html {
-  if (!audit) return html`<p class="na" data-testid="audit-chain">Registro delle modifiche del portatile: non inviato (versione precedente dell'applicazione).</p>`;
+  if (!audit)
+    return html`<p class="na" data-testid="audit-chain">Registro delle modifiche del portatile: non inviato (versione precedente dell'applicazione).</p>`;
   if (audit.status === 'riscritta')
     return html`<p class="error" role="alert" data-testid="audit-chain"><strong>Attenzione: storia del portatile riscritta.</strong> Il registro delle modifiche inviato con questa revisione non prosegue quello ricevuto prima dallo stesso portatile (${audit.note ?? ''}). I dati sono conservati come ricevuti: verificarli con l'ispettore prima di validare.</p>`;
   if (audit.status === 'non_collegata' && audit.note)
     return html`<p class="error" role="alert" data-testid="audit-chain"><strong>Attenzione: registro del portatile non collegato.</strong> ${audit.note}. Verificare con l'ispettore prima di validare.</p>`;
-  if (audit.status === 'non_collegata') return html`<p class="warn" data-testid="audit-chain">Registro delle modifiche del portatile: integro, ma non collegabile a quanto ricevuto prima da questo portatile.</p>`;
+  if (audit.status === 'non_collegata')
+    return html`<p class="warn" data-testid="audit-chain">Registro delle modifiche del portatile: integro, ma non collegabile a quanto ricevuto prima da questo portatile.</p>`;
   return html`<p class="pass" data-testid="audit-chain">Registro delle modifiche del portatile: integro e coerente con quanto ricevuto prima.</p>`;
 }

@@ -49,7 +49,9 @@ export function describeVerification(result: unknown): Html {
 Il documento mostrato non è quello firmato: non fa fede.</p>`
     : '';
   const rows = r.signatures.map(
-    (s) => html`<li>${s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}${s.signingTime ? html` · ${s.signingTime}` : ''} ·
+    (
+      s,
+    ) => html`<li>${s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}${s.signingTime ? html` · ${s.signingTime}` : ''} ·
 ${yesNo(s.intact, 'integra', 'NON integra', '')} · ${s.modifiedAfterSigning ? html`<span class="fail">modificato dopo la firma (${(s.modifications ?? []).map((m) => m.label).join('; ')})</span>` : s.coversWholeDocument ? 'copre tutto il documento' : 'seguita solo da altre firme'} ·
 ${yesNo(s.trusted, 'certificato attendibile', 'certificato NON attendibile', 'attendibilità non verificata (nessuna CA configurata)')}${s.timestamp.present ? html` · marca temporale ${yesNo(s.timestamp.valid, 'valida', 'NON valida', '')}` : ''}</li>`,
   );

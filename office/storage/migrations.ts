@@ -209,8 +209,13 @@ function migration3(kind: 'sqlite' | 'postgres'): string[] {
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export class NewerDatabaseError extends Error {
-  constructor(readonly found: number, readonly known: number) {
-    super(`il database è della versione ${found} del server d'ufficio, più recente di quella che questo programma conosce (${known}): aggiornare il programma`);
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `il database è della versione ${found} del server d'ufficio, più recente di quella che questo programma conosce (${known}): aggiornare il programma`,
+    );
   }
 }
 

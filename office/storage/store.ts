@@ -169,8 +169,15 @@ function summary(row: RevisionRow): RevisionSummary {
 }
 
 type DeviceRow = { id: string; label: string; inspector_id: string; name: string; created_at: string };
-const DEVICE_SELECT = 'SELECT d.id, d.label, d.inspector_id, i.name, d.created_at FROM devices d JOIN inspectors i ON i.id = d.inspector_id';
-const deviceRecord = (r: DeviceRow): DeviceRecord => ({ deviceId: r.id, label: r.label, inspectorId: r.inspector_id, inspectorName: r.name, pairedAt: r.created_at });
+const DEVICE_SELECT =
+  'SELECT d.id, d.label, d.inspector_id, i.name, d.created_at FROM devices d JOIN inspectors i ON i.id = d.inspector_id';
+const deviceRecord = (r: DeviceRow): DeviceRecord => ({
+  deviceId: r.id,
+  label: r.label,
+  inspectorId: r.inspector_id,
+  inspectorName: r.name,
+  pairedAt: r.created_at,
+});
 
 /** Longest reason a clerk can give for moving a visit. */
 export const TRANSFER_REASON_MAX = 1000;
@@ -205,7 +212,11 @@ export class OfficeStore {
     const existing = await this.db.get<{ id: string }>('SELECT id FROM inspectors WHERE name = ?', [clean]);
     if (existing) return { id: existing.id, name: clean };
     const id = randomUUID();
-    await this.db.run('INSERT INTO inspectors (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [id, clean, this.now()]);
+    await this.db.run('INSERT INTO inspectors (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+      id,
+      clean,
+      this.now(),
+    ]);
     const row = await this.db.get<{ id: string }>('SELECT id FROM inspectors WHERE name = ?', [clean]);
     return { id: row!.id, name: clean };
   }
@@ -220,7 +231,13 @@ export class OfficeStore {
 
   async addDevice(inspectorId: string, tokenHash: string, label: string, sql: Sql = this.db): Promise<string> {
     const id = randomUUID();
-    await sql.run('INSERT INTO devices (id, inspector_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)', [id, inspectorId, tokenHash, label, this.now()]);
+    await sql.run('INSERT INTO devices (id, inspector_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)', [
+      id,
+      inspectorId,
+      tokenHash,
+      label,
+      this.now(),
+    ]);
     return id;
   }
 
@@ -240,14 +257,23 @@ export class OfficeStore {
   }
 
   async createPairingCode(inspectorId: string, codeHash: string, expiresAt: string): Promise<void> {
-    await this.db.run('INSERT INTO pairing_codes (code_hash, inspector_id, expires_at, created_at) VALUES (?, ?, ?, ?)', [codeHash, inspectorId, expiresAt, this.now()]);
+    await this.db.run('INSERT INTO pairing_codes (code_hash, inspector_id, expires_at, created_at) VALUES (?, ?, ?, ?)', [
+      codeHash,
+      inspectorId,
+      expiresAt,
+      this.now(),
+    ]);
   }
 
   /** Exchanges a pairing code, once, for a new device of its inspector. */
   async consumePairingCode(codeHash: string, tokenHash: string, label: string): Promise<DeviceIdentity | null> {
     return this.db.tx(async (sql) => {
       const now = this.now();
-      const changed = await sql.run('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?', [now, codeHash, now]);
+      const changed = await sql.run('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?', [
+        now,
+        codeHash,
+        now,
+      ]);
       if (changed !== 1) return null;
       const code = await sql.get<{ inspector_id: string; name: string }>(
         'SELECT p.inspector_id, i.name FROM pairing_codes p JOIN inspectors i ON i.id = p.inspector_id WHERE p.code_hash = ?',
@@ -268,7 +294,12 @@ export class OfficeStore {
       return { id: existing.id, created: false };
     }
     const id = randomUUID();
-    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)', [id, clean, passwordHash, this.now()]);
+    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)', [
+      id,
+      clean,
+      passwordHash,
+      this.now(),
+    ]);
     return { id, created: true };
   }
 
@@ -278,7 +309,13 @@ export class OfficeStore {
 
   async createSession(idHash: string, clerkId: string, csrf: string, expiresAt: string): Promise<void> {
     await this.db.run('DELETE FROM sessions WHERE expires_at <= ?', [this.now()]);
-    await this.db.run('INSERT INTO sessions (id_hash, clerk_id, csrf, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [idHash, clerkId, csrf, expiresAt, this.now()]);
+    await this.db.run('INSERT INTO sessions (id_hash, clerk_id, csrf, expires_at, created_at) VALUES (?, ?, ?, ?, ?)', [
+      idHash,
+      clerkId,
+      csrf,
+      expiresAt,
+      this.now(),
+    ]);
   }
 
   async getSession(idHash: string): Promise<Session | null> {
@@ -327,10 +364,24 @@ export class OfficeStore {
       }
       // The registry is what laptops link their visits to: one entry per structure.
       const twin = await this.#sameService(sql, parsed.data, id);
-      if (twin) throw new UserError(`esiste già «${twin.name}» (${twin.comune}) con la stessa tipologia nel registro: modificare quello`, 'name');
+      if (twin)
+        throw new UserError(`esiste già «${twin.name}» (${twin.comune}) con la stessa tipologia nel registro: modificare quello`, 'name');
       const service: Service = Service.parse({ ...parsed.data, id: id ?? randomUUID(), createdAt, updatedAt: now });
-      if (id) await sql.run('UPDATE services SET name = ?, data = ?, updated_at = ? WHERE id = ?', [service.name, JSON.stringify(service), now, id]);
-      else await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [service.id, service.name, JSON.stringify(service), now, now]);
+      if (id)
+        await sql.run('UPDATE services SET name = ?, data = ?, updated_at = ? WHERE id = ?', [
+          service.name,
+          JSON.stringify(service),
+          now,
+          id,
+        ]);
+      else
+        await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+          service.id,
+          service.name,
+          JSON.stringify(service),
+          now,
+          now,
+        ]);
       await this.appendChange(sql, 'service', service.id, null, { service });
       return service;
     });
@@ -358,30 +409,53 @@ export class OfficeStore {
       // A revision without a registry id may append a link (and a new service) to the feed.
       if (!s.serviceId) await this.db.lockChangeFeed(sql);
       // Two laptops racing for a new id: the insert of the second waits for the first to commit, then does nothing.
-      await sql.run('INSERT INTO visits (inspection_id, device_id, inspector_id, since) VALUES (?, ?, ?, ?) ON CONFLICT (inspection_id) DO NOTHING', [
-        s.inspectionId, s.deviceId, s.inspectorId, this.now(),
-      ]);
+      await sql.run(
+        'INSERT INTO visits (inspection_id, device_id, inspector_id, since) VALUES (?, ?, ?, ?) ON CONFLICT (inspection_id) DO NOTHING',
+        [s.inspectionId, s.deviceId, s.inspectorId, this.now()],
+      );
       const owner = await this.#owner(sql, s.inspectionId, true);
       if (owner?.deviceId !== s.deviceId) return 'forbidden';
       const inserted = await sql.run(
         `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_id, service_name, comune, visit_date,
            purpose, inspector_id, device_id, received_at, review_status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ricevuta') ON CONFLICT (inspection_id, revision) DO NOTHING`,
-        [s.inspectionId, s.revision, s.contentHash, s.bundleHash, JSON.stringify(s.file), s.serviceId, s.serviceName, s.comune, s.visitDate,
-          s.purpose, s.inspectorId, s.deviceId, this.now()],
+        [
+          s.inspectionId,
+          s.revision,
+          s.contentHash,
+          s.bundleHash,
+          JSON.stringify(s.file),
+          s.serviceId,
+          s.serviceName,
+          s.comune,
+          s.visitDate,
+          s.purpose,
+          s.inspectorId,
+          s.deviceId,
+          this.now(),
+        ],
       );
       if (inserted === 0) {
-        const row = await sql.get<{ bundle_hash: string }>('SELECT bundle_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [s.inspectionId, s.revision]);
+        const row = await sql.get<{ bundle_hash: string }>('SELECT bundle_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [
+          s.inspectionId,
+          s.revision,
+        ]);
         return row?.bundle_hash === s.bundleHash ? 'same' : 'conflict';
       }
       for (const [i, a] of s.attachments.entries()) {
-        await sql.run('INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          s.inspectionId, s.revision, i, a.sha256, a.size, a.kind, a.name,
-        ]);
+        await sql.run(
+          'INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [s.inspectionId, s.revision, i, a.sha256, a.size, a.kind, a.name],
+        );
       }
       for (const [i, p] of s.prescriptions.entries()) {
         await sql.run('INSERT INTO prescriptions (inspection_id, revision, position, rule, text, deadline) VALUES (?, ?, ?, ?, ?, ?)', [
-          s.inspectionId, s.revision, i, p.rule, p.text, p.deadline,
+          s.inspectionId,
+          s.revision,
+          i,
+          p.rule,
+          p.text,
+          p.deadline,
         ]);
       }
       if (!s.serviceId) await this.#linkService(sql, s);
@@ -404,7 +478,10 @@ export class OfficeStore {
       status = 'riscritta';
       note = `registro del portatile incoerente: ${problem}`;
     } else {
-      const hashes = new Map([[audit.from.seq, audit.from.hash], ...foldDigests(audit.from, audit.digests).map((p) => [p.seq, p.hash] as const)]);
+      const hashes = new Map([
+        [audit.from.seq, audit.from.hash],
+        ...foldDigests(audit.from, audit.digests).map((p) => [p.seq, p.hash] as const),
+      ]);
       const known = await sql.all<{ seq: number; hash: string; inspection_id: string; revision: number }>(
         'SELECT seq, hash, inspection_id, revision FROM device_audit_points WHERE device_id = ? AND seq >= ? AND seq <= ? ORDER BY seq',
         [s.deviceId, audit.from.seq, audit.head.seq],
@@ -413,23 +490,33 @@ export class OfficeStore {
       if (broken) {
         status = 'riscritta';
         note = `la voce ${Number(broken.seq)} del registro non è più quella ricevuta con l'ispezione ${broken.inspection_id} (revisione ${Number(broken.revision)})`;
-      } else if (known.length || audit.from.seq === 0) status = 'coerente'; // seq 0: the chain from its start
+      } else if (known.length || audit.from.seq === 0)
+        status = 'coerente'; // seq 0: the chain from its start
       else {
         status = 'non_collegata';
         // Normally a segment starts at the head sent with the laptop's previous revision. Starting
         // past points the office holds is what a history rewritten with moved seal heads looks
         // like, or a revision that never arrived: not proof either way, so the clerk is told to check.
-        const earlier = await sql.get<{ seq: number }>('SELECT MAX(seq) AS seq FROM device_audit_points WHERE device_id = ? AND seq < ?', [s.deviceId, audit.from.seq]);
+        const earlier = await sql.get<{ seq: number }>('SELECT MAX(seq) AS seq FROM device_audit_points WHERE device_id = ? AND seq < ?', [
+          s.deviceId,
+          audit.from.seq,
+        ]);
         if (earlier?.seq != null)
           note = `il registro inviato riparte dalla voce ${audit.from.seq}, che l'ufficio non ha ricevuto, dopo la voce ${Number(earlier.seq)} ricevuta prima da questo portatile: una revisione non arrivata o una storia riscritta`;
       }
     }
-    await sql.run('UPDATE revisions SET audit_status = ?, audit_note = ? WHERE inspection_id = ? AND revision = ?', [status, note, s.inspectionId, s.revision]);
+    await sql.run('UPDATE revisions SET audit_status = ?, audit_note = ? WHERE inspection_id = ? AND revision = ?', [
+      status,
+      note,
+      s.inspectionId,
+      s.revision,
+    ]);
     for (const p of [audit.from, audit.head]) {
       if (p.seq === 0) continue; // the genesis is everyone's
-      await sql.run('INSERT INTO device_audit_points (device_id, seq, hash, inspection_id, revision) VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, seq) DO NOTHING', [
-        s.deviceId, p.seq, p.hash, s.inspectionId, s.revision,
-      ]);
+      await sql.run(
+        'INSERT INTO device_audit_points (device_id, seq, hash, inspection_id, revision) VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, seq) DO NOTHING',
+        [s.deviceId, p.seq, p.hash, s.inspectionId, s.revision],
+      );
     }
   }
 
@@ -445,22 +532,39 @@ export class OfficeStore {
     let service = await this.#sameService(sql, section);
     let created = false;
     if (!service) {
-      const act = (a: unknown) => ((a as { issuedOn?: string } | undefined)?.issuedOn ?? null);
+      const act = (a: unknown) => (a as { issuedOn?: string } | undefined)?.issuedOn ?? null;
       const input = ServiceInput.safeParse({
-        name: section.name, type: section.type, comune: section.comune, address: section.address ?? '', referente: section.referente ?? '',
-        capacity: section.capacity, kitchen: section.kitchen ?? false, territorialRls: section.territorialRls ?? false,
-        authorizationIssuedOn: act(section.authorization), accreditationIssuedOn: act(section.accreditation),
+        name: section.name,
+        type: section.type,
+        comune: section.comune,
+        address: section.address ?? '',
+        referente: section.referente ?? '',
+        capacity: section.capacity,
+        kitchen: section.kitchen ?? false,
+        territorialRls: section.territorialRls ?? false,
+        authorizationIssuedOn: act(section.authorization),
+        accreditationIssuedOn: act(section.accreditation),
       });
       // A section the registry cannot hold (no Comune, capacity 0): the revision stays unlinked.
       if (!input.success) return;
       const now = this.now();
       service = Service.parse({ ...input.data, id: randomUUID(), createdAt: now, updatedAt: now });
-      await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [service.id, service.name, JSON.stringify(service), now, now]);
+      await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        service.id,
+        service.name,
+        JSON.stringify(service),
+        now,
+        now,
+      ]);
       created = true;
     }
     await sql.run('UPDATE revisions SET service_id = ? WHERE inspection_id = ? AND revision = ?', [service.id, s.inspectionId, s.revision]);
     await this.appendChange(sql, 'service_link', `${s.inspectionId}#${s.revision}`, s.inspectorId, {
-      inspectionId: s.inspectionId, revision: s.revision, contentHash: s.contentHash, serviceId: service.id, created,
+      inspectionId: s.inspectionId,
+      revision: s.revision,
+      contentHash: s.contentHash,
+      serviceId: service.id,
+      created,
     });
     if (created) await this.appendChange(sql, 'service', service.id, null, { service });
   }
@@ -469,20 +573,37 @@ export class OfficeStore {
    * A later version of an attachment (a co-signed report) for a revision already received:
    * appended after the others, never replacing them. The same content again is `same`.
    */
-  async addAttachment(a: { inspectionId: string; revision: number; deviceId: string; contentHash?: string; attachment: AttachmentRef }): Promise<'created' | 'same' | 'not_found' | 'conflict'> {
+  async addAttachment(a: {
+    inspectionId: string;
+    revision: number;
+    deviceId: string;
+    contentHash?: string;
+    attachment: AttachmentRef;
+  }): Promise<'created' | 'same' | 'not_found' | 'conflict'> {
     return this.db.tx(async (sql) => {
       // Another laptop's visit is, to that laptop, a visit that does not exist.
       if ((await this.#owner(sql, a.inspectionId, true))?.deviceId !== a.deviceId) return 'not_found';
-      const row = await sql.get<{ content_hash: string }>('SELECT content_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [a.inspectionId, a.revision]);
+      const row = await sql.get<{ content_hash: string }>('SELECT content_hash FROM revisions WHERE inspection_id = ? AND revision = ?', [
+        a.inspectionId,
+        a.revision,
+      ]);
       if (!row) return 'not_found';
       if (a.contentHash && a.contentHash !== row.content_hash) return 'conflict';
-      const same = await sql.get('SELECT 1 AS x FROM attachments WHERE inspection_id = ? AND revision = ? AND sha256 = ?', [a.inspectionId, a.revision, a.attachment.sha256]);
-      if (same) return 'same';
-      const next = await sql.get<{ p: number }>('SELECT COALESCE(MAX(position), -1) + 1 AS p FROM attachments WHERE inspection_id = ? AND revision = ?', [a.inspectionId, a.revision]);
-      const { sha256, size, kind, name } = a.attachment;
-      await sql.run('INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name, added_at, added_by_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        a.inspectionId, a.revision, Number(next!.p), sha256, size, kind, name, this.now(), a.deviceId,
+      const same = await sql.get('SELECT 1 AS x FROM attachments WHERE inspection_id = ? AND revision = ? AND sha256 = ?', [
+        a.inspectionId,
+        a.revision,
+        a.attachment.sha256,
       ]);
+      if (same) return 'same';
+      const next = await sql.get<{ p: number }>(
+        'SELECT COALESCE(MAX(position), -1) + 1 AS p FROM attachments WHERE inspection_id = ? AND revision = ?',
+        [a.inspectionId, a.revision],
+      );
+      const { sha256, size, kind, name } = a.attachment;
+      await sql.run(
+        'INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name, added_at, added_by_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [a.inspectionId, a.revision, Number(next!.p), sha256, size, kind, name, this.now(), a.deviceId],
+      );
       return 'created';
     });
   }
@@ -494,7 +615,10 @@ export class OfficeStore {
    */
   async #owner(sql: Sql, inspectionId: string, lock = false): Promise<VisitOwner | null> {
     const forUpdate = lock && this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
-    const row = await sql.get<{ device_id: string; inspector_id: string; since: string }>(`SELECT device_id, inspector_id, since FROM visits WHERE inspection_id = ?${forUpdate}`, [inspectionId]);
+    const row = await sql.get<{ device_id: string; inspector_id: string; since: string }>(
+      `SELECT device_id, inspector_id, since FROM visits WHERE inspection_id = ?${forUpdate}`,
+      [inspectionId],
+    );
     return row ? { deviceId: row.device_id, inspectorId: row.inspector_id, since: row.since } : null;
   }
 
@@ -504,7 +628,11 @@ export class OfficeStore {
 
   /** Records that `deviceId` sent the bytes of `sha256` itself (the office checked their hash). */
   async recordBlobHolder(sha256: string, deviceId: string): Promise<void> {
-    await this.db.run('INSERT INTO blob_holders (sha256, device_id, since) VALUES (?, ?, ?) ON CONFLICT (sha256, device_id) DO NOTHING', [sha256, deviceId, this.now()]);
+    await this.db.run('INSERT INTO blob_holders (sha256, device_id, since) VALUES (?, ?, ?) ON CONFLICT (sha256, device_id) DO NOTHING', [
+      sha256,
+      deviceId,
+      this.now(),
+    ]);
   }
 
   /**
@@ -526,7 +654,11 @@ export class OfficeStore {
    * Checks a move of a visit to another laptop without making it (the clerk confirms first):
    * the visit, the laptop it has now, the one chosen (paired, not revoked, another one) and the reason.
    */
-  async #transferPlan(sql: Sql, t: { inspectionId: string; toDeviceId: string; reason: string }, lock = false): Promise<{ from: DeviceRecord; to: DeviceRecord; reason: string }> {
+  async #transferPlan(
+    sql: Sql,
+    t: { inspectionId: string; toDeviceId: string; reason: string },
+    lock = false,
+  ): Promise<{ from: DeviceRecord; to: DeviceRecord; reason: string }> {
     const reason = t.reason.trim();
     const owner = await this.#owner(sql, t.inspectionId, lock);
     if (!owner) throw new UserError('visita non trovata', 'id');
@@ -539,7 +671,11 @@ export class OfficeStore {
     return { from: deviceRecord(from!), to: deviceRecord(to), reason };
   }
 
-  planTransfer(t: { inspectionId: string; toDeviceId: string; reason: string }): Promise<{ from: DeviceRecord; to: DeviceRecord; reason: string }> {
+  planTransfer(t: {
+    inspectionId: string;
+    toDeviceId: string;
+    reason: string;
+  }): Promise<{ from: DeviceRecord; to: DeviceRecord; reason: string }> {
     return this.#transferPlan(this.db, t);
   }
 
@@ -551,10 +687,16 @@ export class OfficeStore {
     await this.db.tx(async (sql) => {
       const plan = await this.#transferPlan(sql, t, true);
       const at = this.now();
-      await sql.run('UPDATE visits SET device_id = ?, inspector_id = ?, since = ? WHERE inspection_id = ?', [plan.to.deviceId, plan.to.inspectorId, at, t.inspectionId]);
-      await sql.run('INSERT INTO visit_transfers (inspection_id, at, clerk_id, from_device_id, to_device_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [
-        t.inspectionId, at, t.clerkId, plan.from.deviceId, plan.to.deviceId, plan.reason,
+      await sql.run('UPDATE visits SET device_id = ?, inspector_id = ?, since = ? WHERE inspection_id = ?', [
+        plan.to.deviceId,
+        plan.to.inspectorId,
+        at,
+        t.inspectionId,
       ]);
+      await sql.run(
+        'INSERT INTO visit_transfers (inspection_id, at, clerk_id, from_device_id, to_device_id, reason) VALUES (?, ?, ?, ?, ?, ?)',
+        [t.inspectionId, at, t.clerkId, plan.from.deviceId, plan.to.deviceId, plan.reason],
+      );
     });
     return (await this.listTransfers(t.inspectionId)).at(-1)!;
   }
@@ -571,12 +713,21 @@ export class OfficeStore {
       const d = await this.db.get<DeviceRow>(`${DEVICE_SELECT} WHERE d.id = ?`, [id]);
       if (d) devices.set(id, deviceRecord(d));
     }
-    return rows.map((r) => ({ inspectionId, at: r.at, clerkName: r.clerk, reason: r.reason, fromDevice: devices.get(r.from_device_id)!, toDevice: devices.get(r.to_device_id)! }));
+    return rows.map((r) => ({
+      inspectionId,
+      at: r.at,
+      clerkName: r.clerk,
+      reason: r.reason,
+      fromDevice: devices.get(r.from_device_id)!,
+      toDevice: devices.get(r.to_device_id)!,
+    }));
   }
 
   /** The laptop a visit belongs to, with its inspector, for the review page. */
   async visitDevice(inspectionId: string): Promise<DeviceRecord | null> {
-    const row = await this.db.get<DeviceRow>(`${DEVICE_SELECT} JOIN visits v ON v.device_id = d.id WHERE v.inspection_id = ?`, [inspectionId]);
+    const row = await this.db.get<DeviceRow>(`${DEVICE_SELECT} JOIN visits v ON v.device_id = d.id WHERE v.inspection_id = ?`, [
+      inspectionId,
+    ]);
     return row ? deviceRecord(row) : null;
   }
 
@@ -586,7 +737,10 @@ export class OfficeStore {
       [inspectionId, revision],
     );
     if (!row) return null;
-    const audit = await this.db.get<{ audit_status: AuditStatus | null; audit_note: string | null }>('SELECT audit_status, audit_note FROM revisions WHERE inspection_id = ? AND revision = ?', [inspectionId, revision]);
+    const audit = await this.db.get<{ audit_status: AuditStatus | null; audit_note: string | null }>(
+      'SELECT audit_status, audit_note FROM revisions WHERE inspection_id = ? AND revision = ?',
+      [inspectionId, revision],
+    );
     const attachments = await this.db.all<AttachmentRef & { added_at: string | null }>(
       'SELECT sha256, size, kind, name, added_at FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
@@ -605,7 +759,9 @@ export class OfficeStore {
   }
 
   async listRevisionsOf(inspectionId: string): Promise<RevisionRecord[]> {
-    const revs = await this.db.all<{ revision: number }>('SELECT revision FROM revisions WHERE inspection_id = ? ORDER BY revision', [inspectionId]);
+    const revs = await this.db.all<{ revision: number }>('SELECT revision FROM revisions WHERE inspection_id = ? ORDER BY revision', [
+      inspectionId,
+    ]);
     const out: RevisionRecord[] = [];
     for (const r of revs) out.push((await this.getRevision(inspectionId, Number(r.revision)))!);
     return out;
@@ -621,7 +777,9 @@ export class OfficeStore {
   }
 
   async countByStatus(): Promise<Record<ReviewStatus, number>> {
-    const rows = await this.db.all<{ review_status: ReviewStatus; n: number }>('SELECT review_status, COUNT(*) AS n FROM revisions GROUP BY review_status');
+    const rows = await this.db.all<{ review_status: ReviewStatus; n: number }>(
+      'SELECT review_status, COUNT(*) AS n FROM revisions GROUP BY review_status',
+    );
     const out = Object.fromEntries(REVIEW_STATUSES.map((s) => [s, 0])) as Record<ReviewStatus, number>;
     for (const r of rows) out[r.review_status] = Number(r.n);
     return out;
@@ -629,21 +787,51 @@ export class OfficeStore {
 
   /** Every received revision (without the file), for the dashboards. */
   async allRevisionSummaries(): Promise<RevisionSummary[]> {
-    const rows = await this.db.all<RevisionRow>(`SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id ORDER BY r.visit_date`);
+    const rows = await this.db.all<RevisionRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id ORDER BY r.visit_date`,
+    );
     return rows.map(summary);
   }
 
   /** Prescriptions of the latest revision of every inspection. */
-  async latestPrescriptions(): Promise<Array<PrescriptionRef & { inspectionId: string; revision: number; serviceId: string | null; serviceName: string; comune: string | null; visitDate: string }>> {
-    const rows = await this.db.all<{ inspection_id: string; revision: number; rule: string; text: string; deadline: string; service_id: string | null; service_name: string; comune: string | null; visit_date: string }>(
+  async latestPrescriptions(): Promise<
+    Array<
+      PrescriptionRef & {
+        inspectionId: string;
+        revision: number;
+        serviceId: string | null;
+        serviceName: string;
+        comune: string | null;
+        visitDate: string;
+      }
+    >
+  > {
+    const rows = await this.db.all<{
+      inspection_id: string;
+      revision: number;
+      rule: string;
+      text: string;
+      deadline: string;
+      service_id: string | null;
+      service_name: string;
+      comune: string | null;
+      visit_date: string;
+    }>(
       `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
        FROM prescriptions p JOIN revisions r ON r.inspection_id = p.inspection_id AND r.revision = p.revision
        WHERE p.revision = (SELECT MAX(r2.revision) FROM revisions r2 WHERE r2.inspection_id = p.inspection_id)
        ORDER BY p.deadline, p.inspection_id, p.position`,
     );
     return rows.map((r) => ({
-      inspectionId: r.inspection_id, revision: Number(r.revision), rule: r.rule, text: r.text, deadline: r.deadline,
-      serviceId: r.service_id, serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date,
+      inspectionId: r.inspection_id,
+      revision: Number(r.revision),
+      rule: r.rule,
+      text: r.text,
+      deadline: r.deadline,
+      serviceId: r.service_id,
+      serviceName: r.service_name,
+      comune: r.comune,
+      visitDate: r.visit_date,
     }));
   }
 
@@ -654,8 +842,18 @@ export class OfficeStore {
   // ---------- review ----------
   async takeInReview(inspectionId: string, revision: number, clerkId: string): Promise<boolean> {
     return this.db.tx(async (sql) => {
-      const n = await sql.run("UPDATE revisions SET review_status = 'in_validazione', reviewed_by = ? WHERE inspection_id = ? AND revision = ? AND review_status = 'ricevuta'", [clerkId, inspectionId, revision]);
-      if (n) await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, NULL)', [inspectionId, revision, this.now(), clerkId, 'in_validazione']);
+      const n = await sql.run(
+        "UPDATE revisions SET review_status = 'in_validazione', reviewed_by = ? WHERE inspection_id = ? AND revision = ? AND review_status = 'ricevuta'",
+        [clerkId, inspectionId, revision],
+      );
+      if (n)
+        await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, NULL)', [
+          inspectionId,
+          revision,
+          this.now(),
+          clerkId,
+          'in_validazione',
+        ]);
       return n === 1;
     });
   }
@@ -664,7 +862,13 @@ export class OfficeStore {
    * Validates or rejects a revision still under review, and puts the decision on the change feed
    * for the inspector whose laptop holds the visit. A decision is final: a correction comes as a new revision.
    */
-  async decide(inspectionId: string, revision: number, decision: 'validated' | 'rejected', notes: string | null, clerkId: string): Promise<{ seq: number }> {
+  async decide(
+    inspectionId: string,
+    revision: number,
+    decision: 'validated' | 'rejected',
+    notes: string | null,
+    clerkId: string,
+  ): Promise<{ seq: number }> {
     if (decision === 'rejected' && !notes?.trim()) throw new UserError('le note di correzione sono obbligatorie per respingere', 'notes');
     return this.db.tx(async (sql) => {
       await this.db.lockChangeFeed(sql);
@@ -675,15 +879,29 @@ export class OfficeStore {
         [inspectionId, revision],
       );
       if (!row) throw new UserError('ispezione non trovata', 'id');
-      if (row.review_status === 'validata' || row.review_status === 'respinta') throw new UserError(`revisione già ${row.review_status}`, 'status');
+      if (row.review_status === 'validata' || row.review_status === 'respinta')
+        throw new UserError(`revisione già ${row.review_status}`, 'status');
       const at = this.now();
       const status: ReviewStatus = decision === 'validated' ? 'validata' : 'respinta';
-      await sql.run('UPDATE revisions SET review_status = ?, review_notes = ?, reviewed_by = ?, reviewed_at = ? WHERE inspection_id = ? AND revision = ?', [
-        status, notes?.trim() || null, clerkId, at, inspectionId, revision,
+      await sql.run(
+        'UPDATE revisions SET review_status = ?, review_notes = ?, reviewed_by = ?, reviewed_at = ? WHERE inspection_id = ? AND revision = ?',
+        [status, notes?.trim() || null, clerkId, at, inspectionId, revision],
+      );
+      await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, ?)', [
+        inspectionId,
+        revision,
+        at,
+        clerkId,
+        status,
+        notes?.trim() || null,
       ]);
-      await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, ?)', [inspectionId, revision, at, clerkId, status, notes?.trim() || null]);
       const seq = await this.appendChange(sql, 'decision', `${inspectionId}#${revision}`, row.inspector_id, {
-        inspectionId, revision, contentHash: row.content_hash, decision, notes: notes?.trim() || null, decidedAt: at,
+        inspectionId,
+        revision,
+        contentHash: row.content_hash,
+        decision,
+        notes: notes?.trim() || null,
+        decidedAt: at,
       });
       return { seq };
     });
@@ -691,9 +909,10 @@ export class OfficeStore {
 
   // ---------- change feed ----------
   private async appendChange(sql: Sql, kind: ChangeKind, entity: string, audience: string | null, payload: unknown): Promise<number> {
-    const row = await sql.get<{ seq: number }>('INSERT INTO changes (kind, entity, audience, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq', [
-      kind, entity, audience, JSON.stringify(payload), this.now(),
-    ]);
+    const row = await sql.get<{ seq: number }>(
+      'INSERT INTO changes (kind, entity, audience, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq',
+      [kind, entity, audience, JSON.stringify(payload), this.now()],
+    );
     return Number(row!.seq);
   }
 
@@ -724,7 +943,13 @@ export class OfficeStore {
        WHERE seq > ? AND seq <= ? AND (audience IS NULL OR audience = ?) ORDER BY seq LIMIT ?`,
       [cursor, top, inspectorId, limit],
     );
-    const changes = rows.map((r) => ({ seq: Number(r.seq), kind: r.kind, entity: r.entity, payload: JSON.parse(r.payload), createdAt: r.created_at }));
+    const changes = rows.map((r) => ({
+      seq: Number(r.seq),
+      kind: r.kind,
+      entity: r.entity,
+      payload: JSON.parse(r.payload),
+      createdAt: r.created_at,
+    }));
     const full = changes.length === limit;
     return { changes, cursor: full ? changes[changes.length - 1]!.seq : Math.max(top, cursor), more: full };
   }

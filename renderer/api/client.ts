@@ -100,7 +100,10 @@ export function createApi(transport: Transport, validate: boolean): Api {
       if (!validate || !result.ok) return result;
       const checked = contract[method].output.safeParse(result.value);
       if (checked.success) return { ok: true, value: checked.data };
-      const detail = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(valore)'}: ${i.message}`).join('; ');
+      const detail = checked.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(valore)'}: ${i.message}`)
+        .join('; ');
       console.error(`[vigilanza] ${method}: risposta non conforme al contratto`, checked.error.issues);
       return failure('internal', `Risposta di ${method} non conforme al contratto: ${detail}`);
     };

@@ -4,7 +4,15 @@
  * marked stale (`INVALIDATES`), so a page opened later never shows what the write replaced.
  * The client stays the only way to the host: every query and mutation here calls `api[method]`.
  */
-import { MutationCache, QueryClient, queryOptions, useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
+import {
+  MutationCache,
+  QueryClient,
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type UseQueryOptions,
+} from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { Input, Method, Output, Result } from '../../shared/api/contract.ts';
 import { api, call, type Subscribe } from './client.ts';
@@ -70,7 +78,9 @@ const refetchInBackground = (method: Method) => method !== 'inspections.get';
 export function invalidateAfter(client: QueryClient, method: Method, reloadOnScreen = true): Promise<void> {
   const reads = INVALIDATES[method] ?? [];
   return Promise.all(
-    reads.map((read) => client.invalidateQueries({ queryKey: [read], refetchType: reloadOnScreen && refetchInBackground(read) ? 'active' : 'none' })),
+    reads.map((read) =>
+      client.invalidateQueries({ queryKey: [read], refetchType: reloadOnScreen && refetchInBackground(read) ? 'active' : 'none' }),
+    ),
   ).then(() => undefined);
 }
 
@@ -83,7 +93,8 @@ export function followHostEvents(client: QueryClient, subscribe: Subscribe): () 
     if (event.type !== 'sync.status' && event.type !== 'connected') return;
     // As after a write: the editor's inspections.get is only marked stale (LiveSyncBadge, shown on
     // a sealed revision, reloads it itself on the same events).
-    for (const read of SYNC_READS) void client.invalidateQueries({ queryKey: [read], refetchType: refetchInBackground(read) ? 'active' : 'none' });
+    for (const read of SYNC_READS)
+      void client.invalidateQueries({ queryKey: [read], refetchType: refetchInBackground(read) ? 'active' : 'none' });
   });
 }
 
@@ -113,7 +124,9 @@ export function toLoad<T>(q: { data: T | undefined; error: Error | null }): Load
 }
 
 /** All ready → ready with every value; else the first error, else loading. */
-export function combineLoads<T extends Record<string, Load<unknown>>>(loads: T): Load<{ [K in keyof T]: T[K] extends Load<infer V> ? V : never }> {
+export function combineLoads<T extends Record<string, Load<unknown>>>(
+  loads: T,
+): Load<{ [K in keyof T]: T[K] extends Load<infer V> ? V : never }> {
   const entries = Object.entries(loads);
   const failed = entries.find(([, l]) => l.status === 'error');
   if (failed) return failed[1] as { status: 'error'; message: string };
@@ -124,7 +137,11 @@ export function combineLoads<T extends Record<string, Load<unknown>>>(loads: T):
 type QueryExtras<M extends Method> = Omit<UseQueryOptions<Output<M>, Error, Output<M>, readonly unknown[]>, 'queryKey' | 'queryFn'>;
 
 /** One read: its state, a reload, and a way to put a value just returned by a write into the cache. */
-export function useApiQuery<M extends Method>(method: M, input: Input<M>, options?: QueryExtras<M>): [Load<Output<M>>, () => void, (value: Output<M>) => void] {
+export function useApiQuery<M extends Method>(
+  method: M,
+  input: Input<M>,
+  options?: QueryExtras<M>,
+): [Load<Output<M>>, () => void, (value: Output<M>) => void] {
   const client = useQueryClient();
   const q = useQuery({ ...apiQuery(method, input), ...options } as UseQueryOptions<Output<M>, Error, Output<M>, readonly unknown[]>);
   const key = JSON.stringify(input);

@@ -67,7 +67,11 @@ interface Handle {
 
 /** The routes, from the one table of pages (router.ts); `#/` is the list of services. */
 export function appRoutes(): RouteObject[] {
-  const pages = (Object.keys(PAGES) as Page[]).map((page) => ({ path: PAGES[page].path, element: ELEMENTS[page], handle: { title: PAGES[page].title } satisfies Handle }));
+  const pages = (Object.keys(PAGES) as Page[]).map((page) => ({
+    path: PAGES[page].path,
+    element: ELEMENTS[page],
+    handle: { title: PAGES[page].title } satisfies Handle,
+  }));
   return [
     {
       element: <Layout />,
@@ -153,7 +157,9 @@ function Layout() {
         )}
       </main>
       <footer className="app-footer">
-        {ctx && 'info' in ctx ? `Versione ${ctx.info.version} · regole ${ctx.info.ruleSet} · ${shell === 'electron' ? 'applicazione desktop' : 'browser locale'}` : ''}
+        {ctx && 'info' in ctx
+          ? `Versione ${ctx.info.version} · regole ${ctx.info.ruleSet} · ${shell === 'electron' ? 'applicazione desktop' : 'browser locale'}`
+          : ''}
       </footer>
     </>
   );

@@ -25,7 +25,8 @@ function MissingList({ items, goToItem }: { items: ChecklistItem[]; goToItem: (i
       {items.map((item) => (
         <li key={item.id}>
           <button type="button" className="button-link" onClick={() => goToItem(item.id)}>
-            {item.section === 'ACC' ? 'Accreditamento' : `Sezione ${item.section}`}: {item.text.length > 110 ? `${item.text.slice(0, 107)}…` : item.text}
+            {item.section === 'ACC' ? 'Accreditamento' : `Sezione ${item.section}`}:{' '}
+            {item.text.length > 110 ? `${item.text.slice(0, 107)}…` : item.text}
           </button>
         </li>
       ))}
@@ -48,13 +49,21 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const withoutPrescription = fails.filter((f) => !prescriptions.some((p) => p.rule === f.rule));
   // Names and strokes are durable drafts until sealing (leaving the section or a crash keeps them).
   const drafts = useDrafts();
-  const emptyDraft = (id: SignatoryId) => ({ kind: 'signatory' as const, name: id === 'referente_servizio' ? service.referente : '', strokes: [] });
+  const emptyDraft = (id: SignatoryId) => ({
+    kind: 'signatory' as const,
+    name: id === 'referente_servizio' ? service.referente : '',
+    strokes: [],
+  });
   const [draft, setDraftState] = useState<Draft>(() => {
     const start = (id: SignatoryId) => {
       const kept = drafts?.get(`firma:${id}`, 'signatory');
       return { name: kept?.name ?? emptyDraft(id).name, strokes: (kept?.strokes as Stroke[] | undefined) ?? [] };
     };
-    return { referente_comune: start('referente_comune'), pedagogista: start('pedagogista'), referente_servizio: start('referente_servizio') };
+    return {
+      referente_comune: start('referente_comune'),
+      pedagogista: start('pedagogista'),
+      referente_servizio: start('referente_servizio'),
+    };
   });
   const latestDraft = useRef(draft);
   function changeSignatory(id: SignatoryId, change: Partial<Draft[SignatoryId]>) {
@@ -149,7 +158,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         )}
         {withoutPrescription.length > 0 && (
           <p className="notice">
-            {withoutPrescription.length === 1 ? '1 non conformità è' : `${withoutPrescription.length} non conformità sono`} senza prescrizione
+            {withoutPrescription.length === 1 ? '1 non conformità è' : `${withoutPrescription.length} non conformità sono`} senza
+            prescrizione
             {/* A sealed visit is final: only a draft can still take prescriptions. */}
             {readOnly ? '.' : ': si possono aggiungere nella scheda «Prescrizioni».'}
           </p>

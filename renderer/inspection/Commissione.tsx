@@ -34,7 +34,13 @@ export function Commissione({
     const r = await createMember.mutateAsync({ name: name.trim(), role: role.trim() });
     setBusy(false);
     if (!r.ok) {
-      setErrors(r.error.field === 'name' ? { name: r.error.message } : r.error.field === 'role' ? { role: r.error.message } : { other: r.error.message });
+      setErrors(
+        r.error.field === 'name'
+          ? { name: r.error.message }
+          : r.error.field === 'role'
+            ? { role: r.error.message }
+            : { other: r.error.message },
+      );
       return;
     }
     onMemberAdded(r.value);
@@ -78,7 +84,13 @@ export function Commissione({
       >
         <div className="field">
           <label htmlFor="nm-name">Nome del nuovo componente</label>
-          <input id="nm-name" value={name} onChange={(e) => change({ name: e.target.value })} aria-invalid={Boolean(errors.name)} aria-describedby="nm-name-err" />
+          <input
+            id="nm-name"
+            value={name}
+            onChange={(e) => change({ name: e.target.value })}
+            aria-invalid={Boolean(errors.name)}
+            aria-describedby="nm-name-err"
+          />
           <FieldError id="nm-name-err" error={errors.name ? { message: errors.name } : undefined} />
         </div>
         <div className="field">

@@ -22,7 +22,12 @@ export function DatiVisita({ headingId }: { headingId: string }) {
       <div className="form-grid">
         <div className="field">
           <label htmlFor="v-purpose">Finalità</label>
-          <select id="v-purpose" value={visit.purpose} onChange={(e) => setVisit({ purpose: e.target.value as Purpose })} disabled={readOnly}>
+          <select
+            id="v-purpose"
+            value={visit.purpose}
+            onChange={(e) => setVisit({ purpose: e.target.value as Purpose })}
+            disabled={readOnly}
+          >
             {PURPOSES.map((p) => (
               <option key={p} value={p}>
                 {PURPOSE_LABELS[p]}
@@ -44,7 +49,13 @@ export function DatiVisita({ headingId }: { headingId: string }) {
           />
         </div>
       </div>
-      <Commissione members={members} chosen={visit.memberIds} onChange={(memberIds) => setVisit({ memberIds })} onMemberAdded={addMember} disabled={readOnly} />
+      <Commissione
+        members={members}
+        chosen={visit.memberIds}
+        onChange={(memberIds) => setVisit({ memberIds })}
+        onMemberAdded={addMember}
+        disabled={readOnly}
+      />
     </section>
   );
 }

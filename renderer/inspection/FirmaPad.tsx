@@ -29,7 +29,17 @@ function draw(canvas: HTMLCanvasElement, strokes: Stroke[]) {
  * A handwritten signature as vector strokes in a 1000×300 box (the contract's Signature), drawn
  * with mouse, pen or finger. The canvas keeps its own coordinate box whatever its size on screen.
  */
-export function FirmaPad({ label, strokes, onChange, readOnly }: { label: string; strokes: Stroke[]; onChange?: (s: Stroke[]) => void; readOnly?: boolean }) {
+export function FirmaPad({
+  label,
+  strokes,
+  onChange,
+  readOnly,
+}: {
+  label: string;
+  strokes: Stroke[];
+  onChange?: (s: Stroke[]) => void;
+  readOnly?: boolean;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const current = useRef<Stroke | null>(null);
   const latest = useRef(strokes);

@@ -51,7 +51,14 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
         const dataBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
         // A file name may hold characters no field accepts (a line feed, on Linux): not worth a refusal.
         const name = file.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
-        const r = await addPhoto.mutateAsync({ inspectionId: detail.id, itemId, mime, dataBase64, caption: name.slice(0, 500), fileName: name.slice(0, 255) });
+        const r = await addPhoto.mutateAsync({
+          inspectionId: detail.id,
+          itemId,
+          mime,
+          dataBase64,
+          caption: name.slice(0, 500),
+          fileName: name.slice(0, 255),
+        });
         if (!r.ok) setError(r.error.message.includes(`«${name.slice(0, 255)}»`) ? r.error.message : `${file.name}: ${r.error.message}`);
         else setPhotos((all) => [...all, r.value]);
       }
@@ -75,7 +82,12 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
             <li key={p.id}>
               <Miniatura photo={p} label={`Foto ${i + 1} della voce: ${p.caption || 'senza didascalia'}`} />
               {!readOnly && (
-                <button type="button" className="button-quiet button-small" onClick={() => void remove(p)} aria-label={`Rimuovi foto ${i + 1}`}>
+                <button
+                  type="button"
+                  className="button-quiet button-small"
+                  onClick={() => void remove(p)}
+                  aria-label={`Rimuovi foto ${i + 1}`}
+                >
                   Rimuovi
                 </button>
               )}
@@ -85,7 +97,15 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
       )}
       {!readOnly && (
         <div className="file-field">
-          <input id={inputId} type="file" accept="image/jpeg,image/png" multiple onChange={(e) => void add(e)} className="visually-hidden-file" aria-label={`Aggiungi foto alla voce: ${itemText}`} />
+          <input
+            id={inputId}
+            type="file"
+            accept="image/jpeg,image/png"
+            multiple
+            onChange={(e) => void add(e)}
+            className="visually-hidden-file"
+            aria-label={`Aggiungi foto alla voce: ${itemText}`}
+          />
           <label htmlFor={inputId} className="button button-small">
             {busy ? 'Caricamento…' : 'Aggiungi foto'}
           </label>

@@ -18,7 +18,16 @@ import { LiveSyncBadge } from '../ui/LiveSyncBadge.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { Autosaver } from './autosave.ts';
 import { ChiudiVisita } from './ChiudiVisita.tsx';
-import { InspectionProvider, unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit, type InspectionFixed } from './context.tsx';
+import {
+  InspectionProvider,
+  unanswered,
+  useInspection,
+  useLiveCheck,
+  usePrescriptions,
+  useVisibleItems,
+  useVisit,
+  type InspectionFixed,
+} from './context.tsx';
 import { DatiVisita } from './DatiVisita.tsx';
 import { DraftBook, DraftsProvider } from './drafts.tsx';
 import {
@@ -65,7 +74,8 @@ export function IspezionePage({ id }: { id: string }) {
   const [members, reloadMembers] = useApiQuery('members.list', {});
   const serviceId = detailQuery.data?.serviceId ?? cachedServiceOf(client, id);
   const serviceQuery = useQuery({ ...apiQuery('services.get', { id: serviceId ?? '' }), enabled: serviceId !== undefined });
-  const detail: Load<InspectionDetail> = detailQuery.isFetchedAfterMount || detailQuery.isError ? toLoad(detailQuery) : { status: 'loading' };
+  const detail: Load<InspectionDetail> =
+    detailQuery.isFetchedAfterMount || detailQuery.isError ? toLoad(detailQuery) : { status: 'loading' };
   const load = combineLoads({ detail, service: toLoad(serviceQuery), members });
   const reload = useCallback(() => {
     void detailQuery.refetch();
@@ -100,7 +110,11 @@ export function IspezionePage({ id }: { id: string }) {
 const AUTOSAVE_DELAY_MS = 400;
 
 /** An autosave request that, once done, marks stale the reads it changed (the service's list and page). */
-async function saved<T>(client: QueryClient, method: 'inspections.saveAnswer' | 'inspections.saveCounts' | 'inspections.update', request: Promise<Result<T>>): Promise<Result<T>> {
+async function saved<T>(
+  client: QueryClient,
+  method: 'inspections.saveAnswer' | 'inspections.saveCounts' | 'inspections.update',
+  request: Promise<Result<T>>,
+): Promise<Result<T>> {
   const r = await request;
   if (r.ok) void invalidateAfter(client, method, false);
   return r;
@@ -111,7 +125,9 @@ async function saved<T>(client: QueryClient, method: 'inspections.saveAnswer' | 
  * (react-router's blocker holds it); if one fails the inspector chooses to stay or to leave anyway.
  */
 function useFlushBeforeLeaving(autosaver: Autosaver): void {
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => currentLocation.pathname !== nextLocation.pathname && autosaver.hasUnsaved());
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => currentLocation.pathname !== nextLocation.pathname && autosaver.hasUnsaved(),
+  );
   const handling = useRef(false);
   useEffect(() => {
     if (blocker.state !== 'blocked' || handling.current) return;
@@ -158,10 +174,14 @@ function Ispezione({
   const [autosaver] = useState(() => new Autosaver(AUTOSAVE_DELAY_MS));
   // Forms typed into and not yet submitted are kept through the same autosave path.
   const [drafts] = useState(() =>
-    readOnly ? null : new DraftBook(detail.drafts, autosaver, (key, draft) => api['inspections.saveDraft']({ inspectionId: detail.id, key, draft })),
+    readOnly
+      ? null
+      : new DraftBook(detail.drafts, autosaver, (key, draft) => api['inspections.saveDraft']({ inspectionId: detail.id, key, draft })),
   );
   // A Scheda opens on its first section for this service (a domiciliare has no items in A).
-  const [tab, setTab] = useState<Tab>(() => (initialTab === 'A' ? (navSections(checklist, service, detail.purpose)[0]?.id ?? 'visita') : initialTab));
+  const [tab, setTab] = useState<Tab>(() =>
+    initialTab === 'A' ? (navSections(checklist, service, detail.purpose)[0]?.id ?? 'visita') : initialTab,
+  );
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
 
   const defaults = useMemo(() => initialValues(checklist, detail, service.type), [checklist, detail, service.type]);
@@ -183,7 +203,13 @@ function Ispezione({
           return;
         }
         lastValidCounts.current = parsed;
-        autosaver.schedule('counts', () => saved(client, 'inspections.saveCounts', api['inspections.saveCounts']({ inspectionId: detail.id, children: parsed.children, staffCounts: parsed.staffCounts })));
+        autosaver.schedule('counts', () =>
+          saved(
+            client,
+            'inspections.saveCounts',
+            api['inspections.saveCounts']({ inspectionId: detail.id, children: parsed.children, staffCounts: parsed.staffCounts }),
+          ),
+        );
         return;
       }
       const m = /^answers\.([^.]+)\./.exec(name);
@@ -196,13 +222,16 @@ function Ispezione({
         return;
       }
       const note = fields.note ?? '';
-      autosaver.schedule(`answer:${item.id}`, () => saved(client, 'inspections.saveAnswer', api['inspections.saveAnswer']({ inspectionId: detail.id, itemId: item.id, value, note })));
+      autosaver.schedule(`answer:${item.id}`, () =>
+        saved(client, 'inspections.saveAnswer', api['inspections.saveAnswer']({ inspectionId: detail.id, itemId: item.id, value, note })),
+      );
     });
     return () => sub.unsubscribe();
   }, [form, readOnly, table, autosaver, detail.id, itemsByKey, client]);
 
   const saveVisit = useCallback(
-    (visit: VisitState) => autosaver.schedule('visit', () => saved(client, 'inspections.update', api['inspections.update']({ id: detail.id, ...visit }))),
+    (visit: VisitState) =>
+      autosaver.schedule('visit', () => saved(client, 'inspections.update', api['inspections.update']({ id: detail.id, ...visit }))),
     [autosaver, detail.id, client],
   );
 
@@ -274,52 +303,52 @@ function Ispezione({
     <FormProvider {...form}>
       <InspectionProvider fixed={fixed} members={data.members}>
         <DraftsProvider book={drafts}>
-        <article className="ispezione" aria-labelledby="ispezione-title">
-          <header className="ispezione-header">
-            <div>
-              <p className="breadcrumb">
-                <Link to={href({ page: 'service', id: service.id })}>← {service.name}</Link>
-              </p>
-              <TitoloIspezione />
-              <p className="sub">
-                <ScopoVisita /> · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
-                <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
-                {detail.syncStatus && (
-                  <>
-                    {' · Ufficio: '}
-                    <LiveSyncBadge inspectionId={detail.id} status={detail.syncStatus} onChange={onSyncChange} />
-                  </>
-                )}
-              </p>
+          <article className="ispezione" aria-labelledby="ispezione-title">
+            <header className="ispezione-header">
+              <div>
+                <p className="breadcrumb">
+                  <Link to={href({ page: 'service', id: service.id })}>← {service.name}</Link>
+                </p>
+                <TitoloIspezione />
+                <p className="sub">
+                  <ScopoVisita /> · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
+                  <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
+                  {detail.syncStatus && (
+                    <>
+                      {' · Ufficio: '}
+                      <LiveSyncBadge inspectionId={detail.id} status={detail.syncStatus} onChange={onSyncChange} />
+                    </>
+                  )}
+                </p>
+              </div>
+              <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
+            </header>
+            {readOnly && <BannerSigillata detail={detail} />}
+            {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} justSealed={initialTab === 'chiusura'} />}
+            {detail.rejectionNotes && readOnly && (
+              <div className="notice" role="note">
+                <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
+              </div>
+            )}
+            {detail.rejectionNotes && !readOnly && (
+              <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
+                <p>
+                  <strong>Respinta dall’ufficio:</strong> <span data-rejection-notes>{detail.rejectionNotes}</span>
+                </p>
+                <p className="sub">
+                  La revisione {detail.revision - 1} è stata respinta con queste note. Correggere questa bozza e sigillarla di nuovo:
+                  partirà da sola verso l’ufficio.
+                </p>
+              </div>
+            )}
+            <div className="ispezione-layout" onBlur={() => !readOnly && void autosaver.flush()}>
+              <Navigatore tab={tab} onChoose={choose} />
+              <div className="scheda" id="scheda-pannello">
+                <TabContent tab={tab} onSealed={onSealed} />
+              </div>
+              <PannelloRilievi />
             </div>
-            <StatoSalvataggio autosaver={autosaver} readOnly={readOnly} />
-          </header>
-          {readOnly && <BannerSigillata detail={detail} />}
-          {readOnly && <VerbalePdf inspectionId={detail.id} sealWarning={sealWarning} justSealed={initialTab === 'chiusura'} />}
-          {detail.rejectionNotes && readOnly && (
-            <div className="notice" role="note">
-              <strong>Note dell’ufficio sulla revisione precedente:</strong> {detail.rejectionNotes}
-            </div>
-          )}
-          {detail.rejectionNotes && !readOnly && (
-            <div className="banner-rejected" role="region" aria-label="Note dell’ufficio">
-              <p>
-                <strong>Respinta dall’ufficio:</strong> <span data-rejection-notes>{detail.rejectionNotes}</span>
-              </p>
-              <p className="sub">
-                La revisione {detail.revision - 1} è stata respinta con queste note. Correggere questa bozza e sigillarla di nuovo: partirà da sola verso
-                l’ufficio.
-              </p>
-            </div>
-          )}
-          <div className="ispezione-layout" onBlur={() => !readOnly && void autosaver.flush()}>
-            <Navigatore tab={tab} onChoose={choose} />
-            <div className="scheda" id="scheda-pannello">
-              <TabContent tab={tab} onSealed={onSealed} />
-            </div>
-            <PannelloRilievi />
-          </div>
-        </article>
+          </article>
         </DraftsProvider>
       </InspectionProvider>
     </FormProvider>
@@ -408,7 +437,8 @@ function BannerSigillata({ detail }: { detail: InspectionDetail }) {
   return (
     <div className="banner-sealed" role="region" aria-label="Visita sigillata">
       <p>
-        <strong>Visita chiusa{detail.sealedAt ? ` il ${italianDateTime(detail.sealedAt)}` : ''}: sola lettura.</strong> Impronta del contenuto (SHA-256):{' '}
+        <strong>Visita chiusa{detail.sealedAt ? ` il ${italianDateTime(detail.sealedAt)}` : ''}: sola lettura.</strong> Impronta del
+        contenuto (SHA-256):{' '}
         <code className="hash" data-hash>
           {detail.contentHash ?? '—'}
         </code>

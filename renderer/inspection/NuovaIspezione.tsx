@@ -26,7 +26,20 @@ export function NuovaIspezionePage({ serviceId }: { serviceId: string }) {
   );
 }
 
-function NuovaIspezione({ service, initialMembers }: { service: { id: string; name: string; type: keyof typeof SERVICE_TYPE_LABELS; comune: string; accreditationIssuedOn: string | null; authorizationIssuedOn: string | null }; initialMembers: Member[] }) {
+function NuovaIspezione({
+  service,
+  initialMembers,
+}: {
+  service: {
+    id: string;
+    name: string;
+    type: keyof typeof SERVICE_TYPE_LABELS;
+    comune: string;
+    accreditationIssuedOn: string | null;
+    authorizationIssuedOn: string | null;
+  };
+  initialMembers: Member[];
+}) {
   const { info } = useApp();
   const [members, setMembers] = useState(initialMembers);
   const [purpose, setPurpose] = useState<Purpose>(service.authorizationIssuedOn ? 'verifica_periodica' : 'autorizzazione');

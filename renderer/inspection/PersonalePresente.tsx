@@ -38,7 +38,9 @@ export function PersonalePresente({ headingId }: { headingId: string }) {
                     id={id}
                     type="checkbox"
                     checked={visit.staffIds.includes(p.id)}
-                    onChange={(e) => setVisit({ staffIds: e.target.checked ? [...visit.staffIds, p.id] : visit.staffIds.filter((s) => s !== p.id) })}
+                    onChange={(e) =>
+                      setVisit({ staffIds: e.target.checked ? [...visit.staffIds, p.id] : visit.staffIds.filter((s) => s !== p.id) })
+                    }
                     aria-describedby={`${id}-d`}
                   />
                   <div>

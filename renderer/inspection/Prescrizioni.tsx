@@ -25,7 +25,9 @@ export function Prescrizioni({ headingId }: { headingId: string }) {
       <h2 id={headingId} tabIndex={-1}>
         Prescrizioni
       </h2>
-      <p className="hint">Per ogni non conformità indicare che cosa il gestore deve fare ed entro quando: la scadenza apre la visita di verifica.</p>
+      <p className="hint">
+        Per ogni non conformità indicare che cosa il gestore deve fare ed entro quando: la scadenza apre la visita di verifica.
+      </p>
       {fails.length === 0 && <p className="empty">Nessuna non conformità rilevata finora.</p>}
       <ol className="prescrizioni">
         {fails.map((f) => (
@@ -115,7 +117,11 @@ function PrescrizioneEsistente({ prescription }: { prescription: Prescription })
 function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?: Prescription; onDone: () => void }) {
   const { detail, setPrescriptions } = useInspection();
   const { visit } = useVisit();
-  const [{ text, deadline }, change, discard] = useDraft(draftKey(rule, existing), { kind: 'prescription', text: existing?.text ?? '', deadline: existing?.deadline ?? '' });
+  const [{ text, deadline }, change, discard] = useDraft(draftKey(rule, existing), {
+    kind: 'prescription',
+    text: existing?.text ?? '',
+    deadline: existing?.deadline ?? '',
+  });
   const [errors, setErrors] = useState<{ text?: string; deadline?: string; other?: string }>({});
   const [busy, setBusy] = useState(false);
   const savePrescription = useApiMutation('prescriptions.save');
@@ -130,10 +136,22 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
     setErrors(e);
     if (Object.keys(e).length) return;
     setBusy(true);
-    const r = await savePrescription.mutateAsync({ ...(existing ? { id: existing.id } : {}), inspectionId: detail.id, rule, text: text.trim(), deadline });
+    const r = await savePrescription.mutateAsync({
+      ...(existing ? { id: existing.id } : {}),
+      inspectionId: detail.id,
+      rule,
+      text: text.trim(),
+      deadline,
+    });
     setBusy(false);
     if (!r.ok) {
-      setErrors(r.error.field === 'text' ? { text: r.error.message } : r.error.field === 'deadline' ? { deadline: r.error.message } : { other: r.error.message });
+      setErrors(
+        r.error.field === 'text'
+          ? { text: r.error.message }
+          : r.error.field === 'deadline'
+            ? { deadline: r.error.message }
+            : { other: r.error.message },
+      );
       return;
     }
     setPrescriptions((all) => (existing ? all.map((p) => (p.id === existing.id ? r.value : p)) : [...all, r.value]));
@@ -145,7 +163,14 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
     <div className="prescrizione-form" role="group" aria-label={existing ? 'Modifica prescrizione' : 'Nuova prescrizione'}>
       <div className="field">
         <label htmlFor={`${base}-text`}>Prescrizione</label>
-        <textarea id={`${base}-text`} rows={2} value={text} onChange={(e) => change({ text: e.target.value })} aria-invalid={Boolean(errors.text)} aria-describedby={`${base}-text-err`} />
+        <textarea
+          id={`${base}-text`}
+          rows={2}
+          value={text}
+          onChange={(e) => change({ text: e.target.value })}
+          aria-invalid={Boolean(errors.text)}
+          aria-describedby={`${base}-text-err`}
+        />
         <FieldError id={`${base}-text-err`} error={errors.text ? { message: errors.text } : undefined} />
       </div>
       <div className="field field-date">

@@ -52,7 +52,8 @@ export function TabellaConteggi({ table }: { table: CountsTable }) {
         {table.title}: bambini e personale <cite className="article">{table.article}</cite>
       </h3>
       <p className="hint">
-        Capienza della struttura: <strong>{service.capacity}</strong> posti. Lasciare vuoto ciò che non è stato rilevato (non equivale a zero).
+        Capienza della struttura: <strong>{service.capacity}</strong> posti. Lasciare vuoto ciò che non è stato rilevato (non equivale a
+        zero).
       </p>
       <div className="table-wrap">
         <table className="table counts-table">

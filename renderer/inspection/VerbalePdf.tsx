@@ -11,7 +11,15 @@ import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 
 /** The PDF report of a sealed visit: export, what its signatures say, and a second signer. */
-export function VerbalePdf({ inspectionId, sealWarning, justSealed }: { inspectionId: string; sealWarning: string | null; justSealed: boolean }) {
+export function VerbalePdf({
+  inspectionId,
+  sealWarning,
+  justSealed,
+}: {
+  inspectionId: string;
+  sealWarning: string | null;
+  justSealed: boolean;
+}) {
   const [load, reload, set] = useApiQuery('report.get', { inspectionId });
   const heading = useRef<HTMLHeadingElement>(null);
   // Right after sealing, the page was scrolled down to the signatures: bring the result into view.
@@ -77,7 +85,12 @@ function Verbale({ view, onSigned }: { view: ReportView; onSigned: (v: ReportVie
       <p className="hint">
         Impronta del contenuto stampata nel verbale: <code className="hash">{view.contentHash}</code>
       </p>
-      <AggiungiFirma open={adding} inspectionId={view.inspectionId} onClose={() => setAdding(false)} onSigned={(v) => (setAdding(false), onSigned(v))} />
+      <AggiungiFirma
+        open={adding}
+        inspectionId={view.inspectionId}
+        onClose={() => setAdding(false)}
+        onSigned={(v) => (setAdding(false), onSigned(v))}
+      />
     </>
   );
 }
@@ -93,7 +106,11 @@ function FirmaDigitale({ s }: { s: ReportSignature }) {
       ) : (
         <Badge tone="info">Copre la versione firmata; poi aggiunte altre firme</Badge>
       )}{' '}
-      {s.timestampTime ? <Badge tone="ok">{`Marca temporale ${italianDateTime(s.timestampTime)}`}</Badge> : <span className="sub">senza marca temporale</span>}{' '}
+      {s.timestampTime ? (
+        <Badge tone="ok">{`Marca temporale ${italianDateTime(s.timestampTime)}`}</Badge>
+      ) : (
+        <span className="sub">senza marca temporale</span>
+      )}{' '}
       <Attendibilita s={s} />
       {s.issuer && <span className="sub verbale-issuer">Certificato emesso da {s.issuer}</span>}
       {s.problems.length > 0 && <span className="field-error">{s.problems.join('; ')}</span>}
@@ -115,13 +132,24 @@ function Attendibilita({ s }: { s: ReportSignature }) {
     <>
       <Badge tone="neutral">Certificato non verificato</Badge>
       <span className="sub verbale-issuer">
-        Nessuna autorità di certificazione attendibile indicata: aggiungerla in <Link to={href({ page: 'signing' })}>«Firma digitale»</Link>.
+        Nessuna autorità di certificazione attendibile indicata: aggiungerla in <Link to={href({ page: 'signing' })}>«Firma digitale»</Link>
+        .
       </span>
     </>
   );
 }
 
-function AggiungiFirma({ open, inspectionId, onClose, onSigned }: { open: boolean; inspectionId: string; onClose: () => void; onSigned: (v: ReportView) => void }) {
+function AggiungiFirma({
+  open,
+  inspectionId,
+  onClose,
+  onSigned,
+}: {
+  open: boolean;
+  inspectionId: string;
+  onClose: () => void;
+  onSigned: (v: ReportView) => void;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [errors, setErrors] = useState<P12Errors>({});
@@ -162,8 +190,8 @@ function AggiungiFirma({ open, inspectionId, onClose, onSigned }: { open: boolea
   return (
     <Dialog title="Aggiungi firma (secondo firmatario)" open={open} onClose={close}>
       <p>
-        L’altro componente della commissione firma con la propria chiave (.p12 o .pfx). La firma si aggiunge al verbale senza alterare quelle già
-        apposte; la chiave e la passphrase non vengono conservate.
+        L’altro componente della commissione firma con la propria chiave (.p12 o .pfx). La firma si aggiunge al verbale senza alterare
+        quelle già apposte; la chiave e la passphrase non vengono conservate.
       </p>
       <form
         onSubmit={(e) => {
@@ -172,7 +200,15 @@ function AggiungiFirma({ open, inspectionId, onClose, onSigned }: { open: boolea
         }}
         noValidate
       >
-        <P12Fields file={file} onFile={setFile} passphrase={passphrase} onPassphrase={setPassphrase} errors={errors} idPrefix="cofirma" fileLabel="File della chiave del secondo firmatario (.p12 o .pfx)" />
+        <P12Fields
+          file={file}
+          onFile={setFile}
+          passphrase={passphrase}
+          onPassphrase={setPassphrase}
+          errors={errors}
+          idPrefix="cofirma"
+          fileLabel="File della chiave del secondo firmatario (.p12 o .pfx)"
+        />
         {error && <ErrorBox message={error} />}
         <div className="actions">
           <button type="submit" className="button-primary" disabled={busy}>

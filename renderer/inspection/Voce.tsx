@@ -54,7 +54,13 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
           {item.kind === 'text' ? (
             <textarea id={`${base}-value`} rows={2} {...register(`answers.${key}.value`)} aria-describedby={describedBy} />
           ) : item.kind === 'date' ? (
-            <FormDateField id={`${base}-value`} control={control} name={`answers.${key}.value`} describedBy={describedBy} className="input-short" />
+            <FormDateField
+              id={`${base}-value`}
+              control={control}
+              name={`answers.${key}.value`}
+              describedBy={describedBy}
+              className="input-short"
+            />
           ) : (
             <input
               id={`${base}-value`}

@@ -6,10 +6,7 @@
 import type { ApiError, Result } from '../../shared/api/contract.ts';
 
 export type SaveState =
-  | { kind: 'idle' }
-  | { kind: 'saving' }
-  | { kind: 'saved'; at: string }
-  | { kind: 'error'; message: string; failedKeys: string[] };
+  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'error'; message: string; failedKeys: string[] };
 
 type Task = () => Promise<Result<{ savedAt: string } | unknown>>;
 

@@ -84,9 +84,22 @@ export function useVisibleItems(): ChecklistItem[] {
  * the readers of what changed; `children` are the page's elements, unchanged. `fixed` must keep
  * its identity (memoised by the page): the editor starts from it and from `members`.
  */
-export function InspectionProvider({ fixed, members: initialMembers, children }: { fixed: InspectionFixed; members: Member[]; children: ReactNode }) {
+export function InspectionProvider({
+  fixed,
+  members: initialMembers,
+  children,
+}: {
+  fixed: InspectionFixed;
+  members: Member[];
+  children: ReactNode;
+}) {
   const { detail, readOnly, saveVisit } = fixed;
-  const [visitState, setVisitState] = useState<VisitState>(() => ({ purpose: detail.purpose, date: detail.date, memberIds: detail.memberIds, staffIds: detail.staffIds }));
+  const [visitState, setVisitState] = useState<VisitState>(() => ({
+    purpose: detail.purpose,
+    date: detail.date,
+    memberIds: detail.memberIds,
+    staffIds: detail.staffIds,
+  }));
   const latestVisit = useRef(visitState);
   const [members, setMembers] = useState(initialMembers);
   const [photos, setPhotos] = useState(detail.photos);

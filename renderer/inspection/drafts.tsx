@@ -59,7 +59,10 @@ export const useDrafts = (): DraftBook | null => useContext(DraftsContext);
  * A form's state kept as a draft under `key`: starts from the stored draft (else `empty`), every
  * change is kept; `discard` empties the form and drops the draft (after submitting it).
  */
-export function useDraft<K extends FormDraft['kind']>(key: string, empty: DraftOf<K>): [DraftOf<K>, (change: Partial<DraftOf<K>>) => void, () => void] {
+export function useDraft<K extends FormDraft['kind']>(
+  key: string,
+  empty: DraftOf<K>,
+): [DraftOf<K>, (change: Partial<DraftOf<K>>) => void, () => void] {
   const book = useDrafts();
   const [value, setValue] = useState<DraftOf<K>>(() => book?.get(key, empty.kind as K) ?? empty);
   const latest = useRef(value);

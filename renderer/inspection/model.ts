@@ -71,10 +71,12 @@ export function schedaSchema(checklist: Checklist): z.ZodType<SchedaValues, Sche
   for (const item of checklist.items) {
     const value =
       item.kind === 'count'
-        ? z.string().refine((t) => t.trim().toLowerCase() === 'na' || parseCount(t).ok, { error: (iss) => {
-            const r = parseCount(String(iss.input));
-            return r.ok ? 'valore non valido' : r.message;
-          } })
+        ? z.string().refine((t) => t.trim().toLowerCase() === 'na' || parseCount(t).ok, {
+            error: (iss) => {
+              const r = parseCount(String(iss.input));
+              return r.ok ? 'valore non valido' : r.message;
+            },
+          })
         : z.string().max(20000, 'testo troppo lungo');
     answers[fieldKey(item.id)] = z.object({ value, note: Note });
   }
@@ -175,14 +177,24 @@ export interface VisitState {
 }
 
 /** The items the inspector sees: by service type and purpose; ACC items only when the service is (or is to be) accredited. */
-export function visibleItems(checklist: Checklist, service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>, purpose: Purpose): ChecklistItem[] {
+export function visibleItems(
+  checklist: Checklist,
+  service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>,
+  purpose: Purpose,
+): ChecklistItem[] {
   return applicableItems(checklist, { type: service.type, purpose, accredited: Boolean(service.accreditationIssuedOn) });
 }
 
 /** Sections the navigator offers: those with applicable items, and B whenever it has counts tables. */
-export function navSections(checklist: Checklist, service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>, purpose: Purpose): ChecklistSection[] {
+export function navSections(
+  checklist: Checklist,
+  service: Pick<ServiceSummary, 'type' | 'accreditationIssuedOn'>,
+  purpose: Purpose,
+): ChecklistSection[] {
   const items = visibleItems(checklist, service, purpose);
-  return checklist.sections.filter((s) => items.some((i) => i.section === s.id) || (s.id === 'B' && countsTableFor(checklist, service.type)));
+  return checklist.sections.filter(
+    (s) => items.some((i) => i.section === s.id) || (s.id === 'B' && countsTableFor(checklist, service.type)),
+  );
 }
 
 /**

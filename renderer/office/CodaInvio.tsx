@@ -46,8 +46,8 @@ export function CodaInvio({ entries, onChanged }: { entries: OutboxEntry[]; onCh
     <>
       {conflicts.length > 0 && (
         <div className="notice" role="note" data-testid="conflitto-spiegazione">
-          <strong>Conflitto:</strong> l’ufficio ha già ricevuto, con lo stesso numero di revisione, un contenuto diverso da quello sigillato su
-          questo computer. Il nuovo invio non lo sostituisce: per correggere si apre una nuova revisione, che verrà inviata con il numero
+          <strong>Conflitto:</strong> l’ufficio ha già ricevuto, con lo stesso numero di revisione, un contenuto diverso da quello sigillato
+          su questo computer. Il nuovo invio non lo sostituisce: per correggere si apre una nuova revisione, che verrà inviata con il numero
           successivo.
         </div>
       )}

@@ -15,16 +15,21 @@ const ORDER: OutboxStatus[] = ['in_coda', 'inviata', 'ricevuta', 'validata', 're
 
 /** "Ufficio": pairing this laptop with the office server, and how the sending is going. */
 export function UfficioPage() {
-  const [load, reload, set] = useApiQuery('sync.status', {}, {
-    refetchInterval: (q) => (q.state.data?.paired ? REFRESH_MS : false),
-    refetchIntervalInBackground: true,
-  });
+  const [load, reload, set] = useApiQuery(
+    'sync.status',
+    {},
+    {
+      refetchInterval: (q) => (q.state.data?.paired ? REFRESH_MS : false),
+      refetchIntervalInBackground: true,
+    },
+  );
   return (
     <section className="narrow-page" aria-labelledby="ufficio-title">
       <h1 id="ufficio-title">Ufficio</h1>
       <p className="hint">
-        Le visite sigillate partono da sole verso il server dell’ufficio quando è raggiungibile; senza rete restano in coda su questo computer e si
-        continua a lavorare. L’ufficio le valida o le respinge con note: una visita respinta torna qui come nuova revisione in bozza.
+        Le visite sigillate partono da sole verso il server dell’ufficio quando è raggiungibile; senza rete restano in coda su questo
+        computer e si continua a lavorare. L’ufficio le valida o le respinge con note: una visita respinta torna qui come nuova revisione in
+        bozza.
       </p>
       <Loaded load={load} what="lo stato della sincronizzazione" retry={reload}>
         {(s) => (s.paired ? <Associato state={s} onChange={set} /> : <Associa onPaired={set} queued={s.counts.in_coda} />)}
@@ -69,10 +74,14 @@ function Associa({ onPaired, queued }: { onPaired: (s: SyncState) => void; queue
     <section className="block" aria-labelledby="associa-title">
       <h2 id="associa-title">Associa all’ufficio</h2>
       <p>
-        In ufficio, nella pagina «Portatili» del server, generare un codice di associazione per l’ispettore; qui inserire l’indirizzo del server e il
-        codice (vale 10 minuti, una sola volta).
+        In ufficio, nella pagina «Portatili» del server, generare un codice di associazione per l’ispettore; qui inserire l’indirizzo del
+        server e il codice (vale 10 minuti, una sola volta).
       </p>
-      {queued > 0 && <p className="notice">{queued === 1 ? '1 visita sigillata attende' : `${queued} visite sigillate attendono`} l’associazione per essere inviate.</p>}
+      {queued > 0 && (
+        <p className="notice">
+          {queued === 1 ? '1 visita sigillata attende' : `${queued} visite sigillate attendono`} l’associazione per essere inviate.
+        </p>
+      )}
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">
           <label htmlFor="ufficio-url">Indirizzo del server d’ufficio</label>
@@ -166,8 +175,8 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
         </dl>
         {state.lastError && (
           <div className="notice" role="status">
-            <strong>Ufficio non raggiungibile o errore{state.lastErrorAt ? ` (${italianDateTime(state.lastErrorAt)})` : ''}:</strong> {state.lastError}. Le
-            visite restano in coda e si riprova da soli.
+            <strong>Ufficio non raggiungibile o errore{state.lastErrorAt ? ` (${italianDateTime(state.lastErrorAt)})` : ''}:</strong>{' '}
+            {state.lastError}. Le visite restano in coda e si riprova da soli.
           </div>
         )}
         <div className="actions">
@@ -212,10 +221,16 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
           {(list) => <CodaInvio entries={list} onChanged={reloadEntries} />}
         </Loaded>
       </section>
-      <ConfirmDialog title="Scollegare dall’ufficio?" open={confirm} onCancel={() => setConfirm(false)} onConfirm={() => void unpair()} confirmLabel="Scollega">
+      <ConfirmDialog
+        title="Scollegare dall’ufficio?"
+        open={confirm}
+        onCancel={() => setConfirm(false)}
+        onConfirm={() => void unpair()}
+        confirmLabel="Scollega"
+      >
         <p>
-          Il portatile dimentica il server e la sua chiave di accesso. Le visite in coda restano su questo computer e partiranno dopo una nuova
-          associazione.
+          Il portatile dimentica il server e la sua chiave di accesso. Le visite in coda restano su questo computer e partiranno dopo una
+          nuova associazione.
         </p>
       </ConfirmDialog>
     </>

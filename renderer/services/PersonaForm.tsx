@@ -51,12 +51,27 @@ function toForm(p: StaffPerson | null): FormIn {
     titleObtainedOn: p?.titleObtainedOn ?? '',
     pathStartedOn: p?.pathStartedOn ?? '',
     active: p?.active ?? true,
-    trainings: (p?.trainings ?? []).map((t) => ({ course: t.course, hours: String(t.hours), completedOn: t.completedOn, refresh: Boolean(t.refresh) })),
+    trainings: (p?.trainings ?? []).map((t) => ({
+      course: t.course,
+      hours: String(t.hours),
+      completedOn: t.completedOn,
+      refresh: Boolean(t.refresh),
+    })),
   };
 }
 
 /** Add or edit one person of the roster: role, educator title with dates, training certificates. */
-export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceId: string; person: StaffPerson | null; onSaved: (p: StaffPerson) => void; onCancel: () => void }) {
+export function PersonaForm({
+  serviceId,
+  person,
+  onSaved,
+  onCancel,
+}: {
+  serviceId: string;
+  person: StaffPerson | null;
+  onSaved: (p: StaffPerson) => void;
+  onCancel: () => void;
+}) {
   const [serverError, setServerError] = useState<string | null>(null);
   const {
     register,
@@ -80,7 +95,12 @@ export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceI
       titleObtainedOn: v.titleObtainedOn || null,
       pathStartedOn: v.pathStartedOn || null,
       active: v.active,
-      trainings: v.trainings.map((t) => ({ course: t.course, hours: t.hours, completedOn: t.completedOn, ...(t.refresh ? { refresh: true } : {}) })),
+      trainings: v.trainings.map((t) => ({
+        course: t.course,
+        hours: t.hours,
+        completedOn: t.completedOn,
+        ...(t.refresh ? { refresh: true } : {}),
+      })),
     });
     if (!r.ok) setServerError(r.error.message);
     else onSaved(r.value);
@@ -129,7 +149,9 @@ export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceI
               <label htmlFor="p-path-on">Percorso di studi avviato il</label>
               <FormDateField id="p-path-on" control={control} name="pathStartedOn" describedBy="p-path-on-hint" />
               <span id="p-path-on-hint" className="hint">
-                {title?.startsWith('transitorio') ? 'Necessaria: vale se avviato nell’anno accademico 2018/2019.' : 'Solo per i percorsi transitori.'}
+                {title?.startsWith('transitorio')
+                  ? 'Necessaria: vale se avviato nell’anno accademico 2018/2019.'
+                  : 'Solo per i percorsi transitori.'}
               </span>
             </div>
           </>
@@ -157,7 +179,13 @@ export function PersonaForm({ serviceId, person, onSaved, onCancel }: { serviceI
             </div>
             <div className="field field-hours">
               <label htmlFor={`t-${i}-hours`}>Ore</label>
-              <input id={`t-${i}-hours`} inputMode="decimal" {...register(`trainings.${i}.hours`)} aria-invalid={Boolean(errors.trainings?.[i]?.hours)} aria-describedby={`t-${i}-hours-err`} />
+              <input
+                id={`t-${i}-hours`}
+                inputMode="decimal"
+                {...register(`trainings.${i}.hours`)}
+                aria-invalid={Boolean(errors.trainings?.[i]?.hours)}
+                aria-describedby={`t-${i}-hours-err`}
+              />
               <FieldError id={`t-${i}-hours-err`} error={errors.trainings?.[i]?.hours} />
             </div>
             <div className="field">
@@ -200,7 +228,12 @@ function LiveFlags({ control }: { control: Control<FormIn, unknown, FormOut> }) 
     role: values.role ?? 'altro',
     trainings: (values.trainings ?? [])
       .filter((t) => t?.course && t.completedOn && isIsoDate(t.completedOn) && Number(String(t.hours).replace(',', '.')) > 0)
-      .map((t) => ({ course: t!.course!, hours: Number(String(t!.hours).replace(',', '.')), completedOn: t!.completedOn!, ...(t!.refresh ? { refresh: true } : {}) })),
+      .map((t) => ({
+        course: t!.course!,
+        hours: Number(String(t!.hours).replace(',', '.')),
+        completedOn: t!.completedOn!,
+        ...(t!.refresh ? { refresh: true } : {}),
+      })),
   };
   if (values.title) person.title = values.title;
   if (values.titleObtainedOn) person.titleObtainedOn = values.titleObtainedOn;

@@ -52,7 +52,13 @@ export function ServiziPage() {
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="filtro-testo">Cerca</label>
-          <input id="filtro-testo" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Nome, indirizzo, referente" />
+          <input
+            id="filtro-testo"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Nome, indirizzo, referente"
+          />
         </div>
         <div className="field">
           <label htmlFor="filtro-tipo">Tipologia</label>
@@ -86,7 +92,11 @@ export function ServiziPage() {
 
 function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filtered: boolean }) {
   if (!services.length)
-    return <p className="empty">{filtered ? 'Nessun servizio corrisponde ai filtri.' : 'Nessun servizio registrato. Inserire il primo con «Nuovo servizio».'}</p>;
+    return (
+      <p className="empty">
+        {filtered ? 'Nessun servizio corrisponde ai filtri.' : 'Nessun servizio registrato. Inserire il primo con «Nuovo servizio».'}
+      </p>
+    );
   return (
     <div className="table-wrap">
       <table className="table services-table">

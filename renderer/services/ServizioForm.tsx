@@ -100,7 +100,9 @@ function ServizioForm({ service }: { service?: ServiceSummary }) {
   return (
     <section aria-labelledby="servizio-form-title" className="narrow-page">
       <p className="breadcrumb">
-        <Link to={service ? href({ page: 'service', id: service.id }) : href({ page: 'services' })}>← {service ? service.name : 'Servizi'}</Link>
+        <Link to={service ? href({ page: 'service', id: service.id }) : href({ page: 'services' })}>
+          ← {service ? service.name : 'Servizi'}
+        </Link>
       </p>
       <h1 id="servizio-form-title">{title}</h1>
       <form onSubmit={handleSubmit(save)} noValidate className="form-grid">
@@ -121,12 +123,24 @@ function ServizioForm({ service }: { service?: ServiceSummary }) {
         </div>
         <div className="field">
           <label htmlFor="s-capacity">Capienza (posti autorizzati)</label>
-          <input id="s-capacity" inputMode="numeric" {...register('capacity')} aria-invalid={Boolean(errors.capacity)} aria-describedby="s-capacity-err" />
+          <input
+            id="s-capacity"
+            inputMode="numeric"
+            {...register('capacity')}
+            aria-invalid={Boolean(errors.capacity)}
+            aria-describedby="s-capacity-err"
+          />
           <FieldError id="s-capacity-err" error={errors.capacity} />
         </div>
         <div className="field">
           <label htmlFor="s-comune">Comune</label>
-          <input id="s-comune" list="s-comuni" {...register('comune')} aria-invalid={Boolean(errors.comune)} aria-describedby="s-comune-err" />
+          <input
+            id="s-comune"
+            list="s-comuni"
+            {...register('comune')}
+            aria-invalid={Boolean(errors.comune)}
+            aria-describedby="s-comune-err"
+          />
           <datalist id="s-comuni">
             {knownComuni.map((c) => (
               <option key={c} value={c} />

@@ -158,8 +158,14 @@ function Personale({ service, staff }: { service: ServiceSummary; staff: StaffPe
           Aggiungi persona
         </button>
       </div>
-      <p className="hint">Attestati verificati alla data di oggi ({italianDate(info.today)}). Dati personali: restano su questo dispositivo.</p>
-      {error && <p className="field-error" role="alert">{error}</p>}
+      <p className="hint">
+        Attestati verificati alla data di oggi ({italianDate(info.today)}). Dati personali: restano su questo dispositivo.
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
       {staff.length === 0 ? (
         <p className="empty">Nessuna persona registrata.</p>
       ) : (
@@ -224,7 +230,12 @@ function Personale({ service, staff }: { service: ServiceSummary; staff: StaffPe
           </table>
         </div>
       )}
-      <Dialog title={editing === 'new' ? 'Aggiungi persona' : `Modifica ${editing?.name ?? ''}`} open={editing !== null} onClose={() => setEditing(null)} wide>
+      <Dialog
+        title={editing === 'new' ? 'Aggiungi persona' : `Modifica ${editing?.name ?? ''}`}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        wide
+      >
         {editing !== null && (
           <PersonaForm
             serviceId={service.id}

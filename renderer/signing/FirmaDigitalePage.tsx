@@ -93,8 +93,17 @@ function ChiaveAttuale({ data }: { data: Data }) {
               Rimuovi la chiave
             </button>
           </div>
-          <ConfirmDialog title="Rimuovere la chiave di firma?" open={confirm} onCancel={() => setConfirm(false)} onConfirm={() => void remove()} confirmLabel="Rimuovi">
-            <p>I verbali già firmati restano validi. Le prossime visite si sigilleranno senza firma digitale finché non si importa un’altra chiave.</p>
+          <ConfirmDialog
+            title="Rimuovere la chiave di firma?"
+            open={confirm}
+            onCancel={() => setConfirm(false)}
+            onConfirm={() => void remove()}
+            confirmLabel="Rimuovi"
+          >
+            <p>
+              I verbali già firmati restano validi. Le prossime visite si sigilleranno senza firma digitale finché non si importa un’altra
+              chiave.
+            </p>
           </ConfirmDialog>
         </>
       )}
@@ -145,7 +154,14 @@ function ImportaChiave({ data, onImported }: { data: Data; onImported: (s: Signi
       <h2 id="firma-import">{data.status.key ? 'Sostituisci la chiave' : 'Importa una chiave'}</h2>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="form-grid">
-          <P12Fields file={file} onFile={setFile} passphrase={passphrase} onPassphrase={setPassphrase} errors={errors} idPrefix="firma-import" />
+          <P12Fields
+            file={file}
+            onFile={setFile}
+            passphrase={passphrase}
+            onPassphrase={setPassphrase}
+            errors={errors}
+            idPrefix="firma-import"
+          />
           <div className="field">
             <label htmlFor="firma-import-member">Componente della commissione (facoltativo)</label>
             <select id="firma-import-member" value={memberId} onChange={(e) => setMemberId(e.target.value)}>
@@ -192,8 +208,8 @@ function MarcaTemporale({ data, onSaved }: { data: Data; onSaved: (s: SigningSta
     <section className="block" aria-labelledby="firma-tsa">
       <h2 id="firma-tsa">Marca temporale</h2>
       <p className="hint">
-        Con un servizio di marca temporale (RFC 3161) raggiungibile la firma riceve data e ora certe (PAdES B-T). Senza rete la firma si appone
-        comunque, senza marca.
+        Con un servizio di marca temporale (RFC 3161) raggiungibile la firma riceve data e ora certe (PAdES B-T). Senza rete la firma si
+        appone comunque, senza marca.
       </p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">
@@ -251,7 +267,13 @@ function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (c
     const added = r.value.length - cas.length;
     setFile(null);
     form.reset();
-    setDone(added > 0 ? (added === 1 ? 'Aggiunta 1 autorità di certificazione.' : `Aggiunte ${added} autorità di certificazione.`) : 'Le autorità del file erano già nell’elenco.');
+    setDone(
+      added > 0
+        ? added === 1
+          ? 'Aggiunta 1 autorità di certificazione.'
+          : `Aggiunte ${added} autorità di certificazione.`
+        : 'Le autorità del file erano già nell’elenco.',
+    );
     onChange(r.value);
   }
 
@@ -271,8 +293,8 @@ function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (c
         Autorità di certificazione attendibili
       </h2>
       <p className="hint">
-        Il pannello «Verbale PDF» dice se il certificato di ogni firma è rilasciato da una di queste autorità (ad esempio la CA della Zona o la radice di
-        un prestatore qualificato). Senza autorità nell’elenco i certificati non vengono verificati.
+        Il pannello «Verbale PDF» dice se il certificato di ogni firma è rilasciato da una di queste autorità (ad esempio la CA della Zona o
+        la radice di un prestatore qualificato). Senza autorità nell’elenco i certificati non vengono verificati.
       </p>
       {cas.length === 0 ? (
         <p className="empty" data-trusted-cas="none">
@@ -289,7 +311,12 @@ function AutoritaAttendibili({ cas, onChange }: { cas: TrustedCa[]; onChange: (c
                   Valido fino al {italianDateTime(ca.validUntil)} {ca.expired ? <Badge tone="bad">Scaduto</Badge> : null}
                 </span>
               </div>
-              <button type="button" className="button-quiet" onClick={() => void remove(ca)} aria-label={`Rimuovi ${ca.commonName ?? ca.subject}`}>
+              <button
+                type="button"
+                className="button-quiet"
+                onClick={() => void remove(ca)}
+                aria-label={`Rimuovi ${ca.commonName ?? ca.subject}`}
+              >
                 Rimuovi
               </button>
             </li>

@@ -25,7 +25,10 @@ export interface DateFieldProps {
   className?: string;
 }
 
-export const DateField = forwardRef<HTMLInputElement, DateFieldProps>(function DateField({ id, value, onChange, onBlur, error, describedBy, disabled, className }, ref) {
+export const DateField = forwardRef<HTMLInputElement, DateFieldProps>(function DateField(
+  { id, value, onChange, onBlur, error, describedBy, disabled, className },
+  ref,
+) {
   const [text, setText] = useState(() => shown(value));
   const [seen, setSeen] = useState(value);
   const [left, setLeft] = useState(false);
@@ -80,5 +83,14 @@ export function FormDateField<T extends FieldValues>({
   ...rest
 }: { control: Control<T, any, any>; name: FieldPath<T> } & Omit<DateFieldProps, 'value' | 'onChange' | 'onBlur' | 'error'>) {
   const { field, fieldState } = useController({ control, name });
-  return <DateField {...rest} ref={field.ref} value={(field.value as string | null | undefined) ?? ''} onChange={field.onChange} onBlur={field.onBlur} error={fieldState.error?.message} />;
+  return (
+    <DateField
+      {...rest}
+      ref={field.ref}
+      value={(field.value as string | null | undefined) ?? ''}
+      onChange={field.onChange}
+      onBlur={field.onBlur}
+      error={fieldState.error?.message}
+    />
+  );
 }

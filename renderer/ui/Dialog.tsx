@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-const TABBABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+const TABBABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
 function tabbables(dialog: HTMLElement): HTMLElement[] {
   return [...dialog.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.getClientRects().length > 0);
@@ -12,7 +13,19 @@ function tabbables(dialog: HTMLElement): HTMLElement[] {
  * inside (the browser would let them leave for its own toolbar), Escape closes it (the browser's
  * `cancel` event), and focus returns to where it was.
  */
-export function Dialog({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Dialog({
+  title,
+  open,
+  onClose,
+  children,
+  wide,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -73,7 +86,14 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
  * A question before something that cannot be undone: the message, the dangerous action, and
  * «Annulla», which has the focus so that Enter never confirms by accident.
  */
-export function ConfirmDialog({ title, open, onCancel, onConfirm, confirmLabel, children }: {
+export function ConfirmDialog({
+  title,
+  open,
+  onCancel,
+  onConfirm,
+  confirmLabel,
+  children,
+}: {
   title: string;
   open: boolean;
   onCancel: () => void;

@@ -17,7 +17,15 @@ const POLL_MS = subscribe ? false : 10_000;
  * pushed sync change, or polled only while the page is visible where nothing is pushed; `onChange`
  * when it moves.
  */
-export function LiveSyncBadge({ inspectionId, status, onChange }: { inspectionId: string; status: OutboxStatus; onChange?: (s: OutboxStatus) => void }) {
+export function LiveSyncBadge({
+  inspectionId,
+  status,
+  onChange,
+}: {
+  inspectionId: string;
+  status: OutboxStatus;
+  onChange?: (s: OutboxStatus) => void;
+}) {
   const polled = useQuery({
     ...apiQuery('inspections.get', { id: inspectionId }),
     select: (d) => d.syncStatus,

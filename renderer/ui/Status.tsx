@@ -23,7 +23,17 @@ export function ErrorBox({ message, onRetry }: { message: string; onRetry?: () =
 }
 
 /** Renders the loaded value, or the loading line, or the error with a retry. */
-export function Loaded<T>({ load, what, retry, children }: { load: Load<T>; what: string; retry: () => void; children: (value: T) => ReactNode }) {
+export function Loaded<T>({
+  load,
+  what,
+  retry,
+  children,
+}: {
+  load: Load<T>;
+  what: string;
+  retry: () => void;
+  children: (value: T) => ReactNode;
+}) {
   if (load.status === 'loading') return <Loading what={what} />;
   if (load.status === 'error') return <ErrorBox message={`Impossibile caricare ${what}: ${load.message}`} onRetry={retry} />;
   return <>{children(load.value)}</>;

@@ -47,13 +47,18 @@ function undoPngPredictor(data: Buffer, columns: number, colors: number, bpc: nu
 }
 
 /** The decoded bytes of a stream whose filters are at most FlateDecode (with a PNG predictor). */
-export function decodeStream(bytes: Uint8Array, stream: PdfStream, resolveValue: (v: PdfValue | undefined) => PdfValue | undefined = (v) => v): Buffer {
+export function decodeStream(
+  bytes: Uint8Array,
+  stream: PdfStream,
+  resolveValue: (v: PdfValue | undefined) => PdfValue | undefined = (v) => v,
+): Buffer {
   let data: Buffer = Buffer.from(bytes.subarray(stream.start, stream.start + stream.length));
   const filters = asList(resolveValue(stream.dict.get('Filter')) as PdfValue | PdfValue[] | undefined);
   const params = asList(resolveValue(stream.dict.get('DecodeParms')) as PdfValue | PdfValue[] | undefined);
   filters.forEach((f, i) => {
     const name = f instanceof PdfName ? f.name : String(f);
-    if (name !== 'FlateDecode' && name !== 'Fl') throw new UnsupportedFilterError(`PDF non leggibile: filtro /${name} non supportato dalla verifica`);
+    if (name !== 'FlateDecode' && name !== 'Fl')
+      throw new UnsupportedFilterError(`PDF non leggibile: filtro /${name} non supportato dalla verifica`);
     try {
       data = inflateSync(data);
     } catch (e) {
@@ -65,7 +70,8 @@ export function decodeStream(bytes: Uint8Array, stream: PdfStream, resolveValue:
       if (predictor >= 10) {
         const num = (k: string, d: number) => (typeof p.get(k) === 'number' ? (p.get(k) as number) : d);
         data = undoPngPredictor(data, num('Columns', 1), num('Colors', 1), num('BitsPerComponent', 8));
-      } else if (predictor !== 1) throw new UnsupportedFilterError(`PDF non leggibile: predittore ${predictor} non supportato dalla verifica`);
+      } else if (predictor !== 1)
+        throw new UnsupportedFilterError(`PDF non leggibile: predittore ${predictor} non supportato dalla verifica`);
     }
   });
   return data;

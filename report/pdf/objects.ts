@@ -194,7 +194,16 @@ export class PdfParser {
       if (c === 0x5c) {
         const n = b[this.pos++];
         if (n === undefined) break;
-        const simple: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
+        const simple: Record<number, number> = {
+          0x6e: 0x0a,
+          0x72: 0x0d,
+          0x74: 0x09,
+          0x62: 0x08,
+          0x66: 0x0c,
+          0x28: 0x28,
+          0x29: 0x29,
+          0x5c: 0x5c,
+        };
         if (n in simple) out.push(simple[n]!);
         else if (n >= 0x30 && n <= 0x37) {
           let v = n - 0x30;
@@ -255,7 +264,12 @@ export class PdfParser {
       if (this.buf[this.pos] === 0x0d) this.pos++;
       if (this.buf[this.pos] === 0x0a) this.pos++;
       const lengthValue = value.get('Length');
-      const length = typeof lengthValue === 'number' ? lengthValue : lengthValue instanceof PdfRef && resolveLength ? resolveLength(lengthValue) : this.fail('lunghezza dello stream mancante');
+      const length =
+        typeof lengthValue === 'number'
+          ? lengthValue
+          : lengthValue instanceof PdfRef && resolveLength
+            ? resolveLength(lengthValue)
+            : this.fail('lunghezza dello stream mancante');
       value = new PdfStream(value, this.pos, length);
       this.pos += length;
       this.expectKeyword('endstream');

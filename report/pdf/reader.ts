@@ -122,7 +122,10 @@ function readXrefSection(bytes: Buffer, offset: number, into: Map<number, XrefEn
     return trailer;
   }
   if (!/^\d+$/.test(head)) throw new PdfSyntaxError(`PDF non leggibile: tabella xref non trovata alla posizione ${offset}`);
-  if (!opts.xrefStreams) throw new UnsupportedPdfError('PDF con tabella dei riferimenti compressa (xref stream): la firma incrementale richiede una tabella xref classica');
+  if (!opts.xrefStreams)
+    throw new UnsupportedPdfError(
+      'PDF con tabella dei riferimenti compressa (xref stream): la firma incrementale richiede una tabella xref classica',
+    );
   return readXrefStream(bytes, offset, into);
 }
 
@@ -134,7 +137,8 @@ export function openPdf(bytes: Buffer, opts: OpenOptions = {}): PdfFile {
   const seen = new Set<number>();
   let offset: number | null = startxref;
   while (offset !== null) {
-    if (seen.has(offset) || offset < 0 || offset >= bytes.length) throw new PdfSyntaxError('PDF non leggibile: catena /Prev delle tabelle xref non valida');
+    if (seen.has(offset) || offset < 0 || offset >= bytes.length)
+      throw new PdfSyntaxError('PDF non leggibile: catena /Prev delle tabelle xref non valida');
     seen.add(offset);
     const t = readXrefSection(bytes, offset, all, opts);
     trailer ??= t;
@@ -171,7 +175,8 @@ function compressedObject(pdf: PdfFile, num: number, where: { num: number; index
     parsed = { data, offsets };
     cache.set(where.num, parsed);
   }
-  if (parsed.offsets[where.index * 2] !== num) throw new PdfSyntaxError(`PDF non leggibile: l'oggetto ${num} non è dove dice la tabella xref`);
+  if (parsed.offsets[where.index * 2] !== num)
+    throw new PdfSyntaxError(`PDF non leggibile: l'oggetto ${num} non è dove dice la tabella xref`);
   return new PdfParser(parsed.data, parsed.offsets[where.index * 2 + 1]).readValue();
 }
 

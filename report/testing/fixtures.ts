@@ -48,17 +48,57 @@ export function sampleInspection(): InspectionFile {
     ],
     staffCounts: { educators: { planned: 6, present: 5 }, auxiliaries: { planned: 2, present: 2 } },
     people: [
-      { id: 'p1', role: 'educatore', name: 'Elena Conti', title: 'L19', trainings: [{ course: 'first_aid', hours: 12, completedOn: '2023-01-10' }, { course: 'fire', hours: 8, completedOn: '2022-05-04' }] },
-      { id: 'p2', role: 'educatore', name: 'Paolo Gallo', title: 'LM-85bis+60CFU', trainings: [{ course: 'first_aid', hours: 12, completedOn: '2024-02-01' }, { course: 'fire', hours: 8, completedOn: '2023-11-20' }] },
-      { id: 'p3', role: 'coordinatore', name: 'Sara Fontana', trainings: [{ course: 'rspp', hours: 32, completedOn: '2021-06-01' }, { course: 'haccp_manager', hours: 16, completedOn: '2022-09-01' }] },
-      { id: 'p4', role: 'cuoco', name: 'Marco Riva', trainings: [{ course: 'haccp_complex', hours: 12, completedOn: '2023-03-15' }, { course: 'rls', hours: 32, completedOn: '2020-10-10' }] },
+      {
+        id: 'p1',
+        role: 'educatore',
+        name: 'Elena Conti',
+        title: 'L19',
+        trainings: [
+          { course: 'first_aid', hours: 12, completedOn: '2023-01-10' },
+          { course: 'fire', hours: 8, completedOn: '2022-05-04' },
+        ],
+      },
+      {
+        id: 'p2',
+        role: 'educatore',
+        name: 'Paolo Gallo',
+        title: 'LM-85bis+60CFU',
+        trainings: [
+          { course: 'first_aid', hours: 12, completedOn: '2024-02-01' },
+          { course: 'fire', hours: 8, completedOn: '2023-11-20' },
+        ],
+      },
+      {
+        id: 'p3',
+        role: 'coordinatore',
+        name: 'Sara Fontana',
+        trainings: [
+          { course: 'rspp', hours: 32, completedOn: '2021-06-01' },
+          { course: 'haccp_manager', hours: 16, completedOn: '2022-09-01' },
+        ],
+      },
+      {
+        id: 'p4',
+        role: 'cuoco',
+        name: 'Marco Riva',
+        trainings: [
+          { course: 'haccp_complex', hours: 12, completedOn: '2023-03-15' },
+          { course: 'rls', hours: 32, completedOn: '2020-10-10' },
+        ],
+      },
     ],
     answers: {},
   };
   const checklist = getChecklist(file.ruleSet)!;
   for (const item of applicableItems(checklist, { type: file.service.type, purpose: file.visit.purpose })) {
-    if (item.kind === 'yesno') file.answers![item.id] = SAMPLE_NON_CONFORMITIES[item.id] ? { value: 'no', note: SAMPLE_NON_CONFORMITIES[item.id] } : { value: 'yes' };
-    else if (item.kind === 'text') file.answers![item.id] = { value: item.id === 'F.struttura.uso_orario_chiusura' ? 'Nessun utilizzo degli spazi in orario di chiusura.' : '' };
+    if (item.kind === 'yesno')
+      file.answers![item.id] = SAMPLE_NON_CONFORMITIES[item.id]
+        ? { value: 'no', note: SAMPLE_NON_CONFORMITIES[item.id] }
+        : { value: 'yes' };
+    else if (item.kind === 'text')
+      file.answers![item.id] = {
+        value: item.id === 'F.struttura.uso_orario_chiusura' ? 'Nessun utilizzo degli spazi in orario di chiusura.' : '',
+      };
   }
   file.answers!['D.aggiornamento.attivita_previste'] = { value: 'yes', note: 'Corso sull’outdoor education (20 ore), marzo–maggio 2025.' };
   return file;
@@ -105,8 +145,16 @@ export function sampleReportInput(opts: { photos?: number | ReportPhoto[]; digit
     ],
     photos: Array.isArray(opts.photos) ? opts.photos : samplePhotos(opts.photos ?? 0),
     prescriptions: [
-      { rule: 'F.presidi.prese_protette', text: 'Installare copri-prese di sicurezza su tutte le prese accessibili ai bambini.', deadline: '2025-04-12' },
-      { rule: 'F.controlli.estintori', text: 'Eseguire e registrare il controllo semestrale degli estintori; inviarne copia al Comune.', deadline: '2025-04-30' },
+      {
+        rule: 'F.presidi.prese_protette',
+        text: 'Installare copri-prese di sicurezza su tutte le prese accessibili ai bambini.',
+        deadline: '2025-04-12',
+      },
+      {
+        rule: 'F.controlli.estintori',
+        text: 'Eseguire e registrare il controllo semestrale degli estintori; inviarne copia al Comune.',
+        deadline: '2025-04-30',
+      },
     ],
     digitallySigned: opts.digitallySigned ?? false,
     createdAt: new Date('2025-03-12T16:00:00Z'),

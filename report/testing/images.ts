@@ -59,7 +59,9 @@ export function samplePhoto(seed: number, width = 640, height = 480): Buffer {
   }));
   return encodePng(width, height, (x, y) => {
     const grain = Math.floor(rnd() * 12) - 6;
-    for (const b of blocks) if (x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h) return [b.c[0] + grain, b.c[1] + grain, b.c[2] + grain].map((v) => Math.max(0, Math.min(255, v))) as [number, number, number];
+    for (const b of blocks)
+      if (x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h)
+        return [b.c[0] + grain, b.c[1] + grain, b.c[2] + grain].map((v) => Math.max(0, Math.min(255, v))) as [number, number, number];
     if (x > width * 0.6 && x < width * 0.85 && y > height * 0.1 && y < height * 0.35) return [190 + grain, 220 + grain, 245];
     const t = y / height;
     const wall = t < 0.6;

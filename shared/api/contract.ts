@@ -193,7 +193,13 @@ export const InspectionDetail = InspectionSummary.extend({
 });
 export type InspectionDetail = z.infer<typeof InspectionDetail>;
 
-export const AuditEntry = z.strictObject({ seq: z.number().int(), inspectionId: Id, at: Timestamp, action: z.string(), detail: z.string() });
+export const AuditEntry = z.strictObject({
+  seq: z.number().int(),
+  inspectionId: Id,
+  at: Timestamp,
+  action: z.string(),
+  detail: z.string(),
+});
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const SaveAck = z.strictObject({ savedAt: Timestamp, seq: z.number().int() });
@@ -231,7 +237,10 @@ export const TrustedCa = z.strictObject({
 });
 export type TrustedCa = z.infer<typeof TrustedCa>;
 /** PEM text: one or more `-----BEGIN CERTIFICATE-----` blocks (a CA, or a bundle of them). */
-const CaPem = z.string().min(1, 'scegliere un file di certificato PEM (.pem, .crt)').max(500_000, 'file troppo grande per un elenco di certificati');
+const CaPem = z
+  .string()
+  .min(1, 'scegliere un file di certificato PEM (.pem, .crt)')
+  .max(500_000, 'file troppo grande per un elenco di certificati');
 
 /** Used once in memory to open the PKCS#12 file; never stored or logged. */
 const Passphrase = lineText().min(1, 'inserire la passphrase').max(1024);
@@ -304,7 +313,9 @@ export const SyncState = z.strictObject({
   lastErrorAt: Timestamp.nullable(),
   /** The sync loop is running. */
   active: z.boolean(),
-  counts: z.strictObject(Object.fromEntries(OutboxStatus.options.map((s) => [s, z.number().int().min(0)])) as Record<OutboxStatus, z.ZodNumber>),
+  counts: z.strictObject(
+    Object.fromEntries(OutboxStatus.options.map((s) => [s, z.number().int().min(0)])) as Record<OutboxStatus, z.ZodNumber>,
+  ),
 });
 export type SyncState = z.infer<typeof SyncState>;
 
@@ -337,7 +348,13 @@ const Empty = z.strictObject({});
 export const contract = {
   'app.info': {
     input: Empty,
-    output: z.strictObject({ version: z.string(), shell: z.enum(['electron', 'browser']), ruleSet: z.string(), demo: z.boolean(), today: IsoDateSchema }),
+    output: z.strictObject({
+      version: z.string(),
+      shell: z.enum(['electron', 'browser']),
+      ruleSet: z.string(),
+      demo: z.boolean(),
+      today: IsoDateSchema,
+    }),
   },
   'services.list': {
     input: z.strictObject({ query: lineText().max(200).optional(), type: ServiceType.optional(), comune: lineText().max(120).optional() }),
@@ -362,7 +379,13 @@ export const contract = {
   },
   'inspections.get': { input: z.strictObject({ id: Id }), output: InspectionDetail },
   'inspections.update': {
-    input: z.strictObject({ id: Id, purpose: Purpose.optional(), date: InputDateSchema.optional(), memberIds: z.array(Id).optional(), staffIds: z.array(Id).optional() }),
+    input: z.strictObject({
+      id: Id,
+      purpose: Purpose.optional(),
+      date: InputDateSchema.optional(),
+      memberIds: z.array(Id).optional(),
+      staffIds: z.array(Id).optional(),
+    }),
     output: InspectionDetail,
   },
   /** Autosave of one answer (value and/or note); durable before it returns. */
@@ -383,7 +406,12 @@ export const contract = {
   'inspections.seal': {
     /** `passphrase`: of the imported signing key; given, the report is digitally signed (refused if wrong, before anything changes). */
     input: z.strictObject({ id: Id, signatures: z.array(Signature).default([]), passphrase: Passphrase.optional() }),
-    output: z.strictObject({ contentHash: z.string(), sealedAt: Timestamp, inspection: InspectionDetail, report: SealReport.nullable().optional() }),
+    output: z.strictObject({
+      contentHash: z.string(),
+      sealedAt: Timestamp,
+      inspection: InspectionDetail,
+      report: SealReport.nullable().optional(),
+    }),
   },
   /** A correction: a new draft revision pointing to the sealed one. */
   'inspections.revise': { input: z.strictObject({ id: Id }), output: InspectionDetail },
@@ -406,7 +434,13 @@ export const contract = {
   'photos.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
 
   'prescriptions.save': {
-    input: z.strictObject({ id: Id.optional(), inspectionId: Id, rule: PrescriptionRule, text: PrescriptionText, deadline: InputDateSchema }),
+    input: z.strictObject({
+      id: Id.optional(),
+      inspectionId: Id,
+      rule: PrescriptionRule,
+      text: PrescriptionText,
+      deadline: InputDateSchema,
+    }),
     output: Prescription,
   },
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
@@ -458,7 +492,11 @@ export const METHODS = Object.keys(contract) as Method[];
  * `integrity`: stored data no longer agrees with its hash or fails authentication (changed outside the app); the message
  * starts with «Integrità compromessa: » and says what disagrees. Never served as valid.
  */
-export type ApiError = { code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'internal'; message: string; field?: string };
+export type ApiError = {
+  code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'internal';
+  message: string;
+  field?: string;
+};
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export type Input<M extends Method> = z.input<Contract[M]['input']>;
 export type Output<M extends Method> = z.output<Contract[M]['output']>;

@@ -25,7 +25,8 @@ export function signatoryTitle(
   comune: string | undefined,
 ): string {
   const key = (s: string) => s.trim().toLocaleLowerCase('it');
-  const member = signerName && signatory.id !== 'referente_servizio' ? members.find((m) => key(m.name) === key(signerName) && m.role.trim()) : undefined;
+  const member =
+    signerName && signatory.id !== 'referente_servizio' ? members.find((m) => key(m.name) === key(signerName) && m.role.trim()) : undefined;
   if (member) return `Firma — ${member.role.trim()}`;
   return signatory.id === 'referente_comune' && comune?.trim() ? `${signatory.label} ${comune.trim()}` : signatory.label;
 }

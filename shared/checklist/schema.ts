@@ -73,8 +73,10 @@ export const Checklist = z
     c.items.forEach((item, i) => {
       if (ids.has(item.id)) ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `duplicate item id ${item.id}` });
       ids.add(item.id);
-      if (!item.id.startsWith(`${item.section}.`)) ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `id ${item.id} not in section ${item.section}` });
-      if (!c.sections.some((s) => s.id === item.section)) ctx.addIssue({ code: 'custom', path: ['items', i, 'section'], message: `unknown section ${item.section}` });
+      if (!item.id.startsWith(`${item.section}.`))
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `id ${item.id} not in section ${item.section}` });
+      if (!c.sections.some((s) => s.id === item.section))
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'section'], message: `unknown section ${item.section}` });
     });
   });
 export type Checklist = z.infer<typeof Checklist>;

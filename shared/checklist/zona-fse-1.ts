@@ -138,12 +138,17 @@ const items: ChecklistItem[] = [
       text: 'I titoli di studio o qualifiche professionali di tutti gli educatori sono coerenti con quanto previsto dal RRT 41/R/2013 e ss.mm.ii.',
       hint: 'Titoli ammessi: L19; LM-85 bis + 60 CFU; titoli della normativa toscana previgente conseguiti entro il 31/08/2018; percorsi transitori avviati nel 2018/2019 (regola staff.titles).',
     },
-    { id: 'B.titoli.difformita', text: 'Eventuali difformità', kind: 'text', hint: 'Descrivere le difformità riscontrate sui titoli; lasciare vuoto se non ce ne sono.' },
+    {
+      id: 'B.titoli.difformita',
+      text: 'Eventuali difformità',
+      kind: 'text',
+      hint: 'Descrivere le difformità riscontrate sui titoli; lasciare vuoto se non ce ne sono.',
+    },
   ]),
   ...block({ section: 'B', article: 'DPGR 41/R/2013 art. 16 c.1' }, [
     {
       id: 'B.onorabilita.autodichiarazioni',
-      text: "Autodichiarazioni del possesso dei requisiti di onorabilità di tutto il personale archiviati in struttura",
+      text: 'Autodichiarazioni del possesso dei requisiti di onorabilità di tutto il personale archiviati in struttura',
     },
   ]),
   ...block({ section: 'B', article: 'DPGR 41/R/2013 art. 16 c.2' }, [
@@ -199,12 +204,15 @@ const items: ChecklistItem[] = [
     { id: 'D.incontri.calendario_team', text: 'Presenza di un calendario di incontri degli educatori per la gestione del lavoro di team' },
   ]),
   // The lead-in line has no checkbox: it is the group, each sub-bullet is an item.
-  ...block({ section: 'D', article: 'DPGR 41/R/2013 art. 6', group: 'Verbali relativi allo svolgimento di incontri degli educatori relativi a:' }, [
-    { id: 'D.verbali.programmazione_educativa', text: 'programmazione educativa' },
-    { id: 'D.verbali.organizzazione_lavoro', text: 'organizzazione e verifica del lavoro' },
-    { id: 'D.verbali.documentazione_percorsi', text: 'documentazione dei percorsi educativi' },
-    { id: 'D.verbali.altro', text: 'altro (specificare)', kind: 'text', hint: 'Indicare gli altri argomenti dei verbali, se presenti.' },
-  ]),
+  ...block(
+    { section: 'D', article: 'DPGR 41/R/2013 art. 6', group: 'Verbali relativi allo svolgimento di incontri degli educatori relativi a:' },
+    [
+      { id: 'D.verbali.programmazione_educativa', text: 'programmazione educativa' },
+      { id: 'D.verbali.organizzazione_lavoro', text: 'organizzazione e verifica del lavoro' },
+      { id: 'D.verbali.documentazione_percorsi', text: 'documentazione dei percorsi educativi' },
+      { id: 'D.verbali.altro', text: 'altro (specificare)', kind: 'text', hint: 'Indicare gli altri argomenti dei verbali, se presenti.' },
+    ],
+  ),
   ...block({ section: 'D', article: 'DPGR 41/R/2013 art. 6' }, [
     { id: 'D.programmazione.documento', text: 'Presenza del documento relativo alla programmazione educativa' },
     {
@@ -293,7 +301,12 @@ const items: ChecklistItem[] = [
       id: 'F.documentazione.dvr',
       text: 'Presenza del Documento di Valutazione del Rischio (DVR) secondo quanto previsto dal D.Lgs 81/2008',
     },
-    { id: 'F.documentazione.difformita', text: 'Eventuali difformità', kind: 'text', hint: 'Difformità riscontrate nella documentazione di sicurezza; vuoto se nessuna.' },
+    {
+      id: 'F.documentazione.difformita',
+      text: 'Eventuali difformità',
+      kind: 'text',
+      hint: 'Difformità riscontrate nella documentazione di sicurezza; vuoto se nessuna.',
+    },
     { id: 'F.documentazione.piano_emergenza', text: 'Piano di Emergenza affisso in struttura' },
     { id: 'F.documentazione.piano_esodo', text: 'Piano di Esodo affisso in struttura' },
   ]),
@@ -424,7 +437,11 @@ const items: ChecklistItem[] = [
       text: 'partecipazione ad iniziative e scambi con altri servizi della rete locale',
       hint: 'Art. 51 c.3 lett. c.',
     },
-    { id: 'ACC.qualita.strumenti_valutazione', text: 'presenza di strumenti per la valutazione della qualità', hint: 'Art. 51 c.3 lett. d.' },
+    {
+      id: 'ACC.qualita.strumenti_valutazione',
+      text: 'presenza di strumenti per la valutazione della qualità',
+      hint: 'Art. 51 c.3 lett. d.',
+    },
     {
       id: 'ACC.qualita.soddisfazione_utenza',
       text: "presenza di strumenti per la valutazione della soddisfazione dell'utenza",

@@ -49,7 +49,12 @@ export interface InspectionsDue {
  * accredited structures: periods that ended before `activeSince` (the first act's issue date) are
  * not owed and are left out.
  */
-export function inspectionsDue(rs: RuleSet, inspectionDates: readonly IsoDate[], asOf: IsoDate, activeSince?: IsoDate | null): InspectionsDue {
+export function inspectionsDue(
+  rs: RuleSet,
+  inspectionDates: readonly IsoDate[],
+  asOf: IsoDate,
+  activeSince?: IsoDate | null,
+): InspectionsDue {
   const year = Number(asOf.slice(0, 4));
   const n = rs.inspections.perYear;
   const months = 12 / n;
@@ -57,7 +62,10 @@ export function inspectionsDue(rs: RuleSet, inspectionDates: readonly IsoDate[],
   const periods: InspectionsDue['periods'] = [];
   for (let i = 0; i < n; i++) {
     const from = formatIsoDate({ year, month: i * months + 1, day: 1 });
-    const to = addDays(i === n - 1 ? formatIsoDate({ year: year + 1, month: 1, day: 1 }) : formatIsoDate({ year, month: (i + 1) * months + 1, day: 1 }), -1);
+    const to = addDays(
+      i === n - 1 ? formatIsoDate({ year: year + 1, month: 1, day: 1 }) : formatIsoDate({ year, month: (i + 1) * months + 1, day: 1 }),
+      -1,
+    );
     const done = inspectionDates.filter((d) => compareDates(d, from) >= 0 && compareDates(d, to) <= 0).sort();
     if (activeSince && compareDates(to, activeSince) < 0) continue;
     const status = done.length ? 'done' : compareDates(asOf, to) > 0 ? 'overdue' : compareDates(asOf, from) >= 0 ? 'due' : 'future';
@@ -84,7 +92,12 @@ export interface ServiceInspectionsDue extends InspectionsDue {
  * Art. 17 for one service, the same on the laptop and at the office: visits after `asOf` do not
  * count, and the obligation starts on the day the first act (authorisation or accreditation) was issued.
  */
-export function serviceInspectionsDue(rs: RuleSet, service: ServiceActs, visitDates: readonly IsoDate[], asOf: IsoDate): ServiceInspectionsDue {
+export function serviceInspectionsDue(
+  rs: RuleSet,
+  service: ServiceActs,
+  visitDates: readonly IsoDate[],
+  asOf: IsoDate,
+): ServiceInspectionsDue {
   const done = visitDates.filter((d) => compareDates(d, asOf) <= 0).sort(compareDates);
   const lastVisit = done[done.length - 1] ?? null;
   const acts = [service.authorizationIssuedOn, service.accreditationIssuedOn].filter((d): d is IsoDate => Boolean(d)).sort(compareDates);

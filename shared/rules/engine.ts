@@ -44,7 +44,8 @@ export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: C
   if (file.ruleSet !== ruleSetKey(rs)) errors.push(`ruleSet: atteso ${ruleSetKey(rs)}, trovato ${file.ruleSet}`);
   const bands = rs.serviceTypes[file.service.type].bands.map((b) => b.id);
   file.children?.forEach((c, i) => {
-    if (!bands.includes(c.band)) errors.push(`children[${i}].band: fascia ${c.band} non prevista per ${file.service.type} (ammesse: ${bands.join(', ')})`);
+    if (!bands.includes(c.band))
+      errors.push(`children[${i}].band: fascia ${c.band} non prevista per ${file.service.type} (ammesse: ${bands.join(', ')})`);
   });
   if (checklist && file.answers) {
     const byId = new Map(checklist.items.map((item) => [item.id, item]));
@@ -89,7 +90,13 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
     rls(ctx),
     haccp(ctx),
     titles(ctx),
-    actFinding(ctx, 'authorization.valid', { name: 'Autorizzazione al funzionamento', ending: 'a' }, file.service.authorization?.issuedOn, authorization),
+    actFinding(
+      ctx,
+      'authorization.valid',
+      { name: 'Autorizzazione al funzionamento', ending: 'a' },
+      file.service.authorization?.issuedOn,
+      authorization,
+    ),
     actFinding(ctx, 'accreditation.valid', { name: 'Accreditamento', ending: 'o' }, file.service.accreditation?.issuedOn, accreditation),
   ];
   if (checklist) findings.push(...answerFindings(file, checklist));
@@ -117,7 +124,12 @@ function enrollmentCeiling(ctx: Context, enrolled: Map<string, number> | null): 
   const ceiling = enrolmentCeiling(ctx.rules, cap);
   if (n <= cap) return finding(ctx, 'enrollment.ceiling', 'pass', `Iscritti ${n}, capienza ${cap}`);
   if (n <= ceiling)
-    return finding(ctx, 'enrollment.ceiling', 'warn', `Iscritti ${n} oltre la capienza ${cap}, entro la tolleranza (massimo ${ceiling}): da dichiarare`);
+    return finding(
+      ctx,
+      'enrollment.ceiling',
+      'warn',
+      `Iscritti ${n} oltre la capienza ${cap}, entro la tolleranza (massimo ${ceiling}): da dichiarare`,
+    );
   return finding(ctx, 'enrollment.ceiling', 'fail', `Iscritti ${n} oltre il massimo consentito ${ceiling} (capienza ${cap})`);
 }
 
@@ -141,9 +153,11 @@ function educatorRatio(
   const column = planned ? 'enrolled' : 'present';
   if (ctx.rules.bands.some((b) => b.childrenPerEducator === null))
     return finding(ctx, rule, 'na', 'Rapporto educatori/bambini non stabilito dalla Scheda per questa tipologia');
-  if (!counts || required === null) return finding(ctx, rule, 'na', planned ? 'Iscritti per fascia non rilevati' : 'Presenti per fascia non rilevati');
+  if (!counts || required === null)
+    return finding(ctx, rule, 'na', planned ? 'Iscritti per fascia non rilevati' : 'Presenti per fascia non rilevati');
   const how = `${planned ? 'calcolo sull’80% degli iscritti' : 'calcolo sui presenti'}: ${explainLoad(ctx.rs, ctx.rules, counts, column)}`;
-  if (found === undefined) return finding(ctx, rule, 'na', `Educatori ${planned ? 'previsti' : 'presenti'} non rilevati; necessari ${required} (${how})`);
+  if (found === undefined)
+    return finding(ctx, rule, 'na', `Educatori ${planned ? 'previsti' : 'presenti'} non rilevati; necessari ${required} (${how})`);
   const label = planned ? 'previsti' : 'presenti';
   return found >= required
     ? finding(ctx, rule, 'pass', `Educatori ${label} ${found}, necessari ${required} (${how})`)
@@ -183,13 +197,23 @@ function teamCoverage(ctx: Context, rule: 'training.fire' | 'training.first_aid'
   const lasting = covered.filter((x) => !expiresSoon(ctx.rs, x.c, ctx.date));
   if (lasting.length < minimum) {
     const soon = covered.filter((x) => expiresSoon(ctx.rs, x.c, ctx.date));
-    return finding(ctx, rule, 'warn',
-      `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum}); in scadenza entro ${ctx.rs.training.expiryWarningDays} giorni: ${soon.map((x) => `${personLabel(x.p)} (${formatItalianDate(x.c.expiresOn!)})`).join(', ')}`);
+    return finding(
+      ctx,
+      rule,
+      'warn',
+      `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum}); in scadenza entro ${ctx.rs.training.expiryWarningDays} giorni: ${soon.map((x) => `${personLabel(x.p)} (${formatItalianDate(x.c.expiresOn!)})`).join(', ')}`,
+    );
   }
   return finding(ctx, rule, 'pass', `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum})${expiredText}`);
 }
 
-function singleHolder(ctx: Context, rule: RuleId, course: Course, label: string, minHours?: number): Finding | { holders: Array<{ p: Person; c: Coverage }> } {
+function singleHolder(
+  ctx: Context,
+  rule: RuleId,
+  course: Course,
+  label: string,
+  minHours?: number,
+): Finding | { holders: Array<{ p: Person; c: Coverage }> } {
   const people = ctx.file.people;
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
   const holders = people.map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date, minHours) })).filter((x) => x.c.valid);
@@ -227,8 +251,13 @@ function haccp(ctx: Context): Finding {
   const problems: string[] = [];
   const soon: string[] = [];
   const managers = people.map((p) => ({ p, c: coverage(ctx.rs, p, 'haccp_manager', ctx.date, managerHours) })).filter((x) => x.c.valid);
-  if (!managers.length) problems.push(`nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`);
-  managers.filter((x) => expiresSoon(ctx.rs, x.c, ctx.date)).forEach((x) => soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`));
+  if (!managers.length)
+    problems.push(
+      `nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`,
+    );
+  managers
+    .filter((x) => expiresSoon(ctx.rs, x.c, ctx.date))
+    .forEach((x) => soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`));
   if (kitchen) {
     const complex = people.map((p) => ({ p, c: coverage(ctx.rs, p, 'haccp_complex', ctx.date) })).filter((x) => x.c.valid);
     if (!complex.length) problems.push('cucina interna senza addetti alle lavorazioni complesse con attestato valido');
@@ -237,15 +266,24 @@ function haccp(ctx: Context): Finding {
   for (const p of people) {
     const food = (['haccp_simple', 'haccp_complex'] as const).map((course) => ({ course, c: coverage(ctx.rs, p, course, ctx.date) }));
     for (const f of food) {
-      if (!f.c.valid && f.c.reason !== 'nessun attestato') problems.push(`${personLabel(p)}: attestato ${f.course === 'haccp_simple' ? 'lavorazioni semplici' : 'lavorazioni complesse'} ${f.c.reason}`);
+      if (!f.c.valid && f.c.reason !== 'nessun attestato')
+        problems.push(
+          `${personLabel(p)}: attestato ${f.course === 'haccp_simple' ? 'lavorazioni semplici' : 'lavorazioni complesse'} ${f.c.reason}`,
+        );
       if (expiresSoon(ctx.rs, f.c, ctx.date)) soon.push(`${personLabel(p)} (${formatItalianDate(f.c.expiresOn!)})`);
     }
     if (p.role === 'cuoco' && !food.some((f) => f.c.valid) && !coverage(ctx.rs, p, 'haccp_manager', ctx.date, managerHours).valid)
       problems.push(`${personLabel(p)}: addetto cucina senza attestato HACCP valido`);
   }
   if (problems.length) return finding(ctx, 'training.haccp', 'fail', `HACCP: ${problems.join('; ')}`);
-  if (soon.length) return finding(ctx, 'training.haccp', 'warn', `HACCP: attestati in scadenza entro ${t.expiryWarningDays} giorni: ${soon.join(', ')}`);
-  return finding(ctx, 'training.haccp', 'pass', `HACCP: responsabile ${managers.map((m) => personLabel(m.p)).join(', ')} con attestato valido${kitchen ? ', addetti lavorazioni complesse formati' : ''}`);
+  if (soon.length)
+    return finding(ctx, 'training.haccp', 'warn', `HACCP: attestati in scadenza entro ${t.expiryWarningDays} giorni: ${soon.join(', ')}`);
+  return finding(
+    ctx,
+    'training.haccp',
+    'pass',
+    `HACCP: responsabile ${managers.map((m) => personLabel(m.p)).join(', ')} con attestato valido${kitchen ? ', addetti lavorazioni complesse formati' : ''}`,
+  );
 }
 
 /** Whether an educator's title satisfies art. 13, and why not. */
@@ -281,7 +319,12 @@ function titles(ctx: Context): Finding {
   const problems = educators.map((p) => ({ p, why: titleProblem(ctx.rs, p) })).filter((x) => x.why !== null);
   if (problems.length)
     return finding(ctx, 'staff.titles', 'fail', `Titoli non conformi: ${problems.map((x) => `${personLabel(x.p)} (${x.why})`).join('; ')}`);
-  return finding(ctx, 'staff.titles', 'pass', educators.length === 1 ? 'Titolo conforme per 1 educatore' : `Titoli conformi per ${educators.length} educatori`);
+  return finding(
+    ctx,
+    'staff.titles',
+    'pass',
+    educators.length === 1 ? 'Titolo conforme per 1 educatore' : `Titoli conformi per ${educators.length} educatori`,
+  );
 }
 
 function actFinding(
@@ -295,21 +338,36 @@ function actFinding(
   if (!issuedOn || !validity) return finding(ctx, rule, 'na', `${name}: data di rilascio non indicata`);
   const until = formatItalianDate(validity.validUntil);
   const issued = formatItalianDate(issuedOn);
-  if (compareDates(ctx.date, issuedOn) < 0) return finding(ctx, rule, 'na', `${name} rilasciat${e} il ${issued}, dopo la data della visita`);
+  if (compareDates(ctx.date, issuedOn) < 0)
+    return finding(ctx, rule, 'na', `${name} rilasciat${e} il ${issued}, dopo la data della visita`);
   const { status } = actStatus(ctx.rs, issuedOn, ctx.date);
   if (status === 'expired') return finding(ctx, rule, 'fail', `${name} scadut${e} il ${until} (rilascio ${issued})`);
   if (status === 'expiring')
-    return finding(ctx, rule, 'warn', `${name} valid${e} fino al ${until}: scade entro ${ctx.rs.acts.expiryWarningDays} giorni, avviare il rinnovo`);
+    return finding(
+      ctx,
+      rule,
+      'warn',
+      `${name} valid${e} fino al ${until}: scade entro ${ctx.rs.acts.expiryWarningDays} giorni, avviare il rinnovo`,
+    );
   return finding(ctx, rule, 'pass', `${name} valid${e} fino al ${until} (rilascio ${issued})`);
 }
 
 /** Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. */
 function answerFindings(file: InspectionFile, checklist: Checklist): Finding[] {
   const answers = file.answers ?? {};
-  return applicableItems(checklist, { type: file.service.type, purpose: file.visit.purpose, accredited: Boolean(file.service.accreditation) })
+  return applicableItems(checklist, {
+    type: file.service.type,
+    purpose: file.visit.purpose,
+    accredited: Boolean(file.service.accreditation),
+  })
     .filter((item) => item.kind === 'yesno' && answers[item.id]?.value === 'no')
     .map((item) => {
       const note = answers[item.id]?.note?.trim();
-      return { rule: item.id, outcome: 'fail' as const, article: item.article, message: `Non conforme: ${item.text}${note ? ` — ${note}` : ''}` };
+      return {
+        rule: item.id,
+        outcome: 'fail' as const,
+        article: item.article,
+        message: `Non conforme: ${item.text}${note ? ` — ${note}` : ''}`,
+      };
     });
 }

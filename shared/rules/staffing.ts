@@ -9,7 +9,11 @@ export type Column = 'enrolled' | 'present';
  * Children per band for one column, or null when a listed band has no figure recorded
  * (an empty field is "not recorded", never 0). A band the file does not list has no children.
  */
-export function bandCounts(rules: ServiceTypeRules, children: readonly ChildrenBand[] | undefined, column: Column): Map<string, number> | null {
+export function bandCounts(
+  rules: ServiceTypeRules,
+  children: readonly ChildrenBand[] | undefined,
+  column: Column,
+): Map<string, number> | null {
   if (!children) return null;
   const counts = new Map<string, number>();
   for (const band of rules.bands) {

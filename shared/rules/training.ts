@@ -35,7 +35,8 @@ export function coverage(rs: RuleSet, person: Person, course: Course, on: IsoDat
     if (isFull) hadFullCourse = true;
     if (isFull || isRefresh) latestQualifying = t.completedOn;
     else if (t.refresh && !hadFullCourse) shortfall = 'aggiornamento senza corso completo precedente';
-    else shortfall = `corso di ${t.hours} ore (richieste ${t.refresh ? rule.refreshHours : minHours}${rule.maxHours && !t.refresh ? `-${rule.maxHours}` : ''})`;
+    else
+      shortfall = `corso di ${t.hours} ore (richieste ${t.refresh ? rule.refreshHours : minHours}${rule.maxHours && !t.refresh ? `-${rule.maxHours}` : ''})`;
   }
   if (!latestQualifying) return { valid: false, expiresOn: null, reason: shortfall ?? 'attestato non idoneo' };
   if (rule.validityYears === null) return { valid: true, expiresOn: null };

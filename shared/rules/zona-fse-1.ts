@@ -4,7 +4,14 @@ import { RuleSet } from './ruleset.ts';
 // The age label is the Scheda's own name of the row ("0-12 mesi" for months 0–11), so that a
 // finding names the band exactly as the table the inspector filled in.
 const bandsRatio = (rows: Array<[string, string, string, number, number, number | null]>) =>
-  rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({ id, ageLabel, label, fromMonths, toMonths, childrenPerEducator }));
+  rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({
+    id,
+    ageLabel,
+    label,
+    fromMonths,
+    toMonths,
+    childrenPerEducator,
+  }));
 
 export const ZONA_FSE_1: RuleSet = RuleSet.parse({
   id: 'zona-fse',
@@ -89,27 +96,71 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
     'accreditation.valid': 'Reg. zonale art. 14 c.1',
   },
   interpretations: [
-    { id: 'enrolment.tolerance', version: 1, source: 'Scheda B, artt. 25-32-39-42 c.2',
-      text: 'Iscritti oltre la capienza ed entro il 120% (arrotondato per difetto, tetto assoluto per tipologia) sono ammessi e vanno dichiarati: esito "attenzione". I presenti non superano mai la capienza.' },
-    { id: 'ratio.planned_base', version: 1, source: 'DPGR 41/R/2013 artt. 27-34-41',
-      text: 'Educatori previsti = arrotondamento per eccesso di Σ(0,8 × iscritti della fascia / rapporto della fascia), sommando le fasce come frazioni esatte prima di un solo arrotondamento.' },
-    { id: 'ratio.present', version: 1, source: 'DPGR 41/R/2013 artt. 27-34-41',
-      text: 'Educatori necessari alla visita = arrotondamento per eccesso di Σ(presenti della fascia / rapporto della fascia).' },
-    { id: 'ratio.spazio_gioco_planned', version: 1, source: 'Scheda B, tabella Spazio gioco',
-      text: 'Per lo spazio gioco la colonna "Previsti" della Scheda è il numero di iscritti.' },
-    { id: 'ratio.auxiliaries', version: 1, source: 'Reg. zonale art. 9 c.1 lett. b',
-      text: 'Nel nido un addetto ausiliario ogni 30 bambini al massimo, sugli iscritti per i previsti e sui presenti alla visita.' },
-    { id: 'training.validity', version: 1, source: 'DM 388/2003 art. 3 c.5; DM 2 settembre 2021; DGR 559/2008',
-      text: 'Pronto soccorso valido 3 anni, prevenzione incendi 5 anni, HACCP 5 anni rinnovabili con aggiornamento. Un corso concluso il giorno D con validità N anni scade il giorno D + N anni (29/2 → 28/2) ed è valido per visite strettamente precedenti.' },
-    { id: 'training.expiry_warning', version: 1, source: 'interpretazione della Zona',
-      text: 'Attenzione quando un attestato necessario scade entro 60 giorni dalla visita.' },
-    { id: 'training.haccp_workers', version: 1, source: 'DGR 559/2008; Scheda F',
-      text: 'Con cucina interna serve almeno un addetto alle lavorazioni complesse formato; gli attestati HACCP dichiarati devono essere in corso di validità.' },
-    { id: 'acts.validity', version: 1, source: 'Reg. zonale artt. 11 c.1 e 14 c.1',
-      text: "Autorizzazione e accreditamento valgono per i tre anni educativi (1 settembre - 31 agosto) successivi a quello del rilascio; attenzione entro 90 giorni dalla scadenza." },
-    { id: 'inspections.semester', version: 1, source: 'Reg. zonale art. 17 c.1',
-      text: 'Due ispezioni annuali: almeno una per ciascun semestre solare (gennaio-giugno, luglio-dicembre).' },
-    { id: 'rls.refresh', version: 1, source: 'Scheda F',
-      text: "La Scheda verifica l'attestato RLS di almeno 32 ore o la scelta dell'RLS territoriale; l'aggiornamento annuale non è verificato da questa regola." },
+    {
+      id: 'enrolment.tolerance',
+      version: 1,
+      source: 'Scheda B, artt. 25-32-39-42 c.2',
+      text: 'Iscritti oltre la capienza ed entro il 120% (arrotondato per difetto, tetto assoluto per tipologia) sono ammessi e vanno dichiarati: esito "attenzione". I presenti non superano mai la capienza.',
+    },
+    {
+      id: 'ratio.planned_base',
+      version: 1,
+      source: 'DPGR 41/R/2013 artt. 27-34-41',
+      text: 'Educatori previsti = arrotondamento per eccesso di Σ(0,8 × iscritti della fascia / rapporto della fascia), sommando le fasce come frazioni esatte prima di un solo arrotondamento.',
+    },
+    {
+      id: 'ratio.present',
+      version: 1,
+      source: 'DPGR 41/R/2013 artt. 27-34-41',
+      text: 'Educatori necessari alla visita = arrotondamento per eccesso di Σ(presenti della fascia / rapporto della fascia).',
+    },
+    {
+      id: 'ratio.spazio_gioco_planned',
+      version: 1,
+      source: 'Scheda B, tabella Spazio gioco',
+      text: 'Per lo spazio gioco la colonna "Previsti" della Scheda è il numero di iscritti.',
+    },
+    {
+      id: 'ratio.auxiliaries',
+      version: 1,
+      source: 'Reg. zonale art. 9 c.1 lett. b',
+      text: 'Nel nido un addetto ausiliario ogni 30 bambini al massimo, sugli iscritti per i previsti e sui presenti alla visita.',
+    },
+    {
+      id: 'training.validity',
+      version: 1,
+      source: 'DM 388/2003 art. 3 c.5; DM 2 settembre 2021; DGR 559/2008',
+      text: 'Pronto soccorso valido 3 anni, prevenzione incendi 5 anni, HACCP 5 anni rinnovabili con aggiornamento. Un corso concluso il giorno D con validità N anni scade il giorno D + N anni (29/2 → 28/2) ed è valido per visite strettamente precedenti.',
+    },
+    {
+      id: 'training.expiry_warning',
+      version: 1,
+      source: 'interpretazione della Zona',
+      text: 'Attenzione quando un attestato necessario scade entro 60 giorni dalla visita.',
+    },
+    {
+      id: 'training.haccp_workers',
+      version: 1,
+      source: 'DGR 559/2008; Scheda F',
+      text: 'Con cucina interna serve almeno un addetto alle lavorazioni complesse formato; gli attestati HACCP dichiarati devono essere in corso di validità.',
+    },
+    {
+      id: 'acts.validity',
+      version: 1,
+      source: 'Reg. zonale artt. 11 c.1 e 14 c.1',
+      text: 'Autorizzazione e accreditamento valgono per i tre anni educativi (1 settembre - 31 agosto) successivi a quello del rilascio; attenzione entro 90 giorni dalla scadenza.',
+    },
+    {
+      id: 'inspections.semester',
+      version: 1,
+      source: 'Reg. zonale art. 17 c.1',
+      text: 'Due ispezioni annuali: almeno una per ciascun semestre solare (gennaio-giugno, luglio-dicembre).',
+    },
+    {
+      id: 'rls.refresh',
+      version: 1,
+      source: 'Scheda F',
+      text: "La Scheda verifica l'attestato RLS di almeno 32 ore o la scelta dell'RLS territoriale; l'aggiornamento annuale non è verificato da questa regola.",
+    },
   ],
 });

@@ -10,7 +10,18 @@ import { IsoDateSchema } from '../domain.ts';
 /** Lowercase hex SHA-256, the content address of bundles and attachments. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-export const ErrorCode = z.enum(['invalid', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'attachments_missing', 'too_large', 'rate_limited', 'internal', 'unsupported']);
+export const ErrorCode = z.enum([
+  'invalid',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'attachments_missing',
+  'too_large',
+  'rate_limited',
+  'internal',
+  'unsupported',
+]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** Every 4xx/5xx answer: an Italian message naming what is wrong; `missing` on 412, `field` on 400. */
@@ -37,7 +48,13 @@ export const PutRevisionBody = z.strictObject({
     .max(500)
     .default([]),
   prescriptions: z
-    .array(z.strictObject({ rule: z.string().trim().min(1).max(200), text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000), deadline: IsoDateSchema }))
+    .array(
+      z.strictObject({
+        rule: z.string().trim().min(1).max(200),
+        text: z.string().trim().min(1, 'il testo è obbligatorio').max(4000),
+        deadline: IsoDateSchema,
+      }),
+    )
     .max(500)
     .default([]),
   /** The office registry id of the service, when the laptop knows it (services come from /changes). */
@@ -67,7 +84,6 @@ export const AddAttachmentBody = z.strictObject({
   contentHash: Sha256.optional(),
 });
 
-
 /** 201 (stored now) and 200 (the same content was already there) to a PUT revision. */
 export const PutRevisionOk = z.looseObject({ inspectionId: z.string(), revision: z.number().int(), contentHash: z.string() });
 export type PutRevisionOk = z.infer<typeof PutRevisionOk>;
@@ -76,12 +92,18 @@ export type PutRevisionOk = z.infer<typeof PutRevisionOk>;
 /** GET /inspections/:id: the office's view of one inspection, its revisions and their review state. */
 export const InspectionState = z.looseObject({
   inspectionId: z.string(),
-  revisions: z.array(z.looseObject({
-    revision: z.number().int(),
-    contentHash: z.string(),
-    receivedAt: z.string(),
-    review: z.looseObject({ status: z.enum(['received', 'in_review', 'validated', 'rejected']), notes: z.string().nullable(), decidedAt: z.string().nullable() }),
-  })),
+  revisions: z.array(
+    z.looseObject({
+      revision: z.number().int(),
+      contentHash: z.string(),
+      receivedAt: z.string(),
+      review: z.looseObject({
+        status: z.enum(['received', 'in_review', 'validated', 'rejected']),
+        notes: z.string().nullable(),
+        decidedAt: z.string().nullable(),
+      }),
+    }),
+  ),
 });
 export type InspectionState = z.infer<typeof InspectionState>;
 

@@ -50,7 +50,12 @@ describe('axe-core: le pagine del portatile', { timeout: 300_000 }, () => {
       failures.push(...(await axeViolations(page, `laptop-${name}`)).map((v) => `${name}: ${v}`));
     }
     // A draft visit: every section tab, then «Chiudi visita».
-    const created = await pageApi<{ id: string }>(page, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: (await pageApi<{ today: string }>(page, 'app.info', {})).today, memberIds: [] });
+    const created = await pageApi<{ id: string }>(page, 'inspections.create', {
+      serviceId: service.id,
+      purpose: 'verifica_periodica',
+      date: (await pageApi<{ today: string }>(page, 'app.info', {})).today,
+      memberIds: [],
+    });
     await visit(`/ispezioni/${created.id}`, /./);
     const tabs = page.getByRole('navigation', { name: 'Parti della scheda' }).getByRole('button');
     const count = await tabs.count();

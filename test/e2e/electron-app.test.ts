@@ -32,10 +32,14 @@ if (skip) process.stdout.write(`# electron e2e saltati: ${skip}\n`);
 
 test('the desktop app opens hardened, exposes the typed API and refuses to navigate away', { skip, timeout: 120_000 }, async (t) => {
   if ('skip' in binary) return;
-  const { default: buildElectron } = (await import(pathToFileURL(join(root, 'scripts/build-electron.mjs')).href)) as { default: (o: { root: string }) => Promise<void> };
+  const { default: buildElectron } = (await import(pathToFileURL(join(root, 'scripts/build-electron.mjs')).href)) as {
+    default: (o: { root: string }) => Promise<void>;
+  };
   await buildElectron({ root });
   if (!existsSync(join(root, 'dist/renderer/index.html'))) {
-    const { default: buildRenderer } = (await import(pathToFileURL(join(root, 'scripts/build-renderer.mjs')).href)) as { default: (o: { root: string }) => Promise<void> };
+    const { default: buildRenderer } = (await import(pathToFileURL(join(root, 'scripts/build-renderer.mjs')).href)) as {
+      default: (o: { root: string }) => Promise<void>;
+    };
     await buildRenderer({ root });
   }
   const data = mkdtempSync(join(tmpdir(), 'vigilanza-electron-'));
@@ -52,20 +56,33 @@ test('the desktop app opens hardened, exposes the typed API and refuses to navig
   assert.match(page.url(), /^app:\/\/vigilanza\//);
 
   const probe = await page.evaluate(async () => {
-    const w = globalThis as unknown as { vigilanza: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: any }>>; require?: unknown; process?: unknown };
+    const w = globalThis as unknown as {
+      vigilanza: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: any }>>;
+      require?: unknown;
+      process?: unknown;
+    };
     const info = await w.vigilanza['app.info']!({});
     const list = await w.vigilanza['services.list']!({});
-    return { info, services: list.ok ? list.value.length : -1, keys: Object.keys(w.vigilanza).length, node: typeof w.require !== 'undefined' || typeof w.process !== 'undefined' };
+    return {
+      info,
+      services: list.ok ? list.value.length : -1,
+      keys: Object.keys(w.vigilanza).length,
+      node: typeof w.require !== 'undefined' || typeof w.process !== 'undefined',
+    };
   });
   assert.equal(probe.info.ok, true);
   assert.equal(probe.info.value.shell, 'electron');
   assert.ok(probe.services >= 7, 'demo services through the preload');
   assert.equal(probe.node, false, 'no Node in the renderer');
 
-  await page.evaluate(() => { (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'; });
+  await page.evaluate(() => {
+    (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';
+  });
   await page.waitForTimeout(500);
   assert.match(page.url(), /^app:\/\/vigilanza\//, 'navigation away is refused');
-  await page.evaluate(() => { (globalThis as unknown as { open(u: string): unknown }).open('https://example.com/'); });
+  await page.evaluate(() => {
+    (globalThis as unknown as { open(u: string): unknown }).open('https://example.com/');
+  });
   await page.waitForTimeout(500);
   assert.equal(electronApp.windows().length, 1, 'no new windows');
 });

@@ -53,33 +53,55 @@ async function openInspection(page: Page, serviceName: string) {
   await page.getByRole('heading', { name: new RegExp(`${serviceName} — visita del`) }).waitFor();
 }
 
-test('a report changed after signing is flagged with what changed; the genuine co-signed one is verified', { timeout: 180_000 }, async (t) => {
-  const signed = await sign(await buildReport(sampleReportInput({ photos: 0, digitallySigned: true })), pki.signerP12);
-  const genuine = await sign(signed, pki.legacyP12);
-  const f = startForge(signed);
-  overlayPage1(f);
-  const forged = await sign(appendClassic(signed, f), pki.legacyP12);
+test(
+  'a report changed after signing is flagged with what changed; the genuine co-signed one is verified',
+  { timeout: 180_000 },
+  async (t) => {
+    const signed = await sign(await buildReport(sampleReportInput({ photos: 0, digitallySigned: true })), pki.signerP12);
+    const genuine = await sign(signed, pki.legacyP12);
+    const f = startForge(signed);
+    overlayPage1(f);
+    const forged = await sign(appendClassic(signed, f), pki.legacyP12);
 
-  const client = new SyncClient({ baseUrl: office.url, token: await office.token('Maria Rossi') });
-  // A real laptop seals the two visits; each report goes in with its visit at the first send.
-  const { app } = seededLaptop(t, 0);
-  const visits = sealVisits(app, ['Nido Il Girasole', 'Nido La Coccinella'].map((serviceName) => ({ serviceName, comune: 'Impruneta', date: '2026-11-10', answer: 'yes' as const, note: 'visita', photos: [] })));
-  visits.forEach((v, i) => app.store.attachments.add({ inspectionId: v.inspectionId, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: i === 0 ? genuine : forged }));
-  const outbox = app.store.outbox;
-  assert.equal((await drainOutbox(outbox, client)).sent, 2);
+    const client = new SyncClient({ baseUrl: office.url, token: await office.token('Maria Rossi') });
+    // A real laptop seals the two visits; each report goes in with its visit at the first send.
+    const { app } = seededLaptop(t, 0);
+    const visits = sealVisits(
+      app,
+      ['Nido Il Girasole', 'Nido La Coccinella'].map((serviceName) => ({
+        serviceName,
+        comune: 'Impruneta',
+        date: '2026-11-10',
+        answer: 'yes' as const,
+        note: 'visita',
+        photos: [],
+      })),
+    );
+    visits.forEach((v, i) =>
+      app.store.attachments.add({
+        inspectionId: v.inspectionId,
+        kind: 'report',
+        name: 'verbale.pdf',
+        mime: 'application/pdf',
+        bytes: i === 0 ? genuine : forged,
+      }),
+    );
+    const outbox = app.store.outbox;
+    assert.equal((await drainOutbox(outbox, client)).sent, 2);
 
-  const page = await browser.newPage();
-  await login(page);
-  await openInspection(page, 'Nido La Coccinella');
-  const verdict = await page.getByTestId('report-verdict').innerText();
-  assert.match(verdict, /Firma digitale NON valida: documento modificato dopo la firma/);
-  assert.doesNotMatch(verdict, /verificata/);
-  assert.match(await page.getByTestId('report-modifications').innerText(), /Modificato dopo la firma: contenuto della pagina 1/);
-  const firstSignature = await page.getByTestId('report-version').locator('ul li').first().innerText();
-  assert.match(firstSignature, /Anna Bianchi[\s\S]*modificato dopo la firma \(contenuto della pagina 1\)/);
+    const page = await browser.newPage();
+    await login(page);
+    await openInspection(page, 'Nido La Coccinella');
+    const verdict = await page.getByTestId('report-verdict').innerText();
+    assert.match(verdict, /Firma digitale NON valida: documento modificato dopo la firma/);
+    assert.doesNotMatch(verdict, /verificata/);
+    assert.match(await page.getByTestId('report-modifications').innerText(), /Modificato dopo la firma: contenuto della pagina 1/);
+    const firstSignature = await page.getByTestId('report-version').locator('ul li').first().innerText();
+    assert.match(firstSignature, /Anna Bianchi[\s\S]*modificato dopo la firma \(contenuto della pagina 1\)/);
 
-  await openInspection(page, 'Nido Il Girasole');
-  assert.match(await page.getByTestId('report-verdict').innerText(), /^Firma digitale verificata$/);
-  assert.equal(await page.getByTestId('report-modifications').count(), 0);
-  await page.close();
-});
+    await openInspection(page, 'Nido Il Girasole');
+    assert.match(await page.getByTestId('report-verdict').innerText(), /^Firma digitale verificata$/);
+    assert.equal(await page.getByTestId('report-modifications').count(), 0);
+    await page.close();
+  },
+);

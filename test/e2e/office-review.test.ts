@@ -59,10 +59,16 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   // Pair the laptop with a code shown in the web app.
   await page.getByRole('link', { name: 'Portatili' }).click();
   // No name: the server says so in Italian, on the field; no browser-native (English) check.
-  const [noName] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/portatili/codice')), page.getByRole('button', { name: 'Genera codice di associazione' }).click()]);
+  const [noName] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/portatili/codice')),
+    page.getByRole('button', { name: 'Genera codice di associazione' }).click(),
+  ]);
   assert.equal(noName.status(), 400);
   assert.equal(await page.getByLabel('Ispettore').getAttribute('aria-invalid'), 'true');
-  assert.match(await page.locator('#' + (await page.getByLabel('Ispettore').getAttribute('aria-describedby'))!).innerText(), /Scrivere il nome dell'ispettore/);
+  assert.match(
+    await page.locator('#' + (await page.getByLabel('Ispettore').getAttribute('aria-describedby'))!).innerText(),
+    /Scrivere il nome dell'ispettore/,
+  );
   await page.getByLabel('Ispettore').fill('Maria Rossi');
   await page.getByRole('button', { name: 'Genera codice di associazione' }).click();
   const code = (await page.getByTestId('pairing-code').textContent())!.trim();
@@ -73,11 +79,24 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   const { app } = seededLaptop(t, 0);
   const outbox = app.store.outbox;
   const pdf = makePdf('verbale revisione 1');
-  const [visit] = sealVisits(app, [{
-    serviceName: 'Nido Il Girasole', comune: 'Bagno a Ripoli', date: '2026-09-10', answer: 'no', note: 'certificato non esibito', photos: [makePng(42)],
-    prescription: { text: 'Esibire il certificato di agibilità', deadline: '2026-10-31' },
-  }]);
-  app.store.attachments.add({ inspectionId: visit!.inspectionId, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: pdf });
+  const [visit] = sealVisits(app, [
+    {
+      serviceName: 'Nido Il Girasole',
+      comune: 'Bagno a Ripoli',
+      date: '2026-09-10',
+      answer: 'no',
+      note: 'certificato non esibito',
+      photos: [makePng(42)],
+      prescription: { text: 'Esibire il certificato di agibilità', deadline: '2026-10-31' },
+    },
+  ]);
+  app.store.attachments.add({
+    inspectionId: visit!.inspectionId,
+    kind: 'report',
+    name: 'verbale.pdf',
+    mime: 'application/pdf',
+    bytes: pdf,
+  });
   assert.equal((await drainOutbox(outbox, client)).sent, 1);
 
   await page.getByRole('link', { name: 'Coda' }).click();
@@ -96,12 +115,20 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   assert.doesNotMatch(visible, /[0-9a-f]{64}/i, 'no SHA-256');
   assert.ok(!visible.includes('visita-girasole'), 'no inspection id');
   const codes = [...Object.keys(RULE_LABELS), ...getChecklist('zona-fse@1')!.items.map((i) => i.id)];
-  assert.deepEqual(codes.filter((code) => visible.includes(code)), [], 'no rule or item code');
+  assert.deepEqual(
+    codes.filter((code) => visible.includes(code)),
+    [],
+    'no rule or item code',
+  );
   assert.match(visible, /\(\d+ byte\)|\(\d+(,\d)? kB\)/, 'the report size in Italian units');
-  assert.ok(await page.locator('td.fail').count() >= 1, 'the "no" answer is a failing finding');
+  assert.ok((await page.locator('td.fail').count()) >= 1, 'the "no" answer is a failing finding');
   await page.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
   assert.equal(await page.locator('.photos img').count(), 1);
-  assert.equal(await page.locator('.photos img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 32, 'the photo is served and decodes');
+  assert.equal(
+    await page.locator('.photos img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    32,
+    'the photo is served and decodes',
+  );
   await page.locator('summary', { hasText: "Dati per l'assistenza" }).click();
   await page.getByText(sha256(pdf)).waitFor();
   await page.getByRole('cell', { name: 'A.destinazione_uso.certificato', exact: true }).waitFor();
@@ -115,18 +142,28 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   // Empty (only blanks) notes: the server answers, in Italian, next to the field, keeping what was typed.
   const notes = page.getByLabel("Note di correzione per l'ispettore");
   await notes.fill('   ');
-  const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/respingi')), page.getByRole('button', { name: 'Respingi con note' }).click()]);
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/respingi')),
+    page.getByRole('button', { name: 'Respingi con note' }).click(),
+  ]);
   assert.equal(refused.status(), 400);
   await page.getByText('Scrivere le note di correzione').waitFor();
   assert.equal(await notes.getAttribute('aria-invalid'), 'true');
-  assert.match(await notes.evaluate((el) => {
-    const id = el.getAttribute('aria-describedby') ?? '';
-    return (el.ownerDocument.getElementById(id)?.textContent ?? '');
-  }), /Scrivere le note di correzione/);
+  assert.match(
+    await notes.evaluate((el) => {
+      const id = el.getAttribute('aria-describedby') ?? '';
+      return el.ownerDocument.getElementById(id)?.textContent ?? '';
+    }),
+    /Scrivere le note di correzione/,
+  );
   assert.equal(await notes.inputValue(), '   ', 'what the clerk typed is kept');
   await screenshot(page, 'ufficio-respingi-senza-note');
   assert.doesNotMatch(await page.locator('body').innerText(), /fill out|Please/i);
-  assert.equal(await notes.evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage), '', 'no browser-native (English) check');
+  assert.equal(
+    await notes.evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage),
+    '',
+    'no browser-native (English) check',
+  );
   await notes.fill('Allegare la foto del certificato di agibilità.');
   await page.getByRole('button', { name: 'Respingi con note' }).click();
   await page.waitForURL(/scheda=respinte/);
@@ -200,22 +237,38 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   await page.waitForURL(/salvato=1/);
 
   // The page's CSP forbids scripts from fetching, so forge the POST with the session cookie from outside.
-  const forged = await page.request.post(`${office.url}/servizi`, { form: { name: 'X', type: 'nido', comune: 'Y', capacity: '10' }, maxRedirects: 0 });
+  const forged = await page.request.post(`${office.url}/servizi`, {
+    form: { name: 'X', type: 'nido', comune: 'Y', capacity: '10' },
+    maxRedirects: 0,
+  });
   assert.equal(forged.status(), 403);
   assert.match(await forged.text(), /CSRF/);
-  const withOtherOrigin = await page.request.post(`${office.url}/servizi`, { form: { name: 'X', type: 'nido', comune: 'Y', capacity: '10', _csrf: 'x' }, headers: { origin: 'http://evil.invalid' }, maxRedirects: 0 });
+  const withOtherOrigin = await page.request.post(`${office.url}/servizi`, {
+    form: { name: 'X', type: 'nido', comune: 'Y', capacity: '10', _csrf: 'x' },
+    headers: { origin: 'http://evil.invalid' },
+    maxRedirects: 0,
+  });
   assert.equal(withOtherOrigin.status(), 403);
 
   // Another visit with a prescription due on 2026-10-31, past by the office's day (2026-11-20).
   const client = new SyncClient({ baseUrl: office.url, token: await office.token('Luca Bianchi') });
   const file = sampleFile(7, { serviceName: 'Nido Il Girasole', date: '2026-09-15' });
-  const sent = await client.pushInspection({ id: 'visita-settembre', revision: 1, file, contentHash: contentHash(file), prescriptions: [{ rule: 'training.fire', text: 'Formare un secondo addetto antincendio', deadline: '2026-10-31' }] });
+  const sent = await client.pushInspection({
+    id: 'visita-settembre',
+    revision: 1,
+    file,
+    contentHash: contentHash(file),
+    prescriptions: [{ rule: 'training.fire', text: 'Formare un secondo addetto antincendio', deadline: '2026-10-31' }],
+  });
   assert.equal(sent.status, 'created');
 
   await page.getByRole('link', { name: 'Cruscotto' }).click();
   await page.getByRole('heading', { name: /Ispezioni dovute/ }).waitFor();
   // Spazio Gioco Arcobaleno, authorised 2023-10-02 (year 2023/24) → valid until 2027-08-31: not within 90 days of 2026-11-20.
-  const acts = await page.getByRole('heading', { name: /in scadenza/ }).locator('xpath=following-sibling::*[2]').textContent();
+  const acts = await page
+    .getByRole('heading', { name: /in scadenza/ })
+    .locator('xpath=following-sibling::*[2]')
+    .textContent();
   assert.match(acts ?? '', /Nessun atto in scadenza/);
   await page.getByRole('cell', { name: 'Formare un secondo addetto antincendio' }).waitFor();
   // Revision 2 of the first visit replaced revision 1 and carries no prescription: not listed.
@@ -226,7 +279,10 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   const text = (await csv.body()).toString('utf8');
   assert.ok(text.startsWith('\uFEFFServizio;Comune;Data visita;Revisione;Rilievo;'), 'BOM, ; separator, Italian headers');
   assert.ok(text.split('\r\n')[0]!.endsWith(';Codice ispezione (assistenza)'), 'the id only as the last, support column');
-  assert.match(text, /Nido Il Girasole;Pontassieve;2026-09-15;1;Addetti prevenzione incendi;Formare un secondo addetto antincendio;2026-10-31;20;;visita-settembre\r\n/);
+  assert.match(
+    text,
+    /Nido Il Girasole;Pontassieve;2026-09-15;1;Addetti prevenzione incendi;Formare un secondo addetto antincendio;2026-10-31;20;;visita-settembre\r\n/,
+  );
   // The dashboard names the check too.
   await page.getByRole('cell', { name: 'Addetti prevenzione incendi' }).waitFor();
   await page.close();

@@ -10,7 +10,18 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../office/security.ts';
 import { makePng, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, pageApi, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  horizontalOverflow,
+  launchChromium,
+  openPage,
+  pageApi,
+  screenshot,
+  startShell,
+  unlabelledControls,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
 const ITEM = 'A.destinazione_uso.certificato';
@@ -84,11 +95,17 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await page.getByLabel('Indirizzo del server d’ufficio').fill('ftp://ufficio');
   await page.getByLabel('Codice di associazione').fill(code);
   await page.getByRole('button', { name: 'Associa' }).click();
-  await page.getByRole('alert').filter({ hasText: /http:\/\/ o https:\/\// }).waitFor();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /http:\/\/ o https:\/\// })
+    .waitFor();
   await page.getByLabel('Indirizzo del server d’ufficio').fill(office.url);
   await page.getByLabel('Codice di associazione').fill('ZZZZ-ZZZZ');
   await page.getByRole('button', { name: 'Associa' }).click();
-  await page.getByRole('alert').filter({ hasText: /codice di associazione non valido, già usato o scaduto/ }).waitFor();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /codice di associazione non valido, già usato o scaduto/ })
+    .waitFor();
   assert.ok(await page.getByLabel('Codice di associazione').evaluate((el) => el === document.activeElement), 'focus on the field to fix');
   await checkPage(page, 'ufficio, errore');
   await screenshot(page, 'roundtrip-02-laptop-codice-errato');
@@ -117,7 +134,10 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await voce.getByLabel('Nota').fill('certificato non esibito');
   await voce.locator('input[type="file"]').setInputFiles({ name: 'ingresso.png', mimeType: 'image/png', buffer: makePng(7, 32) });
   await voce.getByRole('img', { name: /Foto 1 della voce/ }).waitFor();
-  await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor({ timeout: 10_000 });
+  await page
+    .locator('.save-status [role="status"]')
+    .filter({ hasText: /^Salvato alle/ })
+    .waitFor({ timeout: 10_000 });
   const first = inspectionIdOf(page);
   await seal(page);
   await waitForSync(page, first, 'ricevuta');
@@ -176,7 +196,10 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await page.locator('.navigatore [data-tab="A"]').click();
   await page.locator(`[data-item="${ITEM}"]`).getByRole('radio', { name: 'Sì', exact: true }).check();
   await page.locator(`[data-item="${ITEM}"]`).getByLabel('Nota').fill('certificato esibito e fotografato');
-  await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor({ timeout: 10_000 });
+  await page
+    .locator('.save-status [role="status"]')
+    .filter({ hasText: /^Salvato alle/ })
+    .waitFor({ timeout: 10_000 });
   await seal(page);
   await waitForSync(page, second, 'ricevuta');
 
@@ -202,7 +225,13 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await page.goto(`${new URL(page.url()).origin}/#/ispezioni/${encodeURIComponent(second)}`);
   const badge = page.locator('.ispezione-header [data-sync-status="validata"]');
   await badge.waitFor();
-  assert.equal((await badge.innerText()).replace(/\s+/g, ' ').trim().replace(/^.*?Validata/, 'Validata'), 'Validata');
+  assert.equal(
+    (await badge.innerText())
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^.*?Validata/, 'Validata'),
+    'Validata',
+  );
   await page.getByRole('heading', { name: /Ispezione del/ }).waitFor();
   // Sealed and validated: the notes stay visible, but no longer as an alarm.
   assert.equal(await page.getByRole('region', { name: 'Note dell’ufficio' }).count(), 0);
@@ -211,5 +240,9 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   const firstAfter = await laptopApi<{ status: string; syncStatus: string }>(page, 'inspections.get', { id: first });
   assert.deepEqual([firstAfter.status, firstAfter.syncStatus], ['rejected', 'respinta']);
   // The one refused call is the wrong pairing code (HTTP 400 by design); nothing else went wrong.
-  assert.deepEqual(laptop.problems, ['console: Failed to load resource: the server responded with a status of 400 (Bad Request)'], 'no other console errors or CSP violations on the laptop');
+  assert.deepEqual(
+    laptop.problems,
+    ['console: Failed to load resource: the server responded with a status of 400 (Bad Request)'],
+    'no other console errors or CSP violations on the laptop',
+  );
 });

@@ -10,7 +10,19 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, pageApi, screenshot, SCREENSHOTS, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  horizontalOverflow,
+  launchChromium,
+  openPage,
+  pageApi,
+  screenshot,
+  SCREENSHOTS,
+  startShell,
+  unlabelledControls,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 import { makeTestPki, P12_PASSPHRASE, pdfsig, type TestPki } from '../helpers/pki.ts';
 
 let shell: Shell;
@@ -70,11 +82,16 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     assert.equal(await pass.getAttribute('autocomplete'), 'off');
     await pass.fill('sbagliata');
     await page.getByRole('button', { name: 'Importa la chiave' }).click();
-    await page.locator('#firma-import-pass-err').getByText(/password errata/).waitFor();
+    await page
+      .locator('#firma-import-pass-err')
+      .getByText(/password errata/)
+      .waitFor();
     assert.equal(await pass.inputValue(), '', 'the passphrase is cleared after use');
     expectRefusedRequest();
     await pass.fill(P12_PASSPHRASE);
-    await page.getByLabel('Componente della commissione (facoltativo)').selectOption({ label: 'Dott.ssa Chiara Fantoni · Pedagogista zonale' });
+    await page
+      .getByLabel('Componente della commissione (facoltativo)')
+      .selectOption({ label: 'Dott.ssa Chiara Fantoni · Pedagogista zonale' });
     await page.getByRole('button', { name: 'Importa la chiave' }).click();
     const facts = page.locator('[data-signing-key="present"]');
     await facts.waitFor();
@@ -91,13 +108,19 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     const file = page.getByLabel(/^Certificato della CA/);
     await file.setInputFiles(join(pki.dir, 'anna.pem'));
     await page.getByRole('button', { name: 'Aggiungi all’elenco' }).click();
-    await page.locator('#firma-ca-file-err').getByText(/«Anna Bianchi» non è il certificato di un’autorità di certificazione/).waitFor();
+    await page
+      .locator('#firma-ca-file-err')
+      .getByText(/«Anna Bianchi» non è il certificato di un’autorità di certificazione/)
+      .waitFor();
     expectRefusedRequest();
     await file.setInputFiles(pki.caPemPath);
     await page.getByRole('button', { name: 'Aggiungi all’elenco' }).click();
     const list = page.locator('[data-trusted-cas="list"]');
     await list.waitFor();
-    assert.match(await list.innerText(), /Vigilanza Test CA[\s\S]*O=Zona Fiorentina Sud-Est \(test\)[\s\S]*Valido fino al \d\d\/\d\d\/\d{4}/);
+    assert.match(
+      await list.innerText(),
+      /Vigilanza Test CA[\s\S]*O=Zona Fiorentina Sud-Est \(test\)[\s\S]*Valido fino al \d\d\/\d\d\/\d{4}/,
+    );
     assert.equal(await page.locator('#firma-ca-file-err').innerText(), '');
     await checkPage('autorità attendibili');
     await page.getByRole('heading', { name: 'Autorità di certificazione attendibili' }).scrollIntoViewIfNeeded();
@@ -109,7 +132,12 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     const girasole = services.find((s) => s.name.includes('Il Girasole'))!;
     const members = await apiCall<Array<{ id: string; name: string }>>(page, 'members.list', {});
     const info = await apiCall<{ today: string }>(page, 'app.info', {});
-    const created = await apiCall<{ id: string }>(page, 'inspections.create', { serviceId: girasole.id, purpose: 'verifica_periodica', date: info.today, memberIds: members.filter((m) => /Fantoni|Cecchi/.test(m.name)).map((m) => m.id) });
+    const created = await apiCall<{ id: string }>(page, 'inspections.create', {
+      serviceId: girasole.id,
+      purpose: 'verifica_periodica',
+      date: info.today,
+      memberIds: members.filter((m) => /Fantoni|Cecchi/.test(m.name)).map((m) => m.id),
+    });
     inspectionId = created.id;
     await page.evaluate((id) => (window.location.hash = `#/ispezioni/${id}`), inspectionId);
     await page.locator('.navigatore [data-tab="chiusura"]').click();
@@ -143,7 +171,11 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     await dialog.getByRole('button', { name: 'Sigilla e firma' }).click();
     await dialog.getByText(/password errata/).waitFor();
     assert.equal(await pass.inputValue(), '');
-    assert.equal((await apiCall<{ status: string }>(page, 'inspections.get', { id: inspectionId })).status, 'draft', 'a wrong passphrase changes nothing');
+    assert.equal(
+      (await apiCall<{ status: string }>(page, 'inspections.get', { id: inspectionId })).status,
+      'draft',
+      'a wrong passphrase changes nothing',
+    );
     expectRefusedRequest();
     await pass.fill(P12_PASSPHRASE);
     const started = Date.now();
@@ -179,7 +211,10 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
     const signaturePage = text.split('\f').findIndex((p) => /Firma del Pedagogista Comunale|Firme/.test(p) && /Giulia Mariani/.test(p)) + 1;
     assert.ok(signaturePage >= 1 && signaturePage <= pages, `signature page ${signaturePage} of ${pages}`);
-    for (const [n, name] of [[1, 'report-pdf-pagina-1'], [signaturePage, 'report-pdf-pagina-firme']] as const) {
+    for (const [n, name] of [
+      [1, 'report-pdf-pagina-1'],
+      [signaturePage, 'report-pdf-pagina-firme'],
+    ] as const) {
       rmSync(join(SCREENSHOTS, `${name}.png`), { force: true });
       execFileSync('pdftoppm', ['-png', '-r', '60', '-f', String(n), '-l', String(n), '-singlefile', path, join(SCREENSHOTS, name)]);
       assert.ok(readFileSync(join(SCREENSHOTS, `${name}.png`)).length > 5000);
@@ -200,7 +235,9 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     assert.match(await panel.innerText(), /versione 2/);
     await screenshot(page, 'report-03-due-firme');
     const path = await exportPdf('verbale-2-firme.pdf');
-    const blocks = pdfsig(path, pki.nssDir).split(/^Signature #\d+:/m).slice(1);
+    const blocks = pdfsig(path, pki.nssDir)
+      .split(/^Signature #\d+:/m)
+      .slice(1);
     assert.equal(blocks.length, 2);
     for (const b of blocks) assert.match(b, /Signature is Valid/);
     assert.match(blocks[0]!, /Not total document signed/);

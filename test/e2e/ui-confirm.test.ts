@@ -44,7 +44,10 @@ describe('UI, conferme (rimozione di una persona dal personale)', { timeout: 180
     const services = await pageApi<Array<{ id: string; name: string }>>(page, 'services.list', {});
     const girasole = services.find((s) => s.name === 'Nido d’infanzia Il Girasole')!;
     const detail = await pageApi<{ staff: Array<{ name: string }> }>(page, 'services.get', { id: girasole.id });
-    assert.equal(detail.staff.some((p) => p.name === 'Anna Fabbri'), false);
+    assert.equal(
+      detail.staff.some((p) => p.name === 'Anna Fabbri'),
+      false,
+    );
     assert.deepEqual(w.problems, []);
   });
 });

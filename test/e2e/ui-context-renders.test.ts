@@ -53,7 +53,10 @@ describe('UI, contesti della visita: ogni parte si aggiorna solo per ciò che le
   });
 
   it('the visit date re-renders the visit readers and the rules, not the fixed data, photos or prescriptions', async () => {
-    const r = await rendersAfter((h) => h.setVisitDate('2025-03-13'), `document.getElementById('visit').textContent === '2025-03-13' && window.harness.renders.live > 0`);
+    const r = await rendersAfter(
+      (h) => h.setVisitDate('2025-03-13'),
+      `document.getElementById('visit').textContent === '2025-03-13' && window.harness.renders.live > 0`,
+    );
     assert.ok(r.visit >= 1 && r.live >= 1, JSON.stringify(r));
     assert.deepEqual([r.data, r.photos, r.prescriptions], [0, 0, 0], JSON.stringify(r));
   });

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays } from '../../shared/dates.ts';
-import { ensureRendererBuilt, launchChromium, openPage, pageApi, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  launchChromium,
+  openPage,
+  pageApi,
+  screenshot,
+  startShell,
+  unlabelledControls,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 let browser: Browser;
 let shell: Shell;
@@ -33,7 +43,11 @@ describe('UI, date in formato italiano con il browser in inglese', { timeout: 18
     const today = (await pageApi<{ today: string }>(page, 'app.info')).today;
     const services = await pageApi<Array<{ id: string; name: string }>>(page, 'services.list', {});
     const girasole = services.find((s) => s.name === 'Nido d’infanzia Il Girasole')!;
-    const { id } = await pageApi<{ id: string }>(page, 'inspections.create', { serviceId: girasole.id, purpose: 'verifica_periodica', date: addDays(today, -3) });
+    const { id } = await pageApi<{ id: string }>(page, 'inspections.create', {
+      serviceId: girasole.id,
+      purpose: 'verifica_periodica',
+      date: addDays(today, -3),
+    });
     await page.getByRole('link', { name: 'Nido d’infanzia Il Girasole' }).click();
     await page.locator(`a[href$="/ispezioni/${id}"]`).first().click();
     await page.locator('.navigatore [data-tab="visita"]').click();
@@ -50,7 +64,10 @@ describe('UI, date in formato italiano con il browser in inglese', { timeout: 18
 
     await date.fill('02/12/2026');
     await page.locator('#ispezione-title', { hasText: 'Ispezione del 02/12/2026' }).waitFor();
-    await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor();
+    await page
+      .locator('.save-status [role="status"]')
+      .filter({ hasText: /^Salvato alle/ })
+      .waitFor();
     assert.equal((await pageApi<{ date: string }>(page, 'inspections.get', { id })).date, '2026-12-02');
     assert.equal(await date.getAttribute('aria-invalid'), 'false');
     // Shown back the same way after reopening.

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, formatItalianDate } from '../../shared/dates.ts';
-import { ensureRendererBuilt, launchChromium, openPage, pageApi, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  launchChromium,
+  openPage,
+  pageApi,
+  screenshot,
+  startShell,
+  unlabelledControls,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 let browser: Browser;
 let shell: Shell;
@@ -42,7 +52,11 @@ describe('UI, bozze: quanto è scritto resta', { timeout: 180_000 }, () => {
     today = (await pageApi<{ today: string }>(page, 'app.info')).today;
     const services = await pageApi<Array<{ id: string; name: string }>>(page, 'services.list', {});
     const girasole = services.find((s) => s.name === 'Nido d’infanzia Il Girasole')!;
-    const created = await pageApi<{ id: string }>(page, 'inspections.create', { serviceId: girasole.id, purpose: 'verifica_periodica', date: today });
+    const created = await pageApi<{ id: string }>(page, 'inspections.create', {
+      serviceId: girasole.id,
+      purpose: 'verifica_periodica',
+      date: today,
+    });
     inspectionId = created.id;
     // A non-conformity, so that the prescriptions section has a form.
     await pageApi(page, 'inspections.saveAnswer', { inspectionId, itemId: 'F.presidi.termosifoni', value: 'no', note: '' });
@@ -67,17 +81,27 @@ describe('UI, bozze: quanto è scritto resta', { timeout: 180_000 }, () => {
     assert.equal(await nc().getByLabel('Entro il').inputValue(), deadline);
     await nc().getByLabel('Prescrizione', { exact: true }).fill('Installare protezioni sui termosifoni del salone e della sala nanna');
     await leaveAndReturn('prescrizioni');
-    assert.equal(await nc().getByLabel('Prescrizione', { exact: true }).inputValue(), 'Installare protezioni sui termosifoni del salone e della sala nanna');
+    assert.equal(
+      await nc().getByLabel('Prescrizione', { exact: true }).inputValue(),
+      'Installare protezioni sui termosifoni del salone e della sala nanna',
+    );
     assert.equal(await nc().getByLabel('Entro il').inputValue(), deadline);
     await screenshot(page, 'bozze-01-prescrizione-ritrovata');
     assert.deepEqual(await unlabelledControls(page), []);
     // Added: the form empties and the draft is gone from the host.
     await nc().getByRole('button', { name: 'Salva prescrizione' }).click();
     await nc().locator('.prescrizione', { hasText: 'sala nanna' }).waitFor();
-    await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor();
+    await page
+      .locator('.save-status [role="status"]')
+      .filter({ hasText: /^Salvato alle/ })
+      .waitFor();
     assert.deepEqual(await drafts(), {});
     await leaveAndReturn('prescrizioni');
-    assert.equal(await nc().getByLabel('Prescrizione', { exact: true }).count(), 0, 'nessun modulo riaperto per una prescrizione già aggiunta');
+    assert.equal(
+      await nc().getByLabel('Prescrizione', { exact: true }).count(),
+      0,
+      'nessun modulo riaperto per una prescrizione già aggiunta',
+    );
   });
 
   it('il nuovo componente della commissione e il personale presente restano', async () => {
@@ -126,9 +150,15 @@ describe('UI, bozze: quanto è scritto resta', { timeout: 180_000 }, () => {
     await page.keyboard.press('Enter');
     await clear.waitFor({ state: 'detached' });
     assert.equal(await voce.locator('input[type="radio"]:checked').count(), 0);
-    assert.ok(await voce.getByRole('radio', { name: 'Sì', exact: true }).evaluate((el) => el === document.activeElement), 'il fuoco resta sulla voce');
+    assert.ok(
+      await voce.getByRole('radio', { name: 'Sì', exact: true }).evaluate((el) => el === document.activeElement),
+      'il fuoco resta sulla voce',
+    );
     await page.locator('.pannello-rilievi [data-group="fail"] [data-rule="F.presidi.termosifoni"]').waitFor({ state: 'detached' });
-    await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor();
+    await page
+      .locator('.save-status [role="status"]')
+      .filter({ hasText: /^Salvato alle/ })
+      .waitFor();
     const answers = (await pageApi<{ answers: Record<string, unknown> }>(page, 'inspections.get', { id: inspectionId })).answers;
     assert.equal(answers['F.presidi.termosifoni'], undefined);
     // Answered again, the control comes back.

@@ -10,7 +10,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, formatItalianDate } from '../../shared/dates.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  horizontalOverflow,
+  launchChromium,
+  openPage,
+  screenshot,
+  startShell,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 let shell: Shell;
 let browser: Browser;
@@ -100,7 +109,11 @@ async function headingFocused(name: RegExp): Promise<void> {
 async function apiToday(): Promise<string> {
   return page.evaluate(async () => {
     const token = sessionStorage.getItem('vigilanza.token')!;
-    const r = await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: '{}' });
+    const r = await fetch('/api/app.info', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token },
+      body: '{}',
+    });
     return ((await r.json()) as { value: { today: string } }).value.today;
   });
 }
@@ -202,7 +215,10 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
     assert.equal(f.name, 'No');
     assert.equal(f.checked, true);
     await page.locator('.pannello-rilievi [data-group="fail"] .rilievo').first().waitFor();
-    await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('.save-status [role="status"]')
+      .filter({ hasText: /^Salvato alle/ })
+      .waitFor({ timeout: 10_000 });
     await screenshot(page, 'keyboard-04-sezione-A');
     assert.equal(await horizontalOverflow(page), 0);
   });
@@ -234,7 +250,10 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
     f = await press('ArrowLeft', 'voce B');
     assert.equal(f.name, 'Sì');
     assert.equal(f.checked, true);
-    await page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle/ }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('.save-status [role="status"]')
+      .filter({ hasText: /^Salvato alle/ })
+      .waitFor({ timeout: 10_000 });
     await page.locator('#tab-heading-B').scrollIntoViewIfNeeded();
     await screenshot(page, 'keyboard-05-sezione-B-conteggi');
     assert.equal(await horizontalOverflow(page), 0);

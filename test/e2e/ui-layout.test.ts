@@ -8,7 +8,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, addYears } from '../../shared/dates.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, pageApi, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  horizontalOverflow,
+  launchChromium,
+  openPage,
+  pageApi,
+  screenshot,
+  startShell,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 let shell: Shell;
 let browser: Browser;
@@ -26,7 +36,11 @@ async function clipped(): Promise<string[]> {
       .filter((el) => {
         if (el.closest('.visually-hidden, .visually-hidden-file')) return false;
         const s = getComputedStyle(el);
-        return el.scrollWidth > el.clientWidth + 1 && (s.overflowX === 'hidden' || s.overflowX === 'auto' || s.overflowX === 'scroll') && el.clientWidth > 0;
+        return (
+          el.scrollWidth > el.clientWidth + 1 &&
+          (s.overflowX === 'hidden' || s.overflowX === 'auto' || s.overflowX === 'scroll') &&
+          el.clientWidth > 0
+        );
       })
       .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth} > ${el.clientWidth})`),
   );
@@ -56,16 +70,24 @@ describe('UI, le pagine più lunghe a 1366×768', { timeout: 300_000 }, () => {
         role: i % 6 === 5 ? 'ausiliario' : 'educatore',
         title: i % 6 === 5 ? null : i % 4 === 0 ? 'transitorio_master_prima_infanzia' : 'L19',
         ...(i % 4 === 0 && i % 6 !== 5 ? { pathStartedOn: '2018-10-01' } : {}),
-        trainings: courses.slice(0, 1 + (i % courses.length)).map((course, j) => ({ course, hours: 12, completedOn: j % 2 ? addYears(today, -4) : addDays(today, -100 * (j + 1)) })),
+        trainings: courses
+          .slice(0, 1 + (i % courses.length))
+          .map((course, j) => ({ course, hours: 12, completedOn: j % 2 ? addYears(today, -4) : addDays(today, -100 * (j + 1)) })),
       });
     }
     const members = await api<Array<{ id: string }>>('members.list', {});
-    const created = await api<{ id: string }>('inspections.create', { serviceId, purpose: 'verifica_periodica', date: today, memberIds: members.map((m) => m.id) });
+    const created = await api<{ id: string }>('inspections.create', {
+      serviceId,
+      purpose: 'verifica_periodica',
+      date: today,
+      memberIds: members.map((m) => m.id),
+    });
     inspectionId = created.id;
     const detail = await api<{ id: string }>('inspections.get', { id: inspectionId });
     void detail;
     const long = 'Nota lunga: '.concat('termosifoni-senza-copertura-nel-salone-principale-e-nel-corridoio '.repeat(6));
-    for (const itemId of ['F.presidi.termosifoni', 'A.destinazione_uso.certificato']) await api('inspections.saveAnswer', { inspectionId, itemId, value: 'no', note: long });
+    for (const itemId of ['F.presidi.termosifoni', 'A.destinazione_uso.certificato'])
+      await api('inspections.saveAnswer', { inspectionId, itemId, value: 'no', note: long });
   });
 
   after(async () => {

@@ -8,7 +8,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, addYears, formatItalianDate } from '../../shared/dates.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, unlabelledControls, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  horizontalOverflow,
+  launchChromium,
+  openPage,
+  screenshot,
+  startShell,
+  unlabelledControls,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 let shell: Shell;
 let browser: Browser;
@@ -23,12 +33,20 @@ const openTab = async (tab: string) => {
   await page.locator(`.navigatore [data-tab="${tab}"]`).click();
   await page.locator(`#tab-heading-${tab}`).waitFor();
 };
-const saved = () => page.locator('.save-status [role="status"]').filter({ hasText: /^Salvato alle \d\d:\d\d$/ }).waitFor({ timeout: 10_000 });
+const saved = () =>
+  page
+    .locator('.save-status [role="status"]')
+    .filter({ hasText: /^Salvato alle \d\d:\d\d$/ })
+    .waitFor({ timeout: 10_000 });
 
 async function apiToday(p: Page): Promise<string> {
   return p.evaluate(async () => {
     const token = sessionStorage.getItem('vigilanza.token')!;
-    const r = await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: '{}' });
+    const r = await fetch('/api/app.info', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token },
+      body: '{}',
+    });
     return ((await r.json()) as { value: { today: string } }).value.today;
   });
 }
@@ -79,7 +97,10 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     assert.ok(await skip.evaluate((el) => el === document.activeElement), 'il primo Tab porta al link per saltare al contenuto');
     await page.keyboard.press('Enter');
     // The skip link lands on the page's heading, inside the main area.
-    assert.deepEqual(await page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.closest('main')?.id]), ['H1', 'contenuto']);
+    assert.deepEqual(await page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.closest('main')?.id]), [
+      'H1',
+      'contenuto',
+    ]);
     await screenshot(page, 'nido-01-elenco-vuoto');
   });
 
@@ -108,8 +129,25 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
 
   it('aggiunge il personale; un attestato di pronto soccorso scaduto è segnalato', async () => {
     const people = [
-      { name: 'Giulia Bianchi', title: 'L19', courses: [['first_aid', '12', addDays(today, -200)], ['fire', '8', addDays(today, -300)], ['rspp', '16', addYears(today, -2)], ['haccp_manager', '16', addYears(today, -1)]] },
-      { name: 'Sara Lotti', title: 'L19', courses: [['first_aid', '12', addDays(today, -400)], ['fire', '8', addYears(today, -1)], ['rls', '32', addYears(today, -1)]] },
+      {
+        name: 'Giulia Bianchi',
+        title: 'L19',
+        courses: [
+          ['first_aid', '12', addDays(today, -200)],
+          ['fire', '8', addDays(today, -300)],
+          ['rspp', '16', addYears(today, -2)],
+          ['haccp_manager', '16', addYears(today, -1)],
+        ],
+      },
+      {
+        name: 'Sara Lotti',
+        title: 'L19',
+        courses: [
+          ['first_aid', '12', addDays(today, -400)],
+          ['fire', '8', addYears(today, -1)],
+          ['rls', '32', addYears(today, -1)],
+        ],
+      },
       // Completed 3 years and 20 days ago: first aid lasts 3 years, so it expired 20 days ago.
       { name: 'Marco Neri', title: 'L19', courses: [['first_aid', '12', addDays(addYears(today, -3), -20)]] },
     ] as const;
@@ -135,7 +173,10 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
         await row.getByLabel('Conseguito il').fill(formatItalianDate(on));
       }
       if (p.name === 'Marco Neri') {
-        await dialog.locator('.live-flags').getByText(/scaduto il \d\d\/\d\d\/\d{4}/).waitFor();
+        await dialog
+          .locator('.live-flags')
+          .getByText(/scaduto il \d\d\/\d\d\/\d{4}/)
+          .waitFor();
         await screenshot(page, 'nido-03-persona-attestato-scaduto');
       }
       await dialog.getByRole('button', { name: 'Salva persona' }).click();
@@ -296,7 +337,7 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     assert.match(await marco.innerText(), /scaduto il/);
     const firstAid = finding('pass', 'training.first_aid');
     await firstAid.waitFor({ state: 'attached' });
-    assert.match(await firstAid.textContent() ?? '', /non validi: Marco Neri \(scaduto il/);
+    assert.match((await firstAid.textContent()) ?? '', /non validi: Marco Neri \(scaduto il/);
     await saved();
     await screenshot(page, 'nido-09-personale-presente');
     await noOverflow('personale presente');
@@ -314,7 +355,9 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
       return c.toDataURL('image/png').split(',')[1]!;
     });
     const v = voce('F.presidi.termosifoni');
-    await v.locator('input[type="file"]').setInputFiles({ name: 'termosifone.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await v
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'termosifone.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
     const thumb = v.getByRole('img', { name: /Foto 1 della voce/ });
     await thumb.waitFor();
     await page.waitForFunction(() => {
@@ -374,9 +417,15 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await openTab('F');
     const radios = page.locator('.scheda input');
     assert.ok((await radios.count()) > 20);
-    assert.equal(await page.locator('.scheda input:not(:disabled), .scheda textarea:not(:disabled)').count(), 0, 'nessun campo modificabile');
+    assert.equal(
+      await page.locator('.scheda input:not(:disabled), .scheda textarea:not(:disabled)').count(),
+      0,
+      'nessun campo modificabile',
+    );
     assert.ok(await voce('F.presidi.termosifoni').getByRole('radio', { name: 'No', exact: true }).isChecked());
-    await voce('F.presidi.termosifoni').getByRole('img', { name: /Foto 1/ }).waitFor();
+    await voce('F.presidi.termosifoni')
+      .getByRole('img', { name: /Foto 1/ })
+      .waitFor();
     await openTab('B');
     assert.ok(await page.getByLabel('Presenti: N° educatori', { exact: true }).isDisabled());
     await screenshot(page, 'nido-12-sola-lettura');
@@ -390,4 +439,3 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     assert.deepEqual(w.problems, []);
   });
 });
-

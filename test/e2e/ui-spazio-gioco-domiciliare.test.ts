@@ -10,7 +10,16 @@ import type { Browser, Page } from 'playwright-core';
 import { applicableItems, getChecklist } from '../../shared/checklist/index.ts';
 import { addYears, formatItalianDate } from '../../shared/dates.ts';
 import type { Purpose, ServiceType } from '../../shared/domain.ts';
-import { ensureRendererBuilt, horizontalOverflow, launchChromium, openPage, screenshot, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import {
+  ensureRendererBuilt,
+  horizontalOverflow,
+  launchChromium,
+  openPage,
+  screenshot,
+  startShell,
+  type Shell,
+  type Watched,
+} from '../helpers/ui-shell.ts';
 
 let shell: Shell;
 let browser: Browser;
@@ -66,7 +75,11 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
     page = w.page;
     await page.getByRole('heading', { name: 'Servizi educativi' }).waitFor();
     today = await page.evaluate(async () => {
-      const r = await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': sessionStorage.getItem('vigilanza.token')! }, body: '{}' });
+      const r = await fetch('/api/app.info', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': sessionStorage.getItem('vigilanza.token')! },
+        body: '{}',
+      });
       return ((await r.json()) as { value: { today: string } }).value.today;
     });
   });
@@ -79,7 +92,13 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
   });
 
   it('spazio gioco: solo le voci applicabili, fasce e colonna «Previsti» proprie, rilievo sul rapporto', async () => {
-    await createService({ name: 'Spazio gioco Il Trenino', type: 'spazio_gioco', capacity: 20, comune: 'Greve in Chianti', accredited: false });
+    await createService({
+      name: 'Spazio gioco Il Trenino',
+      type: 'spazio_gioco',
+      capacity: 20,
+      comune: 'Greve in Chianti',
+      accredited: false,
+    });
     await startVisit('autorizzazione');
     const tabs = await page.locator('.navigatore [data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab')!));
     assert.ok(!tabs.includes('ACC'), 'per l’autorizzazione non ci sono voci di accreditamento');
@@ -90,7 +109,11 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
     await openTab('B');
     const head = await page.locator('.counts-table').first().locator('thead th').allInnerTexts();
     assert.deepEqual(head, ['Fascia d’età', 'Previsti', 'Presenti']);
-    for (const [band, n] of [['12-17', '6'], ['18-23', '8'], ['24-36', '10']] as const) {
+    for (const [band, n] of [
+      ['12-17', '6'],
+      ['18-23', '8'],
+      ['24-36', '10'],
+    ] as const) {
       const label = `N° bambini ${band} mesi (1/${band === '12-17' ? 6 : band === '18-23' ? 8 : 10} ed.)`;
       await count(`Previsti: ${label}`, n);
       await count(`Presenti: ${label}`, n);
@@ -112,10 +135,16 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
     await startVisit('verifica_periodica');
     const tabs = await page.locator('.navigatore [data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab')!));
     assert.ok(!tabs.includes('A'), 'la sezione A ha solo voci escluse per i domiciliari');
-    assert.equal(await page.locator('.navigatore [aria-current]').getAttribute('data-tab'), 'B', 'la scheda si apre sulla prima sezione che ha voci');
+    assert.equal(
+      await page.locator('.navigatore [aria-current]').getAttribute('data-tab'),
+      'B',
+      'la scheda si apre sulla prima sezione che ha voci',
+    );
     assert.ok(!tabs.includes('ACC'), 'servizio non accreditato: in verifica periodica niente voci di accreditamento');
     // Not accredited: the accreditation table is not asked at a periodic check.
-    const expected = applicableItems(checklist, { type: 'domiciliare', purpose: 'verifica_periodica' }).filter((i) => i.section !== 'ACC').map((i) => i.id);
+    const expected = applicableItems(checklist, { type: 'domiciliare', purpose: 'verifica_periodica' })
+      .filter((i) => i.section !== 'ACC')
+      .map((i) => i.id);
     const rendered = await renderedItems();
     assert.deepEqual(rendered, expected);
     const excluded = checklist.items.filter((i) => /esclusi (i servizi )?domiciliari/.test(i.text)).map((i) => i.id);
@@ -134,7 +163,7 @@ describe('UI, spazio gioco e servizio domiciliare', { timeout: 300_000 }, () => 
       const f = panel().locator(`[data-rule="${rule}"]`);
       assert.equal(await f.getAttribute('data-outcome'), 'na', rule);
     }
-    assert.match(await panel().locator('[data-rule="ratio.educators.present"]').textContent() ?? '', /non stabilito dalla Scheda/);
+    assert.match((await panel().locator('[data-rule="ratio.educators.present"]').textContent()) ?? '', /non stabilito dalla Scheda/);
     assert.equal(await page.locator('.need').count(), 0, 'nessun «necessari» senza rapporto');
     await page.locator('.save-status [role="status"]', { hasText: /^Salvato alle/ }).waitFor();
     await screenshot(page, 'dom-01-sezione-B');

@@ -5,7 +5,14 @@ export function nidoFile(overrides: Partial<InspectionFile> = {}): InspectionFil
   return {
     schemaVersion: 1,
     ruleSet: 'zona-fse@1',
-    service: { name: 'Nido Il Girasole', type: 'nido', capacity: 40, kitchen: true, authorization: { issuedOn: '2024-10-15' }, accreditation: { issuedOn: '2023-05-02' } },
+    service: {
+      name: 'Nido Il Girasole',
+      type: 'nido',
+      capacity: 40,
+      kitchen: true,
+      authorization: { issuedOn: '2024-10-15' },
+      accreditation: { issuedOn: '2023-05-02' },
+    },
     visit: { date: '2025-03-12', purpose: 'verifica_periodica' },
     children: [
       { band: '0-11', enrolled: 5, present: 5 },
@@ -33,10 +40,14 @@ export function compliantPeople(): Person[] {
       { course: 'first_aid', hours: 12, completedOn: '2023-09-01' },
       { course: 'rls', hours: 32, completedOn: '2021-03-01' },
     ]),
-    person('p3', [
-      { course: 'rspp', hours: 32, completedOn: '2020-02-01' },
-      { course: 'haccp_manager', hours: 16, completedOn: '2022-06-01' },
-    ], { role: 'coordinatore', title: undefined }),
+    person(
+      'p3',
+      [
+        { course: 'rspp', hours: 32, completedOn: '2020-02-01' },
+        { course: 'haccp_manager', hours: 16, completedOn: '2022-06-01' },
+      ],
+      { role: 'coordinatore', title: undefined },
+    ),
     person('p4', [{ course: 'haccp_complex', hours: 12, completedOn: '2021-11-15' }], { role: 'cuoco', title: undefined }),
   ];
 }

@@ -57,19 +57,31 @@ export function pairLaptop(app: HostApp, officeUrl: string, token: string, inspe
 export function sealVisits(app: HostApp, visits: VisitSpec[]): SealedVisit[] {
   return app.store.transaction(() => {
     const services = new Map<string, string>();
-    for (const s of value<Array<{ id: string; name: string; comune: string }>>(app, 'services.list', {})) services.set(`${s.name}|${s.comune}`, s.id);
+    for (const s of value<Array<{ id: string; name: string; comune: string }>>(app, 'services.list', {}))
+      services.set(`${s.name}|${s.comune}`, s.id);
     return visits.map((v) => {
       const key = `${v.serviceName}|${v.comune}`;
       let serviceId = services.get(key);
       if (!serviceId) {
-        serviceId = value<{ id: string }>(app, 'services.create', { name: v.serviceName, type: 'nido', comune: v.comune, capacity: 40, kitchen: true, authorizationIssuedOn: '2024-10-15' }).id;
+        serviceId = value<{ id: string }>(app, 'services.create', {
+          name: v.serviceName,
+          type: 'nido',
+          comune: v.comune,
+          capacity: 40,
+          kitchen: true,
+          authorizationIssuedOn: '2024-10-15',
+        }).id;
         services.set(key, serviceId);
       }
       const draft = value<{ id: string }>(app, 'inspections.create', { serviceId, purpose: 'verifica_periodica', date: v.date });
       value(app, 'inspections.saveAnswer', { inspectionId: draft.id, itemId: YESNO_ITEM, value: v.answer, note: v.note });
-      for (const bytes of v.photos) value(app, 'photos.add', { inspectionId: draft.id, itemId: null, mime: 'image/png', dataBase64: bytes.toString('base64') });
+      for (const bytes of v.photos)
+        value(app, 'photos.add', { inspectionId: draft.id, itemId: null, mime: 'image/png', dataBase64: bytes.toString('base64') });
       if (v.prescription) value(app, 'prescriptions.save', { inspectionId: draft.id, rule: YESNO_ITEM, ...v.prescription });
-      const sealed = value<{ contentHash: string; inspection: { visitId: string } }>(app, 'inspections.seal', { id: draft.id, signatures: [] });
+      const sealed = value<{ contentHash: string; inspection: { visitId: string } }>(app, 'inspections.seal', {
+        id: draft.id,
+        signatures: [],
+      });
       // The laptop's own order (photos added within one clock tick are ordered by id, not by insertion).
       const photoShas = app.store.photos.listByInspection(draft.id).map((p) => p.sha256);
       return { inspectionId: draft.id, visitId: sealed.inspection.visitId, contentHash: sealed.contentHash, photoShas };
@@ -81,7 +93,11 @@ export function sealVisits(app: HostApp, visits: VisitSpec[]): SealedVisit[] {
  * A laptop on a fresh temp folder with `count` sealed visits (one photo each unless told), closed
  * and removed after the test: the seeded store the sync-loop tests run on.
  */
-export function seededLaptop(t: { after(fn: () => void): void }, count: number, options: { photos?: number; paired?: boolean } = {}): { app: HostApp; visits: SealedVisit[] } {
+export function seededLaptop(
+  t: { after(fn: () => void): void },
+  count: number,
+  options: { photos?: number; paired?: boolean } = {},
+): { app: HostApp; visits: SealedVisit[] } {
   const folder = laptopDir();
   const app = openLaptop(folder.dir);
   t.after(() => {
@@ -90,13 +106,16 @@ export function seededLaptop(t: { after(fn: () => void): void }, count: number, 
   });
   if (options.paired ?? true) pairLaptop(app, 'http://127.0.0.1:9', 'token-di-prova-del-dispositivo-123456', 'Maria Rossi');
   const photos = options.photos ?? 1;
-  const visits = sealVisits(app, Array.from({ length: count }, (_, i) => ({
-    serviceName: `Nido Prova ${i}`,
-    comune: 'Bagno a Ripoli',
-    date: `2026-03-0${1 + (i % 9)}`,
-    answer: i % 2 ? 'yes' : 'no',
-    note: `visita ${i}`,
-    photos: Array.from({ length: photos }, (_, k) => makePng(i * 10 + k, 16)),
-  })));
+  const visits = sealVisits(
+    app,
+    Array.from({ length: count }, (_, i) => ({
+      serviceName: `Nido Prova ${i}`,
+      comune: 'Bagno a Ripoli',
+      date: `2026-03-0${1 + (i % 9)}`,
+      answer: i % 2 ? 'yes' : 'no',
+      note: `visita ${i}`,
+      photos: Array.from({ length: photos }, (_, k) => makePng(i * 10 + k, 16)),
+    })),
+  );
   return { app, visits };
 }

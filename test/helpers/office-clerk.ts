@@ -5,7 +5,10 @@ export class Clerk {
   private cookies = new Map<string, string>();
   constructor(private readonly base: string) {}
 
-  private async request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null }> {
+  private async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; text: string; location: string | null }> {
     const res = await fetch(`${this.base}${path}`, {
       method: init.method ?? 'GET',
       redirect: 'manual',
@@ -35,7 +38,11 @@ export class Clerk {
     assert.equal(r.status, 303, 'logged in');
   }
 
-  async post(path: string, fields: Record<string, string>, from: string): Promise<{ status: number; text: string; location: string | null }> {
+  async post(
+    path: string,
+    fields: Record<string, string>,
+    from: string,
+  ): Promise<{ status: number; text: string; location: string | null }> {
     const page = await this.request(from);
     return this.request(path, { method: 'POST', form: { _csrf: Clerk.csrf(page.text), ...fields } });
   }

@@ -35,7 +35,19 @@ export function startForge(bytes: Buffer): Forge {
   const page1Ref = (resolve(pdf, pages.get('Kids')) as PdfValue[])[0] as PdfRef;
   const page1 = (getObject(pdf, page1Ref) as PdfDict).clone();
   let next = pdf.trailer.get('Size') as number;
-  return { pdf, rootNum: root.num, pagesNum: pagesRef.num, page1Num: page1Ref.num, catalog, pages, page1, alloc: () => next++, nextFree: () => next, objects: new Map(), trailer: new Map([['Size', '']]) };
+  return {
+    pdf,
+    rootNum: root.num,
+    pagesNum: pagesRef.num,
+    page1Num: page1Ref.num,
+    catalog,
+    pages,
+    page1,
+    alloc: () => next++,
+    nextFree: () => next,
+    objects: new Map(),
+    trailer: new Map([['Size', '']]),
+  };
 }
 
 export const ref = (num: number) => new PdfRef(num, 0);
@@ -43,7 +55,9 @@ export const name = (n: string) => new PdfName(n);
 
 /** A content stream body ("<<…>> stream … endstream"). */
 export function streamBody(content: string, dict: Record<string, string> = {}): string {
-  const extra = Object.entries(dict).map(([k, v]) => `/${k} ${v}`).join(' ');
+  const extra = Object.entries(dict)
+    .map(([k, v]) => `/${k} ${v}`)
+    .join(' ');
   return `<< /Length ${Buffer.byteLength(content, 'latin1')} ${extra} >>\nstream\n${content}\nendstream`;
 }
 
@@ -52,7 +66,9 @@ function size(f: Forge): number {
 }
 
 function trailerDict(f: Forge, extra: string): string {
-  const keep = [...f.pdf.trailer.map].filter(([k]) => !['Prev', 'XRefStm', 'Size', 'Type', 'W', 'Index', 'Length', 'Filter', 'DecodeParms', ...f.trailer.keys()].includes(k));
+  const keep = [...f.pdf.trailer.map].filter(
+    ([k]) => !['Prev', 'XRefStm', 'Size', 'Type', 'W', 'Index', 'Length', 'Filter', 'DecodeParms', ...f.trailer.keys()].includes(k),
+  );
   const own = [...f.trailer].filter(([k]) => k !== 'Size').map(([k, v]) => `/${k} ${v}`);
   return `<< ${keep.map(([k, v]) => `/${k} ${serialize(v)}`).join(' ')} ${own.join(' ')} /Size ${size(f)} ${extra} >>`;
 }
@@ -145,7 +161,18 @@ export function addPage(f: Forge): void {
   const content = f.alloc();
   f.objects.set(content, streamBody('BT /F1 12 Tf 72 720 Td (Pagina aggiunta) Tj ET'));
   const page = f.alloc();
-  f.objects.set(page, serialize(new PdfDict([['Type', name('Page')], ['Parent', ref(f.pagesNum)], ['MediaBox', [0, 0, 595.28, 841.89]], ['Contents', ref(content)], ['Resources', new PdfDict()]])));
+  f.objects.set(
+    page,
+    serialize(
+      new PdfDict([
+        ['Type', name('Page')],
+        ['Parent', ref(f.pagesNum)],
+        ['MediaBox', [0, 0, 595.28, 841.89]],
+        ['Contents', ref(content)],
+        ['Resources', new PdfDict()],
+      ]),
+    ),
+  );
   const pages = f.pages.clone();
   pages.set('Kids', [...(resolve(f.pdf, pages.get('Kids')) as PdfValue[]), ref(page)]);
   pages.set('Count', (pages.get('Count') as number) + 1);
@@ -155,7 +182,10 @@ export function addPage(f: Forge): void {
 /** A FreeText annotation on page 1. */
 export function freeTextOnPage1(f: Forge): void {
   const annot = f.alloc();
-  f.objects.set(annot, '<< /Type /Annot /Subtype /FreeText /Rect [60 700 300 740] /Contents (Nessuna irregolarita) /DA (/Helv 12 Tf 0 g) /F 4 >>');
+  f.objects.set(
+    annot,
+    '<< /Type /Annot /Subtype /FreeText /Rect [60 700 300 740] /Contents (Nessuna irregolarita) /DA (/Helv 12 Tf 0 g) /F 4 >>',
+  );
   const page = f.page1.clone();
   const annots = resolve(f.pdf, page.get('Annots'));
   page.set('Annots', [...(Array.isArray(annots) ? annots : []), ref(annot)]);

@@ -37,23 +37,160 @@ function openssl(args: string[], cwd: string): void {
 function issue(dir: string, name: string, subject: string, ext: string, ca = 'ca'): void {
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
   writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '825', '-sha256', '-extfile', `${name}.ext`], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '825',
+      '-sha256',
+      '-extfile',
+      `${name}.ext`,
+    ],
+    dir,
+  );
 }
 
 export function makeTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'vigilanza-pki-'));
   const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-sha256', '-subj', '/CN=Vigilanza Test CA/O=Zona Fiorentina Sud-Est (test)', ...caExt], dir);
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '3650', '-sha256', '-subj', '/CN=Altra CA/O=Estranea', ...caExt], dir);
-  const signerExt = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n';
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '3650',
+      '-sha256',
+      '-subj',
+      '/CN=Vigilanza Test CA/O=Zona Fiorentina Sud-Est (test)',
+      ...caExt,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'other.key',
+      '-out',
+      'other.pem',
+      '-days',
+      '3650',
+      '-sha256',
+      '-subj',
+      '/CN=Altra CA/O=Estranea',
+      ...caExt,
+    ],
+    dir,
+  );
+  const signerExt =
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n';
   issue(dir, 'anna', '/CN=Anna Bianchi/O=Comune di Bagno a Ripoli/C=IT', signerExt);
   issue(dir, 'luca', '/CN=Luca Verdi/O=Zona Fiorentina Sud-Est/C=IT', signerExt);
-  issue(dir, 'tsa', '/CN=Vigilanza Test TSA/O=Zona Fiorentina Sud-Est (test)', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'mallory.key', '-out', 'mallory.pem', '-days', '825', '-sha256', '-subj', '/CN=Mallory Falsari/O=Nessuno/C=IT', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation'], dir);
+  issue(
+    dir,
+    'tsa',
+    '/CN=Vigilanza Test TSA/O=Zona Fiorentina Sud-Est (test)',
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n',
+  );
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'mallory.key',
+      '-out',
+      'mallory.pem',
+      '-days',
+      '825',
+      '-sha256',
+      '-subj',
+      '/CN=Mallory Falsari/O=Nessuno/C=IT',
+      '-addext',
+      'keyUsage=critical,digitalSignature,nonRepudiation',
+    ],
+    dir,
+  );
   const pass = `pass:${P12_PASSPHRASE}`;
-  openssl(['pkcs12', '-export', '-inkey', 'mallory.key', '-in', 'mallory.pem', '-name', 'Mallory Falsari', '-out', 'mallory.p12', '-passout', pass], dir);
-  openssl(['pkcs12', '-export', '-inkey', 'anna.key', '-in', 'anna.pem', '-certfile', 'ca.pem', '-name', 'Anna Bianchi', '-out', 'anna.p12', '-passout', pass], dir);
-  openssl(['pkcs12', '-export', '-legacy', '-inkey', 'luca.key', '-in', 'luca.pem', '-certfile', 'ca.pem', '-name', 'Luca Verdi', '-out', 'luca-legacy.p12', '-passout', pass], dir);
+  openssl(
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      'mallory.key',
+      '-in',
+      'mallory.pem',
+      '-name',
+      'Mallory Falsari',
+      '-out',
+      'mallory.p12',
+      '-passout',
+      pass,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      'anna.key',
+      '-in',
+      'anna.pem',
+      '-certfile',
+      'ca.pem',
+      '-name',
+      'Anna Bianchi',
+      '-out',
+      'anna.p12',
+      '-passout',
+      pass,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'pkcs12',
+      '-export',
+      '-legacy',
+      '-inkey',
+      'luca.key',
+      '-in',
+      'luca.pem',
+      '-certfile',
+      'ca.pem',
+      '-name',
+      'Luca Verdi',
+      '-out',
+      'luca-legacy.p12',
+      '-passout',
+      pass,
+    ],
+    dir,
+  );
   const nssDir = join(dir, 'nss');
   execFileSync('mkdir', ['-p', nssDir]);
   execFileSync('certutil', ['-N', '-d', `sql:${nssDir}`, '--empty-password'], { stdio: 'ignore' });
@@ -67,7 +204,12 @@ export function makeTestPki(): TestPki {
     signerP12Path: join(dir, 'anna.p12'),
     legacyP12: readFileSync(join(dir, 'luca-legacy.p12')),
     legacyP12Path: join(dir, 'luca-legacy.p12'),
-    tsa: { keyPem: readFileSync(join(dir, 'tsa.key'), 'utf8'), certPem: readFileSync(join(dir, 'tsa.pem'), 'utf8'), keyPath: join(dir, 'tsa.key'), certPath: join(dir, 'tsa.pem') },
+    tsa: {
+      keyPem: readFileSync(join(dir, 'tsa.key'), 'utf8'),
+      certPem: readFileSync(join(dir, 'tsa.pem'), 'utf8'),
+      keyPath: join(dir, 'tsa.key'),
+      certPath: join(dir, 'tsa.pem'),
+    },
     selfSignedP12: readFileSync(join(dir, 'mallory.p12')),
     otherCaPemPath: join(dir, 'other.pem'),
     nssDir,

@@ -14,7 +14,9 @@ const BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/
 export function postgresBin(): string {
   const dir = process.env.VIGILANZA_PG_BIN ?? BIN_DIRS.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
   if (!dir) {
-    throw new Error('PostgreSQL non trovato (servono initdb e pg_ctl in /usr/lib/postgresql/15/bin): eseguire `apt-get install -y postgresql` (setup di sviluppo), o indicare la cartella in VIGILANZA_PG_BIN');
+    throw new Error(
+      'PostgreSQL non trovato (servono initdb e pg_ctl in /usr/lib/postgresql/15/bin): eseguire `apt-get install -y postgresql` (setup di sviluppo), o indicare la cartella in VIGILANZA_PG_BIN',
+    );
   }
   return dir;
 }
@@ -42,15 +44,28 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
   const root = mkdtempSync(join(tmpdir(), 'vigilanza-pg-'));
   const dataDir = join(root, 'data');
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(root, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  if (asRoot)
+    chownSync(
+      root,
+      Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+      Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+    );
   const run = (cmd: string, args: string[]) => {
-    const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { encoding: 'utf8' }) : spawnSync(join(bin, cmd), args, { encoding: 'utf8' });
+    const r = asRoot
+      ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { encoding: 'utf8' })
+      : spawnSync(join(bin, cmd), args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} non riuscito (${r.status}): ${r.stderr || r.stdout}`);
     return r.stdout;
   };
   const port = await freePort();
   run('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
-  const conf = [`listen_addresses = '127.0.0.1'`, `port = ${port}`, `unix_socket_directories = '${root}'`, `max_connections = 60`, `fsync = ${options.fsync === false ? 'off' : 'on'}`];
+  const conf = [
+    `listen_addresses = '127.0.0.1'`,
+    `port = ${port}`,
+    `unix_socket_directories = '${root}'`,
+    `max_connections = 60`,
+    `fsync = ${options.fsync === false ? 'off' : 'on'}`,
+  ];
   writeFileSync(join(dataDir, 'postgresql.auto.conf'), `${conf.join('\n')}\n`);
   if (asRoot) execFileSync('chown', ['postgres:postgres', join(dataDir, 'postgresql.auto.conf')]);
   run('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);

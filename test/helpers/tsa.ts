@@ -28,7 +28,12 @@ function ab(b: Uint8Array): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
-export async function startTestTsa(opts: { keyPem: string; certPem: string; policy?: string; mode?: 'ok' | 'reject' | 'garbage' }): Promise<TestTsa> {
+export async function startTestTsa(opts: {
+  keyPem: string;
+  certPem: string;
+  policy?: string;
+  mode?: 'ok' | 'reject' | 'garbage';
+}): Promise<TestTsa> {
   const certDer = pemToDer(opts.certPem);
   const cert = pkijs.Certificate.fromBER(ab(certDer));
   const pkcs8 = createPrivateKey(opts.keyPem).export({ type: 'pkcs8', format: 'der' });
@@ -39,7 +44,9 @@ export async function startTestTsa(opts: { keyPem: string; certPem: string; poli
     if (opts.mode === 'garbage') return new Uint8Array([1, 2, 3]);
     const req = pkijs.TimeStampReq.fromBER(ab(body));
     if (opts.mode === 'reject') {
-      return new Uint8Array(new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: pkijs.PKIStatus.rejection }) }).toSchema().toBER());
+      return new Uint8Array(
+        new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: pkijs.PKIStatus.rejection }) }).toSchema().toBER(),
+      );
     }
     const tst = new pkijs.TSTInfo({
       version: 1,
@@ -53,7 +60,10 @@ export async function startTestTsa(opts: { keyPem: string; certPem: string; poli
     const tstDer = new Uint8Array(tst.toSchema().toBER());
     const sd = new pkijs.SignedData({
       version: 3,
-      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.tstInfo, eContent: new asn1js.OctetString({ valueHex: ab(tstDer) }) }),
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({
+        eContentType: OID.tstInfo,
+        eContent: new asn1js.OctetString({ valueHex: ab(tstDer) }),
+      }),
       signerInfos: [
         new pkijs.SignerInfo({
           version: 1,
@@ -62,7 +72,10 @@ export async function startTestTsa(opts: { keyPem: string; certPem: string; poli
             type: 0,
             attributes: [
               new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.tstInfo })] }),
-              new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: ab(new Uint8Array(createHash('sha256').update(tstDer).digest())) })] }),
+              new pkijs.Attribute({
+                type: OID.messageDigest,
+                values: [new asn1js.OctetString({ valueHex: ab(new Uint8Array(createHash('sha256').update(tstDer).digest())) })],
+              }),
               signingCertificateV2(certDer),
             ],
           }),
@@ -106,7 +119,9 @@ export async function startTestTsa(opts: { keyPem: string; certPem: string; poli
  * this process's event loop, so an in-process server could not answer).
  */
 export async function startTestTsaProcess(opts: { keyPath: string; certPath: string }): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), opts.keyPath, opts.certPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), opts.keyPath, opts.certPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('il TSA di prova non è partito')), 30_000);

@@ -13,20 +13,34 @@ import { ROOT } from './ui-shell.ts';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-interface AxeNode { target: unknown[]; failureSummary?: string }
-interface AxeRule { id: string; impact: string | null; help: string; nodes: AxeNode[] }
+interface AxeNode {
+  target: unknown[];
+  failureSummary?: string;
+}
+interface AxeRule {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: AxeNode[];
+}
 
 /** The violations on the page as readable lines ("rule: help — selector"); [] when there are none. */
 export async function axeViolations(page: Page, name: string): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async (tags) => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: unknown[]; incomplete: unknown[] }> } }).axe;
+  const result = (await page.evaluate(async (tags) => {
+    const axe = (
+      globalThis as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: unknown[]; incomplete: unknown[] }> } }
+    ).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
     return { violations: r.violations, incomplete: r.incomplete };
-  }, TAGS) as { violations: AxeRule[]; incomplete: AxeRule[] };
+  }, TAGS)) as { violations: AxeRule[]; incomplete: AxeRule[] };
   const dir = join(ROOT, 'test-results', 'axe');
   mkdirSync(dir, { recursive: true });
-  const summarise = (rules: AxeRule[]) => rules.flatMap((r) => r.nodes.map((n) => `${r.id} (${r.impact ?? '—'}): ${r.help} — ${JSON.stringify(n.target)}`));
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ url: page.url(), violations: summarise(result.violations), needsReview: summarise(result.incomplete) }, null, 2));
+  const summarise = (rules: AxeRule[]) =>
+    rules.flatMap((r) => r.nodes.map((n) => `${r.id} (${r.impact ?? '—'}): ${r.help} — ${JSON.stringify(n.target)}`));
+  writeFileSync(
+    join(dir, `${name}.json`),
+    JSON.stringify({ url: page.url(), violations: summarise(result.violations), needsReview: summarise(result.incomplete) }, null, 2),
+  );
   return summarise(result.violations);
 }

@@ -11,7 +11,16 @@ import type { InspectionDetail, PhotoMeta, Prescription, ServiceSummary } from '
 import { ZONA_FSE_CHECKLIST_1 as checklist } from '../../shared/checklist/index.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { Autosaver } from '../../renderer/inspection/autosave.ts';
-import { InspectionProvider, useInspection, useLiveCheck, usePhotos, usePrescriptions, useVisit, type InspectionData, type InspectionFixed } from '../../renderer/inspection/context.tsx';
+import {
+  InspectionProvider,
+  useInspection,
+  useLiveCheck,
+  usePhotos,
+  usePrescriptions,
+  useVisit,
+  type InspectionData,
+  type InspectionFixed,
+} from '../../renderer/inspection/context.tsx';
 import { fieldKey, initialValues, type SchedaValues } from '../../renderer/inspection/model.ts';
 
 export type Reader = 'data' | 'visit' | 'photos' | 'prescriptions' | 'live';
@@ -30,8 +39,34 @@ declare global {
   }
 }
 
-const service = { id: 's1', name: 'Nido Il Girasole', type: 'nido', comune: 'Impruneta', address: '', referente: '', capacity: 40, kitchen: true, territorialRls: false, authorizationIssuedOn: '2024-10-15', accreditationIssuedOn: null } as unknown as ServiceSummary;
-const detail = { id: 'i1', serviceId: 's1', status: 'draft', purpose: 'verifica_periodica', date: '2025-03-12', memberIds: [], staffIds: [], answers: {}, children: [], staffCounts: { educators: {} }, photos: [], prescriptions: [], sealedFile: null } as unknown as InspectionDetail;
+const service = {
+  id: 's1',
+  name: 'Nido Il Girasole',
+  type: 'nido',
+  comune: 'Impruneta',
+  address: '',
+  referente: '',
+  capacity: 40,
+  kitchen: true,
+  territorialRls: false,
+  authorizationIssuedOn: '2024-10-15',
+  accreditationIssuedOn: null,
+} as unknown as ServiceSummary;
+const detail = {
+  id: 'i1',
+  serviceId: 's1',
+  status: 'draft',
+  purpose: 'verifica_periodica',
+  date: '2025-03-12',
+  memberIds: [],
+  staffIds: [],
+  answers: {},
+  children: [],
+  staffCounts: { educators: {} },
+  photos: [],
+  prescriptions: [],
+  sealedFile: null,
+} as unknown as InspectionDetail;
 const item = checklist.items.find((i) => i.kind === 'yesno')!;
 const renders: Record<Reader, number> = { data: 0, visit: 0, photos: 0, prescriptions: 0, live: 0 };
 let data: InspectionData | null = null;
@@ -85,9 +120,19 @@ function Root() {
     setVisitDate: (date) => flushSync(() => data!.setVisit({ date })),
     typeAnswer: (value) => flushSync(() => form.setValue(`answers.${fieldKey(item.id)}.value`, value)),
     addPhoto: () => flushSync(() => data!.setPhotos((all) => [...all, { id: `f${all.length}`, itemId: item.id } as PhotoMeta])),
-    addPrescription: () => flushSync(() => data!.setPrescriptions((all) => [...all, { id: `p${all.length}`, rule: item.id } as Prescription])),
+    addPrescription: () =>
+      flushSync(() => data!.setPrescriptions((all) => [...all, { id: `p${all.length}`, rule: item.id } as Prescription])),
   };
-  const readers = h(Fragment, null, h(ReadsData), h(ReadsVisit), h(ReadsPhotos), h(ReadsPrescriptions), h(ReadsLiveCheck), h('p', { id: 'ready' }, 'pronto'));
+  const readers = h(
+    Fragment,
+    null,
+    h(ReadsData),
+    h(ReadsVisit),
+    h(ReadsPhotos),
+    h(ReadsPrescriptions),
+    h(ReadsLiveCheck),
+    h('p', { id: 'ready' }, 'pronto'),
+  );
   return h(InspectionProvider, { fixed, members: [], children: readers });
 }
 

@@ -30,7 +30,9 @@ export async function ensureRendererBuilt(): Promise<void> {
   const sourcesChanged = () => Math.max(newestMtime(join(ROOT, 'renderer')), newestMtime(join(ROOT, 'shared'))) > statSync(index).mtimeMs;
   if (existsSync(index) && !sourcesChanged()) return;
   process.env.VIGILANZA_QUIET = '1';
-  const mod = (await import(pathToFileURL(join(ROOT, 'scripts/build-renderer.mjs')).href)) as { default: (o: { root: string }) => Promise<void> };
+  const mod = (await import(pathToFileURL(join(ROOT, 'scripts/build-renderer.mjs')).href)) as {
+    default: (o: { root: string }) => Promise<void>;
+  };
   await mod.default({ root: ROOT });
 }
 
@@ -89,11 +91,23 @@ export async function startShell(options: { demo?: boolean } = {}): Promise<Shel
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium non trovato in ${CHROMIUM}: eseguire la configurazione (scripts/setup.sh, che installa il pacchetto Debian "chromium").`);
+    throw new Error(
+      `Chromium non trovato in ${CHROMIUM}: eseguire la configurazione (scripts/setup.sh, che installa il pacchetto Debian "chromium").`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM,
     // --lang: an Italian inspector's Chromium shows dates as gg/mm/aaaa; screenshots should too.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=it-IT'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=it-IT',
+    ],
   });
 }
 
@@ -149,7 +163,11 @@ export function pageApi<T = any>(page: Page, method: string, input: unknown = {}
   return page.evaluate(
     async ([m, i]) => {
       const token = sessionStorage.getItem('vigilanza.token')!;
-      const r = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token }, body: JSON.stringify(i) });
+      const r = await fetch(`/api/${m}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': token },
+        body: JSON.stringify(i),
+      });
       const body = (await r.json()) as { ok: boolean; value: unknown; error?: { message: string } };
       if (!body.ok) throw new Error(`${m}: ${body.error?.message}`);
       return body.value;

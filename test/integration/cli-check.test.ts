@@ -14,7 +14,9 @@ const write = (name: string, content: unknown) => {
   return path;
 };
 
-before(() => { dir = mkdtempSync(join(tmpdir(), 'vigilanza-cli-')); });
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigilanza-cli-'));
+});
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('vigilanza check', () => {
@@ -32,7 +34,10 @@ describe('vigilanza check', () => {
     assert.equal(ratio.article, 'DPGR 41/R/2013 artt. 27-34-41');
   });
   it('exits 0 when nothing fails', () => {
-    const file = nidoFile({ people: compliantPeople(), staffCounts: { educators: { planned: 6, present: 5 }, auxiliaries: { planned: 2, present: 2 } } });
+    const file = nidoFile({
+      people: compliantPeople(),
+      staffCounts: { educators: { planned: 6, present: 5 }, auxiliaries: { planned: 2, present: 2 } },
+    });
     const r = vigilanza(['check', write('ok.json', file)]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.ok(JSON.parse(r.stdout).findings.every((f: { outcome: string }) => f.outcome !== 'fail'));
@@ -43,16 +48,42 @@ describe('vigilanza check', () => {
     assert.equal(JSON.parse(r.stdout).required.educatorsPlanned, null);
   });
   const bad: Array<[string, unknown, RegExp]> = [
-    ['negative capacity', { ...nidoFile(), service: { name: 'N', type: 'nido', capacity: -1 } }, /service\.capacity: non può essere negativa/],
+    [
+      'negative capacity',
+      { ...nidoFile(), service: { name: 'N', type: 'nido', capacity: -1 } },
+      /service\.capacity: non può essere negativa/,
+    ],
     ['impossible date', { ...nidoFile(), visit: { date: '2025-02-30', purpose: 'verifica_periodica' } }, /visit\.date: data non valida/],
     ['unknown field', { ...nidoFile(), extra: 1 }, /campo sconosciuto: extra/],
     ['unknown rule set', { ...nidoFile(), ruleSet: 'zona-xyz@9' }, /ruleSet: set di regole sconosciuto "zona-xyz@9"/],
-    ['band of another type', { ...nidoFile(), children: [{ band: '12-17', enrolled: 3 }] }, /children\[0\]\.band: fascia 12-17 non prevista/],
+    [
+      'band of another type',
+      { ...nidoFile(), children: [{ band: '12-17', enrolled: 3 }] },
+      /children\[0\]\.band: fascia 12-17 non prevista/,
+    ],
     ['unknown answer item', { ...nidoFile(), answers: { 'F.non.esiste': { value: 'yes' } } }, /answers\.F\.non\.esiste: voce sconosciuta/],
-    ['act issued in year 9999', { ...nidoFile(), service: { ...nidoFile().service, authorization: { issuedOn: '9999-12-31' } } }, /service\.authorization\.issuedOn: data fuori dall'intervallo ammesso/],
-    ['visit in year 9999', { ...nidoFile(), visit: { date: '9999-12-31', purpose: 'verifica_periodica' } }, /visit\.date: data fuori dall'intervallo ammesso/],
-    ['course completed in year 9999', nidoFile({ people: [{ id: 'p1', role: 'educatore', title: 'L19', trainings: [{ course: 'first_aid', hours: 12, completedOn: '9999-12-31' }] }] }), /people\[0\]\.trainings\[0\]\.completedOn: data fuori dall'intervallo/],
-    ['answer keyed __proto__', JSON.stringify(nidoFile()).replace(/}$/, ',"answers":{"__proto__":{"value":"no"}}}'), /answers\.__proto__: voce sconosciuta/],
+    [
+      'act issued in year 9999',
+      { ...nidoFile(), service: { ...nidoFile().service, authorization: { issuedOn: '9999-12-31' } } },
+      /service\.authorization\.issuedOn: data fuori dall'intervallo ammesso/,
+    ],
+    [
+      'visit in year 9999',
+      { ...nidoFile(), visit: { date: '9999-12-31', purpose: 'verifica_periodica' } },
+      /visit\.date: data fuori dall'intervallo ammesso/,
+    ],
+    [
+      'course completed in year 9999',
+      nidoFile({
+        people: [{ id: 'p1', role: 'educatore', title: 'L19', trainings: [{ course: 'first_aid', hours: 12, completedOn: '9999-12-31' }] }],
+      }),
+      /people\[0\]\.trainings\[0\]\.completedOn: data fuori dall'intervallo/,
+    ],
+    [
+      'answer keyed __proto__',
+      JSON.stringify(nidoFile()).replace(/}$/, ',"answers":{"__proto__":{"value":"no"}}}'),
+      /answers\.__proto__: voce sconosciuta/,
+    ],
     ['not JSON', '{ "schemaVersion": 1,', /JSON non valido/],
     ['not an object', '[1,2]', /file di ispezione non valido/],
   ];
@@ -93,7 +124,10 @@ describe('vigilanza schema and checklist', () => {
     const all = JSON.parse(vigilanza(['checklist']).stdout);
     const dom = JSON.parse(vigilanza(['checklist', '--type', 'domiciliare', '--purpose', 'autorizzazione']).stdout);
     assert.ok(dom.count < all.count);
-    assert.equal(dom.items.some((i: { section: string }) => i.section === 'ACC'), false);
+    assert.equal(
+      dom.items.some((i: { section: string }) => i.section === 'ACC'),
+      false,
+    );
     assert.ok(dom.items.every((i: { serviceTypes: string[] }) => i.serviceTypes.includes('domiciliare')));
     const text = vigilanza(['checklist', '--type', 'nido', '--format', 'text']);
     assert.equal(text.status, 0);

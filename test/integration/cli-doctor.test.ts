@@ -10,7 +10,16 @@ import { openApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { vigilanza } from '../helpers/cli.ts';
 
-const SIG = { signatory: 'pedagogista', name: 'Chiara Fantoni', strokes: [[[10, 10], [20, 30]]] };
+const SIG = {
+  signatory: 'pedagogista',
+  name: 'Chiara Fantoni',
+  strokes: [
+    [
+      [10, 10],
+      [20, 30],
+    ],
+  ],
+};
 const env = { VIGILANZA_FROM_SOURCE: '1' };
 
 function dataFolder(t: { after(fn: () => void): void }) {
@@ -22,10 +31,27 @@ function dataFolder(t: { after(fn: () => void): void }) {
     if (!r.ok) throw new Error(`${m}: ${r.error.message}`);
     return r.value as { id: string };
   };
-  const service = call('services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', capacity: 40, kitchen: true });
-  const inspection = call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [] });
+  const service = call('services.create', {
+    name: 'Nido Il Girasole',
+    type: 'nido',
+    comune: 'Bagno a Ripoli',
+    capacity: 40,
+    kitchen: true,
+  });
+  const inspection = call('inspections.create', {
+    serviceId: service.id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+    memberIds: [],
+  });
   call('inspections.seal', { id: inspection.id, signatures: [SIG] });
-  const report = app.store.attachments.add({ inspectionId: inspection.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.7 verbale') });
+  const report = app.store.attachments.add({
+    inspectionId: inspection.id,
+    kind: 'report',
+    name: 'verbale.pdf',
+    mime: 'application/pdf',
+    bytes: Buffer.from('%PDF-1.7 verbale'),
+  });
   app.close();
   return { dir, id: inspection.id, sha: report.sha256 };
 }
@@ -39,7 +65,8 @@ test('vigilanza doctor: a clean folder exits 0; a changed report and a rewritten
 
   writeFileSync(join(dir, 'blobs', sha.slice(0, 2), sha), 'verbale falso');
   const db = new Database(join(dir, 'vigilanza.db'));
-  for (const { name } of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>) db.exec(`DROP TRIGGER "${name}"`);
+  for (const { name } of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>)
+    db.exec(`DROP TRIGGER "${name}"`);
   db.prepare("UPDATE inspections SET date = '2026-01-01' WHERE id = ?").run(id);
   db.close();
 
@@ -78,14 +105,23 @@ test('vigilanza doctor changes nothing: a folder of an older schema is refused (
   db.pragma(`user_version = ${current - 1}`); // as the release before the last migration left it
   db.close();
   // SQLite's read-only connection may leave an empty -wal and its lock file (-shm): no data in either.
-  const snapshot = () => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('-shm') && !(e.name.endsWith('-wal') && statSync(join(e.parentPath, e.name)).size === 0)).map((e) => {
-    const path = join(e.parentPath, e.name);
-    return `${path} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
-  }).sort();
+  const snapshot = () =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter(
+        (e) => e.isFile() && !e.name.endsWith('-shm') && !(e.name.endsWith('-wal') && statSync(join(e.parentPath, e.name)).size === 0),
+      )
+      .map((e) => {
+        const path = join(e.parentPath, e.name);
+        return `${path} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+      })
+      .sort();
   const before = snapshot();
   const r = vigilanza(['doctor', '--data', dir], { env });
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, new RegExp(`schema ${current - 1}, questa versione usa lo schema ${current}: aprire la cartella una volta con l'applicazione`));
+  assert.match(
+    r.stderr,
+    new RegExp(`schema ${current - 1}, questa versione usa lo schema ${current}: aprire la cartella una volta con l'applicazione`),
+  );
   assert.equal(r.stdout, '');
   assert.deepEqual(snapshot(), before, 'nothing in the folder changed');
 });

@@ -13,7 +13,11 @@ process.stdout.write('ready\n');
 // "drafts": the durable draft of a prescription form, typed on and on ("ack <n>" after each save).
 if (itemsArg === 'drafts') {
   for (let n = 0; ; n++) {
-    const r = app.dispatch('inspections.saveDraft', { inspectionId, key: 'prescrizione:r1:nuova', draft: { kind: 'prescription', text: `bozza ${n}`, deadline: '' } });
+    const r = app.dispatch('inspections.saveDraft', {
+      inspectionId,
+      key: 'prescrizione:r1:nuova',
+      draft: { kind: 'prescription', text: `bozza ${n}`, deadline: '' },
+    });
     if (!r.ok) {
       process.stderr.write(`${r.error.message}\n`);
       process.exit(1);

@@ -19,14 +19,24 @@ test('every acknowledged autosave survives SIGKILL; the database is intact', asy
   const setup = openApp({ dataDir: data, shell: 'browser' });
   const service = setup.dispatch('services.create', SERVICE);
   assert.ok(service.ok);
-  const inspection = setup.dispatch('inspections.create', { serviceId: (service.value as { id: string }).id, purpose: 'verifica_periodica', date: '2026-03-10' });
+  const inspection = setup.dispatch('inspections.create', {
+    serviceId: (service.value as { id: string }).id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+  });
   assert.ok(inspection.ok);
   const inspectionId = (inspection.value as { id: string }).id;
   setup.close();
-  const items = getChecklist('zona-fse@1')!.items.filter((i) => i.kind === 'yesno').slice(0, 25).map((i) => i.id);
+  const items = getChecklist('zona-fse@1')!
+    .items.filter((i) => i.kind === 'yesno')
+    .slice(0, 25)
+    .map((i) => i.id);
 
   for (let round = 0; round < 3; round++) {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, data, inspectionId, items.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, data, inspectionId, items.join(',')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
     const acks: Array<{ n: number; itemId: string; value: string; seq: number }> = [];
     let buffer = '';
     let stderr = '';
@@ -84,11 +94,18 @@ test('a form draft acknowledged just before SIGKILL is there after restart', asy
   const setup = openApp({ dataDir: data, shell: 'browser' });
   const service = setup.dispatch('services.create', SERVICE);
   assert.ok(service.ok);
-  const inspection = setup.dispatch('inspections.create', { serviceId: (service.value as { id: string }).id, purpose: 'verifica_periodica', date: '2026-03-10' });
+  const inspection = setup.dispatch('inspections.create', {
+    serviceId: (service.value as { id: string }).id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+  });
   assert.ok(inspection.ok);
   const inspectionId = (inspection.value as { id: string }).id;
   setup.close();
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, data, inspectionId, 'drafts'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, data, inspectionId, 'drafts'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+  });
   let stderr = '';
   proc.stderr.on('data', (c: Buffer) => (stderr += c));
   // Killed at the first acknowledgement it reads: "right after typing".

@@ -37,7 +37,10 @@ test('the report thread draws the same PDF as buildReport here, and its input er
   const [there, here] = await Promise.all([renderer.render(input), buildReport(input)]);
   assert.ok(Buffer.isBuffer(there));
   assert.ok(there.equals(here), 'same bytes');
-  await assert.rejects(renderer.render({ ...input, revision: 0 }), (e: Error) => e.name === 'ReportInputError' && /revision: deve essere un intero/.test(e.message));
+  await assert.rejects(
+    renderer.render({ ...input, revision: 0 }),
+    (e: Error) => e.name === 'ReportInputError' && /revision: deve essere un intero/.test(e.message),
+  );
   // Still serving after a failed report.
   assert.ok((await renderer.render(input)).equals(here));
 });
@@ -50,5 +53,8 @@ test('a key handed to the worker (Electron: from safeStorage) opens the folder; 
   const info = await host.call('services.list', {});
   assert.equal(info.ok, true);
   await host.close();
-  await assert.rejects(startHostWorker({ dataDir: dir, key: new Uint8Array(randomBytes(32)), keyDescription: 'portachiavi di prova', shell: 'electron' }), /portachiavi di prova/);
+  await assert.rejects(
+    startHostWorker({ dataDir: dir, key: new Uint8Array(randomBytes(32)), keyDescription: 'portachiavi di prova', shell: 'electron' }),
+    /portachiavi di prova/,
+  );
 });

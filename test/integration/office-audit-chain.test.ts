@@ -17,7 +17,16 @@ import { Clerk } from '../helpers/office-clerk.ts';
 import { startOffice } from '../helpers/office-fixtures.ts';
 import { tempDir } from '../unit/db-fixtures.ts';
 
-const SIG = { signatory: 'pedagogista', name: 'Chiara Fantoni', strokes: [[[10, 10], [20, 30]]] };
+const SIG = {
+  signatory: 'pedagogista',
+  name: 'Chiara Fantoni',
+  strokes: [
+    [
+      [10, 10],
+      [20, 30],
+    ],
+  ],
+};
 
 function call<T = { id: string }>(app: HostApp, m: string, i: unknown): T {
   const r = app.dispatch(m, i);
@@ -44,25 +53,46 @@ async function sendNext(app: HostApp, client: SyncClient): Promise<{ id: string;
 test('a rewritten laptop history (chain recomputed) is marked at the office, the revision kept; clean ones link', async (t) => {
   const office = await startOffice('sqlite');
   t.after(() => office.close());
-  const client = new SyncClient({ baseUrl: office.url, token: await office.token('Ispettrice Rossi'), retry: { attempts: 2, baseMs: 5, maxMs: 20 } });
+  const client = new SyncClient({
+    baseUrl: office.url,
+    token: await office.token('Ispettrice Rossi'),
+    retry: { attempts: 2, baseMs: 5, maxMs: 20 },
+  });
   const dir = tempDir(t);
   let app = openApp({ dataDir: dir, shell: 'browser', clock: fixedClock('2026-03-10T10:00:00Z'), log: () => {} });
-  const service = call(app, 'services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', capacity: 40, kitchen: true });
+  const service = call(app, 'services.create', {
+    name: 'Nido Il Girasole',
+    type: 'nido',
+    comune: 'Bagno a Ripoli',
+    capacity: 40,
+    kitchen: true,
+  });
 
   sealVisit(app, service.id, '2026-03-02');
   const a = await sendNext(app, client);
-  assert.deepEqual((await office.server.store.getRevision(a.id, 1))!.audit, { status: 'coerente', note: null }, 'from the start of the chain');
+  assert.deepEqual(
+    (await office.server.store.getRevision(a.id, 1))!.audit,
+    { status: 'coerente', note: null },
+    'from the start of the chain',
+  );
   sealVisit(app, service.id, '2026-03-03');
   const b = await sendNext(app, client);
-  assert.deepEqual((await office.server.store.getRevision(b.id, 1))!.audit, { status: 'coerente', note: null }, 'links to the head sent with the first');
+  assert.deepEqual(
+    (await office.server.store.getRevision(b.id, 1))!.audit,
+    { status: 'coerente', note: null },
+    'links to the head sent with the first',
+  );
   app.close();
 
   // Rewritten after the fact: the first answer of visit A becomes "no", and the WHOLE chain and the seal heads are recomputed.
   const db = new Database(join(dir, 'vigilanza.db'));
-  for (const { name } of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>) db.exec(`DROP TRIGGER "${name}"`);
-  db.prepare("UPDATE audit_log SET detail = replace(detail, '\"yes\"', '\"no\"') WHERE seq = 2").run();
+  for (const { name } of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>)
+    db.exec(`DROP TRIGGER "${name}"`);
+  db.prepare('UPDATE audit_log SET detail = replace(detail, \'"yes"\', \'"no"\') WHERE seq = 2').run();
   let previous = AUDIT_GENESIS;
-  for (const e of db.prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log ORDER BY seq').all() as ChainEntry[]) {
+  for (const e of db
+    .prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail FROM audit_log ORDER BY seq')
+    .all() as ChainEntry[]) {
     const hash = chainHash(previous, entryDigest(e));
     db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(previous, hash, e.seq);
     db.prepare('UPDATE inspections SET audit_hash = ? WHERE audit_seq = ?').run(hash, e.seq);
@@ -102,7 +132,10 @@ test('a rewritten laptop history (chain recomputed) is marked at the office, the
   const unlinked = (await office.server.store.getRevision(item.id, 1))!.audit!;
   assert.equal(unlinked.status, 'non_collegata');
   assert.match(unlinked.note ?? '', new RegExp(`riparte dalla voce ${from.seq + 1}, che l'ufficio non ha ricevuto`));
-  assert.match(await clerk.page(`/ispezioni/${encodeURIComponent(item.id)}/1`), /role="alert" data-testid="audit-chain"><strong>Attenzione: registro del portatile non collegato\.<\/strong>/);
+  assert.match(
+    await clerk.page(`/ispezioni/${encodeURIComponent(item.id)}/1`),
+    /role="alert" data-testid="audit-chain"><strong>Attenzione: registro del portatile non collegato\.<\/strong>/,
+  );
 
   // An older laptop (no audit part) still syncs.
   const old = app.store.outbox.nextPendingSync(new Date('2026-04-01T00:00:00Z'));

@@ -14,7 +14,17 @@ import { SyncClient, type AttachmentSource } from '../../host/sync/client.ts';
 import { hashPassword } from '../../office/security.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
-import { BACKENDS, makePdf, makePng, putBody, sampleFile, sha256, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';
+import {
+  BACKENDS,
+  makePdf,
+  makePng,
+  putBody,
+  sampleFile,
+  sha256,
+  startOffice,
+  stopPostgres,
+  type TestOffice,
+} from '../helpers/office-fixtures.ts';
 
 after(() => stopPostgres());
 
@@ -41,7 +51,11 @@ for (const backend of BACKENDS) {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     const patch = (token: string, sha: string, offset: number, bytes: Buffer) =>
-      fetch(`${office.url}/api/v1/uploads/${sha}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }, body: bytes });
+      fetch(`${office.url}/api/v1/uploads/${sha}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
+        body: bytes,
+      });
     const client = (d: Device) => new SyncClient({ baseUrl: office.url, token: d.token, retry: { attempts: 2, baseMs: 1, maxMs: 5 } });
     const photo = (seed: number, name = `foto-${seed}.png`): AttachmentSource & { bytes: Buffer } => {
       const bytes = makePng(seed);
@@ -70,7 +84,10 @@ for (const backend of BACKENDS) {
         await api(luca.token, 'PUT', '/inspections/visita-a/revisions/1', putBody(sampleFile(22))),
         await api(luca.token, 'PUT', '/inspections/visita-a/revisions/2', putBody(sampleFile(23))),
       ];
-      assert.deepEqual(refusals.map((r) => r.status), [403, 403, 403]);
+      assert.deepEqual(
+        refusals.map((r) => r.status),
+        [403, 403, 403],
+      );
       const bodies = await Promise.all(refusals.map(j));
       assert.deepEqual(bodies[1], bodies[0]);
       assert.deepEqual(bodies[2], bodies[0]);
@@ -85,7 +102,10 @@ for (const backend of BACKENDS) {
       const fromSecond = await push(second, 'visita-a', 3, sampleFile(24));
       assert.equal(fromSecond.status, 'rejected');
       assert.equal(fromSecond.status === 'rejected' && fromSecond.httpStatus, 403);
-      assert.deepEqual(await senders('visita-a'), [[1, 'Maria Rossi'], [2, 'Maria Rossi']]);
+      assert.deepEqual(await senders('visita-a'), [
+        [1, 'Maria Rossi'],
+        [2, 'Maria Rossi'],
+      ]);
       // The owner re-sending after a lost answer still gets "duplicate".
       assert.equal((await push(maria, 'visita-a', 1, file, [shot])).status, 'duplicate');
     });
@@ -106,7 +126,14 @@ for (const backend of BACKENDS) {
       const pdf = makePdf('verbale falso');
       const report = { sha256: sha256(pdf), kind: 'report' as const, name: 'verbale.pdf', bytes: pdf };
       await client(luca).uploadAttachment(report);
-      const add = (id: string, extra: Record<string, unknown> = {}) => api(luca.token, 'POST', `/inspections/${id}/revisions/1/attachments`, { sha256: report.sha256, size: pdf.length, kind: 'report', name: 'verbale.pdf', ...extra });
+      const add = (id: string, extra: Record<string, unknown> = {}) =>
+        api(luca.token, 'POST', `/inspections/${id}/revisions/1/attachments`, {
+          sha256: report.sha256,
+          size: pdf.length,
+          kind: 'report',
+          name: 'verbale.pdf',
+          ...extra,
+        });
       const toUnknown = await add('visita-inesistente');
       const toForeign = await add('visita-g');
       const withHash = await add('visita-g', { contentHash: contentHash(file) });
@@ -150,10 +177,14 @@ for (const backend of BACKENDS) {
       const bigSha = sha256(big);
       assert.equal((await api(maria.token, 'POST', '/uploads', { sha256: bigSha, length: big.length })).status, 201);
       assert.equal((await patch(maria.token, bigSha, 0, big.subarray(0, 1000))).status, 204);
-      const head = (token: string, sha: string) => fetch(`${office.url}/api/v1/uploads/${sha}`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+      const head = (token: string, sha: string) =>
+        fetch(`${office.url}/api/v1/uploads/${sha}`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
       const nobody = 'f'.repeat(64);
       const paolo = await office.device('Paolo Gialli', 'portatile di Paolo');
-      assert.deepEqual([(await head(luca.token, bigSha)).status, (await head(luca.token, nobody)).status, (await head(paolo.token, shot.sha256)).status], [404, 404, 404]);
+      assert.deepEqual(
+        [(await head(luca.token, bigSha)).status, (await head(luca.token, nobody)).status, (await head(paolo.token, shot.sha256)).status],
+        [404, 404, 404],
+      );
       // Anna's own upload (opened above with her length) is hers to see.
       assert.equal((await head(anna.token, shot.sha256)).headers.get('upload-length'), String(shot.bytes.length + 7));
       const foreignPatch = await patch(luca.token, bigSha, 1000, big.subarray(1000));
@@ -167,7 +198,12 @@ for (const backend of BACKENDS) {
 
       // The one-request upload reads and checks the bytes even when the content is stored.
       const pdf = makePdf('verbale di Maria');
-      const put = (token: string, sha: string, bytes: Buffer) => fetch(`${office.url}/api/v1/blobs/${sha}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+      const put = (token: string, sha: string, bytes: Buffer) =>
+        fetch(`${office.url}/api/v1/blobs/${sha}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+          body: bytes,
+        });
       assert.equal((await put(maria.token, sha256(pdf), pdf)).status, 201);
       assert.equal((await put(luca.token, sha256(pdf), makePdf('verbale di Luca'))).status, 422);
       assert.equal((await put(luca.token, sha256(pdf), pdf)).status, 201);
@@ -182,7 +218,12 @@ for (const backend of BACKENDS) {
       assert.equal(borrowed.status, 412);
       assert.deepEqual((await j(borrowed)).error.missing, [shot.sha256]);
       // Not even the size is checked against someone else's content.
-      const wrongSize = await api(luca.token, 'PUT', '/inspections/visita-c/revisions/1', putBody(file, { attachments: [{ ...meta(shot), size: 5 }] }));
+      const wrongSize = await api(
+        luca.token,
+        'PUT',
+        '/inspections/visita-c/revisions/1',
+        putBody(file, { attachments: [{ ...meta(shot), size: 5 }] }),
+      );
       assert.equal(wrongSize.status, 412);
       assert.equal(await office.server.store.getRevision('visita-c', 1), null);
       // Once Luca has sent the bytes himself, the same revision is accepted.
@@ -191,7 +232,12 @@ for (const backend of BACKENDS) {
       const pdf = makePdf('verbale co-firmato');
       const report = { sha256: sha256(pdf), kind: 'report' as const, name: 'verbale.pdf', bytes: pdf };
       await client(maria).uploadAttachment(report);
-      const later = await api(luca.token, 'POST', '/inspections/visita-c/revisions/1/attachments', { sha256: report.sha256, size: pdf.length, kind: 'report', name: 'verbale.pdf' });
+      const later = await api(luca.token, 'POST', '/inspections/visita-c/revisions/1/attachments', {
+        sha256: report.sha256,
+        size: pdf.length,
+        kind: 'report',
+        name: 'verbale.pdf',
+      });
       assert.equal(later.status, 412);
       assert.equal((await client(luca).addAttachment({ id: 'visita-c', revision: 1, attachment: report })).status, 'created');
     });
@@ -234,7 +280,13 @@ for (const backend of BACKENDS) {
       const transfers = await office.server.store.listTransfers('visita-t');
       assert.equal(transfers.length, 1);
       assert.deepEqual(
-        { clerk: transfers[0]!.clerkName, from: transfers[0]!.fromDevice.label, fromInspector: transfers[0]!.fromDevice.inspectorName, to: transfers[0]!.toDevice.label, reason: transfers[0]!.reason },
+        {
+          clerk: transfers[0]!.clerkName,
+          from: transfers[0]!.fromDevice.label,
+          fromInspector: transfers[0]!.fromDevice.inspectorName,
+          to: transfers[0]!.toDevice.label,
+          reason: transfers[0]!.reason,
+        },
         { clerk: 'Ufficio Zona', from: 'portatile di Maria', fromInspector: 'Maria Rossi', to: 'portatile nuovo di Maria', reason },
       );
       assert.ok(!Number.isNaN(Date.parse(transfers[0]!.at)));
@@ -244,22 +296,38 @@ for (const backend of BACKENDS) {
 
       // The new laptop sends the next revision (it owns the visit's photo already); the old one is refused.
       const next = client(replacement);
-      const sent = await next.pushInspection({ id: 'visita-t', revision: 2, file: sampleFile(52), contentHash: contentHash(sampleFile(52)), attachments: [shot] });
+      const sent = await next.pushInspection({
+        id: 'visita-t',
+        revision: 2,
+        file: sampleFile(52),
+        contentHash: contentHash(sampleFile(52)),
+        attachments: [shot],
+      });
       assert.equal(sent.status, 'created');
       assert.equal(next.bytesSent, 0, 'the visit’s photo counts as its own');
       assert.equal((await push(maria, 'visita-t', 3, sampleFile(53))).status, 'rejected');
       assert.equal((await api(maria.token, 'GET', '/inspections/visita-t')).status, 404);
       const view = await api(replacement.token, 'GET', '/inspections/visita-t');
-      assert.deepEqual((await j(view)).revisions.map((r: { revision: number }) => r.revision), [1, 2]);
+      assert.deepEqual(
+        (await j(view)).revisions.map((r: { revision: number }) => r.revision),
+        [1, 2],
+      );
 
       // Moved again to another inspector's laptop: decisions now go to that inspector.
-      const again = await clerk.post(`${at}/trasferisci`, { dispositivo: luca.deviceId, motivo: 'ispezione riassegnata', conferma: 'si' }, at);
+      const again = await clerk.post(
+        `${at}/trasferisci`,
+        { dispositivo: luca.deviceId, motivo: 'ispezione riassegnata', conferma: 'si' },
+        at,
+      );
       assert.equal(again.status, 303);
       const cursor = (await client(luca).pullChanges(0, 1000)).cursor;
       const clerkId = (await office.server.store.getClerkByName('Ufficio Zona'))!.id;
       await office.server.store.decide('visita-t', 2, 'validated', null, clerkId);
       const feed = (await client(luca).pullChanges(cursor, 1000)).changes;
-      assert.deepEqual(feed.map((c) => [c.kind, c.entity]), [['decision', 'visita-t#2']]);
+      assert.deepEqual(
+        feed.map((c) => [c.kind, c.entity]),
+        [['decision', 'visita-t#2']],
+      );
       assert.equal((await office.server.store.listTransfers('visita-t')).length, 2);
       assert.equal((await clerk.page(at)).match(/data-testid="transfer"/g)?.length, 2, 'both transfers on the visit page');
     });
@@ -273,22 +341,67 @@ for (const backend of BACKENDS) {
       const { openPostgres, openSqlite } = await import('../../office/storage/db.ts');
       const old = office.databaseUrl ? await openPostgres(office.databaseUrl) : openSqlite(office.dataDir);
       try {
-        for (const t of ['device_audit_points', 'visit_transfers', 'visits', 'blob_holders', 'prescriptions', 'attachments', 'review_events', 'revisions', 'pairing_codes', 'sessions', 'devices', 'clerks', 'services', 'changes', 'inspectors']) await old.run(`DROP TABLE IF EXISTS ${t}`);
+        for (const t of [
+          'device_audit_points',
+          'visit_transfers',
+          'visits',
+          'blob_holders',
+          'prescriptions',
+          'attachments',
+          'review_events',
+          'revisions',
+          'pairing_codes',
+          'sessions',
+          'devices',
+          'clerks',
+          'services',
+          'changes',
+          'inspectors',
+        ])
+          await old.run(`DROP TABLE IF EXISTS ${t}`);
         if (old.kind === 'sqlite') await old.run('PRAGMA user_version = 0');
         else await old.run('DELETE FROM office_schema');
-        await migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
+        await migrate(
+          old,
+          MIGRATIONS.filter((m) => m.version <= 2),
+        );
         const now = '2026-03-01T10:00:00.000Z';
         await old.run("INSERT INTO inspectors (id, name, created_at) VALUES ('i1', 'Maria', ?), ('i2', 'Luca', ?)", [now, now]);
-        await old.run("INSERT INTO devices (id, inspector_id, token_hash, label, created_at) VALUES ('d1', 'i1', 'h1', 'A', ?), ('d2', 'i2', 'h2', 'B', ?)", [now, now]);
-        for (const [rev, inspector, device] of [[1, 'i1', 'd1'], [2, 'i2', 'd2']] as const) {
-          await old.run(`INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_name, visit_date, purpose, inspector_id, device_id, received_at, review_status)
-            VALUES ('v', ?, 'c', 'b', '{}', 'Nido', '2026-03-01', 'verifica_periodica', ?, ?, ?, 'ricevuta')`, [rev, inspector, device, now]);
-          await old.run("INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name) VALUES ('v', ?, 0, ?, 1, 'photo', 'f.png')", [rev, String(rev).repeat(64)]);
+        await old.run(
+          "INSERT INTO devices (id, inspector_id, token_hash, label, created_at) VALUES ('d1', 'i1', 'h1', 'A', ?), ('d2', 'i2', 'h2', 'B', ?)",
+          [now, now],
+        );
+        for (const [rev, inspector, device] of [
+          [1, 'i1', 'd1'],
+          [2, 'i2', 'd2'],
+        ] as const) {
+          await old.run(
+            `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_name, visit_date, purpose, inspector_id, device_id, received_at, review_status)
+            VALUES ('v', ?, 'c', 'b', '{}', 'Nido', '2026-03-01', 'verifica_periodica', ?, ?, ?, 'ricevuta')`,
+            [rev, inspector, device, now],
+          );
+          await old.run(
+            "INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name) VALUES ('v', ?, 0, ?, 1, 'photo', 'f.png')",
+            [rev, String(rev).repeat(64)],
+          );
         }
-        assert.deepEqual(await migrate(old), MIGRATIONS.filter((m) => m.version > 2).map((m) => m.version));
-        assert.deepEqual(await old.all('SELECT inspection_id, device_id, inspector_id FROM visits'), [{ inspection_id: 'v', device_id: 'd1', inspector_id: 'i1' }]);
-        const holders = await old.all<{ sha256: string; device_id: string }>('SELECT sha256, device_id FROM blob_holders ORDER BY device_id');
-        assert.deepEqual(holders.map((h) => [h.sha256[0], h.device_id]), [['1', 'd1'], ['2', 'd2']]);
+        assert.deepEqual(
+          await migrate(old),
+          MIGRATIONS.filter((m) => m.version > 2).map((m) => m.version),
+        );
+        assert.deepEqual(await old.all('SELECT inspection_id, device_id, inspector_id FROM visits'), [
+          { inspection_id: 'v', device_id: 'd1', inspector_id: 'i1' },
+        ]);
+        const holders = await old.all<{ sha256: string; device_id: string }>(
+          'SELECT sha256, device_id FROM blob_holders ORDER BY device_id',
+        );
+        assert.deepEqual(
+          holders.map((h) => [h.sha256[0], h.device_id]),
+          [
+            ['1', 'd1'],
+            ['2', 'd2'],
+          ],
+        );
       } finally {
         await old.close();
       }

@@ -22,7 +22,10 @@ after(() => stopPostgres());
 const root = new URL('../..', import.meta.url).pathname;
 
 function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'bin/cli/entry.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'bin/cli/entry.ts'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
@@ -49,10 +52,11 @@ async function lastLine(args: string[]): Promise<string> {
   return out.trim().split('\n').at(-1)!;
 }
 
-const kill = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
-});
+const kill = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 
 for (const backend of BACKENDS) {
   describe(`SIGKILL during upload, ${backend}`, () => {
@@ -71,7 +75,13 @@ for (const backend of BACKENDS) {
         const before = sampleFile(1);
         const photo = makePng(5);
         const client = new SyncClient({ baseUrl: server.url, token, retry: { attempts: 40, baseMs: 50, maxMs: 500 } });
-        const first = await client.pushInspection({ id: 'prima', revision: 1, file: before, contentHash: contentHash(before), attachments: [{ sha256: sha256(photo), kind: 'photo', name: 'a.png', bytes: photo }] });
+        const first = await client.pushInspection({
+          id: 'prima',
+          revision: 1,
+          file: before,
+          contentHash: contentHash(before),
+          attachments: [{ sha256: sha256(photo), kind: 'photo', name: 'a.png', bytes: photo }],
+        });
         assert.equal(first.status, 'created');
 
         // A 6 MiB signed report sent in 256 KiB pieces; the server dies during the piece after 1.5 MiB.
@@ -96,31 +106,58 @@ for (const backend of BACKENDS) {
           }
           const res = await fetch(input, init);
           if (method === 'PATCH' && res.status === 204 && killedAt < 0) acknowledged = Number(res.headers.get('upload-offset'));
-          if (method === 'HEAD' && killedAt >= 0 && firstOffsetAfterRestart < 0 && res.ok) firstOffsetAfterRestart = Number(res.headers.get('upload-offset'));
+          if (method === 'HEAD' && killedAt >= 0 && firstOffsetAfterRestart < 0 && res.ok)
+            firstOffsetAfterRestart = Number(res.headers.get('upload-offset'));
           return res;
         };
-        const resuming = new SyncClient({ baseUrl: server.url, token, fetch: watching, chunkBytes: chunk, retry: { attempts: 40, baseMs: 50, maxMs: 500 } });
+        const resuming = new SyncClient({
+          baseUrl: server.url,
+          token,
+          fetch: watching,
+          chunkBytes: chunk,
+          retry: { attempts: 40, baseMs: 50, maxMs: 500 },
+        });
         const file = sampleFile(2);
-        const result = await resuming.pushInspection({ id: 'seconda', revision: 1, file, contentHash: contentHash(file), attachments: [{ sha256: sha256(big), kind: 'report', name: 'verbale.pdf', bytes: big }] });
+        const result = await resuming.pushInspection({
+          id: 'seconda',
+          revision: 1,
+          file,
+          contentHash: contentHash(file),
+          attachments: [{ sha256: sha256(big), kind: 'report', name: 'verbale.pdf', bytes: big }],
+        });
         assert.equal(result.status, 'created', JSON.stringify(result));
-        console.log(`# ${backend}: ucciso a ${killedAt}, confermati ${acknowledged}, ripreso da ${firstOffsetAfterRestart}, inviati ${resuming.bytesSent} per ${big.length}`);
+        console.log(
+          `# ${backend}: ucciso a ${killedAt}, confermati ${acknowledged}, ripreso da ${firstOffsetAfterRestart}, inviati ${resuming.bytesSent} per ${big.length}`,
+        );
         assert.ok(killedAt > 0, 'the server was killed mid-upload');
         await restarted;
-        assert.ok(firstOffsetAfterRestart >= acknowledged, `the restarted server kept every acknowledged byte (${firstOffsetAfterRestart} ≥ ${acknowledged})`);
+        assert.ok(
+          firstOffsetAfterRestart >= acknowledged,
+          `the restarted server kept every acknowledged byte (${firstOffsetAfterRestart} ≥ ${acknowledged})`,
+        );
         assert.ok(firstOffsetAfterRestart < big.length, 'the upload was really cut');
-        assert.ok(resuming.bytesSent <= big.length + 2 * chunk, `resumed, not restarted: sent ${resuming.bytesSent} bytes for ${big.length}`);
+        assert.ok(
+          resuming.bytesSent <= big.length + 2 * chunk,
+          `resumed, not restarted: sent ${resuming.bytesSent} bytes for ${big.length}`,
+        );
         assert.ok(readFileSync(join(dataDir, 'blobs', sha256(big).slice(0, 2), sha256(big))).equals(big), 'stored byte-identical');
 
         // Killed right after acknowledging a revision: it is there after the restart.
         const third = sampleFile(3);
-        assert.equal((await client.pushInspection({ id: 'terza', revision: 1, file: third, contentHash: contentHash(third) })).status, 'created');
+        assert.equal(
+          (await client.pushInspection({ id: 'terza', revision: 1, file: third, contentHash: contentHash(third) })).status,
+          'created',
+        );
         await kill(server.child);
         server = await startServer(serveArgs);
         for (const id of ['prima', 'seconda', 'terza']) {
           const got = await client.getInspection(id);
           assert.equal(got?.revisions.length, 1, id);
         }
-        assert.equal((await client.pushInspection({ id: 'terza', revision: 1, file: third, contentHash: contentHash(third) })).status, 'duplicate');
+        assert.equal(
+          (await client.pushInspection({ id: 'terza', revision: 1, file: third, contentHash: contentHash(third) })).status,
+          'duplicate',
+        );
       } finally {
         server.child.kill('SIGTERM');
         await new Promise((r) => server.child.once('exit', r));

@@ -31,27 +31,41 @@ interface Answer {
  * One request on its own connection. `from` picks the client's loopback address (127.0.0.0/8 is
  * all loopback on Linux), so a test can play several clients with their own IP limits.
  */
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; from?: string; ca?: string } = {}): Promise<Answer> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; from?: string; ca?: string } = {},
+): Promise<Answer> {
   const target = new URL(url);
   const lib = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(target, { method: opts.method ?? 'GET', headers: opts.headers, agent: false, localAddress: opts.from, ca: opts.ca }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = lib.request(
+      target,
+      { method: opts.method ?? 'GET', headers: opts.headers, agent: false, localAddress: opts.from, ca: opts.ca },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 
 const setCookies = (a: Answer) => a.headers['set-cookie'] ?? [];
-const cookieValue = (a: Answer, name: string) => setCookies(a).map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find((v) => v !== undefined);
+const cookieValue = (a: Answer, name: string) =>
+  setCookies(a)
+    .map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1])
+    .find((v) => v !== undefined);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 /** GET /login, then POST the form as a browser would: the double-submit cookie and its token. */
-async function login(base: string, fields: { nome: string; password: string; dopo?: string }, opts: { from?: string; ca?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function login(
+  base: string,
+  fields: { nome: string; password: string; dopo?: string },
+  opts: { from?: string; ca?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const page = await request(`${base}/login`, { from: opts.from, ca: opts.ca });
   assert.equal(page.status, 200);
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
@@ -75,9 +89,28 @@ async function sessionOf(base: string, opts: { from?: string } = {}): Promise<{ 
 
 /** Every way seen to turn "a path of this site" into another site, or into something that is not a path. */
 const REDIRECT_BYPASSES = [
-  '//evil.example', '/\\evil.example', '/%09/evil.example', '/\t/evil.example', '/%2F/evil.example', '/%2f%2fevil.example', '/%5Cevil.example',
-  'https://evil.example', 'http:evil.example', 'javascript:alert(1)', '\t/coda', ' /coda', '\\\\evil.example', '/coda%0d%0aSet-Cookie:%20x=1',
-  '/coda\r\nLocation: https://evil.example', '/%0a/evil.example', '/%00', '/%E0%A4%A', 'evil.example', '', '/\u2028/evil', '/%C2%85/evil',
+  '//evil.example',
+  '/\\evil.example',
+  '/%09/evil.example',
+  '/\t/evil.example',
+  '/%2F/evil.example',
+  '/%2f%2fevil.example',
+  '/%5Cevil.example',
+  'https://evil.example',
+  'http:evil.example',
+  'javascript:alert(1)',
+  '\t/coda',
+  ' /coda',
+  '\\\\evil.example',
+  '/coda%0d%0aSet-Cookie:%20x=1',
+  '/coda\r\nLocation: https://evil.example',
+  '/%0a/evil.example',
+  '/%00',
+  '/%E0%A4%A',
+  'evil.example',
+  '',
+  '/\u2028/evil',
+  '/%C2%85/evil',
 ];
 
 describe('office HTTP layer', () => {
@@ -94,7 +127,13 @@ describe('office HTTP layer', () => {
 
   test('after login: only paths of the review app, anything else goes to /coda', async () => {
     for (const dopo of REDIRECT_BYPASSES) assert.equal(safeAfterLogin(dopo), '/coda', JSON.stringify(dopo));
-    for (const dopo of ['/coda', '/coda?scheda=respinte', '/ispezioni/visita-1/2', '/servizi/abc?salvato=1', '/export/ispezioni-dovute.csv'])
+    for (const dopo of [
+      '/coda',
+      '/coda?scheda=respinte',
+      '/ispezioni/visita-1/2',
+      '/servizi/abc?salvato=1',
+      '/export/ispezioni-dovute.csv',
+    ])
       assert.equal(safeAfterLogin(dopo), dopo);
     assert.equal(safeAfterLogin(['/coda', '//evil']), '/coda', 'a repeated field is not a path');
 
@@ -105,12 +144,24 @@ describe('office HTTP layer', () => {
     }
     // …and a real login with a forged one lands on /coda (each from its own address: logins are limited per IP).
     let n = 10;
-    for (const dopo of ['/%09/evil.example', '//evil.example', '/\\evil.example', '/%2F/evil.example', 'https://evil.example', '/\t/evil', '/coda%0d%0aSet-Cookie:%20x=1']) {
+    for (const dopo of [
+      '/%09/evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '/%2F/evil.example',
+      'https://evil.example',
+      '/\t/evil',
+      '/coda%0d%0aSet-Cookie:%20x=1',
+    ]) {
       const r = await login(office.url, { nome: 'Ufficio Zona', password: PASSWORD, dopo }, { from: `127.0.1.${n++}` });
       assert.equal(r.status, 303, dopo);
       assert.equal(r.headers.location, '/coda', dopo);
     }
-    const kept = await login(office.url, { nome: 'Ufficio Zona', password: PASSWORD, dopo: '/coda?scheda=validate' }, { from: '127.0.1.2' });
+    const kept = await login(
+      office.url,
+      { nome: 'Ufficio Zona', password: PASSWORD, dopo: '/coda?scheda=validate' },
+      { from: '127.0.1.2' },
+    );
     assert.equal(kept.headers.location, '/coda?scheda=validate');
   });
 
@@ -146,7 +197,11 @@ describe('office HTTP layer', () => {
     assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
     assert.ok(Number(last!.headers['retry-after']) >= 1);
     assert.match(last!.body, /Troppi tentativi: riprovare tra \d+ secondi/);
-    assert.equal((await login(office.url, { nome: 'Ufficio Zona', password: PASSWORD }, { from: '127.0.3.2' })).status, 303, 'another address is not affected');
+    assert.equal(
+      (await login(office.url, { nome: 'Ufficio Zona', password: PASSWORD }, { from: '127.0.3.2' })).status,
+      303,
+      'another address is not affected',
+    );
   });
 
   test('random bearer tokens count against the IP; a paired laptop keeps its own budget', async () => {
@@ -167,13 +222,26 @@ describe('office HTTP layer', () => {
     // The laptop on the same address is not locked out by them.
     assert.equal((await request(`${office.url}/api/v1/changes`, { from, headers: { authorization: `Bearer ${device}` } })).status, 200);
     // Another address still gets its 401s.
-    assert.equal((await request(`${office.url}/api/v1/changes`, { from: '127.0.4.2', headers: { authorization: `Bearer ${newDeviceToken()}` } })).status, 401);
+    assert.equal(
+      (await request(`${office.url}/api/v1/changes`, { from: '127.0.4.2', headers: { authorization: `Bearer ${newDeviceToken()}` } }))
+        .status,
+      401,
+    );
   });
 
   test('pairing attempts are limited per IP', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      statuses.push((await request(`${office.url}/api/v1/pair`, { method: 'POST', from: '127.0.5.1', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'AAAA-BBBB' }) })).status);
+      statuses.push(
+        (
+          await request(`${office.url}/api/v1/pair`, {
+            method: 'POST',
+            from: '127.0.5.1',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code: 'AAAA-BBBB' }),
+          })
+        ).status,
+      );
     }
     assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
@@ -181,19 +249,35 @@ describe('office HTTP layer', () => {
   test('a malformed Origin is refused with 403 and an Italian message, not 500', async () => {
     const { cookie, csrf } = await sessionOf(office.url, { from: '127.0.6.1' });
     for (const origin of ['http://[', '::::', 'http://', 'evil', 'http://%zz']) {
-      const r = await request(`${office.url}/servizi`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: csrf, name: 'X', type: 'nido', comune: 'Y', capacity: '10' }) });
+      const r = await request(`${office.url}/servizi`, {
+        method: 'POST',
+        headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ _csrf: csrf, name: 'X', type: 'nido', comune: 'Y', capacity: '10' }),
+      });
       assert.equal(r.status, 403, origin);
       assert.match(r.body, /Origine non valida|Origine non ammessa/, origin);
     }
-    const foreign = await request(`${office.url}/servizi`, { method: 'POST', headers: { cookie, origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: csrf }) });
+    const foreign = await request(`${office.url}/servizi`, {
+      method: 'POST',
+      headers: { cookie, origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ _csrf: csrf }),
+    });
     assert.equal(foreign.status, 403);
     assert.match(foreign.body, /Origine non ammessa/);
     // The login form checks the Origin too.
-    const atLogin = await login(office.url, { nome: 'Ufficio Zona', password: PASSWORD }, { from: '127.0.6.2', headers: { origin: 'http://[' } });
+    const atLogin = await login(
+      office.url,
+      { nome: 'Ufficio Zona', password: PASSWORD },
+      { from: '127.0.6.2', headers: { origin: 'http://[' } },
+    );
     assert.equal(atLogin.status, 403);
     assert.match(atLogin.body, /Origine non valida/);
     // Same origin still works.
-    const own = await request(`${office.url}/servizi`, { method: 'POST', headers: { cookie, origin: office.url, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: csrf, name: 'Nido Origine', type: 'nido', comune: 'Fiesole', capacity: '10' }) });
+    const own = await request(`${office.url}/servizi`, {
+      method: 'POST',
+      headers: { cookie, origin: office.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ _csrf: csrf, name: 'Nido Origine', type: 'nido', comune: 'Fiesole', capacity: '10' }),
+    });
     assert.equal(own.status, 303);
   });
 
@@ -203,20 +287,69 @@ describe('office HTTP layer', () => {
     const cases: Array<[string, string, { method?: string; headers?: Record<string, string>; body?: string; from?: string }]> = [
       ['bad %-escape in the session cookie', '/coda', { headers: { cookie: 'vn_sessione=%E0%A4%A' } }],
       ['cookie header of junk', '/coda', { headers: { cookie: ';;==;%;vn_sessione' } }],
-      ['bad %-escape in the login cookie', '/login', { method: 'POST', from: '127.0.7.2', headers: { ...urlencoded, cookie: 'vn_login=%' }, body: '_csrf=%25&nome=a' }],
-      ['login as JSON with numbers', '/login', { method: 'POST', from: '127.0.7.3', headers: { 'content-type': 'application/json', cookie: 'vn_login=5' }, body: '{"_csrf":5,"nome":1,"password":[]}' }],
-      ['login as JSON with objects', '/login', { method: 'POST', from: '127.0.7.4', headers: { 'content-type': 'application/json' }, body: '{"_csrf":{"a":1},"dopo":{"x":1}}' }],
-      ['login with a broken JSON body', '/login', { method: 'POST', from: '127.0.7.5', headers: { 'content-type': 'application/json' }, body: '{"_csrf":' }],
+      [
+        'bad %-escape in the login cookie',
+        '/login',
+        { method: 'POST', from: '127.0.7.2', headers: { ...urlencoded, cookie: 'vn_login=%' }, body: '_csrf=%25&nome=a' },
+      ],
+      [
+        'login as JSON with numbers',
+        '/login',
+        {
+          method: 'POST',
+          from: '127.0.7.3',
+          headers: { 'content-type': 'application/json', cookie: 'vn_login=5' },
+          body: '{"_csrf":5,"nome":1,"password":[]}',
+        },
+      ],
+      [
+        'login as JSON with objects',
+        '/login',
+        { method: 'POST', from: '127.0.7.4', headers: { 'content-type': 'application/json' }, body: '{"_csrf":{"a":1},"dopo":{"x":1}}' },
+      ],
+      [
+        'login with a broken JSON body',
+        '/login',
+        { method: 'POST', from: '127.0.7.5', headers: { 'content-type': 'application/json' }, body: '{"_csrf":' },
+      ],
       ['login with a bad form escape', '/login', { method: 'POST', from: '127.0.7.6', headers: urlencoded, body: '%E0%A4%A=%' }],
-      ['a page POST as JSON with a numeric token', '/servizi', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"_csrf":1,"name":2}' }],
-      ['a page POST as JSON with the right token and odd types', '/servizi', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ _csrf: csrf, name: ['a'], capacity: { x: 1 }, kitchen: 3 }) }],
-      ['a decision as JSON with a note that is not text', '/ispezioni/x/1/respingi', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ _csrf: csrf, note: { a: 1 } }) }],
-      ['a pairing code request with a name that is not text', '/portatili/codice', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ _csrf: csrf, nome: ['a', 'b'] }) }],
+      [
+        'a page POST as JSON with a numeric token',
+        '/servizi',
+        { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"_csrf":1,"name":2}' },
+      ],
+      [
+        'a page POST as JSON with the right token and odd types',
+        '/servizi',
+        {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify({ _csrf: csrf, name: ['a'], capacity: { x: 1 }, kitchen: 3 }),
+        },
+      ],
+      [
+        'a decision as JSON with a note that is not text',
+        '/ispezioni/x/1/respingi',
+        { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ _csrf: csrf, note: { a: 1 } }) },
+      ],
+      [
+        'a pairing code request with a name that is not text',
+        '/portatili/codice',
+        {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify({ _csrf: csrf, nome: ['a', 'b'] }),
+        },
+      ],
       ['a bad %-escape in a path parameter', '/ispezioni/%E0%A4%A/1', { headers: { cookie } }],
       ['a revision that is not a number', '/ispezioni/x/abc', { headers: { cookie } }],
       ['a bad %-escape in the query', '/coda?scheda=%E0%A4%A', { headers: { cookie } }],
       ['a repeated query field', '/login?dopo=/a&dopo=//evil', {}],
-      ['an API body of broken JSON', '/api/v1/pair', { method: 'POST', from: '127.0.7.7', headers: { 'content-type': 'application/json' }, body: '{' }],
+      [
+        'an API body of broken JSON',
+        '/api/v1/pair',
+        { method: 'POST', from: '127.0.7.7', headers: { 'content-type': 'application/json' }, body: '{' },
+      ],
       ['a huge header', '/coda', { headers: { 'x-filler': 'x'.repeat(64 * 1024) } }],
       ['a huge cookie', '/coda', { headers: { cookie: `vn_sessione=${'a'.repeat(40 * 1024)}` } }],
     ];
@@ -227,8 +360,15 @@ describe('office HTTP layer', () => {
     // The router's and the parsers' refusals are Italian JSON like the others.
     const badUrl = await request(`${office.url}/api/v1/inspections/%E0%A4%A`);
     assert.equal(badUrl.status, 400);
-    assert.deepEqual(JSON.parse(badUrl.body), { error: { code: 'invalid', message: 'indirizzo non valido: una sequenza %XX non è UTF-8' } });
-    const plain = await request(`${office.url}/api/v1/pair`, { method: 'POST', from: '127.0.7.8', headers: { 'content-type': 'text/plain' }, body: 'AAAA-BBBB' });
+    assert.deepEqual(JSON.parse(badUrl.body), {
+      error: { code: 'invalid', message: 'indirizzo non valido: una sequenza %XX non è UTF-8' },
+    });
+    const plain = await request(`${office.url}/api/v1/pair`, {
+      method: 'POST',
+      from: '127.0.7.8',
+      headers: { 'content-type': 'text/plain' },
+      body: 'AAAA-BBBB',
+    });
     assert.equal(plain.status, 415);
     assert.match(JSON.parse(plain.body).error.message, /Content-Type: tipo di contenuto non accettato/);
     const repeated = await request(`${office.url}/login?dopo=/a&dopo=//evil`);
@@ -238,7 +378,11 @@ describe('office HTTP layer', () => {
   test('a PATCH over the size limit gets 413 and the connection closes, so a keep-alive client is not left hanging', async () => {
     const token = await office.token('Bruno');
     const sha = 'c'.repeat(64);
-    const created = await request(`${office.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ sha256: sha, length: 64 * 1024 * 1024 }) });
+    const created = await request(`${office.url}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sha256: sha, length: 64 * 1024 * 1024 }),
+    });
     assert.equal(created.status, 201);
     const { port } = new URL(office.url);
     const socket = net.connect(Number(port), '127.0.0.1');
@@ -248,10 +392,16 @@ describe('office HTTP layer', () => {
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => undefined); // the server may reset while we still write: that is the point
     const bodyBytes = 9 * 1024 * 1024;
-    socket.write(`PATCH /api/v1/uploads/${sha} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\nContent-Length: ${bodyBytes}\r\nConnection: keep-alive\r\n\r\n`);
+    socket.write(
+      `PATCH /api/v1/uploads/${sha} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\nContent-Length: ${bodyBytes}\r\nConnection: keep-alive\r\n\r\n`,
+    );
     const piece = Buffer.alloc(256 * 1024, 7);
     for (let sent = 0; sent < bodyBytes && !socket.destroyed; sent += piece.length) {
-      if (!socket.write(piece)) await new Promise((resolve) => { socket.once('drain', resolve); socket.once('close', resolve); });
+      if (!socket.write(piece))
+        await new Promise((resolve) => {
+          socket.once('drain', resolve);
+          socket.once('close', resolve);
+        });
     }
     if (!socket.destroyed) socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await closed;
@@ -269,8 +419,17 @@ describe('office HTTP layer', () => {
     assert.equal(page.headers['strict-transport-security'], undefined);
     assert.ok(setCookies(page).every((c) => !/;\s*Secure/i.test(c)));
     assert.ok(setCookies(page).every((c) => /HttpOnly/i.test(c) && /SameSite=Strict/i.test(c)));
-    const csp = String(page.headers['content-security-policy']).split(';').map((d) => d.trim());
-    assert.deepEqual(csp, ["default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"]);
+    const csp = String(page.headers['content-security-policy'])
+      .split(';')
+      .map((d) => d.trim());
+    assert.deepEqual(csp, [
+      "default-src 'none'",
+      "style-src 'self'",
+      "img-src 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ]);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal(page.headers['x-frame-options'], 'DENY');
     assert.equal(page.headers['referrer-policy'], 'same-origin');
@@ -284,7 +443,27 @@ describe('office over TLS', () => {
   let ca: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigilanza-office-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
     ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
     office = await startOffice('sqlite', { tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } });
     await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));

@@ -26,8 +26,23 @@ let tsa: TestTsa;
 let scratch: string;
 const apps: Array<{ app: HostApp; dir: string }> = [];
 
-const SIG = (signatory: string, name: string, y: number) => ({ signatory, name, strokes: [[[40, y], [200, y + 60], [360, y], [520, y + 50]]] });
-const SIGNATURES = [SIG('referente_comune', 'Marco Bellini', 120), SIG('pedagogista', 'Chiara Fantoni', 100), SIG('referente_servizio', 'Giulia Mariani', 140)];
+const SIG = (signatory: string, name: string, y: number) => ({
+  signatory,
+  name,
+  strokes: [
+    [
+      [40, y],
+      [200, y + 60],
+      [360, y],
+      [520, y + 50],
+    ],
+  ],
+});
+const SIGNATURES = [
+  SIG('referente_comune', 'Marco Bellini', 120),
+  SIG('pedagogista', 'Chiara Fantoni', 100),
+  SIG('referente_servizio', 'Giulia Mariani', 140),
+];
 
 before(async () => {
   pki = makeTestPki();
@@ -72,13 +87,40 @@ async function draft(app: HostApp, name = SERVICE.name): Promise<{ id: string; m
   const service = await call(app, 'services.create', { ...SERVICE, name });
   const m1 = await call(app, 'members.create', { name: 'Chiara Fantoni', role: 'Pedagogista zonale' });
   const m2 = await call(app, 'members.create', { name: 'Marco Bellini', role: 'Referente tecnico Comune di Bagno a Ripoli' });
-  const person = await call(app, 'staff.save', { serviceId: service.id, name: 'Sara Lotti', role: 'educatore', title: 'L19', trainings: [{ course: 'first_aid', hours: 12, completedOn: '2025-01-10' }] });
-  const i = await call(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [m1.id, m2.id] });
+  const person = await call(app, 'staff.save', {
+    serviceId: service.id,
+    name: 'Sara Lotti',
+    role: 'educatore',
+    title: 'L19',
+    trainings: [{ course: 'first_aid', hours: 12, completedOn: '2025-01-10' }],
+  });
+  const i = await call(app, 'inspections.create', {
+    serviceId: service.id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+    memberIds: [m1.id, m2.id],
+  });
   await call(app, 'inspections.update', { id: i.id, staffIds: [person.id] });
-  await call(app, 'inspections.saveAnswer', { inspectionId: i.id, itemId: 'A.destinazione_uso.certificato', value: 'yes', note: 'visto in originale' });
+  await call(app, 'inspections.saveAnswer', {
+    inspectionId: i.id,
+    itemId: 'A.destinazione_uso.certificato',
+    value: 'yes',
+    note: 'visto in originale',
+  });
   await call(app, 'inspections.saveAnswer', { inspectionId: i.id, itemId: 'F.presidi.termosifoni', value: 'no' });
-  await call(app, 'photos.add', { inspectionId: i.id, itemId: 'F.presidi.termosifoni', mime: 'image/png', dataBase64: samplePhoto(3, 320, 240).toString('base64'), caption: 'Termosifone senza protezione' });
-  await call(app, 'prescriptions.save', { inspectionId: i.id, rule: 'F.presidi.termosifoni', text: 'Installare protezioni sui termosifoni', deadline: '2026-04-30' });
+  await call(app, 'photos.add', {
+    inspectionId: i.id,
+    itemId: 'F.presidi.termosifoni',
+    mime: 'image/png',
+    dataBase64: samplePhoto(3, 320, 240).toString('base64'),
+    caption: 'Termosifone senza protezione',
+  });
+  await call(app, 'prescriptions.save', {
+    inspectionId: i.id,
+    rule: 'F.presidi.termosifoni',
+    text: 'Installare protezioni sui termosifoni',
+    deadline: '2026-04-30',
+  });
   return { id: i.id, memberIds: [m1.id, m2.id] };
 }
 
@@ -135,7 +177,13 @@ describe('sealing without a signing key', () => {
     assert.equal(att!.sha256, report.sha256);
     assert.ok(app.store.attachments.bytes(att!.id).bytes.equals(Buffer.from(report.pdfBase64, 'base64')));
     // A co-signature on a report that declares itself unsigned is refused.
-    await refused(app, 'report.addSignature', { inspectionId: id, p12Base64: pki.legacyP12.toString('base64'), passphrase: P12_PASSPHRASE }, 'conflict', 'inspectionId');
+    await refused(
+      app,
+      'report.addSignature',
+      { inspectionId: id, p12Base64: pki.legacyP12.toString('base64'), passphrase: P12_PASSPHRASE },
+      'conflict',
+      'inspectionId',
+    );
     assert.equal(app.store.attachments.reports(id).length, 1);
   });
 
@@ -156,18 +204,40 @@ describe('sealing without a signing key', () => {
 describe('the imported signing key', () => {
   test('import refuses a wrong passphrase, a non-PKCS#12 file and bad base64, naming the field', async () => {
     const app = newApp();
-    await refused(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: 'sbagliata' }, 'invalid', 'passphrase');
-    const msg = await refused(app, 'signing.importP12', { p12Base64: Buffer.from('non sono un PKCS#12').toString('base64'), passphrase: 'x' }, 'invalid', 'p12Base64');
+    await refused(
+      app,
+      'signing.importP12',
+      { p12Base64: pki.signerP12.toString('base64'), passphrase: 'sbagliata' },
+      'invalid',
+      'passphrase',
+    );
+    const msg = await refused(
+      app,
+      'signing.importP12',
+      { p12Base64: Buffer.from('non sono un PKCS#12').toString('base64'), passphrase: 'x' },
+      'invalid',
+      'p12Base64',
+    );
     assert.match(msg, /file della chiave di firma/);
     await refused(app, 'signing.importP12', { p12Base64: 'questo non è base64!', passphrase: 'x' }, 'invalid', 'p12Base64');
-    await refused(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE, memberId: 'fantasma' }, 'invalid', 'memberId');
+    await refused(
+      app,
+      'signing.importP12',
+      { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE, memberId: 'fantasma' },
+      'invalid',
+      'memberId',
+    );
     assert.deepEqual(await call(app, 'signing.status', {}), { key: null, tsaUrl: null });
   });
 
   test('is kept encrypted with the data key: neither the P12 bytes nor the passphrase are anywhere in the data folder', async () => {
     const app = newApp();
     const { id, memberIds } = await draft(app);
-    const status = await call(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE, memberId: memberIds[0] });
+    const status = await call(app, 'signing.importP12', {
+      p12Base64: pki.signerP12.toString('base64'),
+      passphrase: P12_PASSPHRASE,
+      memberId: memberIds[0],
+    });
     assert.equal(status.key.commonName, 'Anna Bianchi');
     assert.match(status.key.issuer, /Vigilanza Test CA/);
     assert.equal(status.key.memberName, 'Chiara Fantoni');
@@ -177,7 +247,13 @@ describe('the imported signing key', () => {
     app.store.db.pragma('wal_checkpoint(TRUNCATE)');
     const files = filesUnder(apps.find((a) => a.app === app)!.dir);
     assert.ok(files.some((f) => f.endsWith('vigilanza.db')));
-    const needles = [pki.signerP12, pki.signerP12.subarray(100, 164), Buffer.from(pki.signerP12.toString('base64').slice(0, 64)), Buffer.from(P12_PASSPHRASE, 'utf8'), Buffer.from(P12_PASSPHRASE, 'utf16le')];
+    const needles = [
+      pki.signerP12,
+      pki.signerP12.subarray(100, 164),
+      Buffer.from(pki.signerP12.toString('base64').slice(0, 64)),
+      Buffer.from(P12_PASSPHRASE, 'utf8'),
+      Buffer.from(P12_PASSPHRASE, 'utf16le'),
+    ];
     for (const f of files) {
       const bytes = readFileSync(f);
       for (const n of needles) assert.equal(bytes.indexOf(n), -1, `${f} contains a secret (${n.length} bytes)`);
@@ -186,7 +262,10 @@ describe('the imported signing key', () => {
     assert.deepEqual(await call(app, 'signing.remove', {}), { removed: true });
     assert.equal((await call(app, 'signing.status', {})).key, null);
     const other = await draft(app, 'Nido Arcobaleno');
-    assert.match(await refused(app, 'inspections.seal', { id: other.id, signatures: [], passphrase: P12_PASSPHRASE }, 'invalid', 'passphrase'), /nessuna chiave/);
+    assert.match(
+      await refused(app, 'inspections.seal', { id: other.id, signatures: [], passphrase: P12_PASSPHRASE }, 'invalid', 'passphrase'),
+      /nessuna chiave/,
+    );
   });
 
   test('seal with a wrong passphrase is refused before anything changes', async () => {
@@ -247,17 +326,45 @@ describe('the imported signing key', () => {
     await call(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE });
     await call(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
     const first = await call(app, 'report.get', { inspectionId: id });
-    await refused(app, 'report.addSignature', { inspectionId: id, p12Base64: pki.legacyP12.toString('base64'), passphrase: 'no' }, 'invalid', 'passphrase');
-    assert.match(await refused(app, 'report.addSignature', { inspectionId: id, p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE }, 'invalid', 'p12Base64'), /già firmato/);
-    const second = await call(app, 'report.addSignature', { inspectionId: id, p12Base64: pki.legacyP12.toString('base64'), passphrase: P12_PASSPHRASE });
+    await refused(
+      app,
+      'report.addSignature',
+      { inspectionId: id, p12Base64: pki.legacyP12.toString('base64'), passphrase: 'no' },
+      'invalid',
+      'passphrase',
+    );
+    assert.match(
+      await refused(
+        app,
+        'report.addSignature',
+        { inspectionId: id, p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE },
+        'invalid',
+        'p12Base64',
+      ),
+      /già firmato/,
+    );
+    const second = await call(app, 'report.addSignature', {
+      inspectionId: id,
+      p12Base64: pki.legacyP12.toString('base64'),
+      passphrase: P12_PASSPHRASE,
+    });
     assert.equal(second.version, 2);
     assert.equal(second.valid, true);
-    assert.deepEqual(second.signatures.map((s: any) => [s.signer, s.intact, s.coversWholeDocument]), [['Anna Bianchi', true, false], ['Luca Verdi', true, true]]);
+    assert.deepEqual(
+      second.signatures.map((s: any) => [s.signer, s.intact, s.coversWholeDocument]),
+      [
+        ['Anna Bianchi', true, false],
+        ['Luca Verdi', true, true],
+      ],
+    );
     const secondBytes = Buffer.from(second.pdfBase64, 'base64');
     const firstBytes = Buffer.from(first.pdfBase64, 'base64');
     assert.ok(secondBytes.subarray(0, firstBytes.length).equals(firstBytes), 'incremental update: the first version is a prefix');
     const versions = app.store.attachments.reports(id);
-    assert.deepEqual(versions.map((v) => v.sha256), [first.sha256, second.sha256]);
+    assert.deepEqual(
+      versions.map((v) => v.sha256),
+      [first.sha256, second.sha256],
+    );
     assert.ok(app.store.attachments.bytes(versions[0]!.id).bytes.equals(firstBytes), 'the previous version is still stored');
     const out = pdfsig(save('cosigned.pdf', second.pdfBase64), pki.nssDir);
     const blocks = sigBlocks(out);
@@ -302,7 +409,11 @@ describe('the imported signing key', () => {
     const server = await startShellServer({ host: app, rendererDir: join(scratch, 'no-renderer') });
     try {
       const post = async (method: string, input: unknown) => {
-        const res = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': server.token }, body: JSON.stringify(input) });
+        const res = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Vigilanza-Token': server.token },
+          body: JSON.stringify(input),
+        });
         return (await res.json()) as any;
       };
       assert.equal((await post('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE })).ok, true);

@@ -47,7 +47,14 @@ describe('vigilanza report', () => {
     assert.match(text, /Documento non firmato digitalmente/);
     assert.match(text, /Ispezione ISP-7 · revisione 2/);
     assert.ok(text.includes(summary.contentHash));
-    assert.equal((readFileSync(out).toString('latin1').match(/\/ByteRange/g) ?? []).length, 0);
+    assert.equal(
+      (
+        readFileSync(out)
+          .toString('latin1')
+          .match(/\/ByteRange/g) ?? []
+      ).length,
+      0,
+    );
   });
 
   test('with --p12 (passphrase from the environment), photos, signatures and prescriptions: signed and verifiable', () => {
@@ -55,13 +62,46 @@ describe('vigilanza report', () => {
     mkdirSync(photos);
     writeFileSync(join(photos, 'F.presidi.prese_protette--prese_scoperte.png'), samplePhoto(7, 320, 240));
     writeFileSync(join(photos, 'ingresso.png'), samplePhoto(8, 320, 240));
-    execFileSync('pdftoppm', ['-jpeg', '-r', '20', '-f', '1', '-l', '1', '-singlefile', join(dir, 'non-firmato.pdf'), join(photos, 'pagina')]);
+    execFileSync('pdftoppm', [
+      '-jpeg',
+      '-r',
+      '20',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      join(dir, 'non-firmato.pdf'),
+      join(photos, 'pagina'),
+    ]);
     const sigs = join(dir, 'firme.json');
-    writeFileSync(sigs, JSON.stringify([sampleSignature('referente_comune', 'Luca Verdi', 1), sampleSignature('referente_servizio', 'Maria Rossi', 2)]));
+    writeFileSync(
+      sigs,
+      JSON.stringify([sampleSignature('referente_comune', 'Luca Verdi', 1), sampleSignature('referente_servizio', 'Maria Rossi', 2)]),
+    );
     const prescriptions = join(dir, 'prescrizioni.json');
-    writeFileSync(prescriptions, JSON.stringify([{ rule: 'F.presidi.prese_protette', text: 'Proteggere tutte le prese.', deadline: '2025-04-12' }]));
+    writeFileSync(
+      prescriptions,
+      JSON.stringify([{ rule: 'F.presidi.prese_protette', text: 'Proteggere tutte le prese.', deadline: '2025-04-12' }]),
+    );
     const out = join(dir, 'firmato.pdf');
-    const r = run(['report', inspection, '--out', out, '--p12', pki.signerP12Path, '--photos', photos, '--signatures', sigs, '--prescriptions', prescriptions], { VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE });
+    const r = run(
+      [
+        'report',
+        inspection,
+        '--out',
+        out,
+        '--p12',
+        pki.signerP12Path,
+        '--photos',
+        photos,
+        '--signatures',
+        sigs,
+        '--prescriptions',
+        prescriptions,
+      ],
+      { VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE },
+    );
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
     assert.equal(summary.signed, true);
@@ -69,7 +109,11 @@ describe('vigilanza report', () => {
     const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     assert.match(text, /Documento firmato digitalmente \(PAdES\)/);
     assert.match(text, /Foto 1\. prese scoperte/);
-    assert.match(text, /Riferita alla voce «Protezione di tutte le prese elettriche» \(sezione F\)/, 'a photo caption names the item by its text');
+    assert.match(
+      text,
+      /Riferita alla voce «Protezione di tutte le prese elettriche» \(sezione F\)/,
+      'a photo caption names the item by its text',
+    );
     assert.doesNotMatch(text, /F\.presidi\./, 'no internal item id on the page');
     assert.match(text, /Foto 3\. pagina/);
     assert.match(text, /Proteggere tutte le prese\./);
@@ -89,7 +133,9 @@ describe('vigilanza report', () => {
 
   test('with --tsa: a timestamped (B-T) signature; an unreachable TSA gives B-B and a warning', async () => {
     const out = join(dir, 'marcato.pdf');
-    const ok = run(['report', inspection, '--out', out, '--p12', pki.legacyP12Path, '--tsa', tsa.url], { VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE });
+    const ok = run(['report', inspection, '--out', out, '--p12', pki.legacyP12Path, '--tsa', tsa.url], {
+      VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE,
+    });
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).signature, 'PAdES B-T');
     const v = JSON.parse(run(['verify', out, '--ca', pki.caPemPath]).stdout);
@@ -100,7 +146,9 @@ describe('vigilanza report', () => {
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((r) => server.close(() => r()));
     const out2 = join(dir, 'senza-marca.pdf');
-    const bb = run(['report', inspection, '--out', out2, '--p12', pki.signerP12Path, '--tsa', `http://127.0.0.1:${port}/`], { VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE });
+    const bb = run(['report', inspection, '--out', out2, '--p12', pki.signerP12Path, '--tsa', `http://127.0.0.1:${port}/`], {
+      VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE,
+    });
     assert.equal(bb.status, 0, bb.stderr);
     assert.equal(JSON.parse(bb.stdout).signature, 'PAdES B-B');
     assert.match(bb.stderr, /attenzione: marca temporale non apposta, firma PAdES B-B/);
@@ -115,7 +163,10 @@ describe('vigilanza report', () => {
       assert.match(r.stderr, /password errata/);
       assert.equal(r.stdout, '');
       assert.equal(existsSync(out), false);
-      assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('mai-scritto')), []);
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.startsWith('mai-scritto')),
+        [],
+      );
     }
   });
 

@@ -41,7 +41,18 @@ function forged(change: (f: Forge) => void, write: (b: Buffer, f: Forge) => Buff
 }
 
 /** `vigilanza verify` on a file: exit code and parsed JSON. */
-function verifyCli(path: string, ca?: string): { status: number | null; result: { valid: boolean; modifications: Array<{ kind: string; page?: number; count?: number; keys?: string[]; label: string }>; signatures: Array<{ intact: boolean; modifiedAfterSigning: boolean; trusted: boolean | null; problems: string[] }>; problems: string[] } } {
+function verifyCli(
+  path: string,
+  ca?: string,
+): {
+  status: number | null;
+  result: {
+    valid: boolean;
+    modifications: Array<{ kind: string; page?: number; count?: number; keys?: string[]; label: string }>;
+    signatures: Array<{ intact: boolean; modifiedAfterSigning: boolean; trusted: boolean | null; problems: string[] }>;
+    problems: string[];
+  };
+} {
   const r = run(['verify', path, ...(ca ? ['--ca', ca] : [])]);
   return { status: r.status, result: JSON.parse(r.stdout) };
 }
@@ -65,21 +76,37 @@ describe('the genuine co-signed report', () => {
     assert.equal(status, 0, JSON.stringify(result.problems));
     assert.equal(result.valid, true);
     assert.deepEqual(result.modifications, []);
-    assert.deepEqual(result.signatures.map((s) => s.modifiedAfterSigning), [false, false]);
+    assert.deepEqual(
+      result.signatures.map((s) => s.modifiedAfterSigning),
+      [false, false],
+    );
     const out = pdfsig(path, pki.nssDir);
     assert.equal(out.match(/Signature is Valid/g)?.length, 2, out);
   });
 });
 
 const CASES: Array<{ what: string; change: (f: Forge) => void; expect: { kind: string; page?: number; count?: number }; label: RegExp }> = [
-  { what: 'an overlay on page 1 hiding a figure', change: overlayPage1, expect: { kind: 'page_content', page: 1 }, label: /contenuto della pagina 1/ },
+  {
+    what: 'an overlay on page 1 hiding a figure',
+    change: overlayPage1,
+    expect: { kind: 'page_content', page: 1 },
+    label: /contenuto della pagina 1/,
+  },
   { what: 'an added page', change: addPage, expect: { kind: 'pages_added', count: 1 }, label: /1 pagina aggiunta/ },
-  { what: 'a FreeText annotation on page 1', change: freeTextOnPage1, expect: { kind: 'annotations', page: 1 }, label: /annotazioni della pagina 1/ },
+  {
+    what: 'a FreeText annotation on page 1',
+    change: freeTextOnPage1,
+    expect: { kind: 'annotations', page: 1 },
+    label: /annotazioni della pagina 1/,
+  },
 ];
 
 for (const c of CASES) {
   describe(`forged: ${c.what}, then signed again`, () => {
-    for (const [who, key] of [['a self-signed key', () => pki.selfSignedP12], ['the trusted second member', () => pki.legacyP12]] as const) {
+    for (const [who, key] of [
+      ['a self-signed key', () => pki.selfSignedP12],
+      ['the trusted second member', () => pki.legacyP12],
+    ] as const) {
       test(`by ${who}: every signature intact, yet verify exits 1 and names the change`, async () => {
         const bytes = await signWith(forged(c.change), key());
         const path = save(`falso-${c.expect.kind}-${who.length}.pdf`, bytes);
@@ -90,9 +117,18 @@ for (const c of CASES) {
           const { status, result } = verifyCli(path, ca);
           assert.equal(status, 1, `--ca ${ca}`);
           assert.equal(result.valid, false);
-          assert.deepEqual(result.signatures.map((s) => s.intact), [true, true]);
-          assert.deepEqual(result.signatures.map((s) => s.modifiedAfterSigning), [true, false]);
-          assert.ok(result.modifications.some((m) => Object.entries(c.expect).every(([k, v]) => (m as Record<string, unknown>)[k] === v)), JSON.stringify(result.modifications));
+          assert.deepEqual(
+            result.signatures.map((s) => s.intact),
+            [true, true],
+          );
+          assert.deepEqual(
+            result.signatures.map((s) => s.modifiedAfterSigning),
+            [true, false],
+          );
+          assert.ok(
+            result.modifications.some((m) => Object.entries(c.expect).every(([k, v]) => (m as Record<string, unknown>)[k] === v)),
+            JSON.stringify(result.modifications),
+          );
           assert.match(result.signatures[0]!.problems.join('; '), /modificato dopo la firma/);
           assert.match(result.problems.join('; '), c.label);
         }
@@ -105,7 +141,10 @@ describe('other updates after the signature', () => {
   test('the same overlay in an xref stream with the objects in an object stream is still caught', async () => {
     const r = await verifyPdf(forged(overlayPage1, appendCompressed));
     assert.equal(r.valid, false);
-    assert.deepEqual(r.modifications.map((m) => [m.kind, m.page]), [['page_content', 1]]);
+    assert.deepEqual(
+      r.modifications.map((m) => [m.kind, m.page]),
+      [['page_content', 1]],
+    );
   });
 
   test('a new catalog entry (/OpenAction with JavaScript) is named', async () => {
@@ -117,7 +156,10 @@ describe('other updates after the signature', () => {
       }),
     );
     assert.equal(r.valid, false);
-    assert.deepEqual(r.modifications.map((m) => [m.kind, m.keys]), [['catalog', ['OpenAction']]]);
+    assert.deepEqual(
+      r.modifications.map((m) => [m.kind, m.keys]),
+      [['catalog', ['OpenAction']]],
+    );
   });
 
   test('an update that only changes /Info is a change too', async () => {
@@ -129,7 +171,10 @@ describe('other updates after the signature', () => {
       }),
     );
     assert.equal(r.valid, false);
-    assert.deepEqual(r.modifications.map((m) => m.kind), ['trailer']);
+    assert.deepEqual(
+      r.modifications.map((m) => m.kind),
+      ['trailer'],
+    );
   });
 
   test('an update that redefines an object the signed revision used (page 1 content stream) is caught', async () => {
@@ -140,7 +185,10 @@ describe('other updates after the signature', () => {
         f.objects.set(num.num, '<< /Length 20 >>\nstream\nBT (falso) Tj ET   \nendstream');
       }),
     );
-    assert.deepEqual(r.modifications.map((m) => [m.kind, m.page]), [['page_content', 1]]);
+    assert.deepEqual(
+      r.modifications.map((m) => [m.kind, m.page]),
+      [['page_content', 1]],
+    );
   });
 
   test('an update whose /Prev skips the signed revision is compared by what it shows', async () => {
@@ -162,7 +210,10 @@ describe('other updates after the signature', () => {
     bytes[at] = bytes[at]! ^ 0xff;
     const r = await verifyPdf(bytes);
     assert.equal(r.valid, false);
-    assert.deepEqual(r.modifications.map((m) => m.kind), ['unreadable']);
+    assert.deepEqual(
+      r.modifications.map((m) => m.kind),
+      ['unreadable'],
+    );
   });
 
   test('with --ca every signer must be trusted: a self-signed co-signature alone makes it invalid', () => {
@@ -170,7 +221,10 @@ describe('other updates after the signature', () => {
       const path = save('controfirma-autofirmata.pdf', bytes);
       const withCa = verifyCli(path, pki.caPemPath);
       assert.equal(withCa.status, 1);
-      assert.deepEqual(withCa.result.signatures.map((s) => s.trusted), [true, false]);
+      assert.deepEqual(
+        withCa.result.signatures.map((s) => s.trusted),
+        [true, false],
+      );
       assert.match(withCa.result.problems.join('; '), /non attendibile.*Mallory Falsari/);
       assert.deepEqual(withCa.result.modifications, []);
       assert.equal(verifyCli(path).status, 0, 'without trust anchors only integrity is judged');
@@ -182,4 +236,3 @@ function serializeCatalogWith(f: Forge, extra: string): string {
   const body = [...f.catalog.map].map(([k, v]) => `/${k} ${serializeValue(v)}`).join(' ');
   return `<< ${body} ${extra} >>`;
 }
-

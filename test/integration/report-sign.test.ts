@@ -89,7 +89,7 @@ describe('unsigned report', () => {
       'A – RIFERIMENTI OPERATIVI',
       'B – ORGANIZZAZIONE DEL SERVIZIO E COMPOSIZIONE DEI GRUPPI',
       'C – OBIETTIVI GENERALI E METODOLOGIE DI INTERVENTO',
-      "D – ATTIVITÀ DEL PERSONALE EDUCATIVO E DEGLI ADDETTI SE PRESENTI",
+      'D – ATTIVITÀ DEL PERSONALE EDUCATIVO E DEGLI ADDETTI SE PRESENTI',
       'E – MODALITÀ DI PARTECIPAZIONE ALLA VITA DEL SERVIZIO EDUCATIVO',
       'F – DESCRIZIONE DELLA STRUTTURA',
       "REQUISITI PER L'ACCREDITAMENTO",
@@ -106,7 +106,8 @@ describe('unsigned report', () => {
       '12/04/2025',
       'DPGR 41/R/2013 art. 19',
       'ISP-2025-0042',
-    ]) assert.ok(flat.includes(needle), `manca nel testo: ${needle}`);
+    ])
+      assert.ok(flat.includes(needle), `manca nel testo: ${needle}`);
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
     for (let p = 1; p <= pages; p++) assert.ok(flat.includes(`Pagina ${p} di ${pages}`), `piè di pagina ${p}`);
     assert.equal(flat.match(/Impronta del contenuto \(SHA-256\): [0-9a-f]{64}/g)?.length, pages);
@@ -129,7 +130,11 @@ describe('PAdES signature', () => {
   let second: Buffer;
 
   before(async () => {
-    first = await signPdf(unsigned, { p12: pki.signerP12, passphrase: P12_PASSPHRASE }, { reason: 'Verbale di ispezione', location: 'Bagno a Ripoli' });
+    first = await signPdf(
+      unsigned,
+      { p12: pki.signerP12, passphrase: P12_PASSPHRASE },
+      { reason: 'Verbale di ispezione', location: 'Bagno a Ripoli' },
+    );
     second = await signPdf(first, { p12: pki.legacyP12, passphrase: P12_PASSPHRASE }, { reason: 'Controfirma' });
   });
 
@@ -171,19 +176,43 @@ describe('PAdES signature', () => {
   test('verifyPdf agrees: both intact, only the last covers the file, chain trusted only against our CA', async () => {
     const r = await verifyPdf(second, { caPem: pki.caPem });
     assert.equal(r.valid, true);
-    assert.deepEqual(r.signatures.map((s) => s.signer?.commonName), ['Anna Bianchi', 'Luca Verdi']);
-    assert.deepEqual(r.signatures.map((s) => s.field), ['Firma1', 'Firma2']);
-    assert.deepEqual(r.signatures.map((s) => s.intact), [true, true]);
-    assert.deepEqual(r.signatures.map((s) => s.coversWholeDocument), [false, true]);
-    assert.deepEqual(r.signatures.map((s) => s.signingCertificateV2), [true, true]);
-    assert.deepEqual(r.signatures.map((s) => s.trusted), [true, true]);
+    assert.deepEqual(
+      r.signatures.map((s) => s.signer?.commonName),
+      ['Anna Bianchi', 'Luca Verdi'],
+    );
+    assert.deepEqual(
+      r.signatures.map((s) => s.field),
+      ['Firma1', 'Firma2'],
+    );
+    assert.deepEqual(
+      r.signatures.map((s) => s.intact),
+      [true, true],
+    );
+    assert.deepEqual(
+      r.signatures.map((s) => s.coversWholeDocument),
+      [false, true],
+    );
+    assert.deepEqual(
+      r.signatures.map((s) => s.signingCertificateV2),
+      [true, true],
+    );
+    assert.deepEqual(
+      r.signatures.map((s) => s.trusted),
+      [true, true],
+    );
     assert.equal(r.signatures[0]!.subFilter, 'ETSI.CAdES.detached');
     assert.equal(r.signatures[0]!.reason, 'Verbale di ispezione');
     assert.match(r.signatures[0]!.signingTime ?? '', /^\d{4}-\d{2}-\d{2}T/);
     const noCa = await verifyPdf(second);
-    assert.deepEqual(noCa.signatures.map((s) => s.trusted), [null, null]);
+    assert.deepEqual(
+      noCa.signatures.map((s) => s.trusted),
+      [null, null],
+    );
     const otherCa = await verifyPdf(second, { caPem: readFileSync(pki.otherCaPemPath, 'utf8') });
-    assert.deepEqual(otherCa.signatures.map((s) => s.trusted), [false, false]);
+    assert.deepEqual(
+      otherCa.signatures.map((s) => s.trusted),
+      [false, false],
+    );
     assert.equal(otherCa.valid, false, 'with trust anchors every signer must be trusted');
     assert.equal(noCa.valid, true, 'without trust anchors integrity decides validity');
   });
@@ -198,14 +227,23 @@ describe('PAdES signature', () => {
     assert.equal(sigBlocks(out).filter((b) => /Digest Mismatch/.test(b)).length, 2, out);
     const r = await verifyPdf(tampered);
     assert.equal(r.valid, false);
-    assert.deepEqual(r.signatures.map((s) => s.intact), [false, false]);
-    assert.deepEqual(r.signatures.map((s) => s.digestMatches), [false, false]);
+    assert.deepEqual(
+      r.signatures.map((s) => s.intact),
+      [false, false],
+    );
+    assert.deepEqual(
+      r.signatures.map((s) => s.digestMatches),
+      [false, false],
+    );
   });
 
   test('bytes appended after the last signature: still intact, no longer the whole file', async () => {
     const appended = Buffer.concat([second, Buffer.from('\n% aggiunta\n')]);
     const r = await verifyPdf(appended);
-    assert.deepEqual(r.signatures.map((s) => s.intact), [true, true]);
+    assert.deepEqual(
+      r.signatures.map((s) => s.intact),
+      [true, true],
+    );
     assert.equal(r.signatures[1]!.coversWholeDocument, false);
     assert.equal(r.valid, false);
   });
@@ -218,17 +256,46 @@ describe('PAdES signature', () => {
     forged.write(fake, m.index + '/ByteRange '.length, 'latin1');
     const r = await verifyPdf(forged);
     assert.equal(r.signatures[0]!.intact, false);
-    assert.ok(r.signatures[0]!.problems.some((p) => p.includes('/ByteRange')), r.signatures[0]!.problems.join('; '));
+    assert.ok(
+      r.signatures[0]!.problems.some((p) => p.includes('/ByteRange')),
+      r.signatures[0]!.problems.join('; '),
+    );
   });
 
   test('OpenSSL independently accepts the CMS over the signed byte ranges', () => {
     const text = first.toString('latin1');
     const m = /\/ByteRange \[0 (\d+) (\d+) (\d+)\]/.exec(text)!;
     const [b, c, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const der = Buffer.from(first.subarray(b + 1, c - 1).toString('latin1').replace(/(00)+$/, ''), 'hex');
+    const der = Buffer.from(
+      first
+        .subarray(b + 1, c - 1)
+        .toString('latin1')
+        .replace(/(00)+$/, ''),
+      'hex',
+    );
     const sigPath = save('sig.der', der);
     const dataPath = save('signed-bytes.bin', Buffer.concat([first.subarray(0, b), first.subarray(c, c + d)]));
-    const r = spawnSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', sigPath, '-content', dataPath, '-binary', '-CAfile', pki.caPemPath, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        sigPath,
+        '-content',
+        dataPath,
+        '-binary',
+        '-CAfile',
+        pki.caPemPath,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /Verification successful/);
     const attrs = spawnSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sigPath], { encoding: 'utf8' }).stdout;
@@ -245,10 +312,34 @@ describe('PAdES signature', () => {
     const keyPath = save('sha1-signer-key.pem', Buffer.alloc(0));
     const certPath = save('sha1-signer-cert.pem', Buffer.alloc(0));
     const pass = `pass:${P12_PASSPHRASE}`;
-    execFileSync('openssl', ['pkcs12', '-in', pki.signerP12Path, '-nocerts', '-nodes', '-passin', pass, '-out', keyPath], { stdio: 'pipe' });
-    execFileSync('openssl', ['pkcs12', '-in', pki.signerP12Path, '-clcerts', '-nokeys', '-passin', pass, '-out', certPath], { stdio: 'pipe' });
+    execFileSync('openssl', ['pkcs12', '-in', pki.signerP12Path, '-nocerts', '-nodes', '-passin', pass, '-out', keyPath], {
+      stdio: 'pipe',
+    });
+    execFileSync('openssl', ['pkcs12', '-in', pki.signerP12Path, '-clcerts', '-nokeys', '-passin', pass, '-out', certPath], {
+      stdio: 'pipe',
+    });
     const sigPath = save('sha1-sig.der', Buffer.alloc(0));
-    execFileSync('openssl', ['cms', '-sign', '-binary', '-md', 'sha1', '-in', dataPath, '-signer', certPath, '-inkey', keyPath, '-outform', 'DER', '-out', sigPath], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-md',
+        'sha1',
+        '-in',
+        dataPath,
+        '-signer',
+        certPath,
+        '-inkey',
+        keyPath,
+        '-outform',
+        'DER',
+        '-out',
+        sigPath,
+      ],
+      { stdio: 'pipe' },
+    );
     const hex = readFileSync(sigPath).toString('hex');
     assert.ok(hex.length <= c - b - 2, 'the SHA-1 CMS fits the placeholder');
     const resigned = Buffer.from(first);
@@ -257,12 +348,18 @@ describe('PAdES signature', () => {
     const sig = r.signatures[0]!;
     assert.equal(sig.digestMatches, true, sig.problems.join('; '));
     assert.equal(sig.signatureVerified, true, sig.problems.join('; '));
-    assert.ok(sig.problems.some((p) => /SHA-1/.test(p)), sig.problems.join('; '));
+    assert.ok(
+      sig.problems.some((p) => /SHA-1/.test(p)),
+      sig.problems.join('; '),
+    );
   });
 
   test('a wrong passphrase is a P12PassphraseError for both kinds of file, and nothing is signed', async () => {
     await assert.rejects(signPdf(unsigned, { p12: pki.signerP12, passphrase: 'sbagliata' }), P12PassphraseError);
-    await assert.rejects(loadP12(pki.legacyP12, 'sbagliata'), (e: Error) => e instanceof P12PassphraseError && /password errata/.test(e.message));
+    await assert.rejects(
+      loadP12(pki.legacyP12, 'sbagliata'),
+      (e: Error) => e instanceof P12PassphraseError && /password errata/.test(e.message),
+    );
   });
 });
 
@@ -289,7 +386,10 @@ describe('RFC 3161 timestamp (PAdES B-T)', () => {
   test('an unreachable authority leaves a valid B-B signature and says so', async () => {
     const signer = await loadP12(pki.legacyP12, P12_PASSPHRASE);
     const warnings: string[] = [];
-    const r = await signPdfWith(unsigned, signer, { tsaUrl: `http://127.0.0.1:${await closedPort()}/tsa`, onWarning: (m) => warnings.push(m) });
+    const r = await signPdfWith(unsigned, signer, {
+      tsaUrl: `http://127.0.0.1:${await closedPort()}/tsa`,
+      onWarning: (m) => warnings.push(m),
+    });
     assert.equal(r.level, 'B-B');
     assert.equal(r.timestamp.ok, false);
     assert.equal(warnings.length, 1);

@@ -91,11 +91,24 @@ describe('trusted CAs and the signatures of the report', () => {
 
   test('not a PEM CA certificate → invalid on field pem, nothing stored', async () => {
     assert.match(await refused('signing.addTrustedCa', { pem: 'buongiorno' }, 'pem'), /non contiene certificati in formato PEM/);
-    assert.match(await refused('signing.addTrustedCa', { pem: '-----BEGIN CERTIFICATE-----\nMIIBbm90IHVuIGNlcnRpZmljYXRv\n-----END CERTIFICATE-----\n' }, 'pem'), /non è leggibile/);
+    assert.match(
+      await refused(
+        'signing.addTrustedCa',
+        { pem: '-----BEGIN CERTIFICATE-----\nMIIBbm90IHVuIGNlcnRpZmljYXRv\n-----END CERTIFICATE-----\n' },
+        'pem',
+      ),
+      /non è leggibile/,
+    );
     // The signer's own certificate is not a CA.
-    assert.match(await refused('signing.addTrustedCa', { pem: readFileSync(join(pki.dir, 'anna.pem'), 'utf8') }, 'pem'), /«Anna Bianchi» non è il certificato di un’autorità di certificazione/);
+    assert.match(
+      await refused('signing.addTrustedCa', { pem: readFileSync(join(pki.dir, 'anna.pem'), 'utf8') }, 'pem'),
+      /«Anna Bianchi» non è il certificato di un’autorità di certificazione/,
+    );
     // A private key next to the certificate is refused as a whole, and never stored.
-    assert.match(await refused('signing.addTrustedCa', { pem: `${pki.caPem}\n${readFileSync(join(pki.dir, 'ca.key'), 'utf8')}` }, 'pem'), /chiave privata/);
+    assert.match(
+      await refused('signing.addTrustedCa', { pem: `${pki.caPem}\n${readFileSync(join(pki.dir, 'ca.key'), 'utf8')}` }, 'pem'),
+      /chiave privata/,
+    );
     assert.equal((await call<any[]>('signing.listTrustedCas', {})).length, 2);
     await refused('signing.addTrustedCa', { pem: '' }, 'pem');
   });
@@ -110,7 +123,10 @@ describe('trusted CAs and the signatures of the report', () => {
 
     app.close();
     app = openApp({ dataDir: dir, shell: 'browser', clock: fixedClock('2026-03-10T10:00:00Z'), log: () => {} });
-    assert.deepEqual((await call<any[]>('signing.listTrustedCas', {})).map((c) => c.commonName), ['Altra CA']);
+    assert.deepEqual(
+      (await call<any[]>('signing.listTrustedCas', {})).map((c) => c.commonName),
+      ['Altra CA'],
+    );
     assert.deepEqual(await call('signing.removeTrustedCa', { id: other.id }), { removed: true });
     assert.equal((await firstSignature()).trusted, null);
   });

@@ -34,25 +34,44 @@ async function order(t: import('node:test').TestContext, draw: ReportRender): Pr
     assert.ok(r.ok, `${method}: ${JSON.stringify(r)}`);
     return r.value;
   };
-  const service = await ok('services.create', { name: 'Nido Il Girasole', type: 'nido', comune: 'Bagno a Ripoli', capacity: 40, kitchen: true });
+  const service = await ok('services.create', {
+    name: 'Nido Il Girasole',
+    type: 'nido',
+    comune: 'Bagno a Ripoli',
+    capacity: 40,
+    kitchen: true,
+  });
   const sealing = await ok('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10' });
   const items = applicableItems(getChecklist('zona-fse@1')!, { type: 'nido', purpose: 'verifica_periodica' });
   for (const item of items) {
     const value = item.kind === 'yesno' ? 'yes' : item.kind === 'count' ? 2 : item.kind === 'date' ? '2025-09-01' : 'annotazione';
     await ok('inspections.saveAnswer', { inspectionId: sealing.id, itemId: item.id, value });
   }
-  for (const n of [1, 2, 3]) await ok('photos.add', { inspectionId: sealing.id, itemId: null, mime: 'image/png', dataBase64: samplePhoto(n, 640, 480).toString('base64'), caption: `Foto ${n}` });
+  for (const n of [1, 2, 3])
+    await ok('photos.add', {
+      inspectionId: sealing.id,
+      itemId: null,
+      mime: 'image/png',
+      dataBase64: samplePhoto(n, 640, 480).toString('base64'),
+      caption: `Foto ${n}`,
+    });
   const typing = await ok('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-11' });
   const yesno = items.find((i) => i.kind === 'yesno')!;
 
-  const signatures = [sampleSignature('referente_comune', 'Marco Bellini', 1), sampleSignature('pedagogista', 'Chiara Fantoni', 2), sampleSignature('referente_servizio', 'Giulia Mariani', 3)];
+  const signatures = [
+    sampleSignature('referente_comune', 'Marco Bellini', 1),
+    sampleSignature('pedagogista', 'Chiara Fantoni', 2),
+    sampleSignature('referente_servizio', 'Giulia Mariani', 3),
+  ];
   const seal = ok('inspections.seal', { id: sealing.id, signatures }).then((v) => {
     events.push('seal answered');
     return v;
   });
   await started;
   // Queued as a new task, as an HTTP request or a worker message is: it runs when the thread is free.
-  const save = new Promise((resolve) => setImmediate(resolve)).then(() => ok('inspections.saveAnswer', { inspectionId: typing.id, itemId: yesno.id, value: 'no' })).then(() => events.push('save answered'));
+  const save = new Promise((resolve) => setImmediate(resolve))
+    .then(() => ok('inspections.saveAnswer', { inspectionId: typing.id, itemId: yesno.id, value: 'no' }))
+    .then(() => events.push('save answered'));
   const [sealed] = await Promise.all([seal, save]);
   assert.equal(sealed.report.produced, true);
   return events;

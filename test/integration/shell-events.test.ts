@@ -63,7 +63,11 @@ for (const where of ['host on this thread', 'host worker'] as const) {
     const frames = stream(s, abort.signal);
     assert.equal((await frames.next()).value, ': connesso', 'connected before anything happens');
     // «Sincronizza ora» moves the status (the first report of it, then only changes).
-    const now = await fetch(`http://127.0.0.1:${s.port}/api/sync.now`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigilanza-token': s.token }, body: '{}' });
+    const now = await fetch(`http://127.0.0.1:${s.port}/api/sync.now`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-vigilanza-token': s.token },
+      body: '{}',
+    });
     assert.equal(now.status, 200);
     const frame = (await frames.next()).value as string;
     assert.match(frame, /^data: /);

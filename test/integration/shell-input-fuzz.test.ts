@@ -84,11 +84,20 @@ function withBad(value: unknown, target: { path: Path }, bad: string): unknown {
 
 function post(s: ShellServer, method: string, body: string): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: s.port, path: `/api/${method}`, method: 'POST', headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', 'x-vigilanza-token': s.token } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: s.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', 'x-vigilanza-token': s.token },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -18,13 +18,22 @@ import { startShellServer, type ShellServer } from '../../host/shell-server.ts';
 import type { HostApp } from '../../host/app.ts';
 import { openTestApp, SERVICE, tempDir } from '../unit/db-fixtures.ts';
 
-interface Reply { status: number; body: { ok: boolean; value?: any; error?: { code: string; field?: string; message: string } } }
+interface Reply {
+  status: number;
+  body: { ok: boolean; value?: any; error?: { code: string; field?: string; message: string } };
+}
 
 function post(s: ShellServer, method: string, input: unknown): Promise<Reply> {
   const body = JSON.stringify(input);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: s.port, path: `/api/${method}`, method: 'POST', headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', 'x-vigilanza-token': s.token } },
+      {
+        host: '127.0.0.1',
+        port: s.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', 'x-vigilanza-token': s.token },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -109,7 +118,14 @@ test('photos.add decodes the whole image: a truncated or garbled JPEG and a PNG 
     ['troncata.png', 'image/png', png.subarray(0, Math.floor(png.length / 2))],
   ];
   for (const [name, mime, bytes] of cases) {
-    const r = await post(s, 'photos.add', { inspectionId: id, itemId: null, mime, dataBase64: b64(bytes), caption: 'ingresso', fileName: name });
+    const r = await post(s, 'photos.add', {
+      inspectionId: id,
+      itemId: null,
+      mime,
+      dataBase64: b64(bytes),
+      caption: 'ingresso',
+      fileName: name,
+    });
     assert.equal(r.status, 400, `${name}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.error!.field, 'dataBase64', name);
     assert.ok(r.body.error!.message.startsWith(`foto «${name}»: l'immagine è danneggiata`), `${name}: ${r.body.error!.message}`);
@@ -118,7 +134,10 @@ test('photos.add decodes the whole image: a truncated or garbled JPEG and a PNG 
   const r = await post(s, 'photos.add', { inspectionId: id, mime: 'image/jpeg', dataBase64: b64(garbled), caption: 'Bagno dei bambini' });
   assert.match(r.body.error!.message, /^foto «Bagno dei bambini»: l'immagine è danneggiata/);
   assert.deepEqual((await value(s, 'inspections.get', { id })).photos, []);
-  assert.deepEqual((await value(s, 'inspections.audit', { id })).filter((a: { action: string }) => a.action === 'foto aggiunta'), []);
+  assert.deepEqual(
+    (await value(s, 'inspections.audit', { id })).filter((a: { action: string }) => a.action === 'foto aggiunta'),
+    [],
+  );
 });
 
 /** A PNG whose header claims `width`×`height` (its pixel data need not be there: the size is refused first). */
@@ -136,7 +155,12 @@ function pngClaiming(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(20000 * 3 + 1))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(20000 * 3 + 1))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 test('an image too large to decode (a decompression bomb: 20000×20000 is 1.2 GB of pixels) is refused from its header; nothing is stored', async (t) => {
@@ -159,8 +183,19 @@ test('a JPEG with EXIF rotation and a CMYK JPEG are accepted as they are and emb
   assert.equal((await sharp(rotated).metadata()).orientation, 6);
   assert.equal((await sharp(cmyk).metadata()).space, 'cmyk');
   const added = [];
-  for (const [caption, mime, bytes] of [['Ruotata', 'image/jpeg', rotated], ['CMYK', 'image/jpeg', cmyk], ['Semplice', 'image/png', plain]] as const) {
-    const photo = await value(s, 'photos.add', { inspectionId: id, itemId: null, mime, dataBase64: b64(bytes), caption, fileName: `${caption}.jpg` });
+  for (const [caption, mime, bytes] of [
+    ['Ruotata', 'image/jpeg', rotated],
+    ['CMYK', 'image/jpeg', cmyk],
+    ['Semplice', 'image/png', plain],
+  ] as const) {
+    const photo = await value(s, 'photos.add', {
+      inspectionId: id,
+      itemId: null,
+      mime,
+      dataBase64: b64(bytes),
+      caption,
+      fileName: `${caption}.jpg`,
+    });
     assert.equal(photo.size, bytes.length, 'the original bytes are stored');
     added.push(photo);
   }
@@ -176,9 +211,27 @@ test('a JPEG with EXIF rotation and a CMYK JPEG are accepted as they are and emb
   const images = pdfImages(pdf);
   assert.equal(images.length, 3, JSON.stringify(images));
   // Photos of one instant come in id order: compare as a set.
-  assert.deepEqual(images.map(({ width, height }) => `${width}×${height}`).sort(), ['300×200', '320×640', '400×300'], 'the rotated one is portrait');
-  assert.deepEqual(images.map((i) => i.color), ['rgb', 'rgb', 'rgb'], 'no device CMYK in a PDF/A with an sRGB output intent');
-  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', String(images[0]!.page), '-l', String(images[0]!.page), pdf, join(pagesDir(dir), 'appendice')]);
+  assert.deepEqual(
+    images.map(({ width, height }) => `${width}×${height}`).sort(),
+    ['300×200', '320×640', '400×300'],
+    'the rotated one is portrait',
+  );
+  assert.deepEqual(
+    images.map((i) => i.color),
+    ['rgb', 'rgb', 'rgb'],
+    'no device CMYK in a PDF/A with an sRGB output intent',
+  );
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '70',
+    '-f',
+    String(images[0]!.page),
+    '-l',
+    String(images[0]!.page),
+    pdf,
+    join(pagesDir(dir), 'appendice'),
+  ]);
 });
 
 test('a damaged photo stored before the check: the seal names it (409) and seals nothing; a revision sealed with it gets its report with the photo marked unreadable; a correction does not copy it', async (t) => {
@@ -187,12 +240,21 @@ test('a damaged photo stored before the check: the seal names it (409) and seals
   const good = await picture(320, 240).jpeg().toBuffer();
   await value(s, 'photos.add', { inspectionId: id, mime: 'image/jpeg', dataBase64: b64(good), caption: 'Cucina' });
   // As a photo added by an older version: straight through the repository, no decoding.
-  const broken = app.store.photos.add({ inspectionId: id, itemId: 'A.destinazione_uso.certificato', mime: 'image/jpeg', caption: 'Ingresso', bytes: good.subarray(0, Math.floor(good.length / 2)) });
+  const broken = app.store.photos.add({
+    inspectionId: id,
+    itemId: 'A.destinazione_uso.certificato',
+    mime: 'image/jpeg',
+    caption: 'Ingresso',
+    bytes: good.subarray(0, Math.floor(good.length / 2)),
+  });
 
   const refused = await post(s, 'inspections.seal', { id, signatures: [] });
   assert.equal(refused.status, 409, JSON.stringify(refused.body));
   assert.match(refused.body.error!.field!, /^photos\.[01]$/);
-  assert.match(refused.body.error!.message, /^foto n\. [12] «Ingresso» \(voce A\.destinazione_uso\.certificato\): l'immagine è danneggiata.*rimuoverla dalla visita/);
+  assert.match(
+    refused.body.error!.message,
+    /^foto n\. [12] «Ingresso» \(voce A\.destinazione_uso\.certificato\): l'immagine è danneggiata.*rimuoverla dalla visita/,
+  );
   assert.equal((await value(s, 'inspections.get', { id })).status, 'draft');
 
   // Sealed by an older version (no photo check, no report): the synchronous seal is that path.
@@ -209,12 +271,25 @@ test('a damaged photo stored before the check: the seal names it (409) and seals
   assert.ok(text.includes(broken.sha256), 'the unreadable photo is identified by its SHA-256');
   assert.match(text, /Foto [12]\. Ingresso/);
   const appendixPage = text.split('\f').findIndex((p) => p.includes('Immagine illeggibile')) + 1;
-  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', String(appendixPage), '-l', String(appendixPage), pdf, join(pagesDir(dir), 'illeggibile')]);
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '60',
+    '-f',
+    String(appendixPage),
+    '-l',
+    String(appendixPage),
+    pdf,
+    join(pagesDir(dir), 'illeggibile'),
+  ]);
   // The same answer every time (the report is stored now).
   assert.equal((await post(s, 'report.get', { inspectionId: id })).body.value.sha256, report.body.value.sha256);
 
   const next = await value(s, 'inspections.revise', { id });
-  assert.deepEqual(next.photos.map((p: { caption: string }) => p.caption), ['Cucina']);
+  assert.deepEqual(
+    next.photos.map((p: { caption: string }) => p.caption),
+    ['Cucina'],
+  );
   const audit = await value(s, 'inspections.audit', { id: next.id });
   const note = audit.find((a: { action: string }) => a.action === 'foto illeggibile non copiata nella revisione');
   assert.ok(note, JSON.stringify(audit.map((a: { action: string }) => a.action)));
@@ -226,10 +301,16 @@ test('a damaged photo stored before the check: the seal names it (409) and seals
 test('a sealed revision whose photo file is gone from the archive: report.get still answers, the photo is marked unreadable', async (t) => {
   const { s, app, dir } = await start(t);
   const id = await draft(s);
-  const photo = await value(s, 'photos.add', { inspectionId: id, mime: 'image/png', dataBase64: b64(await picture(120, 90).png().toBuffer()), caption: 'Giardino' });
+  const photo = await value(s, 'photos.add', {
+    inspectionId: id,
+    mime: 'image/png',
+    dataBase64: b64(await picture(120, 90).png().toBuffer()),
+    caption: 'Giardino',
+  });
   assert.equal(app.dispatch('inspections.seal', { id, signatures: [] }).ok, true);
   // Lost from disk behind the app's back (a restore that missed a file).
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
   const files = walk(app.store.dataDir).filter((f) => basename(f).startsWith(photo.sha256));
   assert.equal(files.length, 1, `photo file: ${files.join(', ')}`);
   rmSync(files[0]!);

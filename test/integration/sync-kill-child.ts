@@ -23,7 +23,8 @@ const reporting: OutboxStore = {
   applyChanges: (changes, cursor) => outbox.applyChanges(changes, cursor),
 };
 const client = new SyncClient({ baseUrl: url, token, retry: { attempts: 10, baseMs: 5, maxMs: 200 }, timeoutMs: 10_000 });
-for (let pass = 0; pass < 30 && outbox.list().some((r) => r.status !== 'ricevuta'); pass++) await drainOutbox(reporting, client, { retryDelayMs: () => 0 });
+for (let pass = 0; pass < 30 && outbox.list().some((r) => r.status !== 'ricevuta'); pass++)
+  await drainOutbox(reporting, client, { retryDelayMs: () => 0 });
 const left = outbox.list().filter((r) => r.status !== 'ricevuta').length;
 process.stdout.write(`fine ${left}\n`);
 app.close();

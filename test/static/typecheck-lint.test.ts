@@ -17,13 +17,19 @@ for (const project of ['tsconfig.json', 'tsconfig.renderer.json', 'tsconfig.prel
   });
 }
 
+it('prettier: every source file is formatted (npm run format)', () => {
+  const r = run(bin('prettier'), ['--check', '.']);
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
+
 it('eslint (runtime boundaries) has no errors', () => {
   const r = run(bin('eslint'), ['--max-warnings=0', '.']);
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
 });
 
 it('the boundary rule really rejects the renderer importing db/ or a Node built-in', () => {
-  const probe = "import Database from 'better-sqlite3';\nimport { readFileSync } from 'node:fs';\nexport const x = [Database, readFileSync];\n";
+  const probe =
+    "import Database from 'better-sqlite3';\nimport { readFileSync } from 'node:fs';\nexport const x = [Database, readFileSync];\n";
   const r = spawnSync(bin('eslint'), ['--stdin', '--stdin-filename', 'renderer/probe.tsx'], { cwd: ROOT, input: probe, encoding: 'utf8' });
   assert.notEqual(r.status, 0);
   assert.match(r.stdout, /no-restricted-imports/);
@@ -60,18 +66,25 @@ const boundaryProbes: { file: string; forbidden: string; allowed: string }[] = [
 it('every folder boundary rejects a wrong import and accepts a right one', async () => {
   const eslint = new ESLint({ cwd: ROOT });
   const lint = async (file: string, source: string) => {
-    const [result] = await eslint.lintText(`import * as probe from '${source}';\nexport const used = probe;\n`, { filePath: join(ROOT, file) });
+    const [result] = await eslint.lintText(`import * as probe from '${source}';\nexport const used = probe;\n`, {
+      filePath: join(ROOT, file),
+    });
     return result!.messages;
   };
   for (const { file, forbidden, allowed } of boundaryProbes) {
     const rejected = await lint(file, forbidden);
-    assert.deepEqual(rejected.map((m) => m.ruleId), ['no-restricted-imports'], `${file} importing ${forbidden}: ${JSON.stringify(rejected)}`);
+    assert.deepEqual(
+      rejected.map((m) => m.ruleId),
+      ['no-restricted-imports'],
+      `${file} importing ${forbidden}: ${JSON.stringify(rejected)}`,
+    );
     assert.deepEqual(await lint(file, allowed), [], `${file} importing ${allowed} should be allowed`);
   }
 });
 
 it('no renderer file is deeper than the renderer boundary blocks reach (eslint.config.js, one block per depth)', () => {
-  const tooDeep = readdirSync(join(ROOT, 'renderer'), { recursive: true, encoding: 'utf8' })
-    .filter((path) => /\.tsx?$/.test(path) && path.split(sep).length > 6);
+  const tooDeep = readdirSync(join(ROOT, 'renderer'), { recursive: true, encoding: 'utf8' }).filter(
+    (path) => /\.tsx?$/.test(path) && path.split(sep).length > 6,
+  );
   assert.deepEqual(tooDeep, []);
 });

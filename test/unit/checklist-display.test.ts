@@ -19,7 +19,15 @@ it('signatoryTitle follows the signing member’s role, else the Scheda’s titl
   ];
   assert.equal(signatoryTitle(pedagogista!, ' giulia mariani ', members, 'Bagno a Ripoli'), 'Firma — Pedagogista zonale');
   assert.equal(signatoryTitle(pedagogista!, 'Altra Persona', members, 'Bagno a Ripoli'), 'Firma del Pedagogista Comunale');
-  assert.equal(signatoryTitle(comune!, 'Luca Verdi', members, 'Bagno a Ripoli'), 'Firma del referente del Comune di Bagno a Ripoli', 'a member without a role keeps the Scheda title');
+  assert.equal(
+    signatoryTitle(comune!, 'Luca Verdi', members, 'Bagno a Ripoli'),
+    'Firma del referente del Comune di Bagno a Ripoli',
+    'a member without a role keeps the Scheda title',
+  );
   assert.equal(signatoryTitle(comune!, undefined, [], undefined), 'Firma del referente del Comune di');
-  assert.equal(signatoryTitle(servizio!, 'Giulia Mariani', members, 'X'), servizio!.label, "the service's referent is not a commission member");
+  assert.equal(
+    signatoryTitle(servizio!, 'Giulia Mariani', members, 'X'),
+    servizio!.label,
+    "the service's referent is not a commission member",
+  );
 });

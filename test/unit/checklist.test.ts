@@ -89,7 +89,10 @@ test('the checklist parses with the schema; ids are unique and <SECTION>.<group>
   assert.equal(checklist.id, 'zona-fse');
   assert.equal(checklist.version, 1);
   assert.equal(checklist.title, 'Scheda di osservazione');
-  assert.deepEqual(checklist.sections.map((s) => s.id), [...SECTION_IDS]);
+  assert.deepEqual(
+    checklist.sections.map((s) => s.id),
+    [...SECTION_IDS],
+  );
 });
 
 test('the registry resolves zona-fse@1 and nothing else', () => {
@@ -104,7 +107,10 @@ test('item counts per section are exactly those of the Scheda', () => {
   assert.deepEqual(counts, EXPECTED_PER_SECTION);
   assert.equal(checklist.items.length, 89);
   assert.deepEqual(ids(checklist.items.filter((i) => i.kind === 'text')), TEXT_ITEMS);
-  assert.ok(checklist.items.every((i) => i.kind === 'yesno' || i.kind === 'text'), 'the Scheda has only checkboxes and text lines');
+  assert.ok(
+    checklist.items.every((i) => i.kind === 'yesno' || i.kind === 'text'),
+    'the Scheda has only checkboxes and text lines',
+  );
 });
 
 test('every item text is printed on the Scheda (seed 004, lines 524–665)', () => {
@@ -142,32 +148,51 @@ test('applicability: domiciliare and the accreditation table', () => {
     domiciliare.every((i) => !/esclusi (i servizi )?domiciliari/.test(i.text)),
     'an "esclusi domiciliari" item applies to domiciliare',
   );
-  assert.ok(domiciliare.some((i) => i.id === 'F.spazi_interni.cucina_sporzionamento'), 'Cucina/Sporzionamento applies to domiciliare');
+  assert.ok(
+    domiciliare.some((i) => i.id === 'F.spazi_interni.cucina_sporzionamento'),
+    'Cucina/Sporzionamento applies to domiciliare',
+  );
   for (const type of SERVICE_TYPES.filter((t) => t !== 'domiciliare')) {
     assert.equal(applicableItems(checklist, { type }).length, checklist.items.length, `${type} gets every item`);
   }
 
   const authorisation = applicableItems(checklist, { purpose: 'autorizzazione' });
-  assert.ok(authorisation.every((i) => i.section !== 'ACC'), 'ACC items asked for the authorisation');
+  assert.ok(
+    authorisation.every((i) => i.section !== 'ACC'),
+    'ACC items asked for the authorisation',
+  );
   assert.equal(authorisation.length, checklist.items.length - EXPECTED_PER_SECTION.ACC);
   for (const purpose of ['accreditamento', 'verifica_periodica'] as const) {
     assert.equal(applicableItems(checklist, { purpose }).filter((i) => i.section === 'ACC').length, EXPECTED_PER_SECTION.ACC);
   }
   // Both filters together, in printed order.
   const both = applicableItems(checklist, { type: 'domiciliare', purpose: 'autorizzazione' });
-  assert.deepEqual(both, domiciliare.filter((i) => i.section !== 'ACC'));
+  assert.deepEqual(
+    both,
+    domiciliare.filter((i) => i.section !== 'ACC'),
+  );
 });
 
 test('counts tables: one per service type, bands of rule set zona-fse@1', () => {
   assert.deepEqual(checklist.countsTables.map((t) => t.serviceType).sort(), [...SERVICE_TYPES].sort());
   for (const table of checklist.countsTables) {
-    assert.deepEqual(table.bands, ZONA_FSE_1.serviceTypes[table.serviceType].bands.map((b) => b.id), table.serviceType);
+    assert.deepEqual(
+      table.bands,
+      ZONA_FSE_1.serviceTypes[table.serviceType].bands.map((b) => b.id),
+      table.serviceType,
+    );
   }
   const byType = Object.fromEntries(checklist.countsTables.map((t) => [t.serviceType, t]));
   assert.deepEqual(byType.spazio_gioco?.childrenColumns, ['Previsti', 'Presenti']);
   assert.deepEqual(byType.nido?.childrenColumns, ['Iscritti', 'Presenti']);
-  assert.deepEqual(byType.domiciliare?.staffRows.map((r) => r.key), ['educators']);
-  assert.deepEqual(checklist.signatories.map((s) => s.id), ['referente_comune', 'pedagogista', 'referente_servizio']);
+  assert.deepEqual(
+    byType.domiciliare?.staffRows.map((r) => r.key),
+    ['educators'],
+  );
+  assert.deepEqual(
+    checklist.signatories.map((s) => s.id),
+    ['referente_comune', 'pedagogista', 'referente_servizio'],
+  );
 });
 
 test('JSON export round trip', () => {

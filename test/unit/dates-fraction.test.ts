@@ -1,12 +1,33 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, addMonths, addYears, daysBetween, educationalYearLabel, educationalYearStart, formatItalianDate, isIsoDate, parseIsoDate } from '../../shared/dates.ts';
+import {
+  addDays,
+  addMonths,
+  addYears,
+  daysBetween,
+  educationalYearLabel,
+  educationalYearStart,
+  formatItalianDate,
+  isIsoDate,
+  parseIsoDate,
+} from '../../shared/dates.ts';
 import { Fraction } from '../../shared/fraction.ts';
 
 describe('dates', () => {
   it('accepts only real calendar dates', () => {
     for (const ok of ['2024-02-29', '2025-12-31', '2000-02-29']) assert.ok(isIsoDate(ok), ok);
-    for (const bad of ['2025-02-29', '1900-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '25-01-01', '2025-1-1', '2025-01-01T00:00', '']) assert.equal(isIsoDate(bad), false, bad);
+    for (const bad of [
+      '2025-02-29',
+      '1900-02-29',
+      '2025-13-01',
+      '2025-00-10',
+      '2025-04-31',
+      '25-01-01',
+      '2025-1-1',
+      '2025-01-01T00:00',
+      '',
+    ])
+      assert.equal(isIsoDate(bad), false, bad);
     assert.deepEqual(parseIsoDate('2025-03-12'), { year: 2025, month: 3, day: 12 });
   });
   it('adds years, months and days on the calendar', () => {
@@ -31,7 +52,10 @@ describe('dates', () => {
 
 describe('Fraction', () => {
   it('is exact where floats are not', () => {
-    const f = Fraction.of(4, 5).mul(Fraction.of(12)).div(Fraction.of(6)).add(Fraction.of(4, 5).mul(Fraction.of(5)).div(Fraction.of(10)));
+    const f = Fraction.of(4, 5)
+      .mul(Fraction.of(12))
+      .div(Fraction.of(6))
+      .add(Fraction.of(4, 5).mul(Fraction.of(5)).div(Fraction.of(10)));
     assert.equal(f.toString(), '2');
     assert.equal(f.ceil(), 2n);
   });

@@ -33,8 +33,23 @@ function assertNowhere(dir: string, needles: Record<string, Buffer>): void {
 
 function visit(store: Store) {
   const s = store.services.create({ ...SERVICE, territorialRls: false });
-  const staff = store.staff.save({ serviceId: s.id, name: STAFF, role: 'educatore', title: null, titleObtainedOn: null, pathStartedOn: null, trainings: [], active: true });
-  const i = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [], ruleSet: 'zona-fse@1' });
+  const staff = store.staff.save({
+    serviceId: s.id,
+    name: STAFF,
+    role: 'educatore',
+    title: null,
+    titleObtainedOn: null,
+    pathStartedOn: null,
+    trainings: [],
+    active: true,
+  });
+  const i = store.inspections.create({
+    serviceId: s.id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+    memberIds: [],
+    ruleSet: 'zona-fse@1',
+  });
   return { service: s, staff, inspection: i };
 }
 
@@ -47,10 +62,24 @@ test('photos, reports and signatories are not in any file of the data folder in 
   const { staff, inspection } = visit(store);
   const photo = photoBytes();
   const p = store.photos.add({ inspectionId: inspection.id, itemId: null, mime: 'image/jpeg', caption: 'cucina', bytes: photo });
-  const strokes = [[[10, 20], [30, 40]]] as Array<Array<[number, number]>>;
-  store.inspections.seal(inspection.id, { signatures: [{ signatory: 'pedagogista', name: SIGNER, strokes }], ...consistentSealedFile({ date: '2026-03-10', purpose: 'verifica_periodica' }, { staff: [STAFF] }) });
+  const strokes = [
+    [
+      [10, 20],
+      [30, 40],
+    ],
+  ] as Array<Array<[number, number]>>;
+  store.inspections.seal(inspection.id, {
+    signatures: [{ signatory: 'pedagogista', name: SIGNER, strokes }],
+    ...consistentSealedFile({ date: '2026-03-10', purpose: 'verifica_periodica' }, { staff: [STAFF] }),
+  });
   const report = Buffer.from(`%PDF-1.7\n${REPORT_TEXT}\n%%EOF\n`);
-  const att = store.attachments.add({ inspectionId: inspection.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: report });
+  const att = store.attachments.add({
+    inspectionId: inspection.id,
+    kind: 'report',
+    name: 'verbale.pdf',
+    mime: 'application/pdf',
+    bytes: report,
+  });
   store.close();
 
   assertNowhere(dir, {
@@ -88,7 +117,14 @@ test('equal content is one file, named by its plaintext hash; ranges read back e
 
   const blobs = new BlobStore(join(store.dataDir, BLOBS_DIR), new Cipher(key));
   assert.equal(blobs.size(a.sha256), bytes.length);
-  for (const [offset, length] of [[0, 10], [BLOB_SEGMENT_BYTES - 5, 10], [BLOB_SEGMENT_BYTES, BLOB_SEGMENT_BYTES], [100, 2 * BLOB_SEGMENT_BYTES + 7], [bytes.length - 3, 100], [bytes.length, 10]] as const)
+  for (const [offset, length] of [
+    [0, 10],
+    [BLOB_SEGMENT_BYTES - 5, 10],
+    [BLOB_SEGMENT_BYTES, BLOB_SEGMENT_BYTES],
+    [100, 2 * BLOB_SEGMENT_BYTES + 7],
+    [bytes.length - 3, 100],
+    [bytes.length, 10],
+  ] as const)
     assert.deepEqual(blobs.read(a.sha256, offset, length), bytes.subarray(offset, offset + length), `range ${offset}+${length}`);
 });
 
@@ -125,20 +161,35 @@ test('a flipped byte, a truncated file or another blob under this name is an int
 function oldFolder(dir: string, key: Buffer<ArrayBuffer>): { photos: Buffer[]; inspectionId: string; sealedId: string } {
   const store = Store.open(dir, { keyProvider: memoryKey(key), migrations: MIGRATIONS.slice(0, 6) });
   const { inspection, service } = visit(store);
-  const sealed = store.inspections.create({ serviceId: service.id, purpose: 'autorizzazione', date: '2026-03-11', memberIds: [], ruleSet: 'zona-fse@1' });
+  const sealed = store.inspections.create({
+    serviceId: service.id,
+    purpose: 'autorizzazione',
+    date: '2026-03-11',
+    memberIds: [],
+    ruleSet: 'zona-fse@1',
+  });
   const photos = [photoBytes(), photoBytes(), photoBytes()];
   photos.forEach((bytes, n) => {
     const sha = sha256Of(bytes);
     mkdirSync(join(dir, BLOBS_DIR, sha.slice(0, 2)), { recursive: true });
     writeFileSync(join(dir, BLOBS_DIR, sha.slice(0, 2), sha), bytes, { mode: 0o644 });
-    store.db.prepare("INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, NULL, 'image/jpeg', ?, '', '2026-03-10')").run(`p${n}`, inspection.id, sha, bytes.length);
+    store.db
+      .prepare(
+        "INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, NULL, 'image/jpeg', ?, '', '2026-03-10')",
+      )
+      .run(`p${n}`, inspection.id, sha, bytes.length);
   });
   // 001's signature rows held the name and strokes as text.
-  const sign = store.db.prepare("INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, 'pedagogista', ?, '[[[1,2]]]')");
+  const sign = store.db.prepare(
+    "INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, 'pedagogista', ?, '[[[1,2]]]')",
+  );
   sign.run(inspection.id, SIGNER);
   sign.run(sealed.id, SIGNER);
   const file = consistentSealedFile({ date: '2026-03-11', purpose: 'autorizzazione' });
-  store.db.prepare("UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = '2026-03-11', updated_at = '2026-03-11' WHERE id = ?")
+  store.db
+    .prepare(
+      "UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = '2026-03-11', updated_at = '2026-03-11' WHERE id = ?",
+    )
     .run(file.contentHash, new Cipher(key).seal(file.canonicalFile, `sealed:${sealed.id}`), sealed.id);
   store.close();
   chmodSync(join(dir, DB_FILE), 0o644);
@@ -154,13 +205,21 @@ test('an old data folder is upgraded: clear files sealed, signatories encrypted,
   const store = Store.open(dir, { keyProvider: memoryKey(key) });
   t.after(() => store.close());
   for (const [n, bytes] of old.photos.entries()) assert.deepEqual(store.photos.bytes(`p${n}`).bytes, bytes);
-  for (const id of [old.inspectionId, old.sealedId]) assert.deepEqual(store.inspections.content(id).signatures, [{ signatory: 'pedagogista', name: SIGNER, strokes: [[[1, 2]]] }]);
+  for (const id of [old.inspectionId, old.sealedId])
+    assert.deepEqual(store.inspections.content(id).signatures, [{ signatory: 'pedagogista', name: SIGNER, strokes: [[[1, 2]]] }]);
   store.db.pragma('wal_checkpoint(TRUNCATE)');
-  assertNowhere(dir, { 'signatory name': Buffer.from(SIGNER), ...Object.fromEntries(old.photos.map((p, n) => [`photo ${n}`, p.subarray(500, 564)])) });
+  assertNowhere(dir, {
+    'signatory name': Buffer.from(SIGNER),
+    ...Object.fromEntries(old.photos.map((p, n) => [`photo ${n}`, p.subarray(500, 564)])),
+  });
   assert.equal(statSync(join(dir, DB_FILE)).mode & 0o777, 0o600);
   for (const p of old.photos) assert.equal(statSync(join(dir, BLOBS_DIR, sha256Of(p).slice(0, 2), sha256Of(p))).mode & 0o777, 0o600);
   assert.equal(store.db.prepare("SELECT 1 FROM meta WHERE key = 'blobs_clear_pending'").get(), undefined, 'the pass finished');
-  assert.throws(() => store.db.prepare("UPDATE signatures SET name = x'00' WHERE inspection_id = ?").run(old.sealedId), /ispezione sigillata/, 'triggers recreated');
+  assert.throws(
+    () => store.db.prepare("UPDATE signatures SET name = x'00' WHERE inspection_id = ?").run(old.sealedId),
+    /ispezione sigillata/,
+    'triggers recreated',
+  );
 });
 
 test('an upgrade interrupted mid-way (crash after some files, a temp file left) resumes and finishes at the next open', (t) => {

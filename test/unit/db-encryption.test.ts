@@ -28,11 +28,29 @@ test('staff names, titles and certificates are not in the database file in clear
   const store = Store.open(dir, { keyProvider: key });
   const s = store.services.create({ ...SERVICE, territorialRls: false });
   const name = 'Ermenegilda Scarpellini';
-  const p = store.staff.save({ serviceId: s.id, name, role: 'educatore', title: 'previgente_toscana', titleObtainedOn: '2011-06-30', pathStartedOn: null, trainings: [{ course: 'first_aid', hours: 12, completedOn: '2019-04-17' }], active: true });
-  const i = store.inspections.create({ serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [], ruleSet: 'zona-fse@1' });
+  const p = store.staff.save({
+    serviceId: s.id,
+    name,
+    role: 'educatore',
+    title: 'previgente_toscana',
+    titleObtainedOn: '2011-06-30',
+    pathStartedOn: null,
+    trainings: [{ course: 'first_aid', hours: 12, completedOn: '2019-04-17' }],
+    active: true,
+  });
+  const i = store.inspections.create({
+    serviceId: s.id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+    memberIds: [],
+    ruleSet: 'zona-fse@1',
+  });
   // A sealed file names the staff too: it must be encrypted as well.
   // (Consistent with the row and hashed: every read of a sealed file checks both.)
-  store.inspections.seal(i.id, { signatures: [], ...consistentSealedFile({ date: '2026-03-10', purpose: 'verifica_periodica' }, { people: [{ name }] }) });
+  store.inspections.seal(i.id, {
+    signatures: [],
+    ...consistentSealedFile({ date: '2026-03-10', purpose: 'verifica_periodica' }, { people: [{ name }] }),
+  });
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   store.close();
   for (const f of readdirSync(dir).filter((n) => n.startsWith('vigilanza.db'))) {
@@ -51,10 +69,22 @@ test('opening with the wrong key fails at once, clearly, and without touching th
   const dir = tempDir(t);
   const store = openStore(t, dir);
   const s = store.services.create({ ...SERVICE, territorialRls: false });
-  store.staff.save({ serviceId: s.id, name: 'Sara', role: 'educatore', title: null, titleObtainedOn: null, pathStartedOn: null, trainings: [], active: true });
+  store.staff.save({
+    serviceId: s.id,
+    name: 'Sara',
+    role: 'educatore',
+    title: null,
+    titleObtainedOn: null,
+    pathStartedOn: null,
+    trainings: [],
+    active: true,
+  });
   store.close();
   assert.throws(
     () => Store.open(dir, { keyProvider: memoryKey() }),
-    (e: unknown) => e instanceof DecryptionError && /non corrisponde a quella con cui è stato scritto questo database/.test((e as Error).message) && /chiave di prova/.test((e as Error).message),
+    (e: unknown) =>
+      e instanceof DecryptionError &&
+      /non corrisponde a quella con cui è stato scritto questo database/.test((e as Error).message) &&
+      /chiave di prova/.test((e as Error).message),
   );
 });

@@ -38,7 +38,11 @@ export function openTestApp(t: { after(fn: () => void): void }, options: { dir?:
 }
 
 /** Calls a method and returns its value, failing the test with the API's message otherwise. */
-export function ok<T = any>(app: { dispatch(m: string, i: unknown): { ok: boolean; value?: unknown; error?: { message: string } } }, method: string, input: unknown): T {
+export function ok<T = any>(
+  app: { dispatch(m: string, i: unknown): { ok: boolean; value?: unknown; error?: { message: string } } },
+  method: string,
+  input: unknown,
+): T {
   const r = app.dispatch(method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
   return r.value as T;
@@ -60,7 +64,10 @@ export const SERVICE = {
  * A sealed file that agrees with its inspection row (rule set, date, purpose) and its hash: every
  * read of a sealed revision checks both, so tests that seal by hand need one.
  */
-export function consistentSealedFile(visit: { date: string; purpose: string }, extra: Record<string, unknown> = {}): { canonicalFile: string; contentHash: string } {
+export function consistentSealedFile(
+  visit: { date: string; purpose: string },
+  extra: Record<string, unknown> = {},
+): { canonicalFile: string; contentHash: string } {
   const canonicalFile = JSON.stringify({ schemaVersion: 1, ruleSet: 'zona-fse@1', visit, ...extra });
   return { canonicalFile, contentHash: createHash('sha256').update(canonicalFile, 'utf8').digest('hex') };
 }

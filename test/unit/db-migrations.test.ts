@@ -27,15 +27,58 @@ test('migration 001 creates the tables, indexes and triggers of the first schema
   const db = openDatabase(join(tempDir(t), 'v.db'), { migrations: MIGRATIONS.slice(0, 1) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 1);
-  for (const table of ['meta', 'services', 'members', 'staff', 'inspections', 'inspection_members', 'inspection_staff', 'answers', 'signatures', 'photos', 'attachments', 'prescriptions', 'audit_log'])
+  for (const table of [
+    'meta',
+    'services',
+    'members',
+    'staff',
+    'inspections',
+    'inspection_members',
+    'inspection_staff',
+    'answers',
+    'signatures',
+    'photos',
+    'attachments',
+    'prescriptions',
+    'audit_log',
+  ])
     assert.ok(names(db, 'table').includes(table), `table ${table}`);
   const triggers = names(db, 'trigger');
-  for (const trigger of ['inspections_sealed_immutable', 'inspections_sealed_no_delete', 'audit_log_no_update', 'audit_log_no_delete', 'answers_draft_only_insert', 'answers_draft_only_update', 'answers_draft_only_delete', 'photos_draft_only_insert', 'signatures_draft_only_update', 'prescriptions_sealed_update'])
+  for (const trigger of [
+    'inspections_sealed_immutable',
+    'inspections_sealed_no_delete',
+    'audit_log_no_update',
+    'audit_log_no_delete',
+    'answers_draft_only_insert',
+    'answers_draft_only_update',
+    'answers_draft_only_delete',
+    'photos_draft_only_insert',
+    'signatures_draft_only_update',
+    'prescriptions_sealed_update',
+  ])
     assert.ok(triggers.includes(trigger), `trigger ${trigger}`);
   assert.ok(names(db, 'index').includes('inspections_one_successor'));
   // The columns the repositories rely on.
   const cols = (db.prepare("SELECT name FROM pragma_table_info('inspections')").all() as Array<{ name: string }>).map((c) => c.name);
-  assert.deepEqual(cols, ['id', 'visit_id', 'revision', 'previous_id', 'service_id', 'rule_set', 'purpose', 'date', 'status', 'children', 'staff_counts', 'rejection_notes', 'content_hash', 'sealed_file', 'sealed_at', 'created_at', 'updated_at']);
+  assert.deepEqual(cols, [
+    'id',
+    'visit_id',
+    'revision',
+    'previous_id',
+    'service_id',
+    'rule_set',
+    'purpose',
+    'date',
+    'status',
+    'children',
+    'staff_counts',
+    'rejection_notes',
+    'content_hash',
+    'sealed_file',
+    'sealed_at',
+    'created_at',
+    'updated_at',
+  ]);
 });
 
 test('reopening an up-to-date database changes nothing', (t) => {
@@ -52,11 +95,14 @@ test('a database from a newer version is refused with a clear message and left u
   const raw = new Database(file);
   raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
   raw.close();
-  assert.throws(() => openDatabase(file), (e: unknown) => {
-    assert.ok(e instanceof DatabaseVersionError);
-    assert.match((e as Error).message, /versione più recente di Vigilanza Nidi \(schema \d+, questa versione arriva allo schema \d+\)/);
-    return true;
-  });
+  assert.throws(
+    () => openDatabase(file),
+    (e: unknown) => {
+      assert.ok(e instanceof DatabaseVersionError);
+      assert.match((e as Error).message, /versione più recente di Vigilanza Nidi \(schema \d+, questa versione arriva allo schema \d+\)/);
+      return true;
+    },
+  );
   const again = new Database(file, { readonly: true });
   assert.equal(again.pragma('user_version', { simple: true }), LATEST_VERSION + 1);
   again.close();
@@ -73,7 +119,17 @@ test('a SQLite file of another application is refused', (t) => {
 
 test('a migration that fails leaves the database at the previous version, with nothing half-applied', (t) => {
   const file = join(tempDir(t), 'v.db');
-  const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'broken', up: (db: Database.Database) => { db.exec('CREATE TABLE half (a)'); throw new Error('boom'); } }];
+  const broken = [
+    ...MIGRATIONS,
+    {
+      version: LATEST_VERSION + 1,
+      name: 'broken',
+      up: (db: Database.Database) => {
+        db.exec('CREATE TABLE half (a)');
+        throw new Error('boom');
+      },
+    },
+  ];
   assert.throws(() => openDatabase(file, { migrations: broken }), /boom/);
   assert.ok(existsSync(file));
   const db = openDatabase(file);
@@ -93,35 +149,58 @@ test('migration 002 adds the sync outbox, settings and decisions, and queues rev
   // A version-1 database with a draft and a sealed revision, as an older build left it.
   const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) });
   const at = '2026-03-10T09:00:00.000Z';
-  old.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s1', 'Nido', 'nido', 'Fiesole', 20, 1, ?, ?)").run(at, at);
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s1', 'Nido', 'nido', 'Fiesole', 20, 1, ?, ?)",
+    )
+    .run(at, at);
   const hash = 'a'.repeat(64);
-  old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_file, sealed_at, created_at, updated_at) VALUES ('i1', 'v1', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-10', 'sealed', ?, x'00', ?, ?, ?)").run(hash, at, at, at);
-  old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, created_at, updated_at) VALUES ('i2', 'v2', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-11', ?, ?)").run(at, at);
+  old
+    .prepare(
+      "INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_file, sealed_at, created_at, updated_at) VALUES ('i1', 'v1', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-10', 'sealed', ?, x'00', ?, ?, ?)",
+    )
+    .run(hash, at, at, at);
+  old
+    .prepare(
+      "INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, created_at, updated_at) VALUES ('i2', 'v2', 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-11', ?, ?)",
+    )
+    .run(at, at);
   old.close();
 
   const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 2);
-  for (const table of ['outbox', 'sync_settings', 'sync_decisions', 'sync_services']) assert.ok(names(db, 'table').includes(table), `table ${table}`);
+  for (const table of ['outbox', 'sync_settings', 'sync_decisions', 'sync_services'])
+    assert.ok(names(db, 'table').includes(table), `table ${table}`);
   const queued = db.prepare('SELECT inspection_id, visit_id, revision, content_hash, status, attempts FROM outbox').all();
-  assert.deepEqual(queued, [{ inspection_id: 'i1', visit_id: 'v1', revision: 1, content_hash: hash, status: 'in_coda', attempts: 0 }], 'the sealed revision is queued, the draft is not');
+  assert.deepEqual(
+    queued,
+    [{ inspection_id: 'i1', visit_id: 'v1', revision: 1, content_hash: hash, status: 'in_coda', attempts: 0 }],
+    'the sealed revision is queued, the draft is not',
+  );
 
   // Only a sealed revision with its own hash can be queued; rows are never deleted; identity never changes.
-  const insert = db.prepare("INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const insert = db.prepare(
+    'INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   assert.throws(() => insert.run('o2', 'i2', 'v2', 1, hash, at, at), /solo una revisione sigillata/);
   assert.throws(() => db.prepare('DELETE FROM outbox').run(), /non si cancellano/);
-  assert.throws(() => db.prepare("UPDATE outbox SET content_hash = ?").run('b'.repeat(64)), /non cambiano/);
+  assert.throws(() => db.prepare('UPDATE outbox SET content_hash = ?').run('b'.repeat(64)), /non cambiano/);
   assert.throws(() => db.prepare("UPDATE outbox SET status = 'spedita'").run(), /CHECK constraint/);
   db.prepare("UPDATE outbox SET bundle = '{}'").run();
-  assert.throws(() => db.prepare("UPDATE outbox SET bundle = '{\"x\":1}'").run(), /non cambiano/, 'what was sent stays as sent');
+  assert.throws(() => db.prepare('UPDATE outbox SET bundle = \'{"x":1}\'').run(), /non cambiano/, 'what was sent stays as sent');
 
   // One settings row at most, an http(s) URL, and the token must be a blob (ciphertext), never text.
-  const settings = db.prepare('INSERT INTO sync_settings (id, office_url, device_token, inspector_id, inspector_name, paired_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const settings = db.prepare(
+    'INSERT INTO sync_settings (id, office_url, device_token, inspector_id, inspector_name, paired_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   assert.throws(() => settings.run(1, 'http://127.0.0.1:8470', 'token-in-chiaro', 'x', 'Maria', at), /TEXT value in BLOB column/);
   assert.throws(() => settings.run(1, 'ftp://ufficio', Buffer.from([1]), 'x', 'Maria', at), /CHECK constraint/);
   settings.run(1, 'http://127.0.0.1:8470', Buffer.from([1, 2, 3]), 'x', 'Maria', at);
   assert.throws(() => settings.run(2, 'http://127.0.0.1:8470', Buffer.from([1]), 'x', 'Maria', at), /CHECK constraint/);
-  const decision = db.prepare("INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (1, 'v1', 1, ?, 'rejected', 'note', ?, ?, 'x')");
+  const decision = db.prepare(
+    "INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (1, 'v1', 1, ?, 'rejected', 'note', ?, ?, 'x')",
+  );
   decision.run(hash, at, at);
   assert.throws(() => decision.run(hash, at, at), /UNIQUE/, 'a decision is recorded once');
   assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
@@ -136,15 +215,39 @@ test('migration 003 queues report versions stored after their revision left, by 
   // A version-2 database: two sealed revisions, one already sent with its first report (bundle
   // frozen), a co-signature stored after that, and one not sent yet.
   const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
-  old.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s1', 'Nido', 'nido', 'Fiesole', 20, 1, ?, ?)").run(at, at);
-  for (const [id, visit] of [['i1', 'v1'], ['i2', 'v2']])
-    old.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_file, sealed_at, created_at, updated_at) VALUES (?, ?, 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-10', 'sealed', ?, x'00', ?, ?, ?)").run(id, visit, 'f'.repeat(64), at, at, at);
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s1', 'Nido', 'nido', 'Fiesole', 20, 1, ?, ?)",
+    )
+    .run(at, at);
+  for (const [id, visit] of [
+    ['i1', 'v1'],
+    ['i2', 'v2'],
+  ])
+    old
+      .prepare(
+        "INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_file, sealed_at, created_at, updated_at) VALUES (?, ?, 1, 's1', 'zona-fse@1', 'verifica_periodica', '2026-03-10', 'sealed', ?, x'00', ?, ?, ?)",
+      )
+      .run(id, visit, 'f'.repeat(64), at, at, at);
   const attach = (db: Database.Database, id: string, inspection: string, sha: string, kind = 'report') =>
-    db.prepare("INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, 'verbale.pdf', ?, 'application/pdf', 10, ?)").run(id, inspection, kind, sha, at);
-  for (const [id, visit] of [['i1', 'v1'], ['i2', 'v2']])
-    old.prepare('INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)').run(`o-${id}`, id, visit, 'f'.repeat(64), at, at);
+    db
+      .prepare(
+        "INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, 'verbale.pdf', ?, 'application/pdf', 10, ?)",
+      )
+      .run(id, inspection, kind, sha, at);
+  for (const [id, visit] of [
+    ['i1', 'v1'],
+    ['i2', 'v2'],
+  ])
+    old
+      .prepare(
+        'INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)',
+      )
+      .run(`o-${id}`, id, visit, 'f'.repeat(64), at, at);
   attach(old, 'a1', 'i1', first);
-  old.prepare("UPDATE outbox SET bundle = ?, status = 'ricevuta' WHERE inspection_id = 'i1'").run(JSON.stringify({ attachments: [{ sha256: first, kind: 'report', name: 'verbale.pdf' }], prescriptions: [], serviceId: null }));
+  old
+    .prepare("UPDATE outbox SET bundle = ?, status = 'ricevuta' WHERE inspection_id = 'i1'")
+    .run(JSON.stringify({ attachments: [{ sha256: first, kind: 'report', name: 'verbale.pdf' }], prescriptions: [], serviceId: null }));
   attach(old, 'a2', 'i1', later);
   attach(old, 'a3', 'i2', first);
   old.close();
@@ -158,13 +261,18 @@ test('migration 003 queues report versions stored after their revision left, by 
   attach(db, 'a4', 'i1', newer);
   attach(db, 'a5', 'i2', later);
   attach(db, 'a6', 'i1', 'd'.repeat(64), 'document');
-  assert.deepEqual(queued().map((r: any) => r.attachment_id), ['a2', 'a4']);
+  assert.deepEqual(
+    queued().map((r: any) => r.attachment_id),
+    ['a2', 'a4'],
+  );
   assert.throws(() => db.prepare('DELETE FROM outbox_attachments').run(), /non si cancellano/);
-  assert.throws(() => db.prepare("UPDATE outbox_attachments SET sha256 = ?").run(first), /non cambia/);
+  assert.throws(() => db.prepare('UPDATE outbox_attachments SET sha256 = ?').run(first), /non cambia/);
   assert.throws(() => db.prepare("UPDATE outbox_attachments SET status = 'persa'").run(), /CHECK constraint/);
   db.prepare("UPDATE outbox_attachments SET status = 'ricevuta' WHERE attachment_id = 'a2'").run();
 
-  db.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s2', 'Nido 2', 'nido', 'Fiesole', 20, 1, ?, ?)").run(at, at);
+  db.prepare(
+    "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s2', 'Nido 2', 'nido', 'Fiesole', 20, 1, ?, ?)",
+  ).run(at, at);
   const link = db.prepare('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)');
   link.run('s1', at, at, 'ufficio-1');
   assert.throws(() => link.run('s2', at, at, 'ufficio-1'), /UNIQUE/, 'one local service per office entry');
@@ -178,9 +286,13 @@ test('migration 004 replaces the two seal triggers on a database made by 003', (
   const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 4) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 4);
-  const sql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string }).sql;
+  const sql = (name: string) =>
+    (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string }).sql;
   assert.match(sql('inspections_sealed_immutable'), /NEW\.id IS NOT OLD\.id/);
-  assert.match(sql('prescriptions_sealed_update'), /NEW\.inspection_id IS NOT OLD\.inspection_id AND \(SELECT status FROM inspections WHERE id = NEW\.inspection_id\)/);
+  assert.match(
+    sql('prescriptions_sealed_update'),
+    /NEW\.inspection_id IS NOT OLD\.inspection_id AND \(SELECT status FROM inspections WHERE id = NEW\.inspection_id\)/,
+  );
 });
 
 test('migration 005: an attachment never moves to another inspection nor changes its bytes', (t) => {
@@ -189,7 +301,8 @@ test('migration 005: an attachment never moves to another inspection nor changes
   const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
   t.after(() => db.close());
   assert.equal(schemaVersion(db), 5);
-  const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'attachments_identity_fixed'").get() as { sql: string } | undefined;
+  const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'attachments_identity_fixed'").get() as
+    { sql: string } | undefined;
   assert.ok(trigger, 'trigger created on a database made by 004');
   assert.match(trigger.sql, /NEW\.inspection_id IS NOT OLD\.inspection_id/);
 });
@@ -198,9 +311,17 @@ test('migration 006 chains the audit entries written before it, in seq order, an
   const dir = tempDir(t);
   const file = join(dir, 'vigilanza.db');
   const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
-  old.prepare("INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')").run();
-  old.prepare(`INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
-    VALUES ('i', 'v', 1, 's', 'zona-fse@1', 'verifica_periodica', '2026-01-10', 'sealed', ?, 'x', 'x', 'x')`).run('d'.repeat(64));
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')",
+    )
+    .run();
+  old
+    .prepare(
+      `INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES ('i', 'v', 1, 's', 'zona-fse@1', 'verifica_periodica', '2026-01-10', 'sealed', ?, 'x', 'x', 'x')`,
+    )
+    .run('d'.repeat(64));
   const add = old.prepare('INSERT INTO audit_log (inspection_id, at, action, detail) VALUES (?, ?, ?, ?)');
   add.run('i', '2026-01-10T09:00:00Z', 'creata', '{}');
   add.run('i', '2026-01-10T10:00:00Z', 'sigillata', JSON.stringify({ contentHash: 'd'.repeat(64) }));
@@ -208,16 +329,32 @@ test('migration 006 chains the audit entries written before it, in seq order, an
   old.close();
   const db = openDatabase(file);
   t.after(() => db.close());
-  const rows = db.prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail, prev_hash, hash FROM audit_log ORDER BY seq').all() as Array<{ seq: number; inspectionId: string; at: string; action: string; detail: string; prev_hash: string; hash: string }>;
+  const rows = db
+    .prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail, prev_hash, hash FROM audit_log ORDER BY seq')
+    .all() as Array<{ seq: number; inspectionId: string; at: string; action: string; detail: string; prev_hash: string; hash: string }>;
   let previous = AUDIT_GENESIS;
   for (const r of rows) {
     assert.equal(r.prev_hash, previous);
     assert.equal(r.hash, chainHash(previous, entryDigest(r)));
     previous = r.hash;
   }
-  assert.deepEqual(db.prepare("SELECT audit_seq, audit_hash FROM inspections WHERE id = 'i'").get(), { audit_seq: 2, audit_hash: rows[1]!.hash });
+  assert.deepEqual(db.prepare("SELECT audit_seq, audit_hash FROM inspections WHERE id = 'i'").get(), {
+    audit_seq: 2,
+    audit_hash: rows[1]!.hash,
+  });
   // An entry that does not continue the chain is refused, whatever SQL writes it.
-  assert.throws(() => db.prepare("INSERT INTO audit_log (inspection_id, at, action, detail) VALUES ('i', 'x', 'falsa', '{}')").run(), /prosegue la catena/);
-  assert.throws(() => db.prepare("INSERT INTO audit_log (seq, inspection_id, at, action, detail, prev_hash, hash) VALUES (4, 'i', 'x', 'falsa', '{}', ?, ?)").run(AUDIT_GENESIS, 'e'.repeat(64)), /prosegue la catena/);
+  assert.throws(
+    () => db.prepare("INSERT INTO audit_log (inspection_id, at, action, detail) VALUES ('i', 'x', 'falsa', '{}')").run(),
+    /prosegue la catena/,
+  );
+  assert.throws(
+    () =>
+      db
+        .prepare(
+          "INSERT INTO audit_log (seq, inspection_id, at, action, detail, prev_hash, hash) VALUES (4, 'i', 'x', 'falsa', '{}', ?, ?)",
+        )
+        .run(AUDIT_GENESIS, 'e'.repeat(64)),
+    /prosegue la catena/,
+  );
   assert.throws(() => db.prepare("UPDATE inspections SET audit_hash = ? WHERE id = 'i'").run('e'.repeat(64)), /ispezione sigillata/);
 });

@@ -16,7 +16,16 @@ import { openApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 
 const YESNO = 'A.destinazione_uso.certificato';
-const SIG = { signatory: 'pedagogista', name: 'Chiara Fantoni', strokes: [[[10, 10], [20, 30]]] };
+const SIG = {
+  signatory: 'pedagogista',
+  name: 'Chiara Fantoni',
+  strokes: [
+    [
+      [10, 10],
+      [20, 30],
+    ],
+  ],
+};
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).toString('base64');
 
 /** A data folder with one sealed, queued visit (answer, photo, prescription, report attached); the app closed. */
@@ -25,13 +34,28 @@ function sealedFolder(t: Parameters<typeof tempDir>[0]) {
   const app = openApp({ dataDir: dir, shell: 'browser', clock: fixedClock('2026-03-10T10:00:00Z'), log: () => {} });
   const service = ok(app, 'services.create', SERVICE);
   const member = ok(app, 'members.create', { name: 'Chiara Fantoni', role: 'Pedagogista zonale' });
-  const inspection = ok(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10', memberIds: [member.id] });
+  const inspection = ok(app, 'inspections.create', {
+    serviceId: service.id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-10',
+    memberIds: [member.id],
+  });
   ok(app, 'inspections.saveAnswer', { inspectionId: inspection.id, itemId: YESNO, value: 'no', note: 'manca' });
-  ok(app, 'inspections.saveCounts', { inspectionId: inspection.id, children: [{ band: '12-23', enrolled: 20, present: 18 }], staffCounts: { educators: { planned: 3, present: 3 }, auxiliaries: { planned: 1, present: 1 } } });
+  ok(app, 'inspections.saveCounts', {
+    inspectionId: inspection.id,
+    children: [{ band: '12-23', enrolled: 20, present: 18 }],
+    staffCounts: { educators: { planned: 3, present: 3 }, auxiliaries: { planned: 1, present: 1 } },
+  });
   ok(app, 'photos.add', { inspectionId: inspection.id, itemId: YESNO, mime: 'image/png', dataBase64: PNG });
   ok(app, 'prescriptions.save', { inspectionId: inspection.id, rule: YESNO, text: 'Produrre il certificato', deadline: '2026-06-30' });
   const sealed = ok(app, 'inspections.seal', { id: inspection.id, signatures: [SIG] });
-  const report = app.store.attachments.add({ inspectionId: inspection.id, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.7 verbale') });
+  const report = app.store.attachments.add({
+    inspectionId: inspection.id,
+    kind: 'report',
+    name: 'verbale.pdf',
+    mime: 'application/pdf',
+    bytes: Buffer.from('%PDF-1.7 verbale'),
+  });
   app.close();
   return { dir, id: inspection.id as string, contentHash: sealed.contentHash as string, report };
 }
@@ -60,7 +84,12 @@ test('INSERT OR REPLACE over a sealed inspection (date, children, content hash) 
   );
   // The other unique key (visit, revision) is a collision too.
   assert.throws(
-    () => db.prepare(`INSERT OR REPLACE INTO inspections (${cols.join(', ')}) VALUES (${cols.map((c) => (c === 'id' ? "'altro'" : `@${c}`)).join(', ')})`).run(forged),
+    () =>
+      db
+        .prepare(
+          `INSERT OR REPLACE INTO inspections (${cols.join(', ')}) VALUES (${cols.map((c) => (c === 'id' ? "'altro'" : `@${c}`)).join(', ')})`,
+        )
+        .run(forged),
     /ispezione sigillata/,
   );
   assert.equal((db.prepare('SELECT date FROM inspections WHERE id = ?').get(id) as { date: string }).date, '2026-03-10');
@@ -74,7 +103,8 @@ test('INSERT OR REPLACE over an audit entry, an attachment, an outbox row, a pho
     assert.ok(row, table);
     const forged = { ...row, ...change };
     const cols = Object.keys(forged);
-    return () => db.prepare(`INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(forged);
+    return () =>
+      db.prepare(`INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(forged);
   };
   assert.throws(replaceRow('audit_log', 'inspection_id = ? ORDER BY seq LIMIT 1', { action: 'falso' }), /registro delle modifiche/);
   assert.throws(replaceRow('attachments', 'inspection_id = ?', { sha256: 'e'.repeat(64) }), /allegato/);
@@ -82,7 +112,9 @@ test('INSERT OR REPLACE over an audit entry, an attachment, an outbox row, a pho
   assert.throws(replaceRow('photos', 'inspection_id = ?', { caption: 'altra' }), /ispezione sigillata/);
   assert.throws(replaceRow('prescriptions', 'inspection_id = ?', { text: 'niente' }), /ispezione sigillata/);
   // A photo or prescription of the sealed visit cannot be taken over by a draft's row either.
-  db.prepare("INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, created_at, updated_at) SELECT 'bozza', 'v2', 1, service_id, rule_set, purpose, date, created_at, updated_at FROM inspections WHERE id = ?").run(id);
+  db.prepare(
+    "INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, created_at, updated_at) SELECT 'bozza', 'v2', 1, service_id, rule_set, purpose, date, created_at, updated_at FROM inspections WHERE id = ?",
+  ).run(id);
   assert.throws(replaceRow('photos', 'inspection_id = ?', { inspection_id: 'bozza' }), /ispezione sigillata/);
   assert.throws(replaceRow('prescriptions', 'inspection_id = ?', { inspection_id: 'bozza' }), /ispezione sigillata/);
 
@@ -94,7 +126,8 @@ test('INSERT OR REPLACE over an audit entry, an attachment, an outbox row, a pho
 
 /** The attacker who also drops the triggers: the app must not serve the result as valid. */
 function dropTriggers(db: Database.Database): void {
-  for (const { name } of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>) db.exec(`DROP TRIGGER "${name}"`);
+  for (const { name } of db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>)
+    db.exec(`DROP TRIGGER "${name}"`);
 }
 
 test('a sealed visit rewritten with the triggers dropped is refused after a restart with code integrity, and doctor finds it', (t) => {
@@ -105,7 +138,10 @@ test('a sealed visit rewritten with the triggers dropped is refused after a rest
   db.close();
 
   const app = reopen(t, dir);
-  for (const [method, input] of [['inspections.get', { id }], ['inspections.export', { id }]] as const) {
+  for (const [method, input] of [
+    ['inspections.get', { id }],
+    ['inspections.export', { id }],
+  ] as const) {
     const r = app.dispatch(method, input);
     assert.equal(r.ok, false, method);
     if (!r.ok) {
@@ -114,14 +150,17 @@ test('a sealed visit rewritten with the triggers dropped is refused after a rest
     }
   }
   const report = checkDataFolder(app.store);
-  assert.ok(report.problems.some((p) => p.kind === 'sealed' && p.inspectionId === id && /data della visita/.test(p.message)), JSON.stringify(report.problems));
+  assert.ok(
+    report.problems.some((p) => p.kind === 'sealed' && p.inspectionId === id && /data della visita/.test(p.message)),
+    JSON.stringify(report.problems),
+  );
 });
 
 test('a content hash changed to match an altered answer, or an encrypted file swapped, is refused with code integrity', (t) => {
   const { dir, id } = sealedFolder(t);
   let db = shell(t, dir);
   dropTriggers(db);
-  db.prepare("UPDATE answers SET value = '\"yes\"' WHERE inspection_id = ?").run(id);
+  db.prepare('UPDATE answers SET value = \'"yes"\' WHERE inspection_id = ?').run(id);
   db.close();
   let app = reopen(t, dir);
   let r = app.dispatch('inspections.get', { id });
@@ -130,7 +169,7 @@ test('a content hash changed to match an altered answer, or an encrypted file sw
   app.close();
 
   db = shell(t, dir);
-  db.prepare("UPDATE inspections SET content_hash = ? WHERE id = ?").run('a'.repeat(64), id);
+  db.prepare('UPDATE inspections SET content_hash = ? WHERE id = ?').run('a'.repeat(64), id);
   db.close();
   app = reopen(t, dir);
   r = app.dispatch('inspections.get', { id });
@@ -161,11 +200,14 @@ test('audit log: an entry rewritten or deleted breaks the chain (doctor names th
   let db = shell(t, dir);
   dropTriggers(db);
   const second = db.prepare('SELECT seq FROM audit_log WHERE inspection_id = ? ORDER BY seq LIMIT 1 OFFSET 1').get(id) as { seq: number };
-  db.prepare("UPDATE audit_log SET detail = '{\"itemId\":\"x\",\"value\":\"yes\"}' WHERE seq = ?").run(second.seq);
+  db.prepare('UPDATE audit_log SET detail = \'{"itemId":"x","value":"yes"}\' WHERE seq = ?').run(second.seq);
   db.close();
   app = reopen(t, dir);
   let problems = app.store.audit.verifyChain().problems;
-  assert.deepEqual(problems.map((p) => [p.seq, p.kind]), [[second.seq, 'hash']]);
+  assert.deepEqual(
+    problems.map((p) => [p.seq, p.kind]),
+    [[second.seq, 'hash']],
+  );
   app.close();
 
   db = shell(t, dir);
@@ -174,7 +216,10 @@ test('audit log: an entry rewritten or deleted breaks the chain (doctor names th
   db.close();
   app = reopen(t, dir);
   problems = app.store.audit.verifyChain().problems;
-  assert.ok(problems.some((p) => p.kind === 'gap' && p.seq === third + 1), JSON.stringify(problems));
+  assert.ok(
+    problems.some((p) => p.kind === 'gap' && p.seq === third + 1),
+    JSON.stringify(problems),
+  );
   app.close();
 });
 
@@ -210,14 +255,22 @@ test('a signature row altered or copied from another row (triggers dropped) is c
     assert.match(r.error.message, /^Integrità compromessa: .*firma di «pedagogista»/);
   }
   const report = checkDataFolder(app.store);
-  assert.ok(report.problems.some((p) => p.kind === 'sealed' && p.inspectionId === id && /firma/.test(p.message)), JSON.stringify(report.problems));
+  assert.ok(
+    report.problems.some((p) => p.kind === 'sealed' && p.inspectionId === id && /firma/.test(p.message)),
+    JSON.stringify(report.problems),
+  );
 });
 
 test('a damaged revision leaves the send queue as «errore» and does not hold back the revisions behind it', (t) => {
   const { dir, id } = sealedFolder(t);
   const before = openApp({ dataDir: dir, shell: 'browser', clock: fixedClock('2026-03-11T10:00:00Z'), log: () => {} });
   const service = ok(before, 'services.list', {})[0];
-  const next = ok(before, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-11', memberIds: [] });
+  const next = ok(before, 'inspections.create', {
+    serviceId: service.id,
+    purpose: 'verifica_periodica',
+    date: '2026-03-11',
+    memberIds: [],
+  });
   ok(before, 'inspections.seal', { id: next.id, signatures: [SIG] });
   before.close();
   const db = shell(t, dir);

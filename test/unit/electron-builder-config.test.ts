@@ -50,6 +50,9 @@ test('the packaged app carries the report fonts, and the main bundle knows its o
   // @ts-expect-error: a plain .mjs build script without type declarations
   const { default: buildElectron } = await import('../../scripts/build-electron.mjs');
   const { warnings } = (await buildElectron({ root })) as { warnings: Array<{ id: string; text: string }> };
-  assert.deepEqual(warnings.filter((w) => w.id === 'empty-import-meta').map((w) => w.text), []);
+  assert.deepEqual(
+    warnings.filter((w) => w.id === 'empty-import-meta').map((w) => w.text),
+    [],
+  );
   assert.match(readFileSync(`${root}/dist/electron/main.cjs`, 'utf8'), /pathToFileURL\)?\(?__filename\)?/);
 });

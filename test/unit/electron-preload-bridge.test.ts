@@ -17,7 +17,10 @@ test('the bridge has one named function per contract method, each invoking (meth
     assert.equal(fn.name, method);
     assert.deepEqual(await fn({ probe: method }), { ok: true, value: method });
   }
-  assert.deepEqual(calls, METHODS.map((m) => [m, { probe: m }]));
+  assert.deepEqual(
+    calls,
+    METHODS.map((m) => [m, { probe: m }]),
+  );
   assert.ok(Object.isFrozen(bridge));
   assert.equal(API_CHANNEL, 'vigilanza:api');
 });

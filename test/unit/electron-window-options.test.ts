@@ -22,6 +22,15 @@ test('the window is hardened: context isolation, sandbox, no Node, web security 
 test('only our app:// pages count as the app', () => {
   assert.ok(isAppUrl(START_URL));
   assert.ok(isAppUrl('app://vigilanza/index.html#/servizi'));
-  for (const url of ['file:///app/dist/renderer/index.html', 'http://127.0.0.1:3000/', 'app://evil/index.html', 'app://user:pw@vigilanza/', 'https://vigilanza/', 'about:blank', '', 'not a url'])
+  for (const url of [
+    'file:///app/dist/renderer/index.html',
+    'http://127.0.0.1:3000/',
+    'app://evil/index.html',
+    'app://user:pw@vigilanza/',
+    'https://vigilanza/',
+    'about:blank',
+    '',
+    'not a url',
+  ])
     assert.equal(isAppUrl(url), false, url);
 });

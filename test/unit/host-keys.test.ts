@@ -22,7 +22,10 @@ test('a key file readable by others is refused with the fix in the message', { s
   const dir = tempDir(t);
   fileKeyProvider(dir, { create: true }).getKey();
   chmodSync(join(dir, KEY_FILE), 0o644);
-  assert.throws(() => fileKeyProvider(dir, { create: false }).getKey(), /accessibile ad altri utenti \(permessi 644\): eseguire "chmod 600/);
+  assert.throws(
+    () => fileKeyProvider(dir, { create: false }).getKey(),
+    /accessibile ad altri utenti \(permessi 644\): eseguire "chmod 600/,
+  );
 });
 
 test('a damaged key file is refused', (t) => {
@@ -66,7 +69,12 @@ test('a key file is never left empty or torn at its name: written aside, then li
 
 test('a key provider that fails on a new folder leaves no database behind, so the next start may still create the key', (t) => {
   const dir = tempDir(t);
-  const failing = { description: 'portachiavi di prova', getKey: (): Buffer => { throw new Error('portachiavi bloccato'); } };
+  const failing = {
+    description: 'portachiavi di prova',
+    getKey: (): Buffer => {
+      throw new Error('portachiavi bloccato');
+    },
+  };
   assert.throws(() => openApp({ dataDir: dir, shell: 'browser', keyProvider: failing }), /portachiavi bloccato/);
   assert.ok(!existsSync(join(dir, DB_FILE)), 'no database file');
   assert.ok(isNewDataDir(dir));

@@ -15,13 +15,41 @@ test('sync status events come only when the status moved: «Sincronizza ora» tw
 
   const service = ok(app, 'services.create', SERVICE);
   const inspection = ok(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10' });
-  ok(app, 'inspections.seal', { id: inspection.id, signatures: [{ signatory: 'pedagogista', name: 'Chiara Fantoni', strokes: [[[10, 10], [20, 30]]] }] });
+  ok(app, 'inspections.seal', {
+    id: inspection.id,
+    signatures: [
+      {
+        signatory: 'pedagogista',
+        name: 'Chiara Fantoni',
+        strokes: [
+          [
+            [10, 10],
+            [20, 30],
+          ],
+        ],
+      },
+    ],
+  });
   assert.equal(events.length, 2);
   const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
   assert.equal(total(events[1]!.status.counts), total(before) + 1, 'the sealed revision is in the outbox');
 
   unsubscribe();
   const second = ok(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-11' });
-  ok(app, 'inspections.seal', { id: second.id, signatures: [{ signatory: 'pedagogista', name: 'Chiara Fantoni', strokes: [[[10, 10], [20, 30]]] }] });
+  ok(app, 'inspections.seal', {
+    id: second.id,
+    signatures: [
+      {
+        signatory: 'pedagogista',
+        name: 'Chiara Fantoni',
+        strokes: [
+          [
+            [10, 10],
+            [20, 30],
+          ],
+        ],
+      },
+    ],
+  });
   assert.equal(events.length, 2, 'no events after unsubscribing');
 });

@@ -19,7 +19,12 @@ describe('inspection file schema', () => {
     assert.equal(parseInspectionFile(example).ok, true);
   });
   it('requires service and visit, and only them', () => {
-    const minimal = { schemaVersion: 1, ruleSet: 'zona-fse@1', service: { name: 'N', type: 'nido', capacity: 10 }, visit: { date: '2025-01-10', purpose: 'autorizzazione' } };
+    const minimal = {
+      schemaVersion: 1,
+      ruleSet: 'zona-fse@1',
+      service: { name: 'N', type: 'nido', capacity: 10 },
+      visit: { date: '2025-01-10', purpose: 'autorizzazione' },
+    };
     assert.equal(parseInspectionFile(minimal).ok, true);
     assert.ok(errorsOf({ ...minimal, service: undefined }).some((e) => e.startsWith('service:')));
     assert.ok(errorsOf({ ...minimal, visit: undefined }).some((e) => e.startsWith('visit:')));
@@ -30,13 +35,25 @@ describe('inspection file schema', () => {
     bad.visit = { ...bad.visit, date: '2025-02-29' };
     bad.children = [{ band: '0-11', enrolled: 2.5 }];
     const errors = errorsOf(bad);
-    assert.ok(errors.some((e) => e.startsWith('service.capacity: ')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('visit.date: ') && e.includes('data')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('children[0].enrolled: ')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.startsWith('service.capacity: ')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('visit.date: ') && e.includes('data')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('children[0].enrolled: ')),
+      errors.join('\n'),
+    );
   });
   it('rejects unknown fields, naming them', () => {
     const errors = errorsOf({ ...nidoFile(), colour: 'red' });
-    assert.ok(errors.some((e) => e.includes('campo sconosciuto: colour')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.includes('campo sconosciuto: colour')),
+      errors.join('\n'),
+    );
     const nested = nidoFile() as unknown as Record<string, any>;
     nested.service = { ...nested.service, phone: '055' };
     assert.ok(errorsOf(nested).some((e) => e.startsWith('service: campo sconosciuto: phone')));
@@ -44,17 +61,40 @@ describe('inspection file schema', () => {
   it('rejects unknown enums, duplicate bands and people ids', () => {
     assert.ok(errorsOf({ ...nidoFile(), visit: { date: '2025-01-01', purpose: 'controllo' } }).some((e) => e.startsWith('visit.purpose')));
     assert.ok(errorsOf({ ...nidoFile(), children: [{ band: '0-11' }, { band: '0-11' }] }).some((e) => e.startsWith('children[1].band')));
-    assert.ok(errorsOf({ ...nidoFile(), people: [{ id: 'a', role: 'educatore' }, { id: 'a', role: 'educatore' }] }).some((e) => e.startsWith('people[1].id')));
-    assert.ok(errorsOf({ ...nidoFile(), people: [{ id: 'a', role: 'educatore', trainings: [{ course: 'yoga', hours: 2, completedOn: '2024-01-01' }] }] }).some((e) => e.startsWith('people[0].trainings[0].course')));
+    assert.ok(
+      errorsOf({
+        ...nidoFile(),
+        people: [
+          { id: 'a', role: 'educatore' },
+          { id: 'a', role: 'educatore' },
+        ],
+      }).some((e) => e.startsWith('people[1].id')),
+    );
+    assert.ok(
+      errorsOf({
+        ...nidoFile(),
+        people: [{ id: 'a', role: 'educatore', trainings: [{ course: 'yoga', hours: 2, completedOn: '2024-01-01' }] }],
+      }).some((e) => e.startsWith('people[0].trainings[0].course')),
+    );
   });
   it('checks bands and answers against the rule set and checklist', () => {
     const checklist = getChecklist('zona-fse@1')!;
     const file = nidoFile({ children: [{ band: '18-23', enrolled: 3 }], answers: { 'X.nope': { value: 'yes' } } });
     const errors = validateAgainst(file, ZONA_FSE_1, checklist);
-    assert.ok(errors.some((e) => e.startsWith('children[0].band: fascia 18-23 non prevista per nido')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('answers.X.nope: voce sconosciuta')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.startsWith('children[0].band: fascia 18-23 non prevista per nido')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('answers.X.nope: voce sconosciuta')),
+      errors.join('\n'),
+    );
     const yesno = checklist.items.find((i) => i.kind === 'yesno')!;
-    assert.ok(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 7 } } }), ZONA_FSE_1, checklist).some((e) => e.startsWith(`answers.${yesno.id}.value`)));
+    assert.ok(
+      validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 7 } } }), ZONA_FSE_1, checklist).some((e) =>
+        e.startsWith(`answers.${yesno.id}.value`),
+      ),
+    );
     assert.deepEqual(validateAgainst(nidoFile({ answers: { [yesno.id]: { value: 'no', note: 'x' } } }), ZONA_FSE_1, checklist), []);
   });
   it('a date item takes only real calendar dates (the report formats them)', () => {
@@ -62,15 +102,27 @@ describe('inspection file schema', () => {
     const dated = { ...base, items: base.items.map((item, i) => (i === 0 ? { ...item, kind: 'date' as const } : item)) };
     const id = dated.items[0]!.id;
     for (const value of ['2025-02-30', '1800-01-01', '2025-13-01'])
-      assert.ok(validateAgainst(nidoFile({ answers: { [id]: { value } } }), ZONA_FSE_1, dated).some((e) => e.startsWith(`answers.${id}.value`)), value);
+      assert.ok(
+        validateAgainst(nidoFile({ answers: { [id]: { value } } }), ZONA_FSE_1, dated).some((e) => e.startsWith(`answers.${id}.value`)),
+        value,
+      );
     assert.deepEqual(validateAgainst(nidoFile({ answers: { [id]: { value: '2024-02-29' } } }), ZONA_FSE_1, dated), []);
     assert.deepEqual(validateAgainst(nidoFile({ answers: { [id]: { value: 'na' } } }), ZONA_FSE_1, dated), []);
   });
   it('dates typed in by a person stop at 2999, so the later dates the rules compute stay real dates', () => {
-    const far = nidoFile({ service: { ...nidoFile().service, authorization: { issuedOn: '9999-12-31' } }, visit: { date: '3000-01-01', purpose: 'verifica_periodica' } });
+    const far = nidoFile({
+      service: { ...nidoFile().service, authorization: { issuedOn: '9999-12-31' } },
+      visit: { date: '3000-01-01', purpose: 'verifica_periodica' },
+    });
     const errors = errorsOf(far);
-    assert.ok(errors.some((e) => e.startsWith("service.authorization.issuedOn: data fuori dall'intervallo ammesso")), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('visit.date: data fuori')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.startsWith("service.authorization.issuedOn: data fuori dall'intervallo ammesso")),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('visit.date: data fuori')),
+      errors.join('\n'),
+    );
     assert.equal(parseInspectionFile(nidoFile({ visit: { date: '2999-12-31', purpose: 'verifica_periodica' } })).ok, true);
   });
 });

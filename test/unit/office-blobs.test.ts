@@ -50,53 +50,62 @@ function withDir(fn: (dir: string) => Promise<void>) {
   };
 }
 
-test('a PATCH cut mid-body keeps the bytes that arrived; the resumed upload ends with the right content', withDir(async (dir) => {
-  const store = new BlobStore(dir);
-  const bytes = randomBytes(5 * 1024 * 1024 + 12345);
-  await store.create(OWNER, sha256(bytes), bytes.length);
-  // 2.5 MiB arrive (more than one write batch, not a multiple of it), then the connection drops.
-  const cut = 2.5 * 1024 * 1024;
-  const e = await refused(store.append(OWNER, sha256(bytes), 0, body(bytes, cut), MAX_PATCH));
-  assert.equal(e.offset, cut);
-  assert.equal((await store.state(OWNER, sha256(bytes)))?.offset, cut, 'the kept prefix is on disk');
-  const done = await store.append(OWNER, sha256(bytes), cut, body(bytes.subarray(cut)), MAX_PATCH);
-  assert.equal(done.complete, true);
-  assert.ok(readFileSync(store.blobPath(sha256(bytes))).equals(bytes), 'stored byte-identical');
-}));
+test(
+  'a PATCH cut mid-body keeps the bytes that arrived; the resumed upload ends with the right content',
+  withDir(async (dir) => {
+    const store = new BlobStore(dir);
+    const bytes = randomBytes(5 * 1024 * 1024 + 12345);
+    await store.create(OWNER, sha256(bytes), bytes.length);
+    // 2.5 MiB arrive (more than one write batch, not a multiple of it), then the connection drops.
+    const cut = 2.5 * 1024 * 1024;
+    const e = await refused(store.append(OWNER, sha256(bytes), 0, body(bytes, cut), MAX_PATCH));
+    assert.equal(e.offset, cut);
+    assert.equal((await store.state(OWNER, sha256(bytes)))?.offset, cut, 'the kept prefix is on disk');
+    const done = await store.append(OWNER, sha256(bytes), cut, body(bytes.subarray(cut)), MAX_PATCH);
+    assert.equal(done.complete, true);
+    assert.ok(readFileSync(store.blobPath(sha256(bytes))).equals(bytes), 'stored byte-identical');
+  }),
+);
 
-test('after a cut, bytes that do not match the declared hash are refused and the upload starts over', withDir(async (dir) => {
-  const store = new BlobStore(dir);
-  const bytes = randomBytes(3 * 1024 * 1024);
-  await store.create(OWNER, sha256(bytes), bytes.length);
-  const cut = 1024 * 1024 + 65536;
-  await refused(store.append(OWNER, sha256(bytes), 0, body(bytes, cut), MAX_PATCH));
-  const tampered = Buffer.from(bytes.subarray(cut));
-  tampered[tampered.length - 1]! ^= 1;
-  const e = await refused(store.append(OWNER, sha256(bytes), cut, body(tampered), MAX_PATCH));
-  assert.equal(e.status, 422);
-  assert.equal(e.offset, 0);
-  assert.equal(await store.has(sha256(bytes)), null, 'nothing stored under the hash');
-}));
+test(
+  'after a cut, bytes that do not match the declared hash are refused and the upload starts over',
+  withDir(async (dir) => {
+    const store = new BlobStore(dir);
+    const bytes = randomBytes(3 * 1024 * 1024);
+    await store.create(OWNER, sha256(bytes), bytes.length);
+    const cut = 1024 * 1024 + 65536;
+    await refused(store.append(OWNER, sha256(bytes), 0, body(bytes, cut), MAX_PATCH));
+    const tampered = Buffer.from(bytes.subarray(cut));
+    tampered[tampered.length - 1]! ^= 1;
+    const e = await refused(store.append(OWNER, sha256(bytes), cut, body(tampered), MAX_PATCH));
+    assert.equal(e.status, 422);
+    assert.equal(e.offset, 0);
+    assert.equal(await store.has(sha256(bytes)), null, 'nothing stored under the hash');
+  }),
+);
 
-test('a completion without the running hash (store restarted between PATCHes) still checks the hash', withDir(async (dir) => {
-  const bytes = randomBytes(2 * 1024 * 1024);
-  const half = bytes.length / 2;
-  const first = new BlobStore(dir);
-  await first.create(OWNER, sha256(bytes), bytes.length);
-  await first.append(OWNER, sha256(bytes), 0, body(bytes.subarray(0, half)), MAX_PATCH);
+test(
+  'a completion without the running hash (store restarted between PATCHes) still checks the hash',
+  withDir(async (dir) => {
+    const bytes = randomBytes(2 * 1024 * 1024);
+    const half = bytes.length / 2;
+    const first = new BlobStore(dir);
+    await first.create(OWNER, sha256(bytes), bytes.length);
+    await first.append(OWNER, sha256(bytes), 0, body(bytes.subarray(0, half)), MAX_PATCH);
 
-  // A restart, and the first half on disk altered behind the server's back: only a re-hash of the file sees it.
-  const part = join(dir, 'uploads', `${OWNER}_${sha256(bytes)}.part`);
-  const onDisk = readFileSync(part);
-  onDisk[0]! ^= 1;
-  writeFileSync(part, onDisk);
-  const restarted = new BlobStore(dir);
-  const e = await refused(restarted.append(OWNER, sha256(bytes), half, body(bytes.subarray(half)), MAX_PATCH));
-  assert.equal(e.status, 422);
+    // A restart, and the first half on disk altered behind the server's back: only a re-hash of the file sees it.
+    const part = join(dir, 'uploads', `${OWNER}_${sha256(bytes)}.part`);
+    const onDisk = readFileSync(part);
+    onDisk[0]! ^= 1;
+    writeFileSync(part, onDisk);
+    const restarted = new BlobStore(dir);
+    const e = await refused(restarted.append(OWNER, sha256(bytes), half, body(bytes.subarray(half)), MAX_PATCH));
+    assert.equal(e.status, 422);
 
-  // Sent again from 0, unaltered, across another restart: verified from disk and stored.
-  await restarted.append(OWNER, sha256(bytes), 0, body(bytes.subarray(0, half)), MAX_PATCH);
-  const done = await new BlobStore(dir).append(OWNER, sha256(bytes), half, body(bytes.subarray(half)), MAX_PATCH);
-  assert.equal(done.complete, true);
-  assert.ok(readFileSync(join(dir, 'blobs', sha256(bytes).slice(0, 2), sha256(bytes))).equals(bytes));
-}));
+    // Sent again from 0, unaltered, across another restart: verified from disk and stored.
+    await restarted.append(OWNER, sha256(bytes), 0, body(bytes.subarray(0, half)), MAX_PATCH);
+    const done = await new BlobStore(dir).append(OWNER, sha256(bytes), half, body(bytes.subarray(half)), MAX_PATCH);
+    assert.equal(done.complete, true);
+    assert.ok(readFileSync(join(dir, 'blobs', sha256(bytes).slice(0, 2), sha256(bytes))).equals(bytes));
+  }),
+);

@@ -12,7 +12,14 @@ import { seededLaptop } from '../helpers/laptop.ts';
 import { fromReact, h, html } from '../../office/review/html.ts';
 
 test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {
-  const text = toCsv(['Servizio', 'Nota'], [['Nido "Il Sole"; sede 2', 'riga 1\nriga 2'], ['=SOMMA(A1)', null], [3, true]]);
+  const text = toCsv(
+    ['Servizio', 'Nota'],
+    [
+      ['Nido "Il Sole"; sede 2', 'riga 1\nriga 2'],
+      ['=SOMMA(A1)', null],
+      [3, true],
+    ],
+  );
   assert.equal(text, '\uFEFFServizio;Nota\r\n"Nido ""Il Sole""; sede 2";"riga 1\nriga 2"\r\n\'=SOMMA(A1);\r\n3;sì\r\n');
 });
 
@@ -23,20 +30,57 @@ test('HTML: interpolations are escaped', () => {
 
 test('HTML: the React pages escape what they show, text and attributes alike', () => {
   const evil = `<script>alert("x")</script>'&`;
-  const queue = fromReact(createElement(Queue, {
-    tabs: [{ id: 'ricevute', label: 'Ricevute', count: 1 }], current: 'ricevute',
-    rows: [{ href: `/ispezioni/${encodeURIComponent(evil)}/1`, serviceName: evil, comune: evil, visitDate: '01/02/2026', purpose: 'x', revision: 1, inspectorName: evil, receivedAt: '—', status: 'Ricevuta' }],
-  })).text;
+  const queue = fromReact(
+    createElement(Queue, {
+      tabs: [{ id: 'ricevute', label: 'Ricevute', count: 1 }],
+      current: 'ricevute',
+      rows: [
+        {
+          href: `/ispezioni/${encodeURIComponent(evil)}/1`,
+          serviceName: evil,
+          comune: evil,
+          visitDate: '01/02/2026',
+          purpose: 'x',
+          revision: 1,
+          inspectorName: evil,
+          receivedAt: '—',
+          status: 'Ricevuta',
+        },
+      ],
+    }),
+  ).text;
   assert.ok(!queue.includes('<script>'), queue);
-  assert.equal(queue.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#x27;&amp;').length - 1, 3, 'service, comune and inspector escaped');
+  assert.equal(
+    queue.split('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#x27;&amp;').length - 1,
+    3,
+    'service, comune and inspector escaped',
+  );
   assert.match(queue, /<a href="\/coda\?scheda=ricevute" aria-current="page">Ricevute \(1\)<\/a>/, 'no hydration markers in static markup');
-  const confirm = fromReact(createElement(ValidationConfirmation, { at: '/ispezioni/a/1', csrf: `"><script>`, serviceName: evil, visitDate: '', laptop: evil, revision: 1, inspectorName: evil, receivedAt: '' })).text;
+  const confirm = fromReact(
+    createElement(ValidationConfirmation, {
+      at: '/ispezioni/a/1',
+      csrf: `"><script>`,
+      serviceName: evil,
+      visitDate: '',
+      laptop: evil,
+      revision: 1,
+      inspectorName: evil,
+      receivedAt: '',
+    }),
+  ).text;
   assert.ok(!confirm.includes('<script>'), confirm);
   assert.match(confirm, /name="_csrf" value="&quot;&gt;&lt;script&gt;"/);
 });
 
 test('service form (React): keeps what was sent — the chosen type, the ticked boxes, the typed text', () => {
-  const form = fromReact(createElement(ServiceForm, { action: '/servizi', csrf: 't', values: { name: 'Nido "Sole"', type: 'spazio_gioco', kitchen: 'on', capacity: '0' }, error: 'Capienza: almeno 1' })).text;
+  const form = fromReact(
+    createElement(ServiceForm, {
+      action: '/servizi',
+      csrf: 't',
+      values: { name: 'Nido "Sole"', type: 'spazio_gioco', kitchen: 'on', capacity: '0' },
+      error: 'Capienza: almeno 1',
+    }),
+  ).text;
   assert.match(form, /<option value="spazio_gioco" selected="">/);
   assert.equal((form.match(/selected=""/g) ?? []).length, 1);
   assert.match(form, /name="kitchen" checked=""/);
@@ -65,14 +109,28 @@ test('pairing codes: short, unambiguous, typed any way', () => {
 test('backoff grows exponentially, with jitter, up to the cap', () => {
   const lo = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', random: () => 0, retry: { baseMs: 100, maxMs: 1000 } });
   const hi = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', random: () => 0.999999, retry: { baseMs: 100, maxMs: 1000 } });
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((a) => lo.backoffMs(a)), [50, 100, 200, 400, 500, 500]);
-  assert.deepEqual([0, 1, 2, 3].map((a) => Math.round(hi.backoffMs(a))), [100, 200, 400, 800]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((a) => lo.backoffMs(a)),
+    [50, 100, 200, 400, 500, 500],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((a) => Math.round(hi.backoffMs(a))),
+    [100, 200, 400, 800],
+  );
   assert.equal(lo.backoffMs(0, 3), 1000, 'Retry-After is honoured, within the cap');
 });
 
 test('client: network failures are retried a bounded number of times, then reported', async () => {
   let calls = 0;
-  const client = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', retry: { attempts: 4, baseMs: 1, maxMs: 2 }, fetch: async () => { calls++; throw new TypeError('fetch failed'); } });
+  const client = new SyncClient({
+    baseUrl: 'http://127.0.0.1:9',
+    token: 't',
+    retry: { attempts: 4, baseMs: 1, maxMs: 2 },
+    fetch: async () => {
+      calls++;
+      throw new TypeError('fetch failed');
+    },
+  });
   const r = await client.pushInspection({ id: 'v', revision: 1, file: {}, contentHash: 'a'.repeat(64) });
   assert.equal(r.status, 'failed');
   assert.equal(calls, 4);
@@ -80,12 +138,27 @@ test('client: network failures are retried a bounded number of times, then repor
 
 test('client: a 400 is not retried and names the field', async () => {
   let calls = 0;
-  const client = new SyncClient({ baseUrl: 'http://x', token: 't', retry: { attempts: 5, baseMs: 1, maxMs: 1 }, fetch: async () => {
-    calls++;
-    return new Response(JSON.stringify({ error: { code: 'invalid', message: 'file.service.capacity: non può essere negativa', field: 'file.service.capacity' } }), { status: 400 });
-  } });
+  const client = new SyncClient({
+    baseUrl: 'http://x',
+    token: 't',
+    retry: { attempts: 5, baseMs: 1, maxMs: 1 },
+    fetch: async () => {
+      calls++;
+      return new Response(
+        JSON.stringify({
+          error: { code: 'invalid', message: 'file.service.capacity: non può essere negativa', field: 'file.service.capacity' },
+        }),
+        { status: 400 },
+      );
+    },
+  });
   const r = await client.pushInspection({ id: 'v', revision: 1, file: {}, contentHash: 'a'.repeat(64) });
-  assert.deepEqual(r, { status: 'rejected', httpStatus: 400, message: 'file.service.capacity: non può essere negativa', field: 'file.service.capacity' });
+  assert.deepEqual(r, {
+    status: 'rejected',
+    httpStatus: 400,
+    message: 'file.service.capacity: non può essere negativa',
+    field: 'file.service.capacity',
+  });
   assert.equal(calls, 1);
 });
 
@@ -106,7 +179,10 @@ test('outbox on the real laptop store: outcomes map to statuses; failures wait; 
   const now = new Date('2026-03-10T10:00:00Z');
   const report = await drainOutbox(outbox, client, { now: () => now, retryDelayMs: () => 60_000 });
   assert.deepEqual([report.sent, report.duplicates, report.conflicts, report.errors, report.retryLater], [1, 1, 1, 1, 2]);
-  assert.deepEqual(visits.map((v) => outbox.statusOf(v.inspectionId)), ['ricevuta', 'ricevuta', 'conflitto', 'errore', 'in_coda', 'in_coda']);
+  assert.deepEqual(
+    visits.map((v) => outbox.statusOf(v.inspectionId)),
+    ['ricevuta', 'ricevuta', 'conflitto', 'errore', 'in_coda', 'in_coda'],
+  );
   assert.equal((await drainOutbox(outbox, client, { now: () => now })).results.length, 0, 'nothing due before the retry time');
   const afterwards = await drainOutbox(outbox, client, { now: () => new Date(now.getTime() + 61_000) });
   assert.equal(afterwards.results.length, 2);

@@ -8,10 +8,25 @@ import { modification } from '../../report/modifications.ts';
 const minimalPdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 const signature = (over: Partial<SignatureReport>): SignatureReport => ({
-  index: 1, field: 'Sig1', signer: { commonName: 'Dott.ssa Chiara Fantoni', subject: 'CN=Dott.ssa Chiara Fantoni', issuer: 'CN=CA', serialNumber: '01' },
-  signingTime: '2026-11-23T10:00:00Z', subFilter: 'ETSI.CAdES.detached', reason: null, location: null, byteRange: [0, 10, 20, 30],
-  intact: true, digestMatches: true, signatureVerified: true, coversWholeDocument: true, signingCertificateV2: true, trusted: null,
-  timestamp: { present: false, valid: null, time: null, authority: null, trusted: null }, modifiedAfterSigning: false, modifications: [], problems: [], ...over,
+  index: 1,
+  field: 'Sig1',
+  signer: { commonName: 'Dott.ssa Chiara Fantoni', subject: 'CN=Dott.ssa Chiara Fantoni', issuer: 'CN=CA', serialNumber: '01' },
+  signingTime: '2026-11-23T10:00:00Z',
+  subFilter: 'ETSI.CAdES.detached',
+  reason: null,
+  location: null,
+  byteRange: [0, 10, 20, 30],
+  intact: true,
+  digestMatches: true,
+  signatureVerified: true,
+  coversWholeDocument: true,
+  signingCertificateV2: true,
+  trusted: null,
+  timestamp: { present: false, valid: null, time: null, authority: null, trusted: null },
+  modifiedAfterSigning: false,
+  modifications: [],
+  problems: [],
+  ...over,
 });
 
 it('the server always has the verifier, and an unsigned report says so rather than "invalid signature"', async () => {
@@ -41,7 +56,13 @@ it('an intact signature whose signer could not be checked (no CA at the office) 
 });
 
 it('an altered document is flagged', () => {
-  const bad: VerifyResult = { size: 31, valid: false, modifications: [], problems: ['firma 1 non integra'], signatures: [signature({ intact: false, digestMatches: false })] };
+  const bad: VerifyResult = {
+    size: 31,
+    valid: false,
+    modifications: [],
+    problems: ['firma 1 non integra'],
+    signatures: [signature({ intact: false, digestMatches: false })],
+  };
   const text = describeVerification(bad).text;
   assert.match(text, /Firma digitale NON valida/);
   assert.match(text, /NON integra/);
@@ -49,9 +70,16 @@ it('an altered document is flagged', () => {
 });
 
 it('a document changed after its signature names what changed and is not called verified', () => {
-  const modifications = [modification('page_content', { page: 1 }), modification('pages_added', { count: 1 }), modification('annotations', { page: 2 })];
+  const modifications = [
+    modification('page_content', { page: 1 }),
+    modification('pages_added', { count: 1 }),
+    modification('annotations', { page: 2 }),
+  ];
   const changed: VerifyResult = {
-    size: 31, valid: false, modifications, problems: ['modificato dopo la firma'],
+    size: 31,
+    valid: false,
+    modifications,
+    problems: ['modificato dopo la firma'],
     signatures: [signature({ coversWholeDocument: false, modifiedAfterSigning: true, modifications }), signature({ index: 2 })],
   };
   const text = describeVerification(changed).text;

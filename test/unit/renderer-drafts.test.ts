@@ -32,6 +32,9 @@ test('drafts: latest value per form, empty or submitted forms removed, a kind ne
   book.remove('componente');
   book.remove('mai-scritto');
   assert.ok(await autosaver.flush());
-  assert.deepEqual(sent.sort(), [['componente', null], ['prescrizione:r1:nuova', null]]);
+  assert.deepEqual(sent.sort(), [
+    ['componente', null],
+    ['prescrizione:r1:nuova', null],
+  ]);
   assert.equal(book.has('prescrizione:r1:nuova'), false);
 });

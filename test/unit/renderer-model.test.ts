@@ -175,7 +175,10 @@ describe('model: what the inspector sees', () => {
       assert.ok(sections.includes('B'), type);
       for (const id of sections) {
         if (id === 'B') continue;
-        assert.ok(visibleItems(checklist, service({ type }), 'verifica_periodica').some((i) => i.section === id), `${type}: ${id} has items`);
+        assert.ok(
+          visibleItems(checklist, service({ type }), 'verifica_periodica').some((i) => i.section === id),
+          `${type}: ${id} has items`,
+        );
       }
     }
   });
@@ -183,8 +186,28 @@ describe('model: what the inspector sees', () => {
 
 describe('model: the file the live rules read', () => {
   const staff = [
-    { id: 'p1', serviceId: 's1', name: 'Giulia Bianchi', role: 'educatore', title: 'L19', titleObtainedOn: null, pathStartedOn: null, trainings: [], active: true },
-    { id: 'p2', serviceId: 's1', name: 'Sara Lotti', role: 'educatore', title: null, titleObtainedOn: null, pathStartedOn: null, trainings: [], active: true },
+    {
+      id: 'p1',
+      serviceId: 's1',
+      name: 'Giulia Bianchi',
+      role: 'educatore',
+      title: 'L19',
+      titleObtainedOn: null,
+      pathStartedOn: null,
+      trainings: [],
+      active: true,
+    },
+    {
+      id: 'p2',
+      serviceId: 's1',
+      name: 'Sara Lotti',
+      role: 'educatore',
+      title: null,
+      titleObtainedOn: null,
+      pathStartedOn: null,
+      trainings: [],
+      active: true,
+    },
   ] as unknown as StaffPerson[];
   const members = [
     { id: 'm1', name: 'Chiara Fantoni', role: 'Pedagogista zonale' },
@@ -210,7 +233,10 @@ describe('model: the file the live rules read', () => {
     assert.deepEqual(none.visit.members, [{ name: 'Chiara Fantoni', role: 'Pedagogista zonale' }]);
     assert.equal(none.people, undefined);
     const some = build(values, { ...visit, staffIds: ['p2'] });
-    assert.deepEqual(some.people?.map((p) => p.id), ['p2']);
+    assert.deepEqual(
+      some.people?.map((p) => p.id),
+      ['p2'],
+    );
   });
 
   it('while a typed figure is wrong the rules see the last valid counts, not a guess', () => {

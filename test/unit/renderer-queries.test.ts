@@ -20,7 +20,10 @@ const answers: Record<string, () => Answer> = {
   'members.list': () => ({ ok: false, error: { code: 'internal', message: 'archivio non leggibile' } }),
 };
 // The renderer's client picks the Electron transport when the preload bridge is there.
-const bridge = new Proxy({}, { get: (_t, method: string) => async () => (calls.push(method), (answers[method] ?? (() => ({ ok: true, value: {} })))()) });
+const bridge = new Proxy(
+  {},
+  { get: (_t, method: string) => async () => (calls.push(method), (answers[method] ?? (() => ({ ok: true, value: {} })))()) },
+);
 (globalThis as { window?: unknown }).window = { vigilanza: bridge };
 
 // Loaded at run time: the module (and the client it imports) is browser code, typed with the DOM.
@@ -45,7 +48,10 @@ const count = (method: string) => calls.filter((c) => c === method).length;
 const stale = (client: QueryClient, method: string, input: unknown) => client.getQueryState([method, input])?.isInvalidated;
 
 async function write(client: QueryClient, method: string, input: unknown): Promise<Answer> {
-  return new MutationObserver(client, { mutationKey: [method], mutationFn: () => (bridge as Record<string, (i: unknown) => Promise<Answer>>)[method]!(input) }).mutate(input as never) as Promise<Answer>;
+  return new MutationObserver(client, {
+    mutationKey: [method],
+    mutationFn: () => (bridge as Record<string, (i: unknown) => Promise<Answer>>)[method]!(input),
+  }).mutate(input as never) as Promise<Answer>;
 }
 
 describe('renderer data layer', () => {
@@ -125,7 +131,16 @@ describe('renderer data layer', () => {
     await client.fetchQuery(q.apiQuery('services.list', {}) as never);
     await client.fetchQuery({ ...q.apiQuery('services.list', { type: 'nido' }), staleTime: Infinity } as never);
     assert.equal(count('services.list'), 2);
-    assert.deepEqual(client.getQueryCache().findAll({ queryKey: ['services.list'] }).map((x) => x.queryKey), [['services.list', { type: 'nido' }], ['services.list', {}]]);
+    assert.deepEqual(
+      client
+        .getQueryCache()
+        .findAll({ queryKey: ['services.list'] })
+        .map((x) => x.queryKey),
+      [
+        ['services.list', { type: 'nido' }],
+        ['services.list', {}],
+      ],
+    );
   });
 
   it('a failed read is an error with the host’s Italian message, asked once (no retry)', async () => {

@@ -8,7 +8,11 @@ import { contentHash } from '../../shared/canonical.ts';
 
 /** All the text a document definition would print (content, header and footer of page 2 of 5). */
 function printed(input: ReportInput): string {
-  const doc = reportDefinition(input) as unknown as { content: unknown; footer: (p: number, n: number) => unknown; header: (p: number) => unknown };
+  const doc = reportDefinition(input) as unknown as {
+    content: unknown;
+    footer: (p: number, n: number) => unknown;
+    header: (p: number) => unknown;
+  };
   const strings: string[] = [];
   const walk = (v: unknown) => {
     if (typeof v === 'string') strings.push(v);
@@ -77,11 +81,22 @@ test('bad input is refused with a message naming the field', () => {
     [{ contentHash: 'abc' }, /^contentHash:/],
     [{ inspectionId: ' ' }, /^inspectionId:/],
     [{ revision: 0 }, /^revision:/],
-    [{ photos: [{ caption: 'x', mime: 'image/png', bytes: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]) }] }, /^photos\[0\]: il file non è un'immagine PNG valida/],
-    [{ photos: [{ caption: 'x', mime: 'image/jpeg', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) }] }, /^photos\[0\]: il file non è un'immagine JPEG valida/],
+    [
+      { photos: [{ caption: 'x', mime: 'image/png', bytes: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]) }] },
+      /^photos\[0\]: il file non è un'immagine PNG valida/,
+    ],
+    [
+      { photos: [{ caption: 'x', mime: 'image/jpeg', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) }] },
+      /^photos\[0\]: il file non è un'immagine JPEG valida/,
+    ],
     [{ prescriptions: [{ rule: 'x', text: 'y', deadline: '12/04/2025' }] }, /^prescriptions\[0\]\.deadline/],
     [{ file: { ...ok.file, ruleSet: 'altro@9' } }, /^ruleSet:/],
     [{ file: { ...ok.file, answers: { 'Z.nope': { value: 'yes' } } } }, /voce sconosciuta/],
   ];
-  for (const [change, message] of cases) assert.throws(() => reportDefinition({ ...ok, ...change }), (e: Error) => e instanceof ReportInputError && message.test(e.message), String(message));
+  for (const [change, message] of cases)
+    assert.throws(
+      () => reportDefinition({ ...ok, ...change }),
+      (e: Error) => e instanceof ReportInputError && message.test(e.message),
+      String(message),
+    );
 });

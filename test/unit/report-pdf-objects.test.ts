@@ -6,7 +6,9 @@ import { getObject, openPdf, UnsupportedPdfError } from '../../report/pdf/reader
 const parse = (text: string): PdfValue => new PdfParser(Buffer.from(text, 'latin1')).readValue();
 
 test('reads names, numbers, references, booleans, null, arrays and nested dictionaries', () => {
-  const v = parse('<< /Type /Catalog /Pages 3 0 R /Kids [1 0 R 2 5 R] /N -1.5 /M .25 /B true /Z null /A#20B 7 /D << /X [ 1 2 [ 3 ] ] >> >>');
+  const v = parse(
+    '<< /Type /Catalog /Pages 3 0 R /Kids [1 0 R 2 5 R] /N -1.5 /M .25 /B true /Z null /A#20B 7 /D << /X [ 1 2 [ 3 ] ] >> >>',
+  );
   assert.ok(v instanceof PdfDict);
   assert.equal((v.get('Type') as PdfName).name, 'Catalog');
   assert.deepEqual(v.get('Pages'), new PdfRef(3, 0));
@@ -87,6 +89,8 @@ test('the xref chain is followed through /Prev and the newest version of an obje
 test('not a PDF, a broken tail and xref streams are told apart', () => {
   assert.throws(() => openPdf(Buffer.from('{"json": true}')), /non è un PDF/);
   assert.throws(() => openPdf(Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n')), /startxref/);
-  const xrefStream = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /XRef /Size 1 /W [1 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n');
+  const xrefStream = Buffer.from(
+    '%PDF-1.7\n1 0 obj\n<< /Type /XRef /Size 1 /W [1 1 1] /Length 0 >>\nstream\n\nendstream\nendobj\nstartxref\n9\n%%EOF\n',
+  );
   assert.throws(() => openPdf(xrefStream), UnsupportedPdfError);
 });

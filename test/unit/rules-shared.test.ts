@@ -42,26 +42,41 @@ describe('serviceInspectionsDue (Reg. zonale art. 17)', () => {
     const d = serviceInspectionsDue(rs, authorised, [], '2025-10-01');
     assert.equal(d.bound, true);
     assert.equal(d.lastVisit, null);
-    assert.deepEqual(d.periods.map((p) => p.status), ['overdue', 'due']);
+    assert.deepEqual(
+      d.periods.map((p) => p.status),
+      ['overdue', 'due'],
+    );
     assert.equal(d.overdue, true);
   });
   it('a visit booked after today does not count as made', () => {
     const d = serviceInspectionsDue(rs, authorised, ['2025-03-10', '2025-11-20'], '2025-10-01');
     assert.equal(d.lastVisit, '2025-03-10');
-    assert.deepEqual(d.periods.map((p) => p.status), ['done', 'due']);
+    assert.deepEqual(
+      d.periods.map((p) => p.status),
+      ['done', 'due'],
+    );
     assert.equal(d.nextDueBy, '2025-12-31');
   });
   it('a visit today counts; semesters end on 30 June and 31 December', () => {
     const d = serviceInspectionsDue(rs, authorised, ['2025-06-30'], '2025-06-30');
     assert.equal(d.lastVisit, '2025-06-30');
-    assert.deepEqual(d.periods.map((p) => [p.to, p.status]), [['2025-06-30', 'done'], ['2025-12-31', 'future']]);
+    assert.deepEqual(
+      d.periods.map((p) => [p.to, p.status]),
+      [
+        ['2025-06-30', 'done'],
+        ['2025-12-31', 'future'],
+      ],
+    );
     assert.equal(serviceInspectionsDue(rs, authorised, [], '2025-07-01').overdue, true, 'the day after the end of June, H1 is overdue');
   });
   it('the obligation starts at the earliest act, whichever it is', () => {
     const d = serviceInspectionsDue(rs, { authorizationIssuedOn: '2025-08-01', accreditationIssuedOn: '2025-02-28' }, [], '2025-10-01');
     assert.equal(d.overdue, true, 'accredited in February: the first semester was owed');
     const later = serviceInspectionsDue(rs, { authorizationIssuedOn: '2025-08-01', accreditationIssuedOn: null }, [], '2025-10-01');
-    assert.deepEqual(later.periods.map((p) => p.status), ['due']);
+    assert.deepEqual(
+      later.periods.map((p) => p.status),
+      ['due'],
+    );
   });
   it('dates out of order give the latest visit', () => {
     assert.equal(serviceInspectionsDue(rs, authorised, ['2025-05-02', '2025-01-15', '2025-03-31'], '2025-06-01').lastVisit, '2025-05-02');

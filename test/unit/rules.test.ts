@@ -4,7 +4,18 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, RULE_SETS, ZONA_FSE_1, deriveRuleSet, actValidity, inspectionsDue, coverage, RULE_IDS, type CheckResult, type Finding } from '../../shared/rules/index.ts';
+import {
+  evaluate,
+  RULE_SETS,
+  ZONA_FSE_1,
+  deriveRuleSet,
+  actValidity,
+  inspectionsDue,
+  coverage,
+  RULE_IDS,
+  type CheckResult,
+  type Finding,
+} from '../../shared/rules/index.ts';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import type { InspectionFile } from '../../shared/inspection.ts';
 import { compliantPeople, nidoFile, person } from '../helpers/inspection.ts';
@@ -44,10 +55,21 @@ describe('DOMAIN.md example (Nido Il Girasole)', () => {
 
 describe('capacity.range (DPGR 41/R/2013 artt. 25-32-39-42 c.2)', () => {
   const cases: Array<[InspectionFile['service']['type'], number, string]> = [
-    ['nido', 6, 'fail'], ['nido', 7, 'pass'], ['nido', 60, 'pass'], ['nido', 61, 'fail'],
-    ['spazio_gioco', 5, 'fail'], ['spazio_gioco', 6, 'pass'], ['spazio_gioco', 50, 'pass'], ['spazio_gioco', 51, 'fail'],
-    ['centro_bambini_famiglie', 6, 'pass'], ['centro_bambini_famiglie', 40, 'pass'], ['centro_bambini_famiglie', 41, 'fail'],
-    ['domiciliare', 2, 'fail'], ['domiciliare', 3, 'pass'], ['domiciliare', 6, 'pass'], ['domiciliare', 7, 'fail'],
+    ['nido', 6, 'fail'],
+    ['nido', 7, 'pass'],
+    ['nido', 60, 'pass'],
+    ['nido', 61, 'fail'],
+    ['spazio_gioco', 5, 'fail'],
+    ['spazio_gioco', 6, 'pass'],
+    ['spazio_gioco', 50, 'pass'],
+    ['spazio_gioco', 51, 'fail'],
+    ['centro_bambini_famiglie', 6, 'pass'],
+    ['centro_bambini_famiglie', 40, 'pass'],
+    ['centro_bambini_famiglie', 41, 'fail'],
+    ['domiciliare', 2, 'fail'],
+    ['domiciliare', 3, 'pass'],
+    ['domiciliare', 6, 'pass'],
+    ['domiciliare', 7, 'fail'],
   ];
   for (const [type, capacity, expected] of cases) {
     it(`${type} capacity ${capacity} → ${expected}`, () => {
@@ -88,7 +110,12 @@ describe('enrollment.ceiling and presence.capacity', () => {
     assert.equal(outcome(withKids('nido', 20, '24-36', 22, 20), 'presence.capacity'), 'pass');
   });
   it('is na when counts are not recorded, never pass', () => {
-    const file = nidoFile({ children: [{ band: '0-11', enrolled: 5 }, { band: '24-36', present: 3 }] });
+    const file = nidoFile({
+      children: [
+        { band: '0-11', enrolled: 5 },
+        { band: '24-36', present: 3 },
+      ],
+    });
     const r = evaluate(file, rs);
     assert.equal(byRule(r, 'presence.capacity').outcome, 'na');
     assert.equal(byRule(r, 'enrollment.ceiling').outcome, 'na');
@@ -102,14 +129,23 @@ describe('enrollment.ceiling and presence.capacity', () => {
 
 describe('ratio.educators.* (DPGR 41/R/2013 artt. 27-34-41), exact arithmetic', () => {
   it('12 children 0-11 and 5 of 24-36 enrolled need 2 educators, not 3 (floats give 2.0000000000000004)', () => {
-    assert.ok(Math.ceil(0.8 * 12 / 6 + 0.8 * 5 / 10) === 3, 'the float trap exists');
-    const file = nidoFile({ children: [{ band: '0-11', enrolled: 12, present: 12 }, { band: '24-36', enrolled: 5, present: 5 }], staffCounts: { educators: { planned: 2, present: 3 } } });
+    assert.ok(Math.ceil((0.8 * 12) / 6 + (0.8 * 5) / 10) === 3, 'the float trap exists');
+    const file = nidoFile({
+      children: [
+        { band: '0-11', enrolled: 12, present: 12 },
+        { band: '24-36', enrolled: 5, present: 5 },
+      ],
+      staffCounts: { educators: { planned: 2, present: 3 } },
+    });
     const r = evaluate(file, rs);
     assert.equal(r.required.educatorsPlanned, 2);
     assert.equal(byRule(r, 'ratio.educators.planned').outcome, 'pass');
   });
   it('present: 7/6 + 0 = 1.17 → 2; with one educator present it fails and says so', () => {
-    const file = nidoFile({ children: [{ band: '0-11', enrolled: 7, present: 7 }], staffCounts: { educators: { planned: 1, present: 1 } } });
+    const file = nidoFile({
+      children: [{ band: '0-11', enrolled: 7, present: 7 }],
+      staffCounts: { educators: { planned: 1, present: 1 } },
+    });
     const r = evaluate(file, rs);
     const f = byRule(r, 'ratio.educators.present');
     assert.equal(f.outcome, 'fail');
@@ -120,7 +156,11 @@ describe('ratio.educators.* (DPGR 41/R/2013 artt. 27-34-41), exact arithmetic', 
   it('spazio gioco: 12 (12-17) + 8 (18-23) + 10 (24-36) present → 2 + 1 + 1 = 4', () => {
     const file = nidoFile({
       service: { name: 'SG', type: 'spazio_gioco', capacity: 30 },
-      children: [{ band: '12-17', enrolled: 12, present: 12 }, { band: '18-23', enrolled: 8, present: 8 }, { band: '24-36', enrolled: 10, present: 10 }],
+      children: [
+        { band: '12-17', enrolled: 12, present: 12 },
+        { band: '18-23', enrolled: 8, present: 8 },
+        { band: '24-36', enrolled: 10, present: 10 },
+      ],
       staffCounts: { educators: { planned: 3, present: 4 } },
     });
     const r = evaluate(file, rs);
@@ -131,13 +171,21 @@ describe('ratio.educators.* (DPGR 41/R/2013 artt. 27-34-41), exact arithmetic', 
     assert.equal(byRule(r, 'ratio.educators.present').outcome, 'pass');
   });
   it('centro bambini e famiglie: 25 present at 1:10 → 3', () => {
-    const file = nidoFile({ service: { name: 'C', type: 'centro_bambini_famiglie', capacity: 30 }, children: [{ band: '0-36', enrolled: 28, present: 25 }], staffCounts: { educators: { planned: 3, present: 3 } } });
+    const file = nidoFile({
+      service: { name: 'C', type: 'centro_bambini_famiglie', capacity: 30 },
+      children: [{ band: '0-36', enrolled: 28, present: 25 }],
+      staffCounts: { educators: { planned: 3, present: 3 } },
+    });
     const r = evaluate(file, rs);
     assert.equal(r.required.educatorsPresent, 3);
     assert.equal(r.required.educatorsPlanned, 3); // 22.4/10 → 3
   });
   it('domiciliare sets no ratio: na with the reason', () => {
-    const file = nidoFile({ service: { name: 'D', type: 'domiciliare', capacity: 5 }, children: [{ band: '0-36', enrolled: 5, present: 4 }], staffCounts: { educators: { planned: 1, present: 1 } } });
+    const file = nidoFile({
+      service: { name: 'D', type: 'domiciliare', capacity: 5 },
+      children: [{ band: '0-36', enrolled: 5, present: 4 }],
+      staffCounts: { educators: { planned: 1, present: 1 } },
+    });
     const r = evaluate(file, rs);
     assert.equal(byRule(r, 'ratio.educators.present').outcome, 'na');
     assert.match(byRule(r, 'ratio.educators.present').message, /non stabilito/);
@@ -153,15 +201,24 @@ describe('ratio.educators.* (DPGR 41/R/2013 artt. 27-34-41), exact arithmetic', 
 
 describe('ratio.auxiliaries.* (Reg. zonale art. 9 c.1 lett. b: 1 every 30, nido)', () => {
   it('30 children need 1, 31 need 2', () => {
-    const f30 = nidoFile({ children: [{ band: '24-36', enrolled: 30, present: 30 }], staffCounts: { auxiliaries: { planned: 1, present: 1 } } });
+    const f30 = nidoFile({
+      children: [{ band: '24-36', enrolled: 30, present: 30 }],
+      staffCounts: { auxiliaries: { planned: 1, present: 1 } },
+    });
     assert.equal(evaluate(f30, rs).required.auxiliariesPresent, 1);
     assert.equal(outcome(f30, 'ratio.auxiliaries.present'), 'pass');
-    const f31 = nidoFile({ children: [{ band: '24-36', enrolled: 31, present: 31 }], staffCounts: { auxiliaries: { planned: 1, present: 1 } } });
+    const f31 = nidoFile({
+      children: [{ band: '24-36', enrolled: 31, present: 31 }],
+      staffCounts: { auxiliaries: { planned: 1, present: 1 } },
+    });
     assert.equal(outcome(f31, 'ratio.auxiliaries.present'), 'fail');
     assert.equal(outcome(f31, 'ratio.auxiliaries.planned'), 'fail');
   });
   it('is na outside the nido', () => {
-    const file = nidoFile({ service: { name: 'SG', type: 'spazio_gioco', capacity: 20 }, children: [{ band: '24-36', enrolled: 20, present: 20 }] });
+    const file = nidoFile({
+      service: { name: 'SG', type: 'spazio_gioco', capacity: 20 },
+      children: [{ band: '24-36', enrolled: 20, present: 20 }],
+    });
     assert.equal(outcome(file, 'ratio.auxiliaries.present'), 'na');
   });
   it('a second territory with 1 auxiliary every 25 is only data', () => {
@@ -170,7 +227,11 @@ describe('ratio.auxiliaries.* (Reg. zonale art. 9 c.1 lett. b: 1 every 30, nido)
       d.serviceTypes.nido.childrenPerAuxiliary = 25;
       d.articles['ratio.auxiliaries.present'] = 'Regolamento comunale art. 4';
     });
-    const file = nidoFile({ ruleSet: 'comune-esempio@1', children: [{ band: '24-36', enrolled: 30, present: 30 }], staffCounts: { auxiliaries: { planned: 1, present: 1 } } });
+    const file = nidoFile({
+      ruleSet: 'comune-esempio@1',
+      children: [{ band: '24-36', enrolled: 30, present: 30 }],
+      staffCounts: { auxiliaries: { planned: 1, present: 1 } },
+    });
     const r = evaluate(file, comune);
     assert.equal(r.ruleSet, 'comune-esempio@1');
     assert.equal(r.required.auxiliariesPresent, 2);
@@ -179,7 +240,11 @@ describe('ratio.auxiliaries.* (Reg. zonale art. 9 c.1 lett. b: 1 every 30, nido)
     assert.equal(byRule(evaluate(file, ZONA_FSE_1), 'ratio.auxiliaries.present').outcome, 'pass');
   });
   it('rejects an invalid variant (ratio 0) at construction', () => {
-    assert.throws(() => deriveRuleSet(ZONA_FSE_1, (d) => { d.serviceTypes.nido.childrenPerAuxiliary = 0; }));
+    assert.throws(() =>
+      deriveRuleSet(ZONA_FSE_1, (d) => {
+        d.serviceTypes.nido.childrenPerAuxiliary = 0;
+      }),
+    );
   });
 });
 
@@ -199,7 +264,10 @@ describe('training coverage and dates', () => {
     assert.equal(coverage(rs, p, 'first_aid', '2027-02-28').valid, false);
   });
   it('short courses do not count (first aid 12 h, fire 8 h)', () => {
-    assert.equal(coverage(rs, person('a', [{ course: 'first_aid', hours: 8, completedOn: '2024-01-01' }]), 'first_aid', '2025-01-01').valid, false);
+    assert.equal(
+      coverage(rs, person('a', [{ course: 'first_aid', hours: 8, completedOn: '2024-01-01' }]), 'first_aid', '2025-01-01').valid,
+      false,
+    );
     assert.equal(coverage(rs, person('a', [{ course: 'fire', hours: 4, completedOn: '2024-01-01' }]), 'fire', '2025-01-01').valid, false);
   });
   it('HACCP: 5 years, then a refresher restarts 5 years; a refresher alone does not count', () => {
@@ -229,7 +297,10 @@ describe('training rules (Scheda F, Area Formazione)', () => {
   });
   it('fire: one expired of two → fail, naming the expired one', () => {
     const people = compliantPeople();
-    people[0]!.trainings = [{ course: 'fire', hours: 8, completedOn: '2019-01-10' }, { course: 'first_aid', hours: 12, completedOn: '2024-01-10' }];
+    people[0]!.trainings = [
+      { course: 'fire', hours: 8, completedOn: '2019-01-10' },
+      { course: 'first_aid', hours: 12, completedOn: '2024-01-10' },
+    ];
     const f = byRule(evaluate(nidoFile({ people }), rs), 'training.fire');
     assert.equal(f.outcome, 'fail');
     assert.match(f.message, /valido: 1 \(minimo 2\)/);
@@ -251,7 +322,10 @@ describe('training rules (Scheda F, Area Formazione)', () => {
   });
   it('HACCP: with a kitchen the manager needs 16 h; without, 12 h are enough', () => {
     const people = compliantPeople();
-    people[2]!.trainings = [{ course: 'rspp', hours: 32, completedOn: '2020-02-01' }, { course: 'haccp_manager', hours: 12, completedOn: '2022-06-01' }];
+    people[2]!.trainings = [
+      { course: 'rspp', hours: 32, completedOn: '2020-02-01' },
+      { course: 'haccp_manager', hours: 12, completedOn: '2022-06-01' },
+    ];
     assert.equal(outcome(nidoFile({ people }), 'training.haccp'), 'fail');
     const noKitchen = nidoFile({ people });
     noKitchen.service = { ...noKitchen.service, kitchen: false };
@@ -269,7 +343,8 @@ describe('training rules (Scheda F, Area Formazione)', () => {
   });
   it('every training rule is na without a roster, never pass', () => {
     const r = evaluate(nidoFile(), rs);
-    for (const id of ['training.fire', 'training.first_aid', 'training.rspp', 'training.rls', 'training.haccp', 'staff.titles']) assert.equal(byRule(r, id).outcome, 'na', id);
+    for (const id of ['training.fire', 'training.first_aid', 'training.rspp', 'training.rls', 'training.haccp', 'staff.titles'])
+      assert.equal(byRule(r, id).outcome, 'na', id);
   });
 });
 
@@ -285,8 +360,14 @@ describe('staff.titles (DPGR 41/R/2013 art. 13)', () => {
     assert.equal(outcome(withEducator({ title: 'previgente_toscana' }), 'staff.titles'), 'fail');
   });
   it('transitional paths count when started in 2018/19', () => {
-    assert.equal(outcome(withEducator({ title: 'transitorio_master_prima_infanzia', pathStartedOn: '2018-11-05' }), 'staff.titles'), 'pass');
-    assert.equal(outcome(withEducator({ title: 'transitorio_laurea_pedagogica_psicologica', pathStartedOn: '2019-10-01' }), 'staff.titles'), 'fail');
+    assert.equal(
+      outcome(withEducator({ title: 'transitorio_master_prima_infanzia', pathStartedOn: '2018-11-05' }), 'staff.titles'),
+      'pass',
+    );
+    assert.equal(
+      outcome(withEducator({ title: 'transitorio_laurea_pedagogica_psicologica', pathStartedOn: '2019-10-01' }), 'staff.titles'),
+      'fail',
+    );
   });
   it('no title or another title fails; no educators is na', () => {
     assert.equal(outcome(withEducator({ title: undefined }), 'staff.titles'), 'fail');
@@ -303,7 +384,8 @@ describe('authorization.valid / accreditation.valid (Reg. zonale artt. 11, 14)',
     ['2024-08-31', '2027-08-31'], // last day of 2023/24
     ['2020-02-29', '2023-08-31'],
   ];
-  for (const [issued, until] of cases) it(`issued ${issued} → valid until ${until}`, () => assert.equal(actValidity(rs, issued).validUntil, until));
+  for (const [issued, until] of cases)
+    it(`issued ${issued} → valid until ${until}`, () => assert.equal(actValidity(rs, issued).validUntil, until));
   const visitOn = (date: string) => nidoFile({ visit: { date, purpose: 'verifica_periodica' } });
   it('valid until the last day, expired the day after, warning within 90 days', () => {
     assert.equal(outcome(visitOn('2028-08-31'), 'authorization.valid'), 'warn');
@@ -325,19 +407,28 @@ describe('authorization.valid / accreditation.valid (Reg. zonale artt. 11, 14)',
 describe('inspections due (Reg. zonale art. 17: two a year)', () => {
   it('one per semester: nothing yet in H2 → due by 31 Dec', () => {
     const d = inspectionsDue(rs, ['2025-03-12'], '2025-09-10');
-    assert.deepEqual(d.periods.map((p) => p.status), ['done', 'due']);
+    assert.deepEqual(
+      d.periods.map((p) => p.status),
+      ['done', 'due'],
+    );
     assert.equal(d.nextDueBy, '2025-12-31');
     assert.equal(d.overdue, false);
   });
   it('a semester without inspection is overdue once it has ended', () => {
     const d = inspectionsDue(rs, ['2025-09-01'], '2025-10-01');
-    assert.deepEqual(d.periods.map((p) => p.status), ['overdue', 'done']);
+    assert.deepEqual(
+      d.periods.map((p) => p.status),
+      ['overdue', 'done'],
+    );
     assert.equal(d.overdue, true);
     assert.equal(d.nextDueBy, null);
   });
   it('periods that ended before the authorisation was issued are not owed', () => {
     const d = inspectionsDue(rs, [], '2025-10-01', '2025-07-20');
-    assert.deepEqual(d.periods.map((p) => p.status), ['due']);
+    assert.deepEqual(
+      d.periods.map((p) => p.status),
+      ['due'],
+    );
     assert.equal(d.overdue, false);
     assert.equal(d.nextDueBy, '2025-12-31');
     assert.equal(inspectionsDue(rs, [], '2025-10-01', '2025-06-30').overdue, true, 'issued on the last day of H1: H1 is owed');
@@ -361,8 +452,15 @@ describe('checklist answers become findings with the item id', () => {
   it('a "no" on an item excluded for domiciliare is not a finding', () => {
     const checklist = getChecklist('zona-fse@1')!;
     const excluded = checklist.items.find((i) => !i.serviceTypes.includes('domiciliare'))!;
-    const file = nidoFile({ service: { name: 'D', type: 'domiciliare', capacity: 4 }, children: undefined, answers: { [excluded.id]: { value: 'no' } } });
-    assert.equal(evaluate(file, rs, checklist).findings.some((f) => f.rule === excluded.id), false);
+    const file = nidoFile({
+      service: { name: 'D', type: 'domiciliare', capacity: 4 },
+      children: undefined,
+      answers: { [excluded.id]: { value: 'no' } },
+    });
+    assert.equal(
+      evaluate(file, rs, checklist).findings.some((f) => f.rule === excluded.id),
+      false,
+    );
   });
 });
 
@@ -380,7 +478,10 @@ describe('Accreditamento items in a periodic check (checklist applicability)', (
   it('does not count in the periodic check of a service that is only authorised', () => {
     const file = nidoFile({ answers: { [acc.id]: { value: 'no' } } });
     file.service = { ...file.service, accreditation: undefined };
-    assert.equal(evaluate(file, rs, checklist).findings.some((f) => f.rule === acc.id), false);
+    assert.equal(
+      evaluate(file, rs, checklist).findings.some((f) => f.rule === acc.id),
+      false,
+    );
     // …but it does when the visit is for accreditation itself.
     const forAccreditation = { ...file, visit: { ...file.visit, purpose: 'accreditamento' as const } };
     assert.equal(byRule(evaluate(forAccreditation, rs, checklist), acc.id).outcome, 'fail');

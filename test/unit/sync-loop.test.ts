@@ -15,17 +15,23 @@ test('a kick during a pass runs another pass at once, not after the interval', a
       puts.push(url.pathname);
       const [, visitId, revision] = /\/inspections\/([^/]+)\/revisions\/(\d+)$/.exec(url.pathname)!;
       const body = JSON.parse(String(init.body)) as { contentHash: string };
-      return new Response(JSON.stringify({ inspectionId: visitId, revision: Number(revision), contentHash: body.contentHash }), { status: 201 });
+      return new Response(JSON.stringify({ inspectionId: visitId, revision: Number(revision), contentHash: body.contentHash }), {
+        status: 201,
+      });
     }
     pulls++;
     await new Promise((r) => setTimeout(r, 150)); // a slow pull: the pass is still running when the kick comes
     return new Response(JSON.stringify({ changes: [], cursor: 0, more: false }), { status: 200 });
   };
-  const loop = startSync(app.store.outbox, new SyncClient({ baseUrl: 'http://127.0.0.1:1', token: 'x'.repeat(20), fetch: fakeFetch }), { intervalMs: 60_000 });
+  const loop = startSync(app.store.outbox, new SyncClient({ baseUrl: 'http://127.0.0.1:1', token: 'x'.repeat(20), fetch: fakeFetch }), {
+    intervalMs: 60_000,
+  });
   try {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(pulls, 1, 'the first pass is pulling');
-    const [visit] = sealVisits(app, [{ serviceName: 'Nido Il Girasole', comune: 'Impruneta', date: '2026-03-09', answer: 'yes', note: 'visita', photos: [] }]);
+    const [visit] = sealVisits(app, [
+      { serviceName: 'Nido Il Girasole', comune: 'Impruneta', date: '2026-03-09', answer: 'yes', note: 'visita', photos: [] },
+    ]);
     loop.kick();
     const started = Date.now();
     while (puts.length === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 20));
@@ -44,12 +50,35 @@ test('real store, where the old in-memory one differed: a replayed page is skipp
   await outbox.markSent(first.outboxId, 'ricevuta');
   // A report attached after the first send (as a later co-signature is) does not change what a resend carries.
   app.store.db.prepare("UPDATE outbox SET status = 'inviata' WHERE id = ?").run(first.outboxId);
-  app.store.attachments.add({ inspectionId: v!.inspectionId, kind: 'report', name: 'verbale.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n%%EOF\n') });
+  app.store.attachments.add({
+    inspectionId: v!.inspectionId,
+    kind: 'report',
+    name: 'verbale.pdf',
+    mime: 'application/pdf',
+    bytes: Buffer.from('%PDF-1.7\n%%EOF\n'),
+  });
   const again = (await outbox.nextPending(new Date()))!;
-  assert.deepEqual(again.attachments.map((a) => a.sha256), first.attachments.map((a) => a.sha256), 'the bundle was frozen at the first send');
+  assert.deepEqual(
+    again.attachments.map((a) => a.sha256),
+    first.attachments.map((a) => a.sha256),
+    'the bundle was frozen at the first send',
+  );
   await outbox.markSent(again.outboxId, 'ricevuta');
 
-  const page = [{ seq: 5, kind: 'decision', payload: { inspectionId: v!.visitId, revision: 1, contentHash: v!.contentHash, decision: 'rejected', notes: 'Manca la foto', decidedAt: '2026-03-11T10:00:00.000Z' } }];
+  const page = [
+    {
+      seq: 5,
+      kind: 'decision',
+      payload: {
+        inspectionId: v!.visitId,
+        revision: 1,
+        contentHash: v!.contentHash,
+        decision: 'rejected',
+        notes: 'Manca la foto',
+        decidedAt: '2026-03-11T10:00:00.000Z',
+      },
+    },
+  ];
   await outbox.applyChanges(page, 5);
   // The same page again (a response lost on the way back, pulled twice): skipped, not thrown, applied once.
   await outbox.applyChanges(page, 5);

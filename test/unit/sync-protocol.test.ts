@@ -8,9 +8,19 @@ import { pullAll, type OutboxStore } from '../../host/sync/loop.ts';
 import { openStore } from './db-fixtures.ts';
 
 const SERVICE = {
-  id: 'svc-1', name: 'Nido Girasole', type: 'nido', comune: 'Bologna', address: 'Via Roma 1', referente: 'Anna Bianchi',
-  capacity: 30, kitchen: true, territorialRls: false, authorizationIssuedOn: null, accreditationIssuedOn: null,
-  createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+  id: 'svc-1',
+  name: 'Nido Girasole',
+  type: 'nido',
+  comune: 'Bologna',
+  address: 'Via Roma 1',
+  referente: 'Anna Bianchi',
+  capacity: 30,
+  kitchen: true,
+  territorialRls: false,
+  authorizationIssuedOn: null,
+  accreditationIssuedOn: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
 test('a malformed changes page is a permanent SyncError naming the field, and nothing of the page is applied', async (t) => {
@@ -18,7 +28,13 @@ test('a malformed changes page is a permanent SyncError naming the field, and no
   const page = {
     changes: [
       { seq: 1, kind: 'service', entity: 'svc-1', createdAt: '2026-01-01T00:00:00.000Z', payload: { service: SERVICE } },
-      { seq: 2, kind: 'decision', entity: 'v1', createdAt: '2026-01-02T00:00:00.000Z', payload: { inspectionId: 'v1', revision: 1, contentHash: 'h', notes: null, decidedAt: '2026-01-02T00:00:00.000Z' } },
+      {
+        seq: 2,
+        kind: 'decision',
+        entity: 'v1',
+        createdAt: '2026-01-02T00:00:00.000Z',
+        payload: { inspectionId: 'v1', revision: 1, contentHash: 'h', notes: null, decidedAt: '2026-01-02T00:00:00.000Z' },
+      },
     ],
     cursor: 2,
     more: false,
@@ -30,9 +46,16 @@ test('a malformed changes page is a permanent SyncError naming the field, and no
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());
-  const client = new SyncClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'x'.repeat(20), sleep: async () => {} });
+  const client = new SyncClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token: 'x'.repeat(20),
+    sleep: async () => {},
+  });
 
-  const err = await client.pullChanges(0).then(() => null, (e: unknown) => e);
+  const err = await client.pullChanges(0).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof SyncError, String(err));
   assert.match(err.message, /^l'ufficio ha risposto in un formato inatteso: pagina degli aggiornamenti \(changes\.1\.payload\.decision: /);
   assert.equal(err.permanent, true);
@@ -54,7 +77,11 @@ test('a malformed changes page is a permanent SyncError naming the field, and no
 });
 
 test('the same kind of page, well formed, is accepted (the test above fails for the shape, not the server)', async (t) => {
-  const page = { changes: [{ seq: 1, kind: 'service', entity: 'svc-1', createdAt: '2026-01-01T00:00:00.000Z', payload: { service: SERVICE } }], cursor: 1, more: false };
+  const page = {
+    changes: [{ seq: 1, kind: 'service', entity: 'svc-1', createdAt: '2026-01-01T00:00:00.000Z', payload: { service: SERVICE } }],
+    cursor: 1,
+    more: false,
+  };
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());

@@ -17,7 +17,8 @@ test('one line: every C0/C1 control and DEL is refused, tab and line feed too; o
   }
   assert.match(textProblem('Nido\u0001', false)!, /\(U\+0001\) in posizione 5/);
   assert.match(textProblem('Via\nRoma', false)!, /una sola riga/);
-  for (const ok of ['Nido d’infanzia «Il Girasole» – Bagno a Ripoli', 'Ça va 😀', 'Nido\u00a0Gialla', 'Åsa Ørsted']) assert.equal(line.safeParse(ok).success, true, ok);
+  for (const ok of ['Nido d’infanzia «Il Girasole» – Bagno a Ripoli', 'Ça va 😀', 'Nido\u00a0Gialla', 'Åsa Ørsted'])
+    assert.equal(line.safeParse(ok).success, true, ok);
 });
 
 test('lines: line feed and tab are text, any other control (CR, NUL, NEL) is not', () => {
@@ -44,10 +45,17 @@ test('the contract refuses them by field: services, members, prescriptions (rule
   assert.equal(first('prescriptions.save', { ...prescription, rule: '\u0000F' }), 'rule');
   assert.equal(first('prescriptions.save', { ...prescription, rule: ' ' }), 'rule');
   assert.equal(first('prescriptions.save', { ...prescription, rule: 'x'.repeat(201) }), 'rule');
-  assert.equal(contract['prescriptions.save'].input.parse({ ...prescription, rule: '  F.presidi.termosifoni ' }).rule, 'F.presidi.termosifoni');
+  assert.equal(
+    contract['prescriptions.save'].input.parse({ ...prescription, rule: '  F.presidi.termosifoni ' }).rule,
+    'F.presidi.termosifoni',
+  );
   assert.equal(contract['prescriptions.save'].input.parse({ ...prescription, text: 'a\n\tb' }).text, 'a\n\tb');
   assert.equal(first('inspections.saveAnswer', { inspectionId: 'i', itemId: 'A.x', value: 'testo\u0001' }), 'value');
-  assert.match(contract['inspections.saveAnswer'].input.safeParse({ inspectionId: 'i', itemId: 'A.x', value: 'testo\u0001' }).error!.issues[0]!.message, /U\+0001/);
+  assert.match(
+    contract['inspections.saveAnswer'].input.safeParse({ inspectionId: 'i', itemId: 'A.x', value: 'testo\u0001' }).error!.issues[0]!
+      .message,
+    /U\+0001/,
+  );
   assert.equal(first('inspections.saveAnswer', { inspectionId: 'i', itemId: 'A.x', note: 'riga 1\nriga 2\u0000' }), 'note');
   assert.equal(first('photos.add', { inspectionId: 'i', mime: 'image/png', dataBase64: 'AAAA', caption: 'ingresso\u0000' }), 'caption');
   assert.equal(first('photos.add', { inspectionId: 'i', mime: 'image/png', dataBase64: 'AAAA', fileName: 'a\nb.png' }), 'fileName');
@@ -55,7 +63,13 @@ test('the contract refuses them by field: services, members, prescriptions (rule
 });
 
 test('the inspection file refuses them by field; a file sealed before the check is still read (its hash is what was signed)', () => {
-  const file = { schemaVersion: 1, ruleSet: 'zona-fse@1', service: { name: 'Nido\u0001', type: 'nido', capacity: 40 }, visit: { date: '2026-03-10', purpose: 'verifica_periodica' }, answers: { 'A.x': { note: 'a\u0000' } } };
+  const file = {
+    schemaVersion: 1,
+    ruleSet: 'zona-fse@1',
+    service: { name: 'Nido\u0001', type: 'nido', capacity: 40 },
+    visit: { date: '2026-03-10', purpose: 'verifica_periodica' },
+    answers: { 'A.x': { note: 'a\u0000' } },
+  };
   const r = parseInspectionFile(file);
   assert.equal(r.ok, false);
   assert.deepEqual(!r.ok && r.errors.map((e) => e.split(':')[0]), ['service.name', 'answers.A.x.note']);
@@ -70,7 +84,15 @@ test('through the host: a leading NUL is a 400 naming the field, and rows saved 
   assert.deepEqual(r.ok ? null : [r.error.code, r.error.field], ['invalid', 'name']);
   assert.match(!r.ok ? r.error.message : '', /^nome: contiene un carattere di controllo non ammesso \(U\+0000\) all’inizio/);
   // As an older version saved it: straight through the repository.
-  const old = app.store.services.create({ ...SERVICE, name: 'Nido\u0001Vecchio', territorialRls: false, authorizationIssuedOn: null, accreditationIssuedOn: null, address: '', referente: '' });
+  const old = app.store.services.create({
+    ...SERVICE,
+    name: 'Nido\u0001Vecchio',
+    territorialRls: false,
+    authorizationIssuedOn: null,
+    accreditationIssuedOn: null,
+    address: '',
+    referente: '',
+  });
   assert.equal(ok(app, 'services.list', {})[0].name, 'Nido\u0001Vecchio');
   assert.equal(ok(app, 'services.get', { id: old.id }).service.name, 'Nido\u0001Vecchio');
   // Its draft cannot be sealed with it: the seal names the field to correct.

@@ -50,29 +50,47 @@ export class OfficeChanges {
 
   /** Applies a page of office changes and stores the cursor: all in one transaction, or nothing. */
   apply(changes: OfficeChange[], cursor: number): ApplyReport {
-    return this.ctx.db.transaction(() => {
-      const settings = this.pairing.settings();
-      if (!settings) throw new StoreError('conflict', "portatile non associato a un ufficio: aggiornamenti non applicati");
-      if (!Number.isSafeInteger(cursor) || cursor < settings.cursor) throw new StoreError('invalid', `cursore ${cursor} precedente a quello salvato (${settings.cursor})`, 'cursor');
-      const report: ApplyReport = { decisions: 0, services: 0, skipped: [], newDrafts: [] };
-      for (const c of changes) {
-        if (c.seq <= settings.cursor) continue; // already applied with an earlier page
-        if (c.kind === 'decision') this.#applyDecision(c, report);
-        else if (c.kind === 'service') this.#applyService(c, report);
-        else if (c.kind === 'service_link') this.#applyServiceLink(c, report);
-        // Rule sets and checklists ship with the app; the office's copies are informational here.
-        else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
-        else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
-      }
-      const at = this.ctx.now();
-      this.ctx.stmt('UPDATE sync_settings SET change_cursor = ?, last_sync_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1').run(cursor, at);
-      return report;
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const settings = this.pairing.settings();
+        if (!settings) throw new StoreError('conflict', 'portatile non associato a un ufficio: aggiornamenti non applicati');
+        if (!Number.isSafeInteger(cursor) || cursor < settings.cursor)
+          throw new StoreError('invalid', `cursore ${cursor} precedente a quello salvato (${settings.cursor})`, 'cursor');
+        const report: ApplyReport = { decisions: 0, services: 0, skipped: [], newDrafts: [] };
+        for (const c of changes) {
+          if (c.seq <= settings.cursor) continue; // already applied with an earlier page
+          if (c.kind === 'decision') this.#applyDecision(c, report);
+          else if (c.kind === 'service') this.#applyService(c, report);
+          else if (c.kind === 'service_link') this.#applyServiceLink(c, report);
+          // Rule sets and checklists ship with the app; the office's copies are informational here.
+          else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
+          else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
+        }
+        const at = this.ctx.now();
+        this.ctx
+          .stmt('UPDATE sync_settings SET change_cursor = ?, last_sync_at = ?, last_error = NULL, last_error_at = NULL WHERE id = 1')
+          .run(cursor, at);
+        return report;
+      })
+      .immediate();
   }
 
   #applyDecision(c: OfficeChange, report: ApplyReport): void {
-    const d = c.payload as { inspectionId?: unknown; revision?: unknown; contentHash?: unknown; decision?: unknown; notes?: unknown; decidedAt?: unknown };
-    if (typeof d?.inspectionId !== 'string' || !Number.isInteger(d.revision) || typeof d.contentHash !== 'string' || (d.decision !== 'validated' && d.decision !== 'rejected') || typeof d.decidedAt !== 'string') {
+    const d = c.payload as {
+      inspectionId?: unknown;
+      revision?: unknown;
+      contentHash?: unknown;
+      decision?: unknown;
+      notes?: unknown;
+      decidedAt?: unknown;
+    };
+    if (
+      typeof d?.inspectionId !== 'string' ||
+      !Number.isInteger(d.revision) ||
+      typeof d.contentHash !== 'string' ||
+      (d.decision !== 'validated' && d.decision !== 'rejected') ||
+      typeof d.decidedAt !== 'string'
+    ) {
       report.skipped.push(`${c.seq}: decisione non leggibile`);
       return;
     }
@@ -80,13 +98,19 @@ export class OfficeChanges {
     const revision = d.revision as number;
     const notes = typeof d.notes === 'string' && d.notes.trim() ? d.notes.trim() : null;
     const at = this.ctx.now();
-    const seen = this.ctx.stmt('SELECT 1 FROM sync_decisions WHERE visit_id = ? AND revision = ? AND decision = ? AND decided_at = ?').get(visitId, revision, d.decision, d.decidedAt);
+    const seen = this.ctx
+      .stmt('SELECT 1 FROM sync_decisions WHERE visit_id = ? AND revision = ? AND decision = ? AND decided_at = ?')
+      .get(visitId, revision, d.decision, d.decidedAt);
     if (seen) return;
     const record = (outcome: string) =>
       this.ctx
-        .stmt('INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .stmt(
+          'INSERT INTO sync_decisions (office_seq, visit_id, revision, content_hash, decision, notes, decided_at, applied_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(c.seq, visitId, revision, d.contentHash, d.decision, notes, d.decidedAt, at, outcome);
-    const row = this.ctx.stmt('SELECT id, inspection_id, content_hash FROM outbox WHERE visit_id = ? AND revision = ?').get(visitId, revision) as { id: string; inspection_id: string; content_hash: string } | undefined;
+    const row = this.ctx
+      .stmt('SELECT id, inspection_id, content_hash FROM outbox WHERE visit_id = ? AND revision = ?')
+      .get(visitId, revision) as { id: string; inspection_id: string; content_hash: string } | undefined;
     if (!row) {
       record('ignorata: revisione non presente su questo portatile');
       report.skipped.push(`${c.seq}: revisione ${visitId}/${revision} sconosciuta`);
@@ -99,10 +123,17 @@ export class OfficeChanges {
     }
     const validated = d.decision === 'validated';
     this.ctx
-      .stmt('UPDATE outbox SET status = ?, office_notes = ?, decided_at = ?, received_at = COALESCE(received_at, ?), last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?')
+      .stmt(
+        'UPDATE outbox SET status = ?, office_notes = ?, decided_at = ?, received_at = COALESCE(received_at, ?), last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?',
+      )
       .run(validated ? 'validata' : 'respinta', notes, d.decidedAt, at, at, row.id);
-    this.ctx.stmt('UPDATE inspections SET status = ?, updated_at = ? WHERE id = ?').run(validated ? 'validated' : 'rejected', at, row.inspection_id);
-    this.audit.append(row.inspection_id, at, validated ? 'validata dall’ufficio' : 'respinta dall’ufficio', { decidedAt: d.decidedAt, notes });
+    this.ctx
+      .stmt('UPDATE inspections SET status = ?, updated_at = ? WHERE id = ?')
+      .run(validated ? 'validated' : 'rejected', at, row.inspection_id);
+    this.audit.append(row.inspection_id, at, validated ? 'validata dall’ufficio' : 'respinta dall’ufficio', {
+      decidedAt: d.decidedAt,
+      notes,
+    });
     report.decisions++;
     if (validated) {
       record('validata');
@@ -135,7 +166,8 @@ export class OfficeChanges {
     }
     const office = parsed.data;
     // A service of ours the office linked to its entry (003) takes the office's fields under our id.
-    const linked = this.ctx.stmt('SELECT service_id FROM sync_services WHERE office_id = ?').get(office.id) as { service_id: string } | undefined;
+    const linked = this.ctx.stmt('SELECT service_id FROM sync_services WHERE office_id = ?').get(office.id) as
+      { service_id: string } | undefined;
     const s = { ...office, id: linked?.service_id ?? office.id };
     const at = this.ctx.now();
     this.ctx
@@ -147,10 +179,25 @@ export class OfficeChanges {
            referente = excluded.referente, capacity = excluded.capacity, kitchen = excluded.kitchen, territorial_rls = excluded.territorial_rls,
            authorization_issued_on = excluded.authorization_issued_on, accreditation_issued_on = excluded.accreditation_issued_on, updated_at = excluded.updated_at`,
       )
-      .run(s.id, s.name, s.type, s.comune, s.address, s.referente, s.capacity, bool(s.kitchen), bool(s.territorialRls),
-        s.authorizationIssuedOn, s.accreditationIssuedOn, at, at);
+      .run(
+        s.id,
+        s.name,
+        s.type,
+        s.comune,
+        s.address,
+        s.referente,
+        s.capacity,
+        bool(s.kitchen),
+        bool(s.territorialRls),
+        s.authorizationIssuedOn,
+        s.accreditationIssuedOn,
+        at,
+        at,
+      );
     this.ctx
-      .stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at) VALUES (?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET office_updated_at = excluded.office_updated_at, received_at = excluded.received_at')
+      .stmt(
+        'INSERT INTO sync_services (service_id, office_updated_at, received_at) VALUES (?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET office_updated_at = excluded.office_updated_at, received_at = excluded.received_at',
+      )
       .run(s.id, s.updatedAt, at);
     report.services++;
   }
@@ -168,16 +215,20 @@ export class OfficeChanges {
       return;
     }
     const officeId = l.serviceId;
-    const own = this.ctx.stmt('SELECT i.service_id FROM inspections i WHERE i.visit_id = ? AND i.revision = ?').get(l.inspectionId, l.revision) as { service_id: string } | undefined;
+    const own = this.ctx
+      .stmt('SELECT i.service_id FROM inspections i WHERE i.visit_id = ? AND i.revision = ?')
+      .get(l.inspectionId, l.revision) as { service_id: string } | undefined;
     if (!own) {
       report.skipped.push(`${c.seq}: revisione ${l.inspectionId}/${l.revision} sconosciuta`);
       return;
     }
     const local = own.service_id;
     const at = this.ctx.now();
-    const current = this.ctx.stmt('SELECT COALESCE(office_id, service_id) AS office FROM sync_services WHERE service_id = ?').get(local) as { office: string } | undefined;
+    const current = this.ctx.stmt('SELECT COALESCE(office_id, service_id) AS office FROM sync_services WHERE service_id = ?').get(local) as
+      { office: string } | undefined;
     if (current) {
-      if (current.office !== officeId) report.skipped.push(`${c.seq}: il servizio ${local} è già collegato alla scheda d'ufficio ${current.office}`);
+      if (current.office !== officeId)
+        report.skipped.push(`${c.seq}: il servizio ${local} è già collegato alla scheda d'ufficio ${current.office}`);
       return;
     }
     if (local === officeId) {
@@ -187,9 +238,13 @@ export class OfficeChanges {
     }
     const copy = this.ctx.stmt('SELECT 1 FROM services WHERE id = ?').get(officeId);
     if (copy) {
-      const used = this.ctx.stmt('SELECT (SELECT count(*) FROM inspections WHERE service_id = ?) + (SELECT count(*) FROM staff WHERE service_id = ?) AS n').get(officeId, officeId) as { n: number };
+      const used = this.ctx
+        .stmt('SELECT (SELECT count(*) FROM inspections WHERE service_id = ?) + (SELECT count(*) FROM staff WHERE service_id = ?) AS n')
+        .get(officeId, officeId) as { n: number };
       if (used.n > 0) {
-        report.skipped.push(`${c.seq}: il servizio ${local} corrisponde alla scheda d'ufficio ${officeId}, già presente e in uso su questo portatile: unirli a mano`);
+        report.skipped.push(
+          `${c.seq}: il servizio ${local} corrisponde alla scheda d'ufficio ${officeId}, già presente e in uso su questo portatile: unirli a mano`,
+        );
         return;
       }
       // The office's registry fields, received with its copy, now go on our service.
@@ -200,15 +255,20 @@ export class OfficeChanges {
            WHERE id = ?`,
         )
         .run(at, officeId, local);
-      const received = this.ctx.stmt('SELECT office_updated_at FROM sync_services WHERE service_id = ?').get(officeId) as { office_updated_at: string } | undefined;
+      const received = this.ctx.stmt('SELECT office_updated_at FROM sync_services WHERE service_id = ?').get(officeId) as
+        { office_updated_at: string } | undefined;
       this.ctx.stmt('DELETE FROM sync_services WHERE service_id = ?').run(officeId);
       this.ctx.stmt('DELETE FROM services WHERE id = ?').run(officeId);
-      this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, received?.office_updated_at ?? at, at, officeId);
+      this.ctx
+        .stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)')
+        .run(local, received?.office_updated_at ?? at, at, officeId);
       report.services++;
       return;
     }
     // Created by the office from our file: its `service` change follows and brings its fields.
-    this.ctx.stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)').run(local, at, at, officeId);
+    this.ctx
+      .stmt('INSERT INTO sync_services (service_id, office_updated_at, received_at, office_id) VALUES (?, ?, ?, ?)')
+      .run(local, at, at, officeId);
     report.services++;
   }
 }

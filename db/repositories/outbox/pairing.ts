@@ -23,7 +23,16 @@ export class SyncPairing {
 
   settings(): SyncSettingsRecord | null {
     const r = this.ctx.stmt('SELECT * FROM sync_settings WHERE id = 1').get() as
-      | { office_url: string; inspector_id: string; inspector_name: string; paired_at: string; change_cursor: number; last_sync_at: string | null; last_error: string | null; last_error_at: string | null }
+      | {
+          office_url: string;
+          inspector_id: string;
+          inspector_name: string;
+          paired_at: string;
+          change_cursor: number;
+          last_sync_at: string | null;
+          last_error: string | null;
+          last_error_at: string | null;
+        }
       | undefined;
     if (!r) return null;
     return {
@@ -46,14 +55,18 @@ export class SyncPairing {
 
   savePairing(p: { officeUrl: string; token: string; inspectorId: string; inspectorName: string }): SyncSettingsRecord {
     const at = this.ctx.now();
-    return this.ctx.db.transaction(() => {
-      const current = this.settings();
-      if (current) throw new StoreError('conflict', `portatile già associato all'ufficio ${current.officeUrl}: scollegarlo prima`, 'url');
-      this.ctx
-        .stmt('INSERT INTO sync_settings (id, office_url, device_token, inspector_id, inspector_name, paired_at) VALUES (1, ?, ?, ?, ?, ?)')
-        .run(p.officeUrl, this.ctx.cipher.seal(p.token, TOKEN_AAD), p.inspectorId, p.inspectorName, at);
-      return this.settings()!;
-    }).immediate();
+    return this.ctx.db
+      .transaction(() => {
+        const current = this.settings();
+        if (current) throw new StoreError('conflict', `portatile già associato all'ufficio ${current.officeUrl}: scollegarlo prima`, 'url');
+        this.ctx
+          .stmt(
+            'INSERT INTO sync_settings (id, office_url, device_token, inspector_id, inspector_name, paired_at) VALUES (1, ?, ?, ?, ?, ?)',
+          )
+          .run(p.officeUrl, this.ctx.cipher.seal(p.token, TOKEN_AAD), p.inspectorId, p.inspectorName, at);
+        return this.settings()!;
+      })
+      .immediate();
   }
 
   /** Forgets the office and the token; the outbox stays and is sent after pairing again. */
