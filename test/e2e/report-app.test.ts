@@ -209,7 +209,7 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
     // Page 1 and the signatures' page, as PNG, to look at.
     mkdirSync(SCREENSHOTS, { recursive: true });
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
-    const signaturePage = text.split('\f').findIndex((p) => /Firma del Pedagogista Comunale|Firme/.test(p) && /Giulia Mariani/.test(p)) + 1;
+    const signaturePage = text.split('\f').findIndex((p) => /Firma — Pedagogista zonale/.test(p) && /Giulia Mariani/.test(p)) + 1;
     assert.ok(signaturePage >= 1 && signaturePage <= pages, `signature page ${signaturePage} of ${pages}`);
     for (const [n, name] of [
       [1, 'report-pdf-pagina-1'],
