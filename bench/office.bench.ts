@@ -25,7 +25,7 @@ const CLIENTS = 8;
 const PUSHES_PER_CLIENT = 75;
 const UPLOAD_BYTES = 16 * 1024 * 1024;
 const UPLOAD_RUNS = 3;
-const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 4 * 1024 * 1024);
+const CHUNK_BYTES = Number(process.env.BENCH_CHUNK_BYTES ?? 8 * 1024 * 1024);
 
 async function serve(dataDir: string, databaseUrl?: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
