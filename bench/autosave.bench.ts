@@ -6,11 +6,11 @@
  * Usage: node --import tsx bench/autosave.bench.ts [saves]
  */
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellCaller } from './shell-call.ts';
 import { openApp } from '../host/app.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
 
@@ -52,32 +52,7 @@ async function overHttp(): Promise<number[]> {
     const [, port, token] = /^http:\/\/127\.0\.0\.1:(\d+)\/#token=(.+)$/.exec(url)!;
     // node:http with a keep-alive agent, like a browser's persistent connection (undici's fetch
     // adds ~1 ms of client-side work per call on this machine, which is not the server's latency).
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const call = (method: string, input: unknown) =>
-      new Promise<any>((resolve, reject) => {
-        const payload = Buffer.from(JSON.stringify(input));
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: Number(port),
-            path: `/api/${method}`,
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
-              if (body.ok) resolve(body.value);
-              else reject(new Error(`${method}: ${body.error?.message}`));
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
+    const call = shellCaller(Number(port), token!, 1);
     const s = await call('services.create', service);
     const inspection = await call('inspections.create', { serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10' });
     for (let i = 0; i < 50; i++)

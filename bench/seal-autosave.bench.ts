@@ -9,10 +9,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellCaller } from './shell-call.ts';
 import type { SubscribeEvents } from '../host/app.ts';
 import type { HostApi } from '../host/handlers.ts';
 import { applicableItems, getChecklist } from '../shared/checklist/index.ts';
@@ -77,32 +77,7 @@ async function measure(mode: 'in-process' | 'worker', seals: number) {
       child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
     });
     // Two connections, like a page with an autosave and a seal in flight at once.
-    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-    const call = (method: string, input: unknown) =>
-      new Promise<any>((resolve, reject) => {
-        const payload = Buffer.from(JSON.stringify(input));
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: Number(port),
-            path: `/api/${method}`,
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-vigilanza-token': token! },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value: any; error?: { message: string } };
-              if (body.ok) resolve(body.value);
-              else reject(new Error(`${method}: ${body.error?.message}`));
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
+    const call = shellCaller(Number(port), token!, 4);
 
     await call('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE });
     const service = await call('services.create', {
