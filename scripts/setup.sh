@@ -2,14 +2,15 @@
 # Installs what Vigilanza Nidi needs and builds it. Idempotent: skips whatever is already there.
 #   Debian packages: chromium (UI tests), poppler-utils + qpdf (PDF checks), libnss3-tools (trust store
 #   for signature checks), xvfb (desktop window tests), postgresql (office server tests), openssl, fonts,
-#   fiu-utils (disk-full and I/O-error injection into the shell in tests).
+#   fiu-utils (disk-full and I/O-error injection into the shell in tests), softhsm2 + opensc (a real
+#   PKCS#11 token and pkcs11-tool for the smart-card signature tests).
 #   npm packages from package-lock.json (native better-sqlite3 built once, reused afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-DEBIAN_PACKAGES=(chromium poppler-utils qpdf libnss3-tools xvfb postgresql openssl fonts-dejavu-core ca-certificates fiu-utils)
+DEBIAN_PACKAGES=(chromium poppler-utils qpdf libnss3-tools xvfb postgresql openssl fonts-dejavu-core ca-certificates fiu-utils softhsm2 opensc)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${DEBIAN_PACKAGES[@]}"; do
