@@ -17,8 +17,10 @@ import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { SHA256_HEX } from '../shared/sync/protocol.ts';
 
-export const SHA256_RE = /^[0-9a-f]{64}$/;
+/** The blob id: the shared wire pattern (`shared/sync/protocol.ts`). */
+export const SHA256_RE = SHA256_HEX;
 /** Device ids are UUIDs; anything else never names a file. */
 const OWNER_RE = /^[A-Za-z0-9-]{1,64}$/;
 /** Sessions of the version before uploads were per laptop (`uploads/<sha>.json`): dropped at start. */

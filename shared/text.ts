@@ -14,6 +14,10 @@ import { z } from 'zod';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** The same, but a tab and a line feed are part of text written in lines (notes, prescriptions). */
 const CONTROL_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Replaces every control character with a space: for text that comes from elsewhere (a file name). */
+export function withoutControls(text: string): string {
+  return text.replace(new RegExp(CONTROL.source, 'g'), ' ');
+}
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

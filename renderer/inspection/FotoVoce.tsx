@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { PhotoMeta } from '../../shared/api/contract.ts';
+import { withoutControls } from '../../shared/text.ts';
 import { useQuery } from '@tanstack/react-query';
 import { apiQuery, useApiMutation } from '../api/queries.ts';
 import { useInspection, usePhotos } from './context.tsx';
@@ -50,7 +51,7 @@ export function FotoVoce({ itemId, itemText }: { itemId: string; itemText: strin
         }
         const dataBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
         // A file name may hold characters no field accepts (a line feed, on Linux): not worth a refusal.
-        const name = file.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+        const name = withoutControls(file.name).trim();
         const r = await addPhoto.mutateAsync({
           inspectionId: detail.id,
           itemId,
