@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobStore } from './blobs.ts';
 import { Cipher, type KeyProvider } from './crypto.ts';
+import { DB_FILE } from './files.ts';
 import { restrictMode } from './durable.ts';
 import { DecryptionError } from './errors.ts';
 import { BLOBS_CLEAR_PENDING } from './migrations/007_personal_data_at_rest.ts';
@@ -25,7 +26,7 @@ import { ServicesRepository } from './repositories/services.ts';
 import { SettingsRepository } from './repositories/settings.ts';
 import { StaffRepository } from './repositories/staff.ts';
 
-export const DB_FILE = 'vigilanza.db';
+export { DB_FILE } from './files.ts';
 export const BLOBS_DIR = 'blobs';
 const KEY_CHECK = 'vigilanza-nidi key check v1';
 

@@ -1,15 +1,14 @@
 /**
  * One open data folder with its API: what both shells (browser and Electron) start from.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { KeyProvider } from '../db/crypto.ts';
 import type { HostEvent } from '../shared/api/events.ts';
-import { DB_FILE, Store } from '../db/store.ts';
+import { Store } from '../db/store.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { seedDemo } from './demo.ts';
 import { createHandlers, type HandlerOptions, type HostApi } from './handlers.ts';
-import { fileKeyProvider } from './keys.ts';
+import { fileKeyProvider, isNewDataDir } from './keys.ts';
 import { SyncService, type SyncServiceOptions } from './sync/service.ts';
 
 export interface AppOptions {
@@ -37,10 +36,7 @@ export interface HostApp extends HostApi {
   close(): void;
 }
 
-/** No database yet: a key provider may create a key (and only then). */
-export function isNewDataDir(dataDir: string): boolean {
-  return !existsSync(join(dataDir, DB_FILE));
-}
+export { isNewDataDir };
 
 export function openApp(options: AppOptions): HostApp {
   const fresh = isNewDataDir(options.dataDir);

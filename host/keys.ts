@@ -7,6 +7,7 @@ import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join } from 'node:path';
 import { KEY_BYTES, type KeyProvider } from '../db/crypto.ts';
 import { syncFolder, writeNewFileSynced } from '../db/durable.ts';
+import { DB_FILE } from '../db/files.ts';
 
 export type { KeyProvider } from '../db/crypto.ts';
 export const KEY_FILE = 'vigilanza.key';
@@ -17,6 +18,11 @@ export interface FileKeyOptions {
    * went missing must fail clearly, not be "repaired" with a new key that reads nothing.
    */
   create: boolean;
+}
+
+/** No database yet: a key provider may create a key (and only then). */
+export function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(join(dataDir, DB_FILE));
 }
 
 export function fileKeyProvider(dataDir: string, options: FileKeyOptions): KeyProvider {

@@ -8,7 +8,7 @@ import { App, createAppRouter } from './app/App.tsx';
 import './styles.css';
 
 const queryClient = createQueryClient();
-// The browser shell pushes sync status changes; where it cannot (Electron for now), pages poll.
+// Both shells push sync status changes (SSE in the browser, IPC in Electron); without them pages poll.
 if (subscribe) followHostEvents(queryClient, subscribe);
 
 createRoot(document.getElementById('root')!).render(

@@ -1,21 +1,21 @@
 /**
- * Electron main: thin. A hardened window on a privileged app:// scheme, the preload, and one
- * IPC handler wired to the same host API as the browser shell.
+ * Electron main: thin. A hardened window on a privileged app:// scheme, the preload, and the host
+ * (SQLite, PDF, signing, sync) in its worker thread, so that a seal never freezes the window: one
+ * IPC handler answered by the worker, its events sent to the window (host-link.ts).
  */
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
-import { openApp, isNewDataDir, type HostApp } from '../../host/app.ts';
+import { isNewDataDir } from '../../host/keys.ts';
 import { CONTENT_SECURITY_POLICY } from '../../host/security.ts';
-import { API_CHANNEL } from '../preload/bridge.ts';
+import { startHostWorker, type HostWorker } from '../../host/worker/index.ts';
 import { appProtocolResponse } from './app-protocol.ts';
-import { handleApiMessage } from './ipc.ts';
+import { linkHost, openingErrorMessage } from './host-link.ts';
 import { desktopKeyProvider } from './key-provider.ts';
 import { APP_SCHEME, START_URL, windowOptions } from './window-options.ts';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
-
-let host: HostApp | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // One process per data folder: SQLite is shared safely, but two windows would confuse autosave.
@@ -28,28 +28,57 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.whenReady().then(start, (e: unknown) => fatal(e));
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fatal('Vigilanza Nidi', `Errore all’avvio: ${(e as Error)?.message ?? String(e)}`));
 }
 
-function fatal(e: unknown): void {
-  dialog.showErrorBox('Vigilanza Nidi', (e as Error)?.message ?? String(e));
+function fatal(title: string, message: string): void {
+  dialog.showErrorBox(title, message);
   app.exit(1);
 }
 
-function start(): void {
+/** Reads the data key here (safeStorage is main's only), then opens the folder in the worker. */
+async function openHost(dataDir: string): Promise<HostWorker> {
+  const create = isNewDataDir(dataDir);
+  // The key may be created now, before the worker opens the folder: the folder must exist.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const keyProvider = desktopKeyProvider(dataDir, { create, warn: (m) => process.stderr.write(`vigilanza: ${m}\n`) });
+  // A copy of its own: a small Buffer may be a slice of Node's shared pool, which cloning into
+  // workerData would copy whole.
+  const raw = keyProvider.getKey();
+  const key = new Uint8Array(raw);
+  raw.fill(0);
+  // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
+  const started = startHostWorker({
+    dataDir,
+    key,
+    keyDescription: keyProvider.description,
+    shell: 'electron',
+    demo: process.env.VIGILANZA_DEMO === '1',
+    sync: true,
+  });
+  // The worker got its own copy (workerData is cloned when the thread is created): none stays here.
+  key.fill(0);
+  return started;
+}
+
+async function start(): Promise<void> {
   const dataDir = process.env.VIGILANZA_DATA_DIR ?? join(app.getPath('userData'), 'dati');
+  let host: HostWorker;
   try {
-    const keyProvider = desktopKeyProvider(dataDir, {
-      create: isNewDataDir(dataDir),
-      warn: (m) => process.stderr.write(`vigilanza: ${m}\n`),
-    });
-    host = openApp({ dataDir, shell: 'electron', keyProvider, demo: process.env.VIGILANZA_DEMO === '1' });
-    // Office sync runs in the background whenever this laptop is paired ("Ufficio" page).
-    host.sync.start();
+    host = await openHost(dataDir);
   } catch (e) {
-    fatal(e);
+    fatal('Vigilanza Nidi non si è aperta', openingErrorMessage(dataDir, e));
     return;
   }
+  linkHost(host, {
+    ipcMain,
+    app,
+    contents: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    log: (m) => process.stderr.write(`vigilanza: ${m}\n`),
+  });
   const rendererRoot = resolve(__dirname, '..', 'renderer');
 
   protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request.url, rendererRoot));
@@ -60,12 +89,6 @@ function start(): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-
-  ipcMain.handle(API_CHANNEL, (event, method: unknown, input: unknown) =>
-    host
-      ? handleApiMessage(host, event.senderFrame?.url, method, input)
-      : { ok: false, error: { code: 'internal', message: 'applicazione in chiusura' } },
-  );
 
   createWindow();
   app.on('activate', () => {
@@ -89,9 +112,4 @@ app.on('web-contents-created', (_event, contents) => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
-});
-
-app.on('will-quit', () => {
-  host?.close();
-  host = null;
 });

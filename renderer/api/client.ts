@@ -5,12 +5,14 @@
  * Either way a call resolves to a Result and never throws.
  */
 import { METHODS, contract, type Api, type ApiError, type Method, type Result } from '../../shared/api/contract.ts';
-import { EVENTS_PATH, HostEvent } from '../../shared/api/events.ts';
+import { EVENTS_PATH, HostEvent, type EventsBridge } from '../../shared/api/events.ts';
 
 declare global {
   interface Window {
     /** Set by the Electron preload (contextBridge). */
     vigilanza?: Api;
+    /** The host's pushes over IPC, set by the Electron preload. */
+    vigilanzaEvents?: EventsBridge;
   }
 }
 /** Defined by scripts/build-renderer.mjs: true in development builds. */
@@ -180,6 +182,19 @@ export function httpEvents(token: string | null, path = EVENTS_PATH): Subscribe 
   };
 }
 
+/**
+ * Electron's events, pushed by main over IPC (electron/main/host-link.ts). The channel lives as
+ * long as the window, so there is no reconnecting and no `connected`; each event is parsed as the
+ * browser shell's are, and anything else is dropped.
+ */
+export function preloadEvents(bridge: EventsBridge): Subscribe {
+  return (listener) =>
+    bridge.subscribe((data) => {
+      const parsed = HostEvent.safeParse(data);
+      if (parsed.success) listener(parsed.data);
+    });
+}
+
 /** Calls `onData` with the `data:` of each Server-Sent Event frame; comments (`: …`) are keep-alives. */
 export async function readFrames(body: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {
   const reader = body.getReader();
@@ -207,8 +222,15 @@ export type Shell = 'electron' | 'browser';
 
 function connect(): { api: Api; shell: Shell; subscribe: Subscribe | null } {
   const validate = typeof __VIGILANZA_VALIDATE_API__ !== 'undefined' && __VIGILANZA_VALIDATE_API__;
-  // Electron has no event channel yet: its pages keep polling (subscribe is null).
-  if (window.vigilanza) return { api: createApi(preloadTransport(window.vigilanza), validate), shell: 'electron', subscribe: null };
+  if (window.vigilanza) {
+    const events = window.vigilanzaEvents;
+    // No events bridge (an older preload): the pages poll.
+    return {
+      api: createApi(preloadTransport(window.vigilanza), validate),
+      shell: 'electron',
+      subscribe: events ? preloadEvents(events) : null,
+    };
+  }
   const token = takeTokenFromLocation();
   return { api: createApi(httpTransport(token), validate), shell: 'browser', subscribe: httpEvents(token) };
 }

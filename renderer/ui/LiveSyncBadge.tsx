@@ -6,7 +6,7 @@ import { apiQuery } from '../api/queries.ts';
 import { SyncBadge } from './SyncBadge.tsx';
 
 /**
- * Where the host pushes sync changes (browser shell) the badge reloads on them and never polls;
+ * Where the host pushes sync changes (both shells) the badge reloads on them and never polls;
  * elsewhere every 10 s while the window is visible. Always at once when it is focused again.
  */
 const POLL_MS = subscribe ? false : 10_000;

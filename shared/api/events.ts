@@ -13,3 +13,12 @@ export type HostEvent = z.infer<typeof HostEvent>;
 
 /** Where the browser shell streams them (Server-Sent Events, the per-launch token as for every call). */
 export const EVENTS_PATH = '/api/events';
+
+/**
+ * What the Electron preload exposes as `window.vigilanzaEvents`: the same events over IPC. The
+ * listener gets each event as sent by main; the renderer parses it with `HostEvent` as it does the
+ * browser shell's stream. Returns the unsubscribe.
+ */
+export interface EventsBridge {
+  subscribe(listener: (event: unknown) => void): () => void;
+}
