@@ -72,7 +72,8 @@ const HSTS_MAX_AGE_S = 365 * 24 * 60 * 60;
  * Headers, cookies, limits and connection handling for every route: helmet's headers (the pages'
  * CSP, no framing, no sniffing; HSTS only under TLS, since on loopback or the office LAN over http
  * it would lock browsers out), @fastify/cookie's parser (a malformed cookie is just not a session),
- * and @fastify/rate-limit's store behind `requestLimit` (security.ts), which each limit uses.
+ * and @fastify/rate-limit's store behind `requestLimit` (security.ts), which each limit uses; each
+ * request's client address is kept first thing, as a client that hangs up takes it with its socket.
  */
 async function registerHttpProtections(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
   rememberClientAddresses(app);
