@@ -43,7 +43,7 @@ export function registerResponseCheck(app: FastifyInstance, violations: string[]
     if (!path.startsWith('/api/v1/')) return payload;
     const status = reply.statusCode;
     const route = `${req.method} ${req.routeOptions.url ?? path}`;
-    // A 500 fits ErrorBody but is still a bug the client caused no part of (BRIEF: never a 500).
+    // A 500 fits ErrorBody but is still a bug: no client input may cause one.
     if (status >= 500 && !mismatched.has(req.raw)) violations.push(`${route} → ${status}: errore interno`);
     // An answer made from a mismatch (the 500 below) is checked as an error body like any other.
     const schema = status >= 400 ? ErrorBody : SUCCESS_SCHEMAS.get(route);
