@@ -76,6 +76,25 @@ export async function verifyClerkPassword(password: string, stored: string | und
   return matches && stored !== undefined;
 }
 
+const ADDRESSES = new WeakMap<object, string>();
+
+/**
+ * Keeps each request's client address from the moment it arrives (the server's first onRequest
+ * hook, before anything awaits). Node reads it from the socket when asked, and a client that cut
+ * the connection meanwhile (a truncated upload) has none left: `req.ip` is then undefined.
+ */
+export function rememberClientAddresses(app: FastifyInstance): void {
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.ip) ADDRESSES.set(req.raw, normalizeIP(req.ip));
+    done();
+  });
+}
+
+/** The normalised address of the request's client; `sconosciuto` if it had gone before it was read. */
+export function clientAddress(req: FastifyRequest): string {
+  return ADDRESSES.get(req.raw) ?? (req.ip ? normalizeIP(req.ip) : 'sconosciuto');
+}
+
 /**
  * A fixed-window request limit kept by @fastify/rate-limit (registered by the server; its store is
  * LRU-bounded): `max` requests per `windowMs` for each key. Answers 0 when allowed, otherwise the
@@ -90,7 +109,7 @@ export function requestLimit(
   const check = app.createRateLimit({
     max,
     timeWindow: Math.max(1, Math.round(windowMs)),
-    keyGenerator: (req) => key(req, normalizeIP(req.ip)),
+    keyGenerator: (req) => key(req, clientAddress(req)),
   });
   return async (req) => {
     const outcome = await check(req);

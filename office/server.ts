@@ -12,7 +12,9 @@ import { CHECKLISTS } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
 import { DEFAULT_API_LIMITS, registerApi, sendError, type ApiLimits } from './api.ts';
 import { BlobStore } from './blobs.ts';
+import { rememberClientAddresses } from './security.ts';
 import { registerUploadRoutes } from './uploads.ts';
+import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
 import { OfficeStore } from './storage/store.ts';
@@ -28,12 +30,19 @@ export interface OfficeOptions {
   /** PEM of the CA that signs report PDFs, for the verification shown to clerks. */
   caPem?: string;
   jsonBodyBytes?: number;
+  /**
+   * Check every JSON answer of the sync API against its schema in shared/sync/protocol.ts
+   * (office/wire-check.ts); a mismatch answers 500 and is kept in `responseViolations`. For tests.
+   */
+  validateResponses?: boolean;
 }
 
 export interface OfficeServer {
   app: FastifyInstance;
   store: OfficeStore;
   blobs: BlobStore;
+  /** Answers that did not match the wire protocol (only with `validateResponses`). */
+  responseViolations: string[];
   /** Listens on 127.0.0.1 (or `host`); returns the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -63,9 +72,11 @@ const HSTS_MAX_AGE_S = 365 * 24 * 60 * 60;
  * Headers, cookies, limits and connection handling for every route: helmet's headers (the pages'
  * CSP, no framing, no sniffing; HSTS only under TLS, since on loopback or the office LAN over http
  * it would lock browsers out), @fastify/cookie's parser (a malformed cookie is just not a session),
- * and @fastify/rate-limit's store behind `requestLimit` (security.ts), which each limit uses.
+ * and @fastify/rate-limit's store behind `requestLimit` (security.ts), which each limit uses; each
+ * request's client address is kept first thing, as a client that hangs up takes it with its socket.
  */
 async function registerHttpProtections(app: FastifyInstance, opts: { tls: boolean }): Promise<void> {
+  rememberClientAddresses(app);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyHelmet, {
@@ -117,6 +128,23 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
         'invalid',
         error.code === 'FST_ERR_BAD_URL' ? 'indirizzo non valido: una sequenza %XX non è UTF-8' : 'richiesta non valida',
       ),
+    // A request the HTTP parser refuses (cut short, malformed): the same Italian error body as the
+    // others instead of Fastify's English one, and nothing at all to a client that has gone.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code !== 'ECONNRESET' && !socket.destroyed && socket.writable) {
+        const [status, text, message] =
+          error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout', 'richiesta non completata in tempo']
+            : error.code === 'HPE_HEADER_OVERFLOW'
+              ? [431, 'Request Header Fields Too Large', 'intestazioni della richiesta troppo grandi']
+              : [400, 'Bad Request', 'richiesta HTTP non valida o interrotta'];
+        const body = JSON.stringify({ error: { code: status === 431 ? 'too_large' : 'invalid', message } });
+        socket.write(
+          `HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy(error);
+    },
     ...(options.tls ? { https: { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) } } : {}),
   }) as unknown as FastifyInstance;
 
@@ -151,6 +179,8 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'not_found', 'risorsa non trovata'));
 
+  const responseViolations: string[] = [];
+  if (options.validateResponses) registerResponseCheck(app, responseViolations);
   registerApi(app, { store, blobs, limits });
   registerUploadRoutes(app, { blobs, patchBytes: limits.patchBytes });
   registerReview(app, {
@@ -165,6 +195,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     app,
     store,
     blobs,
+    responseViolations,
     async listen(port = 0, host = '127.0.0.1') {
       await app.listen({ port, host });
       const address = app.server.address();

@@ -64,9 +64,10 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps
   });
 
   app.patch<{ Params: { sha: string } }>('/api/v1/uploads/:sha', async (req, reply) => {
-    const body = req.body as Readable;
-    if (req.headers['content-type'] !== 'application/offset+octet-stream') {
-      body.resume?.();
+    // Without a Content-Type and a body Fastify parses nothing: `req.body` is then undefined.
+    const body = req.body as Readable | undefined;
+    if (req.headers['content-type'] !== 'application/offset+octet-stream' || !body) {
+      body?.resume?.();
       return sendError(reply, 415, 'unsupported', 'Content-Type: serve application/offset+octet-stream');
     }
     const offsetHeader = String(req.headers['upload-offset'] ?? '');
@@ -84,6 +85,8 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps
 
   /** One-request upload of a whole attachment (no resume): for scripts, and the benchmark baseline. */
   app.put<{ Params: { sha: string } }>('/api/v1/blobs/:sha', async (req, reply) => {
+    // No Content-Type and no body: nothing was parsed, there is no stream to read.
+    if (!req.body) return sendError(reply, 415, 'unsupported', 'Content-Type: serve application/octet-stream');
     try {
       // 200 only when this laptop had sent these bytes before; the bytes are read and checked either way.
       const before = SHA256_RE.test(req.params.sha) && (await blobs.heldSize(req.device!.deviceId, req.params.sha)) !== null;

@@ -89,6 +89,28 @@ export const PutRevisionOk = z.looseObject({ inspectionId: z.string(), revision:
 export type PutRevisionOk = z.infer<typeof PutRevisionOk>;
 /** 409 (another content under that number) and 412 (attachments not uploaded yet, `missing`) are ErrorBody. */
 
+/** 201 (added now) and 200 (already there) to a POST of a later attachment version. */
+export const AddAttachmentOk = z.looseObject({
+  status: z.enum(['created', 'duplicate']),
+  inspectionId: z.string(),
+  revision: z.number().int(),
+  sha256: Sha256,
+});
+export type AddAttachmentOk = z.infer<typeof AddAttachmentOk>;
+
+/** 201 (new) and 200 (already open, or content this laptop already sent) to POST /uploads. */
+export const UploadCreated = z.looseObject({
+  url: z.string(),
+  offset: z.number().int().min(0),
+  length: z.number().int().min(1),
+  complete: z.boolean(),
+});
+export type UploadCreated = z.infer<typeof UploadCreated>;
+
+/** 201 / 200 to PUT /blobs/:sha (a whole attachment in one request). */
+export const BlobStored = z.looseObject({ sha256: Sha256, size: z.number().int().min(0) });
+export type BlobStored = z.infer<typeof BlobStored>;
+
 /** GET /inspections/:id: the office's view of one inspection, its revisions and their review state. */
 export const InspectionState = z.looseObject({
   inspectionId: z.string(),

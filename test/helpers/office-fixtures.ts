@@ -122,7 +122,8 @@ export interface TestOffice {
 export async function startOffice(backend: Backend, options: Partial<OfficeOptions> = {}): Promise<TestOffice> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigilanza-office-'));
   const databaseUrl = options.databaseUrl ?? (await databaseFor(backend));
-  const server = await createOfficeServer({ ...options, dataDir, databaseUrl });
+  // Every answer of the sync API is checked against the wire protocol; close() fails on a mismatch.
+  const server = await createOfficeServer({ validateResponses: true, ...options, dataDir, databaseUrl });
   const url = await server.listen(0);
   const device: TestOffice['device'] = async (name, label = 'test') => {
     const inspector = await server.store.createInspector(name);
@@ -142,6 +143,8 @@ export async function startOffice(backend: Backend, options: Partial<OfficeOptio
     async close() {
       await server.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (server.responseViolations.length)
+        throw new Error(`l'ufficio ha risposto fuori protocollo:\n${server.responseViolations.join('\n')}`);
     },
   };
 }

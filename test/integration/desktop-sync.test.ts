@@ -54,7 +54,7 @@ test(
   { timeout: 150_000 },
   async () => {
     const officeDir = tmp('vigilanza-office-');
-    let office: OfficeServer = await createOfficeServer({ dataDir: officeDir });
+    let office: OfficeServer = await createOfficeServer({ dataDir: officeDir, validateResponses: true });
     const officeUrl = await office.listen(0);
     const port = Number(new URL(officeUrl).port);
     await office.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
@@ -191,6 +191,7 @@ test(
 
       // The office goes away: new seals stay queued with backoff, the API keeps answering fast.
       await office.close();
+      assert.deepEqual(office.responseViolations, [], 'every answer of the first office followed the wire protocol');
       const during = [await sealVisit(4), await sealVisit(5)];
       const failing = await until('a failed attempt recorded', () => {
         const rows = during.map((v) => app.store.outbox.findByInspection(v.id)!);
@@ -219,7 +220,7 @@ test(
       assert.deepEqual(statusesDown, ['in_coda', 'in_coda', 'ricevuta', 'ricevuta', 'ricevuta']);
 
       // Back on the same address: "Sincronizza ora" skips the backoff and everything is delivered once.
-      office = await createOfficeServer({ dataDir: officeDir });
+      office = await createOfficeServer({ dataDir: officeDir, validateResponses: true });
       await office.listen(port);
       ok(await call('sync.now'), 'sync.now');
       await until('all five received', async () => ok(await call('sync.status'), 'status').counts.ricevuta === 5);
@@ -265,6 +266,7 @@ test(
       ok(await call('sync.now'), 'sync.now');
       await until('revision 2 validated', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'validata');
       assert.equal(puts.length, 6, `exactly one PUT per revision over the whole run: ${puts.join(', ')}`);
+      assert.deepEqual(office.responseViolations, [], 'every answer followed the wire protocol');
     } finally {
       await app.sync.close();
       app.close();
@@ -279,7 +281,7 @@ test(
   async () => {
     const pki = makeTestPki();
     const officeDir = tmp('vigilanza-office-');
-    const office: OfficeServer = await createOfficeServer({ dataDir: officeDir, caPem: pki.caPem });
+    const office: OfficeServer = await createOfficeServer({ dataDir: officeDir, caPem: pki.caPem, validateResponses: true });
     const officeUrl = await office.listen(0);
     await office.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
     const clerk = new Clerk(officeUrl);
@@ -412,6 +414,7 @@ test(
       await until('revision 2 received', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'ricevuta');
       assert.equal((await office.store.getRevision(v1.visitId, 2))!.serviceId, created.id);
       assert.equal((await office.store.listServices()).length, 2);
+      assert.deepEqual(office.responseViolations, [], 'every answer followed the wire protocol');
     } finally {
       await app.sync.close();
       app.close();
