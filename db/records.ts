@@ -52,6 +52,8 @@ export interface InspectionRecord {
   revision: number;
   previousId: string | null;
   serviceId: string;
+  /** Of a demo service (migration 009): never queued for an office. */
+  demo: boolean;
   ruleSet: string;
   purpose: Purpose;
   date: string;

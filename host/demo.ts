@@ -4,7 +4,8 @@
  * (an expired authorisation, acts expiring at the end of this educational year, an expired
  * first-aid certificate, past sealed inspections, an open prescription).
  * Everything goes through the API handlers, in one transaction: the demo exercises the same
- * validation and sealing as real use, and is all there or not at all.
+ * validation and sealing as real use, and is all there or not at all. Every service is marked demo
+ * (and so every visit): shown as «DEMO», watermarked in the report, never sent to an office.
  */
 import type { Store } from '../db/store.ts';
 import { getChecklist, applicableItems } from '../shared/checklist/index.ts';
@@ -33,7 +34,8 @@ export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
     ].map((m) => call('members.create', m));
     const [pedagogista, bellini, cecchi] = members as [(typeof members)[0], (typeof members)[0], (typeof members)[0]];
 
-    const svc = (input: Input<'services.create'>) => call('services.create', input);
+    // Marked before any visit is made: the visits take the flag from their service (migration 009).
+    const svc = (input: Input<'services.create'>) => store.services.markDemo(call('services.create', input).id);
     const girasole = svc({
       name: 'Nido d’infanzia Il Girasole',
       type: 'nido',

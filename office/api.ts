@@ -131,6 +131,17 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
       const issues = describeIssues(body.error);
       return sendError(reply, 400, 'invalid', issues.join('; '), { field: body.error.issues[0]!.path.join('.'), details: issues });
     }
+    // Demo data (`--demo`, scripts/start.sh) is made up: it never enters an office's register,
+    // whichever laptop or hand sends it. Checked before the schema so the answer says why.
+    const sent = body.data.file;
+    if (typeof sent === 'object' && sent !== null && 'demo' in sent && (sent as { demo: unknown }).demo !== undefined)
+      return sendError(
+        reply,
+        422,
+        'invalid',
+        "file.demo: è una visita dei dati dimostrativi e l'ufficio non la registra: le visite dimostrative restano sul portatile",
+        { field: 'file.demo' },
+      );
     const parsed = parseInspectionFile(body.data.file);
     if (!parsed.ok) {
       const details = parsed.errors.map((e) => `file.${e}`);

@@ -49,6 +49,9 @@ const CHECKED = '☒';
 const UNCHECKED = '☐';
 
 const PAGE_MARGINS: [number, number, number, number] = [40, 46, 40, 58];
+/** The banner of a report of demo data, on every page (and the colour of its watermark). */
+export const DEMO_BANNER = 'DEMO — non valido come atto';
+const DEMO_INK = '#8e1b1b';
 const CONTENT_WIDTH = 595.28 - PAGE_MARGINS[0] - PAGE_MARGINS[2];
 
 const GRID: CustomTableLayout = {
@@ -766,6 +769,7 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     images[`photo${i}`] = `data:${p.mime};base64,${Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64')}`;
   });
   const runningTitle = `Scheda di osservazione – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;
+  const demo = file.demo === true;
   return {
     pageSize: 'A4',
     pageMargins: PAGE_MARGINS,
@@ -784,10 +788,18 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
       creationDate: input.createdAt ?? new Date(),
     },
     images,
-    header: (currentPage: number) =>
-      currentPage === 1
-        ? null
-        : { text: xmpSafe(runningTitle), fontSize: 7, color: MUTED, alignment: 'right', margin: [PAGE_MARGINS[0], 22, PAGE_MARGINS[2], 0] },
+    // Demo data (`--demo`) prints as such on every page, in words a text search finds and across the
+    // page: a printed or forwarded demo report must never pass for an act of the Commission.
+    ...(demo ? { watermark: { text: 'DEMO', color: DEMO_INK, opacity: 0.12, bold: true, fontSize: 150, angle: -45 } } : {}),
+    header: (currentPage: number) => {
+      const title =
+        currentPage === 1
+          ? null
+          : { text: xmpSafe(runningTitle), fontSize: 7, color: MUTED, alignment: 'right', margin: [0, demo ? 2 : 0, 0, 0] };
+      const banner = demo ? { text: DEMO_BANNER, fontSize: 9, bold: true, color: DEMO_INK, alignment: 'center' } : null;
+      if (!title && !banner) return null;
+      return { margin: [PAGE_MARGINS[0], demo ? 12 : 22, PAGE_MARGINS[2], 0], stack: [banner, title].filter((x) => x !== null) };
+    },
     footer: (currentPage: number, pageCount: number) => ({
       margin: [PAGE_MARGINS[0], 14, PAGE_MARGINS[2], 0],
       fontSize: 6.5,

@@ -27,7 +27,12 @@ const electron = electronBinary();
 
 if (electron && existsSync(join(root, 'dist', 'electron', 'main.cjs'))) {
   console.log(`Avvio dell'app desktop (Electron) con i dati dimostrativi in ${dataDir}`);
-  const child = spawn(electron, [join(root, 'dist', 'electron', 'main.cjs'), `--data=${dataDir}`, '--demo'], { stdio: 'inherit' });
+  // Electron main reads its folder and the demo switch from the environment (it has no arguments of its
+  // own): without them it would open the real installation's folder, which starts empty.
+  const child = spawn(electron, [join(root, 'dist', 'electron', 'main.cjs')], {
+    stdio: 'inherit',
+    env: { ...process.env, VIGILANZA_DATA_DIR: dataDir, VIGILANZA_DEMO: '1' },
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else if (hasServe) {
   console.log(

@@ -89,6 +89,8 @@ export const InspectionFile = z
     staffCounts: StaffCounts.optional(),
     people: z.array(Person).optional(),
     answers: z.record(lineText().min(1).max(200), Answer).optional(),
+    /** Demo data (`--demo`): present only as `true`; an office refuses such a file. */
+    demo: z.literal(true, 'vale solo true (dati dimostrativi) o si omette').optional(),
   })
   .superRefine((file, ctx) => {
     const seenBands = new Set<string>();

@@ -18,7 +18,8 @@ Stampa l'indirizzo da aprire, con la chiave di sessione di questo avvio.
 
   --data CARTELLA  cartella dei dati (database, foto, file chiave); creata se manca
   --port N         porta (predefinita: una porta libera a caso)
-  --demo           se il database è vuoto, lo riempie con dati dimostrativi
+  --demo           se il database è vuoto, lo riempie con dati dimostrativi (segnati «DEMO»,
+                   mai inviati all'ufficio); senza --demo una cartella nuova parte vuota
   --open           apre l'indirizzo nel browser predefinito`;
 
 export async function run(argv: string[]): Promise<number> {

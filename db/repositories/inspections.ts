@@ -30,6 +30,7 @@ interface Row {
   revision: number;
   previous_id: string | null;
   service_id: string;
+  demo: number;
   rule_set: string;
   purpose: InspectionRecord['purpose'];
   date: string;
@@ -44,7 +45,7 @@ interface Row {
 }
 
 const COLUMNS =
-  'id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
+  'id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
 
 const toRecord = (r: Row): InspectionRecord => ({
   id: r.id,
@@ -52,6 +53,7 @@ const toRecord = (r: Row): InspectionRecord => ({
   revision: r.revision,
   previousId: r.previous_id,
   serviceId: r.service_id,
+  demo: r.demo === 1,
   ruleSet: r.rule_set,
   purpose: r.purpose,
   date: r.date,
@@ -235,10 +237,10 @@ export class InspectionsRepository {
         const at = this.ctx.now();
         this.ctx
           .stmt(
-            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, created_at, updated_at)
-                  VALUES (?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, created_at, updated_at)
+                  VALUES (?, ?, 1, NULL, ?, coalesce((SELECT demo FROM services WHERE id = ?), 0), ?, ?, ?, ?, ?)`,
           )
-          .run(id, this.ctx.newId(), w.serviceId, w.ruleSet, w.purpose, w.date, at, at);
+          .run(id, this.ctx.newId(), w.serviceId, w.serviceId, w.ruleSet, w.purpose, w.date, at, at);
         this.#setMembers(id, w.memberIds);
         this.audit.append(id, at, 'creata', {
           serviceId: w.serviceId,
@@ -372,8 +374,8 @@ export class InspectionsRepository {
         const at = this.ctx.now();
         this.ctx
           .stmt(
-            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
-                  SELECT ?, visit_id, revision + 1, id, service_id, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`,
+            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
+                  SELECT ?, visit_id, revision + 1, id, service_id, demo, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`,
           )
           .run(newId, rejectionNotes, at, at, id);
         this.ctx

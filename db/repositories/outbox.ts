@@ -145,6 +145,7 @@ export class OutboxRepository {
         const r = this.inspections.get(inspectionId, 'inspectionId');
         if (r.status === 'draft' || !r.contentHash)
           throw new StoreError('conflict', "l'ispezione non è sigillata: solo una visita chiusa si invia all'ufficio", 'inspectionId');
+        if (r.demo) throw new StoreError('conflict', "visita dimostrativa: i dati dimostrativi non si inviano all'ufficio", 'inspectionId');
         const at = this.ctx.now();
         const id = this.ctx.newId();
         this.ctx

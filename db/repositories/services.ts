@@ -14,6 +14,7 @@ interface Row {
   territorial_rls: number;
   authorization_issued_on: string | null;
   accreditation_issued_on: string | null;
+  demo: number;
   created_at: string;
   updated_at: string;
 }
@@ -30,6 +31,7 @@ const toRecord = (r: Row): ServiceRecord => ({
   territorialRls: r.territorial_rls === 1,
   authorizationIssuedOn: r.authorization_issued_on,
   accreditationIssuedOn: r.accreditation_issued_on,
+  demo: r.demo === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -90,6 +92,16 @@ export class ServicesRepository {
         this.ctx.now(),
         id,
       );
+    if (info.changes === 0) throw new StoreError('not_found', `servizio ${id} non trovato`, 'id');
+    return this.get(id);
+  }
+
+  /**
+   * Marks a service as demo data (the demo seed, right after creating it, before any visit):
+   * its visits are demo too and never go to an office (migration 009).
+   */
+  markDemo(id: string): ServiceRecord {
+    const info = this.ctx.stmt('UPDATE services SET demo = 1 WHERE id = ?').run(id);
     if (info.changes === 0) throw new StoreError('not_found', `servizio ${id} non trovato`, 'id');
     return this.get(id);
   }

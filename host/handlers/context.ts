@@ -130,6 +130,7 @@ export function createContext(options: ContextOptions) {
       previousId: r.previousId,
       serviceId: r.serviceId,
       serviceName,
+      demo: r.demo,
       purpose: r.purpose,
       date: r.date,
       status: r.status,

@@ -34,9 +34,11 @@ export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspection
       const canonicalFile = canonicalJson(parsed.data);
       const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
       // Queued for the office in the seal's own transaction: a sealed revision is never left behind.
+      // A demo visit is never queued (and the outbox refuses it, migration 009): pairing a laptop
+      // that holds the demo must not send made-up visits to a real office.
       const sealed = store.transaction(() => {
         const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
-        store.outbox.enqueue(id);
+        if (!r.demo) store.outbox.enqueue(id);
         ctx.drafts.clear(id);
         return done;
       });

@@ -12,7 +12,7 @@ import { apiKey, apiQuery, combineLoads, invalidateAfter, toLoad, useApiMutation
 import { useApp } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
-import { Badge } from '../ui/Badge.tsx';
+import { Badge, DemoBadge } from '../ui/Badge.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { LiveSyncBadge } from '../ui/LiveSyncBadge.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
@@ -313,6 +313,7 @@ function Ispezione({
                 <p className="sub">
                   <ScopoVisita /> · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
                   <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
+                  {detail.demo && <DemoBadge />}
                   {detail.syncStatus && (
                     <>
                       {' · Ufficio: '}

@@ -5,7 +5,7 @@ import { SERVICE_TYPES, SERVICE_TYPE_LABELS, type ServiceType } from '../../shar
 import { useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { ActBadge } from '../ui/acts.tsx';
-import { Badge } from '../ui/Badge.tsx';
+import { Badge, DemoBadge } from '../ui/Badge.tsx';
 import { italianDate } from '../ui/format.ts';
 import { Link } from 'react-router';
 import { Loaded } from '../ui/Status.tsx';
@@ -116,6 +116,7 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
             <tr key={s.id} className={s.inspectionOverdue ? 'row-overdue' : undefined}>
               <th scope="row">
                 <Link to={href({ page: 'service', id: s.id })}>{s.name}</Link>
+                {s.demo && <DemoBadge />}
                 <span className="sub">
                   {SERVICE_TYPE_LABELS[s.type]} · {s.comune}
                 </span>

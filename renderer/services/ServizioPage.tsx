@@ -6,7 +6,7 @@ import { useApp } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { toPerson } from '../inspection/model.ts';
 import { ActBadge } from '../ui/acts.tsx';
-import { Badge } from '../ui/Badge.tsx';
+import { Badge, DemoBadge } from '../ui/Badge.tsx';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { Link } from 'react-router';
@@ -37,6 +37,7 @@ function Servizio({ service, inspections, staff }: { service: ServiceSummary; in
           <p className="sub">
             {SERVICE_TYPE_LABELS[service.type]} · {service.comune}
             {service.address ? ` · ${service.address}` : ''}
+            {service.demo && <DemoBadge />}
           </p>
         </div>
         <div className="actions">
@@ -114,6 +115,7 @@ function Storico({ inspections }: { inspections: InspectionSummary[] }) {
                 <tr key={i.id}>
                   <th scope="row">
                     <Link to={href({ page: 'inspection', id: i.id })}>{italianDate(i.date)}</Link>
+                    {i.demo && <DemoBadge />}
                   </th>
                   <td>{PURPOSE_LABELS[i.purpose]}</td>
                   <td className="num">
@@ -123,7 +125,13 @@ function Storico({ inspections }: { inspections: InspectionSummary[] }) {
                   <td>
                     <Badge tone={STATUS_TONES[i.status]}>{STATUS_LABELS[i.status]}</Badge>
                   </td>
-                  <td>{i.syncStatus ? <SyncBadge status={i.syncStatus} /> : <span className="sub">—</span>}</td>
+                  <td>
+                    {i.syncStatus ? (
+                      <SyncBadge status={i.syncStatus} />
+                    ) : (
+                      <span className="sub">{i.demo && i.status !== 'draft' ? 'non si invia (dimostrativa)' : '—'}</span>
+                    )}
+                  </td>
                   <td className="num">{i.failCount ? <Badge tone="bad">{String(i.failCount)}</Badge> : '0'}</td>
                   <td>{italianDateTime(i.updatedAt)}</td>
                 </tr>

@@ -14,3 +14,18 @@ export function Badge({ tone, children, title }: { tone: Tone; children: ReactNo
     </span>
   );
 }
+
+/**
+ * «DEMO» on a demo service or visit (seeded by `--demo`): made-up data, never sent to an office.
+ * Its own look (dark on purple, dashed) so that it is not read as a status of a real record.
+ */
+export function DemoBadge() {
+  return (
+    <span className="badge badge-demo" data-demo="" title="Dati dimostrativi: non validi come atto, non si inviano all’ufficio">
+      <span aria-hidden="true" className="badge-symbol">
+        ◇
+      </span>
+      DEMO
+    </span>
+  );
+}

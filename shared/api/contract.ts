@@ -33,6 +33,11 @@ export const Service = ServiceInput.extend({
   territorialRls: z.boolean(),
   authorizationIssuedOn: IsoDateSchema.nullable(),
   accreditationIssuedOn: IsoDateSchema.nullable(),
+  /**
+   * Seeded by `--demo`: shown as «DEMO», its visits never go to an office. Defaults to false: the
+   * office's registry (which shares this shape) holds only real services, and never sends the flag.
+   */
+  demo: z.boolean().default(false),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -104,6 +109,8 @@ export const InspectionSummary = z.strictObject({
   previousId: Id.nullable(),
   serviceId: Id,
   serviceName: z.string(),
+  /** A visit of a demo service: shown as «DEMO», never queued for an office. */
+  demo: z.boolean(),
   purpose: Purpose,
   date: IsoDateSchema,
   status: InspectionStatus,

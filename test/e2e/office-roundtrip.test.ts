@@ -34,7 +34,7 @@ let clerk: Page;
 
 before(async () => {
   await ensureRendererBuilt();
-  [office, shell, browser] = await Promise.all([startOffice('sqlite'), startShell({ demo: true }), launchChromium()]);
+  [office, shell, browser] = await Promise.all([startOffice('sqlite'), startShell(), launchChromium()]);
   await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
   laptop = await openPage(browser, shell.url);
   clerk = (await openPage(browser, `${office.url}/login`)).page;
@@ -77,6 +77,24 @@ const inspectionIdOf = (page: Page) => decodeURIComponent(/#\/ispezioni\/([^/]+)
 test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeout: 150_000 }, async () => {
   const page = laptop.page;
   await page.getByRole('heading', { name: 'Servizi educativi' }).waitFor();
+  // A real register (demo data never reaches an office, issue 10): a service, a commission member
+  // and one visit sealed before pairing, set up through the laptop's API.
+  const service = await laptopApi<{ id: string }>(page, 'services.create', {
+    name: 'Nido d’infanzia Il Girasole',
+    type: 'nido',
+    comune: 'Bagno a Ripoli',
+    capacity: 40,
+    kitchen: true,
+    authorizationIssuedOn: '2025-10-15',
+  });
+  await laptopApi(page, 'members.create', { name: 'Dott.ssa Chiara Fantoni', role: 'Pedagogista zonale' });
+  const earlier = await laptopApi<{ id: string }>(page, 'inspections.create', {
+    serviceId: service.id,
+    purpose: 'verifica_periodica',
+    date: '2026-01-20',
+  });
+  await laptopApi(page, 'inspections.saveAnswer', { inspectionId: earlier.id, itemId: ITEM, value: 'yes' });
+  await laptopApi(page, 'inspections.seal', { id: earlier.id, signatures: [] });
 
   // Office: a clerk logs in and makes a pairing code for Maria Rossi.
   await clerk.getByLabel('Nome').fill('Ufficio Zona');
@@ -114,14 +132,14 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: /Associato all’ufficio/ }).waitFor();
   await page.getByText('Maria Rossi').waitFor();
-  // The demo's visits sealed before pairing go out on their own.
+  // The visit sealed before pairing goes out on its own.
   await page.locator('[data-sync-count="ricevuta"]').waitFor({ timeout: 30_000 });
   await checkPage(page, 'ufficio, associato');
   await screenshot(page, 'roundtrip-03-laptop-associato');
 
   // Laptop: a nido visit, one answer «No» with a photo, sealed.
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Servizi' }).click();
-  // The «Ufficio» page just left lists the demo's visits under the same service name: wait for the list.
+  // The «Ufficio» page just left lists the earlier visit under the same service name: wait for the list.
   await page.getByRole('heading', { level: 1, name: 'Servizi educativi' }).waitFor();
   await page.getByRole('link', { name: 'Nido d’infanzia Il Girasole' }).click();
   await page.getByRole('link', { name: 'Nuova ispezione' }).click();

@@ -160,6 +160,10 @@ test('a flipped byte, a truncated file or another blob under this name is an int
 /** A data folder as the code before 007 left it: clear blob files, clear signatory names, 0644 files. */
 function oldFolder(dir: string, key: Buffer<ArrayBuffer>): { photos: Buffer[]; inspectionId: string; sealedId: string } {
   const store = Store.open(dir, { keyProvider: memoryKey(key), migrations: MIGRATIONS.slice(0, 6) });
+  // Today's repositories read 009's demo column: lent to the old schema while its rows are made, dropped before closing.
+  store.db.exec(
+    'ALTER TABLE services ADD COLUMN demo INTEGER NOT NULL DEFAULT 0; ALTER TABLE inspections ADD COLUMN demo INTEGER NOT NULL DEFAULT 0',
+  );
   const { inspection, service } = visit(store);
   const sealed = store.inspections.create({
     serviceId: service.id,
@@ -191,6 +195,7 @@ function oldFolder(dir: string, key: Buffer<ArrayBuffer>): { photos: Buffer[]; i
       "UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = '2026-03-11', updated_at = '2026-03-11' WHERE id = ?",
     )
     .run(file.contentHash, new Cipher(key).seal(file.canonicalFile, `sealed:${sealed.id}`), sealed.id);
+  store.db.exec('ALTER TABLE services DROP COLUMN demo; ALTER TABLE inspections DROP COLUMN demo');
   store.close();
   chmodSync(join(dir, DB_FILE), 0o644);
   return { photos, inspectionId: inspection.id, sealedId: sealed.id };

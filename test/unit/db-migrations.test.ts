@@ -358,3 +358,43 @@ test('migration 006 chains the audit entries written before it, in seq order, an
   );
   assert.throws(() => db.prepare("UPDATE inspections SET audit_hash = ? WHERE id = 'i'").run('e'.repeat(64)), /ispezione sigillata/);
 });
+
+test('migration 009: rows made before it stay real and queued; demo rows never enter the outbox nor change side', (t) => {
+  const file = join(tempDir(t), 'v9.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 8) });
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')",
+    )
+    .run();
+  const sealedRow = `INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES (?, ?, 1, ?, 'zona-fse@1', 'verifica_periodica', '2026-01-10', 'sealed', ?, 'x', 'x', 'x')`;
+  old.prepare(sealedRow).run('i', 'v', 's', 'd'.repeat(64));
+  old.close();
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 9) });
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 9);
+  assert.deepEqual(db.prepare("SELECT demo FROM services WHERE id = 's'").get(), { demo: 0 });
+  assert.deepEqual(db.prepare("SELECT demo FROM inspections WHERE id = 'i'").get(), { demo: 0 });
+  const enqueue = db.prepare(
+    "INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, 1, ?, 'x', 'x')",
+  );
+  enqueue.run('o1', 'i', 'v', 'd'.repeat(64));
+
+  db.prepare(
+    "INSERT INTO services (id, name, type, comune, capacity, kitchen, demo, created_at, updated_at) VALUES ('d', 'Demo', 'nido', 'Impruneta', 10, 0, 1, 'x', 'x')",
+  ).run();
+  // An inspection takes its service's flag: a real visit of a demo service (or the reverse) is refused.
+  assert.throws(() => db.prepare(sealedRow).run('x', 'vx', 'd', 'e'.repeat(64)), /dimostrativa se e solo se/);
+  db.prepare(sealedRow.replace('service_id,', 'service_id, demo,').replace('?, ?, 1, ?,', '?, ?, 1, ?, 1,')).run(
+    'j',
+    'vj',
+    'd',
+    'e'.repeat(64),
+  );
+  assert.throws(() => enqueue.run('o2', 'j', 'vj', 'e'.repeat(64)), /visita dimostrativa: i dati dimostrativi non si inviano all'ufficio/);
+  assert.throws(() => db.prepare("UPDATE inspections SET demo = 0 WHERE id = 'j'").run(), /resta dimostrativa/);
+  assert.throws(() => db.prepare("UPDATE services SET demo = 0 WHERE id = 'd'").run(), /non cambia fra dimostrativo e reale/);
+  assert.throws(() => db.prepare("UPDATE services SET demo = 1 WHERE id = 's'").run(), /non cambia fra dimostrativo e reale/);
+  assert.deepEqual(db.prepare('SELECT inspection_id FROM outbox').all(), [{ inspection_id: 'i' }]);
+});
