@@ -157,10 +157,20 @@ describe('UI, disco pieno ed errori di scrittura (fiu-run)', { skip, timeout: 24
 
   it('una foto aggiunta a disco pieno è rifiutata con il messaggio e si aggiunge dopo; nessun file a metà', async () => {
     const photo = { name: 'ingresso.png', mimeType: 'image/png', buffer: makePng(11, 32) };
+    const alert = voce().getByRole('alert');
+    // EIO on fsync: the photo's own file fails first (written, then its fsync refused), and its temp file goes.
+    fault(SYNC, EIO);
+    try {
+      await voce().locator('input[type="file"]').setInputFiles(photo);
+      await alert.filter({ hasText: /Errore di scrittura sul disco: / }).waitFor({ timeout: 15_000 });
+    } finally {
+      fault(SYNC, null);
+    }
+    assert.deepEqual(blobTemps(), [], 'the file whose fsync failed is not left behind');
+    // ENOSPC on pwrite: the file is written whole (write(2)), the database refuses the row.
     fault(PWRITE, ENOSPC);
     try {
       await voce().locator('input[type="file"]').setInputFiles(photo);
-      const alert = voce().getByRole('alert');
       await alert.filter({ hasText: /Disco pieno: / }).waitFor({ timeout: 15_000 });
       await screenshot(page, 'disk-full-03-foto-enospc');
       assert.equal(
