@@ -164,8 +164,8 @@ export class BlobStore {
     const folder = dirname(target);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const temp = join(folder, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
-    writeNewFileSynced(temp, bytes);
     try {
+      writeNewFileSynced(temp, bytes);
       renameSync(temp, target);
     } catch (e) {
       rmSync(temp, { force: true });

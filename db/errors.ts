@@ -43,3 +43,39 @@ export class IntegrityError extends StoreError {
     this.name = 'IntegrityError';
   }
 }
+
+/** What the disk did when it refused a write: `full` (no space, over quota) or `io` (the device failed the write or the fsync). */
+export type DiskFault = 'full' | 'io';
+
+/**
+ * A write the disk refused, from SQLite (SQLITE_FULL, SQLITE_IOERR_*: the statement or transaction was
+ * rolled back) or from a file write (ENOSPC, EDQUOT, EIO: the temp file is removed, no blob is left half
+ * written). Nothing was saved by that call, nothing saved before is lost: the same write may be sent again.
+ */
+export class DiskError extends Error {
+  constructor(
+    readonly fault: DiskFault,
+    /** The system's own code (SQLITE_FULL, ENOSPC…), for the log; users read `message`. */
+    readonly systemCode: string,
+  ) {
+    super(
+      fault === 'full'
+        ? 'Disco pieno: i dati non sono stati salvati. Liberare spazio sul disco di questo computer; quanto già salvato è al sicuro.'
+        : 'Errore di scrittura sul disco: i dati non sono stati salvati. Riprovare tra poco; se si ripete, far controllare il disco di questo computer. Quanto già salvato è al sicuro.',
+    );
+    this.name = 'DiskError';
+  }
+}
+
+const FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+
+/** The disk fault behind an error thrown by better-sqlite3 or node:fs, or null when it is something else. */
+export function diskFaultOf(e: unknown): DiskError | null {
+  if (e instanceof DiskError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (FULL.has(code)) return new DiskError('full', code);
+  // SQLITE_IOERR_NOMEM is memory, not the disk; every other SQLITE_IOERR_* (WRITE, FSYNC, SHORT_READ…) is the device.
+  if (code === 'EIO' || (code.startsWith('SQLITE_IOERR') && code !== 'SQLITE_IOERR_NOMEM')) return new DiskError('io', code);
+  return null;
+}

@@ -1,7 +1,7 @@
 /** Turning whatever went wrong into the contract's error object: nothing throws across the boundary. */
 import type { z } from 'zod';
 import type { ApiError } from '../shared/api/contract.ts';
-import { DatabaseVersionError, DecryptionError, StoreError } from '../db/errors.ts';
+import { DatabaseVersionError, DecryptionError, diskFaultOf, StoreError } from '../db/errors.ts';
 
 /** Italian names of the fields users meet in forms, for messages; anything else shows its path. */
 const FIELD_LABELS: Record<string, string> = {
@@ -87,6 +87,12 @@ export function fromException(e: unknown, log: (message: string) => void = (m) =
     return error;
   }
   if (e instanceof DecryptionError || e instanceof DatabaseVersionError) return { code: 'internal', message: e.message };
+  const disk = diskFaultOf(e);
+  if (disk) {
+    // One line, no stack: a full disk is the machine's state, not a bug; the user gets the Italian message.
+    log(`vigilanza: scrittura rifiutata dal disco (${disk.systemCode}): ${(e as Error)?.message ?? String(e)}`);
+    return { code: 'storage', message: disk.message };
+  }
   const code = (e as { code?: unknown })?.code;
   if (code === 'SQLITE_CONSTRAINT_TRIGGER') return { code: 'sealed', message: (e as Error).message };
   log(`vigilanza: errore interno: ${(e as Error)?.stack ?? String(e)}`);

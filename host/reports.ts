@@ -26,7 +26,7 @@ import {
 import type { ReportView, SealReport, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
-import { StoreError } from '../db/errors.ts';
+import { diskFaultOf, StoreError } from '../db/errors.ts';
 import type { AttachmentRecord, PhotoRecord } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
 import { parseStoredFile } from './inspection-file.ts';
@@ -435,7 +435,7 @@ export function createReportService(
         sha256: null,
         signed: false,
         level: null,
-        warning: `visita sigillata, ma il verbale PDF non è stato prodotto: ${(e as Error)?.message ?? String(e)}. Riprovare con «Esporta PDF».`,
+        warning: `visita sigillata, ma il verbale PDF non è stato prodotto: ${userMessage(e)}. Riprovare con «Esporta PDF».`,
       }));
     },
 
@@ -448,11 +448,11 @@ export function createReportService(
           try {
             await produce(inspectionId, null);
           } catch (e) {
-            if (e instanceof StoreError) throw e;
+            if (e instanceof StoreError || diskFaultOf(e)) throw e; // a full disk is a 507 the inspector can act on
             log(`vigilanza: verbale di ${inspectionId} non prodotto: ${(e as Error)?.stack ?? String(e)}`);
             throw new StoreError(
               'conflict',
-              `la visita è sigillata ma il suo verbale PDF non si può produrre: ${(e as Error)?.message ?? String(e)}. I dati sigillati non sono stati toccati.`,
+              `la visita è sigillata ma il suo verbale PDF non si può produrre: ${userMessage(e)}. I dati sigillati non sono stati toccati.`,
               'inspectionId',
             );
           }
@@ -504,4 +504,9 @@ export function createReportService(
       });
     },
   };
+}
+
+/** SQLite says «database or disk is full» in English: a refused write is told in the Italian of `DiskError`. */
+function userMessage(e: unknown): string {
+  return (diskFaultOf(e)?.message ?? (e as Error)?.message ?? String(e)).replace(/\.$/, '');
 }

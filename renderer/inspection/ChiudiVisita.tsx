@@ -122,7 +122,11 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
     if (!saved) {
       setBusy(false);
       setConfirming(false);
-      setError('Alcune modifiche non sono state salvate: riprovare il salvataggio prima di chiudere la visita.');
+      // The reason too: «Disco pieno: …» tells the inspector what to do before sealing.
+      const state = autosaver.getState();
+      setError(
+        `Alcune modifiche non sono state salvate: riprovare il salvataggio prima di chiudere la visita.${state.kind === 'error' ? ` ${state.message}` : ''}`,
+      );
       return;
     }
     const r = await sealMutation.mutateAsync(signingKey ? { id: detail.id, signatures, passphrase } : { id: detail.id, signatures });

@@ -2,7 +2,10 @@ import { useSyncExternalStore } from 'react';
 import { clockTime } from '../ui/format.ts';
 import type { Autosaver } from './autosave.ts';
 
-/** "Salvato alle 10:32" / "Salvataggio…" / the error with a retry, announced politely. */
+/**
+ * "Salvato alle 10:32" / "Salvataggio…" / the error with a retry, announced politely. A refusal of
+ * the disk («Disco pieno: …») stays until a save goes through, saying the text is kept and retried.
+ */
 export function StatoSalvataggio({ autosaver, readOnly }: { autosaver: Autosaver; readOnly: boolean }) {
   const state = useSyncExternalStore(autosaver.subscribe, autosaver.getState);
   if (readOnly) return <p className="save-status">Sola lettura</p>;
@@ -12,7 +15,10 @@ export function StatoSalvataggio({ autosaver, readOnly }: { autosaver: Autosaver
         {state.kind === 'idle' && 'Salvataggio automatico attivo'}
         {state.kind === 'saving' && 'Salvataggio…'}
         {state.kind === 'saved' && `Salvato alle ${clockTime(state.at)}`}
-        {state.kind === 'error' && `Salvataggio non riuscito: ${state.message}`}
+        {state.kind === 'error' && !state.retrying && `Salvataggio non riuscito: ${state.message}`}
+        {state.kind === 'error' &&
+          state.retrying &&
+          `${state.message} Quanto scritto resta nei campi e viene salvato da solo appena il disco lo consente.`}
       </p>
       {state.kind === 'error' && (
         <button type="button" onClick={() => void autosaver.retry()}>

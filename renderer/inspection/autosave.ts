@@ -2,11 +2,21 @@
  * Autosave queue: each key (one answer, the counts table, the visit data…) is saved at most once
  * per debounce window with its latest value, one request at a time per key so an older write can
  * never land after a newer one. A failed save stays queued until it is retried or superseded.
+ * A save the disk refused (`storage`: full, or failing writes) is sent again by itself with a growing
+ * pause (1 s, 2 s, 4 s… up to 10 s), and its message stays on screen until a save goes through:
+ * a newer value typed meanwhile does not hide it, since that one would fail the same way.
  */
 import type { ApiError, Result } from '../../shared/api/contract.ts';
 
 export type SaveState =
-  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'error'; message: string; failedKeys: string[] };
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: string }
+  /** `retrying`: the disk refused the write and it is sent again by itself. */
+  | { kind: 'error'; message: string; failedKeys: string[]; retrying?: true };
+
+export const RETRY_FIRST_MS = 1000;
+export const RETRY_MAX_MS = 10_000;
 
 type Task = () => Promise<Result<{ savedAt: string } | unknown>>;
 
@@ -22,6 +32,10 @@ export class Autosaver {
   private listeners = new Set<() => void>();
   private lastSavedAt: string | null = null;
   private state: SaveState = { kind: 'idle' };
+  /** The last refusal of the disk, shown until a save succeeds (cleared then). */
+  private diskError: ApiError | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelay = RETRY_FIRST_MS;
 
   constructor(private readonly delayMs = 400) {}
 
@@ -112,8 +126,11 @@ export class Autosaver {
       if (result.ok) {
         const at = (result.value as { savedAt?: unknown } | null)?.savedAt;
         this.lastSavedAt = typeof at === 'string' ? at : new Date().toISOString();
-      } else if (!slot.next) {
-        slot.failed = { task, error: result.error };
+        this.diskError = null;
+        this.retryDelay = RETRY_FIRST_MS;
+      } else {
+        if (result.error.code === 'storage') this.diskError = result.error;
+        if (!slot.next) slot.failed = { task, error: result.error };
       }
     })();
     slot.running = running;
@@ -122,15 +139,42 @@ export class Autosaver {
       slot.running = null;
       this.update();
       if (slot.next && !slot.timer) void this.run(key);
+      else this.retryLater();
     });
+  }
+
+  /** Sends the writes the disk refused again after a pause that doubles each time (reset by a success). */
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    if (![...this.slots.values()].some((s) => s.failed?.error.code === 'storage')) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(delay * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      for (const [key, slot] of this.slots) {
+        if (slot.failed?.error.code !== 'storage' || slot.running) continue;
+        if (!slot.next) slot.next = slot.failed.task;
+        slot.failed = null;
+        if (!slot.timer) void this.run(key);
+      }
+      this.update();
+    }, delay);
   }
 
   private update(): void {
     const failed = [...this.slots.entries()].filter(([, s]) => s.failed);
-    const busy = [...this.slots.values()].some((s) => s.next || s.running);
+    const pending = [...this.slots.entries()].filter(([, s]) => s.next || s.running);
+    const busy = pending.length > 0;
+    const disk = this.diskError;
     let next: SaveState;
-    if (failed.length) next = { kind: 'error', message: failed[0]![1].failed!.error.message, failedKeys: failed.map(([k]) => k) };
-    else if (busy) next = { kind: 'saving' };
+    if (failed.length) {
+      const first = failed.find(([, s]) => s.failed!.error.code === 'storage') ?? failed[0]!;
+      next = { kind: 'error', message: first[1].failed!.error.message, failedKeys: failed.map(([k]) => k) };
+      if (first[1].failed!.error.code === 'storage') next.retrying = true;
+    } else if (busy && disk) {
+      // Retrying (or a newer value after the refusal): the refusal stays on screen until a save succeeds.
+      next = { kind: 'error', message: disk.message, failedKeys: pending.map(([k]) => k), retrying: true };
+    } else if (busy) next = { kind: 'saving' };
     else if (this.lastSavedAt) next = { kind: 'saved', at: this.lastSavedAt };
     else next = { kind: 'idle' };
     if (JSON.stringify(next) === JSON.stringify(this.state)) return;

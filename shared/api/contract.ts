@@ -498,9 +498,11 @@ export const METHODS = Object.keys(contract) as Method[];
 /**
  * `integrity`: stored data no longer agrees with its hash or fails authentication (changed outside the app); the message
  * starts with «Integrità compromessa: » and says what disagrees. Never served as valid.
+ * `storage`: the disk refused the write (full: «Disco pieno: …»; failing: «Errore di scrittura sul disco: …»); nothing was
+ * saved by that call and nothing saved before is lost, so the same call may simply be sent again once the disk is writable.
  */
 export type ApiError = {
-  code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'internal';
+  code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'storage' | 'internal';
   message: string;
   field?: string;
 };
@@ -519,5 +521,7 @@ export const ERROR_STATUS: Record<ApiError['code'], number> = {
   conflict: 409,
   sealed: 409,
   integrity: 500,
+  // 507 Insufficient Storage (RFC 4918): the request was fine and may be repeated once the disk takes writes again.
+  storage: 507,
   internal: 500,
 };

@@ -40,16 +40,22 @@ export interface Shell {
   url: string;
   origin: string;
   dataDir: string;
+  /** The shell's own process (with `wrap`, the wrapper exec()s into it, so the same id). */
+  pid: number;
   stderr: () => string;
   stop: () => Promise<void>;
 }
 
-/** Starts `bin/vigilanza serve --data <fresh tmp> [--demo]` and waits for the URL line on stdout. */
-export async function startShell(options: { demo?: boolean } = {}): Promise<Shell> {
+/**
+ * Starts `bin/vigilanza serve --data <fresh tmp> [--demo]` and waits for the URL line on stdout.
+ * `wrap`: a launcher that exec()s the command it is given (`['fiu-run', '-x']` for fault injection).
+ */
+export async function startShell(options: { demo?: boolean; wrap?: string[] } = {}): Promise<Shell> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigilanza-ui-'));
   const args = [join(ROOT, 'bin/vigilanza'), 'serve', '--data', dataDir, ...(options.demo ? ['--demo'] : [])];
+  const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
   // From source: a dist/cli built before the latest host changes must not be what the UI is tested against.
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(command!, [...prefix, ...args], {
     cwd: ROOT,
     env: { ...process.env, VIGILANZA_FROM_SOURCE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,6 +82,7 @@ export async function startShell(options: { demo?: boolean } = {}): Promise<Shel
     url,
     origin: new URL(url).origin,
     dataDir,
+    pid: child.pid!,
     stderr: () => err,
     stop: async () => {
       if (child.exitCode === null) {

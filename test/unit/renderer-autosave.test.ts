@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import type { Result } from '../../shared/api/contract.ts';
-import { Autosaver } from '../../renderer/inspection/autosave.ts';
+import { Autosaver, RETRY_MAX_MS } from '../../renderer/inspection/autosave.ts';
 
 type Saved = Result<{ savedAt: string }>;
 const ok = (at = '2026-12-02T10:32:00.000Z'): Saved => ({ ok: true, value: { savedAt: at } });
@@ -155,6 +155,67 @@ describe('Autosaver', () => {
     assert.equal(await saver.flush(), true);
     assert.equal(await saver.retry(), true);
     assert.deepEqual(sent, ['old', 'new'], 'the replaced value is never sent again');
+  });
+
+  it('a save the disk refused is sent again by itself with a growing pause, its message kept until one goes through', async () => {
+    const saver = new Autosaver(400);
+    const full: Saved = { ok: false, error: { code: 'storage', message: 'Disco pieno: i dati non sono stati salvati.' } };
+    const answers = [full, full, ok('2026-12-02T10:00:05.000Z')];
+    const sent: string[] = [];
+    saver.schedule('answer:E.3', async () => (sent.push('testo'), answers.shift()!));
+    mock.timers.tick(400);
+    await settle();
+    const refused = { kind: 'error', message: 'Disco pieno: i dati non sono stati salvati.', failedKeys: ['answer:E.3'], retrying: true };
+    assert.deepEqual(saver.getState(), refused);
+    mock.timers.tick(999);
+    await settle();
+    assert.deepEqual(sent, ['testo'], 'no retry before the first pause (1 s)');
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(sent, ['testo', 'testo']);
+    assert.deepEqual(saver.getState(), refused, 'the message stays while it is retried');
+    mock.timers.tick(1999);
+    await settle();
+    assert.equal(sent.length, 2, 'the second pause is 2 s');
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(sent, ['testo', 'testo', 'testo']);
+    assert.deepEqual(saver.getState(), { kind: 'saved', at: '2026-12-02T10:00:05.000Z' });
+    assert.equal(saver.hasUnsaved(), false);
+    mock.timers.tick(60_000);
+    await settle();
+    assert.equal(sent.length, 3, 'nothing is sent again once saved');
+  });
+
+  it('a newer value typed while the disk refuses keeps the refusal on screen and is the one retried', async () => {
+    const saver = new Autosaver(400);
+    const full: Saved = { ok: false, error: { code: 'storage', message: 'Disco pieno: …' } };
+    const sent: string[] = [];
+    let diskFull = true;
+    saver.schedule('note', async () => (sent.push('a'), diskFull ? full : ok()));
+    mock.timers.tick(400);
+    await settle();
+    saver.schedule('note', async () => (sent.push('ab'), diskFull ? full : ok()));
+    assert.equal(saver.getState().kind, 'error', 'typing does not hide the refusal');
+    mock.timers.tick(400);
+    await settle();
+    assert.deepEqual(sent, ['a', 'ab']);
+    diskFull = false;
+    mock.timers.tick(RETRY_MAX_MS);
+    await settle();
+    assert.deepEqual(sent, ['a', 'ab', 'ab'], 'only the newest value is sent again');
+    assert.equal(saver.getState().kind, 'saved');
+  });
+
+  it('other failures wait for «Riprova»: only the disk is retried by itself', async () => {
+    const saver = new Autosaver(400);
+    const sent: string[] = [];
+    saver.schedule('visit', async () => (sent.push('v'), failure('rete assente')));
+    assert.equal(await saver.flush(), false);
+    mock.timers.tick(RETRY_MAX_MS * 3);
+    await settle();
+    assert.deepEqual(sent, ['v']);
+    assert.equal(saver.getState().kind, 'error');
   });
 
   it('a write that throws is a failure with its message, not an unhandled rejection', async () => {
