@@ -1,0 +1,126 @@
+/** «Servizi»: the registry of services, its creation and edit form. */
+import type { FastifyInstance } from 'fastify';
+import { createElement } from 'react';
+import { ServiceInput, type Service } from '../../shared/api/contract.ts';
+import { describeIssues } from '../../shared/inspection.ts';
+import { UserError } from '../storage/store.ts';
+import { formatDate, type Clerk, type ReviewContext } from './context.ts';
+import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
+
+function serviceFromForm(body: Record<string, string>): unknown {
+  return {
+    name: body.name ?? '',
+    type: body.type ?? '',
+    comune: body.comune ?? '',
+    address: body.address ?? '',
+    referente: body.referente ?? '',
+    capacity: body.capacity && /^\d+$/.test(body.capacity) ? Number(body.capacity) : body.capacity ? Number.NaN : undefined,
+    kitchen: body.kitchen === 'on',
+    territorialRls: body.territorialRls === 'on',
+    authorizationIssuedOn: body.authorizationIssuedOn || null,
+    accreditationIssuedOn: body.accreditationIssuedOn || null,
+  };
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Denominazione',
+  type: 'Tipo',
+  comune: 'Comune',
+  capacity: 'Capienza',
+  authorizationIssuedOn: 'Autorizzazione',
+  accreditationIssuedOn: 'Accreditamento',
+  address: 'Indirizzo',
+  referente: 'Referente',
+};
+function formError(input: unknown): string | null {
+  const r = ServiceInput.safeParse(input);
+  if (r.success) return null;
+  return describeIssues(r.error)
+    .map((line) => line.replace(/^(\w+)/, (k) => FIELD_LABELS[k] ?? k))
+    .join('; ');
+}
+
+export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext): void {
+  const { store, page, view } = ctx;
+  const serviceForm = (clerk: Clerk, action: string, values: ServiceFormValues, error?: string) =>
+    createElement(ServiceForm, { action, csrf: clerk.csrf, values, error });
+
+  app.get(
+    '/servizi',
+    page(async (_req, reply, clerk) => {
+      const services = await store.listServices();
+      return view(
+        reply,
+        clerk,
+        'Registro dei servizi',
+        '/servizi',
+        createElement(ServiceList, {
+          services: services.map((x) => ({
+            id: x.id,
+            name: x.name,
+            type: x.type,
+            comune: x.comune,
+            capacity: x.capacity,
+            authorizationIssuedOn: formatDate(x.authorizationIssuedOn),
+            accreditationIssuedOn: formatDate(x.accreditationIssuedOn),
+          })),
+        }),
+      );
+    }),
+  );
+
+  app.get(
+    '/servizi/nuovo',
+    page(async (_req, reply, clerk) =>
+      view(reply, clerk, 'Nuovo servizio', '/servizi', serviceForm(clerk, '/servizi', { type: 'nido', kitchen: false })),
+    ),
+  );
+
+  app.get(
+    '/servizi/:id',
+    page<{ id: string }>(async (req, reply, clerk) => {
+      const s = await store.getService(req.params.id);
+      if (!s) return view(reply, clerk, 'Servizio non trovato', '/servizi', null, 404);
+      return view(
+        reply,
+        clerk,
+        `Servizio: ${s.name}`,
+        '/servizi',
+        serviceForm(clerk, `/servizi/${s.id}`, s as unknown as Record<string, string>),
+      );
+    }),
+  );
+
+  const saveService = (id?: string) =>
+    page<{ id?: string }>(async (req, reply, clerk) => {
+      const input = serviceFromForm(req.body);
+      const problem = formError(input);
+      const action = id === undefined ? '/servizi' : `/servizi/${req.params.id}`;
+      if (problem)
+        return view(
+          reply,
+          clerk,
+          id === undefined ? 'Nuovo servizio' : 'Modifica servizio',
+          '/servizi',
+          serviceForm(clerk, action, req.body, problem),
+          400,
+        );
+      let saved: Service;
+      try {
+        saved = await store.saveService(input, req.params.id);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        return view(
+          reply,
+          clerk,
+          'Servizio non salvato',
+          '/servizi',
+          serviceForm(clerk, action, req.body, e.message),
+          e.field === 'id' ? 404 : 400,
+        );
+      }
+      return reply.redirect(`/servizi/${saved.id}?salvato=1`, 303);
+    });
+  app.post('/servizi', saveService());
+  app.post('/servizi/:id', saveService('edit'));
+}
