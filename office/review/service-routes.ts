@@ -2,12 +2,30 @@
 import type { FastifyInstance } from 'fastify';
 import { createElement } from 'react';
 import { ServiceInput, type Service } from '../../shared/api/contract.ts';
+import { parseItalianDate } from '../../shared/dates.ts';
 import { describeIssues } from '../../shared/inspection.ts';
 import { UserError } from '../storage/store.ts';
 import { formatDate, type Clerk, type ReviewContext } from './context.ts';
 import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
 
-function serviceFromForm(body: Record<string, string>): unknown {
+const DATE_FIELDS = [
+  ['authorizationIssuedOn', 'Autorizzazione'],
+  ['accreditationIssuedOn', 'Accreditamento'],
+] as const;
+
+/** The dates typed as gg/mm/aaaa, each as ISO (null when empty), or what is wrong with them, by field. */
+function formDates(body: Record<string, string>): { dates: Record<string, string | null>; problems: string[] } {
+  const dates: Record<string, string | null> = {};
+  const problems: string[] = [];
+  for (const [field, label] of DATE_FIELDS) {
+    const r = parseItalianDate(body[field] ?? '');
+    if (r.ok) dates[field] = r.date;
+    else problems.push(`${label}: ${r.message}`);
+  }
+  return { dates, problems };
+}
+
+function serviceFromForm(body: Record<string, string>, dates: Record<string, string | null>): unknown {
   return {
     name: body.name ?? '',
     type: body.type ?? '',
@@ -17,8 +35,8 @@ function serviceFromForm(body: Record<string, string>): unknown {
     capacity: body.capacity && /^\d+$/.test(body.capacity) ? Number(body.capacity) : body.capacity ? Number.NaN : undefined,
     kitchen: body.kitchen === 'on',
     territorialRls: body.territorialRls === 'on',
-    authorizationIssuedOn: body.authorizationIssuedOn || null,
-    accreditationIssuedOn: body.accreditationIssuedOn || null,
+    authorizationIssuedOn: dates.authorizationIssuedOn ?? null,
+    accreditationIssuedOn: dates.accreditationIssuedOn ?? null,
   };
 }
 
@@ -93,8 +111,9 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext):
 
   const saveService = (id?: string) =>
     page<{ id?: string }>(async (req, reply, clerk) => {
-      const input = serviceFromForm(req.body);
-      const problem = formError(input);
+      const { dates, problems } = formDates(req.body);
+      const input = serviceFromForm(req.body, dates);
+      const problem = problems.length ? problems.join('; ') : formError(input);
       const action = id === undefined ? '/servizi' : `/servizi/${req.params.id}`;
       if (problem)
         return view(
