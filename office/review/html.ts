@@ -60,6 +60,7 @@ label { display: block; margin: .4rem 0; }
 textarea { width: 100%; min-height: 6rem; }
 .photos img { max-width: 220px; max-height: 220px; margin: .3rem; border: 1px solid #ccc; }
 code { word-break: break-all; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 button { font: inherit; padding: .4rem .9rem; border-radius: 4px; border: 1px solid #1f4e79; background: #1f4e79; color: #fff; cursor: pointer; }
 button:hover { background: #163a5c; }
 button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
