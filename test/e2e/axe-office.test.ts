@@ -3,8 +3,9 @@
  * a real office server: login, coda, an inspection (with photo, prescription, signed-report link,
  * another laptop to move it to; again with the «Respingi» form refused), the transfer and the
  * validation confirmations, servizi and a service's form, portatili and a pairing code, an
- * inspection not found, cruscotto, the login after «Esci». 0 violations; the "needs review" items of each page
- * are in test-results/axe/office-*.json, and each page's 1366×768 screenshot in test-results/screenshots.
+ * inspection not found, cruscotto, the login after «Esci». 0 violations and no horizontal scrolling;
+ * the "needs review" items of each page are in test-results/axe/office-*.json (none at the time of
+ * writing), each page's 1366×768 screenshot in test-results/screenshots.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +16,7 @@ import { hashPassword } from '../../office/security.ts';
 import { axeViolations } from '../helpers/ui-axe.ts';
 import { seededLaptop, sealVisits } from '../helpers/laptop.ts';
 import { makePdf, makePng, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import { launchChromium, openPage, screenshot } from '../helpers/ui-shell.ts';
+import { horizontalOverflow, launchChromium, openPage, screenshot } from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
 let office: TestOffice;
@@ -64,6 +65,8 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await screenshot(page, `office-${name}`);
       failures.push(...(await axeViolations(page, `office-${name}`)).map((v) => `${name}: ${v}`));
+      const overflow = await horizontalOverflow(page);
+      if (overflow > 0) failures.push(`${name}: ${overflow} px di scorrimento orizzontale a 1366 px`);
     };
     const visit_ = async (name: string, path: string, heading: RegExp | string) => {
       await page.goto(`${office.url}${path}`);
