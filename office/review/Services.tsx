@@ -1,5 +1,6 @@
 /** The services registry: the list and the form that creates or edits one entry. */
 import type { ReactElement } from 'react';
+import { formatItalianDate, type IsoDate } from '../../shared/dates.ts';
 import { SERVICE_TYPES, SERVICE_TYPE_LABELS, type ServiceType } from '../../shared/domain.ts';
 
 /** One registry entry as the list shows it, dates already in the clerk's format. */
@@ -69,6 +70,10 @@ export function ServiceForm({
 }): ReactElement {
   const v = (k: string) => (values[k] === null || values[k] === undefined ? '' : String(values[k]));
   const checked = (k: string) => values[k] === true || values[k] === 'on';
+  // Dates are typed as gg/mm/aaaa in a text field, not <input type="date">, which Debian's Chromium
+  // shows as mm/dd/yyyy whatever the page's language. A saved (ISO) date is shown the Italian way;
+  // what the clerk typed comes back as typed.
+  const date = (k: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v(k)) ? formatItalianDate(v(k) as IsoDate) : v(k));
   return (
     <>
       {error ? (
@@ -110,10 +115,24 @@ export function ServiceForm({
           <input type="checkbox" name="territorialRls" defaultChecked={checked('territorialRls')} /> RLS territoriale
         </label>
         <label>
-          Autorizzazione rilasciata il <input name="authorizationIssuedOn" type="date" defaultValue={v('authorizationIssuedOn')} />
+          Autorizzazione rilasciata il (gg/mm/aaaa){' '}
+          <input
+            name="authorizationIssuedOn"
+            inputMode="numeric"
+            placeholder="gg/mm/aaaa"
+            maxLength={10}
+            defaultValue={date('authorizationIssuedOn')}
+          />
         </label>
         <label>
-          Accreditamento rilasciato il <input name="accreditationIssuedOn" type="date" defaultValue={v('accreditationIssuedOn')} />
+          Accreditamento rilasciato il (gg/mm/aaaa){' '}
+          <input
+            name="accreditationIssuedOn"
+            inputMode="numeric"
+            placeholder="gg/mm/aaaa"
+            maxLength={10}
+            defaultValue={date('accreditationIssuedOn')}
+          />
         </label>
         <button>Salva</button>
       </form>

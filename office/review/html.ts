@@ -1,9 +1,10 @@
 /**
- * Server-rendered pages of the review workspace: escaping, layout, small building blocks. Pages
- * move to React components (.tsx here, `fromReact`) one at a time; the rest are still `html`.
+ * Server-rendered pages of the review workspace: escaping, the page wrapper, the style sheet. Pages
+ * are React components (.tsx here); the cruscotto's body is still `html`, placed by `layout`.
  */
-import type { ReactElement } from 'react';
+import { createElement, type ReactElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { Layout, type LayoutProps } from './Layout.tsx';
 
 /** Escapes text for HTML content and attribute values. */
 export function h(value: unknown): string {
@@ -29,25 +30,12 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(out);
 }
 
-export const NAV = [
-  ['/coda', 'Coda'],
-  ['/cruscotto', 'Cruscotto'],
-  ['/servizi', 'Servizi'],
-  ['/portatili', 'Portatili'],
-] as const;
-
-export function layout(opts: { title: string; clerk?: string; csrf?: string; active?: string; body: Html; flash?: string }): string {
-  return `<!doctype html>
-${html`<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${opts.title} — Vigilanza Nidi, ufficio</title><link rel="stylesheet" href="/static/office.css"></head>
-<body><header class="top"><strong>Vigilanza Nidi · Ufficio</strong>
-${
-  opts.clerk
-    ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}" ${raw(opts.active === href ? 'aria-current="page"' : '')}>${label}</a>`)}</nav>
-<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${opts.csrf}"><span>${opts.clerk}</span> <button>Esci</button></form>`
-    : ''
-}
-</header><main>${opts.flash ? html`<p class="flash" role="status">${opts.flash}</p>` : ''}<h1>${opts.title}</h1>${opts.body}</main></body></html>`}`;
+/** A whole page: the React layout around a body written as components or, still, as `html` (the cruscotto). */
+export function layout(opts: Omit<LayoutProps, 'children'> & { body: Html | ReactNode }): string {
+  const { body, ...frame } = opts;
+  const content =
+    body instanceof Html ? createElement('div', { className: 'content', dangerouslySetInnerHTML: { __html: body.text } }) : body;
+  return `<!doctype html>\n${renderToStaticMarkup(createElement(Layout, frame, content))}`;
 }
 
 export const CSS = `
@@ -72,6 +60,7 @@ label { display: block; margin: .4rem 0; }
 textarea { width: 100%; min-height: 6rem; }
 .photos img { max-width: 220px; max-height: 220px; margin: .3rem; border: 1px solid #ccc; }
 code { word-break: break-all; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 button { font: inherit; padding: .4rem .9rem; border-radius: 4px; border: 1px solid #1f4e79; background: #1f4e79; color: #fff; cursor: pointer; }
 button:hover { background: #163a5c; }
 button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { contentHash } from '../../shared/canonical.ts';
+import { formatItalianDate } from '../../shared/dates.ts';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { RULE_LABELS } from '../../report/labels.ts';
 import { hashPassword } from '../../office/security.ts';
@@ -232,9 +233,14 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   assert.equal(await page.getByLabel('Tipo').inputValue(), 'spazio_gioco');
   await screenshot(page, 'ufficio-servizio-errore');
   await page.getByLabel('Capienza (posti autorizzati)').fill('20');
-  await page.getByLabel('Autorizzazione rilasciata il').fill('2023-10-02');
+  // Typed the Italian way (a text field, not Chromium's en-US date field); a wrong one is named.
+  await page.getByLabel('Autorizzazione rilasciata il').fill('31/02/2023');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Autorizzazione: la data 31/02/2023 non esiste' }).waitFor();
+  await page.getByLabel('Autorizzazione rilasciata il').fill(formatItalianDate('2023-10-02'));
   await page.getByRole('button', { name: 'Salva' }).click();
   await page.waitForURL(/salvato=1/);
+  assert.equal(await page.getByLabel('Autorizzazione rilasciata il').inputValue(), '02/10/2023', 'the saved date, the Italian way');
 
   // The page's CSP forbids scripts from fetching, so forge the POST with the session cookie from outside.
   const forged = await page.request.post(`${office.url}/servizi`, {

@@ -1,0 +1,358 @@
+/**
+ * One received revision for the clerk: state and decision forms, the laptop that holds the visit,
+ * findings, prescriptions, the signed report with its verification, photos, answers, the other
+ * revisions, and the codes support asks for, folded away. Every value arrives in the clerk's words.
+ */
+import type { ReactElement } from 'react';
+import type { RevisionRecord } from '../storage/store.ts';
+import { LaptopSection, type LaptopSectionProps } from './Transfers.tsx';
+import { Verification } from './Verification.tsx';
+
+export interface ReportVersion {
+  href: string;
+  name: string;
+  size: string;
+  /** «arrivata il …» or, without a time, with the revision. */
+  arrivedAt?: string;
+  verification: { kind: 'result'; result: unknown } | { kind: 'unavailable' } | { kind: 'error'; message: string };
+}
+
+export interface InspectionReviewProps {
+  at: string;
+  csrf: string;
+  revision: number;
+  purpose: string;
+  inspectorName: string;
+  receivedAt: string;
+  status: string;
+  audit: RevisionRecord['audit'];
+  notes?: string | null;
+  /** The decision forms: only while the revision is received or in validation. */
+  decision?: { canTake: boolean; rejectionMax: number; rejection?: { note: string; error: string } };
+  laptop: Omit<LaptopSectionProps, 'at' | 'csrf'>;
+  /** Null when the file cannot be evaluated: `evaluationError` says why. */
+  findings: Array<{ check: string; outcome: string; outcomeLabel: string; article: string; message: string }> | null;
+  evaluationError?: string;
+  prescriptions: Array<{ check: string; text: string; deadline: string }>;
+  /** In the order they arrived: the last is the current one. */
+  reports: ReportVersion[];
+  photos: Array<{ href: string; name: string }>;
+  answers: Array<{ section: string; check: string; answer: string; note: string }>;
+  others: Array<{ href: string; revision: number; status: string; notes?: string | null }>;
+  support: {
+    inspectionId: string;
+    contentHash: string;
+    ruleSet?: string;
+    attachments: Array<{ name: string; size: string; bytes: number; sha256: string }>;
+    codes: Array<{ check: string; code: string }>;
+  };
+}
+
+/** What the laptop's audit chain showed on arrival: a rewritten history is evidence for the clerk, not a refusal. */
+export function AuditNotice({ audit }: { audit: RevisionRecord['audit'] }): ReactElement {
+  if (!audit)
+    return (
+      <p className="na" data-testid="audit-chain">
+        Registro delle modifiche del portatile: non inviato (versione precedente dell'applicazione).
+      </p>
+    );
+  if (audit.status === 'riscritta')
+    return (
+      <p className="error" role="alert" data-testid="audit-chain">
+        <strong>Attenzione: storia del portatile riscritta.</strong> Il registro delle modifiche inviato con questa revisione non prosegue
+        quello ricevuto prima dallo stesso portatile ({audit.note ?? ''}). I dati sono conservati come ricevuti: verificarli con l'ispettore
+        prima di validare.
+      </p>
+    );
+  if (audit.status === 'non_collegata' && audit.note)
+    return (
+      <p className="error" role="alert" data-testid="audit-chain">
+        <strong>Attenzione: registro del portatile non collegato.</strong> {audit.note}. Verificare con l'ispettore prima di validare.
+      </p>
+    );
+  if (audit.status === 'non_collegata')
+    return (
+      <p className="warn" data-testid="audit-chain">
+        Registro delle modifiche del portatile: integro, ma non collegabile a quanto ricevuto prima da questo portatile.
+      </p>
+    );
+  return (
+    <p className="pass" data-testid="audit-chain">
+      Registro delle modifiche del portatile: integro e coerente con quanto ricevuto prima.
+    </p>
+  );
+}
+
+function Decision({ at, csrf, decision }: { at: string; csrf: string; decision: NonNullable<InspectionReviewProps['decision']> }) {
+  const csrfField = <input type="hidden" name="_csrf" value={csrf} />;
+  const { rejection } = decision;
+  return (
+    <section aria-labelledby="decisione-titolo">
+      <h2 id="decisione-titolo">Decisione</h2>
+      {decision.canTake ? (
+        <form method="post" action={`${at}/prendi`} className="inline">
+          {csrfField}
+          <button>Prendi in validazione</button>
+        </form>
+      ) : null}{' '}
+      <form method="post" action={`${at}/valida`} className="inline">
+        {csrfField}
+        <button>Valida</button>
+      </form>
+      <form method="post" action={`${at}/respingi`} noValidate>
+        {csrfField}
+        <label htmlFor="note-respingi">Note di correzione per l'ispettore</label>
+        {rejection ? (
+          <p className="error" id="note-respingi-errore">
+            {rejection.error}
+          </p>
+        ) : null}
+        <textarea
+          id="note-respingi"
+          name="note"
+          maxLength={decision.rejectionMax}
+          defaultValue={rejection?.note ?? ''}
+          aria-invalid={rejection ? true : undefined}
+          aria-describedby={rejection ? 'note-respingi-errore' : undefined}
+          autoFocus={Boolean(rejection)}
+        />
+        <button>Respingi con note</button>
+      </form>
+    </section>
+  );
+}
+
+function Report({ report, index }: { report: ReportVersion; index: number }) {
+  const v = report.verification;
+  return (
+    <li data-testid="report-version">
+      <strong>Versione {index + 1}</strong>
+      {report.arrivedAt ? ` · arrivata il ${report.arrivedAt}` : ' · arrivata con la revisione'}:{' '}
+      <a href={report.href} target="_blank" rel="noopener">
+        {report.name}
+        <span className="sr-only"> (si apre in una nuova scheda)</span>
+      </a>{' '}
+      ({report.size})
+      <br />
+      {v.kind === 'result' ? (
+        <Verification result={v.result} />
+      ) : v.kind === 'unavailable' ? (
+        <em>
+          Verifica della firma non disponibile in questa versione del server: confrontare lo SHA-256 (nei «Dati per l'assistenza» in fondo
+          alla pagina) con quello del portatile.
+        </em>
+      ) : (
+        <span className="fail">Verifica non riuscita: {v.message}</span>
+      )}
+    </li>
+  );
+}
+
+function SupportDetails({ revision, support }: { revision: number; support: InspectionReviewProps['support'] }) {
+  return (
+    <details className="support">
+      <summary>Dati per l'assistenza</summary>
+      <dl className="summary">
+        <dt>Codice ispezione</dt>
+        <dd>
+          <code>{support.inspectionId}</code>
+        </dd>
+        <dt>Revisione</dt>
+        <dd>{revision}</dd>
+        <dt>Impronta del contenuto (SHA-256)</dt>
+        <dd>
+          <code>{support.contentHash}</code>
+        </dd>
+        {support.ruleSet ? (
+          <>
+            <dt>Set di regole</dt>
+            <dd>
+              <code>{support.ruleSet}</code>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {support.attachments.length ? (
+        <>
+          <h3>Allegati</h3>
+          <table>
+            <thead>
+              <tr>
+                <th>File</th>
+                <th>Dimensione</th>
+                <th>SHA-256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {support.attachments.map((a, i) => (
+                <tr key={i}>
+                  <td>{a.name}</td>
+                  <td>
+                    {a.size} ({a.bytes} byte)
+                  </td>
+                  <td>
+                    <code>{a.sha256}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      {support.codes.length ? (
+        <>
+          <h3>Codici dei controlli</h3>
+          <table>
+            <thead>
+              <tr>
+                <th>Controllo</th>
+                <th>Codice</th>
+              </tr>
+            </thead>
+            <tbody>
+              {support.codes.map((c) => (
+                <tr key={c.code}>
+                  <td>{c.check}</td>
+                  <td>
+                    <code>{c.code}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </details>
+  );
+}
+
+export function InspectionReview(p: InspectionReviewProps): ReactElement {
+  const current = p.reports.at(-1);
+  const earlier = p.reports.slice(0, -1).map((r, i) => ({ r, i }));
+  earlier.reverse();
+  return (
+    <>
+      <p>
+        Revisione {p.revision} · {p.purpose} · inviata da {p.inspectorName} il {p.receivedAt} · stato: <strong>{p.status}</strong>
+      </p>
+      <AuditNotice audit={p.audit} />
+      {p.notes ? <p className="flash">Note dell'ufficio: {p.notes}</p> : null}
+      {p.decision ? <Decision at={p.at} csrf={p.csrf} decision={p.decision} /> : null}
+      <LaptopSection at={p.at} csrf={p.csrf} {...p.laptop} />
+      <h2>Rilievi</h2>
+      {p.findings ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Controllo</th>
+              <th>Esito</th>
+              <th>Articolo</th>
+              <th>Dettaglio</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.findings.map((f, i) => (
+              <tr key={i}>
+                <td>{f.check}</td>
+                <td className={f.outcome}>{f.outcomeLabel}</td>
+                <td>{f.article}</td>
+                <td>{f.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="error">Impossibile valutare il file: {p.evaluationError}</p>
+      )}
+      <h2>Prescrizioni</h2>
+      {p.prescriptions.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Rilievo</th>
+              <th>Prescrizione</th>
+              <th>Scadenza</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.prescriptions.map((x, i) => (
+              <tr key={i}>
+                <td>{x.check}</td>
+                <td>{x.text}</td>
+                <td>{x.deadline}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Nessuna.</p>
+      )}
+      <h2>Verbale firmato</h2>
+      {current ? (
+        <ul>
+          <Report report={current} index={p.reports.length - 1} />
+        </ul>
+      ) : (
+        <p>Nessun PDF allegato.</p>
+      )}
+      {earlier.length ? (
+        <>
+          <h3>Versioni precedenti del verbale</h3>
+          <ul>
+            {earlier.map(({ r, i }) => (
+              <Report key={i} report={r} index={i} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2>Fotografie ({p.photos.length})</h2>
+      <div className="photos">
+        {/* The laptop sends no caption: the alt says which photo it is and where the link goes (checked by hand, axe cannot). */}
+        {p.photos.map((x, i) => (
+          <a key={i} href={x.href} target="_blank" rel="noopener">
+            <img src={x.href} alt={`Fotografia ${i + 1} di ${p.photos.length} (${x.name}), si apre in una nuova scheda`} title={x.name} />
+          </a>
+        ))}
+      </div>
+      <h2>Risposte</h2>
+      {p.answers.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Sezione</th>
+              <th>Requisito</th>
+              <th>Risposta</th>
+              <th>Nota</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.answers.map((a, i) => (
+              <tr key={i}>
+                <td>{a.section}</td>
+                <td>{a.check}</td>
+                <td>{a.answer}</td>
+                <td>{a.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Nessuna risposta registrata.</p>
+      )}
+      {p.others.length ? (
+        <>
+          <h2>Altre revisioni</h2>
+          <ul>
+            {p.others.map((o) => (
+              <li key={o.revision}>
+                <a href={o.href}>Revisione {o.revision}</a> — {o.status}
+                {o.notes ? ` — note: ${o.notes}` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <SupportDetails revision={p.revision} support={p.support} />
+    </>
+  );
+}

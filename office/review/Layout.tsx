@@ -1,0 +1,62 @@
+/** The frame of every page of the review workspace: header with the menu and «Esci», the flash, the title. */
+import type { ReactElement, ReactNode } from 'react';
+
+export const NAV = [
+  ['/coda', 'Coda'],
+  ['/cruscotto', 'Cruscotto'],
+  ['/servizi', 'Servizi'],
+  ['/portatili', 'Portatili'],
+] as const;
+
+export interface LayoutProps {
+  title: string;
+  /** The clerk's name; without it (login, expired session) there is no menu. */
+  clerk?: string;
+  csrf?: string;
+  /** The menu entry of this page (`/coda`, …), marked as the current one. */
+  active?: string;
+  flash?: string;
+  children?: ReactNode;
+}
+
+export function Layout({ title, clerk, csrf, active, flash, children }: LayoutProps): ReactElement {
+  return (
+    <html lang="it">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — Vigilanza Nidi, ufficio`}</title>
+        <link rel="stylesheet" href="/static/office.css" />
+      </head>
+      <body>
+        <header className="top">
+          <strong>Vigilanza Nidi · Ufficio</strong>
+          {clerk ? (
+            <>
+              <nav aria-label="Menu principale">
+                {NAV.map(([href, label]) => (
+                  <a key={href} href={href} aria-current={active === href ? 'page' : undefined}>
+                    {label}
+                  </a>
+                ))}
+              </nav>
+              <form method="post" action="/logout" className="logout">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <span>{clerk}</span> <button>Esci</button>
+              </form>
+            </>
+          ) : null}
+        </header>
+        <main>
+          {flash ? (
+            <p className="flash" role="status">
+              {flash}
+            </p>
+          ) : null}
+          <h1>{title}</h1>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

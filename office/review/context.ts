@@ -1,0 +1,148 @@
+/**
+ * What every page module of the review workspace shares: the clerk's session, the page wrapper
+ * (login, CSRF, Origin), sending a page in the layout, and the clerk's words for dates and states.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { createElement, type ReactNode } from 'react';
+import { formatItalianDate } from '../../shared/dates.ts';
+import type { BlobStore } from '../blobs.ts';
+import { sha256Text } from '../security.ts';
+import type { DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
+import { layout, type Html } from './html.ts';
+import { Message } from './Message.tsx';
+
+export const SESSION_COOKIE = 'vn_sessione';
+export const LOGIN_COOKIE = 'vn_login';
+
+export interface Clerk {
+  clerkId: string;
+  clerkName: string;
+  csrf: string;
+}
+
+export interface ReviewDeps {
+  store: OfficeStore;
+  blobs: BlobStore;
+  today: () => string;
+  secure: boolean;
+  caPem?: string;
+}
+
+export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;
+
+export interface ReviewContext extends ReviewDeps {
+  cookieOptions: { path: string; httpOnly: true; sameSite: 'strict'; secure: boolean };
+  send(reply: FastifyReply, status: number, page: string): FastifyReply;
+  /** A page of the signed-in clerk, in the layout with the menu; `body` as components or (cruscotto) `html`. */
+  view(
+    reply: FastifyReply,
+    clerk: Clerk,
+    title: string,
+    active: string,
+    body: Html | ReactNode,
+    status?: number,
+    flash?: string,
+  ): FastifyReply;
+  /** Wraps a page handler: login required; POSTs need the CSRF token and a same-site Origin. */
+  page<P = Record<string, string>, Q = Record<string, string>>(
+    handler: (req: PageRequest<P, Q>, reply: FastifyReply, clerk: Clerk) => Promise<unknown>,
+  ): (req: PageRequest<P, Q>, reply: FastifyReply) => Promise<unknown>;
+}
+
+export const STATUS_LABELS: Record<ReviewStatus, string> = {
+  ricevuta: 'Ricevuta',
+  in_validazione: 'In validazione',
+  validata: 'Validata',
+  respinta: 'Respinta',
+};
+
+export function sameToken(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string' || !a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * A POST's Origin: absent or `null` (privacy modes, some forms) is allowed, as the CSRF token
+ * still has to match; otherwise it must parse and name this host. Returns the refusal, if any.
+ */
+export function originRefusal(req: FastifyRequest): string | null {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return null;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return 'Origine non valida: l’intestazione Origin non è un indirizzo.';
+  }
+  return host && host === req.headers.host ? null : 'Origine non ammessa.';
+}
+
+/** A form's fields: every value must be text (a JSON body could carry anything), else null. */
+export function formFields(body: unknown): Record<string, string> | null {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) return null;
+  return Object.values(body).every((v) => typeof v === 'string') ? (body as Record<string, string>) : null;
+}
+
+export const formatDate = (d: string | null | undefined) => (d ? formatItalianDate(d) : '—');
+// Always Rome's wall clock, whatever the server's TZ: the clerk reads "02/12/2026 alle 04:53".
+const ROME_INSTANT = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+export function formatInstant(t: string | null | undefined): string {
+  if (!t) return '—';
+  const parts = Object.fromEntries(ROME_INSTANT.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  return `${parts.day}/${parts.month}/${parts.year} alle ${parts.hour}:${parts.minute}`;
+}
+
+export const inspectionHref = (r: { inspectionId: string; revision: number }) =>
+  `/ispezioni/${encodeURIComponent(r.inspectionId)}/${r.revision}`;
+
+export const deviceLabel = (d: DeviceRecord) => `«${d.label}» di ${d.inspectorName} (associato il ${formatInstant(d.pairedAt)})`;
+
+export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): ReviewContext {
+  const { store } = deps;
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.secure } as const;
+
+  async function clerkOf(req: FastifyRequest): Promise<Clerk | null> {
+    const id = req.cookies[SESSION_COOKIE];
+    if (!id) return null;
+    return store.getSession(sha256Text(id));
+  }
+
+  const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type('text/html; charset=utf-8').send(page);
+  const refused = (reply: FastifyReply, status: number, text: string) =>
+    send(reply, status, layout({ title: 'Richiesta rifiutata', body: createElement(Message, { text }) }));
+
+  const page: ReviewContext['page'] = (handler) => async (req, reply) => {
+    const clerk = await clerkOf(req);
+    if (!clerk) {
+      if (req.method === 'GET') return reply.redirect(`/login?dopo=${encodeURIComponent(req.url)}`, 303);
+      return send(reply, 401, layout({ title: 'Sessione scaduta', body: createElement(Message, { relogin: true }) }));
+    }
+    if (req.method === 'POST') {
+      const refusal = originRefusal(req);
+      if (refusal) return refused(reply, 403, refusal);
+      const fields = formFields(req.body);
+      if (!fields) return refused(reply, 400, 'Modulo non valido: ogni campo deve essere testo.');
+      req.body = fields;
+      if (!sameToken(fields._csrf, clerk.csrf))
+        return refused(reply, 403, 'Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.');
+    }
+    return handler(req, reply, clerk);
+  };
+
+  const view: ReviewContext['view'] = (reply, clerk, title, active, body, status = 200, flash) =>
+    send(reply, status, layout({ title, clerk: clerk.clerkName, csrf: clerk.csrf, active, body, flash }));
+
+  return { ...deps, cookieOptions, send, view, page };
+}

@@ -1,0 +1,283 @@
+/** One received revision: its page, «Prendi in validazione», «Valida» (with its confirmation), «Respingi», its attachments. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createElement } from 'react';
+import { readFile } from 'node:fs/promises';
+import { getChecklist } from '../../shared/checklist/index.ts';
+import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { parseSealedFile } from '../../shared/inspection.ts';
+import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
+import { TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
+import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
+import { layout } from './html.ts';
+import { InspectionReview, type ReportVersion } from './InspectionReview.tsx';
+import { checkLabel, formatSize } from './labels.ts';
+import { BACK_TO_QUEUE, Message, backToInspection } from './Message.tsx';
+import { ValidationConfirmation } from './ValidationConfirmation.tsx';
+import { loadVerifier } from './verify.ts';
+
+/** Answers in the Scheda's order; any id the checklist does not know comes last, as sent. */
+function answersInSchedaOrder<A>(answers: Record<string, A>, items: ReadonlyArray<{ id: string }>): Array<[string, A]> {
+  const rank = new Map(items.map((item, i) => [item.id, i]));
+  return Object.entries(answers).sort(([a], [b]) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
+}
+
+function answerText(value: unknown): string {
+  if (value === 'yes') return 'Sì';
+  if (value === 'no') return 'No';
+  if (value === 'na') return 'Non applicabile';
+  if (value === undefined || value === null) return '—';
+  return String(value);
+}
+
+const REJECTION_NOTES_MAX = 4000;
+/** Why the «Respingi» notes cannot be sent to the inspector, if they cannot. */
+function rejectionNotesError(note: string): string | null {
+  if (!note.trim())
+    return "Scrivere le note di correzione: l'ispettore deve sapere che cosa correggere prima di inviare una nuova revisione.";
+  if (note.length > REJECTION_NOTES_MAX) return `Note troppo lunghe: al massimo ${REJECTION_NOTES_MAX} caratteri (ora ${note.length}).`;
+  return null;
+}
+
+const sectionLabel = (section: string | undefined) =>
+  section === undefined ? '—' : section === 'ACC' ? 'Accreditamento' : `Sezione ${section}`;
+
+function sniffMime(head: Buffer): string | null {
+  if (head.subarray(0, 4).toString('hex') === '89504e47') return 'image/png';
+  if (head.subarray(0, 3).toString('hex') === 'ffd8ff') return 'image/jpeg';
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  return null;
+}
+
+export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContext): void {
+  const { store, blobs, page, view, send } = ctx;
+  const notFound = (reply: FastifyReply, clerk: Clerk) =>
+    view(reply, clerk, 'Ispezione non trovata', '/coda', createElement(Message, { back: BACK_TO_QUEUE }), 404);
+
+  app.get(
+    '/ispezioni/:id/:rev',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => inspectionPage(reply, clerk, req.params.id, Number(req.params.rev))),
+  );
+
+  /**
+   * One revision for the clerk. `rejection` re-shows the «Respingi» form as the clerk left it,
+   * with the server's reason next to the field (the browser's own checks would speak English).
+   */
+  async function inspectionPage(
+    reply: FastifyReply,
+    clerk: Clerk,
+    inspectionId: string,
+    revision: number,
+    rejection?: { note: string; error: string },
+  ) {
+    const record = await store.getRevision(inspectionId, revision);
+    if (!record) return notFound(reply, clerk);
+    const parsed = parseSealedFile(record.file);
+    const file = parsed.ok ? parsed.value : null;
+    const rs = file ? RULE_SETS.get(file.ruleSet) : undefined;
+    const checklist = file ? getChecklist(file.ruleSet) : undefined;
+    const result = file && rs ? evaluate(file, rs, checklist) : null;
+    const order = { fail: 0, warn: 1, na: 2, pass: 3 } as const;
+    const findings: Finding[] = result ? [...result.findings].sort((a, b) => order[a.outcome] - order[b.outcome]) : [];
+    const items = new Map((checklist?.items ?? []).map((i) => [i.id, i]));
+    const others = (await store.listRevisionsOf(record.inspectionId)).filter((r) => r.revision !== record.revision);
+    const [owner, transfers, devices] = await Promise.all([
+      store.visitDevice(record.inspectionId),
+      store.listTransfers(record.inspectionId),
+      store.listDevices(),
+    ]);
+    const verifier = await loadVerifier();
+    // Report versions in the order they arrived (a co-signature is a later one): the last is current.
+    const reports: ReportVersion[] = [];
+    for (const a of record.attachments.filter((x) => x.kind === 'report')) {
+      let verification: ReportVersion['verification'];
+      if (!verifier) verification = { kind: 'unavailable' };
+      else {
+        try {
+          verification = { kind: 'result', result: await verifier(await readFile(blobs.blobPath(a.sha256)), { caPem: ctx.caPem }) };
+        } catch (e) {
+          verification = { kind: 'error', message: (e as Error).message };
+        }
+      }
+      reports.push({
+        href: `/allegati/${a.sha256}`,
+        name: a.name,
+        size: formatSize(a.size),
+        arrivedAt: a.addedAt ? formatInstant(a.addedAt) : undefined,
+        verification,
+      });
+    }
+    const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
+    const answers = file?.answers ?? {};
+    const codes = [...new Set([...findings.map((f) => f.rule), ...record.prescriptions.map((p) => p.rule), ...Object.keys(answers)])];
+    return view(
+      reply,
+      clerk,
+      `${record.serviceName} — visita del ${formatDate(record.visitDate)}`,
+      '/coda',
+      createElement(InspectionReview, {
+        at: inspectionHref(record),
+        csrf: clerk.csrf,
+        revision: record.revision,
+        purpose: PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose,
+        inspectorName: record.inspectorName,
+        receivedAt: formatInstant(record.receivedAt),
+        status: STATUS_LABELS[record.review.status],
+        audit: record.audit,
+        notes: record.review.notes,
+        decision: open ? { canTake: record.review.status === 'ricevuta', rejectionMax: REJECTION_NOTES_MAX, rejection } : undefined,
+        laptop: {
+          owner: owner ? deviceLabel(owner) : undefined,
+          transfers: transfers.map((t) => ({
+            at: formatInstant(t.at),
+            clerkName: t.clerkName,
+            from: deviceLabel(t.fromDevice),
+            to: deviceLabel(t.toDevice),
+            reason: t.reason,
+          })),
+          candidates: devices.filter((d) => d.deviceId !== owner?.deviceId).map((d) => ({ deviceId: d.deviceId, label: deviceLabel(d) })),
+          reasonMax: TRANSFER_REASON_MAX,
+        },
+        findings: result
+          ? findings.map((f) => ({
+              check: checkLabel(f.rule, items),
+              outcome: f.outcome,
+              outcomeLabel: OUTCOME_LABELS[f.outcome],
+              article: f.article,
+              message: f.message,
+            }))
+          : null,
+        evaluationError: parsed.ok ? 'set di regole sconosciuto' : parsed.errors.join('; '),
+        prescriptions: record.prescriptions.map((p) => ({
+          check: checkLabel(p.rule, items),
+          text: p.text,
+          deadline: formatDate(p.deadline),
+        })),
+        reports,
+        photos: record.attachments.filter((a) => a.kind === 'photo').map((p) => ({ href: `/allegati/${p.sha256}`, name: p.name })),
+        answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
+          section: sectionLabel(items.get(id)?.section),
+          check: checkLabel(id, items),
+          answer: answerText(a.value),
+          note: a.note ?? '',
+        })),
+        others: others.map((o) => ({
+          href: inspectionHref(o),
+          revision: o.revision,
+          status: STATUS_LABELS[o.review.status],
+          notes: o.review.notes,
+        })),
+        support: {
+          inspectionId: record.inspectionId,
+          contentHash: record.contentHash,
+          ruleSet: file?.ruleSet,
+          attachments: record.attachments.map((a) => ({ name: a.name, size: formatSize(a.size), bytes: a.size, sha256: a.sha256 })),
+          codes: codes.map((code) => ({ check: checkLabel(code, items), code })),
+        },
+      }),
+      rejection ? 400 : 200,
+    );
+  }
+
+  app.post(
+    '/ispezioni/:id/:rev/prendi',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      await store.takeInReview(req.params.id, Number(req.params.rev), clerk.clerkId);
+      return reply.redirect(`/ispezioni/${encodeURIComponent(req.params.id)}/${Number(req.params.rev)}`, 303);
+    }),
+  );
+
+  for (const [action, decision] of [
+    ['valida', 'validated'],
+    ['respingi', 'rejected'],
+  ] as const) {
+    app.post(
+      `/ispezioni/:id/:rev/${action}`,
+      page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+        if (decision === 'rejected') {
+          const note = String(req.body.note ?? '');
+          const error = rejectionNotesError(note);
+          if (error) return inspectionPage(reply, clerk, req.params.id, Number(req.params.rev), { note, error });
+        }
+        // A validation cannot be undone: the first POST shows what the laptop will receive, the second (conferma=si) sends it.
+        if (decision === 'validated' && req.body.conferma !== 'si')
+          return validationConfirmation(reply, clerk, req.params.id, Number(req.params.rev));
+        try {
+          await store.decide(
+            req.params.id,
+            Number(req.params.rev),
+            decision,
+            decision === 'rejected' ? String(req.body.note ?? '') : null,
+            clerk.clerkId,
+          );
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          const at = inspectionHref({ inspectionId: req.params.id, revision: Number(req.params.rev) });
+          return view(
+            reply,
+            clerk,
+            'Decisione non registrata',
+            '/coda',
+            createElement(Message, { error: e.message, back: backToInspection(at) }),
+            e.field === 'id' ? 404 : 400,
+          );
+        }
+        return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
+      }),
+    );
+  }
+
+  async function validationConfirmation(reply: FastifyReply, clerk: Clerk, inspectionId: string, revision: number) {
+    const at = inspectionHref({ inspectionId, revision });
+    const record = await store.getRevision(inspectionId, revision);
+    if (!record) return notFound(reply, clerk);
+    if (record.review.status === 'validata' || record.review.status === 'respinta')
+      return view(
+        reply,
+        clerk,
+        'Decisione non registrata',
+        '/coda',
+        createElement(Message, {
+          error: `Questa revisione è già ${STATUS_LABELS[record.review.status].toLowerCase()}: non si può validare.`,
+          back: backToInspection(at),
+        }),
+        400,
+      );
+    const owner = await store.visitDevice(inspectionId);
+    return view(
+      reply,
+      clerk,
+      'Confermare la validazione',
+      '/coda',
+      createElement(ValidationConfirmation, {
+        at,
+        csrf: clerk.csrf,
+        serviceName: record.serviceName,
+        visitDate: formatDate(record.visitDate),
+        laptop: owner ? deviceLabel(owner) : `di ${record.inspectorName}`,
+        revision: record.revision,
+        inspectorName: record.inspectorName,
+        receivedAt: formatInstant(record.receivedAt),
+      }),
+    );
+  }
+
+  app.get(
+    '/allegati/:sha',
+    page<{ sha: string }>(async (req, reply) => {
+      const sha = req.params.sha;
+      if (!/^[0-9a-f]{64}$/.test(sha) || !(await store.attachmentKnown(sha)) || (await blobs.has(sha)) === null)
+        return send(reply, 404, layout({ title: 'Allegato non trovato', body: null }));
+      const handle = await readFile(blobs.blobPath(sha));
+      const mime = sniffMime(handle.subarray(0, 8));
+      reply.header(
+        'Content-Security-Policy',
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf",
+      );
+      if (!mime) reply.header('Content-Disposition', `attachment; filename="${sha}.bin"`);
+      return reply
+        .type(mime ?? 'application/octet-stream')
+        .header('Cache-Control', 'private, max-age=86400')
+        .send(handle);
+    }),
+  );
+}
