@@ -24,6 +24,7 @@ import {
   InspectionState,
   PairResponse,
   PutRevisionOk,
+  type CreateUploadBody,
   type PairRequest,
   type PutRevisionBody,
 } from '../../shared/sync/protocol.ts';
@@ -292,7 +293,7 @@ export class SyncClient {
           if (offset === null) {
             const res = await this.request('POST', '/api/v1/uploads', {
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ sha256: a.sha256, length }),
+              body: JSON.stringify({ sha256: a.sha256, length } satisfies CreateUploadBody),
             });
             if (res.status !== 200 && res.status !== 201) await this.failOn(res);
             offset = Number(((await res.json()) as { offset: number }).offset);
