@@ -3,15 +3,16 @@
  * errors are `{ error: { code, message, field? } }` with Italian messages that name the field.
  * See office/README.md for the full description.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canonicalJson, contentHash } from '../shared/canonical.ts';
 import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
 import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
-// Id and Sha: the route parameters' schemas, the same as in the bodies.
-import { AddAttachmentBody, EntityId as Id, PutRevisionBody, Sha256 as Sha, type ErrorCode } from '../shared/sync/protocol.ts';
-import { SHA256_RE, type BlobStore } from './blobs.ts';
+// Id: the route parameter's schema, the same as in the bodies.
+import { AddAttachmentBody, EntityId as Id, PutRevisionBody, type ErrorCode } from '../shared/sync/protocol.ts';
+import type { BlobStore } from './blobs.ts';
 import { newDeviceToken, normalisePairingCode, requestLimit, sha256Text } from './security.ts';
 import type { DeviceIdentity, OfficeStore, RevisionRecord, ReviewStatus } from './storage/store.ts';
 
@@ -40,6 +41,79 @@ export function sendError(
   return reply.code(status).send({ error: { code, message, ...extra } });
 }
 
+/** The route parameters of a revision: `:id` is the visit's id, `:n` the revision number (1…999999). */
+const REVISION_MESSAGE = 'serve un numero intero da 1 in su';
+export const RevisionParams = z.object({
+  id: Id,
+  n: z
+    .string()
+    .regex(/^\d{1,6}$/, REVISION_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().min(1, REVISION_MESSAGE)),
+});
+
+const CURSOR_MESSAGE = 'serve un numero intero non negativo';
+const LIMIT_MESSAGE = 'serve un numero da 1 a 1000';
+/** GET /changes: both optional; a repeated key (an array) is refused like any other wrong value. */
+export const ChangesQuery = z.object({
+  cursor: z
+    .string({ error: CURSOR_MESSAGE })
+    .regex(/^\d{1,15}$/, CURSOR_MESSAGE)
+    .transform(Number)
+    .default(0),
+  limit: z
+    .string({ error: LIMIT_MESSAGE })
+    .regex(/^\d{1,4}$/, LIMIT_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().min(1, LIMIT_MESSAGE).max(1000, LIMIT_MESSAGE))
+    .default(200),
+});
+
+export const PairBody = z.strictObject({
+  code: z.string().min(1, 'il codice è obbligatorio').max(40),
+  deviceName: z.string().trim().max(200).optional(),
+});
+
+/** How a parameter is named in answers, where its name in the route is not the one a person reads. */
+const PARAM_NAMES: Record<string, { field: string; label: string }> = { n: { field: 'revision', label: 'revisione' } };
+
+/**
+ * A request the route schemas refused (fastify-type-provider-zod; the error handler of server.ts
+ * sends it here) as our ErrorBody: for a body, every issue (`details`) in describeIssues' words and
+ * the first one's path as `field`; for a route parameter or a query key, its first issue, named.
+ * Null when the error is not such a refusal.
+ */
+export function validationAnswer(error: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply | null {
+  if (!hasZodFastifySchemaValidationErrors(error)) return null;
+  const context = (error as FastifyError).validationContext;
+  // Fastify hands a missing body to the schema as null: parsed again as what it is, the message says "undefined" as it always did.
+  const absent = context === 'body' && req.body === undefined ? (req.routeOptions.schema?.body as z.ZodType | undefined) : undefined;
+  const reparsed = absent?.safeParse(undefined).error?.issues;
+  // The provider keeps each zod issue's code, message and other fields; its path is a JSON pointer.
+  const issues =
+    reparsed ??
+    (error.validation.map((v) => ({
+      ...v.params,
+      code: v.keyword,
+      message: v.message ?? '',
+      path:
+        v.instancePath === '/'
+          ? []
+          : v.instancePath
+              .slice(1)
+              .split('/')
+              .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+    })) as unknown as z.core.$ZodIssue[]);
+  if (context === 'params' || context === 'querystring') {
+    const first = issues[0]!;
+    const key = String(first.path[0] ?? '');
+    const name = PARAM_NAMES[key] ?? { field: key, label: key };
+    return sendError(reply, 400, 'invalid', `${name.label}: ${first.message}`, { field: name.field });
+  }
+  const details = describeIssues(new z.ZodError(issues));
+  return sendError(reply, 400, 'invalid', details.join('; '), { field: issues[0]!.path.join('.'), details });
+}
+
 const API_STATUS: Record<ReviewStatus, 'received' | 'in_review' | 'validated' | 'rejected'> = {
   ricevuta: 'received',
   in_validazione: 'in_review',
@@ -64,8 +138,10 @@ declare module 'fastify' {
   }
 }
 
-export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits }): void {
+export function registerApi(server: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits }): void {
   const { store, blobs, limits } = deps;
+  // Requests are typed from the route schemas, which server.ts's validator compiler checks before the handler.
+  const app = server.withTypeProvider<ZodTypeProvider>();
   // A paired laptop has a budget of its own; requests without a valid token share their IP's, so
   // random tokens cannot each open a fresh budget (nor lock out the laptops behind the same IP).
   const apiLimit = requestLimit(app, limits.apiBurst, (limits.apiBurst / limits.apiPerSecond) * 1000, (req, ip) =>
@@ -82,23 +158,28 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
 
   app.get('/healthz', async () => ({ ok: true, storage: store.kind }));
 
-  app.post('/api/v1/pair', async (req, reply) => {
-    const wait = await pairLimit(req);
-    if (wait) return limited(reply, wait);
-    const body = z
-      .strictObject({ code: z.string().min(1, 'il codice è obbligatorio').max(40), deviceName: z.string().trim().max(200).optional() })
-      .safeParse(req.body);
-    if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
-    const token = newDeviceToken();
-    const device = await store.consumePairingCode(
-      sha256Text(normalisePairingCode(body.data.code)),
-      sha256Text(token),
-      body.data.deviceName || 'portatile',
-    );
-    if (!device)
-      return sendError(reply, 401, 'unauthorized', 'code: codice di associazione non valido, già usato o scaduto', { field: 'code' });
-    return reply.code(201).send({ token, inspector: { id: device.inspectorId, name: device.inspectorName } });
-  });
+  app.post(
+    '/api/v1/pair',
+    {
+      schema: { body: PairBody },
+      // Before the body is checked: every attempt counts, a malformed one too.
+      preValidation: async (req, reply) => {
+        const wait = await pairLimit(req);
+        if (wait) return limited(reply, wait);
+      },
+    },
+    async (req, reply) => {
+      const token = newDeviceToken();
+      const device = await store.consumePairingCode(
+        sha256Text(normalisePairingCode(req.body.code)),
+        sha256Text(token),
+        req.body.deviceName || 'portatile',
+      );
+      if (!device)
+        return sendError(reply, 401, 'unauthorized', 'code: codice di associazione non valido, già usato o scaduto', { field: 'code' });
+      return reply.code(201).send({ token, inspector: { id: device.inspectorId, name: device.inspectorName } });
+    },
+  );
 
   // Every other /api/v1 route needs a device token.
   app.addHook('onRequest', async (req, reply) => {
@@ -120,20 +201,11 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     }
   });
 
-  app.put<{ Params: { id: string; n: string } }>('/api/v1/inspections/:id/revisions/:n', async (req, reply) => {
-    const id = Id.safeParse(req.params.id);
-    if (!id.success) return sendError(reply, 400, 'invalid', `id: ${id.error.issues[0]!.message}`, { field: 'id' });
-    const n = Number(req.params.n);
-    if (!/^\d{1,6}$/.test(req.params.n) || n < 1)
-      return sendError(reply, 400, 'invalid', 'revisione: serve un numero intero da 1 in su', { field: 'revision' });
-    const body = PutRevisionBody.safeParse(req.body);
-    if (!body.success) {
-      const issues = describeIssues(body.error);
-      return sendError(reply, 400, 'invalid', issues.join('; '), { field: body.error.issues[0]!.path.join('.'), details: issues });
-    }
+  app.put('/api/v1/inspections/:id/revisions/:n', { schema: { params: RevisionParams, body: PutRevisionBody } }, async (req, reply) => {
+    const { id, n } = req.params;
     // Demo data (`--demo`, scripts/start.sh) is made up: it never enters an office's register,
-    // whichever laptop or hand sends it. Checked before the schema so the answer says why.
-    const sent = body.data.file;
+    // whichever laptop or hand sends it. Checked before the file's schema so the answer says why.
+    const sent = req.body.file;
     if (typeof sent === 'object' && sent !== null && 'demo' in sent && (sent as { demo: unknown }).demo !== undefined)
       return sendError(
         reply,
@@ -142,7 +214,7 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
         "file.demo: è una visita dei dati dimostrativi e l'ufficio non la registra: le visite dimostrative restano sul portatile",
         { field: 'file.demo' },
       );
-    const parsed = parseInspectionFile(body.data.file);
+    const parsed = parseInspectionFile(req.body.file);
     if (!parsed.ok) {
       const details = parsed.errors.map((e) => `file.${e}`);
       return sendError(reply, 400, 'invalid', `file di ispezione non valido: ${details.join('; ')}`, {
@@ -167,14 +239,14 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
         details: problems,
       });
     // The hash is over the file as sent (before zod defaults), which is what the laptop sealed.
-    const actualHash = contentHash(body.data.file);
-    if (actualHash !== body.data.contentHash) {
+    const actualHash = contentHash(req.body.file);
+    if (actualHash !== req.body.contentHash) {
       return sendError(reply, 400, 'invalid', `contentHash: non corrisponde al contenuto del file (calcolato ${actualHash})`, {
         field: 'contentHash',
       });
     }
     const missing: string[] = [];
-    for (const [i, a] of body.data.attachments.entries()) {
+    for (const [i, a] of req.body.attachments.entries()) {
       const size = await heldSize(req.device!, a.sha256);
       if (size === null) missing.push(a.sha256);
       else if (size !== a.size)
@@ -190,27 +262,27 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     const bundleHash = sha256Text(
       canonicalJson({
         contentHash: actualHash,
-        attachments: body.data.attachments,
-        prescriptions: body.data.prescriptions,
-        serviceId: body.data.serviceId ?? null,
+        attachments: req.body.attachments,
+        prescriptions: req.body.prescriptions,
+        serviceId: req.body.serviceId ?? null,
       }),
     );
     const outcome = await store.putRevision({
-      inspectionId: id.data,
+      inspectionId: id,
       revision: n,
       contentHash: actualHash,
       bundleHash,
-      file: body.data.file,
-      serviceId: body.data.serviceId ?? null,
+      file: req.body.file,
+      serviceId: req.body.serviceId ?? null,
       serviceName: file.service.name,
       comune: file.service.comune ?? null,
       visitDate: file.visit.date,
       purpose: file.visit.purpose,
       inspectorId: req.device!.inspectorId,
       deviceId: req.device!.deviceId,
-      attachments: body.data.attachments,
-      prescriptions: body.data.prescriptions,
-      ...(body.data.audit ? { audit: body.data.audit } : {}),
+      attachments: req.body.attachments,
+      prescriptions: req.body.prescriptions,
+      ...(req.body.audit ? { audit: req.body.audit } : {}),
     });
     if (outcome === 'forbidden') {
       // The same answer whatever the content and the revision number: nothing tells the sender what the visit holds.
@@ -218,51 +290,48 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
         reply,
         403,
         'forbidden',
-        `l'ispezione ${id.data} è di un altro portatile: se questo portatile lo sostituisce, chiedere all'ufficio di trasferirgli la visita`,
+        `l'ispezione ${id} è di un altro portatile: se questo portatile lo sostituisce, chiedere all'ufficio di trasferirgli la visita`,
       );
     }
     if (outcome === 'conflict') {
-      return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è già stata ricevuta con un contenuto diverso`);
+      return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id} è già stata ricevuta con un contenuto diverso`);
     }
     return reply
       .code(outcome === 'created' ? 201 : 200)
-      .send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id.data, revision: n, contentHash: actualHash });
+      .send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id, revision: n, contentHash: actualHash });
   });
 
-  app.post<{ Params: { id: string; n: string } }>('/api/v1/inspections/:id/revisions/:n/attachments', async (req, reply) => {
-    const id = Id.safeParse(req.params.id);
-    if (!id.success) return sendError(reply, 400, 'invalid', `id: ${id.error.issues[0]!.message}`, { field: 'id' });
-    const n = Number(req.params.n);
-    if (!/^\d{1,6}$/.test(req.params.n) || n < 1)
-      return sendError(reply, 400, 'invalid', 'revisione: serve un numero intero da 1 in su', { field: 'revision' });
-    const body = AddAttachmentBody.safeParse(req.body);
-    if (!body.success) {
-      const issues = describeIssues(body.error);
-      return sendError(reply, 400, 'invalid', issues.join('; '), { field: body.error.issues[0]!.path.join('.'), details: issues });
-    }
-    const size = await heldSize(req.device!, body.data.sha256);
-    if (size === null)
-      return sendError(reply, 412, 'attachments_missing', 'allegato non ancora caricato: caricarlo prima', { missing: [body.data.sha256] });
-    if (size !== body.data.size)
-      return sendError(reply, 400, 'invalid', `size: il contenuto caricato è di ${size} byte`, { field: 'size' });
-    const { contentHash: expected, ...attachment } = body.data;
-    const outcome = await store.addAttachment({
-      inspectionId: id.data,
-      revision: n,
-      deviceId: req.device!.deviceId,
-      attachment,
-      ...(expected ? { contentHash: expected } : {}),
-    });
-    // Also another laptop's visit: to it, that visit does not exist.
-    if (outcome === 'not_found') return sendError(reply, 404, 'not_found', `revisione ${n} dell'ispezione ${id.data} non ricevuta`);
-    if (outcome === 'conflict')
-      return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id.data} è stata ricevuta con un contenuto diverso`, {
-        field: 'contentHash',
+  app.post(
+    '/api/v1/inspections/:id/revisions/:n/attachments',
+    { schema: { params: RevisionParams, body: AddAttachmentBody } },
+    async (req, reply) => {
+      const { id, n } = req.params;
+      const size = await heldSize(req.device!, req.body.sha256);
+      if (size === null)
+        return sendError(reply, 412, 'attachments_missing', 'allegato non ancora caricato: caricarlo prima', {
+          missing: [req.body.sha256],
+        });
+      if (size !== req.body.size)
+        return sendError(reply, 400, 'invalid', `size: il contenuto caricato è di ${size} byte`, { field: 'size' });
+      const { contentHash: expected, ...attachment } = req.body;
+      const outcome = await store.addAttachment({
+        inspectionId: id,
+        revision: n,
+        deviceId: req.device!.deviceId,
+        attachment,
+        ...(expected ? { contentHash: expected } : {}),
       });
-    return reply
-      .code(outcome === 'created' ? 201 : 200)
-      .send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id.data, revision: n, sha256: body.data.sha256 });
-  });
+      // Also another laptop's visit: to it, that visit does not exist.
+      if (outcome === 'not_found') return sendError(reply, 404, 'not_found', `revisione ${n} dell'ispezione ${id} non ricevuta`);
+      if (outcome === 'conflict')
+        return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id} è stata ricevuta con un contenuto diverso`, {
+          field: 'contentHash',
+        });
+      return reply
+        .code(outcome === 'created' ? 201 : 200)
+        .send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id, revision: n, sha256: req.body.sha256 });
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/api/v1/inspections/:id', async (req, reply) => {
     // Only the laptop that holds the visit reads it; to any other it does not exist.
@@ -272,15 +341,9 @@ export function registerApi(app: FastifyInstance, deps: { store: OfficeStore; bl
     return { inspectionId: req.params.id, revisions: revisions.map(revisionView) };
   });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/api/v1/changes', async (req, reply) => {
-    const cursorText = req.query.cursor ?? '0';
-    const limitText = req.query.limit ?? '200';
-    if (!/^\d{1,15}$/.test(cursorText))
-      return sendError(reply, 400, 'invalid', 'cursor: serve un numero intero non negativo', { field: 'cursor' });
-    if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 1000)
-      return sendError(reply, 400, 'invalid', 'limit: serve un numero da 1 a 1000', { field: 'limit' });
-    return store.changesSince(Number(cursorText), req.device!.inspectorId, Number(limitText));
-  });
+  app.get('/api/v1/changes', { schema: { querystring: ChangesQuery } }, async (req) =>
+    store.changesSince(req.query.cursor, req.device!.inspectorId, req.query.limit),
+  );
 }
 
 export type { FastifyRequest };

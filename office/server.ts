@@ -7,10 +7,11 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { CHECKLISTS } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
-import { DEFAULT_API_LIMITS, registerApi, sendError, type ApiLimits } from './api.ts';
+import { DEFAULT_API_LIMITS, registerApi, sendError, validationAnswer, type ApiLimits } from './api.ts';
 import { BlobStore } from './blobs.ts';
 import { rememberClientAddresses } from './security.ts';
 import { registerUploadRoutes } from './uploads.ts';
@@ -158,7 +159,12 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
+  // The sync API's routes declare zod schemas (shared/sync/protocol.ts) for params, query and body;
+  // a refusal reaches the error handler below, which answers it as our ErrorBody (api.ts).
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const refused = validationAnswer(error, req, reply);
+    if (refused) return refused;
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
       req.log.error(error);

@@ -7,11 +7,10 @@
  * /api/v1/ and are registered after it. Another laptop's uploads and content are invisible here.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
-import { describeIssues } from '../shared/inspection.ts';
 import { sendError } from './api.ts';
-import { Sha256 as Sha, type ErrorCode } from '../shared/sync/protocol.ts';
+import { CreateUploadBody, type ErrorCode } from '../shared/sync/protocol.ts';
 import { SHA256_RE, UploadError, type BlobStore, type UploadState } from './blobs.ts';
 import type { DeviceIdentity } from './storage/store.ts';
 
@@ -21,8 +20,10 @@ export interface UploadRouteDeps {
   patchBytes: number;
 }
 
-export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps): void {
+export function registerUploadRoutes(server: FastifyInstance, deps: UploadRouteDeps): void {
   const { blobs } = deps;
+  // POST's JSON body is checked by its schema; PATCH and PUT take raw bytes (a stream) and check their headers by hand.
+  const app = server.withTypeProvider<ZodTypeProvider>();
   const uploadHeaders = (reply: FastifyReply, s: { sha256: string; offset: number; length: number }) =>
     reply.header('Upload-Offset', String(s.offset)).header('Upload-Length', String(s.length)).header('Cache-Control', 'no-store');
 
@@ -39,14 +40,12 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRouteDeps
     return size === null ? null : { sha256, length: size, offset: size, complete: true };
   };
 
-  app.post('/api/v1/uploads', async (req, reply) => {
-    const body = z.strictObject({ sha256: Sha, length: z.number().int().min(1, 'deve essere almeno 1 byte') }).safeParse(req.body);
-    if (!body.success) return sendError(reply, 400, 'invalid', describeIssues(body.error).join('; '));
+  app.post('/api/v1/uploads', { schema: { body: CreateUploadBody } }, async (req, reply) => {
     try {
-      const held = await heldUpload(req.device!, body.data.sha256);
-      if (held && held.length !== body.data.length)
-        throw new UploadError(`length: il contenuto con questo sha256 è lungo ${held.length} byte, non ${body.data.length}`, 409);
-      const s = held ? { ...held, created: false } : await blobs.create(req.device!.deviceId, body.data.sha256, body.data.length);
+      const held = await heldUpload(req.device!, req.body.sha256);
+      if (held && held.length !== req.body.length)
+        throw new UploadError(`length: il contenuto con questo sha256 è lungo ${held.length} byte, non ${req.body.length}`, 409);
+      const s = held ? { ...held, created: false } : await blobs.create(req.device!.deviceId, req.body.sha256, req.body.length);
       const url = `/api/v1/uploads/${s.sha256}`;
       uploadHeaders(reply, s).header('Location', url);
       return reply.code(s.created ? 201 : 200).send({ url, offset: s.offset, length: s.length, complete: s.complete });

@@ -9,10 +9,13 @@
  * asks the server how far it got (HEAD) and continues from there. Then the revision is PUT:
  * 201/200 mean done (the server is idempotent, so a retry after a lost answer is harmless),
  * 409 is a conflict to show to a person, 412 means an attachment is missing and is uploaded
- * again; network errors, 429 and 5xx are retried with exponential backoff and jitter, bounded.
+ * again; network errors, 429 and 5xx are retried with exponential backoff and jitter, bounded
+ * (p-retry; a refusal for good is its `AbortError`, so it is never retried).
  * Results are values, not exceptions: the outbox decides what each outcome means.
  */
 import { open, stat } from 'node:fs/promises';
+import { setTimeout as wait } from 'node:timers/promises';
+import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
 import type { AuditSegment } from '../../shared/audit-chain.ts';
 import {
@@ -21,6 +24,7 @@ import {
   InspectionState,
   PairResponse,
   PutRevisionOk,
+  type CreateUploadBody,
   type PairRequest,
   type PutRevisionBody,
 } from '../../shared/sync/protocol.ts';
@@ -28,6 +32,7 @@ import {
 export interface RetryOptions {
   /** Attempts per step (one upload, one PUT, one pull) before giving up for now. */
   attempts: number;
+  /** The n-th pause (from 0) is random in [baseMs/2 · 2^n, baseMs · 2^n], at most maxMs. */
   baseMs: number;
   maxMs: number;
 }
@@ -46,8 +51,6 @@ export interface SyncClientOptions {
   /** Per request. */
   timeoutMs?: number;
   onProgress?: (event: { sha256: string; offset: number; length: number }) => void;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -159,8 +162,6 @@ export class SyncClient {
   private readonly retry: RetryOptions;
   private readonly chunkBytes: number;
   private readonly timeoutMs: number;
-  private readonly random: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
   private readonly onProgress?: SyncClientOptions['onProgress'];
   /** Bytes sent in PATCH bodies (to show that a resumed upload did not start over). */
   bytesSent = 0;
@@ -172,16 +173,7 @@ export class SyncClient {
     this.retry = { attempts: 8, baseMs: 250, maxMs: 15_000, ...options.retry };
     this.chunkBytes = options.chunkBytes ?? 8 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.onProgress = options.onProgress;
-  }
-
-  /** Exponential backoff with jitter: half the window fixed, half random. */
-  backoffMs(attempt: number, retryAfterSeconds?: number): number {
-    const window = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** attempt);
-    const jittered = window / 2 + (this.random() * window) / 2;
-    return retryAfterSeconds ? Math.min(this.retry.maxMs, Math.max(jittered, retryAfterSeconds * 1000)) : jittered;
   }
 
   private request(
@@ -198,19 +190,40 @@ export class SyncClient {
     });
   }
 
-  /** Runs `step` until it returns a value; it throws SyncError(permanent) to stop, anything else retries. */
+  /**
+   * Runs `step` until it returns a value, with p-retry: a SyncError(permanent) stops at once (as
+   * p-retry's AbortError), anything else is retried up to `attempts` times in all, then reported
+   * with the last failure. The pauses are p-retry's: minTimeout · 2^n times a random 1–2, capped;
+   * with minTimeout = baseMs/2 that is the window documented on RetryOptions. A Retry-After of the
+   * office (429, 503) is waited first, within the cap: the backoff then follows it.
+   */
   private async withRetry<T>(what: string, step: (attempt: number) => Promise<T>): Promise<T> {
-    let last: unknown;
-    for (let attempt = 0; attempt < this.retry.attempts; attempt++) {
-      try {
-        return await step(attempt);
-      } catch (e) {
-        if (e instanceof SyncError && e.permanent) throw e;
-        last = e;
-        if (attempt < this.retry.attempts - 1) await this.sleep(this.backoffMs(attempt, (e as { retryAfter?: number }).retryAfter));
-      }
+    try {
+      return await pRetry(
+        async (attemptNumber) => {
+          try {
+            return await step(attemptNumber - 1);
+          } catch (e) {
+            throw e instanceof SyncError && e.permanent ? new AbortError(e) : e;
+          }
+        },
+        {
+          retries: Math.max(0, this.retry.attempts - 1),
+          factor: 2,
+          minTimeout: this.retry.baseMs / 2,
+          maxTimeout: this.retry.maxMs,
+          randomize: true,
+          onFailedAttempt: async ({ error, retriesLeft }) => {
+            const retryAfter = (error as { retryAfter?: number }).retryAfter;
+            if (retryAfter && retriesLeft > 0) await wait(Math.min(this.retry.maxMs, retryAfter * 1000));
+          },
+        },
+      );
+    } catch (e) {
+      // AbortError hands back the SyncError it wrapped; anything else is the last failure of the budget.
+      if (e instanceof SyncError && e.permanent) throw e;
+      throw new SyncError(`${what}: tentativi esauriti (${(e as Error)?.message ?? String(e)})`);
     }
-    throw new SyncError(`${what}: tentativi esauriti (${(last as Error)?.message ?? String(last)})`);
   }
 
   private async failOn(res: Response): Promise<never> {
@@ -261,62 +274,63 @@ export class SyncClient {
     return Number(res.headers.get('upload-offset'));
   }
 
-  /** Uploads one attachment resumably; returns when the server holds the verified content. */
+  /**
+   * Uploads one attachment resumably; returns when the server holds the verified content. The retry
+   * budget is for consecutive failures: a round that moved the server's offset before failing ends
+   * as `progress`, and the next round starts with the whole budget (and from the server's offset).
+   */
   async uploadAttachment(a: AttachmentSource): Promise<void> {
     const length = await this.sizeOf(a);
     let offset: number | null = null;
-    let attempt = 0;
-    let lastError: unknown;
-    while (attempt < this.retry.attempts) {
-      try {
-        if (offset === null && attempt > 0) offset = await this.uploadOffset(a.sha256);
-        if (offset === null) {
-          const res = await this.request('POST', '/api/v1/uploads', {
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ sha256: a.sha256, length }),
-          });
-          if (res.status !== 200 && res.status !== 201) await this.failOn(res);
-          offset = Number(((await res.json()) as { offset: number }).offset);
+    let asked = false;
+    for (;;) {
+      const outcome = await this.withRetry(`allegato ${a.name}`, async (): Promise<'done' | 'progress'> => {
+        let moved = false;
+        try {
+          // After any failure, ask the server (HEAD) how far it got rather than starting over.
+          if (offset === null && asked) offset = await this.uploadOffset(a.sha256);
+          asked = true;
+          if (offset === null) {
+            const res = await this.request('POST', '/api/v1/uploads', {
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ sha256: a.sha256, length } satisfies CreateUploadBody),
+            });
+            if (res.status !== 200 && res.status !== 201) await this.failOn(res);
+            offset = Number(((await res.json()) as { offset: number }).offset);
+          }
+          while (offset < length) {
+            const chunk = await this.slice(a, offset, Math.min(this.chunkBytes, length - offset));
+            this.bytesSent += chunk.length;
+            const res = await this.request('PATCH', `/api/v1/uploads/${a.sha256}`, {
+              headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
+              body: chunk,
+            });
+            if (res.status === 204 || res.status === 409) {
+              // 409: another request of this laptop (a duplicate, a retry) moved the offset; follow the server.
+              const next = res.headers.get('upload-offset');
+              await res.arrayBuffer().catch(() => undefined);
+              if (next === null) throw new SyncError('risposta senza Upload-Offset');
+              if (Number(next) > offset) moved = true;
+              offset = Number(next);
+              this.onProgress?.({ sha256: a.sha256, offset, length });
+              continue;
+            }
+            if (res.status === 404) throw new SyncError('caricamento scomparso dal server');
+            // 422: the server reset it, our bytes did not hash to the declared value.
+            if (res.status === 422) throw new SyncError(`allegato ${a.name}: ${(await errorMessage(res)).message}`);
+            await this.failOn(res);
+          }
+          this.onProgress?.({ sha256: a.sha256, offset, length });
+          return 'done';
+        } catch (e) {
+          if (e instanceof SyncError && e.permanent) throw e;
+          offset = null; // ask the server (HEAD) next time
+          if (moved) return 'progress';
+          throw e;
         }
-        while (offset < length) {
-          const chunk = await this.slice(a, offset, Math.min(this.chunkBytes, length - offset));
-          this.bytesSent += chunk.length;
-          const res = await this.request('PATCH', `/api/v1/uploads/${a.sha256}`, {
-            headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
-            body: chunk,
-          });
-          if (res.status === 204 || res.status === 409) {
-            // 409: another request of this laptop (a duplicate, a retry) moved the offset; follow the server.
-            const next = res.headers.get('upload-offset');
-            await res.arrayBuffer().catch(() => undefined);
-            if (next === null) throw new SyncError('risposta senza Upload-Offset');
-            const moved = Number(next) > offset;
-            offset = Number(next);
-            if (moved) attempt = 0; // progress: the retry budget is for consecutive failures
-            this.onProgress?.({ sha256: a.sha256, offset, length });
-            continue;
-          }
-          if (res.status === 404) {
-            offset = null;
-            throw new SyncError('caricamento scomparso dal server');
-          }
-          if (res.status === 422) {
-            offset = 0; // the server reset it: our bytes did not hash to the declared value
-            throw new SyncError(`allegato ${a.name}: ${(await errorMessage(res)).message}`);
-          }
-          await this.failOn(res);
-        }
-        this.onProgress?.({ sha256: a.sha256, offset, length });
-        return;
-      } catch (e) {
-        if (e instanceof SyncError && e.permanent) throw e;
-        lastError = e;
-        if (!(e instanceof SyncError && e.message.startsWith('caricamento scomparso'))) offset = null; // ask the server (HEAD) next time
-        attempt++;
-        if (attempt < this.retry.attempts) await this.sleep(this.backoffMs(attempt - 1, (e as { retryAfter?: number }).retryAfter));
-      }
+      });
+      if (outcome === 'done') return;
     }
-    throw new SyncError(`allegato ${a.name}: tentativi esauriti (${(lastError as Error)?.message ?? String(lastError)})`);
   }
 
   /** Uploads the attachments, then sends the revision. Never throws for HTTP or network failures. */

@@ -98,6 +98,10 @@ export const AddAttachmentOk = z.looseObject({
 });
 export type AddAttachmentOk = z.infer<typeof AddAttachmentOk>;
 
+/** POST /uploads: opens (or finds) the upload of the content with this hash and length. */
+export const CreateUploadBody = z.strictObject({ sha256: Sha256, length: z.number().int().min(1, 'deve essere almeno 1 byte') });
+export type CreateUploadBody = z.infer<typeof CreateUploadBody>;
+
 /** 201 (new) and 200 (already open, or content this laptop already sent) to POST /uploads. */
 export const UploadCreated = z.looseObject({
   url: z.string(),

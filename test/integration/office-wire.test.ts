@@ -52,6 +52,99 @@ describe('office answers checked against the wire protocol', () => {
   });
 });
 
+describe('requests refused by the route schemas (fastify-type-provider-zod) answer our ErrorBody, word for word', () => {
+  let office: TestOffice;
+  let token: string;
+  before(async () => {
+    office = await startOffice('sqlite', { limits: { apiPerSecond: 1000, apiBurst: 1000, pairPerMinute: 3 } });
+    token = await office.token('Verdi');
+  });
+  after(() => office.close());
+  const call = async (method: string, path: string, body?: unknown, auth = true) => {
+    const r = await fetch(`${office.url}${path}`, {
+      method,
+      headers: { ...(auth ? bearer(token) : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return [r.status, await r.json()] as const;
+  };
+  const invalid = (message: string, extra: Record<string, unknown> = {}) =>
+    [400, { error: { code: 'invalid', message, ...extra } }] as const;
+  const sha = 'a'.repeat(64);
+  const ID = 'ammessi lettere, cifre, punto, trattino e trattino basso (max 100)';
+
+  test('route parameters and query keys: the first problem, named as the laptop knows it', async () => {
+    const put = { file: {}, contentHash: sha };
+    // The id is checked before the revision, and both before the body.
+    assert.deepEqual(await call('PUT', '/api/v1/inspections/bad%20id/revisions/zero', { extra: 1 }), invalid(`id: ${ID}`, { field: 'id' }));
+    for (const n of ['zero', '0', '1234567'])
+      assert.deepEqual(
+        await call('PUT', `/api/v1/inspections/v1/revisions/${n}`, put),
+        invalid('revisione: serve un numero intero da 1 in su', { field: 'revision' }),
+        n,
+      );
+    assert.deepEqual(
+      await call('POST', '/api/v1/inspections/v1/revisions/x/attachments', {}),
+      invalid('revisione: serve un numero intero da 1 in su', { field: 'revision' }),
+    );
+    const cursor = invalid('cursor: serve un numero intero non negativo', { field: 'cursor' });
+    const limit = invalid('limit: serve un numero da 1 a 1000', { field: 'limit' });
+    for (const [query, answer] of [
+      ['cursor=-1', cursor],
+      ['cursor=abc&limit=0', cursor],
+      ['cursor=1&cursor=2', cursor],
+      ['cursor=', cursor],
+      ['limit=0', limit],
+      ['limit=1001', limit],
+      ['limit=1&limit=2', limit],
+    ] as const)
+      assert.deepEqual(await call('GET', `/api/v1/changes?${query}`), answer, query);
+    const [status, page] = await call('GET', '/api/v1/changes?other=1&limit=1&cursor=0');
+    assert.equal(status, 200, 'unknown query keys are ignored, as before');
+    assert.equal((page as { changes: unknown[] }).changes.length, 1);
+  });
+
+  test("bodies: every problem in describeIssues' words, the first one's path as field; a missing body says so", async () => {
+    const size = 'attachments[0].size: deve essere almeno 1 byte';
+    const kind = 'attachments[0].kind: Invalid option: expected one of "report"|"photo"';
+    const name = 'attachments[0].name: il nome è obbligatorio';
+    assert.deepEqual(
+      await call('PUT', '/api/v1/inspections/v1/revisions/1', {
+        file: {},
+        contentHash: sha,
+        attachments: [{ sha256: sha, size: 0, kind: 'x', name: '' }],
+      }),
+      invalid(`${size}; ${kind}; ${name}`, { field: 'attachments.0.size', details: [size, kind, name] }),
+    );
+    const unknown = '(documento): campo sconosciuto: extra';
+    const [, both] = await call('PUT', '/api/v1/inspections/v1/revisions/1', { file: {}, contentHash: sha, extra: 1 });
+    assert.deepEqual(both, { error: { code: 'invalid', message: unknown, field: '', details: [unknown] } });
+    const missing = '(documento): Invalid input: expected object, received undefined';
+    assert.deepEqual(await call('PUT', '/api/v1/inspections/v1/revisions/1'), invalid(missing, { field: '', details: [missing] }));
+    const isNull = '(documento): Invalid input: expected object, received null';
+    assert.deepEqual(await call('POST', '/api/v1/uploads', null), invalid(isNull, { field: '', details: [isNull] }));
+    const onlyReport = 'kind: solo il verbale (report) può avere versioni successive';
+    assert.deepEqual(
+      await call('POST', '/api/v1/inspections/v1/revisions/1/attachments', { sha256: sha, size: 1, kind: 'photo', name: 'a' }),
+      invalid(onlyReport, { field: 'kind', details: [onlyReport] }),
+    );
+    // Authentication comes first, a malformed request without a token is a 401.
+    const [noToken] = await call('PUT', '/api/v1/inspections/bad%20id/revisions/x', { a: 1 }, false);
+    assert.equal(noToken, 401);
+  });
+
+  test('pairing: malformed attempts count against the per-IP limit before their body is looked at', async () => {
+    const empty = 'code: il codice è obbligatorio';
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [status, body] = await call('POST', '/api/v1/pair', { code: '' }, false);
+      statuses.push(status);
+      if (status === 400) assert.deepEqual(body, { error: { code: 'invalid', message: empty, field: 'code', details: [empty] } });
+    }
+    assert.deepEqual(statuses, [400, 400, 400, 429]);
+  });
+});
+
 describe('the check on routes the protocol does not know', () => {
   let dir: string;
   let server: OfficeServer;

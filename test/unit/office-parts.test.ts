@@ -106,18 +106,31 @@ test('pairing codes: short, unambiguous, typed any way', () => {
   assert.equal(normalisePairingCode(` ${code.toLowerCase().replace('-', ' ')} `), code);
 });
 
-test('backoff grows exponentially, with jitter, up to the cap', () => {
-  const lo = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', random: () => 0, retry: { baseMs: 100, maxMs: 1000 } });
-  const hi = new SyncClient({ baseUrl: 'http://127.0.0.1:9', token: 't', random: () => 0.999999, retry: { baseMs: 100, maxMs: 1000 } });
-  assert.deepEqual(
-    [0, 1, 2, 3, 4, 5].map((a) => lo.backoffMs(a)),
-    [50, 100, 200, 400, 500, 500],
-  );
-  assert.deepEqual(
-    [0, 1, 2, 3].map((a) => Math.round(hi.backoffMs(a))),
-    [100, 200, 400, 800],
-  );
-  assert.equal(lo.backoffMs(0, 3), 1000, 'Retry-After is honoured, within the cap');
+test('backoff (p-retry) grows exponentially up to the cap, and a Retry-After is waited first', async () => {
+  // Lower bounds only: a timer may fire late on a busy machine, never (by more than a rounding) early.
+  const timesOf = async (answer: () => Promise<Response>, retry: { attempts: number; baseMs: number; maxMs: number }) => {
+    const at: number[] = [];
+    const client = new SyncClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 't',
+      retry,
+      fetch: async () => {
+        at.push(performance.now());
+        return answer();
+      },
+    });
+    assert.equal((await client.pushInspection({ id: 'v', revision: 1, file: {}, contentHash: 'a'.repeat(64) })).status, 'failed');
+    return at.slice(1).map((t, i) => t - at[i]!);
+  };
+  const gaps = await timesOf(() => Promise.reject(new TypeError('fetch failed')), { attempts: 4, baseMs: 40, maxMs: 60 });
+  assert.equal(gaps.length, 3);
+  // The n-th pause is in [baseMs/2 · 2^n, baseMs · 2^n], capped: ≥ 20, ≥ 40, = 60.
+  assert.ok(gaps[0]! >= 19 && gaps[1]! >= 39 && gaps[2]! >= 59, gaps.join(', '));
+  assert.ok(gaps[2]! - gaps[0]! >= 15, `grows: ${gaps.join(', ')}`);
+
+  const busy = () => Promise.resolve(new Response('{}', { status: 503, headers: { 'retry-after': '30' } }));
+  const [afterBusy] = await timesOf(busy, { attempts: 2, baseMs: 2, maxMs: 150 });
+  assert.ok(afterBusy! >= 149, `Retry-After honoured within the cap (the backoff alone is ≤ 2 ms): ${afterBusy}`);
 });
 
 test('client: network failures are retried a bounded number of times, then reported', async () => {

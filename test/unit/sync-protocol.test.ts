@@ -49,7 +49,6 @@ test('a malformed changes page is a permanent SyncError naming the field, and no
   const client = new SyncClient({
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     token: 'x'.repeat(20),
-    sleep: async () => {},
   });
 
   const err = await client.pullChanges(0).then(
