@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Output, Signature } from '../../shared/api/contract.ts';
 import type { ChecklistItem } from '../../shared/checklist/index.ts';
+import { signatoryTitle } from '../../shared/checklist/display.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
@@ -84,7 +85,9 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const [passphraseError, setPassphraseError] = useState<string | null>(null);
   const signingKey = signing?.key && !signing.key.expired ? signing.key : null;
 
-  const signatoryLabel = (id: SignatoryId, label: string) => (id === 'referente_comune' ? `${label} ${service.comune}` : label);
+  // The title follows the signer's role among the members present, as the PDF prints it.
+  const signatoryLabel = (signatory: { id: SignatoryId; label: string }, name: string | undefined) =>
+    signatoryTitle(signatory, name, present, service.comune);
 
   function check(): Signature[] | null {
     const errors: Partial<Record<SignatoryId, string>> = {};
@@ -212,7 +215,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
             <h3 id="cv-firme">Firme</h3>
             <div className="firme">
               {checklist.signatories.map((s) => {
-                const label = signatoryLabel(s.id, s.label);
+                const label = signatoryLabel(s, d.name);
                 const d = draft[s.id];
                 return (
                   <div key={s.id} className="firma" role="group" aria-labelledby={`firma-${s.id}-title`}>
@@ -297,7 +300,10 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
           <h3 id="cv-firme-ro">Firme</h3>
           <div className="firme">
             {detail.signatures.map((s) => {
-              const label = signatoryLabel(s.signatory, checklist.signatories.find((x) => x.id === s.signatory)?.label ?? s.signatory);
+              const label = signatoryLabel(
+                checklist.signatories.find((x) => x.id === s.signatory) ?? { id: s.signatory, label: s.signatory },
+                s.name,
+              );
               return (
                 <div key={s.signatory} className="firma">
                   <h4>{label}</h4>
