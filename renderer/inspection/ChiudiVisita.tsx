@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Output, Signature } from '../../shared/api/contract.ts';
-import type { ChecklistItem } from '../../shared/checklist/index.ts';
-import { signatoryTitle } from '../../shared/checklist/display.ts';
+import { commissionGaps } from '../../shared/checklist/commission.ts';
+import { displayText, signatoryTitle } from '../../shared/checklist/display.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
@@ -12,26 +12,53 @@ import { ErrorBox } from '../ui/Status.tsx';
 import { unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit } from './context.tsx';
 import { useDrafts } from './drafts.tsx';
 import { FirmaPad, type Stroke } from './FirmaPad.tsx';
+import { findingPlace } from './model.ts';
 import { summaryText } from './PannelloRilievi.tsx';
 import { Rilievo } from './Rilievo.tsx';
 
 type SignatoryId = Signature['signatory'];
 
-/** Up to this many unanswered items are listed open; more are folded behind one summary. */
-const MISSING_SHOWN_OPEN = 5;
+/** "il referente del Comune e il Pedagogista Comunale": who the Scheda's commission is. */
+function requiredWho(signatories: ReadonlyArray<{ label: string; commission?: boolean | undefined }>): string {
+  const names = signatories
+    .filter((s) => s.commission)
+    .map((s) => `il ${s.label.replace(/^Firma del(la)?\s+/i, '').replace(/\s+di$/, '')}`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} e ${names[names.length - 1]}` : (names[0] ?? '');
+}
 
-function MissingList({ items, goToItem }: { items: ChecklistItem[]; goToItem: (id: string) => void }) {
+const clip = (text: string) => (text.length > 110 ? `${text.slice(0, 107)}…` : text);
+
+interface ToDo {
+  key: string;
+  /** An item id or a rule id: `goToItem` opens its place. */
+  target: string;
+  label: string;
+  text: string;
+}
+
+/**
+ * What is left before sealing — non-conformities without a prescription, unanswered items —
+ * grouped by the editor's parts in the navigator's order, each one click from its place.
+ */
+function ToDoList({ groups, goToItem }: { groups: Array<{ tab: string; title: string; todos: ToDo[] }>; goToItem: (id: string) => void }) {
   return (
-    <ul className="missing-list">
-      {items.map((item) => (
-        <li key={item.id}>
-          <button type="button" className="button-link" onClick={() => goToItem(item.id)}>
-            {item.section === 'ACC' ? 'Accreditamento' : `Sezione ${item.section}`}:{' '}
-            {item.text.length > 110 ? `${item.text.slice(0, 107)}…` : item.text}
-          </button>
-        </li>
+    <div className="todo-groups">
+      {groups.map((g) => (
+        <section key={g.tab} aria-labelledby={`cv-todo-${g.tab}`} className="todo-group" data-todo-group={g.tab}>
+          <h4 id={`cv-todo-${g.tab}`}>{g.title}</h4>
+          <ul className="missing-list">
+            {g.todos.map((t) => (
+              <li key={t.key} data-todo={t.key}>
+                <span className="todo-kind">{t.label}:</span>{' '}
+                <button type="button" className="button-link" onClick={() => goToItem(t.target)}>
+                  {clip(t.text)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
       ))}
-    </ul>
+    </div>
   );
 }
 type Draft = Record<SignatoryId, { name: string; strokes: Stroke[] }>;
@@ -48,6 +75,27 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const fails = result.findings.filter((f) => f.outcome === 'fail');
   const warns = result.findings.filter((f) => f.outcome === 'warn');
   const withoutPrescription = fails.filter((f) => !prescriptions.some((p) => p.rule === f.rule));
+  const todoGroups = (() => {
+    const order = ['visita', ...checklist.sections.map((x) => x.id as string), 'personale'];
+    const title = (tab: string) => {
+      if (tab === 'visita') return 'Dati della visita';
+      if (tab === 'personale') return 'Personale presente';
+      const section = checklist.sections.find((x) => x.id === tab);
+      return tab === 'ACC' ? 'Accreditamento' : `Sezione ${tab}${section ? `. ${section.title}` : ''}`;
+    };
+    const byTab = new Map<string, ToDo[]>();
+    const add = (tab: string, todo: ToDo) => byTab.set(tab, [...(byTab.get(tab) ?? []), todo]);
+    for (const f of withoutPrescription)
+      add(findingPlace(checklist, f.rule).tab, {
+        key: `nc:${f.rule}`,
+        target: f.rule,
+        label: 'Non conformità senza prescrizione',
+        text: f.message,
+      });
+    for (const item of missing)
+      add(item.section, { key: `voce:${item.id}`, target: item.id, label: 'Senza risposta', text: displayText(item.text) });
+    return order.filter((tab) => byTab.has(tab)).map((tab) => ({ tab, title: title(tab), todos: byTab.get(tab)! }));
+  })();
   // Names and strokes are durable drafts until sealing (leaving the section or a crash keeps them).
   const drafts = useDrafts();
   const emptyDraft = (id: SignatoryId) => ({
@@ -74,6 +122,13 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
     drafts?.put(`firma:${id}`, { kind: 'signatory', ...next }, emptyDraft(id));
   }
   const [nameErrors, setNameErrors] = useState<Partial<Record<SignatoryId, string>>>({});
+  // The commission the Scheda requires, from the checklist's data: present, and signing here.
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const signedNow = checklist.signatories.flatMap((s) =>
+    draft[s.id].strokes.length && draft[s.id].name.trim() ? [{ signatory: s.id, name: draft[s.id].name }] : [],
+  );
+  const gaps = readOnly ? [] : commissionGaps(checklist, present, signedNow, service.comune);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -99,7 +154,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       else out.push({ signatory: s.id, name: d.name.trim(), strokes: d.strokes });
     }
     setNameErrors(errors);
-    return Object.keys(errors).length ? null : out;
+    if (Object.keys(errors).length) return null;
+    if (gaps.length && !reason.trim()) {
+      setReasonError('indicare il motivo per sigillare senza la commissione completa (resta nel verbale)');
+      document.getElementById('cv-commission-reason')?.focus();
+      return null;
+    }
+    setReasonError(null);
+    return out;
   }
 
   function closeDialog() {
@@ -128,7 +190,10 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       setError('Alcune modifiche non sono state salvate: riprovare il salvataggio prima di chiudere la visita.');
       return;
     }
-    const r = await sealMutation.mutateAsync(signingKey ? { id: detail.id, signatures, passphrase } : { id: detail.id, signatures });
+    const commissionReason = gaps.length ? { commissionReason: reason.trim() } : {};
+    const r = await sealMutation.mutateAsync(
+      signingKey ? { id: detail.id, signatures, passphrase, ...commissionReason } : { id: detail.id, signatures, ...commissionReason },
+    );
     // Used once: the passphrase does not stay in the page.
     setPassphrase('');
     setBusy(false);
@@ -137,7 +202,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       return;
     }
     setConfirming(false);
-    if (!r.ok) setError(r.error.message);
+    if (!r.ok && r.error.field === 'commissionReason') setReasonError(r.error.message);
+    else if (!r.ok) setError(r.error.message);
     else onSealed(r.value);
   }
 
@@ -181,17 +247,17 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         )}
       </section>
       <section aria-labelledby="cv-missing" className="block">
-        <h3 id="cv-missing">Voci senza risposta ({missing.length})</h3>
-        {missing.length > MISSING_SHOWN_OPEN ? (
-          // Folded when long: dozens of "go to item" buttons would stand between Tab and the signatures.
-          <details className="missing-details">
-            <summary>Mostra le {missing.length} voci senza risposta</summary>
-            <MissingList items={missing} goToItem={goToItem} />
-          </details>
-        ) : missing.length ? (
-          <MissingList items={missing} goToItem={goToItem} />
+        <h3 id="cv-missing">
+          {readOnly ? 'Rimasti aperti alla chiusura' : 'Da completare prima di sigillare'} ({withoutPrescription.length + missing.length})
+        </h3>
+        <p className="sub">
+          {withoutPrescription.length === 1 ? '1 non conformità' : `${withoutPrescription.length} non conformità`} senza prescrizione ·{' '}
+          {missing.length === 1 ? '1 voce' : `${missing.length} voci`} senza risposta
+        </p>
+        {todoGroups.length ? (
+          <ToDoList groups={todoGroups} goToItem={goToItem} />
         ) : (
-          <p className="empty">Tutte le voci applicabili hanno una risposta.</p>
+          <p className="empty">Ogni non conformità ha la sua prescrizione e tutte le voci applicabili hanno una risposta.</p>
         )}
       </section>
 
@@ -215,8 +281,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
             <h3 id="cv-firme">Firme</h3>
             <div className="firme">
               {checklist.signatories.map((s) => {
-                const label = signatoryLabel(s, d.name);
                 const d = draft[s.id];
+                const label = signatoryLabel(s, d.name);
                 return (
                   <div key={s.id} className="firma" role="group" aria-labelledby={`firma-${s.id}-title`}>
                     <h4 id={`firma-${s.id}-title`}>{label}</h4>
@@ -225,6 +291,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                       <input
                         id={`firma-${s.id}-name`}
                         value={d.name}
+                        list={s.id === 'referente_servizio' ? undefined : 'cv-membri-presenti'}
                         onChange={(e) => changeSignatory(s.id, { name: e.target.value })}
                         aria-invalid={Boolean(nameErrors[s.id])}
                         aria-describedby={`firma-${s.id}-err`}
@@ -236,6 +303,41 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                 );
               })}
             </div>
+            <datalist id="cv-membri-presenti">
+              {present.map((m) => (
+                <option key={m.id} value={m.name} />
+              ))}
+            </datalist>
+          </section>
+          <section aria-labelledby="cv-commissione-scheda" className="block" data-commission={gaps.length ? 'incompleta' : 'completa'}>
+            <h3 id="cv-commissione-scheda">Commissione richiesta dalla Scheda</h3>
+            {gaps.length ? (
+              <>
+                <p className="notice">La Scheda chiede che {requiredWho(checklist.signatories)} siano presenti e firmino. Per ora:</p>
+                <ul className="commission-gaps">
+                  {gaps.map((g) => (
+                    <li key={g.signatory}>{g.message.charAt(0).toLocaleUpperCase('it') + g.message.slice(1)}</li>
+                  ))}
+                </ul>
+                <div className="field">
+                  <label htmlFor="cv-commission-reason">Motivo per sigillare senza la commissione completa</label>
+                  <textarea
+                    id="cv-commission-reason"
+                    rows={2}
+                    value={reason}
+                    onChange={(e) => setReason(e.target.value)}
+                    aria-invalid={Boolean(reasonError)}
+                    aria-describedby="cv-commission-reason-hint cv-commission-reason-err"
+                  />
+                  <p id="cv-commission-reason-hint" className="hint">
+                    Obbligatorio in questo caso: resta nel verbale sigillato.
+                  </p>
+                  <FieldError id="cv-commission-reason-err" error={reasonError ? { message: reasonError } : undefined} />
+                </div>
+              </>
+            ) : (
+              <p>Presenti e firmati: {requiredWho(checklist.signatories)}.</p>
+            )}
           </section>
           {error && <ErrorBox message={error} />}
           <div className="actions">
