@@ -254,6 +254,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
           {withoutPrescription.length === 1 ? '1 non conformità' : `${withoutPrescription.length} non conformità`} senza prescrizione ·{' '}
           {missing.length === 1 ? '1 voce' : `${missing.length} voci`} senza risposta
         </p>
+        {todoGroups.length > 0 && !readOnly && (
+          // Dozens of entries may stand between Tab and the signatures: one stop jumps over them.
+          <p>
+            <button type="button" className="button-link" onClick={() => document.getElementById('cv-firme')?.focus()}>
+              Salta alle firme
+            </button>
+          </p>
+        )}
         {todoGroups.length ? (
           <ToDoList groups={todoGroups} goToItem={goToItem} />
         ) : (
@@ -278,7 +286,9 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
             )}
           </section>
           <section aria-labelledby="cv-firme" className="block">
-            <h3 id="cv-firme">Firme</h3>
+            <h3 id="cv-firme" tabIndex={-1}>
+              Firme
+            </h3>
             <div className="firme">
               {checklist.signatories.map((s) => {
                 const d = draft[s.id];

@@ -67,6 +67,8 @@ async function checkPage(page: Page, name: string) {
 
 async function seal(page: Page) {
   await page.locator('.navigatore [data-tab="chiusura"]').click();
+  // No commission signs in this round trip: the reason the Scheda then asks for.
+  await page.getByLabel('Motivo per sigillare senza la commissione completa').fill('Prova di invio: firme non raccolte.');
   await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
   await page.getByRole('dialog', { name: 'Sigillare la visita?' }).getByRole('button', { name: 'Sigilla', exact: true }).click();
   await page.getByRole('region', { name: 'Visita sigillata' }).waitFor();
