@@ -49,9 +49,8 @@ function ToDoList({ groups, goToItem }: { groups: Array<{ tab: string; title: st
           <ul className="missing-list">
             {g.todos.map((t) => (
               <li key={t.key} data-todo={t.key}>
-                <span className="todo-kind">{t.label}:</span>{' '}
                 <button type="button" className="button-link" onClick={() => goToItem(t.target)}>
-                  {clip(t.text)}
+                  <span className="todo-kind">{t.label}:</span> {clip(t.text)}
                 </button>
               </li>
             ))}
@@ -90,7 +89,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         key: `nc:${f.rule}`,
         target: f.rule,
         label: 'Non conformità senza prescrizione',
-        text: f.message,
+        // The label already says it: no "Non conformità …: Non conforme: …".
+        text: f.message.replace(/^Non conforme:\s*/, ''),
       });
     for (const item of missing)
       add(item.section, { key: `voce:${item.id}`, target: item.id, label: 'Senza risposta', text: displayText(item.text) });

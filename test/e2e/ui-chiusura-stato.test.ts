@@ -168,6 +168,8 @@ describe('UI: stato in testata, scadenze dei servizi, chiusura della visita', { 
     assert.equal(await page.locator('.missing-details').count(), 0, 'nothing folded: each entry is one click away');
     await screenshot(page, 'stato-03-chiudi-visita-elenco');
     await screenshot(page, 'stato-03b-chiudi-visita-elenco-intero', true);
+    await nc.scrollIntoViewIfNeeded();
+    await screenshot(page, 'stato-03c-chiudi-visita-sezione-F');
 
     const first = page.locator('[data-todo-group="C"] [data-todo^="voce:"]').first();
     const itemId = (await first.getAttribute('data-todo'))!.slice('voce:'.length);
