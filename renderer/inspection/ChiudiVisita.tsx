@@ -10,7 +10,7 @@ import { Dialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox } from '../ui/Status.tsx';
 import { unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit } from './context.tsx';
-import { useDrafts } from './drafts.tsx';
+import { useDraft, useDrafts } from './drafts.tsx';
 import { FirmaPad, type Stroke } from './FirmaPad.tsx';
 import { findingPlace } from './model.ts';
 import { summaryText } from './PannelloRilievi.tsx';
@@ -123,7 +123,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   }
   const [nameErrors, setNameErrors] = useState<Partial<Record<SignatoryId, string>>>({});
   // The commission the Scheda requires, from the checklist's data: present, and signing here.
-  const [reason, setReason] = useState('');
+  // A durable draft like the signatories: leaving the section or a crash keeps it.
+  const [{ reason }, changeReason] = useDraft('commissione:motivo', { kind: 'commission', reason: '' });
   const [reasonError, setReasonError] = useState<string | null>(null);
   const signedNow = checklist.signatories.flatMap((s) =>
     draft[s.id].strokes.length && draft[s.id].name.trim() ? [{ signatory: s.id, name: draft[s.id].name }] : [],
@@ -335,7 +336,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                     id="cv-commission-reason"
                     rows={2}
                     value={reason}
-                    onChange={(e) => setReason(e.target.value)}
+                    onChange={(e) => changeReason({ reason: e.target.value })}
                     aria-invalid={Boolean(reasonError)}
                     aria-describedby="cv-commission-reason-hint cv-commission-reason-err"
                   />

@@ -168,6 +168,8 @@ export const FormDraft = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('prescription'), text: multilineText().max(4000), deadline: lineText().max(20) }),
   z.strictObject({ kind: z.literal('member'), name: lineText().max(200), role: lineText().max(200) }),
   z.strictObject({ kind: z.literal('signatory'), name: lineText().max(200), strokes: z.array(SignatureStroke).max(500) }),
+  /** Why the Scheda's commission is incomplete, typed in «Chiudi visita» before sealing. */
+  z.strictObject({ kind: z.literal('commission'), reason: multilineText().max(2000) }),
 ]);
 export type FormDraft = z.infer<typeof FormDraft>;
 /** Which form a draft belongs to, e.g. `prescrizione:<rule>:nuova`, `componente`, `firma:pedagogista`. */

@@ -215,6 +215,11 @@ describe('UI: stato in testata, scadenze dei servizi, chiusura della visita', { 
     await screenshot(page, 'stato-05-commissione-incompleta');
 
     await reason.fill(REASON);
+    // Kept as a durable draft: leaving the section at once and coming back, the reason is there.
+    await page.locator('.navigatore [data-tab="F"]').click();
+    await page.locator('#tab-heading-F').waitFor();
+    await page.locator('.navigatore [data-tab="chiusura"]').click();
+    assert.equal(await reason.inputValue(), REASON);
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     await page.getByRole('dialog', { name: 'Sigillare la visita?' }).getByRole('button', { name: 'Sigilla', exact: true }).click();
     const banner = page.getByRole('region', { name: 'Visita sigillata' });
