@@ -309,7 +309,12 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                       />
                       <FieldError id={`firma-${s.id}-err`} error={nameErrors[s.id] ? { message: nameErrors[s.id] } : undefined} />
                     </div>
-                    <FirmaPad label={label} strokes={d.strokes} onChange={(strokes) => changeSignatory(s.id, { strokes })} />
+                    <FirmaPad
+                      label={label}
+                      strokes={d.strokes}
+                      onChange={(strokes) => changeSignatory(s.id, { strokes })}
+                      required={Boolean(s.commission)}
+                    />
                   </div>
                 );
               })}

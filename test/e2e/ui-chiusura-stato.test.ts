@@ -194,6 +194,15 @@ describe('UI: stato in testata, scadenze dei servizi, chiusura della visita', { 
       'Manca la firma del referente del Comune di Impruneta',
       'Manca la firma del Pedagogista Comunale',
     ]);
+    // The pads say which signatures the Scheda requires; the service's referent signs only if willing.
+    assert.match(
+      await page.getByRole('group', { name: 'Firma del Pedagogista Comunale' }).innerText(),
+      /Richiesta dalla Scheda: senza, alla chiusura va indicato il motivo\./,
+    );
+    assert.match(
+      await page.getByRole('group', { name: /Alla presenza del referente del servizio/ }).innerText(),
+      /La firma è facoltativa\./,
+    );
     // The pedagogist present signs: her title follows her role, as in the PDF.
     const pedagogista = page.getByRole('group', { name: 'Firma del Pedagogista Comunale' });
     await pedagogista.getByLabel('Nome e cognome').fill('Chiara Fantoni');
