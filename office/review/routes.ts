@@ -391,6 +391,7 @@ export function registerReview(
 <p>Revisione ${record.revision} · ${PURPOSE_LABELS[record.purpose as Purpose] ?? record.purpose} ·
 inviata da ${record.inspectorName} il ${formatInstant(record.receivedAt)} · stato: <strong>${STATUS_LABELS[record.review.status]}</strong></p>
 ${auditNotice(record.audit)}
+${parsed.ok && parsed.value.visit.commissionIncompleteReason ? html`<p class="flash" data-testid="commission-reason"><strong>Sigillata senza la commissione completa.</strong> Motivo: ${parsed.value.visit.commissionIncompleteReason}</p>` : ''}
 ${record.review.notes ? html`<p class="flash">Note dell'ufficio: ${record.review.notes}</p>` : ''}
 ${
   open

@@ -154,6 +154,11 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await clerk.getByRole('heading', { name: /Nido d’infanzia Il Girasole — visita del/ }).waitFor();
   await clerk.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
   assert.equal(await clerk.locator('.photos img').count(), 1, 'the photo arrived');
+  // The reason the laptop recorded for sealing without the Scheda's commission reaches the clerk.
+  assert.equal(
+    await clerk.getByTestId('commission-reason').innerText(),
+    'Sigillata senza la commissione completa. Motivo: Prova di invio: firme non raccolte.',
+  );
   // The laptop's UUID and the hashes are for support only, folded in «Dati per l'assistenza».
   const visible = await clerk.locator('main').evaluate((main) => {
     const copy = main.cloneNode(true) as typeof main;
