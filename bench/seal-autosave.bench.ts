@@ -114,7 +114,12 @@ async function measure(mode: 'in-process' | 'worker', seals: number) {
       return i.id as string;
     };
     // One warm seal (fonts, pdfmake, pkijs loaded), then the drafts to seal while measuring.
-    await call('inspections.seal', { id: await draft(), signatures, passphrase: P12_PASSPHRASE });
+    await call('inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id: await draft(),
+      signatures,
+      passphrase: P12_PASSPHRASE,
+    });
     const drafts: string[] = [];
     for (let i = 0; i < seals; i++) drafts.push(await draft());
     const typing = await call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-11' });
@@ -135,7 +140,12 @@ async function measure(mode: 'in-process' | 'worker', seals: number) {
     const sealer = (async () => {
       for (const id of drafts) {
         const t0 = performance.now();
-        const r = await call('inspections.seal', { id, signatures, passphrase: P12_PASSPHRASE });
+        const r = await call('inspections.seal', {
+          commissionReason: 'prova automatica: commissione non in esame',
+          id,
+          signatures,
+          passphrase: P12_PASSPHRASE,
+        });
         if (!r.report?.signed) throw new Error('seal without a signed report');
         sealMs.push(performance.now() - t0);
       }

@@ -14,6 +14,9 @@ import type { Method, Input, Output } from '../shared/api/contract.ts';
 import { isoToday, type Clock } from './clock.ts';
 import type { HostApi } from './handlers.ts';
 
+/** Demo visits are sealed without signatures: the Scheda's commission is then excused, in words. */
+const DEMO_COMMISSION_REASON = 'Visita dimostrativa: firme della commissione non raccolte.';
+
 export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
   const call = <M extends Method>(method: M, input: Input<M>): Output<M> => {
     const r = host.dispatch(method, input);
@@ -233,7 +236,7 @@ export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
         staffCounts: { educators: { planned: 6, present: 5 }, auxiliaries: { planned: 2, present: 2 } },
       });
       answerAll(id, 'nido');
-      call('inspections.seal', { id, signatures: [] });
+      call('inspections.seal', { commissionReason: DEMO_COMMISSION_REASON, id, signatures: [] });
     }
 
     // La Coccinella: a sealed visit last semester with a non-conformity and a prescription still open.
@@ -270,7 +273,7 @@ export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
         deadline: addDays(coccinellaDate, 180),
       });
     }
-    call('inspections.seal', { id: cid, signatures: [] });
+    call('inspections.seal', { commissionReason: DEMO_COMMISSION_REASON, id: cid, signatures: [] });
 
     // Other structures at different points of the Art. 17 schedule: up to date, half done, recently
     // authorised (nothing owed before), and — those left without a visit — behind.
@@ -284,7 +287,7 @@ export function seedDemo(store: Store, host: HostApi, clock: Clock): void {
       for (const offset of offsets) {
         const id = visit(service.id, addDays(today, offset), [pedagogista.id, bellini.id], []);
         answerAll(id, service.type);
-        call('inspections.seal', { id, signatures: [] });
+        call('inspections.seal', { commissionReason: DEMO_COMMISSION_REASON, id, signatures: [] });
       }
     }
   });

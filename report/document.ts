@@ -340,6 +340,15 @@ function summaryBlock(ctx: Ctx): Content[] {
           margin: [6, 0, 0, 0],
         }
       : { text: 'Componenti non indicati', style: 'muted' },
+    // Recorded at sealing when the commission the Scheda requires was not all present and signing.
+    ...(ctx.file.visit.commissionIncompleteReason
+      ? [
+          {
+            text: [{ text: 'Sigillata senza la commissione completa. Motivo: ', bold: true }, ctx.file.visit.commissionIncompleteReason],
+            margin: [0, 4, 0, 0],
+          } as Content,
+        ]
+      : []),
   ];
 }
 

@@ -29,6 +29,11 @@ export const VisitSection = z.strictObject({
   purpose: Purpose,
   /** Commission members present (names as they sign). */
   members: z.array(z.strictObject({ name: lineText().trim().min(1).max(200), role: lineText().max(200) })).optional(),
+  /**
+   * Set at sealing only: why the visit was sealed without the commission the Scheda requires
+   * (members present and signing), in the inspector's words.
+   */
+  commissionIncompleteReason: multilineText().trim().min(1).max(2000).optional(),
 });
 
 export const ChildrenBand = z.strictObject({

@@ -104,6 +104,7 @@ export function createContext(options: ContextOptions) {
       lastInspectionDate: due.lastVisit,
       nextInspectionDueBy: due.nextDueBy,
       inspectionOverdue: due.overdue,
+      inspectionStanding: due.standing,
       openPrescriptions: open.get(s.id) ?? 0,
     };
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { contract } from '../../shared/api/contract.ts';
 import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
+import { commissionGaps } from '../../shared/checklist/index.ts';
 import { validateAgainst } from '../../shared/rules/index.ts';
 import { fromZod } from '../errors.ts';
 import { buildInspectionFile } from '../inspection-file.ts';
@@ -14,7 +15,7 @@ import { photoName, unreadablePhotos } from './photos.ts';
 export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspections.seal'> {
   const { store, sync } = ctx;
   return {
-    'inspections.seal': ({ id, signatures, passphrase }) => {
+    'inspections.seal': ({ id, signatures, passphrase, commissionReason }) => {
       // Signing waits on WebCrypto: only `call` (the shells) seals with a digital signature.
       if (passphrase !== undefined) fail('passphrase', 'la firma digitale al sigillo è disponibile solo dall’applicazione');
       const r = store.inspections.draft(id);
@@ -26,12 +27,22 @@ export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspection
       const file = buildInspectionFile(store, store.inspections.content(id));
       const parsed = z.safeParse(contract['inspections.export'].output, file);
       if (!parsed.success) throw new InvalidInput(fromZod(parsed.error));
-      const problems = validateAgainst(parsed.data, ctx.ruleSetOf(r.ruleSet), ctx.checklistOf(r.ruleSet));
+      const checklist = ctx.checklistOf(r.ruleSet);
+      const problems = validateAgainst(parsed.data, ctx.ruleSetOf(r.ruleSet), checklist);
       if (problems.length) {
         const [path, message] = problems[0]!.split(/: (.*)/s);
         fail(path ?? 'id', message ?? problems[0]!);
       }
-      const canonicalFile = canonicalJson(parsed.data);
+      // The Scheda's commission (from the checklist's data), present and signing, or the inspector's reason.
+      const reason = commissionReason?.trim() || undefined;
+      const gaps = commissionGaps(checklist, parsed.data.visit.members ?? [], signatures, parsed.data.service.comune);
+      if (gaps.length && !reason)
+        fail(
+          'commissionReason',
+          `commissione incompleta: ${gaps.map((g) => g.message).join('; ')}. Per sigillare comunque, indicare il motivo`,
+        );
+      const sealedFile = reason ? { ...parsed.data, visit: { ...parsed.data.visit, commissionIncompleteReason: reason } } : parsed.data;
+      const canonicalFile = canonicalJson(sealedFile);
       const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
       // Queued for the office in the seal's own transaction: a sealed revision is never left behind.
       // A demo visit is never queued (and the outbox refuses it, migration 009): pairing a laptop

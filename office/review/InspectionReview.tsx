@@ -27,6 +27,8 @@ export interface InspectionReviewProps {
   status: string;
   audit: RevisionRecord['audit'];
   notes?: string | null;
+  /** Why the visit was sealed without the commission the Scheda requires (the inspector's words). */
+  commissionReason?: string;
   /** The decision forms: only while the revision is received or in validation. */
   decision?: { canTake: boolean; rejectionMax: number; rejection?: { note: string; error: string } };
   laptop: Omit<LaptopSectionProps, 'at' | 'csrf'>;
@@ -236,6 +238,11 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
         Revisione {p.revision} · {p.purpose} · inviata da {p.inspectorName} il {p.receivedAt} · stato: <strong>{p.status}</strong>
       </p>
       <AuditNotice audit={p.audit} />
+      {p.commissionReason ? (
+        <p className="flash" data-testid="commission-reason">
+          <strong>Sigillata senza la commissione completa.</strong> Motivo: {p.commissionReason}
+        </p>
+      ) : null}
       {p.notes ? <p className="flash">Note dell'ufficio: {p.notes}</p> : null}
       {p.decision ? <Decision at={p.at} csrf={p.csrf} decision={p.decision} /> : null}
       <LaptopSection at={p.at} csrf={p.csrf} {...p.laptop} />

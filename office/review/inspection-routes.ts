@@ -124,6 +124,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         status: STATUS_LABELS[record.review.status],
         audit: record.audit,
         notes: record.review.notes,
+        commissionReason: file?.visit.commissionIncompleteReason,
         decision: open ? { canTake: record.review.status === 'ricevuta', rejectionMax: REJECTION_NOTES_MAX, rejection } : undefined,
         laptop: {
           owner: owner ? deviceLabel(owner) : undefined,

@@ -15,6 +15,7 @@ import { ServiziPage } from '../services/ServiziPage.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorBox, Loading } from '../ui/Status.tsx';
 import { AppInfo, type AppContext } from './info.tsx';
+import { StatoHeader } from './StatoHeader.tsx';
 import { href, NOT_FOUND_TITLE, PAGES, type Page } from './router.ts';
 
 /** A route parameter; the page is keyed by it, so moving to another id starts the page afresh. */
@@ -143,6 +144,7 @@ function Layout() {
           <Link to={href({ page: 'office' })}>Ufficio</Link>
         </nav>
         {ctx && 'info' in ctx && ctx.info.demo && <Badge tone="warn">Dati dimostrativi</Badge>}
+        <StatoHeader />
       </header>
       <main id="contenuto" ref={main} tabIndex={-1}>
         <PageFocus />

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Output, Signature } from '../../shared/api/contract.ts';
-import type { ChecklistItem } from '../../shared/checklist/index.ts';
+import { commissionGaps } from '../../shared/checklist/commission.ts';
+import { displayText, signatoryTitle } from '../../shared/checklist/display.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
@@ -9,28 +10,54 @@ import { Dialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { ErrorBox } from '../ui/Status.tsx';
 import { unanswered, useInspection, useLiveCheck, usePrescriptions, useVisibleItems, useVisit } from './context.tsx';
-import { useDrafts } from './drafts.tsx';
+import { useDraft, useDrafts } from './drafts.tsx';
 import { FirmaPad, type Stroke } from './FirmaPad.tsx';
+import { findingPlace } from './model.ts';
 import { summaryText } from './PannelloRilievi.tsx';
 import { Rilievo } from './Rilievo.tsx';
 
 type SignatoryId = Signature['signatory'];
 
-/** Up to this many unanswered items are listed open; more are folded behind one summary. */
-const MISSING_SHOWN_OPEN = 5;
+/** "il referente del Comune e il Pedagogista Comunale": who the Scheda's commission is. */
+function requiredWho(signatories: ReadonlyArray<{ label: string; commission?: boolean | undefined }>): string {
+  const names = signatories
+    .filter((s) => s.commission)
+    .map((s) => `il ${s.label.replace(/^Firma del(la)?\s+/i, '').replace(/\s+di$/, '')}`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} e ${names[names.length - 1]}` : (names[0] ?? '');
+}
 
-function MissingList({ items, goToItem }: { items: ChecklistItem[]; goToItem: (id: string) => void }) {
+const clip = (text: string) => (text.length > 110 ? `${text.slice(0, 107)}…` : text);
+
+interface ToDo {
+  key: string;
+  /** An item id or a rule id: `goToItem` opens its place. */
+  target: string;
+  label: string;
+  text: string;
+}
+
+/**
+ * What is left before sealing — non-conformities without a prescription, unanswered items —
+ * grouped by the editor's parts in the navigator's order, each one click from its place.
+ */
+function ToDoList({ groups, goToItem }: { groups: Array<{ tab: string; title: string; todos: ToDo[] }>; goToItem: (id: string) => void }) {
   return (
-    <ul className="missing-list">
-      {items.map((item) => (
-        <li key={item.id}>
-          <button type="button" className="button-link" onClick={() => goToItem(item.id)}>
-            {item.section === 'ACC' ? 'Accreditamento' : `Sezione ${item.section}`}:{' '}
-            {item.text.length > 110 ? `${item.text.slice(0, 107)}…` : item.text}
-          </button>
-        </li>
+    <div className="todo-groups">
+      {groups.map((g) => (
+        <section key={g.tab} aria-labelledby={`cv-todo-${g.tab}`} className="todo-group" data-todo-group={g.tab}>
+          <h4 id={`cv-todo-${g.tab}`}>{g.title}</h4>
+          <ul className="missing-list">
+            {g.todos.map((t) => (
+              <li key={t.key} data-todo={t.key}>
+                <button type="button" className="button-link" onClick={() => goToItem(t.target)}>
+                  <span className="todo-kind">{t.label}:</span> {clip(t.text)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
       ))}
-    </ul>
+    </div>
   );
 }
 type Draft = Record<SignatoryId, { name: string; strokes: Stroke[] }>;
@@ -47,6 +74,28 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const fails = result.findings.filter((f) => f.outcome === 'fail');
   const warns = result.findings.filter((f) => f.outcome === 'warn');
   const withoutPrescription = fails.filter((f) => !prescriptions.some((p) => p.rule === f.rule));
+  const todoGroups = (() => {
+    const order = ['visita', ...checklist.sections.map((x) => x.id as string), 'personale'];
+    const title = (tab: string) => {
+      if (tab === 'visita') return 'Dati della visita';
+      if (tab === 'personale') return 'Personale presente';
+      const section = checklist.sections.find((x) => x.id === tab);
+      return tab === 'ACC' ? 'Accreditamento' : `Sezione ${tab}${section ? `. ${section.title}` : ''}`;
+    };
+    const byTab = new Map<string, ToDo[]>();
+    const add = (tab: string, todo: ToDo) => byTab.set(tab, [...(byTab.get(tab) ?? []), todo]);
+    for (const f of withoutPrescription)
+      add(findingPlace(checklist, f.rule).tab, {
+        key: `nc:${f.rule}`,
+        target: f.rule,
+        label: 'Non conformità senza prescrizione',
+        // The label already says it: no "Non conformità …: Non conforme: …".
+        text: f.message.replace(/^Non conforme:\s*/, ''),
+      });
+    for (const item of missing)
+      add(item.section, { key: `voce:${item.id}`, target: item.id, label: 'Senza risposta', text: displayText(item.text) });
+    return order.filter((tab) => byTab.has(tab)).map((tab) => ({ tab, title: title(tab), todos: byTab.get(tab)! }));
+  })();
   // Names and strokes are durable drafts until sealing (leaving the section or a crash keeps them).
   const drafts = useDrafts();
   const emptyDraft = (id: SignatoryId) => ({
@@ -73,6 +122,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
     drafts?.put(`firma:${id}`, { kind: 'signatory', ...next }, emptyDraft(id));
   }
   const [nameErrors, setNameErrors] = useState<Partial<Record<SignatoryId, string>>>({});
+  // The commission the Scheda requires, from the checklist's data: present, and signing here.
+  // A durable draft like the signatories: leaving the section or a crash keeps it.
+  const [{ reason }, changeReason] = useDraft('commissione:motivo', { kind: 'commission', reason: '' });
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const signedNow = checklist.signatories.flatMap((s) =>
+    draft[s.id].strokes.length && draft[s.id].name.trim() ? [{ signatory: s.id, name: draft[s.id].name }] : [],
+  );
+  const gaps = readOnly ? [] : commissionGaps(checklist, present, signedNow, service.comune);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -84,7 +141,9 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const [passphraseError, setPassphraseError] = useState<string | null>(null);
   const signingKey = signing?.key && !signing.key.expired ? signing.key : null;
 
-  const signatoryLabel = (id: SignatoryId, label: string) => (id === 'referente_comune' ? `${label} ${service.comune}` : label);
+  // The title follows the signer's role among the members present, as the PDF prints it.
+  const signatoryLabel = (signatory: { id: SignatoryId; label: string }, name: string | undefined) =>
+    signatoryTitle(signatory, name, present, service.comune);
 
   function check(): Signature[] | null {
     const errors: Partial<Record<SignatoryId, string>> = {};
@@ -96,7 +155,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       else out.push({ signatory: s.id, name: d.name.trim(), strokes: d.strokes });
     }
     setNameErrors(errors);
-    return Object.keys(errors).length ? null : out;
+    if (Object.keys(errors).length) return null;
+    if (gaps.length && !reason.trim()) {
+      setReasonError('indicare il motivo per sigillare senza la commissione completa (resta nel verbale)');
+      document.getElementById('cv-commission-reason')?.focus();
+      return null;
+    }
+    setReasonError(null);
+    return out;
   }
 
   function closeDialog() {
@@ -129,7 +195,10 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       );
       return;
     }
-    const r = await sealMutation.mutateAsync(signingKey ? { id: detail.id, signatures, passphrase } : { id: detail.id, signatures });
+    const commissionReason = gaps.length ? { commissionReason: reason.trim() } : {};
+    const r = await sealMutation.mutateAsync(
+      signingKey ? { id: detail.id, signatures, passphrase, ...commissionReason } : { id: detail.id, signatures, ...commissionReason },
+    );
     // Used once: the passphrase does not stay in the page.
     setPassphrase('');
     setBusy(false);
@@ -138,7 +207,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       return;
     }
     setConfirming(false);
-    if (!r.ok) setError(r.error.message);
+    if (!r.ok && r.error.field === 'commissionReason') setReasonError(r.error.message);
+    else if (!r.ok) setError(r.error.message);
     else onSealed(r.value);
   }
 
@@ -182,17 +252,25 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         )}
       </section>
       <section aria-labelledby="cv-missing" className="block">
-        <h3 id="cv-missing">Voci senza risposta ({missing.length})</h3>
-        {missing.length > MISSING_SHOWN_OPEN ? (
-          // Folded when long: dozens of "go to item" buttons would stand between Tab and the signatures.
-          <details className="missing-details">
-            <summary>Mostra le {missing.length} voci senza risposta</summary>
-            <MissingList items={missing} goToItem={goToItem} />
-          </details>
-        ) : missing.length ? (
-          <MissingList items={missing} goToItem={goToItem} />
+        <h3 id="cv-missing">
+          {readOnly ? 'Rimasti aperti alla chiusura' : 'Da completare prima di sigillare'} ({withoutPrescription.length + missing.length})
+        </h3>
+        <p className="sub">
+          {withoutPrescription.length === 1 ? '1 non conformità' : `${withoutPrescription.length} non conformità`} senza prescrizione ·{' '}
+          {missing.length === 1 ? '1 voce' : `${missing.length} voci`} senza risposta
+        </p>
+        {todoGroups.length > 0 && !readOnly && (
+          // Dozens of entries may stand between Tab and the signatures: one stop jumps over them.
+          <p>
+            <button type="button" className="button-link" onClick={() => document.getElementById('cv-firme')?.focus()}>
+              Salta alle firme
+            </button>
+          </p>
+        )}
+        {todoGroups.length ? (
+          <ToDoList groups={todoGroups} goToItem={goToItem} />
         ) : (
-          <p className="empty">Tutte le voci applicabili hanno una risposta.</p>
+          <p className="empty">Ogni non conformità ha la sua prescrizione e tutte le voci applicabili hanno una risposta.</p>
         )}
       </section>
 
@@ -213,11 +291,13 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
             )}
           </section>
           <section aria-labelledby="cv-firme" className="block">
-            <h3 id="cv-firme">Firme</h3>
+            <h3 id="cv-firme" tabIndex={-1}>
+              Firme
+            </h3>
             <div className="firme">
               {checklist.signatories.map((s) => {
-                const label = signatoryLabel(s.id, s.label);
                 const d = draft[s.id];
+                const label = signatoryLabel(s, d.name);
                 return (
                   <div key={s.id} className="firma" role="group" aria-labelledby={`firma-${s.id}-title`}>
                     <h4 id={`firma-${s.id}-title`}>{label}</h4>
@@ -226,17 +306,58 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
                       <input
                         id={`firma-${s.id}-name`}
                         value={d.name}
+                        list={s.id === 'referente_servizio' ? undefined : 'cv-membri-presenti'}
                         onChange={(e) => changeSignatory(s.id, { name: e.target.value })}
                         aria-invalid={Boolean(nameErrors[s.id])}
                         aria-describedby={`firma-${s.id}-err`}
                       />
                       <FieldError id={`firma-${s.id}-err`} error={nameErrors[s.id] ? { message: nameErrors[s.id] } : undefined} />
                     </div>
-                    <FirmaPad label={label} strokes={d.strokes} onChange={(strokes) => changeSignatory(s.id, { strokes })} />
+                    <FirmaPad
+                      label={label}
+                      strokes={d.strokes}
+                      onChange={(strokes) => changeSignatory(s.id, { strokes })}
+                      required={Boolean(s.commission)}
+                    />
                   </div>
                 );
               })}
             </div>
+            <datalist id="cv-membri-presenti">
+              {present.map((m) => (
+                <option key={m.id} value={m.name} />
+              ))}
+            </datalist>
+          </section>
+          <section aria-labelledby="cv-commissione-scheda" className="block" data-commission={gaps.length ? 'incompleta' : 'completa'}>
+            <h3 id="cv-commissione-scheda">Commissione richiesta dalla Scheda</h3>
+            {gaps.length ? (
+              <>
+                <p className="notice">La Scheda chiede che {requiredWho(checklist.signatories)} siano presenti e firmino. Per ora:</p>
+                <ul className="commission-gaps">
+                  {gaps.map((g) => (
+                    <li key={g.signatory}>{g.message.charAt(0).toLocaleUpperCase('it') + g.message.slice(1)}</li>
+                  ))}
+                </ul>
+                <div className="field">
+                  <label htmlFor="cv-commission-reason">Motivo per sigillare senza la commissione completa</label>
+                  <textarea
+                    id="cv-commission-reason"
+                    rows={2}
+                    value={reason}
+                    onChange={(e) => changeReason({ reason: e.target.value })}
+                    aria-invalid={Boolean(reasonError)}
+                    aria-describedby="cv-commission-reason-hint cv-commission-reason-err"
+                  />
+                  <p id="cv-commission-reason-hint" className="hint">
+                    Obbligatorio in questo caso: resta nel verbale sigillato.
+                  </p>
+                  <FieldError id="cv-commission-reason-err" error={reasonError ? { message: reasonError } : undefined} />
+                </div>
+              </>
+            ) : (
+              <p>Presenti e firmati: {requiredWho(checklist.signatories)}.</p>
+            )}
           </section>
           {error && <ErrorBox message={error} />}
           <div className="actions">
@@ -301,7 +422,10 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
           <h3 id="cv-firme-ro">Firme</h3>
           <div className="firme">
             {detail.signatures.map((s) => {
-              const label = signatoryLabel(s.signatory, checklist.signatories.find((x) => x.id === s.signatory)?.label ?? s.signatory);
+              const label = signatoryLabel(
+                checklist.signatories.find((x) => x.id === s.signatory) ?? { id: s.signatory, label: s.signatory },
+                s.name,
+              );
               return (
                 <div key={s.signatory} className="firma">
                   <h4>{label}</h4>

@@ -34,11 +34,14 @@ export function FirmaPad({
   strokes,
   onChange,
   readOnly,
+  required = false,
 }: {
   label: string;
   strokes: Stroke[];
   onChange?: (s: Stroke[]) => void;
   readOnly?: boolean;
+  /** A signature of the commission the Scheda requires (else a reason is recorded at sealing). */
+  required?: boolean;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const current = useRef<Stroke | null>(null);
@@ -97,7 +100,8 @@ export function FirmaPad({
       {!readOnly && (
         <div className="firma-actions">
           <span id={hintId} className="hint">
-            Firmare con il mouse, la penna o il dito. La firma è facoltativa.
+            Firmare con il mouse, la penna o il dito.{' '}
+            {required ? 'Richiesta dalla Scheda: senza, alla chiusura va indicato il motivo.' : 'La firma è facoltativa.'}
           </span>
           <button type="button" onClick={() => onChange?.([])} disabled={!strokes.length} aria-label={`Cancella: ${label}`}>
             Cancella

@@ -28,12 +28,14 @@ import {
   useVisit,
   type InspectionFixed,
 } from './context.tsx';
+import { useHeaderAutosaver } from '../app/saveStatus.ts';
 import { DatiVisita } from './DatiVisita.tsx';
 import { DraftBook, DraftsProvider } from './drafts.tsx';
 import {
   answerValue,
   countsTableFor,
   fieldKey,
+  findingPlace,
   initialValues,
   navSections,
   parseCounts,
@@ -172,6 +174,8 @@ function Ispezione({
 
   const client = useQueryClient();
   const [autosaver] = useState(() => new Autosaver(AUTOSAVE_DELAY_MS));
+  // The header shows this editor's save status on top of every scroll position.
+  useHeaderAutosaver(autosaver, readOnly);
   // Forms typed into and not yet submitted are kept through the same autosave path.
   const [drafts] = useState(() =>
     readOnly
@@ -258,10 +262,10 @@ function Ispezione({
 
   const goToItem = useCallback(
     (itemId: string) => {
-      const item = checklist.items.find((i) => i.id === itemId);
-      if (!item) return;
-      setTab(item.section);
-      setFocusTarget(`voce-${fieldKey(itemId)}`);
+      // An item id, or a rule's: each finding has a place in the editor (model.ts `findingPlace`).
+      const place = findingPlace(checklist, itemId);
+      setTab(place.tab as Tab);
+      setFocusTarget(place.focusId);
     },
     [checklist],
   );
@@ -444,6 +448,11 @@ function BannerSigillata({ detail }: { detail: InspectionDetail }) {
           {detail.contentHash ?? '—'}
         </code>
       </p>
+      {detail.sealedFile?.visit.commissionIncompleteReason && (
+        <p data-commission-reason>
+          <strong>Sigillata senza la commissione completa.</strong> Motivo: {detail.sealedFile.visit.commissionIncompleteReason}
+        </p>
+      )}
       <button type="button" onClick={() => void revise()} disabled={busy}>
         Correggi (nuova revisione)
       </button>

@@ -48,7 +48,7 @@ export function TabellaConteggi({ table }: { table: CountsTable }) {
   const hasRatio = bands.every((b) => b.childrenPerEducator !== null);
   return (
     <section className="conteggi" aria-labelledby="conteggi-title">
-      <h3 id="conteggi-title">
+      <h3 id="conteggi-title" tabIndex={-1}>
         {table.title}: bambini e personale <cite className="article">{table.article}</cite>
       </h3>
       <p className="hint">

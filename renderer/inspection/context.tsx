@@ -32,7 +32,7 @@ export interface InspectionFixed {
   lastValidCounts: { current: ParsedCounts | null };
   /** Queues the autosave of the visit data (purpose, date, commission, staff present). */
   saveVisit: (visit: VisitState) => void;
-  /** Show an item: open its section and move focus to it. */
+  /** Show an item, or the place of a rule's finding: open its section and move focus to it. */
   goToItem: (itemId: string) => void;
 }
 

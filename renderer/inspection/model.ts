@@ -244,3 +244,16 @@ export function buildInspectionFile(args: {
   if (present.length) file.people = present.map(toPerson);
   return file;
 }
+
+/**
+ * Where a finding is dealt with in the editor: a Scheda item in its section, the counts (capacity,
+ * enrolment, ratios) in section B's table, training and titles in «Personale presente», the acts
+ * with the visit's data. `focusId` is the element that takes focus there.
+ */
+export function findingPlace(checklist: Checklist, rule: string): { tab: string; focusId: string } {
+  const item = checklist.items.find((i) => i.id === rule);
+  if (item) return { tab: item.section, focusId: `voce-${fieldKey(item.id)}` };
+  if (/^(capacity|enrollment|presence|ratio)\./.test(rule)) return { tab: 'B', focusId: 'conteggi-title' };
+  if (/^(training|staff)\./.test(rule)) return { tab: 'personale', focusId: 'tab-heading-personale' };
+  return { tab: 'visita', focusId: 'tab-heading-visita' };
+}

@@ -8,6 +8,23 @@ import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { SYNC_LABELS } from '../ui/SyncBadge.tsx';
 import { CodaInvio } from './CodaInvio.tsx';
+import { officeReach } from '../ui/office.ts';
+
+/** Green only while the office answers: an association whose last attempt failed is not "Attivo". */
+function ReachBadge({ state }: { state: SyncState }) {
+  const reach = officeReach(state);
+  return (
+    <span data-office-reach={reach}>
+      {reach === 'reachable' ? (
+        <Badge tone="ok">Attivo</Badge>
+      ) : reach === 'unreachable' ? (
+        <Badge tone="bad">Non raggiungibile</Badge>
+      ) : (
+        <Badge tone="neutral">In attesa del primo contatto</Badge>
+      )}
+    </span>
+  );
+}
 
 /** While this page is open the status is refreshed: the sync runs in the background. */
 const REFRESH_MS = 2000;
@@ -155,7 +172,7 @@ function Associato({ state, onChange }: { state: SyncState; onChange: (s: SyncSt
     <>
       <section className="block" aria-labelledby="associato-title">
         <h2 id="associato-title">
-          Associato all’ufficio <Badge tone="ok">Attivo</Badge>
+          Associato all’ufficio <ReachBadge state={state} />
         </h2>
         <dl className="facts" data-sync-paired="si">
           <div>

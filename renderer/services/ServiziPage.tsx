@@ -107,7 +107,7 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
             <th scope="col">Autorizzazione</th>
             <th scope="col">Accreditamento</th>
             <th scope="col">Ultima ispezione</th>
-            <th scope="col">Prossima entro</th>
+            <th scope="col">Ispezioni (art. 17)</th>
             <th scope="col">Prescrizioni aperte</th>
           </tr>
         </thead>
@@ -128,12 +128,8 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
                 <ActBadge status={s.accreditationStatus} validUntil={s.accreditationValidUntil} feminine={false} />
               </td>
               <td>{italianDate(s.lastInspectionDate, 'Nessuna')}</td>
-              <td>
-                {s.inspectionOverdue ? (
-                  <Badge tone="bad">In ritardo{s.nextInspectionDueBy ? ` · entro ${italianDate(s.nextInspectionDueBy)}` : ''}</Badge>
-                ) : (
-                  italianDate(s.nextInspectionDueBy)
-                )}
+              <td data-due={s.inspectionStanding?.kind ?? 'none'}>
+                <InspectionDue service={s} />
               </td>
               <td className="num">{s.openPrescriptions ? <Badge tone="warn">{String(s.openPrescriptions)}</Badge> : '0'}</td>
             </tr>
@@ -142,4 +138,22 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
       </table>
     </div>
   );
+}
+
+/** What Art. 17 asks of the service, said plainly; red when the previous period also went without a visit. */
+function InspectionDue({ service: s }: { service: ServiceSummary }) {
+  const standing = s.inspectionStanding;
+  if (!standing) return <span className="sub">Non dovute: nessuna autorizzazione né accreditamento</span>;
+  const text =
+    standing.kind === 'due' ? `Ispezione dovuta entro ${italianDate(standing.by)}` : `In regola fino al ${italianDate(standing.by)}`;
+  if (standing.kind === 'in_order')
+    return (
+      <>
+        {text}
+        {s.inspectionOverdue && <span className="sub">un periodo precedente è rimasto senza ispezione</span>}
+      </>
+    );
+  // Overdue: the period before this one went without a visit too.
+  if (s.inspectionOverdue) return <Badge tone="bad">{text}</Badge>;
+  return <Badge tone="warn">{text}</Badge>;
 }

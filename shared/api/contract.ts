@@ -55,6 +55,8 @@ export const ServiceSummary = Service.extend({
   /** Art. 17: end of the current period still without an inspection. */
   nextInspectionDueBy: IsoDateSchema.nullable(),
   inspectionOverdue: z.boolean(),
+  /** Art. 17 as read: an inspection owed by a date, or in order until one; null when not bound (no act). */
+  inspectionStanding: z.strictObject({ kind: z.enum(['due', 'in_order']), by: IsoDateSchema }).nullable(),
   openPrescriptions: z.number().int().min(0),
 });
 export type ServiceSummary = z.infer<typeof ServiceSummary>;
@@ -173,6 +175,8 @@ export const FormDraft = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('prescription'), text: multilineText().max(4000), deadline: lineText().max(20) }),
   z.strictObject({ kind: z.literal('member'), name: lineText().max(200), role: lineText().max(200) }),
   z.strictObject({ kind: z.literal('signatory'), name: lineText().max(200), strokes: z.array(SignatureStroke).max(500) }),
+  /** Why the Scheda's commission is incomplete, typed in «Chiudi visita» before sealing. */
+  z.strictObject({ kind: z.literal('commission'), reason: multilineText().max(2000) }),
 ]);
 export type FormDraft = z.infer<typeof FormDraft>;
 /** Which form a draft belongs to, e.g. `prescrizione:<rule>:nuova`, `componente`, `firma:pedagogista`. */
@@ -412,7 +416,13 @@ export const contract = {
   },
   'inspections.seal': {
     /** `passphrase`: of the imported signing key; given, the report is digitally signed (refused if wrong, before anything changes). */
-    input: z.strictObject({ id: Id, signatures: z.array(Signature).default([]), passphrase: Passphrase.optional() }),
+    /** `commissionReason`: why the commission the Scheda requires is not all present and signing (then required; kept in the sealed file). */
+    input: z.strictObject({
+      id: Id,
+      signatures: z.array(Signature).default([]),
+      passphrase: Passphrase.optional(),
+      commissionReason: multilineText().trim().max(2000).optional(),
+    }),
     output: z.strictObject({
       contentHash: z.string(),
       sealedAt: Timestamp,

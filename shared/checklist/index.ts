@@ -26,3 +26,4 @@ export function getChecklist(key: string): Checklist | undefined {
 }
 
 export { displayText, signatoryTitle } from './display.ts';
+export { commissionGaps, type CommissionGap } from './commission.ts';

@@ -56,7 +56,12 @@ export const CountsTable = z.strictObject({
 });
 export type CountsTable = z.infer<typeof CountsTable>;
 
-export const Signatory = z.strictObject({ id: z.enum(['referente_comune', 'pedagogista', 'referente_servizio']), label: z.string() });
+export const Signatory = z.strictObject({
+  id: z.enum(['referente_comune', 'pedagogista', 'referente_servizio']),
+  label: z.string(),
+  /** A member of the commission the Scheda requires: present at the visit and signing (else a reason is recorded). */
+  commission: z.boolean().optional(),
+});
 
 export const Checklist = z
   .strictObject({

@@ -522,8 +522,9 @@ export const ZONA_FSE_CHECKLIST_1: Checklist = Checklist.parse({
   items,
   countsTables,
   signatories: [
-    { id: 'referente_comune', label: 'Firma del referente del Comune di' },
-    { id: 'pedagogista', label: 'Firma del Pedagogista Comunale' },
+    // Reg. zonale art. 15: the commission counts the Comune's technical referent and the pedagogical one.
+    { id: 'referente_comune', label: 'Firma del referente del Comune di', commission: true },
+    { id: 'pedagogista', label: 'Firma del Pedagogista Comunale', commission: true },
     { id: 'referente_servizio', label: 'Alla presenza del referente del servizio (Firma)' },
   ],
 } satisfies Checklist);

@@ -86,6 +86,33 @@ export interface ServiceInspectionsDue extends InspectionsDue {
   bound: boolean;
   /** The latest visit up to `asOf`: a visit booked for a later day is not an inspection made. */
   lastVisit: IsoDate | null;
+  /**
+   * What the inspector reads: an inspection is owed by `by` (the current period has none yet), or
+   * the service is in order until `by` (the end of the next period, across the year if need be).
+   * Null when Art. 17 does not bind the service.
+   */
+  standing: InspectionStanding | null;
+}
+
+export interface InspectionStanding {
+  kind: 'due' | 'in_order';
+  by: IsoDate;
+}
+
+function standingOf(rs: RuleSet, done: readonly IsoDate[], asOf: IsoDate, activeSince: IsoDate, now: InspectionsDue): InspectionStanding {
+  const containing = (d: InspectionsDue, day: IsoDate) =>
+    d.periods.find((p) => compareDates(p.from, day) <= 0 && compareDates(day, p.to) <= 0);
+  const current = containing(now, asOf);
+  if (current && current.status !== 'done') return { kind: 'due', by: current.to };
+  // The current period is covered (or not owed yet): the next one owed is what the service is in order until.
+  let day = current ? addDays(current.to, 1) : asOf;
+  // Bounded: a year and a half of periods ahead is enough whatever the act's date.
+  for (let guard = 0; ; guard++) {
+    const p = containing(inspectionsDue(rs, done, day, activeSince), day);
+    if ((p && p.status !== 'done') || guard === 24) return { kind: 'in_order', by: p?.to ?? day };
+    // A period before the first act is not listed: step over it all the same.
+    day = addDays(p ? p.to : containing(inspectionsDue(rs, done, day), day)!.to, 1);
+  }
 }
 
 /**
@@ -101,6 +128,7 @@ export function serviceInspectionsDue(
   const done = visitDates.filter((d) => compareDates(d, asOf) <= 0).sort(compareDates);
   const lastVisit = done[done.length - 1] ?? null;
   const acts = [service.authorizationIssuedOn, service.accreditationIssuedOn].filter((d): d is IsoDate => Boolean(d)).sort(compareDates);
-  if (!acts.length) return { bound: false, lastVisit, periods: [], nextDueBy: null, overdue: false };
-  return { bound: true, lastVisit, ...inspectionsDue(rs, done, asOf, acts[0]) };
+  if (!acts.length) return { bound: false, lastVisit, periods: [], nextDueBy: null, overdue: false, standing: null };
+  const due = inspectionsDue(rs, done, asOf, acts[0]);
+  return { bound: true, lastVisit, ...due, standing: standingOf(rs, done, asOf, acts[0]!, due) };
 }

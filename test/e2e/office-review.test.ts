@@ -186,7 +186,7 @@ test('receive, reject with notes, corrected revision, validate', { timeout: 120_
   call('inspections.saveAnswer', { inspectionId: draft, itemId: YESNO_ITEM, value: 'yes', note: 'certificato fotografato' });
   for (const p of app.store.prescriptions.listByInspection(draft)) call('prescriptions.remove', { id: p.id });
   call('photos.add', { inspectionId: draft, itemId: null, mime: 'image/png', dataBase64: makePng(43).toString('base64') });
-  call('inspections.seal', { id: draft, signatures: [] });
+  call('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: draft, signatures: [] });
   assert.equal((await drainOutbox(outbox, client)).sent, 1);
 
   await page.getByRole('link', { name: 'Coda' }).click();

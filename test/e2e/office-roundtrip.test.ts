@@ -67,6 +67,8 @@ async function checkPage(page: Page, name: string) {
 
 async function seal(page: Page) {
   await page.locator('.navigatore [data-tab="chiusura"]').click();
+  // No commission signs in this round trip: the reason the Scheda then asks for.
+  await page.getByLabel('Motivo per sigillare senza la commissione completa').fill('Prova di invio: firme non raccolte.');
   await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
   await page.getByRole('dialog', { name: 'Sigillare la visita?' }).getByRole('button', { name: 'Sigilla', exact: true }).click();
   await page.getByRole('region', { name: 'Visita sigillata' }).waitFor();
@@ -170,6 +172,11 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
   await clerk.getByRole('heading', { name: /Nido d’infanzia Il Girasole — visita del/ }).waitFor();
   await clerk.getByRole('cell', { name: 'certificato non esibito', exact: true }).waitFor();
   assert.equal(await clerk.locator('.photos img').count(), 1, 'the photo arrived');
+  // The reason the laptop recorded for sealing without the Scheda's commission reaches the clerk.
+  assert.equal(
+    await clerk.getByTestId('commission-reason').innerText(),
+    'Sigillata senza la commissione completa. Motivo: Prova di invio: firme non raccolte.',
+  );
   // The laptop's UUID and the hashes are for support only, folded in «Dati per l'assistenza».
   const visible = await clerk.locator('main').evaluate((main) => {
     const copy = main.cloneNode(true) as typeof main;

@@ -163,6 +163,9 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
       await pad.getByRole('img', { name: /firma tracciata/ }).waitFor();
     }
     await checkPage('chiudi visita con chiave');
+    // Both members the Scheda requires are present and signed: no reason is asked for.
+    await page.locator('[data-commission="completa"]').waitFor();
+    assert.equal(await page.getByLabel('Motivo per sigillare senza la commissione completa').count(), 0);
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sigillare la visita?' });
     const pass = dialog.getByLabel(/Passphrase della chiave di Anna Bianchi/);

@@ -265,8 +265,11 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
     await page.waitForFunction(() => document.activeElement?.id === 'tab-heading-chiusura');
     await assertVisible('titolo «Chiudi visita»');
 
-    // The many unanswered items must not stand between the keyboard and the signatures.
-    let f = await tabUntil((x) => x.id === 'firma-referente_comune-name', 'il primo nome dei firmatari', { max: 12 });
+    // The many unanswered items (each a button to its place) are jumped over by one «Salta alle firme».
+    await tabUntil((x) => x.name === 'Salta alle firme', '«Salta alle firme»', { max: 12 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'cv-firme');
+    let f = await tabUntil((x) => x.id === 'firma-referente_comune-name', 'il primo nome dei firmatari', { max: 3 });
     await page.keyboard.type('Geom. Laura Cecchi');
     await screenshot(page, 'keyboard-06-chiudi-visita-firme');
     // The pad (a canvas) and its disabled «Cancella» are not Tab stops: the next Tab is the next signatory.
@@ -275,7 +278,11 @@ describe('UI, solo tastiera: una visita breve dall’elenco al verbale in sola l
     await page.keyboard.type('Dott.ssa Chiara Fantoni');
     f = await press('Tab', 'dopo il secondo nome');
     assert.equal(f.id, 'firma-referente_servizio-name');
+    // No signature drawn: the Scheda's commission is incomplete, and the reason comes before the seal.
     f = await press('Tab', 'dopo il terzo nome');
+    assert.equal(f.id, 'cv-commission-reason');
+    await page.keyboard.type('Firme raccolte sul modulo cartaceo.');
+    f = await press('Tab', 'dopo il motivo');
     assert.equal(f.name, 'Chiudi e sigilla la visita');
 
     await page.keyboard.press('Enter');

@@ -118,13 +118,12 @@ describe('UI, le pagine più lunghe a 1366×768', { timeout: 300_000 }, () => {
     await screenshot(page, 'layout-02-sezione-F-nota-lunga');
   });
 
-  it('«Chiudi visita» con le voci senza risposta aperte', async () => {
+  it('«Chiudi visita» con le voci da completare per sezione', async () => {
     await page.locator('.navigatore [data-tab="chiusura"]').focus();
     await page.keyboard.press('Enter');
     await page.locator('#tab-heading-chiusura').waitFor();
-    await page.locator('.missing-details > summary').focus();
-    await page.keyboard.press('Enter');
-    await page.locator('.missing-list').waitFor();
+    // Nothing folded any more: every entry is one click from its place, grouped by section.
+    await page.locator('.missing-list').first().waitFor();
     await checkLayout('chiudi visita');
     await screenshot(page, 'layout-03-chiudi-visita');
     await page.locator('#cv-firme').scrollIntoViewIfNeeded();

@@ -396,6 +396,9 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     // A drawn signature needs the name: the service's referente is prefilled, the Comune's is empty and undrawn.
     await screenshot(page, 'nido-11-chiudi-visita', true);
     await noOverflow('chiudi visita');
+    // The Comune's referent did not sign: the Scheda's commission is incomplete, so a reason is asked for.
+    await page.locator('[data-commission="incompleta"]').getByText('Manca la firma del referente del Comune di').waitFor();
+    await page.getByLabel('Motivo per sigillare senza la commissione completa').fill('Referente del Comune assente.');
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sigillare la visita?' });
     await dialog.getByRole('button', { name: 'Sigilla' }).click();

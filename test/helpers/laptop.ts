@@ -79,6 +79,7 @@ export function sealVisits(app: HostApp, visits: VisitSpec[]): SealedVisit[] {
         value(app, 'photos.add', { inspectionId: draft.id, itemId: null, mime: 'image/png', dataBase64: bytes.toString('base64') });
       if (v.prescription) value(app, 'prescriptions.save', { inspectionId: draft.id, rule: YESNO_ITEM, ...v.prescription });
       const sealed = value<{ contentHash: string; inspection: { visitId: string } }>(app, 'inspections.seal', {
+        commissionReason: 'prova automatica: commissione non in esame',
         id: draft.id,
         signatures: [],
       });

@@ -44,7 +44,7 @@ function dataFolder(t: { after(fn: () => void): void }) {
     date: '2026-03-10',
     memberIds: [],
   });
-  call('inspections.seal', { id: inspection.id, signatures: [SIG] });
+  call('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: inspection.id, signatures: [SIG] });
   const report = app.store.attachments.add({
     inspectionId: inspection.id,
     kind: 'report',

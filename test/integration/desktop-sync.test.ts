@@ -141,7 +141,10 @@ test(
             'photo',
           );
         }
-        const sealed = ok(await call('inspections.seal', { id: d.id, signatures: [] }), 'seal');
+        const sealed = ok(
+          await call('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: d.id, signatures: [] }),
+          'seal',
+        );
         return { id: d.id as string, visitId: sealed.inspection.visitId as string, hash: sealed.contentHash as string };
       }
       const visits: Array<{ id: string; visitId: string; hash: string }> = [];
@@ -259,7 +262,10 @@ test(
         }),
         'answer',
       );
-      const resealed = ok(await call('inspections.seal', { id: draft.id, signatures: [] }), 'seal');
+      const resealed = ok(
+        await call('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: draft.id, signatures: [] }),
+        'seal',
+      );
       await until('revision 2 received', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'ricevuta');
       assert.equal((await office.store.getRevision(visits[0]!.visitId, 2))!.contentHash, resealed.contentHash);
       await clerk.decide(visits[0]!.visitId, 2, 'valida');
@@ -340,7 +346,15 @@ test(
       const seal = async (serviceId: string, date: string) => {
         const d = ok(await call('inspections.create', { serviceId, purpose: 'verifica_periodica', date }), 'create');
         ok(await call('inspections.saveAnswer', { inspectionId: d.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' }), 'answer');
-        const sealed = ok(await call('inspections.seal', { id: d.id, signatures: [], passphrase: P12_PASSPHRASE }), 'seal');
+        const sealed = ok(
+          await call('inspections.seal', {
+            commissionReason: 'prova automatica: commissione non in esame',
+            id: d.id,
+            signatures: [],
+            passphrase: P12_PASSPHRASE,
+          }),
+          'seal',
+        );
         assert.equal(sealed.report?.signed, true, sealed.report?.warning ?? '');
         return { id: d.id as string, visitId: sealed.inspection.visitId as string };
       };
@@ -410,7 +424,10 @@ test(
 
       // The next revision names the office's id: no new matching, no new service.
       const draft = ok(await call('inspections.revise', { id: v1.id }), 'revise');
-      ok(await call('inspections.seal', { id: draft.id, signatures: [] }), 'seal');
+      ok(
+        await call('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: draft.id, signatures: [] }),
+        'seal',
+      );
       await until('revision 2 received', async () => ok(await call('inspections.get', { id: draft.id }), 'get').syncStatus === 'ricevuta');
       assert.equal((await office.store.getRevision(v1.visitId, 2))!.serviceId, created.id);
       assert.equal((await office.store.listServices()).length, 2);

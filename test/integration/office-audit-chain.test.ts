@@ -37,7 +37,7 @@ function call<T = { id: string }>(app: HostApp, m: string, i: unknown): T {
 function sealVisit(app: HostApp, serviceId: string, date: string): string {
   const i = call(app, 'inspections.create', { serviceId, purpose: 'verifica_periodica', date, memberIds: [] });
   call(app, 'inspections.saveAnswer', { inspectionId: i.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' });
-  call(app, 'inspections.seal', { id: i.id, signatures: [SIG] });
+  call(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: i.id, signatures: [SIG] });
   return i.id;
 }
 

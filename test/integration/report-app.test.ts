@@ -152,7 +152,11 @@ describe('sealing without a signing key', () => {
   test('stores the unsigned report, which says so and prints the stored content hash', async () => {
     const app = newApp();
     const { id } = await draft(app);
-    const sealed = await call(app, 'inspections.seal', { id, signatures: SIGNATURES });
+    const sealed = await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+    });
     assert.equal(sealed.report.produced, true);
     assert.equal(sealed.report.signed, false);
     assert.equal(sealed.report.level, null);
@@ -192,7 +196,7 @@ describe('sealing without a signing key', () => {
     const { id } = await draft(app);
     assert.match(await refused(app, 'report.get', { inspectionId: id }, 'conflict', 'inspectionId'), /bozza/);
     await refused(app, 'report.get', { inspectionId: 'nessuna' }, 'not_found', 'inspectionId');
-    const r = app.dispatch('inspections.seal', { id, signatures: [] });
+    const r = app.dispatch('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id, signatures: [] });
     assert.ok(r.ok);
     assert.equal(app.store.attachments.reports(id).length, 0);
     const [a, b] = await Promise.all([call(app, 'report.get', { inspectionId: id }), call(app, 'report.get', { inspectionId: id })]);
@@ -243,7 +247,12 @@ describe('the imported signing key', () => {
     assert.equal(status.key.memberName, 'Chiara Fantoni');
     assert.equal(status.key.expired, false);
     assert.ok(Date.parse(status.key.validUntil) > Date.now());
-    await call(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
+    await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+      passphrase: P12_PASSPHRASE,
+    });
     app.store.db.pragma('wal_checkpoint(TRUNCATE)');
     const files = filesUnder(apps.find((a) => a.app === app)!.dir);
     assert.ok(files.some((f) => f.endsWith('vigilanza.db')));
@@ -263,7 +272,13 @@ describe('the imported signing key', () => {
     assert.equal((await call(app, 'signing.status', {})).key, null);
     const other = await draft(app, 'Nido Arcobaleno');
     assert.match(
-      await refused(app, 'inspections.seal', { id: other.id, signatures: [], passphrase: P12_PASSPHRASE }, 'invalid', 'passphrase'),
+      await refused(
+        app,
+        'inspections.seal',
+        { commissionReason: 'prova automatica: commissione non in esame', id: other.id, signatures: [], passphrase: P12_PASSPHRASE },
+        'invalid',
+        'passphrase',
+      ),
       /nessuna chiave/,
     );
   });
@@ -273,8 +288,20 @@ describe('the imported signing key', () => {
     const { id } = await draft(app);
     await call(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE });
     const auditBefore = (await call(app, 'inspections.audit', { id })).length;
-    await refused(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: 'non è questa' }, 'invalid', 'passphrase');
-    await refused(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: '' }, 'invalid', 'passphrase');
+    await refused(
+      app,
+      'inspections.seal',
+      { commissionReason: 'prova automatica: commissione non in esame', id, signatures: SIGNATURES, passphrase: 'non è questa' },
+      'invalid',
+      'passphrase',
+    );
+    await refused(
+      app,
+      'inspections.seal',
+      { commissionReason: 'prova automatica: commissione non in esame', id, signatures: SIGNATURES, passphrase: '' },
+      'invalid',
+      'passphrase',
+    );
     const after = await call(app, 'inspections.get', { id });
     assert.equal(after.status, 'draft');
     assert.equal(after.contentHash, null);
@@ -283,7 +310,12 @@ describe('the imported signing key', () => {
     assert.equal((await call(app, 'inspections.audit', { id })).length, auditBefore);
     assert.equal(app.store.attachments.reports(id).length, 0);
     // And the draft still seals afterwards.
-    const sealed = await call(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
+    const sealed = await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+      passphrase: P12_PASSPHRASE,
+    });
     assert.equal(sealed.report.signed, true);
   });
 
@@ -292,7 +324,12 @@ describe('the imported signing key', () => {
     const { id } = await draft(app);
     await call(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE });
     const started = performance.now();
-    const sealed = await call(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
+    const sealed = await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+      passphrase: P12_PASSPHRASE,
+    });
     const ms = performance.now() - started;
     assert.ok(ms < 10_000, `seal with PDF took ${ms.toFixed(0)} ms`);
     assert.deepEqual({ ...sealed.report, sha256: null }, { produced: true, sha256: null, signed: true, level: 'B-B', warning: null });
@@ -324,7 +361,12 @@ describe('the imported signing key', () => {
     const app = newApp();
     const { id } = await draft(app);
     await call(app, 'signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE });
-    await call(app, 'inspections.seal', { id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
+    await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+      passphrase: P12_PASSPHRASE,
+    });
     const first = await call(app, 'report.get', { inspectionId: id });
     await refused(
       app,
@@ -384,7 +426,12 @@ describe('the imported signing key', () => {
     await call(app, 'signing.importP12', { p12Base64: pki.legacyP12.toString('base64'), passphrase: P12_PASSPHRASE });
     const a = await draft(app);
     const before = tsa.requests;
-    const sealed = await call(app, 'inspections.seal', { id: a.id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
+    const sealed = await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id: a.id,
+      signatures: SIGNATURES,
+      passphrase: P12_PASSPHRASE,
+    });
     assert.equal(sealed.report.level, 'B-T');
     assert.equal(tsa.requests, before + 1);
     const report = await call(app, 'report.get', { inspectionId: a.id });
@@ -393,7 +440,12 @@ describe('the imported signing key', () => {
 
     await call(app, 'signing.setTsaUrl', { tsaUrl: `http://127.0.0.1:${await closedPort()}/tsa` });
     const b = await draft(app, 'Nido Arcobaleno');
-    const offline = await call(app, 'inspections.seal', { id: b.id, signatures: [], passphrase: P12_PASSPHRASE });
+    const offline = await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id: b.id,
+      signatures: [],
+      passphrase: P12_PASSPHRASE,
+    });
     assert.equal(offline.report.signed, true);
     assert.equal(offline.report.level, 'B-B');
     assert.match(offline.report.warning, /marca temporale non apposta/);
@@ -417,9 +469,19 @@ describe('the imported signing key', () => {
         return (await res.json()) as any;
       };
       assert.equal((await post('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE })).ok, true);
-      const wrong = await post('inspections.seal', { id, signatures: SIGNATURES, passphrase: 'errata' });
+      const wrong = await post('inspections.seal', {
+        commissionReason: 'prova automatica: commissione non in esame',
+        id,
+        signatures: SIGNATURES,
+        passphrase: 'errata',
+      });
       assert.equal(wrong.error.field, 'passphrase');
-      const sealed = await post('inspections.seal', { id, signatures: SIGNATURES, passphrase: P12_PASSPHRASE });
+      const sealed = await post('inspections.seal', {
+        commissionReason: 'prova automatica: commissione non in esame',
+        id,
+        signatures: SIGNATURES,
+        passphrase: P12_PASSPHRASE,
+      });
       assert.equal(sealed.ok, true, JSON.stringify(sealed.error));
       assert.equal(sealed.value.report.signed, true);
       const report = await post('report.get', { inspectionId: id });

@@ -44,7 +44,11 @@ before(async () => {
   const service = await call('services.create', SERVICE);
   const i = await call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10' });
   await call('inspections.saveAnswer', { inspectionId: i.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' });
-  const sealed = await call('inspections.seal', { id: i.id, passphrase: P12_PASSPHRASE });
+  const sealed = await call('inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: i.id,
+    passphrase: P12_PASSPHRASE,
+  });
   assert.equal(sealed.report.signed, true);
   inspectionId = i.id;
 });

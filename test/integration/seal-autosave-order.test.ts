@@ -63,10 +63,12 @@ async function order(t: import('node:test').TestContext, draw: ReportRender): Pr
     sampleSignature('pedagogista', 'Chiara Fantoni', 2),
     sampleSignature('referente_servizio', 'Giulia Mariani', 3),
   ];
-  const seal = ok('inspections.seal', { id: sealing.id, signatures }).then((v) => {
-    events.push('seal answered');
-    return v;
-  });
+  const seal = ok('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: sealing.id, signatures }).then(
+    (v) => {
+      events.push('seal answered');
+      return v;
+    },
+  );
   await started;
   // Queued as a new task, as an HTTP request or a worker message is: it runs when the thread is free.
   const save = new Promise((resolve) => setImmediate(resolve))

@@ -202,7 +202,7 @@ test('a JPEG with EXIF rotation and a CMYK JPEG are accepted as they are and emb
   const stored = await value(s, 'photos.get', { id: added[0].id });
   assert.equal(stored.dataBase64, b64(rotated), 'the inspector’s original is kept, EXIF and all');
 
-  const sealed = await value(s, 'inspections.seal', { id, signatures: [] });
+  const sealed = await value(s, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id, signatures: [] });
   assert.equal(sealed.report.produced, true);
   assert.equal(sealed.report.warning, null);
   const report = await value(s, 'report.get', { inspectionId: id });
@@ -248,7 +248,7 @@ test('a damaged photo stored before the check: the seal names it (409) and seals
     bytes: good.subarray(0, Math.floor(good.length / 2)),
   });
 
-  const refused = await post(s, 'inspections.seal', { id, signatures: [] });
+  const refused = await post(s, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id, signatures: [] });
   assert.equal(refused.status, 409, JSON.stringify(refused.body));
   assert.match(refused.body.error!.field!, /^photos\.[01]$/);
   assert.match(
@@ -258,7 +258,7 @@ test('a damaged photo stored before the check: the seal names it (409) and seals
   assert.equal((await value(s, 'inspections.get', { id })).status, 'draft');
 
   // Sealed by an older version (no photo check, no report): the synchronous seal is that path.
-  const old = app.dispatch('inspections.seal', { id, signatures: [] });
+  const old = app.dispatch('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id, signatures: [] });
   assert.equal(old.ok, true);
   assert.equal((await value(s, 'inspections.get', { id })).hasReport, false);
   const report = await post(s, 'report.get', { inspectionId: id });
@@ -294,7 +294,11 @@ test('a damaged photo stored before the check: the seal names it (409) and seals
   const note = audit.find((a: { action: string }) => a.action === 'foto illeggibile non copiata nella revisione');
   assert.ok(note, JSON.stringify(audit.map((a: { action: string }) => a.action)));
   assert.match(note.detail, new RegExp(broken.sha256));
-  const resealed = await value(s, 'inspections.seal', { id: next.id, signatures: [] });
+  const resealed = await value(s, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: next.id,
+    signatures: [],
+  });
   assert.equal(resealed.report.produced, true);
 });
 
@@ -307,7 +311,10 @@ test('a sealed revision whose photo file is gone from the archive: report.get st
     dataBase64: b64(await picture(120, 90).png().toBuffer()),
     caption: 'Giardino',
   });
-  assert.equal(app.dispatch('inspections.seal', { id, signatures: [] }).ok, true);
+  assert.equal(
+    app.dispatch('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id, signatures: [] }).ok,
+    true,
+  );
   // Lost from disk behind the app's back (a restore that missed a file).
   const walk = (d: string): string[] =>
     readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));

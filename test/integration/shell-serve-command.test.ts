@@ -117,7 +117,12 @@ for (const variant of ['source', 'built'] as const) {
         sampleSignature('pedagogista', 'Chiara Fantoni', 2),
         sampleSignature('referente_servizio', 'Giulia Mariani', 3),
       ];
-      const sealed = await post('inspections.seal', { id: inspection.id, signatures, passphrase: P12_PASSPHRASE });
+      const sealed = await post('inspections.seal', {
+        commissionReason: 'prova automatica: commissione non in esame',
+        id: inspection.id,
+        signatures,
+        passphrase: P12_PASSPHRASE,
+      });
       assert.equal(sealed.report?.produced, true);
       assert.equal(sealed.report?.signed, true);
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

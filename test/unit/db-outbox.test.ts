@@ -37,7 +37,11 @@ function sealedVisit(app: HostApp, serviceId: string, photos = 1, date = '2026-0
       dataBase64: png(i + date.length * 100 + photos).toString('base64'),
     });
   ok(app, 'prescriptions.save', { inspectionId: inspection.id, rule: YESNO, text: 'Esibire il certificato', deadline: '2026-06-30' });
-  const sealed = ok(app, 'inspections.seal', { id: inspection.id, signatures: [SIG] });
+  const sealed = ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: inspection.id,
+    signatures: [SIG],
+  });
   return { id: inspection.id as string, contentHash: sealed.contentHash as string, visitId: sealed.inspection.visitId as string };
 }
 
@@ -95,11 +99,15 @@ test('the seal and the enqueue are one transaction: if queuing fails, the visit 
   const service = ok(app, 'services.create', SERVICE);
   const inspection = ok(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10' });
   app.store.db.exec("CREATE TEMP TRIGGER outbox_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disco pieno'); END");
-  const r = app.dispatch('inspections.seal', { id: inspection.id, signatures: [SIG] });
+  const r = app.dispatch('inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: inspection.id,
+    signatures: [SIG],
+  });
   assert.equal(r.ok, false);
   assert.equal(ok(app, 'inspections.get', { id: inspection.id }).status, 'draft');
   app.store.db.exec('DROP TRIGGER outbox_down');
-  ok(app, 'inspections.seal', { id: inspection.id, signatures: [SIG] });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: inspection.id, signatures: [SIG] });
   assert.equal(app.store.outbox.statusOf(inspection.id), 'in_coda');
 });
 
@@ -478,7 +486,11 @@ test('sync.retry puts an errore back in the queue; a conflitto is refused with t
   // The correction: a new revision, listed with the link to it, and queued as revision 2 once sealed.
   const draft = ok(app, 'inspections.revise', { id: b.id });
   assert.equal(ok(app, 'sync.outbox', {}).find((e: any) => e.inspectionId === b.id).successorId, draft.id);
-  const sealed = ok(app, 'inspections.seal', { id: draft.id, signatures: [SIG] });
+  const sealed = ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: draft.id,
+    signatures: [SIG],
+  });
   assert.equal(outbox.findByInspection(draft.id)!.revision, 2);
   assert.equal(sealed.inspection.syncStatus, 'in_coda');
   assert.equal(app.dispatch('sync.retry', { inspectionId: 'nessuna' }).ok, false);
@@ -547,7 +559,7 @@ test('service_link: our service stands for the office entry (no duplicate on the
   assert.equal(ok(app, 'services.get', { id: other.id }).service.capacity, 25);
   assert.equal(count(), before);
   const draft = ok(app, 'inspections.revise', { id: a.id });
-  ok(app, 'inspections.seal', { id: draft.id, signatures: [SIG] });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: draft.id, signatures: [SIG] });
   const now = new Date('2026-03-12T12:00:00Z');
   const pushes = [];
   for (let p = await outbox.nextPending(now); p; p = await outbox.nextPending(now)) {

@@ -48,7 +48,11 @@ function sealedFolder(t: Parameters<typeof tempDir>[0]) {
   });
   ok(app, 'photos.add', { inspectionId: inspection.id, itemId: YESNO, mime: 'image/png', dataBase64: PNG });
   ok(app, 'prescriptions.save', { inspectionId: inspection.id, rule: YESNO, text: 'Produrre il certificato', deadline: '2026-06-30' });
-  const sealed = ok(app, 'inspections.seal', { id: inspection.id, signatures: [SIG] });
+  const sealed = ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: inspection.id,
+    signatures: [SIG],
+  });
   const report = app.store.attachments.add({
     inspectionId: inspection.id,
     kind: 'report',
@@ -271,7 +275,7 @@ test('a damaged revision leaves the send queue as «errore» and does not hold b
     date: '2026-03-11',
     memberIds: [],
   });
-  ok(before, 'inspections.seal', { id: next.id, signatures: [SIG] });
+  ok(before, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: next.id, signatures: [SIG] });
   before.close();
   const db = shell(t, dir);
   dropTriggers(db);

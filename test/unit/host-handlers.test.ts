@@ -202,7 +202,13 @@ test('input checks that need the database also name the field', (t) => {
   expect('inspections.update', { id: inspection.id, staffIds: [stranger.id] }, 'invalid', 'staffIds.0', /altro servizio/);
   expect('inspections.update', { id: inspection.id, memberIds: ['ghost'] }, 'invalid', 'memberIds.0');
   expect('inspections.create', { serviceId: 'ghost', purpose: 'autorizzazione', date: '2026-03-10' }, 'not_found', 'serviceId');
-  expect('inspections.seal', { id: inspection.id, signatures: [SIG, SIG] }, 'invalid', 'signatures.1.signatory', /ripetuta/);
+  expect(
+    'inspections.seal',
+    { commissionReason: 'prova automatica: commissione non in esame', id: inspection.id, signatures: [SIG, SIG] },
+    'invalid',
+    'signatures.1.signatory',
+    /ripetuta/,
+  );
   expect('staff.save', { serviceId: 'ghost', name: 'A', role: 'educatore' }, 'not_found', 'serviceId');
   expect('photos.add', { inspectionId: inspection.id, mime: 'image/jpeg', dataBase64: PNG }, 'invalid', 'dataBase64', /JPEG/);
   expect('photos.add', { inspectionId: inspection.id, mime: 'image/png', dataBase64: 'not base64!' }, 'invalid', 'dataBase64', /base64/);
@@ -254,7 +260,7 @@ test('services.list: act validity, last inspection and next due, from the inject
   assert.equal(a.nextInspectionDueBy, '2026-12-31');
 
   const i = ok(app, 'inspections.create', { serviceId: expiring.id, purpose: 'verifica_periodica', date: '2026-03-02' });
-  ok(app, 'inspections.seal', { id: i.id });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: i.id });
   const after = ok<any[]>(app, 'services.list', { query: 'A' }).find((s) => s.id === expiring.id)!;
   assert.equal(after.lastInspectionDate, '2026-03-02');
   assert.equal(after.inspectionOverdue, false);
@@ -303,10 +309,18 @@ test('an inspection from creation to seal: answers, counts, staff, photos, presc
   assert.equal(exported.service.name, SERVICE.name);
   assert.deepEqual(exported.visit.members, [{ name: 'Chiara Fantoni', role: 'Pedagogista zonale' }]);
 
-  const sealed = ok(app, 'inspections.seal', { id: inspection.id, signatures: [SIG] });
+  const sealed = ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: inspection.id,
+    signatures: [SIG],
+  });
   assert.match(sealed.contentHash, /^[0-9a-f]{64}$/);
   assert.equal(sealed.inspection.status, 'sealed');
-  assert.deepEqual(sealed.inspection.sealedFile, exported, 'the sealed file is the file as it was');
+  assert.deepEqual(
+    sealed.inspection.sealedFile,
+    { ...exported, visit: { ...exported.visit, commissionIncompleteReason: 'prova automatica: commissione non in esame' } },
+    'the sealed file is the file as it was, with the reason the commission was incomplete',
+  );
   assert.equal(sha256Hex(new TextEncoder().encode(canonicalJson(sealed.inspection.sealedFile))), sealed.contentHash);
   assert.equal(sealed.inspection.failCount, draft.failCount);
   assert.deepEqual(sealed.inspection.signatures, [SIG]);
@@ -314,13 +328,13 @@ test('an inspection from creation to seal: answers, counts, staff, photos, presc
   // Later changes to the roster or the registry do not reach the sealed file.
   ok(app, 'staff.save', { id: person.id, serviceId: person.serviceId, role: person.role, name: 'Sara Lotti in Rossi', trainings: [] });
   ok(app, 'services.update', { ...SERVICE, id: service.id, name: 'Nuovo nome' });
-  assert.deepEqual(ok(app, 'inspections.export', { id: inspection.id }), exported);
+  assert.deepEqual(ok(app, 'inspections.export', { id: inspection.id }), sealed.inspection.sealedFile);
 
   for (const [method, input] of [
     ['inspections.saveAnswer', { inspectionId: inspection.id, itemId: YESNO, value: 'yes' }],
     ['inspections.saveCounts', { inspectionId: inspection.id, children: [], staffCounts: {} }],
     ['inspections.update', { id: inspection.id, date: '2026-03-11' }],
-    ['inspections.seal', { id: inspection.id }],
+    ['inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: inspection.id }],
     ['photos.add', { inspectionId: inspection.id, mime: 'image/png', dataBase64: PNG }],
     ['photos.remove', { id: photo.id }],
     ['prescriptions.save', { inspectionId: inspection.id, rule: 'x', text: 'y', deadline: '2026-12-01' }],
@@ -338,7 +352,11 @@ test('an inspection from creation to seal: answers, counts, staff, photos, presc
   assert.deepEqual(revised.answers, sealed.inspection.answers);
   assert.deepEqual(revised.signatures, []);
   ok(app, 'inspections.saveAnswer', { inspectionId: revised.id, itemId: YESNO, value: 'yes' });
-  const resealed = ok(app, 'inspections.seal', { id: revised.id, signatures: [SIG] });
+  const resealed = ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: revised.id,
+    signatures: [SIG],
+  });
   assert.notEqual(resealed.contentHash, sealed.contentHash);
 
   const audit = ok<any[]>(app, 'inspections.audit', { id: inspection.id });
@@ -411,7 +429,7 @@ test('form drafts: kept per visit, encrypted at rest, removed one by one, droppe
   assert.ok(!Buffer.from(raw[0]!.value).toString('latin1').includes('Fantoni'));
   ok(app, 'inspections.saveDraft', { inspectionId: inspection.id, key: 'prescrizione:r1:nuova', draft: null });
   assert.deepEqual(Object.keys(ok(app, 'inspections.get', { id: inspection.id }).drafts), ['firma:pedagogista']);
-  ok(app, 'inspections.seal', { id: inspection.id });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: inspection.id });
   assert.deepEqual(ok(app, 'inspections.get', { id: inspection.id }).drafts, {});
   assert.equal((app.store.db.prepare("SELECT count(*) AS n FROM meta WHERE key LIKE 'secret:draft.%'").get() as { n: number }).n, 0);
   const late = app.dispatch('inspections.saveDraft', {

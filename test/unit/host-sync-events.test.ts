@@ -16,6 +16,7 @@ test('sync status events come only when the status moved: «Sincronizza ora» tw
   const service = ok(app, 'services.create', SERVICE);
   const inspection = ok(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-10' });
   ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
     id: inspection.id,
     signatures: [
       {
@@ -37,6 +38,7 @@ test('sync status events come only when the status moved: «Sincronizza ora» tw
   unsubscribe();
   const second = ok(app, 'inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: '2026-03-11' });
   ok(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
     id: second.id,
     signatures: [
       {

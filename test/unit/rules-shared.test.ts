@@ -36,7 +36,7 @@ describe('serviceInspectionsDue (Reg. zonale art. 17)', () => {
   const authorised = { authorizationIssuedOn: '2020-03-01', accreditationIssuedOn: null };
   it('a service without acts is not bound and owes nothing, but its last visit is still known', () => {
     const d = serviceInspectionsDue(rs, { authorizationIssuedOn: null, accreditationIssuedOn: null }, ['2025-03-01'], '2025-10-01');
-    assert.deepEqual(d, { bound: false, lastVisit: '2025-03-01', periods: [], nextDueBy: null, overdue: false });
+    assert.deepEqual(d, { bound: false, lastVisit: '2025-03-01', periods: [], nextDueBy: null, overdue: false, standing: null });
   });
   it('never inspected: the ended semester is overdue, no last visit', () => {
     const d = serviceInspectionsDue(rs, authorised, [], '2025-10-01');
@@ -76,6 +76,17 @@ describe('serviceInspectionsDue (Reg. zonale art. 17)', () => {
     assert.deepEqual(
       later.periods.map((p) => p.status),
       ['due'],
+    );
+  });
+  it('standing: owed by the end of the current semester, or in order until the end of the next one (across the year)', () => {
+    assert.deepEqual(serviceInspectionsDue(rs, authorised, [], '2026-12-02').standing, { kind: 'due', by: '2026-12-31' });
+    assert.deepEqual(serviceInspectionsDue(rs, authorised, ['2026-03-01'], '2026-05-02').standing, { kind: 'in_order', by: '2026-12-31' });
+    assert.deepEqual(serviceInspectionsDue(rs, authorised, ['2026-10-01'], '2026-12-02').standing, { kind: 'in_order', by: '2027-06-30' });
+    const future = { authorizationIssuedOn: '2027-02-01', accreditationIssuedOn: null };
+    assert.deepEqual(
+      serviceInspectionsDue(rs, future, [], '2026-12-02').standing,
+      { kind: 'in_order', by: '2027-06-30' },
+      'act not yet in force',
     );
   });
   it('dates out of order give the latest visit', () => {

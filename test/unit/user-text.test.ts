@@ -97,6 +97,6 @@ test('through the host: a leading NUL is a 400 naming the field, and rows saved 
   assert.equal(ok(app, 'services.get', { id: old.id }).service.name, 'Nido\u0001Vecchio');
   // Its draft cannot be sealed with it: the seal names the field to correct.
   const i = ok(app, 'inspections.create', { serviceId: old.id, purpose: 'verifica_periodica', date: '2026-03-10' });
-  const seal = app.dispatch('inspections.seal', { id: i.id });
+  const seal = app.dispatch('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: i.id });
   assert.deepEqual(seal.ok ? null : [seal.error.code, seal.error.field], ['invalid', 'service.name']);
 });
