@@ -86,6 +86,22 @@ export interface SealWrite {
   /** The canonical JSON of the inspection file (stored encrypted: it names the staff). */
   canonicalFile: string;
   contentHash: string;
+  /** What the lists show of it (migration 008), stored in the seal's transaction; absent: left for the host to fill. */
+  outcomes?: StoredOutcomes;
+}
+
+/** How many findings of each outcome a sealed revision's file has (`shared/rules` evaluate). */
+export interface OutcomeCounts {
+  pass: number;
+  warn: number;
+  fail: number;
+  na: number;
+}
+
+/** Counts and the version of the evaluation that made them (a newer build's evaluation recomputes). */
+export interface StoredOutcomes {
+  evaluation: number;
+  counts: OutcomeCounts;
 }
 
 export interface SaveAck {

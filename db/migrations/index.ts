@@ -10,10 +10,11 @@ import { migration as m004 } from './004_sealed_triggers_tightened.ts';
 import { migration as m005 } from './005_attachments_stay.ts';
 import { migration as m006 } from './006_tamper_evidence.ts';
 import { migration as m007 } from './007_personal_data_at_rest.ts';
+import { migration as m008 } from './008_inspection_outcomes.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

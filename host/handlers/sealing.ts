@@ -5,10 +5,18 @@
 import { z } from 'zod';
 import { contract } from '../../shared/api/contract.ts';
 import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
-import { validateAgainst } from '../../shared/rules/index.ts';
+import { evaluate, validateAgainst } from '../../shared/rules/index.ts';
 import { fromZod } from '../errors.ts';
 import { buildInspectionFile } from '../inspection-file.ts';
-import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
+import {
+  countOutcomes,
+  fail,
+  InvalidInput,
+  OUTCOMES_EVALUATION,
+  type AsyncHandlers,
+  type HandlerContext,
+  type Handlers,
+} from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
 
 export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspections.seal'> {
@@ -26,16 +34,20 @@ export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspection
       const file = buildInspectionFile(store, store.inspections.content(id));
       const parsed = z.safeParse(contract['inspections.export'].output, file);
       if (!parsed.success) throw new InvalidInput(fromZod(parsed.error));
-      const problems = validateAgainst(parsed.data, ctx.ruleSetOf(r.ruleSet), ctx.checklistOf(r.ruleSet));
+      const rs = ctx.ruleSetOf(r.ruleSet);
+      const checklist = ctx.checklistOf(r.ruleSet);
+      const problems = validateAgainst(parsed.data, rs, checklist);
       if (problems.length) {
         const [path, message] = problems[0]!.split(/: (.*)/s);
         fail(path ?? 'id', message ?? problems[0]!);
       }
       const canonicalFile = canonicalJson(parsed.data);
       const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
+      // What the service's page shows of it, stored with the seal rather than evaluated per request.
+      const outcomes = { evaluation: OUTCOMES_EVALUATION, counts: countOutcomes(evaluate(parsed.data, rs, checklist).findings) };
       // Queued for the office in the seal's own transaction: a sealed revision is never left behind.
       const sealed = store.transaction(() => {
-        const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
+        const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash, outcomes });
         store.outbox.enqueue(id);
         ctx.drafts.clear(id);
         return done;
