@@ -127,7 +127,7 @@ export class ServicesRepository {
    * The services list in one query: each service with what its row shows besides the registry —
    * the latest visit done up to `asOf`, the distinct dates of the visits done from `from` to
    * `asOf` (Art. 17 looks at no others: `inspectionsDueWindow`), and its open prescriptions
-   * (latest revision of each visit only). "Done" is sealed or later, as for `inspectionDates`.
+   * (latest revision of each visit only). "Done" is sealed or later, a corrected revision included.
    */
   listWithVisits(filter: ServiceFilter & { id?: string }, window: { from: string; asOf: string }): ServiceWithVisits[] {
     const done = "i.service_id = services.id AND i.status <> 'draft' AND i.date <= :asOf";
@@ -171,27 +171,5 @@ export class ServicesRepository {
     if (filter.comune?.trim()) where.push(`comune = ${param(filter.comune.trim())} COLLATE NOCASE`);
     const sql = `SELECT ${columns} FROM services ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY comune COLLATE NOCASE, name COLLATE NOCASE`;
     return { sql, params };
-  }
-
-  /** Dates of the visits that count as done (sealed or later), per service. */
-  inspectionDates(): Map<string, string[]> {
-    const rows = this.ctx
-      .stmt("SELECT DISTINCT service_id AS serviceId, date FROM inspections WHERE status <> 'draft' ORDER BY date")
-      .all() as Array<{ serviceId: string; date: string }>;
-    const out = new Map<string, string[]>();
-    for (const r of rows) out.set(r.serviceId, [...(out.get(r.serviceId) ?? []), r.date]);
-    return out;
-  }
-
-  /** Open prescriptions per service, counted on the latest revision of each visit only. */
-  openPrescriptions(): Map<string, number> {
-    const rows = this.ctx
-      .stmt(
-        `SELECT i.service_id AS serviceId, count(*) AS n FROM prescriptions p JOIN inspections i ON i.id = p.inspection_id
-         WHERE p.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspections later WHERE later.previous_id = i.id)
-         GROUP BY i.service_id`,
-      )
-      .all() as Array<{ serviceId: string; n: number }>;
-    return new Map(rows.map((r) => [r.serviceId, r.n]));
   }
 }
