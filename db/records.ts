@@ -17,6 +17,7 @@ import type {
   StaffPersonInput,
 } from '../shared/api/contract.ts';
 import type { Purpose } from '../shared/domain.ts';
+import type { OutcomeCounts } from '../shared/rules/findings.ts';
 import type { Answer, AnswerValue, ChildrenBand, StaffCounts as StaffCountsSchema } from '../shared/inspection.ts';
 
 export type StaffCounts = z.infer<typeof StaffCountsSchema>;
@@ -91,12 +92,7 @@ export interface SealWrite {
 }
 
 /** How many findings of each outcome a sealed revision's file has (`shared/rules` evaluate). */
-export interface OutcomeCounts {
-  pass: number;
-  warn: number;
-  fail: number;
-  na: number;
-}
+export type { OutcomeCounts };
 
 /** Counts and the version of the evaluation that made them (a newer build's evaluation recomputes). */
 export interface StoredOutcomes {

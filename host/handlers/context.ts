@@ -19,14 +19,16 @@ import type { IsoDate } from '../../shared/dates.ts';
 import type { InspectionFile } from '../../shared/inspection.ts';
 import {
   actStatus,
+  countOutcomes,
   evaluate,
   inspectionsDueWindow,
   RULE_SETS,
   serviceInspectionsDue,
-  type Finding,
+  OUTCOMES_EVALUATION,
+  type OutcomeCounts,
   type RuleSet,
 } from '../../shared/rules/index.ts';
-import type { InspectionRecord, OutcomeCounts, StaffRecord } from '../../db/records.ts';
+import type { InspectionRecord, StaffRecord } from '../../db/records.ts';
 import type { ServiceWithVisits } from '../../db/repositories/services.ts';
 import type { Store } from '../../db/store.ts';
 import { isoToday, type Clock } from '../clock.ts';
@@ -71,20 +73,6 @@ export interface ContextOptions {
 }
 
 export type HandlerContext = ReturnType<typeof createContext>;
-
-/**
- * The version of what `evaluate` answers for an already sealed file. The outcome counts stored at
- * sealing (migration 008) are used only while they carry this number: bump it when a change to
- * the rules or the Scheda changes the findings of files sealed before it, and the lists evaluate
- * those files again (once each) instead of showing counts an older build made.
- */
-export const OUTCOMES_EVALUATION = 1;
-
-export function countOutcomes(findings: readonly Finding[]): OutcomeCounts {
-  const counts: OutcomeCounts = { pass: 0, warn: 0, fail: 0, na: 0 };
-  for (const f of findings) counts[f.outcome]++;
-  return counts;
-}
 
 export function createContext(options: ContextOptions) {
   const { store, clock, ruleSet } = options;

@@ -5,18 +5,10 @@
 import { z } from 'zod';
 import { contract } from '../../shared/api/contract.ts';
 import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
-import { evaluate, validateAgainst } from '../../shared/rules/index.ts';
+import { countOutcomes, evaluate, OUTCOMES_EVALUATION, validateAgainst } from '../../shared/rules/index.ts';
 import { fromZod } from '../errors.ts';
 import { buildInspectionFile } from '../inspection-file.ts';
-import {
-  countOutcomes,
-  fail,
-  InvalidInput,
-  OUTCOMES_EVALUATION,
-  type AsyncHandlers,
-  type HandlerContext,
-  type Handlers,
-} from './context.ts';
+import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
 
 export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspections.seal'> {

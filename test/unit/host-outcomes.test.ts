@@ -10,10 +10,17 @@ import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { addDays } from '../../shared/dates.ts';
 import type { InspectionFile } from '../../shared/inspection.ts';
-import { evaluate, inspectionsDueWindow, RULE_SETS, serviceInspectionsDue } from '../../shared/rules/index.ts';
+import {
+  countOutcomes,
+  evaluate,
+  inspectionsDueWindow,
+  OUTCOMES_EVALUATION,
+  RULE_SETS,
+  serviceInspectionsDue,
+} from '../../shared/rules/index.ts';
+import { checkDataFolder } from '../../db/doctor.ts';
 import { MIGRATIONS } from '../../db/migrations/index.ts';
 import { Store } from '../../db/store.ts';
-import { countOutcomes, OUTCOMES_EVALUATION } from '../../host/handlers/context.ts';
 import { buildInspectionFile } from '../../host/inspection-file.ts';
 import { fileKeyProvider } from '../../host/keys.ts';
 import type { HostApp } from '../../host/app.ts';
@@ -125,6 +132,16 @@ test('stored counts of another evaluation are made again; the table takes rows o
   );
   // A deleted row (derived data) is simply made again.
   assert.equal(assertPagesAgree(app), 2);
+  assert.deepEqual(checkDataFolder(app.store).problems, []);
+
+  // Counts rewritten by hand for the same file would hide a non-conformity from the lists: the doctor names it.
+  app.store.db.prepare('UPDATE inspection_outcomes SET fail = 0 WHERE inspection_id = ?').run(sealed);
+  const problems = checkDataFolder(app.store).problems;
+  assert.deepEqual(
+    problems.map((p) => [p.kind, p.inspectionId]),
+    [['outcomes', sealed]],
+  );
+  assert.match(problems[0]!.message, /Integrità compromessa: .*esiti contati per gli elenchi \(non conformità 0\)/);
 });
 
 test('a folder sealed before migration 008 gets its counts on first use, equal to a full evaluation', (t) => {
