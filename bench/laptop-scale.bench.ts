@@ -66,6 +66,8 @@ function service(app: HostApp, i: number): string {
 /** One visit: counts, some answers (one in seven "no"), sealed; every tenth revision a sealed correction. */
 function seed(app: HostApp, revisions: number, services: number): { biggest: string; sealedId: string } {
   const perService = Math.ceil(revisions / services);
+  // Two visits a year, or closer when a service holds more than 30 years of them (a stress run).
+  const step = Math.min(182, Math.floor((30 * 365) / perService));
   let made = 0;
   let sealedId = '';
   let biggest = '';
@@ -74,8 +76,8 @@ function seed(app: HostApp, revisions: number, services: number): { biggest: str
       const serviceId = service(app, s);
       biggest ||= serviceId;
       for (let k = 0; k < perService && made < revisions; k++) {
-        // Two visits a year going back from today, a few days apart between services.
-        const date = addDays(TODAY, -(k * 182 + (s % 90) + 1));
+        // Going back from today, a few days apart between services.
+        const date = addDays(TODAY, -(k * step + (s % 90) + 1));
         const { id } = call(app, 'inspections.create', { serviceId, purpose: 'verifica_periodica', date });
         call(app, 'inspections.saveCounts', {
           inspectionId: id,

@@ -11,8 +11,9 @@
  * the rules are TypeScript (shared/rules), not SQL, and a migration must not depend on code that
  * changes after it is released.
  *
- * The partial index serves the Art. 17 look-ups of the services list (latest visit up to today,
- * the visits of this calendar year) per service, instead of a scan of every sealed revision.
+ * The partial indexes serve the services list: the Art. 17 look-ups per service (latest visit up
+ * to today, the visits of this calendar year) and the open prescriptions (few, whatever the
+ * history), instead of a scan of every sealed revision.
  */
 import type { Migration } from './types.ts';
 
@@ -40,6 +41,7 @@ WHEN NEW.inspection_id IS NOT OLD.inspection_id
   OR NOT EXISTS (SELECT 1 FROM inspections i WHERE i.id = NEW.inspection_id AND i.status <> 'draft' AND i.content_hash = NEW.content_hash)
 BEGIN SELECT RAISE(ABORT, 'esiti: solo per una revisione sigillata, con la sua impronta'); END;
 CREATE INDEX inspections_done_by_service ON inspections (service_id, date) WHERE status <> 'draft';
+CREATE INDEX prescriptions_open ON prescriptions (inspection_id) WHERE status = 'open';
 `);
   },
 };

@@ -135,9 +135,12 @@ export class ServicesRepository {
       `services.*,
         (SELECT max(i.date) FROM inspections i WHERE ${done}) AS last_visit,
         (SELECT group_concat(d, ',') FROM (SELECT DISTINCT i.date AS d FROM inspections i WHERE ${done} AND i.date >= :from ORDER BY i.date)) AS year_visits,
-        (SELECT count(*) FROM prescriptions p JOIN inspections i ON i.id = p.inspection_id
-          WHERE i.service_id = services.id AND p.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspections later WHERE later.previous_id = i.id)) AS open_prescriptions`,
+        coalesce(o.n, 0) AS open_prescriptions`,
       filter,
+      // Open prescriptions are few whatever the history: counted once from them (partial index), not per revision.
+      `WITH open_by_service AS MATERIALIZED (SELECT i.service_id, count(*) AS n FROM prescriptions p JOIN inspections i ON i.id = p.inspection_id
+         WHERE p.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspections later WHERE later.previous_id = i.id) GROUP BY i.service_id) `,
+      'LEFT JOIN open_by_service o ON o.service_id = services.id',
     );
     const rows = this.ctx.stmt(sql).all({ ...params, ...window }) as Array<
       Row & { last_visit: string | null; year_visits: string | null; open_prescriptions: number }
@@ -151,7 +154,12 @@ export class ServicesRepository {
   }
 
   /** The SELECT of `list` with named parameters `:p0`, `:p1`… for the filter's values. */
-  #select(columns: string, filter: ServiceFilter & { id?: string }): { sql: string; params: Record<string, string> } {
+  #select(
+    columns: string,
+    filter: ServiceFilter & { id?: string },
+    prefix = '',
+    join = '',
+  ): { sql: string; params: Record<string, string> } {
     const where: string[] = [];
     const params: Record<string, string> = {};
     const param = (v: string) => {
@@ -164,12 +172,12 @@ export class ServicesRepository {
       // LIKE with escaped wildcards: the user's "%" is a character, not a pattern.
       const like = param(`%${filter.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       where.push(
-        `(name LIKE ${like} ESCAPE '\\' OR comune LIKE ${like} ESCAPE '\\' OR address LIKE ${like} ESCAPE '\\' OR referente LIKE ${like} ESCAPE '\\')`,
+        `(services.name LIKE ${like} ESCAPE '\\' OR services.comune LIKE ${like} ESCAPE '\\' OR services.address LIKE ${like} ESCAPE '\\' OR services.referente LIKE ${like} ESCAPE '\\')`,
       );
     }
-    if (filter.type) where.push(`type = ${param(filter.type)}`);
-    if (filter.comune?.trim()) where.push(`comune = ${param(filter.comune.trim())} COLLATE NOCASE`);
-    const sql = `SELECT ${columns} FROM services ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY comune COLLATE NOCASE, name COLLATE NOCASE`;
+    if (filter.type) where.push(`services.type = ${param(filter.type)}`);
+    if (filter.comune?.trim()) where.push(`services.comune = ${param(filter.comune.trim())} COLLATE NOCASE`);
+    const sql = `${prefix}SELECT ${columns} FROM services ${join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY services.comune COLLATE NOCASE, services.name COLLATE NOCASE`;
     return { sql, params };
   }
 }

@@ -188,6 +188,13 @@ test('a folder sealed before migration 008 gets its counts on first use, equal t
   const listed = ok(app, 'services.list', {}).find((s: { id: string }) => s.id === service.id);
   assert.equal(listed.lastInspectionDate, '2026-02-10');
   assert.equal(listed.inspectionOverdue, false);
+  // The filters of the one query: Comune without regard to case, the user's «%» a character.
+  assert.deepEqual(
+    ok(app, 'services.list', { comune: SERVICE.comune.toUpperCase() }).map((s: { id: string }) => s.id),
+    [service.id],
+  );
+  assert.deepEqual(ok(app, 'services.list', { query: '%' }), []);
+  assert.equal(ok(app, 'services.list', { query: 'girasole', type: 'nido' }).length, 1);
 });
 
 test('Art. 17 given the window of visits (latest, this calendar year) answers as given every visit', () => {
