@@ -4,6 +4,9 @@
  * outbox's identities and frozen bundles, SQLite's own structure). Read-only.
  */
 import Database from 'better-sqlite3';
+import { getChecklist } from '../shared/checklist/index.ts';
+import { parseSealedFile } from '../shared/inspection.ts';
+import { countOutcomes, evaluate, OUTCOMES_EVALUATION, RULE_SETS } from '../shared/rules/index.ts';
 import { StoreError } from './errors.ts';
 import { LATEST_VERSION } from './migrations/index.ts';
 import { BLOBS_CLEAR_PENDING } from './migrations/007_personal_data_at_rest.ts';
@@ -26,7 +29,7 @@ export function needsUpgradeBeforeCheck(dbPath: string): string | null {
   }
 }
 
-export type DoctorProblemKind = 'sqlite' | 'sealed' | 'seal_head' | 'audit' | 'blob' | 'outbox';
+export type DoctorProblemKind = 'sqlite' | 'sealed' | 'seal_head' | 'audit' | 'blob' | 'outbox' | 'outcomes';
 
 export interface DoctorProblem {
   kind: DoctorProblemKind;
@@ -55,12 +58,32 @@ export function checkDataFolder(store: Store): DoctorReport {
     .filter((m) => m !== 'ok');
   for (const m of sqlite) problems.push({ kind: 'sqlite', message: `struttura del database SQLite danneggiata: ${m}` });
 
+  // The counts the lists show (migration 008) are derived from the sealed file: the ones this build
+  // would use must be what evaluating the file gives, or a list would hide a non-conformity.
+  const storedOutcomes = db.prepare(
+    'SELECT o.pass, o.warn, o.fail, o.na FROM inspection_outcomes o JOIN inspections i ON i.id = o.inspection_id AND i.content_hash = o.content_hash WHERE o.inspection_id = ? AND o.evaluation = ?',
+  );
+  const checkOutcomes = (id: string) => {
+    const saved = storedOutcomes.get(id, OUTCOMES_EVALUATION) as Record<string, number> | undefined;
+    if (!saved) return;
+    const file = parseSealedFile(JSON.parse(store.inspections.sealedFile(id)!));
+    const rs = file.ok ? RULE_SETS.get(file.value.ruleSet) : undefined;
+    const counts = file.ok && rs ? countOutcomes(evaluate(file.value, rs, getChecklist(file.value.ruleSet)).findings) : null;
+    if (!counts || (['pass', 'warn', 'fail', 'na'] as const).some((k) => counts[k] !== saved[k]))
+      problems.push({
+        kind: 'outcomes',
+        inspectionId: id,
+        message: `Integrità compromessa: ispezione ${id}: gli esiti contati per gli elenchi (non conformità ${saved.fail}) non sono quelli del file sigillato${counts ? ` (${counts.fail})` : ''}; sono un dato derivato: eliminandone la riga l'app li ricalcola`,
+      });
+  };
+
   const sealed = db
     .prepare("SELECT id, content_hash, audit_seq, audit_hash FROM inspections WHERE status <> 'draft' ORDER BY sealed_at, id")
     .all() as Array<{ id: string; content_hash: string | null; audit_seq: number | null; audit_hash: string | null }>;
   for (const r of sealed) {
     try {
       store.inspections.content(r.id); // checks the sealed file, its hash, the clear columns and the answers
+      checkOutcomes(r.id);
     } catch (e) {
       if (!(e instanceof StoreError) || e.code !== 'integrity') throw e;
       problems.push({ kind: 'sealed', inspectionId: r.id, message: e.message });

@@ -17,6 +17,7 @@ import type {
   StaffPersonInput,
 } from '../shared/api/contract.ts';
 import type { Purpose } from '../shared/domain.ts';
+import type { OutcomeCounts } from '../shared/rules/findings.ts';
 import type { Answer, AnswerValue, ChildrenBand, StaffCounts as StaffCountsSchema } from '../shared/inspection.ts';
 
 export type StaffCounts = z.infer<typeof StaffCountsSchema>;
@@ -88,6 +89,17 @@ export interface SealWrite {
   /** The canonical JSON of the inspection file (stored encrypted: it names the staff). */
   canonicalFile: string;
   contentHash: string;
+  /** What the lists show of it (migration 008), stored in the seal's transaction; absent: left for the host to fill. */
+  outcomes?: StoredOutcomes;
+}
+
+/** How many findings of each outcome a sealed revision's file has (`shared/rules` evaluate). */
+export type { OutcomeCounts };
+
+/** Counts and the version of the evaluation that made them (a newer build's evaluation recomputes). */
+export interface StoredOutcomes {
+  evaluation: number;
+  counts: OutcomeCounts;
 }
 
 export interface SaveAck {

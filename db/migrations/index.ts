@@ -10,7 +10,7 @@ import { migration as m004 } from './004_sealed_triggers_tightened.ts';
 import { migration as m005 } from './005_attachments_stay.ts';
 import { migration as m006 } from './006_tamper_evidence.ts';
 import { migration as m007 } from './007_personal_data_at_rest.ts';
-import { migration as m008 } from './008_placeholder.ts';
+import { migration as m008 } from './008_inspection_outcomes.ts';
 import { migration as m009 } from './009_demo_data.ts';
 
 export type { Migration } from './types.ts';

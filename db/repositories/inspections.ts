@@ -17,10 +17,13 @@ import type {
   InspectionCreate,
   InspectionPatch,
   InspectionRecord,
+  OutcomeCounts,
   SaveAck,
   SealWrite,
   StaffCounts,
+  StoredOutcomes,
 } from '../records.ts';
+import type { OutboxStatus } from '../../shared/api/contract.ts';
 import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
 
@@ -66,6 +69,14 @@ const toRecord = (r: Row): InspectionRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** One row of a service's page (`listRowsByService`). */
+export interface InspectionListRow {
+  record: InspectionRecord;
+  /** Null for a draft, or a sealed revision whose counts are not stored (yet) for this evaluation. */
+  outcomes: OutcomeCounts | null;
+  syncStatus: OutboxStatus | null;
+}
 
 export const SEALED_MESSAGE = "l'ispezione è sigillata e non può più cambiare: per correggerla aprire una nuova revisione";
 
@@ -161,6 +172,48 @@ export class InspectionsRepository {
         .stmt(`SELECT ${COLUMNS} FROM inspections WHERE service_id = ? ORDER BY date DESC, visit_id, revision DESC`)
         .all(serviceId) as Row[]
     ).map(toRecord);
+  }
+
+  /**
+   * A service's revisions as its page lists them, in one query: the record, the stored outcome
+   * counts when they are of this revision's file and of `evaluation` (else null: the host
+   * evaluates and saves them), and where the revision is on its way to the office.
+   */
+  listRowsByService(serviceId: string, evaluation: number): InspectionListRow[] {
+    const cols = COLUMNS.split(', ')
+      .map((c) => `i.${c}`)
+      .join(', ');
+    const rows = this.ctx
+      .stmt(
+        `SELECT ${cols}, o.pass AS o_pass, o.warn AS o_warn, o.fail AS o_fail, o.na AS o_na, b.status AS sync_status
+         FROM inspections i
+         LEFT JOIN inspection_outcomes o ON o.inspection_id = i.id AND o.content_hash = i.content_hash AND o.evaluation = ?
+         LEFT JOIN outbox b ON b.inspection_id = i.id
+         WHERE i.service_id = ? ORDER BY i.date DESC, i.visit_id, i.revision DESC`,
+      )
+      .all(evaluation, serviceId) as Array<
+      Row & { o_pass: number | null; o_warn: number | null; o_fail: number | null; o_na: number | null; sync_status: OutboxStatus | null }
+    >;
+    return rows.map((r) => ({
+      record: toRecord(r),
+      outcomes: r.o_pass === null ? null : { pass: r.o_pass, warn: r.o_warn!, fail: r.o_fail!, na: r.o_na! },
+      syncStatus: r.sync_status,
+    }));
+  }
+
+  /**
+   * Stores what the lists show of a sealed revision (derived from its file: recomputable). The
+   * triggers of migration 008 refuse a row for a draft or for another file than the sealed one.
+   */
+  saveOutcomes(id: string, contentHash: string, o: StoredOutcomes): void {
+    const { pass, warn, fail, na } = o.counts;
+    this.ctx
+      .stmt(
+        `INSERT INTO inspection_outcomes (inspection_id, content_hash, evaluation, pass, warn, fail, na) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (inspection_id) DO UPDATE SET content_hash = excluded.content_hash, evaluation = excluded.evaluation,
+           pass = excluded.pass, warn = excluded.warn, fail = excluded.fail, na = excluded.na`,
+      )
+      .run(id, contentHash, o.evaluation, pass, warn, fail, na);
   }
 
   /**
@@ -352,6 +405,7 @@ export class InspectionsRepository {
             "UPDATE inspections SET status = 'sealed', content_hash = ?, sealed_file = ?, sealed_at = ?, updated_at = ?, audit_seq = ?, audit_hash = ? WHERE id = ?",
           )
           .run(w.contentHash, this.ctx.cipher.seal(w.canonicalFile, `sealed:${id}`), at, at, head.seq, head.hash, id);
+        if (w.outcomes) this.saveOutcomes(id, w.contentHash, w.outcomes);
         return this.get(id);
       })
       .immediate();

@@ -42,6 +42,15 @@ export interface ServiceFilter {
   comune?: string;
 }
 
+/** A service with what the services list shows of its visits (`listWithVisits`). */
+export interface ServiceWithVisits {
+  service: ServiceRecord;
+  lastVisit: string | null;
+  /** Distinct dates of the visits done in the window, ascending. */
+  visitsFrom: string[];
+  openPrescriptions: number;
+}
+
 export class ServicesRepository {
   constructor(private readonly ctx: RepoContext) {}
 
@@ -122,45 +131,65 @@ export class ServicesRepository {
   }
 
   list(filter: ServiceFilter = {}): ServiceRecord[] {
+    const { sql, params } = this.#select('*', filter);
+    return (this.ctx.stmt(sql).all(params) as Row[]).map(toRecord);
+  }
+
+  /**
+   * The services list in one query: each service with what its row shows besides the registry —
+   * the latest visit done up to `asOf`, the distinct dates of the visits done from `from` to
+   * `asOf` (Art. 17 looks at no others: `inspectionsDueWindow`), and its open prescriptions
+   * (latest revision of each visit only). "Done" is sealed or later, a corrected revision included.
+   */
+  listWithVisits(filter: ServiceFilter & { id?: string }, window: { from: string; asOf: string }): ServiceWithVisits[] {
+    const done = "i.service_id = services.id AND i.status <> 'draft' AND i.date <= :asOf";
+    const { sql, params } = this.#select(
+      `services.*,
+        (SELECT max(i.date) FROM inspections i WHERE ${done}) AS last_visit,
+        (SELECT group_concat(d, ',') FROM (SELECT DISTINCT i.date AS d FROM inspections i WHERE ${done} AND i.date >= :from ORDER BY i.date)) AS year_visits,
+        coalesce(o.n, 0) AS open_prescriptions`,
+      filter,
+      // Open prescriptions are few whatever the history: counted once from them (partial index), not per revision.
+      `WITH open_by_service AS MATERIALIZED (SELECT i.service_id, count(*) AS n FROM prescriptions p JOIN inspections i ON i.id = p.inspection_id
+         WHERE p.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspections later WHERE later.previous_id = i.id) GROUP BY i.service_id) `,
+      'LEFT JOIN open_by_service o ON o.service_id = services.id',
+    );
+    const rows = this.ctx.stmt(sql).all({ ...params, ...window }) as Array<
+      Row & { last_visit: string | null; year_visits: string | null; open_prescriptions: number }
+    >;
+    return rows.map((r) => ({
+      service: toRecord(r),
+      lastVisit: r.last_visit,
+      visitsFrom: r.year_visits ? r.year_visits.split(',') : [],
+      openPrescriptions: r.open_prescriptions,
+    }));
+  }
+
+  /** The SELECT of `list` with named parameters `:p0`, `:p1`… for the filter's values. */
+  #select(
+    columns: string,
+    filter: ServiceFilter & { id?: string },
+    prefix = '',
+    join = '',
+  ): { sql: string; params: Record<string, string> } {
     const where: string[] = [];
-    const params: string[] = [];
+    const params: Record<string, string> = {};
+    const param = (v: string) => {
+      const name = `p${Object.keys(params).length}`;
+      params[name] = v;
+      return `:${name}`;
+    };
+    if (filter.id !== undefined) where.push(`services.id = ${param(filter.id)}`);
     if (filter.query?.trim()) {
       // LIKE with escaped wildcards: the user's "%" is a character, not a pattern.
-      const like = `%${filter.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push("(name LIKE ? ESCAPE '\\' OR comune LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\' OR referente LIKE ? ESCAPE '\\')");
-      params.push(like, like, like, like);
+      const like = param(`%${filter.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(
+        `(services.name LIKE ${like} ESCAPE '\\' OR services.comune LIKE ${like} ESCAPE '\\' OR services.address LIKE ${like} ESCAPE '\\' OR services.referente LIKE ${like} ESCAPE '\\')`,
+      );
     }
-    if (filter.type) {
-      where.push('type = ?');
-      params.push(filter.type);
-    }
-    if (filter.comune?.trim()) {
-      where.push('comune = ? COLLATE NOCASE');
-      params.push(filter.comune.trim());
-    }
-    const sql = `SELECT * FROM services ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY comune COLLATE NOCASE, name COLLATE NOCASE`;
-    return (this.ctx.stmt(sql).all(...params) as Row[]).map(toRecord);
-  }
-
-  /** Dates of the visits that count as done (sealed or later), per service. */
-  inspectionDates(): Map<string, string[]> {
-    const rows = this.ctx
-      .stmt("SELECT DISTINCT service_id AS serviceId, date FROM inspections WHERE status <> 'draft' ORDER BY date")
-      .all() as Array<{ serviceId: string; date: string }>;
-    const out = new Map<string, string[]>();
-    for (const r of rows) out.set(r.serviceId, [...(out.get(r.serviceId) ?? []), r.date]);
-    return out;
-  }
-
-  /** Open prescriptions per service, counted on the latest revision of each visit only. */
-  openPrescriptions(): Map<string, number> {
-    const rows = this.ctx
-      .stmt(
-        `SELECT i.service_id AS serviceId, count(*) AS n FROM prescriptions p JOIN inspections i ON i.id = p.inspection_id
-         WHERE p.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspections later WHERE later.previous_id = i.id)
-         GROUP BY i.service_id`,
-      )
-      .all() as Array<{ serviceId: string; n: number }>;
-    return new Map(rows.map((r) => [r.serviceId, r.n]));
+    if (filter.type) where.push(`services.type = ${param(filter.type)}`);
+    if (filter.comune?.trim()) where.push(`services.comune = ${param(filter.comune.trim())} COLLATE NOCASE`);
+    const sql = `${prefix}SELECT ${columns} FROM services ${join} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY services.comune COLLATE NOCASE, services.name COLLATE NOCASE`;
+    return { sql, params };
   }
 }

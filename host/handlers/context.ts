@@ -17,8 +17,19 @@ import type {
 import { getChecklist, type Checklist, type ChecklistItem } from '../../shared/checklist/index.ts';
 import type { IsoDate } from '../../shared/dates.ts';
 import type { InspectionFile } from '../../shared/inspection.ts';
-import { actStatus, evaluate, RULE_SETS, serviceInspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
-import type { InspectionRecord, ServiceRecord, StaffRecord } from '../../db/records.ts';
+import {
+  actStatus,
+  countOutcomes,
+  evaluate,
+  inspectionsDueWindow,
+  RULE_SETS,
+  serviceInspectionsDue,
+  OUTCOMES_EVALUATION,
+  type OutcomeCounts,
+  type RuleSet,
+} from '../../shared/rules/index.ts';
+import type { InspectionRecord, StaffRecord } from '../../db/records.ts';
+import type { ServiceWithVisits } from '../../db/repositories/services.ts';
 import type { Store } from '../../db/store.ts';
 import { isoToday, type Clock } from '../clock.ts';
 import { invalid } from '../errors.ts';
@@ -90,11 +101,11 @@ export function createContext(options: ContextOptions) {
     return { until: a.validUntil, status: a.status };
   }
 
-  function summarise(s: ServiceRecord, dates: Map<string, string[]>, open: Map<string, number>): ServiceSummary {
-    const asOf = today();
+  /** A services-list row: the registry plus what `listWithVisits` fetched, nothing more read. */
+  function summarise({ service: s, lastVisit, visitsFrom, openPrescriptions }: ServiceWithVisits, asOf = today()): ServiceSummary {
     const auth = actOf(s.authorizationIssuedOn, asOf);
     const acc = actOf(s.accreditationIssuedOn, asOf);
-    const due = serviceInspectionsDue(ruleSet, s, dates.get(s.id) ?? [], asOf);
+    const due = serviceInspectionsDue(ruleSet, s, lastVisit ? [lastVisit, ...visitsFrom] : visitsFrom, asOf);
     return {
       ...s,
       authorizationValidUntil: auth.until,
@@ -105,12 +116,20 @@ export function createContext(options: ContextOptions) {
       nextInspectionDueBy: due.nextDueBy,
       inspectionOverdue: due.overdue,
       inspectionStanding: due.standing,
-      openPrescriptions: open.get(s.id) ?? 0,
+      openPrescriptions,
     };
   }
 
+  /** The services list (or one service, `id`), in one query whatever the number of visits stored. */
+  function serviceSummaries(filter: Parameters<Store['services']['listWithVisits']>[0]): ServiceSummary[] {
+    const asOf = today();
+    return store.services.listWithVisits(filter, inspectionsDueWindow(asOf)).map((row) => summarise(row, asOf));
+  }
+
   function serviceSummary(id: string, field = 'id'): ServiceSummary {
-    return summarise(store.services.get(id, field), store.services.inspectionDates(), store.services.openPrescriptions());
+    const [found] = serviceSummaries({ id });
+    if (!found) store.services.get(id, field); // the Italian not-found, naming the field
+    return found!;
   }
 
   /** The file as sealed, or as it would be sealed now. */
@@ -119,11 +138,16 @@ export function createContext(options: ContextOptions) {
     return sealed ? parseStoredFile(sealed) : buildInspectionFile(store, store.inspections.content(r.id));
   }
 
-  function failCount(r: InspectionRecord, file = fileOf(r)): number {
-    return evaluate(file, ruleSetOf(r.ruleSet), checklistOf(r.ruleSet)).findings.filter((f) => f.outcome === 'fail').length;
+  function outcomesOf(r: InspectionRecord, file = fileOf(r)): OutcomeCounts {
+    return countOutcomes(evaluate(file, ruleSetOf(r.ruleSet), checklistOf(r.ruleSet)).findings);
   }
 
-  function summary(r: InspectionRecord, serviceName: string, file?: InspectionFile): InspectionSummary {
+  function summary(
+    r: InspectionRecord,
+    serviceName: string,
+    failCount: number,
+    syncStatus = store.outbox.statusOf(r.id),
+  ): InspectionSummary {
     return {
       id: r.id,
       visitId: r.visitId,
@@ -138,9 +162,28 @@ export function createContext(options: ContextOptions) {
       contentHash: r.contentHash,
       sealedAt: r.sealedAt,
       updatedAt: r.updatedAt,
-      failCount: failCount(r, file),
-      syncStatus: store.outbox.statusOf(r.id),
+      failCount,
+      syncStatus,
     };
+  }
+
+  /**
+   * A service's revisions for its page. A sealed one's counts are those stored at sealing; one
+   * sealed before migration 008 (or by an older evaluation) is evaluated here once, and its counts
+   * saved, in one transaction for the page. A draft is evaluated each time: its findings move with
+   * every answer and with the roster, and a service has few of them.
+   */
+  function inspectionSummaries(serviceId: string, serviceName: string): InspectionSummary[] {
+    const rows = store.inspections.listRowsByService(serviceId, OUTCOMES_EVALUATION);
+    const missing = rows.filter((row) => row.record.status !== 'draft' && !row.outcomes);
+    if (missing.length)
+      store.transaction(() => {
+        for (const row of missing) {
+          row.outcomes = outcomesOf(row.record);
+          store.inspections.saveOutcomes(row.record.id, row.record.contentHash!, { evaluation: OUTCOMES_EVALUATION, counts: row.outcomes });
+        }
+      });
+    return rows.map(({ record, outcomes, syncStatus }) => summary(record, serviceName, (outcomes ?? outcomesOf(record)).fail, syncStatus));
   }
 
   function detail(id: string, field = 'id'): InspectionDetail {
@@ -150,7 +193,7 @@ export function createContext(options: ContextOptions) {
     const sealedFile = sealedText ? parseStoredFile(sealedText) : null;
     const file = sealedFile ?? buildInspectionFile(store, content);
     return {
-      ...summary(r, store.services.get(r.serviceId).name, file),
+      ...summary(r, store.services.get(r.serviceId).name, outcomesOf(r, file).fail),
       memberIds: content.memberIds,
       answers: content.answers,
       children: content.children,
@@ -179,5 +222,18 @@ export function createContext(options: ContextOptions) {
     updatedAt: s.updatedAt,
   });
 
-  return { ...options, today, ruleSetOf, checklistOf, checkItem, summarise, serviceSummary, fileOf, summary, detail, person };
+  return {
+    ...options,
+    today,
+    ruleSetOf,
+    checklistOf,
+    checkItem,
+    serviceSummaries,
+    serviceSummary,
+    fileOf,
+    outcomesOf,
+    inspectionSummaries,
+    detail,
+    person,
+  };
 }

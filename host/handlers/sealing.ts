@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { contract } from '../../shared/api/contract.ts';
 import { canonicalJson, sha256Hex } from '../../shared/canonical.ts';
 import { commissionGaps } from '../../shared/checklist/index.ts';
-import { validateAgainst } from '../../shared/rules/index.ts';
+import { countOutcomes, evaluate, OUTCOMES_EVALUATION, validateAgainst } from '../../shared/rules/index.ts';
 import { fromZod } from '../errors.ts';
 import { buildInspectionFile } from '../inspection-file.ts';
 import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
@@ -27,8 +27,9 @@ export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspection
       const file = buildInspectionFile(store, store.inspections.content(id));
       const parsed = z.safeParse(contract['inspections.export'].output, file);
       if (!parsed.success) throw new InvalidInput(fromZod(parsed.error));
+      const rs = ctx.ruleSetOf(r.ruleSet);
       const checklist = ctx.checklistOf(r.ruleSet);
-      const problems = validateAgainst(parsed.data, ctx.ruleSetOf(r.ruleSet), checklist);
+      const problems = validateAgainst(parsed.data, rs, checklist);
       if (problems.length) {
         const [path, message] = problems[0]!.split(/: (.*)/s);
         fail(path ?? 'id', message ?? problems[0]!);
@@ -44,11 +45,13 @@ export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspection
       const sealedFile = reason ? { ...parsed.data, visit: { ...parsed.data.visit, commissionIncompleteReason: reason } } : parsed.data;
       const canonicalFile = canonicalJson(sealedFile);
       const contentHash = sha256Hex(new TextEncoder().encode(canonicalFile));
+      // What the service's page shows of it, stored with the seal rather than evaluated per request.
+      const outcomes = { evaluation: OUTCOMES_EVALUATION, counts: countOutcomes(evaluate(parsed.data, rs, checklist).findings) };
       // Queued for the office in the seal's own transaction: a sealed revision is never left behind.
       // A demo visit is never queued (and the outbox refuses it, migration 009): pairing a laptop
       // that holds the demo must not send made-up visits to a real office.
       const sealed = store.transaction(() => {
-        const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash });
+        const done = store.inspections.seal(id, { signatures, canonicalFile, contentHash, outcomes });
         if (!r.demo) store.outbox.enqueue(id);
         ctx.drafts.clear(id);
         return done;

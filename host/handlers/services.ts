@@ -21,18 +21,16 @@ export function serviceHandlers(ctx: HandlerContext): Pick<Handlers, ServiceMeth
     'app.info': () => ({ version: pkg.version, shell: ctx.shell, ruleSet: ruleSetKey(ctx.ruleSet), demo: ctx.demo, today: ctx.today() }),
 
     'services.list': (input) => {
-      const dates = store.services.inspectionDates();
-      const open = store.services.openPrescriptions();
       const filter: Parameters<Store['services']['list']>[0] = {};
       if (input.query !== undefined) filter.query = input.query;
       if (input.type !== undefined) filter.type = input.type;
       if (input.comune !== undefined) filter.comune = input.comune;
-      return store.services.list(filter).map((s) => ctx.summarise(s, dates, open));
+      return ctx.serviceSummaries(filter);
     },
 
     'services.get': ({ id }) => {
       const service = ctx.serviceSummary(id);
-      const inspections = store.inspections.listByService(id).map((r) => ctx.summary(r, service.name));
+      const inspections = ctx.inspectionSummaries(id, service.name);
       return { service, inspections, staff: store.staff.listByService(id).map(ctx.person) };
     },
 

@@ -75,6 +75,15 @@ export function inspectionsDue(
   return { periods, nextDueBy: next ? next.to : null, overdue: periods.some((p) => p.status === 'overdue') };
 }
 
+/**
+ * The visits `serviceInspectionsDue` looks at on `asOf`: the latest one up to `asOf`, and those
+ * from `from` (1 January of asOf's year: the periods are calendar ones) to `asOf`. Given only
+ * those it answers the same as given every visit ever made, so a list can fetch just them.
+ */
+export function inspectionsDueWindow(asOf: IsoDate): { from: IsoDate; asOf: IsoDate } {
+  return { from: formatIsoDate({ year: Number(asOf.slice(0, 4)), month: 1, day: 1 }), asOf };
+}
+
 /** The acts of a service, as the registry keeps them (laptop and office alike). */
 export interface ServiceActs {
   authorizationIssuedOn?: IsoDate | null;

@@ -63,6 +63,14 @@ export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: C
   return errors;
 }
 
+/**
+ * The version of what `evaluate` answers for an already sealed file. Outcome counts stored at
+ * sealing (the laptop's migration 008) are used only while they carry this number: bump it when a
+ * change to the rules or a Scheda changes the findings of files sealed before it, and the lists
+ * evaluate those files again (once each) instead of showing what an older build counted.
+ */
+export const OUTCOMES_EVALUATION = 1;
+
 export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklist): CheckResult {
   const ctx: Context = { file, rs, rules: rs.serviceTypes[file.service.type], date: file.visit.date };
   const enrolled = bandCounts(ctx.rules, file.children, 'enrolled');

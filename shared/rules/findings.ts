@@ -23,3 +23,12 @@ export function worstOutcome(findings: readonly Finding[]): Outcome {
   for (const o of order) if (findings.some((f) => f.outcome === o)) return o;
   return 'na';
 }
+
+/** How many findings of each outcome (what a list shows of an inspection). */
+export type OutcomeCounts = Record<Outcome, number>;
+
+export function countOutcomes(findings: readonly Finding[]): OutcomeCounts {
+  const counts: OutcomeCounts = { pass: 0, warn: 0, fail: 0, na: 0 };
+  for (const f of findings) counts[f.outcome]++;
+  return counts;
+}

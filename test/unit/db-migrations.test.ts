@@ -359,6 +359,45 @@ test('migration 006 chains the audit entries written before it, in seq order, an
   assert.throws(() => db.prepare("UPDATE inspections SET audit_hash = ? WHERE id = 'i'").run('e'.repeat(64)), /ispezione sigillata/);
 });
 
+test('migration 008 adds the outcome counts beside the sealed rows, leaves them empty for old seals, and indexes done visits', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'vigilanza.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 7) });
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')",
+    )
+    .run();
+  old
+    .prepare(
+      `INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES ('i', 'v', 1, 's', 'zona-fse@1', 'verifica_periodica', '2026-01-10', 'sealed', ?, 'x', 'x', 'x')`,
+    )
+    .run('d'.repeat(64));
+  const triggersBefore = names(old, 'trigger');
+  old.close();
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 8);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM inspection_outcomes').get() as { n: number }).n, 0, 'filled by the host, lazily');
+  // Every trigger of 007 is still there: the counts live beside the sealed rows, not in them.
+  assert.deepEqual(
+    names(db, 'trigger').filter((n) => !n.startsWith('inspection_outcomes_')),
+    triggersBefore,
+  );
+  assert.ok(names(db, 'index').includes('inspections_done_by_service'));
+  const add = db.prepare(
+    'INSERT INTO inspection_outcomes (inspection_id, content_hash, evaluation, pass, warn, fail, na) VALUES (?, ?, 1, 3, 0, 1, 2)',
+  );
+  assert.throws(() => add.run('i', 'e'.repeat(64)), /solo per una revisione sigillata/);
+  add.run('i', 'd'.repeat(64));
+  assert.throws(
+    () => db.prepare("UPDATE inspection_outcomes SET content_hash = 'e' WHERE inspection_id = 'i'").run(),
+    /solo per una revisione sigillata/,
+  );
+  assert.throws(() => db.prepare("UPDATE inspections SET content_hash = ? WHERE id = 'i'").run('e'.repeat(64)), /ispezione sigillata/);
+});
+
 test('migration 009: rows made before it stay real and queued; demo rows never enter the outbox nor change side', (t) => {
   const file = join(tempDir(t), 'v9.db');
   const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 8) });
