@@ -101,13 +101,13 @@ function seed(app: HostApp, revisions: number, services: number): { biggest: str
             itemId: items[(k + a) % items.length],
             value: (k + a) % 7 ? 'yes' : 'no',
           });
-        call(app, 'inspections.seal', { id, signatures: [] });
+        call(app, 'inspections.seal', { commissionReason: 'bench: commissione non in esame', id, signatures: [] });
         made++;
         sealedId = id;
         if (k % 10 === 9 && made < revisions) {
           const next = call(app, 'inspections.revise', { id });
           call(app, 'inspections.saveAnswer', { inspectionId: next.id, itemId: items[k % items.length], value: 'no' });
-          call(app, 'inspections.seal', { id: next.id, signatures: [] });
+          call(app, 'inspections.seal', { commissionReason: 'bench: commissione non in esame', id: next.id, signatures: [] });
           made++;
           k++;
         }

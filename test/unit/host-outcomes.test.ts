@@ -80,7 +80,7 @@ test('the counts a service page shows are a full evaluation: at sealing, after a
   const app = openTestApp(t, { demo: true });
   const service = ok(app, 'services.create', SERVICE);
   const first = visitWithFailures(app, service.id, '2026-01-20', NO_ITEMS);
-  ok(app, 'inspections.seal', { id: first, signatures: [] });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: first, signatures: [] });
   assert.ok(stored(app, first), 'written in the seal');
   assert.ok(stored(app, first)!.fail >= NO_ITEMS.length);
 
@@ -92,7 +92,7 @@ test('the counts a service page shows are a full evaluation: at sealing, after a
   assert.equal(draftAfter.fail, draftBefore.fail - NO_ITEMS.length, 'the two «no» were failures');
   const page = ok(app, 'services.get', { id: service.id });
   assert.equal(page.inspections.find((i: { id: string }) => i.id === next.id).failCount, draftAfter.fail, 'the draft as it is now');
-  ok(app, 'inspections.seal', { id: next.id, signatures: [] });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: next.id, signatures: [] });
   assert.deepEqual(
     { ...stored(app, next.id), content_hash: undefined, evaluation: undefined },
     { ...draftAfter, content_hash: undefined, evaluation: undefined },
@@ -107,7 +107,7 @@ test('stored counts of another evaluation are made again; the table takes rows o
   const app = openTestApp(t);
   const service = ok(app, 'services.create', SERVICE);
   const sealed = visitWithFailures(app, service.id, '2026-01-20', NO_ITEMS);
-  ok(app, 'inspections.seal', { id: sealed, signatures: [] });
+  ok(app, 'inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: sealed, signatures: [] });
   const draft = visitWithFailures(app, service.id, '2026-02-20', []);
   const hash = stored(app, sealed)!.content_hash;
 
@@ -152,6 +152,10 @@ test('a folder sealed before migration 008 gets its counts on first use, equal t
     migrations: MIGRATIONS.filter((m) => m.version <= 7),
     now: () => new Date('2026-03-10T09:00:00Z'),
   });
+  // Today's repositories read 009's demo column: lent to the old schema while its rows are made, dropped before closing.
+  old.db.exec(
+    'ALTER TABLE services ADD COLUMN demo INTEGER NOT NULL DEFAULT 0; ALTER TABLE inspections ADD COLUMN demo INTEGER NOT NULL DEFAULT 0',
+  );
   const service = old.services.create({ ...SERVICE, territorialRls: false });
   const ids: string[] = [];
   const visits: Array<[string, readonly string[]]> = [
@@ -170,6 +174,7 @@ test('a folder sealed before migration 008 gets its counts on first use, equal t
     ids.push(r.id);
   }
   assert.equal(old.db.pragma('user_version', { simple: true }), 7);
+  old.db.exec('ALTER TABLE services DROP COLUMN demo; ALTER TABLE inspections DROP COLUMN demo');
   old.close();
 
   const app = openTestApp(t, { dir });
