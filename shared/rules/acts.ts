@@ -75,6 +75,15 @@ export function inspectionsDue(
   return { periods, nextDueBy: next ? next.to : null, overdue: periods.some((p) => p.status === 'overdue') };
 }
 
+/**
+ * The first day whose visits can appear in `inspectionsDue(…, asOf)`'s periods (they split the
+ * calendar year of `asOf`): a caller holding many visits needs to pass only those from this day
+ * to `asOf`, and the latest one before it (for `lastVisit`).
+ */
+export function inspectionsDueFrom(asOf: IsoDate): IsoDate {
+  return `${asOf.slice(0, 4)}-01-01` as IsoDate;
+}
+
 /** The acts of a service, as the registry keeps them (laptop and office alike). */
 export interface ServiceActs {
   authorizationIssuedOn?: IsoDate | null;
