@@ -460,48 +460,36 @@ export class OfficeStore {
           p.deadline,
         ]);
       }
-      if (!s.serviceId) await this.#linkService(sql, s);
+      const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       if (s.audit) await this.#checkAudit(sql, s, s.audit);
-      await this.#refreshLatest(sql, s.inspectionId);
+      await this.#refreshLatest(sql, s, serviceId);
       return 'created';
     });
   }
 
   /**
    * Keeps `latest_revisions` and `latest_prescriptions` (migration 5) in step with a visit's
-   * highest revision, after its service link is known: the dashboards read these instead of
-   * every revision. A lower revision arriving late changes nothing.
+   * highest revision, once its service link is known: the dashboards read these instead of every
+   * revision. A lower revision arriving late changes nothing (the upsert's WHERE). A push of a
+   * new visit costs one statement, two with prescriptions (PostgreSQL: each is a round trip).
    */
-  async #refreshLatest(sql: Sql, inspectionId: string): Promise<void> {
-    const top = await sql.get<{
-      revision: number;
-      service_id: string | null;
-      service_name: string;
-      comune: string | null;
-      visit_date: string;
-    }>(
-      'SELECT revision, service_id, service_name, comune, visit_date FROM revisions WHERE inspection_id = ? ORDER BY revision DESC LIMIT 1',
-      [inspectionId],
-    );
-    if (!top) return;
-    const known = await sql.get<{ revision: number; service_id: string | null }>(
-      'SELECT revision, service_id FROM latest_revisions WHERE inspection_id = ?',
-      [inspectionId],
-    );
-    if (known && Number(known.revision) === Number(top.revision) && known.service_id === top.service_id) return;
-    const fields = [top.service_id, top.service_name, top.comune, top.visit_date];
-    await sql.run(
+  async #refreshLatest(sql: Sql, s: Submission, serviceId: string | null): Promise<void> {
+    const applied = await sql.run(
       `INSERT INTO latest_revisions (inspection_id, revision, service_id, service_name, comune, visit_date) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (inspection_id) DO UPDATE SET revision = excluded.revision, service_id = excluded.service_id,
-         service_name = excluded.service_name, comune = excluded.comune, visit_date = excluded.visit_date`,
-      [inspectionId, top.revision, ...fields],
+         service_name = excluded.service_name, comune = excluded.comune, visit_date = excluded.visit_date
+       WHERE latest_revisions.revision < excluded.revision`,
+      [s.inspectionId, s.revision, serviceId, s.serviceName, s.comune, s.visitDate],
     );
-    await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [inspectionId]);
-    await sql.run(
-      `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date)
-       SELECT inspection_id, position, revision, rule, text, deadline, ?, ?, ?, ? FROM prescriptions WHERE inspection_id = ? AND revision = ?`,
-      [...fields, inspectionId, top.revision],
-    );
+    if (!applied) return;
+    // Revision 1 is the first row of its visit unless a higher one came first, and then nothing was applied.
+    if (s.revision > 1) await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [s.inspectionId]);
+    if (s.prescriptions.length)
+      await sql.run(
+        `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date)
+         SELECT inspection_id, position, revision, rule, text, deadline, ?, ?, ?, ? FROM prescriptions WHERE inspection_id = ? AND revision = ?`,
+        [serviceId, s.serviceName, s.comune, s.visitDate, s.inspectionId, s.revision],
+      );
   }
 
   /**
@@ -567,7 +555,7 @@ export class OfficeStore {
    * the new service, so the laptop maps its own service to the office's id before it sees the
    * office's copy, and neither side ends up with two.
    */
-  async #linkService(sql: Sql, s: Submission): Promise<void> {
+  async #linkService(sql: Sql, s: Submission): Promise<string | null> {
     const section = (s.file as { service?: Record<string, unknown> }).service ?? {};
     let service = await this.#sameService(sql, section);
     let created = false;
@@ -586,7 +574,7 @@ export class OfficeStore {
         accreditationIssuedOn: act(section.accreditation),
       });
       // A section the registry cannot hold (no Comune, capacity 0): the revision stays unlinked.
-      if (!input.success) return;
+      if (!input.success) return null;
       const now = this.now();
       service = Service.parse({ ...input.data, id: randomUUID(), createdAt: now, updatedAt: now });
       await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
@@ -607,6 +595,7 @@ export class OfficeStore {
       created,
     });
     if (created) await this.appendChange(sql, 'service', service.id, null, { service });
+    return service.id;
   }
 
   /**

@@ -35,7 +35,7 @@ function joined(db: Db, sql: Sql): OfficeStore {
 export async function seedOffice(
   store: OfficeStore,
   o: SeedOptions,
-): Promise<{ revisions: number; visits: number; inspectorIds: string[] }> {
+): Promise<{ revisions: number; visits: number; inspectorIds: string[]; devices: Array<{ inspectorId: string; deviceId: string }> }> {
   const random = seededRandom(o.seed ?? 16);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const db = store.db;
@@ -137,5 +137,5 @@ export async function seedOffice(
       }
     });
   }
-  return { revisions, visits, inspectorIds: inspectors.map((i) => i.inspectorId) };
+  return { revisions, visits, inspectorIds: inspectors.map((i) => i.inspectorId), devices: inspectors };
 }

@@ -109,6 +109,29 @@ for (const backend of BACKENDS) {
       try {
         const seeded = await seedOffice(store, { revisions: 900, services: 30, today: TODAY, unlinkedShare: 0.08, batch: 200 });
         assert.equal(seeded.revisions, 900);
+        // A visit whose revision 2 arrives before revision 1: the summaries keep revision 2 (no prescription).
+        const service = (await store.listServices())[0]!;
+        const putOutOfOrder = (revision: number, prescriptions: Array<{ rule: string; text: string; deadline: string }>) =>
+          store.putRevision({
+            inspectionId: 'fuori-ordine',
+            revision,
+            contentHash: `c${revision}`,
+            bundleHash: `b${revision}`,
+            file: {},
+            serviceId: service.id,
+            serviceName: service.name,
+            comune: service.comune,
+            visitDate: revision === 2 ? '2026-02-10' : '2026-02-01',
+            purpose: 'verifica_periodica',
+            ...seeded.devices[0]!,
+            attachments: [],
+            prescriptions,
+          });
+        assert.equal(await putOutOfOrder(2, []), 'created');
+        assert.equal(
+          await putOutOfOrder(1, [{ rule: 'training.fire', text: 'Solo nella revisione 1', deadline: '2026-03-01' }]),
+          'created',
+        );
         for (const today of [TODAY, '2026-03-01', '2021-06-30']) {
           const due = await inspectionsDueReport(store, rs, today);
           assert.deepEqual(due, await oldDue(store, rs, today), `ispezioni dovute al ${today}`);
@@ -117,6 +140,7 @@ for (const backend of BACKENDS) {
           if (today === TODAY) {
             assert.ok(due.length > 10 && due.some((d) => d.overdue) && due.some((d) => !d.overdue), 'a varied answer');
             assert.ok(late.length > 50, `enough overdue prescriptions (${late.length})`);
+            assert.ok(!late.some((p) => p.text === 'Solo nella revisione 1'), 'a late lower revision does not replace the latest');
             assert.ok(late.some((p) => p.followUpDate) && late.some((p) => !p.followUpDate), 'with and without a follow-up');
             assert.equal(await store.countOverduePrescriptions(today), late.length);
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 20 }), late.slice(20, 27));
