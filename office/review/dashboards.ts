@@ -15,14 +15,10 @@ export const EXPIRY_WINDOW_DAYS = 90;
 export const DASHBOARD_ROWS = 10;
 export const LIST_ROWS = 100;
 
-/**
- * Whether a received visit is of this service: linked by registry id when the laptop sent it,
- * otherwise by the same name and Comune (inspections made before the registry existed).
- */
-function isOf(service: Service, r: { serviceId: string | null; serviceName: string; comune: string | null }): boolean {
-  return r.serviceId
-    ? r.serviceId === service.id
-    : norm(r.serviceName) === norm(service.name) && (!r.comune || norm(r.comune) === norm(service.comune));
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export interface DueRow {
@@ -46,23 +42,22 @@ export async function inspectionsDueReport(store: OfficeStore, rs: RuleSet, toda
     store.lastUnlinkedVisits(today),
     store.latestVisitsBetween(from, today),
   ]);
+  // A visit is of a service when linked to its registry id; one sent without an id (made before the
+  // registry existed) when it has the same folded name and, if it names one, the same Comune.
+  // Grouped once by id and by name, not scanned once per service.
   const byService = new Map<string, IsoDate[]>();
-  const unlinked = visits.filter((v) => !v.serviceId);
-  for (const v of visits) {
-    if (!v.serviceId) continue;
-    const dates = byService.get(v.serviceId);
-    if (dates) dates.push(v.visitDate);
-    else byService.set(v.serviceId, [v.visitDate]);
-  }
+  for (const v of visits) if (v.serviceId) push(byService, v.serviceId, v.visitDate);
+  const unlinkedByName = new Map<string, Array<{ comune: string | null; date: IsoDate; last: boolean }>>();
+  for (const v of visits) if (!v.serviceId) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.visitDate, last: false });
+  for (const v of lastUnlinked) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.lastVisit, last: true });
   const datesOf = (service: Service): IsoDate[] => {
-    const dates = [...(byService.get(service.id) ?? []), ...unlinked.filter((v) => isOf(service, v)).map((v) => v.visitDate)];
-    const last = [
-      lastLinked.get(service.id),
-      ...lastUnlinked.filter((v) => isOf(service, { ...v, serviceId: null })).map((v) => v.lastVisit),
-    ]
-      .filter((d): d is IsoDate => !!d)
-      .sort(compareDates)
-      .at(-1);
+    const dates = [...(byService.get(service.id) ?? [])];
+    let last = lastLinked.get(service.id) ?? null;
+    for (const u of unlinkedByName.get(norm(service.name)) ?? []) {
+      if (u.comune && norm(u.comune) !== norm(service.comune)) continue;
+      if (!u.last) dates.push(u.date);
+      else if (!last || compareDates(u.date, last) > 0) last = u.date;
+    }
     // A last visit from this year is among `dates` already.
     if (last && compareDates(last, from) < 0) dates.push(last);
     return dates;

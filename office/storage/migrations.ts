@@ -128,8 +128,9 @@ const AUDIT_POINTS = [
  */
 const SUMMARIES = [
   'ALTER TABLE revisions ADD COLUMN service_key TEXT',
-  'CREATE INDEX revisions_service_visit ON revisions (service_id, visit_date)',
-  'CREATE INDEX revisions_key_visit ON revisions (service_key, visit_date)',
+  // With inspection_id: the follow-up lookup reads the index alone, never the revision rows.
+  'CREATE INDEX revisions_service_visit ON revisions (service_id, visit_date, inspection_id)',
+  'CREATE INDEX revisions_key_visit ON revisions (service_key, visit_date, inspection_id)',
   `CREATE TABLE latest_revisions (
      inspection_id TEXT PRIMARY KEY,
      revision INTEGER NOT NULL,

@@ -868,7 +868,10 @@ export class OfficeStore {
   /** The latest visit date up to `asOf` of each registry service, from its visits' latest revisions (one index seek each). */
   async lastVisitPerService(asOf: string): Promise<Map<string, string>> {
     const rows = await this.db.all<{ id: string; last: string | null }>(
-      `SELECT s.id, (SELECT MAX(l.visit_date) FROM latest_revisions l WHERE l.service_id = s.id AND l.visit_date <= ?) AS last FROM services s`,
+      // ORDER BY … LIMIT 1 rather than MAX(): both engines then stop at the first index entry
+      // instead of aggregating all of the service's visits.
+      `SELECT s.id, (SELECT l.visit_date FROM latest_revisions l WHERE l.service_id = s.id AND l.visit_date <= ?
+         ORDER BY l.visit_date DESC LIMIT 1) AS last FROM services s`,
       [asOf],
     );
     return new Map(rows.filter((r) => r.last).map((r) => [r.id, r.last!]));
@@ -935,8 +938,9 @@ export class OfficeStore {
       follow_up: string | null;
     }>(
       `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
-         (SELECT MIN(r.visit_date) FROM revisions r
-          WHERE p.service_id IS NOT NULL AND r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id) AS follow_up
+         (SELECT r.visit_date FROM revisions r
+          WHERE p.service_id IS NOT NULL AND r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
+          ORDER BY r.visit_date LIMIT 1) AS follow_up
        FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position${page ? ' LIMIT ? OFFSET ?' : ''}`,
       page ? [today, page.limit, page.offset] : [today],
     );
@@ -945,7 +949,7 @@ export class OfficeStore {
       let followUp = r.follow_up;
       if (!r.service_id) {
         const f = await this.db.get<{ d: string | null }>(
-          'SELECT MIN(visit_date) AS d FROM revisions WHERE service_key = ? AND visit_date >= ? AND inspection_id <> ?',
+          'SELECT visit_date AS d FROM revisions WHERE service_key = ? AND visit_date >= ? AND inspection_id <> ? ORDER BY visit_date LIMIT 1',
           [serviceKey(r.service_name), r.deadline, r.inspection_id],
         );
         followUp = f?.d ?? null;
