@@ -5,7 +5,7 @@
  * transaction), 1,000 services, visits over ten years. The server runs in this process on
  * 127.0.0.1; each request is timed over HTTP, warm (one run first), median of RUNS.
  * Env: BENCH_OFFICE_TOP (default 200000) for a quicker top size, BENCH_OFFICE_PG=0 to skip
- * PostgreSQL, BENCH_OFFICE_SERVICES (default 1000). Prints one JSON object.
+ * PostgreSQL, BENCH_OFFICE_SERVICES (default 1000), BENCH_OFFICE_RUNS (default 15), BENCH_OFFICE_ONLY=sqlite|postgres. Prints one JSON object.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -23,7 +23,7 @@ import { startPostgres } from '../test/helpers/postgres.ts';
 const TODAY = '2026-11-20';
 const SIZES = [2000, Number(process.env.BENCH_OFFICE_TOP ?? 200_000)];
 const SERVICES = Number(process.env.BENCH_OFFICE_SERVICES ?? 1000);
-const RUNS = 15;
+const RUNS = Number(process.env.BENCH_OFFICE_RUNS ?? 15);
 const PUSHES = 40;
 const PASSWORD = 'una-password-lunga-per-il-banco';
 
@@ -134,6 +134,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem(
 const result: Record<string, unknown> = { machine, today: TODAY, services: SERVICES };
 for (const backend of ['sqlite', 'postgres'] as const) {
   if (backend === 'postgres' && process.env.BENCH_OFFICE_PG === '0') continue;
+  if (process.env.BENCH_OFFICE_ONLY && process.env.BENCH_OFFICE_ONLY !== backend) continue;
   const pg = backend === 'postgres' ? await startPostgres() : null;
   const sets: Prepared[] = [];
   try {
@@ -152,7 +153,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         Object.entries(big).map(([k, v]) => [k, round(v.medianMs / Math.max(0.1, small[k]!.medianMs), 2)]),
       ),
     };
-    console.error(`${backend}: done`);
+    // Each backend's figures as soon as they are known (a long run stopped halfway keeps them).
+    console.error(JSON.stringify({ [backend]: result[backend] }));
   } finally {
     for (const s of sets) await s.close();
     pg?.stop();
