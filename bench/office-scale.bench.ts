@@ -116,7 +116,7 @@ async function measure(sets: Prepared[]) {
   const out = sets.map(() => ({}) as Record<string, { medianMs: number; minMs: number; bytes: number }>);
   for (const [k, [name]] of sets[0]!.targets.entries()) {
     const xs = sets.map(() => [] as number[]);
-    const bytes = [];
+    const bytes: number[] = [];
     for (const set of sets) for (let w = 0; w < 3; w++) bytes[sets.indexOf(set)] = await set.targets[k]![1]();
     for (let i = 0; i < RUNS; i++) for (const [j, set] of sets.entries()) xs[j]!.push(await time(set.targets[k]![1]));
     sets.forEach((_, j) => (out[j]![name] = { medianMs: round(median(xs[j]!)), minMs: round(Math.min(...xs[j]!)), bytes: bytes[j]! }));
