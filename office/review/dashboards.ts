@@ -1,32 +1,24 @@
 /**
  * The office dashboards, computed from the registry and the received inspections with the
  * shared rules: inspections due (Art. 17, `serviceInspectionsDue`), acts expiring (`actValidity`),
- * prescriptions past their deadline.
+ * prescriptions past their deadline. They read the latest-revision summaries the store keeps
+ * (migration 5), so their cost follows the services and the rows shown, not every revision stored.
  */
 import type { Service } from '../../shared/api/contract.ts';
 import { addDays, compareDates, daysBetween, type IsoDate } from '../../shared/dates.ts';
-import { actValidity, serviceInspectionsDue, type InspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
-import type { OfficeStore, RevisionSummary } from '../storage/store.ts';
+import { actValidity, inspectionsDueWindow, serviceInspectionsDue, type InspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
+import { serviceKey as norm } from '../storage/keys.ts';
+import type { OfficeStore } from '../storage/store.ts';
 
 export const EXPIRY_WINDOW_DAYS = 90;
+/** Rows of each list on the cruscotto; «Mostra tutte» pages through a list LIST_ROWS at a time. */
+export const DASHBOARD_ROWS = 10;
+export const LIST_ROWS = 100;
 
-const norm = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCase('it');
-
-/**
- * Which received inspections are of this service: linked by registry id when the laptop sent it,
- * otherwise by the same name and Comune (inspections made before the registry existed).
- */
-function inspectionsOf(service: Service, revisions: RevisionSummary[]): RevisionSummary[] {
-  const latest = new Map<string, RevisionSummary>();
-  for (const r of revisions) {
-    const matches = r.serviceId
-      ? r.serviceId === service.id
-      : norm(r.serviceName) === norm(service.name) && (!r.comune || norm(r.comune) === norm(service.comune));
-    if (!matches) continue;
-    const prev = latest.get(r.inspectionId);
-    if (!prev || prev.revision < r.revision) latest.set(r.inspectionId, r);
-  }
-  return [...latest.values()];
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export interface DueRow {
@@ -37,19 +29,41 @@ export interface DueRow {
   overdue: boolean;
 }
 
-/** Art. 17 applies to authorised or accredited structures (`serviceInspectionsDue`, as on the laptop). */
+/**
+ * Art. 17 applies to authorised or accredited structures (`serviceInspectionsDue`, as on the laptop).
+ * Each service's latest visits are what it is given: those of this year's periods
+ * (`inspectionsDueWindow`) and the last one before them, never every revision.
+ */
 export async function inspectionsDueReport(store: OfficeStore, rs: RuleSet, today: IsoDate): Promise<DueRow[]> {
-  const [services, revisions] = await Promise.all([store.listServices(), store.allRevisionSummaries()]);
+  const { from } = inspectionsDueWindow(today);
+  const [services, lastLinked, lastUnlinked, visits] = await Promise.all([
+    store.listServices(),
+    store.lastVisitPerService(today),
+    store.lastUnlinkedVisits(today),
+    store.latestVisitsBetween(from, today),
+  ]);
+  // A visit is of a service when linked to its registry id; one sent without an id (made before the
+  // registry existed) when it has the same folded name and, if it names one, the same Comune.
+  // Grouped once by id and by name, not scanned once per service.
+  const byService = new Map<string, IsoDate[]>();
+  for (const v of visits) if (v.serviceId) push(byService, v.serviceId, v.visitDate);
+  const unlinkedByName = new Map<string, Array<{ comune: string | null; date: IsoDate; last: boolean }>>();
+  for (const v of visits) if (!v.serviceId) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.visitDate, last: false });
+  for (const v of lastUnlinked) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.lastVisit, last: true });
+  const datesOf = (service: Service): IsoDate[] => {
+    const dates = [...(byService.get(service.id) ?? [])];
+    let last = lastLinked.get(service.id) ?? null;
+    for (const u of unlinkedByName.get(norm(service.name)) ?? []) {
+      if (u.comune && norm(u.comune) !== norm(service.comune)) continue;
+      if (!u.last) dates.push(u.date);
+      else if (!last || compareDates(u.date, last) > 0) last = u.date;
+    }
+    // A last visit from this year is among `dates` already.
+    if (last && compareDates(last, from) < 0) dates.push(last);
+    return dates;
+  };
   return services
-    .map((service) => ({
-      service,
-      due: serviceInspectionsDue(
-        rs,
-        service,
-        inspectionsOf(service, revisions).map((r) => r.visitDate),
-        today,
-      ),
-    }))
+    .map((service) => ({ service, due: serviceInspectionsDue(rs, service, datesOf(service), today) }))
     .filter(({ due }) => due.bound)
     .map(({ service, due }) => ({
       service,
@@ -118,31 +132,24 @@ export interface OverdueRow {
   followUpDate: IsoDate | null;
 }
 
-export async function overduePrescriptionsReport(store: OfficeStore, today: IsoDate): Promise<OverdueRow[]> {
-  const [prescriptions, revisions] = await Promise.all([store.latestPrescriptions(), store.allRevisionSummaries()]);
-  return prescriptions
-    .filter((p) => compareDates(p.deadline, today) < 0)
-    .map((p) => {
-      const followUp = revisions
-        .filter(
-          (r) =>
-            r.inspectionId !== p.inspectionId &&
-            (p.serviceId ? r.serviceId === p.serviceId : norm(r.serviceName) === norm(p.serviceName)) &&
-            compareDates(r.visitDate, p.deadline) >= 0,
-        )
-        .map((r) => r.visitDate)
-        .sort()[0];
-      return {
-        inspectionId: p.inspectionId,
-        revision: p.revision,
-        serviceName: p.serviceName,
-        comune: p.comune,
-        visitDate: p.visitDate,
-        rule: p.rule,
-        text: p.text,
-        deadline: p.deadline,
-        daysLate: daysBetween(p.deadline, today),
-        followUpDate: followUp ?? null,
-      };
-    });
+/** Overdue prescriptions by deadline: all of them (the CSV), or one page of them (the dashboard). */
+export async function overduePrescriptionsReport(
+  store: OfficeStore,
+  today: IsoDate,
+  page: { limit: number; offset: number } | null = null,
+): Promise<OverdueRow[]> {
+  return (await store.overduePrescriptions(today, page)).map((p) => ({
+    inspectionId: p.inspectionId,
+    revision: p.revision,
+    serviceName: p.serviceName,
+    comune: p.comune,
+    visitDate: p.visitDate,
+    rule: p.rule,
+    text: p.text,
+    deadline: p.deadline,
+    daysLate: daysBetween(p.deadline, today),
+    followUpDate: p.followUpDate,
+  }));
 }
+
+export const countOverduePrescriptions = (store: OfficeStore, today: IsoDate): Promise<number> => store.countOverduePrescriptions(today);

@@ -7,13 +7,22 @@
  * a POST whose Origin names another site, or is not an origin at all, is refused (`context.ts`).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createElement } from 'react';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { createReviewContext, formatDate, inspectionHref, type ReviewDeps } from './context.ts';
 import { toCsv } from './csv.ts';
-import { expiringActsReport, inspectionsDueReport, overduePrescriptionsReport } from './dashboards.ts';
-import { CSS, html } from './html.ts';
+import {
+  countOverduePrescriptions,
+  DASHBOARD_ROWS,
+  expiringActsReport,
+  inspectionsDueReport,
+  LIST_ROWS,
+  overduePrescriptionsReport,
+} from './dashboards.ts';
+import { Dashboard, LISTS, type DashboardList } from './Dashboard.tsx';
+import { CSS, fromReact, html } from './html.ts';
 import { registerInspectionRoutes } from './inspection-routes.ts';
 import { checkLabel } from './labels.ts';
 import { registerLaptopRoutes } from './laptop-routes.ts';
@@ -53,45 +62,99 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerLaptopRoutes(app, ctx);
 
   // ---------- dashboards and exports ----------
+  // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.
   app.get(
     '/cruscotto',
-    page(async (_req, reply, clerk) => {
+    page<unknown, { elenco?: unknown; pagina?: unknown }>(async (req, reply, clerk) => {
       const day = today();
-      const [due, acts, late] = await Promise.all([
-        inspectionsDueReport(store, ruleSet, day),
-        expiringActsReport(store, ruleSet, day),
-        overduePrescriptionsReport(store, day),
+      const { elenco, pagina } = req.query;
+      const refuse = (message: string) =>
+        view(
+          reply,
+          clerk,
+          'Cruscotto',
+          '/cruscotto',
+          html`<p class="error" role="alert">${message}</p><p><a href="/cruscotto">Torna al cruscotto</a></p>`,
+          400,
+        );
+      let list: DashboardList | null = null;
+      let pageNo = 1;
+      if (elenco !== undefined || pagina !== undefined) {
+        if (typeof elenco !== 'string' || !(LISTS as readonly string[]).includes(elenco))
+          return refuse('elenco: indicare uno degli elenchi del cruscotto (dovute, atti o prescrizioni).');
+        list = elenco as DashboardList;
+        if (pagina !== undefined && (typeof pagina !== 'string' || !/^[1-9][0-9]{0,8}$/.test(pagina)))
+          return refuse('pagina: serve un numero intero da 1 in su.');
+        pageNo = pagina === undefined ? 1 : Number(pagina);
+      }
+      const limit = list ? LIST_ROWS : DASHBOARD_ROWS;
+      const offset = (pageNo - 1) * limit;
+      const show = (l: DashboardList) => !list || list === l;
+      const [due, acts, lateTotal] = await Promise.all([
+        show('dovute') ? inspectionsDueReport(store, ruleSet, day) : null,
+        show('atti') ? expiringActsReport(store, ruleSet, day) : null,
+        show('prescrizioni') ? countOverduePrescriptions(store, day) : null,
       ]);
+      const total = list === 'dovute' ? due!.length : list === 'atti' ? acts!.length : list === 'prescrizioni' ? lateTotal! : 0;
+      const pages = Math.max(1, Math.ceil(total / LIST_ROWS));
+      if (list && pageNo > pages) return refuse(`pagina: l'elenco ha ${pages} ${pages === 1 ? 'pagina' : 'pagine'}.`);
+      const late = lateTotal === null ? null : await overduePrescriptionsReport(store, day, { limit, offset });
       return view(
         reply,
         clerk,
         'Cruscotto',
         '/cruscotto',
-        html`<p>Situazione al ${formatDate(day)}.</p>
-<h2>Ispezioni dovute (art. 17: almeno due l'anno per struttura)</h2><p><a href="/export/ispezioni-dovute.csv">Esporta CSV</a></p>
-${
-  due.length
-    ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Ultima visita</th><th>Semestri</th><th>Prossima entro</th><th>In ritardo</th></tr></thead><tbody>
-${due.map(
-  (d) => html`<tr><td>${d.service.name}</td><td>${d.service.comune}</td><td>${formatDate(d.lastVisit)}</td>
-<td>${d.periods.map((p) => `${formatDate(p.from)}–${formatDate(p.to)}: ${PERIOD_LABELS[p.status]}`).join('; ')}</td><td>${formatDate(d.nextDueBy)}</td><td class="${d.overdue ? 'fail' : ''}">${d.overdue ? 'sì' : 'no'}</td></tr>`,
-)}</tbody></table>`
-    : html`<p>Nessuna struttura autorizzata o accreditata nel registro.</p>`
-}
-<h2>Autorizzazioni e accreditamenti in scadenza entro 90 giorni</h2><p><a href="/export/atti-in-scadenza.csv">Esporta CSV</a></p>
-${
-  acts.length
-    ? html`<table><thead><tr><th>Servizio</th><th>Comune</th><th>Atto</th><th>Rilasciato</th><th>Valido fino al</th><th>Giorni</th></tr></thead><tbody>
-${acts.map((a) => html`<tr><td>${a.service.name}</td><td>${a.service.comune}</td><td>${a.act}</td><td>${formatDate(a.issuedOn)}</td><td>${formatDate(a.validUntil)}</td><td class="${a.expired ? 'fail' : 'warn'}">${a.expired ? `scaduto da ${-a.daysLeft}` : a.daysLeft}</td></tr>`)}</tbody></table>`
-    : html`<p>Nessun atto in scadenza.</p>`
-}
-<h2>Prescrizioni scadute</h2><p><a href="/export/prescrizioni-scadute.csv">Esporta CSV</a></p>
-${
-  late.length
-    ? html`<table><thead><tr><th>Servizio</th><th>Visita</th><th>Rilievo</th><th>Prescrizione</th><th>Scadenza</th><th>Giorni di ritardo</th><th>Verifica successiva</th></tr></thead><tbody>
-${late.map((p) => html`<tr><td><a href="${inspectionHref(p)}">${p.serviceName}</a></td><td>${formatDate(p.visitDate)}</td><td>${checkLabel(p.rule, defaultItems)}</td><td>${p.text}</td><td>${formatDate(p.deadline)}</td><td class="fail">${p.daysLate}</td><td>${formatDate(p.followUpDate)}</td></tr>`)}</tbody></table>`
-    : html`<p>Nessuna prescrizione scaduta.</p>`
-}`,
+        fromReact(
+          createElement(Dashboard, {
+            day: formatDate(day),
+            paging: list ? { list, page: pageNo, pages } : undefined,
+            due: due
+              ? {
+                  total: due.length,
+                  overdue: due.filter((d) => d.overdue).length,
+                  rows: due.slice(offset, offset + limit).map((d) => ({
+                    service: d.service.name,
+                    comune: d.service.comune,
+                    lastVisit: formatDate(d.lastVisit),
+                    periods: d.periods.map((p) => `${formatDate(p.from)}–${formatDate(p.to)}: ${PERIOD_LABELS[p.status]}`).join('; '),
+                    nextDueBy: formatDate(d.nextDueBy),
+                    overdue: d.overdue,
+                  })),
+                }
+              : undefined,
+            acts: acts
+              ? {
+                  total: acts.length,
+                  expired: acts.filter((a) => a.expired).length,
+                  rows: acts.slice(offset, offset + limit).map((a) => ({
+                    service: a.service.name,
+                    comune: a.service.comune,
+                    act: a.act,
+                    issuedOn: formatDate(a.issuedOn),
+                    validUntil: formatDate(a.validUntil),
+                    days: a.expired ? `scaduto da ${-a.daysLeft}` : String(a.daysLeft),
+                    expired: a.expired,
+                  })),
+                }
+              : undefined,
+            late:
+              late && lateTotal !== null
+                ? {
+                    total: lateTotal,
+                    rows: late.map((p) => ({
+                      href: inspectionHref(p),
+                      service: p.serviceName,
+                      visitDate: formatDate(p.visitDate),
+                      check: checkLabel(p.rule, defaultItems),
+                      text: p.text,
+                      deadline: formatDate(p.deadline),
+                      daysLate: p.daysLate,
+                      followUp: formatDate(p.followUpDate),
+                    })),
+                  }
+                : undefined,
+          }),
+        ),
       );
     }),
   );

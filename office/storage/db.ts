@@ -27,8 +27,11 @@ export interface Db extends Sql {
    */
   lockChangeFeed(sql: Sql): Promise<void>;
   schemaVersion(): Promise<number>;
-  /** Applies one migration and records its version, atomically. */
-  applyMigration(version: number, statements: string[]): Promise<void>;
+  /**
+   * Applies one migration and records its version, atomically; `fill` runs after the statements in
+   * the same transaction (data a statement cannot compute, such as Italian case folding).
+   */
+  applyMigration(version: number, statements: string[], fill?: (sql: Sql) => Promise<void>): Promise<void>;
   /** Serialises concurrent migrators (two servers starting on one PostgreSQL database). */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -81,12 +84,18 @@ export function openSqlite(dataDir: string): Db {
       }),
     lockChangeFeed: async () => undefined,
     schemaVersion: async () => Number(db.pragma('user_version', { simple: true })),
-    applyMigration: (version, statements) =>
-      mutex.run(() => {
-        db.transaction(() => {
+    applyMigration: (version, statements, fill) =>
+      mutex.run(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
           for (const s of statements) db.exec(s);
+          if (fill) await fill(direct);
           db.pragma(`user_version = ${Number(version)}`);
-        }).immediate();
+          db.exec('COMMIT');
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
       }),
     withMigrationLock: (fn) => fn(),
     close: async () => {
@@ -143,9 +152,10 @@ export async function openPostgres(url: string): Promise<Db> {
       const r = await pool.query('SELECT COALESCE(MAX(version), 0) AS v FROM office_schema');
       return Number(r.rows[0].v);
     },
-    applyMigration: (version, statements) =>
+    applyMigration: (version, statements, fill) =>
       tx(async (sql) => {
         for (const s of statements) await sql.run(s);
+        if (fill) await fill(sql);
         await sql.run('DELETE FROM office_schema');
         await sql.run('INSERT INTO office_schema (version) VALUES (?)', [version]);
       }),

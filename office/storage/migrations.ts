@@ -4,13 +4,16 @@
  * A database whose version is higher than the last one here was written by a newer office
  * server and is refused rather than guessed at.
  */
-import type { Db } from './db.ts';
+import type { Db, Sql } from './db.ts';
+import { serviceKey } from './keys.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sqlite: string[];
   postgres: string[];
+  /** Data the statements cannot compute, filled in the same transaction (both engines). */
+  fill?: (sql: Sql) => Promise<void>;
 }
 
 const common1 = [
@@ -116,6 +119,55 @@ const AUDIT_POINTS = [
      PRIMARY KEY (device_id, seq))`,
 ];
 
+/**
+ * The dashboards read what the latest revision of each visit says (Art. 17 dates, open
+ * prescriptions); `putRevision` keeps these two tables in step, so a page reads the rows it shows
+ * instead of every revision ever received. `revisions.service_key` (the folded name, see keys.ts)
+ * and the (service, visit date) indexes answer "the first visit of this service after a deadline"
+ * with one index seek.
+ */
+const SUMMARIES = [
+  'ALTER TABLE revisions ADD COLUMN service_key TEXT',
+  // With inspection_id: the follow-up lookup reads the index alone, never the revision rows.
+  'CREATE INDEX revisions_service_visit ON revisions (service_id, visit_date, inspection_id)',
+  'CREATE INDEX revisions_key_visit ON revisions (service_key, visit_date, inspection_id)',
+  `CREATE TABLE latest_revisions (
+     inspection_id TEXT PRIMARY KEY,
+     revision INTEGER NOT NULL,
+     service_id TEXT,
+     service_name TEXT NOT NULL,
+     comune TEXT,
+     visit_date TEXT NOT NULL)`,
+  'CREATE INDEX latest_revisions_service ON latest_revisions (service_id, visit_date)',
+  'CREATE INDEX latest_revisions_visit ON latest_revisions (visit_date)',
+  `CREATE TABLE latest_prescriptions (
+     inspection_id TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     revision INTEGER NOT NULL,
+     rule TEXT NOT NULL,
+     text TEXT NOT NULL,
+     deadline TEXT NOT NULL,
+     service_id TEXT,
+     service_name TEXT NOT NULL,
+     comune TEXT,
+     visit_date TEXT NOT NULL,
+     PRIMARY KEY (inspection_id, position))`,
+  'CREATE INDEX latest_prescriptions_deadline ON latest_prescriptions (deadline, inspection_id, position)',
+  `INSERT INTO latest_revisions (inspection_id, revision, service_id, service_name, comune, visit_date)
+     SELECT r.inspection_id, r.revision, r.service_id, r.service_name, r.comune, r.visit_date FROM revisions r
+     WHERE r.revision = (SELECT MAX(r2.revision) FROM revisions r2 WHERE r2.inspection_id = r.inspection_id)`,
+  `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date)
+     SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, l.service_id, l.service_name, l.comune, l.visit_date
+     FROM prescriptions p JOIN latest_revisions l ON l.inspection_id = p.inspection_id AND l.revision = p.revision`,
+];
+
+/** One update per distinct name (a Zona has hundreds), not per revision. */
+async function fillServiceKeys(sql: Sql): Promise<void> {
+  const names = await sql.all<{ service_name: string }>('SELECT DISTINCT service_name FROM revisions');
+  for (const { service_name } of names)
+    await sql.run('UPDATE revisions SET service_key = ? WHERE service_name = ?', [serviceKey(service_name), service_name]);
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -162,6 +214,13 @@ export const MIGRATIONS: Migration[] = [
     name: "laptops' audit chain heads: a revision whose history does not link to what the device sent before is marked",
     sqlite: AUDIT_POINTS,
     postgres: AUDIT_POINTS,
+  },
+  {
+    version: 5,
+    name: 'dashboard summaries: the latest revision of each visit and its prescriptions, service keys and the indexes the dashboards read',
+    sqlite: SUMMARIES,
+    postgres: SUMMARIES,
+    fill: fillServiceKeys,
   },
 ];
 
@@ -228,7 +287,7 @@ export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Pro
     const applied: number[] = [];
     for (const m of migrations) {
       if (m.version <= current) continue;
-      await db.applyMigration(m.version, db.kind === 'sqlite' ? m.sqlite : m.postgres);
+      await db.applyMigration(m.version, db.kind === 'sqlite' ? m.sqlite : m.postgres, m.fill);
       applied.push(m.version);
     }
     return applied;

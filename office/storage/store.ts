@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
 import { foldDigests, segmentProblem, type AuditSegment } from '../../shared/audit-chain.ts';
 import type { Db, Sql } from './db.ts';
+import { serviceKey } from './keys.ts';
 import { migrate } from './migrations.ts';
 
 export const REVIEW_STATUSES = ['ricevuta', 'in_validazione', 'validata', 'respinta'] as const;
@@ -416,9 +417,9 @@ export class OfficeStore {
       const owner = await this.#owner(sql, s.inspectionId, true);
       if (owner?.deviceId !== s.deviceId) return 'forbidden';
       const inserted = await sql.run(
-        `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_id, service_name, comune, visit_date,
-           purpose, inspector_id, device_id, received_at, review_status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ricevuta') ON CONFLICT (inspection_id, revision) DO NOTHING`,
+        `INSERT INTO revisions (inspection_id, revision, content_hash, bundle_hash, file, service_id, service_name, service_key, comune,
+           visit_date, purpose, inspector_id, device_id, received_at, review_status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ricevuta') ON CONFLICT (inspection_id, revision) DO NOTHING`,
         [
           s.inspectionId,
           s.revision,
@@ -427,6 +428,7 @@ export class OfficeStore {
           JSON.stringify(s.file),
           s.serviceId,
           s.serviceName,
+          serviceKey(s.serviceName),
           s.comune,
           s.visitDate,
           s.purpose,
@@ -458,10 +460,36 @@ export class OfficeStore {
           p.deadline,
         ]);
       }
-      if (!s.serviceId) await this.#linkService(sql, s);
+      const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       if (s.audit) await this.#checkAudit(sql, s, s.audit);
+      await this.#refreshLatest(sql, s, serviceId);
       return 'created';
     });
+  }
+
+  /**
+   * Keeps `latest_revisions` and `latest_prescriptions` (migration 5) in step with a visit's
+   * highest revision, once its service link is known: the dashboards read these instead of every
+   * revision. A lower revision arriving late changes nothing (the upsert's WHERE). A push of a
+   * new visit costs one statement, two with prescriptions (PostgreSQL: each is a round trip).
+   */
+  async #refreshLatest(sql: Sql, s: Submission, serviceId: string | null): Promise<void> {
+    const applied = await sql.run(
+      `INSERT INTO latest_revisions (inspection_id, revision, service_id, service_name, comune, visit_date) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (inspection_id) DO UPDATE SET revision = excluded.revision, service_id = excluded.service_id,
+         service_name = excluded.service_name, comune = excluded.comune, visit_date = excluded.visit_date
+       WHERE latest_revisions.revision < excluded.revision`,
+      [s.inspectionId, s.revision, serviceId, s.serviceName, s.comune, s.visitDate],
+    );
+    if (!applied) return;
+    // Revision 1 is the first row of its visit unless a higher one came first, and then nothing was applied.
+    if (s.revision > 1) await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [s.inspectionId]);
+    if (s.prescriptions.length)
+      await sql.run(
+        `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date)
+         SELECT inspection_id, position, revision, rule, text, deadline, ?, ?, ?, ? FROM prescriptions WHERE inspection_id = ? AND revision = ?`,
+        [serviceId, s.serviceName, s.comune, s.visitDate, s.inspectionId, s.revision],
+      );
   }
 
   /**
@@ -527,7 +555,7 @@ export class OfficeStore {
    * the new service, so the laptop maps its own service to the office's id before it sees the
    * office's copy, and neither side ends up with two.
    */
-  async #linkService(sql: Sql, s: Submission): Promise<void> {
+  async #linkService(sql: Sql, s: Submission): Promise<string | null> {
     const section = (s.file as { service?: Record<string, unknown> }).service ?? {};
     let service = await this.#sameService(sql, section);
     let created = false;
@@ -546,7 +574,7 @@ export class OfficeStore {
         accreditationIssuedOn: act(section.accreditation),
       });
       // A section the registry cannot hold (no Comune, capacity 0): the revision stays unlinked.
-      if (!input.success) return;
+      if (!input.success) return null;
       const now = this.now();
       service = Service.parse({ ...input.data, id: randomUUID(), createdAt: now, updatedAt: now });
       await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
@@ -567,6 +595,7 @@ export class OfficeStore {
       created,
     });
     if (created) await this.appendChange(sql, 'service', service.id, null, { service });
+    return service.id;
   }
 
   /**
@@ -785,7 +814,7 @@ export class OfficeStore {
     return out;
   }
 
-  /** Every received revision (without the file), for the dashboards. */
+  /** Every received revision (without the file): the dashboards read the summaries instead; kept for tests comparing with them. */
   async allRevisionSummaries(): Promise<RevisionSummary[]> {
     const rows = await this.db.all<RevisionRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id ORDER BY r.visit_date`,
@@ -833,6 +862,112 @@ export class OfficeStore {
       comune: r.comune,
       visitDate: r.visit_date,
     }));
+  }
+
+  // ---------- dashboards (from the summaries of migration 5) ----------
+  /** The latest visit date up to `asOf` of each registry service, from its visits' latest revisions (one index seek each). */
+  async lastVisitPerService(asOf: string): Promise<Map<string, string>> {
+    const rows = await this.db.all<{ id: string; last: string | null }>(
+      // ORDER BY … LIMIT 1 rather than MAX(): both engines then stop at the first index entry
+      // instead of aggregating all of the service's visits.
+      `SELECT s.id, (SELECT l.visit_date FROM latest_revisions l WHERE l.service_id = s.id AND l.visit_date <= ?
+         ORDER BY l.visit_date DESC LIMIT 1) AS last FROM services s`,
+      [asOf],
+    );
+    return new Map(rows.filter((r) => r.last).map((r) => [r.id, r.last!]));
+  }
+
+  /** The same for visits not linked to the registry, by the name and Comune they were sent with. */
+  async lastUnlinkedVisits(asOf: string): Promise<Array<{ serviceName: string; comune: string | null; lastVisit: string }>> {
+    const rows = await this.db.all<{ service_name: string; comune: string | null; last: string }>(
+      `SELECT service_name, comune, MAX(visit_date) AS last FROM latest_revisions WHERE service_id IS NULL AND visit_date <= ?
+       GROUP BY service_name, comune`,
+      [asOf],
+    );
+    return rows.map((r) => ({ serviceName: r.service_name, comune: r.comune, lastVisit: r.last }));
+  }
+
+  /** Visits (their latest revision) dated from `from` to `to`, both included. */
+  async latestVisitsBetween(
+    from: string,
+    to: string,
+  ): Promise<Array<{ serviceId: string | null; serviceName: string; comune: string | null; visitDate: string }>> {
+    const rows = await this.db.all<{ service_id: string | null; service_name: string; comune: string | null; visit_date: string }>(
+      'SELECT service_id, service_name, comune, visit_date FROM latest_revisions WHERE visit_date >= ? AND visit_date <= ?',
+      [from, to],
+    );
+    return rows.map((r) => ({ serviceId: r.service_id, serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date }));
+  }
+
+  async countOverduePrescriptions(today: string): Promise<number> {
+    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM latest_prescriptions WHERE deadline < ?', [today]);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Prescriptions of the latest revisions whose deadline is before `today`, by deadline, with the
+   * first visit of the same service from the deadline on (another visit, any of its revisions):
+   * the follow-up. Linked services find it with one index seek in SQL; unlinked ones by name key.
+   */
+  async overduePrescriptions(
+    today: string,
+    page: { limit: number; offset: number } | null = null,
+  ): Promise<
+    Array<
+      PrescriptionRef & {
+        inspectionId: string;
+        revision: number;
+        serviceId: string | null;
+        serviceName: string;
+        comune: string | null;
+        visitDate: string;
+        followUpDate: string | null;
+      }
+    >
+  > {
+    const rows = await this.db.all<{
+      inspection_id: string;
+      revision: number;
+      rule: string;
+      text: string;
+      deadline: string;
+      service_id: string | null;
+      service_name: string;
+      comune: string | null;
+      visit_date: string;
+      follow_up: string | null;
+    }>(
+      `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
+         (SELECT r.visit_date FROM revisions r
+          WHERE p.service_id IS NOT NULL AND r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
+          ORDER BY r.visit_date LIMIT 1) AS follow_up
+       FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position${page ? ' LIMIT ? OFFSET ?' : ''}`,
+      page ? [today, page.limit, page.offset] : [today],
+    );
+    const out = [];
+    for (const r of rows) {
+      let followUp = r.follow_up;
+      if (!r.service_id) {
+        const f = await this.db.get<{ d: string | null }>(
+          'SELECT visit_date AS d FROM revisions WHERE service_key = ? AND visit_date >= ? AND inspection_id <> ? ORDER BY visit_date LIMIT 1',
+          [serviceKey(r.service_name), r.deadline, r.inspection_id],
+        );
+        followUp = f?.d ?? null;
+      }
+      out.push({
+        inspectionId: r.inspection_id,
+        revision: Number(r.revision),
+        rule: r.rule,
+        text: r.text,
+        deadline: r.deadline,
+        serviceId: r.service_id,
+        serviceName: r.service_name,
+        comune: r.comune,
+        visitDate: r.visit_date,
+        followUpDate: followUp ?? null,
+      });
+    }
+    return out;
   }
 
   async attachmentKnown(sha256: string): Promise<boolean> {

@@ -26,6 +26,11 @@ export class Clerk {
     return { status: res.status, text: await res.text(), location: res.headers.get('location') };
   }
 
+  /** The session's cookies, for a raw `fetch` that must see a non-200 answer. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   private static csrf(html: string): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);
     assert.ok(m, 'CSRF field in the page');

@@ -1,0 +1,163 @@
+/**
+ * Office at scale (issue 16): every office page and export, the change feed and a push, timed at
+ * 2,000 and 200,000 revisions, on SQLite and PostgreSQL. The data is seeded through the store's own
+ * API (`test/helpers/office-seed.ts`: saveService, putRevision, takeInReview/decide, 1,000 calls per
+ * transaction), 1,000 services, visits over ten years. The server runs in this process on
+ * 127.0.0.1; each request is timed over HTTP, warm (one run first), median of RUNS.
+ * Env: BENCH_OFFICE_TOP (default 200000) for a quicker top size, BENCH_OFFICE_PG=0 to skip
+ * PostgreSQL, BENCH_OFFICE_SERVICES (default 1000), BENCH_OFFICE_RUNS (default 15), BENCH_OFFICE_ONLY=sqlite|postgres. Prints one JSON object.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { contentHash } from '../shared/canonical.ts';
+import { SyncClient } from '../host/sync/client.ts';
+import { createOfficeServer } from '../office/server.ts';
+import { hashPassword, newDeviceToken, sha256Text } from '../office/security.ts';
+import { Clerk } from '../test/helpers/office-clerk.ts';
+import { sampleFile } from '../test/helpers/office-fixtures.ts';
+import { seedOffice } from '../test/helpers/office-seed.ts';
+import { startPostgres } from '../test/helpers/postgres.ts';
+
+const TODAY = '2026-11-20';
+const SIZES = [2000, Number(process.env.BENCH_OFFICE_TOP ?? 200_000)];
+const SERVICES = Number(process.env.BENCH_OFFICE_SERVICES ?? 1000);
+const RUNS = Number(process.env.BENCH_OFFICE_RUNS ?? 15);
+const PUSHES = 40;
+const PASSWORD = 'una-password-lunga-per-il-banco';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+interface Prepared {
+  revisions: number;
+  visits: number;
+  overduePrescriptions: number;
+  seedSeconds: number;
+  targets: Array<[string, () => Promise<number>]>;
+  push: (i: number) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** A server on a seeded database, with the requests to time. */
+async function prepare(backend: 'sqlite' | 'postgres', revisions: number, databaseUrl?: string): Promise<Prepared> {
+  const dataDir = mkdtempSync(join(tmpdir(), `vigilanza-scale-${backend}-`));
+  const server = await createOfficeServer({ dataDir, databaseUrl, today: () => TODAY });
+  const url = await server.listen(0);
+  const store = server.store;
+  const t0 = performance.now();
+  const seeded = await seedOffice(store, { revisions, services: SERVICES, today: TODAY });
+  const seedSeconds = (performance.now() - t0) / 1000;
+  await store.createClerk('Ufficio Banco', await hashPassword(PASSWORD));
+  const clerk = new Clerk(url);
+  await clerk.login('Ufficio Banco', PASSWORD);
+  const token = newDeviceToken();
+  await store.addDevice(seeded.inspectorIds[0]!, sha256Text(token), 'banco');
+  const service = (await store.listServices())[0]!;
+  // (Guarded so that the same bench runs against the code before issue 16, for the "before" figures.)
+  const overdue = 'countOverduePrescriptions' in store ? await store.countOverduePrescriptions(TODAY) : -1;
+  const lastPage = Math.max(1, Math.ceil(overdue / 100));
+  const feedTop = Number((await store.db.get<{ m: number }>('SELECT MAX(seq) AS m FROM changes'))!.m);
+  const get = async (path: string, headers: Record<string, string>) => {
+    const res = await fetch(`${url}${path}`, { headers });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${body.toString('utf8').slice(0, 200)}`);
+    return body.length;
+  };
+  const page = (path: string) => get(path, { cookie: clerk.cookieHeader() });
+  const api = (path: string) => get(path, { authorization: `Bearer ${token}` });
+  const client = new SyncClient({ baseUrl: url, token });
+  return {
+    revisions: seeded.revisions,
+    visits: seeded.visits,
+    overduePrescriptions: overdue,
+    seedSeconds: round(seedSeconds),
+    targets: [
+      ['coda (ricevute)', () => page('/coda')],
+      ['coda (validate)', () => page('/coda?scheda=validate')],
+      ['ispezione', () => page('/ispezioni/seme-0/1')],
+      ['servizi', () => page('/servizi')],
+      ['servizio', () => page(`/servizi/${service.id}`)],
+      ['portatili', () => page('/portatili')],
+      ['cruscotto', () => page('/cruscotto')],
+      ['cruscotto: ispezioni dovute, pagina 1', () => page('/cruscotto?elenco=dovute&pagina=1')],
+      ['cruscotto: prescrizioni, pagina 1', () => page('/cruscotto?elenco=prescrizioni&pagina=1')],
+      ['cruscotto: prescrizioni, ultima pagina', () => page(`/cruscotto?elenco=prescrizioni&pagina=${lastPage}`)],
+      ['CSV ispezioni dovute', () => page('/export/ispezioni-dovute.csv')],
+      ['CSV atti in scadenza', () => page('/export/atti-in-scadenza.csv')],
+      ['CSV prescrizioni scadute', () => page('/export/prescrizioni-scadute.csv')],
+      ['change feed from 0 (200 entries)', () => api('/api/v1/changes?cursor=0&limit=200')],
+      ['change feed, last 200', () => api(`/api/v1/changes?cursor=${Math.max(0, feedTop - 200)}&limit=200`)],
+    ],
+    push: async (i) => {
+      const f = sampleFile(i, { note: `banco ${i}` });
+      const r = await client.pushInspection({ id: `banco-${i}`, revision: 1, file: f, contentHash: contentHash(f) });
+      if (r.status !== 'created') throw new Error(`push: ${JSON.stringify(r)}`);
+    },
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const time = async (fn: () => Promise<unknown>) => {
+  const s = performance.now();
+  await fn();
+  return performance.now() - s;
+};
+
+/**
+ * The same request on each size in turn (the machine is shared: a burst of load hits both sizes
+ * alike), after warm-up runs; median and minimum of RUNS.
+ */
+async function measure(sets: Prepared[]) {
+  const out = sets.map(() => ({}) as Record<string, { medianMs: number; minMs: number; bytes: number }>);
+  for (const [k, [name]] of sets[0]!.targets.entries()) {
+    const xs = sets.map(() => [] as number[]);
+    const bytes: number[] = [];
+    for (const set of sets) for (let w = 0; w < 3; w++) bytes[sets.indexOf(set)] = await set.targets[k]![1]();
+    for (let i = 0; i < RUNS; i++) for (const [j, set] of sets.entries()) xs[j]!.push(await time(set.targets[k]![1]));
+    sets.forEach((_, j) => (out[j]![name] = { medianMs: round(median(xs[j]!)), minMs: round(Math.min(...xs[j]!)), bytes: bytes[j]! }));
+  }
+  // One laptop pushing into the full database, sequentially: a push's latency, not throughput.
+  const xs = sets.map(() => [] as number[]);
+  let n = 0;
+  for (const set of sets) for (let w = 0; w < 5; w++) await set.push(n++);
+  for (let i = 0; i < PUSHES; i++) for (const [j, set] of sets.entries()) xs[j]!.push(await time(() => set.push(n++)));
+  sets.forEach((_, j) => (out[j]!['push (one laptop)'] = { medianMs: round(median(xs[j]!)), minMs: round(Math.min(...xs[j]!)), bytes: 0 }));
+  return out;
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const result: Record<string, unknown> = { machine, today: TODAY, services: SERVICES };
+for (const backend of ['sqlite', 'postgres'] as const) {
+  if (backend === 'postgres' && process.env.BENCH_OFFICE_PG === '0') continue;
+  if (process.env.BENCH_OFFICE_ONLY && process.env.BENCH_OFFICE_ONLY !== backend) continue;
+  const pg = backend === 'postgres' ? await startPostgres() : null;
+  const sets: Prepared[] = [];
+  try {
+    for (const [i, n] of SIZES.entries()) sets.push(await prepare(backend, n, pg?.createDatabase(`scale_${i}`)));
+    const times = await measure(sets);
+    const [small, big] = [times[0]!, times[times.length - 1]!];
+    result[backend] = {
+      runs: sets.map((s, i) => ({
+        revisions: s.revisions,
+        visits: s.visits,
+        overduePrescriptions: s.overduePrescriptions,
+        seedSeconds: s.seedSeconds,
+        times: times[i],
+      })),
+      ratioTopToSmall: Object.fromEntries(
+        Object.entries(big).map(([k, v]) => [k, round(v.medianMs / Math.max(0.1, small[k]!.medianMs), 2)]),
+      ),
+    };
+    // Each backend's figures as soon as they are known (a long run stopped halfway keeps them).
+    console.error(JSON.stringify({ [backend]: result[backend] }));
+  } finally {
+    for (const s of sets) await s.close();
+    pg?.stop();
+  }
+}
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,211 @@
+/**
+ * The cruscotto: each list's counts and its first rows, or one list a page at a time
+ * («Mostra tutte», `?elenco=…&pagina=N`). Never every row at once: the office holds years of visits.
+ */
+import type { ReactElement, ReactNode } from 'react';
+
+export const LISTS = ['dovute', 'atti', 'prescrizioni'] as const;
+export type DashboardList = (typeof LISTS)[number];
+
+/** Every value already in the clerk's words. */
+export interface DueView {
+  service: string;
+  comune: string;
+  lastVisit: string;
+  periods: string;
+  nextDueBy: string;
+  overdue: boolean;
+}
+export interface ActView {
+  service: string;
+  comune: string;
+  act: string;
+  issuedOn: string;
+  validUntil: string;
+  days: string;
+  expired: boolean;
+}
+export interface LateView {
+  href: string;
+  service: string;
+  visitDate: string;
+  check: string;
+  text: string;
+  deadline: string;
+  daysLate: number;
+  followUp: string;
+}
+
+export interface Section<R> {
+  total: number;
+  rows: R[];
+}
+
+export interface DashboardProps {
+  day: string;
+  due?: Section<DueView> & { overdue: number };
+  acts?: Section<ActView> & { expired: number };
+  late?: Section<LateView>;
+  /** One list paged (the others are not shown); absent: the summary of all three. */
+  paging?: { list: DashboardList; page: number; pages: number };
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('it-IT')} ${n === 1 ? one : many}`;
+
+function More({ list, total, shown, paging }: { list: DashboardList; total: number; shown: number; paging?: DashboardProps['paging'] }) {
+  if (paging) {
+    const at = (n: number) => `/cruscotto?elenco=${list}&pagina=${n}`;
+    return (
+      <nav aria-label="Pagine" className="pages">
+        <p>
+          Pagina {paging.page} di {paging.pages}. {paging.page > 1 ? <a href={at(paging.page - 1)}>Pagina precedente</a> : null}{' '}
+          {paging.page < paging.pages ? <a href={at(paging.page + 1)}>Pagina successiva</a> : null}{' '}
+          <a href="/cruscotto">Torna al cruscotto</a>
+        </p>
+      </nav>
+    );
+  }
+  return total > shown ? (
+    <p>
+      Sono mostrate le prime {shown} righe.{' '}
+      <a href={`/cruscotto?elenco=${list}&pagina=1`}>Mostra tutte ({total.toLocaleString('it-IT')})</a>
+    </p>
+  ) : null;
+}
+
+function Heading({ title, summary, csv }: { title: string; summary: ReactNode; csv: string }) {
+  return (
+    <>
+      <h2>{title}</h2>
+      <p>
+        {summary} · <a href={csv}>Esporta CSV</a>
+      </p>
+    </>
+  );
+}
+
+export function Dashboard({ day, due, acts, late, paging }: DashboardProps): ReactElement {
+  return (
+    <>
+      <p>Situazione al {day}.</p>
+      {due ? (
+        <section data-testid="dovute">
+          <Heading
+            title="Ispezioni dovute (art. 17: almeno due l'anno per struttura)"
+            summary={`${plural(due.total, 'struttura autorizzata o accreditata', 'strutture autorizzate o accreditate')}, ${due.overdue.toLocaleString('it-IT')} in ritardo`}
+            csv="/export/ispezioni-dovute.csv"
+          />
+          {due.rows.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th>Servizio</th>
+                  <th>Comune</th>
+                  <th>Ultima visita</th>
+                  <th>Semestri</th>
+                  <th>Prossima entro</th>
+                  <th>In ritardo</th>
+                </tr>
+              </thead>
+              <tbody>
+                {due.rows.map((d, i) => (
+                  <tr key={i}>
+                    <td>{d.service}</td>
+                    <td>{d.comune}</td>
+                    <td>{d.lastVisit}</td>
+                    <td>{d.periods}</td>
+                    <td>{d.nextDueBy}</td>
+                    <td className={d.overdue ? 'fail' : ''}>{d.overdue ? 'sì' : 'no'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>Nessuna struttura autorizzata o accreditata nel registro.</p>
+          )}
+          <More list="dovute" total={due.total} shown={due.rows.length} paging={paging} />
+        </section>
+      ) : null}
+      {acts ? (
+        <section data-testid="atti">
+          <Heading
+            title="Autorizzazioni e accreditamenti in scadenza entro 90 giorni"
+            summary={`${plural(acts.total, 'atto', 'atti')}, ${acts.expired.toLocaleString('it-IT')} già scaduti`}
+            csv="/export/atti-in-scadenza.csv"
+          />
+          {acts.rows.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th>Servizio</th>
+                  <th>Comune</th>
+                  <th>Atto</th>
+                  <th>Rilasciato</th>
+                  <th>Valido fino al</th>
+                  <th>Giorni</th>
+                </tr>
+              </thead>
+              <tbody>
+                {acts.rows.map((a, i) => (
+                  <tr key={i}>
+                    <td>{a.service}</td>
+                    <td>{a.comune}</td>
+                    <td>{a.act}</td>
+                    <td>{a.issuedOn}</td>
+                    <td>{a.validUntil}</td>
+                    <td className={a.expired ? 'fail' : 'warn'}>{a.days}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>Nessun atto in scadenza.</p>
+          )}
+          <More list="atti" total={acts.total} shown={acts.rows.length} paging={paging} />
+        </section>
+      ) : null}
+      {late ? (
+        <section data-testid="prescrizioni">
+          <Heading
+            title="Prescrizioni scadute"
+            summary={plural(late.total, 'prescrizione scaduta', 'prescrizioni scadute')}
+            csv="/export/prescrizioni-scadute.csv"
+          />
+          {late.rows.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th>Servizio</th>
+                  <th>Visita</th>
+                  <th>Rilievo</th>
+                  <th>Prescrizione</th>
+                  <th>Scadenza</th>
+                  <th>Giorni di ritardo</th>
+                  <th>Verifica successiva</th>
+                </tr>
+              </thead>
+              <tbody>
+                {late.rows.map((p, i) => (
+                  <tr key={i}>
+                    <td>
+                      <a href={p.href}>{p.service}</a>
+                    </td>
+                    <td>{p.visitDate}</td>
+                    <td>{p.check}</td>
+                    <td>{p.text}</td>
+                    <td>{p.deadline}</td>
+                    <td className="fail">{p.daysLate}</td>
+                    <td>{p.followUp}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>Nessuna prescrizione scaduta.</p>
+          )}
+          <More list="prescrizioni" total={late.total} shown={late.rows.length} paging={paging} />
+        </section>
+      ) : null}
+    </>
+  );
+}
