@@ -13,7 +13,7 @@
  * is seen and no session outlives its use.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import type {
   Module as GModule,
   Session as GSession,
@@ -112,7 +112,20 @@ export const COMMON_MODULES: readonly { name: string; path: string }[] = [
 
 /** The common modules that exist on this machine (suggestions: any other path may be given). */
 export function installedModules(): { name: string; path: string }[] {
-  return COMMON_MODULES.filter((m) => existsSync(m.path));
+  // Debian installs some modules under two paths (one a link to the other): offer each once.
+  const seen = new Set<string>();
+  return COMMON_MODULES.filter((m) => {
+    if (!existsSync(m.path)) return false;
+    let real = m.path;
+    try {
+      real = realpathSync(m.path);
+    } catch {
+      /* unreadable link: keep the path as given */
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 type Graphene = typeof import('graphene-pk11');

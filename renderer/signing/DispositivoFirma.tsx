@@ -72,7 +72,26 @@ export function DispositivoAttuale({ status }: { status: SigningStatus }) {
  * any path can be typed), the token present in the reader, and a certificate on it fit for
  * signing. No PIN here: reading certificates needs none, and the PIN is asked at every signature.
  */
-export function ScegliDispositivo({ onChosen }: { onChosen: (s: SigningStatus) => void }) {
+export interface DeviceChoiceMade {
+  modulePath: string;
+  token: string;
+  certificate: string;
+  holder: string;
+}
+
+/**
+ * With `onChosen`, the choice is kept for sealing (signing.setDevice); with `onChoice`, it is only
+ * handed back (a co-signer's own card, used once and not kept).
+ */
+export function ScegliDispositivo({
+  onChosen,
+  onChoice,
+  heading = 'Scegli il dispositivo di firma',
+}: {
+  onChosen?: (s: SigningStatus) => void;
+  onChoice?: (c: DeviceChoiceMade) => void;
+  heading?: string;
+}) {
   const [modules] = useApiQuery('signing.deviceModules', {});
   const suggestions = modules.status === 'ready' ? modules.value : [];
   const [modulePath, setModulePath] = useState('');
@@ -128,18 +147,22 @@ export function ScegliDispositivo({ onChosen }: { onChosen: (s: SigningStatus) =
   async function choose() {
     setError(null);
     if (!certificate) return setErrors({ certificate: 'scegliere il certificato con cui firmare' });
+    if (onChoice) {
+      const c = certs?.find((x) => x.fingerprint === certificate);
+      return onChoice({ modulePath: modulePath.trim(), token, certificate, holder: c?.holder ?? '' });
+    }
     setBusy(true);
     const r = await setDevice.mutateAsync({ modulePath: modulePath.trim(), token, certificate });
     setBusy(false);
     if (!r.ok) return show(r.error);
     setDone(`Dispositivo di ${r.value.device?.holder ?? '—'} scelto per la firma.`);
-    onChosen(r.value);
+    onChosen?.(r.value);
   }
 
   const chosenToken = tokens?.find((t) => t.label === token);
   return (
     <section className="block" aria-labelledby="firma-dispositivo">
-      <h2 id="firma-dispositivo">Scegli il dispositivo di firma</h2>
+      <h2 id="firma-dispositivo">{heading}</h2>
       <form onSubmit={(e) => void findTokens(e)} noValidate>
         <div className="field">
           <label htmlFor="firma-modulo">Modulo PKCS#11 del dispositivo</label>

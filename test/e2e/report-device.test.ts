@@ -136,4 +136,32 @@ describe('UI: firma con smart card o token (PKCS#11)', { timeout: 300_000 }, () 
     assert.match(out, /Certificate is Trusted/, out);
     assert.match(out, /Total document signed/, out);
   });
+
+  it('«Aggiungi firma»: il secondo firmatario firma con il proprio dispositivo (chiave EC), la prima firma resta valida', async () => {
+    const panel = page.getByRole('region', { name: 'Verbale PDF' });
+    await panel.getByRole('button', { name: 'Aggiungi firma (secondo firmatario)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Aggiungi firma (secondo firmatario)' });
+    await dialog.getByRole('radio', { name: /Dispositivo di firma/ }).check();
+    await dialog.getByLabel('Modulo PKCS#11 del dispositivo').fill(token.module);
+    await dialog.getByRole('button', { name: 'Cerca i dispositivi inseriti' }).click();
+    await dialog.getByRole('radio', { name: /Anna Bianchi.*EC/ }).check();
+    await dialog.getByRole('button', { name: 'Usa questo certificato' }).click();
+    const pin = dialog.getByLabel(/PIN del dispositivo di firma di Anna Bianchi/);
+    await checkPage('aggiungi firma con dispositivo');
+    await pin.fill(token.pin);
+    await dialog.getByRole('button', { name: 'Firma il verbale' }).click();
+    await panel.locator('[data-firma-digitale="2"]').waitFor();
+    assert.match(await panel.locator('[data-firma-digitale="2"]').innerText(), /Anna Bianchi[\s\S]*Integra[\s\S]*Copre tutto il documento/);
+    assert.match(await panel.locator('[data-firma-digitale="1"]').innerText(), /Integra/);
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Esporta PDF' }).click()]);
+    const path = join(pki.dir, 'verbale-token-2.pdf');
+    await download.saveAs(path);
+    const out = pdfsig(path, pki.nssDir);
+    assert.equal(out.match(/Signature is Valid/g)?.length, 2, out);
+    assert.equal(out.match(/Certificate is Trusted/g)?.length, 2, out);
+  });
+
+  it('nessun errore in console né violazioni della CSP', () => {
+    assert.deepEqual(w.problems, []);
+  });
 });
