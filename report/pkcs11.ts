@@ -14,6 +14,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type {
   Module as GModule,
   Session as GSession,
@@ -131,11 +132,15 @@ export function installedModules(): { name: string; path: string }[] {
 type Graphene = typeof import('graphene-pk11');
 let graphene: Graphene | null = null;
 
-async function loadGraphene(): Promise<Graphene> {
+/**
+ * Loaded on first use with require (as pdfmake is, report/pdfmake.ts): in the Electron bundle it is
+ * an external package in the app's node_modules, which require finds inside the asar and import()
+ * may not; and a machine without a usable addon still runs everything else.
+ */
+function loadGraphene(): Graphene {
   if (graphene) return graphene;
   try {
-    const mod = (await import('graphene-pk11')) as Graphene & { default?: Graphene };
-    graphene = mod.default ?? mod;
+    graphene = createRequire(import.meta.url)('graphene-pk11') as Graphene;
     return graphene;
   } catch (e) {
     // Typically pkcs11js built for another Node/Electron ABI (see electron-builder.yml).
@@ -200,7 +205,7 @@ interface Opened {
 /** Loads and initialises a module for one operation, always finalised afterwards. */
 async function withModule<T>(modulePath: string, work: (o: Opened) => Promise<T>): Promise<T> {
   if (!modulePath.trim()) throw new Pkcs11Error('module_unavailable', 'modulo PKCS#11 non indicato');
-  const g = await loadGraphene();
+  const g = loadGraphene();
   return serialized(async () => {
     let mod: GModule;
     try {
