@@ -568,7 +568,6 @@ export const contract = {
       .superRefine((v, ctx) => {
         const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
         if (v.device) {
-          if (v.p12Base64 !== undefined) need('p12Base64', 'indicare il file PKCS#12 o il dispositivo di firma, non entrambi');
           if (v.pin === undefined) need('pin', 'inserire il PIN del dispositivo di firma');
         } else if (v.p12Base64 === undefined) need('p12Base64', 'scegliere un file .p12 o .pfx, oppure un dispositivo di firma');
         else if (v.passphrase === undefined) need('passphrase', 'inserire la passphrase');

@@ -12,7 +12,8 @@ import type { TestPki } from './pki.ts';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export const TOKEN_LABEL = 'Firma Anna';
-export const TOKEN_PIN = '246810';
+// Letters too: a search of the data folder for it cannot meet it by chance among digits (offsets, hex).
+export const TOKEN_PIN = 'pin-Anna-2468';
 const SO_PIN = '13579135';
 
 export interface TestToken {

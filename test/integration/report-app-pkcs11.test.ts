@@ -197,6 +197,7 @@ describe('sealing with the device', () => {
     const sealed = await call(app, 'inspections.seal', { id, signatures: SIGNATURES, pin: token.pin });
     assert.equal(sealed.report.signed, true);
     assert.equal(sealed.report.warning, null);
+    for (const f of filesUnder(apps[apps.length - 1]!.dir)) assert.ok(!readFileSync(f).includes(Buffer.from(token.pin)), `PIN in ${f}`);
     const report = await call(app, 'report.get', { inspectionId: id });
     assert.equal(report.signatures[0].signer, 'Anna Bianchi');
     const path = join(scratch, 'sealed-device.pdf');
