@@ -499,6 +499,12 @@ export function withTokenSigner<T>(sel: TokenSelection & { pin: string }, work: 
         })();
         const x = new X509Certificate(Buffer.from(cert.der));
         const keyType = cert.info.keyType === 'rsa' ? 'rsa' : 'ec';
+        let alwaysAuthenticate = false;
+        try {
+          alwaysAuthenticate = key.alwaysAuthenticate;
+        } catch {
+          /* a module that does not report the attribute: no context-specific login */
+        }
         const rsaDirect = keyType === 'rsa' && !sel.rawRsa && supports(slot, g.MechanismEnum.SHA256_RSA_PKCS);
         const signer: ExternalSigner = {
           kind: 'external',
@@ -517,9 +523,19 @@ export function withTokenSigner<T>(sel: TokenSelection & { pin: string }, work: 
                   : rsaDirect
                     ? [g.MechanismEnum.SHA256_RSA_PKCS, Buffer.from(signedAttributes)]
                     : [g.MechanismEnum.RSA_PKCS, Buffer.from(sha256DigestInfo(hash))];
+              const operation = session.createSign(mechanism, key);
+              // Qualified signature keys (CKA_ALWAYS_AUTHENTICATE, as on Italian signing cards)
+              // want the PIN again for this very signature: a context-specific login after C_SignInit.
+              if (alwaysAuthenticate) {
+                try {
+                  session.login(sel.pin, g.UserType.CONTEXT_SPECIFIC);
+                } catch (e) {
+                  throw loginError(g, slot, e);
+                }
+              }
               // The callback form runs C_Sign off the event loop: a card takes a second or more.
               const raw = await new Promise<Buffer>((resolve, reject) =>
-                session.createSign(mechanism, key).once(data, (err, out) => (err ? reject(err) : resolve(out))),
+                operation.once(data, (err, out) => (err ? reject(err) : resolve(out))),
               );
               value = keyType === 'ec' ? ecdsaRawToDer(raw) : new Uint8Array(raw);
             } catch (e) {

@@ -35,8 +35,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
   return execFileSync(cmd, args, { env, cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function makeSoftHsmToken(pki: TestPki, opts: { days?: number } = {}): TestToken {
-  const dir = join(pki.dir, 'softhsm');
+/**
+ * `alwaysAuth`: keys with CKA_ALWAYS_AUTHENTICATE, as on Italian qualified signature cards (the PIN
+ * again for each signature, a context-specific login); `name`: another folder, for a second token set.
+ */
+export function makeSoftHsmToken(pki: TestPki, opts: { days?: number; alwaysAuth?: boolean; name?: string } = {}): TestToken {
+  const dir = join(pki.dir, opts.name ?? 'softhsm');
   const tokens = join(dir, 'tokens');
   mkdirSync(tokens, { recursive: true });
   const conf = join(dir, 'softhsm2.conf');
@@ -53,7 +57,7 @@ export function makeSoftHsmToken(pki: TestPki, opts: { days?: number } = {}): Te
   // Any CSR does: -force_pubkey puts the token's public key in the certificate.
   run('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'csr.key', '-out', 'any.csr', '-subj', '/CN=x'], env, dir);
   for (const k of keys) {
-    tool([...login, '--keypairgen', '--key-type', k.type, '--id', k.id, '--label', k.label]);
+    tool([...login, '--keypairgen', '--key-type', k.type, '--id', k.id, '--label', k.label, ...(opts.alwaysAuth ? ['--always-auth'] : [])]);
     tool(['--read-object', '--type', 'pubkey', '--id', k.id, '-o', `${k.label}.pub.der`]);
     run('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', `${k.label}.pub.der`, '-out', `${k.label}.pub.pem`], env, dir);
     run(

@@ -260,3 +260,21 @@ describe('vigilanza report --pkcs11', () => {
     }
   });
 });
+
+describe('a qualified signature key (CKA_ALWAYS_AUTHENTICATE, the PIN again for each signature)', () => {
+  test('signs after a context-specific login: pdfsig valid and trusted, RSA and EC', async () => {
+    const qualified = makeSoftHsmToken(pki, { alwaysAuth: true, name: 'softhsm-qualificata' });
+    process.env.SOFTHSM2_CONF = qualified.conf;
+    try {
+      for (const key of [qualified.rsaKey, qualified.ecKey]) {
+        const signed = await withTokenSigner({ modulePath: qualified.module, key, pin: qualified.pin }, (s) => signPdfWith(unsigned, s));
+        const path = join(dir, `qualified-${key}.pdf`);
+        writeFileSync(path, signed.pdf);
+        assertPdfsigValidTrusted(path);
+      }
+    } finally {
+      process.env.SOFTHSM2_CONF = token.conf;
+      qualified.cleanup();
+    }
+  });
+});
