@@ -115,14 +115,14 @@ async function promptHidden(question: string): Promise<string> {
   });
 }
 
-async function passphrase(): Promise<string> {
+export async function passphrase(): Promise<string> {
   const fromEnv = process.env.VIGILANZA_P12_PASSPHRASE;
   if (fromEnv !== undefined) return fromEnv;
   if (process.stdin.isTTY) return promptHidden('Passphrase del file PKCS#12: ');
   throw new CliError('--p12: passphrase mancante: impostare VIGILANZA_P12_PASSPHRASE o eseguire da un terminale');
 }
 
-async function tokenPin(): Promise<string> {
+export async function tokenPin(): Promise<string> {
   const fromEnv = process.env.VIGILANZA_PIN;
   if (fromEnv !== undefined) return fromEnv;
   if (process.stdin.isTTY) return promptHidden('PIN del dispositivo di firma: ');

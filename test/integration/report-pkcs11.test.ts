@@ -14,7 +14,7 @@ import { buildReport, signPdfWith, verifyPdf } from '../../report/index.ts';
 import { installedModules, listCertificates, listTokens, Pkcs11Error, withTokenSigner } from '../../report/pkcs11.ts';
 import { sampleInspection, sampleReportInput } from '../../report/testing/fixtures.ts';
 import { vigilanza } from '../helpers/cli.ts';
-import { makeTestPki, pdfsig, type TestPki } from '../helpers/pki.ts';
+import { makeTestPki, P12_PASSPHRASE, pdfsig, type TestPki } from '../helpers/pki.ts';
 import { makeSoftHsmToken, type TestToken } from '../helpers/softhsm.ts';
 
 let pki: TestPki;
@@ -238,6 +238,41 @@ describe('vigilanza report --pkcs11', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--pkcs11: PIN errato\. Il dispositivo segnala che restano pochi tentativi/);
     assert.equal(existsSync(out), false);
+    token.setPinFlags({ countLow: false });
+  });
+
+  test('vigilanza sign: the second member co-signs a P12-signed report with the token; both signatures valid and trusted', () => {
+    const first = join(dir, 'cli-p12.pdf');
+    const made = vigilanza(['report', inspection, '--out', first, '--p12', pki.signerP12Path], {
+      env: { VIGILANZA_P12_PASSPHRASE: P12_PASSPHRASE },
+    });
+    assert.equal(made.status, 0, made.stderr);
+    const out = join(dir, 'cli-cosigned.pdf');
+    const r = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey], {
+      env: { VIGILANZA_PIN: token.pin, SOFTHSM2_CONF: token.conf },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).signatures, 2);
+    const text = pdfsig(out, pki.nssDir);
+    assert.equal(text.match(/Signature is Valid/g)?.length, 2, text);
+    assert.equal(text.match(/Certificate is Trusted/g)?.length, 2, text);
+    const v = vigilanza(['verify', out, '--ca', pki.caPemPath]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    // An unsigned PDF, both keys, none, a wrong PIN: exit 2, nothing written.
+    const unsignedPath = join(dir, 'cli-unsigned.pdf');
+    writeFileSync(unsignedPath, unsigned);
+    const bad = join(dir, 'cli-sign-bad.pdf');
+    for (const [args, message, pin] of [
+      [[unsignedPath, '--pkcs11', token.module, '--key', token.ecKey], /non ha firme digitali/, token.pin],
+      [[first, '--pkcs11', token.module, '--p12', pki.signerP12Path], /una sola/, token.pin],
+      [[first], /indicare una firma digitale/, token.pin],
+      [[first, '--pkcs11', token.module, '--key', token.ecKey], /PIN errato/, '000000'],
+    ] as const) {
+      const e = vigilanza(['sign', ...args, '--out', bad], { env: { VIGILANZA_PIN: pin, SOFTHSM2_CONF: token.conf } });
+      assert.equal(e.status, 2, `${args.join(' ')}: ${e.stderr}`);
+      assert.match(e.stderr, message);
+      assert.equal(existsSync(bad), false);
+    }
     token.setPinFlags({ countLow: false });
   });
 
