@@ -5,7 +5,9 @@
  * attachment, and co-signed later by another commission member as an incremental update.
  *
  * The imported PKCS#12 is kept encrypted with the data key (db/repositories/settings.ts); its
- * passphrase lives only in the memory of one call. Report versions are never replaced: every
+ * passphrase lives only in the memory of one call. A signing device (smart card or token) is kept
+ * as where to find it (module, token, certificate fingerprint: public data); its key never leaves
+ * it, and its PIN lives only in the call that signs. Report versions are never replaced: every
  * added signature is a new attachment and the newest one is "the report".
  *
  * Certificates are checked against the real time, not the host's injectable clock: the clock pins
@@ -603,45 +605,43 @@ export function createReportService(
 
   /** Adds `signer`'s signature to the newest report of a sealed inspection. */
   function cosign(inspectionId: string, signer: CmsSigner, signerField: string): Promise<ReportView> {
-    {
-      const info = certificateInfo(signer);
-      checkValidNow(info, signerField);
-      return serial(inspectionId, async () => {
-        const { r, file } = sealedParts(inspectionId);
-        const reports = store.attachments.reports(inspectionId);
-        if (!reports.length)
-          throw new StoreError(
-            'conflict',
-            'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma',
-            'inspectionId',
-          );
-        const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
-        const before = await verifyPdf(current);
-        if (!before.signatures.length)
-          throw new StoreError(
-            'conflict',
-            'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave',
-            'inspectionId',
-          );
-        if (
-          before.signatures.some(
-            (s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer,
-          )
+    const info = certificateInfo(signer);
+    checkValidNow(info, signerField);
+    return serial(inspectionId, async () => {
+      const { r, file } = sealedParts(inspectionId);
+      const reports = store.attachments.reports(inspectionId);
+      if (!reports.length)
+        throw new StoreError(
+          'conflict',
+          'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma',
+          'inspectionId',
+        );
+      const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
+      const before = await verifyPdf(current);
+      if (!before.signatures.length)
+        throw new StoreError(
+          'conflict',
+          'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave',
+          'inspectionId',
+        );
+      if (
+        before.signatures.some(
+          (s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer,
         )
-          throw invalid(
-            signerField,
-            `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
-          );
-        const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
-        store.attachments.add({
-          inspectionId,
-          kind: 'report',
-          name: reportFileName(file, r.revision),
-          mime: 'application/pdf',
-          bytes: signed.pdf,
-        });
-        return view(inspectionId, store.attachments.reports(inspectionId));
+      )
+        throw invalid(
+          signerField,
+          `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
+        );
+      const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
+      store.attachments.add({
+        inspectionId,
+        kind: 'report',
+        name: reportFileName(file, r.revision),
+        mime: 'application/pdf',
+        bytes: signed.pdf,
       });
-    }
+      return view(inspectionId, store.attachments.reports(inspectionId));
+    });
   }
 }
