@@ -5,7 +5,9 @@
  * attachment, and co-signed later by another commission member as an incremental update.
  *
  * The imported PKCS#12 is kept encrypted with the data key (db/repositories/settings.ts); its
- * passphrase lives only in the memory of one call. Report versions are never replaced: every
+ * passphrase lives only in the memory of one call. A signing device (smart card or token) is kept
+ * as where to find it (module, token, certificate fingerprint: public data); its key never leaves
+ * it, and its PIN lives only in the call that signs. Report versions are never replaced: every
  * added signature is a new attachment and the newest one is "the report".
  *
  * Certificates are checked against the real time, not the host's injectable clock: the clock pins
@@ -19,11 +21,21 @@ import {
   P12PassphraseError,
   signPdfWith,
   verifyPdf,
+  type CmsSigner,
   type LoadedSigner,
   type ReportInput,
   type ReportPhoto,
 } from '../report/index.ts';
-import type { ReportView, SealReport, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
+import {
+  installedModules,
+  listCertificates,
+  listTokens,
+  Pkcs11Error,
+  withTokenSigner,
+  type TokenCertificate,
+  type TokenInfo,
+} from '../report/pkcs11.ts';
+import type { ReportView, SealReport, SigningDevice, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
 import { diskFaultOf, StoreError } from '../db/errors.ts';
@@ -35,6 +47,8 @@ import { decodePhoto, PhotoProblem, reportRendition } from './photos.ts';
 const KEY_SECRET = 'signing_p12';
 const KEY_INFO = 'signing_key';
 const TSA_SETTING = 'tsa_url';
+/** JSON of the chosen signing device (module, token, certificate): public data only. */
+const DEVICE_SETTING = 'signing_device';
 /** JSON list of { pem, addedAt }: public certificates, not secrets. */
 const TRUSTED_CAS = 'trusted_cas';
 /** An unreachable timestamp authority must not hold the seal for long: then the signature stays B-B. */
@@ -43,6 +57,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 type StoredKeyInfo = Omit<SigningKeyInfo, 'expired' | 'memberName'>;
 type StoredCa = { pem: string; addedAt: string };
+type StoredDevice = Omit<SigningDevice, 'expired'>;
+export type DeviceChoice = { modulePath: string; token: string; certificate: string };
 
 export interface ReportService {
   status(): SigningStatus;
@@ -56,10 +72,27 @@ export interface ReportService {
   removeTrustedCa(id: string): { removed: boolean };
   /** Opens the imported key with the passphrase; a wrong one is an error on field `passphrase`. Changes nothing. */
   unlock(passphrase: string): Promise<LoadedSigner>;
+  /** PKCS#11 modules found among the common ones. */
+  deviceModules(): { name: string; path: string }[];
+  deviceTokens(modulePath: string): Promise<TokenInfo[]>;
+  deviceCertificates(modulePath: string, token: string): Promise<TokenCertificate[]>;
+  setDevice(choice: DeviceChoice): Promise<SigningStatus>;
+  removeDevice(): { removed: boolean };
+  /**
+   * Opens the chosen device and logs in with the PIN (wrong PIN, locked PIN, absent token: an
+   * error on field `pin`/`device`, nothing changed), then runs `work` with its signer and closes it.
+   */
+  withDevice<T>(pin: string, work: (signer: CmsSigner) => Promise<T>, choice?: DeviceChoice): Promise<T>;
   /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
-  produceAfterSeal(inspectionId: string, signer: LoadedSigner | null): Promise<SealReport>;
+  produceAfterSeal(inspectionId: string, signer: CmsSigner | null): Promise<SealReport>;
   get(inspectionId: string): Promise<ReportView>;
-  addSignature(input: { inspectionId: string; p12Base64: string; passphrase: string }): Promise<ReportView>;
+  addSignature(input: {
+    inspectionId: string;
+    p12Base64?: string;
+    passphrase?: string;
+    device?: DeviceChoice;
+    pin?: string;
+  }): Promise<ReportView>;
 }
 
 const invalid = (field: string, message: string) => new StoreError('invalid', message, field);
@@ -97,7 +130,41 @@ async function open(p12: Uint8Array, passphrase: string, p12Field: string): Prom
   }
 }
 
-function certificateInfo(signer: LoadedSigner): Omit<StoredKeyInfo, 'memberId' | 'importedAt'> {
+/**
+ * What a device says, as the answer the user acts on: a PIN problem on field `pin` (the page
+ * asks again), a missing or unreadable device on `device`, a module that does not load on `modulePath`.
+ */
+export function deviceRefusal(e: unknown, pinField = 'pin'): unknown {
+  if (!(e instanceof Pkcs11Error)) return e;
+  switch (e.code) {
+    case 'pin_incorrect':
+    case 'pin_invalid':
+      return invalid(pinField, e.message);
+    case 'pin_locked':
+      return new StoreError('conflict', e.message, pinField);
+    case 'module_unavailable':
+      return invalid('modulePath', e.message);
+    case 'token_absent':
+    case 'token_ambiguous':
+      return new StoreError('conflict', e.message, 'token');
+    case 'no_certificate':
+    case 'certificate_ambiguous':
+    case 'key_missing':
+      return new StoreError('conflict', e.message, 'certificate');
+    default:
+      return new StoreError('conflict', e.message, 'device');
+  }
+}
+
+async function onDevice<T>(work: () => Promise<T>, pinField = 'pin'): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw deviceRefusal(e, pinField);
+  }
+}
+
+function certificateInfo(signer: CmsSigner): Omit<StoredKeyInfo, 'memberId' | 'importedAt'> {
   const x = new X509Certificate(Buffer.from(signer.certificate));
   return {
     commonName: signer.commonName,
@@ -218,12 +285,28 @@ export function createReportService(
     return text ? (JSON.parse(text) as StoredKeyInfo) : null;
   }
 
+  function storedDevice(): StoredDevice | null {
+    const text = store.settings.get(DEVICE_SETTING);
+    return text ? (JSON.parse(text) as StoredDevice) : null;
+  }
+
   function status(): SigningStatus {
     const info = storedInfo();
     const tsaUrl = store.settings.get(TSA_SETTING);
-    if (!info) return { key: null, tsaUrl };
+    const d = storedDevice();
+    const device = d ? { ...d, expired: Date.now() > Date.parse(d.validUntil) } : null;
+    if (!info) return { key: null, device, tsaUrl };
     const member = info.memberId ? store.members.list().find((m) => m.id === info.memberId) : undefined;
-    return { key: { ...info, expired: Date.now() > Date.parse(info.validUntil), memberName: member?.name ?? null }, tsaUrl };
+    return { key: { ...info, expired: Date.now() > Date.parse(info.validUntil), memberName: member?.name ?? null }, device, tsaUrl };
+  }
+
+  /** The chosen certificate on the token, checked present and fit now. */
+  async function fitCertificate(choice: DeviceChoice, field: string): Promise<TokenCertificate> {
+    const certs = await onDevice(() => listCertificates({ modulePath: choice.modulePath, token: choice.token }));
+    const cert = certs.find((c) => c.fingerprint === choice.certificate);
+    if (!cert) throw new StoreError('conflict', `il certificato scelto non è sul dispositivo «${choice.token}»`, field);
+    if (!cert.fit) throw invalid(field, `il certificato di ${cert.holder} non può firmare: ${cert.unfitReason}`);
+    return cert;
   }
 
   function storedCas(): StoredCa[] {
@@ -273,7 +356,7 @@ export function createReportService(
     return { photos, unreadable };
   }
 
-  async function produce(inspectionId: string, signer: LoadedSigner | null): Promise<SealReport> {
+  async function produce(inspectionId: string, signer: CmsSigner | null): Promise<SealReport> {
     const { r, file } = sealedParts(inspectionId);
     const { photos, unreadable } = await reportPhotos(inspectionId);
     const prescriptions = store.prescriptions
@@ -429,6 +512,37 @@ export function createReportService(
       return signer;
     },
 
+    deviceModules: () => installedModules(),
+
+    deviceTokens: (modulePath) => onDevice(() => listTokens(modulePath)),
+
+    deviceCertificates: (modulePath, token) => onDevice(() => listCertificates({ modulePath, token })),
+
+    async setDevice(choice) {
+      const cert = await fitCertificate(choice, 'certificate');
+      const stored: StoredDevice = {
+        modulePath: choice.modulePath,
+        token: choice.token,
+        certificate: cert.fingerprint,
+        holder: cert.holder,
+        issuer: cert.issuer,
+        subject: cert.subject,
+        validUntil: cert.notAfter,
+        keyType: cert.keyType,
+        chosenAt: new Date().toISOString(),
+      };
+      store.settings.set(DEVICE_SETTING, JSON.stringify(stored));
+      return status();
+    },
+
+    removeDevice() {
+      const had = storedDevice() !== null;
+      if (had) store.settings.set(DEVICE_SETTING, null);
+      return { removed: had };
+    },
+
+    withDevice,
+
     produceAfterSeal(inspectionId, signer) {
       return serial(inspectionId, () => produce(inspectionId, signer)).catch((e: unknown) => ({
         produced: false,
@@ -461,49 +575,75 @@ export function createReportService(
       });
     },
 
-    async addSignature({ inspectionId, p12Base64, passphrase }) {
+    async addSignature({ inspectionId, p12Base64, passphrase, device, pin }) {
+      if (device) {
+        if (p12Base64 !== undefined) throw invalid('p12Base64', 'indicare il file PKCS#12 o il dispositivo di firma, non entrambi');
+        if (!pin) throw invalid('pin', 'inserire il PIN del dispositivo di firma');
+        return withDevice(pin, (signer) => cosign(inspectionId, signer, 'certificate'), device);
+      }
+      if (!p12Base64) throw invalid('p12Base64', 'scegliere un file .p12 o .pfx, oppure un dispositivo di firma');
+      if (!passphrase) throw invalid('passphrase', 'inserire la passphrase');
       const p12 = decodeP12(p12Base64);
       const signer = await open(p12, passphrase, 'p12Base64');
-      const info = certificateInfo(signer);
-      checkValidNow(info, 'p12Base64');
-      return serial(inspectionId, async () => {
-        const { r, file } = sealedParts(inspectionId);
-        const reports = store.attachments.reports(inspectionId);
-        if (!reports.length)
-          throw new StoreError(
-            'conflict',
-            'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma',
-            'inspectionId',
-          );
-        const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
-        const before = await verifyPdf(current);
-        if (!before.signatures.length)
-          throw new StoreError(
-            'conflict',
-            'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave',
-            'inspectionId',
-          );
-        if (
-          before.signatures.some(
-            (s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer,
-          )
-        )
-          throw invalid(
-            'p12Base64',
-            `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
-          );
-        const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
-        store.attachments.add({
-          inspectionId,
-          kind: 'report',
-          name: reportFileName(file, r.revision),
-          mime: 'application/pdf',
-          bytes: signed.pdf,
-        });
-        return view(inspectionId, store.attachments.reports(inspectionId));
-      });
+      return cosign(inspectionId, signer, 'p12Base64');
     },
   };
+
+  function withDevice<T>(pin: string, work: (signer: CmsSigner) => Promise<T>, choice?: DeviceChoice): Promise<T> {
+    const device = choice ?? storedDevice();
+    if (!device)
+      return Promise.reject(
+        invalid('pin', 'nessun dispositivo di firma scelto: sceglierlo in «Firma digitale», oppure sigillare senza firma digitale'),
+      );
+    return onDevice(() =>
+      withTokenSigner({ modulePath: device.modulePath, token: device.token, key: device.certificate, pin }, (signer) => {
+        checkValidNow(certificateInfo(signer), 'pin');
+        return work(signer);
+      }),
+    );
+  }
+
+  /** Adds `signer`'s signature to the newest report of a sealed inspection. */
+  function cosign(inspectionId: string, signer: CmsSigner, signerField: string): Promise<ReportView> {
+    const info = certificateInfo(signer);
+    checkValidNow(info, signerField);
+    return serial(inspectionId, async () => {
+      const { r, file } = sealedParts(inspectionId);
+      const reports = store.attachments.reports(inspectionId);
+      if (!reports.length)
+        throw new StoreError(
+          'conflict',
+          'il verbale non è ancora stato prodotto: aprirlo con «Esporta PDF» e poi aggiungere la firma',
+          'inspectionId',
+        );
+      const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
+      const before = await verifyPdf(current);
+      if (!before.signatures.length)
+        throw new StoreError(
+          'conflict',
+          'il verbale è stato prodotto senza firma digitale (così dichiara a pagina 1): la seconda firma si aggiunge solo a un verbale già firmato. Per firmarlo serve una nuova revisione sigillata con la chiave',
+          'inspectionId',
+        );
+      if (
+        before.signatures.some(
+          (s) => s.signer?.serialNumber?.toUpperCase() === info.serialNumber.toUpperCase() && s.signer?.issuer === info.issuer,
+        )
+      )
+        throw invalid(
+          signerField,
+          `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
+        );
+      const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
+      store.attachments.add({
+        inspectionId,
+        kind: 'report',
+        name: reportFileName(file, r.revision),
+        mime: 'application/pdf',
+        bytes: signed.pdf,
+      });
+      return view(inspectionId, store.attachments.reports(inspectionId));
+    });
+  }
 }
 
 /** SQLite says «database or disk is full» in English: a refused write is told in the Italian of `DiskError`. */

@@ -10,7 +10,7 @@
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { LoadedSigner } from './p12.ts';
+import { isExternalSigner, SIGNATURE_OID, type CmsSigner, type ExternalSigner } from './signer.ts';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -89,7 +89,7 @@ export interface CadesResult {
 /** Builds the detached CAdES signature over a SHA-256 digest of the signed byte ranges. */
 export async function buildCades(
   digest: Uint8Array,
-  signer: LoadedSigner,
+  signer: CmsSigner,
   opts: { tsaUrl?: string; tsaTimeoutMs?: number } = {},
 ): Promise<CadesResult> {
   const crypto = cryptoEngine();
@@ -111,7 +111,8 @@ export async function buildCades(
     ],
     certificates: [cert, ...signer.chain.map(parseCertificate)],
   });
-  await signedData.sign(signer.cryptoKey as unknown as Parameters<pkijs.SignedData['sign']>[0], 0, 'SHA-256', undefined, crypto);
+  if (isExternalSigner(signer)) await signExternally(signedData, signer);
+  else await signedData.sign(signer.cryptoKey as unknown as Parameters<pkijs.SignedData['sign']>[0], 0, 'SHA-256', undefined, crypto);
 
   const timestamp: TimestampOutcome = { requested: Boolean(opts.tsaUrl), ok: false };
   if (opts.tsaUrl) {
@@ -130,6 +131,26 @@ export async function buildCades(
   }
   const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
   return { der: new Uint8Array(contentInfo.toSchema().toBER()), timestamp };
+}
+
+/**
+ * What pkijs' SignedData.sign does, with the signing step handed to the device: the signed
+ * attributes are DER-encoded as a SET (tag 0x31, not the [0] IMPLICIT of their place in
+ * SignerInfo, RFC 5652 §5.4) and only those bytes go to the signer.
+ */
+async function signExternally(signedData: pkijs.SignedData, signer: ExternalSigner): Promise<void> {
+  const signerInfo = signedData.signerInfos[0]!;
+  const sha256Id = () => new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256, algorithmParams: new asn1js.Null() });
+  signedData.digestAlgorithms = [sha256Id()];
+  signerInfo.digestAlgorithm = sha256Id();
+  signerInfo.signatureAlgorithm =
+    signer.keyType === 'rsa'
+      ? new pkijs.AlgorithmIdentifier({ algorithmId: SIGNATURE_OID.sha256WithRSAEncryption, algorithmParams: new asn1js.Null() })
+      : new pkijs.AlgorithmIdentifier({ algorithmId: SIGNATURE_OID.ecdsaWithSHA256 });
+  const encoded = new Uint8Array(signerInfo.signedAttrs!.toSchema().toBER());
+  encoded[0] = 0x31;
+  const value = await signer.sign(encoded);
+  signerInfo.signature = new asn1js.OctetString({ valueHex: arrayBuffer(value) });
 }
 
 /** Asks an RFC 3161 authority for a token over `data` (the signature value) and checks the answer. */

@@ -10,3 +10,4 @@ export { loadP12, P12FormatError, P12PassphraseError, type LoadedSigner } from '
 export { verifyPdf, NotPdfError, type SignatureReport, type TimestampReport, type VerifyResult } from './verify.ts';
 export { UnsupportedPdfError } from './pdf/reader.ts';
 export { PdfSyntaxError } from './pdf/objects.ts';
+export { isExternalSigner, type CmsSigner, type ExternalSigner } from './signer.ts';

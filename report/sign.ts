@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { buildCades, type TimestampOutcome } from './cms.ts';
-import { loadP12, type LoadedSigner } from './p12.ts';
+import { loadP12 } from './p12.ts';
+import type { CmsSigner } from './signer.ts';
 import { PdfDict, PdfName, PdfRef, PdfString, serialize, type PdfValue } from './pdf/objects.ts';
 import { getObject, openPdf, resolve, type PdfFile } from './pdf/reader.ts';
 
@@ -80,8 +81,11 @@ function existingFieldNames(pdf: PdfFile, fields: PdfValue[]): Set<string> {
   return names;
 }
 
-/** Signs with a signer already loaded (the host keeps it for the session; the CLI loads it per run). */
-export async function signPdfWith(input: Buffer, signer: LoadedSigner, opts: SignOptions = {}): Promise<SignResult> {
+/**
+ * Signs with a signer already loaded (the host keeps it for the session; the CLI loads it per
+ * run) or with a device that signs the signed attributes (`ExternalSigner`, report/pkcs11.ts).
+ */
+export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOptions = {}): Promise<SignResult> {
   const pdf = openPdf(input);
   if (pdf.trailer.has('Encrypt')) throw new PdfSignError('PDF cifrato: non si firma');
   const rootRef = pdf.trailer.get('Root');

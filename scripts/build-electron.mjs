@@ -24,7 +24,9 @@ export default async function buildElectron({ root }) {
   };
   const node = {
     ...common,
-    external: ['electron', 'better-sqlite3', 'sharp'],
+    // Native modules stay real packages next to the bundle (unpacked from the asar): better-sqlite3,
+    // sharp, and graphene-pk11 with its pkcs11js addon (smart cards).
+    external: ['electron', 'better-sqlite3', 'sharp', 'graphene-pk11'],
     // Modules written as ES modules locate files (fonts, pdfmake, the worker script) from
     // import.meta.url, which a CommonJS bundle does not have: give them the bundle's own URL.
     define: { 'import.meta.url': '__vigilanzaBundleUrl' },

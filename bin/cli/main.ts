@@ -13,7 +13,11 @@ const COMMANDS: Record<string, Command> = {
   check: { summary: 'valuta un file di ispezione con le regole (uscita 0/1/2)', load: () => import('./check.ts') },
   schema: { summary: 'stampa lo JSON Schema del file di ispezione', load: () => import('./schema.ts') },
   checklist: { summary: 'stampa le voci della Scheda che si applicano', load: () => import('./checklist.ts') },
-  report: { summary: 'produce il referto PDF/A di un file di ispezione, firmato con --p12', load: () => import('./report.ts') },
+  report: { summary: 'produce il referto PDF/A di un file di ispezione, firmato con --p12 o --pkcs11', load: () => import('./report.ts') },
+  sign: {
+    summary: 'aggiunge una firma digitale (--p12 o smart card --pkcs11) a un verbale già firmato',
+    load: () => import('./sign.ts'),
+  },
   verify: { summary: 'verifica le firme digitali di un PDF (uscita 0/1/2)', load: () => import('./verify.ts') },
   serve: { summary: "apre l'applicazione nel browser, solo su questo computer (127.0.0.1)", load: () => import('./serve.ts') },
   doctor: {

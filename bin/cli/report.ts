@@ -9,15 +9,23 @@ import { loadInspection } from './check.ts';
 import { CliError } from './errors.ts';
 import { parse, printJson, readJsonFile } from './io.ts';
 
-export const usage = `Uso: vigilanza report FILE --out OUT.pdf [--p12 CHIAVE.p12] [--tsa URL] [--photos CARTELLA]
+export const usage = `Uso: vigilanza report FILE --out OUT.pdf [--p12 CHIAVE.p12 | --pkcs11 MODULO [--token ETICHETTA] [--key ETICHETTA]]
+                        [--tsa URL] [--photos CARTELLA]
                         [--id ID] [--revision N] [--signatures FIRME.json] [--prescriptions PRESCRIZIONI.json]
 
 Produce il referto PDF/A-2b di un file di ispezione (la Scheda di osservazione compilata, i rilievi
-con gli articoli, le prescrizioni, le firme e le foto). Con --p12 lo firma digitalmente (PAdES).
+con gli articoli, le prescrizioni, le firme e le foto). Con --p12 o --pkcs11 lo firma digitalmente
+(PAdES).
 
   --out FILE          PDF da scrivere (scritto solo a operazione riuscita)
   --p12 FILE          chiave e certificato del firmatario (PKCS#12); la passphrase si legge dalla
                       variabile VIGILANZA_P12_PASSPHRASE o, da terminale, con una richiesta senza eco
+  --pkcs11 MODULO     firma con una smart card o un token: il modulo PKCS#11 del dispositivo
+                      (es. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so); la chiave resta sul
+                      dispositivo. Il PIN si legge da VIGILANZA_PIN o, da terminale, senza eco
+  --token ETICHETTA   quale dispositivo, se ne sono inseriti più d'uno
+  --key ETICHETTA     quale certificato (etichetta, CKA_ID esadecimale o impronta SHA-256), se il
+                      dispositivo ne ha più d'uno adatto alla firma
   --tsa URL           servizio di marca temporale RFC 3161; se non risponde la firma resta PAdES B-B
   --photos CARTELLA   foto JPEG/PNG da allegare, in ordine di nome; "VOCE--didascalia.jpg" collega
                       la foto alla voce della Scheda (es. F.presidi.prese_protette--salone.jpg)
@@ -28,7 +36,8 @@ con gli articoli, le prescrizioni, le firme e le foto). Con --p12 lo firma digit
   --reason TESTO      motivo della firma digitale (predefinito "Verbale di ispezione")
   --location TESTO    luogo della firma digitale
 
-Uscita: 0 referto scritto; 2 dati o opzioni non validi, password della firma errata, file illeggibili.`;
+Uscita: 0 referto scritto; 2 dati o opzioni non validi, password o PIN errati, dispositivo di firma
+assente o bloccato, file illeggibili.`;
 
 const Prescriptions = z.array(
   z.strictObject({ rule: z.string().min(1), text: z.string().trim().min(1, 'testo mancante'), deadline: IsoDateSchema }),
@@ -106,11 +115,18 @@ async function promptHidden(question: string): Promise<string> {
   });
 }
 
-async function passphrase(): Promise<string> {
+export async function passphrase(): Promise<string> {
   const fromEnv = process.env.VIGILANZA_P12_PASSPHRASE;
   if (fromEnv !== undefined) return fromEnv;
   if (process.stdin.isTTY) return promptHidden('Passphrase del file PKCS#12: ');
   throw new CliError('--p12: passphrase mancante: impostare VIGILANZA_P12_PASSPHRASE o eseguire da un terminale');
+}
+
+export async function tokenPin(): Promise<string> {
+  const fromEnv = process.env.VIGILANZA_PIN;
+  if (fromEnv !== undefined) return fromEnv;
+  if (process.stdin.isTTY) return promptHidden('PIN del dispositivo di firma: ');
+  throw new CliError('--pkcs11: PIN mancante: impostare VIGILANZA_PIN o eseguire da un terminale');
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -119,6 +135,9 @@ export async function run(argv: string[]): Promise<number> {
     {
       out: { type: 'string', short: 'o' },
       p12: { type: 'string' },
+      pkcs11: { type: 'string' },
+      token: { type: 'string' },
+      key: { type: 'string' },
       tsa: { type: 'string' },
       photos: { type: 'string' },
       id: { type: 'string' },
@@ -139,6 +158,12 @@ export async function run(argv: string[]): Promise<number> {
   if (!out) throw new CliError(`--out: indicare il PDF da scrivere\n\n${usage}`);
   const revisionText = (values.revision as string | undefined) ?? '1';
   if (!/^[1-9]\d{0,5}$/.test(revisionText)) throw new CliError(`--revision: deve essere un intero ≥ 1 (trovato "${revisionText}")`);
+  const pkcs11Module = values.pkcs11 as string | undefined;
+  if (pkcs11Module !== undefined && values.p12 !== undefined)
+    throw new CliError('--p12 e --pkcs11 insieme: indicare una sola firma digitale (file PKCS#12 o dispositivo)');
+  if (pkcs11Module === undefined && (values.token !== undefined || values.key !== undefined))
+    throw new CliError(`${values.token !== undefined ? '--token' : '--key'}: vale solo con --pkcs11 MODULO`);
+  if (pkcs11Module !== undefined && !pkcs11Module.trim()) throw new CliError('--pkcs11: indicare il percorso del modulo PKCS#11');
   const tsaUrl = values.tsa as string | undefined;
   if (tsaUrl !== undefined && !/^https?:\/\/\S+$/i.test(tsaUrl))
     throw new CliError(`--tsa: URL non valido "${tsaUrl}" (atteso http:// o https://)`);
@@ -156,7 +181,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const report = await import('../../report/index.ts');
   // Open the key first: a wrong passphrase must stop everything before any output exists.
-  let signer: Awaited<ReturnType<typeof report.loadP12>> | undefined;
+  let p12Signer: Awaited<ReturnType<typeof report.loadP12>> | undefined;
   const p12Path = values.p12 as string | undefined;
   if (p12Path !== undefined) {
     let p12: Buffer;
@@ -169,49 +194,70 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
     try {
-      signer = await report.loadP12(p12, await passphrase());
+      p12Signer = await report.loadP12(p12, await passphrase());
     } catch (e) {
       if (e instanceof report.P12PassphraseError || e instanceof report.P12FormatError) throw new CliError(`${p12Path}: ${e.message}`);
       throw e;
     }
   }
 
-  let pdf: Buffer;
-  try {
-    pdf = await report.buildReport({
-      file,
-      inspectionId: (values.id as string | undefined) ?? `file-${hash.slice(0, 12)}`,
-      revision: Number(revisionText),
-      contentHash: hash,
-      signatures,
-      prescriptions,
-      photos: photos?.map(({ name: _name, ...p }) => p),
-      digitallySigned: Boolean(signer),
-    });
-  } catch (e) {
-    if (e instanceof report.ReportInputError) {
-      const photoIndex = /^photos\[(\d+)\]/.exec(e.message);
-      const named =
-        photoIndex && photos ? e.message.replace(/^photos\[\d+\]/, `--photos: ${photos[Number(photoIndex[1])]?.name}`) : e.message;
-      throw new CliError(named);
+  const produce = async (signer: import('../../report/index.ts').CmsSigner | undefined) => {
+    let pdf: Buffer;
+    try {
+      pdf = await report.buildReport({
+        file,
+        inspectionId: (values.id as string | undefined) ?? `file-${hash.slice(0, 12)}`,
+        revision: Number(revisionText),
+        contentHash: hash,
+        signatures,
+        prescriptions,
+        photos: photos?.map(({ name: _name, ...p }) => p),
+        digitallySigned: Boolean(signer),
+      });
+    } catch (e) {
+      if (e instanceof report.ReportInputError) {
+        const photoIndex = /^photos\[(\d+)\]/.exec(e.message);
+        const named =
+          photoIndex && photos ? e.message.replace(/^photos\[\d+\]/, `--photos: ${photos[Number(photoIndex[1])]?.name}`) : e.message;
+        throw new CliError(named);
+      }
+      throw e;
     }
-    throw e;
-  }
-  let level: string | null = null;
-  let timestamp: unknown = null;
-  if (signer) {
-    const signed = await report.signPdfWith(pdf, signer, {
-      tsaUrl,
-      reason: (values.reason as string | undefined) ?? 'Verbale di ispezione',
-      location: (values.location as string | undefined) ?? file.service.comune,
-      onWarning: (m) => process.stderr.write(`vigilanza: attenzione: ${m}\n`),
-    });
-    pdf = signed.pdf;
-    level = `PAdES ${signed.level}`;
-    timestamp = signed.timestamp;
-  } else if (tsaUrl) {
-    process.stderr.write('vigilanza: attenzione: --tsa ignorato senza --p12 (nessuna firma da marcare)\n');
-  }
+    let level: string | null = null;
+    let timestamp: unknown = null;
+    if (signer) {
+      const signed = await report.signPdfWith(pdf, signer, {
+        tsaUrl,
+        reason: (values.reason as string | undefined) ?? 'Verbale di ispezione',
+        location: (values.location as string | undefined) ?? file.service.comune,
+        onWarning: (m) => process.stderr.write(`vigilanza: attenzione: ${m}\n`),
+      });
+      pdf = signed.pdf;
+      level = `PAdES ${signed.level}`;
+      timestamp = signed.timestamp;
+    } else if (tsaUrl) {
+      process.stderr.write('vigilanza: attenzione: --tsa ignorato senza --p12 o --pkcs11 (nessuna firma da marcare)\n');
+    }
+    return { pdf, level, timestamp, subject: signer ? signer.subject : null };
+  };
+
+  let made: Awaited<ReturnType<typeof produce>>;
+  if (pkcs11Module !== undefined) {
+    // The token is opened and the PIN checked before the report is built: a wrong PIN, a locked
+    // or absent card stop everything before any output exists, as a wrong passphrase does.
+    const pkcs11 = await import('../../report/pkcs11.ts');
+    const pin = await tokenPin();
+    try {
+      made = await pkcs11.withTokenSigner(
+        { modulePath: pkcs11Module, token: values.token as string | undefined, key: values.key as string | undefined, pin },
+        (signer) => produce(signer),
+      );
+    } catch (e) {
+      if (e instanceof pkcs11.Pkcs11Error) throw new CliError(`--pkcs11: ${e.message}`);
+      throw e;
+    }
+  } else made = await produce(p12Signer);
+  const { pdf, level, timestamp } = made;
   // Write next to the target and rename: a reader never sees half a report.
   const tmp = `${out}.tmp-${process.pid}`;
   try {
@@ -225,9 +271,9 @@ export async function run(argv: string[]): Promise<number> {
     out,
     bytes: pdf.length,
     contentHash: hash,
-    signed: Boolean(signer),
+    signed: Boolean(made.subject),
     signature: level,
-    signer: signer ? signer.subject : null,
+    signer: made.subject,
     timestamp,
   });
   return 0;

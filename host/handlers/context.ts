@@ -41,7 +41,15 @@ import type { SyncService } from '../sync/service.ts';
 type Input<M extends Method> = z.output<(typeof contract)[M]['input']>;
 type Handler<M extends Method> = (input: Input<M>) => Output<M>;
 /** Methods that need to wait (PDF rendering, WebCrypto): only through `call`, not `dispatch`. */
-export type AsyncOnlyMethod = 'signing.importP12' | 'report.get' | 'report.addSignature' | 'sync.pair' | 'sync.unpair';
+export type AsyncOnlyMethod =
+  | 'signing.importP12'
+  | 'signing.deviceTokens'
+  | 'signing.deviceCertificates'
+  | 'signing.setDevice'
+  | 'report.get'
+  | 'report.addSignature'
+  | 'sync.pair'
+  | 'sync.unpair';
 export type Handlers = { [M in Exclude<Method, AsyncOnlyMethod>]: Handler<M> };
 /** Also run synchronously by `dispatch`, without what has to wait: the seal's report, a photo's full decode. */
 export type AsyncHandlers = {

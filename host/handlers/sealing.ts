@@ -11,13 +11,15 @@ import { fromZod } from '../errors.ts';
 import { buildInspectionFile } from '../inspection-file.ts';
 import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
+import type { CmsSigner } from '../../report/index.ts';
 
 export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspections.seal'> {
   const { store, sync } = ctx;
   return {
-    'inspections.seal': ({ id, signatures, passphrase, commissionReason }) => {
-      // Signing waits on WebCrypto: only `call` (the shells) seals with a digital signature.
-      if (passphrase !== undefined) fail('passphrase', 'la firma digitale al sigillo è disponibile solo dall’applicazione');
+    'inspections.seal': ({ id, signatures, passphrase, pin, commissionReason }) => {
+      // Signing waits on WebCrypto or the device: only `call` (the shells) seals with a digital signature.
+      if (passphrase !== undefined || pin !== undefined)
+        fail(pin !== undefined ? 'pin' : 'passphrase', 'la firma digitale al sigillo è disponibile solo dall’applicazione');
       const r = store.inspections.draft(id);
       const seen = new Set<string>();
       signatures.forEach((s, i) => {
@@ -68,12 +70,21 @@ export function asyncSealingHandlers(ctx: HandlerContext, seal: Handlers['inspec
 
   // The passphrase is checked first (a wrong one changes nothing); then the seal commits exactly
   // as without a key, and the report is made from what was sealed.
-  async function sealWithReport({ passphrase, ...input }: Parameters<AsyncHandlers['inspections.seal']>[0]) {
-    let signer = null;
-    if (passphrase !== undefined) {
-      store.inspections.draft(input.id);
-      signer = await reports.unlock(passphrase);
-    }
+  async function sealWithReport({ passphrase, pin, ...input }: Parameters<AsyncHandlers['inspections.seal']>[0]) {
+    if (passphrase !== undefined && pin !== undefined)
+      fail('pin', 'indicare la passphrase della chiave o il PIN del dispositivo di firma, non entrambi');
+    store.inspections.draft(input.id);
+    // A signing device: the PIN is checked (and the token found, the key on it) before anything is
+    // sealed; a wrong or locked PIN, an absent card leave the visit a draft, as a wrong passphrase does.
+    if (pin !== undefined) return reports.withDevice(pin, (signer) => sealThenReport(input, signer));
+    const signer = passphrase !== undefined ? await reports.unlock(passphrase) : null;
+    return sealThenReport(input, signer);
+  }
+
+  async function sealThenReport(
+    input: Omit<Parameters<AsyncHandlers['inspections.seal']>[0], 'passphrase' | 'pin'>,
+    signer: CmsSigner | null,
+  ) {
     // A photo that cannot go into the report is named before anything is sealed: the draft
     // stays as it is, and the inspector removes it (or adds it again from a sound file).
     store.inspections.draft(input.id);

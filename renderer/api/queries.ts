@@ -61,6 +61,8 @@ export const INVALIDATES: Partial<Record<Method, Method[]>> = {
   'sync.retry': SYNC_READS,
   'signing.importP12': ['signing.status'],
   'signing.remove': ['signing.status'],
+  'signing.setDevice': ['signing.status'],
+  'signing.removeDevice': ['signing.status'],
   'signing.setTsaUrl': ['signing.status'],
   'signing.addTrustedCa': ['signing.listTrustedCas', 'report.get'],
   'signing.removeTrustedCa': ['signing.listTrustedCas', 'report.get'],

@@ -139,7 +139,14 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const sealMutation = useApiMutation('inspections.seal');
   const [passphrase, setPassphrase] = useState('');
   const [passphraseError, setPassphraseError] = useState<string | null>(null);
-  const signingKey = signing?.key && !signing.key.expired ? signing.key : null;
+  // A chosen signing device (smart card, token) signs instead of the imported key: its PIN is asked.
+  const signingKey =
+    signing?.device && !signing.device.expired
+      ? { commonName: signing.device.holder, validUntil: signing.device.validUntil, device: true }
+      : signing?.key && !signing.key.expired
+        ? { commonName: signing.key.commonName, validUntil: signing.key.validUntil, device: false }
+        : null;
+  const secretName = signingKey?.device ? 'il PIN del dispositivo di firma' : 'la passphrase della chiave di firma';
 
   // The title follows the signer's role among the members present, as the PDF prints it.
   const signatoryLabel = (signatory: { id: SignatoryId; label: string }, name: string | undefined) =>
@@ -178,7 +185,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       return;
     }
     if (signingKey && !passphrase) {
-      setPassphraseError('inserire la passphrase della chiave di firma');
+      setPassphraseError(`inserire ${secretName}`);
       return;
     }
     setBusy(true);
@@ -197,12 +204,18 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
     }
     const commissionReason = gaps.length ? { commissionReason: reason.trim() } : {};
     const r = await sealMutation.mutateAsync(
-      signingKey ? { id: detail.id, signatures, passphrase, ...commissionReason } : { id: detail.id, signatures, ...commissionReason },
+      signingKey?.device
+        ? { id: detail.id, signatures, pin: passphrase, ...commissionReason }
+        : signingKey
+          ? { id: detail.id, signatures, passphrase, ...commissionReason }
+          : { id: detail.id, signatures, ...commissionReason },
     );
-    // Used once: the passphrase does not stay in the page.
+    // Used once: the passphrase or PIN does not stay in the page.
     setPassphrase('');
     setBusy(false);
-    if (!r.ok && r.error.field === 'passphrase') {
+    // A wrong or locked PIN, a card not inserted: said in the dialog, which stays open to retry
+    // (the visit is still a draft).
+    if (!r.ok && ['passphrase', 'pin', 'token', 'certificate', 'device', 'modulePath'].includes(r.error.field ?? '')) {
       setPassphraseError(r.error.message);
       return;
     }
@@ -369,7 +382,8 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
             <p className={signingKey ? 'hint' : 'notice'} data-firma-digitale={signingKey ? 'si' : 'no'}>
               {signingKey ? (
                 <>
-                  Il verbale PDF sarà firmato digitalmente (PAdES) con la chiave di <strong>{signingKey.commonName}</strong>, valida fino al{' '}
+                  Il verbale PDF sarà firmato digitalmente (PAdES) con {signingKey.device ? 'il dispositivo di firma' : 'la chiave'} di{' '}
+                  <strong>{signingKey.commonName}</strong>, {signingKey.device ? 'con certificato valido' : 'valida'} fino al{' '}
                   {italianDateTime(signingKey.validUntil)}
                   {signing.tsaUrl ? ', con marca temporale se il servizio è raggiungibile' : ''}.
                 </>
@@ -389,7 +403,9 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
             {missing.length > 0 && <p className="notice">Restano {missing.length} voci senza risposta.</p>}
             {signingKey ? (
               <div className="field">
-                <label htmlFor="cv-passphrase">Passphrase della chiave di {signingKey.commonName}</label>
+                <label htmlFor="cv-passphrase">
+                  {signingKey.device ? 'PIN del dispositivo di firma' : 'Passphrase della chiave'} di {signingKey.commonName}
+                </label>
                 <input
                   id="cv-passphrase"
                   type="password"

@@ -2,11 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReportSignature, ReportView } from '../../shared/api/contract.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { fileToBase64, downloadBase64, P12_MAX_BYTES } from '../signing/files.ts';
+import { ScegliDispositivo, type DeviceChoiceMade } from '../signing/DispositivoFirma.tsx';
 import { P12Fields, splitP12Error, type P12Errors } from '../signing/P12Fields.tsx';
 import { href } from '../app/router.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { Link } from 'react-router';
 import { Dialog } from '../ui/Dialog.tsx';
+import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 
@@ -150,6 +152,10 @@ function AggiungiFirma({
   onClose: () => void;
   onSigned: (v: ReportView) => void;
 }) {
+  const [method, setMethod] = useState<'p12' | 'device'>('p12');
+  const [device, setDevice] = useState<DeviceChoiceMade | null>(null);
+  const [pin, setPin] = useState('');
+  const [pinError, setPinError] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [errors, setErrors] = useState<P12Errors>({});
@@ -159,13 +165,37 @@ function AggiungiFirma({
 
   function close() {
     setPassphrase('');
+    setPin('');
+    setPinError(null);
+    setDevice(null);
     setFile(null);
     setErrors({});
     setError(null);
     onClose();
   }
 
+  /** The co-signer's own card: the PIN is sent once and cleared, whatever the answer. */
+  async function submitDevice() {
+    if (!device) return;
+    setError(null);
+    if (!pin) return setPinError('inserire il PIN del dispositivo di firma');
+    setPinError(null);
+    setBusy(true);
+    const { holder: _holder, ...choice } = device;
+    const r = await addSignature.mutateAsync({ inspectionId, device: choice, pin });
+    setBusy(false);
+    setPin('');
+    if (!r.ok) {
+      if (r.error.field === 'pin') setPinError(r.error.message);
+      else setError(r.error.message);
+      return;
+    }
+    setDevice(null);
+    onSigned(r.value);
+  }
+
   async function submit() {
+    if (method === 'device') return submitDevice();
     const local: P12Errors = {};
     if (!file) local.file = 'scegliere il file della chiave del secondo firmatario';
     else if (file.size > P12_MAX_BYTES) local.file = 'file troppo grande per essere una chiave PKCS#12';
@@ -190,9 +220,21 @@ function AggiungiFirma({
   return (
     <Dialog title="Aggiungi firma (secondo firmatario)" open={open} onClose={close}>
       <p>
-        L’altro componente della commissione firma con la propria chiave (.p12 o .pfx). La firma si aggiunge al verbale senza alterare
-        quelle già apposte; la chiave e la passphrase non vengono conservate.
+        L’altro componente della commissione firma con la propria smart card o token, oppure con la propria chiave (.p12 o .pfx). La firma
+        si aggiunge al verbale senza alterare quelle già apposte; né la chiave né il PIN o la passphrase vengono conservati.
       </p>
+      <fieldset className="field">
+        <legend>Con che cosa firma</legend>
+        <label className="choice">
+          <input type="radio" name="cofirma-metodo" checked={method === 'p12'} onChange={() => setMethod('p12')} /> File PKCS#12 (.p12 o
+          .pfx)
+        </label>
+        <label className="choice">
+          <input type="radio" name="cofirma-metodo" checked={method === 'device'} onChange={() => setMethod('device')} /> Dispositivo di
+          firma (smart card o token)
+        </label>
+      </fieldset>
+      {method === 'device' && !device && <ScegliDispositivo onChoice={setDevice} heading="Dispositivo del secondo firmatario" />}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -200,18 +242,39 @@ function AggiungiFirma({
         }}
         noValidate
       >
-        <P12Fields
-          file={file}
-          onFile={setFile}
-          passphrase={passphrase}
-          onPassphrase={setPassphrase}
-          errors={errors}
-          idPrefix="cofirma"
-          fileLabel="File della chiave del secondo firmatario (.p12 o .pfx)"
-        />
+        {method === 'p12' ? (
+          <P12Fields
+            file={file}
+            onFile={setFile}
+            passphrase={passphrase}
+            onPassphrase={setPassphrase}
+            errors={errors}
+            idPrefix="cofirma"
+            fileLabel="File della chiave del secondo firmatario (.p12 o .pfx)"
+          />
+        ) : (
+          device && (
+            <div className="field">
+              <label htmlFor="cofirma-pin">PIN del dispositivo di firma di {device.holder}</label>
+              <input
+                id="cofirma-pin"
+                type="password"
+                autoComplete="off"
+                value={pin}
+                onChange={(e) => setPin(e.target.value)}
+                aria-invalid={Boolean(pinError)}
+                aria-describedby="cofirma-pin-err"
+              />
+              <FieldError id="cofirma-pin-err" error={pinError ? { message: pinError } : undefined} />
+              <button type="button" className="button-quiet" onClick={() => setDevice(null)}>
+                Scegli un altro certificato
+              </button>
+            </div>
+          )
+        )}
         {error && <ErrorBox message={error} />}
         <div className="actions">
-          <button type="submit" className="button-primary" disabled={busy}>
+          <button type="submit" className="button-primary" disabled={busy || (method === 'device' && !device)}>
             {busy ? 'Firma in corso…' : 'Firma il verbale'}
           </button>
           <button type="button" onClick={close}>

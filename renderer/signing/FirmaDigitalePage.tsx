@@ -7,6 +7,7 @@ import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
 import { CA_ACCEPT, CA_MAX_BYTES, fileToBase64, P12_MAX_BYTES } from './files.ts';
+import { DispositivoAttuale, ScegliDispositivo } from './DispositivoFirma.tsx';
 import { P12Fields, splitP12Error, type P12Errors } from './P12Fields.tsx';
 
 interface Data {
@@ -15,7 +16,10 @@ interface Data {
   cas: TrustedCa[];
 }
 
-/** "Firma digitale": the inspector's PKCS#12 (imported, shown, removed), the timestamp authority, the trusted CAs. */
+/**
+ * "Firma digitale": how the inspector signs (a signing device, smart card or token, or an imported
+ * PKCS#12), the timestamp authority, the trusted CAs.
+ */
 export function FirmaDigitalePage() {
   // Three reads in parallel, each its own cache entry (members.list is shared with the visits).
   const [status, reloadStatus, setStatus] = useApiQuery('signing.status', {});
@@ -31,20 +35,55 @@ export function FirmaDigitalePage() {
     <section className="narrow-page" aria-labelledby="firma-title">
       <h1 id="firma-title">Firma digitale</h1>
       <p className="hint">
-        Il verbale PDF di ogni visita sigillata si firma con la chiave e il certificato di un file PKCS#12 (.p12 o .pfx). La chiave resta su
-        questo computer, cifrata; la passphrase non viene mai salvata: si chiede ogni volta che si firma.
+        Il verbale PDF di ogni visita sigillata si firma con un dispositivo di firma (smart card o token USB: la chiave non lascia mai il
+        dispositivo, il PIN si chiede a ogni firma) oppure con la chiave e il certificato di un file PKCS#12 (.p12 o .pfx), conservata su
+        questo computer, cifrata, con la passphrase chiesta ogni volta. Se è scelto un dispositivo, si firma con quello.
       </p>
       <Loaded load={load} what="lo stato della firma" retry={() => void reload()}>
         {(d) => (
           <>
-            <ChiaveAttuale data={d} />
-            <ImportaChiave data={d} onImported={setStatus} />
+            <MetodoFirma data={d} onStatus={setStatus} />
             <MarcaTemporale data={d} onSaved={setStatus} />
             <AutoritaAttendibili cas={d.cas} onChange={setCas} />
           </>
         )}
       </Loaded>
     </section>
+  );
+}
+
+/** The two ways to sign, side by side: the device (qualified signature, CAD art. 24) and the PKCS#12 file. */
+function MetodoFirma({ data, onStatus }: { data: Data; onStatus: (s: SigningStatus) => void }) {
+  const [method, setMethod] = useState<'device' | 'p12'>(data.status.device || !data.status.key ? 'device' : 'p12');
+  return (
+    <>
+      <fieldset className="block" aria-describedby="firma-metodo-hint">
+        <legend>Come si firma</legend>
+        <label className="choice">
+          <input type="radio" name="firma-metodo" value="device" checked={method === 'device'} onChange={() => setMethod('device')} />{' '}
+          Dispositivo di firma (smart card o token)
+        </label>
+        <label className="choice">
+          <input type="radio" name="firma-metodo" value="p12" checked={method === 'p12'} onChange={() => setMethod('p12')} /> File PKCS#12
+          (.p12 o .pfx)
+        </label>
+        <p id="firma-metodo-hint" className="hint">
+          La firma digitale qualificata di un pubblico ufficiale sta su un dispositivo sicuro: il file PKCS#12 resta per le prove e per chi
+          non ha ancora la carta.
+        </p>
+      </fieldset>
+      {method === 'device' ? (
+        <>
+          <DispositivoAttuale status={data.status} />
+          <ScegliDispositivo onChosen={onStatus} />
+        </>
+      ) : (
+        <>
+          <ChiaveAttuale data={data} />
+          <ImportaChiave data={data} onImported={onStatus} />
+        </>
+      )}
+    </>
   );
 }
 

@@ -231,7 +231,31 @@ export const SigningKeyInfo = z.strictObject({
   importedAt: Timestamp,
 });
 export type SigningKeyInfo = z.infer<typeof SigningKeyInfo>;
-export const SigningStatus = z.strictObject({ key: SigningKeyInfo.nullable(), tsaUrl: z.string().nullable() });
+/**
+ * A signing device (smart card or USB token) chosen in «Firma digitale»: where its PKCS#11 module
+ * is, which token and which certificate on it. Nothing secret: the key stays on the device and
+ * the PIN is asked at every signature.
+ */
+export const SigningDevice = z.strictObject({
+  modulePath: z.string(),
+  token: z.string(),
+  /** SHA-256 fingerprint of the certificate (hex, lower case). */
+  certificate: z.string(),
+  holder: z.string(),
+  issuer: z.string(),
+  subject: z.string(),
+  validUntil: Timestamp,
+  expired: z.boolean(),
+  keyType: z.enum(['rsa', 'ec', 'other']),
+  chosenAt: Timestamp,
+});
+export type SigningDevice = z.infer<typeof SigningDevice>;
+export const SigningStatus = z.strictObject({
+  key: SigningKeyInfo.nullable(),
+  /** When set, sealing signs with this device (PIN asked), not with the imported key. */
+  device: SigningDevice.nullable(),
+  tsaUrl: z.string().nullable(),
+});
 export type SigningStatus = z.infer<typeof SigningStatus>;
 
 /** A certification authority whose certificates the app trusts when it checks a report's signatures. */
@@ -255,6 +279,39 @@ const CaPem = z
 
 /** Used once in memory to open the PKCS#12 file; never stored or logged. */
 const Passphrase = lineText().min(1, 'inserire la passphrase').max(1024);
+/** PINs of signing cards are 4–8 digits in practice; PKCS#11 allows any text. */
+const Pin = lineText().min(1, 'inserire il PIN del dispositivo di firma').max(256);
+const ModulePath = lineText().trim().min(1, 'indicare il modulo PKCS#11 del dispositivo (file .so, .dll o .dylib)').max(1000);
+const TokenLabel = lineText().trim().min(1, 'scegliere il dispositivo').max(64);
+const DeviceChoice = z.strictObject({
+  modulePath: ModulePath,
+  token: TokenLabel,
+  certificate: z.string().regex(/^[0-9a-f]{64}$/, 'scegliere un certificato'),
+});
+export const DeviceToken = z.strictObject({
+  label: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  serialNumber: z.string(),
+  pinLocked: z.boolean(),
+  pinCountLow: z.boolean(),
+  pinFinalTry: z.boolean(),
+});
+export type DeviceToken = z.infer<typeof DeviceToken>;
+export const DeviceCertificate = z.strictObject({
+  fingerprint: z.string(),
+  label: z.string(),
+  holder: z.string(),
+  issuer: z.string(),
+  subject: z.string(),
+  notBefore: Timestamp,
+  notAfter: Timestamp,
+  keyType: z.enum(['rsa', 'ec', 'other']),
+  fit: z.boolean(),
+  /** Why it cannot sign (absent when fit). */
+  unfitReason: z.string().optional(),
+});
+export type DeviceCertificate = z.infer<typeof DeviceCertificate>;
 const P12Base64 = z.string().min(1, 'scegliere un file .p12 o .pfx').max(400_000, 'file troppo grande per un PKCS#12');
 
 export const ReportSignature = z.strictObject({
@@ -415,12 +472,16 @@ export const contract = {
     output: z.strictObject({ savedAt: Timestamp }),
   },
   'inspections.seal': {
-    /** `passphrase`: of the imported signing key; given, the report is digitally signed (refused if wrong, before anything changes). */
-    /** `commissionReason`: why the commission the Scheda requires is not all present and signing (then required; kept in the sealed file). */
+    /**
+     * `passphrase`: of the imported signing key; `pin`: of the chosen signing device. Given, the
+     * report is digitally signed (refused if wrong, or the device absent or locked, before anything changes).
+     * `commissionReason`: why the commission the Scheda requires is not all present and signing (then required; kept in the sealed file).
+     */
     input: z.strictObject({
       id: Id,
       signatures: z.array(Signature).default([]),
       passphrase: Passphrase.optional(),
+      pin: Pin.optional(),
       commissionReason: multilineText().trim().max(2000).optional(),
     }),
     output: z.strictObject({
@@ -494,11 +555,43 @@ export const contract = {
   /** Adds the CA certificates of a PEM file (refused: no certificate, a private key, a certificate that is not a CA); answers the whole list. */
   'signing.addTrustedCa': { input: z.strictObject({ pem: CaPem }), output: z.array(TrustedCa) },
   'signing.removeTrustedCa': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+  /** PKCS#11 modules of the common signing cards found on this computer (OpenSC, Bit4id, Athena, SoftHSM): suggestions only. */
+  'signing.deviceModules': { input: Empty, output: z.array(z.strictObject({ name: z.string(), path: z.string() })) },
+  /** The tokens present for a module (field `modulePath` when it does not load). */
+  'signing.deviceTokens': { input: z.strictObject({ modulePath: ModulePath }), output: z.array(DeviceToken) },
+  /** The certificates on a token; `fit` ones can sign (keyUsage nonRepudiation, in validity). */
+  'signing.deviceCertificates': {
+    input: z.strictObject({ modulePath: ModulePath, token: TokenLabel }),
+    output: z.array(DeviceCertificate),
+  },
+  /** Chooses the device and certificate sealing signs with (checked present and fit; no PIN asked). */
+  'signing.setDevice': { input: DeviceChoice, output: SigningStatus },
+  'signing.removeDevice': { input: Empty, output: z.strictObject({ removed: z.boolean() }) },
 
   /** The current PDF report of a sealed inspection (made now, unsigned, if sealing did not make one). */
   'report.get': { input: z.strictObject({ inspectionId: Id }), output: ReportView },
-  /** Another member's signature (their own PKCS#12, not kept), as an incremental update: a new version, the old one stays. */
-  'report.addSignature': { input: z.strictObject({ inspectionId: Id, p12Base64: P12Base64, passphrase: Passphrase }), output: ReportView },
+  /**
+   * Another member's signature, as an incremental update (a new version, the old one stays): their
+   * own PKCS#12 with its passphrase, or their signing device with its PIN; neither is kept.
+   */
+  'report.addSignature': {
+    input: z
+      .strictObject({
+        inspectionId: Id,
+        p12Base64: P12Base64.optional(),
+        passphrase: Passphrase.optional(),
+        device: DeviceChoice.optional(),
+        pin: Pin.optional(),
+      })
+      .superRefine((v, ctx) => {
+        const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+        if (v.device) {
+          if (v.pin === undefined) need('pin', 'inserire il PIN del dispositivo di firma');
+        } else if (v.p12Base64 === undefined) need('p12Base64', 'scegliere un file .p12 o .pfx, oppure un dispositivo di firma');
+        else if (v.passphrase === undefined) need('passphrase', 'inserire la passphrase');
+      }),
+    output: ReportView,
+  },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -86,3 +86,48 @@ test('the desktop app opens hardened, exposes the typed API and refuses to navig
   await page.waitForTimeout(500);
   assert.equal(electronApp.windows().length, 1, 'no new windows');
 });
+
+// pkcs11js is native: in Electron it loads only when rebuilt for Electron's ABI
+// (`npx electron-builder install-app-deps`, done by packaging through npmRebuild). Where the Electron
+// binary is absent this is skipped with the reason above; the Node build is tested by
+// test/integration/report-pkcs11.test.ts.
+test(
+  'the desktop app reaches a smart card: pkcs11js loads in the host worker and lists a SoftHSM2 token',
+  { skip, timeout: 120_000 },
+  async (t) => {
+    if ('skip' in binary) return;
+    const { makeTestPki } = await import('../helpers/pki.ts');
+    const { makeSoftHsmToken } = await import('../helpers/softhsm.ts');
+    const pki = makeTestPki();
+    t.after(() => pki.cleanup());
+    const token = makeSoftHsmToken(pki);
+    const { default: buildElectron } = (await import(pathToFileURL(join(root, 'scripts/build-electron.mjs')).href)) as {
+      default: (o: { root: string }) => Promise<void>;
+    };
+    await buildElectron({ root });
+    const data = mkdtempSync(join(tmpdir(), 'vigilanza-electron-pkcs11-'));
+    t.after(() => rmSync(data, { recursive: true, force: true }));
+    const { _electron } = await import('playwright-core');
+    const electronApp = await _electron.launch({
+      executablePath: binary.path,
+      args: [join(root, 'dist/electron/main.cjs')],
+      env: { ...process.env, VIGILANZA_DATA_DIR: data, VIGILANZA_DEMO: '1', SOFTHSM2_CONF: token.conf },
+    });
+    t.after(() => electronApp.close());
+    const page = await electronApp.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+    const tokens = await page.evaluate(async (modulePath) => {
+      const w = globalThis as unknown as { vigilanza: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: any; error?: any }>> };
+      return w.vigilanza['signing.deviceTokens']!({ modulePath });
+    }, token.module);
+    assert.equal(
+      tokens.ok,
+      true,
+      `pkcs11js non caricabile in Electron (ricostruirlo con electron-builder install-app-deps): ${JSON.stringify(tokens.error)}`,
+    );
+    assert.deepEqual(
+      tokens.value.map((x: { label: string }) => x.label),
+      [token.label],
+    );
+  },
+);

@@ -75,6 +75,8 @@ describe('UI: la visita sigillata produce il verbale PDF firmato', { timeout: 30
   it('«Firma digitale» dal menu: una password errata è segnalata sul campo, poi la chiave si importa', async () => {
     await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Firma digitale' }).click();
     await page.getByRole('heading', { name: 'Firma digitale', level: 1 }).waitFor();
+    // The signing device is offered first; this test takes the PKCS#12 way (report-device.test.ts the other).
+    await page.getByRole('radio', { name: /File PKCS#12/ }).check();
     await page.locator('[data-signing-key="none"]').waitFor();
     await page.getByLabel('File della chiave (.p12 o .pfx)').setInputFiles(pki.signerP12Path);
     const pass = page.getByLabel('Passphrase della chiave');

@@ -231,7 +231,7 @@ describe('the imported signing key', () => {
       'invalid',
       'memberId',
     );
-    assert.deepEqual(await call(app, 'signing.status', {}), { key: null, tsaUrl: null });
+    assert.deepEqual(await call(app, 'signing.status', {}), { key: null, device: null, tsaUrl: null });
   });
 
   test('is kept encrypted with the data key: neither the P12 bytes nor the passphrase are anywhere in the data folder', async () => {

@@ -34,6 +34,8 @@ test('targets: AppImage and deb, NSIS, DMG; better-sqlite3 unpacked and rebuilt;
   assert.ok(config.asarUnpack.some((p: string) => p.includes('better-sqlite3') && p.endsWith('.node')));
   // sharp's addon and libvips come from @img/sharp-*: both must be outside the archive.
   assert.ok(config.asarUnpack.includes('**/node_modules/sharp/**') && config.asarUnpack.includes('**/node_modules/@img/**'));
+  // pkcs11js (smart cards, under graphene-pk11): its addon cannot load from the archive either.
+  assert.ok(config.asarUnpack.some((p: string) => p.includes('pkcs11js') && p.endsWith('.node')));
   assert.equal(config.npmRebuild, true);
   assert.ok(config.files.includes('dist/electron/**') && config.files.includes('dist/renderer/**'));
   const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
@@ -74,6 +76,11 @@ test('the host worker bundle is built next to main.cjs, packaged, and stays insi
   // CommonJS, as host/worker/script.ts expects next to main.cjs: what Electron's asar support loads in a worker.
   assert.doesNotMatch(text, /^\s*(import|export)\s[^(]/m);
   assert.match(text, /require\("better-sqlite3"\)/);
+  assert.match(
+    text,
+    /createRequire\)\(__vigilanzaBundleUrl\)\("graphene-pk11"\)/,
+    'graphene-pk11 (and its native pkcs11js) stays external',
+  );
   assert.doesNotMatch(text, /require\("electron"\)/, 'the worker cannot use Electron APIs: main hands it the key');
   assert.match(text, /pathToFileURL\)?\(?__filename\)?/, 'the worker finds the fonts and its report thread from its own URL');
   assert.match(readFileSync(`${root}/dist/electron/main.cjs`, 'utf8'), /host-worker\.cjs/);

@@ -95,6 +95,7 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'inspections.seal': [
       [{ id: ids.inspection, signatures: [{ ...SIG, strokes: [] }] }, 'signatures.0.strokes'],
       [{ id: ids.inspection, signatures: [{ ...SIG, signatory: 'sindaco' }] }, 'signatures.0.signatory'],
+      [{ id: ids.inspection, pin: '' }, 'pin'],
     ],
     'inspections.revise': [[{ id: null }, 'id']],
     'inspections.export': [[{}, 'id']],
@@ -128,8 +129,24 @@ function badInputs(ids: { service: string; inspection: string; person: string })
       [{ pem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' }, 'pem'],
     ],
     'signing.removeTrustedCa': [[{}, 'id']],
+    'signing.deviceModules': [[{ x: 1 }, 'x']],
+    'signing.deviceTokens': [
+      [{}, 'modulePath'],
+      [{ modulePath: '  ' }, 'modulePath'],
+    ],
+    'signing.deviceCertificates': [[{ modulePath: '/usr/lib/x.so', token: '' }, 'token']],
+    'signing.setDevice': [[{ modulePath: '/usr/lib/x.so', token: 'Carta', certificate: 'abc' }, 'certificate']],
+    'signing.removeDevice': [[{ x: 1 }, 'x']],
     'report.get': [[{}, 'inspectionId']],
-    'report.addSignature': [[{ inspectionId: ids.inspection, p12Base64: 'MAo=' }, 'passphrase']],
+    'report.addSignature': [
+      [{ inspectionId: ids.inspection, p12Base64: 'MAo=' }, 'passphrase'],
+      [{ inspectionId: ids.inspection }, 'p12Base64'],
+      [{ inspectionId: ids.inspection, device: { modulePath: '/x.so', token: 'T', certificate: 'a'.repeat(64) } }, 'pin'],
+      [
+        { inspectionId: ids.inspection, device: { modulePath: '/x.so', token: 'T', certificate: 'nessuno' }, pin: '1234' },
+        'device.certificate',
+      ],
+    ],
     'sync.status': [[{ x: 1 }, 'x']],
     'sync.pair': [
       [{ url: ' ', code: 'ABCD-EFGH' }, 'url'],
