@@ -5,15 +5,17 @@
  * so that a photo stored before this check (or damaged on disk since) is shown in the report as
  * unreadable instead of silently breaking it.
  *
- * The stored bytes are the inspector's original (their SHA-256 is in the audit log). What the
- * report embeds is a *rendition*: the same bytes when pdfmake embeds them as they should look
- * (8-bit sRGB or grey, upright, no colour profile), otherwise a JPEG/PNG re-encoded upright in sRGB
- * (EXIF rotation applied, CMYK and wide-gamut profiles converted: PDF/A-2b with an sRGB output
- * intent admits no device CMYK).
+ * The stored bytes are the inspector's original (their SHA-256 is in the audit log) and stay the
+ * evidence. What the report embeds is a *rendition*: the same bytes when pdfmake embeds them as they
+ * should look (8-bit sRGB or grey, upright, no colour profile, no alpha, small enough for the page),
+ * otherwise an 8-bit sRGB JPEG re-encoded upright (EXIF rotation applied; CMYK, ICC-tagged and
+ * 16-bit images converted: PDF/A-2b with an sRGB output intent admits no device CMYK, ISO 19005-2
+ * §6.2.4.3), alpha flattened onto the white of the page, downscaled to `REPORT_PHOTO_MAX_SIDE`; a PNG
+ * only when its transparency shows (then 8-bit sRGB with an alpha channel, a soft mask in the PDF).
  */
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Stats } from 'sharp';
 
 export type PhotoMime = 'image/jpeg' | 'image/png';
 
@@ -34,14 +36,23 @@ const FORMAT_NAME: Record<string, string> = {
   svg: 'SVG',
 };
 
+/**
+ * The longest side of a photo in the report, in pixels. The appendix frames a photo in 240×180 pt
+ * (8.5×6.4 cm); 1600 px is over 300 ppi even for a photo zoomed to half the A4 page's width, and
+ * keeps a report of twenty phone photos to a few MB (the original stays in the archive).
+ */
+export const REPORT_PHOTO_MAX_SIDE = 1600;
+
 /** Why a photo cannot be used, in Italian (completes "l'immagine …"). */
 export class PhotoProblem extends Error {}
 
 export interface DecodedPhoto {
   width: number;
   height: number;
-  /** The bytes need a rendition before pdfmake embeds them (rotation, CMYK, profile, 16 bits). */
+  /** The bytes need a rendition before pdfmake embeds them (rotation, CMYK, profile, 16 bits, alpha, size). */
   needsRendition: boolean;
+  /** Some pixel is not fully opaque: the rendition keeps the alpha (PNG) instead of flattening it. */
+  translucent: boolean;
 }
 
 // One photo decoded at a time per process is plenty on the laptops, and leaves a core to the UI.
@@ -124,16 +135,21 @@ function checkPngChunks(bytes: Buffer): void {
 async function decodeInFull(bytes: Buffer, mime: PhotoMime): Promise<DecodedPhoto> {
   const meta = await header(bytes, mime);
   if (mime === 'image/png') checkPngChunks(bytes);
+  let stats: Stats;
   try {
     // stats() walks the whole image: a truncated or garbled body fails here, not only its header.
-    await decoder(bytes).stats();
+    stats = await decoder(bytes).stats();
   } catch (e) {
     throw new PhotoProblem(`è danneggiata: il contenuto non si decodifica per intero (${decoderMessage(e)})`);
   }
   const plainColour = meta.space === 'srgb' || meta.space === 'b-w';
   const upright = meta.orientation === undefined || meta.orientation === 1;
-  const needsRendition = !plainColour || !upright || meta.hasProfile === true || meta.depth !== 'uchar';
-  return { width: meta.width!, height: meta.height!, needsRendition };
+  const small = Math.max(meta.width!, meta.height!) <= REPORT_PHOTO_MAX_SIDE;
+  // An interlaced PNG or one with a palette and transparency is left to libvips, not to pdfkit's PNG reader.
+  const simplePng = mime !== 'image/png' || (!meta.isProgressive && meta.hasAlpha !== true);
+  const needsRendition =
+    !plainColour || !upright || meta.hasProfile === true || meta.depth !== 'uchar' || meta.hasAlpha === true || !small || !simplePng;
+  return { width: meta.width!, height: meta.height!, needsRendition, translucent: meta.hasAlpha === true && !stats.isOpaque };
 }
 
 export type Rendition = { ok: true; bytes: Buffer; mime: PhotoMime } | { ok: false; reason: string };
@@ -148,9 +164,14 @@ export async function reportRendition(bytes: Buffer, mime: PhotoMime): Promise<R
     throw e;
   }
   if (!decoded.needsRendition) return { ok: true, bytes, mime };
-  // rotate() with no angle applies the EXIF orientation; the output carries no EXIF and no profile.
-  const upright = decoder(bytes).rotate().toColourspace('srgb');
-  const out =
-    mime === 'image/png' ? await upright.png().toBuffer() : await upright.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer();
-  return { ok: true, bytes: out, mime };
+  // rotate() with no angle applies the EXIF orientation (before the resize, whatever the call order);
+  // the output is converted to sRGB through the embedded profile (or libvips' CMYK one) and carries
+  // no EXIF and no profile. 'srgb' is 8 bits per channel: a 16-bit PNG comes out 8-bit.
+  const upright = decoder(bytes)
+    .rotate()
+    .resize({ width: REPORT_PHOTO_MAX_SIDE, height: REPORT_PHOTO_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+    .toColourspace('srgb');
+  if (decoded.translucent) return { ok: true, bytes: await upright.png({ compressionLevel: 6 }).toBuffer(), mime: 'image/png' };
+  const out = await upright.flatten({ background: '#ffffff' }).jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer();
+  return { ok: true, bytes: out, mime: 'image/jpeg' };
 }

@@ -124,6 +124,34 @@ function checkPhoto(p: ReportPhoto, i: number): void {
   if (p.mime === 'image/png' && !png) throw new ReportInputError(`photos[${i}]: il file non è un'immagine PNG valida`);
   if (p.mime !== 'image/jpeg' && p.mime !== 'image/png')
     throw new ReportInputError(`photos[${i}].mime: formato non ammesso (${String(p.mime)}; ammessi JPEG e PNG)`);
+  // pdfkit embeds a JPEG's DCT data as it is: four components would be device CMYK, which a PDF/A-2b
+  // with an sRGB output intent does not admit (ISO 19005-2 §6.2.4.3). The caller converts it first.
+  if (p.mime === 'image/jpeg' && jpegComponents(b) === 4)
+    throw new ReportInputError(`photos[${i}]: la foto JPEG è in CMYK: va convertita in sRGB prima di inserirla nel referto PDF/A`);
+}
+
+/** The number of colour components in a JPEG's frame header (SOFn), or null if none is found. */
+export function jpegComponents(b: Uint8Array): number | null {
+  let at = 2;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 0xff) return null;
+    const marker = b[at + 1]!;
+    // Fill bytes and markers without a length (TEM, RSTn).
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+      continue;
+    }
+    const length = (b[at + 2]! << 8) | b[at + 3]!;
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof) return at + 9 < b.length ? b[at + 9]! : null;
+    if (marker === 0xda || length < 2) return null;
+    at += 2 + length;
+  }
+  return null;
 }
 
 // ───────────────────────────── small building blocks ─────────────────────────────

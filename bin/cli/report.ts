@@ -80,6 +80,22 @@ function readPhotos(dir: string) {
     });
 }
 
+/**
+ * What the report embeds for each photo: the same upright 8-bit sRGB rendition as the app's
+ * (host/photos.ts: a CMYK JPEG would otherwise be embedded as device CMYK, not PDF/A-2b). The files
+ * in the folder are not touched. A photo that does not decode stops here naming its file.
+ */
+async function renderedPhotos(photos: ReturnType<typeof readPhotos>) {
+  const { reportRendition } = await import('../../host/photos.ts');
+  const out = [];
+  for (const p of photos) {
+    const shown = await reportRendition(Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength), p.mime);
+    if (!shown.ok) throw new CliError(`--photos: ${p.name}: ${shown.reason}`);
+    out.push({ ...p, mime: shown.mime, bytes: new Uint8Array(shown.bytes) });
+  }
+  return out;
+}
+
 /** Reads a passphrase from the terminal without echoing it. */
 async function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
@@ -177,7 +193,7 @@ export async function run(argv: string[]): Promise<number> {
   const hash = contentHash(file);
   const signatures = values.signatures ? readJsonList(values.signatures as string, z.array(Signature), 'firme') : undefined;
   const prescriptions = values.prescriptions ? readJsonList(values.prescriptions as string, Prescriptions, 'prescrizioni') : undefined;
-  const photos = values.photos ? readPhotos(values.photos as string) : undefined;
+  const photos = values.photos ? await renderedPhotos(readPhotos(values.photos as string)) : undefined;
 
   const report = await import('../../report/index.ts');
   // Open the key first: a wrong passphrase must stop everything before any output exists.

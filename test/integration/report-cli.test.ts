@@ -196,7 +196,7 @@ describe('vigilanza report', () => {
     writeFileSync(join(broken, 'finta.png'), 'non sono un PNG');
     const r = run(['report', inspection, '--out', out, '--photos', broken]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /finta\.png: il file non è un'immagine PNG valida/);
+    assert.match(r.stderr, /--photos: finta\.png: l'immagine è danneggiata o non è un'immagine/);
     const badFile = join(dir, 'ispezione-rotta.json');
     writeFileSync(badFile, JSON.stringify({ ...sampleInspection(), service: { ...sampleInspection().service, capacity: -1 } }));
     const bad = run(['report', badFile, '--out', out]);
