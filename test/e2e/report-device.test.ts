@@ -107,6 +107,10 @@ describe('UI: firma con smart card o token (PKCS#11)', { timeout: 300_000 }, () 
     for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 15 + i * 14, box.y + box.height * (0.6 - (i % 3) * 0.18));
     await page.mouse.up();
     await pad.getByRole('img', { name: /firma tracciata/ }).waitFor();
+    // One signature of the two the Scheda's commission gives: the seal needs the inspector's reason.
+    await page
+      .getByLabel('Motivo per sigillare senza la commissione completa')
+      .fill('Prova del dispositivo di firma: commissione non in esame.');
 
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sigillare la visita?' });

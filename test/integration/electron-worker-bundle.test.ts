@@ -80,6 +80,7 @@ test('the host thread of the Electron bundle opens a folder with the key main ha
   }
   // The report is drawn by the report thread the host thread starts from its own script (host-worker.cjs).
   const sealed = await ok('inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
     id: inspection.id,
     signatures: [
       sampleSignature('referente_comune', 'Marco Bellini', 1),

@@ -165,14 +165,26 @@ describe('sealing with the device', () => {
     });
     const auditBefore = (await call(app, 'inspections.audit', { id })).length;
 
-    const wrong = await refused(app, 'inspections.seal', { id, signatures: SIGNATURES, pin: '000000' }, 'invalid', 'pin');
+    const wrong = await refused(
+      app,
+      'inspections.seal',
+      { commissionReason: 'prova automatica: commissione non in esame', id, signatures: SIGNATURES, pin: '000000' },
+      'invalid',
+      'pin',
+    );
     assert.match(wrong, /PIN errato\. Il dispositivo segnala che restano pochi tentativi/);
     await assertStillDraft(app, id, auditBefore);
 
     token.setPinFlags({ locked: true });
     try {
       assert.match(
-        await refused(app, 'inspections.seal', { id, signatures: SIGNATURES, pin: token.pin }, 'conflict', 'pin'),
+        await refused(
+          app,
+          'inspections.seal',
+          { commissionReason: 'prova automatica: commissione non in esame', id, signatures: SIGNATURES, pin: token.pin },
+          'conflict',
+          'pin',
+        ),
         /PIN bloccato/,
       );
     } finally {
@@ -186,7 +198,13 @@ describe('sealing with the device', () => {
     process.env.SOFTHSM2_CONF = join(empty, 'softhsm2.conf');
     try {
       assert.match(
-        await refused(app, 'inspections.seal', { id, signatures: SIGNATURES, pin: token.pin }, 'conflict', 'token'),
+        await refused(
+          app,
+          'inspections.seal',
+          { commissionReason: 'prova automatica: commissione non in esame', id, signatures: SIGNATURES, pin: token.pin },
+          'conflict',
+          'token',
+        ),
         /nessun dispositivo di firma inserito/,
       );
     } finally {
@@ -194,7 +212,12 @@ describe('sealing with the device', () => {
     }
     await assertStillDraft(app, id, auditBefore);
 
-    const sealed = await call(app, 'inspections.seal', { id, signatures: SIGNATURES, pin: token.pin });
+    const sealed = await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+      pin: token.pin,
+    });
     assert.equal(sealed.report.signed, true);
     assert.equal(sealed.report.warning, null);
     for (const f of filesUnder(apps[apps.length - 1]!.dir)) assert.ok(!readFileSync(f).includes(Buffer.from(token.pin)), `PIN in ${f}`);
@@ -213,7 +236,12 @@ describe('sealing with the device', () => {
     const id = await draft(app);
     const rsa = await fingerprint(app, token.rsaKey);
     await call(app, 'signing.setDevice', { modulePath: token.module, token: token.label, certificate: rsa });
-    await call(app, 'inspections.seal', { id, signatures: SIGNATURES, pin: token.pin });
+    await call(app, 'inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id,
+      signatures: SIGNATURES,
+      pin: token.pin,
+    });
     const device = { modulePath: token.module, token: token.label, certificate: rsa };
     assert.match(
       await refused(app, 'report.addSignature', { inspectionId: id, device, pin: token.pin }, 'invalid', 'certificate'),

@@ -156,7 +156,11 @@ test('a sealed report with CMYK, 16-bit PNG with alpha, EXIF-rotated, Display P3
         fileName: `${p.caption}.${p.mime === 'image/png' ? 'png' : 'jpg'}`,
       }),
     );
-  const sealed = await call(app, 'inspections.seal', { id, signatures: [] });
+  const sealed = await call(app, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id,
+    signatures: [],
+  });
   assert.equal(sealed.report.produced, true);
   assert.equal(sealed.report.warning, null);
   const pdf = join(dir, 'verbale.pdf');
