@@ -3,6 +3,7 @@
  * («Mostra tutte», `?elenco=…&pagina=N`). Never every row at once: the office holds years of visits.
  */
 import type { ReactElement, ReactNode } from 'react';
+import { Table } from './Table.tsx';
 
 export const LISTS = ['dovute', 'atti', 'prescrizioni'] as const;
 export type DashboardList = (typeof LISTS)[number];
@@ -96,30 +97,18 @@ export function Dashboard({ day, due, acts, late, paging }: DashboardProps): Rea
             csv="/export/ispezioni-dovute.csv"
           />
           {due.rows.length ? (
-            <table>
-              <thead>
-                <tr>
-                  <th>Servizio</th>
-                  <th>Comune</th>
-                  <th>Ultima visita</th>
-                  <th>Semestri</th>
-                  <th>Prossima entro</th>
-                  <th>In ritardo</th>
-                </tr>
-              </thead>
-              <tbody>
-                {due.rows.map((d, i) => (
-                  <tr key={i}>
-                    <td>{d.service}</td>
-                    <td>{d.comune}</td>
-                    <td>{d.lastVisit}</td>
-                    <td>{d.periods}</td>
-                    <td>{d.nextDueBy}</td>
-                    <td className={d.overdue ? 'fail' : ''}>{d.overdue ? 'sì' : 'no'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              head={['Servizio', 'Comune', 'Ultima visita', 'Semestri', 'Prossima entro', 'In ritardo']}
+              rows={due.rows}
+              cells={(d) => [
+                d.service,
+                d.comune,
+                d.lastVisit,
+                d.periods,
+                d.nextDueBy,
+                { className: d.overdue ? 'fail' : '', content: d.overdue ? 'sì' : 'no' },
+              ]}
+            />
           ) : (
             <p>Nessuna struttura autorizzata o accreditata nel registro.</p>
           )}
@@ -134,30 +123,18 @@ export function Dashboard({ day, due, acts, late, paging }: DashboardProps): Rea
             csv="/export/atti-in-scadenza.csv"
           />
           {acts.rows.length ? (
-            <table>
-              <thead>
-                <tr>
-                  <th>Servizio</th>
-                  <th>Comune</th>
-                  <th>Atto</th>
-                  <th>Rilasciato</th>
-                  <th>Valido fino al</th>
-                  <th>Giorni</th>
-                </tr>
-              </thead>
-              <tbody>
-                {acts.rows.map((a, i) => (
-                  <tr key={i}>
-                    <td>{a.service}</td>
-                    <td>{a.comune}</td>
-                    <td>{a.act}</td>
-                    <td>{a.issuedOn}</td>
-                    <td>{a.validUntil}</td>
-                    <td className={a.expired ? 'fail' : 'warn'}>{a.days}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              head={['Servizio', 'Comune', 'Atto', 'Rilasciato', 'Valido fino al', 'Giorni']}
+              rows={acts.rows}
+              cells={(a) => [
+                a.service,
+                a.comune,
+                a.act,
+                a.issuedOn,
+                a.validUntil,
+                { className: a.expired ? 'fail' : 'warn', content: a.days },
+              ]}
+            />
           ) : (
             <p>Nessun atto in scadenza.</p>
           )}
@@ -172,34 +149,19 @@ export function Dashboard({ day, due, acts, late, paging }: DashboardProps): Rea
             csv="/export/prescrizioni-scadute.csv"
           />
           {late.rows.length ? (
-            <table>
-              <thead>
-                <tr>
-                  <th>Servizio</th>
-                  <th>Visita</th>
-                  <th>Rilievo</th>
-                  <th>Prescrizione</th>
-                  <th>Scadenza</th>
-                  <th>Giorni di ritardo</th>
-                  <th>Verifica successiva</th>
-                </tr>
-              </thead>
-              <tbody>
-                {late.rows.map((p, i) => (
-                  <tr key={i}>
-                    <td>
-                      <a href={p.href}>{p.service}</a>
-                    </td>
-                    <td>{p.visitDate}</td>
-                    <td>{p.check}</td>
-                    <td>{p.text}</td>
-                    <td>{p.deadline}</td>
-                    <td className="fail">{p.daysLate}</td>
-                    <td>{p.followUp}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              head={['Servizio', 'Visita', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva']}
+              rows={late.rows}
+              cells={(p) => [
+                <a href={p.href}>{p.service}</a>,
+                p.visitDate,
+                p.check,
+                p.text,
+                p.deadline,
+                { className: 'fail', content: p.daysLate },
+                p.followUp,
+              ]}
+            />
           ) : (
             <p>Nessuna prescrizione scaduta.</p>
           )}

@@ -7,6 +7,7 @@ import type { ReactElement } from 'react';
 import type { RevisionRecord } from '../storage/store.ts';
 import { LaptopSection, type LaptopSectionProps } from './Transfers.tsx';
 import { Verification } from './Verification.tsx';
+import { Table } from './Table.tsx';
 
 export interface ReportVersion {
   href: string;
@@ -177,51 +178,22 @@ function SupportDetails({ revision, support }: { revision: number; support: Insp
       {support.attachments.length ? (
         <>
           <h3>Allegati</h3>
-          <table>
-            <thead>
-              <tr>
-                <th>File</th>
-                <th>Dimensione</th>
-                <th>SHA-256</th>
-              </tr>
-            </thead>
-            <tbody>
-              {support.attachments.map((a, i) => (
-                <tr key={i}>
-                  <td>{a.name}</td>
-                  <td>
-                    {a.size} ({a.bytes} byte)
-                  </td>
-                  <td>
-                    <code>{a.sha256}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            head={['File', 'Dimensione', 'SHA-256']}
+            rows={support.attachments}
+            cells={(a) => [a.name, `${a.size} (${a.bytes} byte)`, <code>{a.sha256}</code>]}
+          />
         </>
       ) : null}
       {support.codes.length ? (
         <>
           <h3>Codici dei controlli</h3>
-          <table>
-            <thead>
-              <tr>
-                <th>Controllo</th>
-                <th>Codice</th>
-              </tr>
-            </thead>
-            <tbody>
-              {support.codes.map((c) => (
-                <tr key={c.code}>
-                  <td>{c.check}</td>
-                  <td>
-                    <code>{c.code}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            head={['Controllo', 'Codice']}
+            rows={support.codes}
+            rowKey={(c) => c.code}
+            cells={(c) => [c.check, <code>{c.code}</code>]}
+          />
         </>
       ) : null}
     </details>
@@ -248,49 +220,17 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       <LaptopSection at={p.at} csrf={p.csrf} {...p.laptop} />
       <h2>Rilievi</h2>
       {p.findings ? (
-        <table>
-          <thead>
-            <tr>
-              <th>Controllo</th>
-              <th>Esito</th>
-              <th>Articolo</th>
-              <th>Dettaglio</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.findings.map((f, i) => (
-              <tr key={i}>
-                <td>{f.check}</td>
-                <td className={f.outcome}>{f.outcomeLabel}</td>
-                <td>{f.article}</td>
-                <td>{f.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          head={['Controllo', 'Esito', 'Articolo', 'Dettaglio']}
+          rows={p.findings}
+          cells={(f) => [f.check, { className: f.outcome, content: f.outcomeLabel }, f.article, f.message]}
+        />
       ) : (
         <p className="error">Impossibile valutare il file: {p.evaluationError}</p>
       )}
       <h2>Prescrizioni</h2>
       {p.prescriptions.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th>Rilievo</th>
-              <th>Prescrizione</th>
-              <th>Scadenza</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.prescriptions.map((x, i) => (
-              <tr key={i}>
-                <td>{x.check}</td>
-                <td>{x.text}</td>
-                <td>{x.deadline}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table head={['Rilievo', 'Prescrizione', 'Scadenza']} rows={p.prescriptions} cells={(x) => [x.check, x.text, x.deadline]} />
       ) : (
         <p>Nessuna.</p>
       )}
@@ -323,26 +263,7 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       </div>
       <h2>Risposte</h2>
       {p.answers.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th>Sezione</th>
-              <th>Requisito</th>
-              <th>Risposta</th>
-              <th>Nota</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.answers.map((a, i) => (
-              <tr key={i}>
-                <td>{a.section}</td>
-                <td>{a.check}</td>
-                <td>{a.answer}</td>
-                <td>{a.note}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table head={['Sezione', 'Requisito', 'Risposta', 'Nota']} rows={p.answers} cells={(a) => [a.section, a.check, a.answer, a.note]} />
       ) : (
         <p>Nessuna risposta registrata.</p>
       )}
