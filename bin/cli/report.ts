@@ -8,6 +8,7 @@ import { describeIssues } from '../../shared/inspection.ts';
 import { loadInspection } from './check.ts';
 import { CliError } from './errors.ts';
 import { parse, printJson, readJsonFile } from './io.ts';
+import { SIGNING_OPTIONS, signingChoice, withChosenSigner, writeAtomically } from './signing.ts';
 
 export const usage = `Uso: vigilanza report FILE --out OUT.pdf [--p12 CHIAVE.p12 | --pkcs11 MODULO [--token ETICHETTA] [--key ETICHETTA]]
                         [--tsa URL] [--photos CARTELLA]
@@ -97,64 +98,12 @@ async function renderedPhotos(photos: ReturnType<typeof readPhotos>) {
 }
 
 /** Reads a passphrase from the terminal without echoing it. */
-async function promptHidden(question: string): Promise<string> {
-  const stdin = process.stdin;
-  process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
-  return new Promise((resolvePromise, reject) => {
-    let text = '';
-    const finish = () => {
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.off('data', onData);
-      process.stderr.write('\n');
-    };
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          finish();
-          resolvePromise(text);
-          return;
-        }
-        if (ch === '\u0003') {
-          finish();
-          reject(new CliError('annullato', 130));
-          return;
-        }
-        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
-        else text += ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
-}
-
-export async function passphrase(): Promise<string> {
-  const fromEnv = process.env.VIGILANZA_P12_PASSPHRASE;
-  if (fromEnv !== undefined) return fromEnv;
-  if (process.stdin.isTTY) return promptHidden('Passphrase del file PKCS#12: ');
-  throw new CliError('--p12: passphrase mancante: impostare VIGILANZA_P12_PASSPHRASE o eseguire da un terminale');
-}
-
-export async function tokenPin(): Promise<string> {
-  const fromEnv = process.env.VIGILANZA_PIN;
-  if (fromEnv !== undefined) return fromEnv;
-  if (process.stdin.isTTY) return promptHidden('PIN del dispositivo di firma: ');
-  throw new CliError('--pkcs11: PIN mancante: impostare VIGILANZA_PIN o eseguire da un terminale');
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
       out: { type: 'string', short: 'o' },
-      p12: { type: 'string' },
-      pkcs11: { type: 'string' },
-      token: { type: 'string' },
-      key: { type: 'string' },
-      tsa: { type: 'string' },
+      ...SIGNING_OPTIONS,
       photos: { type: 'string' },
       id: { type: 'string' },
       revision: { type: 'string' },
@@ -174,15 +123,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!out) throw new CliError(`--out: indicare il PDF da scrivere\n\n${usage}`);
   const revisionText = (values.revision as string | undefined) ?? '1';
   if (!/^[1-9]\d{0,5}$/.test(revisionText)) throw new CliError(`--revision: deve essere un intero ≥ 1 (trovato "${revisionText}")`);
-  const pkcs11Module = values.pkcs11 as string | undefined;
-  if (pkcs11Module !== undefined && values.p12 !== undefined)
-    throw new CliError('--p12 e --pkcs11 insieme: indicare una sola firma digitale (file PKCS#12 o dispositivo)');
-  if (pkcs11Module === undefined && (values.token !== undefined || values.key !== undefined))
-    throw new CliError(`${values.token !== undefined ? '--token' : '--key'}: vale solo con --pkcs11 MODULO`);
-  if (pkcs11Module !== undefined && !pkcs11Module.trim()) throw new CliError('--pkcs11: indicare il percorso del modulo PKCS#11');
-  const tsaUrl = values.tsa as string | undefined;
-  if (tsaUrl !== undefined && !/^https?:\/\/\S+$/i.test(tsaUrl))
-    throw new CliError(`--tsa: URL non valido "${tsaUrl}" (atteso http:// o https://)`);
+  const choice = signingChoice(values, { required: false });
+  const tsaUrl = choice.tsaUrl;
   try {
     if (statSync(dirname(resolve(out))).isDirectory() === false) throw new Error();
   } catch {
@@ -196,27 +138,6 @@ export async function run(argv: string[]): Promise<number> {
   const photos = values.photos ? await renderedPhotos(readPhotos(values.photos as string)) : undefined;
 
   const report = await import('../../report/index.ts');
-  // Open the key first: a wrong passphrase must stop everything before any output exists.
-  let p12Signer: Awaited<ReturnType<typeof report.loadP12>> | undefined;
-  const p12Path = values.p12 as string | undefined;
-  if (p12Path !== undefined) {
-    let p12: Buffer;
-    try {
-      p12 = readFileSync(p12Path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(
-        `${p12Path}: --p12: ${code === 'ENOENT' ? 'file non trovato' : code === 'EISDIR' ? 'è una cartella, non un file' : `impossibile leggere (${code})`}`,
-      );
-    }
-    try {
-      p12Signer = await report.loadP12(p12, await passphrase());
-    } catch (e) {
-      if (e instanceof report.P12PassphraseError || e instanceof report.P12FormatError) throw new CliError(`${p12Path}: ${e.message}`);
-      throw e;
-    }
-  }
-
   const produce = async (signer: import('../../report/index.ts').CmsSigner | undefined) => {
     let pdf: Buffer;
     try {
@@ -257,32 +178,11 @@ export async function run(argv: string[]): Promise<number> {
     return { pdf, level, timestamp, subject: signer ? signer.subject : null };
   };
 
-  let made: Awaited<ReturnType<typeof produce>>;
-  if (pkcs11Module !== undefined) {
-    // The token is opened and the PIN checked before the report is built: a wrong PIN, a locked
-    // or absent card stop everything before any output exists, as a wrong passphrase does.
-    const pkcs11 = await import('../../report/pkcs11.ts');
-    const pin = await tokenPin();
-    try {
-      made = await pkcs11.withTokenSigner(
-        { modulePath: pkcs11Module, token: values.token as string | undefined, key: values.key as string | undefined, pin },
-        (signer) => produce(signer),
-      );
-    } catch (e) {
-      if (e instanceof pkcs11.Pkcs11Error) throw new CliError(`--pkcs11: ${e.message}`);
-      throw e;
-    }
-  } else made = await produce(p12Signer);
+  // The key is opened (and the PIN or passphrase checked) before the report is built: a wrong one,
+  // a locked or absent card stop everything before any output exists.
+  const made = await withChosenSigner(choice, produce);
   const { pdf, level, timestamp } = made;
-  // Write next to the target and rename: a reader never sees half a report.
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, pdf);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CliError(`${out}: impossibile scrivere (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  writeAtomically(out, pdf);
   printJson({
     out,
     bytes: pdf.length,

@@ -1,7 +1,6 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { CliError } from './errors.ts';
 import { parse, printJson } from './io.ts';
-import { passphrase, tokenPin } from './report.ts';
+import { readNamedFile, SIGNING_OPTIONS, signingChoice, withChosenSigner, writeAtomically } from './signing.ts';
 
 export const usage = `Uso: vigilanza sign IN.pdf --out OUT.pdf (--p12 CHIAVE.p12 | --pkcs11 MODULO [--token ETICHETTA] [--key ETICHETTA])
                       [--tsa URL] [--reason TESTO] [--location TESTO]
@@ -24,11 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     argv,
     {
       out: { type: 'string', short: 'o' },
-      p12: { type: 'string' },
-      pkcs11: { type: 'string' },
-      token: { type: 'string' },
-      key: { type: 'string' },
-      tsa: { type: 'string' },
+      ...SIGNING_OPTIONS,
       reason: { type: 'string' },
       location: { type: 'string' },
     },
@@ -41,24 +36,8 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError(`serve esattamente un PDF da firmare\n\n${usage}`);
   const out = values.out as string | undefined;
   if (!out) throw new CliError(`--out: indicare il PDF da scrivere\n\n${usage}`);
-  const p12Path = values.p12 as string | undefined;
-  const pkcs11Module = values.pkcs11 as string | undefined;
-  if ((p12Path === undefined) === (pkcs11Module === undefined))
-    throw new CliError('indicare una firma digitale: --p12 CHIAVE.p12 oppure --pkcs11 MODULO (una sola)');
-  if (pkcs11Module === undefined && (values.token !== undefined || values.key !== undefined))
-    throw new CliError(`${values.token !== undefined ? '--token' : '--key'}: vale solo con --pkcs11`);
-  const tsaUrl = values.tsa as string | undefined;
-  if (tsaUrl !== undefined && !/^https?:\/\/\S+$/i.test(tsaUrl))
-    throw new CliError(`--tsa: URL non valido "${tsaUrl}" (atteso http:// o https://)`);
-  const readOrFail = (path: string, what: string) => {
-    try {
-      return readFileSync(path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(`${path}: ${what}: ${code === 'ENOENT' ? 'file non trovato' : `impossibile leggere (${code})`}`);
-    }
-  };
-  const input = readOrFail(positionals[0]!, 'PDF');
+  const choice = signingChoice(values, { required: true });
+  const input = readNamedFile(positionals[0]!, 'PDF');
 
   const report = await import('../../report/index.ts');
   let before: Awaited<ReturnType<typeof report.verifyPdf>>;
@@ -72,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`${positionals[0]}: il PDF non ha firme digitali: si aggiunge una firma solo a un verbale già firmato`);
 
   const options = {
-    tsaUrl,
+    tsaUrl: choice.tsaUrl,
     reason: (values.reason as string | undefined) ?? 'Verbale di ispezione (seconda firma)',
     location: values.location as string | undefined,
     onWarning: (m: string) => process.stderr.write(`vigilanza: attenzione: ${m}\n`),
@@ -86,39 +65,8 @@ export async function run(argv: string[]): Promise<number> {
       throw e;
     }
   };
-  let signed: Awaited<ReturnType<typeof sign>>;
-  if (pkcs11Module !== undefined) {
-    if (!pkcs11Module.trim()) throw new CliError('--pkcs11: indicare il percorso del modulo PKCS#11');
-    const pkcs11 = await import('../../report/pkcs11.ts');
-    const pin = await tokenPin();
-    try {
-      signed = await pkcs11.withTokenSigner(
-        { modulePath: pkcs11Module, token: values.token as string | undefined, key: values.key as string | undefined, pin },
-        sign,
-      );
-    } catch (e) {
-      if (e instanceof pkcs11.Pkcs11Error) throw new CliError(`--pkcs11: ${e.message}`);
-      throw e;
-    }
-  } else {
-    const p12 = readOrFail(p12Path!, '--p12');
-    let signer;
-    try {
-      signer = await report.loadP12(p12, await passphrase());
-    } catch (e) {
-      if (e instanceof report.P12PassphraseError || e instanceof report.P12FormatError) throw new CliError(`${p12Path}: ${e.message}`);
-      throw e;
-    }
-    signed = await sign(signer);
-  }
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, signed.pdf);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CliError(`${out}: impossibile scrivere (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const signed = await withChosenSigner(choice, (signer) => sign(signer!)); // `required` above: a signer is always chosen
+  writeAtomically(out, signed.pdf);
   printJson({
     out,
     bytes: signed.pdf.length,
