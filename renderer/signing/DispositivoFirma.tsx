@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { DeviceCertificate, DeviceToken, SigningStatus } from '../../shared/api/contract.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
+import { CertificateFacts } from './CertificateFacts.tsx';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
@@ -22,26 +23,18 @@ export function DispositivoAttuale({ status }: { status: SigningStatus }) {
   return (
     <section className="block" aria-labelledby="firma-dispositivo-attuale">
       <h2 id="firma-dispositivo-attuale">Dispositivo di firma scelto</h2>
-      <dl className="facts" data-signing-device="present">
-        <div>
-          <dt>Titolare del certificato</dt>
-          <dd>{device.holder}</dd>
-        </div>
-        <div>
-          <dt>Emesso da</dt>
-          <dd>{device.issuer}</dd>
-        </div>
-        <div>
-          <dt>Valido fino al</dt>
-          <dd>
-            {italianDateTime(device.validUntil)} {device.expired ? <Badge tone="bad">Scaduto</Badge> : <Badge tone="ok">Valido</Badge>}
-          </dd>
-        </div>
+      <CertificateFacts
+        holder={device.holder}
+        issuer={device.issuer}
+        validUntil={device.validUntil}
+        expired={device.expired}
+        mark={{ 'data-signing-device': 'present' }}
+      >
         <div>
           <dt>Dispositivo</dt>
           <dd>{device.token}</dd>
         </div>
-      </dl>
+      </CertificateFacts>
       <p className="hint">
         Il PIN si chiede a ogni firma e non viene mai salvato. Al sigillo la smart card o il token devono essere inseriti.
       </p>

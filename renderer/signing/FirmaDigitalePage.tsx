@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Member, SigningStatus, TrustedCa } from '../../shared/api/contract.ts';
 import { combineLoads, useApiMutation, useApiQuery } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
+import { CertificateFacts } from './CertificateFacts.tsx';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { italianDateTime } from '../ui/format.ts';
@@ -107,26 +108,18 @@ function ChiaveAttuale({ data }: { data: Data }) {
         </p>
       ) : (
         <>
-          <dl className="facts" data-signing-key="present">
-            <div>
-              <dt>Titolare del certificato</dt>
-              <dd>{key.commonName}</dd>
-            </div>
-            <div>
-              <dt>Emesso da</dt>
-              <dd>{key.issuer}</dd>
-            </div>
-            <div>
-              <dt>Valido fino al</dt>
-              <dd>
-                {italianDateTime(key.validUntil)} {key.expired ? <Badge tone="bad">Scaduto</Badge> : <Badge tone="ok">Valido</Badge>}
-              </dd>
-            </div>
+          <CertificateFacts
+            holder={key.commonName}
+            issuer={key.issuer}
+            validUntil={key.validUntil}
+            expired={key.expired}
+            mark={{ 'data-signing-key': 'present' }}
+          >
             <div>
               <dt>Componente della commissione</dt>
               <dd>{key.memberName ?? 'non indicato'}</dd>
             </div>
-          </dl>
+          </CertificateFacts>
           <div className="actions">
             <button type="button" className="button-danger" onClick={() => setConfirm(true)}>
               Rimuovi la chiave
