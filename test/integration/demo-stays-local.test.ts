@@ -73,7 +73,10 @@ after(async () => {
 async function sealRealVisit(serviceId: string, date: string): Promise<{ id: string; visitId: string }> {
   const d = ok(await app.call('inspections.create', { serviceId, purpose: 'verifica_periodica', date }), 'create');
   ok(await app.call('inspections.saveAnswer', { inspectionId: d.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' }), 'answer');
-  const sealed = ok(await app.call('inspections.seal', { id: d.id, signatures: [] }), 'seal');
+  const sealed = ok(
+    await app.call('inspections.seal', { commissionReason: 'prova automatica: commissione non in esame', id: d.id, signatures: [] }),
+    'seal',
+  );
   return { id: d.id, visitId: sealed.inspection.visitId };
 }
 
