@@ -119,6 +119,31 @@ export interface Session {
   expiresAt: string;
 }
 
+/** A prescription as the dashboards' queries select it, with its visit. */
+interface PrescriptionRow {
+  inspection_id: string;
+  revision: number;
+  rule: string;
+  text: string;
+  deadline: string;
+  service_id: string | null;
+  service_name: string;
+  comune: string | null;
+  visit_date: string;
+}
+
+const prescriptionOf = (r: PrescriptionRow) => ({
+  inspectionId: r.inspection_id,
+  revision: Number(r.revision),
+  rule: r.rule,
+  text: r.text,
+  deadline: r.deadline,
+  serviceId: r.service_id,
+  serviceName: r.service_name,
+  comune: r.comune,
+  visitDate: r.visit_date,
+});
+
 export class UserError extends Error {
   constructor(
     message: string,
@@ -835,33 +860,13 @@ export class OfficeStore {
       }
     >
   > {
-    const rows = await this.db.all<{
-      inspection_id: string;
-      revision: number;
-      rule: string;
-      text: string;
-      deadline: string;
-      service_id: string | null;
-      service_name: string;
-      comune: string | null;
-      visit_date: string;
-    }>(
+    const rows = await this.db.all<PrescriptionRow>(
       `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
        FROM prescriptions p JOIN revisions r ON r.inspection_id = p.inspection_id AND r.revision = p.revision
        WHERE p.revision = (SELECT MAX(r2.revision) FROM revisions r2 WHERE r2.inspection_id = p.inspection_id)
        ORDER BY p.deadline, p.inspection_id, p.position`,
     );
-    return rows.map((r) => ({
-      inspectionId: r.inspection_id,
-      revision: Number(r.revision),
-      rule: r.rule,
-      text: r.text,
-      deadline: r.deadline,
-      serviceId: r.service_id,
-      serviceName: r.service_name,
-      comune: r.comune,
-      visitDate: r.visit_date,
-    }));
+    return rows.map(prescriptionOf);
   }
 
   // ---------- dashboards (from the summaries of migration 5) ----------
@@ -925,18 +930,7 @@ export class OfficeStore {
       }
     >
   > {
-    const rows = await this.db.all<{
-      inspection_id: string;
-      revision: number;
-      rule: string;
-      text: string;
-      deadline: string;
-      service_id: string | null;
-      service_name: string;
-      comune: string | null;
-      visit_date: string;
-      follow_up: string | null;
-    }>(
+    const rows = await this.db.all<PrescriptionRow & { follow_up: string | null }>(
       `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
          (SELECT r.visit_date FROM revisions r
           WHERE p.service_id IS NOT NULL AND r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
@@ -954,18 +948,7 @@ export class OfficeStore {
         );
         followUp = f?.d ?? null;
       }
-      out.push({
-        inspectionId: r.inspection_id,
-        revision: Number(r.revision),
-        rule: r.rule,
-        text: r.text,
-        deadline: r.deadline,
-        serviceId: r.service_id,
-        serviceName: r.service_name,
-        comune: r.comune,
-        visitDate: r.visit_date,
-        followUpDate: followUp ?? null,
-      });
+      out.push({ ...prescriptionOf(r), followUpDate: followUp ?? null });
     }
     return out;
   }
