@@ -96,7 +96,11 @@ test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeo
     date: '2026-01-20',
   });
   await laptopApi(page, 'inspections.saveAnswer', { inspectionId: earlier.id, itemId: ITEM, value: 'yes' });
-  await laptopApi(page, 'inspections.seal', { id: earlier.id, signatures: [] });
+  await laptopApi(page, 'inspections.seal', {
+    commissionReason: 'prova automatica: commissione non in esame',
+    id: earlier.id,
+    signatures: [],
+  });
 
   // Office: a clerk logs in and makes a pairing code for Maria Rossi.
   await clerk.getByLabel('Nome').fill('Ufficio Zona');

@@ -197,6 +197,8 @@ describe('UI, disco pieno ed errori di scrittura (fiu-run)', { skip, timeout: 24
   it('la sigillatura a disco pieno è rifiutata con il messaggio, la visita resta aperta, poi si sigilla', async () => {
     await settled();
     await page.locator('.navigatore [data-tab="chiusura"]').click();
+    // No commission signed this visit: the seal needs the inspector's reason (issue 10's safeguard).
+    await page.getByLabel('Motivo per sigillare senza la commissione completa').fill('Prova a disco pieno: commissione non in esame.');
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sigillare la visita?' });
     fault(PWRITE, ENOSPC);
