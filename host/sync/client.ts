@@ -37,6 +37,16 @@ export interface RetryOptions {
   maxMs: number;
 }
 
+/**
+ * The pause before retry n (from 0): exponential with jitter (so laptops that lost the office
+ * together do not come back together), or the office's Retry-After in seconds when it sent one —
+ * instead of the backoff, not on top of it — and never more than maxMs. `random` is in [0, 1).
+ */
+export function retryPause(n: number, retry: RetryOptions, retryAfterSeconds?: number, random = Math.random()): number {
+  const ms = retryAfterSeconds ? retryAfterSeconds * 1000 : (retry.baseMs / 2) * 2 ** n * (1 + random);
+  return Math.min(retry.maxMs, Math.round(ms));
+}
+
 export interface SyncClientOptions {
   baseUrl: string;
   token: string;
@@ -193,9 +203,9 @@ export class SyncClient {
   /**
    * Runs `step` until it returns a value, with p-retry: a SyncError(permanent) stops at once (as
    * p-retry's AbortError), anything else is retried up to `attempts` times in all, then reported
-   * with the last failure. The pauses are p-retry's: minTimeout · 2^n times a random 1–2, capped;
-   * with minTimeout = baseMs/2 that is the window documented on RetryOptions. A Retry-After of the
-   * office (429, 503) is waited first, within the cap: the backoff then follows it.
+   * with the last failure. p-retry keeps the count and the abort; the pause is ours (retryPause),
+   * taken in onFailedAttempt with p-retry's own timeout at 0, so that a Retry-After replaces the
+   * backoff rather than adding to it.
    */
   private async withRetry<T>(what: string, step: (attempt: number) => Promise<T>): Promise<T> {
     try {
@@ -209,13 +219,12 @@ export class SyncClient {
         },
         {
           retries: Math.max(0, this.retry.attempts - 1),
-          factor: 2,
-          minTimeout: this.retry.baseMs / 2,
-          maxTimeout: this.retry.maxMs,
-          randomize: true,
-          onFailedAttempt: async ({ error, retriesLeft }) => {
+          minTimeout: 0,
+          maxTimeout: 0,
+          onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
+            if (retriesLeft <= 0) return;
             const retryAfter = (error as { retryAfter?: number }).retryAfter;
-            if (retryAfter && retriesLeft > 0) await wait(Math.min(this.retry.maxMs, retryAfter * 1000));
+            await wait(retryPause(retriesConsumed, this.retry, retryAfter));
           },
         },
       );

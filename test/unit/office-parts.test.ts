@@ -6,7 +6,7 @@ import { ServiceForm } from '../../office/review/Services.tsx';
 import { ValidationConfirmation } from '../../office/review/ValidationConfirmation.tsx';
 import { toCsv } from '../../office/review/csv.ts';
 import { hashPassword, normalisePairingCode, newPairingCode, verifyClerkPassword, verifyPassword } from '../../office/security.ts';
-import { SyncClient, type PushResult } from '../../host/sync/client.ts';
+import { retryPause, SyncClient, type PushResult } from '../../host/sync/client.ts';
 import { drainOutbox, type OutboxStore } from '../../host/sync/loop.ts';
 import { seededLaptop } from '../helpers/laptop.ts';
 import { fromReact, h, html } from '../../office/review/html.ts';
@@ -106,9 +106,26 @@ test('pairing codes: short, unambiguous, typed any way', () => {
   assert.equal(normalisePairingCode(` ${code.toLowerCase().replace('-', ' ')} `), code);
 });
 
-test('backoff (p-retry) grows exponentially up to the cap, and a Retry-After is waited first', async () => {
-  // Lower bounds only: a timer may fire late on a busy machine, never (by more than a rounding) early.
-  const timesOf = async (answer: () => Promise<Response>, retry: { attempts: number; baseMs: number; maxMs: number }) => {
+test('retryPause: exponential with jitter up to the cap; a Retry-After replaces the backoff', () => {
+  const retry = { attempts: 8, baseMs: 40, maxMs: 150 };
+  // Without jitter (random 0) the n-th pause is baseMs/2 · 2^n; with the most jitter, twice that.
+  assert.deepEqual(
+    [0, 1, 2, 3].map((n) => retryPause(n, retry, undefined, 0)),
+    [20, 40, 80, 150],
+  );
+  assert.deepEqual(
+    [0, 1, 2].map((n) => retryPause(n, retry, undefined, 0.999)),
+    [40, 80, 150],
+  );
+  assert.equal(retryPause(0, retry, undefined, 0.5), 30);
+  // The office's Retry-After (seconds) is the pause, not an addition to it, and the cap holds.
+  assert.equal(retryPause(3, { ...retry, maxMs: 15_000 }, 2, 0.999), 2000);
+  assert.equal(retryPause(0, retry, 30, 0), 150);
+});
+
+test('the client waits between attempts (p-retry counts them) and waits the Retry-After', async () => {
+  // Lower bounds only: a timer may fire late on a busy machine, never early.
+  const gapsOf = async (answer: () => Promise<Response>, retry: { attempts: number; baseMs: number; maxMs: number }) => {
     const at: number[] = [];
     const client = new SyncClient({
       baseUrl: 'http://127.0.0.1:9',
@@ -122,14 +139,12 @@ test('backoff (p-retry) grows exponentially up to the cap, and a Retry-After is 
     assert.equal((await client.pushInspection({ id: 'v', revision: 1, file: {}, contentHash: 'a'.repeat(64) })).status, 'failed');
     return at.slice(1).map((t, i) => t - at[i]!);
   };
-  const gaps = await timesOf(() => Promise.reject(new TypeError('fetch failed')), { attempts: 4, baseMs: 40, maxMs: 60 });
+  const gaps = await gapsOf(() => Promise.reject(new TypeError('fetch failed')), { attempts: 4, baseMs: 40, maxMs: 60 });
   assert.equal(gaps.length, 3);
-  // The n-th pause is in [baseMs/2 · 2^n, baseMs · 2^n], capped: ≥ 20, ≥ 40, = 60.
   assert.ok(gaps[0]! >= 19 && gaps[1]! >= 39 && gaps[2]! >= 59, gaps.join(', '));
-  assert.ok(gaps[2]! - gaps[0]! >= 15, `grows: ${gaps.join(', ')}`);
 
   const busy = () => Promise.resolve(new Response('{}', { status: 503, headers: { 'retry-after': '30' } }));
-  const [afterBusy] = await timesOf(busy, { attempts: 2, baseMs: 2, maxMs: 150 });
+  const [afterBusy] = await gapsOf(busy, { attempts: 2, baseMs: 2, maxMs: 150 });
   assert.ok(afterBusy! >= 149, `Retry-After honoured within the cap (the backoff alone is ≤ 2 ms): ${afterBusy}`);
 });
 
