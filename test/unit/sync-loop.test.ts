@@ -9,6 +9,15 @@ test('a kick during a pass runs another pass at once, not after the interval', a
   const { app } = seededLaptop(t, 0);
   const puts: string[] = [];
   let pulls = 0;
+  // The first pull is held open until the test has sealed and kicked: the pass is surely still
+  // running when the kick comes, whatever the machine's speed.
+  let firstPullStarted!: () => void;
+  const firstPull = new Promise<void>((r) => (firstPullStarted = r));
+  let releaseFirstPull!: () => void;
+  const released = new Promise<void>((r) => (releaseFirstPull = r));
+  // The pass after the kick pulls once it has sent and recorded the answer.
+  let secondPullStarted!: () => void;
+  const secondPull = new Promise<void>((r) => (secondPullStarted = r));
   const fakeFetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     if (init?.method === 'PUT') {
@@ -19,22 +28,28 @@ test('a kick during a pass runs another pass at once, not after the interval', a
         status: 201,
       });
     }
-    pulls++;
-    await new Promise((r) => setTimeout(r, 150)); // a slow pull: the pass is still running when the kick comes
+    if (++pulls === 1) {
+      firstPullStarted();
+      await released;
+    } else secondPullStarted();
     return new Response(JSON.stringify({ changes: [], cursor: 0, more: false }), { status: 200 });
   };
   const loop = startSync(app.store.outbox, new SyncClient({ baseUrl: 'http://127.0.0.1:1', token: 'x'.repeat(20), fetch: fakeFetch }), {
     intervalMs: 60_000,
   });
   try {
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(pulls, 1, 'the first pass is pulling');
+    await firstPull;
+    assert.deepEqual(puts, [], 'nothing to send yet: the first pass is pulling');
     const [visit] = sealVisits(app, [
       { serviceName: 'Nido Il Girasole', comune: 'Impruneta', date: '2026-03-09', answer: 'yes', note: 'visita', photos: [] },
     ]);
     loop.kick();
-    const started = Date.now();
-    while (puts.length === 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 20));
+    releaseFirstPull();
+    // The interval is a minute: a lost kick would send nothing within these 10 s.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const lost = new Promise<'lost'>((r) => (timer = setTimeout(() => r('lost'), 10_000)));
+    assert.notEqual(await Promise.race([secondPull, lost]), 'lost', 'the kick during the pass was lost');
+    clearTimeout(timer);
     assert.deepEqual(puts, [`/api/v1/inspections/${visit!.visitId}/revisions/1`], 'sent by the pass that followed the kick');
     assert.equal(app.store.outbox.statusOf(visit!.inspectionId), 'ricevuta');
   } finally {
