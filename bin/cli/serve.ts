@@ -41,16 +41,24 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError(`--port: atteso un numero di porta fra 1 e 65535, trovato "${values.port}"`);
   }
 
-  const [{ startHostWorker }, { startShellServer }, { findAppRoot, rendererDir }] = await Promise.all([
+  const [{ startHostWorker }, { superviseHost }, { startShellServer }, { findAppRoot, rendererDir }] = await Promise.all([
     import('../../host/worker/index.ts'),
+    import('../../host/worker/supervisor.ts'),
     import('../../host/shell-server.ts'),
     import('../../host/paths.ts'),
   ]);
   // The host (SQLite, PDF, signing, office sync) runs in its own thread, so that sealing with a
-  // signed report never holds up the answers to the page (an autosave, a search).
+  // signed report never holds up the answers to the page (an autosave, a search); if that thread
+  // dies it is started again on the same folder, and if it keeps dying the command stops.
+  const dataDir = resolve(values.data);
+  let gaveUp: ((reason: string) => void) | null = null;
   let host;
   try {
-    host = await startHostWorker({ dataDir: resolve(values.data), demo: values.demo ?? false, sync: true });
+    host = await superviseHost({
+      start: () => startHostWorker({ dataDir, demo: values.demo ?? false, sync: true }),
+      onGiveUp: (reason) => gaveUp?.(reason),
+      log: (m) => process.stderr.write(`vigilanza: ${m}\n`),
+    });
   } catch (e) {
     throw new CliError(`--data ${values.data}: ${(e as Error).message}`, 1);
   }
@@ -67,13 +75,15 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`${server.url}\n`);
   const closeLauncher = values.open ? openInBrowser(server.url) : () => {};
 
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+  const failure = await new Promise<string | null>((done) => {
+    process.once('SIGINT', () => done(null));
+    process.once('SIGTERM', () => done(null));
+    gaveUp = done;
   });
   closeLauncher();
   await server.close();
   await host.close();
+  if (failure) throw new CliError(failure, 1);
   return 0;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Electron main: thin. A hardened window on a privileged app:// scheme, the preload, and the host
  * (SQLite, PDF, signing, sync) in its worker thread, so that a seal never freezes the window: one
- * IPC handler answered by the worker, its events sent to the window (host-link.ts).
+ * IPC handler answered by the worker, its events sent to the window (host-link.ts); the worker is
+ * restarted if it dies (host/worker/supervisor.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron
 import { isNewDataDir } from '../../host/keys.ts';
 import { CONTENT_SECURITY_POLICY } from '../../host/security.ts';
 import { startHostWorker, type HostWorker } from '../../host/worker/index.ts';
+import { superviseHost } from '../../host/worker/supervisor.ts';
 import { appProtocolResponse } from './app-protocol.ts';
 import { linkHost, openingErrorMessage } from './host-link.ts';
 import { desktopKeyProvider } from './key-provider.ts';
@@ -68,7 +70,13 @@ async function start(): Promise<void> {
   const dataDir = process.env.VIGILANZA_DATA_DIR ?? join(app.getPath('userData'), 'dati');
   let host: HostWorker;
   try {
-    host = await openHost(dataDir);
+    // A host thread that dies is started again on the same folder (the windows are told and
+    // reload); one that keeps dying ends the app with a dialog saying the data are safe.
+    host = await superviseHost({
+      start: () => openHost(dataDir),
+      onGiveUp: (reason) => fatal('Vigilanza Nidi si è interrotta', reason),
+      log: (m) => process.stderr.write(`vigilanza: ${m}\n`),
+    });
   } catch (e) {
     fatal('Vigilanza Nidi non si è aperta', openingErrorMessage(dataDir, e));
     return;

@@ -88,10 +88,17 @@ export function invalidateAfter(client: QueryClient, method: Method, reloadOnScr
 
 /**
  * Keeps what shows the office sync current from the host's pushes: a status change (or a stream
- * reopened, which may have missed some) reloads the sync reads on screen. Returns the unsubscribe.
+ * reopened, which may have missed some) reloads the sync reads on screen; a restarted host reloads
+ * every read on screen. Returns the unsubscribe.
  */
 export function followHostEvents(client: QueryClient, subscribe: Subscribe): () => void {
   return subscribe((event) => {
+    if (event.type === 'host.restarted') {
+      // A new host answers: whatever is on screen loads again (the editor's own state is kept).
+      void client.invalidateQueries({ predicate: (q) => !refetchInBackground(q.queryKey[0] as Method), refetchType: 'none' });
+      void client.invalidateQueries({ predicate: (q) => refetchInBackground(q.queryKey[0] as Method), refetchType: 'active' });
+      return;
+    }
     if (event.type !== 'sync.status' && event.type !== 'connected') return;
     // As after a write: the editor's inspections.get is only marked stale (LiveSyncBadge, shown on
     // a sealed revision, reloads it itself on the same events).

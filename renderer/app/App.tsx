@@ -15,6 +15,7 @@ import { ServiziPage } from '../services/ServiziPage.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorBox, Loading } from '../ui/Status.tsx';
 import { AppInfo, type AppContext } from './info.tsx';
+import { HostRestartNotice } from './HostRestartNotice.tsx';
 import { StatoHeader } from './StatoHeader.tsx';
 import { href, NOT_FOUND_TITLE, PAGES, type Page } from './router.ts';
 
@@ -148,6 +149,7 @@ function Layout() {
       </header>
       <main id="contenuto" ref={main} tabIndex={-1}>
         <PageFocus />
+        <HostRestartNotice />
         {ctx === null ? (
           <Loading what="l’applicazione" />
         ) : 'error' in ctx ? (

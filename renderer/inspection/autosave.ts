@@ -4,7 +4,9 @@
  * never land after a newer one. A failed save stays queued until it is retried or superseded.
  * A save the disk refused (`storage`: full, or failing writes) is sent again by itself with a growing
  * pause (1 s, 2 s, 4 s… up to 10 s), and its message stays on screen until a save goes through:
- * a newer value typed meanwhile does not hide it, since that one would fail the same way.
+ * a newer value typed meanwhile does not hide it, since that one would fail the same way. A save
+ * the local service could not answer because it stopped (`unavailable`: it is being restarted) is
+ * sent again the same way.
  */
 import type { ApiError, Result } from '../../shared/api/contract.ts';
 
@@ -12,13 +14,18 @@ export type SaveState =
   | { kind: 'idle' }
   | { kind: 'saving' }
   | { kind: 'saved'; at: string }
-  /** `retrying`: the disk refused the write and it is sent again by itself. */
-  | { kind: 'error'; message: string; failedKeys: string[]; retrying?: true };
+  /** `retrying`: why the write was refused (the disk, or the local service restarting); it is sent again by itself. */
+  | { kind: 'error'; message: string; failedKeys: string[]; retrying?: Retried };
 
 export const RETRY_FIRST_MS = 1000;
 export const RETRY_MAX_MS = 10_000;
 
 type Task = () => Promise<Result<{ savedAt: string } | unknown>>;
+
+/** Refusals that go away by themselves (disk space back, the local service restarted): sent again with a pause. */
+type Retried = 'storage' | 'unavailable';
+const RETRIED: ReadonlySet<ApiError['code']> = new Set<Retried>(['storage', 'unavailable']);
+const retried = (error: ApiError | undefined): error is ApiError & { code: Retried } => error !== undefined && RETRIED.has(error.code);
 
 interface Slot {
   next: Task | null;
@@ -143,16 +150,16 @@ export class Autosaver {
     });
   }
 
-  /** Sends the writes the disk refused again after a pause that doubles each time (reset by a success). */
+  /** Sends the writes refused for a passing reason again after a pause that doubles each time (reset by a success). */
   private retryLater(): void {
     if (this.retryTimer) return;
-    if (![...this.slots.values()].some((s) => s.failed?.error.code === 'storage')) return;
+    if (![...this.slots.values()].some((s) => retried(s.failed?.error))) return;
     const delay = this.retryDelay;
     this.retryDelay = Math.min(delay * 2, RETRY_MAX_MS);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       for (const [key, slot] of this.slots) {
-        if (slot.failed?.error.code !== 'storage' || slot.running) continue;
+        if (!retried(slot.failed?.error) || slot.running) continue;
         if (!slot.next) slot.next = slot.failed.task;
         slot.failed = null;
         if (!slot.timer) void this.run(key);
@@ -168,12 +175,14 @@ export class Autosaver {
     const disk = this.diskError;
     let next: SaveState;
     if (failed.length) {
-      const first = failed.find(([, s]) => s.failed!.error.code === 'storage') ?? failed[0]!;
+      const first =
+        failed.find(([, s]) => s.failed!.error.code === 'storage') ?? failed.find(([, s]) => retried(s.failed!.error)) ?? failed[0]!;
       next = { kind: 'error', message: first[1].failed!.error.message, failedKeys: failed.map(([k]) => k) };
-      if (first[1].failed!.error.code === 'storage') next.retrying = true;
+      const error = first[1].failed!.error;
+      if (retried(error)) next.retrying = error.code;
     } else if (busy && disk) {
       // Retrying (or a newer value after the refusal): the refusal stays on screen until a save succeeds.
-      next = { kind: 'error', message: disk.message, failedKeys: pending.map(([k]) => k), retrying: true };
+      next = { kind: 'error', message: disk.message, failedKeys: pending.map(([k]) => k), retrying: 'storage' };
     } else if (busy) next = { kind: 'saving' };
     else if (this.lastSavedAt) next = { kind: 'saved', at: this.lastSavedAt };
     else next = { kind: 'idle' };

@@ -603,9 +603,11 @@ export const METHODS = Object.keys(contract) as Method[];
  * starts with «Integrità compromessa: » and says what disagrees. Never served as valid.
  * `storage`: the disk refused the write (full: «Disco pieno: …»; failing: «Errore di scrittura sul disco: …»); nothing was
  * saved by that call and nothing saved before is lost, so the same call may simply be sent again once the disk is writable.
+ * `unavailable`: the local service stopped before answering (it is being restarted); the call may or may not have been
+ * done, nothing saved before is lost, and the same call may be sent again.
  */
 export type ApiError = {
-  code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'storage' | 'internal';
+  code: 'invalid' | 'not_found' | 'conflict' | 'sealed' | 'unauthorized' | 'integrity' | 'storage' | 'unavailable' | 'internal';
   message: string;
   field?: string;
 };
@@ -626,5 +628,7 @@ export const ERROR_STATUS: Record<ApiError['code'], number> = {
   integrity: 500,
   // 507 Insufficient Storage (RFC 4918): the request was fine and may be repeated once the disk takes writes again.
   storage: 507,
+  // 503: the local service is restarting after a crash; the same request may be sent again.
+  unavailable: 503,
   internal: 500,
 };

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openApp } from '../../host/app.ts';
 import { KEY_FILE } from '../../host/keys.ts';
-import { startHostWorker } from '../../host/worker/index.ts';
+import { startHostWorker, type HostWorker } from '../../host/worker/index.ts';
+import { superviseHost } from '../../host/worker/supervisor.ts';
+import type { HostEvent } from '../../shared/api/events.ts';
+import { samplePhoto } from '../../report/testing/images.ts';
 import { startReportRenderer } from '../../host/worker/report-renderer.ts';
 import { buildReport } from '../../report/index.ts';
 import { sampleReportInput } from '../../report/testing/fixtures.ts';
@@ -57,4 +60,71 @@ test('a key handed to the worker (Electron: from safeStorage) opens the folder; 
     startHostWorker({ dataDir: dir, key: new Uint8Array(randomBytes(32)), keyDescription: 'portachiavi di prova', shell: 'electron' }),
     /portachiavi di prova/,
   );
+});
+
+test('a host thread that dies is started again on the same folder: what was saved is there, a call in flight gets «unavailable»', async (t) => {
+  const dir = tempDir(t);
+  const events: HostEvent[] = [];
+  const workers: HostWorker[] = [];
+  const host = await superviseHost({
+    start: async () => {
+      const worker = await startHostWorker({ dataDir: dir });
+      workers.push(worker);
+      return worker;
+    },
+    onGiveUp: (reason) => assert.fail(`gave up: ${reason}`),
+  });
+  t.after(() => host.close());
+  host.subscribe((e) => events.push(e));
+  const service = await host.call('services.create', {
+    name: 'Nido Il Pettirosso',
+    type: 'nido',
+    comune: 'Bagno a Ripoli',
+    capacity: 30,
+    kitchen: true,
+  });
+  assert.equal(service.ok, true, JSON.stringify(service));
+  const serviceId = (service as { value: { id: string } }).value.id;
+  const inspection = await host.call('inspections.create', { serviceId, purpose: 'verifica_periodica', date: '2026-03-10' });
+  const inspectionId = (inspection as { value: { id: string } }).value.id;
+  const saved = await host.call('inspections.saveAnswer', {
+    inspectionId,
+    itemId: 'A.destinazione_uso.certificato',
+    value: 'yes',
+    note: 'visto',
+  });
+  assert.equal(saved.ok, true, JSON.stringify(saved));
+
+  // A photo being decoded (hundreds of ms of sharp) when the thread is ended: never answered by it.
+  const inFlight = host.call('photos.add', {
+    inspectionId,
+    itemId: null,
+    mime: 'image/png',
+    dataBase64: samplePhoto(3, 3000, 2000).toString('base64'),
+  });
+  const restarted = new Promise<void>((done) => host.subscribe((e) => e.type === 'host.restarted' && done()));
+  await workers[0]!.terminate();
+  const lost = await inFlight;
+  assert.equal(lost.ok, false);
+  assert.equal(!lost.ok && lost.error.code, 'unavailable');
+  assert.match(!lost.ok ? lost.error.message : '', /nulla di quanto già salvato è andato perso/);
+
+  // The next call waits for the new thread and finds what the old one had committed.
+  const after = await host.call('inspections.get', { id: inspectionId });
+  assert.equal(after.ok, true, JSON.stringify(after));
+  const answers = (after as { value: { answers: Record<string, { value: unknown; note?: string }> } }).value.answers;
+  assert.deepEqual(
+    { value: answers['A.destinazione_uso.certificato']?.value, note: answers['A.destinazione_uso.certificato']?.note },
+    { value: 'yes', note: 'visto' },
+  );
+  await restarted;
+  assert.equal(workers.length, 2);
+  assert.equal(events.filter((e) => e.type === 'host.restarted').length, 1);
+  const again = await host.call('photos.add', {
+    inspectionId,
+    itemId: null,
+    mime: 'image/png',
+    dataBase64: samplePhoto(4, 640, 480).toString('base64'),
+  });
+  assert.equal(again.ok, true, 'the new thread takes the photo sent again');
 });

@@ -6,8 +6,11 @@ import { ok, openTestApp, SERVICE } from './db-fixtures.ts';
 
 test('sync status events come only when the status moved: «Sincronizza ora» twice is one, a seal queued is another', (t) => {
   const app = openTestApp(t);
-  const events: HostEvent[] = [];
-  const unsubscribe = app.subscribe((e) => events.push(e));
+  const events: Extract<HostEvent, { type: 'sync.status' }>[] = [];
+  const unsubscribe = app.subscribe((e) => {
+    assert.equal(e.type, 'sync.status', 'the host itself pushes only sync status (restarts come from the supervisor)');
+    if (e.type === 'sync.status') events.push(e);
+  });
   ok(app, 'sync.now', {});
   ok(app, 'sync.now', {});
   assert.equal(events.length, 1);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import type { Result } from '../../shared/api/contract.ts';
-import { Autosaver, RETRY_MAX_MS } from '../../renderer/inspection/autosave.ts';
+import { Autosaver, RETRY_FIRST_MS, RETRY_MAX_MS } from '../../renderer/inspection/autosave.ts';
 
 type Saved = Result<{ savedAt: string }>;
 const ok = (at = '2026-12-02T10:32:00.000Z'): Saved => ({ ok: true, value: { savedAt: at } });
@@ -165,7 +165,12 @@ describe('Autosaver', () => {
     saver.schedule('answer:E.3', async () => (sent.push('testo'), answers.shift()!));
     mock.timers.tick(400);
     await settle();
-    const refused = { kind: 'error', message: 'Disco pieno: i dati non sono stati salvati.', failedKeys: ['answer:E.3'], retrying: true };
+    const refused = {
+      kind: 'error',
+      message: 'Disco pieno: i dati non sono stati salvati.',
+      failedKeys: ['answer:E.3'],
+      retrying: 'storage',
+    };
     assert.deepEqual(saver.getState(), refused);
     mock.timers.tick(999);
     await settle();
@@ -205,6 +210,27 @@ describe('Autosaver', () => {
     await settle();
     assert.deepEqual(sent, ['a', 'ab', 'ab'], 'only the newest value is sent again');
     assert.equal(saver.getState().kind, 'saved');
+  });
+
+  it('a save the stopped local service did not answer is sent again by itself once it restarts', async () => {
+    const saver = new Autosaver(400);
+    const stopped: Saved = { ok: false, error: { code: 'unavailable', message: 'il servizio locale si è interrotto prima di rispondere' } };
+    const answers = [stopped, ok('2026-12-02T10:00:02.000Z')];
+    const sent: string[] = [];
+    saver.schedule('prescription:1', async () => (sent.push('testo'), answers.shift()!));
+    mock.timers.tick(400);
+    await settle();
+    assert.deepEqual(saver.getState(), {
+      kind: 'error',
+      message: 'il servizio locale si è interrotto prima di rispondere',
+      failedKeys: ['prescription:1'],
+      retrying: 'unavailable',
+    });
+    assert.equal(saver.hasUnsaved(), true, 'the text is still owed to the host');
+    mock.timers.tick(RETRY_FIRST_MS);
+    await settle();
+    assert.deepEqual(sent, ['testo', 'testo']);
+    assert.deepEqual(saver.getState(), { kind: 'saved', at: '2026-12-02T10:00:02.000Z' });
   });
 
   it('other failures wait for «Riprova»: only the disk is retried by itself', async () => {
