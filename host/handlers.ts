@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { contract, MAX_DRAFTS, METHODS, type Api, type Method, type Result } from '../shared/api/contract.ts';
 import { isUserTextIssue } from '../shared/text.ts';
+import { useItalianZodMessages } from '../shared/zod-italian.ts';
 import { ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
 import { StoreError } from '../db/errors.ts';
 import type { Store } from '../db/store.ts';
@@ -33,7 +34,7 @@ import { asyncSyncHandlers, syncHandlers } from './handlers/sync.ts';
 export type { AsyncOnlyMethod, Handlers } from './handlers/context.ts';
 
 // Italian messages for zod's built-in checks (types, sizes); our own schemas carry their own.
-z.config(z.locales.it());
+useItalianZodMessages();
 
 export const CURRENT_RULE_SET = ZONA_FSE_1;
 

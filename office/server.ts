@@ -11,6 +11,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { CHECKLISTS } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
+import { useItalianZodMessages } from '../shared/zod-italian.ts';
 import { DEFAULT_API_LIMITS, registerApi, sendError, validationAnswer, type ApiLimits } from './api.ts';
 import { BlobStore } from './blobs.ts';
 import { rememberClientAddresses } from './security.ts';
@@ -19,6 +20,9 @@ import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
 import { OfficeStore } from './storage/store.ts';
+
+// The route schemas' built-in checks answer laptops and clerks in Italian too.
+useItalianZodMessages();
 
 export interface OfficeOptions {
   dataDir: string;

@@ -106,7 +106,7 @@ describe('requests refused by the route schemas (fastify-type-provider-zod) answ
 
   test("bodies: every problem in describeIssues' words, the first one's path as field; a missing body says so", async () => {
     const size = 'attachments[0].size: deve essere almeno 1 byte';
-    const kind = 'attachments[0].kind: Invalid option: expected one of "report"|"photo"';
+    const kind = 'attachments[0].kind: Opzione non valida: atteso uno tra "report"|"photo"';
     const name = 'attachments[0].name: il nome è obbligatorio';
     assert.deepEqual(
       await call('PUT', '/api/v1/inspections/v1/revisions/1', {
@@ -119,9 +119,9 @@ describe('requests refused by the route schemas (fastify-type-provider-zod) answ
     const unknown = '(documento): campo sconosciuto: extra';
     const [, both] = await call('PUT', '/api/v1/inspections/v1/revisions/1', { file: {}, contentHash: sha, extra: 1 });
     assert.deepEqual(both, { error: { code: 'invalid', message: unknown, field: '', details: [unknown] } });
-    const missing = '(documento): Invalid input: expected object, received undefined';
+    const missing = '(documento): atteso un oggetto, ricevuto nessun valore';
     assert.deepEqual(await call('PUT', '/api/v1/inspections/v1/revisions/1'), invalid(missing, { field: '', details: [missing] }));
-    const isNull = '(documento): Invalid input: expected object, received null';
+    const isNull = '(documento): atteso un oggetto, ricevuto il valore nullo';
     assert.deepEqual(await call('POST', '/api/v1/uploads', null), invalid(isNull, { field: '', details: [isNull] }));
     const onlyReport = 'kind: solo il verbale (report) può avere versioni successive';
     assert.deepEqual(
