@@ -812,7 +812,8 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     pageMargins: PAGE_MARGINS,
     version: '1.7',
     subset: 'PDF/A-2b',
-    tagged: true,
+    // No structure tree is drawn (pdfmake 0.3 leaves it empty): the PDF does not claim to be tagged.
+    tagged: false,
     language: 'it-IT',
     displayTitle: true,
     info: {

@@ -63,7 +63,8 @@ describe('unsigned report', () => {
     assert.equal(check.status, 0, check.out);
     const info = execFileSync('pdfinfo', [path], { encoding: 'utf8' });
     assert.match(info, /PDF version:\s+1\.7/);
-    assert.match(info, /Tagged:\s+yes/);
+    // No structure tree is drawn, so none is claimed (an empty StructTreeRoot under /Marked true was).
+    assert.match(info, /Tagged:\s+no/);
     assert.match(info, /Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
     const meta = execFileSync('pdfinfo', ['-meta', path], { encoding: 'utf8' });
     assert.match(meta, /<pdfaid:part>2<\/pdfaid:part>/);
@@ -72,7 +73,15 @@ describe('unsigned report', () => {
     assert.ok(fonts.length >= 2);
     for (const line of fonts) assert.match(line, /DejaVuSans\S*\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/, line);
     // A document ID in the trailer (PDF/A wants one).
-    assert.match(unsigned.subarray(-600).toString('latin1'), /\/ID \[<[0-9a-f]{32}> <[0-9a-f]{32}>\]/);
+    assert.match(unsigned.subarray(-600).toString('latin1'), /\/ID \[\s*<[0-9a-f]{32}>\s*<[0-9a-f]{32}>\s*\]/i);
+    // Every TrueType program says its decoded length (/Length1), the XMP stream has no stray lowercase /length.
+    const qdf = execFileSync('qpdf', ['--qdf', '--object-streams=disable', path, '-'], { maxBuffer: 64 << 20 }).toString('latin1');
+    const fontFiles = [...qdf.matchAll(/\/FontFile2 (\d+) 0 R/g)].map((m) => m[1]!);
+    assert.ok(fontFiles.length >= 2);
+    for (const n of fontFiles)
+      assert.match(qdf, new RegExp(`\\n${n} 0 obj\\n<<[^>]*/Length1 \\d+[^>]*>>\\nstream`), `FontFile2 ${n} 0 R has /Length1`);
+    assert.doesNotMatch(qdf, /\/length \d/);
+    assert.doesNotMatch(qdf, /\/StructTreeRoot|\/Marked true/);
   });
 
   test('pdftotext finds the heading, the service, every section, the findings and the notice', () => {
