@@ -6,6 +6,8 @@
  * Everything goes through the API handlers, in one transaction: the demo exercises the same
  * validation and sealing as real use, and is all there or not at all. Every service is marked demo
  * (and so every visit): shown as «DEMO», watermarked in the report, never sent to an office.
+ * Folders seeded before that (migration 009) are recognised by the services' name, type, Comune,
+ * address and referente (migration 010 keeps the list of what this seed made then).
  */
 import type { Store } from '../db/store.ts';
 import { getChecklist, applicableItems } from '../shared/checklist/index.ts';

@@ -5,6 +5,7 @@
 import type { AttachmentRecord, AttachmentWrite } from '../records.ts';
 import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
+import { withBlob } from './blob-rows.ts';
 import type { RepoContext } from './context.ts';
 
 interface Row {
@@ -38,23 +39,24 @@ export class AttachmentsRepository {
   add(w: AttachmentWrite): AttachmentRecord {
     if (!this.ctx.stmt('SELECT 1 FROM inspections WHERE id = ?').get(w.inspectionId))
       throw new StoreError('not_found', `ispezione ${w.inspectionId} non trovata`, 'inspectionId');
-    const { sha256, size } = this.ctx.blobs.put(w.bytes);
-    return this.ctx.db
-      .transaction(() => {
-        const id = this.ctx.newId();
-        const at = this.ctx.now();
-        this.ctx
-          .stmt('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(id, w.inspectionId, w.kind, w.name, sha256, w.mime, size, at);
-        this.audit.append(w.inspectionId, at, w.kind === 'report' ? 'verbale allegato' : 'documento allegato', {
-          attachmentId: id,
-          name: w.name,
-          sha256,
-          size,
-        });
-        return toRecord(this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row);
-      })
-      .immediate();
+    return withBlob(this.ctx, w.bytes, ({ sha256, size }) =>
+      this.ctx.db
+        .transaction(() => {
+          const id = this.ctx.newId();
+          const at = this.ctx.now();
+          this.ctx
+            .stmt('INSERT INTO attachments (id, inspection_id, kind, name, sha256, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+            .run(id, w.inspectionId, w.kind, w.name, sha256, w.mime, size, at);
+          this.audit.append(w.inspectionId, at, w.kind === 'report' ? 'verbale allegato' : 'documento allegato', {
+            attachmentId: id,
+            name: w.name,
+            sha256,
+            size,
+          });
+          return toRecord(this.ctx.stmt('SELECT * FROM attachments WHERE id = ?').get(id) as Row);
+        })
+        .immediate(),
+    );
   }
 
   listByInspection(inspectionId: string): AttachmentRecord[] {

@@ -2,6 +2,7 @@
 import type { PhotoRecord, PhotoWrite } from '../records.ts';
 import { StoreError } from '../errors.ts';
 import type { AuditRepository } from './audit.ts';
+import { blobInUse, withBlob } from './blob-rows.ts';
 import type { RepoContext } from './context.ts';
 import { requireDraft } from './inspections.ts';
 
@@ -33,23 +34,26 @@ export class PhotosRepository {
     private readonly audit: AuditRepository,
   ) {}
 
-  /** The file is written (and fsynced) first: a row never points to bytes that are not on disk. */
+  /** The file first, then its row (`withBlob`: a refused row takes the new file away again). */
   add(w: PhotoWrite): PhotoRecord {
     requireDraft(this.ctx, w.inspectionId, 'inspectionId');
-    const { sha256, size } = this.ctx.blobs.put(w.bytes);
-    return this.ctx.db
-      .transaction(() => {
-        requireDraft(this.ctx, w.inspectionId, 'inspectionId');
-        const id = this.ctx.newId();
-        const at = this.ctx.now();
-        this.ctx
-          .stmt('INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(id, w.inspectionId, sha256, w.itemId, w.mime, size, w.caption, at);
-        this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
-        this.audit.append(w.inspectionId, at, 'foto aggiunta', { photoId: id, sha256, itemId: w.itemId, size });
-        return this.get(id);
-      })
-      .immediate();
+    return withBlob(this.ctx, w.bytes, ({ sha256, size }) =>
+      this.ctx.db
+        .transaction(() => {
+          requireDraft(this.ctx, w.inspectionId, 'inspectionId');
+          const id = this.ctx.newId();
+          const at = this.ctx.now();
+          this.ctx
+            .stmt(
+              'INSERT INTO photos (id, inspection_id, sha256, item_id, mime, size, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(id, w.inspectionId, sha256, w.itemId, w.mime, size, w.caption, at);
+          this.ctx.stmt('UPDATE inspections SET updated_at = ? WHERE id = ?').run(at, w.inspectionId);
+          this.audit.append(w.inspectionId, at, 'foto aggiunta', { photoId: id, sha256, itemId: w.itemId, size });
+          return this.get(id);
+        })
+        .immediate(),
+    );
   }
 
   find(id: string): PhotoRecord | null {
@@ -85,10 +89,7 @@ export class PhotosRepository {
       })
       .immediate();
     // The file goes only when no row (another revision, a report) still names it.
-    const used = this.ctx
-      .stmt('SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1')
-      .get(photo.sha256, photo.sha256);
-    if (!used) this.ctx.blobs.remove(photo.sha256);
+    if (!blobInUse(this.ctx, photo.sha256)) this.ctx.blobs.remove(photo.sha256);
     return true;
   }
 }

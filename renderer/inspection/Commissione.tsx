@@ -3,6 +3,7 @@ import type { Member } from '../../shared/api/contract.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { FieldError } from '../ui/FieldError.tsx';
 import { useDraft } from './drafts.tsx';
+import { MEMBER_MAX_LENGTH, memberErrors, type MemberErrors } from './member-form.ts';
 
 /** Commission members: choose among the known ones, or add a new one (it is chosen at once). */
 export function Commissione({
@@ -20,32 +21,38 @@ export function Commissione({
 }) {
   // Inside a visit the new member's name and role are a durable draft until added.
   const [{ name, role }, change, discard] = useDraft('componente', { kind: 'member', name: '', role: '' });
-  const [errors, setErrors] = useState<{ name?: string; role?: string; other?: string }>({});
+  const [errors, setErrors] = useState<MemberErrors>({});
+  const [other, setOther] = useState<string | null>(null);
+  // Once an add was tried, every edit checks the row again (the messages follow what is typed).
+  const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const createMember = useApiMutation('members.create');
 
+  function edit(part: { name: string } | { role: string }) {
+    change(part);
+    if (tried) setErrors(memberErrors({ name, role, ...part }));
+  }
+
   async function add() {
-    const e: typeof errors = {};
-    if (!name.trim()) e.name = 'il nome è obbligatorio';
-    if (!role.trim()) e.role = 'il ruolo è obbligatorio';
+    setTried(true);
+    setOther(null);
+    const e = memberErrors({ name, role });
     setErrors(e);
     if (e.name || e.role) return;
     setBusy(true);
     const r = await createMember.mutateAsync({ name: name.trim(), role: role.trim() });
     setBusy(false);
     if (!r.ok) {
-      setErrors(
-        r.error.field === 'name'
-          ? { name: r.error.message }
-          : r.error.field === 'role'
-            ? { role: r.error.message }
-            : { other: r.error.message },
-      );
+      const field = r.error.field;
+      if (field === 'name' || field === 'role') setErrors({ [field]: r.error.message });
+      else setOther(r.error.message);
       return;
     }
     onMemberAdded(r.value);
     onChange([...chosen, r.value.id]);
     discard();
+    setTried(false);
+    setErrors({});
   }
 
   return (
@@ -87,7 +94,8 @@ export function Commissione({
           <input
             id="nm-name"
             value={name}
-            onChange={(e) => change({ name: e.target.value })}
+            onChange={(e) => edit({ name: e.target.value })}
+            maxLength={MEMBER_MAX_LENGTH.name}
             aria-invalid={Boolean(errors.name)}
             aria-describedby="nm-name-err"
           />
@@ -98,7 +106,8 @@ export function Commissione({
           <input
             id="nm-role"
             value={role}
-            onChange={(e) => change({ role: e.target.value })}
+            onChange={(e) => edit({ role: e.target.value })}
+            maxLength={MEMBER_MAX_LENGTH.role}
             placeholder="es. Pedagogista zonale"
             aria-invalid={Boolean(errors.role)}
             aria-describedby="nm-role-err"
@@ -116,9 +125,9 @@ export function Commissione({
           Aggiungi componente
         </button>
       </div>
-      {errors.other && (
+      {other && (
         <p className="field-error" role="alert">
-          {errors.other}
+          {other}
         </p>
       )}
     </fieldset>

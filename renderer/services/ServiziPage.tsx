@@ -6,6 +6,7 @@ import { useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { ActBadge } from '../ui/acts.tsx';
 import { Badge, DemoBadge } from '../ui/Badge.tsx';
+import { InspectionDue } from '../ui/InspectionDue.tsx';
 import { italianDate } from '../ui/format.ts';
 import { Link } from 'react-router';
 import { Loaded } from '../ui/Status.tsx';
@@ -138,22 +139,4 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
       </table>
     </div>
   );
-}
-
-/** What Art. 17 asks of the service, said plainly; red when the previous period also went without a visit. */
-function InspectionDue({ service: s }: { service: ServiceSummary }) {
-  const standing = s.inspectionStanding;
-  if (!standing) return <span className="sub">Non dovute: nessuna autorizzazione né accreditamento</span>;
-  const text =
-    standing.kind === 'due' ? `Ispezione dovuta entro ${italianDate(standing.by)}` : `In regola fino al ${italianDate(standing.by)}`;
-  if (standing.kind === 'in_order')
-    return (
-      <>
-        {text}
-        {s.inspectionOverdue && <span className="sub">un periodo precedente è rimasto senza ispezione</span>}
-      </>
-    );
-  // Overdue: the period before this one went without a visit too.
-  if (s.inspectionOverdue) return <Badge tone="bad">{text}</Badge>;
-  return <Badge tone="warn">{text}</Badge>;
 }

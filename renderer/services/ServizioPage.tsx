@@ -8,6 +8,7 @@ import { toPerson } from '../inspection/model.ts';
 import { ActBadge } from '../ui/acts.tsx';
 import { Badge, DemoBadge } from '../ui/Badge.tsx';
 import { ConfirmDialog, Dialog } from '../ui/Dialog.tsx';
+import { InspectionDue } from '../ui/InspectionDue.tsx';
 import { italianDate, italianDateTime } from '../ui/format.ts';
 import { Link } from 'react-router';
 import { Loaded } from '../ui/Status.tsx';
@@ -77,9 +78,9 @@ function Servizio({ service, inspections, staff }: { service: ServiceSummary; in
           </dd>
         </div>
         <div>
-          <dt>Prossima ispezione entro</dt>
-          <dd>
-            {service.inspectionOverdue ? <Badge tone="bad">Ispezione in ritardo</Badge> : null} {italianDate(service.nextInspectionDueBy)}
+          <dt>Ispezioni (art. 17)</dt>
+          <dd data-due={service.inspectionStanding?.kind ?? 'none'}>
+            <InspectionDue service={service} />
           </dd>
         </div>
       </dl>

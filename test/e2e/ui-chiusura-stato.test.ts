@@ -127,6 +127,31 @@ describe('UI: stato in testata, scadenze dei servizi, chiusura della visita', { 
     await screenshot(page, 'stato-01b-servizi-demo');
   });
 
+  it('la pagina del servizio usa le stesse parole dell’elenco', async () => {
+    const [thisEnd, nextEnd] = semesterEnds(today);
+    const facts = () => page.locator('.facts');
+    const due = () => facts().locator('dd[data-due]');
+    const words = async () => (await due().innerText()).replace(/^[^\p{L}]+/u, '').trim();
+    const open = async (name: string) => {
+      await page.evaluate(() => (window.location.hash = '#/servizi'));
+      await page.getByLabel('Cerca').fill(name);
+      await page.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { name, level: 1 }).waitFor();
+    };
+    await open('Nido Prova Dovuta');
+    assert.equal(await facts().locator('dt', { hasText: 'Ispezioni (art. 17)' }).count(), 1);
+    assert.equal(await words(), `Ispezione dovuta entro ${formatItalianDate(thisEnd)}`);
+    assert.doesNotMatch(await facts().innerText(), /In ritardo|in ritardo|Prossima|entro —/);
+    await screenshot(page, 'stato-01c-servizio-dovuta');
+    await open('Nido Prova In Regola');
+    assert.equal(await words(), `In regola fino al ${formatItalianDate(nextEnd)}`);
+    await open('Nido Prova Senza Atti');
+    assert.match(await due().innerText(), /^Non dovute: nessuna autorizzazione né accreditamento/);
+    assert.doesNotMatch(await facts().innerText(), /entro —/);
+    await page.evaluate(() => (window.location.hash = '#/servizi'));
+    await page.getByLabel('Cerca').fill('');
+  });
+
   it('la testata: tutto salvato, ufficio non associato; nella visita «Salvataggio…» poi «Salvato alle», in vista anche scorrendo', async () => {
     const save = page.locator('[data-header-save]');
     assert.equal(await save.innerText(), 'Tutto salvato');

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -157,6 +158,7 @@ describe('UI, disco pieno ed errori di scrittura (fiu-run)', { skip, timeout: 24
 
   it('una foto aggiunta a disco pieno è rifiutata con il messaggio e si aggiunge dopo; nessun file a metà', async () => {
     const photo = { name: 'ingresso.png', mimeType: 'image/png', buffer: makePng(11, 32) };
+    const photoSha = createHash('sha256').update(photo.buffer).digest('hex');
     const alert = voce().getByRole('alert');
     // EIO on fsync: the photo's own file fails first (written, then its fsync refused), and its temp file goes.
     fault(SYNC, EIO);
@@ -167,7 +169,7 @@ describe('UI, disco pieno ed errori di scrittura (fiu-run)', { skip, timeout: 24
       fault(SYNC, null);
     }
     assert.deepEqual(blobTemps(), [], 'the file whose fsync failed is not left behind');
-    // ENOSPC on pwrite: the file is written whole (write(2)), the database refuses the row.
+    // ENOSPC on pwrite: the file is written whole (write(2)), the database refuses the row, and the file goes again.
     fault(PWRITE, ENOSPC);
     try {
       await voce().locator('input[type="file"]').setInputFiles(photo);
@@ -184,6 +186,8 @@ describe('UI, disco pieno ed errori di scrittura (fiu-run)', { skip, timeout: 24
       fault(PWRITE, null);
     }
     assert.deepEqual(blobTemps(), [], 'no temp file of a blob is left behind');
+    const photoFile = join(shell.dataDir, 'blobs', photoSha.slice(0, 2), photoSha);
+    assert.equal(existsSync(photoFile), false, 'the file written before the database refused the row is removed: no orphan blob');
     const before = await pageApi<{ photos: unknown[] }>(page, 'inspections.get', { id: inspectionId });
     assert.equal(before.photos.length, 0, 'the refused photo is not in the visit');
     await voce().locator('input[type="file"]').setInputFiles(photo);
@@ -192,6 +196,7 @@ describe('UI, disco pieno ed errori di scrittura (fiu-run)', { skip, timeout: 24
       .waitFor({ timeout: 15_000 });
     const afterAdd = await pageApi<{ photos: unknown[] }>(page, 'inspections.get', { id: inspectionId });
     assert.equal(afterAdd.photos.length, 1);
+    assert.ok(existsSync(photoFile), 'the photo added with room has its file');
   });
 
   it('la sigillatura a disco pieno è rifiutata con il messaggio, la visita resta aperta, poi si sigilla', async () => {

@@ -197,8 +197,30 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await page.getByRole('heading', { name: 'Nuova ispezione' }).waitFor();
     await page.getByLabel('Verifica periodica del mantenimento dei requisiti').check();
     assert.equal(await page.getByLabel('Data della visita').inputValue(), formatItalianDate(today));
-    await page.getByLabel('Nome del nuovo componente').fill('Dott.ssa Chiara Fantoni');
-    await page.getByLabel('Ruolo').fill('Pedagogista zonale');
+    // The new member's row: checked when added, then again on every edit (no message left behind, none lost).
+    const nameField = page.getByLabel('Nome del nuovo componente');
+    const roleField = page.getByLabel('Ruolo');
+    const nameError = page.locator('#nm-name-err');
+    const roleError = page.locator('#nm-role-err');
+    const cleared = (id: string) => page.waitForFunction((el) => document.getElementById(el)?.textContent === '', id);
+    await page.getByRole('button', { name: 'Aggiungi componente' }).click();
+    await nameError.filter({ hasText: 'il nome è obbligatorio' }).waitFor();
+    assert.equal(await roleError.innerText(), 'il ruolo è obbligatorio');
+    assert.equal(await nameField.getAttribute('aria-invalid'), 'true');
+    await nameField.fill('Dott.ssa');
+    await cleared('nm-name-err');
+    assert.equal(await nameField.getAttribute('aria-invalid'), 'false');
+    assert.equal(await roleError.innerText(), 'il ruolo è obbligatorio', 'the field not edited keeps its message');
+    await nameField.fill('   ');
+    await nameError.filter({ hasText: 'il nome è obbligatorio' }).waitFor();
+    await nameField.fill('Dott.ssa\tChiara Fantoni');
+    await nameError.filter({ hasText: /^contiene un carattere di controllo non ammesso \(U\+0009\) in posizione 9/ }).waitFor();
+    await screenshot(page, 'nido-05a-nuovo-componente-errori');
+    assert.equal(await nameField.getAttribute('maxlength'), '200');
+    await nameField.fill('Dott.ssa Chiara Fantoni');
+    await cleared('nm-name-err');
+    await roleField.fill('Pedagogista zonale');
+    await cleared('nm-role-err');
     // Enter adds the member; it does not start the visit.
     await page.getByLabel('Ruolo').press('Enter');
     const chosen = page.getByRole('checkbox', { name: /Dott.ssa Chiara Fantoni/ });

@@ -49,9 +49,10 @@ export interface Shell {
 /**
  * Starts `bin/vigilanza serve --data <fresh tmp> [--demo]` and waits for the URL line on stdout.
  * `wrap`: a launcher that exec()s the command it is given (`['fiu-run', '-x']` for fault injection).
+ * `dataDir`: a folder the test made (an older version's, say) instead of a fresh one; `stop` leaves it.
  */
-export async function startShell(options: { demo?: boolean; wrap?: string[] } = {}): Promise<Shell> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigilanza-ui-'));
+export async function startShell(options: { demo?: boolean; wrap?: string[]; dataDir?: string } = {}): Promise<Shell> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigilanza-ui-'));
   const args = [join(ROOT, 'bin/vigilanza'), 'serve', '--data', dataDir, ...(options.demo ? ['--demo'] : [])];
   const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
   // From source: a dist/cli built before the latest host changes must not be what the UI is tested against.
@@ -91,7 +92,7 @@ export async function startShell(options: { demo?: boolean; wrap?: string[] } = 
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { DatabaseVersionError } from '../../db/errors.ts';
 import { MIGRATIONS, LATEST_VERSION } from '../../db/migrations/index.ts';
+import { SEEDED_DEMO_SERVICES } from '../../db/migrations/010_demo_seed_marked.ts';
 import { AUDIT_GENESIS, chainHash, entryDigest } from '../../shared/audit-chain.ts';
 import { APPLICATION_ID, checkSequence, openDatabase, schemaVersion } from '../../db/open.ts';
 import { tempDir } from './db-fixtures.ts';
@@ -436,4 +437,109 @@ test('migration 009: rows made before it stay real and queued; demo rows never e
   assert.throws(() => db.prepare("UPDATE services SET demo = 0 WHERE id = 'd'").run(), /non cambia fra dimostrativo e reale/);
   assert.throws(() => db.prepare("UPDATE services SET demo = 1 WHERE id = 's'").run(), /non cambia fra dimostrativo e reale/);
   assert.deepEqual(db.prepare('SELECT inspection_id FROM outbox').all(), [{ inspection_id: 'i' }]);
+});
+
+test('migration 010: the services the demo seed made before 009 and their visits become demo; their queue entries that never left go, the rest stays', (t) => {
+  const file = join(tempDir(t), 'v10.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 8) });
+  const service = old.prepare(
+    'INSERT INTO services (id, name, type, comune, address, referente, capacity, kitchen, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 54, 1, ?, ?)',
+  );
+  const [name, type, comune, address, referente] = SEEDED_DEMO_SERVICES[2]!;
+  service.run('demo', name, type, comune, address, referente, 'x', 'x');
+  // The same name and Comune at another address: typed by a person, stays real.
+  service.run('real', name, type, comune, 'Via Reale 1', referente, 'x', 'x');
+  const inspection = old.prepare(
+    `INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES (?, ?, 1, ?, 'zona-fse@1', 'verifica_periodica', '2026-01-10', ?, ?, ?, 'x', 'x')`,
+  );
+  inspection.run('queued', 'v1', 'demo', 'sealed', 'a'.repeat(64), 'x');
+  inspection.run('left', 'v2', 'demo', 'sealed', 'b'.repeat(64), 'x');
+  inspection.run('draft', 'v3', 'demo', 'draft', null, null);
+  inspection.run('realvisit', 'v4', 'real', 'sealed', 'c'.repeat(64), 'x');
+  const enqueue = old.prepare(
+    "INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES (?, ?, ?, 1, ?, 'x', 'x')",
+  );
+  enqueue.run('o1', 'queued', 'v1', 'a'.repeat(64));
+  enqueue.run('o2', 'left', 'v2', 'b'.repeat(64));
+  enqueue.run('o4', 'realvisit', 'v4', 'c'.repeat(64));
+  old.prepare("UPDATE outbox SET status = 'ricevuta', bundle = '{}', sent_at = 'x', received_at = 'x' WHERE id = 'o2'").run();
+  old.close();
+  const reference = openDatabase(join(tempDir(t), 'v9.db'), { migrations: MIGRATIONS.slice(0, 9) });
+  const triggerSql = (d: Database.Database) => d.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all();
+  const triggers9 = triggerSql(reference);
+  reference.close();
+
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 10);
+  assert.deepEqual(db.prepare('SELECT id, demo FROM services ORDER BY id').all(), [
+    { id: 'demo', demo: 1 },
+    { id: 'real', demo: 0 },
+  ]);
+  assert.deepEqual(db.prepare('SELECT id, demo FROM inspections ORDER BY id').all(), [
+    { id: 'draft', demo: 1 },
+    { id: 'left', demo: 1 },
+    { id: 'queued', demo: 1 },
+    { id: 'realvisit', demo: 0 },
+  ]);
+  // The demo revision that never left is no longer queued; the one the office received keeps its record; the real one waits.
+  assert.deepEqual(db.prepare('SELECT id, status FROM outbox ORDER BY id').all(), [
+    { id: 'o2', status: 'ricevuta' },
+    { id: 'o4', status: 'in_coda' },
+  ]);
+  // One audit entry per visit marked, on the hash chain.
+  const audit = db
+    .prepare('SELECT seq, inspection_id AS inspectionId, at, action, detail, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq')
+    .all() as Array<{
+    seq: number;
+    inspectionId: string;
+    at: string;
+    action: string;
+    detail: string;
+    prevHash: string;
+    hash: string;
+  }>;
+  assert.deepEqual(
+    audit.map((a) => [a.inspectionId, a.action, JSON.parse(a.detail).withdrawnFromOutbox]),
+    [
+      ['queued', 'segnata come dimostrativa', true],
+      ['left', 'segnata come dimostrativa', false],
+      ['draft', 'segnata come dimostrativa', false],
+    ],
+  );
+  let previous = AUDIT_GENESIS;
+  for (const a of audit) {
+    assert.equal(a.prevHash, previous);
+    assert.equal(a.hash, chainHash(previous, entryDigest(a)));
+    previous = a.hash;
+  }
+  // The triggers lifted for the marking are back, exactly as 009 made them.
+  assert.deepEqual(triggerSql(db), triggers9);
+  assert.throws(() => db.prepare("UPDATE inspections SET demo = 0 WHERE id = 'queued'").run(), /resta dimostrativa/);
+  assert.throws(() => db.prepare("DELETE FROM outbox WHERE id = 'o4'").run(), /non si cancellano/);
+  assert.throws(
+    () =>
+      db
+        .prepare(
+          "INSERT INTO outbox (id, inspection_id, visit_id, revision, content_hash, created_at, updated_at) VALUES ('o5', 'queued', 'v1', 1, ?, 'x', 'x')",
+        )
+        .run('a'.repeat(64)),
+    /dati dimostrativi non si inviano/,
+  );
+});
+
+test('migration 010 changes nothing in a folder without the demo seed', (t) => {
+  const file = join(tempDir(t), 'plain.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 9) });
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')",
+    )
+    .run();
+  old.close();
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
+  t.after(() => db.close());
+  assert.deepEqual(db.prepare('SELECT demo FROM services').all(), [{ demo: 0 }]);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n, 0);
 });
