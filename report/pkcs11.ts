@@ -23,6 +23,7 @@ import type {
   PrivateKey as GPrivateKey,
 } from 'graphene-pk11';
 import { parseCertificate } from './cms.ts';
+import { checkModulePath } from './pkcs11-module-path.ts';
 import { checkSignatureValue, ecdsaRawToDer, sha256DigestInfo, type ExternalSigner } from './signer.ts';
 
 export type Pkcs11ErrorCode =
@@ -205,11 +206,14 @@ interface Opened {
 /** Loads and initialises a module for one operation, always finalised afterwards. */
 async function withModule<T>(modulePath: string, work: (o: Opened) => Promise<T>): Promise<T> {
   if (!modulePath.trim()) throw new Pkcs11Error('module_unavailable', 'modulo PKCS#11 non indicato');
+  // Native code runs on load: only a library nobody else could have put or changed there.
+  const checked = checkModulePath(modulePath);
+  if (!checked.ok) throw new Pkcs11Error('module_unavailable', checked.reason);
   const g = loadGraphene();
   return serialized(async () => {
     let mod: GModule;
     try {
-      mod = g.Module.load(modulePath);
+      mod = g.Module.load(checked.real);
     } catch (e) {
       const why = existsSync(modulePath) ? ((e as Error).message ?? String(e)) : 'file inesistente';
       throw new Pkcs11Error('module_unavailable', `modulo PKCS#11 non caricabile: ${modulePath} (${why})`);

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyPdf } from '../../report/index.ts';
@@ -151,6 +151,25 @@ describe('choosing the signing device', () => {
     const app = newApp();
     await refused(app, 'signing.deviceTokens', { modulePath: join(scratch, 'manca.so') }, 'invalid', 'modulePath');
     await refused(app, 'signing.deviceCertificates', { modulePath: token.module, token: 'Carta CNS' }, 'conflict', 'token');
+  });
+
+  test('attack: the real module copied into a folder anyone may write is never loaded, whoever asks', async () => {
+    const app = newApp();
+    const shared = join(scratch, 'condivisa');
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    const planted = join(shared, 'libsofthsm2.so');
+    copyFileSync(token.module, planted);
+    for (const [method, input] of [
+      ['signing.deviceTokens', { modulePath: planted }],
+      ['signing.deviceCertificates', { modulePath: planted, token: token.label }],
+      ['signing.setDevice', { modulePath: planted, token: token.label, certificate: 'a'.repeat(64) }],
+    ] as const) {
+      const message = await refused(app, method, input, 'invalid', 'modulePath');
+      assert.match(message, /la cartella .*condivisa è modificabile da altri utenti/, method);
+    }
+    const status = await call<{ device: unknown }>(app, 'signing.status', {});
+    assert.equal(status.device, null, 'no device was set');
   });
 });
 

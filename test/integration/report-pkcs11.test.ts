@@ -206,7 +206,7 @@ describe('what the user can get wrong', () => {
   });
 
   test('a module that does not exist or is not PKCS#11', async () => {
-    await assertRejects(listTokens(join(dir, 'manca.so')), 'module_unavailable', /non caricabile: .*manca\.so \(file inesistente\)/);
+    await assertRejects(listTokens(join(dir, 'manca.so')), 'module_unavailable', /non caricabile: .*manca\.so \(file inesistente/);
     const notPkcs11 = join(dir, 'finto.so');
     writeFileSync(notPkcs11, 'non sono una libreria');
     await assertRejects(listTokens(notPkcs11), 'module_unavailable', /^modulo PKCS#11 non caricabile: .*finto\.so/);
