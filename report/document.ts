@@ -23,6 +23,7 @@ import {
   OUTCOME_LABELS,
   RULE_SETS,
   evaluate,
+  findingText,
   enrolmentCeiling,
   validateAgainst,
   type CheckResult,
@@ -235,7 +236,7 @@ function findingCell(findings: Array<Finding | undefined>): TableCell {
   if (!present.length) return { text: '' };
   return {
     stack: present.map(
-      (f) => ({ text: [outcomeChip(f.outcome), { text: ` — ${f.message}` }] as Content[], margin: [0, 0, 0, 2] }) as Content,
+      (f) => ({ text: [outcomeChip(f.outcome), { text: ` — ${findingText(f)}` }] as Content[], margin: [0, 0, 0, 2] }) as Content,
     ),
     fontSize: 7.5,
   } as TableCell;
@@ -624,7 +625,7 @@ function findingsContent(ctx: Ctx): Content[] {
           outcomeChip(f.outcome) as TableCell,
           { text: ruleLabel(ctx, f.rule) },
           { text: f.article, style: 'article' },
-          { text: f.message },
+          { text: findingText(f) },
         ] as TableCell[],
     ),
   ];

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseSealedFile } from '../../shared/inspection.ts';
-import { OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
+import { findingText, OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import { TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
@@ -144,7 +144,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
               outcome: f.outcome,
               outcomeLabel: OUTCOME_LABELS[f.outcome],
               article: f.article,
-              message: f.message,
+              message: findingText(f),
             }))
           : null,
         evaluationError: parsed.ok ? 'set di regole sconosciuto' : parsed.errors.join('; '),

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import type { Output, Signature } from '../../shared/api/contract.ts';
 import { commissionGaps } from '../../shared/checklist/commission.ts';
 import { displayText, signatoryTitle } from '../../shared/checklist/display.ts';
+import { findingText } from '../../shared/rules/index.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
@@ -90,7 +91,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         target: f.rule,
         label: 'Non conformità senza prescrizione',
         // The label already says it: no "Non conformità …: Non conforme: …".
-        text: f.message.replace(/^Non conforme:\s*/, ''),
+        text: findingText(f),
       });
     for (const item of missing)
       add(item.section, { key: `voce:${item.id}`, target: item.id, label: 'Senza risposta', text: displayText(item.text) });

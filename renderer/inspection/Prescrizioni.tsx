@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import type { Prescription } from '../../shared/api/contract.ts';
-import { isIsoDate } from '../../shared/dates.ts';
-import type { Finding } from '../../shared/rules/index.ts';
+import { findingText, type Finding } from '../../shared/rules/index.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { DateField } from '../ui/DateField.tsx';
@@ -9,6 +8,7 @@ import { FieldError } from '../ui/FieldError.tsx';
 import { italianDate } from '../ui/format.ts';
 import { useInspection, useLiveCheck, usePrescriptions, useVisit } from './context.tsx';
 import { useDraft, useDrafts } from './drafts.tsx';
+import { prescriptionErrors, type PrescriptionField } from './prescription-form.ts';
 
 /** The draft of a prescription form: a new one for a rule, or the edit of an existing one. */
 const draftKey = (rule: string, existing?: Prescription): string => `prescrizione:${rule}:${existing?.id ?? 'nuova'}`;
@@ -59,7 +59,7 @@ function NonConformita({ finding, prescriptions }: { finding: Finding; prescript
   return (
     <li className="non-conformita" data-rule={finding.rule}>
       <p>
-        <Badge tone="bad">Non conforme</Badge> {finding.message} <cite className="article">{finding.article}</cite>
+        <Badge tone="bad">Non conforme</Badge> {findingText(finding)} <cite className="article">{finding.article}</cite>
       </p>
       {prescriptions.map((p) => (
         <PrescrizioneEsistente key={p.id} prescription={p} />
@@ -122,19 +122,26 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
     text: existing?.text ?? '',
     deadline: existing?.deadline ?? '',
   });
-  const [errors, setErrors] = useState<{ text?: string; deadline?: string; other?: string }>({});
+  // The form's own checks run on every edit once a save was tried; the host's refusal stays until
+  // its field is edited.
+  const [tried, setTried] = useState(false);
+  const [refused, setRefused] = useState<{ field: PrescriptionField | 'other'; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const savePrescription = useApiMutation('prescriptions.save');
   const base = `pr-${rule.replace(/[^a-zA-Z0-9]/g, '-')}-${existing?.id ?? 'nuova'}`;
+  const errors: { text?: string; deadline?: string; other?: string } = {
+    ...(tried ? prescriptionErrors({ text, deadline }, visit.date) : {}),
+    ...(refused ? { [refused.field]: refused.message } : {}),
+  };
+  const edit = (field: PrescriptionField, value: string) => {
+    if (refused && (refused.field === field || refused.field === 'other')) setRefused(null);
+    change({ [field]: value });
+  };
 
   async function save() {
-    const e: typeof errors = {};
-    if (!text.trim()) e.text = 'indicare il testo della prescrizione';
-    if (!deadline) e.deadline = 'indicare la scadenza';
-    else if (!isIsoDate(deadline)) e.deadline = 'scrivere la scadenza come gg/mm/aaaa';
-    else if (deadline <= visit.date) e.deadline = 'la scadenza deve essere successiva alla data della visita';
-    setErrors(e);
-    if (Object.keys(e).length) return;
+    setTried(true);
+    setRefused(null);
+    if (Object.keys(prescriptionErrors({ text, deadline }, visit.date)).length) return;
     setBusy(true);
     const r = await savePrescription.mutateAsync({
       ...(existing ? { id: existing.id } : {}),
@@ -145,16 +152,13 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
     });
     setBusy(false);
     if (!r.ok) {
-      setErrors(
-        r.error.field === 'text'
-          ? { text: r.error.message }
-          : r.error.field === 'deadline'
-            ? { deadline: r.error.message }
-            : { other: r.error.message },
-      );
+      const field = r.error.field === 'text' || r.error.field === 'deadline' ? r.error.field : 'other';
+      setRefused({ field, message: r.error.message });
       return;
     }
     setPrescriptions((all) => (existing ? all.map((p) => (p.id === existing.id ? r.value : p)) : [...all, r.value]));
+    // The emptied form of a new prescription is not yet tried again.
+    setTried(false);
     discard();
     onDone();
   }
@@ -167,7 +171,7 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
           id={`${base}-text`}
           rows={2}
           value={text}
-          onChange={(e) => change({ text: e.target.value })}
+          onChange={(e) => edit('text', e.target.value)}
           aria-invalid={Boolean(errors.text)}
           aria-describedby={`${base}-text-err`}
         />
@@ -175,7 +179,7 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
       </div>
       <div className="field field-date">
         <label htmlFor={`${base}-deadline`}>Entro il</label>
-        <DateField id={`${base}-deadline`} value={deadline} onChange={(v) => change({ deadline: v })} error={errors.deadline} />
+        <DateField id={`${base}-deadline`} value={deadline} onChange={(v) => edit('deadline', v)} error={errors.deadline} />
       </div>
       <div className="actions">
         <button type="button" className="button-primary" onClick={() => void save()} disabled={busy}>

@@ -18,6 +18,16 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   na: 'Non valutabile',
 };
 
+/**
+ * A finding's message where its outcome is already shown beside it (a badge, a chip, a column):
+ * without a leading «Non conforme: » (the checklist answers' findings start so, for the CLI and the
+ * plain-text lists), so a screen never reads «Non conforme Non conforme: …».
+ */
+export function findingText(finding: Pick<Finding, 'outcome' | 'message'>): string {
+  const label = OUTCOME_LABELS[finding.outcome];
+  return finding.message.startsWith(`${label}: `) ? finding.message.slice(label.length + 2) : finding.message;
+}
+
 export function worstOutcome(findings: readonly Finding[]): Outcome {
   const order: Outcome[] = ['fail', 'warn', 'pass', 'na'];
   for (const o of order) if (findings.some((f) => f.outcome === o)) return o;

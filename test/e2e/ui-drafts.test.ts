@@ -104,6 +104,29 @@ describe('UI, bozze: quanto è scritto resta', { timeout: 180_000 }, () => {
     );
   });
 
+  it('i messaggi della prescrizione seguono quanto si scrive dopo il primo «Salva prescrizione»', async () => {
+    await openTab('prescrizioni');
+    const nc = () => page.locator('.non-conformita[data-rule="F.presidi.termosifoni"]');
+    const textError = () => nc().locator('.prescrizione-form .field-error').filter({ hasText: 'indicare il testo della prescrizione' });
+    const deadlineError = () => nc().locator('.prescrizione-form').getByText('indicare la scadenza');
+    // The first test added one: a second is opened by its button.
+    await nc().getByRole('button', { name: 'Aggiungi un’altra prescrizione' }).click();
+    assert.equal(await textError().count(), 0, 'nothing said before a save is tried');
+    await nc().getByRole('button', { name: 'Salva prescrizione' }).click();
+    await textError().waitFor();
+    await deadlineError().waitFor();
+    await screenshot(page, 'bozze-01b-prescrizione-errori');
+    await nc().getByLabel('Prescrizione', { exact: true }).fill('Fissare la scaffalatura');
+    await textError().waitFor({ state: 'detached' });
+    assert.equal(await deadlineError().count(), 1, 'the deadline still lacks');
+    await nc().getByLabel('Prescrizione', { exact: true }).fill('');
+    await textError().waitFor();
+    await nc().getByLabel('Entro il').fill(formatItalianDate(today));
+    await nc().locator('.prescrizione-form').getByText('la scadenza deve essere successiva alla data della visita').waitFor();
+    await nc().getByLabel('Entro il').fill('');
+    await nc().getByLabel('Prescrizione', { exact: true }).fill('');
+  });
+
   it('il nuovo componente della commissione e il personale presente restano', async () => {
     await openTab('visita');
     await page.getByLabel('Nome del nuovo componente').fill('Dott.ssa Elena Rossi');

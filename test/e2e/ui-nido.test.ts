@@ -254,7 +254,8 @@ describe('UI, nido: dal servizio alla visita sigillata', { timeout: 300_000 }, (
     await termosifoni.getByLabel('Nota').fill('Due termosifoni del salone senza copertura');
     const rule = finding('fail', 'F.presidi.termosifoni');
     await rule.waitFor();
-    assert.match(await rule.innerText(), /Non conforme: Protezione dei termosifoni — Due termosifoni del salone senza copertura/);
+    assert.match(await rule.innerText(), /Non conforme\s+Protezione dei termosifoni — Due termosifoni del salone senza copertura/);
+    assert.doesNotMatch(await rule.innerText(), /Non conforme: /, 'the badge says it once');
     assert.match(await rule.innerText(), /DPGR 41\/R\/2013 art. 19/);
     await openTab('D');
     await voce('D.verbali.altro').getByRole('textbox').fill('Verbali degli incontri con la pediatra');
