@@ -198,30 +198,30 @@ function evaluateCheck(check: Check, ctx: CheckContext): { outcome: Outcome; mes
     case 'range': {
       if (check.onlyIf) {
         const gate = valueOf(ctx, check.onlyIf.item);
-        if (gate === undefined) return na(`${check.onlyIf.label} non rilevato`);
+        if (gate === undefined) return na(`dato non rilevato: ${check.onlyIf.label}`);
         if (gate !== 'yes') return na(`non si applica (${check.onlyIf.label}: ${yesNo(gate)})`);
       }
       const { min, max, unit } = check;
       const bound =
         min !== null && max !== null
-          ? `ammesso fra ${formatAmount(unit, min)} e ${formatAmount(unit, max)}`
+          ? `fra ${formatAmount(unit, min)} e ${formatAmount(unit, max)}`
           : min !== null
-            ? `minimo ${formatAmount(unit, min)}`
-            : `massimo ${formatAmount(unit, max!)}`;
+            ? `almeno ${formatAmount(unit, min)}`
+            : `al massimo ${formatAmount(unit, max!)}`;
       const recorded = check.inputs.map((input) => ({ input, v: valueOf(ctx, input.item) }));
       const numbers = recorded.filter((r): r is { input: (typeof recorded)[number]['input']; v: number } => typeof r.v === 'number');
       const outside = numbers.filter((r) => (min !== null && r.v < min) || (max !== null && r.v > max));
       const said = (rs: typeof numbers) => rs.map((r) => `${r.input.label} ${formatAmount(unit, r.v)}`).join(', ');
       // A value out of bounds is a breach even when another input is missing; a pass needs them all.
-      if (outside.length) return breach(`${said(outside)}, ${bound}`);
+      if (outside.length) return breach(`${said(outside)}: richiesto ${bound}`);
       if (numbers.length < recorded.length)
         return na(
-          `${recorded
+          `dato non rilevato: ${recorded
             .filter((r) => typeof r.v !== 'number')
             .map((r) => r.input.label)
-            .join(', ')} non rilevato`,
+            .join(', ')}`,
         );
-      return pass(`${said(numbers)}, ${bound}`);
+      return pass(`${said(numbers)} (richiesto ${bound})`);
     }
     case 'equal': {
       const recorded = check.expected.map((e) => ({ e, v: valueOf(ctx, e.item) }));
@@ -229,7 +229,7 @@ function evaluateCheck(check: Check, ctx: CheckContext): { outcome: Outcome; mes
       const wrong = recorded.filter((r) => r.v !== undefined && r.v !== r.e.value);
       if (wrong.length) return breach(wrong.map((r) => `${r.e.label} ${shown(r.e, r.v!)} (previsto ${shown(r.e, r.e.value)})`).join(', '));
       const missing = recorded.filter((r) => r.v === undefined);
-      if (missing.length) return na(`${missing.map((r) => r.e.label).join(', ')} non rilevato`);
+      if (missing.length) return na(`dato non rilevato: ${missing.map((r) => r.e.label).join(', ')}`);
       return pass(recorded.map((r) => `${r.e.label} ${shown(r.e, r.v!)}`).join(', '));
     }
     case 'month_span': {
@@ -237,7 +237,9 @@ function evaluateCheck(check: Check, ctx: CheckContext): { outcome: Outcome; mes
       const to = valueOf(ctx, check.to.item);
       if (typeof from !== 'number' || typeof to !== 'number')
         return na(
-          `${[typeof from !== 'number' ? check.from.label : null, typeof to !== 'number' ? check.to.label : null].filter(Boolean).join(', ')} non rilevato`,
+          `dato non rilevato: ${[typeof from !== 'number' ? check.from.label : null, typeof to !== 'number' ? check.to.label : null]
+            .filter(Boolean)
+            .join(', ')}`,
         );
       if (from < 1 || from > 12 || to < 1 || to > 12) return na('mese non valido (serve un numero da 1 a 12)');
       // Months counted from the allowed first month: the service's span must start and end inside the allowed one.
@@ -250,7 +252,7 @@ function evaluateCheck(check: Check, ctx: CheckContext): { outcome: Outcome; mes
     }
     case 'term': {
       const on = valueOf(ctx, check.input.item);
-      if (typeof on !== 'string') return na(`${check.input.label} non rilevata`);
+      if (typeof on !== 'string') return na('data non rilevata');
       if (compareDates(on, ctx.date) > 0) return na(`${check.input.label} ${formatItalianDate(on)}, dopo la data della visita`);
       const first = educationalYearStart(on, ctx.educationalYearStartMonth);
       const until = addDays(formatIsoDate({ year: first + check.educationalYears, month: ctx.educationalYearStartMonth, day: 1 }), -1);
@@ -264,7 +266,7 @@ function evaluateCheck(check: Check, ctx: CheckContext): { outcome: Outcome; mes
       const previousDue = formatIsoDate({ year: dueYear - 1, month: check.month, day: check.day });
       const on = valueOf(ctx, check.input.item);
       const dueText = `termine ${formatItalianDate(due)}`;
-      if (typeof on !== 'string') return na(`${check.input.label} non rilevata (${dueText})`);
+      if (typeof on !== 'string') return na(`data non rilevata (${dueText})`);
       if (compareDates(on, ctx.date) > 0) return na(`${check.input.label} ${formatItalianDate(on)}, dopo la data della visita`);
       const said = `${check.input.label} ${formatItalianDate(on)}`;
       if (compareDates(on, previousDue) > 0 && compareDates(on, due) <= 0) return pass(`${said}, ${dueText}`);
