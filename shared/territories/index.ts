@@ -7,6 +7,7 @@ import { SERVICE_TYPE_LABELS, SERVICE_TYPES } from '../domain.ts';
 import { CHECKLISTS, ZONA_FSE_CHECKLIST_1, type Checklist } from '../checklist/index.ts';
 import { RULE_SETS, type RuleSet } from '../rules/index.ts';
 import { checkInputsProblems } from '../rules/checks.ts';
+import { LUCCA_TERRITORY } from './lucca/territory.ts';
 import { Territory } from './schema.ts';
 
 export * from './schema.ts';
@@ -59,7 +60,7 @@ function register(entries: Territory[]): ReadonlyMap<string, Territory> {
 }
 
 /** By id, in the order listed (the Zona first: it is what an installation without a choice has). */
-export const TERRITORIES: ReadonlyMap<string, Territory> = register([ZONA_FSE_TERRITORY]);
+export const TERRITORIES: ReadonlyMap<string, Territory> = register([ZONA_FSE_TERRITORY, LUCCA_TERRITORY]);
 
 /** The territory a data folder or an inspection file names nothing else for (files made before territories). */
 export const DEFAULT_TERRITORY_ID = 'zona-fse';
