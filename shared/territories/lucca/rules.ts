@@ -107,8 +107,8 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
     'training.rls': 'D.Lgs 81/2008 artt. 37 c.10-11, 47-48 (Reg. Lucca art. 30 c.4 lett. f)',
     'training.haccp': 'DGR Toscana 559/2008 (Reg. Lucca art. 29 c.1)',
     'staff.titles': 'DPGR 41/R/2013 art. 13 (Reg. Lucca art. 30 c.4 lett. d)',
-    'authorization.valid': `Reg. Lucca art. 30 (durata ${NOT_STATED})`,
-    'accreditation.valid': `Reg. Lucca art. 31 (durata ${NOT_STATED})`,
+    'authorization.valid': 'Reg. Lucca art. 30 (durata non indicata dal regolamento)',
+    'accreditation.valid': 'Reg. Lucca art. 31 (durata non indicata dal regolamento)',
   },
   interpretations: [
     {
