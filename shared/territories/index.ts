@@ -17,6 +17,7 @@ const ZONA_FSE_TERRITORY: Territory = {
   name: 'Zona Fiorentina Sud-Est',
   checklist: 'zona-fse@1',
   ruleSet: 'zona-fse@1',
+  serviceTypesHeading: 'Art. 2 – Classificazione dei servizi',
   serviceTypes: Object.fromEntries(
     SERVICE_TYPES.map((t) => [t, { label: SERVICE_TYPE_LABELS[t], article: 'DPGR 41/R/2013; Scheda di osservazione, sezione A' }]),
   ) as Territory['serviceTypes'],
@@ -24,7 +25,11 @@ const ZONA_FSE_TERRITORY: Territory = {
   signatoriesSource: 'Scheda di osservazione (Reg. zonale art. 15: commissione zonale)',
   schedule: { label: "due all'anno, una per semestre", article: 'Reg. zonale art. 17 c.1' },
   prescription: { singular: 'prescrizione', plural: 'prescrizioni', article: 'Reg. zonale art. 11 c.2-3' },
-  reportHeading: { title: 'ZONA FIORENTINA SUD-EST', subtitle: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE" },
+  reportHeading: {
+    title: 'ZONA FIORENTINA SUD-EST',
+    subtitle: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE",
+    author: 'Commissione zonale – Zona Fiorentina Sud-Est',
+  },
 };
 
 /**

@@ -25,6 +25,8 @@ export const Territory = z.strictObject({
   /** The current checklist and rule set (older versions stay resolvable for the files that name them). */
   checklist: VersionKey,
   ruleSet: VersionKey,
+  /** The article heading over the service types, as the checklist prints it ("Art. 2 – Classificazione dei servizi"). */
+  serviceTypesHeading: z.string().min(1),
   serviceTypes: z.strictObject(
     Object.fromEntries(SERVICE_TYPES.map((t) => [t, ServiceTypeName])) as Record<ServiceType, typeof ServiceTypeName>,
   ),
@@ -38,7 +40,7 @@ export const Territory = z.strictObject({
   schedule: z.strictObject({ label: z.string().min(1), article: z.string().min(1) }),
   /** What the act imposing a correction with a deadline is called ("prescrizione", "diffida"). */
   prescription: z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), article: z.string().min(1) }),
-  /** The lines at the top of the report, as the authority heads its acts. */
-  reportHeading: z.strictObject({ title: z.string().min(1), subtitle: z.string().min(1) }),
+  /** The lines at the top of the report, as the authority heads its acts, and the PDF's author. */
+  reportHeading: z.strictObject({ title: z.string().min(1), subtitle: z.string().min(1), author: z.string().min(1) }),
 });
 export type Territory = z.infer<typeof Territory>;

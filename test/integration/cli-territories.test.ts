@@ -1,6 +1,7 @@
 /** `vigilanza territories`, `checklist --territory` and `check` on Lucca's example, as a user runs them. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,5 +100,29 @@ describe('vigilanza check on a Lucca file', () => {
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ ...example, territory: 'pisa' }));
     assert.match(vigilanza(['check', unknown]).stderr, /territory: territorio sconosciuto "pisa"/);
+  });
+});
+
+describe('vigilanza report on a Lucca file', () => {
+  it("is headed «Città di Lucca», names Lucca's service types and articles, and calls prescriptions «diffide»", () => {
+    const out = join(dir, 'lucca.pdf');
+    const r = vigilanza(['report', EXAMPLE, '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const text = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+    assert.equal(text.status, 0, text.stderr);
+    const lines = text.stdout.split('\n').map((l) => l.trim());
+    assert.equal(
+      lines.find((l) => l.length > 0),
+      'CITTÀ DI LUCCA',
+    );
+    assert.ok(lines.includes('REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA'));
+    assert.ok(!text.stdout.includes('ZONA FIORENTINA'), 'the Zona heading in a Lucca report');
+    assert.match(text.stdout, /Art\. 9 – Classificazione/);
+    assert.match(text.stdout, /☒ Nido di infanzia/);
+    assert.match(text.stdout, /Reg\. Lucca art\. 28 c\.3/);
+    assert.match(text.stdout, /DIFFIDE/);
+    assert.match(text.stdout, /Nessuna diffida impartita\./);
+    const info = spawnSync('pdfinfo', [out], { encoding: 'utf8' });
+    assert.match(info.stdout, /Author:\s+Comune di Lucca/);
   });
 });

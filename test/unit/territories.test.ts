@@ -76,8 +76,10 @@ describe('the territory registry', () => {
     assert.equal(t.schedule.article, 'Reg. Lucca art. 32 c.1');
     assert.deepEqual(t.prescription, { singular: 'diffida', plural: 'diffide', article: 'Reg. Lucca art. 32 c.2' });
     assert.equal(t.reportHeading.title, 'CITTÀ DI LUCCA');
+    assert.equal(t.serviceTypesHeading, 'Art. 9 – Classificazione dei servizi');
     const seed = regulationText();
     for (const s of SERVICE_TYPES) assert.ok(seed.includes(t.serviceTypes[s].label), t.serviceTypes[s].label);
+    assert.ok(seed.includes(t.serviceTypesHeading));
     assert.ok(seed.includes(t.reportHeading.title) && seed.includes(t.reportHeading.subtitle.split(' PER ')[0]!));
   });
   it('every entry is consistent with the data it names; a broken entry is reported', () => {

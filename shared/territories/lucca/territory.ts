@@ -8,6 +8,7 @@ export const LUCCA_TERRITORY: Territory = {
   checklist: 'lucca@1',
   ruleSet: 'lucca@1',
   // Art. 9 c.1: Lucca's names, each on the regional class whose numbers apply (interpretation service_types.regional).
+  serviceTypesHeading: 'Art. 9 – Classificazione dei servizi',
   serviceTypes: {
     nido: { label: 'Nido di infanzia', article: 'Reg. Lucca art. 9 c.1 punto 1.1' },
     centro_bambini_famiglie: { label: 'Centro dei bambini e dei genitori', article: 'Reg. Lucca art. 9 c.1 punto 1.2' },
@@ -18,5 +19,9 @@ export const LUCCA_TERRITORY: Territory = {
   signatoriesSource: 'non indicato dal regolamento (interpretazione signatories di lucca@1; Reg. Lucca art. 32 c.1)',
   schedule: { label: 'periodica, senza numero minimo', article: 'Reg. Lucca art. 32 c.1' },
   prescription: { singular: 'diffida', plural: 'diffide', article: 'Reg. Lucca art. 32 c.2' },
-  reportHeading: { title: 'CITTÀ DI LUCCA', subtitle: 'REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA' },
+  reportHeading: {
+    title: 'CITTÀ DI LUCCA',
+    subtitle: 'REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA',
+    author: 'Comune di Lucca – Vigilanza sui servizi educativi (Reg. art. 32)',
+  },
 };
