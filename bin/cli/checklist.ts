@@ -10,7 +10,7 @@ Stampa le voci della Scheda di osservazione che si applicano.
   --type      ${SERVICE_TYPES.join(' | ')}
   --purpose   ${PURPOSES.join(' | ')}
   --format    json (predefinito) oppure text
-  --territory territorio della scheda (${[...TERRITORIES.keys()].join(' | ')}; predefinito: zona-fse)
+  --territory territorio della scheda (${[...TERRITORIES.keys()].join(' | ')}; predefinito: ${DEFAULT_TERRITORY_ID})
   --rule-set  scheda da usare per versione (predefinita: quella del territorio)`;
 
 export async function run(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ import { SERVICE_TYPES } from '../../shared/domain.ts';
 import { CHECKLISTS, LUCCA_CHECKLIST_1, ZONA_FSE_CHECKLIST_1, applicableItems, commissionGaps } from '../../shared/checklist/index.ts';
 import {
   LUCCA_1,
+  deriveRuleSet,
   RULE_SETS,
   ZONA_FSE_1,
   evaluate,
@@ -585,5 +586,22 @@ describe('checks as a general mechanism', () => {
     } as typeof LUCCA_1;
     const problems = territoryProblems(t, CHECKLISTS, new Map([['lucca@1', rs]]));
     assert.match(problems.join('; '), /voce B\.orario\.inesistente assente dalla scheda lucca@1/);
+  });
+  it('a deadline in a month before the educational year starts falls in the following calendar year', () => {
+    // A hypothetical territory wanting a report by 31 March: for a visit in October 2025 it is due 31/03/2026.
+    const march = deriveRuleSet(LUCCA_1, (d) => {
+      d.checks = [
+        {
+          ...(d.checks!.find((c) => c.id === 'programme.draft') as Extract<NonNullable<typeof d.checks>[number], { kind: 'deadline' }>),
+          month: 3,
+          day: 31,
+        },
+      ];
+    });
+    const f = (date: string, on: string) =>
+      byRule(evaluate(withAnswers({ 'B.programmazione.bozza': on }, date), march, lucca), 'programme.draft');
+    assert.match(f('2025-10-15', '2025-04-01').message, /termine 31\/03\/2026/);
+    assert.equal(f('2025-10-15', '2025-04-01').outcome, 'pass');
+    assert.equal(f('2026-05-15', '2025-03-30').outcome, 'fail');
   });
 });
