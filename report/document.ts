@@ -8,12 +8,12 @@
 import type { Content, TableCell, TDocumentDefinitions, CustomTableLayout } from 'pdfmake/interfaces';
 import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
-import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES, SERVICE_TYPE_LABELS } from '../shared/domain.ts';
+import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES } from '../shared/domain.ts';
+import { resolveFile, type Territory } from '../shared/territories/index.ts';
 import type { Answer, InspectionFile } from '../shared/inspection.ts';
 import {
   applicableItems,
   displayText,
-  getChecklist,
   signatoryTitle,
   type Checklist,
   type ChecklistItem,
@@ -21,7 +21,6 @@ import {
 } from '../shared/checklist/index.ts';
 import {
   OUTCOME_LABELS,
-  RULE_SETS,
   evaluate,
   findingText,
   enrolmentCeiling,
@@ -78,6 +77,8 @@ const BARE: CustomTableLayout = {
 interface Ctx {
   input: ReportInput;
   file: InspectionFile;
+  /** Heading, service names and the name of a prescription come from the file's territory. */
+  territory: Territory;
   checklist: Checklist;
   rs: RuleSet;
   result: CheckResult;
@@ -93,9 +94,9 @@ function prepare(input: ReportInput): Ctx {
     throw new ReportInputError(`revision: deve essere un intero ≥ 1 (trovato ${String(input.revision)})`);
   if (!/^[0-9a-f]{64}$/.test(input.contentHash))
     throw new ReportInputError('contentHash: serve lo SHA-256 esadecimale (64 caratteri minuscoli) del JSON canonico');
-  const rs = RULE_SETS.get(file.ruleSet);
-  const checklist = getChecklist(file.ruleSet);
-  if (!rs || !checklist) throw new ReportInputError(`ruleSet: set di regole o scheda sconosciuti "${file.ruleSet}"`);
+  const resolved = resolveFile(file);
+  if (!resolved.ok) throw new ReportInputError(resolved.errors.join('; '));
+  const { territory, ruleSet: rs, checklist } = resolved.value;
   const problems = validateAgainst(file, rs, checklist);
   if (problems.length) throw new ReportInputError(`file di ispezione non valido: ${problems.join('; ')}`);
   input.photos?.forEach((p, i) => checkPhoto(p, i));
@@ -108,6 +109,7 @@ function prepare(input: ReportInput): Ctx {
   return {
     input,
     file,
+    territory,
     checklist,
     rs,
     result,
@@ -268,7 +270,7 @@ function titleBlock(ctx: Ctx): Content[] {
   const serviceRows: TableCell[][] = [
     row('Denominazione servizio', { text: s.name, bold: true, fontSize: 10 }),
     row('Referente', s.referente?.trim() || '—'),
-    row('Tipologia', SERVICE_TYPE_LABELS[s.type]),
+    row('Tipologia', ctx.territory.serviceTypes[s.type].label),
     row('Comune', s.comune?.trim() || '—'),
     row('Indirizzo', s.address?.trim() || '—'),
     row('Capienza', String(s.capacity)),
@@ -317,8 +319,8 @@ function titleBlock(ctx: Ctx): Content[] {
     margin: [0, 10, 0, 0],
   };
   return [
-    { text: 'ZONA FIORENTINA SUD-EST', style: 'zone' },
-    { text: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE", style: 'conference' },
+    { text: ctx.territory.reportHeading.title, style: 'zone' },
+    { text: ctx.territory.reportHeading.subtitle, style: 'conference' },
     { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 1.2, lineColor: ACCENT }], margin: [0, 6, 0, 8] },
     {
       columns: [
@@ -438,14 +440,14 @@ function sectionA(ctx: Ctx): TableCell[][] {
   const type = ctx.file.service.type;
   return [
     [
-      { text: 'Art. 2 – Classificazione dei servizi', style: 'article' },
+      { text: ctx.territory.serviceTypesHeading, style: 'article' },
       {
         stack: [
           { text: 'Tipologia di servizio:' },
           ...SERVICE_TYPES.map(
             (t) =>
               ({
-                text: `${box(t === type)} ${SERVICE_TYPE_LABELS[t]}`,
+                text: `${box(t === type)} ${ctx.territory.serviceTypes[t].label}`,
                 bold: t === type,
                 color: t === type ? INK : MUTED,
                 margin: [6, 1, 0, 0],
@@ -476,11 +478,11 @@ function sectionB(ctx: Ctx): TableCell[][] {
     return {
       text: selected
         ? [
-            { text: `${CHECKED} ${SERVICE_TYPE_LABELS[t]} (${range})`, bold: true },
+            { text: `${CHECKED} ${ctx.territory.serviceTypes[t].label} (${range})`, bold: true },
             `\n      capienza n. ${file.service.capacity} — n. iscritti ${dash(sum('enrolled'))} — presenza rilevata n. ${dash(sum('present'))}` +
               (rules.enrolmentTolerance ? ` — iscrivibili al massimo ${enrolmentCeiling(rules, file.service.capacity)}` : ''),
           ]
-        : { text: `${UNCHECKED} ${SERVICE_TYPE_LABELS[t]} (${range})`, color: MUTED },
+        : { text: `${UNCHECKED} ${ctx.territory.serviceTypes[t].label} (${range})`, color: MUTED },
       margin: [6, 1, 0, 0],
     } as Content;
   });
@@ -639,11 +641,17 @@ function findingsContent(ctx: Ctx): Content[] {
   ];
 }
 
+const capitalised = (s: string) => s.charAt(0).toLocaleUpperCase('it') + s.slice(1);
+
 function prescriptionsContent(ctx: Ctx): Content[] {
+  const name = ctx.territory.prescription;
   const list = ctx.input.prescriptions ?? [];
   const out: Content[] = [];
   if (!list.length) {
-    out.push({ stack: [sectionBar('PRESCRIZIONI'), { text: 'Nessuna prescrizione impartita.', margin: [0, 2, 0, 0] }], unbreakable: true });
+    out.push({
+      stack: [sectionBar(name.plural.toUpperCase()), { text: `Nessuna ${name.singular} impartita.`, margin: [0, 2, 0, 0] }],
+      unbreakable: true,
+    });
     return out;
   }
   out.push({
@@ -654,8 +662,8 @@ function prescriptionsContent(ctx: Ctx): Content[] {
       widths: [16, 120, '*', 62],
       dontBreakRows: true,
       body: [
-        titleRow('PRESCRIZIONI', 4),
-        [headerCell('N.'), headerCell('Rilievo'), headerCell('Prescrizione'), headerCell('Termine')],
+        titleRow(name.plural.toUpperCase(), 4),
+        [headerCell('N.'), headerCell('Rilievo'), headerCell(capitalised(name.singular)), headerCell('Termine')],
         ...list.map((p, i) => {
           const f = ctx.findingsByRule.get(p.rule);
           return [
@@ -819,7 +827,7 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     displayTitle: true,
     info: {
       title: xmpSafe(runningTitle),
-      author: 'Commissione zonale – Zona Fiorentina Sud-Est',
+      author: ctx.territory.reportHeading.author,
       subject: xmpSafe(`Ispezione ${input.inspectionId}, revisione ${input.revision}, impronta SHA-256 ${input.contentHash}`),
       keywords: `vigilanza nidi; ${file.ruleSet}; ${input.contentHash}`,
       creator: 'Vigilanza Nidi',

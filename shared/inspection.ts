@@ -87,7 +87,17 @@ export const RULE_SET_ID = /^[a-z0-9-]+@\d+$/;
 export const InspectionFile = z
   .strictObject({
     schemaVersion: z.literal(1),
+    /**
+     * The territory whose checklist and rules the file follows (shared/territories). Absent in files
+     * made before territories: they are the territory of their `ruleSet` (zona-fse@1: the Zona).
+     */
+    territory: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'identificativo del territorio, es. zona-fse')
+      .optional(),
     ruleSet: z.string().regex(RULE_SET_ID, 'formato atteso nome@versione, es. zona-fse@1'),
+    /** The checklist version the answers refer to; absent: the territory's current one. */
+    checklist: z.string().regex(RULE_SET_ID, 'formato atteso nome@versione, es. zona-fse@1').optional(),
     service: ServiceSection,
     visit: VisitSection,
     children: z.array(ChildrenBand).optional(),

@@ -1,20 +1,28 @@
 import { PURPOSES, SERVICE_TYPES, type Purpose, type ServiceType } from '../../shared/domain.ts';
 import { CHECKLISTS, applicableItems, getChecklist } from '../../shared/checklist/index.ts';
+import { DEFAULT_TERRITORY_ID, TERRITORIES, getTerritory } from '../../shared/territories/index.ts';
 import { CliError } from './errors.ts';
 import { parse, printJson } from './io.ts';
 
-export const usage = `Uso: vigilanza checklist [--type TIPO] [--purpose FINALITÀ] [--format json|text] [--rule-set ID]
+export const usage = `Uso: vigilanza checklist [--territory T] [--type TIPO] [--purpose FINALITÀ] [--format json|text] [--rule-set ID]
 
 Stampa le voci della Scheda di osservazione che si applicano.
   --type      ${SERVICE_TYPES.join(' | ')}
   --purpose   ${PURPOSES.join(' | ')}
   --format    json (predefinito) oppure text
-  --rule-set  scheda da usare (predefinita: zona-fse@1)`;
+  --territory territorio della scheda (${[...TERRITORIES.keys()].join(' | ')}; predefinito: ${DEFAULT_TERRITORY_ID})
+  --rule-set  scheda da usare per versione (predefinita: quella del territorio)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { type: { type: 'string' }, purpose: { type: 'string' }, format: { type: 'string' }, 'rule-set': { type: 'string' } },
+    {
+      type: { type: 'string' },
+      purpose: { type: 'string' },
+      format: { type: 'string' },
+      'rule-set': { type: 'string' },
+      territory: { type: 'string' },
+    },
     usage,
   );
   if (values.help) {
@@ -25,7 +33,11 @@ export async function run(argv: string[]): Promise<number> {
   const type = values.type as string | undefined;
   const purpose = values.purpose as string | undefined;
   const format = (values.format as string | undefined) ?? 'json';
-  const key = (values['rule-set'] as string | undefined) ?? 'zona-fse@1';
+  const territoryId = (values.territory as string | undefined) ?? DEFAULT_TERRITORY_ID;
+  const territory = getTerritory(territoryId);
+  if (!territory)
+    throw new CliError(`--territory: territorio sconosciuto "${territoryId}" (disponibili: ${[...TERRITORIES.keys()].join(', ')})`);
+  const key = (values['rule-set'] as string | undefined) ?? territory.checklist;
   if (type !== undefined && !(SERVICE_TYPES as readonly string[]).includes(type))
     throw new CliError(`--type: tipologia sconosciuta "${type}" (ammesse: ${SERVICE_TYPES.join(', ')})`);
   if (purpose !== undefined && !(PURPOSES as readonly string[]).includes(purpose))

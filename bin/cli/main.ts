@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   check: { summary: 'valuta un file di ispezione con le regole (uscita 0/1/2)', load: () => import('./check.ts') },
   schema: { summary: 'stampa lo JSON Schema del file di ispezione', load: () => import('./schema.ts') },
   checklist: { summary: 'stampa le voci della Scheda che si applicano', load: () => import('./checklist.ts') },
+  territories: { summary: 'elenca i territori conosciuti (scheda e regole di ciascuno)', load: () => import('./territories.ts') },
   report: { summary: 'produce il referto PDF/A di un file di ispezione, firmato con --p12 o --pkcs11', load: () => import('./report.ts') },
   sign: {
     summary: 'aggiunge una firma digitale (--p12 o smart card --pkcs11) a un verbale già firmato',

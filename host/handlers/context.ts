@@ -19,6 +19,7 @@ import type { IsoDate } from '../../shared/dates.ts';
 import type { InspectionFile } from '../../shared/inspection.ts';
 import {
   actStatus,
+  statesActValidity,
   countOutcomes,
   evaluate,
   inspectionsDueWindow,
@@ -105,6 +106,9 @@ export function createContext(options: ContextOptions) {
   /** The contract's view of an act: `none` when the registry has no issue date. */
   function actOf(issuedOn: string | null, asOf: IsoDate) {
     if (!issuedOn) return { until: null, status: 'none' as const };
+    // A rule set stating no validity (its regulation is silent) gives no end date; the contract has no
+    // status for that yet, so the badge shows none rather than a borrowed one.
+    if (!statesActValidity(ruleSet)) return { until: null, status: 'none' as const };
     const a = actStatus(ruleSet, issuedOn, asOf);
     return { until: a.validUntil, status: a.status };
   }

@@ -6,7 +6,14 @@
  */
 import type { Service } from '../../shared/api/contract.ts';
 import { addDays, compareDates, daysBetween, type IsoDate } from '../../shared/dates.ts';
-import { actValidity, inspectionsDueWindow, serviceInspectionsDue, type InspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
+import {
+  actValidity,
+  statesActValidity,
+  inspectionsDueWindow,
+  serviceInspectionsDue,
+  type InspectionsDue,
+  type RuleSet,
+} from '../../shared/rules/index.ts';
 import { serviceKey as norm } from '../storage/keys.ts';
 import type { OfficeStore } from '../storage/store.ts';
 
@@ -102,7 +109,8 @@ export async function expiringActsReport(
       ['autorizzazione', service.authorizationIssuedOn],
       ['accreditamento', service.accreditationIssuedOn],
     ] as const) {
-      if (!issuedOn) continue;
+      // No validity stated by the territory's regulation: nothing expires.
+      if (!issuedOn || !statesActValidity(rs)) continue;
       const { validUntil } = actValidity(rs, issuedOn);
       if (compareDates(validUntil, limit) > 0) continue;
       rows.push({

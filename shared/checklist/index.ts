@@ -5,10 +5,11 @@
  */
 import type { Checklist } from './schema.ts';
 import { ZONA_FSE_CHECKLIST_1 } from './zona-fse-1.ts';
+import { LUCCA_CHECKLIST_1 } from '../territories/lucca/checklist.ts';
 
 export * from './schema.ts';
 export * from './answers.ts';
-export { ZONA_FSE_CHECKLIST_1 };
+export { ZONA_FSE_CHECKLIST_1, LUCCA_CHECKLIST_1 };
 
 /** The registry key of a checklist: `zona-fse@1`. */
 export function checklistKey(checklist: Pick<Checklist, 'id' | 'version'>): string {
@@ -17,7 +18,7 @@ export function checklistKey(checklist: Pick<Checklist, 'id' | 'version'>): stri
 
 /** A Map rather than an object literal: no inherited keys ("constructor") to mistake for a checklist. */
 export const CHECKLISTS: ReadonlyMap<string, Checklist> = new Map(
-  [ZONA_FSE_CHECKLIST_1].map((checklist) => [checklistKey(checklist), checklist] as const),
+  [ZONA_FSE_CHECKLIST_1, LUCCA_CHECKLIST_1].map((checklist) => [checklistKey(checklist), checklist] as const),
 );
 
 /** The checklist registered under `key` ("zona-fse@1"), or undefined. */

@@ -13,11 +13,19 @@ export interface ActValidity {
  * until 2028-08-31; issued 2024-06-10 (year 2023/24) → until 2027-08-31.
  */
 export function actValidity(rs: RuleSet, issuedOn: IsoDate): ActValidity {
+  // A regulation that does not say how long an act lasts gives no end date (never another territory's):
+  // callers ask `statesActValidity` first.
+  if (rs.acts.validEducationalYears === null) throw new RangeError(`${rs.id}@${rs.version}: durata degli atti non indicata`);
   const startMonth = rs.acts.educationalYearStartMonth;
   const issueYear = educationalYearStart(issuedOn, startMonth);
   const firstDayAfter = formatIsoDate({ year: issueYear + 1 + rs.acts.validEducationalYears, month: startMonth, day: 1 });
   const validUntil = addDays(firstDayAfter, -1);
   return { validUntil, warnFrom: addDays(validUntil, -rs.acts.expiryWarningDays) };
+}
+
+/** Whether the rule set says how long an authorisation or accreditation lasts (`actValidity` needs it). */
+export function statesActValidity(rs: RuleSet): boolean {
+  return rs.acts.validEducationalYears !== null;
 }
 
 export interface ActStanding extends ActValidity {
@@ -57,6 +65,8 @@ export function inspectionsDue(
 ): InspectionsDue {
   const year = Number(asOf.slice(0, 4));
   const n = rs.inspections.perYear;
+  // Periodic inspections with no minimum: no period is owed.
+  if (n === null) return { periods: [], nextDueBy: null, overdue: false };
   const months = 12 / n;
   if (!Number.isInteger(months)) throw new RangeError('inspections per year must divide 12');
   const periods: InspectionsDue['periods'] = [];
@@ -137,7 +147,9 @@ export function serviceInspectionsDue(
   const done = visitDates.filter((d) => compareDates(d, asOf) <= 0).sort(compareDates);
   const lastVisit = done[done.length - 1] ?? null;
   const acts = [service.authorizationIssuedOn, service.accreditationIssuedOn].filter((d): d is IsoDate => Boolean(d)).sort(compareDates);
-  if (!acts.length) return { bound: false, lastVisit, periods: [], nextDueBy: null, overdue: false, standing: null };
+  // No act, or a regulation that sets no number of inspections: nothing is owed by count.
+  if (!acts.length || rs.inspections.perYear === null)
+    return { bound: false, lastVisit, periods: [], nextDueBy: null, overdue: false, standing: null };
   const due = inspectionsDue(rs, done, asOf, acts[0]);
   return { bound: true, lastVisit, ...due, standing: standingOf(rs, done, asOf, acts[0]!, due) };
 }

@@ -9,8 +9,9 @@ import type { Checklist } from '../checklist/schema.ts';
 import { applicableItems } from '../checklist/schema.ts';
 import { answerFits, answerMisfitMessage } from '../checklist/answers.ts';
 import type { Finding, Outcome } from './findings.ts';
-import { actStatus, actValidity } from './acts.ts';
+import { actStatus, actValidity, statesActValidity } from './acts.ts';
 import { ruleSetKey, type RuleId, type RuleSet, type ServiceTypeRules } from './ruleset.ts';
+import { checkAnswerProblems, checkFindings, checkInputItems } from './checks.ts';
 import { bandCounts, enrolmentCeiling, explainLoad, requiredAuxiliaries, requiredEducators, total } from './staffing.ts';
 import { coverage, expiresSoon, personLabel, type Coverage } from './training.ts';
 
@@ -60,6 +61,7 @@ export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: C
       if (!answerFits(item.kind, v)) errors.push(`answers.${id}.value: ${answerMisfitMessage(item.kind)}`);
     }
   }
+  errors.push(...checkAnswerProblems(rs.checks, file));
   return errors;
 }
 
@@ -81,8 +83,9 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
     auxiliariesPlanned: enrolled ? requiredAuxiliaries(ctx.rules, total(enrolled)) : null,
     auxiliariesPresent: present ? requiredAuxiliaries(ctx.rules, total(present)) : null,
   };
-  const authorization = file.service.authorization ? actValidity(rs, file.service.authorization.issuedOn) : null;
-  const accreditation = file.service.accreditation ? actValidity(rs, file.service.accreditation.issuedOn) : null;
+  const stated = statesActValidity(rs);
+  const authorization = file.service.authorization && stated ? actValidity(rs, file.service.authorization.issuedOn) : null;
+  const accreditation = file.service.accreditation && stated ? actValidity(rs, file.service.accreditation.issuedOn) : null;
 
   const findings: Finding[] = [
     capacityRange(ctx),
@@ -106,8 +109,9 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
       authorization,
     ),
     actFinding(ctx, 'accreditation.valid', { name: 'Accreditamento', ending: 'o' }, file.service.accreditation?.issuedOn, accreditation),
+    ...checkFindings(rs.checks, file, rs.acts.educationalYearStartMonth),
   ];
-  if (checklist) findings.push(...answerFindings(file, checklist));
+  if (checklist) findings.push(...answerFindings(file, checklist, checkInputItems(rs.checks)));
   return {
     ruleSet: ruleSetKey(rs),
     required,
@@ -343,7 +347,8 @@ function actFinding(
   validity: ReturnType<typeof actValidity> | null,
 ): Finding {
   const { name, ending: e } = act;
-  if (!issuedOn || !validity) return finding(ctx, rule, 'na', `${name}: data di rilascio non indicata`);
+  if (!issuedOn) return finding(ctx, rule, 'na', `${name}: data di rilascio non indicata`);
+  if (!validity) return finding(ctx, rule, 'na', `${name}: durata non indicata dal regolamento (rilascio ${formatItalianDate(issuedOn)})`);
   const until = formatItalianDate(validity.validUntil);
   const issued = formatItalianDate(issuedOn);
   if (compareDates(ctx.date, issuedOn) < 0)
@@ -360,15 +365,18 @@ function actFinding(
   return finding(ctx, rule, 'pass', `${name} valid${e} fino al ${until} (rilascio ${issued})`);
 }
 
-/** Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. */
-function answerFindings(file: InspectionFile, checklist: Checklist): Finding[] {
+/**
+ * Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. An item a
+ * check reads (`readByChecks`) reports through that check instead: its `no` may be the compliant case.
+ */
+function answerFindings(file: InspectionFile, checklist: Checklist, readByChecks: ReadonlySet<string>): Finding[] {
   const answers = file.answers ?? {};
   return applicableItems(checklist, {
     type: file.service.type,
     purpose: file.visit.purpose,
     accredited: Boolean(file.service.accreditation),
   })
-    .filter((item) => item.kind === 'yesno' && answers[item.id]?.value === 'no')
+    .filter((item) => item.kind === 'yesno' && answers[item.id]?.value === 'no' && !readByChecks.has(item.id))
     .map((item) => {
       const note = answers[item.id]?.note?.trim();
       return {

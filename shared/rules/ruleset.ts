@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { COURSES, SERVICE_TYPES, ServiceType } from '../domain.ts';
+import { Check } from './checks.ts';
 
 const PositiveInt = z.number().int().positive();
 const Ratio = z.strictObject({ num: PositiveInt, den: PositiveInt });
@@ -96,13 +97,19 @@ export const RuleSet = z.strictObject({
   }),
   acts: z.strictObject({
     educationalYearStartMonth: z.number().int().min(1).max(12),
-    /** Authorisation and accreditation last this many educational years after the one of issue. */
-    validEducationalYears: PositiveInt,
+    /**
+     * Authorisation and accreditation last this many educational years after the one of issue;
+     * null where the territory's regulation does not say (the act's validity is then `na`).
+     */
+    validEducationalYears: PositiveInt.nullable(),
     expiryWarningDays: PositiveInt,
   }),
-  inspections: z.strictObject({ perYear: PositiveInt }),
+  /** Inspections owed each year, one per equal period of months; null: periodic, no minimum (nothing is owed by count). */
+  inspections: z.strictObject({ perYear: PositiveInt.nullable() }),
   articles: z.strictObject(Object.fromEntries(RULE_IDS.map((r) => [r, z.string().min(1)])) as Record<RuleId, z.ZodString>),
   interpretations: z.array(Interpretation),
+  /** The territory's own rules, as data (./checks.ts); each finding carries the check's id and article. */
+  checks: z.array(Check).optional(),
 });
 export type RuleSet = z.infer<typeof RuleSet>;
 

@@ -95,8 +95,8 @@ test('the checklist parses with the schema; ids are unique and <SECTION>.<group>
   );
 });
 
-test('the registry resolves zona-fse@1 and nothing else', () => {
-  assert.deepEqual([...CHECKLISTS.keys()], ['zona-fse@1']);
+test('the registry resolves zona-fse@1 (and lucca@1, the second territory) and nothing else', () => {
+  assert.deepEqual([...CHECKLISTS.keys()], ['zona-fse@1', 'lucca@1']);
   assert.equal(getChecklist('zona-fse@1'), checklist);
   assert.equal(getChecklist('zona-fse@2'), undefined);
   assert.equal(getChecklist('constructor'), undefined);

@@ -1,0 +1,122 @@
+/**
+ * The territories this build knows. A territory is data (./schema.ts): its checklist and rule set
+ * live in the checklist and rule-set registries under their own keys, and an entry here names the
+ * current ones. Adding a territory is adding an entry (docs/TERRITORIES.md); no code branches on it.
+ */
+import { SERVICE_TYPE_LABELS, SERVICE_TYPES } from '../domain.ts';
+import { CHECKLISTS, ZONA_FSE_CHECKLIST_1, type Checklist } from '../checklist/index.ts';
+import { RULE_SETS, type RuleSet } from '../rules/index.ts';
+import { checkInputsProblems } from '../rules/checks.ts';
+import { LUCCA_TERRITORY } from './lucca/territory.ts';
+import { Territory } from './schema.ts';
+
+export * from './schema.ts';
+
+const ZONA_FSE_TERRITORY: Territory = {
+  id: 'zona-fse',
+  name: 'Zona Fiorentina Sud-Est',
+  checklist: 'zona-fse@1',
+  ruleSet: 'zona-fse@1',
+  serviceTypesHeading: 'Art. 2 – Classificazione dei servizi',
+  serviceTypes: Object.fromEntries(
+    SERVICE_TYPES.map((t) => [t, { label: SERVICE_TYPE_LABELS[t], article: 'DPGR 41/R/2013; Scheda di osservazione, sezione A' }]),
+  ) as Territory['serviceTypes'],
+  signatories: ZONA_FSE_CHECKLIST_1.signatories,
+  signatoriesSource: 'Scheda di osservazione (Reg. zonale art. 15: commissione zonale)',
+  schedule: { label: "due all'anno, una per semestre", article: 'Reg. zonale art. 17 c.1' },
+  prescription: { singular: 'prescrizione', plural: 'prescrizioni', article: 'Reg. zonale art. 11 c.2-3' },
+  reportHeading: {
+    title: 'ZONA FIORENTINA SUD-EST',
+    subtitle: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE",
+    author: 'Commissione zonale – Zona Fiorentina Sud-Est',
+  },
+};
+
+/**
+ * What must hold between a territory and the data it names; an empty list when it is consistent.
+ * Run on every entry when the registry is built, so a data mistake stops the build's tests, not a visit.
+ */
+export function territoryProblems(
+  territory: Territory,
+  checklists: ReadonlyMap<string, Checklist> = CHECKLISTS,
+  ruleSets: ReadonlyMap<string, RuleSet> = RULE_SETS,
+): string[] {
+  const problems: string[] = [];
+  const checklist = checklists.get(territory.checklist);
+  const ruleSet = ruleSets.get(territory.ruleSet);
+  if (!checklist) problems.push(`${territory.id}: scheda sconosciuta ${territory.checklist}`);
+  if (!ruleSet) problems.push(`${territory.id}: set di regole sconosciuto ${territory.ruleSet}`);
+  if (checklist && JSON.stringify(checklist.signatories) !== JSON.stringify(territory.signatories))
+    problems.push(`${territory.id}: i firmatari differiscono da quelli della scheda ${territory.checklist}`);
+  if (checklist && ruleSet) problems.push(...checkInputsProblems(ruleSet, checklist).map((p) => `${territory.id}: ${p}`));
+  return problems;
+}
+
+function register(entries: Territory[]): ReadonlyMap<string, Territory> {
+  const map = new Map<string, Territory>();
+  for (const entry of entries) {
+    const territory = Territory.parse(entry);
+    const problems = territoryProblems(territory);
+    if (problems.length) throw new Error(`territorio non valido: ${problems.join('; ')}`);
+    if (map.has(territory.id)) throw new Error(`territorio ripetuto: ${territory.id}`);
+    map.set(territory.id, territory);
+  }
+  return map;
+}
+
+/** By id, in the order listed (the Zona first: it is what an installation without a choice has). */
+export const TERRITORIES: ReadonlyMap<string, Territory> = register([ZONA_FSE_TERRITORY, LUCCA_TERRITORY]);
+
+/** The territory a data folder or an inspection file names nothing else for (files made before territories). */
+export const DEFAULT_TERRITORY_ID = 'zona-fse';
+
+export function getTerritory(id: string): Territory | undefined {
+  return TERRITORIES.get(id);
+}
+
+const keyId = (key: string) => key.slice(0, key.lastIndexOf('@'));
+
+/** The territory whose rule sets carry this id (`lucca@1` → lucca), for files that name no territory. */
+export function territoryOfRuleSet(ruleSetKey: string): Territory | undefined {
+  return [...TERRITORIES.values()].find((t) => keyId(t.ruleSet) === keyId(ruleSetKey));
+}
+
+export interface ResolvedFile {
+  territory: Territory;
+  ruleSet: RuleSet;
+  checklist: Checklist;
+}
+
+/**
+ * The territory, rule set and checklist an inspection file is evaluated with: the ones it names,
+ * each checked to belong to that territory. A file without `territory` and `checklist` (every file
+ * made before territories) is resolved from its `ruleSet`, as before: `zona-fse@1` → the Zona's Scheda.
+ */
+export function resolveFile(file: {
+  territory?: string | undefined;
+  ruleSet: string;
+  checklist?: string | undefined;
+}): { ok: true; value: ResolvedFile } | { ok: false; errors: string[] } {
+  const territory = file.territory !== undefined ? TERRITORIES.get(file.territory) : territoryOfRuleSet(file.ruleSet);
+  if (!territory)
+    return {
+      ok: false,
+      errors: [
+        file.territory !== undefined
+          ? `territory: territorio sconosciuto "${file.territory}" (disponibili: ${[...TERRITORIES.keys()].join(', ')})`
+          : `ruleSet: set di regole sconosciuto "${file.ruleSet}" (disponibili: ${[...RULE_SETS.keys()].join(', ')})`,
+      ],
+    };
+  const errors: string[] = [];
+  const ruleSet = RULE_SETS.get(file.ruleSet);
+  if (!ruleSet) errors.push(`ruleSet: set di regole sconosciuto "${file.ruleSet}" (disponibili: ${[...RULE_SETS.keys()].join(', ')})`);
+  else if (keyId(file.ruleSet) !== keyId(territory.ruleSet))
+    errors.push(`ruleSet: ${file.ruleSet} non è un set di regole del territorio ${territory.id} (${territory.ruleSet})`);
+  const checklistKey = file.checklist ?? territory.checklist;
+  const checklist = CHECKLISTS.get(checklistKey);
+  if (!checklist) errors.push(`checklist: scheda sconosciuta "${checklistKey}" (disponibili: ${[...CHECKLISTS.keys()].join(', ')})`);
+  else if (keyId(checklistKey) !== keyId(territory.checklist))
+    errors.push(`checklist: ${checklistKey} non è una scheda del territorio ${territory.id} (${territory.checklist})`);
+  if (errors.length || !ruleSet || !checklist) return { ok: false, errors };
+  return { ok: true, value: { territory, ruleSet, checklist } };
+}

@@ -1,0 +1,27 @@
+/** The Comune di Lucca (seed 003) as a territory: names and parameters; checklist and rules beside this file. */
+import type { Territory } from '../schema.ts';
+import { LUCCA_SIGNATORIES } from './checklist.ts';
+
+export const LUCCA_TERRITORY: Territory = {
+  id: 'lucca',
+  name: 'Città di Lucca',
+  checklist: 'lucca@1',
+  ruleSet: 'lucca@1',
+  // Art. 9 c.1: Lucca's names, each on the regional class whose numbers apply (interpretation service_types.regional).
+  serviceTypesHeading: 'Art. 9 – Classificazione dei servizi',
+  serviceTypes: {
+    nido: { label: 'Nido di infanzia', article: 'Reg. Lucca art. 9 c.1 punto 1.1' },
+    centro_bambini_famiglie: { label: 'Centro dei bambini e dei genitori', article: 'Reg. Lucca art. 9 c.1 punto 1.2' },
+    spazio_gioco: { label: 'Centro gioco educativo', article: 'Reg. Lucca art. 9 c.1 punto 1.3' },
+    domiciliare: { label: 'Servizio domiciliare', article: 'Reg. Lucca art. 9 c.1 punto 1.4' },
+  },
+  signatories: LUCCA_SIGNATORIES,
+  signatoriesSource: 'non indicato dal regolamento (interpretazione signatories di lucca@1; Reg. Lucca art. 32 c.1)',
+  schedule: { label: 'periodica, senza numero minimo', article: 'Reg. Lucca art. 32 c.1' },
+  prescription: { singular: 'diffida', plural: 'diffide', article: 'Reg. Lucca art. 32 c.2' },
+  reportHeading: {
+    title: 'CITTÀ DI LUCCA',
+    subtitle: 'REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA',
+    author: 'Comune di Lucca – Vigilanza sui servizi educativi (Reg. art. 32)',
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * A territory as data: what an office installation (and the laptops paired with it) needs to know
+ * about the regulation it applies. Everything a territory does differently is a value here, in its
+ * checklist or in its rule set; no code asks which territory it is running for.
+ */
+import { z } from 'zod';
+import { SERVICE_TYPES, ServiceType } from '../domain.ts';
+import { Signatory } from '../checklist/schema.ts';
+
+/** `<id>@<version>`, as rule sets and checklists are keyed. */
+const VersionKey = z.string().regex(/^[a-z0-9-]+@\d+$/, 'formato atteso nome@versione, es. zona-fse@1');
+
+export const ServiceTypeName = z.strictObject({
+  /** The name the territory's regulation gives the service ("Centro gioco educativo"). */
+  label: z.string().min(1),
+  /** Where the regulation names it; the regional class (the key) carries the regional numbers. */
+  article: z.string().min(1),
+});
+export type ServiceTypeName = z.infer<typeof ServiceTypeName>;
+
+export const Territory = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  /** As the regulation names the authority: "Zona Fiorentina Sud-Est", "Città di Lucca". */
+  name: z.string().min(1),
+  /** The current checklist and rule set (older versions stay resolvable for the files that name them). */
+  checklist: VersionKey,
+  ruleSet: VersionKey,
+  /** The article heading over the service types, as the checklist prints it ("Art. 2 – Classificazione dei servizi"). */
+  serviceTypesHeading: z.string().min(1),
+  serviceTypes: z.strictObject(
+    Object.fromEntries(SERVICE_TYPES.map((t) => [t, ServiceTypeName])) as Record<ServiceType, typeof ServiceTypeName>,
+  ),
+  /** Who signs the record of a visit: the checklist's own list (the same value), and where it comes from. */
+  signatories: z.array(Signatory),
+  signatoriesSource: z.string().min(1),
+  /**
+   * How often a service is inspected, as the regulation words it. The number the rules compute
+   * with is the rule set's `inspections.perYear` (null: no minimum).
+   */
+  schedule: z.strictObject({ label: z.string().min(1), article: z.string().min(1) }),
+  /** What the act imposing a correction with a deadline is called ("prescrizione", "diffida"). */
+  prescription: z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), article: z.string().min(1) }),
+  /** The lines at the top of the report, as the authority heads its acts, and the PDF's author. */
+  reportHeading: z.strictObject({ title: z.string().min(1), subtitle: z.string().min(1), author: z.string().min(1) }),
+});
+export type Territory = z.infer<typeof Territory>;
