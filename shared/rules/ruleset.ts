@@ -23,6 +23,22 @@ export const AgeBand = z.strictObject({
 });
 export type AgeBand = z.infer<typeof AgeBand>;
 
+/**
+ * Age bands written as rows `[id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]`, as
+ * a rule set's data reads best. The age label is the Scheda's own name of the row ("0-12 mesi" for
+ * months 0–11), so that a finding names the band exactly as the table the inspector filled in.
+ */
+export function bandRows(rows: Array<[string, string, string, number, number, number | null]>): AgeBand[] {
+  return rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({
+    id,
+    ageLabel,
+    label,
+    fromMonths,
+    toMonths,
+    childrenPerEducator,
+  }));
+}
+
 export const ServiceTypeRules = z.strictObject({
   capacity: z.strictObject({ min: z.number().int().min(0), max: PositiveInt }),
   /** Enrolment may exceed capacity up to capacity × num/den (rounded down); null: no tolerance. */

@@ -1,17 +1,5 @@
 /** Rule set `zona-fse@1`: DPGR 41/R/2013 as read by the Zona Fiorentina Sud-Est regulation and its Scheda. */
-import { RuleSet } from './ruleset.ts';
-
-// The age label is the Scheda's own name of the row ("0-12 mesi" for months 0–11), so that a
-// finding names the band exactly as the table the inspector filled in.
-const bandsRatio = (rows: Array<[string, string, string, number, number, number | null]>) =>
-  rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({
-    id,
-    ageLabel,
-    label,
-    fromMonths,
-    toMonths,
-    childrenPerEducator,
-  }));
+import { bandRows, RuleSet } from './ruleset.ts';
 
 export const ZONA_FSE_1: RuleSet = RuleSet.parse({
   id: 'zona-fse',
@@ -22,7 +10,7 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
       capacity: { min: 7, max: 60 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 72,
-      bands: bandsRatio([
+      bands: bandRows([
         ['0-11', '0-12 mesi', 'N° bambini 0-12 mesi (1/6 ed.)', 0, 11, 6],
         ['12-23', '12-23 mesi', 'N° bambini 12-23 mesi (1/7 ed.)', 12, 23, 7],
         ['24-36', '24-36 mesi', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
@@ -33,7 +21,7 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
       capacity: { min: 6, max: 50 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 60,
-      bands: bandsRatio([
+      bands: bandRows([
         ['12-17', '12-17 mesi', 'N° bambini 12-17 mesi (1/6 ed.)', 12, 17, 6],
         ['18-23', '18-23 mesi', 'N° bambini 18-23 mesi (1/8 ed.)', 18, 23, 8],
         ['24-36', '24-36 mesi', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
@@ -44,14 +32,14 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
       capacity: { min: 6, max: 40 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 48,
-      bands: bandsRatio([['0-36', '0-3 anni', 'N° bambini 0-3 anni (1/10 ed.)', 0, 36, 10]]),
+      bands: bandRows([['0-36', '0-3 anni', 'N° bambini 0-3 anni (1/10 ed.)', 0, 36, 10]]),
       childrenPerAuxiliary: null,
     },
     domiciliare: {
       capacity: { min: 3, max: 6 },
       enrolmentTolerance: null,
       enrolmentAbsoluteMax: 6,
-      bands: bandsRatio([['0-36', '0-3 anni', 'N° bambini 0-3 anni', 0, 36, null]]),
+      bands: bandRows([['0-36', '0-3 anni', 'N° bambini 0-3 anni', 0, 36, null]]),
       childrenPerAuxiliary: null,
     },
   },

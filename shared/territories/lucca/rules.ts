@@ -9,17 +9,7 @@
  * borrowed: Lucca's regulation does not say, and those rules are `na` or absent ("non indicato dal
  * regolamento"). Lucca's own rules are `checks`, each citing its article.
  */
-import { RuleSet } from '../../rules/ruleset.ts';
-
-const bands = (rows: Array<[string, string, string, number, number, number | null]>) =>
-  rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({
-    id,
-    ageLabel,
-    label,
-    fromMonths,
-    toMonths,
-    childrenPerEducator,
-  }));
+import { bandRows, RuleSet } from '../../rules/ruleset.ts';
 
 const REGIONAL = '(Reg. Lucca art. 10 c.1)';
 const NOT_STATED = 'non indicato dal regolamento';
@@ -34,7 +24,7 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
       capacity: { min: 7, max: 60 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 72,
-      bands: bands([
+      bands: bandRows([
         ['0-11', '0-12 mesi', 'N° bambini 0-12 mesi (1/6 ed.)', 0, 11, 6],
         ['12-23', '12-23 mesi', 'N° bambini 12-23 mesi (1/7 ed.)', 12, 23, 7],
         ['24-36', '24-36 mesi', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
@@ -46,7 +36,7 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
       capacity: { min: 6, max: 50 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 60,
-      bands: bands([
+      bands: bandRows([
         ['12-17', '12-17 mesi', 'N° bambini 12-17 mesi (1/6 ed.)', 12, 17, 6],
         ['18-23', '18-23 mesi', 'N° bambini 18-23 mesi (1/8 ed.)', 18, 23, 8],
         ['24-36', '24-36 mesi', 'N° bambini 24-36 mesi (1/10 ed.)', 24, 36, 10],
@@ -58,7 +48,7 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
       capacity: { min: 6, max: 40 },
       enrolmentTolerance: { num: 6, den: 5 },
       enrolmentAbsoluteMax: 48,
-      bands: bands([['0-36', '0-3 anni', 'N° bambini 0-3 anni (1/10 ed.)', 0, 36, 10]]),
+      bands: bandRows([['0-36', '0-3 anni', 'N° bambini 0-3 anni (1/10 ed.)', 0, 36, 10]]),
       childrenPerAuxiliary: null,
     },
     // Servizio domiciliare (punto 1.4).
@@ -66,7 +56,7 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
       capacity: { min: 3, max: 6 },
       enrolmentTolerance: null,
       enrolmentAbsoluteMax: 6,
-      bands: bands([['0-36', '0-3 anni', 'N° bambini 0-3 anni', 0, 36, null]]),
+      bands: bandRows([['0-36', '0-3 anni', 'N° bambini 0-3 anni', 0, 36, null]]),
       childrenPerAuxiliary: null,
     },
   },
