@@ -121,7 +121,8 @@ export function formatItalianDate(date: IsoDate): string {
   return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
 }
 
-const MONTH_NAMES = [
+/** The months' Italian names, January first (messages, reports). */
+export const MONTH_NAMES: readonly string[] = [
   'gennaio',
   'febbraio',
   'marzo',

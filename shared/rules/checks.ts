@@ -6,7 +6,7 @@
  * An input not answered (or answered "non applicabile") makes the check `na`, never `pass`.
  */
 import { z } from 'zod';
-import { addDays, compareDates, educationalYearStart, formatIsoDate, formatItalianDate, type IsoDate } from '../dates.ts';
+import { addDays, compareDates, educationalYearStart, formatIsoDate, formatItalianDate, MONTH_NAMES, type IsoDate } from '../dates.ts';
 import type { AnswerValue, InspectionFile } from '../inspection.ts';
 import type { Checklist, ItemKind } from '../checklist/schema.ts';
 import type { Finding, Outcome } from './findings.ts';
@@ -145,21 +145,6 @@ export function checkAnswerProblems(checks: readonly Check[] | undefined, file: 
   return problems;
 }
 
-const MONTHS = [
-  'gennaio',
-  'febbraio',
-  'marzo',
-  'aprile',
-  'maggio',
-  'giugno',
-  'luglio',
-  'agosto',
-  'settembre',
-  'ottobre',
-  'novembre',
-  'dicembre',
-];
-
 export function formatAmount(unit: CheckUnit, n: number): string {
   switch (unit) {
     case 'count':
@@ -172,7 +157,7 @@ export function formatAmount(unit: CheckUnit, n: number): string {
     case 'months':
       return n === 1 ? '1 mese' : `${n} mesi`;
     case 'month':
-      return MONTHS[n - 1] ?? String(n);
+      return MONTH_NAMES[n - 1] ?? String(n);
   }
 }
 
