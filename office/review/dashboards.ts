@@ -9,6 +9,7 @@ import { addDays, compareDates, daysBetween, type IsoDate } from '../../shared/d
 import { actValidity, inspectionsDueWindow, serviceInspectionsDue, type InspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
 import { serviceKey as norm } from '../storage/keys.ts';
 import type { OfficeStore } from '../storage/store.ts';
+import { CSV_SEPARATOR, csvCell, csvHead } from './csv.ts';
 
 export const EXPIRY_WINDOW_DAYS = 90;
 /** Rows of each list on the cruscotto; «Mostra tutte» pages through a list LIST_ROWS at a time. */
@@ -153,3 +154,39 @@ export async function overduePrescriptionsReport(
 }
 
 export const countOverduePrescriptions = (store: OfficeStore, today: IsoDate): Promise<number> => store.countOverduePrescriptions(today);
+
+/** The export's columns; last, for support only: the clerk's columns come first and name things in words. */
+export const OVERDUE_CSV_HEADER = [
+  'Servizio',
+  'Comune',
+  'Data visita',
+  'Revisione',
+  'Rilievo',
+  'Prescrizione',
+  'Scadenza',
+  'Giorni di ritardo',
+  'Verifica successiva',
+  'Codice ispezione (assistenza)',
+];
+
+/**
+ * Every overdue prescription as CSV text (`toCsv`'s format): one query's rows straight to lines.
+ * What repeats across rows (a check's name, a deadline's days late) is worked out once.
+ */
+export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate, label: (rule: string) => string): Promise<string> {
+  const rows = await store.overduePrescriptionTuples(today);
+  const labels = new Map<string, string>();
+  const late = new Map<string, string>();
+  const s = CSV_SEPARATOR;
+  let text = csvHead(OVERDUE_CSV_HEADER);
+  for (const [serviceName, comune, visitDate, revision, rule, prescription, deadline, followUp, inspectionId] of rows) {
+    let check = labels.get(rule);
+    if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
+    let days = late.get(deadline);
+    if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
+    text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
+      prescription,
+    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(inspectionId)}\r\n`;
+  }
+  return text;
+}

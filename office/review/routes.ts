@@ -19,6 +19,7 @@ import {
   expiringActsReport,
   inspectionsDueReport,
   LIST_ROWS,
+  overduePrescriptionsCsv,
   overduePrescriptionsReport,
 } from './dashboards.ts';
 import { Dashboard, LISTS, type DashboardList } from './Dashboard.tsx';
@@ -208,38 +209,8 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
     '/export/prescrizioni-scadute.csv',
     page(async (_req, reply) => {
       const day = today();
-      const rows = await overduePrescriptionsReport(store, day);
-      return csv(
-        reply,
-        `prescrizioni-scadute-${day}.csv`,
-        toCsv(
-          // Last, for support only: the clerk's columns come first and name things in words.
-          [
-            'Servizio',
-            'Comune',
-            'Data visita',
-            'Revisione',
-            'Rilievo',
-            'Prescrizione',
-            'Scadenza',
-            'Giorni di ritardo',
-            'Verifica successiva',
-            'Codice ispezione (assistenza)',
-          ],
-          rows.map((r) => [
-            r.serviceName,
-            r.comune,
-            r.visitDate,
-            r.revision,
-            checkLabel(r.rule, defaultItems),
-            r.text,
-            r.deadline,
-            r.daysLate,
-            r.followUpDate,
-            r.inspectionId,
-          ]),
-        ),
-      );
+      const text = await overduePrescriptionsCsv(store, day, (rule) => checkLabel(rule, defaultItems));
+      return csv(reply, `prescrizioni-scadute-${day}.csv`, text);
     }),
   );
 }

@@ -132,6 +132,33 @@ interface PrescriptionRow {
   visit_date: string;
 }
 
+/**
+ * The follow-up of the prescription `p` (a row of latest_prescriptions): the first visit of its
+ * service dated from the deadline on, other than its own. CASE evaluates only its branch, so a
+ * linked row never looks up the name key.
+ */
+const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN
+    (SELECT r.visit_date FROM revisions r
+     WHERE r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id ORDER BY r.visit_date LIMIT 1)
+  ELSE
+    (SELECT r.visit_date FROM revisions r
+     WHERE r.service_key = (SELECT k.service_key FROM revisions k WHERE k.inspection_id = p.inspection_id AND k.revision = p.revision)
+       AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id ORDER BY r.visit_date LIMIT 1)
+  END`;
+
+/** An overdue prescription as the CSV export reads it. */
+export type OverdueTuple = [
+  serviceName: string,
+  comune: string | null,
+  visitDate: string,
+  revision: number,
+  rule: string,
+  text: string,
+  deadline: string,
+  followUp: string | null,
+  inspectionId: string,
+];
+
 const prescriptionOf = (r: PrescriptionRow) => ({
   inspectionId: r.inspection_id,
   revision: Number(r.revision),
@@ -912,7 +939,8 @@ export class OfficeStore {
   /**
    * Prescriptions of the latest revisions whose deadline is before `today`, by deadline, with the
    * first visit of the same service from the deadline on (another visit, any of its revisions):
-   * the follow-up. Linked services find it with one index seek in SQL; unlinked ones by name key.
+   * the follow-up. One query: a linked service finds it with one seek of (service_id, visit_date),
+   * an unlinked one by its folded name (`service_key` of the prescription's own revision).
    */
   async overduePrescriptions(
     today: string,
@@ -932,25 +960,23 @@ export class OfficeStore {
   > {
     const rows = await this.db.all<PrescriptionRow & { follow_up: string | null }>(
       `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
-         (SELECT r.visit_date FROM revisions r
-          WHERE p.service_id IS NOT NULL AND r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
-          ORDER BY r.visit_date LIMIT 1) AS follow_up
+         ${FOLLOW_UP} AS follow_up
        FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position${page ? ' LIMIT ? OFFSET ?' : ''}`,
       page ? [today, page.limit, page.offset] : [today],
     );
-    const out = [];
-    for (const r of rows) {
-      let followUp = r.follow_up;
-      if (!r.service_id) {
-        const f = await this.db.get<{ d: string | null }>(
-          'SELECT visit_date AS d FROM revisions WHERE service_key = ? AND visit_date >= ? AND inspection_id <> ? ORDER BY visit_date LIMIT 1',
-          [serviceKey(r.service_name), r.deadline, r.inspection_id],
-        );
-        followUp = f?.d ?? null;
-      }
-      out.push({ ...prescriptionOf(r), followUpDate: followUp ?? null });
-    }
-    return out;
+    return rows.map((r) => ({ ...prescriptionOf(r), followUpDate: r.follow_up ?? null }));
+  }
+
+  /**
+   * The same rows for the CSV export, as arrays in its column order (`OVERDUE_COLUMNS`): tens of
+   * thousands of them go to text without an object per row.
+   */
+  async overduePrescriptionTuples(today: string): Promise<OverdueTuple[]> {
+    return (await this.db.tuples(
+      `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up, p.inspection_id
+       FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position`,
+      [today],
+    )) as OverdueTuple[];
   }
 
   async attachmentKnown(sha256: string): Promise<boolean> {

@@ -13,7 +13,15 @@ import type { Service } from '../../shared/api/contract.ts';
 import { compareDates, daysBetween } from '../../shared/dates.ts';
 import { RULE_SETS, serviceInspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
 import { hashPassword } from '../../office/security.ts';
-import { inspectionsDueReport, overduePrescriptionsReport, DASHBOARD_ROWS, LIST_ROWS } from '../../office/review/dashboards.ts';
+import {
+  inspectionsDueReport,
+  overduePrescriptionsCsv,
+  overduePrescriptionsReport,
+  DASHBOARD_ROWS,
+  LIST_ROWS,
+  OVERDUE_CSV_HEADER,
+} from '../../office/review/dashboards.ts';
+import { toCsv } from '../../office/review/csv.ts';
 import { openPostgres, openSqlite, type Db } from '../../office/storage/db.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { OfficeStore, type RevisionSummary } from '../../office/storage/store.ts';
@@ -22,6 +30,12 @@ import { BACKENDS, databaseFor, startOffice, stopPostgres, type Backend } from '
 import { seedOffice } from '../helpers/office-seed.ts';
 
 const TODAY = '2026-11-20';
+const AWKWARD = [
+  { rule: 'training.fire', text: 'riga 1\nriga 2; "virgolette"', deadline: '2025-02-01' },
+  { rule: 'staffing.ratio', text: '+39 055 000', deadline: '2025-02-01' },
+  { rule: 'A.area_esterna.recintata_esclusiva', text: '\tcon tab e spazio finale ', deadline: '2025-02-02' },
+  { rule: 'training.fire', text: '-rimuovere @subito perché è così', deadline: '2025-02-03' },
+];
 const rs = RULE_SETS.get('zona-fse@1')!;
 
 // ---- the computation before issue 16, kept as the reference ----
@@ -94,6 +108,26 @@ async function oldOverdue(store: OfficeStore, today: string) {
     });
 }
 
+/** The export as the route wrote it before (the reference rows through `toCsv`, one object per row). */
+async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: string) => string) {
+  return toCsv(
+    OVERDUE_CSV_HEADER,
+    (await oldOverdue(store, today)).map((r) => [
+      r.serviceName,
+      r.comune,
+      r.visitDate,
+      r.revision,
+      label(r.rule),
+      r.text,
+      r.deadline,
+      r.daysLate,
+      r.followUpDate,
+      r.inspectionId,
+    ]),
+  );
+}
+const label = (rule: string) => (rule === 'training.fire' ? 'Formazione antincendio' : `=voce ${rule}`);
+
 async function open(backend: Backend, dir: string): Promise<Db> {
   const url = await databaseFor(backend);
   return url ? openPostgres(url) : openSqlite(dir);
@@ -132,6 +166,26 @@ for (const backend of BACKENDS) {
           await putOutOfOrder(1, [{ rule: 'training.fire', text: 'Solo nella revisione 1', deadline: '2026-03-01' }]),
           'created',
         );
+        // Texts a spreadsheet must not misread (separators, quotes, line ends, formulas, outer spaces),
+        // on a visit not linked to the registry whose follow-up is found by its folded name.
+        const putUnlinked = (inspectionId: string, serviceName: string, visitDate: string, prescriptions: typeof AWKWARD) =>
+          store.putRevision({
+            inspectionId,
+            revision: 1,
+            contentHash: `c-${inspectionId}`,
+            bundleHash: `b-${inspectionId}`,
+            file: {},
+            serviceId: null,
+            serviceName,
+            comune: '=Città',
+            visitDate,
+            purpose: 'verifica_periodica',
+            ...seeded.devices[0]!,
+            attachments: [],
+            prescriptions,
+          });
+        assert.equal(await putUnlinked('testi-difficili', ' Nido "Il Sole"; sede 2 ', '2025-01-10', AWKWARD), 'created');
+        assert.equal(await putUnlinked('testi-difficili-dopo', 'NIDO "IL SOLE"; SEDE 2', '2025-06-01', []), 'created');
         for (const today of [TODAY, '2026-03-01', '2021-06-30']) {
           const due = await inspectionsDueReport(store, rs, today);
           assert.deepEqual(due, await oldDue(store, rs, today), `ispezioni dovute al ${today}`);
@@ -144,6 +198,27 @@ for (const backend of BACKENDS) {
             assert.ok(late.some((p) => p.followUpDate) && late.some((p) => !p.followUpDate), 'with and without a follow-up');
             assert.equal(await store.countOverduePrescriptions(today), late.length);
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 20 }), late.slice(20, 27));
+            const awkward = late.filter((p) => p.inspectionId === 'testi-difficili');
+            assert.deepEqual(
+              awkward.map((p) => p.followUpDate),
+              AWKWARD.map(() => '2025-06-01'),
+              'the follow-up of an unlinked visit, by its folded name',
+            );
+          }
+          // The export: the same bytes as the reference rows through toCsv.
+          const csv = await overduePrescriptionsCsv(store, today, label);
+          assert.equal(csv, await oldOverdueCsv(store, today, label), `CSV al ${today}`);
+          if (today === TODAY) {
+            assert.ok(csv.startsWith(`\uFEFF${OVERDUE_CSV_HEADER.join(';')}\r\n`), 'the Italian header first');
+            assert.deepEqual(OVERDUE_CSV_HEADER.slice(0, 3), ['Servizio', 'Comune', 'Data visita']);
+            for (const piece of [
+              '"riga 1\nriga 2; ""virgolette"""',
+              "'+39 055 000",
+              `"'\tcon tab e spazio finale "`,
+              "'=Città",
+              '" Nido ""Il Sole""; sede 2 "',
+            ])
+              assert.ok(csv.includes(piece), piece);
           }
         }
         const unlinked = await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM latest_revisions WHERE service_id IS NULL');
