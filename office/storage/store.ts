@@ -119,6 +119,13 @@ export interface Session {
   expiresAt: string;
 }
 
+/** Where a page of the review queue starts: the last row of the page before (`listByStatus`). */
+export interface QueueKey {
+  receivedAt: string;
+  inspectionId: string;
+  revision: number;
+}
+
 /** A prescription as the dashboards' queries select it, with its visit. */
 interface PrescriptionRow {
   inspection_id: string;
@@ -848,13 +855,35 @@ export class OfficeStore {
     return out;
   }
 
-  async listByStatus(status: ReviewStatus, limit = 500): Promise<RevisionSummary[]> {
+  /**
+   * One page of the revisions in a review status, the latest received first (received_at DESC,
+   * then inspection id and revision): `limit` rows after `after` (keyset: an index range from the
+   * last row shown, never an OFFSET), and the key to ask for the next page, if there is one.
+   */
+  async listByStatus(
+    status: ReviewStatus,
+    limit: number,
+    after: QueueKey | null = null,
+  ): Promise<{ rows: RevisionSummary[]; next: QueueKey | null }> {
     const rows = await this.db.all<RevisionRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id
-       WHERE r.review_status = ? ORDER BY r.received_at DESC, r.inspection_id, r.revision LIMIT ?`,
-      [status, limit],
+       WHERE r.review_status = ?${
+         after
+           ? ` AND r.received_at <= ?
+           AND (r.received_at < ? OR (r.received_at = ? AND (r.inspection_id > ? OR (r.inspection_id = ? AND r.revision > ?))))`
+           : ''
+       }
+       ORDER BY r.received_at DESC, r.inspection_id, r.revision LIMIT ?`,
+      after
+        ? [status, after.receivedAt, after.receivedAt, after.receivedAt, after.inspectionId, after.inspectionId, after.revision, limit + 1]
+        : [status, limit + 1],
     );
-    return rows.map(summary);
+    const page = rows.slice(0, limit).map(summary);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      next: rows.length > limit && last ? { receivedAt: last.receivedAt, inspectionId: last.inspectionId, revision: last.revision } : null,
+    };
   }
 
   async countByStatus(): Promise<Record<ReviewStatus, number>> {

@@ -39,6 +39,7 @@ test('HTML: the React pages escape what they show, text and attributes alike', (
     createElement(Queue, {
       tabs: [{ id: 'ricevute', label: 'Ricevute', count: 1 }],
       current: 'ricevute',
+      total: 1,
       rows: [
         {
           href: `/ispezioni/${encodeURIComponent(evil)}/1`,
