@@ -8,7 +8,7 @@ import type { Service } from '../../shared/api/contract.ts';
 import { addDays, compareDates, daysBetween, type IsoDate } from '../../shared/dates.ts';
 import { actValidity, inspectionsDueWindow, serviceInspectionsDue, type InspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
 import { serviceKey as norm } from '../storage/keys.ts';
-import type { OfficeStore } from '../storage/store.ts';
+import type { OfficeStore, OverduePage, PrescriptionKey } from '../storage/store.ts';
 import { CSV_SEPARATOR, csvCell, csvHead } from './csv.ts';
 
 export const EXPIRY_WINDOW_DAYS = 90;
@@ -121,6 +121,8 @@ export async function expiringActsReport(
 
 export interface OverdueRow {
   inspectionId: string;
+  /** The prescription's place in its revision: with the deadline and the id, its key in the list. */
+  position: number;
   revision: number;
   serviceName: string;
   comune: string | null;
@@ -133,14 +135,23 @@ export interface OverdueRow {
   followUpDate: IsoDate | null;
 }
 
+/** A row's key in a page address (`dopo=` / `prima=`): deadline, position, inspection id (last: it may hold anything). */
+export const prescriptionKeyParam = (r: PrescriptionKey): string => `${r.deadline}_${r.position}_${r.inspectionId}`;
+
+export function parsePrescriptionKey(text: unknown): PrescriptionKey | null {
+  const m = typeof text === 'string' ? /^(\d{4}-\d{2}-\d{2})_(0|[1-9]\d{0,8})_(.+)$/s.exec(text) : null;
+  return m ? { deadline: m[1]!, position: Number(m[2]), inspectionId: m[3]! } : null;
+}
+
 /** Overdue prescriptions by deadline: all of them (the CSV), or one page of them (the dashboard). */
 export async function overduePrescriptionsReport(
   store: OfficeStore,
   today: IsoDate,
-  page: { limit: number; offset: number } | null = null,
+  page: OverduePage | null = null,
 ): Promise<OverdueRow[]> {
   return (await store.overduePrescriptions(today, page)).map((p) => ({
     inspectionId: p.inspectionId,
+    position: p.position,
     revision: p.revision,
     serviceName: p.serviceName,
     comune: p.comune,

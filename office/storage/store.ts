@@ -126,6 +126,25 @@ export interface QueueKey {
   revision: number;
 }
 
+/** An overdue prescription's place in the list (its order: deadline, inspection, position). */
+export interface PrescriptionKey {
+  deadline: string;
+  inspectionId: string;
+  position: number;
+}
+
+/**
+ * A page of overdue prescriptions: `limit` rows after a key, before a key, the last ones
+ * (`fromEnd`), or (a page asked for by number alone) from `offset`.
+ */
+export interface OverduePage {
+  limit: number;
+  offset?: number;
+  after?: PrescriptionKey;
+  before?: PrescriptionKey;
+  fromEnd?: boolean;
+}
+
 /** A prescription as the dashboards' queries select it, with its visit. */
 interface PrescriptionRow {
   inspection_id: string;
@@ -908,6 +927,7 @@ export class OfficeStore {
     Array<
       PrescriptionRef & {
         inspectionId: string;
+        position: number;
         revision: number;
         serviceId: string | null;
         serviceName: string;
@@ -916,13 +936,13 @@ export class OfficeStore {
       }
     >
   > {
-    const rows = await this.db.all<PrescriptionRow>(
-      `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
+    const rows = await this.db.all<PrescriptionRow & { position: number }>(
+      `SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
        FROM prescriptions p JOIN revisions r ON r.inspection_id = p.inspection_id AND r.revision = p.revision
        WHERE p.revision = (SELECT MAX(r2.revision) FROM revisions r2 WHERE r2.inspection_id = p.inspection_id)
        ORDER BY p.deadline, p.inspection_id, p.position`,
     );
-    return rows.map(prescriptionOf);
+    return rows.map((r) => ({ ...prescriptionOf(r), position: Number(r.position) }));
   }
 
   // ---------- dashboards (from the summaries of migration 5) ----------
@@ -970,14 +990,18 @@ export class OfficeStore {
    * first visit of the same service from the deadline on (another visit, any of its revisions):
    * the follow-up. One query: a linked service finds it with one seek of (service_id, visit_date),
    * an unlinked one by its folded name (`service_key` of the prescription's own revision).
+   * A page is read from the index: after or before a row's key (keyset), or the last rows (read
+   * backwards); an offset only for a page asked for by number alone. The follow-up is looked up
+   * for the rows returned, never for rows skipped.
    */
   async overduePrescriptions(
     today: string,
-    page: { limit: number; offset: number } | null = null,
+    page: OverduePage | null = null,
   ): Promise<
     Array<
       PrescriptionRef & {
         inspectionId: string;
+        position: number;
         revision: number;
         serviceId: string | null;
         serviceName: string;
@@ -987,13 +1011,38 @@ export class OfficeStore {
       }
     >
   > {
-    const rows = await this.db.all<PrescriptionRow & { follow_up: string | null }>(
-      `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
+    const backwards = !!page && (!!page.before || !!page.fromEnd);
+    const key = page?.after ?? page?.before;
+    // Plain bounds on the deadline at the key, so that the index range starts there in either
+    // direction (SQLite takes one upper bound: before a key overdue already, the key's implies today's).
+    const where = [page?.before && page.before.deadline < today ? 'p.deadline <= ?' : 'p.deadline < ?'];
+    const params: unknown[] = [page?.before && page.before.deadline < today ? page.before.deadline : today];
+    if (page?.after) {
+      where.push('p.deadline >= ?');
+      params.push(page.after.deadline);
+    }
+    if (key) {
+      where.push(`(p.deadline, p.inspection_id, p.position) ${page?.after ? '>' : '<'} (?, ?, ?)`);
+      params.push(key.deadline, key.inspectionId, key.position);
+    }
+    const dir = backwards ? ' DESC' : '';
+    let tail = '';
+    if (page) {
+      tail = ' LIMIT ?';
+      params.push(page.limit);
+      if (!key && !page.fromEnd && page.offset) {
+        tail += ' OFFSET ?';
+        params.push(page.offset);
+      }
+    }
+    const rows = await this.db.all<PrescriptionRow & { position: number; follow_up: string | null }>(
+      `SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
          ${FOLLOW_UP} AS follow_up
-       FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position${page ? ' LIMIT ? OFFSET ?' : ''}`,
-      page ? [today, page.limit, page.offset] : [today],
+       FROM latest_prescriptions p WHERE ${where.join(' AND ')} ORDER BY p.deadline${dir}, p.inspection_id${dir}, p.position${dir}${tail}`,
+      params,
     );
-    return rows.map((r) => ({ ...prescriptionOf(r), followUpDate: r.follow_up ?? null }));
+    if (backwards) rows.reverse();
+    return rows.map((r) => ({ ...prescriptionOf(r), position: Number(r.position), followUpDate: r.follow_up ?? null }));
   }
 
   /**

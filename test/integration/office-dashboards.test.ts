@@ -95,6 +95,7 @@ async function oldOverdue(store: OfficeStore, today: string) {
         .sort()[0];
       return {
         inspectionId: p.inspectionId,
+        position: p.position,
         revision: p.revision,
         serviceName: p.serviceName,
         comune: p.comune,
@@ -198,6 +199,23 @@ for (const backend of BACKENDS) {
             assert.ok(late.some((p) => p.followUpDate) && late.some((p) => !p.followUpDate), 'with and without a follow-up');
             assert.equal(await store.countOverduePrescriptions(today), late.length);
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 20 }), late.slice(20, 27));
+            // Keyset pages: after a row's key, before one, the last rows; walked whole, forwards and backwards.
+            const keyOf = (p: (typeof late)[number]) => ({ deadline: p.deadline, inspectionId: p.inspectionId, position: p.position });
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, after: keyOf(late[19]!) }), late.slice(20, 27));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, before: keyOf(late[27]!) }), late.slice(20, 27));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 5, fromEnd: true }), late.slice(-5));
+            const walked: typeof late = [];
+            for (let page = await overduePrescriptionsReport(store, today, { limit: 9 }); page.length;) {
+              walked.push(...page);
+              page = await overduePrescriptionsReport(store, today, { limit: 9, after: keyOf(page.at(-1)!) });
+            }
+            assert.deepEqual(walked, late, 'forwards by keys');
+            const back: typeof late = [];
+            for (let page = await overduePrescriptionsReport(store, today, { limit: 9, fromEnd: true }); page.length;) {
+              back.unshift(...page);
+              page = await overduePrescriptionsReport(store, today, { limit: 9, before: keyOf(page[0]!) });
+            }
+            assert.deepEqual(back, late, 'backwards by keys');
             const awkward = late.filter((p) => p.inspectionId === 'testi-difficili');
             assert.deepEqual(
               awkward.map((p) => p.followUpDate),
@@ -284,12 +302,12 @@ describe('the cruscotto page', () => {
     const office = await startOffice('sqlite', { today: () => TODAY });
     try {
       await office.server.store.createClerk('Ufficio Zona', await hashPassword('una-password-lunga'));
-      await seedOffice(office.server.store, { revisions: 700, services: 60, today: TODAY, batch: 700 });
+      await seedOffice(office.server.store, { revisions: 1500, services: 60, today: TODAY, batch: 1500 });
       const clerk = new Clerk(office.url);
       await clerk.login('Ufficio Zona', 'una-password-lunga');
       const late = await overduePrescriptionsReport(office.server.store, TODAY);
       const due = await inspectionsDueReport(office.server.store, rs, TODAY);
-      assert.ok(late.length > LIST_ROWS && due.length > DASHBOARD_ROWS, 'more rows than a page shows');
+      assert.ok(late.length > 2 * LIST_ROWS && due.length > DASHBOARD_ROWS, 'more rows than a page shows, three pages at least');
 
       const rowsIn = (page: string, section: string) => {
         const m = new RegExp(`data-testid="${section}"[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(page);
@@ -312,7 +330,45 @@ describe('the cruscotto page', () => {
       assert.ok(last.includes(late.at(-1)!.text), 'the last page ends with the last prescription');
       assert.ok(Buffer.byteLength(first) < 200_000, `a page stays small (${Buffer.byteLength(first)} byte)`);
 
+      // Page to page by the keys of the rows shown (keyset): forwards to the end, then backwards to the start.
+      const tbody = (page: string) => /data-testid="prescrizioni"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)![1]!;
+      const link = (page: string, label: string) =>
+        [...page.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].find((m) => m[2] === label)?.[1]?.replace(/&amp;/g, '&');
+      const forward: string[] = [tbody(first)];
+      let at = first;
+      for (let n = 2; n <= pages; n++) {
+        const next = link(at, 'Pagina successiva');
+        assert.match(next ?? '', new RegExp(`^/cruscotto\\?elenco=prescrizioni&pagina=${n}&dopo=`), `page ${n}`);
+        at = await clerk.page(next!);
+        assert.match(at, new RegExp(`Pagina ${n} di ${pages}`));
+        forward.push(tbody(at));
+      }
+      assert.equal(link(at, 'Pagina successiva'), undefined, 'the last page has no next one');
+      assert.equal(forward.at(-1), tbody(last), 'the last page by keys is the last page by number');
+      const backward: string[] = [tbody(at)];
+      for (let n = pages - 1; n >= 1; n--) {
+        const prev = link(at, 'Pagina precedente');
+        assert.match(prev ?? '', new RegExp(`^/cruscotto\\?elenco=prescrizioni&pagina=${n}&prima=`), `page ${n}`);
+        at = await clerk.page(prev!);
+        backward.unshift(tbody(at));
+      }
+      assert.deepEqual(backward, forward, 'the same pages backwards');
+      const all = forward.join('');
+      assert.equal((all.match(/<tr>/g) ?? []).length, late.length, 'every overdue prescription once');
+      const texts = [...all.matchAll(/<tr>(?:<td>[\s\S]*?<\/td>){3}<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+      assert.deepEqual(
+        texts,
+        late.map((p) => p.text),
+        'in the order of the list',
+      );
+      assert.equal(tbody(await clerk.page('/cruscotto?elenco=prescrizioni&pagina=3')), forward[2], 'a page asked for by number alone');
+      assert.equal(link(first, 'Ultima pagina'), `/cruscotto?elenco=prescrizioni&pagina=${pages}`);
+
       for (const [query, message] of [
+        ['elenco=prescrizioni&pagina=2&dopo=abc', /dopo: questo indirizzo/],
+        ['elenco=prescrizioni&pagina=2&prima=2026-01-01_x_y', /prima: questo indirizzo/],
+        ['elenco=dovute&pagina=2&dopo=2026-01-01_0_y', /dopo: vale solo/],
+        ['elenco=prescrizioni&pagina=2&dopo=2026-01-01_0_y&prima=2026-01-01_0_y', /una sola/],
         ['elenco=prescrizioni&pagina=0', /pagina/],
         ['elenco=prescrizioni&pagina=abc', /pagina/],
         [`elenco=prescrizioni&pagina=${pages + 1}`, new RegExp(`${pages} pagine`)],
