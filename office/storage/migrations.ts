@@ -168,6 +168,18 @@ async function fillServiceKeys(sql: Sql): Promise<void> {
     await sql.run('UPDATE revisions SET service_key = ? WHERE service_name = ?', [serviceKey(service_name), service_name]);
 }
 
+/**
+ * `services.name_key`: the registry entry's name folded as `serviceKey` does (keys.ts), so that
+ * "the same structure" (name, Comune and type, ignoring case and outer spaces) is found by an
+ * index seek on the name, with Comune and type compared on the few rows it finds.
+ */
+const SERVICE_NAME_KEYS = ['ALTER TABLE services ADD COLUMN name_key TEXT', 'CREATE INDEX services_name_key ON services (name_key)'];
+
+async function fillServiceNameKeys(sql: Sql): Promise<void> {
+  for (const { id, name } of await sql.all<{ id: string; name: string }>('SELECT id, name FROM services'))
+    await sql.run('UPDATE services SET name_key = ? WHERE id = ?', [serviceKey(name), id]);
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -221,6 +233,13 @@ export const MIGRATIONS: Migration[] = [
     sqlite: SUMMARIES,
     postgres: SUMMARIES,
     fill: fillServiceKeys,
+  },
+  {
+    version: 6,
+    name: "services' folded name, indexed: a push links its service with one index seek instead of reading the registry",
+    sqlite: SERVICE_NAME_KEYS,
+    postgres: SERVICE_NAME_KEYS,
+    fill: fillServiceNameKeys,
   },
 ];
 

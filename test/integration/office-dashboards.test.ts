@@ -282,11 +282,40 @@ for (const backend of BACKENDS) {
           'review_status',
         ]);
         await copy('prescriptions', ['inspection_id', 'revision', 'position', 'rule', 'text', 'deadline']);
-        assert.deepEqual(await migrate(oldDb), [5]);
+        assert.deepEqual(await migrate(oldDb), [5, 6]);
         const migrated = new OfficeStore(oldDb);
         assert.deepEqual(await inspectionsDueReport(migrated, rs, TODAY), await inspectionsDueReport(fresh, rs, TODAY));
         assert.deepEqual(await overduePrescriptionsReport(migrated, TODAY), await overduePrescriptionsReport(fresh, TODAY));
         assert.deepEqual(await overduePrescriptionsReport(migrated, TODAY), await oldOverdue(migrated, TODAY));
+        // Migration 6 folds every registry name: a push naming a service in other case and spaces links to it.
+        assert.deepEqual(await oldDb.all('SELECT id FROM services WHERE name_key IS NULL'), []);
+        const registered = (await migrated.listServices())[0]!;
+        const inspector = await migrated.createInspector('Ispettore dopo la migrazione');
+        const device = { inspector_id: inspector.id, id: await migrated.addDevice(inspector.id, 'h-migrato', 'portatile') };
+        const section = { name: `  ${registered.name.toLocaleUpperCase('it')} `, comune: registered.comune, type: registered.type };
+        assert.equal(
+          await migrated.putRevision({
+            inspectionId: 'dopo-la-migrazione',
+            revision: 1,
+            contentHash: 'cm',
+            bundleHash: 'bm',
+            file: { service: section },
+            serviceId: null,
+            serviceName: section.name,
+            comune: section.comune,
+            visitDate: '2026-10-01',
+            purpose: 'verifica_periodica',
+            inspectorId: device.inspector_id,
+            deviceId: device.id,
+            attachments: [],
+            prescriptions: [],
+          }),
+          'created',
+        );
+        const linked = await oldDb.get<{ service_id: string }>(
+          "SELECT service_id FROM revisions WHERE inspection_id = 'dopo-la-migrazione'",
+        );
+        assert.equal(linked?.service_id, registered.id, 'linked to the registry entry by its folded name');
       } finally {
         await fresh.close();
         await oldDb.close();
