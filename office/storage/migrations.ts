@@ -180,6 +180,21 @@ async function fillServiceNameKeys(sql: Sql): Promise<void> {
     await sql.run('UPDATE services SET name_key = ? WHERE id = ?', [serviceKey(name), id]);
 }
 
+/**
+ * `latest_prescriptions.follow_up`: for a prescription of a registry service, the first visit of
+ * that service (another visit, any revision) dated from its deadline on. `putRevision` sets it on
+ * the rows it writes and lowers it on the service's rows when a visit arrives; the overdue list and
+ * its CSV read it. Rows of unlinked visits (a handful) still look theirs up by name key.
+ */
+const FOLLOW_UPS = [
+  'ALTER TABLE latest_prescriptions ADD COLUMN follow_up TEXT',
+  'CREATE INDEX latest_prescriptions_service ON latest_prescriptions (service_id, deadline)',
+  `UPDATE latest_prescriptions SET follow_up = (SELECT r.visit_date FROM revisions r
+     WHERE r.service_id = latest_prescriptions.service_id AND r.visit_date >= latest_prescriptions.deadline
+       AND r.inspection_id <> latest_prescriptions.inspection_id ORDER BY r.visit_date LIMIT 1)
+   WHERE service_id IS NOT NULL`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -240,6 +255,12 @@ export const MIGRATIONS: Migration[] = [
     sqlite: SERVICE_NAME_KEYS,
     postgres: SERVICE_NAME_KEYS,
     fill: fillServiceNameKeys,
+  },
+  {
+    version: 7,
+    name: 'latest prescriptions keep their follow-up visit (linked services), updated by each push: the export reads it instead of seeking it per row',
+    sqlite: FOLLOW_UPS,
+    postgres: FOLLOW_UPS,
   },
 ];
 

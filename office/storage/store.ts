@@ -160,12 +160,11 @@ interface PrescriptionRow {
 
 /**
  * The follow-up of the prescription `p` (a row of latest_prescriptions): the first visit of its
- * service dated from the deadline on, other than its own. CASE evaluates only its branch, so a
- * linked row never looks up the name key.
+ * service dated from the deadline on, other than its own. A registry service's is kept in the row
+ * (migration 7, `#refreshLatest`); an unlinked visit's is sought by its folded name. CASE
+ * evaluates only its branch.
  */
-const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN
-    (SELECT r.visit_date FROM revisions r
-     WHERE r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id ORDER BY r.visit_date LIMIT 1)
+const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN p.follow_up
   ELSE
     (SELECT r.visit_date FROM revisions r
      WHERE r.service_key = (SELECT k.service_key FROM revisions k WHERE k.inspection_id = p.inspection_id AND k.revision = p.revision)
@@ -554,6 +553,14 @@ export class OfficeStore {
    * new visit costs one statement, two with prescriptions (PostgreSQL: each is a round trip).
    */
   async #refreshLatest(sql: Sql, s: Submission, serviceId: string | null): Promise<void> {
+    // Any revision of a visit is a visit of its service: the follow-up of that service's earlier
+    // prescriptions due by its date, unless they have an earlier one (migration 7).
+    if (serviceId)
+      await sql.run(
+        `UPDATE latest_prescriptions SET follow_up = ?
+         WHERE service_id = ? AND deadline <= ? AND inspection_id <> ? AND (follow_up IS NULL OR follow_up > ?)`,
+        [s.visitDate, serviceId, s.visitDate, s.inspectionId, s.visitDate],
+      );
     const applied = await sql.run(
       `INSERT INTO latest_revisions (inspection_id, revision, service_id, service_name, comune, visit_date) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (inspection_id) DO UPDATE SET revision = excluded.revision, service_id = excluded.service_id,
@@ -566,9 +573,13 @@ export class OfficeStore {
     if (s.revision > 1) await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [s.inspectionId]);
     if (s.prescriptions.length)
       await sql.run(
-        `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date)
-         SELECT inspection_id, position, revision, rule, text, deadline, ?, ?, ?, ? FROM prescriptions WHERE inspection_id = ? AND revision = ?`,
-        [serviceId, s.serviceName, s.comune, s.visitDate, s.inspectionId, s.revision],
+        `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date,
+           follow_up)
+         SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, ?, ?, ?, ?,
+           (SELECT r.visit_date FROM revisions r WHERE r.service_id = ? AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
+            ORDER BY r.visit_date LIMIT 1)
+         FROM prescriptions p WHERE p.inspection_id = ? AND p.revision = ?`,
+        [serviceId, s.serviceName, s.comune, s.visitDate, serviceId, s.inspectionId, s.revision],
       );
   }
 

@@ -19,7 +19,7 @@ for (const backend of BACKENDS) {
       const office = await startOffice(backend);
       try {
         const store = office.server.store;
-        const laptops = [];
+        const laptops: Array<{ inspectorId: string; deviceId: string }> = [];
         for (let c = 0; c < 8; c++) {
           const inspector = await store.createInspector(`Ispettore ${c + 1}`);
           laptops.push({ inspectorId: inspector.id, deviceId: await store.addDevice(inspector.id, `gettone-${c}`, `portatile ${c + 1}`) });
