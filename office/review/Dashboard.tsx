@@ -1,6 +1,7 @@
 /**
  * The cruscotto: each list's counts and its first rows, or one list a page at a time
- * («Mostra tutte», `?elenco=…&pagina=N`). Never every row at once: the office holds years of visits.
+ * («Mostra tutte», `?elenco=…&pagina=N`; the prescriptions with the key of a row shown, `&dopo=` / `&prima=`,
+ * built by the route). Never every row at once: the office holds years of visits.
  */
 import type { ReactElement, ReactNode } from 'react';
 import { Table } from './Table.tsx';
@@ -47,20 +48,20 @@ export interface DashboardProps {
   due?: Section<DueView> & { overdue: number };
   acts?: Section<ActView> & { expired: number };
   late?: Section<LateView>;
-  /** One list paged (the others are not shown); absent: the summary of all three. */
-  paging?: { list: DashboardList; page: number; pages: number };
+  /** One list paged (the others are not shown), with the addresses of its neighbours; absent: the summary of all three. */
+  paging?: { list: DashboardList; page: number; pages: number; first?: string; prev?: string; next?: string; last?: string };
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('it-IT')} ${n === 1 ? one : many}`;
 
 function More({ list, total, shown, paging }: { list: DashboardList; total: number; shown: number; paging?: DashboardProps['paging'] }) {
   if (paging) {
-    const at = (n: number) => `/cruscotto?elenco=${list}&pagina=${n}`;
     return (
       <nav aria-label="Pagine" className="pages">
         <p>
-          Pagina {paging.page} di {paging.pages}. {paging.page > 1 ? <a href={at(paging.page - 1)}>Pagina precedente</a> : null}{' '}
-          {paging.page < paging.pages ? <a href={at(paging.page + 1)}>Pagina successiva</a> : null}{' '}
+          Pagina {paging.page} di {paging.pages}. {paging.first ? <a href={paging.first}>Prima pagina</a> : null}{' '}
+          {paging.prev ? <a href={paging.prev}>Pagina precedente</a> : null}{' '}
+          {paging.next ? <a href={paging.next}>Pagina successiva</a> : null} {paging.last ? <a href={paging.last}>Ultima pagina</a> : null}{' '}
           <a href="/cruscotto">Torna al cruscotto</a>
         </p>
       </nav>

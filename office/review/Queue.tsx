@@ -20,7 +20,24 @@ export interface QueueRow {
   status: string;
 }
 
-export function Queue({ tabs, current, rows }: { tabs: QueueTab[]; current: string; rows: QueueRow[] }): ReactElement {
+export interface QueueProps {
+  tabs: QueueTab[];
+  current: string;
+  rows: QueueRow[];
+  /** Revisions in the current tab. */
+  total: number;
+  /** A later page: the instant it continues from (rows received before it), in Italian. */
+  after?: string | null;
+  /** The first page, from a later one. */
+  first?: string | null;
+  /** The next page, when there are more rows. */
+  next?: string | null;
+}
+
+const count = (n: number) => n.toLocaleString('it-IT');
+
+export function Queue({ tabs, current, rows, total, after, first, next }: QueueProps): ReactElement {
+  const label = tabs.find((t) => t.id === current)?.label.toLowerCase() ?? '';
   return (
     <>
       <nav className="tabs" aria-label="Stato">
@@ -30,6 +47,13 @@ export function Queue({ tabs, current, rows }: { tabs: QueueTab[]; current: stri
           </a>
         ))}
       </nav>
+      {rows.length ? (
+        <p data-testid="coda-riepilogo">
+          {after
+            ? `${count(rows.length)} ${rows.length === 1 ? 'ispezione' : 'ispezioni'} su ${count(total)} (${label}), ricevute fino al ${after}.`
+            : `Le ${count(rows.length)} più recenti su ${count(total)} (${label}).`}
+        </p>
+      ) : null}
       {rows.length ? (
         <table>
           <thead>
@@ -62,8 +86,13 @@ export function Queue({ tabs, current, rows }: { tabs: QueueTab[]; current: stri
           </tbody>
         </table>
       ) : (
-        <p>Nessuna ispezione in questo stato.</p>
+        <p>{after ? 'Nessun’altra ispezione in questo stato.' : 'Nessuna ispezione in questo stato.'}</p>
       )}
+      {next || first ? (
+        <nav className="pager" aria-label="Pagine della coda">
+          {next ? <a href={next}>Mostra altre</a> : null} {first ? <a href={first}>Torna alle più recenti</a> : null}
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -9,13 +9,23 @@ export type Cell = string | number | boolean | null | undefined;
 
 export const CSV_SEPARATOR = ';';
 
-function cell(value: Cell): string {
+/** Anything in a text that needs more than the text itself: a formula start, a separator, a quote, a line end, outer spaces. */
+const SPECIAL = /^[=+\-@\t\r]|[;"\r\n]|^\s|\s$/;
+
+export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
+  // The common case (a name, a date, a plain note) is one test and the text itself.
+  if (typeof value === 'string' && !SPECIAL.test(value)) return value;
   let text = typeof value === 'boolean' ? (value ? 'sì' : 'no') : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[;"\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The text before the first row: the BOM and the header line. */
+export const csvHead = (header: string[]): string => `\uFEFF${header.map(csvCell).join(CSV_SEPARATOR)}\r\n`;
+
 export function toCsv(header: string[], rows: Cell[][]): string {
-  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(CSV_SEPARATOR)).join('\r\n')}\r\n`;
+  let text = csvHead(header);
+  for (const r of rows) text += `${r.map(csvCell).join(CSV_SEPARATOR)}\r\n`;
+  return text;
 }

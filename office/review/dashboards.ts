@@ -15,7 +15,8 @@ import {
   type RuleSet,
 } from '../../shared/rules/index.ts';
 import { serviceKey as norm } from '../storage/keys.ts';
-import type { OfficeStore } from '../storage/store.ts';
+import type { OfficeStore, OverduePage, PrescriptionKey } from '../storage/store.ts';
+import { CSV_SEPARATOR, csvCell, csvHead } from './csv.ts';
 
 export const EXPIRY_WINDOW_DAYS = 90;
 /** Rows of each list on the cruscotto; «Mostra tutte» pages through a list LIST_ROWS at a time. */
@@ -128,6 +129,8 @@ export async function expiringActsReport(
 
 export interface OverdueRow {
   inspectionId: string;
+  /** The prescription's place in its revision: with the deadline and the id, its key in the list. */
+  position: number;
   revision: number;
   serviceName: string;
   comune: string | null;
@@ -140,14 +143,23 @@ export interface OverdueRow {
   followUpDate: IsoDate | null;
 }
 
+/** A row's key in a page address (`dopo=` / `prima=`): deadline, position, inspection id (last: it may hold anything). */
+export const prescriptionKeyParam = (r: PrescriptionKey): string => `${r.deadline}_${r.position}_${r.inspectionId}`;
+
+export function parsePrescriptionKey(text: unknown): PrescriptionKey | null {
+  const m = typeof text === 'string' ? /^(\d{4}-\d{2}-\d{2})_(0|[1-9]\d{0,8})_(.+)$/s.exec(text) : null;
+  return m ? { deadline: m[1]!, position: Number(m[2]), inspectionId: m[3]! } : null;
+}
+
 /** Overdue prescriptions by deadline: all of them (the CSV), or one page of them (the dashboard). */
 export async function overduePrescriptionsReport(
   store: OfficeStore,
   today: IsoDate,
-  page: { limit: number; offset: number } | null = null,
+  page: OverduePage | null = null,
 ): Promise<OverdueRow[]> {
   return (await store.overduePrescriptions(today, page)).map((p) => ({
     inspectionId: p.inspectionId,
+    position: p.position,
     revision: p.revision,
     serviceName: p.serviceName,
     comune: p.comune,
@@ -161,3 +173,39 @@ export async function overduePrescriptionsReport(
 }
 
 export const countOverduePrescriptions = (store: OfficeStore, today: IsoDate): Promise<number> => store.countOverduePrescriptions(today);
+
+/** The export's columns; last, for support only: the clerk's columns come first and name things in words. */
+export const OVERDUE_CSV_HEADER = [
+  'Servizio',
+  'Comune',
+  'Data visita',
+  'Revisione',
+  'Rilievo',
+  'Prescrizione',
+  'Scadenza',
+  'Giorni di ritardo',
+  'Verifica successiva',
+  'Codice ispezione (assistenza)',
+];
+
+/**
+ * Every overdue prescription as CSV text (`toCsv`'s format): one query's rows straight to lines.
+ * What repeats across rows (a check's name, a deadline's days late) is worked out once.
+ */
+export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate, label: (rule: string) => string): Promise<string> {
+  const rows = await store.overduePrescriptionTuples(today);
+  const labels = new Map<string, string>();
+  const late = new Map<string, string>();
+  const s = CSV_SEPARATOR;
+  let text = csvHead(OVERDUE_CSV_HEADER);
+  for (const [serviceName, comune, visitDate, revision, rule, prescription, deadline, followUp, inspectionId] of rows) {
+    let check = labels.get(rule);
+    if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
+    let days = late.get(deadline);
+    if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
+    text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
+      prescription,
+    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(inspectionId)}\r\n`;
+  }
+  return text;
+}

@@ -19,7 +19,10 @@ import {
   expiringActsReport,
   inspectionsDueReport,
   LIST_ROWS,
+  overduePrescriptionsCsv,
   overduePrescriptionsReport,
+  parsePrescriptionKey,
+  prescriptionKeyParam,
 } from './dashboards.ts';
 import { Dashboard, LISTS, type DashboardList } from './Dashboard.tsx';
 import { CSS, fromReact, html } from './html.ts';
@@ -30,6 +33,7 @@ import { registerLoginRoutes } from './login-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
+import type { OverduePage } from '../storage/store.ts';
 
 export { formatInstant } from './context.ts';
 export { safeAfterLogin } from './login-routes.ts';
@@ -65,9 +69,9 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.
   app.get(
     '/cruscotto',
-    page<unknown, { elenco?: unknown; pagina?: unknown }>(async (req, reply, clerk) => {
+    page<unknown, { elenco?: unknown; pagina?: unknown; dopo?: unknown; prima?: unknown }>(async (req, reply, clerk) => {
       const day = today();
-      const { elenco, pagina } = req.query;
+      const { elenco, pagina, dopo, prima } = req.query;
       const refuse = (message: string) =>
         view(
           reply,
@@ -79,7 +83,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
         );
       let list: DashboardList | null = null;
       let pageNo = 1;
-      if (elenco !== undefined || pagina !== undefined) {
+      if (elenco !== undefined || pagina !== undefined || dopo !== undefined || prima !== undefined) {
         if (typeof elenco !== 'string' || !(LISTS as readonly string[]).includes(elenco))
           return refuse('elenco: indicare uno degli elenchi del cruscotto (dovute, atti o prescrizioni).');
         list = elenco as DashboardList;
@@ -87,6 +91,18 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
           return refuse('pagina: serve un numero intero da 1 in su.');
         pageNo = pagina === undefined ? 1 : Number(pagina);
       }
+      // The prescriptions list goes from page to page by the key of a row shown (keyset): no offset to skip.
+      const after = dopo === undefined ? null : parsePrescriptionKey(dopo);
+      const before = prima === undefined ? null : parsePrescriptionKey(prima);
+      for (const [field, value, key] of [
+        ['dopo', dopo, after],
+        ['prima', prima, before],
+      ] as const) {
+        if (value === undefined) continue;
+        if (list !== 'prescrizioni') return refuse(`${field}: vale solo per l'elenco delle prescrizioni.`);
+        if (!key) return refuse(`${field}: questo indirizzo non indica una pagina dell'elenco.`);
+      }
+      if (after && before) return refuse('dopo, prima: indicare una sola delle due.');
       const limit = list ? LIST_ROWS : DASHBOARD_ROWS;
       const offset = (pageNo - 1) * limit;
       const show = (l: DashboardList) => !list || list === l;
@@ -98,7 +114,37 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
       const total = list === 'dovute' ? due!.length : list === 'atti' ? acts!.length : list === 'prescrizioni' ? lateTotal! : 0;
       const pages = Math.max(1, Math.ceil(total / LIST_ROWS));
       if (list && pageNo > pages) return refuse(`pagina: l'elenco ha ${pages} ${pages === 1 ? 'pagina' : 'pagine'}.`);
-      const late = lateTotal === null ? null : await overduePrescriptionsReport(store, day, { limit, offset });
+      const latePage: OverduePage = after
+        ? { limit, after }
+        : before
+          ? { limit, before }
+          : list && pageNo === pages && pageNo > 1
+            ? { limit: total - offset, fromEnd: true }
+            : { limit, offset };
+      const late = lateTotal === null ? null : await overduePrescriptionsReport(store, day, latePage);
+      const at = (n: number, key?: string) => `/cruscotto?elenco=${list}&pagina=${n}${key ?? ''}`;
+      const [firstLate, lastLate] = [late?.[0], late?.at(-1)];
+      const paging = list
+        ? {
+            list,
+            page: pageNo,
+            pages,
+            first: pageNo > 2 ? at(1) : undefined,
+            prev:
+              pageNo === 1
+                ? undefined
+                : list === 'prescrizioni' && firstLate
+                  ? at(pageNo - 1, `&prima=${encodeURIComponent(prescriptionKeyParam(firstLate))}`)
+                  : at(pageNo - 1),
+            next:
+              pageNo === pages
+                ? undefined
+                : list === 'prescrizioni' && lastLate
+                  ? at(pageNo + 1, `&dopo=${encodeURIComponent(prescriptionKeyParam(lastLate))}`)
+                  : at(pageNo + 1),
+            last: pageNo < pages - 1 ? at(pages) : undefined,
+          }
+        : undefined;
       return view(
         reply,
         clerk,
@@ -107,7 +153,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
         fromReact(
           createElement(Dashboard, {
             day: formatDate(day),
-            paging: list ? { list, page: pageNo, pages } : undefined,
+            paging,
             due: due
               ? {
                   total: due.length,
@@ -208,38 +254,8 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
     '/export/prescrizioni-scadute.csv',
     page(async (_req, reply) => {
       const day = today();
-      const rows = await overduePrescriptionsReport(store, day);
-      return csv(
-        reply,
-        `prescrizioni-scadute-${day}.csv`,
-        toCsv(
-          // Last, for support only: the clerk's columns come first and name things in words.
-          [
-            'Servizio',
-            'Comune',
-            'Data visita',
-            'Revisione',
-            'Rilievo',
-            'Prescrizione',
-            'Scadenza',
-            'Giorni di ritardo',
-            'Verifica successiva',
-            'Codice ispezione (assistenza)',
-          ],
-          rows.map((r) => [
-            r.serviceName,
-            r.comune,
-            r.visitDate,
-            r.revision,
-            checkLabel(r.rule, defaultItems),
-            r.text,
-            r.deadline,
-            r.daysLate,
-            r.followUpDate,
-            r.inspectionId,
-          ]),
-        ),
-      );
+      const text = await overduePrescriptionsCsv(store, day, (rule) => checkLabel(rule, defaultItems));
+      return csv(reply, `prescrizioni-scadute-${day}.csv`, text);
     }),
   );
 }

@@ -14,6 +14,8 @@ export interface Sql {
   get<T = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a statement; answers how many rows it changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
+  /** The rows as arrays of their values in the SELECT's order: no object per row (long exports). */
+  tuples(sql: string, params?: unknown[]): Promise<unknown[][]>;
 }
 
 export interface Db extends Sql {
@@ -64,12 +66,18 @@ export function openSqlite(dataDir: string): Db {
     all: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql).all(...sqliteParams(params)) as T[],
     get: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql).get(...sqliteParams(params)) as T | undefined,
     run: async (sql: string, params: unknown[] = []) => db.prepare(sql).run(...sqliteParams(params)).changes,
+    tuples: async (sql: string, params: unknown[] = []) =>
+      db
+        .prepare(sql)
+        .raw(true)
+        .all(...sqliteParams(params)) as unknown[][],
   };
   return {
     kind: 'sqlite',
     all: (sql, params) => mutex.run(() => direct.all(sql, params)),
     get: (sql, params) => mutex.run(() => direct.get(sql, params)),
     run: (sql, params) => mutex.run(() => direct.run(sql, params)),
+    tuples: (sql, params) => mutex.run(() => direct.tuples(sql, params)),
     tx: (fn) =>
       mutex.run(async () => {
         db.exec('BEGIN IMMEDIATE');
@@ -124,6 +132,8 @@ export async function openPostgres(url: string): Promise<Db> {
     all: async <T>(sql: string, params: unknown[] = []) => (await q.query(numbered(sql), params)).rows as T[],
     get: async <T>(sql: string, params: unknown[] = []) => (await q.query(numbered(sql), params)).rows[0] as T | undefined,
     run: async (sql: string, params: unknown[] = []) => (await q.query(numbered(sql), params)).rowCount ?? 0,
+    tuples: async (sql: string, params: unknown[] = []) =>
+      (await q.query<unknown[]>({ text: numbered(sql), values: params, rowMode: 'array' })).rows,
   });
   const base = on(pool);
   const tx = async <T>(fn: (sql: Sql) => Promise<T>): Promise<T> => {

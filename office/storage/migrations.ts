@@ -168,6 +168,33 @@ async function fillServiceKeys(sql: Sql): Promise<void> {
     await sql.run('UPDATE revisions SET service_key = ? WHERE service_name = ?', [serviceKey(service_name), service_name]);
 }
 
+/**
+ * `services.name_key`: the registry entry's name folded as `serviceKey` does (keys.ts), so that
+ * "the same structure" (name, Comune and type, ignoring case and outer spaces) is found by an
+ * index seek on the name, with Comune and type compared on the few rows it finds.
+ */
+const SERVICE_NAME_KEYS = ['ALTER TABLE services ADD COLUMN name_key TEXT', 'CREATE INDEX services_name_key ON services (name_key)'];
+
+async function fillServiceNameKeys(sql: Sql): Promise<void> {
+  for (const { id, name } of await sql.all<{ id: string; name: string }>('SELECT id, name FROM services'))
+    await sql.run('UPDATE services SET name_key = ? WHERE id = ?', [serviceKey(name), id]);
+}
+
+/**
+ * `latest_prescriptions.follow_up`: for a prescription of a registry service, the first visit of
+ * that service (another visit, any revision) dated from its deadline on. `putRevision` sets it on
+ * the rows it writes and lowers it on the service's rows when a visit arrives; the overdue list and
+ * its CSV read it. Rows of unlinked visits (a handful) still look theirs up by name key.
+ */
+const FOLLOW_UPS = [
+  'ALTER TABLE latest_prescriptions ADD COLUMN follow_up TEXT',
+  'CREATE INDEX latest_prescriptions_service ON latest_prescriptions (service_id, deadline)',
+  `UPDATE latest_prescriptions SET follow_up = (SELECT r.visit_date FROM revisions r
+     WHERE r.service_id = latest_prescriptions.service_id AND r.visit_date >= latest_prescriptions.deadline
+       AND r.inspection_id <> latest_prescriptions.inspection_id ORDER BY r.visit_date LIMIT 1)
+   WHERE service_id IS NOT NULL`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -221,6 +248,19 @@ export const MIGRATIONS: Migration[] = [
     sqlite: SUMMARIES,
     postgres: SUMMARIES,
     fill: fillServiceKeys,
+  },
+  {
+    version: 6,
+    name: "services' folded name, indexed: a push links its service with one index seek instead of reading the registry",
+    sqlite: SERVICE_NAME_KEYS,
+    postgres: SERVICE_NAME_KEYS,
+    fill: fillServiceNameKeys,
+  },
+  {
+    version: 7,
+    name: 'latest prescriptions keep their follow-up visit (linked services), updated by each push: the export reads it instead of seeking it per row',
+    sqlite: FOLLOW_UPS,
+    postgres: FOLLOW_UPS,
   },
 ];
 

@@ -119,6 +119,32 @@ export interface Session {
   expiresAt: string;
 }
 
+/** Where a page of the review queue starts: the last row of the page before (`listByStatus`). */
+export interface QueueKey {
+  receivedAt: string;
+  inspectionId: string;
+  revision: number;
+}
+
+/** An overdue prescription's place in the list (its order: deadline, inspection, position). */
+export interface PrescriptionKey {
+  deadline: string;
+  inspectionId: string;
+  position: number;
+}
+
+/**
+ * A page of overdue prescriptions: `limit` rows after a key, before a key, the last ones
+ * (`fromEnd`), or (a page asked for by number alone) from `offset`.
+ */
+export interface OverduePage {
+  limit: number;
+  offset?: number;
+  after?: PrescriptionKey;
+  before?: PrescriptionKey;
+  fromEnd?: boolean;
+}
+
 /** A prescription as the dashboards' queries select it, with its visit. */
 interface PrescriptionRow {
   inspection_id: string;
@@ -131,6 +157,32 @@ interface PrescriptionRow {
   comune: string | null;
   visit_date: string;
 }
+
+/**
+ * The follow-up of the prescription `p` (a row of latest_prescriptions): the first visit of its
+ * service dated from the deadline on, other than its own. A registry service's is kept in the row
+ * (migration 7, `#refreshLatest`); an unlinked visit's is sought by its folded name. CASE
+ * evaluates only its branch.
+ */
+const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN p.follow_up
+  ELSE
+    (SELECT r.visit_date FROM revisions r
+     WHERE r.service_key = (SELECT k.service_key FROM revisions k WHERE k.inspection_id = p.inspection_id AND k.revision = p.revision)
+       AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id ORDER BY r.visit_date LIMIT 1)
+  END`;
+
+/** An overdue prescription as the CSV export reads it. */
+export type OverdueTuple = [
+  serviceName: string,
+  comune: string | null,
+  visitDate: string,
+  revision: number,
+  rule: string,
+  text: string,
+  deadline: string,
+  followUp: string | null,
+  inspectionId: string,
+];
 
 const prescriptionOf = (r: PrescriptionRow) => ({
   inspectionId: r.inspection_id,
@@ -360,12 +412,13 @@ export class OfficeStore {
   /** Creates (no id) or edits a service; the new version goes on the change feed for the laptops. */
   /**
    * The registry entry that is the same structure: same name, Comune and type, ignoring case and
-   * surrounding spaces. The registry is the Zona's services (hundreds at most): compared here rather
-   * than with SQL lower(), which in SQLite folds only ASCII (Comuni and names carry accents).
+   * surrounding spaces (folded in JS: SQLite's lower() folds only ASCII, and names carry accents).
+   * The name is found by its folded key (`services.name_key`, migration 6), one index seek.
    */
   async #sameService(sql: Sql, s: { name?: unknown; comune?: unknown; type?: unknown }, exceptId?: string): Promise<Service | null> {
-    const fold = (v: unknown) => (typeof v === 'string' ? v.trim().toLocaleLowerCase('it-IT') : '');
-    const rows = await sql.all<{ data: string }>('SELECT data FROM services ORDER BY created_at, id');
+    const fold = (v: unknown) => (typeof v === 'string' ? serviceKey(v) : '');
+    if (!fold(s.name)) return null;
+    const rows = await sql.all<{ data: string }>('SELECT data FROM services WHERE name_key = ? ORDER BY created_at, id', [fold(s.name)]);
     return (
       rows
         .map((r) => JSON.parse(r.data) as Service)
@@ -394,16 +447,18 @@ export class OfficeStore {
         throw new UserError(`esiste già «${twin.name}» (${twin.comune}) con la stessa tipologia nel registro: modificare quello`, 'name');
       const service: Service = Service.parse({ ...parsed.data, id: id ?? randomUUID(), createdAt, updatedAt: now });
       if (id)
-        await sql.run('UPDATE services SET name = ?, data = ?, updated_at = ? WHERE id = ?', [
+        await sql.run('UPDATE services SET name = ?, name_key = ?, data = ?, updated_at = ? WHERE id = ?', [
           service.name,
+          serviceKey(service.name),
           JSON.stringify(service),
           now,
           id,
         ]);
       else
-        await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        await sql.run('INSERT INTO services (id, name, name_key, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
           service.id,
           service.name,
+          serviceKey(service.name),
           JSON.stringify(service),
           now,
           now,
@@ -432,8 +487,6 @@ export class OfficeStore {
    */
   async putRevision(s: Submission): Promise<'created' | 'same' | 'conflict' | 'forbidden'> {
     return this.db.tx(async (sql) => {
-      // A revision without a registry id may append a link (and a new service) to the feed.
-      if (!s.serviceId) await this.db.lockChangeFeed(sql);
       // Two laptops racing for a new id: the insert of the second waits for the first to commit, then does nothing.
       await sql.run(
         'INSERT INTO visits (inspection_id, device_id, inspector_id, since) VALUES (?, ?, ?, ?) ON CONFLICT (inspection_id) DO NOTHING',
@@ -485,8 +538,9 @@ export class OfficeStore {
           p.deadline,
         ]);
       }
-      const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       if (s.audit) await this.#checkAudit(sql, s, s.audit);
+      // Last, so that the change-feed lock it takes is held for the fewest statements before the commit.
+      const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       await this.#refreshLatest(sql, s, serviceId);
       return 'created';
     });
@@ -499,6 +553,14 @@ export class OfficeStore {
    * new visit costs one statement, two with prescriptions (PostgreSQL: each is a round trip).
    */
   async #refreshLatest(sql: Sql, s: Submission, serviceId: string | null): Promise<void> {
+    // Any revision of a visit is a visit of its service: the follow-up of that service's earlier
+    // prescriptions due by its date, unless they have an earlier one (migration 7).
+    if (serviceId)
+      await sql.run(
+        `UPDATE latest_prescriptions SET follow_up = ?
+         WHERE service_id = ? AND deadline <= ? AND inspection_id <> ? AND (follow_up IS NULL OR follow_up > ?)`,
+        [s.visitDate, serviceId, s.visitDate, s.inspectionId, s.visitDate],
+      );
     const applied = await sql.run(
       `INSERT INTO latest_revisions (inspection_id, revision, service_id, service_name, comune, visit_date) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (inspection_id) DO UPDATE SET revision = excluded.revision, service_id = excluded.service_id,
@@ -511,9 +573,13 @@ export class OfficeStore {
     if (s.revision > 1) await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [s.inspectionId]);
     if (s.prescriptions.length)
       await sql.run(
-        `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date)
-         SELECT inspection_id, position, revision, rule, text, deadline, ?, ?, ?, ? FROM prescriptions WHERE inspection_id = ? AND revision = ?`,
-        [serviceId, s.serviceName, s.comune, s.visitDate, s.inspectionId, s.revision],
+        `INSERT INTO latest_prescriptions (inspection_id, position, revision, rule, text, deadline, service_id, service_name, comune, visit_date,
+           follow_up)
+         SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, ?, ?, ?, ?,
+           (SELECT r.visit_date FROM revisions r WHERE r.service_id = ? AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
+            ORDER BY r.visit_date LIMIT 1)
+         FROM prescriptions p WHERE p.inspection_id = ? AND p.revision = ?`,
+        [serviceId, s.serviceName, s.comune, s.visitDate, serviceId, s.inspectionId, s.revision],
       );
   }
 
@@ -581,6 +647,10 @@ export class OfficeStore {
    * office's copy, and neither side ends up with two.
    */
   async #linkService(sql: Sql, s: Submission): Promise<string | null> {
+    // From here to the commit: the link (and a new service) goes on the feed, and two pushes of the
+    // same new structure must not both create it. Taken only now, not at the start of the push, so
+    // pushes run their other statements side by side (PostgreSQL; SQLite has one writer anyway).
+    await this.db.lockChangeFeed(sql);
     const section = (s.file as { service?: Record<string, unknown> }).service ?? {};
     let service = await this.#sameService(sql, section);
     let created = false;
@@ -602,9 +672,10 @@ export class OfficeStore {
       if (!input.success) return null;
       const now = this.now();
       service = Service.parse({ ...input.data, id: randomUUID(), createdAt: now, updatedAt: now });
-      await sql.run('INSERT INTO services (id, name, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+      await sql.run('INSERT INTO services (id, name, name_key, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
         service.id,
         service.name,
+        serviceKey(service.name),
         JSON.stringify(service),
         now,
         now,
@@ -821,13 +892,35 @@ export class OfficeStore {
     return out;
   }
 
-  async listByStatus(status: ReviewStatus, limit = 500): Promise<RevisionSummary[]> {
+  /**
+   * One page of the revisions in a review status, the latest received first (received_at DESC,
+   * then inspection id and revision): `limit` rows after `after` (keyset: an index range from the
+   * last row shown, never an OFFSET), and the key to ask for the next page, if there is one.
+   */
+  async listByStatus(
+    status: ReviewStatus,
+    limit: number,
+    after: QueueKey | null = null,
+  ): Promise<{ rows: RevisionSummary[]; next: QueueKey | null }> {
     const rows = await this.db.all<RevisionRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM revisions r JOIN inspectors i ON i.id = r.inspector_id
-       WHERE r.review_status = ? ORDER BY r.received_at DESC, r.inspection_id, r.revision LIMIT ?`,
-      [status, limit],
+       WHERE r.review_status = ?${
+         after
+           ? ` AND r.received_at <= ?
+           AND (r.received_at < ? OR (r.received_at = ? AND (r.inspection_id > ? OR (r.inspection_id = ? AND r.revision > ?))))`
+           : ''
+       }
+       ORDER BY r.received_at DESC, r.inspection_id, r.revision LIMIT ?`,
+      after
+        ? [status, after.receivedAt, after.receivedAt, after.receivedAt, after.inspectionId, after.inspectionId, after.revision, limit + 1]
+        : [status, limit + 1],
     );
-    return rows.map(summary);
+    const page = rows.slice(0, limit).map(summary);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      next: rows.length > limit && last ? { receivedAt: last.receivedAt, inspectionId: last.inspectionId, revision: last.revision } : null,
+    };
   }
 
   async countByStatus(): Promise<Record<ReviewStatus, number>> {
@@ -852,6 +945,7 @@ export class OfficeStore {
     Array<
       PrescriptionRef & {
         inspectionId: string;
+        position: number;
         revision: number;
         serviceId: string | null;
         serviceName: string;
@@ -860,13 +954,13 @@ export class OfficeStore {
       }
     >
   > {
-    const rows = await this.db.all<PrescriptionRow>(
-      `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
+    const rows = await this.db.all<PrescriptionRow & { position: number }>(
+      `SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, r.service_id, r.service_name, r.comune, r.visit_date
        FROM prescriptions p JOIN revisions r ON r.inspection_id = p.inspection_id AND r.revision = p.revision
        WHERE p.revision = (SELECT MAX(r2.revision) FROM revisions r2 WHERE r2.inspection_id = p.inspection_id)
        ORDER BY p.deadline, p.inspection_id, p.position`,
     );
-    return rows.map(prescriptionOf);
+    return rows.map((r) => ({ ...prescriptionOf(r), position: Number(r.position) }));
   }
 
   // ---------- dashboards (from the summaries of migration 5) ----------
@@ -912,15 +1006,20 @@ export class OfficeStore {
   /**
    * Prescriptions of the latest revisions whose deadline is before `today`, by deadline, with the
    * first visit of the same service from the deadline on (another visit, any of its revisions):
-   * the follow-up. Linked services find it with one index seek in SQL; unlinked ones by name key.
+   * the follow-up. One query: a linked service finds it with one seek of (service_id, visit_date),
+   * an unlinked one by its folded name (`service_key` of the prescription's own revision).
+   * A page is read from the index: after or before a row's key (keyset), or the last rows (read
+   * backwards); an offset only for a page asked for by number alone. The follow-up is looked up
+   * for the rows returned, never for rows skipped.
    */
   async overduePrescriptions(
     today: string,
-    page: { limit: number; offset: number } | null = null,
+    page: OverduePage | null = null,
   ): Promise<
     Array<
       PrescriptionRef & {
         inspectionId: string;
+        position: number;
         revision: number;
         serviceId: string | null;
         serviceName: string;
@@ -930,27 +1029,50 @@ export class OfficeStore {
       }
     >
   > {
-    const rows = await this.db.all<PrescriptionRow & { follow_up: string | null }>(
-      `SELECT p.inspection_id, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
-         (SELECT r.visit_date FROM revisions r
-          WHERE p.service_id IS NOT NULL AND r.service_id = p.service_id AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id
-          ORDER BY r.visit_date LIMIT 1) AS follow_up
-       FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position${page ? ' LIMIT ? OFFSET ?' : ''}`,
-      page ? [today, page.limit, page.offset] : [today],
-    );
-    const out = [];
-    for (const r of rows) {
-      let followUp = r.follow_up;
-      if (!r.service_id) {
-        const f = await this.db.get<{ d: string | null }>(
-          'SELECT visit_date AS d FROM revisions WHERE service_key = ? AND visit_date >= ? AND inspection_id <> ? ORDER BY visit_date LIMIT 1',
-          [serviceKey(r.service_name), r.deadline, r.inspection_id],
-        );
-        followUp = f?.d ?? null;
-      }
-      out.push({ ...prescriptionOf(r), followUpDate: followUp ?? null });
+    const backwards = !!page && (!!page.before || !!page.fromEnd);
+    const key = page?.after ?? page?.before;
+    // Plain bounds on the deadline at the key, so that the index range starts there in either
+    // direction (SQLite takes one upper bound: before a key overdue already, the key's implies today's).
+    const where = [page?.before && page.before.deadline < today ? 'p.deadline <= ?' : 'p.deadline < ?'];
+    const params: unknown[] = [page?.before && page.before.deadline < today ? page.before.deadline : today];
+    if (page?.after) {
+      where.push('p.deadline >= ?');
+      params.push(page.after.deadline);
     }
-    return out;
+    if (key) {
+      where.push(`(p.deadline, p.inspection_id, p.position) ${page?.after ? '>' : '<'} (?, ?, ?)`);
+      params.push(key.deadline, key.inspectionId, key.position);
+    }
+    const dir = backwards ? ' DESC' : '';
+    let tail = '';
+    if (page) {
+      tail = ' LIMIT ?';
+      params.push(page.limit);
+      if (!key && !page.fromEnd && page.offset) {
+        tail += ' OFFSET ?';
+        params.push(page.offset);
+      }
+    }
+    const rows = await this.db.all<PrescriptionRow & { position: number; follow_up: string | null }>(
+      `SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
+         ${FOLLOW_UP} AS follow_up
+       FROM latest_prescriptions p WHERE ${where.join(' AND ')} ORDER BY p.deadline${dir}, p.inspection_id${dir}, p.position${dir}${tail}`,
+      params,
+    );
+    if (backwards) rows.reverse();
+    return rows.map((r) => ({ ...prescriptionOf(r), position: Number(r.position), followUpDate: r.follow_up ?? null }));
+  }
+
+  /**
+   * The same rows for the CSV export, as arrays in its column order (`OVERDUE_COLUMNS`): tens of
+   * thousands of them go to text without an object per row.
+   */
+  async overduePrescriptionTuples(today: string): Promise<OverdueTuple[]> {
+    return (await this.db.tuples(
+      `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up, p.inspection_id
+       FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position`,
+      [today],
+    )) as OverdueTuple[];
   }
 
   async attachmentKnown(sha256: string): Promise<boolean> {

@@ -13,7 +13,15 @@ import type { Service } from '../../shared/api/contract.ts';
 import { compareDates, daysBetween } from '../../shared/dates.ts';
 import { RULE_SETS, serviceInspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
 import { hashPassword } from '../../office/security.ts';
-import { inspectionsDueReport, overduePrescriptionsReport, DASHBOARD_ROWS, LIST_ROWS } from '../../office/review/dashboards.ts';
+import {
+  inspectionsDueReport,
+  overduePrescriptionsCsv,
+  overduePrescriptionsReport,
+  DASHBOARD_ROWS,
+  LIST_ROWS,
+  OVERDUE_CSV_HEADER,
+} from '../../office/review/dashboards.ts';
+import { toCsv } from '../../office/review/csv.ts';
 import { openPostgres, openSqlite, type Db } from '../../office/storage/db.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { OfficeStore, type RevisionSummary } from '../../office/storage/store.ts';
@@ -22,6 +30,12 @@ import { BACKENDS, databaseFor, startOffice, stopPostgres, type Backend } from '
 import { seedOffice } from '../helpers/office-seed.ts';
 
 const TODAY = '2026-11-20';
+const AWKWARD = [
+  { rule: 'training.fire', text: 'riga 1\nriga 2; "virgolette"', deadline: '2025-02-01' },
+  { rule: 'staffing.ratio', text: '+39 055 000', deadline: '2025-02-01' },
+  { rule: 'A.area_esterna.recintata_esclusiva', text: '\tcon tab e spazio finale ', deadline: '2025-02-02' },
+  { rule: 'training.fire', text: '-rimuovere @subito perché è così', deadline: '2025-02-03' },
+];
 const rs = RULE_SETS.get('zona-fse@1')!;
 
 // ---- the computation before issue 16, kept as the reference ----
@@ -81,6 +95,7 @@ async function oldOverdue(store: OfficeStore, today: string) {
         .sort()[0];
       return {
         inspectionId: p.inspectionId,
+        position: p.position,
         revision: p.revision,
         serviceName: p.serviceName,
         comune: p.comune,
@@ -93,6 +108,26 @@ async function oldOverdue(store: OfficeStore, today: string) {
       };
     });
 }
+
+/** The export as the route wrote it before (the reference rows through `toCsv`, one object per row). */
+async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: string) => string) {
+  return toCsv(
+    OVERDUE_CSV_HEADER,
+    (await oldOverdue(store, today)).map((r) => [
+      r.serviceName,
+      r.comune,
+      r.visitDate,
+      r.revision,
+      label(r.rule),
+      r.text,
+      r.deadline,
+      r.daysLate,
+      r.followUpDate,
+      r.inspectionId,
+    ]),
+  );
+}
+const label = (rule: string) => (rule === 'training.fire' ? 'Formazione antincendio' : `=voce ${rule}`);
 
 async function open(backend: Backend, dir: string): Promise<Db> {
   const url = await databaseFor(backend);
@@ -132,6 +167,26 @@ for (const backend of BACKENDS) {
           await putOutOfOrder(1, [{ rule: 'training.fire', text: 'Solo nella revisione 1', deadline: '2026-03-01' }]),
           'created',
         );
+        // Texts a spreadsheet must not misread (separators, quotes, line ends, formulas, outer spaces),
+        // on a visit not linked to the registry whose follow-up is found by its folded name.
+        const putUnlinked = (inspectionId: string, serviceName: string, visitDate: string, prescriptions: typeof AWKWARD) =>
+          store.putRevision({
+            inspectionId,
+            revision: 1,
+            contentHash: `c-${inspectionId}`,
+            bundleHash: `b-${inspectionId}`,
+            file: {},
+            serviceId: null,
+            serviceName,
+            comune: '=Città',
+            visitDate,
+            purpose: 'verifica_periodica',
+            ...seeded.devices[0]!,
+            attachments: [],
+            prescriptions,
+          });
+        assert.equal(await putUnlinked('testi-difficili', ' Nido "Il Sole"; sede 2 ', '2025-01-10', AWKWARD), 'created');
+        assert.equal(await putUnlinked('testi-difficili-dopo', 'NIDO "IL SOLE"; SEDE 2', '2025-06-01', []), 'created');
         for (const today of [TODAY, '2026-03-01', '2021-06-30']) {
           const due = await inspectionsDueReport(store, rs, today);
           assert.deepEqual(due, await oldDue(store, rs, today), `ispezioni dovute al ${today}`);
@@ -144,6 +199,44 @@ for (const backend of BACKENDS) {
             assert.ok(late.some((p) => p.followUpDate) && late.some((p) => !p.followUpDate), 'with and without a follow-up');
             assert.equal(await store.countOverduePrescriptions(today), late.length);
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 20 }), late.slice(20, 27));
+            // Keyset pages: after a row's key, before one, the last rows; walked whole, forwards and backwards.
+            const keyOf = (p: (typeof late)[number]) => ({ deadline: p.deadline, inspectionId: p.inspectionId, position: p.position });
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, after: keyOf(late[19]!) }), late.slice(20, 27));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, before: keyOf(late[27]!) }), late.slice(20, 27));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 5, fromEnd: true }), late.slice(-5));
+            const walked: typeof late = [];
+            for (let page = await overduePrescriptionsReport(store, today, { limit: 9 }); page.length;) {
+              walked.push(...page);
+              page = await overduePrescriptionsReport(store, today, { limit: 9, after: keyOf(page.at(-1)!) });
+            }
+            assert.deepEqual(walked, late, 'forwards by keys');
+            const back: typeof late = [];
+            for (let page = await overduePrescriptionsReport(store, today, { limit: 9, fromEnd: true }); page.length;) {
+              back.unshift(...page);
+              page = await overduePrescriptionsReport(store, today, { limit: 9, before: keyOf(page[0]!) });
+            }
+            assert.deepEqual(back, late, 'backwards by keys');
+            const awkward = late.filter((p) => p.inspectionId === 'testi-difficili');
+            assert.deepEqual(
+              awkward.map((p) => p.followUpDate),
+              AWKWARD.map(() => '2025-06-01'),
+              'the follow-up of an unlinked visit, by its folded name',
+            );
+          }
+          // The export: the same bytes as the reference rows through toCsv.
+          const csv = await overduePrescriptionsCsv(store, today, label);
+          assert.equal(csv, await oldOverdueCsv(store, today, label), `CSV al ${today}`);
+          if (today === TODAY) {
+            assert.ok(csv.startsWith(`\uFEFF${OVERDUE_CSV_HEADER.join(';')}\r\n`), 'the Italian header first');
+            assert.deepEqual(OVERDUE_CSV_HEADER.slice(0, 3), ['Servizio', 'Comune', 'Data visita']);
+            for (const piece of [
+              '"riga 1\nriga 2; ""virgolette"""',
+              "'+39 055 000",
+              `"'\tcon tab e spazio finale "`,
+              "'=Città",
+              '" Nido ""Il Sole""; sede 2 "',
+            ])
+              assert.ok(csv.includes(piece), piece);
           }
         }
         const unlinked = await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM latest_revisions WHERE service_id IS NULL');
@@ -189,11 +282,40 @@ for (const backend of BACKENDS) {
           'review_status',
         ]);
         await copy('prescriptions', ['inspection_id', 'revision', 'position', 'rule', 'text', 'deadline']);
-        assert.deepEqual(await migrate(oldDb), [5]);
+        assert.deepEqual(await migrate(oldDb), [5, 6, 7]);
         const migrated = new OfficeStore(oldDb);
         assert.deepEqual(await inspectionsDueReport(migrated, rs, TODAY), await inspectionsDueReport(fresh, rs, TODAY));
         assert.deepEqual(await overduePrescriptionsReport(migrated, TODAY), await overduePrescriptionsReport(fresh, TODAY));
         assert.deepEqual(await overduePrescriptionsReport(migrated, TODAY), await oldOverdue(migrated, TODAY));
+        // Migration 6 folds every registry name: a push naming a service in other case and spaces links to it.
+        assert.deepEqual(await oldDb.all('SELECT id FROM services WHERE name_key IS NULL'), []);
+        const registered = (await migrated.listServices())[0]!;
+        const inspector = await migrated.createInspector('Ispettore dopo la migrazione');
+        const device = { inspector_id: inspector.id, id: await migrated.addDevice(inspector.id, 'h-migrato', 'portatile') };
+        const section = { name: `  ${registered.name.toLocaleUpperCase('it')} `, comune: registered.comune, type: registered.type };
+        assert.equal(
+          await migrated.putRevision({
+            inspectionId: 'dopo-la-migrazione',
+            revision: 1,
+            contentHash: 'cm',
+            bundleHash: 'bm',
+            file: { service: section },
+            serviceId: null,
+            serviceName: section.name,
+            comune: section.comune,
+            visitDate: '2026-10-01',
+            purpose: 'verifica_periodica',
+            inspectorId: device.inspector_id,
+            deviceId: device.id,
+            attachments: [],
+            prescriptions: [],
+          }),
+          'created',
+        );
+        const linked = await oldDb.get<{ service_id: string }>(
+          "SELECT service_id FROM revisions WHERE inspection_id = 'dopo-la-migrazione'",
+        );
+        assert.equal(linked?.service_id, registered.id, 'linked to the registry entry by its folded name');
       } finally {
         await fresh.close();
         await oldDb.close();
@@ -209,12 +331,12 @@ describe('the cruscotto page', () => {
     const office = await startOffice('sqlite', { today: () => TODAY });
     try {
       await office.server.store.createClerk('Ufficio Zona', await hashPassword('una-password-lunga'));
-      await seedOffice(office.server.store, { revisions: 700, services: 60, today: TODAY, batch: 700 });
+      await seedOffice(office.server.store, { revisions: 1500, services: 60, today: TODAY, batch: 1500 });
       const clerk = new Clerk(office.url);
       await clerk.login('Ufficio Zona', 'una-password-lunga');
       const late = await overduePrescriptionsReport(office.server.store, TODAY);
       const due = await inspectionsDueReport(office.server.store, rs, TODAY);
-      assert.ok(late.length > LIST_ROWS && due.length > DASHBOARD_ROWS, 'more rows than a page shows');
+      assert.ok(late.length > 2 * LIST_ROWS && due.length > DASHBOARD_ROWS, 'more rows than a page shows, three pages at least');
 
       const rowsIn = (page: string, section: string) => {
         const m = new RegExp(`data-testid="${section}"[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(page);
@@ -237,7 +359,45 @@ describe('the cruscotto page', () => {
       assert.ok(last.includes(late.at(-1)!.text), 'the last page ends with the last prescription');
       assert.ok(Buffer.byteLength(first) < 200_000, `a page stays small (${Buffer.byteLength(first)} byte)`);
 
+      // Page to page by the keys of the rows shown (keyset): forwards to the end, then backwards to the start.
+      const tbody = (page: string) => /data-testid="prescrizioni"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)![1]!;
+      const link = (page: string, label: string) =>
+        [...page.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].find((m) => m[2] === label)?.[1]?.replace(/&amp;/g, '&');
+      const forward: string[] = [tbody(first)];
+      let at = first;
+      for (let n = 2; n <= pages; n++) {
+        const next = link(at, 'Pagina successiva');
+        assert.match(next ?? '', new RegExp(`^/cruscotto\\?elenco=prescrizioni&pagina=${n}&dopo=`), `page ${n}`);
+        at = await clerk.page(next!);
+        assert.match(at, new RegExp(`Pagina ${n} di ${pages}`));
+        forward.push(tbody(at));
+      }
+      assert.equal(link(at, 'Pagina successiva'), undefined, 'the last page has no next one');
+      assert.equal(forward.at(-1), tbody(last), 'the last page by keys is the last page by number');
+      const backward: string[] = [tbody(at)];
+      for (let n = pages - 1; n >= 1; n--) {
+        const prev = link(at, 'Pagina precedente');
+        assert.match(prev ?? '', new RegExp(`^/cruscotto\\?elenco=prescrizioni&pagina=${n}&prima=`), `page ${n}`);
+        at = await clerk.page(prev!);
+        backward.unshift(tbody(at));
+      }
+      assert.deepEqual(backward, forward, 'the same pages backwards');
+      const all = forward.join('');
+      assert.equal((all.match(/<tr>/g) ?? []).length, late.length, 'every overdue prescription once');
+      const texts = [...all.matchAll(/<tr>(?:<td>[\s\S]*?<\/td>){3}<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+      assert.deepEqual(
+        texts,
+        late.map((p) => p.text),
+        'in the order of the list',
+      );
+      assert.equal(tbody(await clerk.page('/cruscotto?elenco=prescrizioni&pagina=3')), forward[2], 'a page asked for by number alone');
+      assert.equal(link(first, 'Ultima pagina'), `/cruscotto?elenco=prescrizioni&pagina=${pages}`);
+
       for (const [query, message] of [
+        ['elenco=prescrizioni&pagina=2&dopo=abc', /dopo: questo indirizzo/],
+        ['elenco=prescrizioni&pagina=2&prima=2026-01-01_x_y', /prima: questo indirizzo/],
+        ['elenco=dovute&pagina=2&dopo=2026-01-01_0_y', /dopo: vale solo/],
+        ['elenco=prescrizioni&pagina=2&dopo=2026-01-01_0_y&prima=2026-01-01_0_y', /una sola/],
         ['elenco=prescrizioni&pagina=0', /pagina/],
         ['elenco=prescrizioni&pagina=abc', /pagina/],
         [`elenco=prescrizioni&pagina=${pages + 1}`, new RegExp(`${pages} pagine`)],

@@ -21,6 +21,11 @@ test('CSV: BOM, semicolons, CRLF, RFC 4180 quoting, no formulas', () => {
     ],
   );
   assert.equal(text, '\uFEFFServizio;Nota\r\n"Nido ""Il Sole""; sede 2";"riga 1\nriga 2"\r\n\'=SOMMA(A1);\r\n3;sì\r\n');
+  // Outer spaces of any kind (a no-break space too) are quoted; a number is never taken for a formula.
+  assert.equal(
+    toCsv(['a'], [['\u00A0Nido'], ['Nido '], ['@x'], ['\tx'], [-3], [''], ['Città di Castello']]),
+    '\uFEFFa\r\n"\u00A0Nido"\r\n"Nido "\r\n\'@x\r\n\'\tx\r\n-3\r\n\r\nCittà di Castello\r\n',
+  );
 });
 
 test('HTML: interpolations are escaped', () => {
@@ -34,6 +39,7 @@ test('HTML: the React pages escape what they show, text and attributes alike', (
     createElement(Queue, {
       tabs: [{ id: 'ricevute', label: 'Ricevute', count: 1 }],
       current: 'ricevute',
+      total: 1,
       rows: [
         {
           href: `/ispezioni/${encodeURIComponent(evil)}/1`,
