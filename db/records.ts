@@ -42,6 +42,10 @@ export interface InspectionCreate {
 export interface InspectionPatch {
   purpose?: Purpose;
   date?: string;
+  /** The place and times of the visit (migration 011): undefined keeps what is stored, null clears it. */
+  place?: string | null;
+  startTime?: string | null;
+  endTime?: string | null;
   memberIds?: string[];
   staffIds?: string[];
 }
@@ -58,6 +62,10 @@ export interface InspectionRecord {
   ruleSet: string;
   purpose: Purpose;
   date: string;
+  /** Where and when the visit took place (migration 011); null: not recorded. */
+  place: string | null;
+  startTime: string | null;
+  endTime: string | null;
   status: InspectionStatus;
   children: ChildrenBand[];
   staffCounts: StaffCounts;

@@ -21,6 +21,10 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
     service: serviceSection(service),
     visit: { date: content.date, purpose: content.purpose, members: members.map((m) => ({ name: m.name, role: m.role })) },
   };
+  // Only when recorded: a visit without them seals to the same file (and hash) as before they existed.
+  if (content.place !== null) file.visit.place = content.place;
+  if (content.startTime !== null) file.visit.startTime = content.startTime;
+  if (content.endTime !== null) file.visit.endTime = content.endTime;
   // Absent means "not recorded" (rules are then `na`); an empty list would read as zero.
   if (content.children.length) file.children = content.children;
   if (content.staffCounts.educators || content.staffCounts.auxiliaries) file.staffCounts = content.staffCounts;

@@ -8,6 +8,7 @@
 import type { Content, TableCell, TDocumentDefinitions, CustomTableLayout } from 'pdfmake/interfaces';
 import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
+import { visitTimeText } from '../shared/times.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES } from '../shared/domain.ts';
 import { resolveFile, type Territory } from '../shared/territories/index.ts';
 import type { Answer, InspectionFile } from '../shared/inspection.ts';
@@ -334,9 +335,19 @@ function titleBlock(ctx: Ctx): Content[] {
         },
       ],
     },
+    ...whereAndWhen(file.visit),
     { table: { widths: [150, '*'], body: serviceRows }, layout: GRID, margin: [0, 10, 0, 0] },
     notice,
   ];
+}
+
+/** «Luogo: …» and «Ora: dalle 09:30 alle 12:15» under the heading, each only when recorded (a file sealed before them has neither). */
+function whereAndWhen(visit: InspectionFile['visit']): Content[] {
+  const time = visitTimeText(visit.startTime, visit.endTime);
+  const lines: Array<[string, string]> = [];
+  if (visit.place) lines.push(['Luogo: ', visit.place]);
+  if (time) lines.push(['Ora: ', time]);
+  return lines.map(([label, value], i) => ({ text: [{ text: label, bold: true }, value], margin: [0, i === 0 ? 8 : 1, 0, 0] }) as Content);
 }
 
 function summaryBlock(ctx: Ctx): Content[] {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, Purpose, Role, ServiceType } from './domain.ts';
 import { checkUserText, isUserTextIssue, lineText, multilineText } from './text.ts';
+import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE, visitTimesProblem } from './times.ts';
 
 const Count = z.number().int('deve essere un numero intero').min(0, 'non può essere negativo');
 
@@ -24,17 +25,29 @@ export const ServiceSection = z.strictObject({
   accreditation: IssuedAct.optional(),
 });
 
-export const VisitSection = z.strictObject({
-  date: InputDateSchema,
-  purpose: Purpose,
-  /** Commission members present (names as they sign). */
-  members: z.array(z.strictObject({ name: lineText().trim().min(1).max(200), role: lineText().max(200) })).optional(),
-  /**
-   * Set at sealing only: why the visit was sealed without the commission the Scheda requires
-   * (members present and signing), in the inspector's words.
-   */
-  commissionIncompleteReason: multilineText().trim().min(1).max(2000).optional(),
-});
+const VisitTime = z.string().regex(VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE);
+
+export const VisitSection = z
+  .strictObject({
+    date: InputDateSchema,
+    purpose: Purpose,
+    /** Where the visit took place, as the act states it (e.g. «Sede del servizio, via Roma 1, Bagno a Ripoli»). */
+    place: lineText().min(1, 'il luogo della visita, se indicato, non può essere vuoto').max(200).optional(),
+    /** When the visit started and ended, `HH:MM` (24 h, civil time of the visit's date). */
+    startTime: VisitTime.optional(),
+    endTime: VisitTime.optional(),
+    /** Commission members present (names as they sign). */
+    members: z.array(z.strictObject({ name: lineText().trim().min(1).max(200), role: lineText().max(200) })).optional(),
+    /**
+     * Set at sealing only: why the visit was sealed without the commission the Scheda requires
+     * (members present and signing), in the inspector's words.
+     */
+    commissionIncompleteReason: multilineText().trim().min(1).max(2000).optional(),
+  })
+  .superRefine((visit, ctx) => {
+    const problem = visitTimesProblem(visit.startTime, visit.endTime);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['endTime'], message: problem, input: visit.endTime });
+  });
 
 export const ChildrenBand = z.strictObject({
   band: lineText().min(1).max(100),

@@ -37,6 +37,9 @@ interface Row {
   rule_set: string;
   purpose: InspectionRecord['purpose'];
   date: string;
+  place: string | null;
+  start_time: string | null;
+  end_time: string | null;
   status: InspectionRecord['status'];
   children: string;
   staff_counts: string;
@@ -48,7 +51,7 @@ interface Row {
 }
 
 const COLUMNS =
-  'id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
+  'id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, place, start_time, end_time, status, children, staff_counts, rejection_notes, content_hash, sealed_at, created_at, updated_at';
 
 const toRecord = (r: Row): InspectionRecord => ({
   id: r.id,
@@ -60,6 +63,9 @@ const toRecord = (r: Row): InspectionRecord => ({
   ruleSet: r.rule_set,
   purpose: r.purpose,
   date: r.date,
+  place: r.place,
+  startTime: r.start_time,
+  endTime: r.end_time,
   status: r.status,
   children: JSON.parse(r.children) as ChildrenBand[],
   staffCounts: JSON.parse(r.staff_counts) as StaffCounts,
@@ -241,8 +247,8 @@ export class InspectionsRepository {
 
   /**
    * A sealed revision agrees with itself: the encrypted file opens (bound to this id), its SHA-256
-   * is the stored content hash, the clear columns shown next to it (date, purpose, rule set,
-   * children, staff counts) are the file's, and the outbox queued the same hash.
+   * is the stored content hash, the clear columns shown next to it (date, purpose, place and times,
+   * rule set, children, staff counts) are the file's, and the outbox queued the same hash.
    */
   #checkSealed(r: InspectionRecord, sealed: Buffer | null): string {
     const where = `ispezione ${r.id} (revisione ${r.revision})`;
@@ -255,7 +261,12 @@ export class InspectionsRepository {
     }
     if (sha256Of(Buffer.from(text, 'utf8')) !== r.contentHash)
       throw new IntegrityError(`${where}: il file sigillato non corrisponde all'impronta registrata`, 'id');
-    let file: { ruleSet?: unknown; visit?: { date?: unknown; purpose?: unknown }; children?: unknown; staffCounts?: unknown };
+    let file: {
+      ruleSet?: unknown;
+      visit?: { date?: unknown; purpose?: unknown; place?: unknown; startTime?: unknown; endTime?: unknown };
+      children?: unknown;
+      staffCounts?: unknown;
+    };
     try {
       file = JSON.parse(text) as typeof file;
     } catch {
@@ -266,6 +277,8 @@ export class InspectionsRepository {
       [file.ruleSet !== r.ruleSet, 'insieme di regole'],
       [file.visit?.date !== r.date, 'data della visita'],
       [file.visit?.purpose !== r.purpose, 'finalità della visita'],
+      [(file.visit?.place ?? null) !== r.place, 'luogo della visita'],
+      [(file.visit?.startTime ?? null) !== r.startTime || (file.visit?.endTime ?? null) !== r.endTime, 'orari della visita'],
       [canonicalJson(file.children ?? []) !== canonicalJson(r.children), 'bambini per fascia'],
       [
         file.staffCounts === undefined
@@ -312,9 +325,18 @@ export class InspectionsRepository {
       .transaction(() => {
         const current = this.draft(id);
         const at = this.ctx.now();
+        const keep = <T>(value: T | undefined, stored: T): T => (value === undefined ? stored : value);
         this.ctx
-          .stmt('UPDATE inspections SET purpose = ?, date = ?, updated_at = ? WHERE id = ?')
-          .run(patch.purpose ?? current.purpose, patch.date ?? current.date, at, id);
+          .stmt('UPDATE inspections SET purpose = ?, date = ?, place = ?, start_time = ?, end_time = ?, updated_at = ? WHERE id = ?')
+          .run(
+            patch.purpose ?? current.purpose,
+            patch.date ?? current.date,
+            keep(patch.place, current.place),
+            keep(patch.startTime, current.startTime),
+            keep(patch.endTime, current.endTime),
+            at,
+            id,
+          );
         if (patch.memberIds) this.#setMembers(id, patch.memberIds);
         if (patch.staffIds) {
           this.ctx.stmt('DELETE FROM inspection_staff WHERE inspection_id = ?').run(id);
@@ -428,8 +450,8 @@ export class InspectionsRepository {
         const at = this.ctx.now();
         this.ctx
           .stmt(
-            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, children, staff_counts, rejection_notes, created_at, updated_at)
-                  SELECT ?, visit_id, revision + 1, id, service_id, demo, rule_set, purpose, date, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`,
+            `INSERT INTO inspections (id, visit_id, revision, previous_id, service_id, demo, rule_set, purpose, date, place, start_time, end_time, children, staff_counts, rejection_notes, created_at, updated_at)
+                  SELECT ?, visit_id, revision + 1, id, service_id, demo, rule_set, purpose, date, place, start_time, end_time, children, staff_counts, ?, ?, ? FROM inspections WHERE id = ?`,
           )
           .run(newId, rejectionNotes, at, at, id);
         this.ctx

@@ -206,6 +206,9 @@ export function createContext(options: ContextOptions) {
     const file = sealedFile ?? buildInspectionFile(store, content);
     return {
       ...summary(r, store.services.get(r.serviceId).name, outcomesOf(r, file).fail),
+      place: r.place,
+      startTime: r.startTime,
+      endTime: r.endTime,
       memberIds: content.memberIds,
       answers: content.answers,
       children: content.children,

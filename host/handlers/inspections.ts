@@ -2,6 +2,7 @@
 import type { Store } from '../../db/store.ts';
 import { answerFits, answerMisfitMessage } from '../../shared/checklist/index.ts';
 import { ruleSetKey } from '../../shared/rules/index.ts';
+import { visitTimesProblem } from '../../shared/times.ts';
 import { fail, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
 
@@ -41,6 +42,12 @@ export function inspectionHandlers(ctx: HandlerContext): Pick<Handlers, Inspecti
       const r = store.inspections.draft(id);
       if (patch.memberIds) store.members.getMany(patch.memberIds);
       if (patch.staffIds) checkStaff(r.serviceId, patch.staffIds);
+      // The end after the start, as the file will say at sealing: checked against what is stored for the time not sent.
+      const problem = visitTimesProblem(
+        patch.startTime === undefined ? r.startTime : patch.startTime,
+        patch.endTime === undefined ? r.endTime : patch.endTime,
+      );
+      if (problem) fail(patch.endTime === undefined ? 'startTime' : 'endTime', problem);
       store.inspections.update(id, patch);
       return ctx.detail(id);
     },

@@ -30,6 +30,9 @@ export interface InspectionReviewProps {
   notes?: string | null;
   /** Why the visit was sealed without the commission the Scheda requires (the inspector's words). */
   commissionReason?: string;
+  /** Where the visit took place and when («dalle 09:30 alle 12:15»), as the report's heading says; absent when not recorded. */
+  place?: string;
+  time?: string;
   /** The decision forms: only while the revision is received or in validation. */
   decision?: { canTake: boolean; rejectionMax: number; rejection?: { note: string; error: string } };
   laptop: Omit<LaptopSectionProps, 'at' | 'csrf'>;
@@ -209,6 +212,21 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       <p>
         Revisione {p.revision} · {p.purpose} · inviata da {p.inspectorName} il {p.receivedAt} · stato: <strong>{p.status}</strong>
       </p>
+      {p.place || p.time ? (
+        <p data-testid="visit-place-time">
+          {p.place ? (
+            <>
+              Luogo: <strong>{p.place}</strong>
+            </>
+          ) : null}
+          {p.place && p.time ? ' · ' : null}
+          {p.time ? (
+            <>
+              Ora: <strong>{p.time}</strong>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       <AuditNotice audit={p.audit} />
       {p.commissionReason ? (
         <p className="flash" data-testid="commission-reason">

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseSealedFile } from '../../shared/inspection.ts';
+import { visitTimeText } from '../../shared/times.ts';
 import { findingText, OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import { TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
@@ -125,6 +126,8 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         audit: record.audit,
         notes: record.review.notes,
         commissionReason: file?.visit.commissionIncompleteReason,
+        place: file?.visit.place,
+        time: (file && visitTimeText(file.visit.startTime, file.visit.endTime)) ?? undefined,
         decision: open ? { canTake: record.review.status === 'ricevuta', rejectionMax: REJECTION_NOTES_MAX, rejection } : undefined,
         laptop: {
           owner: owner ? deviceLabel(owner) : undefined,

@@ -1,16 +1,43 @@
 import { useState } from 'react';
 import { isIsoDate } from '../../shared/dates.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { parseVisitTime, visitTimesProblem } from '../../shared/times.ts';
 import { DateField } from '../ui/DateField.tsx';
+import { FieldError } from '../ui/FieldError.tsx';
 import { Commissione } from './Commissione.tsx';
 import { useInspection, useVisit } from './context.tsx';
 
-/** Purpose, date and commission of a visit, saved as they change. */
+/** As many characters as the contract takes for the place (shared/api/contract.ts). */
+const PLACE_MAX = 200;
+
+/** Purpose, date, place and times, and commission of a visit, saved as they change. */
 export function DatiVisita({ headingId }: { headingId: string }) {
   const { setVisit, addMember, service, readOnly } = useInspection();
   const { visit, members } = useVisit();
   const [dateText, setDateText] = useState(visit.date);
   const dateError = isIsoDate(dateText) ? undefined : 'indicare la data della visita (gg/mm/aaaa)';
+  const [placeText, setPlaceText] = useState(visit.place ?? '');
+  // The times as typed: sent only as a pair that holds (each a valid time, the end after the start),
+  // so what is saved is always what the sealed file may carry; until then the last good pair stays.
+  const [startText, setStartText] = useState(visit.startTime ?? '');
+  const [endText, setEndText] = useState(visit.endTime ?? '');
+  const [left, setLeft] = useState({ start: false, end: false });
+  const start = parseVisitTime(startText);
+  const end = parseVisitTime(endText);
+  const order = start.ok && end.ok ? visitTimesProblem(start.time, end.time) : null;
+  const startError = left.start && !start.ok ? start.message : undefined;
+  const endError = left.end && !end.ok ? end.message : (order ?? undefined);
+  const changeTimes = (nextStart: string, nextEnd: string) => {
+    const s = parseVisitTime(nextStart);
+    const e = parseVisitTime(nextEnd);
+    if (s.ok && e.ok && !visitTimesProblem(s.time, e.time)) setVisit({ startTime: s.time, endTime: e.time });
+  };
+  // «9.30» reads as 09:30: shown so once the field is left.
+  const normalise = (text: string): string => {
+    const t = parseVisitTime(text);
+    return t.ok ? (t.time ?? '') : text;
+  };
+  const placeHint = [service.address, service.comune].filter(Boolean).join(', ');
   return (
     <section className="dati-visita" aria-labelledby={headingId}>
       <h2 id={headingId} tabIndex={-1}>
@@ -48,6 +75,76 @@ export function DatiVisita({ headingId }: { headingId: string }) {
             error={dateError}
           />
         </div>
+        <div className="field span-2">
+          <label htmlFor="v-place">Luogo della visita</label>
+          <input
+            id="v-place"
+            type="text"
+            autoComplete="off"
+            maxLength={PLACE_MAX}
+            value={placeText}
+            disabled={readOnly}
+            aria-describedby="v-place-hint"
+            onChange={(e) => {
+              setPlaceText(e.target.value);
+              setVisit({ place: e.target.value.trim() || null });
+            }}
+          />
+          <span id="v-place-hint" className="hint">
+            Come lo riporta il verbale{placeHint ? `, es. «Sede del servizio, ${placeHint}»` : ''}.
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="v-start">Ora di inizio</label>
+          <input
+            id="v-start"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="hh:mm"
+            maxLength={5}
+            value={startText}
+            disabled={readOnly}
+            aria-invalid={Boolean(startError)}
+            aria-describedby="v-times-hint v-start-err"
+            onChange={(e) => {
+              setStartText(e.target.value);
+              changeTimes(e.target.value, endText);
+            }}
+            onBlur={() => {
+              setLeft((l) => ({ ...l, start: true }));
+              setStartText(normalise);
+            }}
+          />
+          <FieldError id="v-start-err" error={startError ? { message: startError } : undefined} />
+        </div>
+        <div className="field">
+          <label htmlFor="v-end">Ora di fine</label>
+          <input
+            id="v-end"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="hh:mm"
+            maxLength={5}
+            value={endText}
+            disabled={readOnly}
+            aria-invalid={Boolean(endError)}
+            aria-describedby="v-times-hint v-end-err"
+            onChange={(e) => {
+              setEndText(e.target.value);
+              changeTimes(startText, e.target.value);
+            }}
+            onBlur={() => {
+              setLeft((l) => ({ ...l, end: true }));
+              setEndText(normalise);
+            }}
+          />
+          <FieldError id="v-end-err" error={endError ? { message: endError } : undefined} />
+        </div>
+        <p id="v-times-hint" className="hint span-2">
+          Ore sulle 24 ore, es. 09:30 e 12:15.
+        </p>
       </div>
       <Commissione
         members={members}

@@ -3,7 +3,7 @@
  * re-renders only for what it reads:
  * - `useInspection()`: the visit's fixed data (detail, service, checklist, rules, the autosaver,
  *   the form's control, stable setters); changes only when the visit is loaded again;
- * - `useVisit()`: purpose, date, commission and staff present, and the known members;
+ * - `useVisit()`: purpose, date, place and times, commission and staff present, and the known members;
  * - `usePhotos()`, `usePrescriptions()`: the lists the inspector adds to;
  * - `useLiveCheck()`: the rules' findings on the form as it is now (one evaluation for the page);
  * - the save status is the Autosaver's own store (`useSyncExternalStore` in StatoSalvataggio);
@@ -30,7 +30,7 @@ export interface InspectionFixed {
   control: Control<SchedaValues>;
   /** The counts last saved (or loaded): what the rules see while a typed figure is wrong. */
   lastValidCounts: { current: ParsedCounts | null };
-  /** Queues the autosave of the visit data (purpose, date, commission, staff present). */
+  /** Queues the autosave of the visit data (purpose, date, place and times, commission, staff present). */
   saveVisit: (visit: VisitState) => void;
   /** Show an item, or the place of a rule's finding: open its section and move focus to it. */
   goToItem: (itemId: string) => void;
@@ -97,6 +97,9 @@ export function InspectionProvider({
   const [visitState, setVisitState] = useState<VisitState>(() => ({
     purpose: detail.purpose,
     date: detail.date,
+    place: detail.place,
+    startTime: detail.startTime,
+    endTime: detail.endTime,
     memberIds: detail.memberIds,
     staffIds: detail.staffIds,
   }));

@@ -172,6 +172,10 @@ export function toPerson(p: StaffPerson): Person {
 export interface VisitState {
   purpose: Purpose;
   date: string;
+  /** Where and when the visit took place (null: not recorded); `HH:MM`, the end after the start. */
+  place: string | null;
+  startTime: string | null;
+  endTime: string | null;
   memberIds: string[];
   staffIds: string[];
 }
@@ -236,6 +240,10 @@ export function buildInspectionFile(args: {
     },
     answers,
   };
+  // As the host seals it (host/inspection-file.ts): only what is recorded.
+  if (visit.place !== null) file.visit.place = visit.place;
+  if (visit.startTime !== null) file.visit.startTime = visit.startTime;
+  if (visit.endTime !== null) file.visit.endTime = visit.endTime;
   if (counts) {
     file.children = counts.children;
     file.staffCounts = counts.staffCounts;

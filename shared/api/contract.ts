@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
 import { Answer, AnswerValue, ChildrenBand, InspectionFile, StaffCounts, Training } from '../inspection.ts';
 import { lineText, multilineText } from '../text.ts';
+import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE } from '../times.ts';
 
 const Id = lineText().min(1).max(100);
 const Timestamp = z.string(); // ISO 8601 instant, set by the host
@@ -184,7 +185,19 @@ export const DraftKey = lineText().min(1).max(300);
 /** At most this many drafts per visit: one per form, and a visit has a few dozen forms at most. */
 export const MAX_DRAFTS = 200;
 
+/** Where the visit took place, one line (e.g. «Sede del servizio, via Roma 1, Bagno a Ripoli»); blank is "not recorded". */
+const VisitPlaceInput = lineText()
+  .trim()
+  .max(200, 'il luogo della visita può avere al massimo 200 caratteri')
+  .transform((place) => place || null);
+/** A time of the visit, `HH:MM` on the 24-hour clock. */
+const VisitTimeInput = z.string().regex(VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE);
+
 export const InspectionDetail = InspectionSummary.extend({
+  /** Where and when the visit took place (null: not recorded); sealed into the file's `visit`. */
+  place: z.string().nullable(),
+  startTime: z.string().nullable(),
+  endTime: z.string().nullable(),
   memberIds: z.array(Id),
   answers: z.record(z.string(), Answer),
   children: z.array(ChildrenBand),
@@ -446,11 +459,15 @@ export const contract = {
     output: InspectionDetail,
   },
   'inspections.get': { input: z.strictObject({ id: Id }), output: InspectionDetail },
+  /** The visit's data; of `place`, `startTime`, `endTime`, null (and an empty place) clears what was recorded. */
   'inspections.update': {
     input: z.strictObject({
       id: Id,
       purpose: Purpose.optional(),
       date: InputDateSchema.optional(),
+      place: VisitPlaceInput.nullable().optional(),
+      startTime: VisitTimeInput.nullable().optional(),
+      endTime: VisitTimeInput.nullable().optional(),
       memberIds: z.array(Id).optional(),
       staffIds: z.array(Id).optional(),
     }),

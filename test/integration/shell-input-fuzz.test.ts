@@ -18,8 +18,16 @@ import { openTestApp, SERVICE, tempDir } from '../unit/db-fixtures.ts';
 const BAD = ['\u0000', '\u0001', '\u007f', '\u0085', '\ud800'];
 /** Contents the handler decodes (base64, PEM): refused there, by field, or found not to exist. */
 const CONTENT_FIELDS = new Set(['dataBase64', 'p12Base64', 'pem']);
-/** Values tried for a string until the schema takes one (dates, rule set names, long enough text). */
-const STRING_CANDIDATES = ['x', '2026-03-10', 'zona-fse@1', 'https://ufficio.example.it', 'abcdefgh', '0123456789abcdef'.repeat(4)];
+/** Values tried for a string until the schema takes one (dates, times, rule set names, long enough text). */
+const STRING_CANDIDATES = [
+  'x',
+  '2026-03-10',
+  '09:30',
+  'zona-fse@1',
+  'https://ufficio.example.it',
+  'abcdefgh',
+  '0123456789abcdef'.repeat(4),
+];
 
 type Path = Array<string | number>;
 type Def = { type: string; [k: string]: any };

@@ -160,10 +160,12 @@ test('a flipped byte, a truncated file or another blob under this name is an int
 /** A data folder as the code before 007 left it: clear blob files, clear signatory names, 0644 files. */
 function oldFolder(dir: string, key: Buffer<ArrayBuffer>): { photos: Buffer[]; inspectionId: string; sealedId: string } {
   const store = Store.open(dir, { keyProvider: memoryKey(key), migrations: MIGRATIONS.slice(0, 6) });
-  // Today's repositories read 009's demo column: lent to the old schema while its rows are made, dropped before closing.
+  // Today's repositories read 009's demo column and 011's place and times: lent to the old schema while its rows are made, dropped before closing.
+  const lent = ['place', 'start_time', 'end_time'];
   store.db.exec(
     'ALTER TABLE services ADD COLUMN demo INTEGER NOT NULL DEFAULT 0; ALTER TABLE inspections ADD COLUMN demo INTEGER NOT NULL DEFAULT 0',
   );
+  for (const c of lent) store.db.exec(`ALTER TABLE inspections ADD COLUMN ${c} TEXT`);
   const { inspection, service } = visit(store);
   const sealed = store.inspections.create({
     serviceId: service.id,
@@ -196,6 +198,7 @@ function oldFolder(dir: string, key: Buffer<ArrayBuffer>): { photos: Buffer[]; i
     )
     .run(file.contentHash, new Cipher(key).seal(file.canonicalFile, `sealed:${sealed.id}`), sealed.id);
   store.db.exec('ALTER TABLE services DROP COLUMN demo; ALTER TABLE inspections DROP COLUMN demo');
+  for (const c of lent) store.db.exec(`ALTER TABLE inspections DROP COLUMN ${c}`);
   store.close();
   chmodSync(join(dir, DB_FILE), 0o644);
   return { photos, inspectionId: inspection.id, sealedId: sealed.id };

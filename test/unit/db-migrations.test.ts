@@ -543,3 +543,66 @@ test('migration 010 changes nothing in a folder without the demo seed', (t) => {
   assert.deepEqual(db.prepare('SELECT demo FROM services').all(), [{ demo: 0 }]);
   assert.equal((db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n, 0);
 });
+
+test('migration 011 adds the place and times of the visit: empty on older rows, checked, and frozen once sealed', (t) => {
+  const file = join(tempDir(t), 'v11.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 10) });
+  old
+    .prepare(
+      "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')",
+    )
+    .run();
+  const inspection = old.prepare(
+    `INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES (?, ?, 1, 's', 'zona-fse@1', 'verifica_periodica', '2026-01-10', ?, ?, ?, 'x', 'x')`,
+  );
+  inspection.run('sealed', 'v1', 'sealed', 'a'.repeat(64), 'x');
+  inspection.run('draft', 'v2', 'draft', null, null);
+  const triggerSql = (d: Database.Database) =>
+    d.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all() as Array<{ name: string; sql: string }>;
+  const triggers10 = triggerSql(old);
+  old.close();
+
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 11) });
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 11);
+  assert.deepEqual(db.prepare('SELECT id, place, start_time, end_time FROM inspections ORDER BY id').all(), [
+    { id: 'draft', place: null, start_time: null, end_time: null },
+    { id: 'sealed', place: null, start_time: null, end_time: null },
+  ]);
+  // Only the sealed-row trigger is made again; the others are 010's, unchanged.
+  const after = triggerSql(db);
+  assert.deepEqual(
+    after.filter((x) => x.name !== 'inspections_sealed_immutable'),
+    triggers10.filter((x) => x.name !== 'inspections_sealed_immutable'),
+  );
+  assert.match(after.find((x) => x.name === 'inspections_sealed_immutable')!.sql, /NEW\.end_time IS NOT OLD\.end_time/);
+
+  const set = db.prepare("UPDATE inspections SET place = ?, start_time = ?, end_time = ? WHERE id = 'draft'");
+  set.run('Sede del servizio, via Roma 1, Bagno a Ripoli', '09:30', '12:15');
+  assert.deepEqual(db.prepare("SELECT place, start_time, end_time FROM inspections WHERE id = 'draft'").get(), {
+    place: 'Sede del servizio, via Roma 1, Bagno a Ripoli',
+    start_time: '09:30',
+    end_time: '12:15',
+  });
+  set.run(null, '09:30', null);
+  for (const [place, start, end] of [
+    ['', null, null],
+    ['x'.repeat(201), null, null],
+    ['via Roma\n1', null, null],
+    [null, '9:30', null],
+    [null, '24:00', null],
+    [null, '12:60', null],
+    [null, '12:15', '09:30'],
+    [null, '10:00', '10:00'],
+  ])
+    assert.throws(() => set.run(place, start, end), /CHECK constraint failed/, `${place} ${start} ${end}`);
+  // A revision sealed before 011 keeps its (empty) place and times: they are its content now.
+  for (const column of ['place', 'start_time', 'end_time'])
+    assert.throws(
+      () => db.prepare(`UPDATE inspections SET ${column} = ? WHERE id = 'sealed'`).run(column === 'place' ? 'Altrove' : '08:00'),
+      /ispezione sigillata/,
+      column,
+    );
+  db.prepare("UPDATE inspections SET status = 'queued' WHERE id = 'sealed'").run();
+});

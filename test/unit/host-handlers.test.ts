@@ -78,6 +78,9 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'inspections.update': [
       [{ id: ids.inspection, date: '2026-13-01' }, 'date'],
       [{ id: ids.inspection, staffIds: 'x' }, 'staffIds'],
+      [{ id: ids.inspection, startTime: '9:30' }, 'startTime'],
+      [{ id: ids.inspection, endTime: '12:15', startTime: '12:30' }, 'endTime'],
+      [{ id: ids.inspection, place: 'x'.repeat(201) }, 'place'],
     ],
     'inspections.saveAnswer': [
       [{ inspectionId: ids.inspection, itemId: YESNO, value: 'forse' }, 'value'],

@@ -6,6 +6,8 @@ import { inspectionJsonSchema } from '../../shared/json-schema.ts';
 import { validateAgainst, ZONA_FSE_1 } from '../../shared/rules/index.ts';
 import { getChecklist } from '../../shared/checklist/index.ts';
 import { nidoFile } from '../helpers/inspection.ts';
+import { contentHash } from '../../shared/canonical.ts';
+import { parseVisitTime, visitTimeText } from '../../shared/times.ts';
 
 const errorsOf = (data: unknown) => {
   const r = parseInspectionFile(data);
@@ -127,6 +129,63 @@ describe('inspection file schema', () => {
   });
 });
 
+describe('place and times of the visit', () => {
+  const withVisit = (visit: Record<string, unknown>) =>
+    nidoFile({ visit: { date: '2025-03-12', purpose: 'verifica_periodica', ...visit } });
+  it('are optional and kept as given', () => {
+    const r = parseInspectionFile(
+      withVisit({ place: 'Sede del servizio, via Roma 1, Bagno a Ripoli', startTime: '09:30', endTime: '12:15' }),
+    );
+    assert.equal(r.ok, true);
+    const visit = (r as { value: { visit: Record<string, unknown> } }).value.visit;
+    assert.equal(visit.place, 'Sede del servizio, via Roma 1, Bagno a Ripoli');
+    assert.equal(visit.startTime, '09:30');
+    assert.equal(visit.endTime, '12:15');
+    assert.equal(parseInspectionFile(withVisit({ startTime: '23:59' })).ok, true);
+    assert.equal(parseInspectionFile(withVisit({ endTime: '00:00' })).ok, true);
+  });
+  it('refuse an end not after the start, naming the end field in Italian', () => {
+    const before = errorsOf(withVisit({ startTime: '12:15', endTime: '09:30' }));
+    assert.deepEqual(before, ['visit.endTime: l’ora di fine (09:30) deve essere successiva all’ora di inizio (12:15)']);
+    assert.ok(errorsOf(withVisit({ startTime: '10:00', endTime: '10:00' }))[0]!.startsWith('visit.endTime: l’ora di fine'));
+  });
+  it('refuse a time that is not HH:MM on the 24-hour clock, and an empty or multi-line place', () => {
+    for (const bad of ['9:30', '24:00', '12:60', '12.30', '12:30:00', ' 12:30'])
+      assert.ok(
+        errorsOf(withVisit({ startTime: bad })).some((e) => e.startsWith('visit.startTime: ora nel formato hh:mm')),
+        bad,
+      );
+    assert.ok(errorsOf(withVisit({ place: '' })).some((e) => e.startsWith('visit.place: il luogo della visita')));
+    assert.ok(errorsOf(withVisit({ place: 'x'.repeat(201) })).some((e) => e.startsWith('visit.place: ')));
+    assert.ok(errorsOf(withVisit({ place: 'via Roma\n1' })).some((e) => e.startsWith('visit.place: contiene un carattere di controllo')));
+  });
+  it('leave a file without them valid, with the same content hash as before they existed', () => {
+    const example = JSON.parse(readFileSync(new URL('../../resources/examples/nido-il-girasole.json', import.meta.url), 'utf8'));
+    const r = parseInspectionFile(example);
+    assert.equal(r.ok, true);
+    const parsed = (r as { value: { visit: Record<string, unknown> } }).value;
+    assert.deepEqual(Object.keys(parsed.visit).sort(), Object.keys(example.visit).sort());
+    // The example's hash as computed by the build before these fields (commit c62eb94).
+    const before = 'd4875a2e8881447032b17841b3e4d63fffd34263394886d009e4d555fef54275';
+    assert.equal(contentHash(example), before);
+    assert.equal(contentHash(parsed), before);
+  });
+  it('read from the typed text, and worded for the act', () => {
+    assert.deepEqual(parseVisitTime('9:30'), { ok: true, time: '09:30' });
+    assert.deepEqual(parseVisitTime(' 9.30 '), { ok: true, time: '09:30' });
+    assert.deepEqual(parseVisitTime(''), { ok: true, time: null });
+    for (const bad of ['25:00', '9', '9:3', 'nove', '12:75']) {
+      const r = parseVisitTime(bad);
+      assert.equal(r.ok, false, bad);
+      assert.match((r as { message: string }).message, /non è un’ora valida: ora nel formato hh:mm/);
+    }
+    assert.equal(visitTimeText('09:30', '12:15'), 'dalle 09:30 alle 12:15');
+    assert.equal(visitTimeText('09:30', null), 'dalle 09:30');
+    assert.equal(visitTimeText(undefined, '12:15'), 'fino alle 12:15');
+    assert.equal(visitTimeText(null, undefined), null);
+  });
+});
+
 describe('JSON Schema', () => {
   it('is generated from the zod schema and shipped in resources/', () => {
     const shipped = JSON.parse(readFileSync(new URL('../../resources/inspection.schema.json', import.meta.url), 'utf8'));
@@ -137,6 +196,9 @@ describe('JSON Schema', () => {
     assert.deepEqual(schema.required.sort(), ['ruleSet', 'schemaVersion', 'service', 'visit']);
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.properties.visit.properties.date.format, 'date');
+    assert.equal(schema.properties.visit.properties.startTime.pattern, '^([01]\\d|2[0-3]):[0-5]\\d$');
+    assert.equal(schema.properties.visit.properties.place.maxLength, 200);
+    assert.equal(schema.properties.visit.required.includes('place'), false);
     assert.deepEqual(schema.properties.service.properties.type.enum, ['nido', 'spazio_gioco', 'centro_bambini_famiglie', 'domiciliare']);
   });
 });

@@ -63,6 +63,17 @@ test('inspection page: the refused notes come back escaped on their field; no de
   assert.match(unreadable, /Impossibile valutare il file: set di regole sconosciuto/);
 });
 
+test("inspection page: the place and time of the visit, as the report's heading says them, only when recorded", () => {
+  const both = fromReact(createElement(InspectionReview, { ...review, place: 'Sede <del> servizio', time: 'dalle 09:30 alle 12:15' })).text;
+  assert.match(
+    both,
+    /<p data-testid="visit-place-time">Luogo: <strong>Sede &lt;del&gt; servizio<\/strong> · Ora: <strong>dalle 09:30 alle 12:15<\/strong><\/p>/,
+  );
+  const time = fromReact(createElement(InspectionReview, { ...review, time: 'dalle 09:30' })).text;
+  assert.match(time, /<p data-testid="visit-place-time">Ora: <strong>dalle 09:30<\/strong><\/p>/);
+  assert.doesNotMatch(fromReact(createElement(InspectionReview, review)).text, /visit-place-time|Luogo:/);
+});
+
 test('transfer confirmation: the choice travels in hidden fields, escaped', () => {
   const page = fromReact(
     createElement(TransferConfirmation, {

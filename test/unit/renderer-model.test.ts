@@ -58,7 +58,15 @@ const detail = (extra: Partial<InspectionDetail> = {}): InspectionDetail =>
 const yesno = checklist.items.find((i) => i.kind === 'yesno')!;
 const text = checklist.items.find((i) => i.kind === 'text')!;
 const countItem: ChecklistItem = { ...yesno, id: 'X.count', kind: 'count' } as ChecklistItem;
-const visit: VisitState = { purpose: 'verifica_periodica', date: '2025-03-12', memberIds: ['m1'], staffIds: [] };
+const visit: VisitState = {
+  purpose: 'verifica_periodica',
+  date: '2025-03-12',
+  place: null,
+  startTime: null,
+  endTime: null,
+  memberIds: ['m1'],
+  staffIds: [],
+};
 
 describe('model: counts as typed', () => {
   it('an empty field is not recorded (undefined), never 0', () => {
@@ -237,6 +245,17 @@ describe('model: the file the live rules read', () => {
       some.people?.map((p) => p.id),
       ['p2'],
     );
+  });
+
+  it('the place and times as the host seals them: only what is recorded', () => {
+    const values = initialValues(checklist, detail(), 'nido');
+    assert.deepEqual(Object.keys(build(values).visit).sort(), ['date', 'members', 'purpose']);
+    const timed = build(values, { ...visit, place: 'Sede del servizio, via Roma 1, Bagno a Ripoli', startTime: '09:30', endTime: '12:15' });
+    assert.deepEqual(
+      [timed.visit.place, timed.visit.startTime, timed.visit.endTime],
+      ['Sede del servizio, via Roma 1, Bagno a Ripoli', '09:30', '12:15'],
+    );
+    assert.equal(build(values, { ...visit, startTime: '09:30' }).visit.endTime, undefined);
   });
 
   it('while a typed figure is wrong the rules see the last valid counts, not a guess', () => {
