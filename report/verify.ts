@@ -41,9 +41,11 @@ export interface TimestampReport {
 export interface SignatureReport {
   /** 1 = oldest (the one covering the fewest bytes). */
   index: number;
+  /** A signature (CAdES) or a document timestamp (ETSI.RFC3161, PAdES B-LTA). */
+  kind: 'signature' | 'document_timestamp';
   field: string | null;
   signer: SignerIdentity | null;
-  /** From the signature dictionary's /M (ISO 8601), as the signer's clock said. */
+  /** From the signature dictionary's /M (ISO 8601), as the signer's clock said; a document timestamp's genTime. */
   signingTime: string | null;
   subFilter: string | null;
   reason: string | null;
@@ -151,14 +153,14 @@ function parsePemBundle(pem: string): X509Certificate[] {
   return blocks.map((b) => new X509Certificate(b));
 }
 
-interface Located {
+export interface Located {
   objOffset: number;
   objNum: number;
   dict: PdfDict;
 }
 
 /** Every object in the file whose dictionary has /ByteRange and /Contents. */
-function findSignatureDictionaries(buf: Buffer): Located[] {
+export function findSignatureDictionaries(buf: Buffer): Located[] {
   const text = buf.toString('latin1');
   const found = new Map<number, Located>();
   let at = text.indexOf('/ByteRange');
@@ -392,17 +394,18 @@ function chainTrusted(
   return { trusted: false, problem: 'catena di certificazione troppo lunga' };
 }
 
-function checkTimestamp(
-  signerInfo: pkijs.SignerInfo | null,
-  signatureValue: Buffer | null,
+/**
+ * Checks an RFC 3161 token: its TSTInfo's imprint is the hash of `imprinted` (a signature value, or
+ * the byte range of a document timestamp), its CMS verifies, and with CA certificates its
+ * authority's chain leads to one of them at the token's time.
+ */
+function checkTimestampToken(
+  tokenDer: Buffer,
+  imprinted: Buffer,
   anchors: X509Certificate[] | null,
-): TimestampReport {
-  const none: TimestampReport = { present: false, valid: null, time: null, authority: null, trusted: null };
-  const attr = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
-  if (!attr || !signatureValue) return none;
+): { report: TimestampReport; cms: CmsCheck | null; imprintOk: boolean } {
   const report: TimestampReport = { present: true, valid: false, time: null, authority: null, trusted: null };
   try {
-    const tokenDer = bytes((attr.values[0] as asn1js.Sequence).toBER());
     const ci = pkijs.ContentInfo.fromBER(new Uint8Array(tokenDer));
     const sd = new pkijs.SignedData({ schema: ci.content });
     if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent)
@@ -413,24 +416,49 @@ function checkTimestamp(
     const imprintHash = HASHES[tst.messageImprint.hashAlgorithm.algorithmId];
     if (!imprintHash) throw new Error('algoritmo dell’impronta della marca non supportato');
     const imprintOk = createHash(imprintHash)
-      .update(signatureValue)
+      .update(imprinted)
       .digest()
       .equals(bytes(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
     const cms = checkSignedData(tokenDer, () => tstDer);
     if (cms.signerCert) report.authority = identity(cms.signerCert).commonName;
     report.valid = imprintOk && cms.digestMatches && cms.signatureVerified;
-    if (!imprintOk) report.problem = 'la marca temporale non riguarda il valore di questa firma';
+    if (!imprintOk) report.problem = 'la marca temporale non riguarda i dati marcati (impronta diversa)';
     else if (!report.valid) report.problem = cms.problems.join('; ') || 'firma della marca temporale non valida';
     if (anchors && cms.signerCert) {
       const t = chainTrusted(cms.signerCert, cms.certificates, anchors, tst.genTime);
       report.trusted = t.trusted;
       if (t.problem && !report.problem) report.problem = `autorità di marcatura: ${t.problem}`;
     }
+    return { report, cms, imprintOk };
   } catch (e) {
     report.valid = false;
     report.problem = `marca temporale illeggibile (${(e as Error).message})`;
+    return { report, cms: null, imprintOk: false };
   }
-  return report;
+}
+
+/** The signature timestamp (B-T) of a CAdES signature, over its signature value. */
+function checkTimestamp(
+  signerInfo: pkijs.SignerInfo | null,
+  signatureValue: Buffer | null,
+  anchors: X509Certificate[] | null,
+): TimestampReport {
+  const attr = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
+  if (!attr || !signatureValue) return { present: false, valid: null, time: null, authority: null, trusted: null };
+  let tokenDer: Buffer;
+  try {
+    tokenDer = bytes((attr.values[0] as asn1js.Sequence).toBER());
+  } catch (e) {
+    return {
+      present: true,
+      valid: false,
+      time: null,
+      authority: null,
+      trusted: null,
+      problem: `marca temporale illeggibile (${(e as Error).message})`,
+    };
+  }
+  return checkTimestampToken(tokenDer, signatureValue, anchors).report;
 }
 
 export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Promise<VerifyResult> {
@@ -471,13 +499,32 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       const [, b, c, d] = byteRange as [number, number, number, number];
       return Buffer.concat([pdf.subarray(0, b), pdf.subarray(c, c + d)]);
     };
-    const cms = der.length ? checkSignedData(der.subarray(0, derLength(der)), signedData) : null;
-    if (!cms) problems.push('/Contents vuoto: firma assente');
-    else problems.push(...cms.problems);
-    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached'].includes(subFilter))
+    // A document timestamp (ETSI.RFC3161, PAdES B-LTA): /Contents is an RFC 3161 token whose imprint
+    // is the hash of the byte range; a signature (CAdES): a CMS whose message-digest is.
+    const isDocTimestamp = subFilter === 'ETSI.RFC3161';
+    let cms: CmsCheck | null = null;
+    let timestamp: TimestampReport = { present: false, valid: null, time: null, authority: null, trusted: null };
+    if (isDocTimestamp) {
+      const checked = der.length ? checkTimestampToken(der.subarray(0, derLength(der)), signedData('sha256'), anchors) : null;
+      timestamp = checked?.report ?? { present: false, valid: null, time: null, authority: null, trusted: null };
+      if (checked?.cms) {
+        cms = {
+          ...checked.cms,
+          digestMatches: checked.cms.digestMatches && checked.imprintOk,
+          signingCertificateV2: checked.cms.signingCertificateV2,
+        };
+        if (!checked.imprintOk)
+          cms.problems.push(
+            'impronta non corrispondente: i byte coperti dalla marca temporale del documento sono stati modificati (Digest Mismatch)',
+          );
+      } else if (checked) problems.push(checked.report.problem ?? 'marca temporale del documento illeggibile');
+    } else cms = der.length ? checkSignedData(der.subarray(0, derLength(der)), signedData) : null;
+    if (!cms && !isDocTimestamp) problems.push('/Contents vuoto: firma assente');
+    else if (cms) problems.push(...cms.problems);
+    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'ETSI.RFC3161'].includes(subFilter))
       problems.push(`SubFilter ${subFilter} non supportato dalla verifica`);
-    const signingTime = textOf(loc.dict.get('M'));
-    const timestamp = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
+    const signingTime = isDocTimestamp ? null : textOf(loc.dict.get('M'));
+    if (!isDocTimestamp) timestamp = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
     let trusted: boolean | null = null;
     let trustProblem: string | undefined;
     if (anchors) {
@@ -503,7 +550,8 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       index: 0,
       field: names.get(loc.objNum) ?? null,
       signer: cms?.signerCert ? identity(cms.signerCert) : null,
-      signingTime: signingTime ? pdfDateToIso(signingTime) : null,
+      kind: isDocTimestamp ? 'document_timestamp' : 'signature',
+      signingTime: isDocTimestamp ? timestamp.time : signingTime ? pdfDateToIso(signingTime) : null,
       subFilter,
       reason: textOf(loc.dict.get('Reason')),
       location: textOf(loc.dict.get('Location')),

@@ -198,7 +198,10 @@ export async function makeRevocationPki(): Promise<RevocationPki> {
         response.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(readFileSync(join(dir, path.slice(1))));
         return;
       }
-      if (request.method === 'POST' && path === '/ocsp' && request.headers['content-type'] === 'application/ocsp-request') {
+      // RFC 6960 A.1: POST with the DER, or GET /ocsp/<base64 of the DER, URL-encoded> (NSS, so pdfsig, may use it).
+      const get = request.method === 'GET' && path.startsWith('/ocsp/');
+      if (get || (request.method === 'POST' && path === '/ocsp' && request.headers['content-type'] === 'application/ocsp-request')) {
+        const body = get ? Buffer.from(decodeURIComponent(path.slice('/ocsp/'.length)), 'base64') : Buffer.concat(chunks);
         self.pki.counts.ocsp++;
         if (self.pki.ocspMode === 'down') {
           response.writeHead(503).end();
@@ -207,7 +210,7 @@ export async function makeRevocationPki(): Promise<RevocationPki> {
         const id = `${process.hrtime.bigint()}`;
         const reqPath = join(dir, `ocsp-${id}.req`);
         const respPath = join(dir, `ocsp-${id}.resp`);
-        writeFileSync(reqPath, Buffer.concat(chunks));
+        writeFileSync(reqPath, body);
         run(
           'openssl',
           [
