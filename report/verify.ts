@@ -16,6 +16,7 @@ import { X509Certificate, constants, createHash, verify as cryptoVerify, type Ke
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID } from './cms.ts';
+import { dssCertificates, embeddedStatus, readDss, vriKey, type RevocationReport } from './ltv.ts';
 import { modificationsAfter, type Modification } from './modifications.ts';
 import { PdfDict, PdfName, PdfParser, PdfRef, PdfString, type PdfValue } from './pdf/objects.ts';
 import { looksLikePdf, openPdf, resolve } from './pdf/reader.ts';
@@ -63,6 +64,15 @@ export interface SignatureReport {
   trusted: boolean | null;
   trustProblem?: string;
   timestamp: TimestampReport;
+  /**
+   * PAdES baseline level reached (ETSI EN 319 142-1 §6): B-B an intact CAdES signature with
+   * signing-certificate-v2; B-T with a valid signature timestamp; B-LT when the document's DSS also
+   * holds revocation data for the signer and the timestamp authority; B-LTA when a valid document
+   * timestamp covers that DSS. Null for a document timestamp or a signature that is not B-B.
+   */
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
+  /** Revocation status of the signer and of the timestamp authority, from the embedded DSS only. */
+  revocation: { signer: RevocationReport | null; tsa: RevocationReport | null };
   /** A later revision changed more than signing may add («modificato dopo la firma»). */
   modifiedAfterSigning: boolean;
   /** What changed after this signature (empty when nothing or only signing additions followed). */
@@ -442,23 +452,79 @@ function checkTimestamp(
   signerInfo: pkijs.SignerInfo | null,
   signatureValue: Buffer | null,
   anchors: X509Certificate[] | null,
-): TimestampReport {
+): { report: TimestampReport; cms: CmsCheck | null } {
   const attr = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
-  if (!attr || !signatureValue) return { present: false, valid: null, time: null, authority: null, trusted: null };
+  if (!attr || !signatureValue) return { report: { present: false, valid: null, time: null, authority: null, trusted: null }, cms: null };
   let tokenDer: Buffer;
   try {
     tokenDer = bytes((attr.values[0] as asn1js.Sequence).toBER());
   } catch (e) {
     return {
-      present: true,
-      valid: false,
-      time: null,
-      authority: null,
-      trusted: null,
-      problem: `marca temporale illeggibile (${(e as Error).message})`,
+      report: {
+        present: true,
+        valid: false,
+        time: null,
+        authority: null,
+        trusted: null,
+        problem: `marca temporale illeggibile (${(e as Error).message})`,
+      },
+      cms: null,
     };
   }
-  return checkTimestampToken(tokenDer, signatureValue, anchors).report;
+  const checked = checkTimestampToken(tokenDer, signatureValue, anchors);
+  return { report: checked.report, cms: checked.cms };
+}
+
+interface LtvInput {
+  report: SignatureReport;
+  signer: X509Certificate | null;
+  pool: X509Certificate[];
+  tsa: X509Certificate | null;
+  contents: Uint8Array;
+}
+
+/** Levels and revocation statuses, from the document's DSS (nothing is fetched). */
+async function longTermValidation(pdf: Buffer, inputs: LtvInput[]): Promise<void> {
+  const dss = readDss(pdf);
+  const stored = dssCertificates(dss);
+  // A valid document timestamp placed after the DSS dictionary covers it.
+  const dssCovered =
+    dss !== null &&
+    inputs.some(
+      (i) => i.report.kind === 'document_timestamp' && i.report.intact && i.report.byteRange && i.report.byteRange[1]! > dss.offset,
+    );
+  for (const input of inputs) {
+    const { report } = input;
+    const pool = [...input.pool, ...stored];
+    const key = vriKey(input.contents);
+    if (input.signer) report.revocation.signer = await embeddedStatus(input.signer, pool, dss, key);
+    if (input.tsa) report.revocation.tsa = await embeddedStatus(input.tsa, pool, dss, key);
+    if (report.kind !== 'signature' || !report.intact || !report.signingCertificateV2) continue;
+    report.level = 'B-B';
+    if (!report.timestamp.valid) continue;
+    report.level = 'B-T';
+    if (!report.revocation.signer?.source || !report.revocation.tsa?.source) continue;
+    report.level = dssCovered ? 'B-LTA' : 'B-LT';
+  }
+}
+
+/**
+ * A signer (or timestamp authority) revoked at or before the time the signature is proven (or,
+ * without a timestamp, claimed) to exist: the signature cannot be relied on (RFC 5280 §6.3,
+ * ETSI EN 319 102-1 §5.6.2.4).
+ */
+function revokedBeforeUse(r: SignatureReport): string[] {
+  const out: string[] = [];
+  const signedAt = r.timestamp.valid && r.timestamp.time ? r.timestamp.time : r.signingTime;
+  const who = r.signer?.commonName ?? `firma ${r.index}`;
+  const s = r.revocation.signer;
+  if (s?.status === 'revoked' && s.revokedAt && (!signedAt || s.revokedAt <= signedAt))
+    out.push(`firma ${r.index}: certificato di «${who}» revocato il ${s.revokedAt}${s.reason ? ` (${s.reason})` : ''}, prima della firma`);
+  const t = r.revocation.tsa;
+  const stampedAt = r.timestamp.time;
+  if (t?.status === 'revoked' && t.revokedAt && (!stampedAt || t.revokedAt <= stampedAt))
+    out.push(`firma ${r.index}: certificato dell'autorità di marcatura temporale revocato il ${t.revokedAt}, prima della marca`);
+  return out;
 }
 
 export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Promise<VerifyResult> {
@@ -468,6 +534,7 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
   const names = fieldNames(pdf);
   const located = findSignatureDictionaries(pdf);
   const reports: SignatureReport[] = [];
+  const ltvInputs: LtvInput[] = [];
   for (const loc of located) {
     const problems: string[] = [];
     const br = loc.dict.get('ByteRange');
@@ -524,7 +591,13 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
     if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'ETSI.RFC3161'].includes(subFilter))
       problems.push(`SubFilter ${subFilter} non supportato dalla verifica`);
     const signingTime = isDocTimestamp ? null : textOf(loc.dict.get('M'));
-    if (!isDocTimestamp) timestamp = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
+    let tsaCms: CmsCheck | null = null;
+    if (isDocTimestamp) tsaCms = cms;
+    else {
+      const checked = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
+      timestamp = checked.report;
+      tsaCms = checked.cms;
+    }
     let trusted: boolean | null = null;
     let trustProblem: string | undefined;
     if (anchors) {
@@ -564,9 +637,18 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       trusted,
       ...(trustProblem ? { trustProblem } : {}),
       timestamp,
+      level: null,
+      revocation: { signer: null, tsa: null },
       modifiedAfterSigning: false,
       modifications: [],
       problems,
+    });
+    ltvInputs.push({
+      report: reports[reports.length - 1]!,
+      signer: isDocTimestamp ? null : (cms?.signerCert ?? null),
+      pool: [...(cms?.certificates ?? []), ...(tsaCms?.certificates ?? [])],
+      tsa: tsaCms?.signerCert ?? null,
+      contents: contents instanceof PdfString ? contents.bytes : new Uint8Array(),
     });
     if (wellFormed && byteRange) {
       const after = modificationsAfter(pdf, byteRange[2]! + byteRange[3]!);
@@ -576,6 +658,7 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       if (after.length) problems.push(`modificato dopo la firma: ${after.map((m) => m.label).join('; ')}`);
     }
   }
+  await longTermValidation(pdf, ltvInputs);
   const end = (r: SignatureReport) => (r.byteRange ? r.byteRange[2]! + r.byteRange[3]! : -1);
   reports.sort((x, y) => end(x) - end(y));
   reports.forEach((r, i) => (r.index = i + 1));
@@ -593,6 +676,11 @@ function verdict(reports: SignatureReport[], withAnchors: boolean): Pick<VerifyR
   // The first signature's view decides: whatever was changed after it, later signatures included.
   const modifications = reports[0]?.modifications ?? [];
   if (modifications.length) problems.push(`modificato dopo la firma: ${modifications.map((m) => m.label).join('; ')}`);
+  for (const r of reports) {
+    const revoked = revokedBeforeUse(r);
+    r.problems.push(...revoked);
+    problems.push(...revoked);
+  }
   if (withAnchors) {
     const untrusted = reports.filter((r) => r.trusted !== true);
     if (untrusted.length)

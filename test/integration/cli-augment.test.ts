@@ -112,3 +112,20 @@ describe('vigilanza augment', () => {
     assert.equal(existsSync(out), false);
   });
 });
+
+describe('vigilanza verify after augment', () => {
+  test('reports the level and the revocation status; a revoked signer exits 1', async () => {
+    const good = join(dir, 'verify-good.pdf');
+    assert.equal((await vigilanzaAsync(['augment', await signedFile('v1.pdf', pki.signer), '--out', good, '--tsa', tsa.url])).status, 0);
+    const ok = await vigilanzaAsync(['verify', good]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const json = JSON.parse(ok.stdout);
+    assert.equal(json.signatures[0].level, 'B-LTA');
+    assert.equal(json.signatures[0].revocation.signer.status, 'good');
+    const bad = join(dir, 'verify-revoked.pdf');
+    assert.equal((await vigilanzaAsync(['augment', await signedFile('v2.pdf', pki.revoked), '--out', bad, '--tsa', tsa.url])).status, 0);
+    const refused = await vigilanzaAsync(['verify', bad]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /firma NON valida: .*certificato di «Mario Rossi» revocato il .*prima della firma/);
+  });
+});

@@ -242,3 +242,44 @@ describe('augmentation to PAdES B-LTA', () => {
     );
   });
 });
+
+describe('verification: level reached and revocation status from the DSS', () => {
+  test('B-B, B-T, B-LT, B-LTA as each step is added', async () => {
+    const bb = await signPdf(unsigned, { p12: pki.signer.p12, passphrase: P12_PASSPHRASE });
+    const levels = async (pdf: Buffer) => (await verifyPdf(pdf)).signatures.map((s) => s.level);
+    assert.deepEqual(await levels(bb), ['B-B']);
+    assert.deepEqual(await levels(signed), ['B-T']);
+    const lt = await augmentPdf(signed);
+    assert.equal(lt.level, 'B-LT');
+    assert.deepEqual(await levels(lt.pdf), ['B-LT']);
+    assert.deepEqual(await levels(augmented), ['B-LTA', null]);
+    // A B-B signature with revocation data stays B-B: B-LT needs the signature timestamp first.
+    assert.deepEqual(await levels((await augmentPdf(bb)).pdf), ['B-B']);
+  });
+
+  test('the statuses come from the embedded data: good by OCSP for the signer and the TSA, by CRL for a CRL-only CA', async () => {
+    const result = await verifyPdf(augmented);
+    const first = result.signatures[0]!;
+    assert.equal(first.revocation.signer?.status, 'good');
+    assert.equal(first.revocation.signer?.source, 'ocsp');
+    assert.equal(first.revocation.tsa?.status, 'good');
+    assert.equal((await verifyPdf(signed)).signatures[0]!.revocation.signer?.status, 'unknown', 'no DSS: unknown, nothing fetched');
+    // The TSA's token carries only its own certificate, and its CA is not Carla's: the CA is given.
+    const carla = await augmentPdf(await sign(unsigned, pki.crlOnly), { tsaUrl: tsa.url, extraCertificates: [pki.ca.der] });
+    const c = (await verifyPdf(carla.pdf)).signatures[0]!;
+    assert.deepEqual([c.revocation.signer?.status, c.revocation.signer?.source, c.level], ['good', 'crl', 'B-LTA']);
+  });
+
+  test('a signer revoked before the signature: not valid, saying when and why', async () => {
+    const mario = await augmentPdf(await sign(unsigned, pki.revoked), { tsaUrl: tsa.url });
+    const result = await verifyPdf(mario.pdf, { caPem: pki.ca.pem });
+    assert.equal(result.valid, false);
+    const s = result.signatures[0]!;
+    assert.equal(s.intact, true, 'the bytes are intact: it is the certificate that is revoked');
+    assert.equal(s.revocation.signer?.status, 'revoked');
+    assert.match(
+      result.problems.join('\n'),
+      /firma 1: certificato di «Mario Rossi» revocato il \d{4}-\d\d-\d\dT[\d:.]+Z \(compromissione della chiave\), prima della firma/,
+    );
+  });
+});

@@ -24,6 +24,8 @@ const signature = (over: Partial<SignatureReport>): SignatureReport => ({
   signingCertificateV2: true,
   trusted: null,
   timestamp: { present: false, valid: null, time: null, authority: null, trusted: null },
+  level: 'B-B',
+  revocation: { signer: null, tsa: null },
   modifiedAfterSigning: false,
   modifications: [],
   problems: [],
