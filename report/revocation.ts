@@ -138,7 +138,7 @@ function namesResponder(basic: pkijs.BasicOCSPResponse, cert: pkijs.Certificate)
 async function checkOcspSigner(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certificate): Promise<void> {
   const crypto = cryptoEngine();
   const pool = [issuer, ...(basic.certs ?? [])];
-  const tbs = basic.tbsResponseData.tbsView;
+  const tbs = arrayBuffer(basic.tbsResponseData.tbsView);
   const producedAt = basic.tbsResponseData.producedAt;
   for (const [index, candidate] of pool.entries()) {
     if (!namesResponder(basic, candidate)) continue;
