@@ -11,3 +11,5 @@ export { verifyPdf, NotPdfError, type SignatureReport, type TimestampReport, typ
 export { UnsupportedPdfError } from './pdf/reader.ts';
 export { PdfSyntaxError } from './pdf/objects.ts';
 export { isExternalSigner, type CmsSigner, type ExternalSigner } from './signer.ts';
+export { augmentPdf, AugmentError, type AugmentOptions, type AugmentResult } from './augment.ts';
+export { fetchRevocation, RevocationError, type RevocationData, type RevocationStatus } from './revocation.ts';

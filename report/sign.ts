@@ -13,6 +13,7 @@ import { loadP12 } from './p12.ts';
 import type { CmsSigner } from './signer.ts';
 import { PdfDict, PdfName, PdfRef, PdfString, serialize, type PdfValue } from './pdf/objects.ts';
 import { getObject, openPdf, resolve, type PdfFile } from './pdf/reader.ts';
+import { appendRevision } from './pdf/writer.ts';
 
 /** Bytes reserved for the DER signature: chain, signed attributes and a timestamp token fit. */
 export const SIGNATURE_CAPACITY = 16384;
@@ -81,11 +82,23 @@ function existingFieldNames(pdf: PdfFile, fields: PdfValue[]): Set<string> {
   return names;
 }
 
+/** A signature dictionary to append: its keys but /ByteRange and /Contents, and what fills /Contents. */
+export interface SignatureSlot {
+  /** "<</Type/Sig…" without the closing ">>", /ByteRange and /Contents. */
+  dictionaryHead: string;
+  /** Bytes reserved for the DER in /Contents. */
+  capacity: number;
+  /** Field name prefix: "Firma" gives Firma1, Firma2, … */
+  fieldPrefix: string;
+  /** The DER for /Contents, from the signed bytes (everything but the /Contents hex string). */
+  produce(signed: { before: Buffer; after: Buffer }): Promise<Uint8Array>;
+}
+
 /**
- * Signs with a signer already loaded (the host keeps it for the session; the CLI loads it per
- * run) or with a device that signs the signed attributes (`ExternalSigner`, report/pkcs11.ts).
+ * Appends one revision with a new (invisible) signature field and its signature dictionary, then
+ * fills /ByteRange and /Contents. Shared by signatures and document timestamps.
  */
-export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOptions = {}): Promise<SignResult> {
+export async function appendSignatureField(input: Buffer, slot: SignatureSlot): Promise<{ pdf: Buffer; fieldName: string }> {
   const pdf = openPdf(input);
   if (pdf.trailer.has('Encrypt')) throw new PdfSignError('PDF cifrato: non si firma');
   const rootRef = pdf.trailer.get('Root');
@@ -119,8 +132,8 @@ export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOp
   const fields = (Array.isArray(resolve(pdf, fieldsValue)) ? [...(resolve(pdf, fieldsValue) as PdfValue[])] : []) as PdfValue[];
   const taken = existingFieldNames(pdf, fields);
   let n = 1;
-  while (taken.has(`Firma${n}`)) n++;
-  const fieldName = `Firma${n}`;
+  while (taken.has(`${slot.fieldPrefix}${n}`)) n++;
+  const fieldName = `${slot.fieldPrefix}${n}`;
   fields.push(fieldRef);
   if (fieldsValue instanceof PdfRef) updates.set(fieldsValue.num, serialize(fields));
   else acroForm.set('Fields', fields);
@@ -155,59 +168,15 @@ export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOp
   updates.set(fieldRef.num, serialize(field));
   updates.set(apRef.num, `<</Type/XObject/Subtype/Form/BBox[0 0 0 0]/Length 0>>\nstream\n\nendstream`);
 
-  const name = opts.name ?? signer.commonName;
-  const sigDictHead =
-    `<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached` +
-    `/M ${serialize(PdfString.fromText(pdfDate(opts.signingTime ?? new Date())))}` +
-    `/Name ${serialize(PdfString.fromText(name))}` +
-    (opts.reason ? `/Reason ${serialize(PdfString.fromText(opts.reason))}` : '') +
-    (opts.location ? `/Location ${serialize(PdfString.fromText(opts.location))}` : '') +
-    (opts.contactInfo ? `/ContactInfo ${serialize(PdfString.fromText(opts.contactInfo))}` : '');
   const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
-  updates.set(sigRef.num, `${sigDictHead}/ByteRange ${BYTE_RANGE_PLACEHOLDER}/Contents <${'0'.repeat(SIGNATURE_CAPACITY * 2)}>>>`);
+  updates.set(sigRef.num, `${slot.dictionaryHead}/ByteRange ${BYTE_RANGE_PLACEHOLDER}/Contents <${'0'.repeat(slot.capacity * 2)}>>>`);
 
-  // Assemble the revision: objects, xref section, trailer.
-  const base = input;
-  const chunks: string[] = [];
-  let offset = base.length;
-  const push = (s: string) => {
-    chunks.push(s);
-    offset += Buffer.byteLength(s, 'latin1');
-  };
-  if (base[base.length - 1] !== 0x0a && base[base.length - 1] !== 0x0d) push('\n');
-  const offsets = new Map<number, number>();
-  for (const num of [...updates.keys()].sort((a, b) => a - b)) {
-    const gen = num < size ? (pdf.xref.get(num)?.gen ?? 0) : 0;
-    offsets.set(num, offset);
-    push(`${num} ${gen} obj\n${updates.get(num)!}\nendobj\n`);
-  }
-  const xrefOffset = offset;
-  let xref = 'xref\n';
-  const nums = [...offsets.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < nums.length;) {
-    let j = i;
-    while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
-    xref += `${nums[i]} ${j - i + 1}\n`;
-    for (let k = i; k <= j; k++) {
-      const num = nums[k]!;
-      const gen = num < size ? (pdf.xref.get(num)?.gen ?? 0) : 0;
-      xref += `${String(offsets.get(num)).padStart(10, '0')} ${String(gen).padStart(5, '0')} n\r\n`;
-    }
-    i = j + 1;
-  }
-  push(xref);
-  const trailer = new PdfDict([...pdf.trailer.map].filter(([k]) => !['Prev', 'XRefStm', 'Size'].includes(k)));
-  trailer.set('Size', next);
-  trailer.set('Prev', pdf.startxref);
-  push(`trailer\n${serialize(trailer)}\nstartxref\n${xrefOffset}\n%%EOF\n`);
-
-  const update = Buffer.from(chunks.join(''), 'latin1');
-  const out = Buffer.concat([base, update]);
+  const { pdf: out, offsets } = appendRevision(input, pdf, updates, next);
 
   // Locate /Contents and /ByteRange of our signature dictionary inside the update.
   const sigStart = offsets.get(sigRef.num)!;
   const contentsAt = out.indexOf('/Contents <', sigStart, 'latin1') + '/Contents '.length;
-  const contentsEnd = contentsAt + 2 + SIGNATURE_CAPACITY * 2;
+  const contentsEnd = contentsAt + 2 + slot.capacity * 2;
   const byteRangeAt = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigStart, 'latin1');
   if (contentsAt < sigStart || byteRangeAt < 0 || out[contentsEnd - 1] !== 0x3e)
     throw new PdfSignError('errore interno: segnaposto della firma non trovato');
@@ -215,17 +184,42 @@ export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOp
   const rangeText = `[${byteRange.join(' ')}]`;
   out.write(rangeText.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), byteRangeAt, 'latin1');
 
-  const digest = createHash('sha256').update(out.subarray(0, contentsAt)).update(out.subarray(contentsEnd)).digest();
-  const cades = await buildCades(new Uint8Array(digest), signer, { tsaUrl: opts.tsaUrl, tsaTimeoutMs: opts.tsaTimeoutMs });
-  if (cades.der.length > SIGNATURE_CAPACITY)
-    throw new PdfSignError(`firma troppo grande (${cades.der.length} byte, spazio riservato ${SIGNATURE_CAPACITY})`);
-  out.write(Buffer.from(cades.der).toString('hex'), contentsAt + 1, 'latin1');
-  if (cades.timestamp.requested && !cades.timestamp.ok)
-    opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${cades.timestamp.error}`);
+  const der = await slot.produce({ before: out.subarray(0, contentsAt), after: out.subarray(contentsEnd) });
+  if (der.length > slot.capacity) throw new PdfSignError(`firma troppo grande (${der.length} byte, spazio riservato ${slot.capacity})`);
+  out.write(Buffer.from(der).toString('hex'), contentsAt + 1, 'latin1');
+  return { pdf: out, fieldName };
+}
+
+/**
+ * Signs with a signer already loaded (the host keeps it for the session; the CLI loads it per
+ * run) or with a device that signs the signed attributes (`ExternalSigner`, report/pkcs11.ts).
+ */
+export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOptions = {}): Promise<SignResult> {
+  const name = opts.name ?? signer.commonName;
+  const dictionaryHead =
+    `<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached` +
+    `/M ${serialize(PdfString.fromText(pdfDate(opts.signingTime ?? new Date())))}` +
+    `/Name ${serialize(PdfString.fromText(name))}` +
+    (opts.reason ? `/Reason ${serialize(PdfString.fromText(opts.reason))}` : '') +
+    (opts.location ? `/Location ${serialize(PdfString.fromText(opts.location))}` : '') +
+    (opts.contactInfo ? `/ContactInfo ${serialize(PdfString.fromText(opts.contactInfo))}` : '');
+  let timestamp: TimestampOutcome = { requested: false, ok: false };
+  const { pdf, fieldName } = await appendSignatureField(input, {
+    dictionaryHead,
+    capacity: SIGNATURE_CAPACITY,
+    fieldPrefix: 'Firma',
+    produce: async ({ before, after }) => {
+      const digest = createHash('sha256').update(before).update(after).digest();
+      const cades = await buildCades(new Uint8Array(digest), signer, { tsaUrl: opts.tsaUrl, tsaTimeoutMs: opts.tsaTimeoutMs });
+      timestamp = cades.timestamp;
+      return cades.der;
+    },
+  });
+  if (timestamp.requested && !timestamp.ok) opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${timestamp.error}`);
   return {
-    pdf: out,
-    level: cades.timestamp.ok ? 'B-T' : 'B-B',
-    timestamp: cades.timestamp,
+    pdf,
+    level: timestamp.ok ? 'B-T' : 'B-B',
+    timestamp,
     fieldName,
     signer: { commonName: signer.commonName, subject: signer.subject },
   };

@@ -16,6 +16,7 @@ import { X509Certificate, constants, createHash, verify as cryptoVerify, type Ke
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID } from './cms.ts';
+import { dssCertificates, embeddedStatus, readDss, vriKey, type RevocationReport } from './ltv.ts';
 import { modificationsAfter, type Modification } from './modifications.ts';
 import { PdfDict, PdfName, PdfParser, PdfRef, PdfString, type PdfValue } from './pdf/objects.ts';
 import { looksLikePdf, openPdf, resolve } from './pdf/reader.ts';
@@ -41,9 +42,11 @@ export interface TimestampReport {
 export interface SignatureReport {
   /** 1 = oldest (the one covering the fewest bytes). */
   index: number;
+  /** A signature (CAdES) or a document timestamp (ETSI.RFC3161, PAdES B-LTA). */
+  kind: 'signature' | 'document_timestamp';
   field: string | null;
   signer: SignerIdentity | null;
-  /** From the signature dictionary's /M (ISO 8601), as the signer's clock said. */
+  /** From the signature dictionary's /M (ISO 8601), as the signer's clock said; a document timestamp's genTime. */
   signingTime: string | null;
   subFilter: string | null;
   reason: string | null;
@@ -61,6 +64,15 @@ export interface SignatureReport {
   trusted: boolean | null;
   trustProblem?: string;
   timestamp: TimestampReport;
+  /**
+   * PAdES baseline level reached (ETSI EN 319 142-1 §6): B-B an intact CAdES signature with
+   * signing-certificate-v2; B-T with a valid signature timestamp; B-LT when the document's DSS also
+   * holds revocation data for the signer and the timestamp authority; B-LTA when a valid document
+   * timestamp covers that DSS. Null for a document timestamp or a signature that is not B-B.
+   */
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
+  /** Revocation status of the signer and of the timestamp authority, from the embedded DSS only. */
+  revocation: { signer: RevocationReport | null; tsa: RevocationReport | null };
   /** A later revision changed more than signing may add («modificato dopo la firma»). */
   modifiedAfterSigning: boolean;
   /** What changed after this signature (empty when nothing or only signing additions followed). */
@@ -151,14 +163,14 @@ function parsePemBundle(pem: string): X509Certificate[] {
   return blocks.map((b) => new X509Certificate(b));
 }
 
-interface Located {
+export interface Located {
   objOffset: number;
   objNum: number;
   dict: PdfDict;
 }
 
 /** Every object in the file whose dictionary has /ByteRange and /Contents. */
-function findSignatureDictionaries(buf: Buffer): Located[] {
+export function findSignatureDictionaries(buf: Buffer): Located[] {
   const text = buf.toString('latin1');
   const found = new Map<number, Located>();
   let at = text.indexOf('/ByteRange');
@@ -392,17 +404,18 @@ function chainTrusted(
   return { trusted: false, problem: 'catena di certificazione troppo lunga' };
 }
 
-function checkTimestamp(
-  signerInfo: pkijs.SignerInfo | null,
-  signatureValue: Buffer | null,
+/**
+ * Checks an RFC 3161 token: its TSTInfo's imprint is the hash of `imprinted` (a signature value, or
+ * the byte range of a document timestamp), its CMS verifies, and with CA certificates its
+ * authority's chain leads to one of them at the token's time.
+ */
+function checkTimestampToken(
+  tokenDer: Buffer,
+  imprinted: Buffer,
   anchors: X509Certificate[] | null,
-): TimestampReport {
-  const none: TimestampReport = { present: false, valid: null, time: null, authority: null, trusted: null };
-  const attr = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
-  if (!attr || !signatureValue) return none;
+): { report: TimestampReport; cms: CmsCheck | null; imprintOk: boolean } {
   const report: TimestampReport = { present: true, valid: false, time: null, authority: null, trusted: null };
   try {
-    const tokenDer = bytes((attr.values[0] as asn1js.Sequence).toBER());
     const ci = pkijs.ContentInfo.fromBER(new Uint8Array(tokenDer));
     const sd = new pkijs.SignedData({ schema: ci.content });
     if (sd.encapContentInfo.eContentType !== OID.tstInfo || !sd.encapContentInfo.eContent)
@@ -413,24 +426,105 @@ function checkTimestamp(
     const imprintHash = HASHES[tst.messageImprint.hashAlgorithm.algorithmId];
     if (!imprintHash) throw new Error('algoritmo dell’impronta della marca non supportato');
     const imprintOk = createHash(imprintHash)
-      .update(signatureValue)
+      .update(imprinted)
       .digest()
       .equals(bytes(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
     const cms = checkSignedData(tokenDer, () => tstDer);
     if (cms.signerCert) report.authority = identity(cms.signerCert).commonName;
     report.valid = imprintOk && cms.digestMatches && cms.signatureVerified;
-    if (!imprintOk) report.problem = 'la marca temporale non riguarda il valore di questa firma';
+    if (!imprintOk) report.problem = 'la marca temporale non riguarda i dati marcati (impronta diversa)';
     else if (!report.valid) report.problem = cms.problems.join('; ') || 'firma della marca temporale non valida';
     if (anchors && cms.signerCert) {
       const t = chainTrusted(cms.signerCert, cms.certificates, anchors, tst.genTime);
       report.trusted = t.trusted;
       if (t.problem && !report.problem) report.problem = `autorità di marcatura: ${t.problem}`;
     }
+    return { report, cms, imprintOk };
   } catch (e) {
     report.valid = false;
     report.problem = `marca temporale illeggibile (${(e as Error).message})`;
+    return { report, cms: null, imprintOk: false };
   }
-  return report;
+}
+
+/** The signature timestamp (B-T) of a CAdES signature, over its signature value. */
+function checkTimestamp(
+  signerInfo: pkijs.SignerInfo | null,
+  signatureValue: Buffer | null,
+  anchors: X509Certificate[] | null,
+): { report: TimestampReport; cms: CmsCheck | null } {
+  const attr = signerInfo?.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
+  if (!attr || !signatureValue) return { report: { present: false, valid: null, time: null, authority: null, trusted: null }, cms: null };
+  let tokenDer: Buffer;
+  try {
+    tokenDer = bytes((attr.values[0] as asn1js.Sequence).toBER());
+  } catch (e) {
+    return {
+      report: {
+        present: true,
+        valid: false,
+        time: null,
+        authority: null,
+        trusted: null,
+        problem: `marca temporale illeggibile (${(e as Error).message})`,
+      },
+      cms: null,
+    };
+  }
+  const checked = checkTimestampToken(tokenDer, signatureValue, anchors);
+  return { report: checked.report, cms: checked.cms };
+}
+
+interface LtvInput {
+  report: SignatureReport;
+  signer: X509Certificate | null;
+  pool: X509Certificate[];
+  tsa: X509Certificate | null;
+  contents: Uint8Array;
+}
+
+/** Levels and revocation statuses, from the document's DSS (nothing is fetched). */
+async function longTermValidation(pdf: Buffer, inputs: LtvInput[]): Promise<void> {
+  const dss = readDss(pdf);
+  const stored = dssCertificates(dss);
+  // A valid document timestamp placed after the DSS dictionary covers it.
+  const dssCovered =
+    dss !== null &&
+    inputs.some(
+      (i) => i.report.kind === 'document_timestamp' && i.report.intact && i.report.byteRange && i.report.byteRange[1]! > dss.offset,
+    );
+  for (const input of inputs) {
+    const { report } = input;
+    const pool = [...input.pool, ...stored];
+    const key = vriKey(input.contents);
+    if (input.signer) report.revocation.signer = await embeddedStatus(input.signer, pool, dss, key);
+    if (input.tsa) report.revocation.tsa = await embeddedStatus(input.tsa, pool, dss, key);
+    if (report.kind !== 'signature' || !report.intact || !report.signingCertificateV2) continue;
+    report.level = 'B-B';
+    if (!report.timestamp.valid) continue;
+    report.level = 'B-T';
+    if (!report.revocation.signer?.source || !report.revocation.tsa?.source) continue;
+    report.level = dssCovered ? 'B-LTA' : 'B-LT';
+  }
+}
+
+/**
+ * A signer (or timestamp authority) revoked at or before the time the signature is proven (or,
+ * without a timestamp, claimed) to exist: the signature cannot be relied on (RFC 5280 §6.3,
+ * ETSI EN 319 102-1 §5.6.2.4).
+ */
+function revokedBeforeUse(r: SignatureReport): string[] {
+  const out: string[] = [];
+  const signedAt = r.timestamp.valid && r.timestamp.time ? r.timestamp.time : r.signingTime;
+  const who = r.signer?.commonName ?? `firma ${r.index}`;
+  const s = r.revocation.signer;
+  if (s?.status === 'revoked' && s.revokedAt && (!signedAt || s.revokedAt <= signedAt))
+    out.push(`firma ${r.index}: certificato di «${who}» revocato il ${s.revokedAt}${s.reason ? ` (${s.reason})` : ''}, prima della firma`);
+  const t = r.revocation.tsa;
+  const stampedAt = r.timestamp.time;
+  if (t?.status === 'revoked' && t.revokedAt && (!stampedAt || t.revokedAt <= stampedAt))
+    out.push(`firma ${r.index}: certificato dell'autorità di marcatura temporale revocato il ${t.revokedAt}, prima della marca`);
+  return out;
 }
 
 export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Promise<VerifyResult> {
@@ -440,6 +534,7 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
   const names = fieldNames(pdf);
   const located = findSignatureDictionaries(pdf);
   const reports: SignatureReport[] = [];
+  const ltvInputs: LtvInput[] = [];
   for (const loc of located) {
     const problems: string[] = [];
     const br = loc.dict.get('ByteRange');
@@ -471,13 +566,38 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       const [, b, c, d] = byteRange as [number, number, number, number];
       return Buffer.concat([pdf.subarray(0, b), pdf.subarray(c, c + d)]);
     };
-    const cms = der.length ? checkSignedData(der.subarray(0, derLength(der)), signedData) : null;
-    if (!cms) problems.push('/Contents vuoto: firma assente');
-    else problems.push(...cms.problems);
-    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached'].includes(subFilter))
+    // A document timestamp (ETSI.RFC3161, PAdES B-LTA): /Contents is an RFC 3161 token whose imprint
+    // is the hash of the byte range; a signature (CAdES): a CMS whose message-digest is.
+    const isDocTimestamp = subFilter === 'ETSI.RFC3161';
+    let cms: CmsCheck | null = null;
+    let timestamp: TimestampReport = { present: false, valid: null, time: null, authority: null, trusted: null };
+    if (isDocTimestamp) {
+      const checked = der.length ? checkTimestampToken(der.subarray(0, derLength(der)), signedData('sha256'), anchors) : null;
+      timestamp = checked?.report ?? { present: false, valid: null, time: null, authority: null, trusted: null };
+      if (checked?.cms) {
+        cms = {
+          ...checked.cms,
+          digestMatches: checked.cms.digestMatches && checked.imprintOk,
+          signingCertificateV2: checked.cms.signingCertificateV2,
+        };
+        if (!checked.imprintOk)
+          cms.problems.push(
+            'impronta non corrispondente: i byte coperti dalla marca temporale del documento sono stati modificati (Digest Mismatch)',
+          );
+      } else if (checked) problems.push(checked.report.problem ?? 'marca temporale del documento illeggibile');
+    } else cms = der.length ? checkSignedData(der.subarray(0, derLength(der)), signedData) : null;
+    if (!cms && !isDocTimestamp) problems.push('/Contents vuoto: firma assente');
+    else if (cms) problems.push(...cms.problems);
+    if (subFilter && !['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'ETSI.RFC3161'].includes(subFilter))
       problems.push(`SubFilter ${subFilter} non supportato dalla verifica`);
-    const signingTime = textOf(loc.dict.get('M'));
-    const timestamp = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
+    const signingTime = isDocTimestamp ? null : textOf(loc.dict.get('M'));
+    let tsaCms: CmsCheck | null = null;
+    if (isDocTimestamp) tsaCms = cms;
+    else {
+      const checked = checkTimestamp(cms?.signerInfo ?? null, cms?.signatureValue ?? null, anchors);
+      timestamp = checked.report;
+      tsaCms = checked.cms;
+    }
     let trusted: boolean | null = null;
     let trustProblem: string | undefined;
     if (anchors) {
@@ -503,7 +623,8 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       index: 0,
       field: names.get(loc.objNum) ?? null,
       signer: cms?.signerCert ? identity(cms.signerCert) : null,
-      signingTime: signingTime ? pdfDateToIso(signingTime) : null,
+      kind: isDocTimestamp ? 'document_timestamp' : 'signature',
+      signingTime: isDocTimestamp ? timestamp.time : signingTime ? pdfDateToIso(signingTime) : null,
       subFilter,
       reason: textOf(loc.dict.get('Reason')),
       location: textOf(loc.dict.get('Location')),
@@ -516,9 +637,18 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       trusted,
       ...(trustProblem ? { trustProblem } : {}),
       timestamp,
+      level: null,
+      revocation: { signer: null, tsa: null },
       modifiedAfterSigning: false,
       modifications: [],
       problems,
+    });
+    ltvInputs.push({
+      report: reports[reports.length - 1]!,
+      signer: isDocTimestamp ? null : (cms?.signerCert ?? null),
+      pool: [...(cms?.certificates ?? []), ...(tsaCms?.certificates ?? [])],
+      tsa: tsaCms?.signerCert ?? null,
+      contents: contents instanceof PdfString ? contents.bytes : new Uint8Array(),
     });
     if (wellFormed && byteRange) {
       const after = modificationsAfter(pdf, byteRange[2]! + byteRange[3]!);
@@ -528,6 +658,7 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       if (after.length) problems.push(`modificato dopo la firma: ${after.map((m) => m.label).join('; ')}`);
     }
   }
+  await longTermValidation(pdf, ltvInputs);
   const end = (r: SignatureReport) => (r.byteRange ? r.byteRange[2]! + r.byteRange[3]! : -1);
   reports.sort((x, y) => end(x) - end(y));
   reports.forEach((r, i) => (r.index = i + 1));
@@ -545,6 +676,11 @@ function verdict(reports: SignatureReport[], withAnchors: boolean): Pick<VerifyR
   // The first signature's view decides: whatever was changed after it, later signatures included.
   const modifications = reports[0]?.modifications ?? [];
   if (modifications.length) problems.push(`modificato dopo la firma: ${modifications.map((m) => m.label).join('; ')}`);
+  for (const r of reports) {
+    const revoked = revokedBeforeUse(r);
+    r.problems.push(...revoked);
+    problems.push(...revoked);
+  }
   if (withAnchors) {
     const untrusted = reports.filter((r) => r.trusted !== true);
     if (untrusted.length)

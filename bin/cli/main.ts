@@ -19,6 +19,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'aggiunge una firma digitale (--p12 o smart card --pkcs11) a un verbale già firmato',
     load: () => import('./sign.ts'),
   },
+  augment: {
+    summary: 'rende un verbale firmato verificabile nel tempo: stato di revoca e marca temporale del documento (PAdES B-LTA)',
+    load: () => import('./augment.ts'),
+  },
   verify: { summary: 'verifica le firme digitali di un PDF (uscita 0/1/2)', load: () => import('./verify.ts') },
   serve: { summary: "apre l'applicazione nel browser, solo su questo computer (127.0.0.1)", load: () => import('./serve.ts') },
   doctor: {

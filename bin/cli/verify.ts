@@ -8,13 +8,17 @@ Verifica le firme digitali di un PDF e stampa un oggetto JSON con, per ogni firm
 data di firma, SubFilter, integrità dei byte firmati (impronta e firma CMS), copertura dell'intero
 file, modifiche fatte dopo la firma ("modifications": pagine aggiunte, contenuto della pagina N,
 annotazioni, campi del modulo, catalogo), attendibilità della catena rispetto alla CA indicata
-(null senza --ca), marca temporale. "problems" dice perché il documento non è valido.
+(null senza --ca), marca temporale, livello PAdES raggiunto ("level": B-B, B-T, B-LT, B-LTA; null per
+una marca temporale del documento) e stato di revoca del firmatario e dell'autorità di marcatura
+("revocation": good, revoked con la data, unknown) letto dai dati incorporati nel documento (/DSS,
+vedi vigilanza augment): nulla viene chiesto in rete. "problems" dice perché il documento non è valido.
 
   --ca CA.pem   certificati PEM delle autorità di certificazione ritenute attendibili
 
 Uscita: 0 tutte le firme integre, l'ultima copre l'intero file, dopo la prima firma solo
 aggiunte di firme (campo, widget, aspetto, /DSS, marche temporali) e, con --ca, ogni firmatario
-attendibile; 1 altrimenti (anche senza firme); 2 file illeggibile o non PDF.`;
+attendibile, e nessun firmatario revocato prima della firma (o della sua marca temporale); 1 altrimenti
+(anche senza firme); 2 file illeggibile o non PDF.`;
 
 function readInput(path: string, what: string): Buffer {
   try {

@@ -9,6 +9,7 @@ const minimalPdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\nt
 
 const signature = (over: Partial<SignatureReport>): SignatureReport => ({
   index: 1,
+  kind: 'signature',
   field: 'Sig1',
   signer: { commonName: 'Dott.ssa Chiara Fantoni', subject: 'CN=Dott.ssa Chiara Fantoni', issuer: 'CN=CA', serialNumber: '01' },
   signingTime: '2026-11-23T10:00:00Z',
@@ -23,6 +24,8 @@ const signature = (over: Partial<SignatureReport>): SignatureReport => ({
   signingCertificateV2: true,
   trusted: null,
   timestamp: { present: false, valid: null, time: null, authority: null, trusted: null },
+  level: 'B-B',
+  revocation: { signer: null, tsa: null },
   modifiedAfterSigning: false,
   modifications: [],
   problems: [],
