@@ -2,10 +2,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
-import { getChecklist } from '../../shared/checklist/index.ts';
+import { resolveFile } from '../../shared/territories/index.ts';
 import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseSealedFile } from '../../shared/inspection.ts';
-import { findingText, OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
+import { findingText, OUTCOME_LABELS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import { TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
@@ -73,8 +73,10 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     if (!record) return notFound(reply, clerk);
     const parsed = parseSealedFile(record.file);
     const file = parsed.ok ? parsed.value : null;
-    const rs = file ? RULE_SETS.get(file.ruleSet) : undefined;
-    const checklist = file ? getChecklist(file.ruleSet) : undefined;
+    // The checklist and rule set the file names (a file naming no territory is its rule set's territory's).
+    const resolved = file ? resolveFile(file) : null;
+    const rs = resolved?.ok ? resolved.value.ruleSet : undefined;
+    const checklist = resolved?.ok ? resolved.value.checklist : undefined;
     const result = file && rs ? evaluate(file, rs, checklist) : null;
     const order = { fail: 0, warn: 1, na: 2, pass: 3 } as const;
     const findings: Finding[] = result ? [...result.findings].sort((a, b) => order[a.outcome] - order[b.outcome]) : [];

@@ -35,14 +35,12 @@ export { formatInstant } from './context.ts';
 export { safeAfterLogin } from './login-routes.ts';
 export { TABS } from './queue-routes.ts';
 
-const DEFAULT_RULE_SET = 'zona-fse@1';
-
 export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   const ctx = createReviewContext(app, deps);
-  const { store, today, page, view } = ctx;
-  const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
-  // The dashboards span visits of any rule set; their checks are named by the current Scheda's items.
-  const defaultItems = new Map((getChecklist(DEFAULT_RULE_SET)?.items ?? []).map((i) => [i.id, i]));
+  const { store, today, page, view, territory } = ctx;
+  // The dashboards apply the office's territory: its current rule set, and its checklist's items name the checks.
+  const ruleSet = RULE_SETS.get(territory.ruleSet)!;
+  const defaultItems = new Map((getChecklist(territory.checklist)?.items ?? []).map((i) => [i.id, i]));
 
   // The other headers of the pages (CSP, no framing, no sniffing, HSTS under TLS) come from helmet (server.ts).
   app.addHook('onSend', async (_req, reply, payload) => {
