@@ -142,7 +142,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         },
         findings: result
           ? findings.map((f) => ({
-              check: checkLabel(f.rule, items),
+              check: checkLabel(f.rule, items, rs?.checks),
               outcome: f.outcome,
               outcomeLabel: OUTCOME_LABELS[f.outcome],
               article: f.article,
@@ -151,7 +151,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           : null,
         evaluationError: parsed.ok ? 'set di regole sconosciuto' : parsed.errors.join('; '),
         prescriptions: record.prescriptions.map((p) => ({
-          check: checkLabel(p.rule, items),
+          check: checkLabel(p.rule, items, rs?.checks),
           text: p.text,
           deadline: formatDate(p.deadline),
         })),
@@ -159,7 +159,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         photos: record.attachments.filter((a) => a.kind === 'photo').map((p) => ({ href: `/allegati/${p.sha256}`, name: p.name })),
         answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
           section: sectionLabel(items.get(id)?.section),
-          check: checkLabel(id, items),
+          check: checkLabel(id, items, rs?.checks),
           answer: answerText(a.value),
           note: a.note ?? '',
         })),
@@ -174,7 +174,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           contentHash: record.contentHash,
           ruleSet: file?.ruleSet,
           attachments: record.attachments.map((a) => ({ name: a.name, size: formatSize(a.size), bytes: a.size, sha256: a.sha256 })),
-          codes: codes.map((code) => ({ check: checkLabel(code, items), code })),
+          codes: codes.map((code) => ({ check: checkLabel(code, items, rs?.checks), code })),
         },
       }),
       rejection ? 400 : 200,

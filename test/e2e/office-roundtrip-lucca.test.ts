@@ -178,7 +178,7 @@ test(
     const rilievi = flat.slice(flat.indexOf('RILIEVI'));
     assert.match(
       rilievi,
-      /^RILIEVI .*Non opening\.weekdays Reg\. Lucca art\. 27 c\.3 Orario dal lunedì al venerdì: apertura giornaliera 12 h: conforme richiesto fra 6 h e 11 h/,
+      /^RILIEVI .*Non Orario dal lunedì al venerdì Reg\. Lucca art\. 27 c\.3 Orario dal lunedì al venerdì: apertura giornaliera 12 h: conforme richiesto fra 6 h e 11 h/,
     );
     assert.match(rilievi, /Reg\. Lucca art\. 27 c\.3/);
     assert.match(rilievi, /previsione del programma alimentare/);
@@ -198,7 +198,8 @@ test(
     await clerk.getByRole('cell', { name: 'programma alimentare non esibito', exact: true }).waitFor();
     const review = await clerk.locator('main').innerText();
     assert.match(review, /Reg\. Lucca art\. 27 c\.3/);
-    assert.match(review, /Orario dal lunedì al venerdì/);
+    assert.match(review, /Orario dal lunedì al venerdì\tNon conforme\tReg\. Lucca art\. 27 c\.3/, 'the check named by its subject');
+    assert.doesNotMatch(review, /non riconosciuto/, 'every Lucca check is one this office knows');
     await checkPage(clerk, 'ufficio Lucca, ispezione');
     await screenshot(clerk, 'lucca-05-ufficio-ispezione', true);
     await clerk.getByRole('button', { name: 'Prendi in validazione' }).click();
