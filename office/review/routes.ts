@@ -105,6 +105,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
         fromReact(
           createElement(Dashboard, {
             day: formatDate(day),
+            territory,
             paging: list ? { list, page: pageNo, pages } : undefined,
             due: due
               ? {

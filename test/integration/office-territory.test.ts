@@ -4,6 +4,9 @@
  * Zona's), named in the pair answer, heading the review pages, and a revision of another territory
  * refused with an Italian 422.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +18,8 @@ import { newPairingCode, sha256Text } from '../../office/security.ts';
 import { openSqlite } from '../../office/storage/db.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { OfficeStore } from '../../office/storage/store.ts';
+import { hashPassword } from '../../office/security.ts';
+import { Clerk } from '../helpers/office-clerk.ts';
 import { BACKENDS, putBody, sampleFile, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';
 
 after(() => stopPostgres());
@@ -119,4 +124,68 @@ test('migration 6: an office that held data before territories is the Zona, an e
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('`vigilanza office serve --territory`: recorded at the first start, another refused later (exit 2), an unknown one too', async () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigilanza-office-cli-terr-'));
+  const serve = (territory: string) =>
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bin/cli/entry.ts'), 'office', 'serve', '--data', dataDir, '--port', '0', '--territory', territory],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+  const first = serve('lucca');
+  const [url] = (await once(createInterface({ input: first.stdout! }), 'line')) as [string];
+  assert.match(await (await fetch(`${url.trim()}/login`)).text(), /<span class="territory">Città di Lucca<\/span>/);
+  first.kill('SIGTERM');
+  assert.equal((await once(first, 'exit'))[0], 0);
+  for (const [territory, message] of [
+    ['zona-fse', /avvio non riuscito: l'ufficio applica già il territorio "lucca"/],
+    ['atlantide', /--territory: territorio sconosciuto "atlantide" \(disponibili: zona-fse, lucca\)/],
+  ] as const) {
+    const again = serve(territory);
+    let stderr = '';
+    again.stderr!.on('data', (d) => (stderr += d));
+    assert.equal((await once(again, 'exit'))[0], 2, stderr);
+    assert.match(stderr, message);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("the cruscotto applies the office's territory: its schedule and rule set for the visits owed, its name for a prescription", async () => {
+  const seen: Record<string, string> = {};
+  for (const territory of ['zona-fse', 'lucca']) {
+    const office = await startOffice('sqlite', { territory, today: () => '2026-11-20' });
+    try {
+      await office.server.store.createClerk('Ufficio', await hashPassword('una-password-lunga'));
+      // Authorised two years ago and never visited.
+      await office.server.store.saveService({
+        name: 'Nido Il Pettirosso',
+        type: 'nido',
+        comune: 'Lucca',
+        capacity: 30,
+        kitchen: true,
+        authorizationIssuedOn: '2024-10-15',
+      });
+      const clerk = new Clerk(office.url);
+      await clerk.login('Ufficio', 'una-password-lunga');
+      const page = await clerk.page('/cruscotto');
+      const due = /<section data-testid="dovute"><h2>([^<]*)<\/h2><p>([^·]*)·/.exec(page);
+      assert.ok(due, 'the list of visits owed');
+      seen[territory] = `${due[1]} | ${due[2]!.trim()}`;
+      assert.match(page, territory === 'lucca' ? /<h2>Diffide scadute<\/h2>/ : /<h2>Prescrizioni scadute<\/h2>/);
+    } finally {
+      await office.close();
+    }
+  }
+  assert.deepEqual(seen, {
+    'zona-fse':
+      'Ispezioni dovute (Reg. zonale art. 17 c.1: due all&#x27;anno, una per semestre) | 1 struttura autorizzata o accreditata, 1 in ritardo',
+    lucca:
+      'Ispezioni dovute (Reg. Lucca art. 32 c.1: periodica, senza numero minimo) | 0 strutture autorizzate o accreditate, 0 in ritardo',
+  });
 });
