@@ -1,4 +1,4 @@
-/** The registry: app info, services, commission members, a service's staff. */
+/** The registry: app info, the laptop's territory, services, commission members, a service's staff. */
 import type { Store } from '../../db/store.ts';
 import { ruleSetKey } from '../../shared/rules/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
