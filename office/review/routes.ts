@@ -9,7 +9,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { getChecklist } from '../../shared/checklist/index.ts';
-import { SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { createReviewContext, formatDate, inspectionHref, type ReviewDeps } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -176,7 +175,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
           rows.map((r) => [
             r.service.name,
             r.service.comune,
-            SERVICE_TYPE_LABELS[r.service.type],
+            territory.serviceTypes[r.service.type].label,
             r.lastVisit,
             ...[0, 1].map((i) => (r.periods[i] ? PERIOD_LABELS[r.periods[i]!.status] : '')),
             r.nextDueBy,

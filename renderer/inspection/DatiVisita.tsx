@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { isIsoDate } from '../../shared/dates.ts';
-import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { PURPOSES, PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { useServiceTypeLabels } from '../app/info.tsx';
 import { DateField } from '../ui/DateField.tsx';
 import { Commissione } from './Commissione.tsx';
 import { useInspection, useVisit } from './context.tsx';
@@ -9,6 +10,7 @@ import { useInspection, useVisit } from './context.tsx';
 export function DatiVisita({ headingId }: { headingId: string }) {
   const { setVisit, addMember, service, readOnly } = useInspection();
   const { visit, members } = useVisit();
+  const typeLabels = useServiceTypeLabels();
   const [dateText, setDateText] = useState(visit.date);
   const dateError = isIsoDate(dateText) ? undefined : 'indicare la data della visita (gg/mm/aaaa)';
   return (
@@ -17,7 +19,7 @@ export function DatiVisita({ headingId }: { headingId: string }) {
         Dati della visita
       </h2>
       <p className="sub">
-        {service.name} · {SERVICE_TYPE_LABELS[service.type]} · {service.comune}
+        {service.name} · {typeLabels[service.type]} · {service.comune}
       </p>
       <div className="form-grid">
         <div className="field">

@@ -127,7 +127,10 @@ test(
     await pageApi(page, 'members.create', { name: 'Dott.ssa Elena Puccini', role: 'Referente del Comune di Lucca' });
     await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Servizi' }).click();
     await page.getByRole('heading', { level: 1, name: 'Servizi educativi' }).waitFor();
+    // The service type as Lucca's Art. 9 names it.
+    await page.getByRole('row').filter({ hasText: SERVICE }).filter({ hasText: 'Nido di infanzia · Lucca' }).waitFor();
     await page.getByRole('link', { name: SERVICE }).click();
+    await page.locator('main').filter({ hasText: 'Nido di infanzia · Lucca' }).waitFor();
     await page.getByRole('link', { name: 'Nuova ispezione' }).click();
     await page.getByLabel('Verifica periodica del mantenimento dei requisiti').check();
     await page.getByRole('checkbox', { name: /Elena Puccini/ }).check();
