@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { contract, MAX_DRAFTS, METHODS, type Api, type Method, type Result } from '../shared/api/contract.ts';
 import { isUserTextIssue } from '../shared/text.ts';
 import { useItalianZodMessages } from '../shared/zod-italian.ts';
-import { ZONA_FSE_1, type RuleSet } from '../shared/rules/index.ts';
+import type { RuleSet } from '../shared/rules/index.ts';
 import { StoreError } from '../db/errors.ts';
 import type { Store } from '../db/store.ts';
 import type { Clock } from './clock.ts';
@@ -36,14 +36,12 @@ export type { AsyncOnlyMethod, Handlers } from './handlers/context.ts';
 // Italian messages for zod's built-in checks (types, sizes); our own schemas carry their own.
 useItalianZodMessages();
 
-export const CURRENT_RULE_SET = ZONA_FSE_1;
-
 export interface HandlerOptions {
   store: Store;
   clock: Clock;
   shell: 'electron' | 'browser';
   demo?: boolean;
-  /** The rule set new inspections use. */
+  /** The rule set new inspections use; when absent, the current one of the laptop's territory (host/territory.ts). */
   ruleSet?: RuleSet;
   log?: (message: string) => void;
   /** Office sync (pairing, outbox loop); created on the store when absent. The shells start its loop. */
@@ -74,7 +72,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
     clock: options.clock,
     shell: options.shell,
     demo: options.demo ?? false,
-    ruleSet: options.ruleSet ?? CURRENT_RULE_SET,
+    ruleSet: options.ruleSet,
     reports: createReportService(store, options.log, options.renderReport),
     sync,
     drafts: createDraftStore(store, options.clock, () => fail('key', `troppe bozze aperte in questa visita (al massimo ${MAX_DRAFTS})`)),

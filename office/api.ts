@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { canonicalJson, contentHash } from '../shared/canonical.ts';
 import { describeIssues, parseInspectionFile } from '../shared/inspection.ts';
 import { RULE_SETS, validateAgainst } from '../shared/rules/index.ts';
-import { getChecklist } from '../shared/checklist/index.ts';
+import { resolveFile, type Territory } from '../shared/territories/index.ts';
 // Id: the route parameter's schema, the same as in the bodies.
 import { AddAttachmentBody, EntityId as Id, PutRevisionBody, type ErrorCode } from '../shared/sync/protocol.ts';
 import type { BlobStore } from './blobs.ts';
@@ -138,8 +138,11 @@ declare module 'fastify' {
   }
 }
 
-export function registerApi(server: FastifyInstance, deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits }): void {
-  const { store, blobs, limits } = deps;
+export function registerApi(
+  server: FastifyInstance,
+  deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits; territory: Territory },
+): void {
+  const { store, blobs, limits, territory } = deps;
   // Requests are typed from the route schemas, which server.ts's validator compiler checks before the handler.
   const app = server.withTypeProvider<ZodTypeProvider>();
   // A paired laptop has a budget of its own; requests without a valid token share their IP's, so
@@ -177,7 +180,8 @@ export function registerApi(server: FastifyInstance, deps: { store: OfficeStore;
       );
       if (!device)
         return sendError(reply, 401, 'unauthorized', 'code: codice di associazione non valido, già usato o scaduto', { field: 'code' });
-      return reply.code(201).send({ token, inspector: { id: device.inspectorId, name: device.inspectorName } });
+      // The laptop takes the office's territory: its new visits use that territory's checklist and rule set.
+      return reply.code(201).send({ token, inspector: { id: device.inspectorId, name: device.inspectorName }, territory: territory.id });
     },
   );
 
@@ -232,7 +236,25 @@ export function registerApi(server: FastifyInstance, deps: { store: OfficeStore;
         `file.ruleSet: set di regole sconosciuto "${file.ruleSet}" (disponibili: ${[...RULE_SETS.keys()].join(', ')})`,
         { field: 'file.ruleSet' },
       );
-    const problems = validateAgainst(file, ruleSet, getChecklist(file.ruleSet)).map((p) => `file.${p}`);
+    const resolved = resolveFile(file);
+    if (!resolved.ok) {
+      const details = resolved.errors.map((e) => `file.${e}`);
+      return sendError(reply, 400, 'invalid', `file di ispezione non valido: ${details.join('; ')}`, {
+        field: details[0]!.split(':')[0],
+        details,
+      });
+    }
+    // An installation applies one territory: a visit made under another regulation is not this office's to register.
+    const visitTerritory = resolved.value.territory;
+    if (visitTerritory.id !== territory.id)
+      return sendError(
+        reply,
+        422,
+        'invalid',
+        `file.territory: la visita è del territorio «${visitTerritory.name}» (${visitTerritory.id}), questo ufficio applica «${territory.name}» (${territory.id}): non la registra`,
+        { field: 'file.territory' },
+      );
+    const problems = validateAgainst(file, ruleSet, resolved.value.checklist).map((p) => `file.${p}`);
     if (problems.length)
       return sendError(reply, 400, 'invalid', `file di ispezione non valido: ${problems.join('; ')}`, {
         field: problems[0]!.split(':')[0],

@@ -11,6 +11,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { CHECKLISTS } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
+import { DEFAULT_TERRITORY_ID, TERRITORIES, type Territory } from '../shared/territories/index.ts';
 import { useItalianZodMessages } from '../shared/zod-italian.ts';
 import { DEFAULT_API_LIMITS, registerApi, sendError, validationAnswer, type ApiLimits } from './api.ts';
 import { BlobStore } from './blobs.ts';
@@ -40,11 +41,18 @@ export interface OfficeOptions {
    * (office/wire-check.ts); a mismatch answers 500 and is kept in `responseViolations`. For tests.
    */
   validateResponses?: boolean;
+  /**
+   * The territory this installation applies (shared/territories; the Zona when absent). Recorded in
+   * the database at the first start; a later start naming another is refused.
+   */
+  territory?: string;
 }
 
 export interface OfficeServer {
   app: FastifyInstance;
   store: OfficeStore;
+  /** The territory the office applies: its rule set and checklist for the dashboards, its name on the pages. */
+  territory: Territory;
   blobs: BlobStore;
   /** Answers that did not match the wire protocol (only with `validateResponses`). */
   responseViolations: string[];
@@ -110,8 +118,26 @@ async function registerHttpProtections(app: FastifyInstance, opts: { tls: boolea
   });
 }
 
+/** The territory of the office in `store`, recording `wanted` at the first start (Italian error otherwise). */
+export async function officeTerritory(store: OfficeStore, wanted: string | undefined): Promise<Territory> {
+  if (wanted !== undefined && !TERRITORIES.has(wanted))
+    throw new Error(`--territory: territorio sconosciuto "${wanted}" (disponibili: ${[...TERRITORIES.keys()].join(', ')})`);
+  const id = await store.settleTerritory(wanted, DEFAULT_TERRITORY_ID);
+  const territory = TERRITORIES.get(id);
+  if (!territory)
+    throw new Error(`il database dell'ufficio applica il territorio "${id}", che questa versione non conosce: aggiornare l'applicazione`);
+  return territory;
+}
+
 export async function createOfficeServer(options: OfficeOptions): Promise<OfficeServer> {
   const store = await openStore(options.dataDir, options.databaseUrl);
+  let territory: Territory;
+  try {
+    territory = await officeTerritory(store, options.territory);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   await publishCatalog(store);
   // A laptop that sent (and the office verified) an attachment's bytes may reference it.
   const blobs = new BlobStore(options.dataDir, {
@@ -191,7 +217,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
 
   const responseViolations: string[] = [];
   if (options.validateResponses) registerResponseCheck(app, responseViolations);
-  registerApi(app, { store, blobs, limits });
+  registerApi(app, { store, blobs, limits, territory });
   registerUploadRoutes(app, { blobs, patchBytes: limits.patchBytes });
   registerReview(app, {
     store,
@@ -199,11 +225,13 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
     secure: !!options.tls,
     caPem: options.caPem,
+    territory,
   });
 
   return {
     app,
     store,
+    territory,
     blobs,
     responseViolations,
     async listen(port = 0, host = '127.0.0.1') {

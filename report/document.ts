@@ -617,6 +617,9 @@ function sectionsContent(ctx: Ctx): Content[] {
 
 function ruleLabel(ctx: Ctx, rule: string): string {
   if (rule in RULE_LABELS) return RULE_LABELS[rule as keyof typeof RULE_LABELS];
+  // A territory's own check (the rule set's `checks`) is named by its subject, as its message begins.
+  const check = ctx.rs.checks?.find((c) => c.id === rule);
+  if (check) return check.subject;
   const item = ctx.itemsById.get(rule);
   if (!item) return rule;
   const section = item.section === 'ACC' ? 'Scheda, accreditamento' : `Scheda, sezione ${item.section}`;

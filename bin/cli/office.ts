@@ -9,11 +9,16 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CliError } from './errors.ts';
 import { parse } from './io.ts';
+import { DEFAULT_TERRITORY_ID, TERRITORIES } from '../../shared/territories/index.ts';
+
+const TERRITORY_CHOICES = `${[...TERRITORIES.keys()].join(' | ')}; predefinito: ${DEFAULT_TERRITORY_ID}`;
 
 export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
 
-  serve --data DIR [--port N] [--host IP] [--database URL] [--tls-cert F --tls-key F] [--ca-pem F]
-        avvia il server d'ufficio e stampa una riga con il suo indirizzo (http://127.0.0.1:PORTA)
+  serve --data DIR [--port N] [--host IP] [--database URL] [--tls-cert F --tls-key F] [--ca-pem F] [--territory T]
+        avvia il server d'ufficio e stampa una riga con il suo indirizzo (http://127.0.0.1:PORTA);
+        --territory: il territorio di cui l'ufficio applica il regolamento (${TERRITORY_CHOICES}),
+        registrato al primo avvio; un avvio successivo con un altro territorio è rifiutato
   add-inspector --data DIR [--database URL] NOME
         crea un ispettore e un token di dispositivo (stampato sull'ultima riga)
   pairing-code --data DIR [--database URL] NOME
@@ -66,6 +71,7 @@ async function serve(argv: string[]): Promise<number> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'ca-pem': { type: 'string' },
+      territory: { type: 'string' },
     },
     usage,
   );
@@ -84,6 +90,8 @@ async function serve(argv: string[]): Promise<number> {
       }
     }
   }
+  if (values.territory !== undefined && !TERRITORIES.has(values.territory))
+    throw new CliError(`--territory: territorio sconosciuto "${values.territory}" (disponibili: ${[...TERRITORIES.keys()].join(', ')})`);
   const { createOfficeServer } = await import('../../office/server.ts');
   let server;
   try {
@@ -92,6 +100,7 @@ async function serve(argv: string[]): Promise<number> {
       databaseUrl: values.database,
       tls: values['tls-cert'] ? { cert: values['tls-cert'], key: values['tls-key']! } : undefined,
       caPem: values['ca-pem'] ? readFileSync(values['ca-pem'], 'utf8') : undefined,
+      territory: values.territory,
     });
   } catch (e) {
     throw new CliError(`avvio non riuscito: ${(e as Error).message}`);

@@ -99,6 +99,11 @@ export class InspectionsRepository {
     private readonly audit: AuditRepository,
   ) {}
 
+  /** Whether any visit (draft or sealed, demo or not) is stored: a laptop's territory is fixed once one is. */
+  any(): boolean {
+    return this.ctx.stmt('SELECT EXISTS (SELECT 1 FROM inspections) AS e').pluck().get() === 1;
+  }
+
   find(id: string): InspectionRecord | null {
     const row = this.ctx.stmt(`SELECT ${COLUMNS} FROM inspections WHERE id = ?`).get(id) as Row | undefined;
     return row ? toRecord(row) : null;

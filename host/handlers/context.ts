@@ -38,6 +38,7 @@ import { buildInspectionFile, parseStoredFile } from '../inspection-file.ts';
 import type { DraftStore } from '../drafts.ts';
 import type { ReportService } from '../reports.ts';
 import type { SyncService } from '../sync/service.ts';
+import { laptopTerritory } from '../territory.ts';
 
 type Input<M extends Method> = z.output<(typeof contract)[M]['input']>;
 type Handler<M extends Method> = (input: Input<M>) => Output<M>;
@@ -73,8 +74,8 @@ export interface ContextOptions {
   clock: Clock;
   shell: 'electron' | 'browser';
   demo: boolean;
-  /** The rule set new inspections use. */
-  ruleSet: RuleSet;
+  /** The rule set new inspections use; when absent, the current one of the laptop's territory (host/territory.ts). */
+  ruleSet?: RuleSet | undefined;
   reports: ReportService;
   sync: SyncService;
   /** Drafts of the visit's forms not yet submitted (host/drafts.ts). */
@@ -84,7 +85,7 @@ export interface ContextOptions {
 export type HandlerContext = ReturnType<typeof createContext>;
 
 export function createContext(options: ContextOptions) {
-  const { store, clock, ruleSet } = options;
+  const { store, clock } = options;
   const today = (): IsoDate => isoToday(clock);
 
   const ruleSetOf = (key: string): RuleSet => {
@@ -97,6 +98,9 @@ export function createContext(options: ContextOptions) {
     if (!c) throw new Error(`Scheda ${key} sconosciuta a questa versione`);
     return c;
   };
+  /** The rule set new visits are made with and the services list is computed with: the laptop territory's current one. */
+  const currentRuleSet = (): RuleSet => options.ruleSet ?? ruleSetOf(laptopTerritory(store).ruleSet);
+
   function checkItem(ruleSetKey: string, itemId: string, field = 'itemId'): ChecklistItem {
     const item = checklistOf(ruleSetKey).items.find((i) => i.id === itemId);
     if (!item) fail(field, `voce "${itemId}" sconosciuta nella Scheda ${ruleSetKey}`);
@@ -104,7 +108,7 @@ export function createContext(options: ContextOptions) {
   }
 
   /** The contract's view of an act: `none` when the registry has no issue date. */
-  function actOf(issuedOn: string | null, asOf: IsoDate) {
+  function actOf(ruleSet: RuleSet, issuedOn: string | null, asOf: IsoDate) {
     if (!issuedOn) return { until: null, status: 'none' as const };
     // A rule set stating no validity (its regulation is silent) gives no end date; the contract has no
     // status for that yet, so the badge shows none rather than a borrowed one.
@@ -114,9 +118,13 @@ export function createContext(options: ContextOptions) {
   }
 
   /** A services-list row: the registry plus what `listWithVisits` fetched, nothing more read. */
-  function summarise({ service: s, lastVisit, visitsFrom, openPrescriptions }: ServiceWithVisits, asOf = today()): ServiceSummary {
-    const auth = actOf(s.authorizationIssuedOn, asOf);
-    const acc = actOf(s.accreditationIssuedOn, asOf);
+  function summarise(
+    { service: s, lastVisit, visitsFrom, openPrescriptions }: ServiceWithVisits,
+    asOf: IsoDate,
+    ruleSet: RuleSet,
+  ): ServiceSummary {
+    const auth = actOf(ruleSet, s.authorizationIssuedOn, asOf);
+    const acc = actOf(ruleSet, s.accreditationIssuedOn, asOf);
     const due = serviceInspectionsDue(ruleSet, s, lastVisit ? [lastVisit, ...visitsFrom] : visitsFrom, asOf);
     return {
       ...s,
@@ -135,7 +143,8 @@ export function createContext(options: ContextOptions) {
   /** The services list (or one service, `id`), in one query whatever the number of visits stored. */
   function serviceSummaries(filter: Parameters<Store['services']['listWithVisits']>[0]): ServiceSummary[] {
     const asOf = today();
-    return store.services.listWithVisits(filter, inspectionsDueWindow(asOf)).map((row) => summarise(row, asOf));
+    const ruleSet = currentRuleSet();
+    return store.services.listWithVisits(filter, inspectionsDueWindow(asOf)).map((row) => summarise(row, asOf, ruleSet));
   }
 
   function serviceSummary(id: string, field = 'id'): ServiceSummary {
@@ -240,6 +249,7 @@ export function createContext(options: ContextOptions) {
   return {
     ...options,
     today,
+    currentRuleSet,
     ruleSetOf,
     checklistOf,
     checkItem,

@@ -32,7 +32,7 @@ export function inspectionHandlers(ctx: HandlerContext): Pick<Handlers, Inspecti
     'inspections.create': (input) => {
       store.services.get(input.serviceId, 'serviceId');
       store.members.getMany(input.memberIds);
-      const r = store.inspections.create({ ...input, ruleSet: ruleSetKey(ctx.ruleSet) });
+      const r = store.inspections.create({ ...input, ruleSet: ruleSetKey(ctx.currentRuleSet()) });
       return ctx.detail(r.id);
     },
 

@@ -1,11 +1,14 @@
-/** The registry: app info, services, commission members, a service's staff. */
+/** The registry: app info, the laptop's territory, services, commission members, a service's staff. */
 import type { Store } from '../../db/store.ts';
 import { ruleSetKey } from '../../shared/rules/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
-import type { HandlerContext, Handlers } from './context.ts';
+import { recordTerritory, territoryRefusal, territoryState } from '../territory.ts';
+import { fail, type HandlerContext, type Handlers } from './context.ts';
 
 type ServiceMethods =
   | 'app.info'
+  | 'territory.get'
+  | 'territory.choose'
   | 'services.list'
   | 'services.get'
   | 'services.create'
@@ -18,7 +21,22 @@ type ServiceMethods =
 export function serviceHandlers(ctx: HandlerContext): Pick<Handlers, ServiceMethods> {
   const { store } = ctx;
   return {
-    'app.info': () => ({ version: pkg.version, shell: ctx.shell, ruleSet: ruleSetKey(ctx.ruleSet), demo: ctx.demo, today: ctx.today() }),
+    'app.info': () => ({
+      version: pkg.version,
+      shell: ctx.shell,
+      ruleSet: ruleSetKey(ctx.currentRuleSet()),
+      demo: ctx.demo,
+      today: ctx.today(),
+    }),
+
+    'territory.get': () => territoryState(store),
+    'territory.choose': ({ id }) =>
+      store.transaction(() => {
+        const refusal = territoryRefusal(store, id, 'choice');
+        if (refusal) fail('id', refusal);
+        recordTerritory(store, id);
+        return territoryState(store);
+      }),
 
     'services.list': (input) => {
       const filter: Parameters<Store['services']['list']>[0] = {};

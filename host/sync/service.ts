@@ -7,6 +7,8 @@
  * transaction; while the report of a revision being sealed is still being made (and signed), the
  * loop leaves that revision alone, so what leaves the laptop carries its report.
  */
+import { DEFAULT_TERRITORY_ID } from '../../shared/territories/index.ts';
+import { recordTerritory, territoryRefusal } from '../territory.ts';
 import { hostname } from 'node:os';
 import type {
   AttachmentUpdateOutcome,
@@ -252,7 +254,7 @@ export class SyncService {
     const code = codeText.trim().toUpperCase();
     const current = this.repo.settings();
     if (current) throw new SyncInputError('url', `portatile già associato all'ufficio ${current.officeUrl}: scollegarlo prima`, 'conflict');
-    let answer: { token: string; inspector: { id: string; name: string } };
+    let answer: { token: string; inspector: { id: string; name: string }; territory?: string | undefined };
     try {
       answer = await pair(officeUrl, code, {
         deviceName: this.options.deviceName ?? `Vigilanza Nidi su ${hostname()}`,
@@ -272,7 +274,14 @@ export class SyncService {
     }
     if (typeof answer?.token !== 'string' || typeof answer.inspector?.name !== 'string')
       throw new SyncInputError('url', "la risposta non viene da un server d'ufficio di Vigilanza Nidi");
-    this.repo.savePairing({ officeUrl, token: answer.token, inspectorId: answer.inspector.id, inspectorName: answer.inspector.name });
+    // The laptop takes the office's territory (an office made before territories is the Zona's).
+    const territory = answer.territory ?? DEFAULT_TERRITORY_ID;
+    const refusal = territoryRefusal(this.options.store, territory, 'office');
+    if (refusal) throw new SyncInputError('url', refusal);
+    this.options.store.transaction(() => {
+      this.repo.savePairing({ officeUrl, token: answer.token, inspectorId: answer.inspector.id, inspectorName: answer.inspector.name });
+      recordTerritory(this.options.store, territory);
+    });
     this.#startLoop();
     this.#changed();
     return this.status();

@@ -3,6 +3,7 @@
  * («Mostra tutte», `?elenco=…&pagina=N`; the prescriptions with the key of a row shown, `&dopo=` / `&prima=`,
  * built by the route). Never every row at once: the office holds years of visits.
  */
+import type { Territory } from '../../shared/territories/index.ts';
 import type { ReactElement, ReactNode } from 'react';
 import { Table } from './Table.tsx';
 
@@ -45,6 +46,8 @@ export interface Section<R> {
 
 export interface DashboardProps {
   day: string;
+  /** The office's territory: how often it inspects (the due list's title) and what a prescription is called. */
+  territory: Pick<Territory, 'schedule' | 'prescription'>;
   due?: Section<DueView> & { overdue: number };
   acts?: Section<ActView> & { expired: number };
   late?: Section<LateView>;
@@ -86,14 +89,16 @@ function Heading({ title, summary, csv }: { title: string; summary: ReactNode; c
   );
 }
 
-export function Dashboard({ day, due, acts, late, paging }: DashboardProps): ReactElement {
+export function Dashboard({ day, territory, due, acts, late, paging }: DashboardProps): ReactElement {
+  const { schedule, prescription } = territory;
+  const Plural = prescription.plural.charAt(0).toUpperCase() + prescription.plural.slice(1);
   return (
     <>
       <p>Situazione al {day}.</p>
       {due ? (
         <section data-testid="dovute">
           <Heading
-            title="Ispezioni dovute (art. 17: almeno due l'anno per struttura)"
+            title={`Ispezioni dovute (${schedule.article}: ${schedule.label})`}
             summary={`${plural(due.total, 'struttura autorizzata o accreditata', 'strutture autorizzate o accreditate')}, ${due.overdue.toLocaleString('it-IT')} in ritardo`}
             csv="/export/ispezioni-dovute.csv"
           />
@@ -145,13 +150,21 @@ export function Dashboard({ day, due, acts, late, paging }: DashboardProps): Rea
       {late ? (
         <section data-testid="prescrizioni">
           <Heading
-            title="Prescrizioni scadute"
-            summary={plural(late.total, 'prescrizione scaduta', 'prescrizioni scadute')}
+            title={`${Plural} scadute`}
+            summary={plural(late.total, `${prescription.singular} scaduta`, `${prescription.plural} scadute`)}
             csv="/export/prescrizioni-scadute.csv"
           />
           {late.rows.length ? (
             <Table
-              head={['Servizio', 'Visita', 'Rilievo', 'Prescrizione', 'Scadenza', 'Giorni di ritardo', 'Verifica successiva']}
+              head={[
+                'Servizio',
+                'Visita',
+                'Rilievo',
+                prescription.singular.charAt(0).toUpperCase() + prescription.singular.slice(1),
+                'Scadenza',
+                'Giorni di ritardo',
+                'Verifica successiva',
+              ]}
               rows={late.rows}
               cells={(p) => [
                 <a href={p.href}>{p.service}</a>,
@@ -164,7 +177,7 @@ export function Dashboard({ day, due, acts, late, paging }: DashboardProps): Rea
               ]}
             />
           ) : (
-            <p>Nessuna prescrizione scaduta.</p>
+            <p>{`Nessuna ${prescription.singular} scaduta.`}</p>
           )}
           <More list="prescrizioni" total={late.total} shown={late.rows.length} paging={paging} />
         </section>

@@ -16,10 +16,12 @@ export interface LayoutProps {
   /** The menu entry of this page (`/coda`, …), marked as the current one. */
   active?: string;
   flash?: string;
+  /** The name of the territory the office applies (shared/territories), beside the product's name. */
+  territory?: string;
   children?: ReactNode;
 }
 
-export function Layout({ title, clerk, csrf, active, flash, children }: LayoutProps): ReactElement {
+export function Layout({ title, clerk, csrf, active, flash, territory, children }: LayoutProps): ReactElement {
   return (
     <html lang="it">
       <head>
@@ -31,6 +33,7 @@ export function Layout({ title, clerk, csrf, active, flash, children }: LayoutPr
       <body>
         <header className="top">
           <strong>Vigilanza Nidi · Ufficio</strong>
+          {territory ? <span className="territory">{territory}</span> : null}
           {clerk ? (
             <>
               <nav aria-label="Menu principale">

@@ -14,7 +14,16 @@ export interface ServiceRow {
   accreditationIssuedOn: string;
 }
 
-export function ServiceList({ services }: { services: ServiceRow[] }): ReactElement {
+/** The service types as the office's territory names them (`Territory.serviceTypes`; the regional names when not given). */
+export type TypeLabels = Record<ServiceType, string>;
+
+export function ServiceList({
+  services,
+  typeLabels = SERVICE_TYPE_LABELS,
+}: {
+  services: ServiceRow[];
+  typeLabels?: TypeLabels;
+}): ReactElement {
   return (
     <>
       <p>
@@ -38,7 +47,7 @@ export function ServiceList({ services }: { services: ServiceRow[] }): ReactElem
                 <td>
                   <a href={`/servizi/${encodeURIComponent(s.id)}`}>{s.name}</a>
                 </td>
-                <td>{SERVICE_TYPE_LABELS[s.type]}</td>
+                <td>{typeLabels[s.type]}</td>
                 <td>{s.comune}</td>
                 <td>{s.capacity}</td>
                 <td>{s.authorizationIssuedOn}</td>
@@ -62,11 +71,13 @@ export function ServiceForm({
   csrf,
   values,
   error,
+  typeLabels = SERVICE_TYPE_LABELS,
 }: {
   action: string;
   csrf: string;
   values: ServiceFormValues;
   error?: string;
+  typeLabels?: TypeLabels;
 }): ReactElement {
   const v = (k: string) => (values[k] === null || values[k] === undefined ? '' : String(values[k]));
   const checked = (k: string) => values[k] === true || values[k] === 'on';
@@ -91,7 +102,7 @@ export function ServiceForm({
           <select name="type" defaultValue={v('type')}>
             {SERVICE_TYPES.map((t) => (
               <option key={t} value={t}>
-                {SERVICE_TYPE_LABELS[t]}
+                {typeLabels[t]}
               </option>
             ))}
           </select>

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { createElement, type ReactNode } from 'react';
 import { formatItalianDate } from '../../shared/dates.ts';
+import type { Territory } from '../../shared/territories/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { sha256Text } from '../security.ts';
 import type { DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
@@ -27,6 +28,8 @@ export interface ReviewDeps {
   today: () => string;
   secure: boolean;
   caPem?: string;
+  /** The office's territory: its name heads every page, its rule set and checklist serve the dashboards. */
+  territory: Territory;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;
@@ -121,13 +124,17 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
 
   const send = (reply: FastifyReply, status: number, page: string) => reply.code(status).type('text/html; charset=utf-8').send(page);
   const refused = (reply: FastifyReply, status: number, text: string) =>
-    send(reply, status, layout({ title: 'Richiesta rifiutata', body: createElement(Message, { text }) }));
+    send(reply, status, layout({ title: 'Richiesta rifiutata', territory: deps.territory.name, body: createElement(Message, { text }) }));
 
   const page: ReviewContext['page'] = (handler) => async (req, reply) => {
     const clerk = await clerkOf(req);
     if (!clerk) {
       if (req.method === 'GET') return reply.redirect(`/login?dopo=${encodeURIComponent(req.url)}`, 303);
-      return send(reply, 401, layout({ title: 'Sessione scaduta', body: createElement(Message, { relogin: true }) }));
+      return send(
+        reply,
+        401,
+        layout({ title: 'Sessione scaduta', territory: deps.territory.name, body: createElement(Message, { relogin: true }) }),
+      );
     }
     if (req.method === 'POST') {
       const refusal = originRefusal(req);
@@ -142,7 +149,7 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
   };
 
   const view: ReviewContext['view'] = (reply, clerk, title, active, body, status = 200, flash) =>
-    send(reply, status, layout({ title, clerk: clerk.clerkName, csrf: clerk.csrf, active, body, flash }));
+    send(reply, status, layout({ title, clerk: clerk.clerkName, csrf: clerk.csrf, active, body, flash, territory: deps.territory.name }));
 
   return { ...deps, cookieOptions, send, view, page };
 }

@@ -2,11 +2,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
-import { getChecklist } from '../../shared/checklist/index.ts';
+import { resolveFile } from '../../shared/territories/index.ts';
 import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseSealedFile } from '../../shared/inspection.ts';
 import { visitTimeText } from '../../shared/times.ts';
-import { findingText, OUTCOME_LABELS, RULE_SETS, evaluate, type Finding } from '../../shared/rules/index.ts';
+import { findingText, OUTCOME_LABELS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import { TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
@@ -74,8 +74,10 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     if (!record) return notFound(reply, clerk);
     const parsed = parseSealedFile(record.file);
     const file = parsed.ok ? parsed.value : null;
-    const rs = file ? RULE_SETS.get(file.ruleSet) : undefined;
-    const checklist = file ? getChecklist(file.ruleSet) : undefined;
+    // The checklist and rule set the file names (a file naming no territory is its rule set's territory's).
+    const resolved = file ? resolveFile(file) : null;
+    const rs = resolved?.ok ? resolved.value.ruleSet : undefined;
+    const checklist = resolved?.ok ? resolved.value.checklist : undefined;
     const result = file && rs ? evaluate(file, rs, checklist) : null;
     const order = { fail: 0, warn: 1, na: 2, pass: 3 } as const;
     const findings: Finding[] = result ? [...result.findings].sort((a, b) => order[a.outcome] - order[b.outcome]) : [];
@@ -143,7 +145,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         },
         findings: result
           ? findings.map((f) => ({
-              check: checkLabel(f.rule, items),
+              check: checkLabel(f.rule, items, rs?.checks),
               outcome: f.outcome,
               outcomeLabel: OUTCOME_LABELS[f.outcome],
               article: f.article,
@@ -152,7 +154,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           : null,
         evaluationError: parsed.ok ? 'set di regole sconosciuto' : parsed.errors.join('; '),
         prescriptions: record.prescriptions.map((p) => ({
-          check: checkLabel(p.rule, items),
+          check: checkLabel(p.rule, items, rs?.checks),
           text: p.text,
           deadline: formatDate(p.deadline),
         })),
@@ -160,7 +162,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         photos: record.attachments.filter((a) => a.kind === 'photo').map((p) => ({ href: `/allegati/${p.sha256}`, name: p.name })),
         answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
           section: sectionLabel(items.get(id)?.section),
-          check: checkLabel(id, items),
+          check: checkLabel(id, items, rs?.checks),
           answer: answerText(a.value),
           note: a.note ?? '',
         })),
@@ -175,7 +177,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           contentHash: record.contentHash,
           ruleSet: file?.ruleSet,
           attachments: record.attachments.map((a) => ({ name: a.name, size: formatSize(a.size), bytes: a.size, sha256: a.sha256 })),
-          codes: codes.map((code) => ({ check: checkLabel(code, items), code })),
+          codes: codes.map((code) => ({ check: checkLabel(code, items, rs?.checks), code })),
         },
       }),
       rejection ? 400 : 200,

@@ -8,11 +8,18 @@ import { displayText, type ChecklistItem } from '../../shared/checklist/index.ts
 
 /**
  * The name of what a finding or prescription is about: a computed check (RULE_LABELS, the same
- * names the signed report prints) or a Scheda item, by its text. An id neither knows (a rule set
+ * names the signed report prints, or a rule set's own check by its subject) or a Scheda item, by its text. An id neither knows (a rule set
  * newer than this server) is not shown raw: the clerk reads a plain notice, support the code.
  */
-export function checkLabel(rule: string, items: ReadonlyMap<string, Pick<ChecklistItem, 'text'>>): string {
+export function checkLabel(
+  rule: string,
+  items: ReadonlyMap<string, Pick<ChecklistItem, 'text'>>,
+  checks: ReadonlyArray<{ id: string; subject: string }> = [],
+): string {
   if (rule in RULE_LABELS) return RULE_LABELS[rule as keyof typeof RULE_LABELS];
+  // A territory's own check (its rule set's `checks`) is named by its subject, as the report names it.
+  const check = checks.find((c) => c.id === rule);
+  if (check) return check.subject;
   const item = items.get(rule);
   return item ? displayText(item.text) : 'Controllo non riconosciuto da questa versione (codice nei dati per l’assistenza)';
 }

@@ -38,7 +38,11 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: ReviewContext): v
   const loginPage = (reply: FastifyReply, status: number, message?: string, after = '/coda') => {
     const token = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_COOKIE, token, { ...cookieOptions, maxAge: 1800 });
-    return send(reply, status, layout({ title: 'Accesso', body: createElement(Login, { token, after, message }) }));
+    return send(
+      reply,
+      status,
+      layout({ title: 'Accesso', territory: ctx.territory.name, body: createElement(Login, { token, after, message }) }),
+    );
   };
 
   app.get<{ Querystring: { dopo?: unknown } }>('/login', async (req, reply) =>

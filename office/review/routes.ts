@@ -9,7 +9,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { getChecklist } from '../../shared/checklist/index.ts';
-import { SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { createReviewContext, formatDate, inspectionHref, type ReviewDeps } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -39,14 +38,12 @@ export { formatInstant } from './context.ts';
 export { safeAfterLogin } from './login-routes.ts';
 export { TABS } from './queue-routes.ts';
 
-const DEFAULT_RULE_SET = 'zona-fse@1';
-
 export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   const ctx = createReviewContext(app, deps);
-  const { store, today, page, view } = ctx;
-  const ruleSet = RULE_SETS.get(DEFAULT_RULE_SET)!;
-  // The dashboards span visits of any rule set; their checks are named by the current Scheda's items.
-  const defaultItems = new Map((getChecklist(DEFAULT_RULE_SET)?.items ?? []).map((i) => [i.id, i]));
+  const { store, today, page, view, territory } = ctx;
+  // The dashboards apply the office's territory: its current rule set, and its checklist's items name the checks.
+  const ruleSet = RULE_SETS.get(territory.ruleSet)!;
+  const defaultItems = new Map((getChecklist(territory.checklist)?.items ?? []).map((i) => [i.id, i]));
 
   // The other headers of the pages (CSP, no framing, no sniffing, HSTS under TLS) come from helmet (server.ts).
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -153,6 +150,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
         fromReact(
           createElement(Dashboard, {
             day: formatDate(day),
+            territory,
             paging,
             due: due
               ? {
@@ -191,7 +189,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
                       href: inspectionHref(p),
                       service: p.serviceName,
                       visitDate: formatDate(p.visitDate),
-                      check: checkLabel(p.rule, defaultItems),
+                      check: checkLabel(p.rule, defaultItems, ruleSet.checks),
                       text: p.text,
                       deadline: formatDate(p.deadline),
                       daysLate: p.daysLate,
@@ -223,7 +221,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
           rows.map((r) => [
             r.service.name,
             r.service.comune,
-            SERVICE_TYPE_LABELS[r.service.type],
+            territory.serviceTypes[r.service.type].label,
             r.lastVisit,
             ...[0, 1].map((i) => (r.periods[i] ? PERIOD_LABELS[r.periods[i]!.status] : '')),
             r.nextDueBy,
@@ -254,7 +252,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
     '/export/prescrizioni-scadute.csv',
     page(async (_req, reply) => {
       const day = today();
-      const text = await overduePrescriptionsCsv(store, day, (rule) => checkLabel(rule, defaultItems));
+      const text = await overduePrescriptionsCsv(store, day, (rule) => checkLabel(rule, defaultItems, ruleSet.checks));
       return csv(reply, `prescrizioni-scadute-${day}.csv`, text);
     }),
   );

@@ -6,7 +6,9 @@ import { parseItalianDate } from '../../shared/dates.ts';
 import { describeIssues } from '../../shared/inspection.ts';
 import { UserError } from '../storage/store.ts';
 import { formatDate, type Clerk, type ReviewContext } from './context.ts';
-import { ServiceForm, ServiceList, type ServiceFormValues } from './Services.tsx';
+import { ServiceForm, ServiceList, type ServiceFormValues, type TypeLabels } from './Services.tsx';
+import type { Territory } from '../../shared/territories/index.ts';
+import { SERVICE_TYPES } from '../../shared/domain.ts';
 
 const DATE_FIELDS = [
   ['authorizationIssuedOn', 'Autorizzazione'],
@@ -58,10 +60,16 @@ function formError(input: unknown): string | null {
     .join('; ');
 }
 
+function typeLabelsOf(territory: Territory): TypeLabels {
+  return Object.fromEntries(SERVICE_TYPES.map((t) => [t, territory.serviceTypes[t].label])) as TypeLabels;
+}
+
 export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext): void {
   const { store, page, view } = ctx;
+  // The service types as the office's territory names them.
+  const typeLabels = typeLabelsOf(ctx.territory);
   const serviceForm = (clerk: Clerk, action: string, values: ServiceFormValues, error?: string) =>
-    createElement(ServiceForm, { action, csrf: clerk.csrf, values, error });
+    createElement(ServiceForm, { action, csrf: clerk.csrf, values, error, typeLabels });
 
   app.get(
     '/servizi',
@@ -73,6 +81,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext):
         'Registro dei servizi',
         '/servizi',
         createElement(ServiceList, {
+          typeLabels,
           services: services.map((x) => ({
             id: x.id,
             name: x.name,

@@ -161,6 +161,21 @@ const SUMMARIES = [
      FROM prescriptions p JOIN latest_revisions l ON l.inspection_id = p.inspection_id AND l.revision = p.revision`,
 ];
 
+/**
+ * An installation applies one territory's regulation (shared/territories). Offices made before
+ * territories hold the Zona's visits: one with any inspector, service or revision is recorded as
+ * the Zona's. A new, empty office has no row yet: its first start records the territory it is given
+ * (`--territory`, the Zona by default), and a later start with another is refused (OfficeStore.territory).
+ */
+const OFFICE_TERRITORY = [
+  `CREATE TABLE office_settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL)`,
+  `INSERT INTO office_settings (key, value)
+     SELECT 'territory', 'zona-fse'
+     WHERE EXISTS (SELECT 1 FROM inspectors) OR EXISTS (SELECT 1 FROM services) OR EXISTS (SELECT 1 FROM revisions)`,
+];
+
 /** One update per distinct name (a Zona has hundreds), not per revision. */
 async function fillServiceKeys(sql: Sql): Promise<void> {
   const names = await sql.all<{ service_name: string }>('SELECT DISTINCT service_name FROM revisions');
@@ -261,6 +276,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'latest prescriptions keep their follow-up visit (linked services), updated by each push: the export reads it instead of seeking it per row',
     sqlite: FOLLOW_UPS,
     postgres: FOLLOW_UPS,
+  },
+  {
+    version: 8,
+    name: "the office's territory: one per installation; an office that already holds data is the Zona's",
+    sqlite: OFFICE_TERRITORY,
+    postgres: OFFICE_TERRITORY,
   },
 ];
 

@@ -283,6 +283,32 @@ export class OfficeStore {
     return this.db.close();
   }
 
+  // ---------- the installation's territory ----------
+  /** The territory id this office applies (office migration 6), or null for a new office not yet started. */
+  async territory(): Promise<string | null> {
+    const row = await this.db.get<{ value: string }>("SELECT value FROM office_settings WHERE key = 'territory'");
+    return row?.value ?? null;
+  }
+
+  /**
+   * The office's territory: the one recorded, else `wanted` (recorded now, once). An installation has
+   * one territory: asking for another than the one recorded is refused, nothing changed.
+   */
+  async settleTerritory(wanted: string | undefined, fallback: string): Promise<string> {
+    const recorded = await this.territory();
+    if (recorded !== null) {
+      if (wanted !== undefined && wanted !== recorded)
+        throw new UserError(
+          `l'ufficio applica già il territorio "${recorded}": un'installazione ha un solo territorio (per "${wanted}" serve un'altra cartella dei dati o un altro database)`,
+          'territory',
+        );
+      return recorded;
+    }
+    const chosen = wanted ?? fallback;
+    await this.db.run("INSERT INTO office_settings (key, value) VALUES ('territory', ?) ON CONFLICT (key) DO NOTHING", [chosen]);
+    return (await this.territory())!;
+  }
+
   // ---------- inspectors and their devices ----------
   async createInspector(name: string): Promise<{ id: string; name: string }> {
     const clean = name.trim();

@@ -39,6 +39,8 @@ export function apiQuery<M extends Method>(method: M, input: Input<M>) {
  */
 const INSPECTION_WRITE: Method[] = ['inspections.get', 'services.get', 'services.list'];
 const SYNC_READS: Method[] = ['sync.status', 'sync.outbox', 'inspections.get', 'services.get', 'services.list'];
+/** The territory decides the rule set (app.info) and so the acts' validity and the visits owed in the lists. */
+const TERRITORY_READS: Method[] = ['territory.get', 'app.info', 'services.get', 'services.list'];
 export const INVALIDATES: Partial<Record<Method, Method[]>> = {
   'services.create': ['services.list', 'services.get'],
   'services.update': ['services.list', 'services.get'],
@@ -55,7 +57,8 @@ export const INVALIDATES: Partial<Record<Method, Method[]>> = {
   'photos.remove': INSPECTION_WRITE,
   'prescriptions.save': INSPECTION_WRITE,
   'prescriptions.remove': INSPECTION_WRITE,
-  'sync.pair': SYNC_READS,
+  'sync.pair': [...SYNC_READS, 'territory.get', 'app.info'],
+  'territory.choose': TERRITORY_READS,
   'sync.unpair': SYNC_READS,
   'sync.now': SYNC_READS,
   'sync.retry': SYNC_READS,

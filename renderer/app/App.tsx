@@ -2,6 +2,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { createHashRouter, Link, Outlet, RouterProvider, useLocation, useMatches, useParams, type RouteObject } from 'react-router';
 import { getChecklist } from '../../shared/checklist/index.ts';
+import { getTerritory } from '../../shared/territories/index.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { shell } from '../api/client.ts';
 import { useApiQuery } from '../api/queries.ts';
@@ -116,6 +117,13 @@ function useAppContext(): [AppContext | { error: string } | null, () => void] {
   return [ctx, reload];
 }
 
+/** Who inspects and for which territory, from the territory's data: «Commissione zonale · Zona Fiorentina Sud-Est». */
+function TerritoryLine() {
+  const [load] = useApiQuery('territory.get', {});
+  const territory = load.status === 'ready' ? getTerritory(load.value.id) : undefined;
+  return <span className="app-zone">{territory ? `${territory.inspectorate.label} · ${territory.name}` : '\u00a0'}</span>;
+}
+
 function Layout() {
   const [ctx, reload] = useAppContext();
   const main = useRef<HTMLElement>(null);
@@ -137,7 +145,7 @@ function Layout() {
           <Link to={href({ page: 'services' })} className="app-name">
             Vigilanza Nidi
           </Link>
-          <span className="app-zone">Commissione zonale · Zona Fiorentina Sud-Est</span>
+          <TerritoryLine />
         </div>
         <nav aria-label="Principale">
           <Link to={href({ page: 'services' })}>Servizi</Link>

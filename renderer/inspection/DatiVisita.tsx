@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { isIsoDate } from '../../shared/dates.ts';
-import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { PURPOSES, PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseVisitTime, visitTimesProblem } from '../../shared/times.ts';
+import { useServiceTypeLabels } from '../app/info.tsx';
 import { DateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { Commissione } from './Commissione.tsx';
@@ -14,6 +15,7 @@ const PLACE_MAX = 200;
 export function DatiVisita({ headingId }: { headingId: string }) {
   const { setVisit, addMember, service, readOnly } = useInspection();
   const { visit, members } = useVisit();
+  const typeLabels = useServiceTypeLabels();
   const [dateText, setDateText] = useState(visit.date);
   const dateError = isIsoDate(dateText) ? undefined : 'indicare la data della visita (gg/mm/aaaa)';
   const [placeText, setPlaceText] = useState(visit.place ?? '');
@@ -44,7 +46,7 @@ export function DatiVisita({ headingId }: { headingId: string }) {
         Dati della visita
       </h2>
       <p className="sub">
-        {service.name} · {SERVICE_TYPE_LABELS[service.type]} · {service.comune}
+        {service.name} · {typeLabels[service.type]} · {service.comune}
       </p>
       <div className="form-grid">
         <div className="field">

@@ -5,11 +5,11 @@ import { FormProvider, useForm } from 'react-hook-form';
 import { Link, useBlocker, useNavigate } from 'react-router';
 import type { InspectionDetail, Member, OutboxStatus, Output, Result, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import { getChecklist, type SectionId } from '../../shared/checklist/index.ts';
-import { PURPOSE_LABELS, SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
+import { PURPOSE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { api } from '../api/client.ts';
 import { apiKey, apiQuery, combineLoads, invalidateAfter, toLoad, useApiMutation, useApiQuery, type Load } from '../api/queries.ts';
-import { useApp } from '../app/info.tsx';
+import { useApp, useServiceTypeLabels } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
 import { Badge, DemoBadge } from '../ui/Badge.tsx';
@@ -167,6 +167,7 @@ function Ispezione({
   );
   const { detail, service, staff } = data;
   const ruleSetKey = detail.sealedFile?.ruleSet ?? app.info.ruleSet;
+  const typeLabels = useServiceTypeLabels(ruleSetKey);
   const ruleSet = RULE_SETS.get(ruleSetKey) ?? app.ruleSet;
   const checklist = getChecklist(ruleSetKey) ?? app.checklist;
   const readOnly = detail.status !== 'draft';
@@ -315,7 +316,7 @@ function Ispezione({
                 </p>
                 <TitoloIspezione />
                 <p className="sub">
-                  <ScopoVisita /> · {SERVICE_TYPE_LABELS[service.type]} · revisione {detail.revision}{' '}
+                  <ScopoVisita /> · {typeLabels[service.type]} · revisione {detail.revision}{' '}
                   <Badge tone={STATUS_TONES[detail.status]}>{STATUS_LABELS[detail.status]}</Badge>
                   {detail.demo && <DemoBadge />}
                   {detail.syncStatus && (

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { Member } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
-import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPE_LABELS, type Purpose } from '../../shared/domain.ts';
+import { PURPOSES, PURPOSE_LABELS, type Purpose, type ServiceType } from '../../shared/domain.ts';
 import { Link, useNavigate } from 'react-router';
 import { combineLoads, useApiMutation, useApiQuery } from '../api/queries.ts';
-import { useApp } from '../app/info.tsx';
+import { useApp, useServiceTypeLabels } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { DateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
@@ -33,7 +33,7 @@ function NuovaIspezione({
   service: {
     id: string;
     name: string;
-    type: keyof typeof SERVICE_TYPE_LABELS;
+    type: ServiceType;
     comune: string;
     accreditationIssuedOn: string | null;
     authorizationIssuedOn: string | null;
@@ -41,6 +41,7 @@ function NuovaIspezione({
   initialMembers: Member[];
 }) {
   const { info } = useApp();
+  const typeLabels = useServiceTypeLabels();
   const [members, setMembers] = useState(initialMembers);
   const [purpose, setPurpose] = useState<Purpose>(service.authorizationIssuedOn ? 'verifica_periodica' : 'autorizzazione');
   const [date, setDate] = useState(info.today);
@@ -75,7 +76,7 @@ function NuovaIspezione({
       </p>
       <h1 id="ni-title">Nuova ispezione</h1>
       <p className="sub">
-        {service.name} · {SERVICE_TYPE_LABELS[service.type]} · {service.comune}
+        {service.name} · {typeLabels[service.type]} · {service.comune}
       </p>
       <form
         noValidate

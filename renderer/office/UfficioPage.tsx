@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { OutboxStatus, SyncState } from '../../shared/api/contract.ts';
+import { getTerritory, TERRITORIES } from '../../shared/territories/index.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -48,8 +49,83 @@ export function UfficioPage() {
         computer e si continua a lavorare. L’ufficio le valida o le respinge con note: una visita respinta torna qui come nuova revisione in
         bozza.
       </p>
+      <Territorio />
       <Loaded load={load} what="lo stato della sincronizzazione" retry={reload}>
         {(s) => (s.paired ? <Associato state={s} onChange={set} /> : <Associa onPaired={set} queued={s.counts.in_coda} />)}
+      </Loaded>
+    </section>
+  );
+}
+
+/**
+ * The territory whose regulation this laptop applies: the office's once paired; before that (and
+ * before any visit) chosen here, the Zona until a choice is made. Its checklist and rule set are
+ * what new visits use.
+ */
+function Territorio() {
+  const [load, reload] = useApiQuery('territory.get', {});
+  const choose = useApiMutation('territory.choose');
+  const [picked, setPicked] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent, id: string) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const r = await choose.mutateAsync({ id });
+    setBusy(false);
+    if (!r.ok) setError(r.error.message.charAt(0).toUpperCase() + r.error.message.slice(1));
+    else setPicked(null);
+  }
+
+  return (
+    <section className="block" aria-labelledby="territorio-title">
+      <h2 id="territorio-title">Territorio</h2>
+      <Loaded load={load} what="il territorio" retry={reload}>
+        {(t) => {
+          const current = getTerritory(t.id);
+          const name = current?.name ?? t.id;
+          if (!t.changeable)
+            return (
+              <p>
+                Questo portatile applica il regolamento del territorio <strong>{name}</strong>: le nuove visite usano la sua scheda e le sue
+                regole. Con l’associazione il territorio è quello dell’ufficio.
+              </p>
+            );
+          const value = picked ?? t.id;
+          return (
+            <form onSubmit={(e) => void submit(e, value)} noValidate>
+              <p>
+                {t.chosen ? 'Territorio scelto: ' : 'Nessun territorio ancora scelto; finché non se ne sceglie uno vale '}
+                <strong>{name}</strong>. Si può cambiare finché il portatile non è associato a un ufficio e non ha visite: associandolo, il
+                territorio diventa quello dell’ufficio.
+              </p>
+              <div className="field">
+                <label htmlFor="territorio-scelta">Territorio di cui si applica il regolamento</label>
+                <select
+                  id="territorio-scelta"
+                  value={value}
+                  onChange={(e) => setPicked(e.target.value)}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby="territorio-errore"
+                >
+                  {[...TERRITORIES.values()].map((territory) => (
+                    <option key={territory.id} value={territory.id}>
+                      {territory.name}
+                    </option>
+                  ))}
+                </select>
+                <FieldError id="territorio-errore" error={error ? { message: error } : undefined} />
+              </div>
+              <div className="actions">
+                <button type="submit" disabled={busy || (t.chosen && value === t.id)}>
+                  {busy ? 'Salvataggio…' : 'Applica questo territorio'}
+                </button>
+              </div>
+            </form>
+          );
+        }}
       </Loaded>
     </section>
   );

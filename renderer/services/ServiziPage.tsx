@@ -1,7 +1,8 @@
 import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { ServiceSummary } from '../../shared/api/contract.ts';
-import { SERVICE_TYPES, SERVICE_TYPE_LABELS, type ServiceType } from '../../shared/domain.ts';
+import { SERVICE_TYPES, type ServiceType } from '../../shared/domain.ts';
+import { useServiceTypeLabels } from '../app/info.tsx';
 import { useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { ActBadge } from '../ui/acts.tsx';
@@ -23,6 +24,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 export function ServiziPage() {
   const [query, setQuery] = useState('');
+  const typeLabels = useServiceTypeLabels();
   const [type, setType] = useState<ServiceType | ''>('');
   const [comune, setComune] = useState('');
   const debouncedQuery = useDebounced(query.trim(), 250);
@@ -67,7 +69,7 @@ export function ServiziPage() {
             <option value="">Tutte</option>
             {SERVICE_TYPES.map((t) => (
               <option key={t} value={t}>
-                {SERVICE_TYPE_LABELS[t]}
+                {typeLabels[t]}
               </option>
             ))}
           </select>
@@ -92,6 +94,7 @@ export function ServiziPage() {
 }
 
 function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filtered: boolean }) {
+  const typeLabels = useServiceTypeLabels();
   if (!services.length)
     return (
       <p className="empty">
@@ -119,7 +122,7 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
                 <Link to={href({ page: 'service', id: s.id })}>{s.name}</Link>
                 {s.demo && <DemoBadge />}
                 <span className="sub">
-                  {SERVICE_TYPE_LABELS[s.type]} · {s.comune}
+                  {typeLabels[s.type]} · {s.comune}
                 </span>
               </th>
               <td>

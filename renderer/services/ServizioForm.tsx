@@ -4,7 +4,8 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import type { Service, ServiceSummary } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
-import { SERVICE_TYPES, SERVICE_TYPE_LABELS, ServiceType } from '../../shared/domain.ts';
+import { SERVICE_TYPES, ServiceType } from '../../shared/domain.ts';
+import { useServiceTypeLabels } from '../app/info.tsx';
 import { Link, useNavigate } from 'react-router';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
@@ -66,6 +67,7 @@ export function ModificaServizioPage({ id }: { id: string }) {
 
 function ServizioForm({ service }: { service?: ServiceSummary }) {
   const [serverError, setServerError] = useState<string | null>(null);
+  const typeLabels = useServiceTypeLabels();
   const [comuni] = useApiQuery('services.list', {});
   const navigate = useNavigate();
   const create = useApiMutation('services.create');
@@ -116,7 +118,7 @@ function ServizioForm({ service }: { service?: ServiceSummary }) {
           <select id="s-type" {...register('type')}>
             {SERVICE_TYPES.map((t) => (
               <option key={t} value={t}>
-                {SERVICE_TYPE_LABELS[t]}
+                {typeLabels[t]}
               </option>
             ))}
           </select>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { InspectionSummary, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
-import { EDUCATOR_TITLE_LABELS, PURPOSE_LABELS, ROLE_LABELS, SERVICE_TYPE_LABELS } from '../../shared/domain.ts';
+import { EDUCATOR_TITLE_LABELS, PURPOSE_LABELS, ROLE_LABELS } from '../../shared/domain.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
-import { useApp } from '../app/info.tsx';
+import { useApp, useServiceTypeLabels } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { toPerson } from '../inspection/model.ts';
 import { ActBadge } from '../ui/acts.tsx';
@@ -27,6 +27,7 @@ export function ServizioPage({ id }: { id: string }) {
 }
 
 function Servizio({ service, inspections, staff }: { service: ServiceSummary; inspections: InspectionSummary[]; staff: StaffPerson[] }) {
+  const typeLabels = useServiceTypeLabels();
   return (
     <article aria-labelledby="servizio-title">
       <p className="breadcrumb">
@@ -36,7 +37,7 @@ function Servizio({ service, inspections, staff }: { service: ServiceSummary; in
         <div>
           <h1 id="servizio-title">{service.name}</h1>
           <p className="sub">
-            {SERVICE_TYPE_LABELS[service.type]} · {service.comune}
+            {typeLabels[service.type]} · {service.comune}
             {service.address ? ` · ${service.address}` : ''}
             {service.demo && <DemoBadge />}
           </p>

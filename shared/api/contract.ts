@@ -423,6 +423,10 @@ export const OutboxEntry = z.strictObject({
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
+/** The laptop's territory: its id, whether it was recorded (else the default), whether it may be chosen now. */
+export const TerritoryState = z.strictObject({ id: z.string(), chosen: z.boolean(), changeable: z.boolean() });
+export type TerritoryState = z.infer<typeof TerritoryState>;
+
 // ---------- the contract ----------
 const Empty = z.strictObject({});
 
@@ -539,6 +543,14 @@ export const contract = {
     output: Prescription,
   },
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
+
+  /** The laptop's territory (shared/territories): the office's when paired, else the one chosen at the first start (the Zona until then). */
+  'territory.get': { input: Empty, output: TerritoryState },
+  /** Chooses the territory of a laptop not paired and with no visit yet; its new visits use that territory's checklist and rule set. */
+  'territory.choose': {
+    input: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'indicare un territorio tra quelli disponibili') }),
+    output: TerritoryState,
+  },
 
   'sync.status': { input: Empty, output: SyncState },
   /** Pairs this laptop with the office: its address (http/https) and the one-time code shown by the office. */

@@ -135,7 +135,18 @@ export type InspectionState = z.infer<typeof InspectionState>;
 
 export const PairRequest = z.strictObject({ code: z.string(), deviceName: z.string().optional() });
 export type PairRequest = z.infer<typeof PairRequest>;
-export const PairResponse = z.looseObject({ token: z.string().min(1), inspector: z.looseObject({ id: z.string(), name: z.string() }) });
+export const PairResponse = z.looseObject({
+  token: z.string().min(1),
+  inspector: z.looseObject({ id: z.string(), name: z.string() }),
+  /**
+   * The territory id the office applies (shared/territories): the laptop's new visits use its
+   * checklist and rule set. An office made before territories does not send it: it is the Zona's.
+   */
+  territory: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+});
 export type PairResponse = z.infer<typeof PairResponse>;
 
 export const ServiceRecord = z.looseObject({

@@ -15,6 +15,7 @@ export * from './schema.ts';
 const ZONA_FSE_TERRITORY: Territory = {
   id: 'zona-fse',
   name: 'Zona Fiorentina Sud-Est',
+  inspectorate: { label: 'Commissione zonale', article: 'Reg. zonale art. 15' },
   checklist: 'zona-fse@1',
   ruleSet: 'zona-fse@1',
   serviceTypesHeading: 'Art. 2 – Classificazione dei servizi',

@@ -22,6 +22,11 @@ export const Territory = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   /** As the regulation names the authority: "Zona Fiorentina Sud-Est", "Città di Lucca". */
   name: z.string().min(1),
+  /**
+   * Who carries out the vigilance, as the laptop's header names it before the territory's name
+   * ("Commissione zonale · Zona Fiorentina Sud-Est"), and the article that gives it the task.
+   */
+  inspectorate: z.strictObject({ label: z.string().min(1), article: z.string().min(1) }),
   /** The current checklist and rule set (older versions stay resolvable for the files that name them). */
   checklist: VersionKey,
   ruleSet: VersionKey,

@@ -342,6 +342,7 @@ for (const backend of BACKENDS) {
       const old = office.databaseUrl ? await openPostgres(office.databaseUrl) : openSqlite(office.dataDir);
       try {
         for (const t of [
+          'office_settings',
           'latest_prescriptions',
           'latest_revisions',
           'device_audit_points',

@@ -42,6 +42,11 @@ function setup(t: Parameters<typeof openTestApp>[0]) {
 function badInputs(ids: { service: string; inspection: string; person: string }): Record<Method, Array<[unknown, string]>> {
   return {
     'app.info': [[{ x: 1 }, 'x']],
+    'territory.get': [[{ x: 1 }, 'x']],
+    'territory.choose': [
+      [{ id: 'Città di Lucca' }, 'id'],
+      [{ id: 'atlantide' }, 'id'],
+    ],
     'services.list': [
       [{ type: 'asilo' }, 'type'],
       [{ query: 5 }, 'query'],

@@ -5,6 +5,7 @@ import { LUCCA_SIGNATORIES } from './checklist.ts';
 export const LUCCA_TERRITORY: Territory = {
   id: 'lucca',
   name: 'Città di Lucca',
+  inspectorate: { label: 'Vigilanza del Comune', article: 'Reg. Lucca art. 32 c.1' },
   checklist: 'lucca@1',
   ruleSet: 'lucca@1',
   // Art. 9 c.1: Lucca's names, each on the regional class whose numbers apply (interpretation service_types.regional).
