@@ -19,6 +19,31 @@ export function useApp(): AppContext {
   return ctx;
 }
 
+export interface PrescriptionWords {
+  /** «prescrizione» / «diffida». */
+  singular: string;
+  plural: string;
+  /** The same with a capital, for headings, labels and buttons. */
+  Singular: string;
+  Plural: string;
+}
+
+const capital = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+
+/**
+ * What the territory's regulation calls the measure a non-conformity leads to: «prescrizione» in
+ * the Zona (Reg. zonale art. 11), «diffida» in Lucca (Art. 32). Both are feminine, so the sentences
+ * around them («un’altra …», «senza …») hold for either.
+ */
+export function usePrescriptionWords(): PrescriptionWords {
+  const { info } = useApp();
+  const territory = territoryOfRuleSet(info.ruleSet);
+  return useMemo(() => {
+    const { singular, plural } = territory?.prescription ?? { singular: 'prescrizione', plural: 'prescrizioni' };
+    return { singular, plural, Singular: capital(singular), Plural: capital(plural) };
+  }, [territory]);
+}
+
 /**
  * The service types as the territory's regulation names them («Centro gioco educativo» in Lucca),
  * for the territory of `ruleSetKey` (the laptop's current rule set when absent).

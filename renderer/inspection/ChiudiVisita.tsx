@@ -3,6 +3,7 @@ import type { Output, Signature } from '../../shared/api/contract.ts';
 import { commissionGaps } from '../../shared/checklist/commission.ts';
 import { displayText, signatoryTitle } from '../../shared/checklist/display.ts';
 import { findingText } from '../../shared/rules/index.ts';
+import { usePrescriptionWords } from '../app/info.tsx';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { italianDateTime } from '../ui/format.ts';
@@ -68,6 +69,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
   const { checklist, service, autosaver, detail, goToItem, readOnly } = useInspection();
   const { members, visit } = useVisit();
   const prescriptions = usePrescriptions();
+  const words = usePrescriptionWords();
   const present = visit.memberIds.map((id) => members.find((m) => m.id === id)).filter((m) => m !== undefined);
   const { result, values } = useLiveCheck();
   const items = useVisibleItems();
@@ -89,7 +91,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
       add(findingPlace(checklist, f.rule).tab, {
         key: `nc:${f.rule}`,
         target: f.rule,
-        label: 'Non conformità senza prescrizione',
+        label: `Non conformità senza ${words.singular}`,
         // The label already says it: no "Non conformità …: Non conforme: …".
         text: findingText(f),
       });
@@ -246,10 +248,10 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         )}
         {withoutPrescription.length > 0 && (
           <p className="notice">
-            {withoutPrescription.length === 1 ? '1 non conformità è' : `${withoutPrescription.length} non conformità sono`} senza
-            prescrizione
+            {withoutPrescription.length === 1 ? '1 non conformità è' : `${withoutPrescription.length} non conformità sono`} senza{' '}
+            {words.singular}
             {/* A sealed visit is final: only a draft can still take prescriptions. */}
-            {readOnly ? '.' : ': si possono aggiungere nella scheda «Prescrizioni».'}
+            {readOnly ? '.' : `: si possono aggiungere nella scheda «${words.Plural}».`}
           </p>
         )}
       </section>
@@ -270,7 +272,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
           {readOnly ? 'Rimasti aperti alla chiusura' : 'Da completare prima di sigillare'} ({withoutPrescription.length + missing.length})
         </h3>
         <p className="sub">
-          {withoutPrescription.length === 1 ? '1 non conformità' : `${withoutPrescription.length} non conformità`} senza prescrizione ·{' '}
+          {withoutPrescription.length === 1 ? '1 non conformità' : `${withoutPrescription.length} non conformità`} senza {words.singular} ·{' '}
           {missing.length === 1 ? '1 voce' : `${missing.length} voci`} senza risposta
         </p>
         {todoGroups.length > 0 && !readOnly && (
@@ -284,7 +286,7 @@ export function ChiudiVisita({ headingId, onSealed }: { headingId: string; onSea
         {todoGroups.length ? (
           <ToDoList groups={todoGroups} goToItem={goToItem} />
         ) : (
-          <p className="empty">Ogni non conformità ha la sua prescrizione e tutte le voci applicabili hanno una risposta.</p>
+          <p className="empty">Ogni non conformità ha la sua {words.singular} e tutte le voci applicabili hanno una risposta.</p>
         )}
       </section>
 

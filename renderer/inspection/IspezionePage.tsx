@@ -9,7 +9,7 @@ import { PURPOSE_LABELS } from '../../shared/domain.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { api } from '../api/client.ts';
 import { apiKey, apiQuery, combineLoads, invalidateAfter, toLoad, useApiMutation, useApiQuery, type Load } from '../api/queries.ts';
-import { useApp, useServiceTypeLabels } from '../app/info.tsx';
+import { useApp, usePrescriptionWords, useServiceTypeLabels } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { STATUS_LABELS, STATUS_TONES } from '../services/labels.ts';
 import { Badge, DemoBadge } from '../ui/Badge.tsx';
@@ -399,6 +399,7 @@ function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void })
   const scope = useInspection();
   const { visit } = useVisit();
   const prescriptions = usePrescriptions();
+  const words = usePrescriptionWords();
   const items = useVisibleItems();
   const { values } = useLiveCheck();
   const sections = navSections(scope.checklist, scope.service, visit.purpose);
@@ -421,7 +422,7 @@ function Navigatore({ tab, onChoose }: { tab: Tab; onChoose: (t: Tab) => void })
           return entry(s.id, label, own.length ? `${own.length - missing}/${own.length}` : undefined);
         })}
         {entry('personale', 'Personale presente', String(visit.staffIds.length))}
-        {entry('prescrizioni', 'Prescrizioni', String(prescriptions.length))}
+        {entry('prescrizioni', words.Plural, String(prescriptions.length))}
         {entry('chiusura', 'Chiudi visita')}
       </ol>
     </nav>

@@ -8,6 +8,7 @@ import { FieldError } from '../ui/FieldError.tsx';
 import { italianDate } from '../ui/format.ts';
 import { useInspection, useLiveCheck, usePrescriptions, useVisit } from './context.tsx';
 import { useDraft, useDrafts } from './drafts.tsx';
+import { usePrescriptionWords } from '../app/info.tsx';
 import { prescriptionErrors, type PrescriptionField } from './prescription-form.ts';
 
 /** The draft of a prescription form: a new one for a rule, or the edit of an existing one. */
@@ -20,10 +21,11 @@ export function Prescrizioni({ headingId }: { headingId: string }) {
   const fails = result.findings.filter((f) => f.outcome === 'fail');
   const failing = new Set(fails.map((f) => f.rule));
   const orphans = prescriptions.filter((p) => !failing.has(p.rule));
+  const words = usePrescriptionWords();
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId} tabIndex={-1}>
-        Prescrizioni
+        {words.Plural}
       </h2>
       <p className="hint">
         Per ogni non conformità indicare che cosa il gestore deve fare ed entro quando: la scadenza apre la visita di verifica.
@@ -36,7 +38,7 @@ export function Prescrizioni({ headingId }: { headingId: string }) {
       </ol>
       {orphans.length > 0 && (
         <section className="block" aria-labelledby="orfane-title">
-          <h3 id="orfane-title">Prescrizioni di rilievi non più presenti</h3>
+          <h3 id="orfane-title">{words.Plural} di rilievi non più presenti</h3>
           <p className="hint">Il rilievo a cui si riferiscono non risulta più non conforme: verificare se vanno mantenute.</p>
           <ul className="prescrizioni">
             {orphans.map((p) => (
@@ -53,6 +55,7 @@ export function Prescrizioni({ headingId }: { headingId: string }) {
 
 function NonConformita({ finding, prescriptions }: { finding: Finding; prescriptions: Prescription[] }) {
   const { readOnly } = useInspection();
+  const words = usePrescriptionWords();
   // A prescription typed and not yet saved reopens its form.
   const drafts = useDrafts();
   const [adding, setAdding] = useState(() => drafts?.has(draftKey(finding.rule)) ?? false);
@@ -69,7 +72,7 @@ function NonConformita({ finding, prescriptions }: { finding: Finding; prescript
           <PrescrizioneForm rule={finding.rule} onDone={() => setAdding(false)} />
         ) : (
           <button type="button" onClick={() => setAdding(true)}>
-            Aggiungi un’altra prescrizione
+            Aggiungi un’altra {words.singular}
           </button>
         ))}
     </li>
@@ -117,6 +120,7 @@ function PrescrizioneEsistente({ prescription }: { prescription: Prescription })
 function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?: Prescription; onDone: () => void }) {
   const { detail, setPrescriptions } = useInspection();
   const { visit } = useVisit();
+  const words = usePrescriptionWords();
   const [{ text, deadline }, change, discard] = useDraft(draftKey(rule, existing), {
     kind: 'prescription',
     text: existing?.text ?? '',
@@ -164,9 +168,9 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
   }
 
   return (
-    <div className="prescrizione-form" role="group" aria-label={existing ? 'Modifica prescrizione' : 'Nuova prescrizione'}>
+    <div className="prescrizione-form" role="group" aria-label={`${existing ? 'Modifica' : 'Nuova'} ${words.singular}`}>
       <div className="field">
-        <label htmlFor={`${base}-text`}>Prescrizione</label>
+        <label htmlFor={`${base}-text`}>{words.Singular}</label>
         <textarea
           id={`${base}-text`}
           rows={2}
@@ -183,7 +187,7 @@ function PrescrizioneForm({ rule, existing, onDone }: { rule: string; existing?:
       </div>
       <div className="actions">
         <button type="button" className="button-primary" onClick={() => void save()} disabled={busy}>
-          Salva prescrizione
+          Salva {words.singular}
         </button>
         {existing && (
           <button

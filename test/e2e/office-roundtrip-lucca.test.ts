@@ -161,9 +161,17 @@ test(
     await checkPage(page, 'visita Lucca, rilievi');
     await screenshot(page, 'lucca-03-laptop-rilievo-orario', true);
 
+    // Lucca's measure is the «diffida» (Art. 32): the tab, the form and «Chiudi visita» say so.
+    assert.match(await page.locator('.navigatore [data-tab="prescrizioni"]').innerText(), /^Diffide/);
+    await page.locator('.navigatore [data-tab="prescrizioni"]').click();
+    await page.getByRole('heading', { name: 'Diffide', level: 2 }).waitFor();
+    await page.getByRole('group', { name: 'Nuova diffida' }).first().getByRole('button', { name: 'Salva diffida' }).waitFor();
+    assert.equal(await page.getByText(/prescrizion/i).count(), 0, 'no «prescrizione» on a Lucca visit');
+
     // Seal: Lucca's regulation names no commission that must sign, so no reason is asked.
     const first = inspectionIdOf(page);
     await page.locator('.navigatore [data-tab="chiusura"]').click();
+    await page.getByText(/senza diffida/).first().waitFor();
     assert.equal(await page.getByLabel('Motivo per sigillare senza la commissione completa').count(), 0);
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     await page.getByRole('dialog', { name: 'Sigillare la visita?' }).getByRole('button', { name: 'Sigilla', exact: true }).click();
