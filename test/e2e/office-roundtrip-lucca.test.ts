@@ -171,7 +171,10 @@ test(
     // Seal: Lucca's regulation names no commission that must sign, so no reason is asked.
     const first = inspectionIdOf(page);
     await page.locator('.navigatore [data-tab="chiusura"]').click();
-    await page.getByText(/senza diffida/).first().waitFor();
+    await page
+      .getByText(/senza diffida/)
+      .first()
+      .waitFor();
     assert.equal(await page.getByLabel('Motivo per sigillare senza la commissione completa').count(), 0);
     await page.getByRole('button', { name: 'Chiudi e sigilla la visita' }).click();
     await page.getByRole('dialog', { name: 'Sigillare la visita?' }).getByRole('button', { name: 'Sigilla', exact: true }).click();
