@@ -3,7 +3,7 @@ import type { Output } from '../../shared/api/contract.ts';
 import type { Checklist } from '../../shared/checklist/index.ts';
 import type { RuleSet } from '../../shared/rules/index.ts';
 import { SERVICE_TYPE_LABELS, SERVICE_TYPES, type ServiceType } from '../../shared/domain.ts';
-import { territoryOfRuleSet } from '../../shared/territories/index.ts';
+import { territoryOfRuleSet, type Territory } from '../../shared/territories/index.ts';
 
 export interface AppContext {
   info: Output<'app.info'>;
@@ -17,6 +17,12 @@ export function useApp(): AppContext {
   const ctx = useContext(AppInfo);
   if (!ctx) throw new Error('AppInfo missing');
   return ctx;
+}
+
+/** The territory the laptop applies (its current rule set's). */
+export function useTerritory(): Territory | null {
+  const { info } = useApp();
+  return territoryOfRuleSet(info.ruleSet) ?? null;
 }
 
 export interface PrescriptionWords {

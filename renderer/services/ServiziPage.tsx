@@ -2,7 +2,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { ServiceSummary } from '../../shared/api/contract.ts';
 import { SERVICE_TYPES, type ServiceType } from '../../shared/domain.ts';
-import { usePrescriptionWords, useServiceTypeLabels } from '../app/info.tsx';
+import { usePrescriptionWords, useServiceTypeLabels, useTerritory } from '../app/info.tsx';
 import { useApiQuery } from '../api/queries.ts';
 import { href } from '../app/router.ts';
 import { ActBadge } from '../ui/acts.tsx';
@@ -96,6 +96,7 @@ export function ServiziPage() {
 function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filtered: boolean }) {
   const typeLabels = useServiceTypeLabels();
   const words = usePrescriptionWords();
+  const territory = useTerritory();
   if (!services.length)
     return (
       <p className="empty">
@@ -112,7 +113,9 @@ function ServiceTable({ services, filtered }: { services: ServiceSummary[]; filt
             <th scope="col">Autorizzazione</th>
             <th scope="col">Accreditamento</th>
             <th scope="col">Ultima ispezione</th>
-            <th scope="col">Ispezioni (art. 17)</th>
+            <th scope="col" title={territory ? `${territory.schedule.label} (${territory.schedule.article})` : undefined}>
+              Ispezioni
+            </th>
             <th scope="col">{words.Plural} aperte</th>
           </tr>
         </thead>

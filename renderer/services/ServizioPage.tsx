@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { InspectionSummary, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import { EDUCATOR_TITLE_LABELS, PURPOSE_LABELS, ROLE_LABELS } from '../../shared/domain.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
-import { useApp, useServiceTypeLabels } from '../app/info.tsx';
+import { useApp, useServiceTypeLabels, useTerritory } from '../app/info.tsx';
 import { href } from '../app/router.ts';
 import { toPerson } from '../inspection/model.ts';
 import { ActBadge } from '../ui/acts.tsx';
@@ -28,6 +28,7 @@ export function ServizioPage({ id }: { id: string }) {
 
 function Servizio({ service, inspections, staff }: { service: ServiceSummary; inspections: InspectionSummary[]; staff: StaffPerson[] }) {
   const typeLabels = useServiceTypeLabels();
+  const schedule = useTerritory()?.schedule;
   return (
     <article aria-labelledby="servizio-title">
       <p className="breadcrumb">
@@ -79,7 +80,7 @@ function Servizio({ service, inspections, staff }: { service: ServiceSummary; in
           </dd>
         </div>
         <div>
-          <dt>Ispezioni (art. 17)</dt>
+          <dt>Ispezioni{schedule ? ` (${schedule.article})` : ''}</dt>
           <dd data-due={service.inspectionStanding?.kind ?? 'none'}>
             <InspectionDue service={service} />
           </dd>

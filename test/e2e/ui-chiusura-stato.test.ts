@@ -139,7 +139,7 @@ describe('UI: stato in testata, scadenze dei servizi, chiusura della visita', { 
       await page.getByRole('heading', { name, level: 1 }).waitFor();
     };
     await open('Nido Prova Dovuta');
-    assert.equal(await facts().locator('dt', { hasText: 'Ispezioni (art. 17)' }).count(), 1);
+    assert.equal(await facts().locator('dt', { hasText: 'Ispezioni (Reg. zonale art. 17 c.1)' }).count(), 1);
     assert.equal(await words(), `Ispezione dovuta entro ${formatItalianDate(thisEnd)}`);
     assert.doesNotMatch(await facts().innerText(), /In ritardo|in ritardo|Prossima|entro —/);
     await screenshot(page, 'stato-01c-servizio-dovuta');
