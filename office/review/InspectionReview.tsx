@@ -33,6 +33,8 @@ export interface InspectionReviewProps {
   /** Where the visit took place and when («dalle 09:30 alle 12:15»), as the report's heading says; absent when not recorded. */
   place?: string;
   time?: string;
+  /** The act at the Comune's protocol: only for a validated revision (its registrations, oldest first, and the form). */
+  protocol?: ProtocolSectionProps;
   /** The decision forms: only while the revision is received or in validation. */
   decision?: { canTake: boolean; rejectionMax: number; rejection?: { note: string; error: string } };
   laptop: Omit<LaptopSectionProps, 'at' | 'csrf'>;
@@ -124,6 +126,74 @@ function Decision({ at, csrf, decision }: { at: string; csrf: string; decision: 
         />
         <button>Respingi con note</button>
       </form>
+    </section>
+  );
+}
+
+export interface ProtocolSectionProps {
+  registrations: Array<{ number: string; date: string; clerkName: string; registeredAt: string }>;
+  numberMax: number;
+  /** The form as the clerk sent it, with the server's reason on the field it names. */
+  form?: { number: string; date: string; error: string; field: 'numero' | 'data' };
+}
+
+/** «Protocollo»: the act's number and date at the Comune's protocol (kept by the office, outside the signed PDF), and the form. */
+function ProtocolSection({ at, csrf, p }: { at: string; csrf: string; p: ProtocolSectionProps }) {
+  const latest = p.registrations.at(-1);
+  const history = [...p.registrations].reverse();
+  const field = (name: 'numero' | 'data') =>
+    p.form?.field === name ? { 'aria-invalid': true as const, 'aria-describedby': 'protocollo-errore', autoFocus: true } : {};
+  return (
+    <section aria-labelledby="protocollo-titolo">
+      <h2 id="protocollo-titolo">Protocollo</h2>
+      {latest ? (
+        <p data-testid="protocollo">
+          <strong>
+            Protocollo n. {latest.number} del {latest.date}
+          </strong>{' '}
+          (registrato da {latest.clerkName} il {latest.registeredAt})
+        </p>
+      ) : (
+        <p data-testid="protocollo">Atto non ancora registrato a protocollo.</p>
+      )}
+      {p.registrations.length > 1 ? (
+        <>
+          <h3>Registrazioni precedenti (corrette)</h3>
+          <Table
+            head={['Numero', 'Data', 'Registrato da', 'Il']}
+            rows={history.slice(1)}
+            cells={(g) => [g.number, g.date, g.clerkName, g.registeredAt]}
+          />
+        </>
+      ) : null}
+      <form method="post" action={`${at}/protocollo`} noValidate>
+        <input type="hidden" name="_csrf" value={csrf} />
+        {p.form ? (
+          <p className="error" id="protocollo-errore" role="alert">
+            {p.form.error}
+          </p>
+        ) : null}
+        <label htmlFor="protocollo-numero">Numero di protocollo</label>
+        <input
+          id="protocollo-numero"
+          name="numero"
+          maxLength={p.numberMax}
+          defaultValue={p.form?.number ?? ''}
+          autoComplete="off"
+          {...field('numero')}
+        />
+        <label htmlFor="protocollo-data">Data del protocollo (gg/mm/aaaa)</label>
+        <input
+          id="protocollo-data"
+          name="data"
+          inputMode="numeric"
+          defaultValue={p.form?.date ?? ''}
+          autoComplete="off"
+          {...field('data')}
+        />
+        <button>{latest ? 'Correggi la registrazione a protocollo' : 'Registra a protocollo'}</button>
+      </form>
+      <p className="na">Numero e data restano nei dati dell'ufficio e negli elenchi esportati: il verbale firmato non cambia.</p>
     </section>
   );
 }
@@ -235,6 +305,7 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       ) : null}
       {p.notes ? <p className="flash">Note dell'ufficio: {p.notes}</p> : null}
       {p.decision ? <Decision at={p.at} csrf={p.csrf} decision={p.decision} /> : null}
+      {p.protocol ? <ProtocolSection at={p.at} csrf={p.csrf} p={p.protocol} /> : null}
       <LaptopSection at={p.at} csrf={p.csrf} {...p.laptop} />
       <h2>Rilievi</h2>
       {p.findings ? (

@@ -18,6 +18,8 @@ export interface QueueRow {
   inspectorName: string;
   receivedAt: string;
   status: string;
+  /** «n. 2026/0012345 del 03/12/2026», or «—»: shown in the «Validate» tab only. */
+  protocol?: string;
 }
 
 export interface QueueProps {
@@ -32,11 +34,13 @@ export interface QueueProps {
   first?: string | null;
   /** The next page, when there are more rows. */
   next?: string | null;
+  /** The tab of validated revisions: a «Protocollo» column. */
+  showProtocol?: boolean;
 }
 
 const count = (n: number) => n.toLocaleString('it-IT');
 
-export function Queue({ tabs, current, rows, total, after, first, next }: QueueProps): ReactElement {
+export function Queue({ tabs, current, rows, total, after, first, next, showProtocol }: QueueProps): ReactElement {
   const label = tabs.find((t) => t.id === current)?.label.toLowerCase() ?? '';
   return (
     <>
@@ -66,6 +70,7 @@ export function Queue({ tabs, current, rows, total, after, first, next }: QueueP
               <th>Ispettore</th>
               <th>Ricevuta</th>
               <th>Stato</th>
+              {showProtocol ? <th>Protocollo</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -81,6 +86,7 @@ export function Queue({ tabs, current, rows, total, after, first, next }: QueueP
                 <td>{r.inspectorName}</td>
                 <td>{r.receivedAt}</td>
                 <td>{r.status}</td>
+                {showProtocol ? <td data-testid="coda-protocollo">{r.protocol ?? '—'}</td> : null}
               </tr>
             ))}
           </tbody>

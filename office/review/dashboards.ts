@@ -185,6 +185,8 @@ export const OVERDUE_CSV_HEADER = [
   'Scadenza',
   'Giorni di ritardo',
   'Verifica successiva',
+  'Protocollo',
+  'Data protocollo',
   'Codice ispezione (assistenza)',
 ];
 
@@ -198,14 +200,28 @@ export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate
   const late = new Map<string, string>();
   const s = CSV_SEPARATOR;
   let text = csvHead(OVERDUE_CSV_HEADER);
-  for (const [serviceName, comune, visitDate, revision, rule, prescription, deadline, followUp, inspectionId] of rows) {
+  for (const [
+    serviceName,
+    comune,
+    visitDate,
+    revision,
+    rule,
+    prescription,
+    deadline,
+    followUp,
+    protocolNumber,
+    protocolDate,
+    inspectionId,
+  ] of rows) {
     let check = labels.get(rule);
     if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
     let days = late.get(deadline);
     if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
     text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
       prescription,
-    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(inspectionId)}\r\n`;
+    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(
+      protocolNumber,
+    )}${s}${csvCell(protocolDate)}${s}${csvCell(inspectionId)}\r\n`;
   }
   return text;
 }

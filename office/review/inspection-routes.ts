@@ -1,4 +1,7 @@
-/** One received revision: its page, «Prendi in validazione», «Valida» (with its confirmation), «Respingi», its attachments. */
+/**
+ * One received revision: its page, «Prendi in validazione», «Valida» (with its confirmation), «Respingi»,
+ * «Registra a protocollo» (a validated revision), its attachments.
+ */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
@@ -7,7 +10,8 @@ import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseSealedFile } from '../../shared/inspection.ts';
 import { visitTimeText } from '../../shared/times.ts';
 import { findingText, OUTCOME_LABELS, evaluate, type Finding } from '../../shared/rules/index.ts';
-import { TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
+import { parseItalianDate } from '../../shared/dates.ts';
+import { PROTOCOL_NEEDS_VALIDATION, PROTOCOL_NUMBER_MAX, TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
 import { InspectionReview, type ReportVersion } from './InspectionReview.tsx';
@@ -69,6 +73,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     inspectionId: string,
     revision: number,
     rejection?: { note: string; error: string },
+    protocolForm?: { number: string; date: string; error: string; field: 'numero' | 'data' },
   ) {
     const record = await store.getRevision(inspectionId, revision);
     if (!record) return notFound(reply, clerk);
@@ -88,6 +93,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
       store.listTransfers(record.inspectionId),
       store.listDevices(),
     ]);
+    const registrations = record.review.status === 'validata' ? await store.listRegistrations(record.inspectionId, record.revision) : [];
     const verifier = await loadVerifier();
     // Report versions in the order they arrived (a co-signature is a later one): the last is current.
     const reports: ReportVersion[] = [];
@@ -130,6 +136,19 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         commissionReason: file?.visit.commissionIncompleteReason,
         place: file?.visit.place,
         time: (file && visitTimeText(file.visit.startTime, file.visit.endTime)) ?? undefined,
+        protocol:
+          record.review.status === 'validata'
+            ? {
+                registrations: registrations.map((g) => ({
+                  number: g.number,
+                  date: formatDate(g.date),
+                  clerkName: g.clerkName,
+                  registeredAt: formatInstant(g.registeredAt),
+                })),
+                numberMax: PROTOCOL_NUMBER_MAX,
+                form: protocolForm,
+              }
+            : undefined,
         decision: open ? { canTake: record.review.status === 'ricevuta', rejectionMax: REJECTION_NOTES_MAX, rejection } : undefined,
         laptop: {
           owner: owner ? deviceLabel(owner) : undefined,
@@ -180,9 +199,56 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           codes: codes.map((code) => ({ check: checkLabel(code, items, rs?.checks), code })),
         },
       }),
-      rejection ? 400 : 200,
+      rejection || protocolForm ? 400 : 200,
     );
   }
+
+  // The act's protocol number and date, once the Comune's protocol registers it: kept by the office, never written into the signed PDF.
+  app.post(
+    '/ispezioni/:id/:rev/protocollo',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      const revision = Number(req.params.rev);
+      const number = String(req.body.numero ?? '');
+      const dateText = String(req.body.data ?? '');
+      const at = inspectionHref({ inspectionId: req.params.id, revision });
+      const refuse = (message: string, status: number) =>
+        view(
+          reply,
+          clerk,
+          'Protocollo non registrato',
+          '/coda',
+          createElement(Message, { error: message.charAt(0).toUpperCase() + message.slice(1) + '.', back: backToInspection(at) }),
+          status,
+        );
+      const again = (field: 'numero' | 'data', error: string) =>
+        inspectionPage(reply, clerk, req.params.id, revision, undefined, { number, date: dateText, error, field });
+      // The revision's state first: the form is on the page of a validated revision only (the store checks again, in its transaction).
+      const record = await store.getRevision(req.params.id, revision);
+      if (!record) return notFound(reply, clerk);
+      if (record.review.status !== 'validata') return refuse(PROTOCOL_NEEDS_VALIDATION, 400);
+      const parsed = parseItalianDate(dateText);
+      if (!parsed.ok) return again('data', `Data del protocollo: ${parsed.message}.`);
+      if (!parsed.date) return again('data', 'Data del protocollo: obbligatoria, come gg/mm/aaaa (per esempio 03/12/2026).');
+      try {
+        await store.registerProtocol({
+          inspectionId: req.params.id,
+          revision,
+          number,
+          date: parsed.date,
+          today: ctx.today(),
+          clerkId: clerk.clerkId,
+        });
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        if (e.field === 'numero' || e.field === 'data') {
+          const text = e.message.charAt(0).toUpperCase() + e.message.slice(1);
+          return again(e.field, `${text}.`);
+        }
+        return refuse(e.message, e.field === 'id' ? 404 : 400);
+      }
+      return reply.redirect(`${at}#protocollo-titolo`, 303);
+    }),
+  );
 
   app.post(
     '/ispezioni/:id/:rev/prendi',

@@ -59,6 +59,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ReviewContext): v
           after: after ? formatInstant(after.receivedAt) : null,
           first: after ? `/coda?scheda=${tab.id}` : null,
           next: next ? at(next) : null,
+          showProtocol: tab.status === 'validata',
           rows: rows.map((r) => ({
             href: inspectionHref(r),
             serviceName: r.serviceName,
@@ -69,6 +70,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ReviewContext): v
             inspectorName: r.inspectorName,
             receivedAt: formatInstant(r.receivedAt),
             status: STATUS_LABELS[r.review.status],
+            protocol: r.protocol ? `n. ${r.protocol.number} del ${formatDate(r.protocol.date)}` : undefined,
           })),
         }),
       );

@@ -176,6 +176,29 @@ const OFFICE_TERRITORY = [
      WHERE EXISTS (SELECT 1 FROM inspectors) OR EXISTS (SELECT 1 FROM services) OR EXISTS (SELECT 1 FROM revisions)`,
 ];
 
+/**
+ * The act's registration at the Comune's protocol, per validated revision: the number as the
+ * protocol writes it, its date (ISO), who recorded it and when. A correction is a new row (the
+ * history stays); the latest row is the registration. Never inside the signed PDF: the report's
+ * bytes are what the inspectors signed. Each registration is also a `review_events` row ('protocollo').
+ */
+function actRegistrations(kind: 'sqlite' | 'postgres'): string[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    `CREATE TABLE act_registrations (
+       id ${serial},
+       inspection_id TEXT NOT NULL,
+       revision INTEGER NOT NULL,
+       protocol_number TEXT NOT NULL,
+       protocol_date TEXT NOT NULL,
+       clerk_id TEXT NOT NULL REFERENCES clerks(id),
+       registered_at TEXT NOT NULL,
+       FOREIGN KEY (inspection_id, revision) REFERENCES revisions (inspection_id, revision))`,
+    // The latest registration of a revision is one seek: (inspection, revision) then the highest id.
+    'CREATE INDEX act_registrations_revision ON act_registrations (inspection_id, revision, id)',
+  ];
+}
+
 /** One update per distinct name (a Zona has hundreds), not per revision. */
 async function fillServiceKeys(sql: Sql): Promise<void> {
   const names = await sql.all<{ service_name: string }>('SELECT DISTINCT service_name FROM revisions');
@@ -282,6 +305,12 @@ export const MIGRATIONS: Migration[] = [
     name: "the office's territory: one per installation; an office that already holds data is the Zona's",
     sqlite: OFFICE_TERRITORY,
     postgres: OFFICE_TERRITORY,
+  },
+  {
+    version: 9,
+    name: "acts registered at the Comune's protocol: number and date per validated revision, corrections kept as history",
+    sqlite: actRegistrations('sqlite'),
+    postgres: actRegistrations('postgres'),
   },
 ];
 

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
+import { isIsoDate } from '../../shared/dates.ts';
+import { textProblem } from '../../shared/text.ts';
 import { foldDigests, segmentProblem, type AuditSegment } from '../../shared/audit-chain.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
@@ -63,11 +65,28 @@ export interface RevisionRecord {
   inspectorName: string;
   receivedAt: string;
   review: { status: ReviewStatus; notes: string | null; by: string | null; at: string | null };
+  /** The act's latest registration at the Comune's protocol (migration 9), if it has one. */
+  protocol: { number: string; date: string } | null;
   /** What the laptop's audit segment showed (null: sent without one). */
   audit: { status: AuditStatus; note: string | null } | null;
   attachments: AttachmentRef[];
   prescriptions: PrescriptionRef[];
 }
+
+/** One registration of an act at the Comune's protocol (the latest is the one that counts). */
+export interface ActRegistration {
+  number: string;
+  /** ISO date of the protocol. */
+  date: string;
+  clerkName: string;
+  registeredAt: string;
+}
+
+/** Longest protocol number the office keeps («2026/0012345» as the Comune's protocol writes it). */
+export const PROTOCOL_NUMBER_MAX = 50;
+
+/** Why a revision cannot be registered at the protocol yet. */
+export const PROTOCOL_NEEDS_VALIDATION = 'si registra a protocollo solo una revisione validata: validarla prima';
 
 export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions' | 'audit'>;
 
@@ -181,6 +200,8 @@ export type OverdueTuple = [
   text: string,
   deadline: string,
   followUp: string | null,
+  protocolNumber: string | null,
+  protocolDate: string | null,
   inspectionId: string,
 ];
 
@@ -224,10 +245,18 @@ type RevisionRow = {
   reviewed_at: string | null;
   audit_status?: AuditStatus | null;
   audit_note?: string | null;
+  protocol_number: string | null;
+  protocol_date: string | null;
 };
 
+/** The latest registration's column `c` of the revision `r` (one index seek, migration 9). */
+const latestRegistration = (c: string, r = 'r') =>
+  `(SELECT g.${c} FROM act_registrations g WHERE g.inspection_id = ${r}.inspection_id AND g.revision = ${r}.revision
+    ORDER BY g.id DESC LIMIT 1)`;
+
 const SUMMARY_COLUMNS = `r.inspection_id, r.revision, r.content_hash, r.service_id, r.service_name, r.comune, r.visit_date,
-  r.purpose, r.inspector_id, i.name AS inspector_name, r.received_at, r.review_status, r.review_notes, r.reviewed_by, r.reviewed_at`;
+  r.purpose, r.inspector_id, i.name AS inspector_name, r.received_at, r.review_status, r.review_notes, r.reviewed_by, r.reviewed_at,
+  ${latestRegistration('protocol_number')} AS protocol_number, ${latestRegistration('protocol_date')} AS protocol_date`;
 
 function summary(row: RevisionRow): RevisionSummary {
   return {
@@ -243,6 +272,7 @@ function summary(row: RevisionRow): RevisionSummary {
     inspectorName: row.inspector_name,
     receivedAt: row.received_at,
     review: { status: row.review_status, notes: row.review_notes, by: row.reviewed_by, at: row.reviewed_at },
+    protocol: row.protocol_number && row.protocol_date ? { number: row.protocol_number, date: row.protocol_date } : null,
   };
 }
 
@@ -1095,7 +1125,9 @@ export class OfficeStore {
    */
   async overduePrescriptionTuples(today: string): Promise<OverdueTuple[]> {
     return (await this.db.tuples(
-      `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up, p.inspection_id
+      `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up,
+         ${latestRegistration('protocol_number', 'p')} AS protocol_number, ${latestRegistration('protocol_date', 'p')} AS protocol_date,
+         p.inspection_id
        FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position`,
       [today],
     )) as OverdueTuple[];
@@ -1171,6 +1203,67 @@ export class OfficeStore {
       });
       return { seq };
     });
+  }
+
+  // ---------- the act at the Comune's protocol ----------
+  /**
+   * Records the protocol number and date the Comune gave a validated revision's act (migration 9),
+   * audited in `review_events` like a decision. A correction is a new registration: the history
+   * stays and the latest counts. The number is one line, trimmed, at most PROTOCOL_NUMBER_MAX
+   * characters; the date (ISO) is not after `today` nor before the visit. Nothing is stored
+   * when anything is wrong (UserError naming `numero`, `data` or the revision's state).
+   */
+  async registerProtocol(r: {
+    inspectionId: string;
+    revision: number;
+    number: string;
+    date: string;
+    today: string;
+    clerkId: string;
+  }): Promise<ActRegistration> {
+    const number = r.number.trim();
+    if (!number)
+      throw new UserError('numero di protocollo: scrivere il numero dato dal protocollo del Comune, per esempio 2026/0012345', 'numero');
+    const problem = textProblem(number, false);
+    if (problem) throw new UserError(`numero di protocollo: ${problem}`, 'numero');
+    if (number.length > PROTOCOL_NUMBER_MAX)
+      throw new UserError(`numero di protocollo: al massimo ${PROTOCOL_NUMBER_MAX} caratteri (ora ${number.length})`, 'numero');
+    if (!isIsoDate(r.date)) throw new UserError('data del protocollo: scrivere la data come gg/mm/aaaa', 'data');
+    if (r.date > r.today) throw new UserError('data del protocollo: non può essere nel futuro', 'data');
+    await this.db.tx(async (sql) => {
+      const forUpdate = this.db.kind === 'postgres' ? ' FOR UPDATE' : '';
+      const row = await sql.get<{ review_status: ReviewStatus; visit_date: string }>(
+        `SELECT review_status, visit_date FROM revisions WHERE inspection_id = ? AND revision = ?${forUpdate}`,
+        [r.inspectionId, r.revision],
+      );
+      if (!row) throw new UserError('ispezione non trovata', 'id');
+      if (row.review_status !== 'validata') throw new UserError(PROTOCOL_NEEDS_VALIDATION, 'status');
+      if (r.date < row.visit_date) throw new UserError('data del protocollo: non può essere prima della visita', 'data');
+      const at = this.now();
+      await sql.run(
+        'INSERT INTO act_registrations (inspection_id, revision, protocol_number, protocol_date, clerk_id, registered_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [r.inspectionId, r.revision, number, r.date, r.clerkId, at],
+      );
+      await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, ?)', [
+        r.inspectionId,
+        r.revision,
+        at,
+        r.clerkId,
+        'protocollo',
+        `n. ${number} del ${r.date}`,
+      ]);
+    });
+    return (await this.listRegistrations(r.inspectionId, r.revision)).at(-1)!;
+  }
+
+  /** A revision's registrations at the protocol, oldest first: the last is the one that counts. */
+  async listRegistrations(inspectionId: string, revision: number): Promise<ActRegistration[]> {
+    const rows = await this.db.all<{ protocol_number: string; protocol_date: string; clerk: string; registered_at: string }>(
+      `SELECT g.protocol_number, g.protocol_date, c.name AS clerk, g.registered_at FROM act_registrations g JOIN clerks c ON c.id = g.clerk_id
+       WHERE g.inspection_id = ? AND g.revision = ? ORDER BY g.id`,
+      [inspectionId, revision],
+    );
+    return rows.map((x) => ({ number: x.protocol_number, date: x.protocol_date, clerkName: x.clerk, registeredAt: x.registered_at }));
   }
 
   // ---------- change feed ----------

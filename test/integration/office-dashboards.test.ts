@@ -111,6 +111,8 @@ async function oldOverdue(store: OfficeStore, today: string) {
 
 /** The export as the route wrote it before (the reference rows through `toCsv`, one object per row). */
 async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: string) => string) {
+  // The act's protocol registration, if any: the revision's latest one.
+  const protocols = new Map((await store.allRevisionSummaries()).map((r) => [`${r.inspectionId}#${r.revision}`, r.protocol]));
   return toCsv(
     OVERDUE_CSV_HEADER,
     (await oldOverdue(store, today)).map((r) => [
@@ -123,6 +125,8 @@ async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: st
       r.deadline,
       r.daysLate,
       r.followUpDate,
+      protocols.get(`${r.inspectionId}#${r.revision}`)?.number,
+      protocols.get(`${r.inspectionId}#${r.revision}`)?.date,
       r.inspectionId,
     ]),
   );
