@@ -191,7 +191,9 @@ function ProtocolSection({ at, csrf, p }: { at: string; csrf: string; p: Protoco
           autoComplete="off"
           {...field('data')}
         />
-        <button>{latest ? 'Correggi la registrazione a protocollo' : 'Registra a protocollo'}</button>
+        <p>
+          <button>{latest ? 'Correggi la registrazione a protocollo' : 'Registra a protocollo'}</button>
+        </p>
       </form>
       <p className="na">Numero e data restano nei dati dell'ufficio e negli elenchi esportati: il verbale firmato non cambia.</p>
     </section>

@@ -2,7 +2,8 @@
  * axe-core (WCAG 2.1 AA) on every main page of the office review app, in Debian Chromium against
  * a real office server: login, coda, an inspection (with photo, prescription, signed-report link,
  * another laptop to move it to; again with the «Respingi» form refused), the transfer and the
- * validation confirmations, servizi and a service's form, portatili and a pairing code, an
+ * validation confirmations, the validated inspection's «Registra a protocollo» (refused, registered, corrected)
+ * and the «Validate» tab, servizi and a service's form, portatili and a pairing code, an
  * inspection not found, cruscotto, the login after «Esci». 0 violations and no horizontal scrolling;
  * the "needs review" items of each page are in test-results/axe/office-*.json (none at the time of
  * writing), each page's 1366×768 screenshot in test-results/screenshots.
@@ -96,6 +97,28 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
     await page.getByTestId('transfer').waitFor();
     await page.getByRole('button', { name: 'Valida', exact: true }).click();
     await check('validazione', 'Confermare la validazione');
+    // Validated: the act is registered at the Comune's protocol (issue 11); a wrong date first.
+    await page.getByRole('button', { name: 'Conferma validazione' }).click();
+    await page.waitForURL(/scheda=validate/);
+    await check('coda-validate', 'Coda delle ispezioni');
+    await page.getByRole('columnheader', { name: 'Protocollo' }).waitFor();
+    await page.getByRole('link', { name: 'Nido Il Girasole' }).click();
+    await check('ispezione-validata', /Nido Il Girasole — visita del/);
+    await page.getByLabel('Numero di protocollo').fill('2026/0012345');
+    await page.getByLabel('Data del protocollo (gg/mm/aaaa)').fill('21/11/2026');
+    await page.getByRole('button', { name: 'Registra a protocollo' }).click();
+    await check('ispezione-protocollo-errore', /Nido Il Girasole/);
+    await page.getByRole('alert').filter({ hasText: 'Data del protocollo: non può essere nel futuro.' }).waitFor();
+    await page.getByLabel('Data del protocollo (gg/mm/aaaa)').fill('20/11/2026');
+    await page.getByRole('button', { name: 'Registra a protocollo' }).click();
+    await page.getByText('Protocollo n. 2026/0012345 del 20/11/2026').waitFor();
+    await check('ispezione-protocollo', /Nido Il Girasole/);
+    await page.getByLabel('Numero di protocollo').fill('2026/0012399');
+    await page.getByLabel('Data del protocollo (gg/mm/aaaa)').fill('19/11/2026');
+    await page.getByRole('button', { name: 'Correggi la registrazione a protocollo' }).click();
+    await page.getByText('Protocollo n. 2026/0012399 del 19/11/2026').waitFor();
+    await check('ispezione-protocollo-corretto', /Nido Il Girasole/);
+    await page.getByRole('heading', { name: 'Registrazioni precedenti (corrette)' }).waitFor();
     await visit_('servizi', '/servizi', 'Registro dei servizi');
     await visit_('servizio-nuovo', '/servizi/nuovo', 'Nuovo servizio');
     await page.goto(`${office.url}/servizi`);
