@@ -1,4 +1,6 @@
 /** "Now" and "today" for the host, injectable so that tests and the demo can pin the date. */
+import { civilDate, ITALIAN_TIME_ZONE } from '../shared/dates.ts';
+
 export interface Clock {
   now(): Date;
 }
@@ -13,9 +15,8 @@ export function fixedClock(instant: string | Date): Clock {
 }
 
 /** The civil date in Italy (the inspections happen there, whatever zone the laptop is set to). */
-export const TIME_ZONE = 'Europe/Rome';
+export const TIME_ZONE = ITALIAN_TIME_ZONE;
 
 export function isoToday(clock: Clock, timeZone = TIME_ZONE): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
+  return civilDate(clock.now(), timeZone);
 }

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { CHECKLISTS } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
 import { DEFAULT_TERRITORY_ID, TERRITORIES, type Territory } from '../shared/territories/index.ts';
+import { civilDate } from '../shared/dates.ts';
 import { useItalianZodMessages } from '../shared/zod-italian.ts';
 import { DEFAULT_API_LIMITS, registerApi, sendError, validationAnswer, type ApiLimits } from './api.ts';
 import { BlobStore } from './blobs.ts';
@@ -222,7 +223,8 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
   registerReview(app, {
     store,
     blobs,
-    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+    // The office's day is Rome's (a protocol dated after midnight there is today's, not tomorrow's).
+    today: options.today ?? (() => civilDate(new Date())),
     secure: !!options.tls,
     caPem: options.caPem,
     territory,

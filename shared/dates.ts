@@ -152,3 +152,12 @@ export function parseItalianDate(text: string): { ok: true; date: IsoDate | null
   if (day < 1 || day > days) return { ok: false, message: `la data ${t} non esiste: ${MONTH_NAMES[month - 1]} ${year} ha ${days} giorni` };
   return { ok: true, date: formatIsoDate({ year, month, day }) };
 }
+
+/** The civil time zone of the inspections and the offices (Italy), whatever zone a machine is set to. */
+export const ITALIAN_TIME_ZONE = 'Europe/Rome';
+
+/** The civil date (YYYY-MM-DD) of `instant` in `timeZone`: in Rome, 23:30 UTC on 2 December is 3 December. */
+export function civilDate(instant: Date, timeZone = ITALIAN_TIME_ZONE): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
