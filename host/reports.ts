@@ -19,6 +19,7 @@ import {
   loadP12,
   P12FormatError,
   P12PassphraseError,
+  signatoryFor,
   signPdfWith,
   verifyPdf,
   type CmsSigner,
@@ -382,6 +383,8 @@ export function createReportService(
     if (signer) {
       const signed = await signPdfWith(unsigned, signer, {
         ...signOptions(file, r.revision),
+        // The appearance goes in the block of the handwritten signature bearing the signer's name.
+        signatory: signatoryFor(signer.commonName, store.inspections.content(inspectionId).signatures),
         onWarning: (m) => (warning = warning ? `${warning} ${m}` : m),
       });
       pdf = signed.pdf;
@@ -633,7 +636,10 @@ export function createReportService(
           signerField,
           `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
         );
-      const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
+      const signed = await signPdfWith(current, signer, {
+        ...signOptions(file, r.revision),
+        signatory: signatoryFor(signer.commonName, store.inspections.content(inspectionId).signatures),
+      });
       store.attachments.add({
         inspectionId,
         kind: 'report',
