@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReport, signPdfWith, verifyPdf } from '../../report/index.ts';
@@ -307,6 +308,22 @@ describe('a qualified signature key (CKA_ALWAYS_AUTHENTICATE, the PIN again for 
         writeFileSync(path, signed.pdf);
         assertPdfsigValidTrusted(path);
       }
+      // A timestamp authority that fails after the first signature value: the visible appearance
+      // claimed «con marca temporale», so the key signs once more (a second context-specific login).
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const port = (closed.address() as { port: number }).port;
+      await new Promise<void>((r) => closed.close(() => r()));
+      let signatures = 0;
+      const retried = await withTokenSigner({ modulePath: qualified.module, key: qualified.rsaKey, pin: qualified.pin }, (s) =>
+        signPdfWith(unsigned, { ...s, sign: (attrs) => (signatures++, s.sign(attrs)) }, { tsaUrl: `http://127.0.0.1:${port}/tsa` }),
+      );
+      assert.equal(signatures, 2);
+      assert.equal(retried.level, 'B-B');
+      assert.ok(retried.appearance);
+      const path = join(dir, 'qualified-no-tsa.pdf');
+      writeFileSync(path, retried.pdf);
+      assertPdfsigValidTrusted(path);
     } finally {
       process.env.SOFTHSM2_CONF = token.conf;
       qualified.cleanup();
