@@ -248,6 +248,16 @@ describe('visible digital signatures', () => {
     assert.equal(r.pdf.toString('latin1').match(/%%EOF/g)!.length, unsigned.toString('latin1').match(/%%EOF/g)!.length + 1);
   });
 
+  test('a long name is set smaller until the appearance fits its rectangle', async () => {
+    const name = 'Maria Giovanna Della Rovere Ferrari Montecatini Bagnoli di Castelnuovo Berardenga';
+    const r = await signPdfWith(unsigned, anna, { name, signingTime: SEALED_AT, signatory: 'referente_servizio' });
+    const path = save('long-name.pdf', r.pdf);
+    const rect = widgets(r.pdf)[0]!.rect;
+    const drawn = words(path, r.appearance!.page).filter((w) => inside(w, box(rect)));
+    assert.deepEqual(drawn.map((w) => w.text).join(' '), `Firmato digitalmente da ${name} ${when(SEALED_AT)}`);
+    assert.match(pdfsigBlocks(path)[0]!, /Signature is Valid\./);
+  });
+
   test('a fourth signature finds every rectangle taken and stays invisible; a report without rectangles too', async () => {
     const third = await signPdfWith(cosigned.pdf, anna, {});
     assert.equal(third.appearance?.signatory, 'referente_servizio');
