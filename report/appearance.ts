@@ -224,3 +224,10 @@ export function signatoryFor(
   });
   return matches.length === 1 ? matches[0]!.signatory : undefined;
 }
+
+/** The signatory ids of the rectangles a PDF reserves for visible signatures, in order (none: []). */
+export function reservedSignatories(bytes: Buffer): string[] {
+  const pdf = openPdf(bytes, { xrefStreams: true });
+  const catalog = resolve(pdf, pdf.trailer.get('Root'));
+  return catalog instanceof PdfDict ? signatureSlots(pdf, catalog).map((s) => s.signatory) : [];
+}

@@ -249,11 +249,21 @@ describe('vigilanza report --pkcs11', () => {
     });
     assert.equal(made.status, 0, made.stderr);
     const out = join(dir, 'cli-cosigned.pdf');
-    const r = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey], {
+    const unknown = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey, '--signatory', 'sindaco'], {
+      env: { VIGILANZA_PIN: token.pin, SOFTHSM2_CONF: token.conf },
+    });
+    assert.equal(unknown.status, 2);
+    assert.match(
+      unknown.stderr,
+      /--signatory: il verbale non ha un riquadro «sindaco» \(riquadri: referente_comune, pedagogista, referente_servizio\)/,
+    );
+    assert.equal(existsSync(out), false);
+    const r = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey, '--signatory', 'pedagogista'], {
       env: { VIGILANZA_PIN: token.pin, SOFTHSM2_CONF: token.conf },
     });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).signatures, 2);
+    assert.equal(JSON.parse(r.stdout).appearance.signatory, 'pedagogista');
     const text = pdfsig(out, pki.nssDir);
     assert.equal(text.match(/Signature is Valid/g)?.length, 2, text);
     assert.equal(text.match(/Certificate is Trusted/g)?.length, 2, text);
