@@ -22,6 +22,7 @@ import {
   signatoryFor,
   signPdfWith,
   verifyPdf,
+  type AppearanceRender,
   type CmsSigner,
   type LoadedSigner,
   type ReportInput,
@@ -267,6 +268,7 @@ export function createReportService(
   store: Store,
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
   render: ReportRender = buildReport,
+  renderAppearance?: AppearanceRender,
 ): ReportService {
   // One report operation at a time per inspection: two co-signatures at once would both start from
   // the same version, and the second would silently drop the first.
@@ -335,6 +337,7 @@ export function createReportService(
     const tsaUrl = store.settings.get(TSA_SETTING);
     return {
       reason: `Verbale di vigilanza: ${file.service.name}, visita del ${file.visit.date}, revisione ${revision}`,
+      ...(renderAppearance ? { renderAppearance } : {}),
       location: file.service.comune ?? 'Zona Fiorentina Sud-Est',
       ...(tsaUrl ? { tsaUrl, tsaTimeoutMs: TSA_TIMEOUT_MS } : {}),
     };

@@ -32,7 +32,7 @@ const ACCENT = '#1f3a5f';
 const TIME_ZONE = 'Europe/Rome';
 
 /** «Firmato digitalmente da … il dd/mm/yyyy alle hh:mm[ con marca temporale]», in Italian civil time. */
-export function appearanceText(name: string, when: Date, timestamped: boolean): { first: string; second: string } {
+export function appearanceText(name: string, when: Date, timestamped: boolean): AppearanceText {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('it-IT', {
       timeZone: TIME_ZONE,
@@ -95,32 +95,43 @@ export function signatureSlots(pdf: PdfFile, catalog: PdfDict): SignatureSlot[] 
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The one-page PDF of the appearance, the text shrunk until it fits the rectangle. */
-async function renderAppearance(text: { first: string; second: string }): Promise<PdfFile> {
+/** The two lines of an appearance. */
+export interface AppearanceText {
+  first: string;
+  second: string;
+}
+
+/** Draws an appearance as a one-page PDF: `renderAppearance` here, or the same in the report thread. */
+export type AppearanceRender = (text: AppearanceText) => Promise<Buffer>;
+
+/**
+ * The one-page PDF of the appearance, the text shrunk until it fits the rectangle. pdfmake is
+ * synchronous (tens of ms warm): the app draws it in its report thread (`SignOptions.renderAppearance`).
+ */
+export async function renderAppearance(text: AppearanceText): Promise<Buffer> {
   for (let size = 7.5; ; size -= 0.5) {
-    const pdf = openPdf(
-      await fixPdfA(
-        await renderPdf({
-          pageSize: { width: SLOT_WIDTH, height: SLOT_HEIGHT },
-          pageMargins: [6, 3, 2, 0],
-          version: '1.7',
-          subset: 'PDF/A-2b',
-          tagged: false,
-          info: { creationDate: new Date(0) },
-          background: () => ({
-            canvas: [{ type: 'line', x1: 1.5, y1: 2, x2: 1.5, y2: SLOT_HEIGHT - 2, lineWidth: 1.2, lineColor: ACCENT }],
-          }),
-          content: [
-            { text: text.first, bold: true },
-            { text: text.second, margin: [0, 1, 0, 0] },
-          ],
-          defaultStyle: { font: FONT_FAMILY, fontSize: size, lineHeight: 1.1, color: ACCENT },
+    const bytes = await fixPdfA(
+      await renderPdf({
+        pageSize: { width: SLOT_WIDTH, height: SLOT_HEIGHT },
+        pageMargins: [6, 3, 2, 0],
+        version: '1.7',
+        subset: 'PDF/A-2b',
+        tagged: false,
+        info: { creationDate: new Date(0) },
+        background: () => ({
+          canvas: [{ type: 'line', x1: 1.5, y1: 2, x2: 1.5, y2: SLOT_HEIGHT - 2, lineWidth: 1.2, lineColor: ACCENT }],
         }),
-      ),
+        content: [
+          { text: text.first, bold: true },
+          { text: text.second, margin: [0, 1, 0, 0] },
+        ],
+        defaultStyle: { font: FONT_FAMILY, fontSize: size, lineHeight: 1.1, color: ACCENT },
+      }),
     );
+    const pdf = openPdf(bytes);
     const root = resolve(pdf, pdf.trailer.get('Root')) as PdfDict;
     const pages = resolve(pdf, root.get('Pages')) as PdfDict;
-    if (pages.get('Count') === 1 || size <= 4) return pdf;
+    if (pages.get('Count') === 1 || size <= 4) return bytes;
   }
 }
 
@@ -128,13 +139,8 @@ async function renderAppearance(text: { first: string; second: string }): Promis
  * The appearance as objects of an incremental update: a Form XObject (returned reference) with
  * the copied resources, written as object `into`. `alloc` hands out new object numbers; bodies go into `updates`.
  */
-export async function appearanceObjects(
-  text: { first: string; second: string },
-  alloc: () => PdfRef,
-  updates: Map<number, string>,
-  into: PdfRef,
-): Promise<void> {
-  const source = await renderAppearance(text);
+export function appearanceObjects(drawn: Buffer, alloc: () => PdfRef, updates: Map<number, string>, into: PdfRef): void {
+  const source = openPdf(drawn);
   const root = resolve(source, source.trailer.get('Root')) as PdfDict;
   const kids = resolve(source, (resolve(source, root.get('Pages')) as PdfDict).get('Kids')) as PdfValue[];
   const page = resolve(source, kids[0]) as PdfDict;

@@ -9,7 +9,15 @@
  * is just one more update that leaves this one valid.
  */
 import { createHash } from 'node:crypto';
-import { appearanceObjects, appearanceText, signatureSlots, type SignatureSlot as ReservedSlot } from './appearance.ts';
+import {
+  appearanceObjects,
+  appearanceText,
+  renderAppearance,
+  signatureSlots,
+  type AppearanceRender,
+  type AppearanceText,
+  type SignatureSlot as ReservedSlot,
+} from './appearance.ts';
 import { buildCades, type TimestampOutcome } from './cms.ts';
 import { loadP12 } from './p12.ts';
 import type { CmsSigner } from './signer.ts';
@@ -38,6 +46,8 @@ export interface SignOptions {
    * signatory id, e.g. `pedagogista`); when it is taken or absent, the first free one is used.
    */
   signatory?: string;
+  /** Draws the appearance (pdfmake, synchronous): the app hands it to its report thread. Default: here. */
+  renderAppearance?: AppearanceRender;
 }
 
 export interface SignResult {
@@ -123,7 +133,7 @@ export interface SignatureSlot {
    * The two lines of a visible appearance, drawn in a free reserved rectangle (preferably the
    * `signatory`'s); without it (document timestamps) or without a free rectangle, the widget is invisible.
    */
-  appearance?: { text: { first: string; second: string }; signatory?: string };
+  appearance?: { text: AppearanceText; signatory?: string; render?: AppearanceRender };
 }
 
 /**
@@ -209,7 +219,7 @@ export async function appendSignatureField(
   ]);
   updates.set(fieldRef.num, serialize(field));
   if (reserved && slot.appearance) {
-    await appearanceObjects(slot.appearance.text, alloc, updates, apRef);
+    appearanceObjects(await (slot.appearance.render ?? renderAppearance)(slot.appearance.text), alloc, updates, apRef);
   } else updates.set(apRef.num, `<</Type/XObject/Subtype/Form/BBox[0 0 0 0]/Length 0>>\nstream\n\nendstream`);
 
   const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
@@ -260,6 +270,7 @@ export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOp
       appearance: {
         text: appearanceText(name, signingTime, tsaUrl !== undefined),
         ...(opts.signatory ? { signatory: opts.signatory } : {}),
+        ...(opts.renderAppearance ? { render: opts.renderAppearance } : {}),
       },
       produce: async ({ before, after }) => {
         const digest = createHash('sha256').update(before).update(after).digest();

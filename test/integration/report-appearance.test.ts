@@ -15,6 +15,7 @@ import { SLOT_HEIGHT, SLOT_WIDTH } from '../../report/appearance.ts';
 import { PdfDict, PdfName, PdfRef, PdfString } from '../../report/pdf/objects.ts';
 import { getObject, openPdf, resolve } from '../../report/pdf/reader.ts';
 import { sampleReportInput } from '../../report/testing/fixtures.ts';
+import { startReportRenderer } from '../../host/worker/report-renderer.ts';
 import { makeTestPki, P12_PASSPHRASE, pdfsig, type TestPki } from '../helpers/pki.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
 
@@ -256,6 +257,27 @@ describe('visible digital signatures', () => {
     const drawn = words(path, r.appearance!.page).filter((w) => inside(w, box(rect)));
     assert.deepEqual(drawn.map((w) => w.text).join(' '), `Firmato digitalmente da ${name} ${when(SEALED_AT)}`);
     assert.match(pdfsigBlocks(path)[0]!, /Signature is Valid\./);
+  });
+
+  test('the app draws the appearance in its report thread (pdfmake is synchronous): same page, still valid', async () => {
+    const renderer = startReportRenderer();
+    try {
+      const asked: string[] = [];
+      const r = await signPdfWith(unsigned, anna, {
+        signingTime: SEALED_AT,
+        signatory: 'pedagogista',
+        renderAppearance: (text) => (asked.push(text.first), renderer.appearance(text)),
+      });
+      assert.deepEqual(asked, ['Firmato digitalmente da Anna Bianchi']);
+      const path = save('thread.pdf', r.pdf);
+      const text = execFileSync('pdftotext', ['-f', String(r.appearance!.page), '-l', String(r.appearance!.page), path, '-'], {
+        encoding: 'utf8',
+      });
+      assert.match(text, new RegExp(`Firmato digitalmente da Anna Bianchi\\s+${re(when(SEALED_AT))}\\n`));
+      assert.match(pdfsigBlocks(path)[0]!, /Signature is Valid\./);
+    } finally {
+      await renderer.close();
+    }
   });
 
   test('a fourth signature finds every rectangle taken and stays invisible; a report without rectangles too', async () => {
