@@ -22,6 +22,7 @@ export interface AppOptions {
   log?: (message: string) => void;
   /** Draws a report PDF; defaults to `buildReport` on this thread (the host worker uses its report thread). */
   renderReport?: HandlerOptions['renderReport'];
+  renderAppearance?: HandlerOptions['renderAppearance'];
   /** Office sync tuning (intervals, retries); the defaults suit a laptop in the field. */
   sync?: Omit<SyncServiceOptions, 'store'>;
 }
@@ -54,6 +55,7 @@ export function openApp(options: AppOptions): HostApp {
       sync,
       ...(options.log ? { log: options.log } : {}),
       ...(options.renderReport ? { renderReport: options.renderReport } : {}),
+      ...(options.renderAppearance ? { renderAppearance: options.renderAppearance } : {}),
     });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
     return {

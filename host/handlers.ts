@@ -20,6 +20,7 @@ import type { Store } from '../db/store.ts';
 import type { Clock } from './clock.ts';
 import { fromException, fromZod } from './errors.ts';
 import { createDraftStore } from './drafts.ts';
+import type { AppearanceRender } from '../report/index.ts';
 import { createReportService, type ReportRender } from './reports.ts';
 import { SyncService } from './sync/service.ts';
 import { createContext, fail, InvalidInput, type AsyncHandlers, type Handlers } from './handlers/context.ts';
@@ -48,6 +49,8 @@ export interface HandlerOptions {
   sync?: SyncService;
   /** Draws a report PDF (`buildReport` on this thread when absent). */
   renderReport?: ReportRender;
+  /** Draws a digital signature's appearance (`renderAppearance` on this thread when absent). */
+  renderAppearance?: AppearanceRender;
 }
 
 export interface HostApi {
@@ -73,7 +76,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
     shell: options.shell,
     demo: options.demo ?? false,
     ruleSet: options.ruleSet,
-    reports: createReportService(store, options.log, options.renderReport),
+    reports: createReportService(store, options.log, options.renderReport, options.renderAppearance),
     sync,
     drafts: createDraftStore(store, options.clock, () => fail('key', `troppe bozze aperte in questa visita (al massimo ${MAX_DRAFTS})`)),
   });

@@ -19,8 +19,10 @@ import {
   loadP12,
   P12FormatError,
   P12PassphraseError,
+  signatoryFor,
   signPdfWith,
   verifyPdf,
+  type AppearanceRender,
   type CmsSigner,
   type LoadedSigner,
   type ReportInput,
@@ -266,6 +268,7 @@ export function createReportService(
   store: Store,
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
   render: ReportRender = buildReport,
+  renderAppearance?: AppearanceRender,
 ): ReportService {
   // One report operation at a time per inspection: two co-signatures at once would both start from
   // the same version, and the second would silently drop the first.
@@ -334,6 +337,7 @@ export function createReportService(
     const tsaUrl = store.settings.get(TSA_SETTING);
     return {
       reason: `Verbale di vigilanza: ${file.service.name}, visita del ${file.visit.date}, revisione ${revision}`,
+      ...(renderAppearance ? { renderAppearance } : {}),
       location: file.service.comune ?? 'Zona Fiorentina Sud-Est',
       ...(tsaUrl ? { tsaUrl, tsaTimeoutMs: TSA_TIMEOUT_MS } : {}),
     };
@@ -382,6 +386,8 @@ export function createReportService(
     if (signer) {
       const signed = await signPdfWith(unsigned, signer, {
         ...signOptions(file, r.revision),
+        // The appearance goes in the block of the handwritten signature bearing the signer's name.
+        signatory: signatoryFor(signer.commonName, store.inspections.content(inspectionId).signatures),
         onWarning: (m) => (warning = warning ? `${warning} ${m}` : m),
       });
       pdf = signed.pdf;
@@ -633,7 +639,10 @@ export function createReportService(
           signerField,
           `${info.commonName} ha già firmato questo verbale: serve la chiave dell’altro componente della commissione`,
         );
-      const signed = await signPdfWith(current, signer, signOptions(file, r.revision));
+      const signed = await signPdfWith(current, signer, {
+        ...signOptions(file, r.revision),
+        signatory: signatoryFor(signer.commonName, store.inspections.content(inspectionId).signatures),
+      });
       store.attachments.add({
         inspectionId,
         kind: 'report',

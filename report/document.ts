@@ -32,6 +32,7 @@ import {
   type RuleSet,
 } from '../shared/rules/index.ts';
 import type { Signature } from '../shared/api/contract.ts';
+import { SLOT_DEST_PREFIX, SLOT_HEIGHT } from './appearance.ts';
 import { ITEM_RULES, RULE_LABELS } from './labels.ts';
 import { FONT_FAMILY } from './pdfmake.ts';
 import { ReportInputError, type ReportInput, type ReportMember, type ReportPhoto } from './types.ts';
@@ -723,7 +724,7 @@ function strokesCanvas(sig: Signature | undefined): Content {
 
 function signaturesContent(ctx: Ctx): Content[] {
   const sigs = ctx.input.signatures ?? [];
-  const blocks: Content[] = ctx.checklist.signatories.map((signatory) => {
+  const blocks: Content[] = ctx.checklist.signatories.map((signatory, i) => {
     const sig = sigs.find((s) => s.signatory === signatory.id);
     const label = signatoryTitle(signatory, sig?.name, membersOf(ctx), ctx.file.service.comune);
     return {
@@ -734,6 +735,19 @@ function signaturesContent(ctx: Ctx): Content[] {
           stack: [
             { text: label, bold: true },
             { text: sig ? sig.name : 'firma non acquisita', style: sig ? undefined : 'muted', margin: [0, 3, 0, 0] },
+            // A digitally signed report keeps an empty rectangle here for the appearance of a digital
+            // signature (appearance.ts), found by the signer through this named destination.
+            ...(ctx.input.digitallySigned === true
+              ? [
+                  {
+                    id: `${SLOT_DEST_PREFIX}${i + 1}.${signatory.id}`,
+                    text: '\u00a0',
+                    fontSize: 1,
+                    lineHeight: 1,
+                    margin: [0, 5, 0, SLOT_HEIGHT],
+                  },
+                ]
+              : []),
           ],
         },
         {

@@ -4,6 +4,14 @@
  */
 export { buildReport } from './build.ts';
 export { reportDefinition } from './document.ts';
+export {
+  appearanceText,
+  renderAppearance,
+  reservedSignatories,
+  signatoryFor,
+  type AppearanceRender,
+  type AppearanceText,
+} from './appearance.ts';
 export { ReportInputError, type ReportInput, type ReportMember, type ReportPhoto, type ReportPrescription } from './types.ts';
 export { signPdf, signPdfWith, PdfSignError, SIGNATURE_CAPACITY, type SignOptions, type SignResult } from './sign.ts';
 export { loadP12, P12FormatError, P12PassphraseError, type LoadedSigner } from './p12.ts';

@@ -2,12 +2,22 @@
  * PAdES signing by incremental update (ISO 32000-1 §7.5.6, §12.8; ETSI EN 319 142-1).
  *
  * The original bytes are never rewritten: a new revision is appended with a signature field
- * (merged with its invisible widget on page 1), the signature dictionary, the updated AcroForm,
+ * (merged with its widget: visible in a free rectangle the report reserved on its signatures
+ * page, see appearance.ts, else invisible on page 1), the signature dictionary, the updated AcroForm,
  * page (or /Annots array) and catalog, a new xref section and trailer. /ByteRange covers the
  * whole file except the hex /Contents, so a later signature (another member of the commission)
  * is just one more update that leaves this one valid.
  */
 import { createHash } from 'node:crypto';
+import {
+  appearanceObjects,
+  appearanceText,
+  renderAppearance,
+  signatureSlots,
+  type AppearanceRender,
+  type AppearanceText,
+  type SignatureSlot as ReservedSlot,
+} from './appearance.ts';
 import { buildCades, type TimestampOutcome } from './cms.ts';
 import { loadP12 } from './p12.ts';
 import type { CmsSigner } from './signer.ts';
@@ -31,6 +41,13 @@ export interface SignOptions {
   signingTime?: Date;
   /** Told why a requested timestamp could not be added (the signature then stays B-B). */
   onWarning?: (message: string) => void;
+  /**
+   * The signatory block whose reserved rectangle should show this signature (a checklist
+   * signatory id, e.g. `pedagogista`); when it is taken or absent, the first free one is used.
+   */
+  signatory?: string;
+  /** Draws the appearance (pdfmake, synchronous): the app hands it to its report thread. Default: here. */
+  renderAppearance?: AppearanceRender;
 }
 
 export interface SignResult {
@@ -39,6 +56,8 @@ export interface SignResult {
   timestamp: TimestampOutcome;
   fieldName: string;
   signer: { commonName: string; subject: string };
+  /** Where the signature is shown: the reserved rectangle's signatory and 1-based page, or null (invisible). */
+  appearance: { signatory: string; page: number } | null;
 }
 
 export class PdfSignError extends Error {
@@ -55,18 +74,36 @@ function asDict(v: PdfValue | undefined, what: string): PdfDict {
   return v;
 }
 
-function firstPage(pdf: PdfFile, pagesRef: PdfValue | undefined): PdfRef {
-  let node = pagesRef;
-  for (let depth = 0; depth < 32; depth++) {
-    if (!(node instanceof PdfRef)) break;
+/** Every page reference, in order. */
+function pageRefs(pdf: PdfFile, pagesRef: PdfValue | undefined): PdfRef[] {
+  const out: PdfRef[] = [];
+  const walk = (node: PdfValue | undefined, depth: number) => {
+    if (!(node instanceof PdfRef) || depth > 32 || out.length > 100_000) return;
     const dict = asDict(getObject(pdf, node), 'albero delle pagine');
     const type = dict.get('Type');
-    if (type instanceof PdfName && type.name === 'Page') return node;
+    if (type instanceof PdfName && type.name === 'Page') {
+      out.push(node);
+      return;
+    }
     const kids = resolve(pdf, dict.get('Kids'));
-    if (!Array.isArray(kids) || !kids.length) break;
-    node = kids[0];
-  }
-  throw new PdfSignError('PDF non firmabile: nessuna pagina trovata');
+    if (Array.isArray(kids)) for (const kid of kids) walk(kid, depth + 1);
+  };
+  walk(pagesRef, 0);
+  if (!out.length) throw new PdfSignError('PDF non firmabile: nessuna pagina trovata');
+  return out;
+}
+
+/** A reserved rectangle already holding a signature widget (same page, same /Rect). */
+function slotTaken(pdf: PdfFile, slot: ReservedSlot): boolean {
+  const page = asDict(getObject(pdf, slot.pageRef), 'pagina');
+  const annots = resolve(pdf, page.get('Annots'));
+  if (!Array.isArray(annots)) return false;
+  return annots.some((a) => {
+    const d = resolve(pdf, a);
+    if (!(d instanceof PdfDict)) return false;
+    const rect = resolve(pdf, d.get('Rect'));
+    return Array.isArray(rect) && rect.length === 4 && rect.every((v, i) => typeof v === 'number' && Math.abs(v - slot.rect[i]!) < 0.01);
+  });
 }
 
 /** Names of signature fields already present, to pick the next free "FirmaN". */
@@ -92,19 +129,33 @@ export interface SignatureSlot {
   fieldPrefix: string;
   /** The DER for /Contents, from the signed bytes (everything but the /Contents hex string). */
   produce(signed: { before: Buffer; after: Buffer }): Promise<Uint8Array>;
+  /**
+   * The two lines of a visible appearance, drawn in a free reserved rectangle (preferably the
+   * `signatory`'s); without it (document timestamps) or without a free rectangle, the widget is invisible.
+   */
+  appearance?: { text: AppearanceText; signatory?: string; render?: AppearanceRender };
 }
 
 /**
  * Appends one revision with a new (invisible) signature field and its signature dictionary, then
  * fills /ByteRange and /Contents. Shared by signatures and document timestamps.
  */
-export async function appendSignatureField(input: Buffer, slot: SignatureSlot): Promise<{ pdf: Buffer; fieldName: string }> {
+export async function appendSignatureField(
+  input: Buffer,
+  slot: SignatureSlot,
+): Promise<{ pdf: Buffer; fieldName: string; shownAt: { signatory: string; page: number } | null }> {
   const pdf = openPdf(input);
   if (pdf.trailer.has('Encrypt')) throw new PdfSignError('PDF cifrato: non si firma');
   const rootRef = pdf.trailer.get('Root');
   if (!(rootRef instanceof PdfRef)) throw new PdfSignError('PDF non firmabile: /Root mancante');
   const catalog = asDict(getObject(pdf, rootRef), 'catalogo').clone();
-  const pageRef = firstPage(pdf, catalog.get('Pages'));
+  const pages = pageRefs(pdf, catalog.get('Pages'));
+  let reserved: ReservedSlot | null = null;
+  if (slot.appearance) {
+    const free = signatureSlots(pdf, catalog).filter((s) => pages.some((p) => p.num === s.pageRef.num) && !slotTaken(pdf, s));
+    reserved = free.find((s) => s.signatory === slot.appearance!.signatory) ?? free[0] ?? null;
+  }
+  const pageRef = reserved?.pageRef ?? pages[0]!;
   const size = pdf.trailer.get('Size');
   if (typeof size !== 'number') throw new PdfSignError('PDF non firmabile: /Size mancante nel trailer');
 
@@ -142,7 +193,7 @@ export async function appendSignatureField(input: Buffer, slot: SignatureSlot): 
   else catalog.set('AcroForm', acroForm);
   if (!(acroValue instanceof PdfRef)) updates.set(rootRef.num, serialize(catalog));
 
-  // The widget goes in page 1's /Annots (an indirect array is rewritten on its own).
+  // The widget goes in its page's /Annots (an indirect array is rewritten on its own).
   const page = asDict(getObject(pdf, pageRef), 'pagina').clone();
   const annotsValue = page.get('Annots');
   const annots = Array.isArray(resolve(pdf, annotsValue)) ? [...(resolve(pdf, annotsValue) as PdfValue[])] : [];
@@ -153,7 +204,8 @@ export async function appendSignatureField(input: Buffer, slot: SignatureSlot): 
     updates.set(pageRef.num, serialize(page));
   }
 
-  // Invisible (zero-size) widget, printable and locked as PDF/A wants, with an empty appearance.
+  // The widget, printable and locked as PDF/A wants: in the reserved rectangle with the drawn
+  // appearance, or invisible (zero-size) with an empty one.
   const field = new PdfDict([
     ['Type', new PdfName('Annot')],
     ['Subtype', new PdfName('Widget')],
@@ -161,12 +213,14 @@ export async function appendSignatureField(input: Buffer, slot: SignatureSlot): 
     ['T', PdfString.fromText(fieldName)],
     ['V', sigRef],
     ['F', 132],
-    ['Rect', [0, 0, 0, 0]],
+    ['Rect', reserved ? [...reserved.rect] : [0, 0, 0, 0]],
     ['P', pageRef],
     ['AP', new PdfDict([['N', apRef]])],
   ]);
   updates.set(fieldRef.num, serialize(field));
-  updates.set(apRef.num, `<</Type/XObject/Subtype/Form/BBox[0 0 0 0]/Length 0>>\nstream\n\nendstream`);
+  if (reserved && slot.appearance) {
+    appearanceObjects(await (slot.appearance.render ?? renderAppearance)(slot.appearance.text), alloc, updates, apRef);
+  } else updates.set(apRef.num, `<</Type/XObject/Subtype/Form/BBox[0 0 0 0]/Length 0>>\nstream\n\nendstream`);
 
   const BYTE_RANGE_PLACEHOLDER = '[0 0000000000 0000000000 0000000000]';
   updates.set(sigRef.num, `${slot.dictionaryHead}/ByteRange ${BYTE_RANGE_PLACEHOLDER}/Contents <${'0'.repeat(slot.capacity * 2)}>>>`);
@@ -187,7 +241,8 @@ export async function appendSignatureField(input: Buffer, slot: SignatureSlot): 
   const der = await slot.produce({ before: out.subarray(0, contentsAt), after: out.subarray(contentsEnd) });
   if (der.length > slot.capacity) throw new PdfSignError(`firma troppo grande (${der.length} byte, spazio riservato ${slot.capacity})`);
   out.write(Buffer.from(der).toString('hex'), contentsAt + 1, 'latin1');
-  return { pdf: out, fieldName };
+  const shownAt = reserved ? { signatory: reserved.signatory, page: pages.findIndex((p) => p.num === reserved.pageRef.num) + 1 } : null;
+  return { pdf: out, fieldName, shownAt };
 }
 
 /**
@@ -196,32 +251,49 @@ export async function appendSignatureField(input: Buffer, slot: SignatureSlot): 
  */
 export async function signPdfWith(input: Buffer, signer: CmsSigner, opts: SignOptions = {}): Promise<SignResult> {
   const name = opts.name ?? signer.commonName;
+  const signingTime = opts.signingTime ?? new Date();
   const dictionaryHead =
     `<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached` +
-    `/M ${serialize(PdfString.fromText(pdfDate(opts.signingTime ?? new Date())))}` +
+    `/M ${serialize(PdfString.fromText(pdfDate(signingTime)))}` +
     `/Name ${serialize(PdfString.fromText(name))}` +
     (opts.reason ? `/Reason ${serialize(PdfString.fromText(opts.reason))}` : '') +
     (opts.location ? `/Location ${serialize(PdfString.fromText(opts.location))}` : '') +
     (opts.contactInfo ? `/ContactInfo ${serialize(PdfString.fromText(opts.contactInfo))}` : '');
-  let timestamp: TimestampOutcome = { requested: false, ok: false };
-  const { pdf, fieldName } = await appendSignatureField(input, {
-    dictionaryHead,
-    capacity: SIGNATURE_CAPACITY,
-    fieldPrefix: 'Firma',
-    produce: async ({ before, after }) => {
-      const digest = createHash('sha256').update(before).update(after).digest();
-      const cades = await buildCades(new Uint8Array(digest), signer, { tsaUrl: opts.tsaUrl, tsaTimeoutMs: opts.tsaTimeoutMs });
-      timestamp = cades.timestamp;
-      return cades.der;
-    },
-  });
-  if (timestamp.requested && !timestamp.ok) opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${timestamp.error}`);
+  const attempt = async (tsaUrl: string | undefined) => {
+    let timestamp: TimestampOutcome = { requested: false, ok: false };
+    const signed = await appendSignatureField(input, {
+      dictionaryHead,
+      capacity: SIGNATURE_CAPACITY,
+      fieldPrefix: 'Firma',
+      // The appearance says «con marca temporale» when a timestamp is asked for; it is part of
+      // the signed bytes, so a TSA that then fails means signing again with the text without it.
+      appearance: {
+        text: appearanceText(name, signingTime, tsaUrl !== undefined),
+        ...(opts.signatory ? { signatory: opts.signatory } : {}),
+        ...(opts.renderAppearance ? { render: opts.renderAppearance } : {}),
+      },
+      produce: async ({ before, after }) => {
+        const digest = createHash('sha256').update(before).update(after).digest();
+        const cades = await buildCades(new Uint8Array(digest), signer, { tsaUrl, tsaTimeoutMs: opts.tsaTimeoutMs });
+        timestamp = cades.timestamp;
+        return cades.der;
+      },
+    });
+    return { ...signed, timestamp: timestamp as TimestampOutcome };
+  };
+  let result = await attempt(opts.tsaUrl);
+  const { timestamp } = result;
+  if (timestamp.requested && !timestamp.ok) {
+    opts.onWarning?.(`marca temporale non apposta, firma PAdES B-B: ${timestamp.error}`);
+    if (result.shownAt) result = { ...(await attempt(undefined)), timestamp };
+  }
   return {
-    pdf,
+    pdf: result.pdf,
     level: timestamp.ok ? 'B-T' : 'B-B',
     timestamp,
-    fieldName,
+    fieldName: result.fieldName,
     signer: { commonName: signer.commonName, subject: signer.subject },
+    appearance: result.shownAt,
   };
 }
 

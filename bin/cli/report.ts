@@ -167,6 +167,7 @@ export async function run(argv: string[]): Promise<number> {
         tsaUrl,
         reason: (values.reason as string | undefined) ?? 'Verbale di ispezione',
         location: (values.location as string | undefined) ?? file.service.comune,
+        signatory: report.signatoryFor(signer.commonName, signatures),
         onWarning: (m) => process.stderr.write(`vigilanza: attenzione: ${m}\n`),
       });
       pdf = signed.pdf;

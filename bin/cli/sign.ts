@@ -3,7 +3,7 @@ import { parse, printJson } from './io.ts';
 import { readNamedFile, SIGNING_OPTIONS, signingChoice, withChosenSigner, writeAtomically } from './signing.ts';
 
 export const usage = `Uso: vigilanza sign IN.pdf --out OUT.pdf (--p12 CHIAVE.p12 | --pkcs11 MODULO [--token ETICHETTA] [--key ETICHETTA])
-                      [--tsa URL] [--reason TESTO] [--location TESTO]
+                      [--tsa URL] [--reason TESTO] [--location TESTO] [--signatory ID]
 
 Aggiunge una firma digitale (PAdES) a un verbale già firmato, come aggiornamento incrementale: la
 firma del secondo componente della commissione. Le firme già apposte restano valide.
@@ -14,6 +14,9 @@ firma del secondo componente della commissione. Le firme già apposte restano va
   --token, --key      quale dispositivo e quale certificato, se più d'uno (vedi vigilanza report --help)
   --tsa URL           servizio di marca temporale RFC 3161
   --reason, --location motivo e luogo della firma
+  --signatory ID      il riquadro della pagina delle firme in cui mostrare la firma: l'identificativo
+                      del firmatario della scheda (es. pedagogista; un valore sconosciuto elenca quelli
+                      del verbale); senza, o se già occupato, il primo riquadro libero
 
 Uscita: 0 firma aggiunta; 2 opzioni non valide, PDF non firmato o illeggibile, password o PIN errati,
 dispositivo assente o bloccato.`;
@@ -26,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       ...SIGNING_OPTIONS,
       reason: { type: 'string' },
       location: { type: 'string' },
+      signatory: { type: 'string' },
     },
     usage,
   );
@@ -50,8 +54,19 @@ export async function run(argv: string[]): Promise<number> {
   if (!before.signatures.length)
     throw new CliError(`${positionals[0]}: il PDF non ha firme digitali: si aggiunge una firma solo a un verbale già firmato`);
 
+  const signatory = values.signatory as string | undefined;
+  if (signatory !== undefined) {
+    const reserved = report.reservedSignatories(input);
+    if (!reserved.includes(signatory))
+      throw new CliError(
+        reserved.length
+          ? `--signatory: il verbale non ha un riquadro «${signatory}» (riquadri: ${reserved.join(', ')})`
+          : `--signatory: il verbale non riserva riquadri per le firme visibili: la firma sarà comunque valida ma invisibile; togliere --signatory`,
+      );
+  }
   const options = {
     tsaUrl: choice.tsaUrl,
+    ...(signatory ? { signatory } : {}),
     reason: (values.reason as string | undefined) ?? 'Verbale di ispezione (seconda firma)',
     location: values.location as string | undefined,
     onWarning: (m: string) => process.stderr.write(`vigilanza: attenzione: ${m}\n`),
@@ -74,6 +89,8 @@ export async function run(argv: string[]): Promise<number> {
     signature: `PAdES ${signed.level}`,
     signer: signed.signer.subject,
     signatures: before.signatures.length + 1,
+    // Where the signature is shown on the page (null: invisible, no free rectangle).
+    appearance: signed.appearance,
   });
   return 0;
 }

@@ -25,6 +25,7 @@ try {
     shell: options.shell ?? 'browser',
     demo: options.demo ?? false,
     renderReport: (input) => renderer.render(input),
+    renderAppearance: (text) => renderer.appearance(text),
     ...(keyProvider ? { keyProvider } : {}),
   });
   app.subscribe((event) => post({ type: 'event', event }));

@@ -1,5 +1,5 @@
 /** What crosses the thread boundary between a shell and the host worker: plain, cloneable data. */
-import type { ReportInput } from '../../report/index.ts';
+import type { AppearanceText, ReportInput } from '../../report/index.ts';
 import type { Result } from '../../shared/api/contract.ts';
 import type { HostEvent } from '../../shared/api/events.ts';
 
@@ -34,6 +34,7 @@ export type WorkerRole = 'host' | 'report';
 
 export type HostWorkerData = HostWorkerOptions & { role: 'host' };
 
-export type ToReport = { id: number; input: ReportInput };
+/** A report to draw, or the appearance of a digital signature (report/appearance.ts). */
+export type ToReport = { id: number; input: ReportInput } | { id: number; appearance: AppearanceText };
 
 export type FromReport = { id: number; ok: true; pdf: Uint8Array } | { id: number; ok: false; name: string; message: string };

@@ -4,12 +4,14 @@
  * if the thread dies, the reports in flight fail with its reason and the next one starts a new thread.
  */
 import { Worker } from 'node:worker_threads';
-import type { ReportInput } from '../../report/index.ts';
+import type { AppearanceText, ReportInput } from '../../report/index.ts';
 import { workerScript } from './script.ts';
 import type { FromReport, ToReport } from './messages.ts';
 
 export interface ReportRenderer {
   render(input: ReportInput): Promise<Buffer>;
+  /** A digital signature's appearance (a one-page PDF), drawn here too: pdfmake is synchronous. */
+  appearance(text: AppearanceText): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -51,17 +53,20 @@ export function startReportRenderer(): ReportRenderer {
     return w;
   }
 
+  function send(message: { input: ReportInput } | { appearance: AppearanceText }): Promise<Buffer> {
+    const w = thread();
+    // Referenced while a report is drawn; idle, it must not keep a closing process alive.
+    w.ref();
+    const id = nextId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, ...message } satisfies ToReport);
+    });
+  }
+
   return {
-    render(input) {
-      const w = thread();
-      // Referenced while a report is drawn; idle, it must not keep a closing process alive.
-      w.ref();
-      const id = nextId++;
-      return new Promise<Buffer>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.postMessage({ id, input } satisfies ToReport);
-      });
-    },
+    render: (input) => send({ input }),
+    appearance: (text) => send({ appearance: text }),
     async close() {
       const w = worker;
       worker = null;

@@ -6,7 +6,7 @@
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { buildReport } from '../../report/index.ts';
+import { buildReport, renderAppearance } from '../../report/index.ts';
 import type { FromReport, ToReport } from './messages.ts';
 
 const port = parentPort;
@@ -16,7 +16,7 @@ lowerPriority();
 
 port.on('message', (message: ToReport) => {
   // Renders one at a time, in order: pdfmake is synchronous, so they queue here anyway.
-  buildReport(message.input).then(
+  ('appearance' in message ? renderAppearance(message.appearance) : buildReport(message.input)).then(
     (pdf) => {
       // A copy that owns its memory, moved (not copied again) to the host thread.
       const bytes = new Uint8Array(pdf);

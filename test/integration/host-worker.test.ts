@@ -10,7 +10,7 @@ import { superviseHost } from '../../host/worker/supervisor.ts';
 import type { HostEvent } from '../../shared/api/events.ts';
 import { samplePhoto } from '../../report/testing/images.ts';
 import { startReportRenderer } from '../../host/worker/report-renderer.ts';
-import { buildReport } from '../../report/index.ts';
+import { appearanceText, buildReport, renderAppearance } from '../../report/index.ts';
 import { sampleReportInput } from '../../report/testing/fixtures.ts';
 import { tempDir } from '../unit/db-fixtures.ts';
 
@@ -46,6 +46,15 @@ test('the report thread draws the same PDF as buildReport here, and its input er
   );
   // Still serving after a failed report.
   assert.ok((await renderer.render(input)).equals(here));
+});
+
+test('the report thread draws a signature appearance as here (signing stays short on the host thread)', async (t) => {
+  const renderer = startReportRenderer();
+  t.after(() => renderer.close());
+  const text = appearanceText('Anna Bianchi', new Date('2026-12-02T09:41:00Z'), true);
+  const [there, here] = await Promise.all([renderer.appearance(text), renderAppearance(text)]);
+  assert.ok(Buffer.isBuffer(there));
+  assert.ok(there.equals(here), 'same bytes');
 });
 
 test('a key handed to the worker (Electron: from safeStorage) opens the folder; another key is refused', async (t) => {

@@ -364,7 +364,8 @@ describe('the imported signing key', () => {
     await call(app, 'inspections.seal', {
       commissionReason: 'prova automatica: commissione non in esame',
       id,
-      signatures: SIGNATURES,
+      // The certificates' holders signed by hand too: each digital signature is drawn in their block.
+      signatures: [SIG('referente_comune', 'Luca Verdi', 120), SIG('pedagogista', 'Anna Bianchi', 100), SIGNATURES[2]!],
       passphrase: P12_PASSPHRASE,
     });
     const first = await call(app, 'report.get', { inspectionId: id });
@@ -416,6 +417,10 @@ describe('the imported signing key', () => {
     assert.match(blocks[0]!, /Not total document signed/);
     assert.match(blocks[1]!, /Signer Certificate Common Name: Luca Verdi/);
     assert.match(blocks[1]!, /Total document signed/);
+    // Anna sealed first but her appearance is in the Pedagogista's block, under Luca's (the Comune's).
+    const text = pdfText(join(scratch, 'cosigned.pdf'));
+    const [luca, anna] = [text.indexOf('Firmato digitalmente da Luca Verdi'), text.indexOf('Firmato digitalmente da Anna Bianchi')];
+    assert.ok(luca >= 0 && anna > luca, text);
     assert.equal((await call(app, 'report.get', { inspectionId: id })).sha256, second.sha256, 'the latest version is the report');
   });
 

@@ -69,7 +69,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigilanza-augment-'));
   pki = await makeRevocationPki();
   tsa = await startTestTsa({ keyPem: readFileSync(pki.tsa.keyPath, 'utf8'), certPem: pki.tsa.pem });
-  unsigned = await buildReport(sampleReportInput({ photos: 1 }));
+  unsigned = await buildReport(sampleReportInput({ photos: 1, digitallySigned: true }));
   signed = await sign(unsigned, pki.signer);
   augmented = (await augmentPdf(signed, { tsaUrl: tsa.url })).pdf;
 });
@@ -139,6 +139,17 @@ describe('augmentation to PAdES B-LTA', () => {
       { encoding: 'utf8' },
     );
     assert.match(r.stdout + r.stderr, /Verification: OK/);
+  });
+
+  test('the signature keeps its visible appearance and the document timestamp takes no rectangle (it is invisible)', () => {
+    const path = save('appearance.pdf', augmented);
+    const text = execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' });
+    assert.equal(text.match(/Firmato digitalmente da /g)?.length, 1, text);
+    assert.match(text, /con marca temporale/);
+    const widgets = qpdfObjects(path).filter((o) => o.dict['/Subtype'] === '/Widget');
+    assert.equal(widgets.length, 2);
+    assert.notDeepEqual(widgets[0]!.dict['/Rect'], [0, 0, 0, 0]);
+    assert.deepEqual(widgets[1]!.dict['/Rect'], [0, 0, 0, 0]);
   });
 
   test('the earlier signature stays valid: pdfsig says so, and our verifier reads B-LTA as valid', async () => {

@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReport, signPdfWith, verifyPdf } from '../../report/index.ts';
@@ -248,11 +249,21 @@ describe('vigilanza report --pkcs11', () => {
     });
     assert.equal(made.status, 0, made.stderr);
     const out = join(dir, 'cli-cosigned.pdf');
-    const r = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey], {
+    const unknown = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey, '--signatory', 'sindaco'], {
+      env: { VIGILANZA_PIN: token.pin, SOFTHSM2_CONF: token.conf },
+    });
+    assert.equal(unknown.status, 2);
+    assert.match(
+      unknown.stderr,
+      /--signatory: il verbale non ha un riquadro «sindaco» \(riquadri: referente_comune, pedagogista, referente_servizio\)/,
+    );
+    assert.equal(existsSync(out), false);
+    const r = vigilanza(['sign', first, '--out', out, '--pkcs11', token.module, '--key', token.ecKey, '--signatory', 'pedagogista'], {
       env: { VIGILANZA_PIN: token.pin, SOFTHSM2_CONF: token.conf },
     });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).signatures, 2);
+    assert.equal(JSON.parse(r.stdout).appearance.signatory, 'pedagogista');
     const text = pdfsig(out, pki.nssDir);
     assert.equal(text.match(/Signature is Valid/g)?.length, 2, text);
     assert.equal(text.match(/Certificate is Trusted/g)?.length, 2, text);
@@ -307,6 +318,22 @@ describe('a qualified signature key (CKA_ALWAYS_AUTHENTICATE, the PIN again for 
         writeFileSync(path, signed.pdf);
         assertPdfsigValidTrusted(path);
       }
+      // A timestamp authority that fails after the first signature value: the visible appearance
+      // claimed «con marca temporale», so the key signs once more (a second context-specific login).
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const port = (closed.address() as { port: number }).port;
+      await new Promise<void>((r) => closed.close(() => r()));
+      let signatures = 0;
+      const retried = await withTokenSigner({ modulePath: qualified.module, key: qualified.rsaKey, pin: qualified.pin }, (s) =>
+        signPdfWith(unsigned, { ...s, sign: (attrs) => (signatures++, s.sign(attrs)) }, { tsaUrl: `http://127.0.0.1:${port}/tsa` }),
+      );
+      assert.equal(signatures, 2);
+      assert.equal(retried.level, 'B-B');
+      assert.ok(retried.appearance);
+      const path = join(dir, 'qualified-no-tsa.pdf');
+      writeFileSync(path, retried.pdf);
+      assertPdfsigValidTrusted(path);
     } finally {
       process.env.SOFTHSM2_CONF = token.conf;
       qualified.cleanup();
