@@ -262,6 +262,8 @@ export interface PlanInput {
   /** Visits already in the plan: they book their members, and a due visit already planned is not proposed again. */
   planned: readonly VisitSlot[];
   holidayName: (date: IsoDate) => string | null;
+  /** Visits a person is given at most on one day by a proposal (default 1: a visit takes a half-day, the rest is the report). */
+  perPersonPerDay?: number;
   /** The time windows of the two half-days a proposal uses. */
   windows?: { mattina: [string, string]; pomeriggio: [string, string] };
 }
@@ -310,7 +312,7 @@ export const MAX_PLAN_DAYS = 366;
  * semester; a territory without a minimum owes none, so nothing is proposed and the clerk adds
  * visits). Each goes on the first weekday of the period's part within the span where the service
  * is open, it is no holiday, and a commission can sit: the least-booked people for each seat, free
- * that half-day. A structure for which no day fits is listed in `unplanned` with the reason.
+ * that half-day and below `perPersonPerDay` visits that day (so a plan spreads over the period). A structure for which no day fits is listed in `unplanned` with the reason.
  */
 export function proposePlan(input: PlanInput): Plan {
   const { territory, ruleSet, from, to } = input;
@@ -324,8 +326,11 @@ export function proposePlan(input: PlanInput): Plan {
   const booked: VisitSlot[] = input.planned.filter((v) => v.status !== 'dropped');
   const load = new Map<string, number>();
   for (const v of booked) for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
-  const busy = (personId: string, date: IsoDate, half: HalfDay) =>
-    booked.some((v) => v.date === date && v.memberIds.includes(personId) && halfDays(v.startTime, v.endTime).includes(half));
+  const perDay = input.perPersonPerDay ?? 1;
+  const busy = (personId: string, date: IsoDate, half: HalfDay) => {
+    const that = booked.filter((v) => v.date === date && v.memberIds.includes(personId));
+    return that.length >= perDay || that.some((v) => halfDays(v.startTime, v.endTime).includes(half));
+  };
   const visits: ProposedVisit[] = [];
   const unplanned: Unplanned[] = [];
 

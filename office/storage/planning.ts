@@ -8,9 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { commissionRefusal, PersonInput, PlannedVisitInput, PlanStatus, type Person, type PlannedVisit } from '../../shared/planning.ts';
-import type { Service } from '../../shared/api/contract.ts';
+import { Service, ServiceInput } from '../../shared/api/contract.ts';
 import type { Territory } from '../../shared/territories/schema.ts';
 import type { Db, Sql } from './db.ts';
+import { serviceKey } from './keys.ts';
 import { UserError } from './store.ts';
 
 /** Who made a planning write: a clerk of the review workspace, or the command line. */
@@ -85,6 +86,24 @@ export class PlanningStore {
       entityId,
       JSON.stringify(data),
     ]);
+  }
+
+  /**
+   * A registry entry of `vigilanza office demo`: marked `demo` and kept off the change feed, so no
+   * laptop ever receives it (saveService publishes every entry; this one must stay in the office).
+   */
+  async insertDemoService(input: unknown): Promise<Service> {
+    const now = this.clock().toISOString();
+    const service = Service.parse({ ...parsed(ServiceInput, input), id: randomUUID(), demo: true, createdAt: now, updatedAt: now });
+    await this.db.run('INSERT INTO services (id, name, name_key, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      service.id,
+      service.name,
+      serviceKey(service.name),
+      JSON.stringify(service),
+      now,
+      now,
+    ]);
+    return service;
   }
 
   // ---------- people ----------

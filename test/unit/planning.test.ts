@@ -232,10 +232,20 @@ describe('Art. 17 c.1: the proposal for a period', () => {
       plan.visits.map((v) => [v.serviceId, v.date, v.startTime, v.reason, v.purpose]),
       [
         ['Gelso', '2026-05-04', '09:30', 'due', 'verifica_periodica'],
-        ['Noce', '2026-05-04', '14:30', 'due', 'verifica_periodica'],
+        // Cecchi, Bagno a Ripoli's only referent, sits in Gelso's commission on the 4th: one visit a day each.
+        ['Noce', '2026-05-05', '09:30', 'due', 'verifica_periodica'],
       ],
     );
     assert.deepEqual(plan.visits[0]!.duePeriod, { from: '2026-01-01', to: '2026-06-30' });
+    // Allowing two visits a day, Cecchi takes Noce the same afternoon (never the same half-day).
+    const two = proposePlan({ ...base, perPersonPerDay: 2, services: SERVICES, visitDates, from: '2026-05-04', to: '2026-06-30' });
+    assert.deepEqual(
+      two.visits.map((v) => [v.serviceId, v.date, v.startTime]),
+      [
+        ['Gelso', '2026-05-04', '09:30'],
+        ['Noce', '2026-05-04', '14:30'],
+      ],
+    );
     assert.deepEqual(plan.unplanned, []);
   });
 
