@@ -259,7 +259,10 @@ export interface PlanInput {
   /** Visit dates made, per service id (those `serviceInspectionsDue` needs: see `inspectionsDueWindow`). */
   visitDates: ReadonlyMap<string, readonly IsoDate[]>;
   people: readonly Person[];
-  /** Visits already in the plan: they book their members, and a due visit already planned is not proposed again. */
+  /**
+   * Visits already in the plan: they book their members (not the dropped ones), and a structure
+   * with a saved visit in a period (dropped too: the clerk decided) is not proposed again for it.
+   */
   planned: readonly VisitSlot[];
   holidayName: (date: IsoDate) => string | null;
   /** Visits a person is given at most on one day by a proposal (default 1: a visit takes a half-day, the rest is the report). */
@@ -342,7 +345,9 @@ export function proposePlan(input: PlanInput): Plan {
     for (const period of duePeriods(ruleSet, service, dates, from, to)) {
       const start = compareDates(period.from, from) > 0 ? period.from : from;
       const end = compareDates(period.to, to) < 0 ? period.to : to;
-      const already = booked.some(
+      // Any saved visit of the structure in the period settles it: accepted or proposed it covers the
+      // period; dropped, the clerk decided against it (put back as proposed to plan it again).
+      const already = [...input.planned, ...visits].some(
         (v) => v.serviceId === service.id && compareDates(v.date, period.from) >= 0 && compareDates(v.date, period.to) <= 0,
       );
       if (already) continue;

@@ -292,16 +292,20 @@ describe('Art. 17 c.1: the proposal for a period', () => {
       later.visits.map((v) => [v.serviceId, v.date]),
       [['Pesco', '2026-12-09']],
     );
-    // Dropped, the planned visit no longer covers the semester.
+    // Dropped, it books nobody any more but still settles the structure's semester (the clerk decided):
+    // Pesco gets the morning the dropped visit's members would have had.
     const dropped = proposePlan({
       ...base,
       services,
       visitDates: new Map(),
-      planned: [{ ...planned[0]!, status: 'dropped' }],
-      from: '2026-12-09',
+      planned: [{ ...planned[0]!, memberIds: [PED.id, BAR.id, IMP.id], status: 'dropped' }],
+      from: '2026-12-15',
       to: '2026-12-31',
     });
-    assert.deepEqual(dropped.visits.map((v) => v.serviceId).sort(), ['Gelso', 'Pesco']);
+    assert.deepEqual(
+      dropped.visits.map((v) => [v.serviceId, v.date, v.memberIds.includes(PED.id)]),
+      [['Pesco', '2026-12-15', true]],
+    );
   });
 
   test('a period when the services are closed, or without the people for a commission: listed unplanned with the reason', () => {
