@@ -12,6 +12,7 @@ import { getTerritory, DEFAULT_TERRITORY_ID } from '../../shared/territories/ind
 import { inspectionsDue } from '../../shared/rules/acts.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import {
+  commissionRefusal,
   PLAN_STATUSES,
   PlannedVisitInput,
   visitConflicts,
@@ -94,7 +95,8 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
         csrf: clerk.csrf,
         period,
         schedule: result.plan.schedule,
-        proposals: result.plan.visits.map((v) => ({ ...v, members: v.memberIds.map((id) => result.people.get(id)!) })),
+        // Not saved: no status to show.
+        proposals: result.plan.visits.map((v) => ({ ...v, status: undefined, members: v.memberIds.map((id) => result.people.get(id)!) })),
         unplanned: result.plan.unplanned,
         planned: saved.map(toView),
         services: services.map((s) => ({ id: s.id, name: s.name, comune: s.comune })),
@@ -164,10 +166,21 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
         return render(reply, clerk, period, { status: 400, error: `${FIELD_LABELS[field] ?? field}: ${issue.message}`, values });
       }
       const visit = checked.data;
+      const services = new Map((await store.listServices()).map((s) => [s.id, s]));
+      const people = new Map((await planning.listPeople()).map((p) => [p.id, p]));
+      // Art. 15 c.2 is no conflict to confirm: refused at once (the store refuses it too).
+      const service0 = services.get(visit.serviceId);
+      const refusal =
+        service0 &&
+        commissionRefusal(
+          territory,
+          visit.purpose,
+          service0,
+          visit.memberIds.map((id) => people.get(id)).filter((p): p is Person => !!p),
+        );
+      if (refusal) return render(reply, clerk, period, { status: 400, error: `Commissione: ${refusal}`, values });
       // Conflicts are shown before saving; the clerk saves anyway with «Salva comunque».
       if (b.conferma !== 'si') {
-        const services = new Map((await store.listServices()).map((s) => [s.id, s]));
-        const people = new Map((await planning.listPeople()).map((p) => [p.id, p]));
         const others = await planning.listPlannedVisits(visit.date, visit.date);
         const conflicts = visitConflicts({ ...visit, id: b.id }, { territory, services, people, others, holidayName: italianHolidayName });
         const service = services.get(visit.serviceId);

@@ -142,6 +142,44 @@ describe('«Pianificazione» nell’ufficio', () => {
     assert.equal((await planning.listPlannedVisits('2026-11-24', '2026-11-24'))[0]!.id, sundayVisit.id);
   });
 
+  test('attack: planning writes need a session, the CSRF token and a same-site Origin; nothing is saved otherwise', async () => {
+    const before = (await planning.listPlannedVisits('0000-01-01', '9999-12-31')).length;
+    const form = new URLSearchParams({
+      ...period,
+      serviceId: 'x',
+      purpose: 'verifica_periodica',
+      reason: 'due',
+      data: '24/11/2026',
+      dalle: '09:30',
+      alle: '12:30',
+      conferma: 'si',
+    }).toString();
+    const post = (path: string, headers: Record<string, string>, body = form) =>
+      fetch(`${office.url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
+    assert.equal((await post('/pianificazione/visite', {})).status, 401);
+    assert.equal((await post('/pianificazione/visite', { cookie: clerk.cookieHeader(), origin: office.url })).status, 403);
+    assert.equal(
+      (await post('/pianificazione/visite/x/stato', { cookie: clerk.cookieHeader(), origin: office.url }, 'stato=dropped')).status,
+      403,
+    );
+    const page = await clerk.page('/pianificazione');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    assert.equal(
+      (await post('/pianificazione/visite', { cookie: clerk.cookieHeader(), origin: 'https://evil.example' }, `${form}&_csrf=${csrf}`))
+        .status,
+      403,
+    );
+    const anonymous = await fetch(`${office.url}/pianificazione`, { redirect: 'manual' });
+    assert.equal(anonymous.status, 303);
+    assert.equal(anonymous.headers.get('location'), '/login?dopo=%2Fpianificazione');
+    assert.equal((await planning.listPlannedVisits('0000-01-01', '9999-12-31')).length, before);
+  });
+
   test('bad input is a 4xx naming the field, never a 500', async () => {
     const base = {
       ...period,
