@@ -342,6 +342,11 @@ for (const backend of BACKENDS) {
       const old = office.databaseUrl ? await openPostgres(office.databaseUrl) : openSqlite(office.dataDir);
       try {
         for (const t of [
+          // Migration 8's tables first: they refer to services, clerks and inspectors.
+          'planning_events',
+          'planned_visit_members',
+          'planned_visits',
+          'office_people',
           'latest_prescriptions',
           'latest_revisions',
           'device_audit_points',
