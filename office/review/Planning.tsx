@@ -151,6 +151,9 @@ export function Planning(p: PlanningProps): ReactElement {
         <button>Mostra il periodo</button>
       </form>
       <p>Regola: {p.schedule}</p>
+      <p>
+        <a href="/pianificazione/persone">Persone delle commissioni</a>
+      </p>
       <h2>Proposte per il periodo</h2>
       <p>Le proposte non sono salvate finché non si accettano, spostano o scartano.</p>
       {p.proposals.length ? (

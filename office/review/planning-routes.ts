@@ -25,6 +25,7 @@ import { officePlan } from '../planning.ts';
 import { PlanningStore, type Actor } from '../storage/planning.ts';
 import { UserError } from '../storage/store.ts';
 import type { Clerk, PageRequest, ReviewContext } from './context.ts';
+import { PeopleList, PersonForm } from './People.tsx';
 import { Planning, PlanningConfirmation, type VisitFields, type VisitView } from './Planning.tsx';
 
 const TITLE = 'Pianificazione delle visite';
@@ -234,4 +235,91 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
       return reply.redirect(`${back(period)}&salvato=1`, 303);
     }),
   );
+
+  // ---------- the people of the commissions ----------
+  const PERSON_FIELDS: Record<string, string> = {
+    name: 'Nome',
+    role: 'Ruolo',
+    comune: 'Comune',
+    email: 'E-mail',
+    inspectorId: 'Account ispettore',
+  };
+  const personForm = async (clerk: Clerk, action: string, values: Record<string, string | null | undefined>, error?: string) =>
+    createElement(PersonForm, {
+      action,
+      csrf: clerk.csrf,
+      values,
+      error,
+      inspectors: (await store.listInspectors()).map((i) => ({ id: i.id, name: i.name })),
+    });
+
+  app.get(
+    '/pianificazione/persone',
+    page(async (_req, reply, clerk) => {
+      const inspectors = new Map((await store.listInspectors()).map((i) => [i.id, i.name]));
+      return view(
+        reply,
+        clerk,
+        'Persone delle commissioni',
+        '/pianificazione',
+        createElement(PeopleList, { people: await planning.listPeople(), inspectors }),
+      );
+    }),
+  );
+  app.get(
+    '/pianificazione/persone/nuova',
+    page(async (_req, reply, clerk) =>
+      view(reply, clerk, 'Nuova persona', '/pianificazione', await personForm(clerk, '/pianificazione/persone', {})),
+    ),
+  );
+  app.get(
+    '/pianificazione/persone/:id',
+    page<{ id: string }>(async (req, reply, clerk) => {
+      const person = (await planning.listPeople()).find((p) => p.id === req.params.id);
+      if (!person) return view(reply, clerk, 'Persona non trovata', '/pianificazione', null, 404);
+      return view(
+        reply,
+        clerk,
+        `Persona: ${person.name}`,
+        '/pianificazione',
+        await personForm(clerk, `/pianificazione/persone/${encodeURIComponent(person.id)}`, {
+          name: person.name,
+          role: person.role,
+          comune: person.comune,
+          email: person.email,
+          inspectorId: person.inspectorId,
+        }),
+      );
+    }),
+  );
+  const savePerson = (edit: boolean) =>
+    page<{ id?: string }>(async (req, reply, clerk) => {
+      const b = req.body;
+      const input = {
+        name: b.name ?? '',
+        role: b.role ?? '',
+        comune: b.comune?.trim() ? b.comune : null,
+        email: b.email ?? '',
+        inspectorId: b.inspectorId || null,
+      };
+      const action = edit ? `/pianificazione/persone/${encodeURIComponent(req.params.id!)}` : '/pianificazione/persone';
+      try {
+        await planning.savePerson(input, actor(clerk), edit ? { id: req.params.id! } : {});
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        const field = (e.field ?? '').split('.')[0]!;
+        const message = `${PERSON_FIELDS[field] ?? 'Persona'}: ${e.message.replace(/^[\w.]+: /, '')}`;
+        return view(
+          reply,
+          clerk,
+          edit ? 'Modifica persona' : 'Nuova persona',
+          '/pianificazione',
+          await personForm(clerk, action, b, message),
+          e.field === 'id' ? 404 : 400,
+        );
+      }
+      return reply.redirect('/pianificazione/persone', 303);
+    });
+  app.post('/pianificazione/persone', savePerson(false));
+  app.post('/pianificazione/persone/:id', savePerson(true));
 }

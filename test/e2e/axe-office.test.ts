@@ -4,7 +4,7 @@
  * another laptop to move it to; again with the «Respingi» form refused), the transfer and the
  * validation confirmations, servizi and a service's form, portatili and a pairing code, an
  * inspection not found, cruscotto, «Pianificazione» (the proposal, after «Accetta», the conflicts
- * before saving, an incomplete commission refused), the login after «Esci». 0 violations and no horizontal scrolling;
+ * before saving, an incomplete commission refused; the people and their form, refused), the login after «Esci». 0 violations and no horizontal scrolling;
  * the "needs review" items of each page are in test-results/axe/office-*.json (none at the time of
  * writing), each page's 1366×768 screenshot in test-results/screenshots.
  */
@@ -152,6 +152,16 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
     await page
       .getByRole('alert')
       .getByText(/manca referente tecnico del Comune del servizio/)
+      .waitFor();
+    await visit_('persone', '/pianificazione/persone', 'Persone delle commissioni');
+    await visit_('persona-nuova', '/pianificazione/persone/nuova', 'Nuova persona');
+    await page.getByLabel('Nome').fill('Geom. Nuovo');
+    await page.getByLabel('E-mail').fill('g.nuovo@comune.it');
+    await page.getByRole('button', { name: 'Salva' }).click();
+    await check('persona-rifiutata', 'Nuova persona');
+    await page
+      .getByRole('alert')
+      .getByText(/Comune: il Comune è obbligatorio/)
       .waitFor();
 
     // After «Esci»: the login page again, without the menu.

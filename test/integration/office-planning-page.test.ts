@@ -180,6 +180,56 @@ describe('«Pianificazione» nell’ufficio', () => {
     assert.equal((await planning.listPlannedVisits('0000-01-01', '9999-12-31')).length, before);
   });
 
+  test('the people of the commissions: added, edited, refused naming the field, audited', async () => {
+    const list = await clerk.page('/pianificazione/persone');
+    assert.match(list, /<h1>Persone delle commissioni<\/h1>/);
+    assert.match(list, /Dott\.ssa Chiara Fantoni<\/a> \(DEMO\)/);
+    const missingComune = await clerk.post(
+      '/pianificazione/persone',
+      { name: 'Geom. Nuovo', role: 'referente_tecnico_comune', comune: '', email: 'g.nuovo@comune.it', inspectorId: '' },
+      '/pianificazione/persone/nuova',
+    );
+    assert.equal(missingComune.status, 400);
+    assert.match(missingComune.text, /role="alert">Comune: il Comune è obbligatorio per un referente tecnico del Comune</);
+    const badMail = await clerk.post(
+      '/pianificazione/persone',
+      { name: 'Geom. Nuovo', role: 'asl', comune: '', email: 'nuovo', inspectorId: '' },
+      '/pianificazione/persone/nuova',
+    );
+    assert.equal(badMail.status, 400);
+    assert.match(badMail.text, /E-mail: indirizzo e-mail non valido/);
+    const created = await clerk.post(
+      '/pianificazione/persone',
+      { name: 'Geom. Nuovo', role: 'referente_tecnico_comune', comune: 'Pelago', email: 'g.nuovo@comune.it', inspectorId: '' },
+      '/pianificazione/persone/nuova',
+    );
+    assert.equal(created.status, 303);
+    const person = (await planning.listPeople()).find((p) => p.name === 'Geom. Nuovo')!;
+    assert.deepEqual([person.comune, person.demo], ['Pelago', false]);
+    const edited = await clerk.post(
+      `/pianificazione/persone/${person.id}`,
+      { name: 'Geom. Nuovo', role: 'referente_tecnico_comune', comune: 'Londa', email: 'g.nuovo@comune.it', inspectorId: '' },
+      `/pianificazione/persone/${person.id}`,
+    );
+    assert.equal(edited.status, 303);
+    assert.equal((await planning.listPeople()).find((p) => p.id === person.id)!.comune, 'Londa');
+    assert.deepEqual(
+      (await planning.events('person', person.id)).map((e) => [e.action, e.clerkId]),
+      [
+        ['crea', clerkId],
+        ['modifica', clerkId],
+      ],
+    );
+    const unknown = await clerk.post(
+      '/pianificazione/persone/nessuna',
+      { name: 'X', role: 'asl', comune: '', email: 'x@y.it', inspectorId: '' },
+      '/pianificazione/persone',
+    );
+    assert.equal(unknown.status, 404);
+    const res = await fetch(`${office.url}/pianificazione/persone/nessuna`, { headers: { cookie: clerk.cookieHeader() } });
+    assert.equal(res.status, 404);
+  });
+
   test('bad input is a 4xx naming the field, never a 500', async () => {
     const base = {
       ...period,
