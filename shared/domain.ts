@@ -6,6 +6,17 @@ export const SERVICE_TYPES = ['nido', 'spazio_gioco', 'centro_bambini_famiglie',
 export const ServiceType = z.enum(SERVICE_TYPES);
 export type ServiceType = z.infer<typeof ServiceType>;
 
+/** The people of the office's registry a commission is made of (Zona reg. art. 15). */
+export const PERSON_ROLES = ['pedagogista_zonale', 'referente_tecnico_comune', 'asl', 'altro'] as const;
+export const PersonRole = z.enum(PERSON_ROLES);
+export type PersonRole = z.infer<typeof PersonRole>;
+export const PERSON_ROLE_LABELS: Record<PersonRole, string> = {
+  pedagogista_zonale: 'Pedagogista zonale',
+  referente_tecnico_comune: 'Referente tecnico del Comune',
+  asl: 'ASL',
+  altro: 'Altro',
+};
+
 export const PURPOSES = ['autorizzazione', 'accreditamento', 'verifica_periodica'] as const;
 export const Purpose = z.enum(PURPOSES);
 export type Purpose = z.infer<typeof Purpose>;

@@ -4,11 +4,15 @@
  *   add-inspector  creates an inspector and a device token (printed on the last line)
  *   add-clerk      creates or updates an office clerk's password
  *   pairing-code   prints a one-time pairing code for an inspector's laptop
+ *   plan           prints the visits proposed for a period (Art. 17, Art. 15), saving nothing
+ *   demo           fills a new office folder with demo registry, people and a year of visits
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CliError } from './errors.ts';
-import { parse } from './io.ts';
+import type { OfficeStore } from '../../office/storage/store.ts';
+import { isIsoDate, parseItalianDate } from '../../shared/dates.ts';
+import { parse, printJson } from './io.ts';
 import { DEFAULT_TERRITORY_ID, TERRITORIES } from '../../shared/territories/index.ts';
 
 const TERRITORY_CHOICES = `${[...TERRITORIES.keys()].join(' | ')}; predefinito: ${DEFAULT_TERRITORY_ID}`;
@@ -26,9 +30,15 @@ export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
   add-clerk --data DIR [--database URL] NOME
         crea un operatore d'ufficio (o ne cambia la password): password da VIGILANZA_CLERK_PASSWORD
         o chiesta al terminale
+  plan --data DIR [--database URL] --from DATA --to DATA [--json]
+        stampa il piano proposto per il periodo (una visita per struttura ancora dovuta, Art. 17,
+        con la commissione dell'Art. 15 e i conflitti); non salva nulla
+  demo --data DIR [--database URL]
+        riempie una cartella d'ufficio nuova con registro, persone e un anno di visite dimostrativi
 
 --data DIR       cartella dei dati (database SQLite e allegati; con --database solo gli allegati)
---database URL   postgres://utente@host:porta/database invece di SQLite`;
+--database URL   postgres://utente@host:porta/database invece di SQLite
+DATA             aaaa-mm-gg oppure gg/mm/aaaa`;
 
 const COMMON = { data: { type: 'string' }, database: { type: 'string' } } as const;
 
@@ -178,11 +188,81 @@ async function addClerk(argv: string[]): Promise<number> {
   }
 }
 
+/** A date option, ISO or as an Italian clerk types it. */
+function dateOption(name: string, text: string | undefined): string {
+  if (text === undefined) throw new CliError(`--${name}: serve una data (aaaa-mm-gg oppure gg/mm/aaaa)\n\n${usage}`);
+  if (isIsoDate(text)) return text;
+  const r = parseItalianDate(text);
+  if (!r.ok) throw new CliError(`--${name}: ${r.message}`);
+  if (!r.date) throw new CliError(`--${name}: serve una data (aaaa-mm-gg oppure gg/mm/aaaa)`);
+  return r.date;
+}
+
+async function planning(s: OfficeStore) {
+  const { PlanningStore } = await import('../../office/storage/planning.ts');
+  const { getTerritory, DEFAULT_TERRITORY_ID } = await import('../../shared/territories/index.ts');
+  // The office still runs with the Zona's rules (docs/DEVELOPING.md): its territory is the default one.
+  return new PlanningStore(s.db, getTerritory(DEFAULT_TERRITORY_ID)!);
+}
+
+async function plan(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { ...COMMON, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+    usage,
+  );
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
+  requireData(values);
+  const from = dateOption('from', values.from);
+  const to = dateOption('to', values.to);
+  const { PlanInputError } = await import('../../shared/planning.ts');
+  const { officePlan, planJson, planText } = await import('../../office/planning.ts');
+  const s = await store(values);
+  try {
+    const result = await officePlan(s, await planning(s), from, to);
+    if (values.json) printJson(planJson(result));
+    else process.stdout.write(planText(result));
+    return 0;
+  } catch (e) {
+    if (e instanceof PlanInputError) throw new CliError(`--${e.field}: ${e.message}`);
+    throw e;
+  } finally {
+    await s.close();
+  }
+}
+
+async function demo(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...COMMON }, usage);
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
+  requireData(values);
+  const { seedOfficeDemo } = await import('../../office/demo.ts');
+  const { UserError } = await import('../../office/storage/store.ts');
+  const s = await store(values);
+  try {
+    const { isoToday, systemClock } = await import('../../host/clock.ts');
+    const today = isoToday(systemClock);
+    const r = await seedOfficeDemo(s, await planning(s), today);
+    process.stdout.write(
+      `Dati dimostrativi creati: ${r.services} servizi, ${r.people} persone, ${r.visits} visite dell'ultimo anno (tutti marcati DEMO).\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) throw new CliError(`--data: ${e.message}`);
+    throw e;
+  } finally {
+    await s.close();
+  }
+}
+
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   serve,
   'add-inspector': addInspector,
   'add-clerk': addClerk,
   'pairing-code': pairingCode,
+  plan,
+  demo,
 };
 
 export async function run(argv: string[]): Promise<number> {

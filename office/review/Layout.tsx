@@ -5,6 +5,7 @@ export const NAV = [
   ['/coda', 'Coda'],
   ['/cruscotto', 'Cruscotto'],
   ['/servizi', 'Servizi'],
+  ['/pianificazione', 'Pianificazione'],
   ['/portatili', 'Portatili'],
 ] as const;
 

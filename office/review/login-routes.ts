@@ -10,7 +10,7 @@ import { Login } from './Login.tsx';
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 /** The app's pages a login may go on to (`dopo`); anything else goes to the queue. */
-const AFTER_LOGIN_PAGES = /^\/(coda|ispezioni|servizi|cruscotto|export|portatili|allegati)(?=[/?]|$)/;
+const AFTER_LOGIN_PAGES = /^\/(coda|ispezioni|servizi|pianificazione|cruscotto|export|portatili|allegati)(?=[/?]|$)/;
 
 /**
  * Where to go after logging in: only a path of this app, so never `//host`, `/\\host` (both mean

@@ -29,6 +29,7 @@ import { registerInspectionRoutes } from './inspection-routes.ts';
 import { checkLabel } from './labels.ts';
 import { registerLaptopRoutes } from './laptop-routes.ts';
 import { registerLoginRoutes } from './login-routes.ts';
+import { registerPlanningRoutes } from './planning-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
@@ -61,6 +62,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerTransferRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerLaptopRoutes(app, ctx);
+  registerPlanningRoutes(app, ctx);
 
   // ---------- dashboards and exports ----------
   // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.

@@ -233,6 +233,59 @@ const FOLLOW_UPS = [
    WHERE service_id IS NOT NULL`,
 ];
 
+/**
+ * Planning at the office (issue 14): the people a commission is made of (Art. 15: pedagogical zonal
+ * referent, technical referents of the Comuni, ASL, others), optionally linked to an inspector's
+ * account; the planned visits with their commission (one row per member, so "who is booked that
+ * half-day" is an index seek); and the audit of every planning write (who, when, what, the values).
+ * `demo` marks rows made by `vigilanza office demo`: never sent, never mailed.
+ */
+function planning(kind: 'sqlite' | 'postgres'): string[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    `CREATE TABLE office_people (
+       id TEXT PRIMARY KEY,
+       name TEXT NOT NULL,
+       role TEXT NOT NULL,
+       comune TEXT,
+       email TEXT NOT NULL,
+       inspector_id TEXT REFERENCES inspectors(id),
+       demo INTEGER NOT NULL DEFAULT 0,
+       created_at TEXT NOT NULL,
+       updated_at TEXT NOT NULL)`,
+    `CREATE TABLE planned_visits (
+       id TEXT PRIMARY KEY,
+       service_id TEXT NOT NULL REFERENCES services(id),
+       purpose TEXT NOT NULL,
+       visit_date TEXT NOT NULL,
+       start_time TEXT NOT NULL,
+       end_time TEXT NOT NULL,
+       reason TEXT NOT NULL,
+       status TEXT NOT NULL,
+       demo INTEGER NOT NULL DEFAULT 0,
+       created_at TEXT NOT NULL,
+       updated_at TEXT NOT NULL)`,
+    'CREATE INDEX planned_visits_date ON planned_visits (visit_date, id)',
+    'CREATE INDEX planned_visits_service ON planned_visits (service_id, visit_date)',
+    `CREATE TABLE planned_visit_members (
+       visit_id TEXT NOT NULL REFERENCES planned_visits(id),
+       person_id TEXT NOT NULL REFERENCES office_people(id),
+       position INTEGER NOT NULL,
+       PRIMARY KEY (visit_id, person_id))`,
+    'CREATE INDEX planned_visit_members_person ON planned_visit_members (person_id, visit_id)',
+    `CREATE TABLE planning_events (
+       id ${serial},
+       at TEXT NOT NULL,
+       clerk_id TEXT REFERENCES clerks(id),
+       actor TEXT NOT NULL,
+       action TEXT NOT NULL,
+       entity TEXT NOT NULL,
+       entity_id TEXT NOT NULL,
+       data TEXT NOT NULL)`,
+    'CREATE INDEX planning_events_entity ON planning_events (entity, entity_id, id)',
+  ];
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -311,6 +364,12 @@ export const MIGRATIONS: Migration[] = [
     name: "acts registered at the Comune's protocol: number and date per validated revision, corrections kept as history",
     sqlite: actRegistrations('sqlite'),
     postgres: actRegistrations('postgres'),
+  },
+  {
+    version: 10,
+    name: 'office planning: the people of the commissions, planned visits with their members, and the audit of planning writes',
+    sqlite: planning('sqlite'),
+    postgres: planning('postgres'),
   },
 ];
 

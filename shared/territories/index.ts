@@ -26,6 +26,18 @@ const ZONA_FSE_TERRITORY: Territory = {
   signatoriesSource: 'Scheda di osservazione (Reg. zonale art. 15: commissione zonale)',
   schedule: { label: "due all'anno, una per semestre", article: 'Reg. zonale art. 17 c.1' },
   prescription: { singular: 'prescrizione', plural: 'prescrizioni', article: 'Reg. zonale art. 11 c.2-3' },
+  // Interpretation: the Comuni of the Zona keep their services open from September to July.
+  calendar: { fromMonth: 9, toMonth: 7, article: 'calendario educativo dei Comuni della Zona (settembre–luglio)' },
+  commission: {
+    article: 'Reg. zonale art. 15 c.1',
+    seats: [
+      { label: 'pedagogista zonale', role: 'pedagogista_zonale', comune: 'any' },
+      { label: 'referente tecnico del Comune del servizio', role: 'referente_tecnico_comune', comune: 'service' },
+      { label: 'referente tecnico di un altro Comune della Zona', role: 'referente_tecnico_comune', comune: 'other' },
+    ],
+    completeFor: ['autorizzazione', 'accreditamento'],
+    completeArticle: 'Reg. zonale art. 15 c.2',
+  },
   reportHeading: {
     title: 'ZONA FIORENTINA SUD-EST',
     subtitle: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE",

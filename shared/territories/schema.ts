@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SERVICE_TYPES, ServiceType } from '../domain.ts';
 import { Signatory } from '../checklist/schema.ts';
+import { PERSON_ROLES, Purpose } from '../domain.ts';
 
 /** `<id>@<version>`, as rule sets and checklists are keyed. */
 const VersionKey = z.string().regex(/^[a-z0-9-]+@\d+$/, 'formato atteso nome@versione, es. zona-fse@1');
@@ -43,6 +44,36 @@ export const Territory = z.strictObject({
    * with is the rule set's `inspections.perYear` (null: no minimum).
    */
   schedule: z.strictObject({ label: z.string().min(1), article: z.string().min(1) }),
+  /**
+   * The months the services are open (`fromMonth`..`toMonth`, across the new year): a visit planned
+   * outside them finds the service closed. As the territory's calendar says it.
+   */
+  calendar: z.strictObject({
+    fromMonth: z.number().int().min(1).max(12),
+    toMonth: z.number().int().min(1).max(12),
+    article: z.string().min(1),
+  }),
+  /**
+   * Who the visiting commission is made of, each seat a role (and for a Comune's referent, which
+   * Comune: the service's own or another one); `completeFor` the purposes for which every seat must
+   * be filled. Null where the regulation does not say (the plan then checks no composition).
+   */
+  commission: z
+    .strictObject({
+      article: z.string().min(1),
+      seats: z
+        .array(
+          z.strictObject({
+            label: z.string().min(1),
+            role: z.enum(PERSON_ROLES),
+            comune: z.enum(['service', 'other', 'any']),
+          }),
+        )
+        .min(1),
+      completeFor: z.array(Purpose),
+      completeArticle: z.string().min(1),
+    })
+    .nullable(),
   /** What the act imposing a correction with a deadline is called ("prescrizione", "diffida"). */
   prescription: z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), article: z.string().min(1) }),
   /** The lines at the top of the report, as the authority heads its acts, and the PDF's author. */

@@ -4,7 +4,8 @@
  * another laptop to move it to; again with the «Respingi» form refused), the transfer and the
  * validation confirmations, the validated inspection's «Registra a protocollo» (refused, registered, corrected)
  * and the «Validate» tab, servizi and a service's form, portatili and a pairing code, an
- * inspection not found, cruscotto, the login after «Esci». 0 violations and no horizontal scrolling;
+ * inspection not found, cruscotto, «Pianificazione» (the proposal, after «Accetta», the conflicts
+ * before saving, an incomplete commission refused; the people and their form, refused), the login after «Esci». 0 violations and no horizontal scrolling;
  * the "needs review" items of each page are in test-results/axe/office-*.json (none at the time of
  * writing), each page's 1366×768 screenshot in test-results/screenshots.
  */
@@ -14,6 +15,8 @@ import type { Browser, Page } from 'playwright-core';
 import { SyncClient } from '../../host/sync/client.ts';
 import { drainOutbox } from '../../host/sync/loop.ts';
 import { hashPassword } from '../../office/security.ts';
+import { PlanningStore } from '../../office/storage/planning.ts';
+import { getTerritory } from '../../shared/territories/index.ts';
 import { axeViolations } from '../helpers/ui-axe.ts';
 import { seededLaptop, sealVisits } from '../helpers/laptop.ts';
 import { makePdf, makePng, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
@@ -130,6 +133,59 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
     await check('codice', 'Codice per Luca Bianchi');
     await visit_('non-trovata', '/ispezioni/nessuna/1', 'Ispezione non trovata');
     await visit_('cruscotto', '/cruscotto', 'Cruscotto');
+
+    // «Pianificazione»: people for an Art. 15 commission and an authorised structure that owes its semester.
+    const planning = new PlanningStore(office.server.store.db, getTerritory('zona-fse')!);
+    const cli = { clerkId: null, name: 'test' };
+    await office.server.store.saveService({
+      name: 'Nido Il Pesco',
+      type: 'nido',
+      comune: 'Impruneta',
+      capacity: 30,
+      kitchen: true,
+      authorizationIssuedOn: '2024-10-15',
+    });
+    await planning.savePerson({ name: 'Chiara Fantoni', role: 'pedagogista_zonale', email: 'c.fantoni@zona.it' }, cli);
+    await planning.savePerson(
+      { name: 'Marco Bellini', role: 'referente_tecnico_comune', comune: 'Impruneta', email: 'm.bellini@impruneta.it' },
+      cli,
+    );
+    await planning.savePerson(
+      { name: 'Laura Cecchi', role: 'referente_tecnico_comune', comune: 'Bagno a Ripoli', email: 'l.cecchi@bagnoaripoli.it' },
+      cli,
+    );
+    await visit_('pianificazione', '/pianificazione', 'Pianificazione delle visite');
+    await page.getByRole('button', { name: /^Accetta: Nido Il Pesco/ }).click();
+    await check('pianificazione-salvata', 'Pianificazione delle visite');
+    await page.getByText('Piano salvato.').waitFor();
+    // A visit on a Sunday: its conflicts before saving.
+    await page.getByLabel('Servizio').selectOption({ label: 'Nido Il Pesco (Impruneta)' });
+    await page.getByLabel('Data (gg/mm/aaaa)').fill('22/11/2026');
+    await page.getByLabel(/Chiara Fantoni/).check();
+    await page.getByRole('button', { name: 'Aggiungi' }).click();
+    await check('pianificazione-conflitti', 'Conflitti da confermare');
+    await page.getByText('il 22/11/2026 è domenica').waitFor();
+    // An authorisation with an incomplete commission: refused on the form, naming who is missing.
+    await page.goto(`${office.url}/pianificazione`);
+    await page.getByLabel('Scopo').selectOption('autorizzazione');
+    await page.getByLabel('Data (gg/mm/aaaa)').fill('25/11/2026');
+    await page.getByLabel(/Chiara Fantoni/).check();
+    await page.getByRole('button', { name: 'Aggiungi' }).click();
+    await check('pianificazione-rifiutata', 'Pianificazione delle visite');
+    await page
+      .getByRole('alert')
+      .getByText(/manca referente tecnico del Comune del servizio/)
+      .waitFor();
+    await visit_('persone', '/pianificazione/persone', 'Persone delle commissioni');
+    await visit_('persona-nuova', '/pianificazione/persone/nuova', 'Nuova persona');
+    await page.getByLabel('Nome').fill('Geom. Nuovo');
+    await page.getByLabel('E-mail').fill('g.nuovo@comune.it');
+    await page.getByRole('button', { name: 'Salva' }).click();
+    await check('persona-rifiutata', 'Nuova persona');
+    await page
+      .getByRole('alert')
+      .getByText(/Comune: il Comune è obbligatorio/)
+      .waitFor();
 
     // After «Esci»: the login page again, without the menu.
     await page.getByRole('button', { name: 'Esci' }).click();

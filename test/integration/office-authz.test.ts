@@ -342,6 +342,12 @@ for (const backend of BACKENDS) {
       const old = office.databaseUrl ? await openPostgres(office.databaseUrl) : openSqlite(office.dataDir);
       try {
         for (const t of [
+          // Later migrations' tables first: they refer to services, clerks, inspectors and revisions.
+          'planning_events',
+          'planned_visit_members',
+          'planned_visits',
+          'office_people',
+          'act_registrations',
           'office_settings',
           'latest_prescriptions',
           'latest_revisions',

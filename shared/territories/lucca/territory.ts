@@ -19,6 +19,9 @@ export const LUCCA_TERRITORY: Territory = {
   signatories: LUCCA_SIGNATORIES,
   signatoriesSource: 'non indicato dal regolamento (interpretazione signatories di lucca@1; Reg. Lucca art. 32 c.1)',
   schedule: { label: 'periodica, senza numero minimo', article: 'Reg. Lucca art. 32 c.1' },
+  calendar: { fromMonth: 9, toMonth: 6, article: 'Reg. Lucca art. 27 c.1' },
+  // The seed names no commission's composition (Art. 32 c.1 says only that the Comune supervises).
+  commission: null,
   prescription: { singular: 'diffida', plural: 'diffide', article: 'Reg. Lucca art. 32 c.2' },
   reportHeading: {
     title: 'CITTÀ DI LUCCA',

@@ -1,0 +1,453 @@
+/**
+ * Planning the visits at the office (issue 14), pure: what the registry of people and planned
+ * visits accepts, what a visit's commission lacks (Zona reg. art. 15), what conflicts a planned
+ * visit has (a member booked twice the same half-day, a Sunday or a public holiday, the service
+ * closed by the territory's calendar), and the proposal for a period: one visit per structure
+ * still due under Art. 17 (`serviceInspectionsDue`), with a commission that meets Art. 15.
+ * Holidays come from the caller (`holidayName`): the office asks `date-holidays`, and shared/ stays
+ * free of anything but zod. A territory is data: its schedule rule is its rule set's
+ * `inspections.perYear`, its calendar and commission are fields of the territory.
+ */
+import { z } from 'zod';
+import { addDays, compareDates, daysBetween, toDayNumber, type IsoDate } from './dates.ts';
+import { InputDateSchema, PersonRole, Purpose, PURPOSE_LABELS, type PersonRole as Role } from './domain.ts';
+import { serviceInspectionsDue, type ServiceActs } from './rules/acts.ts';
+import type { RuleSet } from './rules/ruleset.ts';
+import type { Territory } from './territories/schema.ts';
+import { lineText } from './text.ts';
+import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE, visitTimesProblem } from './times.ts';
+
+export const PLAN_REASONS = ['due', 'requested', 'follow_up', 'complaint'] as const;
+export const PlanReason = z.enum(PLAN_REASONS);
+export type PlanReason = z.infer<typeof PlanReason>;
+export const PLAN_REASON_LABELS: Record<PlanReason, string> = {
+  due: 'dovuta (Art. 17)',
+  requested: 'su richiesta (autorizzazione o accreditamento)',
+  follow_up: 'verifica delle prescrizioni',
+  complaint: 'segnalazione',
+};
+
+export const PLAN_STATUSES = ['proposed', 'accepted', 'dropped'] as const;
+export const PlanStatus = z.enum(PLAN_STATUSES);
+export type PlanStatus = z.infer<typeof PlanStatus>;
+export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = { proposed: 'proposta', accepted: 'accettata', dropped: 'scartata' };
+
+const Time = z.string().regex(VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE);
+// Deliberately loose: the office only needs an address to write to; the mail server is the judge.
+const Email = lineText()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'indirizzo e-mail non valido (es. nome@comune.it)');
+
+export const PersonInput = z
+  .strictObject({
+    name: lineText().trim().min(1, 'il nome è obbligatorio').max(200),
+    role: PersonRole,
+    /** The Comune a technical referent works for (required for them), or where the person is based. */
+    comune: lineText().trim().max(120).nullable().default(null),
+    email: Email,
+    /** The inspector account (laptop) of this person, when they have one. */
+    inspectorId: lineText().min(1).max(100).nullable().default(null),
+  })
+  .superRefine((p, ctx) => {
+    if (p.role === 'referente_tecnico_comune' && !p.comune)
+      ctx.addIssue({ code: 'custom', path: ['comune'], message: 'il Comune è obbligatorio per un referente tecnico del Comune' });
+  });
+export type PersonInput = z.input<typeof PersonInput>;
+
+export interface Person {
+  id: string;
+  name: string;
+  role: Role;
+  comune: string | null;
+  email: string;
+  inspectorId: string | null;
+  demo: boolean;
+}
+
+export const PlannedVisitInput = z
+  .strictObject({
+    serviceId: lineText().min(1, 'il servizio è obbligatorio').max(100),
+    purpose: Purpose,
+    date: InputDateSchema,
+    startTime: Time,
+    endTime: Time,
+    memberIds: z.array(lineText().min(1).max(100)).max(20),
+    reason: PlanReason,
+    status: PlanStatus.default('proposed'),
+  })
+  .superRefine((v, ctx) => {
+    const problem = visitTimesProblem(v.startTime, v.endTime);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['endTime'], message: problem });
+    if (new Set(v.memberIds).size !== v.memberIds.length)
+      ctx.addIssue({ code: 'custom', path: ['memberIds'], message: 'la stessa persona è indicata due volte' });
+  });
+export type PlannedVisitInput = z.input<typeof PlannedVisitInput>;
+
+export interface PlannedVisit {
+  id: string;
+  serviceId: string;
+  purpose: Purpose;
+  date: IsoDate;
+  startTime: string;
+  endTime: string;
+  memberIds: string[];
+  reason: PlanReason;
+  status: PlanStatus;
+  demo: boolean;
+}
+
+/** What the planner needs to know of a registry service. */
+export interface PlanService extends ServiceActs {
+  id: string;
+  name: string;
+  comune: string;
+}
+
+const fold = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCase('it');
+
+// ---------- the commission (Art. 15) ----------
+
+/**
+ * The seats of the territory's commission left empty by `members` for a visit of `service`, by
+ * their label («referente tecnico del Comune del servizio»). Each member fills at most one seat.
+ * Empty when the territory states no composition.
+ */
+export function commissionMissing(territory: Territory, service: { comune: string }, members: readonly Person[]): string[] {
+  const seats = territory.commission?.seats ?? [];
+  const free = [...members];
+  const missing: string[] = [];
+  for (const seat of seats) {
+    const i = free.findIndex(
+      (p) =>
+        p.role === seat.role &&
+        (seat.comune === 'any' ||
+          (seat.comune === 'service' ? fold(p.comune) === fold(service.comune) : !!p.comune && fold(p.comune) !== fold(service.comune))),
+    );
+    if (i < 0) missing.push(seat.label);
+    else free.splice(i, 1);
+  }
+  return missing;
+}
+
+/**
+ * Art. 15 c.2: for the purposes the territory lists (authorisation, accreditation) an incomplete
+ * commission is refused; the message names who is missing. Null when the visit may be planned.
+ */
+export function commissionRefusal(
+  territory: Territory,
+  purpose: Purpose,
+  service: { comune: string },
+  members: readonly Person[],
+): string | null {
+  const c = territory.commission;
+  if (!c || !c.completeFor.includes(purpose)) return null;
+  const missing = commissionMissing(territory, service, members);
+  if (!missing.length) return null;
+  return `commissione incompleta per una visita di ${PURPOSE_LABELS[purpose].toLowerCase()} (${c.completeArticle}): manca ${missing.join(', manca ')}`;
+}
+
+// ---------- conflicts ----------
+
+export type HalfDay = 'mattina' | 'pomeriggio';
+/** The half-days a time window occupies: the morning ends at 13:00. */
+export function halfDays(startTime: string, endTime: string): HalfDay[] {
+  const out: HalfDay[] = [];
+  if (startTime < '13:00') out.push('mattina');
+  if (endTime > '13:00') out.push('pomeriggio');
+  return out;
+}
+
+/** 0 Sunday … 6 Saturday (1970-01-01, day 0, was a Thursday). */
+export function weekday(date: IsoDate): number {
+  return (((toDayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+/** Whether the territory's calendar has the services open in that date's month. */
+export function calendarOpen(territory: Territory, date: IsoDate): boolean {
+  const month = Number(date.slice(5, 7));
+  const { fromMonth, toMonth } = territory.calendar;
+  return fromMonth <= toMonth ? month >= fromMonth && month <= toMonth : month >= fromMonth || month <= toMonth;
+}
+
+export type ConflictKind = 'member_busy' | 'sunday' | 'holiday' | 'closed' | 'commission';
+export interface Conflict {
+  kind: ConflictKind;
+  message: string;
+  /** The person concerned (member_busy). */
+  personId?: string;
+}
+
+/** A visit as the conflict check reads it (a saved one, a proposal, one being typed). */
+export interface VisitSlot {
+  id?: string | undefined;
+  serviceId: string;
+  purpose: Purpose;
+  date: IsoDate;
+  startTime: string;
+  endTime: string;
+  memberIds: readonly string[];
+  status?: PlanStatus | undefined;
+}
+
+export interface ConflictContext {
+  territory: Territory;
+  services: ReadonlyMap<string, PlanService>;
+  people: ReadonlyMap<string, Person>;
+  /** The other visits of the plan; dropped ones book nobody. */
+  others: readonly VisitSlot[];
+  /** The name of the public holiday on that date, or null. */
+  holidayName: (date: IsoDate) => string | null;
+}
+
+const dateText = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+
+/**
+ * What is wrong with planning `visit`: shown before it is saved. A conflict does not forbid the
+ * visit (a clerk may plan on a holiday knowingly), except an incomplete commission where
+ * Art. 15 c.2 wants it complete, which `commissionRefusal` makes a refusal.
+ */
+export function visitConflicts(visit: VisitSlot, ctx: ConflictContext): Conflict[] {
+  const conflicts: Conflict[] = [];
+  const slots = halfDays(visit.startTime, visit.endTime);
+  for (const personId of visit.memberIds) {
+    const clash = ctx.others.find(
+      (o) =>
+        o.id !== visit.id &&
+        o.status !== 'dropped' &&
+        o.date === visit.date &&
+        o.memberIds.includes(personId) &&
+        halfDays(o.startTime, o.endTime).some((h) => slots.includes(h)),
+    );
+    if (clash) {
+      const name = ctx.people.get(personId)?.name ?? personId;
+      const where = ctx.services.get(clash.serviceId)?.name ?? clash.serviceId;
+      const half = halfDays(clash.startTime, clash.endTime).find((h) => slots.includes(h))!;
+      conflicts.push({
+        kind: 'member_busy',
+        personId,
+        message: `${name} è già impegnato/a il ${dateText(visit.date)} (${half}) da «${where}»`,
+      });
+    }
+  }
+  if (weekday(visit.date) === 0) conflicts.push({ kind: 'sunday', message: `il ${dateText(visit.date)} è domenica` });
+  const holiday = ctx.holidayName(visit.date);
+  if (holiday) conflicts.push({ kind: 'holiday', message: `il ${dateText(visit.date)} è festivo: ${holiday}` });
+  if (!calendarOpen(ctx.territory, visit.date))
+    conflicts.push({ kind: 'closed', message: `il ${dateText(visit.date)} il servizio è chiuso (${ctx.territory.calendar.article})` });
+  const service = ctx.services.get(visit.serviceId);
+  if (service && ctx.territory.commission) {
+    const members = visit.memberIds.map((id) => ctx.people.get(id)).filter((p): p is Person => !!p);
+    const missing = commissionMissing(ctx.territory, service, members);
+    if (missing.length)
+      conflicts.push({
+        kind: 'commission',
+        message: `commissione incompleta (${ctx.territory.commission.article}): manca ${missing.join(', manca ')}`,
+      });
+  }
+  return conflicts;
+}
+
+// ---------- the proposal for a period ----------
+
+export interface PlanInput {
+  territory: Territory;
+  ruleSet: RuleSet;
+  from: IsoDate;
+  to: IsoDate;
+  services: readonly PlanService[];
+  /** Visit dates made, per service id (those `serviceInspectionsDue` needs: see `inspectionsDueWindow`). */
+  visitDates: ReadonlyMap<string, readonly IsoDate[]>;
+  people: readonly Person[];
+  /**
+   * Visits already in the plan: they book their members (not the dropped ones), and a structure
+   * with a saved visit in a period (dropped too: the clerk decided) is not proposed again for it.
+   */
+  planned: readonly VisitSlot[];
+  holidayName: (date: IsoDate) => string | null;
+  /** Visits a person is given at most on one day by a proposal (default 1: a visit takes a half-day, the rest is the report). */
+  perPersonPerDay?: number;
+  /** The time windows of the two half-days a proposal uses. */
+  windows?: { mattina: [string, string]; pomeriggio: [string, string] };
+}
+
+export interface ProposedVisit extends VisitSlot {
+  serviceName: string;
+  comune: string;
+  reason: PlanReason;
+  /** The Art. 17 period the visit is due in. */
+  duePeriod: { from: IsoDate; to: IsoDate };
+  conflicts: Conflict[];
+}
+
+export interface Unplanned {
+  serviceId: string;
+  serviceName: string;
+  duePeriod: { from: IsoDate; to: IsoDate };
+  why: string;
+}
+
+export interface Plan {
+  from: IsoDate;
+  to: IsoDate;
+  /** The territory's schedule rule as the regulation words it, with its article. */
+  schedule: string;
+  visits: ProposedVisit[];
+  unplanned: Unplanned[];
+}
+
+const DEFAULT_WINDOWS = { mattina: ['09:30', '12:30'], pomeriggio: ['14:30', '17:00'] } as const;
+
+export class PlanInputError extends Error {
+  constructor(
+    message: string,
+    readonly field: 'from' | 'to',
+  ) {
+    super(message);
+  }
+}
+
+/** At most a year and a day: a plan is per semester; longer asks for more than one year's periods. */
+export const MAX_PLAN_DAYS = 366;
+
+/**
+ * One visit per structure still due in each Art. 17 period the span [from, to] touches (Zona: one a
+ * semester; a territory without a minimum owes none, so nothing is proposed and the clerk adds
+ * visits). Each goes on the first weekday of the period's part within the span where the service
+ * is open, it is no holiday, and a commission can sit: the least-booked people for each seat, free
+ * that half-day and below `perPersonPerDay` visits that day (so a plan spreads over the period). A structure for which no day fits is listed in `unplanned` with the reason.
+ */
+export function proposePlan(input: PlanInput): Plan {
+  const { territory, ruleSet, from, to } = input;
+  if (compareDates(from, to) > 0)
+    throw new PlanInputError(`la data di inizio (${dateText(from)}) è successiva a quella di fine (${dateText(to)})`, 'to');
+  if (daysBetween(from, to) >= MAX_PLAN_DAYS)
+    throw new PlanInputError(`il periodo supera ${MAX_PLAN_DAYS} giorni: pianificare un semestre alla volta`, 'to');
+  const windows = input.windows ?? DEFAULT_WINDOWS;
+  const services = new Map(input.services.map((s) => [s.id, s]));
+  const people = new Map(input.people.map((p) => [p.id, p]));
+  const booked: VisitSlot[] = input.planned.filter((v) => v.status !== 'dropped');
+  const load = new Map<string, number>();
+  for (const v of booked) for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
+  const perDay = input.perPersonPerDay ?? 1;
+  const busy = (personId: string, date: IsoDate, half: HalfDay) => {
+    const that = booked.filter((v) => v.date === date && v.memberIds.includes(personId));
+    return that.length >= perDay || that.some((v) => halfDays(v.startTime, v.endTime).includes(half));
+  };
+  const visits: ProposedVisit[] = [];
+  const unplanned: Unplanned[] = [];
+
+  const sorted = [...input.services].sort(
+    (a, b) => a.comune.localeCompare(b.comune, 'it') || a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id),
+  );
+  for (const service of sorted) {
+    const dates = input.visitDates.get(service.id) ?? [];
+    for (const period of duePeriods(ruleSet, service, dates, from, to)) {
+      const start = compareDates(period.from, from) > 0 ? period.from : from;
+      const end = compareDates(period.to, to) < 0 ? period.to : to;
+      // Any saved visit of the structure in the period settles it: accepted or proposed it covers the
+      // period; dropped, the clerk decided against it (put back as proposed to plan it again).
+      const already = [...input.planned, ...visits].some(
+        (v) => v.serviceId === service.id && compareDates(v.date, period.from) >= 0 && compareDates(v.date, period.to) <= 0,
+      );
+      if (already) continue;
+      let placed: ProposedVisit | null = null;
+      let why = `nessun giorno feriale di apertura nel periodo (${territory.calendar.article})`;
+      for (let day = start; compareDates(day, end) <= 0 && !placed; day = addDays(day, 1)) {
+        const wd = weekday(day);
+        if (wd === 0 || wd === 6 || input.holidayName(day) || !calendarOpen(territory, day)) continue;
+        for (const half of ['mattina', 'pomeriggio'] as const) {
+          const members = pickCommission(territory, service, input.people, (p) => !busy(p.id, day, half), load);
+          if (!members) {
+            why = 'nessuna commissione completa disponibile nei giorni del periodo';
+            continue;
+          }
+          const [startTime, endTime] = windows[half];
+          const slot: VisitSlot = {
+            serviceId: service.id,
+            purpose: 'verifica_periodica',
+            date: day,
+            startTime,
+            endTime,
+            memberIds: members.map((m) => m.id),
+            status: 'proposed',
+          };
+          placed = {
+            ...slot,
+            serviceName: service.name,
+            comune: service.comune,
+            reason: 'due',
+            duePeriod: { from: period.from, to: period.to },
+            conflicts: visitConflicts(slot, { territory, services, people, others: booked, holidayName: input.holidayName }),
+          };
+          break;
+        }
+      }
+      if (!placed) {
+        unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod: { from: period.from, to: period.to }, why });
+        continue;
+      }
+      visits.push(placed);
+      booked.push(placed);
+      for (const m of placed.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
+    }
+  }
+  visits.sort(
+    (a, b) => compareDates(a.date, b.date) || a.startTime.localeCompare(b.startTime) || a.serviceName.localeCompare(b.serviceName, 'it'),
+  );
+  return { from, to, schedule: `${territory.schedule.label} (${territory.schedule.article})`, visits, unplanned };
+}
+
+/**
+ * The Art. 17 periods touching [from, to] in which the service still owes its inspection, asked of
+ * `serviceInspectionsDue` on the span's last day within each calendar year (the periods are the
+ * year's): a visit made by then counts, a period before the first act is not owed and not listed.
+ */
+function duePeriods(
+  rs: RuleSet,
+  service: PlanService,
+  dates: readonly IsoDate[],
+  from: IsoDate,
+  to: IsoDate,
+): Array<{ from: IsoDate; to: IsoDate }> {
+  const out: Array<{ from: IsoDate; to: IsoDate }> = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    const yearEnd = `${year}-12-31`;
+    const due = serviceInspectionsDue(rs, service, dates, compareDates(to, yearEnd) < 0 ? to : yearEnd);
+    if (!due.bound) return out;
+    for (const p of due.periods)
+      if (compareDates(p.to, from) >= 0 && compareDates(p.from, to) <= 0 && p.status !== 'done') out.push({ from: p.from, to: p.to });
+  }
+  return out;
+}
+
+/**
+ * The commission for a visit of `service`: for each seat the least-booked free person who fits it
+ * (ties by name), each person once; null when a seat cannot be filled. A territory that states no
+ * composition gets none proposed (null): its clerk chooses the members.
+ */
+function pickCommission(
+  territory: Territory,
+  service: PlanService,
+  people: readonly Person[],
+  free: (p: Person) => boolean,
+  load: ReadonlyMap<string, number>,
+): Person[] | null {
+  if (!territory.commission) return null;
+  const chosen: Person[] = [];
+  for (const seat of territory.commission.seats) {
+    const candidates = people
+      .filter(
+        (p) =>
+          p.role === seat.role &&
+          !chosen.includes(p) &&
+          free(p) &&
+          (seat.comune === 'any' ||
+            (seat.comune === 'service' ? fold(p.comune) === fold(service.comune) : !!p.comune && fold(p.comune) !== fold(service.comune))),
+      )
+      .sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id));
+    if (!candidates.length) return null;
+    chosen.push(candidates[0]!);
+  }
+  return chosen;
+}
