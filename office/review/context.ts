@@ -27,6 +27,8 @@ export interface ReviewDeps {
   today: () => string;
   secure: boolean;
   caPem?: string;
+  /** The office augments received reports (a TSA is configured: `office serve --tsa`). */
+  longTerm?: boolean;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;

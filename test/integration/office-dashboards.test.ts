@@ -282,7 +282,7 @@ for (const backend of BACKENDS) {
           'review_status',
         ]);
         await copy('prescriptions', ['inspection_id', 'revision', 'position', 'rule', 'text', 'deadline']);
-        assert.deepEqual(await migrate(oldDb), [5, 6, 7]);
+        assert.deepEqual(await migrate(oldDb), [5, 6, 7, 8]);
         const migrated = new OfficeStore(oldDb);
         assert.deepEqual(await inspectionsDueReport(migrated, rs, TODAY), await inspectionsDueReport(fresh, rs, TODAY));
         assert.deepEqual(await overduePrescriptionsReport(migrated, TODAY), await overduePrescriptionsReport(fresh, TODAY));
