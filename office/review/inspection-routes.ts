@@ -115,14 +115,9 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     }
     const longTerm: LongTermNotice[] = [];
     for (const q of await store.augmentationsOf(record.inspectionId, record.revision)) {
-      if (q.status === 'in_attesa')
-        longTerm.push({
-          version: versionOf(q.sha256),
-          kind: 'waiting',
-          text: ctx.longTerm
-            ? 'validazione a lungo termine (PAdES B-LTA) in attesa'
-            : 'validazione a lungo termine (PAdES B-LTA) non eseguita: nessuna autorità di marcatura temporale configurata in ufficio (office serve --tsa)',
-        });
+      // Without a TSA nothing is tried: the rows wait for `serve --tsa` and say nothing meanwhile.
+      if (q.status === 'in_attesa' && ctx.longTerm)
+        longTerm.push({ version: versionOf(q.sha256), kind: 'waiting', text: 'validazione a lungo termine (PAdES B-LTA) in attesa' });
       else if (q.status === 'errore')
         longTerm.push({
           version: versionOf(q.sha256),
