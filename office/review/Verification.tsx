@@ -61,14 +61,14 @@ function Signature({ s }: { s: SignatureReport }): ReactElement {
   return (
     <li data-testid="report-signature">
       {s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}
-      {s.signingTime ? ` · ${s.signingTime}` : ''}
+      {s.signingTime ? ` · firmato il ${formatInstant(s.signingTime)}` : ''}
       {` · ${yesNo(s.intact, 'integra', 'NON integra', '')} · `}
       {s.modifiedAfterSigning ? (
         <span className="fail">modificato dopo la firma ({(s.modifications ?? []).map((m) => m.label).join('; ')})</span>
       ) : s.coversWholeDocument ? (
         'copre tutto il documento'
       ) : (
-        'seguita solo da altre firme'
+        'seguita solo da altre firme o marche temporali'
       )}
       {` · ${yesNo(s.trusted, 'certificato attendibile', 'certificato NON attendibile', 'attendibilità non verificata (nessuna CA configurata)')}`}
       {s.timestamp.present ? ` · marca temporale ${yesNo(s.timestamp.valid, 'valida', 'NON valida', '')}` : ''}
