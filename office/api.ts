@@ -126,7 +126,8 @@ function revisionView(r: RevisionRecord) {
     revision: r.revision,
     contentHash: r.contentHash,
     receivedAt: r.receivedAt,
-    attachments: r.attachments,
+    // A version the office made itself (long-term validation) is listed like any later version.
+    attachments: r.attachments.map(({ derivedFrom: _made, ...a }) => a),
     prescriptions: r.prescriptions,
     review: { status: API_STATUS[r.review.status], notes: r.review.notes, decidedAt: r.review.at },
   };
@@ -140,9 +141,11 @@ declare module 'fastify' {
 
 export function registerApi(
   server: FastifyInstance,
-  deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits; territory: Territory },
+  deps: { store: OfficeStore; blobs: BlobStore; limits: ApiLimits; territory: Territory; onReportQueued?: () => void },
 ): void {
   const { store, blobs, limits, territory } = deps;
+  // Called once the answer is sent: the long-term validation job must never delay a push.
+  const afterAnswer = (reply: FastifyReply) => reply.raw.once('finish', () => deps.onReportQueued?.());
   // Requests are typed from the route schemas, which server.ts's validator compiler checks before the handler.
   const app = server.withTypeProvider<ZodTypeProvider>();
   // A paired laptop has a budget of its own; requests without a valid token share their IP's, so
@@ -318,6 +321,7 @@ export function registerApi(
     if (outcome === 'conflict') {
       return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id} è già stata ricevuta con un contenuto diverso`);
     }
+    if (outcome === 'created' && req.body.attachments.some((a) => a.kind === 'report')) afterAnswer(reply);
     return reply
       .code(outcome === 'created' ? 201 : 200)
       .send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id, revision: n, contentHash: actualHash });
@@ -349,6 +353,7 @@ export function registerApi(
         return sendError(reply, 409, 'conflict', `la revisione ${n} dell'ispezione ${id} è stata ricevuta con un contenuto diverso`, {
           field: 'contentHash',
         });
+      if (outcome === 'created') afterAnswer(reply);
       return reply
         .code(outcome === 'created' ? 201 : 200)
         .send({ status: outcome === 'created' ? 'created' : 'duplicate', inspectionId: id, revision: n, sha256: req.body.sha256 });

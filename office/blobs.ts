@@ -383,6 +383,15 @@ export class BlobStore {
     return { size };
   }
 
+  /** Bytes the office made itself (a report's long-term version): stored under their hash, fsynced; returns it. */
+  async putBytes(bytes: Uint8Array): Promise<string> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const tmp = join(this.uploads, `${sha256}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.made`);
+    await writeFile(tmp, bytes);
+    await this.keep(tmp, sha256);
+    return sha256;
+  }
+
   read(sha256: string): Readable {
     return createReadStream(this.blobPath(sha256));
   }

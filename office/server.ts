@@ -18,6 +18,7 @@ import { DEFAULT_API_LIMITS, registerApi, sendError, validationAnswer, type ApiL
 import { BlobStore } from './blobs.ts';
 import { rememberClientAddresses } from './security.ts';
 import { registerUploadRoutes } from './uploads.ts';
+import { LongTermValidation, type LongTermOptions } from './long-term.ts';
 import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
@@ -36,6 +37,13 @@ export interface OfficeOptions {
   today?: () => string;
   /** PEM of the CA that signs report PDFs, for the verification shown to clerks. */
   caPem?: string;
+  /**
+   * RFC 3161 authority of the office: with it, every received signed report without B-LTA is
+   * augmented in the background (office/long-term.ts) and `renew-timestamps` can run.
+   */
+  tsaUrl?: string;
+  /** The background job's clock, retry pauses and polling (tests). */
+  longTerm?: Pick<LongTermOptions, 'now' | 'retryDelayMs' | 'pollMs' | 'revocationTimeoutMs' | 'tsaTimeoutMs'>;
   jsonBodyBytes?: number;
   /**
    * Check every JSON answer of the sync API against its schema in shared/sync/protocol.ts
@@ -57,6 +65,8 @@ export interface OfficeServer {
   blobs: BlobStore;
   /** Answers that did not match the wire protocol (only with `validateResponses`). */
   responseViolations: string[];
+  /** The long-term validation job (null without `tsaUrl`). */
+  longTerm: LongTermValidation | null;
   /** Listens on 127.0.0.1 (or `host`); returns the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -218,7 +228,11 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
 
   const responseViolations: string[] = [];
   if (options.validateResponses) registerResponseCheck(app, responseViolations);
-  registerApi(app, { store, blobs, limits, territory });
+  const longTerm = options.tsaUrl
+    ? new LongTermValidation({ store, blobs, tsaUrl: options.tsaUrl, caPem: options.caPem, ...options.longTerm })
+    : null;
+  // A report queued by a push is taken up after the answer, never before it.
+  registerApi(app, { store, blobs, limits, territory, onReportQueued: () => longTerm?.kick() });
   registerUploadRoutes(app, { blobs, patchBytes: limits.patchBytes });
   registerReview(app, {
     store,
@@ -228,6 +242,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     secure: !!options.tls,
     caPem: options.caPem,
     territory,
+    longTerm: !!longTerm,
   });
 
   return {
@@ -236,8 +251,11 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     territory,
     blobs,
     responseViolations,
+    longTerm,
     async listen(port = 0, host = '127.0.0.1') {
       await app.listen({ port, host });
+      // Reports queued before this start (or while the TSA was missing) are taken up now.
+      longTerm?.kick();
       const address = app.server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -245,6 +263,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     },
     async close() {
       await app.close();
+      await longTerm?.stop();
       await store.close();
     },
   };

@@ -26,6 +26,8 @@ export interface SignerIdentity {
   subject: string;
   issuer: string;
   serialNumber: string;
+  /** End of the certificate's validity (ISO 8601): for a document timestamp, when it needs renewing. */
+  validTo?: string;
 }
 
 export interface TimestampReport {
@@ -155,6 +157,7 @@ function identity(cert: X509Certificate): SignerIdentity {
     subject: cert.subject.replace(/\n/g, ', '),
     issuer: cert.issuer.replace(/\n/g, ', '),
     serialNumber: cert.serialNumber,
+    validTo: new Date(cert.validTo).toISOString(),
   };
 }
 

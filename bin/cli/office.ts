@@ -6,6 +6,7 @@
  *   pairing-code   prints a one-time pairing code for an inspector's laptop
  *   plan           prints the visits proposed for a period (Art. 17, Art. 15), saving nothing
  *   demo           fills a new office folder with demo registry, people and a year of visits
+ *   renew-timestamps  new document timestamps for archived reports whose last one's TSA certificate expires soon
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -19,10 +20,15 @@ const TERRITORY_CHOICES = `${[...TERRITORIES.keys()].join(' | ')}; predefinito: 
 
 export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
 
-  serve --data DIR [--port N] [--host IP] [--database URL] [--tls-cert F --tls-key F] [--ca-pem F] [--territory T]
+  serve --data DIR [--port N] [--host IP] [--database URL] [--tls-cert F --tls-key F] [--ca-pem F] [--territory T] [--tsa URL]
         avvia il server d'ufficio e stampa una riga con il suo indirizzo (http://127.0.0.1:PORTA);
         --territory: il territorio di cui l'ufficio applica il regolamento (${TERRITORY_CHOICES}),
         registrato al primo avvio; un avvio successivo con un altro territorio è rifiutato
+        --tsa: porta ogni verbale firmato ricevuto a PAdES B-LTA (in background, ritentando)
+  renew-timestamps --data DIR [--database URL] [--tsa URL] [--before DATA] [--ca-pem F]
+        aggiunge una nuova marca temporale del documento ai verbali archiviati la cui ultima marca
+        è di un'autorità con certificato in scadenza prima di DATA (aaaa-mm-gg; predefinito: fra un
+        anno); senza --tsa elenca soltanto quelli da rinnovare
   add-inspector --data DIR [--database URL] NOME
         crea un ispettore e un token di dispositivo (stampato sull'ultima riga)
   pairing-code --data DIR [--database URL] NOME
@@ -71,6 +77,28 @@ async function readPassword(): Promise<string> {
   return answer;
 }
 
+/** An RFC 3161 authority's address: http(s) only. */
+function tsaUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`--tsa: indirizzo non valido: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('--tsa: serve un indirizzo http:// o https://');
+  return value;
+}
+
+function readPem(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new CliError(`--ca-pem: impossibile leggere ${path}`);
+  }
+}
+
 async function serve(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
@@ -82,12 +110,14 @@ async function serve(argv: string[]): Promise<number> {
       'tls-key': { type: 'string' },
       'ca-pem': { type: 'string' },
       territory: { type: 'string' },
+      tsa: { type: 'string' },
     },
     usage,
   );
   if (values.help) return (console.log(usage), 0);
   if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
   const dataDir = requireData(values);
+  const tsa = tsaUrl(values.tsa);
   const port = values.port === undefined ? 8470 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port: serve un numero da 0 a 65535');
   if (!!values['tls-cert'] !== !!values['tls-key']) throw new CliError('--tls-cert e --tls-key vanno indicati insieme');
@@ -111,6 +141,7 @@ async function serve(argv: string[]): Promise<number> {
       tls: values['tls-cert'] ? { cert: values['tls-cert'], key: values['tls-key']! } : undefined,
       caPem: values['ca-pem'] ? readFileSync(values['ca-pem'], 'utf8') : undefined,
       territory: values.territory,
+      tsaUrl: tsa,
     });
   } catch (e) {
     throw new CliError(`avvio non riuscito: ${(e as Error).message}`);
@@ -256,7 +287,61 @@ async function demo(argv: string[]): Promise<number> {
   }
 }
 
+/** `aaaa-mm-gg` (a real calendar day) as the instant it starts, UTC. */
+function beforeDate(value: string | undefined, now: Date): string {
+  if (value === undefined) {
+    const d = new Date(now);
+    d.setUTCFullYear(d.getUTCFullYear() + 1);
+    return d.toISOString();
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !d || d.toISOString().slice(0, 10) !== value)
+    throw new CliError(`--before: serve una data aaaa-mm-gg esistente, non «${value}»`);
+  return d.toISOString();
+}
+
+async function renewTimestamps(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { ...COMMON, tsa: { type: 'string' }, before: { type: 'string' }, 'ca-pem': { type: 'string' } },
+    usage,
+  );
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
+  const dataDir = requireData(values);
+  const tsa = tsaUrl(values.tsa);
+  const caPem = readPem(values['ca-pem']);
+  const before = beforeDate(values.before, new Date());
+  const s = await store(values);
+  try {
+    const due = await s.renewalsDue(before);
+    const day = before.slice(0, 10);
+    if (!tsa) {
+      process.stdout.write(`Marche temporali da rinnovare (certificato dell'autorità in scadenza prima del ${day}): ${due.length}\n`);
+      for (const r of due) process.stdout.write(`  ${r.inspectionId} revisione ${r.revision}: scade il ${r.timestampExpiresAt}\n`);
+      if (due.length) process.stdout.write('Indicare --tsa URL per rinnovarle.\n');
+      return 0;
+    }
+    const { BlobStore } = await import('../../office/blobs.ts');
+    const { LongTermValidation } = await import('../../office/long-term.ts');
+    const job = new LongTermValidation({ store: s, blobs: new BlobStore(dataDir), tsaUrl: tsa, caPem, pollMs: 0 });
+    const outcome = await job.renew(before);
+    process.stdout.write(`Marche temporali rinnovate: ${outcome.renewed.length} di ${due.length}\n`);
+    for (const f of outcome.failed) process.stderr.write(`  ${f.record.inspectionId} revisione ${f.record.revision}: ${f.reason}\n`);
+    const still = await s.countRenewalsDue(before);
+    if (still > outcome.failed.length)
+      process.stdout.write(
+        `Attenzione: ${still - outcome.failed.length} nuove marche scadono ancora prima del ${day}: il certificato di questa autorità non dura di più\n`,
+      );
+    return outcome.failed.length ? 1 : 0;
+  } finally {
+    await s.close();
+  }
+}
+
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  'renew-timestamps': renewTimestamps,
   serve,
   'add-inspector': addInspector,
   'add-clerk': addClerk,

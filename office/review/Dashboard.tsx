@@ -53,6 +53,8 @@ export interface DashboardProps {
   late?: Section<LateView>;
   /** One list paged (the others are not shown), with the addresses of its neighbours; absent: the summary of all three. */
   paging?: { list: DashboardList; page: number; pages: number; first?: string; prev?: string; next?: string; last?: string };
+  /** Archived reports whose last document timestamp's authority certificate expires within a year (summary only). */
+  renewals?: number;
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('it-IT')} ${n === 1 ? one : many}`;
@@ -89,12 +91,20 @@ function Heading({ title, summary, csv }: { title: string; summary: ReactNode; c
   );
 }
 
-export function Dashboard({ day, territory, due, acts, late, paging }: DashboardProps): ReactElement {
+export function Dashboard({ day, territory, due, acts, late, paging, renewals }: DashboardProps): ReactElement {
   const { schedule, prescription } = territory;
   const Plural = prescription.plural.charAt(0).toUpperCase() + prescription.plural.slice(1);
   return (
     <>
       <p>Situazione al {day}.</p>
+      {renewals !== undefined ? (
+        <p data-testid="marche-da-rinnovare" className={renewals ? 'warn' : undefined}>
+          Marche temporali da rinnovare: {renewals.toLocaleString('it-IT')}
+          {renewals
+            ? " (verbali la cui ultima marca temporale del documento è di un'autorità con certificato in scadenza entro un anno: vigilanza office renew-timestamps)"
+            : ''}
+        </p>
+      ) : null}
       {due ? (
         <section data-testid="dovute">
           <Heading

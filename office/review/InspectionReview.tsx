@@ -16,6 +16,15 @@ export interface ReportVersion {
   /** «arrivata il …» or, without a time, with the revision. */
   arrivedAt?: string;
   verification: { kind: 'result'; result: unknown } | { kind: 'unavailable' } | { kind: 'error'; message: string };
+  /** A version the office made (long-term validation, or a renewed document timestamp): the number of the version it came from. */
+  madeByOffice?: { fromVersion: number | null };
+}
+
+/** The office's long-term validation of one received version, in the clerk's words (office/long-term.ts). */
+export interface LongTermNotice {
+  version: number | null;
+  kind: 'waiting' | 'failed';
+  text: string;
 }
 
 export interface InspectionReviewProps {
@@ -44,6 +53,8 @@ export interface InspectionReviewProps {
   prescriptions: Array<{ check: string; text: string; deadline: string }>;
   /** In the order they arrived: the last is the current one. */
   reports: ReportVersion[];
+  /** Received versions still waiting for, or failing, the office's long-term validation. */
+  longTerm?: LongTermNotice[];
   photos: Array<{ href: string; name: string }>;
   answers: Array<{ section: string; check: string; answer: string; note: string }>;
   others: Array<{ href: string; revision: number; status: string; notes?: string | null }>;
@@ -205,7 +216,14 @@ function Report({ report, index }: { report: ReportVersion; index: number }) {
   return (
     <li data-testid="report-version">
       <strong>Versione {index + 1}</strong>
-      {report.arrivedAt ? ` · arrivata il ${report.arrivedAt}` : ' · arrivata con la revisione'}:{' '}
+      {report.madeByOffice
+        ? ` · fatta dall'ufficio il ${report.arrivedAt ?? '—'}, validazione a lungo termine${
+            report.madeByOffice.fromVersion ? ` della versione ${report.madeByOffice.fromVersion}` : ''
+          } (fa fede la versione ricevuta dal portatile)`
+        : report.arrivedAt
+          ? ` · arrivata il ${report.arrivedAt}`
+          : ' · arrivata con la revisione'}
+      :{' '}
       <a href={report.href} target="_blank" rel="noopener">
         {report.name}
         <span className="sr-only"> (si apre in una nuova scheda)</span>
@@ -333,6 +351,12 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       ) : (
         <p>Nessun PDF allegato.</p>
       )}
+      {(p.longTerm ?? []).map((n, i) => (
+        <p key={i} className={n.kind === 'failed' ? 'warn' : undefined} data-testid="long-term-notice">
+          {n.version ? `Versione ${n.version}: ` : ''}
+          {n.text}
+        </p>
+      ))}
       {earlier.length ? (
         <>
           <h3>Versioni precedenti del verbale</h3>

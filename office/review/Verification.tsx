@@ -1,6 +1,12 @@
-/** A report PDF's signature check in the clerk's words: signed or not, by whom, intact, changed after signing, trusted. */
+/**
+ * A report PDF's signature check in the clerk's words: signed or not, by whom, intact, changed after
+ * signing, trusted, the PAdES level reached and the revocation status of signer and timestamp
+ * authority read from the document's DSS; document timestamps (B-LTA) listed as such, not as signers.
+ */
 import type { ReactElement } from 'react';
-import type { VerifyResult } from '../../report/verify.ts';
+import type { SignatureReport, VerifyResult } from '../../report/verify.ts';
+import type { RevocationReport } from '../../report/ltv.ts';
+import { formatInstant } from './context.ts';
 
 const yesNo = (v: boolean | null, yes: string, no: string, unknown: string) => (v === true ? yes : v === false ? no : unknown);
 
@@ -22,18 +28,84 @@ function Headline({ r }: { r: VerifyResult }): ReactElement {
     );
   }
   const modified = r.modifications?.length ?? 0;
+  const revoked = r.signatures.some((s) => s.problems.some((p) => p.includes(' revocato il ')));
   const untrusted = r.signatures.some((s) => s.trusted === false);
   const why = modified
     ? 'documento modificato dopo la firma'
     : r.signatures.some((s) => !s.intact)
       ? 'documento alterato'
-      : untrusted
-        ? 'firmatario non attendibile'
-        : 'documento alterato o firma incompleta';
+      : revoked
+        ? 'certificato revocato prima della firma'
+        : untrusted
+          ? 'firmatario non attendibile'
+          : 'documento alterato o firma incompleta';
   return (
     <span className="fail" data-testid="report-verdict">
       Firma digitale NON valida: {why}
     </span>
+  );
+}
+
+/** «non revocato», «revocato il 02/12/2026 alle 10:41 (compromissione della chiave)», «stato sconosciuto». */
+export function revocationText(r: RevocationReport | null | undefined): string {
+  if (!r || !r.source || r.status === 'unknown') return 'stato sconosciuto';
+  const by = r.source === 'ocsp' ? 'OCSP' : 'CRL';
+  const said = r.issuedAt ? `, ${by} del ${formatInstant(r.issuedAt)}` : `, ${by}`;
+  if (r.status === 'good') return `non revocato${said}`;
+  return `revocato il ${formatInstant(r.revokedAt)}${r.reason ? ` (${r.reason})` : ''}${said}`;
+}
+
+function Signature({ s }: { s: SignatureReport }): ReactElement {
+  const revokedSigner = s.revocation.signer?.status === 'revoked';
+  const revokedTsa = s.revocation.tsa?.status === 'revoked';
+  return (
+    <li data-testid="report-signature">
+      {s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}
+      {s.signingTime ? ` · firmato il ${formatInstant(s.signingTime)}` : ''}
+      {` · ${yesNo(s.intact, 'integra', 'NON integra', '')} · `}
+      {s.modifiedAfterSigning ? (
+        <span className="fail">modificato dopo la firma ({(s.modifications ?? []).map((m) => m.label).join('; ')})</span>
+      ) : s.coversWholeDocument ? (
+        'copre tutto il documento'
+      ) : (
+        'seguita solo da altre firme o marche temporali'
+      )}
+      {` · ${yesNo(s.trusted, 'certificato attendibile', 'certificato NON attendibile', 'attendibilità non verificata (nessuna CA configurata)')}`}
+      {s.timestamp.present ? ` · marca temporale ${yesNo(s.timestamp.valid, 'valida', 'NON valida', '')}` : ''}
+      <br />
+      <span data-testid="signature-level">
+        Livello PAdES: {s.level ?? 'non raggiunto (firma non integra o senza certificato del firmatario)'}
+      </span>
+      {' · '}
+      <span data-testid="signature-revocation-signer" className={revokedSigner ? 'fail' : undefined}>
+        Certificato del firmatario: {revocationText(s.revocation.signer)}
+      </span>
+      {s.timestamp.present ? (
+        <>
+          {' · '}
+          <span data-testid="signature-revocation-tsa" className={revokedTsa ? 'fail' : undefined}>
+            Certificato dell'autorità di marcatura temporale: {revocationText(s.revocation.tsa)}
+          </span>
+        </>
+      ) : null}
+    </li>
+  );
+}
+
+/** A document timestamp (ETSI.RFC3161): when, by which authority, intact, trusted; not a signer. */
+function DocumentTimestamp({ s }: { s: SignatureReport }): ReactElement {
+  return (
+    <li data-testid="report-document-timestamp">
+      Marca temporale del documento del {formatInstant(s.signingTime)}
+      {s.signer ? ` · autorità ${s.signer.commonName ?? s.signer.subject}` : ''}
+      {` · ${yesNo(s.intact, 'integra', 'NON integra', '')}`}
+      {s.coversWholeDocument ? ' · copre tutto il documento' : ' · seguita da altre aggiunte'}
+      {` · ${yesNo(s.trusted, 'certificato attendibile', 'certificato NON attendibile', 'attendibilità non verificata (nessuna CA configurata)')}`}
+      {' · '}
+      <span data-testid="timestamp-revocation" className={s.revocation.tsa?.status === 'revoked' ? 'fail' : undefined}>
+        Certificato dell'autorità: {revocationText(s.revocation.tsa)}
+      </span>
+    </li>
   );
 }
 
@@ -50,6 +122,8 @@ export function Verification({ result }: { result: unknown }): ReactElement {
       </>
     );
   const modifications = r.modifications ?? [];
+  const signatures = r.signatures.filter((s) => s.kind !== 'document_timestamp');
+  const stamps = r.signatures.filter((s) => s.kind === 'document_timestamp');
   return (
     <>
       <Headline r={r} />
@@ -59,23 +133,17 @@ export function Verification({ result }: { result: unknown }): ReactElement {
         </p>
       ) : null}
       <ul>
-        {r.signatures.map((s, i) => (
-          <li key={i}>
-            {s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}
-            {s.signingTime ? ` · ${s.signingTime}` : ''}
-            {` · ${yesNo(s.intact, 'integra', 'NON integra', '')} · `}
-            {s.modifiedAfterSigning ? (
-              <span className="fail">modificato dopo la firma ({(s.modifications ?? []).map((m) => m.label).join('; ')})</span>
-            ) : s.coversWholeDocument ? (
-              'copre tutto il documento'
-            ) : (
-              'seguita solo da altre firme'
-            )}
-            {` · ${yesNo(s.trusted, 'certificato attendibile', 'certificato NON attendibile', 'attendibilità non verificata (nessuna CA configurata)')}`}
-            {s.timestamp.present ? ` · marca temporale ${yesNo(s.timestamp.valid, 'valida', 'NON valida', '')}` : ''}
-          </li>
+        {signatures.map((s, i) => (
+          <Signature key={i} s={s} />
         ))}
       </ul>
+      {stamps.length ? (
+        <ul>
+          {stamps.map((s, i) => (
+            <DocumentTimestamp key={i} s={s} />
+          ))}
+        </ul>
+      ) : null}
       <details>
         <summary>Dettagli tecnici</summary>
         <pre>{JSON.stringify(result, null, 2)}</pre>

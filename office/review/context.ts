@@ -30,6 +30,8 @@ export interface ReviewDeps {
   caPem?: string;
   /** The office's territory: its name heads every page, its rule set and checklist serve the dashboards. */
   territory: Territory;
+  /** The office augments received reports (a TSA is configured: `office serve --tsa`). */
+  longTerm?: boolean;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;

@@ -14,7 +14,7 @@ import { parseItalianDate } from '../../shared/dates.ts';
 import { PROTOCOL_NEEDS_VALIDATION, PROTOCOL_NUMBER_MAX, TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
-import { InspectionReview, type ReportVersion } from './InspectionReview.tsx';
+import { InspectionReview, type LongTermNotice, type ReportVersion } from './InspectionReview.tsx';
 import { checkLabel, formatSize } from './labels.ts';
 import { BACK_TO_QUEUE, Message, backToInspection } from './Message.tsx';
 import { ValidationConfirmation } from './ValidationConfirmation.tsx';
@@ -97,7 +97,12 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     const verifier = await loadVerifier();
     // Report versions in the order they arrived (a co-signature is a later one): the last is current.
     const reports: ReportVersion[] = [];
-    for (const a of record.attachments.filter((x) => x.kind === 'report')) {
+    const reportFiles = record.attachments.filter((x) => x.kind === 'report');
+    const versionOf = (sha256: string) => {
+      const i = reportFiles.findIndex((x) => x.sha256 === sha256);
+      return i < 0 ? null : i + 1;
+    };
+    for (const a of reportFiles) {
       let verification: ReportVersion['verification'];
       if (!verifier) verification = { kind: 'unavailable' };
       else {
@@ -113,7 +118,20 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         size: formatSize(a.size),
         arrivedAt: a.addedAt ? formatInstant(a.addedAt) : undefined,
         verification,
+        ...(a.derivedFrom ? { madeByOffice: { fromVersion: versionOf(a.derivedFrom) } } : {}),
       });
+    }
+    const longTerm: LongTermNotice[] = [];
+    for (const q of await store.augmentationsOf(record.inspectionId, record.revision)) {
+      // Without a TSA nothing is tried: the rows wait for `serve --tsa` and say nothing meanwhile.
+      if (q.status === 'in_attesa' && ctx.longTerm)
+        longTerm.push({ version: versionOf(q.sha256), kind: 'waiting', text: 'validazione a lungo termine (PAdES B-LTA) in attesa' });
+      else if (q.status === 'errore')
+        longTerm.push({
+          version: versionOf(q.sha256),
+          kind: 'failed',
+          text: `validazione a lungo termine non riuscita (${q.attempts === 1 ? '1 tentativo' : `${q.attempts} tentativi`}): ${q.lastError ?? 'motivo non registrato'}. Nuovo tentativo dal ${formatInstant(q.nextTryAt)}.`,
+        });
     }
     const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
     const answers = file?.answers ?? {};
@@ -178,6 +196,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           deadline: formatDate(p.deadline),
         })),
         reports,
+        longTerm,
         photos: record.attachments.filter((a) => a.kind === 'photo').map((p) => ({ href: `/allegati/${p.sha256}`, name: p.name })),
         answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
           section: sectionLabel(items.get(id)?.section),

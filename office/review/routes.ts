@@ -39,6 +39,13 @@ export { formatInstant } from './context.ts';
 export { safeAfterLogin } from './login-routes.ts';
 export { TABS } from './queue-routes.ts';
 
+/** The instant one year after the start of `day` (aaaa-mm-gg), UTC. */
+export function renewalHorizon(day: string): string {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.toISOString();
+}
+
 export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   const ctx = createReviewContext(app, deps);
   const { store, today, page, view, territory } = ctx;
@@ -121,6 +128,8 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
             ? { limit: total - offset, fromEnd: true }
             : { limit, offset };
       const late = lateTotal === null ? null : await overduePrescriptionsReport(store, day, latePage);
+      // Document timestamps whose authority's certificate expires within a year (renew-timestamps' default margin).
+      const renewals = list ? undefined : await store.countRenewalsDue(renewalHorizon(day));
       const at = (n: number, key?: string) => `/cruscotto?elenco=${list}&pagina=${n}${key ?? ''}`;
       const [firstLate, lastLate] = [late?.[0], late?.at(-1)];
       const paging = list
@@ -154,6 +163,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
             day: formatDate(day),
             territory,
             paging,
+            renewals,
             due: due
               ? {
                   total: due.length,

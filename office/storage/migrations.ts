@@ -286,6 +286,38 @@ function planning(kind: 'sqlite' | 'postgres'): string[] {
   ];
 }
 
+/**
+ * Long-term validation of received reports (PAdES B-LTA, ETSI EN 319 142-1 §5.4): one queue row per
+ * received report version, which the office's background job augments (DSS, then a document
+ * timestamp) and later renews; the version it makes is one more attachment row (`derived_from`: the
+ * received version it was made from, which stays the evidence). Reports already received are queued.
+ */
+const REPORT_AUGMENTATIONS = [
+  `CREATE TABLE report_augmentations (
+     inspection_id TEXT NOT NULL,
+     revision INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_try_at TEXT NOT NULL,
+     last_error TEXT,
+     result_sha256 TEXT,
+     level TEXT,
+     timestamp_expires_at TEXT,
+     queued_at TEXT NOT NULL,
+     done_at TEXT,
+     PRIMARY KEY (inspection_id, revision, sha256),
+     FOREIGN KEY (inspection_id, revision) REFERENCES revisions (inspection_id, revision))`,
+  'CREATE INDEX report_augmentations_due ON report_augmentations (status, next_try_at)',
+  'CREATE INDEX report_augmentations_expiry ON report_augmentations (timestamp_expires_at)',
+  'ALTER TABLE attachments ADD COLUMN derived_from TEXT',
+  `INSERT INTO report_augmentations (inspection_id, revision, sha256, status, next_try_at, queued_at)
+     SELECT a.inspection_id, a.revision, a.sha256, 'in_attesa', r.received_at, r.received_at
+     FROM attachments a JOIN revisions r ON r.inspection_id = a.inspection_id AND r.revision = a.revision
+     WHERE a.kind = 'report'
+     GROUP BY a.inspection_id, a.revision, a.sha256, r.received_at`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -370,6 +402,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'office planning: the people of the commissions, planned visits with their members, and the audit of planning writes',
     sqlite: planning('sqlite'),
     postgres: planning('postgres'),
+  },
+  {
+    version: 11,
+    name: 'received reports queued for long-term validation (DSS and document timestamp made by the office, retried on failure, renewed before the timestamp expires)',
+    sqlite: REPORT_AUGMENTATIONS,
+    postgres: REPORT_AUGMENTATIONS,
   },
 ];
 

@@ -22,7 +22,61 @@ export interface AttachmentRef {
   name: string;
   /** Set when this version arrived after the revision (a co-signed report); absent for the originals. */
   addedAt?: string | null;
+  /** Set on a version the office made (long-term validation): the received version it was made from. */
+  derivedFrom?: string | null;
 }
+export type AugmentationStatus = 'in_attesa' | 'completata' | 'non_necessaria' | 'errore';
+export interface AugmentationKey {
+  inspectionId: string;
+  revision: number;
+  /** The received report version (the evidence). */
+  sha256: string;
+}
+export interface AugmentationRecord extends AugmentationKey {
+  status: AugmentationStatus;
+  attempts: number;
+  nextTryAt: string;
+  /** Italian: why the last try failed, or why nothing was needed. */
+  lastError: string | null;
+  /** The office's latest long-term version of it. */
+  resultSha256: string | null;
+  level: string | null;
+  /** When the certificate of the TSA of the last document timestamp expires (ISO). */
+  timestampExpiresAt: string | null;
+  queuedAt: string;
+  doneAt: string | null;
+}
+interface AugmentationRow {
+  inspection_id: string;
+  revision: number;
+  sha256: string;
+  status: AugmentationStatus;
+  attempts: number;
+  next_try_at: string;
+  last_error: string | null;
+  result_sha256: string | null;
+  level: string | null;
+  timestamp_expires_at: string | null;
+  queued_at: string;
+  done_at: string | null;
+}
+const AUGMENTATION_COLUMNS =
+  'inspection_id, revision, sha256, status, attempts, next_try_at, last_error, result_sha256, level, timestamp_expires_at, queued_at, done_at';
+const augmentationRecord = (r: AugmentationRow): AugmentationRecord => ({
+  inspectionId: r.inspection_id,
+  revision: Number(r.revision),
+  sha256: r.sha256,
+  status: r.status,
+  attempts: Number(r.attempts),
+  nextTryAt: r.next_try_at,
+  lastError: r.last_error,
+  resultSha256: r.result_sha256,
+  level: r.level,
+  timestampExpiresAt: r.timestamp_expires_at,
+  queuedAt: r.queued_at,
+  doneAt: r.done_at,
+});
+
 export interface PrescriptionRef {
   rule: string;
   text: string;
@@ -583,6 +637,7 @@ export class OfficeStore {
           'INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name) VALUES (?, ?, ?, ?, ?, ?, ?)',
           [s.inspectionId, s.revision, i, a.sha256, a.size, a.kind, a.name],
         );
+        if (a.kind === 'report') await this.#queueAugmentation(sql, s.inspectionId, s.revision, a.sha256);
       }
       for (const [i, p] of s.prescriptions.entries()) {
         await sql.run('INSERT INTO prescriptions (inspection_id, revision, position, rule, text, deadline) VALUES (?, ?, ?, ?, ?, ?)', [
@@ -785,8 +840,113 @@ export class OfficeStore {
         'INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name, added_at, added_by_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [a.inspectionId, a.revision, Number(next!.p), sha256, size, kind, name, this.now(), a.deviceId],
       );
+      if (kind === 'report') await this.#queueAugmentation(sql, a.inspectionId, a.revision, sha256);
       return 'created';
     });
+  }
+
+  // ---------- long-term validation of received reports (migration 8) ----------
+  /** A received report version waits for the office's background job (durable: same transaction as its arrival). */
+  async #queueAugmentation(sql: Sql, inspectionId: string, revision: number, sha256: string): Promise<void> {
+    const now = this.now();
+    await sql.run(
+      `INSERT INTO report_augmentations (inspection_id, revision, sha256, status, attempts, next_try_at, queued_at)
+       VALUES (?, ?, ?, 'in_attesa', 0, ?, ?) ON CONFLICT (inspection_id, revision, sha256) DO NOTHING`,
+      [inspectionId, revision, sha256, now, now],
+    );
+  }
+
+  /** The queue rows due at `now` (every waiting one, and the failed ones whose pause is over), oldest first. */
+  async dueAugmentations(now: string, limit = 10): Promise<AugmentationRecord[]> {
+    const rows = await this.db.all<AugmentationRow>(
+      `SELECT ${AUGMENTATION_COLUMNS} FROM report_augmentations WHERE status = 'in_attesa' OR (status = 'errore' AND next_try_at <= ?)
+       ORDER BY next_try_at, queued_at LIMIT ?`,
+      [now, limit],
+    );
+    return rows.map(augmentationRecord);
+  }
+
+  async augmentationsOf(inspectionId: string, revision: number): Promise<AugmentationRecord[]> {
+    const rows = await this.db.all<AugmentationRow>(
+      `SELECT ${AUGMENTATION_COLUMNS} FROM report_augmentations WHERE inspection_id = ? AND revision = ? ORDER BY queued_at, sha256`,
+      [inspectionId, revision],
+    );
+    return rows.map(augmentationRecord);
+  }
+
+  /** A try that failed: the Italian reason, and when to try again. */
+  async augmentationFailed(key: AugmentationKey, reason: string, nextTryAt: string): Promise<void> {
+    await this.db.run(
+      `UPDATE report_augmentations SET status = 'errore', attempts = attempts + 1, last_error = ?, next_try_at = ?
+       WHERE inspection_id = ? AND revision = ? AND sha256 = ?`,
+      [reason, nextTryAt, key.inspectionId, key.revision, key.sha256],
+    );
+  }
+
+  /** Nothing to do for this version (not signed, or B-LTA already): what was found is kept. */
+  async augmentationNotNeeded(key: AugmentationKey, outcome: { level: string | null; timestampExpiresAt: string | null; note: string }) {
+    await this.db.run(
+      `UPDATE report_augmentations SET status = 'non_necessaria', attempts = attempts + 1, last_error = ?, level = ?, timestamp_expires_at = ?, done_at = ?
+       WHERE inspection_id = ? AND revision = ? AND sha256 = ?`,
+      [outcome.note, outcome.level, outcome.timestampExpiresAt, this.now(), key.inspectionId, key.revision, key.sha256],
+    );
+  }
+
+  /**
+   * The office made a long-term version (augmented or with a renewed document timestamp) of a
+   * received report: appended as a later version of the revision's report (`derived_from` the one
+   * it came from), and the queue row points at it. One transaction.
+   */
+  async augmentationDone(
+    key: AugmentationKey,
+    made: { sha256: string; size: number; name: string; derivedFrom: string; level: string; timestampExpiresAt: string | null },
+  ): Promise<void> {
+    await this.db.tx(async (sql) => {
+      const exists = await sql.get('SELECT 1 AS x FROM attachments WHERE inspection_id = ? AND revision = ? AND sha256 = ?', [
+        key.inspectionId,
+        key.revision,
+        made.sha256,
+      ]);
+      if (!exists) {
+        const next = await sql.get<{ p: number }>(
+          'SELECT COALESCE(MAX(position), -1) + 1 AS p FROM attachments WHERE inspection_id = ? AND revision = ?',
+          [key.inspectionId, key.revision],
+        );
+        await sql.run(
+          `INSERT INTO attachments (inspection_id, revision, position, sha256, size, kind, name, added_at, added_by_device, derived_from)
+           VALUES (?, ?, ?, ?, ?, 'report', ?, ?, NULL, ?)`,
+          [key.inspectionId, key.revision, Number(next!.p), made.sha256, made.size, made.name, this.now(), made.derivedFrom],
+        );
+      }
+      await sql.run(
+        `UPDATE report_augmentations SET status = 'completata', attempts = attempts + 1, last_error = NULL, result_sha256 = ?, level = ?,
+           timestamp_expires_at = ?, done_at = ?
+         WHERE inspection_id = ? AND revision = ? AND sha256 = ?`,
+        [made.sha256, made.level, made.timestampExpiresAt, this.now(), key.inspectionId, key.revision, key.sha256],
+      );
+    });
+  }
+
+  /**
+   * Archived reports whose last document timestamp was made under a TSA certificate that expires
+   * before `before` (ISO instant): their long-term version needs a new document timestamp.
+   */
+  async renewalsDue(before: string, limit = 1000): Promise<AugmentationRecord[]> {
+    const rows = await this.db.all<AugmentationRow>(
+      `SELECT ${AUGMENTATION_COLUMNS} FROM report_augmentations WHERE status IN ('completata', 'non_necessaria')
+         AND timestamp_expires_at IS NOT NULL AND timestamp_expires_at < ? ORDER BY timestamp_expires_at LIMIT ?`,
+      [before, limit],
+    );
+    return rows.map(augmentationRecord);
+  }
+
+  async countRenewalsDue(before: string): Promise<number> {
+    const row = await this.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM report_augmentations WHERE status IN ('completata', 'non_necessaria')
+         AND timestamp_expires_at IS NOT NULL AND timestamp_expires_at < ?`,
+      [before],
+    );
+    return Number(row?.n ?? 0);
   }
 
   // ---------- who owns a visit, who holds an attachment ----------
@@ -922,8 +1082,8 @@ export class OfficeStore {
       'SELECT audit_status, audit_note FROM revisions WHERE inspection_id = ? AND revision = ?',
       [inspectionId, revision],
     );
-    const attachments = await this.db.all<AttachmentRef & { added_at: string | null }>(
-      'SELECT sha256, size, kind, name, added_at FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
+    const attachments = await this.db.all<AttachmentRef & { added_at: string | null; derived_from: string | null }>(
+      'SELECT sha256, size, kind, name, added_at, derived_from FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
     );
     const prescriptions = await this.db.all<PrescriptionRef>(
@@ -934,7 +1094,12 @@ export class OfficeStore {
       ...summary(row),
       file: JSON.parse(row.file!),
       audit: audit?.audit_status ? { status: audit.audit_status, note: audit.audit_note } : null,
-      attachments: attachments.map(({ added_at, ...a }) => ({ ...a, size: Number(a.size), addedAt: added_at })),
+      attachments: attachments.map(({ added_at, derived_from, ...a }) => ({
+        ...a,
+        size: Number(a.size),
+        addedAt: added_at,
+        ...(derived_from ? { derivedFrom: derived_from } : {}),
+      })),
       prescriptions,
     };
   }
