@@ -343,6 +343,7 @@ for (const backend of BACKENDS) {
       try {
         for (const t of [
           // Later migrations' tables first: they refer to services, clerks, inspectors and revisions.
+          'report_augmentations',
           'planning_events',
           'planned_visit_members',
           'planned_visits',
