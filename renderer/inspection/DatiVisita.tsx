@@ -96,54 +96,36 @@ export function DatiVisita({ headingId }: { headingId: string }) {
             Come lo riporta il verbale{placeHint ? `, es. «Sede del servizio, ${placeHint}»` : ''}.
           </span>
         </div>
-        <div className="field">
-          <label htmlFor="v-start">Ora di inizio</label>
-          <input
-            id="v-start"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            placeholder="hh:mm"
-            maxLength={5}
-            value={startText}
-            disabled={readOnly}
-            aria-invalid={Boolean(startError)}
-            aria-describedby="v-times-hint v-start-err"
-            onChange={(e) => {
-              setStartText(e.target.value);
-              changeTimes(e.target.value, endText);
-            }}
-            onBlur={() => {
-              setLeft((l) => ({ ...l, start: true }));
-              setStartText(normalise);
-            }}
-          />
-          <FieldError id="v-start-err" error={startError ? { message: startError } : undefined} />
-        </div>
-        <div className="field">
-          <label htmlFor="v-end">Ora di fine</label>
-          <input
-            id="v-end"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            placeholder="hh:mm"
-            maxLength={5}
-            value={endText}
-            disabled={readOnly}
-            aria-invalid={Boolean(endError)}
-            aria-describedby="v-times-hint v-end-err"
-            onChange={(e) => {
-              setEndText(e.target.value);
-              changeTimes(startText, e.target.value);
-            }}
-            onBlur={() => {
-              setLeft((l) => ({ ...l, end: true }));
-              setEndText(normalise);
-            }}
-          />
-          <FieldError id="v-end-err" error={endError ? { message: endError } : undefined} />
-        </div>
+        <TimeField
+          id="v-start"
+          label="Ora di inizio"
+          value={startText}
+          error={startError}
+          disabled={readOnly}
+          onChange={(text) => {
+            setStartText(text);
+            changeTimes(text, endText);
+          }}
+          onBlur={() => {
+            setLeft((l) => ({ ...l, start: true }));
+            setStartText(normalise);
+          }}
+        />
+        <TimeField
+          id="v-end"
+          label="Ora di fine"
+          value={endText}
+          error={endError}
+          disabled={readOnly}
+          onChange={(text) => {
+            setEndText(text);
+            changeTimes(startText, text);
+          }}
+          onBlur={() => {
+            setLeft((l) => ({ ...l, end: true }));
+            setEndText(normalise);
+          }}
+        />
         <p id="v-times-hint" className="hint span-2">
           Ore sulle 24 ore, es. 09:30 e 12:15.
         </p>
@@ -156,5 +138,41 @@ export function DatiVisita({ headingId }: { headingId: string }) {
         disabled={readOnly}
       />
     </section>
+  );
+}
+
+/**
+ * A time of the visit typed as text (hh:mm): Chromium's own time input follows the system's
+ * locale and shows AM/PM on an English system.
+ */
+function TimeField(props: {
+  id: string;
+  label: string;
+  value: string;
+  error: string | undefined;
+  disabled: boolean;
+  onChange: (text: string) => void;
+  onBlur: () => void;
+}) {
+  const { id, label, value, error, disabled, onChange, onBlur } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        placeholder="hh:mm"
+        maxLength={5}
+        value={value}
+        disabled={disabled}
+        aria-invalid={Boolean(error)}
+        aria-describedby={`v-times-hint ${id}-err`}
+        onChange={(e) => onChange(e.target.value)}
+        onBlur={onBlur}
+      />
+      <FieldError id={`${id}-err`} error={error ? { message: error } : undefined} />
+    </div>
   );
 }

@@ -341,34 +341,18 @@ for (const backend of BACKENDS) {
       const { openPostgres, openSqlite } = await import('../../office/storage/db.ts');
       const old = office.databaseUrl ? await openPostgres(office.databaseUrl) : openSqlite(office.dataDir);
       try {
-        for (const t of [
-          // Later migrations' tables first: they refer to services, clerks, inspectors and revisions.
-          'report_augmentations',
-          'planning_events',
-          'planned_visit_members',
-          'planned_visits',
-          'office_people',
-          'act_registrations',
-          'office_settings',
-          'latest_prescriptions',
-          'latest_revisions',
-          'device_audit_points',
-          'visit_transfers',
-          'visits',
-          'blob_holders',
-          'prescriptions',
-          'attachments',
-          'review_events',
-          'revisions',
-          'pairing_codes',
-          'sessions',
-          'devices',
-          'clerks',
-          'services',
-          'changes',
-          'inspectors',
-        ])
-          await old.run(`DROP TABLE IF EXISTS ${t}`);
+        // Every table of today's schema goes (so a later migration never needs this list changed).
+        const tables = (
+          old.kind === 'sqlite'
+            ? await old.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            : await old.all<{ name: string }>(
+                "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'office_schema'",
+              )
+        ).map((r) => r.name);
+        assert.ok(tables.includes('revisions') && tables.length > 10, tables.join(', '));
+        if (old.kind === 'sqlite') await old.run('PRAGMA foreign_keys = OFF');
+        for (const t of tables) await old.run(`DROP TABLE IF EXISTS ${t}${old.kind === 'postgres' ? ' CASCADE' : ''}`);
+        if (old.kind === 'sqlite') await old.run('PRAGMA foreign_keys = ON');
         if (old.kind === 'sqlite') await old.run('PRAGMA user_version = 0');
         else await old.run('DELETE FROM office_schema');
         await migrate(
