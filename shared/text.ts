@@ -52,3 +52,8 @@ export const multilineText = () => userText(true);
 /** The issue comes from this check (a file sealed before it existed may still carry such text). */
 export const isUserTextIssue = (issue: z.core.$ZodIssue): boolean =>
   issue.code === 'custom' && (issue.params as { userText?: unknown } | undefined)?.userText === true;
+
+/** `text` with its first letter in capitals: a message or a word that opens a sentence, a heading or a label. */
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -3,6 +3,7 @@
  * («Mostra tutte», `?elenco=…&pagina=N`; the prescriptions with the key of a row shown, `&dopo=` / `&prima=`,
  * built by the route). Never every row at once: the office holds years of visits.
  */
+import { capitalised } from '../../shared/text.ts';
 import type { Territory } from '../../shared/territories/index.ts';
 import type { ReactElement, ReactNode } from 'react';
 import { Table } from './Table.tsx';
@@ -93,7 +94,7 @@ function Heading({ title, summary, csv }: { title: string; summary: ReactNode; c
 
 export function Dashboard({ day, territory, due, acts, late, paging, renewals }: DashboardProps): ReactElement {
   const { schedule, prescription } = territory;
-  const Plural = prescription.plural.charAt(0).toUpperCase() + prescription.plural.slice(1);
+  const Plural = capitalised(prescription.plural);
   return (
     <>
       <p>Situazione al {day}.</p>
@@ -170,7 +171,7 @@ export function Dashboard({ day, territory, due, acts, late, paging, renewals }:
                 'Servizio',
                 'Visita',
                 'Rilievo',
-                prescription.singular.charAt(0).toUpperCase() + prescription.singular.slice(1),
+                capitalised(prescription.singular),
                 'Scadenza',
                 'Giorni di ritardo',
                 'Verifica successiva',

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolveFile } from '../../shared/territories/index.ts';
 import { PURPOSE_LABELS, type Purpose } from '../../shared/domain.ts';
 import { parseSealedFile } from '../../shared/inspection.ts';
+import { capitalised } from '../../shared/text.ts';
 import { visitTimeText } from '../../shared/times.ts';
 import { findingText, OUTCOME_LABELS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import { parseItalianDate } from '../../shared/dates.ts';
@@ -236,7 +237,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           clerk,
           'Protocollo non registrato',
           '/coda',
-          createElement(Message, { error: message.charAt(0).toUpperCase() + message.slice(1) + '.', back: backToInspection(at) }),
+          createElement(Message, { error: capitalised(message) + '.', back: backToInspection(at) }),
           status,
         );
       const again = (field: 'numero' | 'data', error: string) =>
@@ -260,7 +261,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         if (e.field === 'numero' || e.field === 'data') {
-          const text = e.message.charAt(0).toUpperCase() + e.message.slice(1);
+          const text = capitalised(e.message);
           return again(e.field, `${text}.`);
         }
         return refuse(e.message, e.field === 'id' ? 404 : 400);

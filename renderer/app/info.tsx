@@ -1,4 +1,5 @@
 import { createContext, useContext, useMemo } from 'react';
+import { capitalised } from '../../shared/text.ts';
 import type { Output } from '../../shared/api/contract.ts';
 import type { Checklist } from '../../shared/checklist/index.ts';
 import type { RuleSet } from '../../shared/rules/index.ts';
@@ -34,8 +35,6 @@ export interface PrescriptionWords {
   Plural: string;
 }
 
-const capital = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
-
 /**
  * What the territory's regulation calls the measure a non-conformity leads to: «prescrizione» in
  * the Zona (Reg. zonale art. 11), «diffida» in Lucca (Art. 32). Both are feminine, so the sentences
@@ -46,7 +45,7 @@ export function usePrescriptionWords(): PrescriptionWords {
   const territory = territoryOfRuleSet(info.ruleSet);
   return useMemo(() => {
     const { singular, plural } = territory?.prescription ?? { singular: 'prescrizione', plural: 'prescrizioni' };
-    return { singular, plural, Singular: capital(singular), Plural: capital(plural) };
+    return { singular, plural, Singular: capitalised(singular), Plural: capitalised(plural) };
   }, [territory]);
 }
 

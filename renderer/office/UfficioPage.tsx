@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { OutboxStatus, SyncState } from '../../shared/api/contract.ts';
+import { capitalised } from '../../shared/text.ts';
 import { getTerritory, TERRITORIES } from '../../shared/territories/index.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { Badge } from '../ui/Badge.tsx';
@@ -75,7 +76,7 @@ function Territorio() {
     setError(null);
     const r = await choose.mutateAsync({ id });
     setBusy(false);
-    if (!r.ok) setError(r.error.message.charAt(0).toUpperCase() + r.error.message.slice(1));
+    if (!r.ok) setError(capitalised(r.error.message));
     else setPicked(null);
   }
 
@@ -156,7 +157,7 @@ function Associa({ onPaired, queued }: { onPaired: (s: SyncState) => void; queue
     const r = await pair.mutateAsync({ url: url.trim(), code: code.trim() });
     setBusy(false);
     if (r.ok) return onPaired(r.value);
-    const message = r.error.message.charAt(0).toUpperCase() + r.error.message.slice(1);
+    const message = capitalised(r.error.message);
     if (r.error.field === 'url' || r.error.field === 'code') {
       setErrors({ [r.error.field]: message });
       (r.error.field === 'url' ? urlRef : codeRef).current?.focus();
