@@ -287,13 +287,9 @@ async function demo(argv: string[]): Promise<number> {
   }
 }
 
-/** `aaaa-mm-gg` (a real calendar day) as the instant it starts, UTC. */
-function beforeDate(value: string | undefined, now: Date): string {
-  if (value === undefined) {
-    const d = new Date(now);
-    d.setUTCFullYear(d.getUTCFullYear() + 1);
-    return d.toISOString();
-  }
+/** `--before aaaa-mm-gg` (a real calendar day) as the instant it starts, UTC; without it, `defaultHorizon`. */
+function beforeDate(value: string | undefined, defaultHorizon: string): string {
+  if (value === undefined) return defaultHorizon;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !d || d.toISOString().slice(0, 10) !== value)
@@ -312,7 +308,8 @@ async function renewTimestamps(argv: string[]): Promise<number> {
   const dataDir = requireData(values);
   const tsa = tsaUrl(values.tsa);
   const caPem = readPem(values['ca-pem']);
-  const before = beforeDate(values.before, new Date());
+  const { renewalHorizon } = await import('../../office/storage/store.ts');
+  const before = beforeDate(values.before, renewalHorizon(new Date()));
   const s = await store(values);
   try {
     const due = await s.renewalsDue(before);

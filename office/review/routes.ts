@@ -33,18 +33,11 @@ import { registerPlanningRoutes } from './planning-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
-import type { OverduePage } from '../storage/store.ts';
+import { renewalHorizon, type OverduePage } from '../storage/store.ts';
 
 export { formatInstant } from './context.ts';
 export { safeAfterLogin } from './login-routes.ts';
 export { TABS } from './queue-routes.ts';
-
-/** The instant one year after the start of `day` (aaaa-mm-gg), UTC. */
-export function renewalHorizon(day: string): string {
-  const d = new Date(`${day}T00:00:00.000Z`);
-  d.setUTCFullYear(d.getUTCFullYear() + 1);
-  return d.toISOString();
-}
 
 export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   const ctx = createReviewContext(app, deps);
@@ -129,7 +122,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
             : { limit, offset };
       const late = lateTotal === null ? null : await overduePrescriptionsReport(store, day, latePage);
       // Document timestamps whose authority's certificate expires within a year (renew-timestamps' default margin).
-      const renewals = list ? undefined : await store.countRenewalsDue(renewalHorizon(day));
+      const renewals = list ? undefined : await store.countRenewalsDue(renewalHorizon(new Date(`${day}T00:00:00.000Z`)));
       const at = (n: number, key?: string) => `/cruscotto?elenco=${list}&pagina=${n}${key ?? ''}`;
       const [firstLate, lastLate] = [late?.[0], late?.at(-1)];
       const paging = list

@@ -344,6 +344,17 @@ const deviceRecord = (r: DeviceRow): DeviceRecord => ({
 /** Longest reason a clerk can give for moving a visit. */
 export const TRANSFER_REASON_MAX = 1000;
 
+/**
+ * How far ahead document timestamps are renewed by default: those made under a TSA certificate that
+ * expires within a year of `from`. The cruscotto counts with it and `office renew-timestamps` renews
+ * with it, so the line and the command agree.
+ */
+export function renewalHorizon(from: Date): string {
+  const d = new Date(from);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.toISOString();
+}
+
 export class OfficeStore {
   constructor(
     readonly db: Db,
