@@ -343,6 +343,7 @@ function telling(kind: 'sqlite' | 'postgres'): string[] {
        start_time TEXT NOT NULL,
        end_time TEXT NOT NULL,
        sequence INTEGER NOT NULL,
+       cancelled INTEGER NOT NULL DEFAULT 0,
        PRIMARY KEY (visit_id, person_id))`,
     `CREATE TABLE mail_outbox (
        id ${serial},
