@@ -38,7 +38,7 @@ export function smtpUrlProblem(text: string): string | null {
   try {
     url = new URL(text);
   } catch {
-    return `--smtp: indirizzo non valido «${text}»: serve smtp://utente:password@host:porta oppure smtps://…`;
+    return `--smtp: indirizzo non valido (non lo si ripete qui: può contenere la password): serve smtp://utente:password@host:porta oppure smtps://…`;
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return '--smtp: serve un indirizzo smtp:// o smtps://';
   if (!url.hostname) return '--smtp: manca il nome del server (smtp://utente:password@host:porta)';
