@@ -76,11 +76,7 @@ function description(v: CalendarVisit): string {
  * A calendar with the visits given. `method` CANCEL marks every event cancelled (the notice of a
  * visit dropped); REQUEST is the notice of a visit planned or moved; none is a subscribed feed.
  */
-export function visitCalendar(
-  name: string,
-  visits: CalendarVisit[],
-  method?: 'REQUEST' | 'CANCEL',
-): string {
+export function visitCalendar(name: string, visits: CalendarVisit[], method?: 'REQUEST' | 'CANCEL'): string {
   const cal = ical({
     name,
     prodId: { company: 'Vigilanza Nidi', product: 'Ufficio', language: 'IT' },

@@ -18,7 +18,13 @@ export interface MessageText {
 export const sender = (t: Territory) => `${t.inspectorate.label} · ${t.name}`;
 
 const signature = (t: Territory) =>
-  ['', 'Distinti saluti.', '', sender(t), 'Messaggio inviato automaticamente dal sistema di vigilanza: per chiarimenti rispondere a questo indirizzo.'].join('\n');
+  [
+    '',
+    'Distinti saluti.',
+    '',
+    sender(t),
+    'Messaggio inviato automaticamente dal sistema di vigilanza: per chiarimenti rispondere a questo indirizzo.',
+  ].join('\n');
 
 export interface VisitNoticeInput {
   kind: 'planned' | 'moved' | 'cancelled';
@@ -93,14 +99,18 @@ export function prescriptionsNotice(t: Territory, p: PrescriptionsInput): Messag
   const lines = [
     `Al gestore del servizio ${p.serviceName}${p.comune ? ` (${p.comune})` : ''},`,
     '',
-    `a seguito della visita di vigilanza (${label}) del ${formatItalianDate(p.visitDate)}, validata dall’ufficio, ${sender(t)} comunica ${
+    `a seguito della visita di vigilanza (${label}) del ${formatItalianDate(p.visitDate)}, validata dall’ufficio, ${sender(t)} comunica, ai sensi del ${word.article}, ${
       many ? `le seguenti ${word.plural}` : `la seguente ${word.singular}`
     }:`,
     '',
-    ...p.prescriptions.map((x, i) => `${i + 1}. ${x.text.trim()}\n   Termine per l’adempimento: entro il ${formatItalianDate(x.deadline)}.`),
+    ...p.prescriptions.map(
+      (x, i) => `${i + 1}. ${x.text.trim()}\n   Termine per l’adempimento: entro il ${formatItalianDate(x.deadline)}.`,
+    ),
     '',
     `Il gestore è tenuto ad adempiere ${many ? `a ciascuna ${word.singular}` : `alla ${word.singular}`} entro il termine indicato e a darne comunicazione all’ufficio; l’adempimento sarà verificato in una successiva visita.`,
-    ...(p.protocol ? ['', `Atto registrato al protocollo del Comune n. ${p.protocol.number} del ${formatItalianDate(p.protocol.date)}.`] : []),
+    ...(p.protocol
+      ? ['', `Atto registrato al protocollo del Comune n. ${p.protocol.number} del ${formatItalianDate(p.protocol.date)}.`]
+      : []),
     ...(p.reportAttached ? ['', 'In allegato il verbale della visita firmato digitalmente.'] : []),
   ];
   return { subject, body: [...lines, signature(t)].join('\n') };

@@ -49,7 +49,8 @@ export function smtpUrlProblem(text: string): string | null {
 /** A plain address check (the SMTP server has the last word): one @, a dot in the domain, no spaces. */
 export function emailProblem(address: string): string | null {
   if (address.length > 254) return 'indirizzo troppo lungo (al massimo 254 caratteri)';
-  if (!/^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/.test(address)) return `«${address}» non è un indirizzo e-mail valido (per esempio nome@pec.it)`;
+  if (!/^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/.test(address))
+    return `«${address}» non è un indirizzo e-mail valido (per esempio nome@pec.it)`;
   return null;
 }
 
@@ -228,7 +229,12 @@ export class OfficeMail {
       endTime: visit.endTime,
       members: names,
     };
-    const tell = async (person: PersonRow, kind: 'planned' | 'moved' | 'cancelled', sequence: number, before?: { date: string; startTime: string; endTime: string }) => {
+    const tell = async (
+      person: PersonRow,
+      kind: 'planned' | 'moved' | 'cancelled',
+      sequence: number,
+      before?: { date: string; startTime: string; endTime: string },
+    ) => {
       const at = kind === 'cancelled' && before ? { ...base, ...before } : base;
       const text = visitNotice(this.#o.territory, { kind, recipientName: person.name, ...at, before });
       const event: CalendarVisit = { id: visit.id, ...at, status: kind === 'cancelled' ? 'dropped' : 'accepted', sequence, updatedAt };
@@ -259,13 +265,21 @@ export class OfficeMail {
         if (last && !last.cancelled && !moved) continue;
         const sequence = last ? last.sequence + 1 : 0;
         await tell(person, !last || last.cancelled ? 'planned' : 'moved', sequence, moved && !last.cancelled ? last : undefined);
-        await this.outbox.setNotice(sql, visit.id, { personId: id, date: visit.date, startTime: visit.startTime, endTime: visit.endTime, sequence, cancelled: false });
+        await this.outbox.setNotice(sql, visit.id, {
+          personId: id,
+          date: visit.date,
+          startTime: visit.startTime,
+          endTime: visit.endTime,
+          sequence,
+          cancelled: false,
+        });
       }
     // Told before and no longer expected (the visit dropped or put back as proposed, or the member taken off it).
     for (const last of told.values()) {
       if (last.cancelled || (active && visit.memberIds.includes(last.personId))) continue;
       const person =
-        people.get(last.personId) ?? (await sql.get<PersonRow>('SELECT id, name, email, demo FROM office_people WHERE id = ?', [last.personId]));
+        people.get(last.personId) ??
+        (await sql.get<PersonRow>('SELECT id, name, email, demo FROM office_people WHERE id = ?', [last.personId]));
       if (!person || Number(person.demo) === 1) continue;
       await tell(person, 'cancelled', last.sequence + 1, last);
       await this.outbox.setNotice(sql, visit.id, { ...last, sequence: last.sequence + 1, cancelled: true });
@@ -329,7 +343,15 @@ export class OfficeMail {
       await store.db.tx((sql) =>
         this.outbox.enqueue(
           sql,
-          { kind: 'revisione_respinta', entity: 'revision', entityId, recipient: address, subject: text.subject, body: text.body, attachments: [] },
+          {
+            kind: 'revisione_respinta',
+            entity: 'revision',
+            entityId,
+            recipient: address,
+            subject: text.subject,
+            body: text.body,
+            attachments: [],
+          },
           this.#unsendable(address, 'nessuna persona delle commissioni con e-mail è collegata a questo ispettore'),
         ),
       );

@@ -26,7 +26,15 @@ function outcome(m: MailRecord): string {
   }
 }
 
-export function MailList({ messages, configured, kindLabel }: { messages: MailRecord[]; configured: boolean; kindLabel: (k: MailKind) => string }): ReactElement {
+export function MailList({
+  messages,
+  configured,
+  kindLabel,
+}: {
+  messages: MailRecord[];
+  configured: boolean;
+  kindLabel: (k: MailKind) => string;
+}): ReactElement {
   return (
     <>
       {configured ? null : (

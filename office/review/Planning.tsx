@@ -122,7 +122,10 @@ function VisitItem({ v, csrf, period, n }: { v: VisitView; csrf: string; period:
         <>
           {' '}
           <a href={`/pianificazione/visite/${encodeURIComponent(v.id!)}/visita.ics`} download="visita.ics">
-            Scarica .ics<span className="sr-only">: {v.serviceName}, {formatItalianDate(v.date)}</span>
+            Scarica .ics
+            <span className="sr-only">
+              : {v.serviceName}, {formatItalianDate(v.date)}
+            </span>
           </a>
         </>
       ) : null}

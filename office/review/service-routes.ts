@@ -129,7 +129,9 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext):
       // The address stays in the office (migration 12, `service_mail`): it is not part of the registry entry the laptops receive.
       const pec = (req.body.pec ?? '').trim();
       const pecProblem = pec ? emailProblem(pec) : null;
-      const problem = problems.length ? problems.join('; ') : (formError(input) ?? (pecProblem ? `Indirizzo e-mail o PEC: ${pecProblem}` : null));
+      const problem = problems.length
+        ? problems.join('; ')
+        : (formError(input) ?? (pecProblem ? `Indirizzo e-mail o PEC: ${pecProblem}` : null));
       const action = id === undefined ? '/servizi' : `/servizi/${req.params.id}`;
       if (problem)
         return view(

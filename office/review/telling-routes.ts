@@ -113,7 +113,15 @@ export function registerTellingRoutes(app: FastifyInstance, ctx: ReviewContext):
     '/pianificazione/visite/:id/visita.ics',
     page<{ id: string }>(async (req, reply, clerk) => {
       const visit = await planning.getPlannedVisit(req.params.id);
-      if (!visit) return view(reply, clerk, 'Visita non trovata', '/pianificazione', createElement(Message, { error: 'Visita pianificata non trovata.' }), 404);
+      if (!visit)
+        return view(
+          reply,
+          clerk,
+          'Visita non trovata',
+          '/pianificazione',
+          createElement(Message, { error: 'Visita pianificata non trovata.' }),
+          404,
+        );
       const [event] = await events([visit], sequenceFor(null));
       return calendarReply(reply, visitCalendar(`Visita: ${event!.serviceName}`, [event!]), 'visita.ics');
     }),

@@ -134,16 +134,18 @@ export class MailStore {
 
   /** A refused attempt: the reason, and when to try again (null: no attempts left). */
   async markFailed(id: number, error: string, nextAttemptAt: string | null): Promise<void> {
-    await this.db.run("UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?", [
-      error.slice(0, 1000),
-      nextAttemptAt,
-      id,
-    ]);
+    await this.db.run(
+      "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+      [error.slice(0, 1000), nextAttemptAt, id],
+    );
   }
 
   /** The newest messages first (the clerk's «Posta inviata»). */
   async list(limit = 200, offset = 0): Promise<MailRecord[]> {
-    const rows = await this.db.all<MailRow>('SELECT * FROM mail_outbox ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?', [limit, offset]);
+    const rows = await this.db.all<MailRow>('SELECT * FROM mail_outbox ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?', [
+      limit,
+      offset,
+    ]);
     return rows.map(recordOf);
   }
 

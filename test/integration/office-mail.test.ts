@@ -132,10 +132,21 @@ describe('telling people: e-mail and calendars from the office', () => {
     });
     ids.service = service.id;
     const actor = { clerkId: null, name: 'test' };
-    ids.anna = (await planning.savePerson({ name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null }, actor)).id;
+    ids.anna = (
+      await planning.savePerson(
+        { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
+        actor,
+      )
+    ).id;
     ids.marco = (
       await planning.savePerson(
-        { name: 'Marco Neri', role: 'referente_tecnico_comune', comune: 'Pontassieve', email: 'm.neri@comune.pontassieve.fi.it', inspectorId: null },
+        {
+          name: 'Marco Neri',
+          role: 'referente_tecnico_comune',
+          comune: 'Pontassieve',
+          email: 'm.neri@comune.pontassieve.fi.it',
+          inspectorId: null,
+        },
         actor,
       )
     ).id;
@@ -197,7 +208,11 @@ describe('telling people: e-mail and calendars from the office', () => {
     assert.equal(smtp.received.length, 2);
 
     // Moved to 10/12 in the afternoon: «spostata», the old date named, the same UID with SEQUENCE 1.
-    const moved = await clerk.post('/pianificazione/visite', { ...fields, id: visit.id, data: '10/12/2026', dalle: '14:00', alle: '17:00' }, '/pianificazione');
+    const moved = await clerk.post(
+      '/pianificazione/visite',
+      { ...fields, id: visit.id, data: '10/12/2026', dalle: '14:00', alle: '17:00' },
+      '/pianificazione',
+    );
     assert.equal(moved.status, 303, moved.text.slice(0, 400));
     await settle();
     assert.equal(smtp.received.length, 4);
@@ -233,7 +248,10 @@ describe('telling people: e-mail and calendars from the office', () => {
 
     const log = await outbox();
     assert.equal(log.length, 8);
-    assert.ok(log.every((m) => m.status === 'sent' && m.attempts === 1 && m.sentAt), JSON.stringify(log.map((m) => [m.status, m.lastError])));
+    assert.ok(
+      log.every((m) => m.status === 'sent' && m.attempts === 1 && m.sentAt),
+      JSON.stringify(log.map((m) => [m.status, m.lastError])),
+    );
     const page = await clerk.page('/posta');
     assert.match(page, /<h1>Posta inviata<\/h1>/);
     assert.match(page, /Visita spostata/);
@@ -270,7 +288,11 @@ describe('telling people: e-mail and calendars from the office', () => {
     assert.ok(url.startsWith(`${office.url}/calendar/`) && url.endsWith('.ics'), url);
     const secret = url.slice(`${office.url}/calendar/`.length, -'.ics'.length);
     const stored = await office.server.store.db.all<{ secret_hash: string }>('SELECT secret_hash FROM calendar_secrets');
-    assert.deepEqual(stored.map((r) => r.secret_hash), [sha256(Buffer.from(secret))], 'only the hash is stored');
+    assert.deepEqual(
+      stored.map((r) => r.secret_hash),
+      [sha256(Buffer.from(secret))],
+      'only the hash is stored',
+    );
 
     const res = await fetch(url);
     assert.equal(res.status, 200);
@@ -291,7 +313,10 @@ describe('telling people: e-mail and calendars from the office', () => {
     // The planned visit's own .ics, with the clerk's session (and not without it).
     const one = await fetch(`${office.url}/pianificazione/visite/${ids.visit}/visita.ics`, { headers: { cookie: clerk.cookieHeader() } });
     assert.equal(one.status, 200);
-    assert.deepEqual(parseCalendar(await one.text()).events.map((e) => e.start), ['2026-12-10T13:00:00.000Z']);
+    assert.deepEqual(
+      parseCalendar(await one.text()).events.map((e) => e.start),
+      ['2026-12-10T13:00:00.000Z'],
+    );
     const anonymous = await fetch(`${office.url}/pianificazione/visite/${ids.visit}/visita.ics`, { redirect: 'manual' });
     assert.notEqual(anonymous.status, 200);
 
@@ -377,7 +402,10 @@ describe('telling people: e-mail and calendars from the office', () => {
     const pec = smtp.received.at(-1)!;
     assert.deepEqual(smtp.envelopes.at(-1), ['nidoprova3@pec.it']);
     assert.equal(pec.subject, 'Prescrizioni a seguito della visita di vigilanza del 10/11/2026: Nido Prova 3');
-    assert.match(pec.text ?? '', /Completare la formazione antincendio del personale\.\n {3}Termine per l’adempimento: entro il 31\/01\/2027\./);
+    assert.match(
+      pec.text ?? '',
+      /Completare la formazione antincendio del personale\.\n {3}Termine per l’adempimento: entro il 31\/01\/2027\./,
+    );
     assert.match(pec.text ?? '', /Termine per l’adempimento: entro il 15\/12\/2026\./);
     assert.match(pec.text ?? '', new RegExp(territory.inspectorate.label));
     const pdf = pec.attachments.find((a) => a.contentType === 'application/pdf');
@@ -456,7 +484,13 @@ describe('telling people: demo data and an office without --smtp', () => {
       await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
       clerk = new Clerk(office.url);
       await clerk.login('Ufficio Zona', PASSWORD);
-      const service = await office.server.store.saveService({ name: 'Nido Arcobaleno', type: 'nido', comune: 'Fiesole', capacity: 30, kitchen: false });
+      const service = await office.server.store.saveService({
+        name: 'Nido Arcobaleno',
+        type: 'nido',
+        comune: 'Fiesole',
+        capacity: 30,
+        kitchen: false,
+      });
       const p = await planning.savePerson(
         { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
         { clerkId: null, name: 'test' },
@@ -503,7 +537,16 @@ describe('telling people: demo data and an office without --smtp', () => {
       assert.match(r.stderr, expected);
       assert.doesNotMatch(r.stderr, /segretissima/);
     }
-    const r = vigilanza(['office', 'serve', '--data', '/nonexistent-never-created', '--smtp', 'smtp://posta.ufficio.it', '--mail-from', 'non un indirizzo']);
+    const r = vigilanza([
+      'office',
+      'serve',
+      '--data',
+      '/nonexistent-never-created',
+      '--smtp',
+      'smtp://posta.ufficio.it',
+      '--mail-from',
+      'non un indirizzo',
+    ]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--mail-from: «non un indirizzo» non è un indirizzo e-mail valido/);
   });
