@@ -22,7 +22,7 @@ import { PlanningStore } from '../../office/storage/planning.ts';
 import type { MailRecord } from '../../office/storage/mail.ts';
 import { vigilanza } from '../helpers/cli.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
-import { makePdf, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+import { BACKENDS, makePdf, sampleFile, sha256, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';
 
 const TODAY = '2026-11-20';
 const PASSWORD = 'una-password-lunga';
@@ -103,327 +103,341 @@ const icsOf = (m: ParsedMail) => {
   return parseCalendar(a.content.toString('utf8'));
 };
 
-describe('telling people: e-mail and calendars from the office', () => {
-  let smtp: Smtp;
-  let office: TestOffice;
-  let planning: PlanningStore;
-  let clerk: Clerk;
-  const ids: Record<string, string> = {};
+after(() => stopPostgres());
 
-  before(async () => {
-    smtp = await startSmtp();
-    office = await startOffice('sqlite', {
-      today: () => TODAY,
-      smtpUrl: smtp.url,
-      mailJob: { pollMs: 0, retryDelayMs: () => 0 },
+for (const backend of BACKENDS)
+  describe(`telling people: e-mail and calendars from the office (${backend})`, () => {
+    let smtp: Smtp;
+    let office: TestOffice;
+    let planning: PlanningStore;
+    let clerk: Clerk;
+    const ids: Record<string, string> = {};
+
+    before(async () => {
+      smtp = await startSmtp();
+      office = await startOffice(backend, {
+        today: () => TODAY,
+        smtpUrl: smtp.url,
+        mailJob: { pollMs: 0, retryDelayMs: () => 0 },
+      });
+      planning = new PlanningStore(office.server.store.db, territory);
+      await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
+      clerk = new Clerk(office.url);
+      await clerk.login('Ufficio Zona', PASSWORD);
+      const service = await office.server.store.saveService({
+        name: 'Nido Prova 3',
+        type: 'nido',
+        comune: 'Pontassieve',
+        address: 'Via dei Mandorli 4',
+        capacity: 40,
+        kitchen: true,
+        authorizationIssuedOn: '2024-10-15',
+      });
+      ids.service = service.id;
+      const actor = { clerkId: null, name: 'test' };
+      ids.anna = (
+        await planning.savePerson(
+          { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
+          actor,
+        )
+      ).id;
+      ids.marco = (
+        await planning.savePerson(
+          {
+            name: 'Marco Neri',
+            role: 'referente_tecnico_comune',
+            comune: 'Pontassieve',
+            email: 'm.neri@comune.pontassieve.fi.it',
+            inspectorId: null,
+          },
+          actor,
+        )
+      ).id;
     });
-    planning = new PlanningStore(office.server.store.db, territory);
-    await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-    clerk = new Clerk(office.url);
-    await clerk.login('Ufficio Zona', PASSWORD);
-    const service = await office.server.store.saveService({
-      name: 'Nido Prova 3',
-      type: 'nido',
-      comune: 'Pontassieve',
-      address: 'Via dei Mandorli 4',
-      capacity: 40,
-      kitchen: true,
-      authorizationIssuedOn: '2024-10-15',
+    after(async () => {
+      await office?.close();
+      await smtp?.close();
     });
-    ids.service = service.id;
-    const actor = { clerkId: null, name: 'test' };
-    ids.anna = (
-      await planning.savePerson(
-        { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
-        actor,
-      )
-    ).id;
-    ids.marco = (
-      await planning.savePerson(
-        {
-          name: 'Marco Neri',
-          role: 'referente_tecnico_comune',
-          comune: 'Pontassieve',
-          email: 'm.neri@comune.pontassieve.fi.it',
-          inspectorId: null,
-        },
-        actor,
-      )
-    ).id;
-  });
-  after(async () => {
-    await office?.close();
-    await smtp?.close();
-  });
 
-  const outbox = () => office.server.mail.outbox.list();
-  const settle = async () => {
-    office.server.mail.kick();
-    await office.server.mail.idle();
-  };
-
-  test('a visit planned, moved and dropped: each member is told, with the .ics (REQUEST, then CANCEL)', async () => {
-    const fields = {
-      ...PERIOD,
-      serviceId: ids.service!,
-      purpose: 'verifica_periodica',
-      reason: 'due',
-      stato: 'accepted',
-      data: '03/12/2026',
-      dalle: '09:00',
-      alle: '12:00',
-      membri: `${ids.anna},${ids.marco}`,
-      conferma: 'si',
+    const outbox = () => office.server.mail.outbox.list();
+    const settle = async () => {
+      office.server.mail.kick();
+      await office.server.mail.idle();
     };
-    const saved = await clerk.post('/pianificazione/visite', fields, '/pianificazione');
-    assert.equal(saved.status, 303, saved.text.slice(0, 400));
-    await settle();
-    assert.equal(smtp.received.length, 2);
-    const planned = smtp.received.slice(0, 2);
-    assert.deepEqual(smtp.envelopes.slice(0, 2).flat().sort(), ['anna.bianchi@zonafse.it', 'm.neri@comune.pontassieve.fi.it']);
-    for (const m of planned) {
-      assert.equal(m.subject, 'Visita di vigilanza pianificata: Nido Prova 3, 03/12/2026');
-      assert.equal(m.from?.value[0]?.address, 'ufficio@pec.zonafse.it');
-      // Who sends: the territory's inspectorate and name.
-      assert.equal(m.from?.value[0]?.name, `${territory.inspectorate.label} · ${territory.name}`);
-      assert.match(m.text ?? '', /Data e orario: 03\/12\/2026, dalle 09:00 alle 12:00\./);
-      assert.match(m.text ?? '', /Commissione: Anna Bianchi, Marco Neri\./);
-      const cal = icsOf(m);
-      assert.equal(cal.method, 'REQUEST');
-      assert.equal(cal.events.length, 1);
-      // 09:00 in Rome on 3 December (CET, UTC+1) is 08:00 UTC.
-      assert.equal(cal.events[0]!.start, '2026-12-03T08:00:00.000Z');
-      assert.equal(cal.events[0]!.end, '2026-12-03T11:00:00.000Z');
-      assert.equal(cal.events[0]!.sequence, 0);
-      assert.equal(cal.events[0]!.status, 'CONFIRMED');
-    }
-    const visit = (await planning.listPlannedVisits('2026-12-01', '2026-12-31'))[0]!;
-    ids.visit = visit.id;
-    const uid = icsOf(planned[0]!).events[0]!.uid;
 
-    // Saved again unchanged: nobody is told twice.
-    const again = await clerk.post('/pianificazione/visite', { ...fields, id: visit.id }, '/pianificazione');
-    assert.equal(again.status, 303);
-    await settle();
-    assert.equal(smtp.received.length, 2);
-
-    // Moved to 10/12 in the afternoon: «spostata», the old date named, the same UID with SEQUENCE 1.
-    const moved = await clerk.post(
-      '/pianificazione/visite',
-      { ...fields, id: visit.id, data: '10/12/2026', dalle: '14:00', alle: '17:00' },
-      '/pianificazione',
-    );
-    assert.equal(moved.status, 303, moved.text.slice(0, 400));
-    await settle();
-    assert.equal(smtp.received.length, 4);
-    for (const m of smtp.received.slice(2, 4)) {
-      assert.equal(m.subject, 'Visita di vigilanza spostata: Nido Prova 3, ora il 10/12/2026');
-      assert.match(m.text ?? '', /Nuova data e orario: 10\/12\/2026, dalle 14:00 alle 17:00\./);
-      assert.match(m.text ?? '', /Data e orario precedenti, non più validi: 03\/12\/2026, dalle 09:00 alle 12:00\./);
-      const ev = icsOf(m).events[0]!;
-      assert.equal(ev.uid, uid);
-      assert.equal(ev.sequence, 1);
-      assert.equal(ev.start, '2026-12-10T13:00:00.000Z');
-    }
-
-    // Dropped: a cancellation to each, METHOD:CANCEL, SEQUENCE 2.
-    const dropped = await clerk.post(`/pianificazione/visite/${visit.id}/stato`, { ...PERIOD, stato: 'dropped' }, '/pianificazione');
-    assert.equal(dropped.status, 303);
-    await settle();
-    assert.equal(smtp.received.length, 6);
-    for (const m of smtp.received.slice(4, 6)) {
-      assert.equal(m.subject, 'Visita di vigilanza annullata: Nido Prova 3, 10/12/2026');
-      const cal = icsOf(m);
-      assert.equal(cal.method, 'CANCEL');
-      assert.equal(cal.events[0]!.uid, uid);
-      assert.equal(cal.events[0]!.sequence, 2);
-      assert.equal(cal.events[0]!.status, 'CANCELLED');
-    }
-    // Accepted again: announced anew with a higher SEQUENCE than the cancellation.
-    await clerk.post(`/pianificazione/visite/${visit.id}/stato`, { ...PERIOD, stato: 'accepted' }, '/pianificazione');
-    await settle();
-    assert.equal(smtp.received.length, 8);
-    assert.equal(smtp.received[7]!.subject, 'Visita di vigilanza pianificata: Nido Prova 3, 10/12/2026');
-    assert.equal(icsOf(smtp.received[7]!).events[0]!.sequence, 3);
-
-    const log = await outbox();
-    assert.equal(log.length, 8);
-    assert.ok(
-      log.every((m) => m.status === 'sent' && m.attempts === 1 && m.sentAt),
-      JSON.stringify(log.map((m) => [m.status, m.lastError])),
-    );
-    const page = await clerk.page('/posta');
-    assert.match(page, /<h1>Posta inviata<\/h1>/);
-    assert.match(page, /Visita spostata/);
-    assert.match(page, /Inviato il \d\d\/\d\d\/\d{4}/);
-  });
-
-  test('the calendar feed: parsed by ical.js, only that person’s visits; a reset makes the old URL a 404', async () => {
-    // A proposed visit for Anna only: in her feed as TENTATIVE, not in Marco's.
-    const proposed = await clerk.post(
-      '/pianificazione/visite',
-      {
+    test('a visit planned, moved and dropped: each member is told, with the .ics (REQUEST, then CANCEL)', async () => {
+      const fields = {
         ...PERIOD,
         serviceId: ids.service!,
         purpose: 'verifica_periodica',
-        reason: 'follow_up',
-        stato: 'proposed',
-        data: '15/12/2026',
-        dalle: '10:00',
-        alle: '11:30',
-        membri: ids.anna!,
+        reason: 'due',
+        stato: 'accepted',
+        data: '03/12/2026',
+        dalle: '09:00',
+        alle: '12:00',
+        membri: `${ids.anna},${ids.marco}`,
         conferma: 'si',
-      },
-      '/pianificazione',
-    );
-    assert.equal(proposed.status, 303, proposed.text.slice(0, 400));
-    await settle();
-    assert.equal(smtp.received.length, 8, 'a proposal tells nobody');
+      };
+      const saved = await clerk.post('/pianificazione/visite', fields, '/pianificazione');
+      assert.equal(saved.status, 303, saved.text.slice(0, 400));
+      await settle();
+      assert.equal(smtp.received.length, 2);
+      const planned = smtp.received.slice(0, 2);
+      assert.deepEqual(smtp.envelopes.slice(0, 2).flat().sort(), ['anna.bianchi@zonafse.it', 'm.neri@comune.pontassieve.fi.it']);
+      for (const m of planned) {
+        assert.equal(m.subject, 'Visita di vigilanza pianificata: Nido Prova 3, 03/12/2026');
+        assert.equal(m.from?.value[0]?.address, 'ufficio@pec.zonafse.it');
+        // Who sends: the territory's inspectorate and name.
+        assert.equal(m.from?.value[0]?.name, `${territory.inspectorate.label} · ${territory.name}`);
+        assert.match(m.text ?? '', /Data e orario: 03\/12\/2026, dalle 09:00 alle 12:00\./);
+        assert.match(m.text ?? '', /Commissione: Anna Bianchi, Marco Neri\./);
+        const cal = icsOf(m);
+        assert.equal(cal.method, 'REQUEST');
+        assert.equal(cal.events.length, 1);
+        // 09:00 in Rome on 3 December (CET, UTC+1) is 08:00 UTC.
+        assert.equal(cal.events[0]!.start, '2026-12-03T08:00:00.000Z');
+        assert.equal(cal.events[0]!.end, '2026-12-03T11:00:00.000Z');
+        assert.equal(cal.events[0]!.sequence, 0);
+        assert.equal(cal.events[0]!.status, 'CONFIRMED');
+      }
+      const visit = (await planning.listPlannedVisits('2026-12-01', '2026-12-31'))[0]!;
+      ids.visit = visit.id;
+      const uid = icsOf(planned[0]!).events[0]!.uid;
 
-    const people = await clerk.page('/pianificazione/persone');
-    assert.match(people, /Crea indirizzo/);
-    const made = await clerk.post(`/pianificazione/persone/${ids.anna}/calendario`, {}, '/pianificazione/persone');
-    assert.equal(made.status, 200);
-    const url = /<code>([^<]+)<\/code>/.exec(made.text)?.[1] ?? '';
-    assert.ok(url.startsWith(`${office.url}/calendar/`) && url.endsWith('.ics'), url);
-    const secret = url.slice(`${office.url}/calendar/`.length, -'.ics'.length);
-    const stored = await office.server.store.db.all<{ secret_hash: string }>('SELECT secret_hash FROM calendar_secrets');
-    assert.deepEqual(
-      stored.map((r) => r.secret_hash),
-      [sha256(Buffer.from(secret))],
-      'only the hash is stored',
-    );
+      // Saved again unchanged: nobody is told twice.
+      const again = await clerk.post('/pianificazione/visite', { ...fields, id: visit.id }, '/pianificazione');
+      assert.equal(again.status, 303);
+      await settle();
+      assert.equal(smtp.received.length, 2);
 
-    const res = await fetch(url);
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /^text\/calendar/);
-    const cal = parseCalendar(await res.text());
-    assert.deepEqual(
-      cal.events.map((e) => [e.start, e.end, e.status, e.sequence]),
-      [
-        ['2026-12-10T13:00:00.000Z', '2026-12-10T16:00:00.000Z', 'CONFIRMED', 3],
-        ['2026-12-15T09:00:00.000Z', '2026-12-15T10:30:00.000Z', 'TENTATIVE', 0],
-      ],
-    );
-    assert.equal(cal.events[0]!.summary, 'Verifica periodica del mantenimento dei requisiti: Nido Prova 3');
-    assert.equal(cal.events[0]!.location, 'Nido Prova 3, Via dei Mandorli 4, Pontassieve');
-    assert.match(cal.events[0]!.description, /Commissione: Anna Bianchi, Marco Neri/);
-    assert.match(cal.events[1]!.summary, /^\(proposta\) /);
+      // Moved to 10/12 in the afternoon: «spostata», the old date named, the same UID with SEQUENCE 1.
+      const moved = await clerk.post(
+        '/pianificazione/visite',
+        { ...fields, id: visit.id, data: '10/12/2026', dalle: '14:00', alle: '17:00' },
+        '/pianificazione',
+      );
+      assert.equal(moved.status, 303, moved.text.slice(0, 400));
+      await settle();
+      assert.equal(smtp.received.length, 4);
+      for (const m of smtp.received.slice(2, 4)) {
+        assert.equal(m.subject, 'Visita di vigilanza spostata: Nido Prova 3, ora il 10/12/2026');
+        assert.match(m.text ?? '', /Nuova data e orario: 10\/12\/2026, dalle 14:00 alle 17:00\./);
+        assert.match(m.text ?? '', /Data e orario precedenti, non più validi: 03\/12\/2026, dalle 09:00 alle 12:00\./);
+        const ev = icsOf(m).events[0]!;
+        assert.equal(ev.uid, uid);
+        assert.equal(ev.sequence, 1);
+        assert.equal(ev.start, '2026-12-10T13:00:00.000Z');
+      }
 
-    // The planned visit's own .ics, with the clerk's session (and not without it).
-    const one = await fetch(`${office.url}/pianificazione/visite/${ids.visit}/visita.ics`, { headers: { cookie: clerk.cookieHeader() } });
-    assert.equal(one.status, 200);
-    assert.deepEqual(
-      parseCalendar(await one.text()).events.map((e) => e.start),
-      ['2026-12-10T13:00:00.000Z'],
-    );
-    const anonymous = await fetch(`${office.url}/pianificazione/visite/${ids.visit}/visita.ics`, { redirect: 'manual' });
-    assert.notEqual(anonymous.status, 200);
+      // Dropped: a cancellation to each, METHOD:CANCEL, SEQUENCE 2.
+      const dropped = await clerk.post(`/pianificazione/visite/${visit.id}/stato`, { ...PERIOD, stato: 'dropped' }, '/pianificazione');
+      assert.equal(dropped.status, 303);
+      await settle();
+      assert.equal(smtp.received.length, 6);
+      for (const m of smtp.received.slice(4, 6)) {
+        assert.equal(m.subject, 'Visita di vigilanza annullata: Nido Prova 3, 10/12/2026');
+        const cal = icsOf(m);
+        assert.equal(cal.method, 'CANCEL');
+        assert.equal(cal.events[0]!.uid, uid);
+        assert.equal(cal.events[0]!.sequence, 2);
+        assert.equal(cal.events[0]!.status, 'CANCELLED');
+      }
+      // Accepted again: announced anew with a higher SEQUENCE than the cancellation.
+      await clerk.post(`/pianificazione/visite/${visit.id}/stato`, { ...PERIOD, stato: 'accepted' }, '/pianificazione');
+      await settle();
+      assert.equal(smtp.received.length, 8);
+      assert.equal(smtp.received[7]!.subject, 'Visita di vigilanza pianificata: Nido Prova 3, 10/12/2026');
+      assert.equal(icsOf(smtp.received[7]!).events[0]!.sequence, 3);
 
-    // Reset: the old URL is gone, with the same answer as a secret never made.
-    const reset = await clerk.post(`/pianificazione/persone/${ids.anna}/calendario`, {}, '/pianificazione/persone');
-    const url2 = /<code>([^<]+)<\/code>/.exec(reset.text)?.[1];
-    assert.ok(url2 && url2 !== url);
-    const old = await fetch(url);
-    assert.equal(old.status, 404);
-    const never = await fetch(`${office.url}/calendar/${'A'.repeat(43)}.ics`);
-    assert.equal(never.status, 404);
-    assert.equal(await old.text(), await never.text());
-    assert.equal((await fetch(url2)).status, 200);
-    assert.match(await clerk.page('/pianificazione/persone'), /Reimposta indirizzo/);
+      const log = await outbox();
+      assert.equal(log.length, 8);
+      assert.ok(
+        log.every((m) => m.status === 'sent' && m.attempts === 1 && m.sentAt),
+        JSON.stringify(log.map((m) => [m.status, m.lastError])),
+      );
+      const page = await clerk.page('/posta');
+      assert.match(page, /<h1>Posta inviata<\/h1>/);
+      assert.match(page, /Visita spostata/);
+      assert.match(page, /Inviato il \d\d\/\d\d\/\d{4}/);
+    });
+
+    test('the calendar feed: parsed by ical.js, only that person’s visits; a reset makes the old URL a 404', async () => {
+      // A proposed visit for Anna only: in her feed as TENTATIVE, not in Marco's.
+      const proposed = await clerk.post(
+        '/pianificazione/visite',
+        {
+          ...PERIOD,
+          serviceId: ids.service!,
+          purpose: 'verifica_periodica',
+          reason: 'follow_up',
+          stato: 'proposed',
+          data: '15/12/2026',
+          dalle: '10:00',
+          alle: '11:30',
+          membri: ids.anna!,
+          conferma: 'si',
+        },
+        '/pianificazione',
+      );
+      assert.equal(proposed.status, 303, proposed.text.slice(0, 400));
+      await settle();
+      assert.equal(smtp.received.length, 8, 'a proposal tells nobody');
+
+      const people = await clerk.page('/pianificazione/persone');
+      assert.match(people, /Crea indirizzo/);
+      const made = await clerk.post(`/pianificazione/persone/${ids.anna}/calendario`, {}, '/pianificazione/persone');
+      assert.equal(made.status, 200);
+      const url = /<code>([^<]+)<\/code>/.exec(made.text)?.[1] ?? '';
+      assert.ok(url.startsWith(`${office.url}/calendar/`) && url.endsWith('.ics'), url);
+      const secret = url.slice(`${office.url}/calendar/`.length, -'.ics'.length);
+      const stored = await office.server.store.db.all<{ secret_hash: string }>('SELECT secret_hash FROM calendar_secrets');
+      assert.deepEqual(
+        stored.map((r) => r.secret_hash),
+        [sha256(Buffer.from(secret))],
+        'only the hash is stored',
+      );
+
+      const res = await fetch(url);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/calendar/);
+      const cal = parseCalendar(await res.text());
+      assert.deepEqual(
+        cal.events.map((e) => [e.start, e.end, e.status, e.sequence]),
+        [
+          ['2026-12-10T13:00:00.000Z', '2026-12-10T16:00:00.000Z', 'CONFIRMED', 3],
+          ['2026-12-15T09:00:00.000Z', '2026-12-15T10:30:00.000Z', 'TENTATIVE', 0],
+        ],
+      );
+      assert.equal(cal.events[0]!.summary, 'Verifica periodica del mantenimento dei requisiti: Nido Prova 3');
+      assert.equal(cal.events[0]!.location, 'Nido Prova 3, Via dei Mandorli 4, Pontassieve');
+      assert.match(cal.events[0]!.description, /Commissione: Anna Bianchi, Marco Neri/);
+      assert.match(cal.events[1]!.summary, /^\(proposta\) /);
+
+      // The planned visit's own .ics, with the clerk's session (and not without it).
+      const one = await fetch(`${office.url}/pianificazione/visite/${ids.visit}/visita.ics`, { headers: { cookie: clerk.cookieHeader() } });
+      assert.equal(one.status, 200);
+      assert.deepEqual(
+        parseCalendar(await one.text()).events.map((e) => e.start),
+        ['2026-12-10T13:00:00.000Z'],
+      );
+      const anonymous = await fetch(`${office.url}/pianificazione/visite/${ids.visit}/visita.ics`, { redirect: 'manual' });
+      assert.notEqual(anonymous.status, 200);
+
+      // Reset: the old URL is gone, with the same answer as a secret never made.
+      const reset = await clerk.post(`/pianificazione/persone/${ids.anna}/calendario`, {}, '/pianificazione/persone');
+      const url2 = /<code>([^<]+)<\/code>/.exec(reset.text)?.[1];
+      assert.ok(url2 && url2 !== url);
+      const old = await fetch(url);
+      assert.equal(old.status, 404);
+      const never = await fetch(`${office.url}/calendar/${'A'.repeat(43)}.ics`);
+      assert.equal(never.status, 404);
+      assert.equal(await old.text(), await never.text());
+      assert.equal((await fetch(url2)).status, 200);
+      assert.match(await clerk.page('/pianificazione/persone'), /Reimposta indirizzo/);
+
+      // Guessing secrets is limited per address: 429 with Retry-After within the minute's budget.
+      let limited: Response | null = null;
+      for (let i = 0; i < 40 && !limited; i++) {
+        const r = await fetch(`${office.url}/calendar/${'B'.repeat(42)}${i % 10}.ics`);
+        if (r.status === 429) limited = r;
+        else assert.equal(r.status, 404);
+      }
+      assert.ok(limited, 'refused within 40 requests');
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      assert.match(((await limited.json()) as { error: { message: string } }).error.message, /^troppe richieste: riprovare tra \d+ s$/);
+    });
+
+    test('prescriptions to the service’s PEC with the signed report (same bytes); rejection notes to the inspector; 451 → failed, retried, sent', async () => {
+      // The service's PEC, typed in the registry form (a bad one is refused first).
+      const form = {
+        name: 'Nido Prova 3',
+        type: 'nido',
+        comune: 'Pontassieve',
+        address: 'Via dei Mandorli 4',
+        capacity: '40',
+        kitchen: 'on',
+        authorizationIssuedOn: '15/10/2024',
+      };
+      const bad = await clerk.post(`/servizi/${ids.service}`, { ...form, pec: 'non-un-indirizzo' }, `/servizi/${ids.service}`);
+      assert.equal(bad.status, 400);
+      assert.match(bad.text, /Indirizzo e-mail o PEC: «non-un-indirizzo» non è un indirizzo e-mail valido/);
+      const good = await clerk.post(`/servizi/${ids.service}`, { ...form, pec: 'nidoprova3@pec.it' }, `/servizi/${ids.service}`);
+      assert.equal(good.status, 303, good.text.slice(0, 300));
+
+      const { token, inspectorId } = await office.device('Maria Rossi');
+      await planning.savePerson(
+        { name: 'Maria Rossi', role: 'pedagogista_zonale', comune: null, email: 'maria.rossi@zonafse.it', inspectorId },
+        { clerkId: null, name: 'test' },
+      );
+      const client = new SyncClient({ baseUrl: office.url, token, retry: { attempts: 2, baseMs: 1, maxMs: 5 } });
+      const report = makePdf('verbale firmato della visita del 10/11/2026');
+      const push = async (id: string, prescriptions: { rule: string; text: string; deadline: string }[]) => {
+        const file = sampleFile(3, { date: '2026-11-10' });
+        const r = await client.pushInspection({
+          id,
+          revision: 1,
+          file,
+          contentHash: contentHash(file),
+          serviceId: ids.service,
+          attachments: [{ sha256: sha256(report), kind: 'report', name: 'verbale.pdf', bytes: report }],
+          prescriptions,
+        });
+        assert.equal(r.status, 'created', JSON.stringify(r));
+      };
+      await push('visita-prescrizioni', [
+        { rule: 'training.fire', text: 'Completare la formazione antincendio del personale.', deadline: '2027-01-31' },
+        { rule: 'staff.ratio', text: 'Ripristinare il rapporto numerico educatori/bambini.', deadline: '2026-12-15' },
+      ]);
+      const confirm = await clerk.post('/ispezioni/visita-prescrizioni/1/valida', {}, '/ispezioni/visita-prescrizioni/1');
+      assert.match(confirm.text, /le 2 prescrizioni con i termini all’indirizzo del servizio nidoprova3@pec\.it/);
+      assert.match(confirm.text, /Allegare il verbale firmato/);
+
+      smtp.refuseNext(1);
+      const before = smtp.received.length;
+      const validated = await clerk.post(
+        '/ispezioni/visita-prescrizioni/1/valida',
+        { conferma: 'si', allega_verbale: 'si' },
+        '/ispezioni/visita-prescrizioni/1',
+      );
+      assert.equal(validated.status, 303, validated.text.slice(0, 300));
+      await office.server.mail.idle();
+      let logged = (await outbox()).find((m) => m.kind === 'prescrizioni')!;
+      assert.equal(logged.status, 'failed');
+      assert.equal(logged.attempts, 1);
+      assert.match(logged.lastError ?? '', /451/);
+      assert.ok(logged.nextAttemptAt);
+      assert.equal(smtp.received.length, before, 'refused: nothing received yet');
+      assert.match(await clerk.page('/posta'), /Non riuscito \(1 tentativo\)/);
+      await settle();
+      logged = (await outbox()).find((m) => m.kind === 'prescrizioni')!;
+      assert.equal(logged.status, 'sent');
+      assert.equal(logged.attempts, 2);
+      assert.equal(smtp.received.length, before + 1);
+      const pec = smtp.received.at(-1)!;
+      assert.deepEqual(smtp.envelopes.at(-1), ['nidoprova3@pec.it']);
+      assert.equal(pec.subject, 'Prescrizioni a seguito della visita di vigilanza del 10/11/2026: Nido Prova 3');
+      assert.match(
+        pec.text ?? '',
+        /Completare la formazione antincendio del personale\.\n {3}Termine per l’adempimento: entro il 31\/01\/2027\./,
+      );
+      assert.match(pec.text ?? '', /Termine per l’adempimento: entro il 15\/12\/2026\./);
+      assert.match(pec.text ?? '', new RegExp(territory.inspectorate.label));
+      const pdf = pec.attachments.find((a) => a.contentType === 'application/pdf');
+      assert.ok(pdf, 'the signed report attached');
+      assert.equal(pdf.filename, 'verbale.pdf');
+      assert.ok(Buffer.from(pdf.content).equals(report), 'the attachment is the stored report, byte for byte');
+
+      // Rejected with notes: the inspector's person is told, the notes quoted.
+      await push('visita-respinta', []);
+      await clerk.decide('visita-respinta', 1, 'respingi', 'Manca la firma del referente tecnico.\nCorreggere la data.');
+      await office.server.mail.idle();
+      const rejection = smtp.received.at(-1)!;
+      assert.deepEqual(smtp.envelopes.at(-1), ['maria.rossi@zonafse.it']);
+      assert.equal(rejection.subject, 'Verbale da correggere: Nido Prova 3, visita del 10/11/2026');
+      assert.match(rejection.text ?? '', /> Manca la firma del referente tecnico\.\n> Correggere la data\./);
+      assert.equal(rejection.attachments.length, 0);
+    });
   });
-
-  test('prescriptions to the service’s PEC with the signed report (same bytes); rejection notes to the inspector; 451 → failed, retried, sent', async () => {
-    // The service's PEC, typed in the registry form (a bad one is refused first).
-    const form = {
-      name: 'Nido Prova 3',
-      type: 'nido',
-      comune: 'Pontassieve',
-      address: 'Via dei Mandorli 4',
-      capacity: '40',
-      kitchen: 'on',
-      authorizationIssuedOn: '15/10/2024',
-    };
-    const bad = await clerk.post(`/servizi/${ids.service}`, { ...form, pec: 'non-un-indirizzo' }, `/servizi/${ids.service}`);
-    assert.equal(bad.status, 400);
-    assert.match(bad.text, /Indirizzo e-mail o PEC: «non-un-indirizzo» non è un indirizzo e-mail valido/);
-    const good = await clerk.post(`/servizi/${ids.service}`, { ...form, pec: 'nidoprova3@pec.it' }, `/servizi/${ids.service}`);
-    assert.equal(good.status, 303, good.text.slice(0, 300));
-
-    const { token, inspectorId } = await office.device('Maria Rossi');
-    await planning.savePerson(
-      { name: 'Maria Rossi', role: 'pedagogista_zonale', comune: null, email: 'maria.rossi@zonafse.it', inspectorId },
-      { clerkId: null, name: 'test' },
-    );
-    const client = new SyncClient({ baseUrl: office.url, token, retry: { attempts: 2, baseMs: 1, maxMs: 5 } });
-    const report = makePdf('verbale firmato della visita del 10/11/2026');
-    const push = async (id: string, prescriptions: { rule: string; text: string; deadline: string }[]) => {
-      const file = sampleFile(3, { date: '2026-11-10' });
-      const r = await client.pushInspection({
-        id,
-        revision: 1,
-        file,
-        contentHash: contentHash(file),
-        serviceId: ids.service,
-        attachments: [{ sha256: sha256(report), kind: 'report', name: 'verbale.pdf', bytes: report }],
-        prescriptions,
-      });
-      assert.equal(r.status, 'created', JSON.stringify(r));
-    };
-    await push('visita-prescrizioni', [
-      { rule: 'training.fire', text: 'Completare la formazione antincendio del personale.', deadline: '2027-01-31' },
-      { rule: 'staff.ratio', text: 'Ripristinare il rapporto numerico educatori/bambini.', deadline: '2026-12-15' },
-    ]);
-    const confirm = await clerk.post('/ispezioni/visita-prescrizioni/1/valida', {}, '/ispezioni/visita-prescrizioni/1');
-    assert.match(confirm.text, /le 2 prescrizioni con i termini all’indirizzo del servizio nidoprova3@pec\.it/);
-    assert.match(confirm.text, /Allegare il verbale firmato/);
-
-    smtp.refuseNext(1);
-    const before = smtp.received.length;
-    const validated = await clerk.post(
-      '/ispezioni/visita-prescrizioni/1/valida',
-      { conferma: 'si', allega_verbale: 'si' },
-      '/ispezioni/visita-prescrizioni/1',
-    );
-    assert.equal(validated.status, 303, validated.text.slice(0, 300));
-    await office.server.mail.idle();
-    let logged = (await outbox()).find((m) => m.kind === 'prescrizioni')!;
-    assert.equal(logged.status, 'failed');
-    assert.equal(logged.attempts, 1);
-    assert.match(logged.lastError ?? '', /451/);
-    assert.ok(logged.nextAttemptAt);
-    assert.equal(smtp.received.length, before, 'refused: nothing received yet');
-    assert.match(await clerk.page('/posta'), /Non riuscito \(1 tentativo\)/);
-    await settle();
-    logged = (await outbox()).find((m) => m.kind === 'prescrizioni')!;
-    assert.equal(logged.status, 'sent');
-    assert.equal(logged.attempts, 2);
-    assert.equal(smtp.received.length, before + 1);
-    const pec = smtp.received.at(-1)!;
-    assert.deepEqual(smtp.envelopes.at(-1), ['nidoprova3@pec.it']);
-    assert.equal(pec.subject, 'Prescrizioni a seguito della visita di vigilanza del 10/11/2026: Nido Prova 3');
-    assert.match(
-      pec.text ?? '',
-      /Completare la formazione antincendio del personale\.\n {3}Termine per l’adempimento: entro il 31\/01\/2027\./,
-    );
-    assert.match(pec.text ?? '', /Termine per l’adempimento: entro il 15\/12\/2026\./);
-    assert.match(pec.text ?? '', new RegExp(territory.inspectorate.label));
-    const pdf = pec.attachments.find((a) => a.contentType === 'application/pdf');
-    assert.ok(pdf, 'the signed report attached');
-    assert.equal(pdf.filename, 'verbale.pdf');
-    assert.ok(Buffer.from(pdf.content).equals(report), 'the attachment is the stored report, byte for byte');
-
-    // Rejected with notes: the inspector's person is told, the notes quoted.
-    await push('visita-respinta', []);
-    await clerk.decide('visita-respinta', 1, 'respingi', 'Manca la firma del referente tecnico.\nCorreggere la data.');
-    await office.server.mail.idle();
-    const rejection = smtp.received.at(-1)!;
-    assert.deepEqual(smtp.envelopes.at(-1), ['maria.rossi@zonafse.it']);
-    assert.equal(rejection.subject, 'Verbale da correggere: Nido Prova 3, visita del 10/11/2026');
-    assert.match(rejection.text ?? '', /> Manca la firma del referente tecnico\.\n> Correggere la data\./);
-    assert.equal(rejection.attachments.length, 0);
-  });
-});
 
 describe('telling people: demo data and an office without --smtp', () => {
   let smtp: Smtp;
