@@ -51,8 +51,9 @@ export function PeopleList({
                   {calendars.has(p.id) ? `indirizzo creato il ${formatInstant(calendars.get(p.id))} ` : 'nessun indirizzo '}
                   <form method="post" action={`/pianificazione/persone/${encodeURIComponent(p.id)}/calendario`} className="inline">
                     <input type="hidden" name="_csrf" value={csrf} />
-                    <button aria-label={`${calendars.has(p.id) ? 'Reimposta' : 'Crea'} l’indirizzo del calendario: ${p.name}`}>
+                    <button>
                       {calendars.has(p.id) ? 'Reimposta indirizzo' : 'Crea indirizzo'}
+                      <span className="sr-only"> del calendario: {p.name}</span>
                     </button>
                   </form>
                 </td>

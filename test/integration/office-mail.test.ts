@@ -540,6 +540,63 @@ describe('telling people: demo data and an office without --smtp', () => {
     }
   });
 
+  test('a server that keeps refusing: given up after maxAttempts, shown «Non recapitato», never retried again', async () => {
+    office = await startOffice('sqlite', {
+      today: () => TODAY,
+      smtpUrl: smtp.url,
+      mailJob: { pollMs: 0, retryDelayMs: () => 0, maxAttempts: 2 },
+    });
+    try {
+      const planning = new PlanningStore(office.server.store.db, territory);
+      await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
+      clerk = new Clerk(office.url);
+      await clerk.login('Ufficio Zona', PASSWORD);
+      const service = await office.server.store.saveService({
+        name: 'Nido Arcobaleno',
+        type: 'nido',
+        comune: 'Fiesole',
+        capacity: 30,
+        kitchen: false,
+      });
+      const p = await planning.savePerson(
+        { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
+        { clerkId: null, name: 'test' },
+      );
+      smtp.refuseNext(5);
+      const before = smtp.received.length;
+      const r = await clerk.post(
+        '/pianificazione/visite',
+        {
+          ...PERIOD,
+          serviceId: service.id,
+          purpose: 'verifica_periodica',
+          reason: 'due',
+          stato: 'accepted',
+          data: '03/12/2026',
+          dalle: '09:00',
+          alle: '12:00',
+          membri: p.id,
+          conferma: 'si',
+        },
+        '/pianificazione',
+      );
+      assert.equal(r.status, 303, r.text.slice(0, 300));
+      for (let i = 0; i < 3; i++) {
+        office.server.mail.kick();
+        await office.server.mail.idle();
+      }
+      const [m] = await office.server.mail.outbox.list();
+      assert.equal(m!.status, 'failed');
+      assert.equal(m!.attempts, 2, 'no third try');
+      assert.equal(m!.nextAttemptAt, null);
+      assert.equal(smtp.received.length, before);
+      assert.match(await clerk.page('/posta'), /Non recapitato dopo 2 tentativi: .*451/);
+      smtp.refuseNext(0);
+    } finally {
+      await office.close();
+    }
+  });
+
   test('office serve with a malformed --smtp: an Italian error, exit 2, the password not echoed', () => {
     for (const [smtpArg, expected] of [
       ['posta.ufficio.it', /--smtp: indirizzo non valido/],
