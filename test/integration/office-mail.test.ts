@@ -535,6 +535,44 @@ describe('telling people: demo data and an office without --smtp', () => {
       const page = await clerk.page('/posta');
       assert.match(page, /Non inviabile: SMTP non configurato/);
       assert.match(page, /avviato senza server di posta/);
+
+      // A member added, then taken off the accepted visit: told it was planned, then that it is cancelled for them.
+      const marco = await planning.savePerson(
+        {
+          name: 'Marco Neri',
+          role: 'referente_tecnico_comune',
+          comune: 'Fiesole',
+          email: 'm.neri@comune.fiesole.fi.it',
+          inspectorId: null,
+        },
+        { clerkId: null, name: 'test' },
+      );
+      const visitId = (await planning.listPlannedVisits('2026-12-03', '2026-12-03'))[0]!.id;
+      const fields = {
+        ...PERIOD,
+        id: visitId,
+        serviceId: service.id,
+        purpose: 'verifica_periodica',
+        reason: 'due',
+        stato: 'accepted',
+        data: '03/12/2026',
+        dalle: '09:00',
+        alle: '12:00',
+        conferma: 'si',
+      };
+      assert.equal(
+        (await clerk.post('/pianificazione/visite', { ...fields, membri: `${p.id},${marco.id}` }, '/pianificazione')).status,
+        303,
+      );
+      assert.equal((await clerk.post('/pianificazione/visite', { ...fields, membri: p.id }, '/pianificazione')).status, 303);
+      assert.deepEqual(
+        (await office.server.mail.outbox.list()).reverse().map((m) => [m.kind, m.recipient]),
+        [
+          ['visita_pianificata', 'anna.bianchi@zonafse.it'],
+          ['visita_pianificata', 'm.neri@comune.fiesole.fi.it'],
+          ['visita_annullata', 'm.neri@comune.fiesole.fi.it'],
+        ],
+      );
     } finally {
       await office.close();
     }
