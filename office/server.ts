@@ -19,6 +19,7 @@ import { BlobStore } from './blobs.ts';
 import { rememberClientAddresses } from './security.ts';
 import { registerUploadRoutes } from './uploads.ts';
 import { LongTermValidation, type LongTermOptions } from './long-term.ts';
+import { OfficeMail, type MailOptions } from './mail.ts';
 import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
@@ -55,6 +56,16 @@ export interface OfficeOptions {
    * the database at the first start; a later start naming another is refused.
    */
   territory?: string;
+  /**
+   * The office's SMTP server (smtp:// or smtps://, in Italy often a PEC mailbox): notices to the
+   * commissions, prescriptions to the services, rejections to the inspectors (office/mail.ts).
+   * Without it every message is logged as not sendable.
+   */
+  smtpUrl?: string;
+  /** The From address (default: the SMTP user, when it is an address). */
+  mailFrom?: string;
+  /** The mail job's clock, retry pauses, attempts and polling (tests). */
+  mailJob?: Pick<MailOptions, 'now' | 'retryDelayMs' | 'pollMs' | 'maxAttempts'>;
 }
 
 export interface OfficeServer {
@@ -67,6 +78,8 @@ export interface OfficeServer {
   responseViolations: string[];
   /** The long-term validation job (null without `tsaUrl`). */
   longTerm: LongTermValidation | null;
+  /** The outbox and its sending job (always there; without `smtpUrl` it only logs). */
+  mail: OfficeMail;
   /** Listens on 127.0.0.1 (or `host`); returns the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -155,6 +168,13 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     onVerified: (sha256, deviceId) => store.recordBlobHolder(sha256, deviceId),
     holds: (sha256, deviceId) => store.holdsBlob(deviceId, sha256),
   });
+  let mail: OfficeMail;
+  try {
+    mail = new OfficeMail({ store, blobs, territory, smtpUrl: options.smtpUrl, from: options.mailFrom, ...options.mailJob });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const app = Fastify({
     logger: false,
@@ -243,6 +263,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     caPem: options.caPem,
     territory,
     longTerm: !!longTerm,
+    mail,
   });
 
   return {
@@ -252,10 +273,12 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     blobs,
     responseViolations,
     longTerm,
+    mail,
     async listen(port = 0, host = '127.0.0.1') {
       await app.listen({ port, host });
       // Reports queued before this start (or while the TSA was missing) are taken up now.
       longTerm?.kick();
+      mail.kick();
       const address = app.server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -264,6 +287,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     async close() {
       await app.close();
       await longTerm?.stop();
+      await mail.stop();
       await store.close();
     },
   };

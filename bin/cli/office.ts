@@ -21,10 +21,15 @@ const TERRITORY_CHOICES = `${[...TERRITORIES.keys()].join(' | ')}; predefinito: 
 export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
 
   serve --data DIR [--port N] [--host IP] [--database URL] [--tls-cert F --tls-key F] [--ca-pem F] [--territory T] [--tsa URL]
+              [--smtp URL] [--mail-from INDIRIZZO]
         avvia il server d'ufficio e stampa una riga con il suo indirizzo (http://127.0.0.1:PORTA);
         --territory: il territorio di cui l'ufficio applica il regolamento (${TERRITORY_CHOICES}),
         registrato al primo avvio; un avvio successivo con un altro territorio è rifiutato
         --tsa: porta ogni verbale firmato ricevuto a PAdES B-LTA (in background, ritentando)
+        --smtp smtp://utente:password@host:porta (o smtps://… per TLS, per esempio una casella PEC):
+        invia avvisi alle commissioni, prescrizioni ai servizi e verbali respinti agli ispettori;
+        senza --smtp i messaggi sono registrati in «Posta inviata» come non inviabili.
+        --mail-from INDIRIZZO: il mittente (predefinito: l'utente di --smtp, se è un indirizzo)
   renew-timestamps --data DIR [--database URL] [--tsa URL] [--before DATA] [--ca-pem F]
         aggiunge una nuova marca temporale del documento ai verbali archiviati la cui ultima marca
         è di un'autorità con certificato in scadenza prima di DATA (aaaa-mm-gg; predefinito: fra un
@@ -111,6 +116,8 @@ async function serve(argv: string[]): Promise<number> {
       'ca-pem': { type: 'string' },
       territory: { type: 'string' },
       tsa: { type: 'string' },
+      smtp: { type: 'string' },
+      'mail-from': { type: 'string' },
     },
     usage,
   );
@@ -118,6 +125,16 @@ async function serve(argv: string[]): Promise<number> {
   if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
   const dataDir = requireData(values);
   const tsa = tsaUrl(values.tsa);
+  const { emailProblem, smtpUrlProblem } = await import('../../office/mail.ts');
+  if (values.smtp !== undefined) {
+    const problem = smtpUrlProblem(values.smtp);
+    if (problem) throw new CliError(problem);
+  }
+  if (values['mail-from'] !== undefined) {
+    if (values.smtp === undefined) throw new CliError('--mail-from: serve anche --smtp (il server di posta da cui inviare)');
+    const problem = emailProblem(values['mail-from']);
+    if (problem) throw new CliError(`--mail-from: ${problem}`);
+  }
   const port = values.port === undefined ? 8470 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port: serve un numero da 0 a 65535');
   if (!!values['tls-cert'] !== !!values['tls-key']) throw new CliError('--tls-cert e --tls-key vanno indicati insieme');
@@ -142,6 +159,8 @@ async function serve(argv: string[]): Promise<number> {
       caPem: values['ca-pem'] ? readFileSync(values['ca-pem'], 'utf8') : undefined,
       territory: values.territory,
       tsaUrl: tsa,
+      smtpUrl: values.smtp,
+      mailFrom: values['mail-from'],
     });
   } catch (e) {
     throw new CliError(`avvio non riuscito: ${(e as Error).message}`);

@@ -7,6 +7,7 @@ export const NAV = [
   ['/servizi', 'Servizi'],
   ['/pianificazione', 'Pianificazione'],
   ['/portatili', 'Portatili'],
+  ['/posta', 'Posta inviata'],
 ] as const;
 
 export interface LayoutProps {

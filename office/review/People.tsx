@@ -2,8 +2,20 @@
 import type { ReactElement } from 'react';
 import { PERSON_ROLES, PERSON_ROLE_LABELS } from '../../shared/domain.ts';
 import type { Person } from '../../shared/planning.ts';
+import { formatInstant } from './context.ts';
 
-export function PeopleList({ people, inspectors }: { people: Person[]; inspectors: Map<string, string> }): ReactElement {
+export function PeopleList({
+  people,
+  inspectors,
+  calendars,
+  csrf,
+}: {
+  people: Person[];
+  inspectors: Map<string, string>;
+  /** When each person's calendar address was made (absent: none yet). */
+  calendars: Map<string, string>;
+  csrf: string;
+}): ReactElement {
   return (
     <>
       <p>
@@ -21,6 +33,7 @@ export function PeopleList({ people, inspectors }: { people: Person[]; inspector
               <th>Comune</th>
               <th>E-mail</th>
               <th>Account ispettore</th>
+              <th>Calendario</th>
             </tr>
           </thead>
           <tbody>
@@ -34,6 +47,16 @@ export function PeopleList({ people, inspectors }: { people: Person[]; inspector
                 <td>{p.comune ?? '—'}</td>
                 <td>{p.email}</td>
                 <td>{p.inspectorId ? (inspectors.get(p.inspectorId) ?? p.inspectorId) : '—'}</td>
+                <td>
+                  {calendars.has(p.id) ? `indirizzo creato il ${formatInstant(calendars.get(p.id))} ` : 'nessun indirizzo '}
+                  <form method="post" action={`/pianificazione/persone/${encodeURIComponent(p.id)}/calendario`} className="inline">
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <button>
+                      {calendars.has(p.id) ? 'Reimposta indirizzo' : 'Crea indirizzo'}
+                      <span className="sr-only"> del calendario: {p.name}</span>
+                    </button>
+                  </form>
+                </td>
               </tr>
             ))}
           </tbody>

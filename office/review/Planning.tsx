@@ -118,6 +118,17 @@ function VisitItem({ v, csrf, period, n }: { v: VisitView; csrf: string; period:
         <input id={`sposta-${n}`} name="data" inputMode="numeric" placeholder="gg/mm/aaaa" maxLength={10} size={10} required />{' '}
         <button>Sposta</button>
       </form>
+      {saved ? (
+        <>
+          {' '}
+          <a href={`/pianificazione/visite/${encodeURIComponent(v.id!)}/visita.ics`} download="visita.ics">
+            Scarica .ics
+            <span className="sr-only">
+              : {v.serviceName}, {formatItalianDate(v.date)}
+            </span>
+          </a>
+        </>
+      ) : null}
     </li>
   );
 }

@@ -117,6 +117,10 @@ export function ServiceForm({
           Referente <input name="referente" defaultValue={v('referente')} maxLength={200} />
         </label>
         <label>
+          Indirizzo e-mail o PEC del gestore (per le comunicazioni dell’ufficio){' '}
+          <input name="pec" type="email" defaultValue={v('pec')} maxLength={254} />
+        </label>
+        <label>
           Capienza (posti autorizzati) <input name="capacity" type="number" min={1} max={500} defaultValue={v('capacity')} required />
         </label>
         <label>

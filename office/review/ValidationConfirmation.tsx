@@ -11,6 +11,13 @@ export interface ValidationConfirmationProps {
   revision: number;
   inspectorName: string;
   receivedAt: string;
+  /** How many prescriptions the revision carries, and the territory's word for them. */
+  prescriptions?: number;
+  prescriptionWord?: string;
+  /** The service's e-mail/PEC address in the registry (null: none). */
+  serviceAddress?: string | null;
+  /** The revision has a signed report to attach. */
+  hasReport?: boolean;
 }
 
 export function ValidationConfirmation(p: ValidationConfirmationProps): ReactElement {
@@ -38,6 +45,21 @@ export function ValidationConfirmation(p: ValidationConfirmationProps): ReactEle
       <form method="post" action={`${p.at}/valida`} className="inline">
         <input type="hidden" name="_csrf" value={p.csrf} />
         <input type="hidden" name="conferma" value="si" />
+        {p.prescriptions ? (
+          <p>
+            {p.serviceAddress
+              ? `Alla conferma l’ufficio invia ${p.prescriptions === 1 ? 'la' : 'le'} ${p.prescriptions} ${p.prescriptionWord} con i termini all’indirizzo del servizio ${p.serviceAddress}.`
+              : `Il servizio non ha un indirizzo e-mail o PEC nel registro: ${p.prescriptions === 1 ? 'la' : 'le'} ${p.prescriptionWord} non potranno essere inviate (il messaggio resta registrato in «Posta inviata»).`}
+            {p.hasReport ? (
+              <>
+                <br />
+                <label>
+                  <input type="checkbox" name="allega_verbale" value="si" /> Allegare il verbale firmato al messaggio
+                </label>
+              </>
+            ) : null}
+          </p>
+        ) : null}
         <button>Conferma validazione</button>
       </form>
       <a href={p.at} className="button-secondary">

@@ -8,6 +8,7 @@ import { createElement, type ReactNode } from 'react';
 import { formatItalianDate } from '../../shared/dates.ts';
 import type { Territory } from '../../shared/territories/index.ts';
 import type { BlobStore } from '../blobs.ts';
+import type { OfficeMail } from '../mail.ts';
 import { sha256Text } from '../security.ts';
 import type { DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
 import { layout, type Html } from './html.ts';
@@ -32,6 +33,8 @@ export interface ReviewDeps {
   territory: Territory;
   /** The office augments received reports (a TSA is configured: `office serve --tsa`). */
   longTerm?: boolean;
+  /** The office's outbox (office/mail.ts): planning and review decisions tell people through it. */
+  mail: OfficeMail;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;

@@ -19,6 +19,7 @@ import { InspectionReview, type LongTermNotice, type ReportVersion } from './Ins
 import { checkLabel, formatSize } from './labels.ts';
 import { BACK_TO_QUEUE, Message, backToInspection } from './Message.tsx';
 import { ValidationConfirmation } from './ValidationConfirmation.tsx';
+import { signedReport } from '../mail.ts';
 import { loadVerifier } from './verify.ts';
 
 /** Answers in the Scheda's order; any id the checklist does not know comes last, as sent. */
@@ -313,6 +314,11 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
             e.field === 'id' ? 404 : 400,
           );
         }
+        // Prescriptions to the service (the signed report attached if the clerk ticked it), notes to the inspector.
+        // The decision is recorded whatever happens here: a failure to write the message is reported, not the decision undone.
+        await ctx.mail
+          .revisionDecided(req.params.id, Number(req.params.rev), { attachReport: req.body.allega_verbale === 'si' })
+          .catch((e: Error) => process.stderr.write(`ufficio: messaggio della decisione non registrato: ${e.message}\n`));
         return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
       }),
     );
@@ -349,6 +355,10 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         revision: record.revision,
         inspectorName: record.inspectorName,
         receivedAt: formatInstant(record.receivedAt),
+        prescriptions: record.prescriptions.length,
+        prescriptionWord: record.prescriptions.length === 1 ? ctx.territory.prescription.singular : ctx.territory.prescription.plural,
+        serviceAddress: record.serviceId ? await ctx.mail.outbox.serviceAddress(record.serviceId) : null,
+        hasReport: !!signedReport(record),
       }),
     );
   }

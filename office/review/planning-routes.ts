@@ -42,11 +42,12 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext): void {
-  const { store, today, page, view } = ctx;
+  const { store, today, page, view, mail } = ctx;
   // The office still runs with the Zona's rules (docs/DEVELOPING.md): its territory is the default one.
   const territory = getTerritory(DEFAULT_TERRITORY_ID)!;
   const ruleSet = RULE_SETS.get(territory.ruleSet)!;
-  const planning = new PlanningStore(store.db, territory);
+  // Every write of a planned visit tells its members, in the same transaction (office/mail.ts).
+  const planning = new PlanningStore(store.db, territory, undefined, (sql, visit, at) => mail.visitWritten(sql, visit, at));
   const actor = (clerk: Clerk): Actor => ({ clerkId: clerk.clerkId, name: clerk.clerkName });
 
   /** The period asked for (gg/mm/aaaa), by default from today to the end of today's Art. 17 period. */
@@ -208,6 +209,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
       }
       try {
         await planning.savePlannedVisit(visit, actor(clerk), b.id ? { id: b.id } : {});
+        mail.kick();
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         const field = (e.field ?? '').split('.')[0]!;
@@ -228,6 +230,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
       if (typeof period === 'string') return render(reply, clerk, { from: today(), to: today() }, { status: 400, flash: period });
       try {
         await planning.setPlannedVisitStatus(req.params.id, req.body.stato, actor(clerk));
+        mail.kick();
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         return render(reply, clerk, period, { status: e.field === 'id' ? 404 : 400, flash: `Stato: ${e.message}` });
@@ -262,7 +265,12 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
         clerk,
         'Persone delle commissioni',
         '/pianificazione',
-        createElement(PeopleList, { people: await planning.listPeople(), inspectors }),
+        createElement(PeopleList, {
+          people: await planning.listPeople(),
+          inspectors,
+          calendars: await planning.calendarSecretsMade(),
+          csrf: clerk.csrf,
+        }),
       );
     }),
   );

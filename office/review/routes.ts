@@ -32,6 +32,7 @@ import { registerLoginRoutes } from './login-routes.ts';
 import { registerPlanningRoutes } from './planning-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
+import { registerTellingRoutes } from './telling-routes.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { renewalHorizon, type OverduePage } from '../storage/store.ts';
 
@@ -63,6 +64,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerServiceRoutes(app, ctx);
   registerLaptopRoutes(app, ctx);
   registerPlanningRoutes(app, ctx);
+  registerTellingRoutes(app, ctx);
 
   // ---------- dashboards and exports ----------
   // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.

@@ -4,6 +4,7 @@ import { createElement } from 'react';
 import { ServiceInput, type Service } from '../../shared/api/contract.ts';
 import { parseItalianDate } from '../../shared/dates.ts';
 import { describeIssues } from '../../shared/inspection.ts';
+import { emailProblem } from '../mail.ts';
 import { UserError } from '../storage/store.ts';
 import { formatDate, type Clerk, type ReviewContext } from './context.ts';
 import { ServiceForm, ServiceList, type ServiceFormValues, type TypeLabels } from './Services.tsx';
@@ -113,7 +114,10 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext):
         clerk,
         `Servizio: ${s.name}`,
         '/servizi',
-        serviceForm(clerk, `/servizi/${s.id}`, s as unknown as Record<string, string>),
+        serviceForm(clerk, `/servizi/${s.id}`, {
+          ...(s as unknown as Record<string, string>),
+          pec: (await ctx.mail.outbox.serviceAddress(s.id)) ?? '',
+        }),
       );
     }),
   );
@@ -122,7 +126,12 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext):
     page<{ id?: string }>(async (req, reply, clerk) => {
       const { dates, problems } = formDates(req.body);
       const input = serviceFromForm(req.body, dates);
-      const problem = problems.length ? problems.join('; ') : formError(input);
+      // The address stays in the office (migration 12, `service_mail`): it is not part of the registry entry the laptops receive.
+      const pec = (req.body.pec ?? '').trim();
+      const pecProblem = pec ? emailProblem(pec) : null;
+      const problem = problems.length
+        ? problems.join('; ')
+        : (formError(input) ?? (pecProblem ? `Indirizzo e-mail o PEC: ${pecProblem}` : null));
       const action = id === undefined ? '/servizi' : `/servizi/${req.params.id}`;
       if (problem)
         return view(
@@ -147,6 +156,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ReviewContext):
           e.field === 'id' ? 404 : 400,
         );
       }
+      await ctx.mail.outbox.setServiceAddress(saved.id, pec);
       return reply.redirect(`/servizi/${saved.id}?salvato=1`, 303);
     });
   app.post('/servizi', saveService());

@@ -318,6 +318,53 @@ const REPORT_AUGMENTATIONS = [
      GROUP BY a.inspection_id, a.revision, a.sha256, r.received_at`,
 ];
 
+/**
+ * Telling people (issue 14): each person's calendar feed secret (only its SHA-256: the URL is a
+ * bearer credential, and a copied database must not open the feeds); the e-mail or PEC address of
+ * a registry entry (office-only: it never goes on the change feed to the laptops); what each
+ * member was last told of a planned visit (to tell a move or a cancellation from a first notice);
+ * and the outbox, every message with its outcome, drained by office/mail.ts with retries.
+ */
+function telling(kind: 'sqlite' | 'postgres'): string[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    `CREATE TABLE calendar_secrets (
+       person_id TEXT PRIMARY KEY REFERENCES office_people(id),
+       secret_hash TEXT NOT NULL UNIQUE,
+       created_at TEXT NOT NULL)`,
+    `CREATE TABLE service_mail (
+       service_id TEXT PRIMARY KEY REFERENCES services(id),
+       address TEXT NOT NULL,
+       updated_at TEXT NOT NULL)`,
+    `CREATE TABLE planned_visit_notices (
+       visit_id TEXT NOT NULL REFERENCES planned_visits(id),
+       person_id TEXT NOT NULL REFERENCES office_people(id),
+       visit_date TEXT NOT NULL,
+       start_time TEXT NOT NULL,
+       end_time TEXT NOT NULL,
+       sequence INTEGER NOT NULL,
+       cancelled INTEGER NOT NULL DEFAULT 0,
+       PRIMARY KEY (visit_id, person_id))`,
+    `CREATE TABLE mail_outbox (
+       id ${serial},
+       kind TEXT NOT NULL,
+       entity TEXT NOT NULL,
+       entity_id TEXT NOT NULL,
+       recipient TEXT NOT NULL,
+       subject TEXT NOT NULL,
+       body TEXT NOT NULL,
+       attachments TEXT NOT NULL,
+       status TEXT NOT NULL,
+       attempts INTEGER NOT NULL DEFAULT 0,
+       last_error TEXT,
+       next_attempt_at TEXT,
+       created_at TEXT NOT NULL,
+       sent_at TEXT)`,
+    'CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at)',
+    'CREATE INDEX mail_outbox_created ON mail_outbox (created_at, id)',
+  ];
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -408,6 +455,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'received reports queued for long-term validation (DSS and document timestamp made by the office, retried on failure, renewed before the timestamp expires)',
     sqlite: REPORT_AUGMENTATIONS,
     postgres: REPORT_AUGMENTATIONS,
+  },
+  {
+    version: 12,
+    name: 'telling people: calendar feed secrets (hashed), the e-mail/PEC address of registry entries, what each member was told of a planned visit, and the mail outbox with every outcome',
+    sqlite: telling('sqlite'),
+    postgres: telling('postgres'),
   },
 ];
 

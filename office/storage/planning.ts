@@ -5,7 +5,7 @@
  * What a visit may be is checked by shared/planning.ts; Art. 15 c.2 (a complete commission for
  * authorisation and accreditation) is refused here, naming who is missing.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { commissionRefusal, PersonInput, PlannedVisitInput, PlanStatus, type Person, type PlannedVisit } from '../../shared/planning.ts';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
@@ -69,11 +69,22 @@ function parsed<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   throw new UserError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }
 
+/** Called in the transaction of every write of a planned visit (office/mail.ts tells the members). */
+export type VisitWriteHook = (sql: Sql, visit: PlannedVisit, updatedAt: string) => Promise<unknown>;
+
+/** A calendar feed secret: 256 random bits, in the URL `/calendar/<secret>.ics`; only its SHA-256 is stored. */
+export function newCalendarSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+const sha256Text = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
 export class PlanningStore {
   constructor(
     readonly db: Db,
     readonly territory: Territory,
     private readonly clock: () => Date = () => new Date(),
+    private readonly onVisitWritten?: VisitWriteHook,
   ) {}
 
   async #audit(sql: Sql, actor: Actor, action: string, entity: 'person' | 'visit', entityId: string, data: unknown): Promise<void> {
@@ -173,7 +184,9 @@ export class PlanningStore {
       for (const [position, personId] of v.memberIds.entries())
         await sql.run('INSERT INTO planned_visit_members (visit_id, person_id, position) VALUES (?, ?, ?)', [id, personId, position]);
       await this.#audit(sql, actor, opts.id ? 'modifica' : 'crea', 'visit', id, v);
-      return (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
+      const saved = (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
+      await this.onVisitWritten?.(sql, saved, now);
+      return saved;
     });
   }
 
@@ -181,11 +194,74 @@ export class PlanningStore {
   async setPlannedVisitStatus(id: string, status: unknown, actor: Actor): Promise<PlannedVisit> {
     const s = parsed(PlanStatus, status);
     return this.db.tx(async (sql) => {
-      const n = await sql.run('UPDATE planned_visits SET status = ?, updated_at = ? WHERE id = ?', [s, this.clock().toISOString(), id]);
+      const now = this.clock().toISOString();
+      const n = await sql.run('UPDATE planned_visits SET status = ?, updated_at = ? WHERE id = ?', [s, now, id]);
       if (!n) throw new UserError('visita pianificata non trovata', 'id');
       await this.#audit(sql, actor, `stato ${s}`, 'visit', id, { status: s });
-      return (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
+      const saved = (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
+      await this.onVisitWritten?.(sql, saved, now);
+      return saved;
     });
+  }
+
+  /** One planned visit, or null. */
+  async getPlannedVisit(id: string): Promise<PlannedVisit | null> {
+    return (await this.#visits(this.db, 'WHERE v.id = ?', [id]))[0] ?? null;
+  }
+
+  /** The visits a person is a member of that are not dropped (accepted and proposed), in date order. */
+  async visitsOfPerson(personId: string): Promise<PlannedVisit[]> {
+    return this.#visits(
+      this.db,
+      "WHERE v.status <> 'dropped' AND v.id IN (SELECT m2.visit_id FROM planned_visit_members m2 WHERE m2.person_id = ?)",
+      [personId],
+    );
+  }
+
+  /** When each visit was last written (the DTSTAMP of its event). */
+  async visitUpdatedAt(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of ids) {
+      const row = await this.db.get<{ updated_at: string }>('SELECT updated_at FROM planned_visits WHERE id = ?', [id]);
+      if (row) out.set(id, row.updated_at);
+    }
+    return out;
+  }
+
+  // ---------- calendar feeds ----------
+  /**
+   * Makes (or replaces) a person's calendar secret and returns it: shown to the clerk once, in the
+   * feed's URL. Only its SHA-256 is kept, so the old URL stops working at once and a copied
+   * database opens no feed. Audited (without the secret).
+   */
+  async resetCalendarSecret(personId: string, actor: Actor): Promise<string> {
+    const secret = newCalendarSecret();
+    await this.db.tx(async (sql) => {
+      if (!(await sql.get('SELECT id FROM office_people WHERE id = ?', [personId]))) throw new UserError('persona non trovata', 'id');
+      const existed = await sql.run('DELETE FROM calendar_secrets WHERE person_id = ?', [personId]);
+      await sql.run('INSERT INTO calendar_secrets (person_id, secret_hash, created_at) VALUES (?, ?, ?)', [
+        personId,
+        sha256Text(secret),
+        this.clock().toISOString(),
+      ]);
+      await this.#audit(sql, actor, existed ? 'calendario reimpostato' : 'calendario creato', 'person', personId, {});
+    });
+    return secret;
+  }
+
+  /** The person whose calendar secret this is (null: none, with no hint why). */
+  async personByCalendarSecret(secret: string): Promise<Person | null> {
+    const row = await this.db.get<PersonRow>(
+      'SELECT p.* FROM calendar_secrets c JOIN office_people p ON p.id = c.person_id WHERE c.secret_hash = ?',
+      [sha256Text(secret)],
+    );
+    return row ? personOf(row) : null;
+  }
+
+  /** When each person's current calendar secret was made (people without one are absent). */
+  async calendarSecretsMade(): Promise<Map<string, string>> {
+    const rows = await this.db.all<{ person_id: string; created_at: string }>('SELECT person_id, created_at FROM calendar_secrets');
+    return new Map(rows.map((r) => [r.person_id, r.created_at]));
   }
 
   /** The planned visits dated from `from` to `to` (both included), in date and time order. */

@@ -186,6 +186,15 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
       .getByRole('alert')
       .getByText(/Comune: il Comune è obbligatorio/)
       .waitFor();
+    // Telling people: a person's calendar address (shown once) and «Posta inviata» (no --smtp here: logged, not sent).
+    await page.goto(`${office.url}/pianificazione/persone`);
+    await page.getByRole('button', { name: 'Crea indirizzo del calendario: Chiara Fantoni' }).click();
+    await check('calendario', 'Indirizzo del calendario');
+    await visit_('posta', '/posta', 'Posta inviata');
+    await page
+      .getByText(/Non inviabile: SMTP non configurato/)
+      .first()
+      .waitFor();
 
     // After «Esci»: the login page again, without the menu.
     await page.getByRole('button', { name: 'Esci' }).click();
