@@ -69,7 +69,7 @@ function badInputs(ids: { service: string; inspection: string; person: string })
     'agenda.list': [[{ a: 1 }, 'a']],
     'agenda.start': [
       [{}, 'planId'],
-      [{ planId: 'non-in-agenda' }, 'planId'],
+      [{ planId: '' }, 'planId'],
     ],
     'members.create': [[{ name: 'X' }, 'role']],
     'staff.save': [
