@@ -99,8 +99,8 @@ test('a clerk plans a visit; the inspector sees it in «Agenda» and starts it p
   await clerk.getByLabel('Scopo').selectOption('verifica_periodica');
   await clerk.getByLabel('Motivo').selectOption('due');
   await clerk.getByLabel('Data (gg/mm/aaaa)').fill(formatItalianDate(date));
-  await clerk.getByLabel('Dalle (hh:mm)').fill('09:00');
-  await clerk.getByLabel('Alle (hh:mm)').fill('12:00');
+  await clerk.getByLabel('Dalle (hh:mm)', { exact: true }).fill('09:00');
+  await clerk.getByLabel('Alle (hh:mm)', { exact: true }).fill('12:00');
   for (const name of [/Maria Rossi/, /Marco Bellini/, /Laura Cecchi/]) await clerk.getByLabel(name).check();
   await submit(clerk, 'Aggiungi');
   if (await clerk.getByRole('button', { name: 'Salva comunque' }).count()) await submit(clerk, 'Salva comunque');
@@ -117,7 +117,7 @@ test('a clerk plans a visit; the inspector sees it in «Agenda» and starts it p
   await start.waitFor({ timeout: 30_000 });
   const row = page.getByRole('row').filter({ has: start });
   assert.match((await row.textContent())!, new RegExp(`${formatItalianDate(date)}.*09:00–12:00`));
-  assert.match((await row.textContent())!, /Maria Rossi.*Marco Bellini.*Referente tecnico Comune di Impruneta.*Laura Cecchi/);
+  assert.match((await row.textContent())!, /Laura Cecchi.*Marco Bellini.*Referente tecnico Comune di Impruneta.*Maria Rossi.*Pedagogista zonale/);
   // Monday to Sunday: the plan falls in this week up to Sunday, later after it.
   const sunday = addDays(today, (7 - new Date(`${today}T00:00:00Z`).getUTCDay()) % 7);
   const group = date <= sunday ? 'Questa settimana' : 'Più avanti';
@@ -143,7 +143,7 @@ test('a clerk plans a visit; the inspector sees it in «Agenda» and starts it p
   const members = await pageApi<Array<{ id: string; name: string }>>(page, 'members.list', {});
   assert.deepEqual(
     draft.memberIds.map((m: string) => members.find((x) => x.id === m)!.name),
-    ['Maria Rossi', 'Marco Bellini', 'Laura Cecchi'],
+    ['Laura Cecchi', 'Marco Bellini', 'Maria Rossi'],
   );
   await page.locator('.navigatore [data-tab="visita"]').click();
   await page.getByLabel('Ora di inizio').waitFor();
