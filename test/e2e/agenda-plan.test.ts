@@ -117,7 +117,10 @@ test('a clerk plans a visit; the inspector sees it in «Agenda» and starts it p
   await start.waitFor({ timeout: 30_000 });
   const row = page.getByRole('row').filter({ has: start });
   assert.match((await row.textContent())!, new RegExp(`${formatItalianDate(date)}.*09:00–12:00`));
-  assert.match((await row.textContent())!, /Laura Cecchi.*Marco Bellini.*Referente tecnico Comune di Impruneta.*Maria Rossi.*Pedagogista zonale/);
+  assert.match(
+    (await row.textContent())!,
+    /Laura Cecchi.*Marco Bellini.*Referente tecnico Comune di Impruneta.*Maria Rossi.*Pedagogista zonale/,
+  );
   // Monday to Sunday: the plan falls in this week up to Sunday, later after it.
   const sunday = addDays(today, (7 - new Date(`${today}T00:00:00Z`).getUTCDay()) % 7);
   const group = date <= sunday ? 'Questa settimana' : 'Più avanti';
