@@ -4,7 +4,8 @@
  * laptops of the commission see the same plan; a third inspector's laptop does not), never a proposal
  * nor a demo plan; a visit starts from its plan prefilled; moving or dropping the plan updates the
  * agendas and never the visit started; at the office the visit fulfils the plan it names, and a visit
- * sent without a plan is matched to the plan it fulfils. Attacks: a laptop cannot start someone
+ * sent without a plan is matched to the plan it fulfils; linking a person to an inspector account later
+ * brings that inspector the plans they are on, unlinking takes them off. Attacks: a laptop cannot start someone
  * else's plan, and a forged plan id in a pushed visit links nothing.
  */
 import assert from 'node:assert/strict';
@@ -227,6 +228,26 @@ for (const backend of BACKENDS) {
         [p4.id],
         'still on Chiara’s agenda',
       );
+
+      // Laura gets an inspector account: her laptop now hears of the visits she is on; unlinked, it no longer does.
+      const laura = await office.device('Laura Cecchi', 'portatile di Laura');
+      const L = laptop('Laura Cecchi', laura.token, laura.inspectorId);
+      const lauraInput = {
+        name: 'Laura Cecchi',
+        role: 'referente_tecnico_comune' as const,
+        comune: 'Bagno a Ripoli',
+        email: 'l.cecchi@bagnoaripoli.it',
+      };
+      await planning.savePerson({ ...lauraInput, inspectorId: laura.inspectorId }, actor, { id: pLaura.id });
+      await L.pull();
+      assert.deepEqual(
+        agenda(L).map((e) => e.planId),
+        [p4.id],
+        'the open plan she is on (p1 is done)',
+      );
+      await planning.savePerson({ ...lauraInput, inspectorId: null }, actor, { id: pLaura.id });
+      await L.pull();
+      assert.deepEqual(agenda(L), [], 'unlinked: off her laptop');
 
       // Chiara visits the other nido without starting from the plan, two days early: matched to p4.
       const free = ok(A.app, 'inspections.create', { serviceId: tiglio.id, purpose: 'verifica_periodica', date: '2026-03-18' });
