@@ -14,6 +14,7 @@ import { restrictMode } from './durable.ts';
 import { DecryptionError } from './errors.ts';
 import { BLOBS_CLEAR_PENDING } from './migrations/007_personal_data_at_rest.ts';
 import { openDatabase, type Db, type OpenOptions } from './open.ts';
+import { AgendaRepository } from './repositories/agenda.ts';
 import { AttachmentsRepository } from './repositories/attachments.ts';
 import { AuditRepository } from './repositories/audit.ts';
 import { statementCache, type RepoContext } from './repositories/context.ts';
@@ -48,6 +49,8 @@ export class Store {
   /** Office sync: the outbox of sealed revisions and the pairing (migration 002). */
   readonly outbox: OutboxRepository;
   readonly settings: SettingsRepository;
+  /** The office's planned visits of this inspector and the visits started from them (migration 013). */
+  readonly agenda: AgendaRepository;
   /** Photos and reports, encrypted with the data key and addressed by their plaintext hash. */
   readonly blobs: BlobStore;
 
@@ -65,7 +68,8 @@ export class Store {
     this.photos = new PhotosRepository(ctx, this.audit);
     this.prescriptions = new PrescriptionsRepository(ctx, this.audit);
     this.attachments = new AttachmentsRepository(ctx, this.audit);
-    this.outbox = new OutboxRepository(ctx, this.audit, this.inspections);
+    this.agenda = new AgendaRepository(ctx, this.audit, this.inspections, this.members);
+    this.outbox = new OutboxRepository(ctx, this.audit, this.inspections, this.agenda);
     this.settings = new SettingsRepository(ctx);
   }
 

@@ -24,6 +24,7 @@ import type { AppearanceRender } from '../report/index.ts';
 import { createReportService, type ReportRender } from './reports.ts';
 import { SyncService } from './sync/service.ts';
 import { createContext, fail, InvalidInput, type AsyncHandlers, type Handlers } from './handlers/context.ts';
+import { agendaHandlers } from './handlers/agenda.ts';
 import { asyncInspectionHandlers, inspectionHandlers } from './handlers/inspections.ts';
 import { asyncPhotoHandlers, photoHandlers } from './handlers/photos.ts';
 import { prescriptionHandlers } from './handlers/prescriptions.ts';
@@ -90,6 +91,7 @@ export function createHandlers(options: HandlerOptions): HostApi {
     ...prescriptionHandlers(ctx),
     ...signingHandlers(ctx),
     ...syncHandlers(ctx),
+    ...agendaHandlers(ctx),
   };
   const asyncHandlers: AsyncHandlers = {
     ...asyncSealingHandlers(ctx, sealing['inspections.seal']),

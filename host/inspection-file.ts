@@ -30,6 +30,9 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
   if (content.staffCounts.educators || content.staffCounts.auxiliaries) file.staffCounts = content.staffCounts;
   if (people.length) file.people = people;
   if (Object.keys(content.answers).length) file.answers = content.answers;
+  // Started from the office's plan («Agenda»): sealed, so the office links the visit to that plan.
+  const plan = store.agenda.planOf(content.visitId);
+  if (plan) file.plan = plan;
   // Sealed into the file (and so into its hash): whoever holds it, an office too, sees it is not real.
   if (content.demo) file.demo = true;
   return file;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, Purpose, Role, ServiceType } from './domain.ts';
+import { PlanReason } from './planning.ts';
 import { checkUserText, isUserTextIssue, lineText, multilineText } from './text.ts';
 import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE, visitTimesProblem } from './times.ts';
 
@@ -95,6 +96,15 @@ export const Answer = z.strictObject({
   note: multilineText().max(20000).optional(),
 });
 
+/**
+ * The office's planned visit a visit was started from (the laptop's «Agenda», issue 14): the plan's id
+ * in the office registry and why it was planned. `reason: 'follow_up'` is a visit that verifies the
+ * prescriptions of an earlier one (what to verify is the office's follow-up proposal, found by this id).
+ * Sealed into the file so the office links the visit to that plan when it arrives.
+ */
+export const PlanLink = z.strictObject({ id: lineText().min(1).max(100), reason: PlanReason });
+export type PlanLink = z.infer<typeof PlanLink>;
+
 export const RULE_SET_ID = /^[a-z0-9-]+@\d+$/;
 
 export const InspectionFile = z
@@ -117,6 +127,8 @@ export const InspectionFile = z
     staffCounts: StaffCounts.optional(),
     people: z.array(Person).optional(),
     answers: z.record(lineText().min(1).max(200), Answer).optional(),
+    /** The planned visit it was started from (absent: a visit done without a plan). */
+    plan: PlanLink.optional(),
     /** Demo data (`--demo`): present only as `true`; an office refuses such a file. */
     demo: z.literal(true, 'vale solo true (dati dimostrativi) o si omette').optional(),
   })

@@ -95,6 +95,11 @@ export interface PlannedVisit {
   reason: PlanReason;
   status: PlanStatus;
   demo: boolean;
+  /**
+   * The received visit that fulfilled it (office migration 13): `plan` when the laptop started it from
+   * the plan, `matched` when the office matched a visit sent without one. Absent/null: not done yet.
+   */
+  fulfilledBy?: { inspectionId: string; revision: number; how: 'plan' | 'matched' } | null;
 }
 
 /** What the planner needs to know of a registry service. */

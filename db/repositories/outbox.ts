@@ -14,6 +14,7 @@ import { OutboxStatus, type OutboxEntry } from '../../shared/api/contract.ts';
 import { AUDIT_GENESIS, MAX_SEGMENT_ENTRIES, type AuditSegment, type ChainPoint } from '../../shared/audit-chain.ts';
 import type { BlobReader } from '../blobs.ts';
 import { IntegrityError, StoreError } from '../errors.ts';
+import type { AgendaRepository } from './agenda.ts';
 import type { AuditRepository } from './audit.ts';
 import type { RepoContext } from './context.ts';
 import type { InspectionsRepository } from './inspections.ts';
@@ -126,9 +127,10 @@ export class OutboxRepository {
     private readonly ctx: RepoContext,
     private readonly audit: AuditRepository,
     private readonly inspections: InspectionsRepository,
+    agenda: AgendaRepository,
   ) {
     this.pairing = new SyncPairing(ctx);
-    this.changes = new OfficeChanges(ctx, audit, inspections, this.pairing);
+    this.changes = new OfficeChanges(ctx, audit, inspections, this.pairing, agenda);
   }
 
   private readonly pairing: SyncPairing;

@@ -228,6 +228,7 @@ export function createContext(options: ContextOptions) {
       photos: store.photos.listByInspection(id),
       prescriptions: store.prescriptions.listByInspection(id),
       drafts: r.status === 'draft' ? options.drafts.list(id) : {},
+      plan: store.agenda.planOf(r.visitId),
       sealedFile,
       hasReport: store.attachments.listByInspection(id).some((a) => a.kind === 'report'),
     };

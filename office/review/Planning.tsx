@@ -15,6 +15,7 @@ import {
   type PlanStatus,
 } from '../../shared/planning.ts';
 import type { Purpose } from '../../shared/domain.ts';
+import { inspectionHref } from './context.ts';
 
 /** A visit as the page shows it: saved (with id and status) or proposed. */
 export interface VisitView {
@@ -31,6 +32,8 @@ export interface VisitView {
   members: Person[];
   conflicts: Conflict[];
   demo?: boolean;
+  /** The received visit that fulfilled it (office migration 13): shown as «svolta», with its review. */
+  fulfilledBy?: { inspectionId: string; revision: number; how: 'plan' | 'matched' } | null;
 }
 
 /** The fields a visit is saved with (hidden in the one-click forms). */
@@ -96,7 +99,17 @@ function VisitItem({ v, csrf, period, n }: { v: VisitView; csrf: string; period:
         {v.demo ? ' · DEMO' : null}
         <br />
         {PURPOSE_LABELS[v.purpose]} · motivo: {PLAN_REASON_LABELS[v.reason]}
-        {v.status ? ` · stato: ${PLAN_STATUS_LABELS[v.status]}` : null}
+        {v.status ? ` · stato: ${v.fulfilledBy ? 'svolta' : PLAN_STATUS_LABELS[v.status]}` : null}
+        {v.fulfilledBy ? (
+          <>
+            {' '}
+            (
+            <a href={inspectionHref(v.fulfilledBy)}>
+              {v.fulfilledBy.how === 'plan' ? 'visita avviata dal piano' : 'visita ricevuta collegata'}, vedi la revisione
+            </a>
+            )
+          </>
+        ) : null}
         <br />
         Commissione: {v.members.length ? v.members.map(memberText).join('; ') : 'nessuno indicato'}
       </p>
@@ -107,17 +120,23 @@ function VisitItem({ v, csrf, period, n }: { v: VisitView; csrf: string; period:
           ))}
         </ul>
       ) : null}
-      {v.status !== 'accepted' ? one('Accetta', 'accepted') : null} {v.status !== 'dropped' ? one('Scarta', 'dropped') : null}{' '}
-      {v.status === 'dropped' ? one('Riproponi', 'proposed') : null}
-      <form method="post" action="/pianificazione/visite" className="inline">
-        <input type="hidden" name="_csrf" value={csrf} />
-        <Hidden fields={withoutDate({ ...periodFields(period), ...visitFields(v, saved ? (v.status ?? 'proposed') : 'accepted') })} />{' '}
-        <label htmlFor={`sposta-${n}`} className="sr-only">
-          Nuova data per {v.serviceName} (gg/mm/aaaa)
-        </label>
-        <input id={`sposta-${n}`} name="data" inputMode="numeric" placeholder="gg/mm/aaaa" maxLength={10} size={10} required />{' '}
-        <button>Sposta</button>
-      </form>
+      {v.fulfilledBy ? null : (
+        <>
+          {v.status !== 'accepted' ? one('Accetta', 'accepted') : null} {v.status !== 'dropped' ? one('Scarta', 'dropped') : null}{' '}
+          {v.status === 'dropped' ? one('Riproponi', 'proposed') : null}
+          <form method="post" action="/pianificazione/visite" className="inline">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <Hidden
+              fields={withoutDate({ ...periodFields(period), ...visitFields(v, saved ? (v.status ?? 'proposed') : 'accepted') })}
+            />{' '}
+            <label htmlFor={`sposta-${n}`} className="sr-only">
+              Nuova data per {v.serviceName} (gg/mm/aaaa)
+            </label>
+            <input id={`sposta-${n}`} name="data" inputMode="numeric" placeholder="gg/mm/aaaa" maxLength={10} size={10} required />{' '}
+            <button>Sposta</button>
+          </form>
+        </>
+      )}
       {saved ? (
         <>
           {' '}

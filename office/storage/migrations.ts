@@ -287,6 +287,21 @@ function planning(kind: 'sqlite' | 'postgres'): string[] {
 }
 
 /**
+ * Which received visit fulfils a planned visit (issue 14): one visit per plan and one plan per visit.
+ * `how` is `plan` when the laptop started the visit from the plan (its file names it, and the sending
+ * inspector is on the commission), `matched` when the office found the plan itself (same service, an
+ * accepted plan within a few days of the visit date, not fulfilled yet).
+ */
+const PLAN_FULFILMENTS = [
+  `CREATE TABLE plan_fulfilments (
+     plan_id TEXT PRIMARY KEY REFERENCES planned_visits(id),
+     inspection_id TEXT NOT NULL UNIQUE REFERENCES visits(inspection_id),
+     revision INTEGER NOT NULL,
+     how TEXT NOT NULL,
+     linked_at TEXT NOT NULL)`,
+];
+
+/**
  * Long-term validation of received reports (PAdES B-LTA, ETSI EN 319 142-1 §5.4): one queue row per
  * received report version, which the office's background job augments (DSS, then a document
  * timestamp) and later renews; the version it makes is one more attachment row (`derived_from`: the
@@ -461,6 +476,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'telling people: calendar feed secrets (hashed), the e-mail/PEC address of registry entries, what each member was told of a planned visit, and the mail outbox with every outcome',
     sqlite: telling('sqlite'),
     postgres: telling('postgres'),
+  },
+  {
+    version: 13,
+    name: 'a planned visit fulfilled by a received visit (named by the laptop that started it from the plan, or matched by the office)',
+    sqlite: PLAN_FULFILMENTS,
+    postgres: PLAN_FULFILMENTS,
   },
 ];
 

@@ -10,6 +10,8 @@ import type { z } from 'zod';
 import { commissionRefusal, PersonInput, PlannedVisitInput, PlanStatus, type Person, type PlannedVisit } from '../../shared/planning.ts';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
 import type { Territory } from '../../shared/territories/schema.ts';
+import { addDays, daysBetween } from '../../shared/dates.ts';
+import type { PlannedVisitChange, PlannedVisitRecord } from '../../shared/sync/protocol.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
 import { UserError } from './store.ts';
@@ -59,7 +61,155 @@ type VisitRow = {
   reason: PlannedVisit['reason'];
   status: PlannedVisit['status'];
   demo: number;
+  updated_at: string;
+  fulfilled_by: string | null;
+  fulfilled_revision: number | null;
+  fulfilled_how: 'plan' | 'matched' | null;
 };
+
+/** How many days from the plan's date a visit sent without a plan may be and still fulfil it. */
+export const PLAN_MATCH_DAYS = 7;
+
+/** The inspector accounts linked to a member of the planned visit: the laptops that hear of it. */
+async function audienceOf(sql: Sql, planId: string): Promise<string[]> {
+  const rows = await sql.all<{ inspector_id: string }>(
+    `SELECT DISTINCT p.inspector_id FROM planned_visit_members m JOIN office_people p ON p.id = m.person_id
+     WHERE m.visit_id = ? AND p.inspector_id IS NOT NULL ORDER BY p.inspector_id`,
+    [planId],
+  );
+  return rows.map((r) => r.inspector_id);
+}
+
+/**
+ * What the laptops of the commission hold of a planned visit: only an accepted one, not demo (demo
+ * plans and demo services stay in the office: `vigilanza office demo`), and not fulfilled yet.
+ */
+async function agendaRecord(sql: Sql, planId: string): Promise<PlannedVisitRecord | null> {
+  const v = await sql.get<VisitRow & { data: string }>(
+    `SELECT v.*, s.data, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how
+     FROM planned_visits v JOIN services s ON s.id = v.service_id LEFT JOIN plan_fulfilments f ON f.plan_id = v.id WHERE v.id = ?`,
+    [planId],
+  );
+  if (!v || v.status !== 'accepted' || Number(v.demo) === 1 || v.fulfilled_by) return null;
+  const service = JSON.parse(v.data) as Service;
+  const members = await sql.all<PersonRow>(
+    'SELECT p.* FROM planned_visit_members m JOIN office_people p ON p.id = m.person_id WHERE m.visit_id = ? ORDER BY m.position',
+    [planId],
+  );
+  return {
+    id: v.id,
+    serviceId: v.service_id,
+    serviceName: service.name,
+    comune: service.comune,
+    purpose: v.purpose,
+    date: v.visit_date,
+    startTime: v.start_time,
+    endTime: v.end_time,
+    reason: v.reason,
+    members: members.map((m) => ({ name: m.name, role: m.role, comune: m.comune })),
+    updatedAt: v.updated_at,
+  };
+}
+
+/**
+ * Puts a planned visit's new state on the change feed, one entry per inspector who held it or holds
+ * it now (`before` ∪ today's audience): the record for today's audience, null for the others (taken
+ * off the commission). A null is sent only to a laptop that was sent something of this plan before,
+ * so a proposal nobody accepted yet costs no entries. Runs in the caller's transaction, after the
+ * feed's commit-order lock (Db.lockChangeFeed) like every append.
+ */
+export async function publishPlannedVisit(db: Db, sql: Sql, planId: string, before: readonly string[], now: string): Promise<void> {
+  const after = await audienceOf(sql, planId);
+  const record = await agendaRecord(sql, planId);
+  const everyone = [...new Set([...before, ...after])].sort();
+  if (!everyone.length) return;
+  await db.lockChangeFeed(sql);
+  for (const inspectorId of everyone) {
+    const plan = after.includes(inspectorId) ? record : null;
+    if (!plan) {
+      const sent = await sql.get('SELECT 1 AS x FROM changes WHERE kind = ? AND entity = ? AND audience = ?', [
+        'planned_visit',
+        planId,
+        inspectorId,
+      ]);
+      if (!sent) continue;
+    }
+    const payload: PlannedVisitChange = { planId, plan };
+    await sql.run('INSERT INTO changes (kind, entity, audience, payload, created_at) VALUES (?, ?, ?, ?, ?)', [
+      'planned_visit',
+      planId,
+      inspectorId,
+      JSON.stringify(payload),
+      now,
+    ]);
+  }
+}
+
+/** A received visit, as `linkReceivedVisit` needs it. */
+export interface ReceivedVisit {
+  inspectionId: string;
+  revision: number;
+  inspectorId: string;
+  /** The registry entry the revision is linked to (null: none, so no plan can match). */
+  serviceId: string | null;
+  visitDate: string;
+  file: unknown;
+}
+
+/**
+ * Links a received visit to the planned visit it fulfils, once per visit (its first revision that
+ * finds one). The file names its plan (`plan.id`, a visit started from the laptop's «Agenda»): linked
+ * only when the plan is of the same service, not fulfilled yet, and the sending inspector is linked to
+ * a member of its commission — a plan id of someone else's plan links nothing (and nothing else is
+ * tried for that visit). A file without a plan: the accepted plan of the same service dated within
+ * PLAN_MATCH_DAYS of the visit and not fulfilled, the nearest one. The plan then leaves the agendas.
+ * Returns the plan id linked, if any.
+ */
+export async function linkReceivedVisit(db: Db, sql: Sql, v: ReceivedVisit, now: string): Promise<string | null> {
+  if (!v.serviceId) return null;
+  if (await sql.get('SELECT 1 AS x FROM plan_fulfilments WHERE inspection_id = ?', [v.inspectionId])) return null;
+  const named = (v.file as { plan?: { id?: unknown } } | null)?.plan?.id;
+  let planId: string | null = null;
+  let how: 'plan' | 'matched' = 'plan';
+  if (typeof named === 'string') {
+    const plan = await sql.get<{ id: string }>(
+      `SELECT v.id FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id
+       WHERE v.id = ? AND v.service_id = ? AND v.demo = 0 AND f.plan_id IS NULL`,
+      [named, v.serviceId],
+    );
+    if (!plan || !(await audienceOf(sql, plan.id)).includes(v.inspectorId)) return null;
+    planId = plan.id;
+  } else {
+    const candidates = await sql.all<{ id: string; visit_date: string }>(
+      `SELECT v.id, v.visit_date FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id
+       WHERE v.service_id = ? AND v.status = 'accepted' AND v.demo = 0 AND f.plan_id IS NULL AND v.visit_date >= ? AND v.visit_date <= ?
+       ORDER BY v.visit_date, v.id`,
+      [v.serviceId, addDays(v.visitDate, -PLAN_MATCH_DAYS), addDays(v.visitDate, PLAN_MATCH_DAYS)],
+    );
+    const distance = (d: string) => Math.abs(daysBetween(v.visitDate, d));
+    const best = candidates.sort((a, b) => distance(a.visit_date) - distance(b.visit_date))[0];
+    if (!best) return null;
+    planId = best.id;
+    how = 'matched';
+  }
+  const before = await audienceOf(sql, planId);
+  const inserted = await sql.run(
+    'INSERT INTO plan_fulfilments (plan_id, inspection_id, revision, how, linked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    [planId, v.inspectionId, v.revision, how, now],
+  );
+  if (!inserted) return null;
+  await sql.run('INSERT INTO planning_events (at, clerk_id, actor, action, entity, entity_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    now,
+    null,
+    'sincronizzazione',
+    how === 'plan' ? 'svolta (visita avviata dal piano)' : 'svolta (visita ricevuta collegata)',
+    'visit',
+    planId,
+    JSON.stringify({ inspectionId: v.inspectionId, revision: v.revision }),
+  ]);
+  await publishPlannedVisit(db, sql, planId, before, now);
+  return planId;
+}
 
 function parsed<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input);
@@ -126,6 +276,20 @@ export class PlanningStore {
         throw new UserError('inspectorId: ispettore non trovato', 'inspectorId');
       const now = this.clock().toISOString();
       const id = opts.id ?? randomUUID();
+      // The person's inspector link decides which laptops hear of their visits: a change re-publishes them.
+      const previous = opts.id
+        ? await sql.get<{ inspector_id: string | null }>('SELECT inspector_id FROM office_people WHERE id = ?', [id])
+        : undefined;
+      const affected =
+        previous && previous.inspector_id !== p.inspectorId
+          ? await Promise.all(
+              (
+                await sql.all<{ visit_id: string }>('SELECT visit_id FROM planned_visit_members WHERE person_id = ? ORDER BY visit_id', [
+                  id,
+                ])
+              ).map(async (r) => ({ planId: r.visit_id, before: await audienceOf(sql, r.visit_id) })),
+            )
+          : [];
       if (opts.id) {
         const n = await sql.run(
           'UPDATE office_people SET name = ?, role = ?, comune = ?, email = ?, inspector_id = ?, updated_at = ? WHERE id = ?',
@@ -138,6 +302,7 @@ export class PlanningStore {
           [id, p.name, p.role, p.comune, p.email, p.inspectorId, opts.demo ? 1 : 0, now, now],
         );
       await this.#audit(sql, actor, opts.id ? 'modifica' : 'crea', 'person', id, p);
+      for (const a of affected) await publishPlannedVisit(this.db, sql, a.planId, a.before, now);
       const row = await sql.get<PersonRow>('SELECT * FROM office_people WHERE id = ?', [id]);
       return personOf(row!);
     });
@@ -168,6 +333,7 @@ export class PlanningStore {
       if (refusal) throw new UserError(refusal, 'memberIds');
       const now = this.clock().toISOString();
       const id = opts.id ?? randomUUID();
+      const before = opts.id ? await audienceOf(sql, id) : [];
       if (opts.id) {
         const n = await sql.run(
           'UPDATE planned_visits SET service_id = ?, purpose = ?, visit_date = ?, start_time = ?, end_time = ?, reason = ?, status = ?, updated_at = ? WHERE id = ?',
@@ -184,6 +350,7 @@ export class PlanningStore {
       for (const [position, personId] of v.memberIds.entries())
         await sql.run('INSERT INTO planned_visit_members (visit_id, person_id, position) VALUES (?, ?, ?)', [id, personId, position]);
       await this.#audit(sql, actor, opts.id ? 'modifica' : 'crea', 'visit', id, v);
+      await publishPlannedVisit(this.db, sql, id, before, now);
       const saved = (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
       await this.onVisitWritten?.(sql, saved, now);
       return saved;
@@ -198,6 +365,7 @@ export class PlanningStore {
       const n = await sql.run('UPDATE planned_visits SET status = ?, updated_at = ? WHERE id = ?', [s, now, id]);
       if (!n) throw new UserError('visita pianificata non trovata', 'id');
       await this.#audit(sql, actor, `stato ${s}`, 'visit', id, { status: s });
+      await publishPlannedVisit(this.db, sql, id, await audienceOf(sql, id), now);
       const saved = (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
       await this.onVisitWritten?.(sql, saved, now);
       return saved;
@@ -270,7 +438,11 @@ export class PlanningStore {
   }
 
   async #visits(sql: Sql, where: string, params: unknown[]): Promise<PlannedVisit[]> {
-    const rows = await sql.all<VisitRow>(`SELECT v.* FROM planned_visits v ${where} ORDER BY v.visit_date, v.start_time, v.id`, params);
+    const rows = await sql.all<VisitRow>(
+      `SELECT v.*, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how
+       FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id ${where} ORDER BY v.visit_date, v.start_time, v.id`,
+      params,
+    );
     if (!rows.length) return [];
     const members = await sql.all<{ visit_id: string; person_id: string }>(
       `SELECT m.visit_id, m.person_id FROM planned_visit_members m JOIN planned_visits v ON v.id = m.visit_id ${where} ORDER BY m.visit_id, m.position`,
@@ -289,6 +461,7 @@ export class PlanningStore {
       reason: r.reason,
       status: r.status,
       demo: Number(r.demo) === 1,
+      fulfilledBy: r.fulfilled_by ? { inspectionId: r.fulfilled_by, revision: Number(r.fulfilled_revision), how: r.fulfilled_how! } : null,
     }));
   }
 

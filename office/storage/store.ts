@@ -11,6 +11,7 @@ import { foldDigests, segmentProblem, type AuditSegment } from '../../shared/aud
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
 import { migrate } from './migrations.ts';
+import { linkReceivedVisit } from './planning.ts';
 
 export const REVIEW_STATUSES = ['ricevuta', 'in_validazione', 'validata', 'respinta'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -144,7 +145,7 @@ export const PROTOCOL_NEEDS_VALIDATION = 'si registra a protocollo solo una revi
 
 export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions' | 'audit'>;
 
-export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision' | 'service_link';
+export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision' | 'service_link' | 'planned_visit';
 export interface Change {
   seq: number;
   kind: ChangeKind;
@@ -664,6 +665,8 @@ export class OfficeStore {
       // Last, so that the change-feed lock it takes is held for the fewest statements before the commit.
       const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       await this.#refreshLatest(sql, s, serviceId);
+      // The planned visit it fulfils (issue 14), which then leaves the agendas of its commission.
+      await linkReceivedVisit(this.db, sql, { ...s, serviceId }, this.now());
       return 'created';
     });
   }

@@ -6,6 +6,7 @@ import { getTerritory } from '../../shared/territories/index.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { shell } from '../api/client.ts';
 import { useApiQuery } from '../api/queries.ts';
+import { AgendaPage } from '../agenda/AgendaPage.tsx';
 import { IspezionePage } from '../inspection/IspezionePage.tsx';
 import { NuovaIspezionePage } from '../inspection/NuovaIspezione.tsx';
 import { FirmaDigitalePage } from '../signing/FirmaDigitalePage.tsx';
@@ -62,6 +63,7 @@ const ELEMENTS: Record<Page, React.ReactNode> = {
   inspection: <InspectionRoute />,
   signing: <FirmaDigitalePage />,
   office: <UfficioPage />,
+  agenda: <AgendaPage />,
 };
 
 interface Handle {
@@ -149,6 +151,7 @@ function Layout() {
         </div>
         <nav aria-label="Principale">
           <Link to={href({ page: 'services' })}>Servizi</Link>
+          <Link to={href({ page: 'agenda' })}>Agenda</Link>
           <Link to={href({ page: 'signing' })}>Firma digitale</Link>
           <Link to={href({ page: 'office' })}>Ufficio</Link>
         </nav>

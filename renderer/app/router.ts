@@ -9,6 +9,7 @@ import { generatePath } from 'react-router';
 
 export const PAGES = {
   services: { path: '/servizi', title: 'Servizi' },
+  agenda: { path: '/agenda', title: 'Agenda' },
   'service-new': { path: '/servizi/nuovo', title: 'Nuovo servizio' },
   service: { path: '/servizi/:id', title: 'Servizio' },
   'service-edit': { path: '/servizi/:id/modifica', title: 'Modifica servizio' },
@@ -22,7 +23,7 @@ export type Page = keyof typeof PAGES;
 export const NOT_FOUND_TITLE = 'Pagina non trovata';
 
 export type Route =
-  | { page: 'services' | 'service-new' | 'signing' | 'office' }
+  | { page: 'services' | 'service-new' | 'signing' | 'office' | 'agenda' }
   | { page: 'service' | 'service-edit' | 'inspection'; id: string }
   | { page: 'inspection-new'; serviceId: string };
 

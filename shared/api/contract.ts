@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
-import { Answer, AnswerValue, ChildrenBand, InspectionFile, StaffCounts, Training } from '../inspection.ts';
+import { Answer, AnswerValue, ChildrenBand, InspectionFile, PlanLink, StaffCounts, Training } from '../inspection.ts';
+import { PlanReason } from '../planning.ts';
 import { lineText, multilineText } from '../text.ts';
 import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE } from '../times.ts';
 
@@ -211,6 +212,8 @@ export const InspectionDetail = InspectionSummary.extend({
   prescriptions: z.array(Prescription),
   /** Forms typed into and not yet submitted (empty once sealed). */
   drafts: z.record(DraftKey, FormDraft),
+  /** The office's planned visit it was started from («Agenda»), sealed into the file's `plan`; null: none. */
+  plan: PlanLink.nullable(),
   /** The inspection file as sealed (null while a draft). */
   sealedFile: InspectionFile.nullable(),
   hasReport: z.boolean(),
@@ -427,6 +430,25 @@ export type OutboxEntry = z.infer<typeof OutboxEntry>;
 export const TerritoryState = z.strictObject({ id: z.string(), chosen: z.boolean(), changeable: z.boolean() });
 export type TerritoryState = z.infer<typeof TerritoryState>;
 
+// ---------- the agenda: the office's planned visits of this inspector (issue 14) ----------
+/** One planned visit on this laptop's «Agenda», as the office last sent it. */
+export const AgendaEntry = z.strictObject({
+  planId: Id,
+  /** The laptop's own service for the office's registry entry; null until that service has arrived. */
+  serviceId: Id.nullable(),
+  serviceName: z.string(),
+  comune: z.string(),
+  purpose: Purpose,
+  date: IsoDateSchema,
+  startTime: z.string(),
+  endTime: z.string(),
+  reason: PlanReason,
+  members: z.array(z.strictObject({ name: z.string(), role: z.string() })),
+  /** The visit started from it on this laptop (its first revision), or null. */
+  inspectionId: Id.nullable(),
+});
+export type AgendaEntry = z.infer<typeof AgendaEntry>;
+
 // ---------- the contract ----------
 const Empty = z.strictObject({});
 
@@ -545,6 +567,14 @@ export const contract = {
   'prescriptions.remove': { input: z.strictObject({ id: Id }), output: z.strictObject({ removed: z.boolean() }) },
 
   /** The laptop's territory (shared/territories): the office's when paired, else the one chosen at the first start (the Zona until then). */
+  /** The planned visits of this inspector's commissions, by date and time; a visit started from one stays listed with it. */
+  'agenda.list': { input: Empty, output: z.array(AgendaEntry) },
+  /**
+   * A new visit from the plan: its service, purpose, date, times and commission (laptop members, found by
+   * name or added), carrying the plan (`InspectionDetail.plan`). Already started: that visit again.
+   */
+  'agenda.start': { input: z.strictObject({ planId: Id }), output: InspectionDetail },
+
   'territory.get': { input: Empty, output: TerritoryState },
   /** Chooses the territory of a laptop not paired and with no visit yet; its new visits use that territory's checklist and rule set. */
   'territory.choose': {

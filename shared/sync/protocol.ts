@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { MAX_SEGMENT_ENTRIES } from '../audit-chain.ts';
-import { IsoDateSchema } from '../domain.ts';
+import { IsoDateSchema, PersonRole, Purpose } from '../domain.ts';
+import { PlanReason } from '../planning.ts';
+import { VISIT_TIME } from '../times.ts';
 
 /** Lowercase hex SHA-256, the content address of bundles and attachments. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -187,6 +189,40 @@ export const ServiceLink = z.looseObject({
 });
 export type ServiceLink = z.infer<typeof ServiceLink>;
 
+/**
+ * A planned visit as the laptops of its commission receive it (issue 14, «Agenda»): who, where, when
+ * and why, with the commission by name and role (no e-mail: the laptop needs to know who comes, not how
+ * to write to them). `serviceId` is the office registry id (the laptop maps it to its own service).
+ */
+export const PlannedVisitRecord = z.looseObject({
+  id: z.string(),
+  serviceId: z.string(),
+  serviceName: z.string(),
+  comune: z.string(),
+  purpose: Purpose,
+  date: IsoDateSchema,
+  startTime: z.string().regex(VISIT_TIME),
+  endTime: z.string().regex(VISIT_TIME),
+  reason: PlanReason,
+  members: z.array(
+    z.looseObject({
+      name: z.string(),
+      role: PersonRole,
+      comune: z.string().nullable(),
+    }),
+  ),
+  updatedAt: z.string(),
+});
+export type PlannedVisitRecord = z.infer<typeof PlannedVisitRecord>;
+
+/**
+ * One laptop's view of a planned visit changed: `plan` is what it holds now, or null when the visit is
+ * no longer on its agenda (dropped or put back to proposed by a clerk, its inspector taken off the
+ * commission, or already done). Sent only to the inspectors linked to a member (before or after).
+ */
+export const PlannedVisitChange = z.looseObject({ planId: z.string(), plan: PlannedVisitRecord.nullable() });
+export type PlannedVisitChange = z.infer<typeof PlannedVisitChange>;
+
 const change = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
   z.object({ seq: z.number().int().min(1), kind: z.literal(kind), entity: z.string(), createdAt: z.string(), payload });
 
@@ -197,6 +233,7 @@ export const Change = z.discriminatedUnion('kind', [
   change('checklist', z.looseObject({ key: z.string(), checklist: z.unknown() })),
   change('decision', Decision),
   change('service_link', ServiceLink),
+  change('planned_visit', PlannedVisitChange),
 ]);
 export type Change = z.infer<typeof Change>;
 

@@ -32,7 +32,7 @@ describe('axe-core: le pagine del portatile', { timeout: 300_000 }, () => {
     await shell?.stop();
   });
 
-  it('servizi, servizio, nuova ispezione, ispezione (ogni sezione e «Chiudi visita»), firma digitale, ufficio', async () => {
+  it('servizi, servizio, nuova ispezione, ispezione (ogni sezione e «Chiudi visita»), firma digitale, ufficio, agenda', async () => {
     const services = await pageApi<Array<{ id: string; name: string }>>(page, 'services.list', {});
     const service = services.find((s) => s.name === 'Nido Arcobaleno') ?? services[0]!;
     const pages: Array<[string, string, RegExp | string]> = [
@@ -43,6 +43,7 @@ describe('axe-core: le pagine del portatile', { timeout: 300_000 }, () => {
       ['ispezione-nuova', `/servizi/${service.id}/nuova-ispezione`, /Nuova ispezione/],
       ['firma-digitale', '/firma-digitale', /Firma digitale/],
       ['ufficio', '/ufficio', /Ufficio/],
+      ['agenda', '/agenda', 'Agenda'],
     ];
     const failures: string[] = [];
     for (const [name, hash, heading] of pages) {

@@ -66,6 +66,11 @@ function badInputs(ids: { service: string; inspection: string; person: string })
       [{ ...SERVICE, id: ids.service, kitchen: 'sì' }, 'kitchen'],
     ],
     'members.list': [[{ a: 1 }, 'a']],
+    'agenda.list': [[{ a: 1 }, 'a']],
+    'agenda.start': [
+      [{}, 'planId'],
+      [{ planId: '' }, 'planId'],
+    ],
     'members.create': [[{ name: 'X' }, 'role']],
     'staff.save': [
       [{ serviceId: ids.service, name: 'A', role: 'bidello' }, 'role'],

@@ -18,6 +18,7 @@ describe('renderer router', () => {
     assert.equal(href({ page: 'inspection', id: 'i 1/2' }), '/ispezioni/i%201%2F2');
     assert.equal(href({ page: 'signing' }), '/firma-digitale');
     assert.equal(href({ page: 'office' }), '/ufficio');
+    assert.equal(href({ page: 'agenda' }), '/agenda');
   });
 
   it('each link matches its own pattern only (nuovo is not a service id)', () => {
@@ -30,6 +31,7 @@ describe('renderer router', () => {
       ['inspection', href({ page: 'inspection', id: 'abc' })],
       ['signing', href({ page: 'signing' })],
       ['office', href({ page: 'office' })],
+      ['agenda', href({ page: 'agenda' })],
     ];
     for (const [page, link] of links) {
       const matching = (Object.keys(PAGES) as Page[]).filter((p) => matchPath(PAGES[p].path, link));

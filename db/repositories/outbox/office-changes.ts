@@ -9,10 +9,13 @@
  *  - `service`: the office is the master of the registry fields of the services it sends;
  *  - `service_link`: a service of ours stands from now on for the office's registry entry (a copy
  *    of that entry nothing uses is folded into it);
+ *  - `planned_visit`: the agenda (repositories/agenda.ts) takes the plan as sent, or drops it; a visit
+ *    already started from it is never touched;
  *  - rule sets and checklists ship with the app; unknown kinds are skipped and reported.
  */
 import { Service } from '../../../shared/api/contract.ts';
 import { StoreError } from '../../errors.ts';
+import type { AgendaRepository } from '../agenda.ts';
 import type { AuditRepository } from '../audit.ts';
 import { bool, type RepoContext } from '../context.ts';
 import type { InspectionsRepository } from '../inspections.ts';
@@ -34,6 +37,8 @@ export interface OfficeChange {
 export interface ApplyReport {
   decisions: number;
   services: number;
+  /** Planned visits added, moved or taken off the agenda. */
+  plans: number;
   /** Changes skipped, with the reason (unknown kind, unknown revision, invalid payload…). */
   skipped: string[];
   /** New draft revisions opened by rejections. */
@@ -46,6 +51,7 @@ export class OfficeChanges {
     private readonly audit: AuditRepository,
     private readonly inspections: InspectionsRepository,
     private readonly pairing: SyncPairing,
+    private readonly agenda: AgendaRepository,
   ) {}
 
   /** Applies a page of office changes and stores the cursor: all in one transaction, or nothing. */
@@ -56,12 +62,17 @@ export class OfficeChanges {
         if (!settings) throw new StoreError('conflict', 'portatile non associato a un ufficio: aggiornamenti non applicati');
         if (!Number.isSafeInteger(cursor) || cursor < settings.cursor)
           throw new StoreError('invalid', `cursore ${cursor} precedente a quello salvato (${settings.cursor})`, 'cursor');
-        const report: ApplyReport = { decisions: 0, services: 0, skipped: [], newDrafts: [] };
+        const report: ApplyReport = { decisions: 0, services: 0, plans: 0, skipped: [], newDrafts: [] };
         for (const c of changes) {
           if (c.seq <= settings.cursor) continue; // already applied with an earlier page
           if (c.kind === 'decision') this.#applyDecision(c, report);
           else if (c.kind === 'service') this.#applyService(c, report);
           else if (c.kind === 'service_link') this.#applyServiceLink(c, report);
+          else if (c.kind === 'planned_visit') {
+            const problem = this.agenda.apply(c.seq, c.payload);
+            if (problem) report.skipped.push(`${c.seq}: ${problem}`);
+            else report.plans++;
+          }
           // Rule sets and checklists ship with the app; the office's copies are informational here.
           else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
           else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
