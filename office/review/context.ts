@@ -9,7 +9,7 @@ import { formatItalianDate } from '../../shared/dates.ts';
 import type { Territory } from '../../shared/territories/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { sha256Text } from '../security.ts';
-import type { DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
+import type { ClerkRole, DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
 import { layout, type Html } from './html.ts';
 import { Message } from './Message.tsx';
 
@@ -20,7 +20,13 @@ export interface Clerk {
   clerkId: string;
   clerkName: string;
   csrf: string;
+  /** `office` (the whole workspace), `reviewer` or `comune` (the census only: `CENSUS_PATHS`). */
+  role: ClerkRole;
+  comune: string | null;
 }
+
+/** The only pages a census reviewer or a Comune's user reaches (the rest answers 403). */
+export const CENSUS_PATHS = /^\/(rilevazione|logout)(?=[/?]|$)/;
 
 export interface ReviewDeps {
   store: OfficeStore;
@@ -147,11 +153,23 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
       if (!sameToken(fields._csrf, clerk.csrf))
         return refused(reply, 403, 'Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.');
     }
+    // Enforced here, for every page of the workspace: a census-only clerk never reaches the inspections.
+    if (clerk.role !== 'office' && !CENSUS_PATHS.test(req.url))
+      return refused(reply, 403, 'Accesso non consentito: questo utente vede soltanto la rilevazione dei servizi.');
     return handler(req, reply, clerk);
   };
 
   const view: ReviewContext['view'] = (reply, clerk, title, active, body, status = 200, flash) =>
-    send(reply, status, layout({ title, clerk: clerk.clerkName, csrf: clerk.csrf, active, body, flash, territory: deps.territory.name }));
+    send(reply, status, layout({
+        title,
+        clerk: clerk.clerkName,
+        csrf: clerk.csrf,
+        active,
+        body,
+        flash,
+        territory: deps.territory.name,
+        censusOnly: clerk.role !== 'office',
+      }));
 
   return { ...deps, cookieOptions, send, view, page };
 }
