@@ -21,6 +21,7 @@ import { registerUploadRoutes } from './uploads.ts';
 import { LongTermValidation, type LongTermOptions } from './long-term.ts';
 import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
+import type { CensusRejection } from './storage/census.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
 import { OfficeStore } from './storage/store.ts';
 
@@ -55,6 +56,12 @@ export interface OfficeOptions {
    * the database at the first start; a later start naming another is refused.
    */
   territory?: string;
+  /**
+   * Called once a census sheet is rejected back to draft, after the commit, with the correction notes
+   * and the Comune's users they are for (§13: they reach them by e-mail). The office's e-mail plugs in
+   * here; the notes are on the sheet's page either way.
+   */
+  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export interface OfficeServer {
@@ -243,6 +250,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     caPem: options.caPem,
     territory,
     longTerm: !!longTerm,
+    onCensusRejected: options.onCensusRejected,
   });
 
   return {

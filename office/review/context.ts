@@ -10,6 +10,7 @@ import type { Territory } from '../../shared/territories/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import { sha256Text } from '../security.ts';
 import type { ClerkRole, DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
+import type { CensusRejection } from '../storage/census.ts';
 import { layout, type Html } from './html.ts';
 import { Message } from './Message.tsx';
 
@@ -38,6 +39,8 @@ export interface ReviewDeps {
   territory: Territory;
   /** The office augments received reports (a TSA is configured: `office serve --tsa`). */
   longTerm?: boolean;
+  /** A census sheet rejected with notes (OfficeOptions.onCensusRejected: the e-mail to the Comune). */
+  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;
