@@ -163,7 +163,10 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
   };
 
   const view: ReviewContext['view'] = (reply, clerk, title, active, body, status = 200, flash) =>
-    send(reply, status, layout({
+    send(
+      reply,
+      status,
+      layout({
         title,
         clerk: clerk.clerkName,
         csrf: clerk.csrf,
@@ -172,7 +175,8 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
         flash,
         territory: deps.territory.name,
         censusOnly: clerk.role !== 'office',
-      }));
+      }),
+    );
 
   return { ...deps, cookieOptions, send, view, page };
 }

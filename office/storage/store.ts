@@ -532,7 +532,14 @@ export class OfficeStore {
   }
 
   async getSession(idHash: string): Promise<Session | null> {
-    const row = await this.db.get<{ clerk_id: string; name: string; csrf: string; expires_at: string; role: ClerkRole; comune: string | null }>(
+    const row = await this.db.get<{
+      clerk_id: string;
+      name: string;
+      csrf: string;
+      expires_at: string;
+      role: ClerkRole;
+      comune: string | null;
+    }>(
       'SELECT s.clerk_id, c.name, s.csrf, s.expires_at, c.role, c.comune FROM sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.id_hash = ? AND s.expires_at > ?',
       [idHash, this.now()],
     );
