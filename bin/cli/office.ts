@@ -2,7 +2,8 @@
  * `vigilanza office …`: the office sync server and its accounts.
  *   serve          runs the server (sync API + review workspace)
  *   add-inspector  creates an inspector and a device token (printed on the last line)
- *   add-clerk      creates or updates an office clerk's password
+ *   add-clerk      creates or updates an office clerk's password (and role: --reviewer, --comune)
+ *   census         the regional census: check, export, import (shared/census, office/census.ts)
  *   pairing-code   prints a one-time pairing code for an inspector's laptop
  *   plan           prints the visits proposed for a period (Art. 17, Art. 15), saving nothing
  *   demo           fills a new office folder with demo registry, people and a year of visits
