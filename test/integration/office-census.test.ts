@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../../office/security.ts';
 import { CensusStore, type CensusRejection } from '../../office/storage/census.ts';
+import { openSqlite } from '../../office/storage/db.ts';
+import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { getCampaign } from '../../shared/census/index.ts';
 import { Fraction } from '../../shared/fraction.ts';
 import { vigilanza } from '../helpers/cli.ts';
@@ -51,6 +53,22 @@ function months(name: string, from: string, to: string, n: number): string[] {
     if (++m === 13) [y, m] = [y + 1, 1];
   }
 }
+
+test('migration 15: a clerk made before stays a full office clerk; roles and Comune stored', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'census-mig-'));
+  const db = openSqlite(dir);
+  try {
+    await migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 11),
+    );
+    await db.run("INSERT INTO clerks (id, name, password_hash, created_at) VALUES ('c1', 'Vecchio', 'x', '2025-01-01T00:00:00Z')");
+    assert.deepEqual(await migrate(db), [15]);
+    assert.deepEqual(await db.get('SELECT role, comune FROM clerks WHERE id = ?', ['c1']), { role: 'office', comune: null });
+  } finally {
+    await db.close();
+  }
+});
 
 for (const backend of BACKENDS)
   describe(`rilevazione dei servizi (${backend})`, () => {
