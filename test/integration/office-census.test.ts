@@ -461,6 +461,19 @@ for (const backend of BACKENDS)
       const noFormat = vigilanza(['office', 'census', 'export', ...data, '--campaign', 'piemonte-2025', '--format', 'pdf']);
       assert.equal(noFormat.status, 2);
       assert.match(noFormat.stderr, /--format: indicare csv, xlsx oppure json/);
+      // add-clerk --comune / --reviewer: the role the pages then enforce.
+      const env = { ...process.env, VIGILANZA_CLERK_PASSWORD: PASSWORD };
+      const both = vigilanza(['office', 'add-clerk', ...data, '--reviewer', '--comune', 'Bra', 'Chi'], { env });
+      assert.equal(both.status, 2);
+      assert.match(both.stderr, /--reviewer, --comune: indicare uno solo dei due/);
+      const made = vigilanza(['office', 'add-clerk', ...data, '--comune', 'Bra', 'Seconda utente Bra'], { env });
+      assert.equal(made.status, 0, made.stderr);
+      assert.match(made.stdout, /Operatore creato: Seconda utente Bra \(utente del Comune di Bra\)/);
+      const second = new Clerk(office.url);
+      await second.login('Seconda utente Bra', PASSWORD);
+      assert.equal((await fetch(`${office.url}${ALBA}/servizi`, { headers: { cookie: second.cookieHeader() } })).status, 403);
+      assert.match(await second.page(`${BRA}/servizi`), /Bra: scheda SERVIZI/);
+
       // Attendance from an XLSX file: one bad row named, nothing saved; then Bra's months.
       const xlsx = new ExcelJS.Workbook();
       const ws = xlsx.addWorksheet('Frequenze');
