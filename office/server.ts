@@ -22,6 +22,7 @@ import { LongTermValidation, type LongTermOptions } from './long-term.ts';
 import { OfficeMail, type MailOptions } from './mail.ts';
 import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
+import type { CensusRejection } from './storage/census.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
 import { OfficeStore } from './storage/store.ts';
 
@@ -66,6 +67,12 @@ export interface OfficeOptions {
   mailFrom?: string;
   /** The mail job's clock, retry pauses, attempts and polling (tests). */
   mailJob?: Pick<MailOptions, 'now' | 'retryDelayMs' | 'pollMs' | 'maxAttempts'>;
+  /**
+   * Called once a census sheet is rejected back to draft, after the commit, with the correction notes
+   * and the Comune's users they are for (§13: they reach them by e-mail). The office's e-mail plugs in
+   * here; the notes are on the sheet's page either way.
+   */
+  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export interface OfficeServer {
@@ -264,6 +271,7 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     territory,
     longTerm: !!longTerm,
     mail,
+    onCensusRejected: options.onCensusRejected,
   });
 
   return {

@@ -2,7 +2,8 @@
  * `vigilanza office …`: the office sync server and its accounts.
  *   serve          runs the server (sync API + review workspace)
  *   add-inspector  creates an inspector and a device token (printed on the last line)
- *   add-clerk      creates or updates an office clerk's password
+ *   add-clerk      creates or updates an office clerk's password (and role: --reviewer, --comune)
+ *   census         the regional census: check, export, import (shared/census, office/census.ts)
  *   pairing-code   prints a one-time pairing code for an inspector's laptop
  *   plan           prints the visits proposed for a period (Art. 17, Art. 15), saving nothing
  *   demo           fills a new office folder with demo registry, people and a year of visits
@@ -38,9 +39,17 @@ export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
         crea un ispettore e un token di dispositivo (stampato sull'ultima riga)
   pairing-code --data DIR [--database URL] NOME
         stampa un codice di associazione monouso (10 minuti) per il portatile dell'ispettore
-  add-clerk --data DIR [--database URL] NOME
+  add-clerk --data DIR [--database URL] [--reviewer | --comune COMUNE] NOME
         crea un operatore d'ufficio (o ne cambia la password): password da VIGILANZA_CLERK_PASSWORD
-        o chiesta al terminale
+        o chiesta al terminale; --reviewer: revisore zonale o regionale della rilevazione (vede solo
+        la rilevazione); --comune: utente del Comune, che compila e invia solo le schede del proprio Comune
+  census check --data DIR [--database URL] --campaign ID
+        stampa ogni controllo non superato delle schede SERVIZI e INTERVENTI, per Comune (esce con 1 se ce n'è)
+  census export --data DIR [--database URL] --campaign ID --format csv|xlsx|json [--sheet servizi|interventi] [--out FILE]
+        esporta le schede validate per il sistema regionale (CSV: una scheda, --sheet, predefinita servizi)
+  census import --data DIR [--database URL] --file F.csv|F.xlsx
+        registra le frequenze mensili dal file dei servizi (colonne Servizio, Mese, Frequentanti);
+        un errore per riga sbagliata, e allora nulla è salvato
   plan --data DIR [--database URL] --from DATA --to DATA [--json]
         stampa il piano proposto per il periodo (una visita per struttura ancora dovuta, Art. 17,
         con la commissione dell'Art. 15 e i conflitti); non salva nulla
@@ -221,17 +230,32 @@ async function pairingCode(argv: string[]): Promise<number> {
 }
 
 async function addClerk(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...COMMON }, usage);
+  const { values, positionals } = parse(argv, { ...COMMON, reviewer: { type: 'boolean' }, comune: { type: 'string' } }, usage);
   if (values.help) return (console.log(usage), 0);
   if (positionals.length !== 1) throw new CliError(`serve esattamente un NOME di operatore\n\n${usage}`);
+  if (values.reviewer && values.comune !== undefined) throw new CliError('--reviewer, --comune: indicare uno solo dei due');
+  if (values.comune !== undefined && !values.comune.trim()) throw new CliError('--comune: serve il nome del Comune');
+  const access = values.reviewer
+    ? ({ role: 'reviewer' } as const)
+    : values.comune !== undefined
+      ? ({ role: 'comune', comune: values.comune } as const)
+      : undefined;
   const { hashPassword, MIN_PASSWORD_LENGTH } = await import('../../office/security.ts');
   requireData(values);
   const password = await readPassword();
   if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`password: servono almeno ${MIN_PASSWORD_LENGTH} caratteri`);
   const s = await store(values);
   try {
-    const r = await s.createClerk(positionals[0]!, await hashPassword(password));
-    process.stdout.write(r.created ? `Operatore creato: ${positionals[0]!.trim()}\n` : `Password aggiornata: ${positionals[0]!.trim()}\n`);
+    const r = await s.createClerk(positionals[0]!, await hashPassword(password), access);
+    const role =
+      access?.role === 'reviewer'
+        ? ' (revisore della rilevazione)'
+        : access?.role === 'comune'
+          ? ` (utente del Comune di ${access.comune.trim()})`
+          : '';
+    process.stdout.write(
+      r.created ? `Operatore creato: ${positionals[0]!.trim()}${role}\n` : `Password aggiornata: ${positionals[0]!.trim()}${role}\n`,
+    );
     return 0;
   } finally {
     await s.close();
@@ -356,7 +380,100 @@ async function renewTimestamps(argv: string[]): Promise<number> {
   }
 }
 
+async function census(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === '--help' || action === '-h') return (console.log(usage), 0);
+  if (action !== 'check' && action !== 'export' && action !== 'import')
+    throw new CliError(`census: indicare check, export oppure import${action ? ` (non «${action}»)` : ''}\n\n${usage}`);
+  const { values, positionals } = parse(
+    rest,
+    {
+      ...COMMON,
+      campaign: { type: 'string' },
+      format: { type: 'string' },
+      sheet: { type: 'string' },
+      out: { type: 'string' },
+      file: { type: 'string' },
+    },
+    usage,
+  );
+  if (values.help) return (console.log(usage), 0);
+  if (positionals.length) throw new CliError(`argomento inatteso: ${positionals[0]}\n\n${usage}`);
+  requireData(values);
+  const { CAMPAIGNS, getCampaign } = await import('../../shared/census/index.ts');
+  const { CensusStore } = await import('../../office/storage/census.ts');
+  const office = await import('../../office/census.ts');
+  let campaign: ReturnType<typeof getCampaign>;
+  if (action !== 'import') {
+    if (!values.campaign) throw new CliError(`--campaign: serve l'identificativo della rilevazione (${[...CAMPAIGNS.keys()].join(', ')})`);
+    campaign = getCampaign(values.campaign);
+    if (!campaign)
+      throw new CliError(`--campaign: rilevazione sconosciuta «${values.campaign}» (disponibili: ${[...CAMPAIGNS.keys()].join(', ')})`);
+  }
+  let format = 'json' as (typeof office.EXPORT_FORMATS)[number];
+  if (action === 'export') {
+    if (!values.format || !(office.EXPORT_FORMATS as readonly string[]).includes(values.format))
+      throw new CliError(`--format: indicare csv, xlsx oppure json`);
+    format = values.format as typeof format;
+    if (values.sheet !== undefined && values.sheet !== 'servizi' && values.sheet !== 'interventi')
+      throw new CliError('--sheet: indicare servizi oppure interventi');
+    if (format === 'xlsx' && !values.out && process.stdout.isTTY)
+      throw new CliError('--out: un file XLSX non si stampa sul terminale: indicare --out FILE');
+  }
+  let bytes: Buffer | undefined;
+  if (action === 'import') {
+    if (!values.file) throw new CliError('--file: serve il file CSV o XLSX delle frequenze');
+    try {
+      bytes = readFileSync(values.file);
+    } catch {
+      throw new CliError(`--file: impossibile leggere ${values.file}`);
+    }
+  }
+  const s = await store(values);
+  try {
+    const cs = new CensusStore(s.db);
+    if (action === 'check') {
+      const { lines, failing } = await office.censusCheckLines(cs, campaign!);
+      for (const line of lines) process.stdout.write(`${line}\n`);
+      process.stdout.write(failing ? `Controlli non superati: ${failing}\n` : 'Tutti i controlli sono superati.\n');
+      return failing ? 1 : 0;
+    }
+    if (action === 'import') {
+      const all = (await Promise.all((await cs.comuni()).map((c) => cs.registryOf(s.db, c)))).flat();
+      const parsed = await office.parseAttendanceFile(bytes!, values.file!, all);
+      if (parsed.errors.length) {
+        for (const e of parsed.errors) process.stderr.write(`${e}\n`);
+        throw new CliError(
+          `--file: ${parsed.errors.length === 1 ? 'una riga sbagliata' : `${parsed.errors.length} righe sbagliate`}, nulla è stato salvato`,
+        );
+      }
+      await cs.recordAttendance(parsed.rows, 'importazione', { clerkId: null, name: 'riga di comando', role: 'office', comune: null });
+      process.stdout.write(`Frequenze registrate: ${parsed.rows.length}\n`);
+      return 0;
+    }
+    const e = await office.censusExport(cs, campaign!);
+    const output =
+      format === 'csv'
+        ? Buffer.from(office.exportCsv(e, (values.sheet ?? 'servizi') as 'servizi' | 'interventi'))
+        : format === 'xlsx'
+          ? await office.exportXlsx(e)
+          : Buffer.from(office.exportJson(e));
+    if (values.out) {
+      const { writeFileSync } = await import('node:fs');
+      try {
+        writeFileSync(values.out, output);
+      } catch (err) {
+        throw new CliError(`--out: impossibile scrivere ${values.out}: ${(err as Error).message}`);
+      }
+    } else process.stdout.write(output);
+    return 0;
+  } finally {
+    await s.close();
+  }
+}
+
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  census,
   'renew-timestamps': renewTimestamps,
   serve,
   'add-inspector': addInspector,

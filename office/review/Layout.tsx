@@ -8,7 +8,11 @@ export const NAV = [
   ['/pianificazione', 'Pianificazione'],
   ['/portatili', 'Portatili'],
   ['/posta', 'Posta inviata'],
+  ['/rilevazione', 'Rilevazione'],
 ] as const;
+
+/** The menu of a census reviewer or a Comune's user: the census only. */
+export const CENSUS_NAV = [['/rilevazione', 'Rilevazione']] as const;
 
 export interface LayoutProps {
   title: string;
@@ -20,10 +24,12 @@ export interface LayoutProps {
   flash?: string;
   /** The name of the territory the office applies (shared/territories), beside the product's name. */
   territory?: string;
+  /** A census reviewer or a Comune's user: the menu has the census only. */
+  censusOnly?: boolean;
   children?: ReactNode;
 }
 
-export function Layout({ title, clerk, csrf, active, flash, territory, children }: LayoutProps): ReactElement {
+export function Layout({ title, clerk, csrf, active, flash, territory, censusOnly, children }: LayoutProps): ReactElement {
   return (
     <html lang="it">
       <head>
@@ -39,7 +45,7 @@ export function Layout({ title, clerk, csrf, active, flash, territory, children 
           {clerk ? (
             <>
               <nav aria-label="Menu principale">
-                {NAV.map(([href, label]) => (
+                {(censusOnly ? CENSUS_NAV : NAV).map(([href, label]) => (
                   <a key={href} href={href} aria-current={active === href ? 'page' : undefined}>
                     {label}
                   </a>

@@ -10,7 +10,8 @@ import type { Territory } from '../../shared/territories/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import type { OfficeMail } from '../mail.ts';
 import { sha256Text } from '../security.ts';
-import type { DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
+import type { ClerkRole, DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
+import type { CensusRejection } from '../storage/census.ts';
 import { layout, type Html } from './html.ts';
 import { Message } from './Message.tsx';
 
@@ -21,7 +22,13 @@ export interface Clerk {
   clerkId: string;
   clerkName: string;
   csrf: string;
+  /** `office` (the whole workspace), `reviewer` or `comune` (the census only: `CENSUS_PATHS`). */
+  role: ClerkRole;
+  comune: string | null;
 }
+
+/** The only pages a census reviewer or a Comune's user reaches (the rest answers 403). */
+export const CENSUS_PATHS = /^\/(rilevazione|logout)(?=[/?]|$)/;
 
 export interface ReviewDeps {
   store: OfficeStore;
@@ -35,6 +42,8 @@ export interface ReviewDeps {
   longTerm?: boolean;
   /** The office's outbox (office/mail.ts): planning and review decisions tell people through it. */
   mail: OfficeMail;
+  /** A census sheet rejected with notes (OfficeOptions.onCensusRejected: the e-mail to the Comune). */
+  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;
@@ -150,11 +159,27 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
       if (!sameToken(fields._csrf, clerk.csrf))
         return refused(reply, 403, 'Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.');
     }
+    // Enforced here, for every page of the workspace: a census-only clerk never reaches the inspections.
+    if (clerk.role !== 'office' && !CENSUS_PATHS.test(req.url))
+      return refused(reply, 403, 'Accesso non consentito: questo utente vede soltanto la rilevazione dei servizi.');
     return handler(req, reply, clerk);
   };
 
   const view: ReviewContext['view'] = (reply, clerk, title, active, body, status = 200, flash) =>
-    send(reply, status, layout({ title, clerk: clerk.clerkName, csrf: clerk.csrf, active, body, flash, territory: deps.territory.name }));
+    send(
+      reply,
+      status,
+      layout({
+        title,
+        clerk: clerk.clerkName,
+        csrf: clerk.csrf,
+        active,
+        body,
+        flash,
+        territory: deps.territory.name,
+        censusOnly: clerk.role !== 'office',
+      }),
+    );
 
   return { ...deps, cookieOptions, send, view, page };
 }

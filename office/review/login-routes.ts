@@ -3,14 +3,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { createElement } from 'react';
 import { requestLimit, sha256Text, verifyClerkPassword } from '../security.ts';
-import { LOGIN_COOKIE, SESSION_COOKIE, formFields, originRefusal, sameToken, type ReviewContext } from './context.ts';
+import { CENSUS_PATHS, LOGIN_COOKIE, SESSION_COOKIE, formFields, originRefusal, sameToken, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
 import { Login } from './Login.tsx';
 
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 /** The app's pages a login may go on to (`dopo`); anything else goes to the queue. */
-const AFTER_LOGIN_PAGES = /^\/(coda|ispezioni|servizi|pianificazione|cruscotto|export|portatili|allegati)(?=[/?]|$)/;
+const AFTER_LOGIN_PAGES = /^\/(coda|ispezioni|servizi|pianificazione|cruscotto|export|portatili|allegati|rilevazione)(?=[/?]|$)/;
 
 /**
  * Where to go after logging in: only a path of this app, so never `//host`, `/\\host` (both mean
@@ -70,7 +70,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: ReviewContext): v
     );
     reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 });
     reply.clearCookie(LOGIN_COOKIE, cookieOptions);
-    return reply.redirect(after, 303);
+    // A census-only clerk lands on the census, whatever page the login was asked from.
+    return reply.redirect(clerk.role !== 'office' && !CENSUS_PATHS.test(after) ? '/rilevazione' : after, 303);
   });
 
   app.post(

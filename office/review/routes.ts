@@ -25,6 +25,7 @@ import {
 } from './dashboards.ts';
 import { Dashboard, LISTS, type DashboardList } from './Dashboard.tsx';
 import { CSS, fromReact, html } from './html.ts';
+import { registerCensusRoutes } from './census-routes.ts';
 import { registerInspectionRoutes } from './inspection-routes.ts';
 import { checkLabel } from './labels.ts';
 import { registerLaptopRoutes } from './laptop-routes.ts';
@@ -65,6 +66,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerLaptopRoutes(app, ctx);
   registerPlanningRoutes(app, ctx);
   registerTellingRoutes(app, ctx);
+  registerCensusRoutes(app, ctx, { onRejected: deps.onCensusRejected });
 
   // ---------- dashboards and exports ----------
   // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.

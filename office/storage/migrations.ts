@@ -380,6 +380,61 @@ function telling(kind: 'sqlite' | 'postgres'): string[] {
   ];
 }
 
+/**
+ * The yearly regional census of early-childhood services (issue 15, shared/census): clerks get a role
+ * (`office`: a full office clerk, as every clerk before this migration; `reviewer`: a zonal or regional
+ * reviewer of the census; `comune`: a Comune's user, bound to `comune`). Per campaign and Comune: the
+ * CPT membership (`census_comuni`), the two sheets with their state, the data being filled and, once
+ * sent, the snapshot that is validated and exported (`census_sheets`); every transition audited
+ * (`census_events`: who, when, from, to, notes). The monthly attendance the office records or imports
+ * per registry service (`census_attendance`), which the SERVIZI averages read.
+ */
+function census(kind: 'sqlite' | 'postgres'): string[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    "ALTER TABLE clerks ADD COLUMN role TEXT NOT NULL DEFAULT 'office'",
+    'ALTER TABLE clerks ADD COLUMN comune TEXT',
+    `CREATE TABLE census_comuni (
+       campaign_id TEXT NOT NULL,
+       comune_key TEXT NOT NULL,
+       comune TEXT NOT NULL,
+       cpt INTEGER NOT NULL DEFAULT 0,
+       updated_at TEXT NOT NULL,
+       PRIMARY KEY (campaign_id, comune_key))`,
+    `CREATE TABLE census_sheets (
+       campaign_id TEXT NOT NULL,
+       comune_key TEXT NOT NULL,
+       kind TEXT NOT NULL,
+       state TEXT NOT NULL,
+       data TEXT NOT NULL,
+       snapshot TEXT,
+       notes TEXT,
+       updated_at TEXT NOT NULL,
+       PRIMARY KEY (campaign_id, comune_key, kind))`,
+    `CREATE TABLE census_events (
+       id ${serial},
+       campaign_id TEXT NOT NULL,
+       comune_key TEXT NOT NULL,
+       kind TEXT NOT NULL,
+       at TEXT NOT NULL,
+       clerk_id TEXT REFERENCES clerks(id),
+       actor TEXT NOT NULL,
+       action TEXT NOT NULL,
+       from_state TEXT NOT NULL,
+       to_state TEXT NOT NULL,
+       notes TEXT)`,
+    'CREATE INDEX census_events_sheet ON census_events (campaign_id, comune_key, kind, id)',
+    `CREATE TABLE census_attendance (
+       service_id TEXT NOT NULL REFERENCES services(id),
+       month TEXT NOT NULL,
+       children INTEGER NOT NULL,
+       source TEXT NOT NULL,
+       clerk_id TEXT REFERENCES clerks(id),
+       recorded_at TEXT NOT NULL,
+       PRIMARY KEY (service_id, month))`,
+  ];
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -482,6 +537,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'a planned visit fulfilled by a received visit (named by the laptop that started it from the plan, or matched by the office)',
     sqlite: PLAN_FULFILMENTS,
     postgres: PLAN_FULFILMENTS,
+  },
+  {
+    version: 15,
+    name: "regional census of early-childhood services: clerks' roles (office, reviewer, Comune user), the sheets of each Comune with their audited transitions, monthly attendance",
+    sqlite: census('sqlite'),
+    postgres: census('postgres'),
   },
 ];
 

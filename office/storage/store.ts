@@ -186,11 +186,22 @@ export interface VisitTransfer {
   reason: string;
 }
 
+/**
+ * What a clerk may do (migration 15): `office`, the whole review workspace (every clerk made before
+ * the census, and `add-clerk` without a role); `reviewer`, a zonal or regional reviewer of the census
+ * only; `comune`, a Comune's user, who fills and sends the census sheets of `comune` only.
+ */
+export type ClerkRole = 'office' | 'reviewer' | 'comune';
+export const CLERK_ROLES: readonly ClerkRole[] = ['office', 'reviewer', 'comune'];
+
 export interface Session {
   clerkId: string;
   clerkName: string;
   csrf: string;
   expiresAt: string;
+  role: ClerkRole;
+  /** The Comune of a `comune` clerk, as given to `add-clerk --comune`; null otherwise. */
+  comune: string | null;
 }
 
 /** Where a page of the review queue starts: the last row of the page before (`listByStatus`). */
@@ -485,26 +496,40 @@ export class OfficeStore {
   }
 
   // ---------- office staff ----------
-  async createClerk(name: string, passwordHash: string): Promise<{ id: string; created: boolean }> {
+  /**
+   * Creates a clerk or changes their password; `access` (when given) sets the role, and the Comune of
+   * a `comune` clerk. An existing clerk keeps their role when `access` is not given.
+   */
+  async createClerk(
+    name: string,
+    passwordHash: string,
+    access?: { role: ClerkRole; comune?: string | null },
+  ): Promise<{ id: string; created: boolean }> {
     const clean = name.trim();
     if (!clean || clean.length > 200) throw new UserError("il nome dell'operatore è obbligatorio (max 200 caratteri)", 'name');
+    const comune = access?.role === 'comune' ? (access.comune ?? '').trim() : null;
+    if (access?.role === 'comune' && (!comune || comune.length > 120))
+      throw new UserError("comune: il Comune dell'utente è obbligatorio (max 120 caratteri)", 'comune');
     const existing = await this.db.get<{ id: string }>('SELECT id FROM clerks WHERE name = ?', [clean]);
     if (existing) {
       await this.db.run('UPDATE clerks SET password_hash = ? WHERE id = ?', [passwordHash, existing.id]);
+      if (access) await this.db.run('UPDATE clerks SET role = ?, comune = ? WHERE id = ?', [access.role, comune, existing.id]);
       return { id: existing.id, created: false };
     }
     const id = randomUUID();
-    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)', [
+    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at, role, comune) VALUES (?, ?, ?, ?, ?, ?)', [
       id,
       clean,
       passwordHash,
       this.now(),
+      access?.role ?? 'office',
+      comune,
     ]);
     return { id, created: true };
   }
 
-  getClerkByName(name: string): Promise<{ id: string; name: string; password_hash: string } | undefined> {
-    return this.db.get('SELECT id, name, password_hash FROM clerks WHERE name = ?', [name.trim()]);
+  getClerkByName(name: string): Promise<{ id: string; name: string; password_hash: string; role: ClerkRole } | undefined> {
+    return this.db.get('SELECT id, name, password_hash, role FROM clerks WHERE name = ?', [name.trim()]);
   }
 
   async createSession(idHash: string, clerkId: string, csrf: string, expiresAt: string): Promise<void> {
@@ -519,11 +544,20 @@ export class OfficeStore {
   }
 
   async getSession(idHash: string): Promise<Session | null> {
-    const row = await this.db.get<{ clerk_id: string; name: string; csrf: string; expires_at: string }>(
-      'SELECT s.clerk_id, c.name, s.csrf, s.expires_at FROM sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.id_hash = ? AND s.expires_at > ?',
+    const row = await this.db.get<{
+      clerk_id: string;
+      name: string;
+      csrf: string;
+      expires_at: string;
+      role: ClerkRole;
+      comune: string | null;
+    }>(
+      'SELECT s.clerk_id, c.name, s.csrf, s.expires_at, c.role, c.comune FROM sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.id_hash = ? AND s.expires_at > ?',
       [idHash, this.now()],
     );
-    return row ? { clerkId: row.clerk_id, clerkName: row.name, csrf: row.csrf, expiresAt: row.expires_at } : null;
+    return row
+      ? { clerkId: row.clerk_id, clerkName: row.name, csrf: row.csrf, expiresAt: row.expires_at, role: row.role, comune: row.comune }
+      : null;
   }
 
   async deleteSession(idHash: string): Promise<void> {

@@ -5,7 +5,8 @@
  * validation confirmations, the validated inspection's «Registra a protocollo» (refused, registered, corrected)
  * and the «Validate» tab, servizi and a service's form, portatili and a pairing code, an
  * inspection not found, cruscotto, «Pianificazione» (the proposal, after «Accetta», the conflicts
- * before saving, an incomplete commission refused; the people and their form, refused), the login after «Esci». 0 violations and no horizontal scrolling;
+ * before saving, an incomplete commission refused; the people and their form, refused), «Rilevazione» (campaigns,
+ * dashboard, a Comune's SERVIZI and INTERVENTI sheets), the login after «Esci». 0 violations and no horizontal scrolling;
  * the "needs review" items of each page are in test-results/axe/office-*.json (none at the time of
  * writing), each page's 1366×768 screenshot in test-results/screenshots.
  */
@@ -195,6 +196,21 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
       .getByText(/Non inviabile: SMTP non configurato/)
       .first()
       .waitFor();
+
+    // «Rilevazione» (issue 15): the campaigns, the dashboard, a Comune's SERVIZI (with its failing checks) and INTERVENTI.
+    await office.server.store.saveService({
+      name: 'Nido Arcobaleno',
+      type: 'nido',
+      comune: 'Impruneta',
+      address: 'Via Roma 3',
+      capacity: 24,
+      kitchen: true,
+      authorizationIssuedOn: '2024-03-15',
+    });
+    await visit_('rilevazione', '/rilevazione', 'Rilevazione dei servizi educativi');
+    await visit_('rilevazione-cruscotto', '/rilevazione/piemonte-2025', /Rilevazione 2025/);
+    await visit_('rilevazione-servizi', '/rilevazione/piemonte-2025/comuni/Impruneta/servizi', 'Impruneta: scheda SERVIZI');
+    await visit_('rilevazione-interventi', '/rilevazione/piemonte-2025/comuni/Impruneta/interventi', 'Impruneta: scheda INTERVENTI');
 
     // After «Esci»: the login page again, without the menu.
     await page.getByRole('button', { name: 'Esci' }).click();
