@@ -15,6 +15,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import {
+  augmentPdf,
+  AugmentError,
   buildReport,
   loadP12,
   P12FormatError,
@@ -27,6 +29,7 @@ import {
   type LoadedSigner,
   type ReportInput,
   type ReportPhoto,
+  type VerifyResult,
 } from '../report/index.ts';
 import {
   installedModules,
@@ -88,6 +91,13 @@ export interface ReportService {
   /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
   produceAfterSeal(inspectionId: string, signer: CmsSigner | null): Promise<SealReport>;
   get(inspectionId: string): Promise<ReportView>;
+  /**
+   * Long-term validation of the newest report (PAdES B-LTA: DSS, then a document timestamp from
+   * `tsaUrl`), stored as the next report version; the earlier versions, the sealed evidence, stay
+   * as they are. `not_needed`: unsigned, or already carrying a document timestamp after its last
+   * signature. Throws what augmentation throws (RevocationError, AugmentError: nothing stored).
+   */
+  augmentLatest(inspectionId: string, opts: { tsaUrl: string; timeoutMs?: number }): Promise<'augmented' | 'not_needed'>;
   addSignature(input: {
     inspectionId: string;
     p12Base64?: string;
@@ -581,6 +591,40 @@ export function createReportService(
       });
     },
 
+    augmentLatest(inspectionId, { tsaUrl, timeoutMs }) {
+      return serial(inspectionId, async () => {
+        const { file, r } = sealedParts(inspectionId);
+        const reports = store.attachments.reports(inspectionId);
+        if (!reports.length) return 'not_needed';
+        const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
+        const caPem = storedCas()
+          .map((c) => c.pem)
+          .join('\n');
+        const before = await verifyPdf(current, caPem ? { caPem } : {});
+        if (!needsLongTerm(before)) return 'not_needed';
+        const result = await augmentPdf(current, {
+          tsaUrl,
+          ...(timeoutMs ? { tsaTimeoutMs: timeoutMs, revocationTimeoutMs: timeoutMs } : {}),
+          // The trusted CAs complete a chain the signature did not carry whole.
+          extraCertificates: storedCas().map((c) => new X509Certificate(c.pem).raw),
+        });
+        // An incremental update: the signed bytes are the new file's first bytes, and every earlier
+        // signature is still intact over them. Anything else is not stored.
+        const after = await verifyPdf(result.pdf, caPem ? { caPem } : {});
+        const intact = before.signatures.every((s) => after.signatures.find((a) => a.index === s.index)?.intact === s.intact);
+        if (!result.pdf.subarray(0, current.length).equals(current) || !intact)
+          throw new AugmentError('la validazione a lungo termine avrebbe alterato le firme del verbale: non salvata');
+        store.attachments.add({
+          inspectionId,
+          kind: 'report',
+          name: reportFileName(file, r.revision),
+          mime: 'application/pdf',
+          bytes: result.pdf,
+        });
+        return 'augmented';
+      });
+    },
+
     async addSignature({ inspectionId, p12Base64, passphrase, device, pin }) {
       if (device) {
         if (p12Base64 !== undefined) throw invalid('p12Base64', 'indicare il file PKCS#12 o il dispositivo di firma, non entrambi');
@@ -653,6 +697,17 @@ export function createReportService(
       return view(inspectionId, store.attachments.reports(inspectionId));
     });
   }
+}
+
+/**
+ * Whether a report still needs long-term validation: it has a digital signature, and no intact
+ * document timestamp follows its last one (a B-B signature stays B-B in name even once augmented).
+ */
+export function needsLongTerm(result: VerifyResult): boolean {
+  const last = result.signatures.filter((s) => s.kind === 'signature').at(-1);
+  if (!last) return false;
+  if (result.signatures.filter((s) => s.kind === 'signature').every((s) => s.level === 'B-LTA')) return false;
+  return !result.signatures.some((s) => s.kind === 'document_timestamp' && s.intact && s.index > last.index);
 }
 
 /** SQLite says «database or disk is full» in English: a refused write is told in the Italian of `DiskError`. */
