@@ -11,7 +11,7 @@ import { fromZod } from '../errors.ts';
 import { buildInspectionFile } from '../inspection-file.ts';
 import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
-import type { CmsSigner } from '../../report/index.ts';
+import { isExternalSigner, type CmsSigner } from '../../report/index.ts';
 
 export function sealingHandlers(ctx: HandlerContext): Pick<Handlers, 'inspections.seal'> {
   const { store, sync } = ctx;
@@ -95,6 +95,8 @@ export function asyncSealingHandlers(ctx: HandlerContext, seal: Handlers['inspec
         field: `photos.${bad.index}`,
         message: `${photoName(bad.photo, bad.index)}: ${bad.reason}. Non può entrare nel verbale: rimuoverla dalla visita (ed eventualmente aggiungerla di nuovo da un file integro), poi sigillare.`,
       });
+    // A card removed after its PIN was accepted is found now, before the seal: the visit stays a draft.
+    if (signer && isExternalSigner(signer) && signer.ready) await signer.ready();
     const sealed = seal(input);
     const report = await reports.produceAfterSeal(input.id, signer);
     return { ...sealed, inspection: ctx.detail(input.id), report };
