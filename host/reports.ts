@@ -64,6 +64,20 @@ type StoredKeyInfo = Omit<SigningKeyInfo, 'expired' | 'memberName'>;
 type StoredCa = { pem: string; addedAt: string };
 type StoredDevice = Omit<SigningDevice, 'expired'>;
 export type DeviceChoice = { modulePath: string; token: string; certificate: string };
+/** What a report is drawn from before its seal commits. */
+export interface SignedDraw {
+  file: InspectionFile;
+  revision: number;
+  contentHash: string;
+  sealedAt: string;
+  signatures: ReturnType<Store['inspections']['content']>['signatures'];
+}
+export interface SignedReport {
+  pdf: Buffer;
+  level: SealReport['level'];
+  warning: string | null;
+  name: string;
+}
 
 export interface ReportService {
   status(): SigningStatus;
@@ -88,6 +102,14 @@ export interface ReportService {
    * error on field `pin`/`device`, nothing changed), then runs `work` with its signer and closes it.
    */
   withDevice<T>(pin: string, work: (signer: CmsSigner) => Promise<T>, choice?: DeviceChoice): Promise<T>;
+  /**
+   * Before a digitally signed seal commits: the report drawn and signed from what the seal will store
+   * (`parts`: the sealed file, its hash, the seal's instant). Throws what signing throws (a removed
+   * card, a key that cannot sign): the caller then does not seal. Nothing is stored.
+   */
+  drawSigned(inspectionId: string, parts: SignedDraw, signer: CmsSigner): Promise<SignedReport>;
+  /** Right after that seal committed: stores the signed report as the revision's first version. */
+  storeSigned(inspectionId: string, parts: { file: InspectionFile; revision: number }, signed: SignedReport): SealReport;
   /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
   produceAfterSeal(inspectionId: string, signer: CmsSigner | null): Promise<SealReport>;
   get(inspectionId: string): Promise<ReportView>;
@@ -370,23 +392,23 @@ export function createReportService(
     return { photos, unreadable };
   }
 
-  async function produce(inspectionId: string, signer: CmsSigner | null): Promise<SealReport> {
-    const { r, file } = sealedParts(inspectionId);
+  /** Draws (and signs) from a sealed revision, or from what a seal is about to store. */
+  async function draw(inspectionId: string, parts: SignedDraw, signer: CmsSigner | null) {
     const { photos, unreadable } = await reportPhotos(inspectionId);
     const prescriptions = store.prescriptions
       .listByInspection(inspectionId)
       .map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
     const unsigned = await render({
-      file,
+      file: parts.file,
       inspectionId,
-      revision: r.revision,
-      contentHash: r.contentHash,
-      signatures: store.inspections.content(inspectionId).signatures,
+      revision: parts.revision,
+      contentHash: parts.contentHash,
+      signatures: parts.signatures,
       photos,
       prescriptions,
       digitallySigned: signer !== null,
       // The seal's instant: the unsigned report of a record is always the same bytes.
-      createdAt: new Date(r.sealedAt),
+      createdAt: new Date(parts.sealedAt),
     });
     let pdf = unsigned;
     let level: SealReport['level'] = null;
@@ -395,22 +417,32 @@ export function createReportService(
       : null;
     if (signer) {
       const signed = await signPdfWith(unsigned, signer, {
-        ...signOptions(file, r.revision),
+        ...signOptions(parts.file, parts.revision),
         // The appearance goes in the block of the handwritten signature bearing the signer's name.
-        signatory: signatoryFor(signer.commonName, store.inspections.content(inspectionId).signatures),
+        signatory: signatoryFor(signer.commonName, parts.signatures),
         onWarning: (m) => (warning = warning ? `${warning} ${m}` : m),
       });
       pdf = signed.pdf;
       level = signed.level;
     }
-    const att = store.attachments.add({
+    return { pdf, level, warning, name: reportFileName(parts.file, parts.revision) };
+  }
+
+  async function produce(inspectionId: string, signer: CmsSigner | null): Promise<SealReport> {
+    const { r, file } = sealedParts(inspectionId);
+    const drawn = await draw(
       inspectionId,
-      kind: 'report',
-      name: reportFileName(file, r.revision),
-      mime: 'application/pdf',
-      bytes: pdf,
-    });
-    return { produced: true, sha256: att.sha256, signed: signer !== null, level, warning };
+      {
+        file,
+        revision: r.revision,
+        contentHash: r.contentHash,
+        sealedAt: r.sealedAt,
+        signatures: store.inspections.content(inspectionId).signatures,
+      },
+      signer,
+    );
+    const att = store.attachments.add({ inspectionId, kind: 'report', name: drawn.name, mime: 'application/pdf', bytes: drawn.pdf });
+    return { produced: true, sha256: att.sha256, signed: signer !== null, level: drawn.level, warning: drawn.warning };
   }
 
   async function view(inspectionId: string, reports: AttachmentRecord[]): Promise<ReportView> {
@@ -558,6 +590,37 @@ export function createReportService(
     },
 
     withDevice,
+
+    async drawSigned(inspectionId, parts, signer) {
+      try {
+        return await draw(inspectionId, parts, signer);
+      } catch (e) {
+        if (e instanceof Pkcs11Error || e instanceof StoreError || diskFaultOf(e)) throw e;
+        log(`vigilanza: verbale firmato di ${inspectionId} non prodotto: ${(e as Error)?.stack ?? String(e)}`);
+        throw new StoreError(
+          'conflict',
+          `il verbale firmato non si è potuto produrre: ${userMessage(e)}. La visita resta in bozza: riprovare, oppure sigillare senza firma digitale`,
+          'id',
+        );
+      }
+    },
+
+    storeSigned(inspectionId, parts, signed) {
+      try {
+        const att = store.attachments.add({ inspectionId, kind: 'report', name: signed.name, mime: 'application/pdf', bytes: signed.pdf });
+        return { produced: true, sha256: att.sha256, signed: true, level: signed.level, warning: signed.warning };
+      } catch (e) {
+        // Sealed already: as produceAfterSeal, the answer says so instead of failing the seal.
+        void parts;
+        return {
+          produced: false,
+          sha256: null,
+          signed: false,
+          level: null,
+          warning: `visita sigillata, ma il verbale PDF firmato non è stato salvato: ${userMessage(e)}. Riprovare con «Esporta PDF».`,
+        };
+      }
+    },
 
     produceAfterSeal(inspectionId, signer) {
       return serial(inspectionId, () => produce(inspectionId, signer)).catch((e: unknown) => ({

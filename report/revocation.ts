@@ -159,13 +159,16 @@ export async function fetchBytes(url: string, init: RequestInit, timeoutMs: numb
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
-      for await (const chunk of response.body ?? []) {
-        size += chunk.length;
+      const reader = response.body?.getReader();
+      for (;;) {
+        const part = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (part.done) break;
+        size += part.value.length;
         if (size > maxBytes) {
-          await response.body?.cancel().catch(() => undefined);
+          await reader!.cancel().catch(() => undefined);
           throw tooBig();
         }
-        chunks.push(chunk);
+        chunks.push(part.value);
       }
     } catch (e) {
       if (e instanceof RevocationError) throw e;
