@@ -1,8 +1,10 @@
 /**
  * The inspection's PDF report in the app: produced right after the seal commits (from the sealed
- * file, so the hash printed in the PDF is the stored one), digitally signed with the imported
- * PKCS#12 when the inspector gives its passphrase, stored content-addressed as a `report`
- * attachment, and co-signed later by another commission member as an incremental update.
+ * file, so the hash printed in the PDF is the stored one), or — digitally signed with the imported
+ * PKCS#12 or a signing device — drawn and signed just BEFORE the seal commits, from what the seal
+ * will store (`drawSigned`, then `storeSigned`: a failed signature leaves the visit a draft); stored
+ * content-addressed as a `report` attachment, co-signed later by another commission member and
+ * augmented to PAdES B-LTA (`augmentLatest`) as incremental updates.
  *
  * The imported PKCS#12 is kept encrypted with the data key (db/repositories/settings.ts); its
  * passphrase lives only in the memory of one call. A signing device (smart card or token) is kept
@@ -109,7 +111,7 @@ export interface ReportService {
    */
   drawSigned(inspectionId: string, parts: SignedDraw, signer: CmsSigner): Promise<SignedReport>;
   /** Right after that seal committed: stores the signed report as the revision's first version. */
-  storeSigned(inspectionId: string, parts: { file: InspectionFile; revision: number }, signed: SignedReport): SealReport;
+  storeSigned(inspectionId: string, signed: SignedReport): SealReport;
   /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
   produceAfterSeal(inspectionId: string, signer: CmsSigner | null): Promise<SealReport>;
   get(inspectionId: string): Promise<ReportView>;
@@ -605,13 +607,12 @@ export function createReportService(
       }
     },
 
-    storeSigned(inspectionId, parts, signed) {
+    storeSigned(inspectionId, signed) {
       try {
         const att = store.attachments.add({ inspectionId, kind: 'report', name: signed.name, mime: 'application/pdf', bytes: signed.pdf });
         return { produced: true, sha256: att.sha256, signed: true, level: signed.level, warning: signed.warning };
       } catch (e) {
         // Sealed already: as produceAfterSeal, the answer says so instead of failing the seal.
-        void parts;
         return {
           produced: false,
           sha256: null,

@@ -1,6 +1,8 @@
 /**
  * Sealing a draft: the file checked against its rule set and Scheda, sealed and queued for the
- * office in one transaction; through `call`, also the PDF report and its signature.
+ * office in one transaction; through `call`, also the PDF report and its signature. A digitally
+ * signed report is drawn and signed before the seal commits (`planSeal`, then `commitSeal` with the
+ * same instant), so a signature that fails leaves the visit a draft.
  */
 import { z } from 'zod';
 import { contract } from '../../shared/api/contract.ts';
@@ -147,7 +149,7 @@ export function asyncSealingHandlers(ctx: HandlerContext, seal: Handlers['inspec
         message: 'la visita è stata modificata mentre il verbale veniva firmato: la visita resta in bozza, sigillare di nuovo',
       });
     const sealed = commitSeal(ctx, input.id, plan, sealedAt);
-    const report = reports.storeSigned(input.id, plan, signed);
+    const report = reports.storeSigned(input.id, signed);
     return { ...sealed, inspection: ctx.detail(input.id), report };
   }
 
