@@ -99,6 +99,8 @@ export interface SealWrite {
   contentHash: string;
   /** What the lists show of it (migration 008), stored in the seal's transaction; absent: left for the host to fill. */
   outcomes?: StoredOutcomes;
+  /** The seal's instant when it was fixed beforehand (a signed report drawn before the seal prints it); default now. */
+  sealedAt?: string;
 }
 
 /** How many findings of each outcome a sealed revision's file has (`shared/rules` evaluate). */

@@ -25,6 +25,8 @@ export interface AppOptions {
   renderAppearance?: HandlerOptions['renderAppearance'];
   /** Office sync tuning (intervals, retries); the defaults suit a laptop in the field. */
   sync?: Omit<SyncServiceOptions, 'store'>;
+  /** Long-term validation of queued reports before they leave (host/long-term.ts). */
+  longTerm?: HandlerOptions['longTerm'];
 }
 
 /** What the host pushes to the shells: see shared/api/events.ts. Returns the unsubscribe. */
@@ -56,6 +58,7 @@ export function openApp(options: AppOptions): HostApp {
       ...(options.log ? { log: options.log } : {}),
       ...(options.renderReport ? { renderReport: options.renderReport } : {}),
       ...(options.renderAppearance ? { renderAppearance: options.renderAppearance } : {}),
+      ...(options.longTerm ? { longTerm: options.longTerm } : {}),
     });
     if (options.demo && store.services.count() === 0) seedDemo(store, host, clock);
     return {

@@ -23,6 +23,7 @@ import { createDraftStore } from './drafts.ts';
 import type { AppearanceRender } from '../report/index.ts';
 import { createReportService, type ReportRender } from './reports.ts';
 import { SyncService } from './sync/service.ts';
+import { LaptopLongTerm, type LaptopLongTermOptions } from './long-term.ts';
 import { createContext, fail, InvalidInput, type AsyncHandlers, type Handlers } from './handlers/context.ts';
 import { agendaHandlers } from './handlers/agenda.ts';
 import { asyncInspectionHandlers, inspectionHandlers } from './handlers/inspections.ts';
@@ -50,6 +51,8 @@ export interface HandlerOptions {
   sync?: SyncService;
   /** Draws a report PDF (`buildReport` on this thread when absent). */
   renderReport?: ReportRender;
+  /** Tuning of the laptop's long-term validation of queued reports (attempts, pauses, timeouts). */
+  longTerm?: Omit<LaptopLongTermOptions, 'store' | 'reports' | 'log'>;
   /** Draws a digital signature's appearance (`renderAppearance` on this thread when absent). */
   renderAppearance?: AppearanceRender;
 }
@@ -71,13 +74,16 @@ export interface HostApi {
 export function createHandlers(options: HandlerOptions): HostApi {
   const { store } = options;
   const sync = options.sync ?? new SyncService({ store, ...(options.log ? { log: options.log } : {}) });
+  const reports = createReportService(store, options.log, options.renderReport, options.renderAppearance);
+  // The queued reports are augmented to PAdES B-LTA before they leave, when a TSA is set.
+  sync.useLongTerm(new LaptopLongTerm({ store, reports, ...options.longTerm, ...(options.log ? { log: options.log } : {}) }));
   const ctx = createContext({
     store,
     clock: options.clock,
     shell: options.shell,
     demo: options.demo ?? false,
     ruleSet: options.ruleSet,
-    reports: createReportService(store, options.log, options.renderReport, options.renderAppearance),
+    reports,
     sync,
     drafts: createDraftStore(store, options.clock, () => fail('key', `troppe bozze aperte in questa visita (al massimo ${MAX_DRAFTS})`)),
   });

@@ -1,8 +1,10 @@
 /**
  * The inspection's PDF report in the app: produced right after the seal commits (from the sealed
- * file, so the hash printed in the PDF is the stored one), digitally signed with the imported
- * PKCS#12 when the inspector gives its passphrase, stored content-addressed as a `report`
- * attachment, and co-signed later by another commission member as an incremental update.
+ * file, so the hash printed in the PDF is the stored one), or — digitally signed with the imported
+ * PKCS#12 or a signing device — drawn and signed just BEFORE the seal commits, from what the seal
+ * will store (`drawSigned`, then `storeSigned`: a failed signature leaves the visit a draft); stored
+ * content-addressed as a `report` attachment, co-signed later by another commission member and
+ * augmented to PAdES B-LTA (`augmentLatest`) as incremental updates.
  *
  * The imported PKCS#12 is kept encrypted with the data key (db/repositories/settings.ts); its
  * passphrase lives only in the memory of one call. A signing device (smart card or token) is kept
@@ -15,6 +17,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import {
+  augmentPdf,
+  AugmentError,
   buildReport,
   loadP12,
   P12FormatError,
@@ -27,6 +31,7 @@ import {
   type LoadedSigner,
   type ReportInput,
   type ReportPhoto,
+  type VerifyResult,
 } from '../report/index.ts';
 import {
   installedModules,
@@ -61,6 +66,20 @@ type StoredKeyInfo = Omit<SigningKeyInfo, 'expired' | 'memberName'>;
 type StoredCa = { pem: string; addedAt: string };
 type StoredDevice = Omit<SigningDevice, 'expired'>;
 export type DeviceChoice = { modulePath: string; token: string; certificate: string };
+/** What a report is drawn from before its seal commits. */
+export interface SignedDraw {
+  file: InspectionFile;
+  revision: number;
+  contentHash: string;
+  sealedAt: string;
+  signatures: ReturnType<Store['inspections']['content']>['signatures'];
+}
+export interface SignedReport {
+  pdf: Buffer;
+  level: SealReport['level'];
+  warning: string | null;
+  name: string;
+}
 
 export interface ReportService {
   status(): SigningStatus;
@@ -85,9 +104,24 @@ export interface ReportService {
    * error on field `pin`/`device`, nothing changed), then runs `work` with its signer and closes it.
    */
   withDevice<T>(pin: string, work: (signer: CmsSigner) => Promise<T>, choice?: DeviceChoice): Promise<T>;
+  /**
+   * Before a digitally signed seal commits: the report drawn and signed from what the seal will store
+   * (`parts`: the sealed file, its hash, the seal's instant). Throws what signing throws (a removed
+   * card, a key that cannot sign): the caller then does not seal. Nothing is stored.
+   */
+  drawSigned(inspectionId: string, parts: SignedDraw, signer: CmsSigner): Promise<SignedReport>;
+  /** Right after that seal committed: stores the signed report as the revision's first version. */
+  storeSigned(inspectionId: string, signed: SignedReport): SealReport;
   /** After the seal committed: build, sign if a signer is given, store. Never throws: problems are in `warning`. */
   produceAfterSeal(inspectionId: string, signer: CmsSigner | null): Promise<SealReport>;
   get(inspectionId: string): Promise<ReportView>;
+  /**
+   * Long-term validation of the newest report (PAdES B-LTA: DSS, then a document timestamp from
+   * `tsaUrl`), stored as the next report version; the earlier versions, the sealed evidence, stay
+   * as they are. `not_needed`: unsigned, or already carrying a document timestamp after its last
+   * signature. Throws what augmentation throws (RevocationError, AugmentError: nothing stored).
+   */
+  augmentLatest(inspectionId: string, opts: { tsaUrl: string; timeoutMs?: number }): Promise<'augmented' | 'not_needed'>;
   addSignature(input: {
     inspectionId: string;
     p12Base64?: string;
@@ -360,23 +394,23 @@ export function createReportService(
     return { photos, unreadable };
   }
 
-  async function produce(inspectionId: string, signer: CmsSigner | null): Promise<SealReport> {
-    const { r, file } = sealedParts(inspectionId);
+  /** Draws (and signs) from a sealed revision, or from what a seal is about to store. */
+  async function draw(inspectionId: string, parts: SignedDraw, signer: CmsSigner | null) {
     const { photos, unreadable } = await reportPhotos(inspectionId);
     const prescriptions = store.prescriptions
       .listByInspection(inspectionId)
       .map((p) => ({ rule: p.rule, text: p.text, deadline: p.deadline }));
     const unsigned = await render({
-      file,
+      file: parts.file,
       inspectionId,
-      revision: r.revision,
-      contentHash: r.contentHash,
-      signatures: store.inspections.content(inspectionId).signatures,
+      revision: parts.revision,
+      contentHash: parts.contentHash,
+      signatures: parts.signatures,
       photos,
       prescriptions,
       digitallySigned: signer !== null,
       // The seal's instant: the unsigned report of a record is always the same bytes.
-      createdAt: new Date(r.sealedAt),
+      createdAt: new Date(parts.sealedAt),
     });
     let pdf = unsigned;
     let level: SealReport['level'] = null;
@@ -385,22 +419,32 @@ export function createReportService(
       : null;
     if (signer) {
       const signed = await signPdfWith(unsigned, signer, {
-        ...signOptions(file, r.revision),
+        ...signOptions(parts.file, parts.revision),
         // The appearance goes in the block of the handwritten signature bearing the signer's name.
-        signatory: signatoryFor(signer.commonName, store.inspections.content(inspectionId).signatures),
+        signatory: signatoryFor(signer.commonName, parts.signatures),
         onWarning: (m) => (warning = warning ? `${warning} ${m}` : m),
       });
       pdf = signed.pdf;
       level = signed.level;
     }
-    const att = store.attachments.add({
+    return { pdf, level, warning, name: reportFileName(parts.file, parts.revision) };
+  }
+
+  async function produce(inspectionId: string, signer: CmsSigner | null): Promise<SealReport> {
+    const { r, file } = sealedParts(inspectionId);
+    const drawn = await draw(
       inspectionId,
-      kind: 'report',
-      name: reportFileName(file, r.revision),
-      mime: 'application/pdf',
-      bytes: pdf,
-    });
-    return { produced: true, sha256: att.sha256, signed: signer !== null, level, warning };
+      {
+        file,
+        revision: r.revision,
+        contentHash: r.contentHash,
+        sealedAt: r.sealedAt,
+        signatures: store.inspections.content(inspectionId).signatures,
+      },
+      signer,
+    );
+    const att = store.attachments.add({ inspectionId, kind: 'report', name: drawn.name, mime: 'application/pdf', bytes: drawn.pdf });
+    return { produced: true, sha256: att.sha256, signed: signer !== null, level: drawn.level, warning: drawn.warning };
   }
 
   async function view(inspectionId: string, reports: AttachmentRecord[]): Promise<ReportView> {
@@ -549,6 +593,36 @@ export function createReportService(
 
     withDevice,
 
+    async drawSigned(inspectionId, parts, signer) {
+      try {
+        return await draw(inspectionId, parts, signer);
+      } catch (e) {
+        if (e instanceof Pkcs11Error || e instanceof StoreError || diskFaultOf(e)) throw e;
+        log(`vigilanza: verbale firmato di ${inspectionId} non prodotto: ${(e as Error)?.stack ?? String(e)}`);
+        throw new StoreError(
+          'conflict',
+          `il verbale firmato non si è potuto produrre: ${userMessage(e)}. La visita resta in bozza: riprovare, oppure sigillare senza firma digitale`,
+          'id',
+        );
+      }
+    },
+
+    storeSigned(inspectionId, signed) {
+      try {
+        const att = store.attachments.add({ inspectionId, kind: 'report', name: signed.name, mime: 'application/pdf', bytes: signed.pdf });
+        return { produced: true, sha256: att.sha256, signed: true, level: signed.level, warning: signed.warning };
+      } catch (e) {
+        // Sealed already: as produceAfterSeal, the answer says so instead of failing the seal.
+        return {
+          produced: false,
+          sha256: null,
+          signed: false,
+          level: null,
+          warning: `visita sigillata, ma il verbale PDF firmato non è stato salvato: ${userMessage(e)}. Riprovare con «Esporta PDF».`,
+        };
+      }
+    },
+
     produceAfterSeal(inspectionId, signer) {
       return serial(inspectionId, () => produce(inspectionId, signer)).catch((e: unknown) => ({
         produced: false,
@@ -578,6 +652,40 @@ export function createReportService(
           }
         }
         return view(inspectionId, store.attachments.reports(inspectionId));
+      });
+    },
+
+    augmentLatest(inspectionId, { tsaUrl, timeoutMs }) {
+      return serial(inspectionId, async () => {
+        const { file, r } = sealedParts(inspectionId);
+        const reports = store.attachments.reports(inspectionId);
+        if (!reports.length) return 'not_needed';
+        const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
+        const caPem = storedCas()
+          .map((c) => c.pem)
+          .join('\n');
+        const before = await verifyPdf(current, caPem ? { caPem } : {});
+        if (!needsLongTerm(before)) return 'not_needed';
+        const result = await augmentPdf(current, {
+          tsaUrl,
+          ...(timeoutMs ? { tsaTimeoutMs: timeoutMs, revocationTimeoutMs: timeoutMs } : {}),
+          // The trusted CAs complete a chain the signature did not carry whole.
+          extraCertificates: storedCas().map((c) => new X509Certificate(c.pem).raw),
+        });
+        // An incremental update: the signed bytes are the new file's first bytes, and every earlier
+        // signature is still intact over them. Anything else is not stored.
+        const after = await verifyPdf(result.pdf, caPem ? { caPem } : {});
+        const intact = before.signatures.every((s) => after.signatures.find((a) => a.index === s.index)?.intact === s.intact);
+        if (!result.pdf.subarray(0, current.length).equals(current) || !intact)
+          throw new AugmentError('la validazione a lungo termine avrebbe alterato le firme del verbale: non salvata');
+        store.attachments.add({
+          inspectionId,
+          kind: 'report',
+          name: reportFileName(file, r.revision),
+          mime: 'application/pdf',
+          bytes: result.pdf,
+        });
+        return 'augmented';
       });
     },
 
@@ -653,6 +761,17 @@ export function createReportService(
       return view(inspectionId, store.attachments.reports(inspectionId));
     });
   }
+}
+
+/**
+ * Whether a report still needs long-term validation: it has a digital signature, and no intact
+ * document timestamp follows its last one (a B-B signature stays B-B in name even once augmented).
+ */
+export function needsLongTerm(result: VerifyResult): boolean {
+  const last = result.signatures.filter((s) => s.kind === 'signature').at(-1);
+  if (!last) return false;
+  if (result.signatures.filter((s) => s.kind === 'signature').every((s) => s.level === 'B-LTA')) return false;
+  return !result.signatures.some((s) => s.kind === 'document_timestamp' && s.intact && s.index > last.index);
 }
 
 /** SQLite says «database or disk is full» in English: a refused write is told in the Italian of `DiskError`. */

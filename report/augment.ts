@@ -21,7 +21,7 @@ import { requestTimestamp, OID as CMS_OID } from './cms.ts';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, serialize, type PdfValue } from './pdf/objects.ts';
 import { getObject, openPdf, resolve, type PdfFile } from './pdf/reader.ts';
 import { appendRevision } from './pdf/writer.ts';
-import { fetchRevocation, type RevocationData, type RevocationStatus } from './revocation.ts';
+import { fetchIssuer, fetchRevocation, type RevocationData, type RevocationStatus } from './revocation.ts';
 import { appendSignatureField, PdfSignError } from './sign.ts';
 import { findSignatureDictionaries } from './verify.ts';
 
@@ -181,17 +181,30 @@ function fieldNames(pdf: PdfFile): Map<number, string> {
   return names;
 }
 
-/** leaf, its issuer, …, up to a self-signed certificate (or the last one whose issuer is known). */
-function chainOf(leaf: X509Certificate, pool: X509Certificate[]): X509Certificate[] {
+/**
+ * leaf, its issuer, …, up to a self-signed certificate (or the last one whose issuer is known). An
+ * issuer missing from what the signatures carry is fetched from the AIA caIssuers address of the
+ * certificate it issued (report/revocation.ts `fetchIssuer`: checked to have issued it) and kept in
+ * `pool` for the other chains.
+ */
+async function chainOf(leaf: X509Certificate, pool: X509Certificate[], timeoutMs?: number): Promise<X509Certificate[]> {
   const chain = [leaf];
   let current = leaf;
   for (let depth = 0; depth < 10; depth++) {
     if (current.checkIssued(current) && current.verify(current.publicKey)) return chain;
-    const issuer = pool.find((c) => !c.raw.equals(current.raw) && current.checkIssued(c) && current.verify(c.publicKey));
-    if (!issuer)
-      throw new AugmentError(
-        `catena incompleta: manca il certificato dell'emittente di «${cnOf(current) ?? current.subject}» (${current.issuer.replace(/\n/g, ', ')})`,
-      );
+    let issuer = pool.find((c) => !c.raw.equals(current.raw) && current.checkIssued(c) && current.verify(c.publicKey));
+    if (!issuer) {
+      let fetched: Uint8Array;
+      try {
+        fetched = await fetchIssuer(current.raw, timeoutMs ? { timeoutMs } : {});
+      } catch (e) {
+        throw new AugmentError(
+          `catena incompleta: manca il certificato dell'emittente di «${cnOf(current) ?? current.subject}» (${current.issuer.replace(/\n/g, ', ')}): ${(e as Error).message}`,
+        );
+      }
+      issuer = new X509Certificate(Buffer.from(fetched));
+      pool.push(issuer);
+    }
     chain.push(issuer);
     current = issuer;
   }
@@ -235,7 +248,7 @@ async function addDss(
     const data: RevocationData[] = [];
     const statuses: CertificateStatus[] = [];
     for (const leaf of part.leaves) {
-      const chain = chainOf(leaf.cert, pool);
+      const chain = await chainOf(leaf.cert, pool, opts.revocationTimeoutMs);
       for (const [i, cert] of chain.entries()) {
         certs.push(cert.raw);
         const base = { subject: cert.subject.replace(/\n/g, ', '), commonName: cnOf(cert), role: i === 0 ? leaf.role : ('ca' as const) };

@@ -15,7 +15,15 @@ export {
 export { ReportInputError, type ReportInput, type ReportMember, type ReportPhoto, type ReportPrescription } from './types.ts';
 export { signPdf, signPdfWith, PdfSignError, SIGNATURE_CAPACITY, type SignOptions, type SignResult } from './sign.ts';
 export { loadP12, P12FormatError, P12PassphraseError, type LoadedSigner } from './p12.ts';
-export { verifyPdf, NotPdfError, type SignatureReport, type TimestampReport, type VerifyResult } from './verify.ts';
+export {
+  verifyPdf,
+  NotPdfError,
+  type OnlineRevocation,
+  type SignatureReport,
+  type TimestampReport,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verify.ts';
 export { UnsupportedPdfError } from './pdf/reader.ts';
 export { PdfSyntaxError } from './pdf/objects.ts';
 export { isExternalSigner, type CmsSigner, type ExternalSigner } from './signer.ts';

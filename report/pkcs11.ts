@@ -179,6 +179,10 @@ function deviceError(e: unknown, doing: string): Pkcs11Error {
     case 'CKR_SESSION_CLOSED':
     case 'CKR_TOKEN_NOT_RECOGNIZED':
     case 'CKR_SLOT_ID_INVALID':
+    // The key found after login is gone: what SoftHSM2 answers when its token's folder is removed,
+    // and some card modules when the card is pulled (the handles die with it).
+    case 'CKR_OBJECT_HANDLE_INVALID':
+    case 'CKR_KEY_HANDLE_INVALID':
       return new Pkcs11Error(
         'token_absent',
         `dispositivo di firma non presente o rimosso durante l'operazione (${doing}): inserire la smart card o il token e riprovare`,
@@ -517,6 +521,15 @@ export function withTokenSigner<T>(sel: TokenSelection & { pin: string }, work: 
           commonName: commonName(x.subject),
           subject: x.subject.replace(/\n/g, ', '),
           keyType,
+          ready: async () => {
+            // One read of the key's attributes on the device (C_GetAttributeValue): a removed card
+            // fails it (device removed, session or handle invalid), and nothing is signed.
+            try {
+              void key.getAttribute({ sign: null });
+            } catch (e) {
+              throw deviceError(e, 'controllo del dispositivo prima del sigillo');
+            }
+          },
           sign: async (signedAttributes) => {
             let value: Uint8Array;
             try {

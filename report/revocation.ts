@@ -41,6 +41,7 @@ const OID = {
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   crlDistributionPoints: '2.5.29.31',
   ocspMethod: '1.3.6.1.5.5.7.48.1',
+  caIssuersMethod: '1.3.6.1.5.5.7.48.2',
   ocspBasic: '1.3.6.1.5.5.7.48.1.1',
   ocspNonce: '1.3.6.1.5.5.7.48.1.2',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
@@ -94,22 +95,146 @@ export function crlUrls(cert: Uint8Array): string[] {
   return urls.filter((u) => /^https?:\/\//i.test(u));
 }
 
-async function fetchBytes(url: string, init: RequestInit, timeoutMs: number, what: string): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    const why =
-      err.name === 'TimeoutError' ? `nessuna risposta entro ${timeoutMs / 1000} s` : (err.cause?.code ?? err.cause?.message ?? err.message);
-    throw new RevocationError(`${what} non raggiungibile (${url}: ${why})`);
+/** The issuer certificates named in the certificate's AIA (caIssuers), http(s) only. */
+export function caIssuersUrls(cert: Uint8Array): string[] {
+  const ext = parseCertificate(cert).extensions?.find((e) => e.extnID === OID.authorityInfoAccess);
+  const aia = ext?.parsedValue as pkijs.InfoAccess | undefined;
+  return (aia?.accessDescriptions ?? [])
+    .filter((d) => d.accessMethod === OID.caIssuersMethod && d.accessLocation.type === URI)
+    .map((d) => String(d.accessLocation.value))
+    .filter((u) => /^https?:\/\//i.test(u));
+}
+
+/** Largest answer read: an OCSP response or a certificate is a few KB, a big CA's CRL some MB. */
+export const MAX_FETCH_BYTES = { ocsp: 1 << 20, crl: 32 << 20, certificate: 1 << 20 } as const;
+const MAX_REDIRECTS = 3;
+
+/**
+ * One GET/POST to an address read from a certificate (so chosen by whoever made the certificate):
+ * http and https only, redirects followed by hand only to http(s) and at most MAX_REDIRECTS times
+ * (a POST is never redirected), the body read up to `maxBytes` and the whole exchange within
+ * `timeoutMs`. Every failure is a RevocationError in Italian naming the address.
+ */
+export async function fetchBytes(url: string, init: RequestInit, timeoutMs: number, what: string, maxBytes: number): Promise<Uint8Array> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    let parsed: URL;
+    try {
+      parsed = new URL(target);
+    } catch {
+      throw new RevocationError(`${what}: indirizzo non valido (${target})`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new RevocationError(`${what}: indirizzo rifiutato, solo http:// o https:// (${target})`);
+    let response: Response;
+    try {
+      response = await fetch(parsed, { ...init, redirect: 'manual', signal });
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      const why =
+        err.name === 'TimeoutError'
+          ? `nessuna risposta entro ${timeoutMs / 1000} s`
+          : (err.cause?.code ?? err.cause?.message ?? err.message);
+      throw new RevocationError(`${what} non raggiungibile (${url}: ${why})`);
+    }
+    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+      await response.body?.cancel();
+      if ((init.method ?? 'GET') !== 'GET')
+        throw new RevocationError(`${what}: reindirizzamento non seguito per una richiesta POST (${url})`);
+      if (hop >= MAX_REDIRECTS) throw new RevocationError(`${what}: troppi reindirizzamenti (${url})`);
+      target = new URL(response.headers.get('location')!, parsed).href;
+      continue;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new RevocationError(`${what} ha risposto HTTP ${response.status} (${url})`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    const tooBig = () => new RevocationError(`${what}: risposta troppo grande (oltre ${Math.round(maxBytes / 1024)} KB, ${url})`);
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      throw tooBig();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      const reader = response.body?.getReader();
+      for (;;) {
+        const part = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (part.done) break;
+        size += part.value.length;
+        if (size > maxBytes) {
+          await reader!.cancel().catch(() => undefined);
+          throw tooBig();
+        }
+        chunks.push(part.value);
+      }
+    } catch (e) {
+      if (e instanceof RevocationError) throw e;
+      const err = e as Error;
+      const why = err.name === 'TimeoutError' || err.name === 'AbortError' ? `nessuna risposta entro ${timeoutMs / 1000} s` : err.message;
+      throw new RevocationError(`${what}: risposta interrotta (${url}: ${why})`);
+    }
+    return new Uint8Array(Buffer.concat(chunks));
   }
-  if (!response.ok) throw new RevocationError(`${what} ha risposto HTTP ${response.status} (${url})`);
+}
+
+/** Certificates of an AIA caIssuers answer: one DER certificate, or a PKCS#7 "certs-only" bundle (RFC 5280 §4.2.2.1). */
+function issuerAnswer(body: Uint8Array): Uint8Array[] {
   try {
-    return new Uint8Array(await response.arrayBuffer());
-  } catch (e) {
-    throw new RevocationError(`${what}: risposta interrotta (${url}: ${(e as Error).message})`);
+    return [new Uint8Array(new X509Certificate(Buffer.from(body)).raw)];
+  } catch {
+    /* not a single certificate */
   }
+  try {
+    const ci = pkijs.ContentInfo.fromBER(arrayBuffer(body));
+    const sd = new pkijs.SignedData({ schema: ci.content });
+    const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+    if (certs.length) return certs.map((c) => new Uint8Array(c.toSchema().toBER()));
+  } catch {
+    /* not PKCS#7 either */
+  }
+  throw new RevocationError('la risposta non è un certificato (DER) né un insieme di certificati PKCS#7');
+}
+
+/**
+ * The certificate that issued `cert`, fetched from its AIA caIssuers addresses when a chain is
+ * incomplete: only one that really issued it (name and signature checked) is returned.
+ */
+export async function fetchIssuer(cert: Uint8Array, opts: { timeoutMs?: number } = {}): Promise<Uint8Array> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const child = new X509Certificate(Buffer.from(cert));
+  const name = commonName(parseCertificate(cert));
+  const urls = caIssuersUrls(cert);
+  if (!urls.length) throw new RevocationError(`il certificato di «${name}» non indica dove scaricare il certificato del suo emittente`);
+  const failures: string[] = [];
+  for (const url of urls) {
+    try {
+      const body = await fetchBytes(
+        url,
+        { method: 'GET', headers: { accept: 'application/pkix-cert, application/pkcs7-mime' } },
+        timeoutMs,
+        "il certificato dell'emittente",
+        MAX_FETCH_BYTES.certificate,
+      );
+      let found: Uint8Array[];
+      try {
+        found = issuerAnswer(body);
+      } catch (e) {
+        throw new RevocationError(`${(e as Error).message} (${url})`);
+      }
+      for (const der of found) {
+        const x = new X509Certificate(Buffer.from(der));
+        if (child.checkIssued(x) && child.verify(x.publicKey)) return der;
+      }
+      failures.push(`il certificato scaricato non è quello che ha emesso «${name}» (${url})`);
+    } catch (e) {
+      if (!(e instanceof RevocationError)) throw e;
+      failures.push(e.message);
+    }
+  }
+  throw new RevocationError(`certificato dell'emittente di «${name}» non disponibile: ${failures.join('; ')}`);
 }
 
 function x509(cert: pkijs.Certificate): X509Certificate {
@@ -313,6 +438,7 @@ async function askOcsp(url: string, cert: Uint8Array, issuer: Uint8Array, timeou
     },
     timeoutMs,
     'il servizio OCSP',
+    MAX_FETCH_BYTES.ocsp,
   );
   const data = await readOcspResponse(body, cert, issuer, url);
   // A nonce, when the responder echoes one, must be ours: an old answer replayed would not carry it.
@@ -332,7 +458,13 @@ async function askOcsp(url: string, cert: Uint8Array, issuer: Uint8Array, timeou
 }
 
 async function askCrl(url: string, cert: Uint8Array, issuer: Uint8Array, timeoutMs: number): Promise<RevocationData> {
-  const body = await fetchBytes(url, { method: 'GET', headers: { accept: 'application/pkix-crl' } }, timeoutMs, 'la lista di revoca (CRL)');
+  const body = await fetchBytes(
+    url,
+    { method: 'GET', headers: { accept: 'application/pkix-crl' } },
+    timeoutMs,
+    'la lista di revoca (CRL)',
+    MAX_FETCH_BYTES.crl,
+  );
   return readCrl(body, cert, issuer, url);
 }
 

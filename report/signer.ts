@@ -20,6 +20,11 @@ export interface ExternalSigner {
   keyType: 'rsa' | 'ec';
   /** Signs SHA-256 over `signedAttributes` (the DER SET), returns the CMS signature value. */
   sign(signedAttributes: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional: rejects when the device can no longer sign (a card removed after the PIN was
+   * accepted), without signing anything. Called before an irreversible step (the seal).
+   */
+  ready?(): Promise<void>;
 }
 
 export type CmsSigner = LoadedSigner | ExternalSigner;

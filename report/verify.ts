@@ -17,9 +17,28 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID } from './cms.ts';
 import { dssCertificates, embeddedStatus, readDss, vriKey, type RevocationReport } from './ltv.ts';
+import { fetchIssuer, fetchRevocation, RevocationError } from './revocation.ts';
 import { modificationsAfter, type Modification } from './modifications.ts';
 import { PdfDict, PdfName, PdfParser, PdfRef, PdfString, type PdfValue } from './pdf/objects.ts';
 import { looksLikePdf, openPdf, resolve } from './pdf/reader.ts';
+
+/** The revocation status asked online at verification time; `unavailable` when no answer could be had (`problem` says why). */
+export interface OnlineRevocation {
+  status: 'good' | 'revoked' | 'unknown' | 'unavailable';
+  revokedAt: string | null;
+  reason: string | null;
+  source: 'ocsp' | 'crl' | null;
+  /** Who answered. */
+  url: string | null;
+  issuedAt: string | null;
+  problem?: string;
+}
+
+export interface VerifyOptions {
+  caPem?: string;
+  /** Ask each signer's and timestamp authority's revocation status now (OCSP from the AIA, else the CRL). */
+  online?: boolean | { timeoutMs?: number };
+}
 
 export interface SignerIdentity {
   commonName: string | null;
@@ -74,7 +93,12 @@ export interface SignatureReport {
    */
   level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
   /** Revocation status of the signer and of the timestamp authority, from the embedded DSS only. */
-  revocation: { signer: RevocationReport | null; tsa: RevocationReport | null };
+  revocation: {
+    signer: RevocationReport | null;
+    tsa: RevocationReport | null;
+    /** Asked now of the certificates' OCSP responders (else CRLs), only with `online` (`verify --online`). */
+    online?: { signer: OnlineRevocation | null; tsa: OnlineRevocation | null };
+  };
   /** A later revision changed more than signing may add («modificato dopo la firma»). */
   modifiedAfterSigning: boolean;
   /** What changed after this signature (empty when nothing or only signing additions followed). */
@@ -486,8 +510,42 @@ interface LtvInput {
   contents: Uint8Array;
 }
 
-/** Levels and revocation statuses, from the document's DSS (nothing is fetched). */
-async function longTermValidation(pdf: Buffer, inputs: LtvInput[]): Promise<void> {
+/**
+ * The status of `cert` asked now: its issuer among the certificates known (the signature's, the
+ * DSS's, the trusted CAs), else fetched from its AIA caIssuers; then OCSP, else CRL. Never throws
+ * for a network or responder failure: that is `unavailable`, with the reason.
+ */
+async function onlineStatus(cert: X509Certificate, pool: X509Certificate[], timeoutMs: number): Promise<OnlineRevocation> {
+  const none = { revokedAt: null, reason: null, source: null, url: null, issuedAt: null };
+  try {
+    if (cert.checkIssued(cert) && cert.verify(cert.publicKey))
+      return { status: 'unknown', ...none, problem: 'certificato radice (autofirmato): non ha un emittente da interrogare' };
+    let issuer = pool.find((c) => !c.raw.equals(cert.raw) && cert.checkIssued(c) && cert.verify(c.publicKey));
+    if (!issuer) {
+      issuer = new X509Certificate(Buffer.from(await fetchIssuer(cert.raw, { timeoutMs })));
+      pool.push(issuer);
+    }
+    const data = await fetchRevocation(cert.raw, issuer.raw, { timeoutMs });
+    return {
+      status: data.status.status,
+      revokedAt: data.status.status === 'revoked' ? data.status.revokedAt : null,
+      reason: data.status.status === 'revoked' ? data.status.reason : null,
+      source: data.kind,
+      url: data.url,
+      issuedAt: data.issuedAt,
+    };
+  } catch (e) {
+    if (!(e instanceof RevocationError)) throw e;
+    return { status: 'unavailable', ...none, problem: e.message };
+  }
+}
+
+/** Levels and revocation statuses, from the document's DSS; with `online`, also asked now. */
+async function longTermValidation(
+  pdf: Buffer,
+  inputs: LtvInput[],
+  online: { timeoutMs: number; anchors: X509Certificate[] } | null = null,
+): Promise<void> {
   const dss = readDss(pdf);
   const stored = dssCertificates(dss);
   // A valid document timestamp placed after the DSS dictionary covers it.
@@ -496,12 +554,25 @@ async function longTermValidation(pdf: Buffer, inputs: LtvInput[]): Promise<void
     inputs.some(
       (i) => i.report.kind === 'document_timestamp' && i.report.intact && i.report.byteRange && i.report.byteRange[1]! > dss.offset,
     );
+  const onlineCache = new Map<string, Promise<OnlineRevocation>>();
   for (const input of inputs) {
     const { report } = input;
     const pool = [...input.pool, ...stored];
     const key = vriKey(input.contents);
     if (input.signer) report.revocation.signer = await embeddedStatus(input.signer, pool, dss, key);
     if (input.tsa) report.revocation.tsa = await embeddedStatus(input.tsa, pool, dss, key);
+    if (online) {
+      // One answer per certificate: the same signer or authority in several signatures is asked once.
+      const known = [...pool, ...online.anchors];
+      const ask = async (cert: X509Certificate | null) => {
+        if (!cert) return null;
+        const key = cert.fingerprint256;
+        let found = onlineCache.get(key);
+        if (!found) onlineCache.set(key, (found = onlineStatus(cert, known, online.timeoutMs)));
+        return found;
+      };
+      report.revocation.online = { signer: await ask(input.signer), tsa: await ask(input.tsa) };
+    }
     if (report.kind !== 'signature' || !report.intact || !report.signingCertificateV2) continue;
     report.level = 'B-B';
     if (!report.timestamp.valid) continue;
@@ -520,17 +591,20 @@ function revokedBeforeUse(r: SignatureReport): string[] {
   const out: string[] = [];
   const signedAt = r.timestamp.valid && r.timestamp.time ? r.timestamp.time : r.signingTime;
   const who = r.signer?.commonName ?? `firma ${r.index}`;
-  const s = r.revocation.signer;
+  // The embedded answer, or the one asked now (`online`) when that says revoked.
+  const pick = (embedded: RevocationReport | null, asked: OnlineRevocation | null | undefined) =>
+    asked?.status === 'revoked' ? asked : embedded;
+  const s = pick(r.revocation.signer, r.revocation.online?.signer);
   if (s?.status === 'revoked' && s.revokedAt && (!signedAt || s.revokedAt <= signedAt))
     out.push(`firma ${r.index}: certificato di «${who}» revocato il ${s.revokedAt}${s.reason ? ` (${s.reason})` : ''}, prima della firma`);
-  const t = r.revocation.tsa;
+  const t = pick(r.revocation.tsa, r.revocation.online?.tsa);
   const stampedAt = r.timestamp.time;
   if (t?.status === 'revoked' && t.revokedAt && (!stampedAt || t.revokedAt <= stampedAt))
     out.push(`firma ${r.index}: certificato dell'autorità di marcatura temporale revocato il ${t.revokedAt}, prima della marca`);
   return out;
 }
 
-export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Promise<VerifyResult> {
+export async function verifyPdf(pdf: Buffer, opts: VerifyOptions = {}): Promise<VerifyResult> {
   if (!looksLikePdf(pdf)) throw new NotPdfError('il file non è un PDF (intestazione %PDF- assente)');
   const anchors = opts.caPem !== undefined ? parsePemBundle(opts.caPem) : null;
   if (anchors && !anchors.length) throw new Error('il file della CA non contiene certificati PEM');
@@ -661,7 +735,10 @@ export async function verifyPdf(pdf: Buffer, opts: { caPem?: string } = {}): Pro
       if (after.length) problems.push(`modificato dopo la firma: ${after.map((m) => m.label).join('; ')}`);
     }
   }
-  await longTermValidation(pdf, ltvInputs);
+  const online = opts.online
+    ? { timeoutMs: (typeof opts.online === 'object' ? opts.online.timeoutMs : undefined) ?? 10_000, anchors: anchors ?? [] }
+    : null;
+  await longTermValidation(pdf, ltvInputs, online);
   const end = (r: SignatureReport) => (r.byteRange ? r.byteRange[2]! + r.byteRange[3]! : -1);
   reports.sort((x, y) => end(x) - end(y));
   reports.forEach((r, i) => (r.index = i + 1));

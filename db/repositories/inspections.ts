@@ -412,7 +412,7 @@ export class InspectionsRepository {
     return this.ctx.db
       .transaction(() => {
         this.draft(id);
-        const at = this.ctx.now();
+        const at = w.sealedAt ?? this.ctx.now();
         this.ctx.stmt('DELETE FROM signatures WHERE inspection_id = ?').run(id);
         const add = this.ctx.stmt('INSERT INTO signatures (inspection_id, signatory, name, strokes) VALUES (?, ?, ?, ?)');
         for (const s of w.signatures)

@@ -183,6 +183,18 @@ export class OutboxRepository {
     return (this.ctx.stmt('SELECT * FROM outbox ORDER BY created_at, rowid').all() as Row[]).map(toRecord);
   }
 
+  /**
+   * Queued revisions whose bundle is not frozen yet (no send has started): what the laptop may still
+   * augment to PAdES B-LTA before they leave (host/long-term.ts), oldest first.
+   */
+  notYetSent(): string[] {
+    return (
+      this.ctx
+        .stmt("SELECT inspection_id FROM outbox WHERE bundle IS NULL AND status IN ('in_coda', 'inviata') ORDER BY created_at, rowid")
+        .all() as Array<{ inspection_id: string }>
+    ).map((r) => r.inspection_id);
+  }
+
   counts(): Record<OutboxStatus, number> {
     const out = Object.fromEntries(OUTBOX_STATUS_LIST.map((s) => [s, 0])) as Record<OutboxStatus, number>;
     for (const r of this.ctx.stmt('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as Array<{
@@ -340,7 +352,9 @@ export class OutboxRepository {
       .stmt('SELECT sha256, mime FROM photos WHERE inspection_id = ? ORDER BY created_at, id')
       .all(inspectionId) as Array<{ sha256: string; mime: string }>;
     const reports = this.ctx
-      .stmt("SELECT sha256, name FROM attachments WHERE inspection_id = ? AND kind = 'report' ORDER BY created_at, id")
+      // In the order they were stored (rowid, as `attachments.reports`): the clock may repeat, and a
+      // report's versions must reach the office oldest first (the signed one, then its augmentation).
+      .stmt("SELECT sha256, name FROM attachments WHERE inspection_id = ? AND kind = 'report' ORDER BY rowid")
       .all(inspectionId) as Array<{ sha256: string; name: string }>;
     const prescriptions = this.ctx
       .stmt('SELECT rule, text, deadline FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id')

@@ -31,6 +31,11 @@ export type AttachmentUpdateOutcome =
 
 export interface OutboxStore {
   /**
+   * Optional: work before a pass sends anything (the laptop's long-term validation of the reports
+   * about to leave, host/long-term.ts). It must not throw: what it could not do waits for a later pass.
+   */
+  beforeSend?(): Promise<void>;
+  /**
    * Optional: the next attachment update that is due, ONLY for a revision the office has
    * acknowledged (ricevuta, validata, respinta); null when none.
    */
@@ -94,6 +99,7 @@ export async function drainOutbox(store: OutboxStore, client: SyncClient, option
     attachments: 0,
     attachmentResults: [],
   };
+  await store.beforeSend?.();
   const seen = new Set<string>();
   for (;;) {
     const item = await store.nextPending(now());

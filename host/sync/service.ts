@@ -22,6 +22,7 @@ import type {
 import type { Store } from '../../db/store.ts';
 import { SyncClient, SyncError, pair, type RetryOptions } from './client.ts';
 import { startSync, type OutboxStore } from './loop.ts';
+import type { LaptopLongTerm } from '../long-term.ts';
 
 export interface SyncServiceOptions {
   store: Store;
@@ -84,6 +85,7 @@ export class SyncService {
   private closed = false;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   private lastSent: string | null = null;
+  private longTerm: Pick<LaptopLongTerm, 'pass' | 'holding'> | null = null;
 
   constructor(private readonly options: SyncServiceOptions) {
     this.repo = options.store.outbox;
@@ -109,16 +111,36 @@ export class SyncService {
     (this.options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(message);
   }
 
-  /** The OutboxStore the loop uses: the SQLite repository, minus revisions still being sealed. */
+  /** The laptop's long-term validation of queued reports, run before each pass sends (host/long-term.ts). */
+  useLongTerm(longTerm: Pick<LaptopLongTerm, 'pass' | 'holding'>): void {
+    this.longTerm = longTerm;
+  }
+
+  /** Revisions being sealed, and those whose report is still being augmented. */
+  private skipped(): ReadonlySet<string> {
+    const holding = this.longTerm?.holding();
+    return holding?.size ? new Set([...this.held, ...holding]) : this.held;
+  }
+
+  /** The OutboxStore the loop uses: the SQLite repository, minus revisions still being sealed or augmented. */
   private outboxStore(): OutboxStore {
     const repo = this.repo;
     const guard = () => {
       if (this.closed) throw new Error('archivio chiuso');
     };
     const store = {
+      beforeSend: async () => {
+        if (!this.longTerm) return;
+        guard();
+        try {
+          await this.longTerm.pass(this.held);
+        } catch (e) {
+          if (!this.closed) this.log(`vigilanza: validazione a lungo termine dei verbali in coda: ${(e as Error)?.message ?? String(e)}`);
+        }
+      },
       nextPending: async (now: Date): Promise<OutboxPush | null> => {
         guard();
-        return repo.nextPendingSync(now, this.held);
+        return repo.nextPendingSync(now, this.skipped());
       },
       markSent: async (id: string, status: 'inviata' | 'ricevuta', detail?: { duplicate: boolean }) => (
         guard(),
