@@ -97,6 +97,29 @@ export const Answer = z.strictObject({
 
 export const RULE_SET_ID = /^[a-z0-9-]+@\d+$/;
 
+/**
+ * A prescription of an earlier visit checked at this one (the follow-up, issue 14): which visit and
+ * which of its prescriptions (`position` in deadline order, as the office numbers them), what it
+ * said, the outcome and, for «non ottemperata», the consequence the territory's data gave at sealing
+ * (`shared/follow-up.ts`). Absent in files made before follow-ups: nothing was checked.
+ */
+export const Verification = z.strictObject({
+  prescription: z.strictObject({
+    /** The visit that gave it (the office's inspection id, the same on every laptop). */
+    visitId: lineText().min(1).max(100),
+    visitDate: InputDateSchema,
+    position: Count,
+    rule: lineText().min(1).max(200),
+    text: multilineText().min(1).max(4000),
+    deadline: InputDateSchema,
+  }),
+  outcome: z.enum(['complied', 'not_complied']),
+  note: multilineText().trim().max(2000).optional(),
+  /** Only for «non ottemperata»: the step of the territory's `notComplied` it took. */
+  consequence: z.strictObject({ act: lineText().min(1).max(300), article: lineText().min(1).max(200) }).optional(),
+});
+export type Verification = z.infer<typeof Verification>;
+
 export const InspectionFile = z
   .strictObject({
     schemaVersion: z.literal(1),
@@ -117,6 +140,8 @@ export const InspectionFile = z
     staffCounts: StaffCounts.optional(),
     people: z.array(Person).optional(),
     answers: z.record(lineText().min(1).max(200), Answer).optional(),
+    /** The earlier visits' prescriptions checked at this visit (absent: none, as in files before follow-ups). */
+    verifications: z.array(Verification).max(500).optional(),
     /** Demo data (`--demo`): present only as `true`; an office refuses such a file. */
     demo: z.literal(true, 'vale solo true (dati dimostrativi) o si omette').optional(),
   })
@@ -125,6 +150,20 @@ export const InspectionFile = z
     file.children?.forEach((c, i) => {
       if (seenBands.has(c.band)) ctx.addIssue({ code: 'custom', path: ['children', i, 'band'], message: `fascia ripetuta: ${c.band}` });
       seenBands.add(c.band);
+    });
+    file.verifications?.forEach((v, i) => {
+      if (v.outcome === 'not_complied' && !v.consequence)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verifications', i, 'consequence'],
+          message: 'una prescrizione non ottemperata ha la sua conseguenza',
+        });
+      if (v.outcome === 'complied' && v.consequence)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verifications', i, 'consequence'],
+          message: 'una prescrizione ottemperata non ha conseguenze',
+        });
     });
     const seenPeople = new Set<string>();
     file.people?.forEach((p, i) => {

@@ -10,6 +10,7 @@ import {
   PLAN_REASON_LABELS,
   PLAN_STATUS_LABELS,
   type Conflict,
+  type FollowUpOf,
   type Person,
   type PlanReason,
   type PlanStatus,
@@ -31,6 +32,9 @@ export interface VisitView {
   members: Person[];
   conflicts: Conflict[];
   demo?: boolean;
+  /** A follow-up's origin (kept through accept / move) and its words: «verifica delle prescrizioni della visita del …». */
+  followUpOf?: FollowUpOf | null;
+  origin?: string | null;
 }
 
 /** The fields a visit is saved with (hidden in the one-click forms). */
@@ -46,6 +50,7 @@ export const visitFields = (v: VisitView, status: PlanStatus): VisitFields => ({
   dalle: v.startTime,
   alle: v.endTime,
   membri: v.members.map((m) => m.id).join(','),
+  ...(v.followUpOf ? { origine: JSON.stringify(v.followUpOf) } : {}),
 });
 
 /** The fields but the date: the «Sposta» form types a new one. */
@@ -97,6 +102,12 @@ function VisitItem({ v, csrf, period, n }: { v: VisitView; csrf: string; period:
         <br />
         {PURPOSE_LABELS[v.purpose]} · motivo: {PLAN_REASON_LABELS[v.reason]}
         {v.status ? ` · stato: ${PLAN_STATUS_LABELS[v.status]}` : null}
+        {v.origin ? (
+          <>
+            <br />
+            Origine: {v.origin}
+          </>
+        ) : null}
         <br />
         Commissione: {v.members.length ? v.members.map(memberText).join('; ') : 'nessuno indicato'}
       </p>
