@@ -38,3 +38,45 @@ export function notCompliedConsequence(territory: Territory, earlierNotComplied:
 export function consequenceText(c: Consequence): string {
   return `${c.article}: ${c.act}`;
 }
+
+/**
+ * A prescription to check is answered like a checklist item, under its own id: `verifica:` + the
+ * visit that gave it + its position. «ottemperata» is the answer `yes`, «non ottemperata» `no`.
+ */
+export const VERIFICATION_KEY_PREFIX = 'verifica:';
+export const verificationKey = (visitId: string, position: number): string => `${VERIFICATION_KEY_PREFIX}${visitId}:${position}`;
+export const isVerificationKey = (itemId: string): boolean => itemId.startsWith(VERIFICATION_KEY_PREFIX);
+export const OUTCOME_OF_ANSWER: Partial<Record<string, VerificationOutcome>> = { yes: 'complied', no: 'not_complied' };
+
+/** A prescription of an earlier visit, as a later visit checks it. */
+export interface PrescriptionToCheck {
+  /** The answer's item id (`verificationKey`). */
+  key: string;
+  prescription: { visitId: string; visitDate: IsoDate; position: number; rule: string; text: string; deadline: IsoDate };
+  /** How many earlier follow-ups found it not complied with (the step of `notComplied` a «no» takes). */
+  earlierNotComplied: number;
+  /** What «non ottemperata» would bring, with its article. */
+  consequence: Consequence;
+}
+
+/**
+ * The prescriptions a visit of a service on `date` checks: those of its earlier visits with the
+ * deadline passed, that no later visit found complied with; each with the consequence of a «no».
+ */
+export function prescriptionsToCheck(
+  territory: Territory,
+  date: IsoDate,
+  earlier: ReadonlyArray<PrescriptionToCheck['prescription']>,
+  checks: ReadonlyArray<{ itemId: string; value: string | null }>,
+): PrescriptionToCheck[] {
+  const out: PrescriptionToCheck[] = [];
+  for (const p of earlier) {
+    if (!(p.deadline < date)) continue;
+    const key = verificationKey(p.visitId, p.position);
+    const found = checks.filter((c) => c.itemId === key);
+    if (found.some((c) => c.value === 'yes')) continue;
+    const earlierNotComplied = found.filter((c) => c.value === 'no').length;
+    out.push({ key, prescription: p, earlierNotComplied, consequence: notCompliedConsequence(territory, earlierNotComplied) });
+  }
+  return out;
+}
