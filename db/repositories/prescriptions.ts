@@ -101,7 +101,14 @@ export class PrescriptionsRepository {
          FROM latest l JOIN prescriptions p ON p.inspection_id = l.id WHERE l.date < ?
          ORDER BY l.date, l.visit_id, position`,
       )
-      .all(serviceId, visitId, before) as Array<{ visit_id: string; date: string; rule: string; text: string; deadline: string; position: number }>;
+      .all(serviceId, visitId, before) as Array<{
+      visit_id: string;
+      date: string;
+      rule: string;
+      text: string;
+      deadline: string;
+      position: number;
+    }>;
     const checks = this.ctx
       .stmt(
         `WITH latest AS (${latestSealed})
@@ -118,7 +125,11 @@ export class PrescriptionsRepository {
         text: r.text,
         deadline: r.deadline,
       })),
-      checks: checks.map((c) => ({ itemId: c.item_id, value: c.value === null ? null : (JSON.parse(c.value) as string), visitDate: c.date })),
+      checks: checks.map((c) => ({
+        itemId: c.item_id,
+        value: c.value === null ? null : (JSON.parse(c.value) as string),
+        visitDate: c.date,
+      })),
     };
   }
 

@@ -227,8 +227,7 @@ export function createContext(options: ContextOptions) {
       signatures: content.signatures,
       photos: store.photos.listByInspection(id),
       prescriptions: store.prescriptions.listByInspection(id),
-      toCheck:
-        r.status === 'draft' ? toCheckOf(store, r).map((c) => ({ ...c, answer: content.checks[c.key] ?? null })) : [],
+      toCheck: r.status === 'draft' ? toCheckOf(store, r).map((c) => ({ ...c, answer: content.checks[c.key] ?? null })) : [],
       drafts: r.status === 'draft' ? options.drafts.list(id) : {},
       sealedFile,
       hasReport: store.attachments.listByInspection(id).some((a) => a.kind === 'report'),
