@@ -106,7 +106,7 @@ async function oldOverdue(store: OfficeStore, today: string) {
         daysLate: daysBetween(p.deadline, today),
         followUpDate: followUp ?? null,
         // The seeded dataset has no follow-up verifications (migration 14): none was found not complied with.
-        notComplied: null,
+        notComplied: null as { act: string; article: string } | null,
       };
     });
 }
