@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addDays } from '../../shared/dates.ts';
+import { axeViolations } from '../helpers/ui-axe.ts';
 import {
   ensureRendererBuilt,
   horizontalOverflow,
@@ -83,6 +84,7 @@ describe('UI, verifica delle prescrizioni', { timeout: 240_000 }, () => {
     await noteSaved;
     assert.deepEqual(await unlabelledControls(page), []);
     assert.equal(await horizontalOverflow(page), 0);
+    assert.deepEqual(await axeViolations(page, 'laptop-verifica-prescrizioni'), []);
     await screenshot(page, 'verifica-prescrizioni-bozza');
 
     await page.reload();
@@ -110,6 +112,7 @@ describe('UI, verifica delle prescrizioni', { timeout: 240_000 }, () => {
     await view.getByText('non ottemperata').waitFor();
     assert.match(await view.innerText(), /Reg\. zonale art\. 11 c\.2: sospensione dell'autorizzazione al funzionamento/);
     assert.match(await view.innerText(), /Nota: certificato non esibito/);
+    assert.deepEqual(await axeViolations(page, 'laptop-verifica-prescrizioni-sigillata'), []);
     await screenshot(page, 'verifica-prescrizioni-sigillata');
   });
 });
