@@ -81,6 +81,11 @@ export interface InspectionContent extends InspectionRecord {
   memberIds: string[];
   staffIds: string[];
   answers: Record<string, Answer>;
+  /**
+   * The answers about earlier visits' prescriptions (item ids `verifica:<visit>:<position>`,
+   * shared/follow-up.ts): stored and autosaved as answers, sealed as the file's `verifications`.
+   */
+  checks: Record<string, Answer>;
   signatures: Signature[];
 }
 

@@ -3,10 +3,38 @@
  * hashed, exported and evaluated. Built in one place so that the seal, the export and the
  * fail counts all see the same content.
  */
-import type { InspectionContent } from '../db/records.ts';
+import type { InspectionContent, InspectionRecord } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
-import { parseSealedFile, type InspectionFile, type Person } from '../shared/inspection.ts';
+import { OUTCOME_OF_ANSWER, prescriptionsToCheck, type PrescriptionToCheck } from '../shared/follow-up.ts';
+import { parseSealedFile, type Answer, type InspectionFile, type Person, type Verification } from '../shared/inspection.ts';
+import { territoryOfRuleSet } from '../shared/territories/index.ts';
 import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
+
+/**
+ * The earlier visits' prescriptions this visit checks (issue 14): from the laptop's own sealed
+ * visits of the service, each with the consequence the territory's data gives to a «no».
+ */
+export function toCheckOf(store: Store, r: Pick<InspectionRecord, 'serviceId' | 'visitId' | 'date' | 'ruleSet'>): PrescriptionToCheck[] {
+  const territory = territoryOfRuleSet(r.ruleSet);
+  if (!territory) return [];
+  const earlier = store.prescriptions.earlierOfService(r.serviceId, r.visitId, r.date);
+  return prescriptionsToCheck(territory, r.date, earlier.prescriptions, earlier.checks);
+}
+
+/** The checks answered «ottemperata» / «non ottemperata», as the file seals them (unanswered ones stay open). */
+export function verificationsOf(toCheck: readonly PrescriptionToCheck[], checks: Readonly<Record<string, Answer>>): Verification[] {
+  const out: Verification[] = [];
+  for (const c of toCheck) {
+    const answer = checks[c.key];
+    const outcome = typeof answer?.value === 'string' ? OUTCOME_OF_ANSWER[answer.value] : undefined;
+    if (!outcome) continue;
+    const v: Verification = { prescription: c.prescription, outcome };
+    if (answer?.note?.trim()) v.note = answer.note.trim();
+    if (outcome === 'not_complied') v.consequence = c.consequence;
+    out.push(v);
+  }
+  return out;
+}
 
 export function buildInspectionFile(store: Store, content: InspectionContent): InspectionFile {
   const service = store.services.get(content.serviceId);
@@ -33,6 +61,9 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
   // Started from the office's plan («Agenda»): sealed, so the office links the visit to that plan.
   const plan = store.agenda.planOf(content.visitId);
   if (plan) file.plan = plan;
+  // Only when something was checked: a visit without follow-ups seals to the same file as before them.
+  const verifications = Object.keys(content.checks).length ? verificationsOf(toCheckOf(store, content), content.checks) : [];
+  if (verifications.length) file.verifications = verifications;
   // Sealed into the file (and so into its hash): whoever holds it, an office too, sees it is not real.
   if (content.demo) file.demo = true;
   return file;

@@ -4,8 +4,8 @@
  * already planned) and words the proposal in Italian for `vigilanza office plan`.
  */
 import { PERSON_ROLE_LABELS, PURPOSE_LABELS } from '../shared/domain.ts';
-import { formatItalianDate } from '../shared/dates.ts';
-import { PLAN_REASON_LABELS, proposePlan, type Person, type Plan } from '../shared/planning.ts';
+import { addDays, formatItalianDate } from '../shared/dates.ts';
+import { followUpOrigin, PLAN_REASON_LABELS, proposePlan, type Person, type Plan } from '../shared/planning.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
 import type { Territory } from '../shared/territories/schema.ts';
 import { italianHolidayName } from './holidays.ts';
@@ -28,12 +28,14 @@ export interface OfficePlan {
 export async function officePlan(store: OfficeStore, planning: PlanningStore, from: string, to: string): Promise<OfficePlan> {
   const territory = planning.territory;
   const ruleSet = RULE_SETS.get(territory.ruleSet)!;
-  const [services, visits, people, planned] = await Promise.all([
+  const [services, visits, people, planned, prescriptions] = await Promise.all([
     store.listServices(),
     store.latestVisitsBetween(`${from.slice(0, 4)}-01-01`, to),
     planning.listPeople(),
     // A semester's planned visits of the whole span's years book people and cover periods.
     planning.listPlannedVisits(`${from.slice(0, 4)}-01-01`, `${to.slice(0, 4)}-12-31`),
+    // Deadlines by the span's end (less the territory's days): their follow-up may fall in it.
+    store.prescriptionsToVerify(addDays(to, -territory.followUp.days)),
   ]);
   const byId = new Map<string, string[]>();
   const unlinked = new Map<string, Array<{ comune: string | null; date: string }>>();
@@ -52,7 +54,22 @@ export async function officePlan(store: OfficeStore, planning: PlanningStore, fr
       if (!u.comune || serviceKey(u.comune) === serviceKey(s.comune)) dates.push(u.date);
     visitDates.set(s.id, dates);
   }
-  const plan = proposePlan({ territory, ruleSet, from, to, services, visitDates, people, planned, holidayName: italianHolidayName });
+  // A follow-up already saved for an earlier span still settles its origin: look it up by the origin's visits.
+  const plan = proposePlan({
+    territory,
+    ruleSet,
+    from,
+    to,
+    services,
+    visitDates,
+    people,
+    planned: [
+      ...planned,
+      ...(await planning.listFollowUpsOf(prescriptions.map((p) => p.inspectionId))).filter((f) => !planned.some((v) => v.id === f.id)),
+    ],
+    prescriptions,
+    holidayName: italianHolidayName,
+  });
   return { territory, plan, people: new Map(people.map((p) => [p.id, p])) };
 }
 
@@ -76,6 +93,7 @@ export function planJson({ territory, plan, people }: OfficePlan): unknown {
       endTime: v.endTime,
       reason: v.reason,
       duePeriod: v.duePeriod,
+      followUpOf: v.followUpOf ? { ...v.followUpOf, origin: followUpOrigin(territory, v.followUpOf) } : null,
       commission: v.memberIds.map((id) => {
         const p = people.get(id)!;
         return { id, name: p.name, role: p.role, comune: p.comune };
@@ -99,7 +117,8 @@ export function planText({ territory, plan, people }: OfficePlan): string {
     lines.push(
       `   Scopo: ${lowerFirst(PURPOSE_LABELS[v.purpose])} · Motivo: ${PLAN_REASON_LABELS[v.reason]}, periodo ${formatItalianDate(v.duePeriod.from)}–${formatItalianDate(v.duePeriod.to)}`,
     );
-    lines.push(`   Commissione: ${v.memberIds.map((id) => memberText(people.get(id)!)).join('; ')}`);
+    if (v.followUpOf) lines.push(`   Origine: ${followUpOrigin(territory, v.followUpOf)}`);
+    lines.push(`   Commissione: ${v.memberIds.length ? v.memberIds.map((id) => memberText(people.get(id)!)).join('; ') : 'da indicare'}`);
     for (const c of v.conflicts) lines.push(`   Conflitto: ${c.message}`);
   });
   if (plan.unplanned.length) {

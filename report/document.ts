@@ -8,6 +8,7 @@
 import type { Content, TableCell, TDocumentDefinitions, CustomTableLayout } from 'pdfmake/interfaces';
 import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
+import { consequenceText, VERIFICATION_LABELS } from '../shared/follow-up.ts';
 import { visitTimeText } from '../shared/times.ts';
 import { PURPOSES, PURPOSE_LABELS, SERVICE_TYPES } from '../shared/domain.ts';
 import { resolveFile, type Territory } from '../shared/territories/index.ts';
@@ -695,6 +696,52 @@ function prescriptionsContent(ctx: Ctx): Content[] {
   return out;
 }
 
+/**
+ * «Verifica delle prescrizioni»: the earlier visits' prescriptions checked at this visit (the file's
+ * `verifications`, issue 14), each «ottemperata» or «non ottemperata» with the consequence and its
+ * article. Absent from files made before follow-ups, and then not printed: their report is unchanged.
+ */
+function verificationsContent(ctx: Ctx): Content[] {
+  const list = ctx.file.verifications ?? [];
+  if (!list.length) return [];
+  const name = ctx.territory.prescription;
+  return [
+    {
+      margin: [0, 12, 0, 0],
+      table: {
+        headerRows: 2,
+        keepWithHeaderRows: 1,
+        widths: [62, '*', 62, 150],
+        dontBreakRows: true,
+        body: [
+          titleRow(
+            `VERIFICA DELLE ${name.plural.toUpperCase()}`,
+            4,
+            `${capitalised(name.plural)} impartite nelle visite precedenti, verificate in questa visita.`,
+          ),
+          [headerCell('Visita'), headerCell(capitalised(name.singular)), headerCell('Termine'), headerCell('Esito')],
+          ...list.map(
+            (v) =>
+              [
+                { text: formatItalianDate(v.prescription.visitDate) },
+                { stack: [{ text: ruleLabel(ctx, v.prescription.rule), bold: true }, { text: v.prescription.text }] },
+                { text: formatItalianDate(v.prescription.deadline) },
+                {
+                  stack: [
+                    { text: VERIFICATION_LABELS[v.outcome], bold: true },
+                    ...(v.consequence ? [{ text: consequenceText(v.consequence), style: 'article' }] : []),
+                    ...(v.note ? [{ text: `Nota: ${v.note}` }] : []),
+                  ],
+                },
+              ] as TableCell[],
+          ),
+        ],
+      },
+      layout: GRID,
+    },
+  ];
+}
+
 const SIG_W = 210;
 const SIG_H = (SIG_W * 300) / 1000;
 
@@ -896,6 +943,7 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
       ...sectionsContent(ctx),
       ...findingsContent(ctx),
       ...prescriptionsContent(ctx),
+      ...verificationsContent(ctx),
       ...signaturesContent(ctx),
       ...photosContent(ctx),
     ],

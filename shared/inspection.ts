@@ -107,6 +107,29 @@ export type PlanLink = z.infer<typeof PlanLink>;
 
 export const RULE_SET_ID = /^[a-z0-9-]+@\d+$/;
 
+/**
+ * A prescription of an earlier visit checked at this one (the follow-up, issue 14): which visit and
+ * which of its prescriptions (`position` in deadline order, as the office numbers them), what it
+ * said, the outcome and, for «non ottemperata», the consequence the territory's data gave at sealing
+ * (`shared/follow-up.ts`). Absent in files made before follow-ups: nothing was checked.
+ */
+export const Verification = z.strictObject({
+  prescription: z.strictObject({
+    /** The visit that gave it (the office's inspection id, the same on every laptop). */
+    visitId: lineText().min(1).max(100),
+    visitDate: InputDateSchema,
+    position: Count,
+    rule: lineText().min(1).max(200),
+    text: multilineText().min(1).max(4000),
+    deadline: InputDateSchema,
+  }),
+  outcome: z.enum(['complied', 'not_complied']),
+  note: multilineText().trim().max(2000).optional(),
+  /** Only for «non ottemperata»: the step of the territory's `notComplied` it took. */
+  consequence: z.strictObject({ act: lineText().min(1).max(300), article: lineText().min(1).max(200) }).optional(),
+});
+export type Verification = z.infer<typeof Verification>;
+
 export const InspectionFile = z
   .strictObject({
     schemaVersion: z.literal(1),
@@ -129,6 +152,8 @@ export const InspectionFile = z
     answers: z.record(lineText().min(1).max(200), Answer).optional(),
     /** The planned visit it was started from (absent: a visit done without a plan). */
     plan: PlanLink.optional(),
+    /** The earlier visits' prescriptions checked at this visit (absent: none, as in files before follow-ups). */
+    verifications: z.array(Verification).max(500).optional(),
     /** Demo data (`--demo`): present only as `true`; an office refuses such a file. */
     demo: z.literal(true, 'vale solo true (dati dimostrativi) o si omette').optional(),
   })
@@ -137,6 +162,20 @@ export const InspectionFile = z
     file.children?.forEach((c, i) => {
       if (seenBands.has(c.band)) ctx.addIssue({ code: 'custom', path: ['children', i, 'band'], message: `fascia ripetuta: ${c.band}` });
       seenBands.add(c.band);
+    });
+    file.verifications?.forEach((v, i) => {
+      if (v.outcome === 'not_complied' && !v.consequence)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verifications', i, 'consequence'],
+          message: 'una prescrizione non ottemperata ha la sua conseguenza',
+        });
+      if (v.outcome === 'complied' && v.consequence)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verifications', i, 'consequence'],
+          message: 'una prescrizione ottemperata non ha conseguenze',
+        });
     });
     const seenPeople = new Set<string>();
     file.people?.forEach((p, i) => {

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { addDays, compareDates, daysBetween, toDayNumber, type IsoDate } from './dates.ts';
 import { InputDateSchema, PersonRole, Purpose, PURPOSE_LABELS, type PersonRole as Role } from './domain.ts';
+import { followUpFrom } from './follow-up.ts';
 import { serviceInspectionsDue, type ServiceActs } from './rules/acts.ts';
 import type { RuleSet } from './rules/ruleset.ts';
 import type { Territory } from './territories/schema.ts';
@@ -65,6 +66,22 @@ export interface Person {
   demo: boolean;
 }
 
+/**
+ * Where a follow-up comes from: the visit (the office's inspection id) and date, and the positions
+ * of its prescriptions it verifies (in deadline order, as the office numbers them).
+ */
+export const FollowUpOf = z.strictObject({
+  inspectionId: lineText().min(1).max(100),
+  visitDate: InputDateSchema,
+  positions: z.array(z.number().int().min(0)).min(1).max(500),
+});
+export type FollowUpOf = z.infer<typeof FollowUpOf>;
+
+/** «verifica delle prescrizioni della visita del 12/03/2026» (the territory's word for them). */
+export function followUpOrigin(territory: Territory, f: { visitDate: IsoDate }): string {
+  return `verifica delle ${territory.prescription.plural} della visita del ${dateText(f.visitDate)}`;
+}
+
 export const PlannedVisitInput = z
   .strictObject({
     serviceId: lineText().min(1, 'il servizio è obbligatorio').max(100),
@@ -75,10 +92,18 @@ export const PlannedVisitInput = z
     memberIds: z.array(lineText().min(1).max(100)).max(20),
     reason: PlanReason,
     status: PlanStatus.default('proposed'),
+    /** A follow-up's origin: the visit whose prescriptions it verifies, and which ones (positions). */
+    followUpOf: FollowUpOf.nullable().default(null),
   })
   .superRefine((v, ctx) => {
     const problem = visitTimesProblem(v.startTime, v.endTime);
     if (problem) ctx.addIssue({ code: 'custom', path: ['endTime'], message: problem });
+    if (v.followUpOf && v.reason !== 'follow_up')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['followUpOf'],
+        message: 'solo una visita di verifica delle prescrizioni ha una visita di origine',
+      });
     if (new Set(v.memberIds).size !== v.memberIds.length)
       ctx.addIssue({ code: 'custom', path: ['memberIds'], message: 'la stessa persona è indicata due volte' });
   });
@@ -94,6 +119,7 @@ export interface PlannedVisit {
   memberIds: string[];
   reason: PlanReason;
   status: PlanStatus;
+  followUpOf: FollowUpOf | null;
   demo: boolean;
   /**
    * The received visit that fulfilled it (office migration 13): `plan` when the laptop started it from
@@ -109,6 +135,7 @@ export interface PlanService extends ServiceActs {
   comune: string;
 }
 
+const dateText = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 const fold = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCase('it');
 
 // ---------- the commission (Art. 15) ----------
@@ -193,6 +220,8 @@ export interface VisitSlot {
   endTime: string;
   memberIds: readonly string[];
   status?: PlanStatus | undefined;
+  reason?: PlanReason | undefined;
+  followUpOf?: FollowUpOf | null | undefined;
 }
 
 export interface ConflictContext {
@@ -204,8 +233,6 @@ export interface ConflictContext {
   /** The name of the public holiday on that date, or null. */
   holidayName: (date: IsoDate) => string | null;
 }
-
-const dateText = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
 /**
  * What is wrong with planning `visit`: shown before it is saved. A conflict does not forbid the
@@ -270,18 +297,35 @@ export interface PlanInput {
    */
   planned: readonly VisitSlot[];
   holidayName: (date: IsoDate) => string | null;
+  /**
+   * Prescriptions with a deadline not yet verified (no later visit of the service, no verification
+   * received): each visit's prescriptions due by the span's end get one follow-up.
+   */
+  prescriptions?: readonly OpenPrescription[];
   /** Visits a person is given at most on one day by a proposal (default 1: a visit takes a half-day, the rest is the report). */
   perPersonPerDay?: number;
   /** The time windows of the two half-days a proposal uses. */
   windows?: { mattina: [string, string]; pomeriggio: [string, string] };
 }
 
+export interface OpenPrescription {
+  /** The visit that gave it and its date. */
+  inspectionId: string;
+  visitDate: IsoDate;
+  /** Its place among the visit's prescriptions (deadline order). */
+  position: number;
+  serviceId: string;
+  deadline: IsoDate;
+}
+
 export interface ProposedVisit extends VisitSlot {
   serviceName: string;
   comune: string;
   reason: PlanReason;
-  /** The Art. 17 period the visit is due in. */
+  /** The Art. 17 period the visit is due in; for a follow-up, from deadline + the territory's days to the span's end. */
   duePeriod: { from: IsoDate; to: IsoDate };
+  /** A follow-up's origin (reason `follow_up`), else null. */
+  followUpOf: FollowUpOf | null;
   conflicts: Conflict[];
 }
 
@@ -345,56 +389,123 @@ export function proposePlan(input: PlanInput): Plan {
   const sorted = [...input.services].sort(
     (a, b) => a.comune.localeCompare(b.comune, 'it') || a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id),
   );
+  /**
+   * The first open weekday in [start, end] with a commission free that half-day (none asked of a
+   * territory that states no composition, for a follow-up: its clerk chooses); null with the reason.
+   */
+  const place = (
+    service: PlanService,
+    start: IsoDate,
+    end: IsoDate,
+    needCommission: boolean,
+  ): { slot: VisitSlot; conflicts: Conflict[] } | { why: string } => {
+    let why = `nessun giorno feriale di apertura nel periodo (${territory.calendar.article})`;
+    for (let day = start; compareDates(day, end) <= 0; day = addDays(day, 1)) {
+      const wd = weekday(day);
+      if (wd === 0 || wd === 6 || input.holidayName(day) || !calendarOpen(territory, day)) continue;
+      for (const half of ['mattina', 'pomeriggio'] as const) {
+        const members =
+          !needCommission && !territory.commission
+            ? []
+            : pickCommission(territory, service, input.people, (p) => !busy(p.id, day, half), load);
+        if (!members) {
+          why = 'nessuna commissione completa disponibile nei giorni del periodo';
+          continue;
+        }
+        const [startTime, endTime] = windows[half];
+        const slot: VisitSlot = {
+          serviceId: service.id,
+          purpose: 'verifica_periodica',
+          date: day,
+          startTime,
+          endTime,
+          memberIds: members.map((m) => m.id),
+          status: 'proposed',
+        };
+        return { slot, conflicts: visitConflicts(slot, { territory, services, people, others: booked, holidayName: input.holidayName }) };
+      }
+    }
+    return { why };
+  };
+  const book = (v: ProposedVisit) => {
+    visits.push(v);
+    booked.push(v);
+    for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
+  };
+
+  // Follow-ups first: a prescription's deadline is a term the regulation's act set (Zona art. 11,
+  // Lucca art. 32 c.2), the Art. 17 visits have the whole period. One per visit with prescriptions due.
+  const origins = new Map<string, OpenPrescription[]>();
+  for (const p of input.prescriptions ?? []) {
+    if (!services.has(p.serviceId) || compareDates(followUpFrom(territory, p.deadline), to) > 0) continue;
+    origins.set(p.inspectionId, [...(origins.get(p.inspectionId) ?? []), p]);
+  }
+  const originList = [...origins.values()].sort(
+    (a, b) => compareDates(a[0]!.visitDate, b[0]!.visitDate) || a[0]!.inspectionId.localeCompare(b[0]!.inspectionId),
+  );
+  for (const group of originList) {
+    const first = group[0]!;
+    const service = services.get(first.serviceId)!;
+    // The latest deadline of the visit's prescriptions: the follow-up verifies them all.
+    const latest = group.map((p) => p.deadline).reduce((a, b) => (compareDates(a, b) >= 0 ? a : b));
+    const earliest = followUpFrom(territory, latest);
+    const start = compareDates(earliest, from) > 0 ? earliest : from;
+    const followUpOf: FollowUpOf = {
+      inspectionId: first.inspectionId,
+      visitDate: first.visitDate,
+      positions: [...new Set(group.map((p) => p.position))].sort((a, b) => a - b),
+    };
+    // Settled by a saved follow-up of that visit (dropped too: the clerk decided), or of the service from then on.
+    const already = input.planned.some(
+      (v) =>
+        v.followUpOf?.inspectionId === first.inspectionId ||
+        (v.reason === 'follow_up' && !v.followUpOf && v.serviceId === service.id && compareDates(v.date, earliest) >= 0),
+    );
+    if (already) continue;
+    const duePeriod = { from: earliest, to };
+    const placed = place(service, start, to, false);
+    if ('why' in placed) {
+      unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod, why: placed.why });
+      continue;
+    }
+    book({
+      ...placed.slot,
+      serviceName: service.name,
+      comune: service.comune,
+      reason: 'follow_up',
+      duePeriod,
+      followUpOf,
+      conflicts: placed.conflicts,
+    });
+  }
+
   for (const service of sorted) {
     const dates = input.visitDates.get(service.id) ?? [];
     for (const period of duePeriods(ruleSet, service, dates, from, to)) {
       const start = compareDates(period.from, from) > 0 ? period.from : from;
       const end = compareDates(period.to, to) < 0 ? period.to : to;
       // Any saved visit of the structure in the period settles it: accepted or proposed it covers the
-      // period; dropped, the clerk decided against it (put back as proposed to plan it again).
+      // period; dropped, the clerk decided against it (put back as proposed to plan it again). A
+      // follow-up proposed in the period covers it too: the commission visits the structure.
       const already = [...input.planned, ...visits].some(
         (v) => v.serviceId === service.id && compareDates(v.date, period.from) >= 0 && compareDates(v.date, period.to) <= 0,
       );
       if (already) continue;
-      let placed: ProposedVisit | null = null;
-      let why = `nessun giorno feriale di apertura nel periodo (${territory.calendar.article})`;
-      for (let day = start; compareDates(day, end) <= 0 && !placed; day = addDays(day, 1)) {
-        const wd = weekday(day);
-        if (wd === 0 || wd === 6 || input.holidayName(day) || !calendarOpen(territory, day)) continue;
-        for (const half of ['mattina', 'pomeriggio'] as const) {
-          const members = pickCommission(territory, service, input.people, (p) => !busy(p.id, day, half), load);
-          if (!members) {
-            why = 'nessuna commissione completa disponibile nei giorni del periodo';
-            continue;
-          }
-          const [startTime, endTime] = windows[half];
-          const slot: VisitSlot = {
-            serviceId: service.id,
-            purpose: 'verifica_periodica',
-            date: day,
-            startTime,
-            endTime,
-            memberIds: members.map((m) => m.id),
-            status: 'proposed',
-          };
-          placed = {
-            ...slot,
-            serviceName: service.name,
-            comune: service.comune,
-            reason: 'due',
-            duePeriod: { from: period.from, to: period.to },
-            conflicts: visitConflicts(slot, { territory, services, people, others: booked, holidayName: input.holidayName }),
-          };
-          break;
-        }
-      }
-      if (!placed) {
-        unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod: { from: period.from, to: period.to }, why });
+      const duePeriod = { from: period.from, to: period.to };
+      const placed = place(service, start, end, true);
+      if ('why' in placed) {
+        unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod, why: placed.why });
         continue;
       }
-      visits.push(placed);
-      booked.push(placed);
-      for (const m of placed.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
+      book({
+        ...placed.slot,
+        serviceName: service.name,
+        comune: service.comune,
+        reason: 'due',
+        duePeriod,
+        followUpOf: null,
+        conflicts: placed.conflicts,
+      });
     }
   }
   visits.sort(

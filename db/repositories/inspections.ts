@@ -8,6 +8,7 @@ import type { Signature } from '../../shared/api/contract.ts';
 import type { Answer, AnswerValue, ChildrenBand } from '../../shared/inspection.ts';
 import type { ChainPoint } from '../../shared/audit-chain.ts';
 import { canonicalJson } from '../../shared/canonical.ts';
+import { isVerificationKey } from '../../shared/follow-up.ts';
 import { sha256Of } from '../blobs.ts';
 import { IntegrityError, StoreError } from '../errors.ts';
 import { signatureAad } from '../migrations/007_personal_data_at_rest.ts';
@@ -135,6 +136,7 @@ export class InspectionsRepository {
       }>
     ).map((m) => m.id);
     const answers: Record<string, Answer> = {};
+    const checks: Record<string, Answer> = {};
     for (const a of this.ctx.stmt('SELECT item_id, value, note FROM answers WHERE inspection_id = ? ORDER BY item_id').all(id) as Array<{
       item_id: string;
       value: string | null;
@@ -143,7 +145,7 @@ export class InspectionsRepository {
       const answer: Answer = {};
       if (a.value !== null) answer.value = JSON.parse(a.value) as AnswerValue;
       if (a.note) answer.note = a.note;
-      answers[a.item_id] = answer;
+      (isVerificationKey(a.item_id) ? checks : answers)[a.item_id] = answer;
     }
     // Names and drawn signatures are personal data: encrypted per row (migration 007).
     const signatures = (
@@ -173,7 +175,7 @@ export class InspectionsRepository {
       if (canonicalJson(sealed.answers ?? {}) !== canonicalJson(answers))
         throw new IntegrityError(`ispezione ${id} (revisione ${r.revision}): risposte diverse da quanto sigillato`, 'id');
     }
-    return { ...r, memberIds, staffIds, answers, signatures };
+    return { ...r, memberIds, staffIds, answers, checks, signatures };
   }
 
   /** Every revision of every visit of a service, newest visit first. */

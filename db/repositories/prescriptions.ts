@@ -76,6 +76,63 @@ export class PrescriptionsRepository {
     return p;
   }
 
+  /**
+   * The prescriptions of the earlier visits of a service (the latest sealed revision of each visit
+   * but `visitId`, dated before `before`), each with its position in its visit's deadline order (as
+   * the office numbers them), and what the sealed revisions of the service's other visits answered
+   * about them (`verifica:<visit>:<position>` answers): the follow-up's list to check (issue 14).
+   */
+  earlierOfService(
+    serviceId: string,
+    visitId: string,
+    before: string,
+  ): {
+    prescriptions: Array<{ visitId: string; visitDate: string; position: number; rule: string; text: string; deadline: string }>;
+    checks: Array<{ itemId: string; value: string | null; visitDate: string }>;
+  } {
+    const latestSealed = `SELECT i.id, i.visit_id, i.date FROM inspections i
+      WHERE i.service_id = ? AND i.visit_id <> ? AND i.status <> 'draft'
+        AND i.revision = (SELECT MAX(j.revision) FROM inspections j WHERE j.visit_id = i.visit_id AND j.status <> 'draft')`;
+    const rows = this.ctx
+      .stmt(
+        `WITH latest AS (${latestSealed})
+         SELECT l.visit_id, l.date, p.rule, p.text, p.deadline,
+           ROW_NUMBER() OVER (PARTITION BY p.inspection_id ORDER BY p.deadline, p.created_at, p.id) - 1 AS position
+         FROM latest l JOIN prescriptions p ON p.inspection_id = l.id WHERE l.date < ?
+         ORDER BY l.date, l.visit_id, position`,
+      )
+      .all(serviceId, visitId, before) as Array<{
+      visit_id: string;
+      date: string;
+      rule: string;
+      text: string;
+      deadline: string;
+      position: number;
+    }>;
+    const checks = this.ctx
+      .stmt(
+        `WITH latest AS (${latestSealed})
+         SELECT a.item_id, a.value, l.date FROM latest l JOIN answers a ON a.inspection_id = l.id
+         WHERE a.item_id LIKE 'verifica:%' ORDER BY l.date`,
+      )
+      .all(serviceId, visitId) as Array<{ item_id: string; value: string | null; date: string }>;
+    return {
+      prescriptions: rows.map((r) => ({
+        visitId: r.visit_id,
+        visitDate: r.date,
+        position: Number(r.position),
+        rule: r.rule,
+        text: r.text,
+        deadline: r.deadline,
+      })),
+      checks: checks.map((c) => ({
+        itemId: c.item_id,
+        value: c.value === null ? null : (JSON.parse(c.value) as string),
+        visitDate: c.date,
+      })),
+    };
+  }
+
   listByInspection(inspectionId: string): PrescriptionRecord[] {
     return (
       this.ctx.stmt('SELECT * FROM prescriptions WHERE inspection_id = ? ORDER BY deadline, created_at, id').all(inspectionId) as Row[]

@@ -34,7 +34,7 @@ import type { ServiceWithVisits } from '../../db/repositories/services.ts';
 import type { Store } from '../../db/store.ts';
 import { isoToday, type Clock } from '../clock.ts';
 import { invalid } from '../errors.ts';
-import { buildInspectionFile, parseStoredFile } from '../inspection-file.ts';
+import { buildInspectionFile, parseStoredFile, toCheckOf } from '../inspection-file.ts';
 import type { DraftStore } from '../drafts.ts';
 import type { ReportService } from '../reports.ts';
 import type { SyncService } from '../sync/service.ts';
@@ -227,6 +227,7 @@ export function createContext(options: ContextOptions) {
       signatures: content.signatures,
       photos: store.photos.listByInspection(id),
       prescriptions: store.prescriptions.listByInspection(id),
+      toCheck: r.status === 'draft' ? toCheckOf(store, r).map((c) => ({ ...c, answer: content.checks[c.key] ?? null })) : [],
       drafts: r.status === 'draft' ? options.drafts.list(id) : {},
       plan: store.agenda.planOf(r.visitId),
       sealedFile,

@@ -1,6 +1,8 @@
 /** A visit's draft: creating it, its answers and counts, its history, its file; and the correction of a sealed one. */
 import type { Store } from '../../db/store.ts';
 import { answerFits, answerMisfitMessage } from '../../shared/checklist/index.ts';
+import { isVerificationKey } from '../../shared/follow-up.ts';
+import { toCheckOf } from '../inspection-file.ts';
 import { ruleSetKey } from '../../shared/rules/index.ts';
 import { visitTimesProblem } from '../../shared/times.ts';
 import { fail, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
@@ -54,6 +56,17 @@ export function inspectionHandlers(ctx: HandlerContext): Pick<Handlers, Inspecti
 
     'inspections.saveAnswer': ({ inspectionId, itemId, value, note }) => {
       const r = store.inspections.draft(inspectionId, 'inspectionId');
+      // A prescription of an earlier visit to check (issue 14): «ottemperata» yes, «non ottemperata» no.
+      if (isVerificationKey(itemId)) {
+        if (!toCheckOf(store, r).some((c) => c.key === itemId))
+          fail('itemId', 'questa prescrizione non è tra quelle da verificare in questa visita');
+        if (value !== undefined && value !== null && value !== 'yes' && value !== 'no')
+          fail('value', 'indicare «ottemperata» o «non ottemperata»');
+        const write: Parameters<Store['inspections']['saveAnswer']>[1] = { itemId };
+        if (value !== undefined) write.value = value;
+        if (note !== undefined) write.note = note;
+        return store.inspections.saveAnswer(inspectionId, write);
+      }
       const item = ctx.checkItem(r.ruleSet, itemId);
       if (value !== undefined && value !== null && !answerFits(item.kind, value)) fail('value', answerMisfitMessage(item.kind));
       const write: Parameters<Store['inspections']['saveAnswer']>[1] = { itemId };

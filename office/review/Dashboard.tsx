@@ -38,6 +38,8 @@ export interface LateView {
   deadline: string;
   daysLate: number;
   followUp: string;
+  /** «non ottemperata — article: consequence», empty while not verified. */
+  verification: string;
 }
 
 export interface Section<R> {
@@ -175,6 +177,7 @@ export function Dashboard({ day, territory, due, acts, late, paging, renewals }:
                 'Scadenza',
                 'Giorni di ritardo',
                 'Verifica successiva',
+                'Esito della verifica',
               ]}
               rows={late.rows}
               cells={(p) => [
@@ -185,6 +188,7 @@ export function Dashboard({ day, territory, due, acts, late, paging, renewals }:
                 p.deadline,
                 { className: 'fail', content: p.daysLate },
                 p.followUp,
+                p.verification ? { className: 'fail', content: p.verification } : '',
               ]}
             />
           ) : (

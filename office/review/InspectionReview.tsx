@@ -50,7 +50,20 @@ export interface InspectionReviewProps {
   /** Null when the file cannot be evaluated: `evaluationError` says why. */
   findings: Array<{ check: string; outcome: string; outcomeLabel: string; article: string; message: string }> | null;
   evaluationError?: string;
-  prescriptions: Array<{ check: string; text: string; deadline: string }>;
+  /** This visit's prescriptions, each with what a later visit found (empty: not verified yet). */
+  prescriptions: Array<{ check: string; text: string; deadline: string; verified?: string }>;
+  /** The earlier visits' prescriptions this visit checked (the file's `verifications`, issue 14). */
+  verifications?: Array<{
+    visitDate: string;
+    check: string;
+    text: string;
+    deadline: string;
+    outcome: string;
+    consequence: string;
+    note: string;
+  }>;
+  /** What the territory calls them («prescrizioni», «diffide»). */
+  prescriptionPlural?: string;
   /** In the order they arrived: the last is the current one. */
   reports: ReportVersion[];
   /** Received versions still waiting for, or failing, the office's long-term validation. */
@@ -339,10 +352,32 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       )}
       <h2>Prescrizioni</h2>
       {p.prescriptions.length ? (
-        <Table head={['Rilievo', 'Prescrizione', 'Scadenza']} rows={p.prescriptions} cells={(x) => [x.check, x.text, x.deadline]} />
+        <Table
+          head={['Rilievo', 'Prescrizione', 'Scadenza', 'Verifica']}
+          rows={p.prescriptions}
+          cells={(x) => [x.check, x.text, x.deadline, x.verified ?? '']}
+        />
       ) : (
         <p>Nessuna.</p>
       )}
+      {p.verifications?.length ? (
+        <>
+          <h2>Verifica delle {p.prescriptionPlural ?? 'prescrizioni'}</h2>
+          <Table
+            head={['Visita', 'Rilievo', 'Testo', 'Scadenza', 'Esito', 'Conseguenza', 'Nota']}
+            rows={p.verifications}
+            cells={(v) => [
+              v.visitDate,
+              v.check,
+              v.text,
+              v.deadline,
+              { className: v.consequence ? 'fail' : 'pass', content: v.outcome },
+              v.consequence,
+              v.note,
+            ]}
+          />
+        </>
+      ) : null}
       <h2>Verbale firmato</h2>
       {current ? (
         <ul>

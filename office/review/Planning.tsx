@@ -10,6 +10,7 @@ import {
   PLAN_REASON_LABELS,
   PLAN_STATUS_LABELS,
   type Conflict,
+  type FollowUpOf,
   type Person,
   type PlanReason,
   type PlanStatus,
@@ -34,6 +35,9 @@ export interface VisitView {
   demo?: boolean;
   /** The received visit that fulfilled it (office migration 13): shown as «svolta», with its review. */
   fulfilledBy?: { inspectionId: string; revision: number; how: 'plan' | 'matched' } | null;
+  /** A follow-up's origin (kept through accept / move) and its words: «verifica delle prescrizioni della visita del …». */
+  followUpOf?: FollowUpOf | null;
+  origin?: string | null;
 }
 
 /** The fields a visit is saved with (hidden in the one-click forms). */
@@ -49,6 +53,7 @@ export const visitFields = (v: VisitView, status: PlanStatus): VisitFields => ({
   dalle: v.startTime,
   alle: v.endTime,
   membri: v.members.map((m) => m.id).join(','),
+  ...(v.followUpOf ? { origine: JSON.stringify(v.followUpOf) } : {}),
 });
 
 /** The fields but the date: the «Sposta» form types a new one. */
@@ -108,6 +113,12 @@ function VisitItem({ v, csrf, period, n }: { v: VisitView; csrf: string; period:
               {v.fulfilledBy.how === 'plan' ? 'visita avviata dal piano' : 'visita ricevuta collegata'}, vedi la revisione
             </a>
             )
+          </>
+        ) : null}
+        {v.origin ? (
+          <>
+            <br />
+            Origine: {v.origin}
           </>
         ) : null}
         <br />

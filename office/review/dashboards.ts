@@ -6,6 +6,7 @@
  */
 import type { Service } from '../../shared/api/contract.ts';
 import { addDays, compareDates, daysBetween, type IsoDate } from '../../shared/dates.ts';
+import { consequenceText } from '../../shared/follow-up.ts';
 import {
   actValidity,
   statesActValidity,
@@ -141,6 +142,8 @@ export interface OverdueRow {
   daysLate: number;
   /** A later visit of the same service after the deadline (a follow-up), if one was received. */
   followUpDate: IsoDate | null;
+  /** «non ottemperata» at the latest verification: the consequence the territory gives, with its article. */
+  notComplied: { act: string; article: string } | null;
 }
 
 /** A row's key in a page address (`dopo=` / `prima=`): deadline, position, inspection id (last: it may hold anything). */
@@ -169,6 +172,7 @@ export async function overduePrescriptionsReport(
     deadline: p.deadline,
     daysLate: daysBetween(p.deadline, today),
     followUpDate: p.followUpDate,
+    notComplied: p.notComplied,
   }));
 }
 
@@ -185,10 +189,17 @@ export const OVERDUE_CSV_HEADER = [
   'Scadenza',
   'Giorni di ritardo',
   'Verifica successiva',
+  'Esito della verifica',
   'Protocollo',
   'Data protocollo',
   'Codice ispezione (assistenza)',
 ];
+
+/** «non ottemperata — Reg. zonale art. 11 c.2: sospensione …» (empty: not verified yet; complied ones are not overdue). */
+export function verificationText(outcome: string | null, act: string | null, article: string | null): string {
+  if (outcome !== 'not_complied') return '';
+  return act && article ? `non ottemperata — ${consequenceText({ act, article })}` : 'non ottemperata';
+}
 
 /**
  * Every overdue prescription as CSV text (`toCsv`'s format): one query's rows straight to lines.
@@ -209,6 +220,9 @@ export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate
     prescription,
     deadline,
     followUp,
+    outcome,
+    act,
+    article,
     protocolNumber,
     protocolDate,
     inspectionId,
@@ -219,7 +233,7 @@ export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate
     if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
     text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
       prescription,
-    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(
+    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(verificationText(outcome, act, article))}${s}${csvCell(
       protocolNumber,
     )}${s}${csvCell(protocolDate)}${s}${csvCell(inspectionId)}\r\n`;
   }

@@ -12,6 +12,7 @@ import { capitalised } from '../../shared/text.ts';
 import { visitTimeText } from '../../shared/times.ts';
 import { findingText, OUTCOME_LABELS, evaluate, type Finding } from '../../shared/rules/index.ts';
 import { parseItalianDate } from '../../shared/dates.ts';
+import { consequenceText, VERIFICATION_LABELS } from '../../shared/follow-up.ts';
 import { PROTOCOL_NEEDS_VALIDATION, PROTOCOL_NUMBER_MAX, TRANSFER_REASON_MAX, UserError } from '../storage/store.ts';
 import { STATUS_LABELS, deviceLabel, formatDate, formatInstant, inspectionHref, type Clerk, type ReviewContext } from './context.ts';
 import { layout } from './html.ts';
@@ -135,6 +136,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           text: `validazione a lungo termine non riuscita (${q.attempts === 1 ? '1 tentativo' : `${q.attempts} tentativi`}): ${q.lastError ?? 'motivo non registrato'}. Nuovo tentativo dal ${formatInstant(q.nextTryAt)}.`,
         });
     }
+    const laterChecks = await store.verificationsOf(record.inspectionId);
     const open = record.review.status === 'ricevuta' || record.review.status === 'in_validazione';
     const answers = file?.answers ?? {};
     const codes = [...new Set([...findings.map((f) => f.rule), ...record.prescriptions.map((p) => p.rule), ...Object.keys(answers)])];
@@ -192,10 +194,26 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
             }))
           : null,
         evaluationError: parsed.ok ? 'set di regole sconosciuto' : parsed.errors.join('; '),
-        prescriptions: record.prescriptions.map((p) => ({
-          check: checkLabel(p.rule, items, rs?.checks),
-          text: p.text,
-          deadline: formatDate(p.deadline),
+        prescriptions: record.prescriptions.map((p, i) => {
+          const v = laterChecks.get(i);
+          return {
+            check: checkLabel(p.rule, items, rs?.checks),
+            text: p.text,
+            deadline: formatDate(p.deadline),
+            verified: v
+              ? `${VERIFICATION_LABELS[v.outcome]} (visita del ${formatDate(v.visitDate)})${v.consequence ? ` — ${consequenceText(v.consequence)}` : ''}`
+              : '',
+          };
+        }),
+        prescriptionPlural: (resolved?.ok ? resolved.value.territory : ctx.territory).prescription.plural,
+        verifications: (file?.verifications ?? []).map((v) => ({
+          visitDate: formatDate(v.prescription.visitDate),
+          check: checkLabel(v.prescription.rule, items, rs?.checks),
+          text: v.prescription.text,
+          deadline: formatDate(v.prescription.deadline),
+          outcome: VERIFICATION_LABELS[v.outcome],
+          consequence: v.consequence ? consequenceText(v.consequence) : '',
+          note: v.note ?? '',
         })),
         reports,
         longTerm,

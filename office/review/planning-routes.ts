@@ -13,6 +13,8 @@ import { inspectionsDue } from '../../shared/rules/acts.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import {
   commissionRefusal,
+  FollowUpOf,
+  followUpOrigin,
   PLAN_STATUSES,
   PlannedVisitInput,
   visitConflicts,
@@ -27,6 +29,17 @@ import { UserError } from '../storage/store.ts';
 import type { Clerk, PageRequest, ReviewContext } from './context.ts';
 import { PeopleList, PersonForm } from './People.tsx';
 import { Planning, PlanningConfirmation, type VisitFields, type VisitView } from './Planning.tsx';
+
+/** The hidden `origine` of a follow-up's form (JSON of `FollowUpOf`); anything else is no origin. */
+function originOf(text: string | undefined): FollowUpOf | null {
+  if (!text) return null;
+  try {
+    const r = FollowUpOf.safeParse(JSON.parse(text));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
 
 const TITLE = 'Pianificazione delle visite';
 
@@ -86,6 +99,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
       serviceName: byId.get(v.serviceId)?.name ?? v.serviceId,
       comune: byId.get(v.serviceId)?.comune ?? '',
       members: v.memberIds.map((id) => result.people.get(id)).filter((p): p is Person => !!p),
+      origin: v.followUpOf ? followUpOrigin(territory, v.followUpOf) : null,
       conflicts: visitConflicts(v, { territory, services: byId, people: result.people, others: around, holidayName: italianHolidayName }),
     });
     return view(
@@ -98,7 +112,12 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
         period,
         schedule: result.plan.schedule,
         // Not saved: no status to show.
-        proposals: result.plan.visits.map((v) => ({ ...v, status: undefined, members: v.memberIds.map((id) => result.people.get(id)!) })),
+        proposals: result.plan.visits.map((v) => ({
+          ...v,
+          status: undefined,
+          members: v.memberIds.map((id) => result.people.get(id)!),
+          origin: v.followUpOf ? followUpOrigin(territory, v.followUpOf) : null,
+        })),
         unplanned: result.plan.unplanned,
         planned: saved.map(toView),
         services: services.map((s) => ({ id: s.id, name: s.name, comune: s.comune })),
@@ -160,6 +179,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
         memberIds: values.membri!.split(',').filter(Boolean),
         reason: b.reason ?? '',
         status: (PLAN_STATUSES as readonly string[]).includes(b.stato ?? '') ? (b.stato as PlanStatus) : 'proposed',
+        followUpOf: originOf(b.origine),
       };
       const checked = PlannedVisitInput.safeParse(input);
       if (!checked.success) {

@@ -20,6 +20,7 @@ import {
   LIST_ROWS,
   overduePrescriptionsCsv,
   overduePrescriptionsReport,
+  verificationText,
   parsePrescriptionKey,
   prescriptionKeyParam,
 } from './dashboards.ts';
@@ -203,6 +204,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
                       deadline: formatDate(p.deadline),
                       daysLate: p.daysLate,
                       followUp: formatDate(p.followUpDate),
+                      verification: p.notComplied ? verificationText('not_complied', p.notComplied.act, p.notComplied.article) : '',
                     })),
                   }
                 : undefined,

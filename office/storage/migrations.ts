@@ -302,6 +302,31 @@ const PLAN_FULFILMENTS = [
 ];
 
 /**
+ * Follow-ups (issue 14). `planned_visits.follow_up_of`: a follow-up's origin (JSON: the visit whose
+ * prescriptions it verifies, its date and their positions), so a saved follow-up settles the
+ * proposal of that visit. `prescription_verifications`: what a later visit found of a prescription
+ * (`inspection_id`, `position` as in `prescriptions`), one row per verifying visit, written from the
+ * latest revision of that visit (`verifications` of its file): «ottemperata», or «non ottemperata»
+ * with the consequence the territory's data gave (act and article). The overdue list reads the
+ * latest row of each prescription.
+ */
+const VERIFICATIONS = [
+  'ALTER TABLE planned_visits ADD COLUMN follow_up_of TEXT',
+  `CREATE TABLE prescription_verifications (
+     inspection_id TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     by_inspection_id TEXT NOT NULL,
+     by_revision INTEGER NOT NULL,
+     visit_date TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     note TEXT,
+     act TEXT,
+     article TEXT,
+     PRIMARY KEY (inspection_id, position, by_inspection_id))`,
+  'CREATE INDEX prescription_verifications_by ON prescription_verifications (by_inspection_id)',
+];
+
+/**
  * Long-term validation of received reports (PAdES B-LTA, ETSI EN 319 142-1 §5.4): one queue row per
  * received report version, which the office's background job augments (DSS, then a document
  * timestamp) and later renews; the version it makes is one more attachment row (`derived_from`: the
@@ -537,6 +562,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'a planned visit fulfilled by a received visit (named by the laptop that started it from the plan, or matched by the office)',
     sqlite: PLAN_FULFILMENTS,
     postgres: PLAN_FULFILMENTS,
+  },
+  {
+    version: 14,
+    name: 'follow-ups: the origin of a planned follow-up visit, and the verification of each prescription by a later visit',
+    sqlite: VERIFICATIONS,
+    postgres: VERIFICATIONS,
   },
   {
     version: 15,

@@ -60,6 +60,7 @@ type VisitRow = {
   end_time: string;
   reason: PlannedVisit['reason'];
   status: PlannedVisit['status'];
+  follow_up_of: string | null;
   demo: number;
   updated_at: string;
   fulfilled_by: string | null;
@@ -334,18 +335,19 @@ export class PlanningStore {
       const now = this.clock().toISOString();
       const id = opts.id ?? randomUUID();
       const before = opts.id ? await audienceOf(sql, id) : [];
+      const followUpOf = v.followUpOf ? JSON.stringify(v.followUpOf) : null;
       if (opts.id) {
         const n = await sql.run(
-          'UPDATE planned_visits SET service_id = ?, purpose = ?, visit_date = ?, start_time = ?, end_time = ?, reason = ?, status = ?, updated_at = ? WHERE id = ?',
-          [v.serviceId, v.purpose, v.date, v.startTime, v.endTime, v.reason, v.status, now, id],
+          'UPDATE planned_visits SET service_id = ?, purpose = ?, visit_date = ?, start_time = ?, end_time = ?, reason = ?, status = ?, follow_up_of = ?, updated_at = ? WHERE id = ?',
+          [v.serviceId, v.purpose, v.date, v.startTime, v.endTime, v.reason, v.status, followUpOf, now, id],
         );
         if (!n) throw new UserError('visita pianificata non trovata', 'id');
         await sql.run('DELETE FROM planned_visit_members WHERE visit_id = ?', [id]);
       } else
         await sql.run(
-          `INSERT INTO planned_visits (id, service_id, purpose, visit_date, start_time, end_time, reason, status, demo, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, v.serviceId, v.purpose, v.date, v.startTime, v.endTime, v.reason, v.status, opts.demo ? 1 : 0, now, now],
+          `INSERT INTO planned_visits (id, service_id, purpose, visit_date, start_time, end_time, reason, status, follow_up_of, demo, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [id, v.serviceId, v.purpose, v.date, v.startTime, v.endTime, v.reason, v.status, followUpOf, opts.demo ? 1 : 0, now, now],
         );
       for (const [position, personId] of v.memberIds.entries())
         await sql.run('INSERT INTO planned_visit_members (visit_id, person_id, position) VALUES (?, ?, ?)', [id, personId, position]);
@@ -437,6 +439,14 @@ export class PlanningStore {
     return this.#visits(this.db, 'WHERE v.visit_date >= ? AND v.visit_date <= ?', [from, to]);
   }
 
+  /** The saved follow-ups whose origin is one of these visits (any date: a follow-up settles its origin once). */
+  async listFollowUpsOf(inspectionIds: readonly string[]): Promise<PlannedVisit[]> {
+    if (!inspectionIds.length) return [];
+    const wanted = new Set(inspectionIds);
+    const all = await this.#visits(this.db, "WHERE v.reason = 'follow_up' AND v.follow_up_of IS NOT NULL", []);
+    return all.filter((v) => v.followUpOf && wanted.has(v.followUpOf.inspectionId));
+  }
+
   async #visits(sql: Sql, where: string, params: unknown[]): Promise<PlannedVisit[]> {
     const rows = await sql.all<VisitRow>(
       `SELECT v.*, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how
@@ -460,6 +470,7 @@ export class PlanningStore {
       memberIds: byVisit.get(r.id) ?? [],
       reason: r.reason,
       status: r.status,
+      followUpOf: r.follow_up_of ? (JSON.parse(r.follow_up_of) as PlannedVisit['followUpOf']) : null,
       demo: Number(r.demo) === 1,
       fulfilledBy: r.fulfilled_by ? { inspectionId: r.fulfilled_by, revision: Number(r.fulfilled_revision), how: r.fulfilled_how! } : null,
     }));

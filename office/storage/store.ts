@@ -8,6 +8,7 @@ import { Service, ServiceInput } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import { textProblem } from '../../shared/text.ts';
 import { foldDigests, segmentProblem, type AuditSegment } from '../../shared/audit-chain.ts';
+import type { Verification } from '../../shared/inspection.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
 import { migrate } from './migrations.ts';
@@ -256,6 +257,41 @@ const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN p.follow_up
        AND r.visit_date >= p.deadline AND r.inspection_id <> p.inspection_id ORDER BY r.visit_date LIMIT 1)
   END`;
 
+/**
+ * A prescription of `p` (latest_prescriptions) still counts as overdue unless the latest
+ * verification of it received (migration 14) found it complied with.
+ */
+const NOT_COMPLIED = `COALESCE((SELECT v.outcome FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
+  ORDER BY v.visit_date DESC, v.by_inspection_id DESC LIMIT 1), '') <> 'complied'`;
+/** One column of the latest verification of `p` (null: none received). */
+const LATEST_VERIFICATION = (column: 'outcome' | 'act' | 'article') =>
+  `(SELECT v.${column} FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
+    ORDER BY v.visit_date DESC, v.by_inspection_id DESC LIMIT 1)`;
+
+export interface PrescriptionVerification {
+  byInspectionId: string;
+  visitDate: string;
+  outcome: 'complied' | 'not_complied';
+  note: string | null;
+  consequence: { act: string; article: string } | null;
+}
+type VerificationRow = {
+  by_inspection_id: string;
+  position: number;
+  visit_date: string;
+  outcome: PrescriptionVerification['outcome'];
+  note: string | null;
+  act: string | null;
+  article: string | null;
+};
+const verificationOf = (r: VerificationRow): PrescriptionVerification => ({
+  byInspectionId: r.by_inspection_id,
+  visitDate: r.visit_date,
+  outcome: r.outcome,
+  note: r.note,
+  consequence: r.act && r.article ? { act: r.act, article: r.article } : null,
+});
+
 /** An overdue prescription as the CSV export reads it. */
 export type OverdueTuple = [
   serviceName: string,
@@ -266,6 +302,9 @@ export type OverdueTuple = [
   text: string,
   deadline: string,
   followUp: string | null,
+  outcome: string | null,
+  act: string | null,
+  article: string | null,
   protocolNumber: string | null,
   protocolDate: string | null,
   inspectionId: string,
@@ -728,6 +767,25 @@ export class OfficeStore {
       [s.inspectionId, s.revision, serviceId, s.serviceName, s.comune, s.visitDate],
     );
     if (!applied) return;
+    // What this visit (its latest revision) found of earlier prescriptions (migration 14).
+    const verifications = (s.file as { verifications?: Verification[] }).verifications ?? [];
+    if (s.revision > 1) await sql.run('DELETE FROM prescription_verifications WHERE by_inspection_id = ?', [s.inspectionId]);
+    for (const v of verifications)
+      await sql.run(
+        `INSERT INTO prescription_verifications (inspection_id, position, by_inspection_id, by_revision, visit_date, outcome, note, act, article)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inspection_id, position, by_inspection_id) DO NOTHING`,
+        [
+          v.prescription.visitId,
+          v.prescription.position,
+          s.inspectionId,
+          s.revision,
+          s.visitDate,
+          v.outcome,
+          v.note ?? null,
+          v.consequence?.act ?? null,
+          v.consequence?.article ?? null,
+        ],
+      );
     // Revision 1 is the first row of its visit unless a higher one came first, and then nothing was applied.
     if (s.revision > 1) await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [s.inspectionId]);
     if (s.prescriptions.length)
@@ -1268,8 +1326,43 @@ export class OfficeStore {
   }
 
   async countOverduePrescriptions(today: string): Promise<number> {
-    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM latest_prescriptions WHERE deadline < ?', [today]);
+    const row = await this.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM latest_prescriptions p WHERE p.deadline < ? AND ${NOT_COMPLIED}`,
+      [today],
+    );
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Prescriptions of registry services with a deadline by `to`, no later visit of the service yet
+   * and no verification received: what the plan proposes follow-ups for (issue 14).
+   */
+  async prescriptionsToVerify(
+    to: string,
+  ): Promise<Array<{ inspectionId: string; position: number; serviceId: string; visitDate: string; deadline: string }>> {
+    const rows = await this.db.all<{ inspection_id: string; position: number; service_id: string; visit_date: string; deadline: string }>(
+      `SELECT p.inspection_id, p.position, p.service_id, p.visit_date, p.deadline FROM latest_prescriptions p
+       WHERE p.deadline <= ? AND p.service_id IS NOT NULL AND p.follow_up IS NULL
+         AND NOT EXISTS (SELECT 1 FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position)
+       ORDER BY p.deadline, p.inspection_id, p.position`,
+      [to],
+    );
+    return rows.map((r) => ({
+      inspectionId: r.inspection_id,
+      position: Number(r.position),
+      serviceId: r.service_id,
+      visitDate: r.visit_date,
+      deadline: r.deadline,
+    }));
+  }
+
+  /** What the later visits found of a visit's prescriptions, by position (the latest verification of each). */
+  async verificationsOf(inspectionId: string): Promise<Map<number, PrescriptionVerification>> {
+    const rows = await this.db.all<VerificationRow>(
+      `SELECT * FROM prescription_verifications WHERE inspection_id = ? ORDER BY position, visit_date, by_inspection_id`,
+      [inspectionId],
+    );
+    return new Map(rows.map((r) => [Number(r.position), verificationOf(r)]));
   }
 
   /**
@@ -1295,6 +1388,8 @@ export class OfficeStore {
         comune: string | null;
         visitDate: string;
         followUpDate: string | null;
+        /** The consequence of the latest verification, when it found the prescription not complied with. */
+        notComplied: { act: string; article: string } | null;
       }
     >
   > {
@@ -1302,7 +1397,7 @@ export class OfficeStore {
     const key = page?.after ?? page?.before;
     // Plain bounds on the deadline at the key, so that the index range starts there in either
     // direction (SQLite takes one upper bound: before a key overdue already, the key's implies today's).
-    const where = [page?.before && page.before.deadline < today ? 'p.deadline <= ?' : 'p.deadline < ?'];
+    const where = [page?.before && page.before.deadline < today ? 'p.deadline <= ?' : 'p.deadline < ?', NOT_COMPLIED];
     const params: unknown[] = [page?.before && page.before.deadline < today ? page.before.deadline : today];
     if (page?.after) {
       where.push('p.deadline >= ?');
@@ -1322,14 +1417,29 @@ export class OfficeStore {
         params.push(page.offset);
       }
     }
-    const rows = await this.db.all<PrescriptionRow & { position: number; follow_up: string | null }>(
+    const rows = await this.db.all<
+      PrescriptionRow & {
+        position: number;
+        follow_up: string | null;
+        v_outcome: string | null;
+        v_act: string | null;
+        v_article: string | null;
+      }
+    >(
       `SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,
-         ${FOLLOW_UP} AS follow_up
+         ${FOLLOW_UP} AS follow_up, ${LATEST_VERIFICATION('outcome')} AS v_outcome, ${LATEST_VERIFICATION('act')} AS v_act,
+         ${LATEST_VERIFICATION('article')} AS v_article
        FROM latest_prescriptions p WHERE ${where.join(' AND ')} ORDER BY p.deadline${dir}, p.inspection_id${dir}, p.position${dir}${tail}`,
       params,
     );
     if (backwards) rows.reverse();
-    return rows.map((r) => ({ ...prescriptionOf(r), position: Number(r.position), followUpDate: r.follow_up ?? null }));
+    return rows.map((r) => ({
+      ...prescriptionOf(r),
+      position: Number(r.position),
+      followUpDate: r.follow_up ?? null,
+      // Only «non ottemperata» reaches here among the verified (the complied ones are not overdue).
+      notComplied: r.v_outcome === 'not_complied' && r.v_act && r.v_article ? { act: r.v_act, article: r.v_article } : null,
+    }));
   }
 
   /**
@@ -1339,9 +1449,10 @@ export class OfficeStore {
   async overduePrescriptionTuples(today: string): Promise<OverdueTuple[]> {
     return (await this.db.tuples(
       `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up,
+         ${LATEST_VERIFICATION('outcome')} AS v_outcome, ${LATEST_VERIFICATION('act')} AS v_act, ${LATEST_VERIFICATION('article')} AS v_article,
          ${latestRegistration('protocol_number', 'p')} AS protocol_number, ${latestRegistration('protocol_date', 'p')} AS protocol_date,
          p.inspection_id
-       FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position`,
+       FROM latest_prescriptions p WHERE p.deadline < ? AND ${NOT_COMPLIED} ORDER BY p.deadline, p.inspection_id, p.position`,
       [today],
     )) as OverdueTuple[];
   }

@@ -10,6 +10,7 @@ import { useInspection, useLiveCheck, usePrescriptions, useVisit } from './conte
 import { useDraft, useDrafts } from './drafts.tsx';
 import { usePrescriptionWords } from '../app/info.tsx';
 import { prescriptionErrors, type PrescriptionField } from './prescription-form.ts';
+import { VerificaPrescrizioni } from './VerificaPrescrizioni.tsx';
 
 /** The draft of a prescription form: a new one for a rule, or the edit of an existing one. */
 const draftKey = (rule: string, existing?: Prescription): string => `prescrizione:${rule}:${existing?.id ?? 'nuova'}`;
@@ -30,6 +31,7 @@ export function Prescrizioni({ headingId }: { headingId: string }) {
       <p className="hint">
         Per ogni non conformità indicare che cosa il gestore deve fare ed entro quando: la scadenza apre la visita di verifica.
       </p>
+      <VerificaPrescrizioni />
       {fails.length === 0 && <p className="empty">Nessuna non conformità rilevata finora.</p>}
       <ol className="prescrizioni">
         {fails.map((f) => (

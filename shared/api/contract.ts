@@ -194,6 +194,27 @@ const VisitPlaceInput = lineText()
 /** A time of the visit, `HH:MM` on the 24-hour clock. */
 const VisitTimeInput = z.string().regex(VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE);
 
+/**
+ * A prescription of an earlier visit of the service that this draft checks (issue 14): what it
+ * said, its answer so far (`yes` «ottemperata», `no` «non ottemperata», with a note) under `key`
+ * (`inspections.saveAnswer` takes it as the item id), and the consequence of a «no».
+ */
+export const PrescriptionToCheck = z.strictObject({
+  key: z.string().min(1),
+  prescription: z.strictObject({
+    visitId: z.string().min(1),
+    visitDate: IsoDateSchema,
+    position: z.number().int().min(0),
+    rule: z.string().min(1),
+    text: z.string().min(1),
+    deadline: IsoDateSchema,
+  }),
+  earlierNotComplied: z.number().int().min(0),
+  consequence: z.strictObject({ act: z.string().min(1), article: z.string().min(1) }),
+  answer: Answer.nullable(),
+});
+export type PrescriptionToCheck = z.infer<typeof PrescriptionToCheck>;
+
 export const InspectionDetail = InspectionSummary.extend({
   /** Where and when the visit took place (null: not recorded); sealed into the file's `visit`. */
   place: z.string().nullable(),
@@ -210,6 +231,8 @@ export const InspectionDetail = InspectionSummary.extend({
   signatures: z.array(Signature),
   photos: z.array(PhotoMeta),
   prescriptions: z.array(Prescription),
+  /** The earlier visits' prescriptions to check (a draft's; once sealed the file's `verifications` say what was found). */
+  toCheck: z.array(PrescriptionToCheck),
   /** Forms typed into and not yet submitted (empty once sealed). */
   drafts: z.record(DraftKey, FormDraft),
   /** The office's planned visit it was started from («Agenda»), sealed into the file's `plan`; null: none. */

@@ -26,6 +26,25 @@ const ZONA_FSE_TERRITORY: Territory = {
   signatoriesSource: 'Scheda di osservazione (Reg. zonale art. 15: commissione zonale)',
   schedule: { label: "due all'anno, una per semestre", article: 'Reg. zonale art. 17 c.1' },
   prescription: { singular: 'prescrizione', plural: 'prescrizioni', article: 'Reg. zonale art. 11 c.2-3' },
+  followUp: {
+    id: 'follow_up.days',
+    version: 1,
+    days: 7,
+    source: 'interpretazione: il regolamento zonale non fissa il termine della visita di verifica',
+    text: 'la visita di verifica delle prescrizioni è proposta a partire dal settimo giorno dopo la scadenza',
+  },
+  notComplied: [
+    {
+      act: "sospensione dell'autorizzazione al funzionamento",
+      article: 'Reg. zonale art. 11 c.2',
+      quote: "L'autorizzazione al funzionamento è sottoposta a sospensione",
+    },
+    {
+      act: "revoca dell'autorizzazione al funzionamento",
+      article: 'Reg. zonale art. 11 c.3 lett. a',
+      quote: "l'atto di sospensione non sia stato ottemperato nei termini previsti",
+    },
+  ],
   // Interpretation: the Comuni of the Zona keep their services open from September to July.
   calendar: { fromMonth: 9, toMonth: 7, article: 'calendario educativo dei Comuni della Zona (settembre–luglio)' },
   commission: {

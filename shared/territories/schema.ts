@@ -76,6 +76,34 @@ export const Territory = z.strictObject({
     .nullable(),
   /** What the act imposing a correction with a deadline is called ("prescrizione", "diffida"). */
   prescription: z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), article: z.string().min(1) }),
+  /**
+   * The follow-up visit of a prescription with a deadline: proposed from `days` after the deadline.
+   * A named, versioned parameter (the regulations set no such term), as the rule sets' interpretations.
+   */
+  followUp: z.strictObject({
+    id: z.string().min(1),
+    version: z.number().int().min(1),
+    days: z.number().int().min(0).max(365),
+    source: z.string().min(1),
+    text: z.string().min(1),
+  }),
+  /**
+   * What the regulation gives when a follow-up finds a prescription not complied with, in order: the
+   * first «non ottemperata» takes the first step, a later one of the same prescription the next (the
+   * last step repeats). Zona: suspension (art. 11 c.2), then revocation (art. 11 c.3 lett. a: the
+   * suspension not complied with); Lucca: revocation after the diffida (art. 32 c.2).
+   */
+  notComplied: z
+    .array(
+      z.strictObject({
+        /** The act, as the regulation words it: «sospensione dell'autorizzazione al funzionamento». */
+        act: z.string().min(1),
+        article: z.string().min(1),
+        /** The regulation's words the step rests on, verbatim from the seed. */
+        quote: z.string().min(1),
+      }),
+    )
+    .min(1),
   /** The lines at the top of the report, as the authority heads its acts, and the PDF's author. */
   reportHeading: z.strictObject({ title: z.string().min(1), subtitle: z.string().min(1), author: z.string().min(1) }),
 });

@@ -287,10 +287,13 @@ test('a POST without the CSRF token is refused; the dashboard and CSV export wor
   assert.ok(text.split('\r\n')[0]!.endsWith(';Codice ispezione (assistenza)'), 'the id only as the last, support column');
   assert.match(
     text,
-    // No follow-up visit yet, not registered at the protocol: three empty cells before the id.
-    /Nido Il Girasole;Pontassieve;2026-09-15;1;Addetti prevenzione incendi;Formare un secondo addetto antincendio;2026-10-31;20;;;;visita-settembre\r\n/,
+    // No follow-up visit yet (nor its outcome), not registered at the protocol: four empty cells before the id.
+    /Nido Il Girasole;Pontassieve;2026-09-15;1;Addetti prevenzione incendi;Formare un secondo addetto antincendio;2026-10-31;20;;;;;visita-settembre\r\n/,
   );
-  assert.match(text.split('\r\n')[0]!, /;Verifica successiva;Protocollo;Data protocollo;Codice ispezione \(assistenza\)$/);
+  assert.match(
+    text.split('\r\n')[0]!,
+    /;Verifica successiva;Esito della verifica;Protocollo;Data protocollo;Codice ispezione \(assistenza\)$/,
+  );
   // The dashboard names the check too.
   await page.getByRole('cell', { name: 'Addetti prevenzione incendi' }).waitFor();
   await page.close();

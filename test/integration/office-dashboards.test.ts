@@ -105,6 +105,8 @@ async function oldOverdue(store: OfficeStore, today: string) {
         deadline: p.deadline,
         daysLate: daysBetween(p.deadline, today),
         followUpDate: followUp ?? null,
+        // The seeded dataset has no follow-up verifications (migration 14): none was found not complied with.
+        notComplied: null as { act: string; article: string } | null,
       };
     });
 }
@@ -125,6 +127,7 @@ async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: st
       r.deadline,
       r.daysLate,
       r.followUpDate,
+      '',
       protocols.get(`${r.inspectionId}#${r.revision}`)?.number,
       protocols.get(`${r.inspectionId}#${r.revision}`)?.date,
       r.inspectionId,

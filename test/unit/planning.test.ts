@@ -6,12 +6,16 @@
  * the Italian public holidays (date-holidays, IT), a member booked twice the same half-day.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { italianHolidayName } from '../../office/holidays.ts';
 import {
   calendarOpen,
   commissionMissing,
   commissionRefusal,
+  followUpOrigin,
   halfDays,
   PlanInputError,
   proposePlan,
@@ -21,6 +25,8 @@ import {
   type PlanService,
   type VisitSlot,
 } from '../../shared/planning.ts';
+import { addDays } from '../../shared/dates.ts';
+import { consequenceText, notCompliedConsequence } from '../../shared/follow-up.ts';
 import { RULE_SETS } from '../../shared/rules/index.ts';
 import { getTerritory } from '../../shared/territories/index.ts';
 
@@ -364,5 +370,163 @@ describe('Art. 17 c.1: the proposal for a period', () => {
       () => proposePlan({ ...base, services: [], visitDates: new Map(), from: '2026-01-01', to: '2027-06-30' }),
       (e: unknown) => e instanceof PlanInputError && /366 giorni/.test(e.message),
     );
+  });
+});
+
+describe('follow-ups (issue 14): a prescription with a deadline gets its verification visit', () => {
+  const base = { territory: ZONA, ruleSet: ZONA_RS, people: PEOPLE, planned: [] as VisitSlot[], holidayName: italianHolidayName };
+  // Pesco was visited on 10/03/2026 (the Art. 17 first semester is done) and given two prescriptions.
+  const visitDates = new Map([['Pesco', ['2026-03-10']]]);
+  const rx = (position: number, deadline: string, inspectionId = 'ISP-1', serviceId = 'Pesco') => ({
+    inspectionId,
+    visitDate: '2026-03-10',
+    position,
+    serviceId,
+    deadline,
+  });
+  const plan = (over: Partial<Parameters<typeof proposePlan>[0]>) =>
+    proposePlan({ ...base, services: [PESCO], visitDates, from: '2026-04-01', to: '2026-06-30', ...over });
+
+  const cases: Array<{ name: string; prescriptions: ReturnType<typeof rx>[]; planned?: VisitSlot[]; expect: unknown[] }> = [
+    {
+      name: 'deadline 20/04 + 7 days (follow_up.days@1) → the first open weekday from Monday 27/04, reason follow_up, linked to the visit',
+      prescriptions: [rx(0, '2026-04-20')],
+      expect: [['2026-04-27', 'follow_up', { inspectionId: 'ISP-1', visitDate: '2026-03-10', positions: [0] }]],
+    },
+    {
+      name: 'two prescriptions of the same visit → one follow-up after the later deadline (25/04 is a holiday, a Saturday anyway: Monday 04/05)',
+      prescriptions: [rx(0, '2026-04-20'), rx(1, '2026-04-27')],
+      // 27/04 + 7 = 04/05 (Monday; 01/05 Festa del lavoro is before it).
+      expect: [['2026-05-04', 'follow_up', { inspectionId: 'ISP-1', visitDate: '2026-03-10', positions: [0, 1] }]],
+    },
+    {
+      name: 'a deadline before the span: the follow-up goes on the span’s first open day',
+      prescriptions: [rx(0, '2026-02-10')],
+      expect: [['2026-04-01', 'follow_up', { inspectionId: 'ISP-1', visitDate: '2026-03-10', positions: [0] }]],
+    },
+    { name: 'deadline + days after the span: nothing proposed yet', prescriptions: [rx(0, '2026-06-25')], expect: [] },
+    {
+      name: 'a saved follow-up of that visit settles it (dropped too: the clerk decided)',
+      prescriptions: [rx(0, '2026-04-20')],
+      planned: [
+        {
+          id: 'x',
+          serviceId: 'Pesco',
+          purpose: 'verifica_periodica',
+          date: '2026-09-20',
+          startTime: '09:30',
+          endTime: '12:30',
+          memberIds: [],
+          status: 'dropped',
+          reason: 'follow_up',
+          followUpOf: { inspectionId: 'ISP-1', visitDate: '2026-03-10', positions: [0] },
+        },
+      ],
+      expect: [],
+    },
+    {
+      name: 'a prescription of a service not in the registry is left out',
+      prescriptions: [rx(0, '2026-04-20', 'ISP-9', 'Altro')],
+      expect: [],
+    },
+  ];
+  for (const c of cases)
+    test(c.name, () => {
+      const p = plan({ prescriptions: c.prescriptions, planned: c.planned ?? [] });
+      assert.deepEqual(
+        p.visits.map((v) => [v.date, v.reason, v.followUpOf]),
+        c.expect,
+      );
+      for (const v of p.visits) {
+        // The follow-up of the Zona has a complete Art. 15 commission, as any visit it proposes.
+        assert.deepEqual(
+          commissionMissing(
+            ZONA,
+            PESCO,
+            v.memberIds.map((id) => PEOPLE.find((x) => x.id === id)!),
+          ),
+          [],
+        );
+        assert.equal(
+          v.duePeriod.from,
+          addDays(
+            c.prescriptions
+              .map((r) => r.deadline)
+              .sort()
+              .at(-1)!,
+            ZONA.followUp.days,
+          ),
+        );
+      }
+    });
+
+  test('a follow-up in an Art. 17 period covers it: the structure is not proposed twice', () => {
+    // Visited only in 2025: the second semester of 2026 is owed, and the follow-up falls in it.
+    const p = proposePlan({
+      ...base,
+      services: [PESCO],
+      visitDates: new Map(),
+      from: '2026-09-01',
+      to: '2026-12-31',
+      prescriptions: [rx(0, '2026-09-10')],
+    });
+    assert.deepEqual(
+      p.visits.map((v) => [v.date, v.reason]),
+      [['2026-09-17', 'follow_up']],
+    );
+  });
+
+  test('Lucca (no commission stated, no Art. 17 minimum): the diffida’s follow-up is proposed, its members left to the clerk', () => {
+    const p = proposePlan({
+      ...base,
+      territory: LUCCA,
+      ruleSet: LUCCA_RS,
+      services: [PESCO],
+      visitDates: new Map(),
+      from: '2026-04-01',
+      to: '2026-06-30',
+      prescriptions: [rx(0, '2026-04-20')],
+    });
+    assert.deepEqual(
+      p.visits.map((v) => [v.date, v.reason, v.memberIds]),
+      [['2026-04-27', 'follow_up', []]],
+    );
+    assert.equal(followUpOrigin(LUCCA, p.visits[0]!.followUpOf!), 'verifica delle diffide della visita del 10/03/2026');
+    assert.equal(followUpOrigin(ZONA, p.visits[0]!.followUpOf!), 'verifica delle prescrizioni della visita del 10/03/2026');
+  });
+});
+
+describe('not complied with: the consequence the regulation gives (territory data)', () => {
+  const cases: Array<[string, Parameters<typeof notCompliedConsequence>[0], number, string]> = [
+    ['Zona, first time: Art. 11 c.2 suspension', ZONA, 0, "Reg. zonale art. 11 c.2: sospensione dell'autorizzazione al funzionamento"],
+    [
+      'Zona, again (the suspension not complied with): Art. 11 c.3 lett. a revocation',
+      ZONA,
+      1,
+      "Reg. zonale art. 11 c.3 lett. a: revoca dell'autorizzazione al funzionamento",
+    ],
+    ['Zona, a third time: still revocation', ZONA, 2, "Reg. zonale art. 11 c.3 lett. a: revoca dell'autorizzazione al funzionamento"],
+    [
+      'Lucca: Art. 32 c.2 revocation after the diffida',
+      LUCCA,
+      0,
+      "Reg. Lucca art. 32 c.2: revoca dell'autorizzazione o dell'accreditamento",
+    ],
+  ];
+  for (const [name, territory, earlier, text] of cases)
+    test(name, () => assert.equal(consequenceText(notCompliedConsequence(territory, earlier)), text));
+
+  test("each step's quote is the seed's own words", () => {
+    const seeds = [
+      [ZONA, '004_2c23949f5b5d0a8b.txt'],
+      [LUCCA, '003_22b07ab5126b8fae.txt'],
+    ] as const;
+    for (const [territory, name] of seeds) {
+      const here = dirname(fileURLToPath(import.meta.url));
+      const found = [join(here, '..', '..', '..', '..', 'shared', 'seeds', name), '/work/shared/seeds/' + name].find((p) => existsSync(p));
+      assert.ok(found, `seed ${name} non trovato`);
+      const text = readFileSync(found, 'utf8').replace(/\s+/g, ' ');
+      for (const step of territory.notComplied) assert.ok(text.includes(step.quote), `${territory.id}: «${step.quote}»`);
+    }
   });
 });

@@ -23,6 +23,20 @@ export const LUCCA_TERRITORY: Territory = {
   // The seed names no commission's composition (Art. 32 c.1 says only that the Comune supervises).
   commission: null,
   prescription: { singular: 'diffida', plural: 'diffide', article: 'Reg. Lucca art. 32 c.2' },
+  followUp: {
+    id: 'follow_up.days',
+    version: 1,
+    days: 7,
+    source: 'non indicato dal regolamento (Reg. Lucca art. 32 c.2: la diffida a ottemperare non fissa il termine della verifica)',
+    text: 'la visita di verifica della diffida è proposta a partire dal settimo giorno dopo la scadenza',
+  },
+  notComplied: [
+    {
+      act: "revoca dell'autorizzazione o dell'accreditamento",
+      article: 'Reg. Lucca art. 32 c.2',
+      quote: "previa diffida a ottemperare alle condizioni richieste, alla revoca dell'autorizzazione o dell'accrreditamento",
+    },
+  ],
   reportHeading: {
     title: 'CITTÀ DI LUCCA',
     subtitle: 'REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA',
