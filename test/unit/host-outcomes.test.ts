@@ -152,8 +152,9 @@ test('a folder sealed before migration 008 gets its counts on first use, equal t
     migrations: MIGRATIONS.filter((m) => m.version <= 7),
     now: () => new Date('2026-03-10T09:00:00Z'),
   });
-  // Today's repositories read 009's demo column and 011's place and times: lent to the old schema while its rows are made, dropped before closing.
+  // Today's repositories read 009's demo column, 011's place and times and 013's plan of a visit: lent to the old schema while its rows are made, dropped before closing.
   const lent = ['place', 'start_time', 'end_time'];
+  old.db.exec('CREATE TABLE visit_plans (visit_id TEXT PRIMARY KEY, plan_id TEXT NOT NULL, reason TEXT NOT NULL)');
   old.db.exec(
     'ALTER TABLE services ADD COLUMN demo INTEGER NOT NULL DEFAULT 0; ALTER TABLE inspections ADD COLUMN demo INTEGER NOT NULL DEFAULT 0',
   );
@@ -178,6 +179,7 @@ test('a folder sealed before migration 008 gets its counts on first use, equal t
   assert.equal(old.db.pragma('user_version', { simple: true }), 7);
   old.db.exec('ALTER TABLE services DROP COLUMN demo; ALTER TABLE inspections DROP COLUMN demo');
   for (const c of lent) old.db.exec(`ALTER TABLE inspections DROP COLUMN ${c}`);
+  old.db.exec('DROP TABLE visit_plans');
   old.close();
 
   const app = openTestApp(t, { dir });
