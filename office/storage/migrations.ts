@@ -318,6 +318,24 @@ const REPORT_AUGMENTATIONS = [
      GROUP BY a.inspection_id, a.revision, a.sha256, r.received_at`,
 ];
 
+/**
+ * The review queue's tab counts (issue 16): how many revisions are in each review status, kept by
+ * every write that changes a status (a push adds one `ricevuta`, taking in review and deciding move
+ * one), in the same transaction, so the queue page reads a few rows instead of counting every
+ * revision. Each status is spread over REVIEW_COUNT_SLOTS rows (the slot is a hash of the visit's
+ * id, `reviewCountSlot`) and a count is their sum: concurrent pushes on PostgreSQL then lock
+ * different rows instead of queueing on one hot row until each commit. A slot's own value may go
+ * negative (the fill puts the existing revisions in slot 0); only the sum means anything.
+ */
+const REVIEW_COUNTS = [
+  `CREATE TABLE review_counts (
+     status TEXT NOT NULL,
+     slot INTEGER NOT NULL,
+     n BIGINT NOT NULL,
+     PRIMARY KEY (status, slot))`,
+  `INSERT INTO review_counts (status, slot, n) SELECT review_status, 0, COUNT(*) FROM revisions GROUP BY review_status`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -408,6 +426,13 @@ export const MIGRATIONS: Migration[] = [
     name: 'received reports queued for long-term validation (DSS and document timestamp made by the office, retried on failure, renewed before the timestamp expires)',
     sqlite: REPORT_AUGMENTATIONS,
     postgres: REPORT_AUGMENTATIONS,
+  },
+  // 12–16: reserved for work done alongside (issue 16 took 17).
+  {
+    version: 17,
+    name: "the review queue's counts per status, kept by each push and decision in its transaction (filled from the revisions)",
+    sqlite: REVIEW_COUNTS,
+    postgres: REVIEW_COUNTS,
   },
 ];
 

@@ -341,6 +341,16 @@ const deviceRecord = (r: DeviceRow): DeviceRecord => ({
   pairedAt: r.created_at,
 });
 
+/** Rows each review status's count is spread over (migration 17): concurrent pushes rarely share one. */
+export const REVIEW_COUNT_SLOTS = 32;
+
+/** The `review_counts` slot of a visit (FNV-1a of its id): its revisions' status moves stay on one slot. */
+export function reviewCountSlot(inspectionId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < inspectionId.length; i++) h = Math.imul(h ^ inspectionId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % REVIEW_COUNT_SLOTS;
+}
+
 /** Longest reason a clerk can give for moving a visit. */
 export const TRANSFER_REASON_MAX = 1000;
 
@@ -653,6 +663,9 @@ export class OfficeStore {
       // Last, so that the change-feed lock it takes is held for the fewest statements before the commit.
       const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       await this.#refreshLatest(sql, s, serviceId);
+      // Last of all: the count's row lock (PostgreSQL) is then held only for the commit, and always
+      // after the change-feed lock, in the order decide() takes them (no deadlock between the two).
+      await this.#countStatus(sql, s.inspectionId, null, 'ricevuta');
       return 'created';
     });
   }
@@ -1144,13 +1157,29 @@ export class OfficeStore {
     };
   }
 
+  /** How many revisions are in each review status: the sum of its rows of `review_counts` (migration 17), not a count of revisions. */
   async countByStatus(): Promise<Record<ReviewStatus, number>> {
-    const rows = await this.db.all<{ review_status: ReviewStatus; n: number }>(
-      'SELECT review_status, COUNT(*) AS n FROM revisions GROUP BY review_status',
+    const rows = await this.db.all<{ status: ReviewStatus; n: number | string }>(
+      'SELECT status, SUM(n) AS n FROM review_counts GROUP BY status',
     );
     const out = Object.fromEntries(REVIEW_STATUSES.map((s) => [s, 0])) as Record<ReviewStatus, number>;
-    for (const r of rows) out[r.review_status] = Number(r.n);
+    for (const r of rows) out[r.status] = Number(r.n);
     return out;
+  }
+
+  /**
+   * One revision of the visit moves from `from` (null: it has just arrived) to `to`, in the caller's
+   * transaction: one statement. The two rows are written in the order of the statuses' path
+   * (ricevuta → in_validazione → validata/respinta), the same in every transaction.
+   */
+  async #countStatus(sql: Sql, inspectionId: string, from: ReviewStatus | null, to: ReviewStatus): Promise<void> {
+    const slot = reviewCountSlot(inspectionId);
+    const rows = from ? [from, -1, to, 1] : [to, 1];
+    await sql.run(
+      `INSERT INTO review_counts (status, slot, n) VALUES ${from ? '(?, ?, ?), (?, ?, ?)' : '(?, ?, ?)'}
+       ON CONFLICT (status, slot) DO UPDATE SET n = review_counts.n + excluded.n`,
+      from ? [rows[0], slot, rows[1], rows[2], slot, rows[3]] : [rows[0], slot, rows[1]],
+    );
   }
 
   /** Every received revision (without the file): the dashboards read the summaries instead; kept for tests comparing with them. */
@@ -1309,7 +1338,7 @@ export class OfficeStore {
         "UPDATE revisions SET review_status = 'in_validazione', reviewed_by = ? WHERE inspection_id = ? AND revision = ? AND review_status = 'ricevuta'",
         [clerkId, inspectionId, revision],
       );
-      if (n)
+      if (n) {
         await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, NULL)', [
           inspectionId,
           revision,
@@ -1317,6 +1346,8 @@ export class OfficeStore {
           clerkId,
           'in_validazione',
         ]);
+        await this.#countStatus(sql, inspectionId, 'ricevuta', 'in_validazione');
+      }
       return n === 1;
     });
   }
@@ -1336,9 +1367,12 @@ export class OfficeStore {
     return this.db.tx(async (sql) => {
       await this.db.lockChangeFeed(sql);
       // The decision goes to whoever holds the visit now (a clerk may have moved it to another laptop).
+      // The row is held (PostgreSQL) so that a take-in-review cannot commit between this read and the
+      // write below: the status read is the one the counts (migration 17) move from.
+      const forUpdate = this.db.kind === 'postgres' ? ' FOR UPDATE OF r' : '';
       const row = await sql.get<{ review_status: ReviewStatus; inspector_id: string; content_hash: string }>(
         `SELECT r.review_status, COALESCE(v.inspector_id, r.inspector_id) AS inspector_id, r.content_hash
-         FROM revisions r LEFT JOIN visits v ON v.inspection_id = r.inspection_id WHERE r.inspection_id = ? AND r.revision = ?`,
+         FROM revisions r LEFT JOIN visits v ON v.inspection_id = r.inspection_id WHERE r.inspection_id = ? AND r.revision = ?${forUpdate}`,
         [inspectionId, revision],
       );
       if (!row) throw new UserError('ispezione non trovata', 'id');
@@ -1350,6 +1384,7 @@ export class OfficeStore {
         'UPDATE revisions SET review_status = ?, review_notes = ?, reviewed_by = ?, reviewed_at = ? WHERE inspection_id = ? AND revision = ?',
         [status, notes?.trim() || null, clerkId, at, inspectionId, revision],
       );
+      await this.#countStatus(sql, inspectionId, row.review_status, status);
       await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, ?)', [
         inspectionId,
         revision,
