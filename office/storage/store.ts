@@ -1226,6 +1226,39 @@ export class OfficeStore {
     return new Map(rows.filter((r) => r.last).map((r) => [r.id, r.last!]));
   }
 
+  /**
+   * Every registry service (in `listServices` order) with its latest visit up to `asOf` and, for each
+   * of `ranges` (both ends included), the date of its first visit in it: from the visits' latest
+   * revisions, 1 + ranges index seeks of (service, visit date) per service. What Art. 17 needs to
+   * know of a service this year, whatever the number of visits stored or made this year.
+   */
+  async serviceVisitMarks(
+    asOf: string,
+    ranges: ReadonlyArray<{ from: string; to: string }>,
+  ): Promise<Array<{ service: Service; last: string | null; first: Array<string | null> }>> {
+    const seek = (dir: string, cond: string) =>
+      `(SELECT l.visit_date FROM latest_revisions l WHERE l.service_id = s.id AND ${cond} ORDER BY l.visit_date${dir} LIMIT 1)`;
+    const rows = await this.db.tuples(
+      `SELECT s.data, ${[seek(' DESC', 'l.visit_date <= ?'), ...ranges.map(() => seek('', 'l.visit_date >= ? AND l.visit_date <= ?'))].join(', ')}
+       FROM services s ORDER BY s.name, s.id`,
+      [asOf, ...ranges.flatMap((r) => [r.from, r.to])],
+    );
+    return rows.map(([data, last, ...first]) => ({
+      service: JSON.parse(data as string) as Service,
+      last: (last as string | null) ?? null,
+      first: first.map((d) => (d as string | null) ?? null),
+    }));
+  }
+
+  /** Visits not linked to the registry (their latest revision) dated from `from` to `to`: an index range of the few without a service. */
+  async unlinkedVisitsBetween(from: string, to: string): Promise<Array<{ serviceName: string; comune: string | null; visitDate: string }>> {
+    const rows = await this.db.all<{ service_name: string; comune: string | null; visit_date: string }>(
+      'SELECT service_name, comune, visit_date FROM latest_revisions WHERE service_id IS NULL AND visit_date >= ? AND visit_date <= ?',
+      [from, to],
+    );
+    return rows.map((r) => ({ serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date }));
+  }
+
   /** The same for visits not linked to the registry, by the name and Comune they were sent with. */
   async lastUnlinkedVisits(asOf: string): Promise<Array<{ serviceName: string; comune: string | null; lastVisit: string }>> {
     const rows = await this.db.all<{ service_name: string; comune: string | null; last: string }>(

@@ -68,7 +68,8 @@ async function oldDue(store: OfficeStore, ruleSet: RuleSet, today: string) {
     .map(({ service, due }) => ({
       service,
       lastVisit: due.lastVisit,
-      periods: due.periods,
+      // What the report keeps of a period (the visits in it are not shown by the office's lists).
+      periods: due.periods.map((p) => ({ from: p.from, to: p.to, status: p.status })),
       nextDueBy: due.nextDueBy,
       overdue: due.overdue,
     }))
