@@ -194,37 +194,44 @@ export const OVERDUE_CSV_HEADER = [
 ];
 
 /**
- * Every overdue prescription as CSV text (`toCsv`'s format): one query's rows straight to lines.
- * What repeats across rows (a check's name, a deadline's days late) is worked out once.
+ * Every overdue prescription as CSV (`toCsv`'s format, UTF-8 bytes): one query's rows straight to
+ * lines, each row's values dropped as soon as its line is made and the text turned into bytes every
+ * CSV_CHUNK characters, so that neither the values nor a rope of 31,000 lines live long (garbage
+ * collection of them was 40 % of the export's time). What repeats across rows (a check's name, a
+ * deadline's days late) is worked out once.
  */
-export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate, label: (rule: string) => string): Promise<string> {
-  const rows = await store.overduePrescriptionTuples(today);
+export async function overduePrescriptionsCsv(
+  store: OfficeStore,
+  today: IsoDate,
+  label: (rule: string) => string,
+  chunk = CSV_CHUNK,
+): Promise<Buffer> {
   const labels = new Map<string, string>();
   const late = new Map<string, string>();
   const s = CSV_SEPARATOR;
+  const chunks: Buffer[] = [];
   let text = csvHead(OVERDUE_CSV_HEADER);
-  for (const [
-    serviceName,
-    comune,
-    visitDate,
-    revision,
-    rule,
-    prescription,
-    deadline,
-    followUp,
-    protocolNumber,
-    protocolDate,
-    inspectionId,
-  ] of rows) {
-    let check = labels.get(rule);
-    if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
-    let days = late.get(deadline);
-    if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
-    text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
-      prescription,
-    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(
-      protocolNumber,
-    )}${s}${csvCell(protocolDate)}${s}${csvCell(inspectionId)}\r\n`;
-  }
-  return text;
+  await store.eachOverduePrescriptionTuple(
+    today,
+    ([serviceName, comune, visitDate, revision, rule, prescription, deadline, followUp, protocolNumber, protocolDate, inspectionId]) => {
+      let check = labels.get(rule);
+      if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
+      let days = late.get(deadline);
+      if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
+      text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
+        prescription,
+      )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(
+        protocolNumber,
+      )}${s}${csvCell(protocolDate)}${s}${csvCell(inspectionId)}\r\n`;
+      if (text.length >= chunk) {
+        chunks.push(Buffer.from(text, 'utf8'));
+        text = '';
+      }
+    },
+  );
+  chunks.push(Buffer.from(text, 'utf8'));
+  return Buffer.concat(chunks);
 }
+
+/** Characters of CSV text gathered before they become bytes (a flat string of this size is cheap to encode). */
+const CSV_CHUNK = 64 * 1024;

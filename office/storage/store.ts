@@ -1347,17 +1347,19 @@ export class OfficeStore {
   }
 
   /**
-   * The same rows for the CSV export, as arrays in its column order (`OVERDUE_COLUMNS`): tens of
-   * thousands of them go to text without an object per row.
+   * The same rows for the CSV export, as arrays in its column order (`OVERDUE_CSV_HEADER`), given to
+   * `fn` one at a time (`Db.eachTuple`): tens of thousands of them go to text without an object per
+   * row, nor all of them held at once.
    */
-  async overduePrescriptionTuples(today: string): Promise<OverdueTuple[]> {
-    return (await this.db.tuples(
+  async eachOverduePrescriptionTuple(today: string, fn: (row: OverdueTuple) => void): Promise<void> {
+    await this.db.eachTuple(
       `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up,
          ${latestRegistration('protocol_number', 'p')} AS protocol_number, ${latestRegistration('protocol_date', 'p')} AS protocol_date,
          p.inspection_id
        FROM latest_prescriptions p WHERE p.deadline < ? ORDER BY p.deadline, p.inspection_id, p.position`,
       [today],
-    )) as OverdueTuple[];
+      fn as (row: unknown[]) => void,
+    );
   }
 
   async attachmentKnown(sha256: string): Promise<boolean> {
