@@ -1292,8 +1292,8 @@ export class OfficeStore {
    * the follow-up. One query: a linked service finds it with one seek of (service_id, visit_date),
    * an unlinked one by its folded name (`service_key` of the prescription's own revision).
    * A page is read from the index: after or before a row's key (keyset), or the last rows (read
-   * backwards); an offset only for a page asked for by number alone. The follow-up is looked up
-   * for the rows returned, never for rows skipped.
+   * backwards); a page asked for by number alone (`offset`) first finds the key it starts after in
+   * the index alone. The follow-up is looked up for the rows returned, never for rows skipped.
    */
   async overduePrescriptions(
     today: string,
@@ -1312,6 +1312,21 @@ export class OfficeStore {
       }
     >
   > {
+    // A page asked for by number alone: the key of the row before it is found by skipping `offset`
+    // entries of the (deadline, inspection, position) index alone (no row read, no follow-up looked
+    // up), then the page is read after that key like any other; past the end there is no row.
+    if (page && page.offset && !page.after && !page.before && !page.fromEnd) {
+      const start = await this.db.get<{ deadline: string; inspection_id: string; position: number }>(
+        `SELECT p.deadline, p.inspection_id, p.position FROM latest_prescriptions p WHERE p.deadline < ?
+         ORDER BY p.deadline, p.inspection_id, p.position LIMIT 1 OFFSET ?`,
+        [today, page.offset - 1],
+      );
+      if (!start) return [];
+      return this.overduePrescriptions(today, {
+        limit: page.limit,
+        after: { deadline: start.deadline, inspectionId: start.inspection_id, position: Number(start.position) },
+      });
+    }
     const backwards = !!page && (!!page.before || !!page.fromEnd);
     const key = page?.after ?? page?.before;
     // Plain bounds on the deadline at the key, so that the index range starts there in either
@@ -1331,10 +1346,6 @@ export class OfficeStore {
     if (page) {
       tail = ' LIMIT ?';
       params.push(page.limit);
-      if (!key && !page.fromEnd && page.offset) {
-        tail += ' OFFSET ?';
-        params.push(page.offset);
-      }
     }
     const rows = await this.db.all<PrescriptionRow & { position: number; follow_up: string | null }>(
       `SELECT p.inspection_id, p.position, p.revision, p.rule, p.text, p.deadline, p.service_id, p.service_name, p.comune, p.visit_date,

@@ -204,6 +204,10 @@ for (const backend of BACKENDS) {
             assert.ok(late.some((p) => p.followUpDate) && late.some((p) => !p.followUpDate), 'with and without a follow-up');
             assert.equal(await store.countOverduePrescriptions(today), late.length);
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 20 }), late.slice(20, 27));
+            // By number alone: the start key from the index, then keyset; the last rows, and past the end nothing.
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 1 }), late.slice(1, 8));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: late.length - 3 }), late.slice(-3));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: late.length }), []);
             // Keyset pages: after a row's key, before one, the last rows; walked whole, forwards and backwards.
             const keyOf = (p: (typeof late)[number]) => ({ deadline: p.deadline, inspectionId: p.inspectionId, position: p.position });
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, after: keyOf(late[19]!) }), late.slice(20, 27));
