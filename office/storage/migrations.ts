@@ -336,6 +336,17 @@ const REVIEW_COUNTS = [
   `INSERT INTO review_counts (status, slot, n) SELECT review_status, 0, COUNT(*) FROM revisions GROUP BY review_status`,
 ];
 
+/**
+ * SQLite only: every column the overdue-prescriptions CSV reads, in the list's order, so that its
+ * 31,000 rows at 200,000 revisions come from the index alone (measured: the rows' read 121 → 74 ms
+ * of CPU) instead of one table lookup each. Not on PostgreSQL: a B-tree entry there is limited to
+ * about 2.7 kB and a prescription's text may be longer (a push would fail).
+ */
+const OVERDUE_CSV_INDEX = [
+  `CREATE INDEX latest_prescriptions_export ON latest_prescriptions
+     (deadline, inspection_id, position, service_name, comune, visit_date, revision, rule, text, service_id, follow_up)`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -430,8 +441,8 @@ export const MIGRATIONS: Migration[] = [
   // 12–16: reserved for work done alongside (issue 16 took 17).
   {
     version: 17,
-    name: "the review queue's counts per status, kept by each push and decision in its transaction (filled from the revisions)",
-    sqlite: REVIEW_COUNTS,
+    name: "the review queue's counts per status, kept by each push and decision in its transaction (filled from the revisions); on SQLite an index the overdue CSV reads alone",
+    sqlite: [...REVIEW_COUNTS, ...OVERDUE_CSV_INDEX],
     postgres: REVIEW_COUNTS,
   },
 ];

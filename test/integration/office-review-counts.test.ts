@@ -121,6 +121,7 @@ for (const backend of BACKENDS) {
         // Back to the database as it was before 17: no counts table, the version below it.
         const db = store.db;
         await db.run('DROP TABLE review_counts');
+        await db.run('DROP INDEX IF EXISTS latest_prescriptions_export'); // SQLite's export index, same migration
         const before = MIGRATIONS.filter((m) => m.version < 17).at(-1)!.version;
         if (db.kind === 'sqlite') await db.run(`PRAGMA user_version = ${before}`);
         else await db.run('UPDATE office_schema SET version = ?', [before]);
