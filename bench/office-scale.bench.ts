@@ -84,6 +84,8 @@ async function prepare(backend: 'sqlite' | 'postgres', revisions: number, databa
       ['cruscotto: ispezioni dovute, pagina 1', () => page('/cruscotto?elenco=dovute&pagina=1')],
       ['cruscotto: prescrizioni, pagina 1', () => page('/cruscotto?elenco=prescrizioni&pagina=1')],
       ['cruscotto: prescrizioni, ultima pagina', () => page(`/cruscotto?elenco=prescrizioni&pagina=${lastPage}`)],
+      // Asked for by number alone, half-way (the key it starts after is found in the index).
+      ['cruscotto: prescrizioni, pagina di mezzo', () => page(`/cruscotto?elenco=prescrizioni&pagina=${Math.ceil(lastPage / 2)}`)],
       ['CSV ispezioni dovute', () => page('/export/ispezioni-dovute.csv')],
       ['CSV atti in scadenza', () => page('/export/atti-in-scadenza.csv')],
       ['CSV prescrizioni scadute', () => page('/export/prescrizioni-scadute.csv')],

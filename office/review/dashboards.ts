@@ -10,6 +10,7 @@ import { consequenceText } from '../../shared/follow-up.ts';
 import {
   actValidity,
   statesActValidity,
+  inspectionsDue,
   inspectionsDueWindow,
   serviceInspectionsDue,
   type InspectionsDue,
@@ -33,51 +34,53 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export interface DueRow {
   service: Service;
   lastVisit: IsoDate | null;
-  periods: InspectionsDue['periods'];
+  /** This year's Art. 17 periods and where each stands (which visits made it «fatta» is the service page's business). */
+  periods: Array<{ from: IsoDate; to: IsoDate; status: InspectionsDue['periods'][number]['status'] }>;
   nextDueBy: IsoDate | null;
   overdue: boolean;
 }
 
 /**
  * Art. 17 applies to authorised or accredited structures (`serviceInspectionsDue`, as on the laptop).
- * Each service's latest visits are what it is given: those of this year's periods
- * (`inspectionsDueWindow`) and the last one before them, never every revision.
+ * A period's status depends only on whether a visit falls in it, so each service is given, from SQL,
+ * its latest visit up to today and the first visit of each of this year's periods
+ * (`serviceVisitMarks`: a few index seeks per service), plus the few visits sent without a registry
+ * id that match it: the cost follows the registry, not the visits stored or made this year.
  */
 export async function inspectionsDueReport(store: OfficeStore, rs: RuleSet, today: IsoDate): Promise<DueRow[]> {
   const { from } = inspectionsDueWindow(today);
-  const [services, lastLinked, lastUnlinked, visits] = await Promise.all([
-    store.listServices(),
-    store.lastVisitPerService(today),
+  // This year's periods (none begun after today counts a visit: visits after today are not made yet).
+  const ranges = inspectionsDue(rs, [], today)
+    .periods.filter((p) => compareDates(p.from, today) <= 0)
+    .map((p) => ({ from: p.from, to: compareDates(p.to, today) < 0 ? p.to : today }));
+  const [marks, lastUnlinked, unlinked] = await Promise.all([
+    store.serviceVisitMarks(today, ranges),
     store.lastUnlinkedVisits(today),
-    store.latestVisitsBetween(from, today),
+    store.unlinkedVisitsBetween(from, today),
   ]);
-  // A visit is of a service when linked to its registry id; one sent without an id (made before the
-  // registry existed) when it has the same folded name and, if it names one, the same Comune.
-  // Grouped once by id and by name, not scanned once per service.
-  const byService = new Map<string, IsoDate[]>();
-  for (const v of visits) if (v.serviceId) push(byService, v.serviceId, v.visitDate);
+  // A visit sent without an id (made before the registry existed) is of a service when it has the
+  // same folded name and, if it names one, the same Comune. Grouped once by name, not scanned per service.
   const unlinkedByName = new Map<string, Array<{ comune: string | null; date: IsoDate; last: boolean }>>();
-  for (const v of visits) if (!v.serviceId) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.visitDate, last: false });
+  for (const v of unlinked) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.visitDate, last: false });
   for (const v of lastUnlinked) push(unlinkedByName, norm(v.serviceName), { comune: v.comune, date: v.lastVisit, last: true });
-  const datesOf = (service: Service): IsoDate[] => {
-    const dates = [...(byService.get(service.id) ?? [])];
-    let last = lastLinked.get(service.id) ?? null;
+  const datesOf = ({ service, last, first }: (typeof marks)[number]): IsoDate[] => {
+    const dates = first.filter((d): d is IsoDate => d !== null);
+    let latest = last;
     for (const u of unlinkedByName.get(norm(service.name)) ?? []) {
       if (u.comune && norm(u.comune) !== norm(service.comune)) continue;
       if (!u.last) dates.push(u.date);
-      else if (!last || compareDates(u.date, last) > 0) last = u.date;
+      else if (!latest || compareDates(u.date, latest) > 0) latest = u.date;
     }
-    // A last visit from this year is among `dates` already.
-    if (last && compareDates(last, from) < 0) dates.push(last);
+    if (latest) dates.push(latest);
     return dates;
   };
-  return services
-    .map((service) => ({ service, due: serviceInspectionsDue(rs, service, datesOf(service), today) }))
+  return marks
+    .map((m) => ({ service: m.service, due: serviceInspectionsDue(rs, m.service, datesOf(m), today) }))
     .filter(({ due }) => due.bound)
     .map(({ service, due }) => ({
       service,
       lastVisit: due.lastVisit,
-      periods: due.periods,
+      periods: due.periods.map((p) => ({ from: p.from, to: p.to, status: p.status })),
       nextDueBy: due.nextDueBy,
       overdue: due.overdue,
     }))
@@ -202,40 +205,59 @@ export function verificationText(outcome: string | null, act: string | null, art
 }
 
 /**
- * Every overdue prescription as CSV text (`toCsv`'s format): one query's rows straight to lines.
- * What repeats across rows (a check's name, a deadline's days late) is worked out once.
+ * Every overdue prescription as CSV (`toCsv`'s format, UTF-8 bytes): one query's rows straight to
+ * lines, each row's values dropped as soon as its line is made and the text turned into bytes every
+ * CSV_CHUNK characters, so that neither the values nor a rope of 31,000 lines live long (garbage
+ * collection of them was 40 % of the export's time). What repeats across rows (a check's name, a
+ * deadline's days late) is worked out once.
  */
-export async function overduePrescriptionsCsv(store: OfficeStore, today: IsoDate, label: (rule: string) => string): Promise<string> {
-  const rows = await store.overduePrescriptionTuples(today);
+export async function overduePrescriptionsCsv(
+  store: OfficeStore,
+  today: IsoDate,
+  label: (rule: string) => string,
+  chunk = CSV_CHUNK,
+): Promise<Buffer> {
   const labels = new Map<string, string>();
   const late = new Map<string, string>();
   const s = CSV_SEPARATOR;
+  const chunks: Buffer[] = [];
   let text = csvHead(OVERDUE_CSV_HEADER);
-  for (const [
-    serviceName,
-    comune,
-    visitDate,
-    revision,
-    rule,
-    prescription,
-    deadline,
-    followUp,
-    outcome,
-    act,
-    article,
-    protocolNumber,
-    protocolDate,
-    inspectionId,
-  ] of rows) {
-    let check = labels.get(rule);
-    if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
-    let days = late.get(deadline);
-    if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
-    text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
+  await store.eachOverduePrescriptionTuple(
+    today,
+    ([
+      serviceName,
+      comune,
+      visitDate,
+      revision,
+      rule,
       prescription,
-    )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(verificationText(outcome, act, article))}${s}${csvCell(
+      deadline,
+      followUp,
+      outcome,
+      act,
+      article,
       protocolNumber,
-    )}${s}${csvCell(protocolDate)}${s}${csvCell(inspectionId)}\r\n`;
-  }
-  return text;
+      protocolDate,
+      inspectionId,
+    ]) => {
+      let check = labels.get(rule);
+      if (check === undefined) labels.set(rule, (check = csvCell(label(rule))));
+      let days = late.get(deadline);
+      if (days === undefined) late.set(deadline, (days = String(daysBetween(deadline, today))));
+      text += `${csvCell(serviceName)}${s}${csvCell(comune)}${s}${csvCell(visitDate)}${s}${Number(revision)}${s}${check}${s}${csvCell(
+        prescription,
+      )}${s}${csvCell(deadline)}${s}${days}${s}${csvCell(followUp)}${s}${csvCell(verificationText(outcome, act, article))}${s}${csvCell(
+        protocolNumber,
+      )}${s}${csvCell(protocolDate)}${s}${csvCell(inspectionId)}\r\n`;
+      if (text.length >= chunk) {
+        chunks.push(Buffer.from(text, 'utf8'));
+        text = '';
+      }
+    },
+  );
+  chunks.push(Buffer.from(text, 'utf8'));
+  return Buffer.concat(chunks);
 }
+
+/** Characters of CSV text gathered before they become bytes (a flat string of this size is cheap to encode). */
+const CSV_CHUNK = 64 * 1024;

@@ -216,7 +216,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
 
   const PERIOD_LABELS = { done: 'fatta', due: 'da fare', overdue: 'non fatta', future: 'futura' } as const;
 
-  const csv = (reply: FastifyReply, name: string, text: string) =>
+  const csv = (reply: FastifyReply, name: string, text: string | Buffer) =>
     reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}"`).send(text);
 
   app.get(

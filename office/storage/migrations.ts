@@ -460,6 +460,35 @@ function census(kind: 'sqlite' | 'postgres'): string[] {
   ];
 }
 
+/**
+ * The review queue's tab counts (issue 16): how many revisions are in each review status, kept by
+ * every write that changes a status (a push adds one `ricevuta`, taking in review and deciding move
+ * one), in the same transaction, so the queue page reads a few rows instead of counting every
+ * revision. Each status is spread over REVIEW_COUNT_SLOTS rows (the slot is a hash of the visit's
+ * id, `reviewCountSlot`) and a count is their sum: concurrent pushes on PostgreSQL then lock
+ * different rows instead of queueing on one hot row until each commit. A slot's own value may go
+ * negative (the fill puts the existing revisions in slot 0); only the sum means anything.
+ */
+const REVIEW_COUNTS = [
+  `CREATE TABLE review_counts (
+     status TEXT NOT NULL,
+     slot INTEGER NOT NULL,
+     n BIGINT NOT NULL,
+     PRIMARY KEY (status, slot))`,
+  `INSERT INTO review_counts (status, slot, n) SELECT review_status, 0, COUNT(*) FROM revisions GROUP BY review_status`,
+];
+
+/**
+ * SQLite only: every column the overdue-prescriptions CSV reads, in the list's order, so that its
+ * 31,000 rows at 200,000 revisions come from the index alone (measured: the rows' read 121 → 74 ms
+ * of CPU) instead of one table lookup each. Not on PostgreSQL: a B-tree entry there is limited to
+ * about 2.7 kB and a prescription's text may be longer (a push would fail).
+ */
+const OVERDUE_CSV_INDEX = [
+  `CREATE INDEX latest_prescriptions_export ON latest_prescriptions
+     (deadline, inspection_id, position, service_name, comune, visit_date, revision, rule, text, service_id, follow_up)`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -574,6 +603,12 @@ export const MIGRATIONS: Migration[] = [
     name: "regional census of early-childhood services: clerks' roles (office, reviewer, Comune user), the sheets of each Comune with their audited transitions, monthly attendance",
     sqlite: census('sqlite'),
     postgres: census('postgres'),
+  },
+  {
+    version: 17,
+    name: "the review queue's counts per status, kept by each push and decision in its transaction (filled from the revisions); on SQLite an index the overdue CSV reads alone",
+    sqlite: [...REVIEW_COUNTS, ...OVERDUE_CSV_INDEX],
+    postgres: REVIEW_COUNTS,
   },
 ];
 

@@ -392,6 +392,16 @@ const deviceRecord = (r: DeviceRow): DeviceRecord => ({
   pairedAt: r.created_at,
 });
 
+/** Rows each review status's count is spread over (migration 17): concurrent pushes rarely share one. */
+export const REVIEW_COUNT_SLOTS = 32;
+
+/** The `review_counts` slot of a visit (FNV-1a of its id): its revisions' status moves stay on one slot. */
+export function reviewCountSlot(inspectionId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < inspectionId.length; i++) h = Math.imul(h ^ inspectionId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % REVIEW_COUNT_SLOTS;
+}
+
 /** Longest reason a clerk can give for moving a visit. */
 export const TRANSFER_REASON_MAX = 1000;
 
@@ -740,6 +750,9 @@ export class OfficeStore {
       await this.#refreshLatest(sql, s, serviceId);
       // The planned visit it fulfils (issue 14), which then leaves the agendas of its commission.
       await linkReceivedVisit(this.db, sql, { ...s, serviceId }, this.now());
+      // Last of all: the count's row lock (PostgreSQL) is then held only for the commit, and always
+      // after the change-feed lock, in the order decide() takes them (no deadlock between the two).
+      await this.#countStatus(sql, s.inspectionId, null, 'ricevuta');
       return 'created';
     });
   }
@@ -1250,13 +1263,29 @@ export class OfficeStore {
     };
   }
 
+  /** How many revisions are in each review status: the sum of its rows of `review_counts` (migration 17), not a count of revisions. */
   async countByStatus(): Promise<Record<ReviewStatus, number>> {
-    const rows = await this.db.all<{ review_status: ReviewStatus; n: number }>(
-      'SELECT review_status, COUNT(*) AS n FROM revisions GROUP BY review_status',
+    const rows = await this.db.all<{ status: ReviewStatus; n: number | string }>(
+      'SELECT status, SUM(n) AS n FROM review_counts GROUP BY status',
     );
     const out = Object.fromEntries(REVIEW_STATUSES.map((s) => [s, 0])) as Record<ReviewStatus, number>;
-    for (const r of rows) out[r.review_status] = Number(r.n);
+    for (const r of rows) out[r.status] = Number(r.n);
     return out;
+  }
+
+  /**
+   * One revision of the visit moves from `from` (null: it has just arrived) to `to`, in the caller's
+   * transaction: one statement. The two rows are written in the order of the statuses' path
+   * (ricevuta → in_validazione → validata/respinta), the same in every transaction.
+   */
+  async #countStatus(sql: Sql, inspectionId: string, from: ReviewStatus | null, to: ReviewStatus): Promise<void> {
+    const slot = reviewCountSlot(inspectionId);
+    const rows = from ? [from, -1, to, 1] : [to, 1];
+    await sql.run(
+      `INSERT INTO review_counts (status, slot, n) VALUES ${from ? '(?, ?, ?), (?, ?, ?)' : '(?, ?, ?)'}
+       ON CONFLICT (status, slot) DO UPDATE SET n = review_counts.n + excluded.n`,
+      from ? [rows[0], slot, rows[1], rows[2], slot, rows[3]] : [rows[0], slot, rows[1]],
+    );
   }
 
   /** Every received revision (without the file): the dashboards read the summaries instead; kept for tests comparing with them. */
@@ -1301,6 +1330,39 @@ export class OfficeStore {
       [asOf],
     );
     return new Map(rows.filter((r) => r.last).map((r) => [r.id, r.last!]));
+  }
+
+  /**
+   * Every registry service (in `listServices` order) with its latest visit up to `asOf` and, for each
+   * of `ranges` (both ends included), the date of its first visit in it: from the visits' latest
+   * revisions, 1 + ranges index seeks of (service, visit date) per service. What Art. 17 needs to
+   * know of a service this year, whatever the number of visits stored or made this year.
+   */
+  async serviceVisitMarks(
+    asOf: string,
+    ranges: ReadonlyArray<{ from: string; to: string }>,
+  ): Promise<Array<{ service: Service; last: string | null; first: Array<string | null> }>> {
+    const seek = (dir: string, cond: string) =>
+      `(SELECT l.visit_date FROM latest_revisions l WHERE l.service_id = s.id AND ${cond} ORDER BY l.visit_date${dir} LIMIT 1)`;
+    const rows = await this.db.tuples(
+      `SELECT s.data, ${[seek(' DESC', 'l.visit_date <= ?'), ...ranges.map(() => seek('', 'l.visit_date >= ? AND l.visit_date <= ?'))].join(', ')}
+       FROM services s ORDER BY s.name, s.id`,
+      [asOf, ...ranges.flatMap((r) => [r.from, r.to])],
+    );
+    return rows.map(([data, last, ...first]) => ({
+      service: JSON.parse(data as string) as Service,
+      last: (last as string | null) ?? null,
+      first: first.map((d) => (d as string | null) ?? null),
+    }));
+  }
+
+  /** Visits not linked to the registry (their latest revision) dated from `from` to `to`: an index range of the few without a service. */
+  async unlinkedVisitsBetween(from: string, to: string): Promise<Array<{ serviceName: string; comune: string | null; visitDate: string }>> {
+    const rows = await this.db.all<{ service_name: string; comune: string | null; visit_date: string }>(
+      'SELECT service_name, comune, visit_date FROM latest_revisions WHERE service_id IS NULL AND visit_date >= ? AND visit_date <= ?',
+      [from, to],
+    );
+    return rows.map((r) => ({ serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date }));
   }
 
   /** The same for visits not linked to the registry, by the name and Comune they were sent with. */
@@ -1371,8 +1433,8 @@ export class OfficeStore {
    * the follow-up. One query: a linked service finds it with one seek of (service_id, visit_date),
    * an unlinked one by its folded name (`service_key` of the prescription's own revision).
    * A page is read from the index: after or before a row's key (keyset), or the last rows (read
-   * backwards); an offset only for a page asked for by number alone. The follow-up is looked up
-   * for the rows returned, never for rows skipped.
+   * backwards); a page asked for by number alone (`offset`) first finds the key it starts after in
+   * the index alone. The follow-up is looked up for the rows returned, never for rows skipped.
    */
   async overduePrescriptions(
     today: string,
@@ -1393,6 +1455,21 @@ export class OfficeStore {
       }
     >
   > {
+    // A page asked for by number alone: the key of the row before it is found by skipping `offset`
+    // entries of the (deadline, inspection, position) index alone (no row read, no follow-up looked
+    // up), then the page is read after that key like any other; past the end there is no row.
+    if (page && page.offset && !page.after && !page.before && !page.fromEnd) {
+      const start = await this.db.get<{ deadline: string; inspection_id: string; position: number }>(
+        `SELECT p.deadline, p.inspection_id, p.position FROM latest_prescriptions p WHERE p.deadline < ?
+         ORDER BY p.deadline, p.inspection_id, p.position LIMIT 1 OFFSET ?`,
+        [today, page.offset - 1],
+      );
+      if (!start) return [];
+      return this.overduePrescriptions(today, {
+        limit: page.limit,
+        after: { deadline: start.deadline, inspectionId: start.inspection_id, position: Number(start.position) },
+      });
+    }
     const backwards = !!page && (!!page.before || !!page.fromEnd);
     const key = page?.after ?? page?.before;
     // Plain bounds on the deadline at the key, so that the index range starts there in either
@@ -1412,10 +1489,6 @@ export class OfficeStore {
     if (page) {
       tail = ' LIMIT ?';
       params.push(page.limit);
-      if (!key && !page.fromEnd && page.offset) {
-        tail += ' OFFSET ?';
-        params.push(page.offset);
-      }
     }
     const rows = await this.db.all<
       PrescriptionRow & {
@@ -1443,18 +1516,20 @@ export class OfficeStore {
   }
 
   /**
-   * The same rows for the CSV export, as arrays in its column order (`OVERDUE_COLUMNS`): tens of
-   * thousands of them go to text without an object per row.
+   * The same rows for the CSV export, as arrays in its column order (`OVERDUE_CSV_HEADER`), given to
+   * `fn` one at a time (`Db.eachTuple`): tens of thousands of them go to text without an object per
+   * row, nor all of them held at once.
    */
-  async overduePrescriptionTuples(today: string): Promise<OverdueTuple[]> {
-    return (await this.db.tuples(
+  async eachOverduePrescriptionTuple(today: string, fn: (row: OverdueTuple) => void): Promise<void> {
+    await this.db.eachTuple(
       `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up,
          ${LATEST_VERIFICATION('outcome')} AS v_outcome, ${LATEST_VERIFICATION('act')} AS v_act, ${LATEST_VERIFICATION('article')} AS v_article,
          ${latestRegistration('protocol_number', 'p')} AS protocol_number, ${latestRegistration('protocol_date', 'p')} AS protocol_date,
          p.inspection_id
        FROM latest_prescriptions p WHERE p.deadline < ? AND ${NOT_COMPLIED} ORDER BY p.deadline, p.inspection_id, p.position`,
       [today],
-    )) as OverdueTuple[];
+      fn as (row: unknown[]) => void,
+    );
   }
 
   async attachmentKnown(sha256: string): Promise<boolean> {
@@ -1468,7 +1543,7 @@ export class OfficeStore {
         "UPDATE revisions SET review_status = 'in_validazione', reviewed_by = ? WHERE inspection_id = ? AND revision = ? AND review_status = 'ricevuta'",
         [clerkId, inspectionId, revision],
       );
-      if (n)
+      if (n) {
         await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, NULL)', [
           inspectionId,
           revision,
@@ -1476,6 +1551,8 @@ export class OfficeStore {
           clerkId,
           'in_validazione',
         ]);
+        await this.#countStatus(sql, inspectionId, 'ricevuta', 'in_validazione');
+      }
       return n === 1;
     });
   }
@@ -1495,9 +1572,12 @@ export class OfficeStore {
     return this.db.tx(async (sql) => {
       await this.db.lockChangeFeed(sql);
       // The decision goes to whoever holds the visit now (a clerk may have moved it to another laptop).
+      // The row is held (PostgreSQL) so that a take-in-review cannot commit between this read and the
+      // write below: the status read is the one the counts (migration 17) move from.
+      const forUpdate = this.db.kind === 'postgres' ? ' FOR UPDATE OF r' : '';
       const row = await sql.get<{ review_status: ReviewStatus; inspector_id: string; content_hash: string }>(
         `SELECT r.review_status, COALESCE(v.inspector_id, r.inspector_id) AS inspector_id, r.content_hash
-         FROM revisions r LEFT JOIN visits v ON v.inspection_id = r.inspection_id WHERE r.inspection_id = ? AND r.revision = ?`,
+         FROM revisions r LEFT JOIN visits v ON v.inspection_id = r.inspection_id WHERE r.inspection_id = ? AND r.revision = ?${forUpdate}`,
         [inspectionId, revision],
       );
       if (!row) throw new UserError('ispezione non trovata', 'id');
@@ -1509,6 +1589,7 @@ export class OfficeStore {
         'UPDATE revisions SET review_status = ?, review_notes = ?, reviewed_by = ?, reviewed_at = ? WHERE inspection_id = ? AND revision = ?',
         [status, notes?.trim() || null, clerkId, at, inspectionId, revision],
       );
+      await this.#countStatus(sql, inspectionId, row.review_status, status);
       await sql.run('INSERT INTO review_events (inspection_id, revision, at, clerk_id, action, notes) VALUES (?, ?, ?, ?, ?, ?)', [
         inspectionId,
         revision,

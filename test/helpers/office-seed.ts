@@ -28,7 +28,7 @@ const RULES = ['training.fire', 'A.destinazione_uso.certificato', 'A.area_estern
 
 /** A store whose transactions join `sql` (already inside one). */
 function joined(db: Db, sql: Sql): OfficeStore {
-  const inner: Db = { ...db, ...sql, tx: (fn) => fn(sql), all: sql.all, get: sql.get, run: sql.run };
+  const inner: Db = { ...db, ...sql, tx: (fn) => fn(sql), all: sql.all, get: sql.get, run: sql.run, eachTuple: sql.eachTuple };
   return new OfficeStore(inner);
 }
 

@@ -13,6 +13,7 @@ import { contentHash } from '../../shared/canonical.ts';
 import { SyncClient, type AttachmentSource } from '../../host/sync/client.ts';
 import { hashPassword } from '../../office/security.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
+import { OfficeStore } from '../../office/storage/store.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
 import {
   BACKENDS,
@@ -386,6 +387,8 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await old.all('SELECT inspection_id, device_id, inspector_id FROM visits'), [
           { inspection_id: 'v', device_id: 'd1', inspector_id: 'i1' },
         ]);
+        // Migration 17 counted the two revisions for the queue's tabs.
+        assert.deepEqual(await new OfficeStore(old).countByStatus(), { ricevuta: 2, in_validazione: 0, validata: 0, respinta: 0 });
         const holders = await old.all<{ sha256: string; device_id: string }>(
           'SELECT sha256, device_id FROM blob_holders ORDER BY device_id',
         );

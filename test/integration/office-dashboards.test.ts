@@ -68,7 +68,8 @@ async function oldDue(store: OfficeStore, ruleSet: RuleSet, today: string) {
     .map(({ service, due }) => ({
       service,
       lastVisit: due.lastVisit,
-      periods: due.periods,
+      // What the report keeps of a period (the visits in it are not shown by the office's lists).
+      periods: due.periods.map((p) => ({ from: p.from, to: p.to, status: p.status })),
       nextDueBy: due.nextDueBy,
       overdue: due.overdue,
     }))
@@ -206,6 +207,10 @@ for (const backend of BACKENDS) {
             assert.ok(late.some((p) => p.followUpDate) && late.some((p) => !p.followUpDate), 'with and without a follow-up');
             assert.equal(await store.countOverduePrescriptions(today), late.length);
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 20 }), late.slice(20, 27));
+            // By number alone: the start key from the index, then keyset; the last rows, and past the end nothing.
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: 1 }), late.slice(1, 8));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: late.length - 3 }), late.slice(-3));
+            assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, offset: late.length }), []);
             // Keyset pages: after a row's key, before one, the last rows; walked whole, forwards and backwards.
             const keyOf = (p: (typeof late)[number]) => ({ deadline: p.deadline, inspectionId: p.inspectionId, position: p.position });
             assert.deepEqual(await overduePrescriptionsReport(store, today, { limit: 7, after: keyOf(late[19]!) }), late.slice(20, 27));
@@ -231,8 +236,11 @@ for (const backend of BACKENDS) {
             );
           }
           // The export: the same bytes as the reference rows through toCsv.
-          const csv = await overduePrescriptionsCsv(store, today, label);
+          const bytes = await overduePrescriptionsCsv(store, today, label);
+          const csv = bytes.toString('utf8');
           assert.equal(csv, await oldOverdueCsv(store, today, label), `CSV al ${today}`);
+          // Made in pieces of a few lines each: the same bytes.
+          assert.ok(bytes.equals(await overduePrescriptionsCsv(store, today, label, 300)), `CSV a pezzi al ${today}`);
           if (today === TODAY) {
             assert.ok(csv.startsWith(`\uFEFF${OVERDUE_CSV_HEADER.join(';')}\r\n`), 'the Italian header first');
             assert.deepEqual(OVERDUE_CSV_HEADER.slice(0, 3), ['Servizio', 'Comune', 'Data visita']);
