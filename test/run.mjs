@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test file under test/ with Node's test runner (TypeScript through tsx) and ends
 // with one summary line: "N passed, N failed, N skipped".
-// Usage: node test/run.mjs [unit|integration|e2e|static ...] [--only-file PATTERN]
+// Usage: node test/run.mjs [unit|integration|e2e|static ...] [--only-file PATTERN ...]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const GROUPS = ['static', 'unit', 'integration', 'e2e'];
 const args = process.argv.slice(2);
-const patternIndex = args.indexOf('--only-file');
-const pattern = patternIndex >= 0 ? args[patternIndex + 1] : undefined;
-const chosen = args.filter((a, i) => GROUPS.includes(a) && (patternIndex < 0 || i !== patternIndex + 1));
+// --only-file may be given more than once: a file runs when its path contains any of the patterns.
+const patternAt = new Set(args.flatMap((a, i) => (a === '--only-file' ? [i + 1] : [])));
+const patterns = [...patternAt].map((i) => args[i]).filter((p) => p !== undefined);
+const chosen = args.filter((a, i) => GROUPS.includes(a) && !patternAt.has(i));
 const groups = chosen.length ? chosen : GROUPS;
 
 function findTests(dir) {
@@ -81,7 +82,7 @@ let passed = 0,
   skipped = 0;
 for (const group of groups) {
   let files = findTests(join(root, 'test', group));
-  if (pattern) files = files.filter((f) => f.includes(pattern));
+  if (patterns.length) files = files.filter((f) => patterns.some((p) => f.includes(p)));
   if (!files.length) continue;
   console.log(`\n=== ${group}: ${files.length} file(s) ===`);
   for (const f of files) console.log(`  ${relative(root, f)}`);
