@@ -60,10 +60,13 @@ test('migration 15: a clerk made before stays a full office clerk; roles and Com
   try {
     await migrate(
       db,
-      MIGRATIONS.filter((m) => m.version <= 11),
+      MIGRATIONS.filter((m) => m.version < 15),
     );
     await db.run("INSERT INTO clerks (id, name, password_hash, created_at) VALUES ('c1', 'Vecchio', 'x', '2025-01-01T00:00:00Z')");
-    assert.deepEqual(await migrate(db), [15]);
+    assert.deepEqual(
+      await migrate(db),
+      MIGRATIONS.filter((m) => m.version >= 15).map((m) => m.version),
+    );
     assert.deepEqual(await db.get('SELECT role, comune FROM clerks WHERE id = ?', ['c1']), { role: 'office', comune: null });
   } finally {
     await db.close();
