@@ -10,6 +10,7 @@ import { applicableItems } from '../../shared/checklist/index.ts';
 import type { Purpose } from '../../shared/domain.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
+import { registerIds } from '../../shared/checklist/answers.ts';
 import { personFromStaff, serviceSection } from '../../shared/inspection-parts.ts';
 
 /** Parses a count as typed. */
@@ -135,6 +136,9 @@ export function answerValue(item: ChecklistItem, fields: AnswerFields): AnswerVa
       return isIsoDate(v) ? v : new Error('scrivere la data come gg/mm/aaaa');
     case 'text':
       return v;
+    case 'register':
+      // The ids of the register entries picked, comma-separated (the item's checkboxes write them).
+      return v === 'na' || registerIds(v) !== null ? v : new Error('scelta degli iscritti non valida');
   }
 }
 
