@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { restrictMode } from './durable.ts';
 import type { Cipher } from './crypto.ts';
 import { DatabaseVersionError } from './errors.ts';
-import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.ts';
+import { LATEST_VERSION, MIGRATIONS, RESERVED_VERSIONS, type Migration } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
@@ -92,11 +92,14 @@ function migrate(db: Db, migrations: readonly Migration[], from: number, cipher:
   }
 }
 
-/** Versions must run 1, 2, 3… without gaps: a gap means a file went missing from the build. */
-export function checkSequence(migrations: readonly Migration[]): void {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrazione ${m.name}: versione ${m.version}, attesa ${i + 1}`);
-  });
+/** Versions must run 1, 2, 3… without gaps (but the reserved ones, RESERVED_VERSIONS): a gap means a file went missing from the build. */
+export function checkSequence(migrations: readonly Migration[], reserved: readonly number[] = RESERVED_VERSIONS): void {
+  let expected = 1;
+  for (const m of migrations) {
+    while (reserved.includes(expected) && m.version !== expected) expected++;
+    if (m.version !== expected) throw new Error(`migrazione ${m.name}: versione ${m.version}, attesa ${expected}`);
+    expected++;
+  }
 }
 
 export function schemaVersion(db: Db): number {

@@ -4,6 +4,7 @@
  * database was written with, so a wrong key fails at once with a clear message rather than on
  * the first staff record.
  */
+import { RegisterRepository } from './repositories/register.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +49,7 @@ export class Store {
   /** Office sync: the outbox of sealed revisions and the pairing (migration 002). */
   readonly outbox: OutboxRepository;
   readonly settings: SettingsRepository;
+  readonly register: RegisterRepository;
   /** Photos and reports, encrypted with the data key and addressed by their plaintext hash. */
   readonly blobs: BlobStore;
 
@@ -67,6 +69,7 @@ export class Store {
     this.attachments = new AttachmentsRepository(ctx, this.audit);
     this.outbox = new OutboxRepository(ctx, this.audit, this.inspections);
     this.settings = new SettingsRepository(ctx);
+    this.register = new RegisterRepository(ctx);
   }
 
   static open(dataDir: string, options: StoreOptions): Store {

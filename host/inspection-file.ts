@@ -7,6 +7,8 @@ import type { InspectionContent } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
 import { parseSealedFile, type InspectionFile, type Person } from '../shared/inspection.ts';
 import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
+import { registerIds } from '../shared/checklist/answers.ts';
+import { RULE_SETS } from '../shared/rules/index.ts';
 
 export function buildInspectionFile(store: Store, content: InspectionContent): InspectionFile {
   const service = store.services.get(content.serviceId);
@@ -30,6 +32,13 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
   if (content.staffCounts.educators || content.staffCounts.auxiliaries) file.staffCounts = content.staffCounts;
   if (people.length) file.people = people;
   if (Object.keys(content.answers).length) file.answers = content.answers;
+  // The register entries picked at the register's item, as this laptop's copy holds them: the check reads them.
+  const register = RULE_SETS.get(content.ruleSet)?.educatorRegister;
+  const picked = register ? content.answers[register.item]?.value : undefined;
+  if (register && register.serviceTypes.includes(service.type) && typeof picked === 'string') {
+    const entries = (registerIds(picked) ?? []).map((id) => store.register.get(id)).filter((e) => e !== null);
+    if (entries.length) file.registerEntries = entries;
+  }
   // Sealed into the file (and so into its hash): whoever holds it, an office too, sees it is not real.
   if (content.demo) file.demo = true;
   return file;

@@ -277,3 +277,15 @@ export function registerFinding(
         message: `${register.title}, al ${on}: ${ids.length === 1 ? 'iscritto in regola' : `tutti i ${ids.length} iscritti in regola`} — ${parts.join('; ')}`,
       };
 }
+
+/** What the office's page writes for an entry (new or edited); confirmations are recorded one by one. */
+export const RegisterEntryInput = RegisterEntry.pick({ kind: true, name: true, taxCode: true, registeredOn: true, requirements: true, cancelledOn: true });
+export type RegisterEntryInput = z.infer<typeof RegisterEntryInput>;
+
+/** Where an entry stands today, for the office's list: lapsed and lapsing ones first. */
+export function registerAlerts(register: EducatorRegister, entries: readonly RegisterEntry[], today: IsoDate): Array<{ entry: RegisterEntry; standing: StandingResult }> {
+  const order: Standing[] = ['scaduta', 'requisiti_mancanti', 'in_scadenza', 'non_ancora_iscritta', 'in_regola', 'cancellata'];
+  return entries
+    .map((entry) => ({ entry, standing: entryStanding(register, entry, today) }))
+    .sort((a, b) => order.indexOf(a.standing.standing) - order.indexOf(b.standing.standing) || a.entry.name.localeCompare(b.entry.name, 'it'));
+}

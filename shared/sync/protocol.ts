@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MAX_SEGMENT_ENTRIES } from '../audit-chain.ts';
 import { IsoDateSchema } from '../domain.ts';
+import { RegisterEntry } from '../educator-register.ts';
 
 /** Lowercase hex SHA-256, the content address of bundles and attachments. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -197,6 +198,8 @@ export const Change = z.discriminatedUnion('kind', [
   change('checklist', z.looseObject({ key: z.string(), checklist: z.unknown() })),
   change('decision', Decision),
   change('service_link', ServiceLink),
+  /** An entry of the territory's register of educators, whole (shared/educator-register.ts): the laptop keeps the latest. */
+  change('register_entry', z.looseObject({ entry: RegisterEntry })),
 ]);
 export type Change = z.infer<typeof Change>;
 

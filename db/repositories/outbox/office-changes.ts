@@ -9,9 +9,12 @@
  *  - `service`: the office is the master of the registry fields of the services it sends;
  *  - `service_link`: a service of ours stands from now on for the office's registry entry (a copy
  *    of that entry nothing uses is folded into it);
+ *  - `register_entry`: the territory's register of educators, each entry whole (the latest kept);
  *  - rule sets and checklists ship with the app; unknown kinds are skipped and reported.
  */
 import { Service } from '../../../shared/api/contract.ts';
+import { RegisterEntry } from '../../../shared/educator-register.ts';
+import type { RegisterRepository } from '../register.ts';
 import { StoreError } from '../../errors.ts';
 import type { AuditRepository } from '../audit.ts';
 import { bool, type RepoContext } from '../context.ts';
@@ -46,6 +49,7 @@ export class OfficeChanges {
     private readonly audit: AuditRepository,
     private readonly inspections: InspectionsRepository,
     private readonly pairing: SyncPairing,
+    private readonly register: RegisterRepository,
   ) {}
 
   /** Applies a page of office changes and stores the cursor: all in one transaction, or nothing. */
@@ -62,6 +66,7 @@ export class OfficeChanges {
           if (c.kind === 'decision') this.#applyDecision(c, report);
           else if (c.kind === 'service') this.#applyService(c, report);
           else if (c.kind === 'service_link') this.#applyServiceLink(c, report);
+          else if (c.kind === 'register_entry') this.#applyRegisterEntry(c, report);
           // Rule sets and checklists ship with the app; the office's copies are informational here.
           else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
           else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
@@ -155,6 +160,17 @@ export class OfficeChanges {
     } else {
       record(`revisione successiva ${successor} già sigillata`);
     }
+  }
+
+  /** The office's register of educators: the entry as it stands now replaces the one held. */
+  #applyRegisterEntry(c: OfficeChange, report: ApplyReport): void {
+    const parsed = RegisterEntry.safeParse((c.payload as { entry?: unknown } | null)?.entry);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      report.skipped.push(`${c.seq}: iscritto all'albo non valido (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
+      return;
+    }
+    this.register.put(parsed.data, c.seq);
   }
 
   #applyService(c: OfficeChange, report: ApplyReport): void {
