@@ -57,6 +57,8 @@ export const RegisterKindRules = z.strictObject({
 export const EducatorRegister = z.strictObject({
   /** As the regulation names it: «Albo Comunale degli educatori domiciliari». */
   title: z.string().min(1),
+  /** The office's menu entry and page title for it: «Albo educatori domiciliari». */
+  menuLabel: z.string().min(1),
   article: z.string().min(1),
   /** The checklist item where a visit checks the service's educators against the register. */
   item: z.string().min(1),
@@ -279,13 +281,37 @@ export function registerFinding(
 }
 
 /** What the office's page writes for an entry (new or edited); confirmations are recorded one by one. */
-export const RegisterEntryInput = RegisterEntry.pick({ kind: true, name: true, taxCode: true, registeredOn: true, requirements: true, cancelledOn: true });
+export const RegisterEntryInput = RegisterEntry.pick({
+  kind: true,
+  name: true,
+  taxCode: true,
+  registeredOn: true,
+  requirements: true,
+  cancelledOn: true,
+});
 export type RegisterEntryInput = z.infer<typeof RegisterEntryInput>;
 
 /** Where an entry stands today, for the office's list: lapsed and lapsing ones first. */
-export function registerAlerts(register: EducatorRegister, entries: readonly RegisterEntry[], today: IsoDate): Array<{ entry: RegisterEntry; standing: StandingResult }> {
+export function registerAlerts(
+  register: EducatorRegister,
+  entries: readonly RegisterEntry[],
+  today: IsoDate,
+): Array<{ entry: RegisterEntry; standing: StandingResult }> {
   const order: Standing[] = ['scaduta', 'requisiti_mancanti', 'in_scadenza', 'non_ancora_iscritta', 'in_regola', 'cancellata'];
   return entries
     .map((entry) => ({ entry, standing: entryStanding(register, entry, today) }))
-    .sort((a, b) => order.indexOf(a.standing.standing) - order.indexOf(b.standing.standing) || a.entry.name.localeCompare(b.entry.name, 'it'));
+    .sort(
+      (a, b) => order.indexOf(a.standing.standing) - order.indexOf(b.standing.standing) || a.entry.name.localeCompare(b.entry.name, 'it'),
+    );
+}
+
+/**
+ * The rule set's own findings by name (its `checks`' subjects, and the register's check by the
+ * register's title), for the pages and the report that name a finding.
+ */
+export function namedChecks(rs: {
+  checks?: ReadonlyArray<{ id: string; subject: string }> | undefined;
+  educatorRegister?: EducatorRegister | undefined;
+}): Array<{ id: string; subject: string }> {
+  return [...(rs.checks ?? []), ...(rs.educatorRegister ? [{ id: REGISTER_RULE, subject: rs.educatorRegister.title }] : [])];
 }

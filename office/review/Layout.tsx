@@ -19,10 +19,12 @@ export interface LayoutProps {
   flash?: string;
   /** The name of the territory the office applies (shared/territories), beside the product's name. */
   territory?: string;
+  /** Menu entries the territory's data adds (the register of educators, where it keeps one). */
+  extraNav?: ReadonlyArray<readonly [string, string]>;
   children?: ReactNode;
 }
 
-export function Layout({ title, clerk, csrf, active, flash, territory, children }: LayoutProps): ReactElement {
+export function Layout({ title, clerk, csrf, active, flash, territory, extraNav = [], children }: LayoutProps): ReactElement {
   return (
     <html lang="it">
       <head>
@@ -38,7 +40,7 @@ export function Layout({ title, clerk, csrf, active, flash, territory, children 
           {clerk ? (
             <>
               <nav aria-label="Menu principale">
-                {NAV.map(([href, label]) => (
+                {[...NAV, ...extraNav].map(([href, label]) => (
                   <a key={href} href={href} aria-current={active === href ? 'page' : undefined}>
                     {label}
                   </a>

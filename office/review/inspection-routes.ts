@@ -2,6 +2,7 @@
  * One received revision: its page, «Prendi in validazione», «Valida» (with its confirmation), «Respingi»,
  * «Registra a protocollo» (a validated revision), its attachments.
  */
+import { namedChecks } from '../../shared/educator-register.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
@@ -183,7 +184,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         },
         findings: result
           ? findings.map((f) => ({
-              check: checkLabel(f.rule, items, rs?.checks),
+              check: checkLabel(f.rule, items, rs ? namedChecks(rs) : undefined),
               outcome: f.outcome,
               outcomeLabel: OUTCOME_LABELS[f.outcome],
               article: f.article,
@@ -192,7 +193,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           : null,
         evaluationError: parsed.ok ? 'set di regole sconosciuto' : parsed.errors.join('; '),
         prescriptions: record.prescriptions.map((p) => ({
-          check: checkLabel(p.rule, items, rs?.checks),
+          check: checkLabel(p.rule, items, rs ? namedChecks(rs) : undefined),
           text: p.text,
           deadline: formatDate(p.deadline),
         })),
@@ -201,7 +202,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         photos: record.attachments.filter((a) => a.kind === 'photo').map((p) => ({ href: `/allegati/${p.sha256}`, name: p.name })),
         answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
           section: sectionLabel(items.get(id)?.section),
-          check: checkLabel(id, items, rs?.checks),
+          check: checkLabel(id, items, rs ? namedChecks(rs) : undefined),
           answer: answerText(a.value),
           note: a.note ?? '',
         })),
@@ -216,7 +217,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           contentHash: record.contentHash,
           ruleSet: file?.ruleSet,
           attachments: record.attachments.map((a) => ({ name: a.name, size: formatSize(a.size), bytes: a.size, sha256: a.sha256 })),
-          codes: codes.map((code) => ({ check: checkLabel(code, items, rs?.checks), code })),
+          codes: codes.map((code) => ({ check: checkLabel(code, items, rs ? namedChecks(rs) : undefined), code })),
         },
       }),
       rejection || protocolForm ? 400 : 200,

@@ -8,12 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  RegisterConfirmation,
-  RegisterEntry,
-  RegisterEntryInput,
-  type EducatorRegister,
-} from '../../shared/educator-register.ts';
+import { RegisterConfirmation, RegisterEntry, RegisterEntryInput, type EducatorRegister } from '../../shared/educator-register.ts';
 import { formatItalianDate } from '../../shared/dates.ts';
 import { serviceKey } from './keys.ts';
 import type { Actor } from './planning.ts';
@@ -66,7 +61,10 @@ export class RegisterStore {
     const unknown = Object.keys(e.requirements).find((k) => !known.has(k));
     if (unknown) throw new UserError(`requirements: requisito sconosciuto ${unknown}`, 'requirements');
     if (e.cancelledOn !== null && e.cancelledOn < e.registeredOn)
-      throw new UserError(`cancelledOn: la cancellazione non può precedere l'iscrizione (${formatItalianDate(e.registeredOn)})`, 'cancelledOn');
+      throw new UserError(
+        `cancelledOn: la cancellazione non può precedere l'iscrizione (${formatItalianDate(e.registeredOn)})`,
+        'cancelledOn',
+      );
     return this.store.db.tx(async (sql) => {
       await this.store.db.lockChangeFeed(sql);
       const now = this.clock().toISOString();
@@ -76,10 +74,14 @@ export class RegisterStore {
         const row = await sql.get<{ data: string; created_at: string }>('SELECT data, created_at FROM register_entries WHERE id = ?', [id]);
         if (!row) throw new UserError("iscritto non trovato nell'albo", 'id');
         const old = RegisterEntry.parse(JSON.parse(row.data));
-        if (old.kind !== e.kind) throw new UserError("kind: un iscritto non cambia tipo (persona o società): aggiungerne uno nuovo", 'kind');
+        if (old.kind !== e.kind)
+          throw new UserError('kind: un iscritto non cambia tipo (persona o società): aggiungerne uno nuovo', 'kind');
         const early = old.confirmations.find((c) => c.confirmedOn < e.registeredOn);
         if (early)
-          throw new UserError(`registeredOn: la conferma del ${formatItalianDate(early.confirmedOn)} precede la data d'iscrizione`, 'registeredOn');
+          throw new UserError(
+            `registeredOn: la conferma del ${formatItalianDate(early.confirmedOn)} precede la data d'iscrizione`,
+            'registeredOn',
+          );
         confirmations = old.confirmations;
         createdAt = row.created_at;
       }
@@ -93,15 +95,10 @@ export class RegisterStore {
           id,
         ]);
       else
-        await sql.run('INSERT INTO register_entries (id, kind, name, name_key, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          entry.id,
-          entry.kind,
-          entry.name,
-          serviceKey(entry.name),
-          JSON.stringify(entry),
-          createdAt,
-          now,
-        ]);
+        await sql.run(
+          'INSERT INTO register_entries (id, kind, name, name_key, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [entry.id, entry.kind, entry.name, serviceKey(entry.name), JSON.stringify(entry), createdAt, now],
+        );
       await this.#audit(sql, actor, id ? 'modifica' : 'iscrizione', entry.id, e, now);
       await this.store.appendChange(sql, 'register_entry', entry.id, null, { entry });
       return entry;
@@ -117,7 +114,10 @@ export class RegisterStore {
       if (!row) throw new UserError("iscritto non trovato nell'albo", 'id');
       const old = RegisterEntry.parse(JSON.parse(row.data));
       if (c.confirmedOn < old.registeredOn)
-        throw new UserError(`confirmedOn: la conferma non può precedere l'iscrizione (${formatItalianDate(old.registeredOn)})`, 'confirmedOn');
+        throw new UserError(
+          `confirmedOn: la conferma non può precedere l'iscrizione (${formatItalianDate(old.registeredOn)})`,
+          'confirmedOn',
+        );
       const rules = this.register.kinds[old.kind].confirmation;
       if (rules.minHours === null && c.contractMinHours === undefined)
         throw new UserError(
@@ -129,7 +129,9 @@ export class RegisterStore {
       if (rules.minHours === null && c.contractMinHours !== undefined) confirmation.contractMinHours = c.contractMinHours;
       const entry = RegisterEntry.parse({
         ...old,
-        confirmations: [...old.confirmations, confirmation].sort((a, b) => (a.confirmedOn < b.confirmedOn ? -1 : a.confirmedOn > b.confirmedOn ? 1 : 0)),
+        confirmations: [...old.confirmations, confirmation].sort((a, b) =>
+          a.confirmedOn < b.confirmedOn ? -1 : a.confirmedOn > b.confirmedOn ? 1 : 0,
+        ),
         updatedAt: now,
       });
       await sql.run('UPDATE register_entries SET data = ?, updated_at = ? WHERE id = ?', [JSON.stringify(entry), now, id]);
@@ -139,7 +141,14 @@ export class RegisterStore {
     });
   }
 
-  async #audit(sql: Parameters<Parameters<OfficeStore['db']['tx']>[0]>[0], actor: Actor, action: string, entryId: string, data: unknown, at: string) {
+  async #audit(
+    sql: Parameters<Parameters<OfficeStore['db']['tx']>[0]>[0],
+    actor: Actor,
+    action: string,
+    entryId: string,
+    data: unknown,
+    at: string,
+  ) {
     await sql.run('INSERT INTO register_events (at, clerk_id, actor, action, entry_id, data) VALUES (?, ?, ?, ?, ?, ?)', [
       at,
       actor.clerkId,

@@ -243,6 +243,7 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
   // Artt. 6–8: the Albo Comunale degli educatori domiciliari (shared/educator-register.ts).
   educatorRegister: {
     title: 'Albo Comunale degli educatori domiciliari',
+    menuLabel: 'Albo educatori domiciliari',
     article: 'Reg. Lucca art. 6 c.1',
     item: 'B.albo.educatori',
     serviceTypes: ['domiciliare'],
