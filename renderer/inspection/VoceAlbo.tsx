@@ -71,8 +71,8 @@ export function VoceAlbo({ item, base, meta }: { item: ChecklistItem; base: stri
           {missing.map((id) => (
             <li key={id}>
               <label>
-                <input type="checkbox" checked disabled={readOnly} onChange={() => toggle(id, false)} /> iscritto non più presente
-                nell'albo del portatile
+                <input type="checkbox" checked disabled={readOnly} onChange={() => toggle(id, false)} /> iscritto non più presente nell'albo
+                del portatile
               </label>
             </li>
           ))}
