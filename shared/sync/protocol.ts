@@ -150,6 +150,15 @@ export const PairResponse = z.looseObject({
 });
 export type PairResponse = z.infer<typeof PairResponse>;
 
+/**
+ * GET /api/v1/pair (no token): what a laptop needs to know before it spends its one-time code — the
+ * office's territory, so a laptop that cannot take it refuses first and the code stays valid.
+ */
+export const PairInfo = z.looseObject({
+  territory: z.string().regex(/^[a-z0-9-]+$/),
+});
+export type PairInfo = z.infer<typeof PairInfo>;
+
 export const ServiceRecord = z.looseObject({
   id: z.string(),
   name: z.string(),
