@@ -339,7 +339,10 @@ function titleBlock(ctx: Ctx): Content[] {
     { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 1.2, lineColor: ACCENT }], margin: [0, 6, 0, 8] },
     {
       columns: [
-        { width: '*', stack: [{ text: 'SCHEDA DI OSSERVAZIONE PER:', style: 'formTitle' }, ...purposeLines] },
+        {
+          width: '*',
+          stack: [{ text: `${ctx.territory.reportHeading.documentTitle.toUpperCase()} PER:`, style: 'formTitle' }, ...purposeLines],
+        },
         {
           width: 150,
           stack: [
@@ -855,7 +858,7 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     if (p.unreadable !== undefined) return;
     images[`photo${i}`] = `data:${p.mime};base64,${Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64')}`;
   });
-  const runningTitle = `Scheda di osservazione – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;
+  const runningTitle = `${ctx.territory.reportHeading.documentTitle} – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;
   const demo = file.demo === true;
   return {
     pageSize: 'A4',

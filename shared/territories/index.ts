@@ -38,10 +38,17 @@ const ZONA_FSE_TERRITORY: Territory = {
     completeFor: ['autorizzazione', 'accreditamento'],
     completeArticle: 'Reg. zonale art. 15 c.2',
   },
+  memberRoles: [
+    'Pedagogista zonale',
+    'Referente tecnico del Comune sede del servizio',
+    'Referente tecnico di altro Comune della Zona',
+    'Referente ASL',
+  ],
   reportHeading: {
     title: 'ZONA FIORENTINA SUD-EST',
     subtitle: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE",
     author: 'Commissione zonale – Zona Fiorentina Sud-Est',
+    documentTitle: 'Scheda di osservazione',
   },
 };
 
