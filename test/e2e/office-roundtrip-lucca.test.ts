@@ -134,10 +134,9 @@ test(
     await page.getByRole('link', { name: 'Nuova ispezione' }).click();
     await page.getByLabel('Verifica periodica del mantenimento dei requisiti').check();
     // «Commissione» suggests Lucca's roles (the territory's memberRoles), none of the Zona's.
-    assert.deepEqual(
-      await page.locator('#nm-roles option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
-      ['Referente del Comune'],
-    );
+    assert.deepEqual(await page.locator('#nm-roles option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [
+      'Referente del Comune',
+    ]);
     await page.getByRole('checkbox', { name: /Elena Puccini/ }).check();
     await page.getByRole('button', { name: 'Inizia la visita' }).click();
     await page.locator('#tab-heading-A').waitFor();

@@ -38,7 +38,6 @@ async function luccaOffice(backend: Backend = 'sqlite'): Promise<{ office: TestO
   return { office, clerk };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function done(r: { ok: boolean; value?: any; error?: { message: string } }): any {
   assert.ok(r.ok, r.error?.message);
   return r.value;
