@@ -3,6 +3,7 @@
  * «Registra a protocollo» (a validated revision), its attachments.
  */
 import { namedChecks } from '../../shared/educator-register.ts';
+import { registerIds } from '../../shared/checklist/answers.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +27,13 @@ import { loadVerifier } from './verify.ts';
 function answersInSchedaOrder<A>(answers: Record<string, A>, items: ReadonlyArray<{ id: string }>): Array<[string, A]> {
   const rank = new Map(items.map((item, i) => [item.id, i]));
   return Object.entries(answers).sort(([a], [b]) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
+}
+
+/** A register item's answer (entry ids): the educators by name, as the sealed file carries them; never the ids. */
+function registerAnswerText(value: string, entries: ReadonlyArray<{ id: string; name: string }>): string {
+  const ids = registerIds(value) ?? [];
+  if (!ids.length) return '—';
+  return ids.map((id) => entries.find((e) => e.id === id)?.name ?? "iscritto non presente nell'albo").join('; ');
 }
 
 function answerText(value: unknown): string {
@@ -203,7 +211,10 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
           section: sectionLabel(items.get(id)?.section),
           check: checkLabel(id, items, rs ? namedChecks(rs) : undefined),
-          answer: answerText(a.value),
+          answer:
+            items.get(id)?.kind === 'register' && typeof a.value === 'string' && a.value !== 'na'
+              ? registerAnswerText(a.value, file?.registerEntries ?? [])
+              : answerText(a.value),
           note: a.note ?? '',
         })),
         others: others.map((o) => ({

@@ -287,4 +287,12 @@ test('the laptop receives the register and checks a domiciliary service’s educ
   assert.match(text, /Luca Bianchi: iscrizione decaduta il 10\/01\/2026/);
   assert.match(text, /Maria Rossi: iscritta, valida fino al 09\/03\/2027/);
   assert.match(text, /Reg\. Lucca art\. 6 c\.1; Reg\. Lucca art\. 6 c\.2/);
+
+  // Sent to the office: the review page names the educators the file carries, never their ids.
+  done(await app.call('sync.now', {}));
+  await whenSynced(app, 'the visit received', () => ok(app, 'sync.status', {}).counts.ricevuta === 1);
+  const received = await office.server.store.db.get<{ inspection_id: string }>('SELECT inspection_id FROM revisions');
+  const review = await clerk.page(`/ispezioni/${encodeURIComponent(received!.inspection_id)}/1`);
+  assert.match(review, /<td>Maria Rossi; Luca Bianchi<\/td>/);
+  assert.ok(!review.slice(0, review.indexOf('Dati per l')).includes(maria), 'no entry id outside the support data');
 });
