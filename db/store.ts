@@ -4,6 +4,7 @@
  * database was written with, so a wrong key fails at once with a clear message rather than on
  * the first staff record.
  */
+import { RegisterRepository } from './repositories/register.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +52,7 @@ export class Store {
   readonly settings: SettingsRepository;
   /** The office's planned visits of this inspector and the visits started from them (migration 013). */
   readonly agenda: AgendaRepository;
+  readonly register: RegisterRepository;
   /** Photos and reports, encrypted with the data key and addressed by their plaintext hash. */
   readonly blobs: BlobStore;
 
@@ -71,6 +73,7 @@ export class Store {
     this.agenda = new AgendaRepository(ctx, this.audit, this.inspections, this.members);
     this.outbox = new OutboxRepository(ctx, this.audit, this.inspections, this.agenda);
     this.settings = new SettingsRepository(ctx);
+    this.register = new RegisterRepository(ctx);
   }
 
   static open(dataDir: string, options: StoreOptions): Store {

@@ -9,6 +9,8 @@ import { OUTCOME_OF_ANSWER, prescriptionsToCheck, type PrescriptionToCheck } fro
 import { parseSealedFile, type Answer, type InspectionFile, type Person, type Verification } from '../shared/inspection.ts';
 import { territoryOfRuleSet } from '../shared/territories/index.ts';
 import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
+import { registerIds } from '../shared/checklist/answers.ts';
+import { RULE_SETS } from '../shared/rules/index.ts';
 
 /**
  * The earlier visits' prescriptions this visit checks (issue 14): from the laptop's own sealed
@@ -64,6 +66,13 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
   // Only when something was checked: a visit without follow-ups seals to the same file as before them.
   const verifications = Object.keys(content.checks).length ? verificationsOf(toCheckOf(store, content), content.checks) : [];
   if (verifications.length) file.verifications = verifications;
+  // The register entries picked at the register's item, as this laptop's copy holds them: the check reads them.
+  const register = RULE_SETS.get(content.ruleSet)?.educatorRegister;
+  const picked = register ? content.answers[register.item]?.value : undefined;
+  if (register && register.serviceTypes.includes(service.type) && typeof picked === 'string') {
+    const entries = (registerIds(picked) ?? []).map((id) => store.register.get(id)).filter((e) => e !== null);
+    if (entries.length) file.registerEntries = entries;
+  }
   // Sealed into the file (and so into its hash): whoever holds it, an office too, sees it is not real.
   if (content.demo) file.demo = true;
   return file;

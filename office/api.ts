@@ -164,6 +164,19 @@ export function registerApi(
 
   app.get('/healthz', async () => ({ ok: true, storage: store.kind }));
 
+  // Before pairing, without a token: the territory the laptop would take (public, as the review pages' heading).
+  // A laptop that cannot take it refuses before its one-time code is spent (host/sync/service.ts).
+  app.get(
+    '/api/v1/pair',
+    {
+      preValidation: async (req, reply) => {
+        const wait = await pairLimit(req);
+        if (wait) return limited(reply, wait);
+      },
+    },
+    async () => ({ territory: territory.id }),
+  );
+
   app.post(
     '/api/v1/pair',
     {

@@ -12,6 +12,7 @@ import {
   ChangesPage,
   ErrorBody,
   InspectionState,
+  PairInfo,
   PairResponse,
   PutRevisionOk,
   UploadCreated,
@@ -20,6 +21,7 @@ import {
 /** The schema of each sync route's 2xx JSON answer, by `METHOD route-pattern`. */
 export const SUCCESS_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ['POST /api/v1/pair', PairResponse],
+  ['GET /api/v1/pair', PairInfo],
   ['PUT /api/v1/inspections/:id/revisions/:n', PutRevisionOk],
   ['POST /api/v1/inspections/:id/revisions/:n/attachments', AddAttachmentOk],
   ['GET /api/v1/inspections/:id', InspectionState],

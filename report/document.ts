@@ -5,6 +5,8 @@
  * the findings with their articles, prescriptions with deadlines, members present, signatures,
  * photos. Everything the reader sees comes from the inspection file and the rule engine.
  */
+import { registerIds } from '../shared/checklist/answers.ts';
+import { entryStanding, namedChecks, STANDING_LABELS } from '../shared/educator-register.ts';
 import type { Content, TableCell, TDocumentDefinitions, CustomTableLayout } from 'pdfmake/interfaces';
 import { sha256Hex } from '../shared/canonical.ts';
 import { formatItalianDate } from '../shared/dates.ts';
@@ -213,6 +215,17 @@ function answerCell(ctx: Ctx, item: ChecklistItem, answer: Answer | undefined): 
     });
     stack.push({ text: [opt('yes', 'Sì'), '   ', opt('no', 'No'), '   ', opt('na', 'N.a.')] as Content[] } as Content);
     if (v === undefined) stack.push({ text: 'non rilevato', style: 'muted' });
+  } else if (item.kind === 'register' && typeof v === 'string' && v !== 'na' && v !== '') {
+    // The educators picked, by name as the register held them, each with its standing on the visit date.
+    const register = ctx.rs.educatorRegister;
+    for (const id of registerIds(v) ?? []) {
+      const entry = ctx.file.registerEntries?.find((e) => e.id === id);
+      const standing = entry && register ? entryStanding(register, entry, ctx.file.visit.date) : null;
+      stack.push({
+        text: entry ? `${entry.name}: ${standing ? STANDING_LABELS[standing.standing] : ''}` : `${id}: non presente nell'albo`,
+        color: standing?.inGoodStanding ? INK : OUTCOME_COLORS.fail,
+      } as Content);
+    }
   } else if (v === undefined || v === '') {
     stack.push({ text: item.kind === 'text' ? 'nessuna annotazione' : 'non rilevato', style: 'muted' });
   } else if (v === 'na') {
@@ -327,7 +340,10 @@ function titleBlock(ctx: Ctx): Content[] {
     { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 1.2, lineColor: ACCENT }], margin: [0, 6, 0, 8] },
     {
       columns: [
-        { width: '*', stack: [{ text: 'SCHEDA DI OSSERVAZIONE PER:', style: 'formTitle' }, ...purposeLines] },
+        {
+          width: '*',
+          stack: [{ text: `${ctx.territory.reportHeading.documentTitle.toUpperCase()} PER:`, style: 'formTitle' }, ...purposeLines],
+        },
         {
           width: 150,
           stack: [
@@ -620,7 +636,7 @@ function sectionsContent(ctx: Ctx): Content[] {
 function ruleLabel(ctx: Ctx, rule: string): string {
   if (rule in RULE_LABELS) return RULE_LABELS[rule as keyof typeof RULE_LABELS];
   // A territory's own check (the rule set's `checks`) is named by its subject, as its message begins.
-  const check = ctx.rs.checks?.find((c) => c.id === rule);
+  const check = namedChecks(ctx.rs).find((c) => c.id === rule);
   if (check) return check.subject;
   const item = ctx.itemsById.get(rule);
   if (!item) return rule;
@@ -889,7 +905,7 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
     if (p.unreadable !== undefined) return;
     images[`photo${i}`] = `data:${p.mime};base64,${Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64')}`;
   });
-  const runningTitle = `Scheda di osservazione – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;
+  const runningTitle = `${ctx.territory.reportHeading.documentTitle} – ${file.service.name} – ${formatItalianDate(file.visit.date)}`;
   const demo = file.demo === true;
   return {
     pageSize: 'A4',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, Purpose, Role, ServiceType } from './domain.ts';
 import { PlanReason } from './planning.ts';
+import { RegisterEntry } from './educator-register.ts';
 import { checkUserText, isUserTextIssue, lineText, multilineText } from './text.ts';
 import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE, visitTimesProblem } from './times.ts';
 
@@ -154,6 +155,12 @@ export const InspectionFile = z
     plan: PlanLink.optional(),
     /** The earlier visits' prescriptions checked at this visit (absent: none, as in files before follow-ups). */
     verifications: z.array(Verification).max(500).optional(),
+    /**
+     * The register entries (rule set `educatorRegister`) the inspector picked as the service's
+     * educators at the register's item, as the laptop's copy of the register held them when the
+     * file was made: the visit's check reads them, so the file says what it was judged on.
+     */
+    registerEntries: z.array(RegisterEntry).max(200).optional(),
     /** Demo data (`--demo`): present only as `true`; an office refuses such a file. */
     demo: z.literal(true, 'vale solo true (dati dimostrativi) o si omette').optional(),
   })

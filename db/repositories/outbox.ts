@@ -10,6 +10,7 @@
  *  - `applyChanges` applies a page of office changes and saves the cursor in ONE transaction:
  *    if anything in it fails, nothing is applied and the cursor stays where it was.
  */
+import { RegisterRepository } from './register.ts';
 import { OutboxStatus, type OutboxEntry } from '../../shared/api/contract.ts';
 import { AUDIT_GENESIS, MAX_SEGMENT_ENTRIES, type AuditSegment, type ChainPoint } from '../../shared/audit-chain.ts';
 import type { BlobReader } from '../blobs.ts';
@@ -130,7 +131,7 @@ export class OutboxRepository {
     agenda: AgendaRepository,
   ) {
     this.pairing = new SyncPairing(ctx);
-    this.changes = new OfficeChanges(ctx, audit, inspections, this.pairing, agenda);
+    this.changes = new OfficeChanges(ctx, audit, inspections, this.pairing, agenda, new RegisterRepository(ctx));
   }
 
   private readonly pairing: SyncPairing;

@@ -1,4 +1,4 @@
-/** The registry: app info, the laptop's territory, services, commission members, a service's staff. */
+/** The registry: app info, the laptop's territory and its register of educators, services, commission members, a service's staff. */
 import type { Store } from '../../db/store.ts';
 import { ruleSetKey } from '../../shared/rules/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -9,6 +9,7 @@ type ServiceMethods =
   | 'app.info'
   | 'territory.get'
   | 'territory.choose'
+  | 'register.list'
   | 'services.list'
   | 'services.get'
   | 'services.create'
@@ -30,6 +31,7 @@ export function serviceHandlers(ctx: HandlerContext): Pick<Handlers, ServiceMeth
     }),
 
     'territory.get': () => territoryState(store),
+    'register.list': () => ({ entries: store.register.list() }),
     'territory.choose': ({ id }) =>
       store.transaction(() => {
         const refusal = territoryRefusal(store, id, 'choice');

@@ -22,6 +22,7 @@ import {
   ChangesPage,
   ErrorBody,
   InspectionState,
+  PairInfo,
   PairResponse,
   PutRevisionOk,
   type CreateUploadBody,
@@ -442,6 +443,28 @@ export class SyncClient {
 }
 
 /** Exchanges a one-time pairing code (shown by the office web app) for this laptop's device token. */
+/**
+ * The office's territory, asked before pairing (GET /api/v1/pair); null from an office made before
+ * the question existed (404), which then says it only in the pair answer.
+ */
+export async function pairInfo(baseUrl: string, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<PairInfo | null> {
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(`${baseUrl.replace(/\/+$/, '')}/api/v1/pair`, {
+      method: 'GET',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
+  } catch (e) {
+    throw new SyncError(`server d'ufficio non raggiungibile (${(e as Error).message})`);
+  }
+  if (res.status === 404 || res.status === 405) return null;
+  if (res.status !== 200) {
+    const { message, field } = await errorMessage(res);
+    throw new SyncError(message, res.status, !RETRYABLE(res.status), field);
+  }
+  return parseAnswer(PairInfo, res, "risposta sul territorio dell'ufficio");
+}
+
 export async function pair(
   baseUrl: string,
   code: string,

@@ -20,7 +20,7 @@ import type {
   OutboxStatus,
 } from '../../db/repositories/outbox.ts';
 import type { Store } from '../../db/store.ts';
-import { SyncClient, SyncError, pair, type RetryOptions } from './client.ts';
+import { SyncClient, SyncError, pair, pairInfo, type RetryOptions } from './client.ts';
 import { startSync, type OutboxStore } from './loop.ts';
 import type { LaptopLongTerm } from '../long-term.ts';
 
@@ -277,13 +277,15 @@ export class SyncService {
     const current = this.repo.settings();
     if (current) throw new SyncInputError('url', `portatile già associato all'ufficio ${current.officeUrl}: scollegarlo prima`, 'conflict');
     let answer: { token: string; inspector: { id: string; name: string }; territory?: string | undefined };
+    const http = { timeoutMs: this.options.timeoutMs ?? 15_000, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) };
     try {
-      answer = await pair(officeUrl, code, {
-        deviceName: this.options.deviceName ?? `Vigilanza Nidi su ${hostname()}`,
-        timeoutMs: this.options.timeoutMs ?? 15_000,
-        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-      });
+      // The office's territory first: a laptop that cannot take it refuses before the one-time code is spent.
+      const info = await pairInfo(officeUrl, http);
+      const before = info ? territoryRefusal(this.options.store, info.territory, 'office') : null;
+      if (before) throw new SyncInputError('url', before);
+      answer = await pair(officeUrl, code, { deviceName: this.options.deviceName ?? `Vigilanza Nidi su ${hostname()}`, ...http });
     } catch (e) {
+      if (e instanceof SyncInputError) throw e;
       if (e instanceof SyncError && e.httpStatus !== undefined) {
         // The office's own words, without its "code: " field prefix (the host names the field).
         const message = e.message.replace(/^code: /, '');
@@ -296,7 +298,8 @@ export class SyncService {
     }
     if (typeof answer?.token !== 'string' || typeof answer.inspector?.name !== 'string')
       throw new SyncInputError('url', "la risposta non viene da un server d'ufficio di Vigilanza Nidi");
-    // The laptop takes the office's territory (an office made before territories is the Zona's).
+    // The laptop takes the office's territory (an office made before territories is the Zona's); checked
+    // again here for an office too old to answer the question before pairing.
     const territory = answer.territory ?? DEFAULT_TERRITORY_ID;
     const refusal = territoryRefusal(this.options.store, territory, 'office');
     if (refusal) throw new SyncInputError('url', refusal);

@@ -26,10 +26,12 @@ export interface LayoutProps {
   territory?: string;
   /** A census reviewer or a Comune's user: the menu has the census only. */
   censusOnly?: boolean;
+  /** Menu entries the territory's data adds (the register of educators, where it keeps one). */
+  extraNav?: ReadonlyArray<readonly [string, string]>;
   children?: ReactNode;
 }
 
-export function Layout({ title, clerk, csrf, active, flash, territory, censusOnly, children }: LayoutProps): ReactElement {
+export function Layout({ title, clerk, csrf, active, flash, territory, censusOnly, extraNav = [], children }: LayoutProps): ReactElement {
   return (
     <html lang="it">
       <head>
@@ -45,7 +47,7 @@ export function Layout({ title, clerk, csrf, active, flash, territory, censusOnl
           {clerk ? (
             <>
               <nav aria-label="Menu principale">
-                {(censusOnly ? CENSUS_NAV : NAV).map(([href, label]) => (
+                {(censusOnly ? CENSUS_NAV : [...NAV, ...extraNav]).map(([href, label]) => (
                   <a key={href} href={href} aria-current={active === href ? 'page' : undefined}>
                     {label}
                   </a>

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createElement, type ReactNode } from 'react';
 import { formatItalianDate } from '../../shared/dates.ts';
 import type { Territory } from '../../shared/territories/index.ts';
+import { RULE_SETS } from '../../shared/rules/index.ts';
 import type { BlobStore } from '../blobs.ts';
 import type { OfficeMail } from '../mail.ts';
 import { sha256Text } from '../security.ts';
@@ -16,6 +17,8 @@ import { layout, type Html } from './html.ts';
 import { Message } from './Message.tsx';
 
 export const SESSION_COOKIE = 'vn_sessione';
+/** The page of the territory's register of educators (only where the rule set keeps one). */
+export const REGISTER_PATH = '/albo';
 export const LOGIN_COOKIE = 'vn_login';
 
 export interface Clerk {
@@ -165,6 +168,9 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
     return handler(req, reply, clerk);
   };
 
+  // The territory's register of educators, where its rule set keeps one, has its own menu entry.
+  const register = RULE_SETS.get(deps.territory.ruleSet)?.educatorRegister;
+  const extraNav = register ? ([[REGISTER_PATH, register.menuLabel]] as const) : [];
   const view: ReviewContext['view'] = (reply, clerk, title, active, body, status = 200, flash) =>
     send(
       reply,
@@ -178,6 +184,7 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
         flash,
         territory: deps.territory.name,
         censusOnly: clerk.role !== 'office',
+        extraNav,
       }),
     );
 

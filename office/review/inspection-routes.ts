@@ -2,6 +2,8 @@
  * One received revision: its page, «Prendi in validazione», «Valida» (with its confirmation), «Respingi»,
  * «Registra a protocollo» (a validated revision), its attachments.
  */
+import { namedChecks } from '../../shared/educator-register.ts';
+import { registerIds } from '../../shared/checklist/answers.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +29,13 @@ import { loadVerifier } from './verify.ts';
 function answersInSchedaOrder<A>(answers: Record<string, A>, items: ReadonlyArray<{ id: string }>): Array<[string, A]> {
   const rank = new Map(items.map((item, i) => [item.id, i]));
   return Object.entries(answers).sort(([a], [b]) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
+}
+
+/** A register item's answer (entry ids): the educators by name, as the sealed file carries them; never the ids. */
+function registerAnswerText(value: string, entries: ReadonlyArray<{ id: string; name: string }>): string {
+  const ids = registerIds(value) ?? [];
+  if (!ids.length) return '—';
+  return ids.map((id) => entries.find((e) => e.id === id)?.name ?? "iscritto non presente nell'albo").join('; ');
 }
 
 function answerText(value: unknown): string {
@@ -186,7 +195,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         },
         findings: result
           ? findings.map((f) => ({
-              check: checkLabel(f.rule, items, rs?.checks),
+              check: checkLabel(f.rule, items, rs ? namedChecks(rs) : undefined),
               outcome: f.outcome,
               outcomeLabel: OUTCOME_LABELS[f.outcome],
               article: f.article,
@@ -197,7 +206,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         prescriptions: record.prescriptions.map((p, i) => {
           const v = laterChecks.get(i);
           return {
-            check: checkLabel(p.rule, items, rs?.checks),
+            check: checkLabel(p.rule, items, rs ? namedChecks(rs) : undefined),
             text: p.text,
             deadline: formatDate(p.deadline),
             verified: v
@@ -208,7 +217,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         prescriptionPlural: (resolved?.ok ? resolved.value.territory : ctx.territory).prescription.plural,
         verifications: (file?.verifications ?? []).map((v) => ({
           visitDate: formatDate(v.prescription.visitDate),
-          check: checkLabel(v.prescription.rule, items, rs?.checks),
+          check: checkLabel(v.prescription.rule, items, rs ? namedChecks(rs) : undefined),
           text: v.prescription.text,
           deadline: formatDate(v.prescription.deadline),
           outcome: VERIFICATION_LABELS[v.outcome],
@@ -220,8 +229,11 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         photos: record.attachments.filter((a) => a.kind === 'photo').map((p) => ({ href: `/allegati/${p.sha256}`, name: p.name })),
         answers: answersInSchedaOrder(answers, checklist?.items ?? []).map(([id, a]) => ({
           section: sectionLabel(items.get(id)?.section),
-          check: checkLabel(id, items, rs?.checks),
-          answer: answerText(a.value),
+          check: checkLabel(id, items, rs ? namedChecks(rs) : undefined),
+          answer:
+            items.get(id)?.kind === 'register' && typeof a.value === 'string' && a.value !== 'na'
+              ? registerAnswerText(a.value, file?.registerEntries ?? [])
+              : answerText(a.value),
           note: a.note ?? '',
         })),
         others: others.map((o) => ({
@@ -235,7 +247,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           contentHash: record.contentHash,
           ruleSet: file?.ruleSet,
           attachments: record.attachments.map((a) => ({ name: a.name, size: formatSize(a.size), bytes: a.size, sha256: a.sha256 })),
-          codes: codes.map((code) => ({ check: checkLabel(code, items, rs?.checks), code })),
+          codes: codes.map((code) => ({ check: checkLabel(code, items, rs ? namedChecks(rs) : undefined), code })),
         },
       }),
       rejection || protocolForm ? 400 : 200,

@@ -6,6 +6,7 @@
  * with an expiry. Every POST carries the session's CSRF token (login: a double-submit cookie), and
  * a POST whose Origin names another site, or is not an origin at all, is refused (`context.ts`).
  */
+import { namedChecks } from '../../shared/educator-register.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
 import { getChecklist } from '../../shared/checklist/index.ts';
@@ -32,6 +33,7 @@ import { checkLabel } from './labels.ts';
 import { registerLaptopRoutes } from './laptop-routes.ts';
 import { registerLoginRoutes } from './login-routes.ts';
 import { registerPlanningRoutes } from './planning-routes.ts';
+import { registerRegisterRoutes } from './register-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
 import { registerTellingRoutes } from './telling-routes.ts';
@@ -68,6 +70,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerPlanningRoutes(app, ctx);
   registerTellingRoutes(app, ctx);
   registerCensusRoutes(app, ctx, { onRejected: deps.onCensusRejected });
+  registerRegisterRoutes(app, ctx);
 
   // ---------- dashboards and exports ----------
   // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.
@@ -199,7 +202,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
                       href: inspectionHref(p),
                       service: p.serviceName,
                       visitDate: formatDate(p.visitDate),
-                      check: checkLabel(p.rule, defaultItems, ruleSet.checks),
+                      check: checkLabel(p.rule, defaultItems, namedChecks(ruleSet)),
                       text: p.text,
                       deadline: formatDate(p.deadline),
                       daysLate: p.daysLate,
@@ -263,7 +266,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
     '/export/prescrizioni-scadute.csv',
     page(async (_req, reply) => {
       const day = today();
-      const text = await overduePrescriptionsCsv(store, day, (rule) => checkLabel(rule, defaultItems, ruleSet.checks));
+      const text = await overduePrescriptionsCsv(store, day, (rule) => checkLabel(rule, defaultItems, namedChecks(ruleSet)));
       return csv(reply, `prescrizioni-scadute-${day}.csv`, text);
     }),
   );

@@ -605,12 +605,47 @@ export const MIGRATIONS: Migration[] = [
     postgres: census('postgres'),
   },
   {
+    version: 16,
+    name: "the territory's register of educators (Lucca's Albo Comunale degli educatori domiciliari, Reg. artt. 6-8): entries, yearly confirmations with the training hours, and the audit of every write",
+    sqlite: educatorRegister('sqlite'),
+    postgres: educatorRegister('postgres'),
+  },
+  {
     version: 17,
     name: "the review queue's counts per status, kept by each push and decision in its transaction (filled from the revisions); on SQLite an index the overdue CSV reads alone",
     sqlite: [...REVIEW_COUNTS, ...OVERDUE_CSV_INDEX],
     postgres: REVIEW_COUNTS,
   },
 ];
+
+/**
+ * The register's entries (`data`: the entry as shared/educator-register.ts `RegisterEntry` holds it,
+ * confirmations included, which is what the change feed sends to the laptops) and the audit of
+ * every write: who, when, what, and the values written.
+ */
+function educatorRegister(kind: 'sqlite' | 'postgres'): string[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return [
+    `CREATE TABLE register_entries (
+       id TEXT PRIMARY KEY,
+       kind TEXT NOT NULL CHECK (kind IN ('person', 'organisation')),
+       name TEXT NOT NULL,
+       name_key TEXT NOT NULL,
+       data TEXT NOT NULL,
+       created_at TEXT NOT NULL,
+       updated_at TEXT NOT NULL)`,
+    `CREATE INDEX register_entries_name ON register_entries (name_key)`,
+    `CREATE TABLE register_events (
+       id ${serial},
+       at TEXT NOT NULL,
+       clerk_id TEXT REFERENCES clerks(id),
+       actor TEXT NOT NULL,
+       action TEXT NOT NULL,
+       entry_id TEXT NOT NULL REFERENCES register_entries(id),
+       data TEXT NOT NULL)`,
+    `CREATE INDEX register_events_entry ON register_events (entry_id, id)`,
+  ];
+}
 
 /**
  * A visit belongs to one laptop: the one that sent its first revision, until a clerk moves it.

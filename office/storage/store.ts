@@ -146,7 +146,7 @@ export const PROTOCOL_NEEDS_VALIDATION = 'si registra a protocollo solo una revi
 
 export type RevisionSummary = Omit<RevisionRecord, 'file' | 'attachments' | 'prescriptions' | 'audit'>;
 
-export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision' | 'service_link' | 'planned_visit';
+export type ChangeKind = 'service' | 'rule_set' | 'checklist' | 'decision' | 'service_link' | 'planned_visit' | 'register_entry';
 export interface Change {
   seq: number;
   kind: ChangeKind;
@@ -1672,7 +1672,8 @@ export class OfficeStore {
   }
 
   // ---------- change feed ----------
-  private async appendChange(sql: Sql, kind: ChangeKind, entity: string, audience: string | null, payload: unknown): Promise<number> {
+  /** Also used by the register's store (office/storage/register.ts), inside its own transaction. */
+  async appendChange(sql: Sql, kind: ChangeKind, entity: string, audience: string | null, payload: unknown): Promise<number> {
     const row = await sql.get<{ seq: number }>(
       'INSERT INTO changes (kind, entity, audience, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq',
       [kind, entity, audience, JSON.stringify(payload), this.now()],

@@ -38,7 +38,15 @@ export function apiQuery<M extends Method>(method: M, input: Input<M>) {
  * back (see `refetchInBackground`); the next visit of the page loads it afresh.
  */
 const INSPECTION_WRITE: Method[] = ['inspections.get', 'services.get', 'services.list'];
-const SYNC_READS: Method[] = ['sync.status', 'sync.outbox', 'inspections.get', 'services.get', 'services.list', 'agenda.list'];
+const SYNC_READS: Method[] = [
+  'sync.status',
+  'sync.outbox',
+  'inspections.get',
+  'services.get',
+  'services.list',
+  'agenda.list',
+  'register.list',
+];
 /** The territory decides the rule set (app.info) and so the acts' validity and the visits owed in the lists. */
 const TERRITORY_READS: Method[] = ['territory.get', 'app.info', 'services.get', 'services.list'];
 export const INVALIDATES: Partial<Record<Method, Method[]>> = {

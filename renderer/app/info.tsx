@@ -53,6 +53,12 @@ export function usePrescriptionWords(): PrescriptionWords {
  * The service types as the territory's regulation names them («Centro gioco educativo» in Lucca),
  * for the territory of `ruleSetKey` (the laptop's current rule set when absent).
  */
+/** The roles «Commissione» suggests for a new member: the territory's `memberRoles`. */
+export function useMemberRoles(ruleSetKey?: string): readonly string[] {
+  const { info } = useApp();
+  return territoryOfRuleSet(ruleSetKey ?? info.ruleSet)?.memberRoles ?? [];
+}
+
 export function useServiceTypeLabels(ruleSetKey?: string): Record<ServiceType, string> {
   const { info } = useApp();
   const territory = territoryOfRuleSet(ruleSetKey ?? info.ruleSet);

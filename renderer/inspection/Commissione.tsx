@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Member } from '../../shared/api/contract.ts';
 import { useApiMutation } from '../api/queries.ts';
 import { FieldError } from '../ui/FieldError.tsx';
+import { useMemberRoles } from '../app/info.tsx';
 import { useDraft } from './drafts.tsx';
 import { MEMBER_MAX_LENGTH, memberErrors, type MemberErrors } from './member-form.ts';
 
@@ -20,6 +21,7 @@ export function Commissione({
   disabled?: boolean;
 }) {
   // Inside a visit the new member's name and role are a durable draft until added.
+  const roles = useMemberRoles();
   const [{ name, role }, change, discard] = useDraft('componente', { kind: 'member', name: '', role: '' });
   const [errors, setErrors] = useState<MemberErrors>({});
   const [other, setOther] = useState<string | null>(null);
@@ -114,10 +116,9 @@ export function Commissione({
             list="nm-roles"
           />
           <datalist id="nm-roles">
-            <option value="Pedagogista zonale" />
-            <option value="Referente tecnico del Comune sede del servizio" />
-            <option value="Referente tecnico di altro Comune della Zona" />
-            <option value="Referente ASL" />
+            {roles.map((r) => (
+              <option key={r} value={r} />
+            ))}
           </datalist>
           <FieldError id="nm-role-err" error={errors.role ? { message: errors.role } : undefined} />
         </div>

@@ -5,6 +5,7 @@ import { FormDateField } from '../ui/DateField.tsx';
 import { FieldError } from '../ui/FieldError.tsx';
 import { useInspection } from './context.tsx';
 import { FotoVoce } from './FotoVoce.tsx';
+import { VoceAlbo } from './VoceAlbo.tsx';
 import { fieldKey, type SchedaValues } from './model.ts';
 
 const CHOICES = [
@@ -24,7 +25,9 @@ export const Voce = memo(function Voce({ item }: { item: ChecklistItem }) {
 
   return (
     <div className="voce" id={base} tabIndex={-1} data-item={item.id}>
-      {item.kind === 'yesno' ? (
+      {item.kind === 'register' ? (
+        <VoceAlbo item={item} base={base} meta={<VoceMeta item={item} base={base} />} />
+      ) : item.kind === 'yesno' ? (
         <fieldset className="voce-main" aria-describedby={describedBy}>
           <legend className="voce-text" id={`${base}-text`}>
             {item.text}

@@ -14,6 +14,7 @@ import { useWatch, type Control } from 'react-hook-form';
 import type { InspectionDetail, Member, PhotoMeta, Prescription, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import type { Checklist, ChecklistItem } from '../../shared/checklist/index.ts';
 import { evaluate, type CheckResult, type RuleSet } from '../../shared/rules/index.ts';
+import { useApiQuery } from '../api/queries.ts';
 import type { Autosaver } from './autosave.ts';
 import { buildInspectionFile, fieldKey, visibleItems, type ParsedCounts, type SchedaValues, type VisitState } from './model.ts';
 
@@ -146,6 +147,9 @@ function LiveCheckProvider({ data, visit, children }: { data: InspectionData; vi
   const watched = useWatch({ control: data.control }) as SchedaValues;
   // Typing stays responsive: the check may lag a keystroke behind on a slow machine.
   const values = useDeferredValue(watched);
+  const registerRules = data.ruleSet.educatorRegister;
+  const [register] = useApiQuery('register.list', {}, { enabled: Boolean(registerRules) });
+  const registerEntries = register.status === 'ready' ? register.value.entries : undefined;
   const value = useMemo(() => {
     const file = buildInspectionFile({
       ruleSet: data.ruleSetKey,
@@ -156,9 +160,11 @@ function LiveCheckProvider({ data, visit, children }: { data: InspectionData; vi
       staff: data.staff,
       values,
       lastValidCounts: data.lastValidCounts.current,
+      registerEntries,
+      registerRules,
     });
     return { result: evaluate(file, data.ruleSet, data.checklist), values };
-  }, [values, data, visit]);
+  }, [values, data, visit, registerEntries, registerRules]);
   return <LiveCheckContext.Provider value={value}>{children}</LiveCheckContext.Provider>;
 }
 

@@ -10,6 +10,8 @@ import { applicableItems } from '../../shared/checklist/index.ts';
 import type { Purpose } from '../../shared/domain.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
+import { registerIds } from '../../shared/checklist/answers.ts';
+import type { EducatorRegister, RegisterEntry } from '../../shared/educator-register.ts';
 import { personFromStaff, serviceSection } from '../../shared/inspection-parts.ts';
 
 /** Parses a count as typed. */
@@ -135,6 +137,9 @@ export function answerValue(item: ChecklistItem, fields: AnswerFields): AnswerVa
       return isIsoDate(v) ? v : new Error('scrivere la data come gg/mm/aaaa');
     case 'text':
       return v;
+    case 'register':
+      // The ids of the register entries picked, comma-separated (the item's checkboxes write them).
+      return v === 'na' || registerIds(v) !== null ? v : new Error('scelta degli iscritti non valida');
   }
 }
 
@@ -215,6 +220,9 @@ export function buildInspectionFile(args: {
   staff: StaffPerson[];
   values: SchedaValues;
   lastValidCounts: ParsedCounts | null;
+  /** The laptop's copy of the register of educators (`register.list`), where the rule set keeps one. */
+  registerEntries?: RegisterEntry[];
+  registerRules?: EducatorRegister | undefined;
 }): InspectionFile {
   const { service, visit, checklist, values } = args;
   const answers: Record<string, Answer> = {};
@@ -250,6 +258,13 @@ export function buildInspectionFile(args: {
   }
   const present = args.staff.filter((p) => visit.staffIds.includes(p.id));
   if (present.length) file.people = present.map(toPerson);
+  // As the host seals it: the entries picked at the register's item.
+  const picked = args.registerRules ? answers[args.registerRules.item]?.value : undefined;
+  if (args.registerRules?.serviceTypes.includes(service.type) && typeof picked === 'string') {
+    const ids = registerIds(picked) ?? [];
+    const entries = ids.map((id) => args.registerEntries?.find((e) => e.id === id)).filter((e) => e !== undefined);
+    if (entries.length) file.registerEntries = entries;
+  }
   return file;
 }
 

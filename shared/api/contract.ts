@@ -3,6 +3,7 @@
  * One contract: every call's input and output is a zod schema; the host validates input and
  * answers `{ ok: true, value } | { ok: false, error }`, never throwing across the boundary.
  */
+import { RegisterEntry } from '../educator-register.ts';
 import { z } from 'zod';
 import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
 import { Answer, AnswerValue, ChildrenBand, InspectionFile, PlanLink, StaffCounts, Training } from '../inspection.ts';
@@ -599,6 +600,12 @@ export const contract = {
   'agenda.start': { input: z.strictObject({ planId: Id }), output: InspectionDetail },
 
   'territory.get': { input: Empty, output: TerritoryState },
+  /**
+   * The laptop's copy of the territory's register of educators (from the office's change feed; empty
+   * where the territory keeps none or before the first sync). The standing on a date is computed by
+   * `entryStanding` (shared/educator-register.ts) with the visit's rule set.
+   */
+  'register.list': { input: Empty, output: z.strictObject({ entries: z.array(RegisterEntry) }) },
   /** Chooses the territory of a laptop not paired and with no visit yet; its new visits use that territory's checklist and rule set. */
   'territory.choose': {
     input: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'indicare un territorio tra quelli disponibili') }),

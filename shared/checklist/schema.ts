@@ -9,8 +9,12 @@ export const SECTION_IDS = ['A', 'B', 'C', 'D', 'E', 'F', 'ACC'] as const;
 export const SectionId = z.enum(SECTION_IDS);
 export type SectionId = z.infer<typeof SectionId>;
 
-/** yesno: a checkbox of the Scheda (sì / no / non applicabile); count, date, text: a field to fill. */
-export const ItemKind = z.enum(['yesno', 'count', 'date', 'text']);
+/**
+ * yesno: a checkbox of the Scheda (sì / no / non applicabile); count, date, text: a field to fill;
+ * register: the service's educators picked from the territory's register (the rule set's
+ * `educatorRegister`, shared/educator-register.ts), the answer their entry ids separated by commas.
+ */
+export const ItemKind = z.enum(['yesno', 'count', 'date', 'text', 'register']);
 export type ItemKind = z.infer<typeof ItemKind>;
 
 export const ChecklistItem = z.strictObject({

@@ -7,7 +7,8 @@ import { EDUCATOR_TITLE_LABELS, type Course } from '../domain.ts';
 import type { InspectionFile, Person } from '../inspection.ts';
 import type { Checklist } from '../checklist/schema.ts';
 import { applicableItems } from '../checklist/schema.ts';
-import { answerFits, answerMisfitMessage } from '../checklist/answers.ts';
+import { answerFits, answerMisfitMessage, registerIds } from '../checklist/answers.ts';
+import { registerFinding } from '../educator-register.ts';
 import type { Finding, Outcome } from './findings.ts';
 import { actStatus, actValidity, statesActValidity } from './acts.ts';
 import { ruleSetKey, type RuleId, type RuleSet, type ServiceTypeRules } from './ruleset.ts';
@@ -111,6 +112,8 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
     actFinding(ctx, 'accreditation.valid', { name: 'Accreditamento', ending: 'o' }, file.service.accreditation?.issuedOn, accreditation),
     ...checkFindings(rs.checks, file, rs.acts.educationalYearStartMonth),
   ];
+  const register = registerFinding(rs.educatorRegister, file, registerIds);
+  if (register) findings.push(register);
   if (checklist) findings.push(...answerFindings(file, checklist, checkInputItems(rs.checks)));
   return {
     ruleSet: ruleSetKey(rs),

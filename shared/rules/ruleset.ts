@@ -4,6 +4,7 @@
  * A territory with other numbers is a new RuleSet value, not new code.
  */
 import { z } from 'zod';
+import { EducatorRegister } from '../educator-register.ts';
 import { COURSES, SERVICE_TYPES, ServiceType } from '../domain.ts';
 import { Check } from './checks.ts';
 
@@ -126,6 +127,11 @@ export const RuleSet = z.strictObject({
   interpretations: z.array(Interpretation),
   /** The territory's own rules, as data (./checks.ts); each finding carries the check's id and article. */
   checks: z.array(Check).optional(),
+  /**
+   * The territory's register of educators (Lucca's Albo, artt. 6–8: shared/educator-register.ts),
+   * absent where the regulation keeps none: the office then has no register page and a visit no check.
+   */
+  educatorRegister: EducatorRegister.optional(),
 });
 export type RuleSet = z.infer<typeof RuleSet>;
 

@@ -8,6 +8,7 @@ import { MAX_SEGMENT_ENTRIES } from '../audit-chain.ts';
 import { IsoDateSchema, PersonRole, Purpose } from '../domain.ts';
 import { PlanReason } from '../planning.ts';
 import { VISIT_TIME } from '../times.ts';
+import { RegisterEntry } from '../educator-register.ts';
 
 /** Lowercase hex SHA-256, the content address of bundles and attachments. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -151,6 +152,15 @@ export const PairResponse = z.looseObject({
 });
 export type PairResponse = z.infer<typeof PairResponse>;
 
+/**
+ * GET /api/v1/pair (no token): what a laptop needs to know before it spends its one-time code — the
+ * office's territory, so a laptop that cannot take it refuses first and the code stays valid.
+ */
+export const PairInfo = z.looseObject({
+  territory: z.string().regex(/^[a-z0-9-]+$/),
+});
+export type PairInfo = z.infer<typeof PairInfo>;
+
 export const ServiceRecord = z.looseObject({
   id: z.string(),
   name: z.string(),
@@ -234,6 +244,8 @@ export const Change = z.discriminatedUnion('kind', [
   change('decision', Decision),
   change('service_link', ServiceLink),
   change('planned_visit', PlannedVisitChange),
+  /** An entry of the territory's register of educators, whole (shared/educator-register.ts): the laptop keeps the latest. */
+  change('register_entry', z.looseObject({ entry: RegisterEntry })),
 ]);
 export type Change = z.infer<typeof Change>;
 

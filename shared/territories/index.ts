@@ -57,10 +57,17 @@ const ZONA_FSE_TERRITORY: Territory = {
     completeFor: ['autorizzazione', 'accreditamento'],
     completeArticle: 'Reg. zonale art. 15 c.2',
   },
+  memberRoles: [
+    'Pedagogista zonale',
+    'Referente tecnico del Comune sede del servizio',
+    'Referente tecnico di altro Comune della Zona',
+    'Referente ASL',
+  ],
   reportHeading: {
     title: 'ZONA FIORENTINA SUD-EST',
     subtitle: "CONFERENZA ZONALE PER L'EDUCAZIONE E L'ISTRUZIONE",
     author: 'Commissione zonale – Zona Fiorentina Sud-Est',
+    documentTitle: 'Scheda di osservazione',
   },
 };
 
@@ -81,6 +88,17 @@ export function territoryProblems(
   if (checklist && JSON.stringify(checklist.signatories) !== JSON.stringify(territory.signatories))
     problems.push(`${territory.id}: i firmatari differiscono da quelli della scheda ${territory.checklist}`);
   if (checklist && ruleSet) problems.push(...checkInputsProblems(ruleSet, checklist).map((p) => `${territory.id}: ${p}`));
+  // The register's visit check lives on one item of kind `register`; such an item needs a register.
+  const registerItem = ruleSet?.educatorRegister?.item;
+  if (checklist && ruleSet) {
+    for (const item of checklist.items.filter((i) => i.kind === 'register' || i.id === registerItem)) {
+      if (item.id !== registerItem)
+        problems.push(`${territory.id}: la voce ${item.id} è di tipo albo ma il set di regole non la indica come voce dell'albo`);
+      else if (item.kind !== 'register') problems.push(`${territory.id}: la voce dell'albo ${item.id} deve essere di tipo register`);
+    }
+    if (registerItem && !checklist.items.some((i) => i.id === registerItem))
+      problems.push(`${territory.id}: la voce dell'albo ${registerItem} non è nella scheda ${territory.checklist}`);
+  }
   return problems;
 }
 

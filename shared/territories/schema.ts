@@ -74,6 +74,11 @@ export const Territory = z.strictObject({
       completeArticle: z.string().min(1),
     })
     .nullable(),
+  /**
+   * The roles the laptop suggests for a visit's members («Commissione»), as the territory's
+   * regulation names the people who visit; the inspector may still type another.
+   */
+  memberRoles: z.array(z.string().min(1)).min(1),
   /** What the act imposing a correction with a deadline is called ("prescrizione", "diffida"). */
   prescription: z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), article: z.string().min(1) }),
   /**
@@ -105,6 +110,12 @@ export const Territory = z.strictObject({
     )
     .min(1),
   /** The lines at the top of the report, as the authority heads its acts, and the PDF's author. */
-  reportHeading: z.strictObject({ title: z.string().min(1), subtitle: z.string().min(1), author: z.string().min(1) }),
+  reportHeading: z.strictObject({
+    title: z.string().min(1),
+    subtitle: z.string().min(1),
+    author: z.string().min(1),
+    /** What the record is called: the form's title («SCHEDA DI OSSERVAZIONE PER:») and each page's running header. */
+    documentTitle: z.string().min(1),
+  }),
 });
 export type Territory = z.infer<typeof Territory>;

@@ -221,4 +221,45 @@ describe('axe-core: le pagine dell’ufficio', { timeout: 300_000 }, () => {
     await page.evaluate(() => document.querySelector('main')!.append(Object.assign(document.createElement('input'), { type: 'text' })));
     assert.match((await axeViolations(page, 'office-controllo')).join('\n'), /^label /m);
   });
+  it('Lucca: «Albo educatori domiciliari» (elenco, iscrizione rifiutata, iscritto, conferma rifiutata)', async (t) => {
+    const lucca = await startOffice('sqlite', { territory: 'lucca', today: () => '2026-02-20' });
+    t.after(() => lucca.close());
+    await lucca.server.store.createClerk('Ufficio Lucca', await hashPassword(PASSWORD));
+    const p = (await openPage(browser, `${lucca.url}/login`)).page;
+    const failures: string[] = [];
+    const check = async (name: string, heading: RegExp | string) => {
+      await p.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await screenshot(p, `office-${name}`);
+      failures.push(...(await axeViolations(p, `office-${name}`)).map((v) => `${name}: ${v}`));
+      const overflow = await horizontalOverflow(p);
+      if (overflow > 0) failures.push(`${name}: ${overflow} px di scorrimento orizzontale a 1366 px`);
+    };
+    await p.getByLabel('Nome').fill('Ufficio Lucca');
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Accedi' }).click();
+    await p.waitForURL(/\/coda/);
+    await p.getByRole('link', { name: 'Albo educatori domiciliari' }).click();
+    await check('albo', 'Albo educatori domiciliari');
+    const person = p.locator('form[action="/albo/nuovo/persona"]');
+    await person.getByLabel('Nome e cognome').fill('Luca Bianchi');
+    await person.getByLabel('Data di iscrizione (gg/mm/aaaa)').fill('31/02/2025');
+    await person.getByRole('button', { name: "Iscrivi all'albo" }).click();
+    await check('albo-rifiutata', 'Albo educatori domiciliari');
+    await p.getByRole('alert').filter({ hasText: 'Data di iscrizione: la data 31/02/2025 non esiste' }).waitFor();
+    await person.getByLabel('Data di iscrizione (gg/mm/aaaa)').fill('10/01/2025');
+    for (const box of await person.getByRole('checkbox').all()) await box.check();
+    await person.getByRole('button', { name: "Iscrivi all'albo" }).click();
+    await check('albo-iscritto', 'Luca Bianchi');
+    await p.getByText("Iscrizione registrata nell'albo.").waitFor();
+    await p.getByRole('button', { name: 'Registra la conferma' }).click();
+    await check('albo-conferma-rifiutata', 'Luca Bianchi');
+    await p.getByRole('alert').filter({ hasText: 'Data della conferma: scrivere la data come gg/mm/aaaa' }).waitFor();
+    await p.getByRole('link', { name: "Torna all'albo" }).click();
+    await check('albo-decaduta', 'Albo educatori domiciliari');
+    await p
+      .getByText(/iscrizione decaduta il 10\/01\/2026/)
+      .first()
+      .waitFor();
+    assert.deepEqual(failures, [], 'axe-core: nessuna violazione WCAG 2.1 AA');
+  });
 });

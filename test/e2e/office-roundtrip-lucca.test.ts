@@ -133,6 +133,10 @@ test(
     await page.locator('main').filter({ hasText: 'Nido di infanzia · Lucca' }).waitFor();
     await page.getByRole('link', { name: 'Nuova ispezione' }).click();
     await page.getByLabel('Verifica periodica del mantenimento dei requisiti').check();
+    // «Commissione» suggests Lucca's roles (the territory's memberRoles), none of the Zona's.
+    assert.deepEqual(await page.locator('#nm-roles option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [
+      'Referente del Comune',
+    ]);
     await page.getByRole('checkbox', { name: /Elena Puccini/ }).check();
     await page.getByRole('button', { name: 'Inizia la visita' }).click();
     await page.locator('#tab-heading-A').waitFor();
@@ -188,6 +192,10 @@ test(
     assert.match(text, /^\s*CITTÀ DI LUCCA/, 'headed with the territory');
     assert.match(flat, /REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA/);
     assert.doesNotMatch(flat, /ZONA FIORENTINA SUD-EST|Reg\. zonale/);
+    // The record's name is Lucca's, in the form title and in every page's running header (reportHeading.documentTitle).
+    assert.match(flat, /VERBALE DI ISPEZIONE PER:/);
+    assert.match(flat, new RegExp(`Verbale di ispezione – ${SERVICE} – `));
+    assert.doesNotMatch(flat, /Scheda di osservazione/i);
     // The findings table, after the checklist's sections: Lucca's rule and item, each with its article.
     const rilievi = flat.slice(flat.indexOf('RILIEVI'));
     assert.match(

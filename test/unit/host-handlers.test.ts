@@ -43,6 +43,7 @@ function badInputs(ids: { service: string; inspection: string; person: string })
   return {
     'app.info': [[{ x: 1 }, 'x']],
     'territory.get': [[{ x: 1 }, 'x']],
+    'register.list': [[{ x: 1 }, 'x']],
     'territory.choose': [
       [{ id: 'Città di Lucca' }, 'id'],
       [{ id: 'atlantide' }, 'id'],

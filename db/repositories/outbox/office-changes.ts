@@ -11,9 +11,12 @@
  *    of that entry nothing uses is folded into it);
  *  - `planned_visit`: the agenda (repositories/agenda.ts) takes the plan as sent, or drops it; a visit
  *    already started from it is never touched;
+ *  - `register_entry`: the territory's register of educators, each entry whole (the latest kept);
  *  - rule sets and checklists ship with the app; unknown kinds are skipped and reported.
  */
 import { Service } from '../../../shared/api/contract.ts';
+import { RegisterEntry } from '../../../shared/educator-register.ts';
+import type { RegisterRepository } from '../register.ts';
 import { StoreError } from '../../errors.ts';
 import type { AgendaRepository } from '../agenda.ts';
 import type { AuditRepository } from '../audit.ts';
@@ -52,6 +55,7 @@ export class OfficeChanges {
     private readonly inspections: InspectionsRepository,
     private readonly pairing: SyncPairing,
     private readonly agenda: AgendaRepository,
+    private readonly register: RegisterRepository,
   ) {}
 
   /** Applies a page of office changes and stores the cursor: all in one transaction, or nothing. */
@@ -72,7 +76,7 @@ export class OfficeChanges {
             const problem = this.agenda.apply(c.seq, c.payload);
             if (problem) report.skipped.push(`${c.seq}: ${problem}`);
             else report.plans++;
-          }
+          } else if (c.kind === 'register_entry') this.#applyRegisterEntry(c, report);
           // Rule sets and checklists ship with the app; the office's copies are informational here.
           else if (c.kind === 'rule_set' || c.kind === 'checklist') continue;
           else report.skipped.push(`${c.seq}: tipo ${c.kind} non usato da questa versione`);
@@ -166,6 +170,17 @@ export class OfficeChanges {
     } else {
       record(`revisione successiva ${successor} già sigillata`);
     }
+  }
+
+  /** The office's register of educators: the entry as it stands now replaces the one held. */
+  #applyRegisterEntry(c: OfficeChange, report: ApplyReport): void {
+    const parsed = RegisterEntry.safeParse((c.payload as { entry?: unknown } | null)?.entry);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      report.skipped.push(`${c.seq}: iscritto all'albo non valido (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
+      return;
+    }
+    this.register.put(parsed.data, c.seq);
   }
 
   #applyService(c: OfficeChange, report: ApplyReport): void {

@@ -112,7 +112,23 @@ const items: ChecklistItem[] = [
     { id: 'A.requisiti.programma_alimentare', text: 'previsione del programma alimentare', article: art('30 c.4 lett. h') },
   ]),
 
-  // ── B ─ Artt. 13, 24–28 ────────────────────────────────────────────────────────────────────
+  // ── B ─ Artt. 6, 13, 24–28 ─────────────────────────────────────────────────────────────────
+  // Art. 6: the domiciliary service's educators are checked against the Albo (rule set
+  // `educatorRegister`, whose `item` this is): the inspector picks them among the register's entries.
+  ...block(
+    'B',
+    'Art. 6 – Albo Comunale degli educatori domiciliari',
+    [
+      {
+        id: 'B.albo.educatori',
+        text: "L'Iscrizione all'Albo degli Educatori Domiciliari ha durata annuale",
+        article: art('6 c.2; artt. 7-8'),
+        kind: 'register',
+        hint: "Scegliere fra gli iscritti all'Albo gli educatori del servizio: per ciascuno si vede se è iscritto e in regola alla data della visita.",
+      },
+    ],
+    ['domiciliare'],
+  ),
   ...block('B', 'Art. 13 – Utenza potenziale dei servizi', [
     {
       id: 'B.utenza.eta_minima',

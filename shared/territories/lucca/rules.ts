@@ -174,6 +174,24 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
       text: 'Il regolamento non indica chi firma il verbale né istituisce una commissione: firma il referente del Comune che ispeziona, alla presenza del referente del servizio; alla chiusura nessuna firma è obbligatoria.',
     },
     {
+      id: 'register.duration',
+      version: 1,
+      source: 'Reg. Lucca art. 6 c.2, c.5; art. 7 c.2; art. 8 c.2',
+      text: "L'iscrizione all'Albo dura un anno dalla sua data (il periodo finisce il giorno prima dell'anniversario); la conferma registrata entro il periodo, con le ore di formazione richieste, la rinnova per l'anno seguente. Un periodo finito senza conferma fa decadere l'iscrizione: una conferma successiva non la fa rivivere (serve una nuova iscrizione). Un requisito dell'iscrizione non documentato o la cancellazione (c.5) tolgono l'iscritto dall'Albo.",
+    },
+    {
+      id: 'register.confirmation_hours',
+      version: 1,
+      source: 'Reg. Lucca art. 7 c.3; art. 8 c.3',
+      text: "Finché il Comune non attiva i propri corsi, la conferma delle persone richiede «un ammontare minimo di 25/30 ore all'anno»: si legge come minimo 25 ore (il limite inferiore della forbice indicata). Per società, associazioni e cooperative il minimo è quello «previsto dai contratti di lavoro vigenti», non indicato dal regolamento: si registra con ogni conferma.",
+    },
+    {
+      id: 'register.lapsing_notice',
+      version: 1,
+      source: `Reg. Lucca art. 6 c.2: ${NOT_STATED}`,
+      text: "Il regolamento non dice con quanto anticipo avvisare: l'ufficio segnala «in scadenza» l'iscrizione che finisce entro 60 giorni.",
+    },
+    {
       id: 'sections.domiciliare',
       version: 1,
       source: 'Reg. Lucca art. 28; DPGR 41/R/2013',
@@ -222,6 +240,68 @@ export const LUCCA_1: RuleSet = RuleSet.parse({
       text: "«Entro e non oltre la prima settimana di settembre»: entro il 7 settembre; «entro il mese di novembre»: entro il 30 novembre; dell'anno educativo della visita. Un documento dell'anno precedente non vale per quello in corso; prima del termine la sua mancanza non è un rilievo.",
     },
   ],
+  // Artt. 6–8: the Albo Comunale degli educatori domiciliari (shared/educator-register.ts).
+  educatorRegister: {
+    title: 'Albo Comunale degli educatori domiciliari',
+    menuLabel: 'Albo educatori domiciliari',
+    article: 'Reg. Lucca art. 6 c.1',
+    item: 'B.albo.educatori',
+    serviceTypes: ['domiciliare'],
+    durationMonths: 12,
+    durationArticle: 'Reg. Lucca art. 6 c.2',
+    cancellationArticle: 'Reg. Lucca art. 6 c.5',
+    lapsingDays: 60,
+    kinds: {
+      person: {
+        label: 'Persona',
+        requirements: [
+          {
+            id: 'titolo_studio',
+            text: 'il possesso di uno dei titoli di studio previsti dalla normativa vigente per la professione di "educatore della prima infanzia"',
+            article: 'Reg. Lucca art. 7 c.1 lett. a',
+          },
+          {
+            id: 'formazione_60_ore',
+            text: "la documentata partecipazione ad esperienze di formazione e aggiornamento inerenti la professione di educatore d'infanzia per un ammontare minimo di 60 ore, con superamento di una prova finale di idoneità",
+            article: 'Reg. Lucca art. 7 c.1 lett. b',
+          },
+          {
+            id: 'tirocinio',
+            text: "la documentata effettuazione di un tirocinio minimo di 1 mese o di 150 ore presso un servizio educativo per l'infanzia inserito nel sistema pubblico dell'offerta, con attestazione finale di idoneità",
+            article: 'Reg. Lucca art. 7 c.1 lett. c',
+          },
+        ],
+        confirmation: { article: 'Reg. Lucca art. 7 c.2-3', minHours: 25 },
+      },
+      organisation: {
+        label: 'Società, associazione o impresa cooperativa',
+        requirements: [
+          {
+            id: 'titoli_operatori',
+            text: 'il possesso da parte degli operatori di uno dei titoli di studio previsti dalla normativa vigente per la professione di "educatore della prima infanzia"',
+            article: 'Reg. Lucca art. 8 c.1 lett. d',
+          },
+          {
+            id: 'esperienza_gestione',
+            text: 'la documentazione da parte del soggetto di una esperienza almeno annuale di gestione di servizi educativi per la prima infanzia',
+            article: 'Reg. Lucca art. 8 c.1 lett. e',
+          },
+          {
+            id: 'formazione_operatori',
+            text: "la documentata partecipazione ad esperienze di formazione e aggiornamento degli operatori, inerenti la professione di educatore d'infanzia, per l'ammontare minimo previsto dai contratti di lavoro vigenti",
+            article: 'Reg. Lucca art. 8 c.1 lett. f',
+          },
+          {
+            id: 'legale_rappresentante',
+            text: 'la nomina, da parte del soggetto, di un legale rappresentante',
+            article: 'Reg. Lucca art. 8 c.1 lett. g',
+          },
+        ],
+        // Art. 8 c.3 gives no number: «l'ammontare minimo previsto dai contratti di lavoro vigenti».
+        confirmation: { article: 'Reg. Lucca art. 8 c.2-3', minHours: null },
+      },
+    },
+  },
   checks: [
     {
       id: 'opening.weekdays',

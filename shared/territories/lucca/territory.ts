@@ -37,9 +37,14 @@ export const LUCCA_TERRITORY: Territory = {
       quote: "previa diffida a ottemperare alle condizioni richieste, alla revoca dell'autorizzazione o dell'accrreditamento",
     },
   ],
+  // Art. 32 c.1 names no commission («Il Comune vigila … anche mediante periodiche ispezioni»): the one
+  // visitor it implies is the Comune's referent, the record's signatory.
+  memberRoles: ['Referente del Comune'],
   reportHeading: {
     title: 'CITTÀ DI LUCCA',
     subtitle: 'REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA',
     author: 'Comune di Lucca – Vigilanza sui servizi educativi (Reg. art. 32)',
+    // The seed prints no form: the record is that of an inspection of Art. 32 c.1.
+    documentTitle: 'Verbale di ispezione',
   },
 };
