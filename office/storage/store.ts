@@ -261,7 +261,7 @@ const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN p.follow_up
  * A prescription of `p` (latest_prescriptions) still counts as overdue unless the latest
  * verification of it received (migration 14) found it complied with.
  */
-const NOT_COMPLIED = `COALESCE((SELECT v.outcome FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
+export const NOT_COMPLIED = `COALESCE((SELECT v.outcome FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
   ORDER BY v.visit_date DESC, v.by_inspection_id DESC LIMIT 1), '') <> 'complied'`;
 /** One column of the latest verification of `p` (null: none received). */
 const LATEST_VERIFICATION = (column: 'outcome' | 'act' | 'article') =>
