@@ -5,7 +5,13 @@
  */
 import type { InspectionContent, InspectionRecord } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
-import { OUTCOME_OF_ANSWER, prescriptionsToCheck, type PrescriptionToCheck } from '../shared/follow-up.ts';
+import {
+  notCompliedConsequence,
+  OUTCOME_OF_ANSWER,
+  prescriptionsToCheck,
+  verificationKey,
+  type PrescriptionToCheck,
+} from '../shared/follow-up.ts';
 import { parseSealedFile, type Answer, type InspectionFile, type Person, type Verification } from '../shared/inspection.ts';
 import { territoryOfRuleSet } from '../shared/territories/index.ts';
 import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
@@ -14,13 +20,25 @@ import { RULE_SETS } from '../shared/rules/index.ts';
 
 /**
  * The earlier visits' prescriptions this visit checks (issue 14): from the laptop's own sealed
- * visits of the service, each with the consequence the territory's data gives to a «no».
+ * visits of the service, and those the office's follow-up plan it was started from names (sealed
+ * by any laptop: `toVerify` of the plan, «Agenda»), one per `verifica:<visit>:<position>` key (the
+ * laptop's own copy first); each with the consequence the territory's data gives to a «no», its
+ * step the more of the laptop's and the office's count of earlier «non ottemperata».
  */
 export function toCheckOf(store: Store, r: Pick<InspectionRecord, 'serviceId' | 'visitId' | 'date' | 'ruleSet'>): PrescriptionToCheck[] {
   const territory = territoryOfRuleSet(r.ruleSet);
   if (!territory) return [];
   const earlier = store.prescriptions.earlierOfService(r.serviceId, r.visitId, r.date);
-  return prescriptionsToCheck(territory, r.date, earlier.prescriptions, earlier.checks);
+  const planned = store.agenda.toVerifyOf(r.visitId);
+  const own = new Set(earlier.prescriptions.map((p) => verificationKey(p.visitId, p.position)));
+  const officeCount = new Map(planned.map((p) => [verificationKey(p.visitId, p.position), p.earlierNotComplied]));
+  const fromPlan = planned
+    .filter((p) => p.visitId !== r.visitId && !own.has(verificationKey(p.visitId, p.position)))
+    .map((p) => ({ visitId: p.visitId, visitDate: p.visitDate, position: p.position, rule: p.rule, text: p.text, deadline: p.deadline }));
+  return prescriptionsToCheck(territory, r.date, [...earlier.prescriptions, ...fromPlan], earlier.checks).map((c) => {
+    const n = Math.max(c.earlierNotComplied, officeCount.get(c.key) ?? 0);
+    return n === c.earlierNotComplied ? c : { ...c, earlierNotComplied: n, consequence: notCompliedConsequence(territory, n) };
+  });
 }
 
 /** The checks answered «ottemperata» / «non ottemperata», as the file seals them (unanswered ones stay open). */

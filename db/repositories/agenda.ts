@@ -4,7 +4,7 @@
  */
 import { PERSON_ROLE_LABELS } from '../../shared/domain.ts';
 import type { PlanLink } from '../../shared/inspection.ts';
-import { PlannedVisitChange, type PlannedVisitRecord } from '../../shared/sync/protocol.ts';
+import { PlannedVisitChange, PlannedVisitRecord, type PlanPrescription } from '../../shared/sync/protocol.ts';
 import { StoreError } from '../errors.ts';
 import type { InspectionRecord } from '../records.ts';
 import type { AuditRepository } from './audit.ts';
@@ -89,6 +89,17 @@ export class AgendaRepository {
     const row = this.ctx.stmt('SELECT plan_id, reason FROM visit_plans WHERE visit_id = ?').get(visitId) as
       { plan_id: string; reason: PlanLink['reason'] } | undefined;
     return row ? { id: row.plan_id, reason: row.reason } : null;
+  }
+
+  /**
+   * The prescriptions the plan a visit was started from asks to verify (a follow-up's `toVerify`, as
+   * the office sent it when the visit was started; none for another plan, an older office's or no plan).
+   */
+  toVerifyOf(visitId: string): PlanPrescription[] {
+    const row = this.ctx.stmt('SELECT plan FROM visit_plans WHERE visit_id = ?').get(visitId) as { plan: string } | undefined;
+    if (!row) return [];
+    const plan = PlannedVisitRecord.safeParse(JSON.parse(row.plan));
+    return plan.success ? (plan.data.toVerify ?? []) : [];
   }
 
   /**

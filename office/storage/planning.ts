@@ -7,14 +7,22 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { commissionRefusal, PersonInput, PlannedVisitInput, PlanStatus, type Person, type PlannedVisit } from '../../shared/planning.ts';
+import {
+  commissionRefusal,
+  PersonInput,
+  PlannedVisitInput,
+  PlanStatus,
+  type FollowUpOf,
+  type Person,
+  type PlannedVisit,
+} from '../../shared/planning.ts';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
 import type { Territory } from '../../shared/territories/schema.ts';
 import { addDays, daysBetween } from '../../shared/dates.ts';
-import type { PlannedVisitChange, PlannedVisitRecord } from '../../shared/sync/protocol.ts';
+import type { PlanPrescription, PlannedVisitChange, PlannedVisitRecord } from '../../shared/sync/protocol.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
-import { UserError } from './store.ts';
+import { NOT_COMPLIED, UserError } from './store.ts';
 
 /** Who made a planning write: a clerk of the review workspace, or the command line. */
 export interface Actor {
@@ -97,7 +105,7 @@ async function agendaRecord(sql: Sql, planId: string): Promise<PlannedVisitRecor
     'SELECT p.* FROM planned_visit_members m JOIN office_people p ON p.id = m.person_id WHERE m.visit_id = ? ORDER BY m.position',
     [planId],
   );
-  return {
+  const record: PlannedVisitRecord = {
     id: v.id,
     serviceId: v.service_id,
     serviceName: service.name,
@@ -110,6 +118,45 @@ async function agendaRecord(sql: Sql, planId: string): Promise<PlannedVisitRecor
     members: members.map((m) => ({ name: m.name, role: m.role, comune: m.comune })),
     updatedAt: v.updated_at,
   };
+  const toVerify = v.reason === 'follow_up' && v.follow_up_of ? await toVerifyOf(sql, JSON.parse(v.follow_up_of) as FollowUpOf) : [];
+  if (toVerify.length) record.toVerify = toVerify;
+  return record;
+}
+
+/**
+ * A follow-up's prescriptions to verify, read when it is published: those of the origin visit's
+ * positions in `latest_prescriptions` (its latest revision) still open, i.e. not found complied with
+ * by the latest verification received, each with how many received verifications found it not
+ * complied with. Whichever laptop sealed the origin visit, the commission's laptops get them.
+ */
+async function toVerifyOf(sql: Sql, f: FollowUpOf): Promise<PlanPrescription[]> {
+  if (!f.positions.length) return [];
+  const rows = await sql.all<{
+    inspection_id: string;
+    visit_date: string;
+    position: number;
+    rule: string;
+    text: string;
+    deadline: string;
+    n: number;
+  }>(
+    `SELECT p.inspection_id, p.visit_date, p.position, p.rule, p.text, p.deadline,
+       (SELECT COUNT(*) FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
+          AND v.outcome = 'not_complied') AS n
+     FROM latest_prescriptions p
+     WHERE p.inspection_id = ? AND p.position IN (${f.positions.map(() => '?').join(', ')}) AND ${NOT_COMPLIED}
+     ORDER BY p.position`,
+    [f.inspectionId, ...f.positions],
+  );
+  return rows.map((r) => ({
+    visitId: r.inspection_id,
+    visitDate: r.visit_date,
+    position: Number(r.position),
+    rule: r.rule,
+    text: r.text,
+    deadline: r.deadline,
+    earlierNotComplied: Number(r.n),
+  }));
 }
 
 /**

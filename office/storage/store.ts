@@ -261,7 +261,7 @@ const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN p.follow_up
  * A prescription of `p` (latest_prescriptions) still counts as overdue unless the latest
  * verification of it received (migration 14) found it complied with.
  */
-const NOT_COMPLIED = `COALESCE((SELECT v.outcome FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
+export const NOT_COMPLIED = `COALESCE((SELECT v.outcome FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
   ORDER BY v.visit_date DESC, v.by_inspection_id DESC LIMIT 1), '') <> 'complied'`;
 /** One column of the latest verification of `p` (null: none received). */
 const LATEST_VERIFICATION = (column: 'outcome' | 'act' | 'article') =>
@@ -783,7 +783,15 @@ export class OfficeStore {
     // What this visit (its latest revision) found of earlier prescriptions (migration 14).
     const verifications = (s.file as { verifications?: Verification[] }).verifications ?? [];
     if (s.revision > 1) await sql.run('DELETE FROM prescription_verifications WHERE by_inspection_id = ?', [s.inspectionId]);
-    for (const v of verifications)
+    for (const v of verifications) {
+      // Only the service's own prescriptions: a visit attests what it found at its service, so a
+      // verification naming another service's prescription (a hand-made file) is not recorded
+      // (the revision itself is kept). One whose visit has not arrived yet is recorded.
+      const of = await sql.get<{ service_id: string | null }>(
+        'SELECT service_id FROM latest_prescriptions WHERE inspection_id = ? AND position = ?',
+        [v.prescription.visitId, v.prescription.position],
+      );
+      if (of?.service_id && of.service_id !== serviceId) continue;
       await sql.run(
         `INSERT INTO prescription_verifications (inspection_id, position, by_inspection_id, by_revision, visit_date, outcome, note, act, article)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inspection_id, position, by_inspection_id) DO NOTHING`,
@@ -799,6 +807,7 @@ export class OfficeStore {
           v.consequence?.article ?? null,
         ],
       );
+    }
     // Revision 1 is the first row of its visit unless a higher one came first, and then nothing was applied.
     if (s.revision > 1) await sql.run('DELETE FROM latest_prescriptions WHERE inspection_id = ?', [s.inspectionId]);
     if (s.prescriptions.length)

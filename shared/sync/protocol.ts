@@ -200,6 +200,23 @@ export const ServiceLink = z.looseObject({
 export type ServiceLink = z.infer<typeof ServiceLink>;
 
 /**
+ * A prescription a planned follow-up verifies: the earlier visit (`visitId`: its inspection id, as the
+ * answer key `verifica:<visitId>:<position>` names it), its position in that visit's deadline order,
+ * the text, the rule it was given for, the deadline, and how many earlier follow-ups found it not
+ * complied with (the step of the territory's `notComplied` a «no» takes).
+ */
+export const PlanPrescription = z.looseObject({
+  visitId: z.string().min(1).max(100),
+  visitDate: IsoDateSchema,
+  position: z.number().int().min(0),
+  rule: z.string().max(200),
+  text: z.string().max(20000),
+  deadline: IsoDateSchema,
+  earlierNotComplied: z.number().int().min(0).default(0),
+});
+export type PlanPrescription = z.infer<typeof PlanPrescription>;
+
+/**
  * A planned visit as the laptops of its commission receive it (issue 14, «Agenda»): who, where, when
  * and why, with the commission by name and role (no e-mail: the laptop needs to know who comes, not how
  * to write to them). `serviceId` is the office registry id (the laptop maps it to its own service).
@@ -221,6 +238,13 @@ export const PlannedVisitRecord = z.looseObject({
       comune: z.string().nullable(),
     }),
   ),
+  /**
+   * A follow-up's prescriptions to verify (`reason: 'follow_up'`), as the office holds them: those of
+   * `follow_up_of`'s positions still open (not found complied with). Optional: an older office sends
+   * none, an older laptop ignores it (the record is loose); the laptop's `toCheckOf` merges them with
+   * its own earlier visits' prescriptions.
+   */
+  toVerify: z.array(PlanPrescription).max(500).optional(),
   updatedAt: z.string(),
 });
 export type PlannedVisitRecord = z.infer<typeof PlannedVisitRecord>;
