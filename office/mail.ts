@@ -8,7 +8,9 @@
  *   prescriptions (the territory's word: prescrizioni, diffide) is validated, each with its deadline,
  *   and the signed report attached when the clerk ticks the box at validation;
  * - the inspector (the person of the commissions linked to that account), when a revision is
- *   rejected, with the notes.
+ *   rejected, with the notes;
+ * - each user of a Comune (a `comune` clerk with `add-clerk --email`), when a census sheet of that
+ *   Comune is rejected back to draft, with the reviewer's correction notes (§13).
  * Nothing is written for demo data. Every message goes to the outbox first (storage/mail.ts), in
  * the transaction of the write that caused it where the store allows, and a background job drains
  * it, the same shape as the long-term validation queue (office/long-term.ts): a kick after each
@@ -22,7 +24,9 @@ import type { PlannedVisit } from '../shared/planning.ts';
 import type { Territory } from '../shared/territories/schema.ts';
 import type { BlobStore } from './blobs.ts';
 import { visitCalendar, type CalendarVisit } from './calendar.ts';
-import { prescriptionsNotice, rejectionNotice, sender, visitNotice } from './mail-messages.ts';
+import { censusRejectionNotice, prescriptionsNotice, rejectionNotice, sender, visitNotice } from './mail-messages.ts';
+import type { CensusRejection } from './storage/census.ts';
+import { serviceKey } from './storage/keys.ts';
 import type { Sql } from './storage/db.ts';
 import { MailStore, type MailRecord, type OutgoingMail } from './storage/mail.ts';
 import type { OfficeStore, RevisionRecord } from './storage/store.ts';
@@ -285,6 +289,48 @@ export class OfficeMail {
       await this.outbox.setNotice(sql, visit.id, { ...last, sequence: last.sequence + 1, cancelled: true });
     }
     return queued;
+  }
+
+  // ---------- the census ----------
+  /**
+   * Called in the rejection's transaction (`CensusStore`'s `onRejected`): one message per user of the
+   * Comune, `unsendable` naming the missing address for a user without e-mail, and one `unsendable`
+   * row when the Comune has no user at all (never silently dropped). The caller kicks after the commit.
+   */
+  async censusRejected(sql: Sql, r: CensusRejection): Promise<void> {
+    const sheet = r.kind === 'servizi' ? 'SERVIZI' : 'INTERVENTI';
+    const entityId = `${r.campaign.id}#${serviceKey(r.comune)}#${r.kind}`;
+    const recipients = r.recipients.length ? r.recipients : [{ clerkId: '', name: `Comune di ${r.comune}`, email: null as string | null }];
+    for (const who of recipients) {
+      const text = censusRejectionNotice(this.#o.territory, {
+        recipientName: who.name,
+        campaign: r.campaign,
+        comune: r.comune,
+        sheet,
+        notes: r.notes,
+        by: r.by,
+        at: r.at,
+      });
+      const address = who.email ?? '';
+      await this.outbox.enqueue(
+        sql,
+        {
+          kind: 'rilevazione_respinta',
+          entity: 'census',
+          entityId,
+          recipient: address,
+          subject: text.subject,
+          body: text.body,
+          attachments: [],
+        },
+        this.#unsendable(
+          address,
+          r.recipients.length
+            ? `nessun indirizzo e-mail per l’utente ${who.name} del Comune di ${r.comune} (vigilanza office add-clerk --email)`
+            : `nessun utente del Comune di ${r.comune} (vigilanza office add-clerk --comune … --email …)`,
+        ),
+      );
+    }
   }
 
   // ---------- review decisions ----------

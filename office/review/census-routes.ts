@@ -3,7 +3,8 @@
  * and INTERVENTI sheets with their validation cycle. Who may do what is enforced here and again in
  * the store (`CensusStore.mayAct`): a Comune's user reaches only its own Comune (403 otherwise),
  * fills and sends; a reviewer reads every Comune, validates or rejects, sets the CPT membership and
- * exports; an office clerk does both. The e-mail of a rejection's notes is the store's `onRejected`.
+ * exports; an office clerk does both. A rejection's notes are e-mailed to the Comune's users: the
+ * messages are written to the outbox in the rejection's transaction (`ctx.mail.censusRejected`).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
@@ -22,7 +23,7 @@ import {
 } from '../../shared/census/index.ts';
 import { AddedService as AddedServiceSchema, monthLabel } from '../../shared/census/index.ts';
 import { censusExport, exportCsv, exportJson, exportXlsx, parseAttendanceFile } from '../census.ts';
-import { CensusRefusal, CensusStore, type CensusActor, type CensusRejection } from '../storage/census.ts';
+import { CensusRefusal, CensusStore, type CensusActor } from '../storage/census.ts';
 import { UserError } from '../storage/store.ts';
 import { CensusDashboard, CensusHome, CensusSheetPage, censusHref, type DashboardRow } from './Census.tsx';
 import type { Clerk, ReviewContext } from './context.ts';
@@ -32,13 +33,9 @@ import { randomUUID } from 'node:crypto';
 const actorOf = (clerk: Clerk): CensusActor => ({ clerkId: clerk.clerkId, name: clerk.clerkName, role: clerk.role, comune: clerk.comune });
 const KINDS = new Set<string>(['servizi', 'interventi']);
 
-export function registerCensusRoutes(
-  app: FastifyInstance,
-  ctx: ReviewContext,
-  opts: { onRejected?: (r: CensusRejection) => Promise<void> | void } = {},
-): void {
+export function registerCensusRoutes(app: FastifyInstance, ctx: ReviewContext): void {
   const { page, view, today } = ctx;
-  const census = new CensusStore(ctx.store.db, { onRejected: opts.onRejected });
+  const census = new CensusStore(ctx.store.db, { onRejected: (sql, r) => ctx.mail.censusRejected(sql, r) });
   const ACTIVE = '/rilevazione';
 
   const message = (reply: FastifyReply, clerk: Clerk, status: number, title: string, text: string) =>
@@ -246,6 +243,8 @@ export function registerCensusRoutes(
       } catch (e) {
         return refusal(e, reply, clerk, r.campaign, r.comune!, kind);
       }
+      // A rejection wrote its messages in its transaction: send them now.
+      if (action.data === 'respingi') ctx.mail.kick();
       return reply.redirect(censusHref(r.campaign, r.comune!, kind), 303);
     }),
   );

@@ -11,7 +11,6 @@ import type { BlobStore } from '../blobs.ts';
 import type { OfficeMail } from '../mail.ts';
 import { sha256Text } from '../security.ts';
 import type { ClerkRole, DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
-import type { CensusRejection } from '../storage/census.ts';
 import { layout, type Html } from './html.ts';
 import { Message } from './Message.tsx';
 
@@ -42,8 +41,6 @@ export interface ReviewDeps {
   longTerm?: boolean;
   /** The office's outbox (office/mail.ts): planning and review decisions tell people through it. */
   mail: OfficeMail;
-  /** A census sheet rejected with notes (OfficeOptions.onCensusRejected: the e-mail to the Comune). */
-  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;

@@ -66,7 +66,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerLaptopRoutes(app, ctx);
   registerPlanningRoutes(app, ctx);
   registerTellingRoutes(app, ctx);
-  registerCensusRoutes(app, ctx, { onRejected: deps.onCensusRejected });
+  registerCensusRoutes(app, ctx);
 
   // ---------- dashboards and exports ----------
   // Counts and the first rows of each list; «Mostra tutte» shows one list a page at a time.

@@ -8,7 +8,14 @@
  */
 import type { Db, Sql } from './db.ts';
 
-export const MAIL_KINDS = ['visita_pianificata', 'visita_spostata', 'visita_annullata', 'prescrizioni', 'revisione_respinta'] as const;
+export const MAIL_KINDS = [
+  'visita_pianificata',
+  'visita_spostata',
+  'visita_annullata',
+  'prescrizioni',
+  'revisione_respinta',
+  'rilevazione_respinta',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export type MailStatus = 'queued' | 'sent' | 'failed' | 'unsendable';
 
@@ -22,8 +29,8 @@ export interface MailAttachment {
 
 export interface OutgoingMail {
   kind: MailKind;
-  /** What the message is about: a planned visit, or a revision (`inspectionId#revision`). */
-  entity: 'visit' | 'revision';
+  /** What the message is about: a planned visit, a revision (`inspectionId#revision`) or a census sheet (`campaign#comune#kind`, the Comune folded). */
+  entity: 'visit' | 'revision' | 'census';
   entityId: string;
   /** Empty when nobody has an address (the message is then `unsendable`). */
   recipient: string;
@@ -57,7 +64,7 @@ export interface VisitNotice {
 type MailRow = {
   id: number;
   kind: MailKind;
-  entity: 'visit' | 'revision';
+  entity: 'visit' | 'revision' | 'census';
   entity_id: string;
   recipient: string;
   subject: string;

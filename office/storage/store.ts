@@ -498,12 +498,14 @@ export class OfficeStore {
   // ---------- office staff ----------
   /**
    * Creates a clerk or changes their password; `access` (when given) sets the role, and the Comune of
-   * a `comune` clerk. An existing clerk keeps their role when `access` is not given.
+   * a `comune` clerk. An existing clerk keeps their role when `access` is not given, and their e-mail
+   * when `email` is undefined (the caller has checked it with `emailProblem`; empty removes it).
    */
   async createClerk(
     name: string,
     passwordHash: string,
     access?: { role: ClerkRole; comune?: string | null },
+    email?: string,
   ): Promise<{ id: string; created: boolean }> {
     const clean = name.trim();
     if (!clean || clean.length > 200) throw new UserError("il nome dell'operatore è obbligatorio (max 200 caratteri)", 'name');
@@ -514,16 +516,18 @@ export class OfficeStore {
     if (existing) {
       await this.db.run('UPDATE clerks SET password_hash = ? WHERE id = ?', [passwordHash, existing.id]);
       if (access) await this.db.run('UPDATE clerks SET role = ?, comune = ? WHERE id = ?', [access.role, comune, existing.id]);
+      if (email !== undefined) await this.db.run('UPDATE clerks SET email = ? WHERE id = ?', [email.trim() || null, existing.id]);
       return { id: existing.id, created: false };
     }
     const id = randomUUID();
-    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at, role, comune) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at, role, comune, email) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       id,
       clean,
       passwordHash,
       this.now(),
       access?.role ?? 'office',
       comune,
+      email?.trim() || null,
     ]);
     return { id, created: true };
   }
