@@ -63,7 +63,7 @@ test('migration 15: a clerk made before stays a full office clerk; roles and Com
       MIGRATIONS.filter((m) => m.version <= 11),
     );
     await db.run("INSERT INTO clerks (id, name, password_hash, created_at) VALUES ('c1', 'Vecchio', 'x', '2025-01-01T00:00:00Z')");
-    assert.deepEqual(await migrate(db), [15]);
+    assert.deepEqual(await migrate(db), [12, 13, 15]);
     assert.deepEqual(await db.get('SELECT role, comune, email FROM clerks WHERE id = ?', ['c1']), {
       role: 'office',
       comune: null,
