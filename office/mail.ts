@@ -335,19 +335,21 @@ export class OfficeMail {
 
   // ---------- review decisions ----------
   /**
-   * After a decision: a validated revision with prescriptions → the service's address (the signed
-   * report attached when `attachReport`); a rejected one → the inspector. Demo files: nothing.
+   * Called in the decision's transaction (`OfficeStore.decide`'s `then`): a validated revision with
+   * prescriptions → the service's address (the signed report attached when `attachReport`); a
+   * rejected one → the inspector. Demo files: nothing. Returns whether anything was queued (the caller
+   * kicks the job after the commit).
    */
-  async revisionDecided(inspectionId: string, revision: number, opts: { attachReport?: boolean } = {}): Promise<void> {
+  async revisionDecided(sql: Sql, inspectionId: string, revision: number, opts: { attachReport?: boolean } = {}): Promise<boolean> {
     const { store, territory } = this.#o;
-    const record = await store.getRevision(inspectionId, revision);
-    if (!record || isDemoFile(record)) return;
+    const record = await store.getRevision(inspectionId, revision, sql);
+    if (!record || isDemoFile(record)) return false;
     const entityId = `${inspectionId}#${revision}`;
     if (record.review.status === 'validata') {
-      if (!record.prescriptions.length) return;
-      const service: Service | null = record.serviceId ? await store.getService(record.serviceId) : null;
-      if (service?.demo) return;
-      const address = (record.serviceId && (await this.outbox.serviceAddress(record.serviceId))) || '';
+      if (!record.prescriptions.length) return false;
+      const service: Service | null = record.serviceId ? await store.getService(record.serviceId, sql) : null;
+      if (service?.demo) return false;
+      const address = (record.serviceId && (await this.outbox.serviceAddress(record.serviceId, sql))) || '';
       const report = opts.attachReport ? signedReport(record) : null;
       const text = prescriptionsNotice(territory, {
         serviceName: record.serviceName,
@@ -358,23 +360,21 @@ export class OfficeMail {
         protocol: record.protocol,
         reportAttached: !!report,
       });
-      await store.db.tx((sql) =>
-        this.outbox.enqueue(
-          sql,
-          {
-            kind: 'prescrizioni',
-            entity: 'revision',
-            entityId,
-            recipient: address,
-            subject: text.subject,
-            body: text.body,
-            attachments: report ? [{ filename: report.name, contentType: 'application/pdf', sha256: report.sha256 }] : [],
-          },
-          this.#unsendable(address, 'il servizio non ha un indirizzo e-mail o PEC nel registro'),
-        ),
+      await this.outbox.enqueue(
+        sql,
+        {
+          kind: 'prescrizioni',
+          entity: 'revision',
+          entityId,
+          recipient: address,
+          subject: text.subject,
+          body: text.body,
+          attachments: report ? [{ filename: report.name, contentType: 'application/pdf', sha256: report.sha256 }] : [],
+        },
+        this.#unsendable(address, 'il servizio non ha un indirizzo e-mail o PEC nel registro'),
       );
     } else if (record.review.status === 'respinta') {
-      const person = await store.db.get<PersonRow>(
+      const person = await sql.get<PersonRow>(
         'SELECT id, name, email, demo FROM office_people WHERE inspector_id = ? AND demo = 0 ORDER BY name, id LIMIT 1',
         [record.inspectorId],
       );
@@ -386,23 +386,21 @@ export class OfficeMail {
         revision,
         notes: record.review.notes ?? '',
       });
-      await store.db.tx((sql) =>
-        this.outbox.enqueue(
-          sql,
-          {
-            kind: 'revisione_respinta',
-            entity: 'revision',
-            entityId,
-            recipient: address,
-            subject: text.subject,
-            body: text.body,
-            attachments: [],
-          },
-          this.#unsendable(address, 'nessuna persona delle commissioni con e-mail è collegata a questo ispettore'),
-        ),
+      await this.outbox.enqueue(
+        sql,
+        {
+          kind: 'revisione_respinta',
+          entity: 'revision',
+          entityId,
+          recipient: address,
+          subject: text.subject,
+          body: text.body,
+          attachments: [],
+        },
+        this.#unsendable(address, 'nessuna persona delle commissioni con e-mail è collegata a questo ispettore'),
       );
-    } else return;
-    this.kick();
+    } else return false;
+    return true;
   }
 }
 

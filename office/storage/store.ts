@@ -633,8 +633,8 @@ export class OfficeStore {
     return rows.map((r) => JSON.parse(r.data) as Service);
   }
 
-  async getService(id: string): Promise<Service | null> {
-    const row = await this.db.get<{ data: string }>('SELECT data FROM services WHERE id = ?', [id]);
+  async getService(id: string, sql: Sql = this.db): Promise<Service | null> {
+    const row = await sql.get<{ data: string }>('SELECT data FROM services WHERE id = ?', [id]);
     return row ? (JSON.parse(row.data) as Service) : null;
   }
 
@@ -1124,21 +1124,22 @@ export class OfficeStore {
     return row ? deviceRecord(row) : null;
   }
 
-  async getRevision(inspectionId: string, revision: number): Promise<RevisionRecord | null> {
-    const row = await this.db.get<RevisionRow>(
+  /** One revision with its attachments and prescriptions; `sql` reads inside a transaction (a decision's). */
+  async getRevision(inspectionId: string, revision: number, sql: Sql = this.db): Promise<RevisionRecord | null> {
+    const row = await sql.get<RevisionRow>(
       `SELECT ${SUMMARY_COLUMNS}, r.file FROM revisions r JOIN inspectors i ON i.id = r.inspector_id WHERE r.inspection_id = ? AND r.revision = ?`,
       [inspectionId, revision],
     );
     if (!row) return null;
-    const audit = await this.db.get<{ audit_status: AuditStatus | null; audit_note: string | null }>(
+    const audit = await sql.get<{ audit_status: AuditStatus | null; audit_note: string | null }>(
       'SELECT audit_status, audit_note FROM revisions WHERE inspection_id = ? AND revision = ?',
       [inspectionId, revision],
     );
-    const attachments = await this.db.all<AttachmentRef & { added_at: string | null; derived_from: string | null }>(
+    const attachments = await sql.all<AttachmentRef & { added_at: string | null; derived_from: string | null }>(
       'SELECT sha256, size, kind, name, added_at, derived_from FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
     );
-    const prescriptions = await this.db.all<PrescriptionRef>(
+    const prescriptions = await sql.all<PrescriptionRef>(
       'SELECT rule, text, deadline FROM prescriptions WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
     );
@@ -1376,6 +1377,7 @@ export class OfficeStore {
   /**
    * Validates or rejects a revision still under review, and puts the decision on the change feed
    * for the inspector whose laptop holds the visit. A decision is final: a correction comes as a new revision.
+   * `then` runs last in the decision's transaction (the office writes its e-mail there: office/mail.ts).
    */
   async decide(
     inspectionId: string,
@@ -1383,6 +1385,7 @@ export class OfficeStore {
     decision: 'validated' | 'rejected',
     notes: string | null,
     clerkId: string,
+    then?: (sql: Sql) => Promise<void>,
   ): Promise<{ seq: number }> {
     if (decision === 'rejected' && !notes?.trim()) throw new UserError('le note di correzione sono obbligatorie per respingere', 'notes');
     return this.db.tx(async (sql) => {
@@ -1418,6 +1421,7 @@ export class OfficeStore {
         notes: notes?.trim() || null,
         decidedAt: at,
       });
+      await then?.(sql);
       return { seq };
     });
   }
