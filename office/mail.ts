@@ -15,7 +15,9 @@
  * the transaction of the write that caused it where the store allows, and a background job drains
  * it, the same shape as the long-term validation queue (office/long-term.ts): a kick after each
  * write, a poll for due retries, a growing pause after each refusal, at most `maxAttempts` tries.
- * Without `--smtp` each message is logged `unsendable` («SMTP non configurato») and never sent later.
+ * Without `--smtp` each message is logged `unsendable` («SMTP non configurato») and never sent later; a
+ * member whose notice was not sendable (no SMTP, no address) is not recorded as told (`planned_visit_notices`),
+ * so the next write of the visit with SMTP and an address announces it to them as new, never as «spostata».
  */
 import { readFile } from 'node:fs/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -257,8 +259,13 @@ export class OfficeMail {
           },
         ],
       };
-      await this.outbox.enqueue(sql, message, this.#unsendable(message.recipient, 'nessun indirizzo e-mail per questa persona'));
+      const why = this.#unsendable(message.recipient, 'nessun indirizzo e-mail per questa persona');
+      // Not sendable: logged once (the same words already logged are not logged again at each save), and the
+      // member is not recorded as told, so a later write with SMTP and an address tells them from what they knew.
+      if (why && (await this.outbox.loggedUnsendable(sql, message))) return false;
+      await this.outbox.enqueue(sql, message, why);
       queued = true;
+      return !why;
     };
     if (active)
       for (const id of visit.memberIds) {
@@ -268,7 +275,8 @@ export class OfficeMail {
         const moved = last && (last.date !== visit.date || last.startTime !== visit.startTime || last.endTime !== visit.endTime);
         if (last && !last.cancelled && !moved) continue;
         const sequence = last ? last.sequence + 1 : 0;
-        await tell(person, !last || last.cancelled ? 'planned' : 'moved', sequence, moved && !last.cancelled ? last : undefined);
+        if (!(await tell(person, !last || last.cancelled ? 'planned' : 'moved', sequence, moved && !last.cancelled ? last : undefined)))
+          continue;
         await this.outbox.setNotice(sql, visit.id, {
           personId: id,
           date: visit.date,
@@ -285,7 +293,7 @@ export class OfficeMail {
         people.get(last.personId) ??
         (await sql.get<PersonRow>('SELECT id, name, email, demo FROM office_people WHERE id = ?', [last.personId]));
       if (!person || Number(person.demo) === 1) continue;
-      await tell(person, 'cancelled', last.sequence + 1, last);
+      if (!(await tell(person, 'cancelled', last.sequence + 1, last))) continue;
       await this.outbox.setNotice(sql, visit.id, { ...last, sequence: last.sequence + 1, cancelled: true });
     }
     return queued;

@@ -123,6 +123,15 @@ export class MailStore {
     );
   }
 
+  /** Whether the same words to the same recipient about the same thing are already logged as unsendable. */
+  async loggedUnsendable(sql: Sql, m: OutgoingMail): Promise<boolean> {
+    const row = await sql.get<{ id: number }>(
+      "SELECT id FROM mail_outbox WHERE entity = ? AND entity_id = ? AND kind = ? AND recipient = ? AND subject = ? AND body = ? AND status = 'unsendable' LIMIT 1",
+      [m.entity, m.entityId, m.kind, m.recipient, m.subject, m.body],
+    );
+    return !!row;
+  }
+
   /** Messages to try now (queued, or failed with a retry due), oldest first. */
   async due(now: string, limit: number): Promise<MailRecord[]> {
     const rows = await this.db.all<MailRow>(
