@@ -5,6 +5,7 @@
  * Comune, sheet, notes quoted, who and when, the deadline); its colleague without an address is
  * logged `unsendable` naming what is missing; the user of another Comune receives nothing. The
  * address is given with `vigilanza office add-clerk --email` (a malformed one: Italian error, exit 2).
+ * A census rejection and a review decision whose message write fails keep nothing (one transaction).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +15,7 @@ import { hashPassword } from '../../office/security.ts';
 import { CensusStore } from '../../office/storage/census.ts';
 import { getCampaign } from '../../shared/census/index.ts';
 import { vigilanza } from '../helpers/cli.ts';
+import { seedOffice } from '../helpers/office-seed.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
 import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 
@@ -202,5 +204,32 @@ describe('census rejection notes by e-mail (sqlite, real SMTP on loopback)', () 
     assert.equal(after.servizi.state, 'in_validazione');
     assert.deepEqual(await new CensusStore(db).events(C, 'Asti', 'servizi'), before);
     assert.equal((await office.server.mail.outbox.list()).filter((m) => m.kind === 'rilevazione_respinta').length, 2);
+  });
+
+  test('a review decision whose message cannot be written is not recorded either (same transaction)', async () => {
+    const store = office.server.store;
+    await seedOffice(store, { revisions: 6, services: 2, today: '2025-05-05', seed: 3 });
+    const row = await store.db.get<{ inspection_id: string; revision: number }>(
+      "SELECT inspection_id, revision FROM revisions WHERE review_status IN ('ricevuta', 'in_validazione') ORDER BY inspection_id LIMIT 1",
+    );
+    assert.ok(row, 'a revision still to decide');
+    const clerk = await store.db.get<{ id: string }>("SELECT id FROM clerks WHERE role = 'office' LIMIT 1");
+    const outboxBefore = await office.server.mail.outbox.count();
+    const before = (await store.getRevision(row.inspection_id, Number(row.revision)))!.review.status;
+    await assert.rejects(
+      store.decide(row.inspection_id, Number(row.revision), 'rejected', 'Manca la firma.', clerk!.id, async (sql) => {
+        assert.equal(await office.server.mail.revisionDecided(sql, row.inspection_id, Number(row.revision)), true, 'message written');
+        throw new Error('caduta del server');
+      }),
+      /caduta del server/,
+    );
+    assert.equal((await store.getRevision(row.inspection_id, Number(row.revision)))!.review.status, before, 'decision not kept');
+    assert.equal(await office.server.mail.outbox.count(), outboxBefore, 'message not kept');
+    // Without the crash both commit together.
+    await store.decide(row.inspection_id, Number(row.revision), 'rejected', 'Manca la firma.', clerk!.id, async (sql) => {
+      await office.server.mail.revisionDecided(sql, row.inspection_id, Number(row.revision));
+    });
+    assert.equal((await store.getRevision(row.inspection_id, Number(row.revision)))!.review.status, 'respinta');
+    assert.equal(await office.server.mail.outbox.count(), outboxBefore + 1);
   });
 });
