@@ -4,7 +4,7 @@
  * sends it (the territory's inspectorate and name), what it is about and what the recipient must
  * do by when. Dates dd/mm/yyyy, times as the plan has them, no internal ids.
  */
-import { formatItalianDate } from '../shared/dates.ts';
+import { civilDate, formatItalianDate } from '../shared/dates.ts';
 import { PURPOSE_LABELS, type Purpose } from '../shared/domain.ts';
 import { capitalised } from '../shared/text.ts';
 import type { Territory } from '../shared/territories/schema.ts';
@@ -139,6 +139,39 @@ export function rejectionNotice(t: Territory, r: RejectionInput): MessageText {
         .map((l) => `> ${l}`),
       '',
       'La preghiamo di correggere il verbale sul portatile e di inviarne una nuova revisione.',
+      signature(t),
+    ].join('\n'),
+  };
+}
+
+export interface CensusRejectionInput {
+  recipientName: string;
+  /** The campaign's name and region, and its deadline (ISO day). */
+  campaign: { name: string; region: string; deadline: string };
+  comune: string;
+  sheet: 'SERVIZI' | 'INTERVENTI';
+  notes: string;
+  /** Who rejected (the reviewer's name) and when (an instant). */
+  by: string;
+  at: string;
+}
+
+/** To a Comune's user: a census sheet sent back to draft, with the reviewer's correction notes (§13). */
+export function censusRejectionNotice(t: Territory, r: CensusRejectionInput): MessageText {
+  const day = formatItalianDate(civilDate(new Date(r.at)));
+  return {
+    subject: `${r.campaign.name}: scheda ${r.sheet} del Comune di ${r.comune} da correggere`,
+    body: [
+      `Gentile ${r.recipientName},`,
+      '',
+      `la informiamo che la scheda ${r.sheet} del Comune di ${r.comune} per la ${r.campaign.name} (${r.campaign.region}), inviata in validazione, è stata respinta il ${day} da ${r.by} ed è tornata «in bozza», con le seguenti indicazioni di correzione:`,
+      '',
+      ...r.notes
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => `> ${l}`),
+      '',
+      `La preghiamo di correggere la scheda e di inviarla nuovamente in validazione entro il ${formatItalianDate(r.campaign.deadline)}, termine della rilevazione. Le indicazioni sono riportate anche sulla pagina della scheda.`,
       signature(t),
     ].join('\n'),
   };

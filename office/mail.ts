@@ -8,12 +8,16 @@
  *   prescriptions (the territory's word: prescrizioni, diffide) is validated, each with its deadline,
  *   and the signed report attached when the clerk ticks the box at validation;
  * - the inspector (the person of the commissions linked to that account), when a revision is
- *   rejected, with the notes.
+ *   rejected, with the notes;
+ * - each user of a Comune (a `comune` clerk with `add-clerk --email`), when a census sheet of that
+ *   Comune is rejected back to draft, with the reviewer's correction notes (§13).
  * Nothing is written for demo data. Every message goes to the outbox first (storage/mail.ts), in
  * the transaction of the write that caused it where the store allows, and a background job drains
  * it, the same shape as the long-term validation queue (office/long-term.ts): a kick after each
  * write, a poll for due retries, a growing pause after each refusal, at most `maxAttempts` tries.
- * Without `--smtp` each message is logged `unsendable` («SMTP non configurato») and never sent later.
+ * Without `--smtp` each message is logged `unsendable` («SMTP non configurato») and never sent later; a
+ * member whose notice was not sendable (no SMTP, no address) is not recorded as told (`planned_visit_notices`),
+ * so the next write of the visit with SMTP and an address announces it to them as new, never as «spostata».
  */
 import { readFile } from 'node:fs/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -22,7 +26,9 @@ import type { PlannedVisit } from '../shared/planning.ts';
 import type { Territory } from '../shared/territories/schema.ts';
 import type { BlobStore } from './blobs.ts';
 import { visitCalendar, type CalendarVisit } from './calendar.ts';
-import { prescriptionsNotice, rejectionNotice, sender, visitNotice } from './mail-messages.ts';
+import { censusRejectionNotice, prescriptionsNotice, rejectionNotice, sender, visitNotice } from './mail-messages.ts';
+import type { CensusRejection } from './storage/census.ts';
+import { serviceKey } from './storage/keys.ts';
 import type { Sql } from './storage/db.ts';
 import { MailStore, type MailRecord, type OutgoingMail } from './storage/mail.ts';
 import type { OfficeStore, RevisionRecord } from './storage/store.ts';
@@ -253,8 +259,13 @@ export class OfficeMail {
           },
         ],
       };
-      await this.outbox.enqueue(sql, message, this.#unsendable(message.recipient, 'nessun indirizzo e-mail per questa persona'));
+      const why = this.#unsendable(message.recipient, 'nessun indirizzo e-mail per questa persona');
+      // Not sendable: logged once (the same words already logged are not logged again at each save), and the
+      // member is not recorded as told, so a later write with SMTP and an address tells them from what they knew.
+      if (why && (await this.outbox.loggedUnsendable(sql, message))) return false;
+      await this.outbox.enqueue(sql, message, why);
       queued = true;
+      return !why;
     };
     if (active)
       for (const id of visit.memberIds) {
@@ -264,7 +275,8 @@ export class OfficeMail {
         const moved = last && (last.date !== visit.date || last.startTime !== visit.startTime || last.endTime !== visit.endTime);
         if (last && !last.cancelled && !moved) continue;
         const sequence = last ? last.sequence + 1 : 0;
-        await tell(person, !last || last.cancelled ? 'planned' : 'moved', sequence, moved && !last.cancelled ? last : undefined);
+        if (!(await tell(person, !last || last.cancelled ? 'planned' : 'moved', sequence, moved && !last.cancelled ? last : undefined)))
+          continue;
         await this.outbox.setNotice(sql, visit.id, {
           personId: id,
           date: visit.date,
@@ -281,27 +293,71 @@ export class OfficeMail {
         people.get(last.personId) ??
         (await sql.get<PersonRow>('SELECT id, name, email, demo FROM office_people WHERE id = ?', [last.personId]));
       if (!person || Number(person.demo) === 1) continue;
-      await tell(person, 'cancelled', last.sequence + 1, last);
+      if (!(await tell(person, 'cancelled', last.sequence + 1, last))) continue;
       await this.outbox.setNotice(sql, visit.id, { ...last, sequence: last.sequence + 1, cancelled: true });
     }
     return queued;
   }
 
+  // ---------- the census ----------
+  /**
+   * Called in the rejection's transaction (`CensusStore`'s `onRejected`): one message per user of the
+   * Comune, `unsendable` naming the missing address for a user without e-mail, and one `unsendable`
+   * row when the Comune has no user at all (never silently dropped). The caller kicks after the commit.
+   */
+  async censusRejected(sql: Sql, r: CensusRejection): Promise<void> {
+    const sheet = r.kind === 'servizi' ? 'SERVIZI' : 'INTERVENTI';
+    const entityId = `${r.campaign.id}#${serviceKey(r.comune)}#${r.kind}`;
+    const recipients = r.recipients.length ? r.recipients : [{ clerkId: '', name: `Comune di ${r.comune}`, email: null as string | null }];
+    for (const who of recipients) {
+      const text = censusRejectionNotice(this.#o.territory, {
+        recipientName: who.name,
+        campaign: r.campaign,
+        comune: r.comune,
+        sheet,
+        notes: r.notes,
+        by: r.by,
+        at: r.at,
+      });
+      const address = who.email ?? '';
+      await this.outbox.enqueue(
+        sql,
+        {
+          kind: 'rilevazione_respinta',
+          entity: 'census',
+          entityId,
+          recipient: address,
+          subject: text.subject,
+          body: text.body,
+          attachments: [],
+        },
+        this.#unsendable(
+          address,
+          r.recipients.length
+            ? `nessun indirizzo e-mail per l’utente ${who.name} del Comune di ${r.comune} (vigilanza office add-clerk --email)`
+            : `nessun utente del Comune di ${r.comune} (vigilanza office add-clerk --comune … --email …)`,
+        ),
+      );
+    }
+  }
+
   // ---------- review decisions ----------
   /**
-   * After a decision: a validated revision with prescriptions → the service's address (the signed
-   * report attached when `attachReport`); a rejected one → the inspector. Demo files: nothing.
+   * Called in the decision's transaction (`OfficeStore.decide`'s `then`): a validated revision with
+   * prescriptions → the service's address (the signed report attached when `attachReport`); a
+   * rejected one → the inspector. Demo files: nothing. Returns whether anything was queued (the caller
+   * kicks the job after the commit).
    */
-  async revisionDecided(inspectionId: string, revision: number, opts: { attachReport?: boolean } = {}): Promise<void> {
+  async revisionDecided(sql: Sql, inspectionId: string, revision: number, opts: { attachReport?: boolean } = {}): Promise<boolean> {
     const { store, territory } = this.#o;
-    const record = await store.getRevision(inspectionId, revision);
-    if (!record || isDemoFile(record)) return;
+    const record = await store.getRevision(inspectionId, revision, sql);
+    if (!record || isDemoFile(record)) return false;
     const entityId = `${inspectionId}#${revision}`;
     if (record.review.status === 'validata') {
-      if (!record.prescriptions.length) return;
-      const service: Service | null = record.serviceId ? await store.getService(record.serviceId) : null;
-      if (service?.demo) return;
-      const address = (record.serviceId && (await this.outbox.serviceAddress(record.serviceId))) || '';
+      if (!record.prescriptions.length) return false;
+      const service: Service | null = record.serviceId ? await store.getService(record.serviceId, sql) : null;
+      if (service?.demo) return false;
+      const address = (record.serviceId && (await this.outbox.serviceAddress(record.serviceId, sql))) || '';
       const report = opts.attachReport ? signedReport(record) : null;
       const text = prescriptionsNotice(territory, {
         serviceName: record.serviceName,
@@ -312,23 +368,21 @@ export class OfficeMail {
         protocol: record.protocol,
         reportAttached: !!report,
       });
-      await store.db.tx((sql) =>
-        this.outbox.enqueue(
-          sql,
-          {
-            kind: 'prescrizioni',
-            entity: 'revision',
-            entityId,
-            recipient: address,
-            subject: text.subject,
-            body: text.body,
-            attachments: report ? [{ filename: report.name, contentType: 'application/pdf', sha256: report.sha256 }] : [],
-          },
-          this.#unsendable(address, 'il servizio non ha un indirizzo e-mail o PEC nel registro'),
-        ),
+      await this.outbox.enqueue(
+        sql,
+        {
+          kind: 'prescrizioni',
+          entity: 'revision',
+          entityId,
+          recipient: address,
+          subject: text.subject,
+          body: text.body,
+          attachments: report ? [{ filename: report.name, contentType: 'application/pdf', sha256: report.sha256 }] : [],
+        },
+        this.#unsendable(address, 'il servizio non ha un indirizzo e-mail o PEC nel registro'),
       );
     } else if (record.review.status === 'respinta') {
-      const person = await store.db.get<PersonRow>(
+      const person = await sql.get<PersonRow>(
         'SELECT id, name, email, demo FROM office_people WHERE inspector_id = ? AND demo = 0 ORDER BY name, id LIMIT 1',
         [record.inspectorId],
       );
@@ -340,23 +394,21 @@ export class OfficeMail {
         revision,
         notes: record.review.notes ?? '',
       });
-      await store.db.tx((sql) =>
-        this.outbox.enqueue(
-          sql,
-          {
-            kind: 'revisione_respinta',
-            entity: 'revision',
-            entityId,
-            recipient: address,
-            subject: text.subject,
-            body: text.body,
-            attachments: [],
-          },
-          this.#unsendable(address, 'nessuna persona delle commissioni con e-mail è collegata a questo ispettore'),
-        ),
+      await this.outbox.enqueue(
+        sql,
+        {
+          kind: 'revisione_respinta',
+          entity: 'revision',
+          entityId,
+          recipient: address,
+          subject: text.subject,
+          body: text.body,
+          attachments: [],
+        },
+        this.#unsendable(address, 'nessuna persona delle commissioni con e-mail è collegata a questo ispettore'),
       );
-    } else return;
-    this.kick();
+    } else return false;
+    return true;
   }
 }
 

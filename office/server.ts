@@ -22,7 +22,6 @@ import { LongTermValidation, type LongTermOptions } from './long-term.ts';
 import { OfficeMail, type MailOptions } from './mail.ts';
 import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
-import type { CensusRejection } from './storage/census.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
 import { OfficeStore } from './storage/store.ts';
 
@@ -59,7 +58,8 @@ export interface OfficeOptions {
   territory?: string;
   /**
    * The office's SMTP server (smtp:// or smtps://, in Italy often a PEC mailbox): notices to the
-   * commissions, prescriptions to the services, rejections to the inspectors (office/mail.ts).
+   * commissions, prescriptions to the services, rejections to the inspectors, a census sheet's
+   * correction notes to the Comune's users (office/mail.ts).
    * Without it every message is logged as not sendable.
    */
   smtpUrl?: string;
@@ -67,12 +67,6 @@ export interface OfficeOptions {
   mailFrom?: string;
   /** The mail job's clock, retry pauses, attempts and polling (tests). */
   mailJob?: Pick<MailOptions, 'now' | 'retryDelayMs' | 'pollMs' | 'maxAttempts'>;
-  /**
-   * Called once a census sheet is rejected back to draft, after the commit, with the correction notes
-   * and the Comune's users they are for (§13: they reach them by e-mail). The office's e-mail plugs in
-   * here; the notes are on the sheet's page either way.
-   */
-  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export interface OfficeServer {
@@ -271,7 +265,6 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
     territory,
     longTerm: !!longTerm,
     mail,
-    onCensusRejected: options.onCensusRejected,
   });
 
   return {

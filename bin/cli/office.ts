@@ -39,10 +39,12 @@ export const usage = `Uso: vigilanza office SOTTOCOMANDO [opzioni]
         crea un ispettore e un token di dispositivo (stampato sull'ultima riga)
   pairing-code --data DIR [--database URL] NOME
         stampa un codice di associazione monouso (10 minuti) per il portatile dell'ispettore
-  add-clerk --data DIR [--database URL] [--reviewer | --comune COMUNE] NOME
+  add-clerk --data DIR [--database URL] [--reviewer | --comune COMUNE] [--email INDIRIZZO] NOME
         crea un operatore d'ufficio (o ne cambia la password): password da VIGILANZA_CLERK_PASSWORD
         o chiesta al terminale; --reviewer: revisore zonale o regionale della rilevazione (vede solo
-        la rilevazione); --comune: utente del Comune, che compila e invia solo le schede del proprio Comune
+        la rilevazione); --comune: utente del Comune, che compila e invia solo le schede del proprio Comune;
+        --email: l'indirizzo a cui l'ufficio scrive (le indicazioni di correzione di una scheda respinta;
+        vuoto: lo rimuove)
   census check --data DIR [--database URL] --campaign ID
         stampa ogni controllo non superato delle schede SERVIZI e INTERVENTI, per Comune (esce con 1 se ce n'è)
   census export --data DIR [--database URL] --campaign ID --format csv|xlsx|json [--sheet servizi|interventi] [--out FILE]
@@ -230,11 +232,21 @@ async function pairingCode(argv: string[]): Promise<number> {
 }
 
 async function addClerk(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...COMMON, reviewer: { type: 'boolean' }, comune: { type: 'string' } }, usage);
+  const { values, positionals } = parse(
+    argv,
+    { ...COMMON, reviewer: { type: 'boolean' }, comune: { type: 'string' }, email: { type: 'string' } },
+    usage,
+  );
   if (values.help) return (console.log(usage), 0);
   if (positionals.length !== 1) throw new CliError(`serve esattamente un NOME di operatore\n\n${usage}`);
   if (values.reviewer && values.comune !== undefined) throw new CliError('--reviewer, --comune: indicare uno solo dei due');
   if (values.comune !== undefined && !values.comune.trim()) throw new CliError('--comune: serve il nome del Comune');
+  const email = values.email?.trim();
+  if (email !== undefined) {
+    const { emailProblem } = await import('../../office/mail.ts');
+    const problem = email ? emailProblem(email) : null;
+    if (problem) throw new CliError(`--email: ${problem}`);
+  }
   const access = values.reviewer
     ? ({ role: 'reviewer' } as const)
     : values.comune !== undefined
@@ -246,7 +258,7 @@ async function addClerk(argv: string[]): Promise<number> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`password: servono almeno ${MIN_PASSWORD_LENGTH} caratteri`);
   const s = await store(values);
   try {
-    const r = await s.createClerk(positionals[0]!, await hashPassword(password), access);
+    const r = await s.createClerk(positionals[0]!, await hashPassword(password), access, email);
     const role =
       access?.role === 'reviewer'
         ? ' (revisore della rilevazione)'
@@ -254,7 +266,8 @@ async function addClerk(argv: string[]): Promise<number> {
           ? ` (utente del Comune di ${access.comune.trim()})`
           : '';
     process.stdout.write(
-      r.created ? `Operatore creato: ${positionals[0]!.trim()}${role}\n` : `Password aggiornata: ${positionals[0]!.trim()}${role}\n`,
+      (r.created ? `Operatore creato: ${positionals[0]!.trim()}${role}` : `Password aggiornata: ${positionals[0]!.trim()}${role}`) +
+        (email ? `, e-mail ${email}\n` : email === '' ? ', e-mail rimossa\n' : '\n'),
     );
     return 0;
   } finally {

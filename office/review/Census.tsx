@@ -595,10 +595,14 @@ export function CensusSheetPage(p: SheetPageProps & { due: Array<{ serviceRef: s
         </form>
       ) : null}
       {kind === 'servizi' && p.canFill ? (
-        <form method="post" action={`${censusHref(c, census.comune)}/frequenze`}>
+        <form method="post" action={`${censusHref(c, census.comune)}/frequenze`} encType="multipart/form-data">
           <Csrf csrf={csrf} />
           <label>
-            Importa le frequenze mensili (CSV con le colonne Servizio; Mese; Frequentanti, incollato qui)
+            Importa le frequenze mensili: file CSV o XLSX (al massimo 5 MB) con le colonne Servizio, Mese, Frequentanti
+            <input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
+          </label>
+          <label>
+            oppure incolla qui le righe (CSV, con la riga di intestazione)
             <textarea name="csv" />
           </label>
           <button>Importa le frequenze</button>

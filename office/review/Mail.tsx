@@ -9,6 +9,7 @@ export const MAIL_KIND_LABELS: Record<MailKind, string> = {
   visita_annullata: 'Visita annullata',
   prescrizioni: 'Prescrizioni al servizio',
   revisione_respinta: 'Verbale respinto',
+  rilevazione_respinta: 'Scheda della rilevazione respinta',
 };
 
 function outcome(m: MailRecord): string {

@@ -3,7 +3,8 @@
  * and INTERVENTI sheets with their validation cycle. Who may do what is enforced here and again in
  * the store (`CensusStore.mayAct`): a Comune's user reaches only its own Comune (403 otherwise),
  * fills and sends; a reviewer reads every Comune, validates or rejects, sets the CPT membership and
- * exports; an office clerk does both. The e-mail of a rejection's notes is the store's `onRejected`.
+ * exports; an office clerk does both. A rejection's notes are e-mailed to the Comune's users: the
+ * messages are written to the outbox in the rejection's transaction (`ctx.mail.censusRejected`).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createElement } from 'react';
@@ -22,23 +23,20 @@ import {
 } from '../../shared/census/index.ts';
 import { AddedService as AddedServiceSchema, monthLabel } from '../../shared/census/index.ts';
 import { censusExport, exportCsv, exportJson, exportXlsx, parseAttendanceFile } from '../census.ts';
-import { CensusRefusal, CensusStore, type CensusActor, type CensusRejection } from '../storage/census.ts';
+import { CensusRefusal, CensusStore, type CensusActor } from '../storage/census.ts';
 import { UserError } from '../storage/store.ts';
 import { CensusDashboard, CensusHome, CensusSheetPage, censusHref, type DashboardRow } from './Census.tsx';
-import type { Clerk, ReviewContext } from './context.ts';
+import multipart from '@fastify/multipart';
+import { UPLOAD_LIMITS, uploadsOf, type Clerk, type ReviewContext } from './context.ts';
 import { Message } from './Message.tsx';
 import { randomUUID } from 'node:crypto';
 
 const actorOf = (clerk: Clerk): CensusActor => ({ clerkId: clerk.clerkId, name: clerk.clerkName, role: clerk.role, comune: clerk.comune });
 const KINDS = new Set<string>(['servizi', 'interventi']);
 
-export function registerCensusRoutes(
-  app: FastifyInstance,
-  ctx: ReviewContext,
-  opts: { onRejected?: (r: CensusRejection) => Promise<void> | void } = {},
-): void {
+export function registerCensusRoutes(app: FastifyInstance, ctx: ReviewContext): void {
   const { page, view, today } = ctx;
-  const census = new CensusStore(ctx.store.db, { onRejected: opts.onRejected });
+  const census = new CensusStore(ctx.store.db, { onRejected: (sql, r) => ctx.mail.censusRejected(sql, r) });
   const ACTIVE = '/rilevazione';
 
   const message = (reply: FastifyReply, clerk: Clerk, status: number, title: string, text: string) =>
@@ -246,6 +244,8 @@ export function registerCensusRoutes(
       } catch (e) {
         return refusal(e, reply, clerk, r.campaign, r.comune!, kind);
       }
+      // A rejection wrote its messages in its transaction: send them now.
+      if (action.data === 'respingi') ctx.mail.kick();
       return reply.redirect(censusHref(r.campaign, r.comune!, kind), 303);
     }),
   );
@@ -264,23 +264,39 @@ export function registerCensusRoutes(
     }),
   );
 
-  app.post(
-    '/rilevazione/:campagna/comuni/:comune/frequenze',
-    page<{ campagna: string; comune: string }>(async (req, reply, clerk) => {
-      const r = await resolve(reply, clerk, req.params);
-      if (!r) return reply;
-      try {
-        if (clerk.role === 'reviewer') throw new CensusRefusal('Accesso non consentito: il revisore non registra le frequenze.', 403);
-        const registry = await census.registryOf(ctx.store.db, r.comune!);
-        const parsed = await parseAttendanceFile(Buffer.from(req.body.csv ?? '', 'utf8'), 'frequenze.csv', registry);
-        if (parsed.errors.length) throw new UserError(`Frequenze non importate (nulla è stato salvato): ${parsed.errors.join(' · ')}`);
-        await census.recordAttendance(parsed.rows, 'importazione', actorOf(clerk));
-      } catch (e) {
-        return refusal(e, reply, clerk, r.campaign, r.comune!, 'servizi');
-      }
-      return reply.redirect(censusHref(r.campaign, r.comune!, 'servizi'), 303);
-    }),
-  );
+  // The monthly attendance: a CSV or XLSX file (multipart, ≤ 5 MB) or rows pasted as CSV. Multipart
+  // is registered in this route's own context only, so every other route parses bodies as before
+  // (a multipart body elsewhere is 415).
+  app.register(async (upload) => {
+    await upload.register(multipart, { limits: UPLOAD_LIMITS });
+    upload.post(
+      '/rilevazione/:campagna/comuni/:comune/frequenze',
+      page<{ campagna: string; comune: string }>(async (req, reply, clerk) => {
+        const r = await resolve(reply, clerk, req.params);
+        if (!r) return reply;
+        try {
+          if (clerk.role === 'reviewer') throw new CensusRefusal('Accesso non consentito: il revisore non registra le frequenze.', 403);
+          const registry = await census.registryOf(ctx.store.db, r.comune!);
+          const file = uploadsOf(req).find((f) => f.field === 'file' && (f.filename || f.bytes.length));
+          const pasted = (req.body.csv ?? '').trim();
+          if (file && pasted) throw new UserError('Indicare il file oppure le righe incollate, non entrambi. Nulla è stato salvato.');
+          if (!file && !pasted) throw new UserError('Scegliere un file CSV o XLSX delle frequenze (oppure incollarne le righe).');
+          if (file && !/\.(csv|xlsx)$/i.test(file.filename))
+            throw new UserError(`Il file «${file.filename}» non è un CSV né un XLSX: nulla è stato salvato.`);
+          if (file && /\.xlsx$/i.test(file.filename) && file.bytes.subarray(0, 4).toString('latin1') !== 'PK\x03\x04')
+            throw new UserError(`Il file «${file.filename}» non è un XLSX valido (non è un archivio di Excel): nulla è stato salvato.`);
+          const parsed = file
+            ? await parseAttendanceFile(file.bytes, file.filename, registry)
+            : await parseAttendanceFile(Buffer.from(pasted, 'utf8'), 'frequenze.csv', registry);
+          if (parsed.errors.length) throw new UserError(`Frequenze non importate (nulla è stato salvato): ${parsed.errors.join(' · ')}`);
+          await census.recordAttendance(parsed.rows, 'importazione', actorOf(clerk));
+        } catch (e) {
+          return refusal(e, reply, clerk, r.campaign, r.comune!, 'servizi');
+        }
+        return reply.redirect(censusHref(r.campaign, r.comune!, 'servizi'), 303);
+      }),
+    );
+  });
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -12,7 +12,6 @@ import type { BlobStore } from '../blobs.ts';
 import type { OfficeMail } from '../mail.ts';
 import { sha256Text } from '../security.ts';
 import type { ClerkRole, DeviceRecord, OfficeStore, ReviewStatus } from '../storage/store.ts';
-import type { CensusRejection } from '../storage/census.ts';
 import { layout, type Html } from './html.ts';
 import { Message } from './Message.tsx';
 
@@ -30,6 +29,62 @@ export interface Clerk {
   comune: string | null;
 }
 
+/** A file sent with a multipart form (the routes that register @fastify/multipart: `uploadsOf`). */
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  bytes: Buffer;
+}
+const UPLOADS = new WeakMap<FastifyRequest, UploadedFile[]>();
+/** The files of a multipart POST, read by `page` after its CSRF check. */
+export const uploadsOf = (req: FastifyRequest): UploadedFile[] => UPLOADS.get(req) ?? [];
+
+/** The limits of a multipart form (`@fastify/multipart`'s `limits`; what `page` answers when one is passed). */
+export const UPLOAD_LIMITS = { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, fieldSize: 256 * 1024, parts: 12 };
+
+type MultipartPart =
+  | { type: 'field'; fieldname: string; value: unknown; valueTruncated?: boolean }
+  | {
+      type: 'file';
+      fieldname: string;
+      filename: string;
+      toBuffer(): Promise<Buffer>;
+    };
+
+/**
+ * Reads a multipart form: the CSRF field must be its **first** part (the page's forms put it first,
+ * and a browser sends the fields in the form's order), so a forged request is refused before any
+ * file byte is read. Returns the text fields and the files, or the refusal (status and Italian text).
+ */
+async function multipartForm(
+  req: FastifyRequest,
+  csrf: string,
+): Promise<{ fields: Record<string, string>; files: UploadedFile[] } | { status: number; text: string }> {
+  const fields: Record<string, string> = {};
+  const files: UploadedFile[] = [];
+  const forged = { status: 403, text: 'Modulo scaduto o non valido (CSRF): ricaricare la pagina e riprovare.' };
+  try {
+    let first = true;
+    for await (const part of (req as unknown as { parts(): AsyncIterable<MultipartPart> }).parts()) {
+      if (first) {
+        first = false;
+        if (part.type !== 'field' || part.fieldname !== '_csrf' || !sameToken(String(part.value), csrf)) return forged;
+      }
+      if (part.type === 'file') files.push({ field: part.fieldname, filename: part.filename, bytes: await part.toBuffer() });
+      else if (part.valueTruncated) return { status: 413, text: `Campo «${part.fieldname}» troppo lungo.` };
+      else fields[part.fieldname] = String(part.value ?? '');
+    }
+    if (first) return forged;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      return { status: 413, text: `File troppo grande: al massimo ${UPLOAD_LIMITS.fileSize / (1024 * 1024)} MB. Nulla è stato salvato.` };
+    if (code === 'FST_FILES_LIMIT') return { status: 400, text: 'Un solo file per volta. Nulla è stato salvato.' };
+    return { status: 400, text: 'Modulo non valido o interrotto: riprovare. Nulla è stato salvato.' };
+  }
+  return { fields, files };
+}
+
 /** The only pages a census reviewer or a Comune's user reaches (the rest answers 403). */
 export const CENSUS_PATHS = /^\/(rilevazione|logout)(?=[/?]|$)/;
 
@@ -45,8 +100,6 @@ export interface ReviewDeps {
   longTerm?: boolean;
   /** The office's outbox (office/mail.ts): planning and review decisions tell people through it. */
   mail: OfficeMail;
-  /** A census sheet rejected with notes (OfficeOptions.onCensusRejected: the e-mail to the Comune). */
-  onCensusRejected?: (r: CensusRejection) => Promise<void> | void;
 }
 
 export type PageRequest<P, Q> = FastifyRequest<{ Params: P; Querystring: Q; Body: Record<string, string> }>;
@@ -156,6 +209,12 @@ export function createReviewContext(app: FastifyInstance, deps: ReviewDeps): Rev
     if (req.method === 'POST') {
       const refusal = originRefusal(req);
       if (refusal) return refused(reply, 403, refusal);
+      if ((req as { isMultipart?: () => boolean }).isMultipart?.()) {
+        const form = await multipartForm(req, clerk.csrf);
+        if ('status' in form) return refused(reply, form.status, form.text);
+        UPLOADS.set(req, form.files);
+        req.body = form.fields;
+      }
       const fields = formFields(req.body);
       if (!fields) return refused(reply, 400, 'Modulo non valido: ogni campo deve essere testo.');
       req.body = fields;

@@ -324,6 +324,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         // A validation cannot be undone: the first POST shows what the laptop will receive, the second (conferma=si) sends it.
         if (decision === 'validated' && req.body.conferma !== 'si')
           return validationConfirmation(reply, clerk, req.params.id, Number(req.params.rev));
+        let queued = false;
         try {
           await store.decide(
             req.params.id,
@@ -331,6 +332,13 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
             decision,
             decision === 'rejected' ? String(req.body.note ?? '') : null,
             clerk.clerkId,
+            // Prescriptions to the service (the signed report attached if the clerk ticked it), notes to the
+            // inspector: written in the decision's transaction, so a decision never commits without its message.
+            async (sql) => {
+              queued = await ctx.mail.revisionDecided(sql, req.params.id, Number(req.params.rev), {
+                attachReport: req.body.allega_verbale === 'si',
+              });
+            },
           );
         } catch (e) {
           if (!(e instanceof UserError)) throw e;
@@ -344,11 +352,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
             e.field === 'id' ? 404 : 400,
           );
         }
-        // Prescriptions to the service (the signed report attached if the clerk ticked it), notes to the inspector.
-        // The decision is recorded whatever happens here: a failure to write the message is reported, not the decision undone.
-        await ctx.mail
-          .revisionDecided(req.params.id, Number(req.params.rev), { attachReport: req.body.allega_verbale === 'si' })
-          .catch((e: Error) => process.stderr.write(`ufficio: messaggio della decisione non registrato: ${e.message}\n`));
+        if (queued) ctx.mail.kick();
         return reply.redirect(`/coda?scheda=${decision === 'validated' ? 'validate' : 'respinte'}`, 303);
       }),
     );

@@ -69,7 +69,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   registerLaptopRoutes(app, ctx);
   registerPlanningRoutes(app, ctx);
   registerTellingRoutes(app, ctx);
-  registerCensusRoutes(app, ctx, { onRejected: deps.onCensusRejected });
+  registerCensusRoutes(app, ctx);
   registerRegisterRoutes(app, ctx);
 
   // ---------- dashboards and exports ----------

@@ -59,17 +59,18 @@ export interface CensusEvent {
 
 /**
  * A sheet rejected back to draft (§13: the Comune's user receives the correction notes by e-mail).
- * The office's e-mail (branch h-mail, its outbox) plugs in here: `CensusStore`'s `onRejected`.
+ * `CensusStore`'s `onRejected` gets it in the rejection's transaction: the office writes the
+ * messages to its outbox there (office/mail.ts `censusRejected`), so a rejection never commits without them.
  */
 export interface CensusRejection {
-  campaignId: string;
+  campaign: Campaign;
   comune: string;
   kind: SheetKind;
   notes: string;
   at: string;
   by: string;
-  /** The Comune's users (clerks bound to it) the notes are for. */
-  recipients: Array<{ clerkId: string; name: string }>;
+  /** The Comune's users (clerks bound to it) the notes are for, with their e-mail (null: none given). */
+  recipients: Array<{ clerkId: string; name: string; email: string | null }>;
 }
 
 /** A service as frozen in a sent SERVIZI sheet (the export's row). */
@@ -119,7 +120,7 @@ function parsed<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 export class CensusStore {
   constructor(
     readonly db: Db,
-    private readonly opts: { clock?: () => Date; onRejected?: (r: CensusRejection) => Promise<void> | void } = {},
+    private readonly opts: { clock?: () => Date; onRejected?: (sql: Sql, r: CensusRejection) => Promise<void> } = {},
   ) {}
 
   #now = () => (this.opts.clock ?? (() => new Date()))().toISOString();
@@ -311,8 +312,8 @@ export class CensusStore {
 
   /**
    * Sends, validates or rejects a sheet (shared/census `nextState`), audited in the same transaction.
-   * Sending freezes the sheet (`snapshot`); a rejection keeps the notes on the sheet and then calls
-   * `onRejected` (the e-mail to the Comune's users, §13).
+   * Sending freezes the sheet (`snapshot`); a rejection keeps the notes on the sheet and calls
+   * `onRejected` in the same transaction (the e-mail to the Comune's users, §13): if it throws, nothing is kept.
    */
   async transition(
     campaign: Campaign,
@@ -363,29 +364,19 @@ export class CensusStore {
         'INSERT INTO census_events (campaign_id, comune_key, kind, at, clerk_id, actor, action, from_state, to_state, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [campaign.id, key, kind, at, actor.clerkId, actor.name, action, sheet.state, next.to, notes.trim() || null],
       );
-      const recipients =
-        action === 'respingi'
-          ? (
-              await sql.all<{ id: string; name: string; comune: string | null }>(
-                "SELECT id, name, comune FROM clerks WHERE role = 'comune' ORDER BY name",
-              )
-            )
-              .filter((r) => r.comune && comuneKey(r.comune) === key)
-              .map((r) => ({ clerkId: r.id, name: r.name }))
-          : [];
-      return { to: next.to, recipients };
+      if (action === 'respingi') {
+        const recipients = (
+          await sql.all<{ id: string; name: string; comune: string | null; email: string | null }>(
+            "SELECT id, name, comune, email FROM clerks WHERE role = 'comune' ORDER BY name",
+          )
+        )
+          .filter((r) => r.comune && comuneKey(r.comune) === key)
+          .map((r) => ({ clerkId: r.id, name: r.name, email: r.email?.trim() || null }));
+        await this.opts.onRejected?.(sql, { campaign, comune, kind, notes: notes.trim(), at, by: actor.name, recipients });
+      }
+      return next.to;
     });
-    if (action === 'respingi')
-      await this.opts.onRejected?.({
-        campaignId: campaign.id,
-        comune,
-        kind,
-        notes: notes.trim(),
-        at,
-        by: actor.name,
-        recipients: result.recipients,
-      });
-    return result.to;
+    return result;
   }
 
   /** The transitions of a Comune's sheets, oldest first. */

@@ -8,7 +8,14 @@
  */
 import type { Db, Sql } from './db.ts';
 
-export const MAIL_KINDS = ['visita_pianificata', 'visita_spostata', 'visita_annullata', 'prescrizioni', 'revisione_respinta'] as const;
+export const MAIL_KINDS = [
+  'visita_pianificata',
+  'visita_spostata',
+  'visita_annullata',
+  'prescrizioni',
+  'revisione_respinta',
+  'rilevazione_respinta',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export type MailStatus = 'queued' | 'sent' | 'failed' | 'unsendable';
 
@@ -22,8 +29,8 @@ export interface MailAttachment {
 
 export interface OutgoingMail {
   kind: MailKind;
-  /** What the message is about: a planned visit, or a revision (`inspectionId#revision`). */
-  entity: 'visit' | 'revision';
+  /** What the message is about: a planned visit, a revision (`inspectionId#revision`) or a census sheet (`campaign#comune#kind`, the Comune folded). */
+  entity: 'visit' | 'revision' | 'census';
   entityId: string;
   /** Empty when nobody has an address (the message is then `unsendable`). */
   recipient: string;
@@ -57,7 +64,7 @@ export interface VisitNotice {
 type MailRow = {
   id: number;
   kind: MailKind;
-  entity: 'visit' | 'revision';
+  entity: 'visit' | 'revision' | 'census';
   entity_id: string;
   recipient: string;
   subject: string;
@@ -114,6 +121,15 @@ export class MailStore {
         now,
       ],
     );
+  }
+
+  /** Whether the same words to the same recipient about the same thing are already logged as unsendable. */
+  async loggedUnsendable(sql: Sql, m: OutgoingMail): Promise<boolean> {
+    const row = await sql.get<{ id: number }>(
+      "SELECT id FROM mail_outbox WHERE entity = ? AND entity_id = ? AND kind = ? AND recipient = ? AND subject = ? AND body = ? AND status = 'unsendable' LIMIT 1",
+      [m.entity, m.entityId, m.kind, m.recipient, m.subject, m.body],
+    );
+    return !!row;
   }
 
   /** Messages to try now (queued, or failed with a retry due), oldest first. */

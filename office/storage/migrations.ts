@@ -408,7 +408,7 @@ function telling(kind: 'sqlite' | 'postgres'): string[] {
 /**
  * The yearly regional census of early-childhood services (issue 15, shared/census): clerks get a role
  * (`office`: a full office clerk, as every clerk before this migration; `reviewer`: a zonal or regional
- * reviewer of the census; `comune`: a Comune's user, bound to `comune`). Per campaign and Comune: the
+ * reviewer of the census; `comune`: a Comune's user, bound to `comune`) and an `email`. Per campaign and Comune: the
  * CPT membership (`census_comuni`), the two sheets with their state, the data being filled and, once
  * sent, the snapshot that is validated and exported (`census_sheets`); every transition audited
  * (`census_events`: who, when, from, to, notes). The monthly attendance the office records or imports
@@ -419,6 +419,8 @@ function census(kind: 'sqlite' | 'postgres'): string[] {
   return [
     "ALTER TABLE clerks ADD COLUMN role TEXT NOT NULL DEFAULT 'office'",
     'ALTER TABLE clerks ADD COLUMN comune TEXT',
+    // The address a rejection's correction notes are e-mailed to (§13); none: the message is `unsendable`.
+    'ALTER TABLE clerks ADD COLUMN email TEXT',
     `CREATE TABLE census_comuni (
        campaign_id TEXT NOT NULL,
        comune_key TEXT NOT NULL,

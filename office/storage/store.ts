@@ -547,12 +547,14 @@ export class OfficeStore {
   // ---------- office staff ----------
   /**
    * Creates a clerk or changes their password; `access` (when given) sets the role, and the Comune of
-   * a `comune` clerk. An existing clerk keeps their role when `access` is not given.
+   * a `comune` clerk. An existing clerk keeps their role when `access` is not given, and their e-mail
+   * when `email` is undefined (the caller has checked it with `emailProblem`; empty removes it).
    */
   async createClerk(
     name: string,
     passwordHash: string,
     access?: { role: ClerkRole; comune?: string | null },
+    email?: string,
   ): Promise<{ id: string; created: boolean }> {
     const clean = name.trim();
     if (!clean || clean.length > 200) throw new UserError("il nome dell'operatore è obbligatorio (max 200 caratteri)", 'name');
@@ -563,16 +565,18 @@ export class OfficeStore {
     if (existing) {
       await this.db.run('UPDATE clerks SET password_hash = ? WHERE id = ?', [passwordHash, existing.id]);
       if (access) await this.db.run('UPDATE clerks SET role = ?, comune = ? WHERE id = ?', [access.role, comune, existing.id]);
+      if (email !== undefined) await this.db.run('UPDATE clerks SET email = ? WHERE id = ?', [email.trim() || null, existing.id]);
       return { id: existing.id, created: false };
     }
     const id = randomUUID();
-    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at, role, comune) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.db.run('INSERT INTO clerks (id, name, password_hash, created_at, role, comune, email) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       id,
       clean,
       passwordHash,
       this.now(),
       access?.role ?? 'office',
       comune,
+      email?.trim() || null,
     ]);
     return { id, created: true };
   }
@@ -678,8 +682,8 @@ export class OfficeStore {
     return rows.map((r) => JSON.parse(r.data) as Service);
   }
 
-  async getService(id: string): Promise<Service | null> {
-    const row = await this.db.get<{ data: string }>('SELECT data FROM services WHERE id = ?', [id]);
+  async getService(id: string, sql: Sql = this.db): Promise<Service | null> {
+    const row = await sql.get<{ data: string }>('SELECT data FROM services WHERE id = ?', [id]);
     return row ? (JSON.parse(row.data) as Service) : null;
   }
 
@@ -1200,21 +1204,22 @@ export class OfficeStore {
     return row ? deviceRecord(row) : null;
   }
 
-  async getRevision(inspectionId: string, revision: number): Promise<RevisionRecord | null> {
-    const row = await this.db.get<RevisionRow>(
+  /** One revision with its attachments and prescriptions; `sql` reads inside a transaction (a decision's). */
+  async getRevision(inspectionId: string, revision: number, sql: Sql = this.db): Promise<RevisionRecord | null> {
+    const row = await sql.get<RevisionRow>(
       `SELECT ${SUMMARY_COLUMNS}, r.file FROM revisions r JOIN inspectors i ON i.id = r.inspector_id WHERE r.inspection_id = ? AND r.revision = ?`,
       [inspectionId, revision],
     );
     if (!row) return null;
-    const audit = await this.db.get<{ audit_status: AuditStatus | null; audit_note: string | null }>(
+    const audit = await sql.get<{ audit_status: AuditStatus | null; audit_note: string | null }>(
       'SELECT audit_status, audit_note FROM revisions WHERE inspection_id = ? AND revision = ?',
       [inspectionId, revision],
     );
-    const attachments = await this.db.all<AttachmentRef & { added_at: string | null; derived_from: string | null }>(
+    const attachments = await sql.all<AttachmentRef & { added_at: string | null; derived_from: string | null }>(
       'SELECT sha256, size, kind, name, added_at, derived_from FROM attachments WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
     );
-    const prescriptions = await this.db.all<PrescriptionRef>(
+    const prescriptions = await sql.all<PrescriptionRef>(
       'SELECT rule, text, deadline FROM prescriptions WHERE inspection_id = ? AND revision = ? ORDER BY position',
       [inspectionId, revision],
     );
@@ -1569,6 +1574,7 @@ export class OfficeStore {
   /**
    * Validates or rejects a revision still under review, and puts the decision on the change feed
    * for the inspector whose laptop holds the visit. A decision is final: a correction comes as a new revision.
+   * `then` runs last in the decision's transaction (the office writes its e-mail there: office/mail.ts).
    */
   async decide(
     inspectionId: string,
@@ -1576,6 +1582,7 @@ export class OfficeStore {
     decision: 'validated' | 'rejected',
     notes: string | null,
     clerkId: string,
+    then?: (sql: Sql) => Promise<void>,
   ): Promise<{ seq: number }> {
     if (decision === 'rejected' && !notes?.trim()) throw new UserError('le note di correzione sono obbligatorie per respingere', 'notes');
     return this.db.tx(async (sql) => {
@@ -1615,6 +1622,7 @@ export class OfficeStore {
         notes: notes?.trim() || null,
         decidedAt: at,
       });
+      await then?.(sql);
       return { seq };
     });
   }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../../office/security.ts';
-import { CensusStore, type CensusRejection } from '../../office/storage/census.ts';
+import { CensusStore } from '../../office/storage/census.ts';
 import { openSqlite } from '../../office/storage/db.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
 import { getCampaign } from '../../shared/census/index.ts';
@@ -67,7 +67,11 @@ test('migration 15: a clerk made before stays a full office clerk; roles and Com
       await migrate(db),
       MIGRATIONS.filter((m) => m.version >= 15).map((m) => m.version),
     );
-    assert.deepEqual(await db.get('SELECT role, comune FROM clerks WHERE id = ?', ['c1']), { role: 'office', comune: null });
+    assert.deepEqual(await db.get('SELECT role, comune, email FROM clerks WHERE id = ?', ['c1']), {
+      role: 'office',
+      comune: null,
+      email: null,
+    });
   } finally {
     await db.close();
   }
@@ -77,14 +81,13 @@ for (const backend of BACKENDS)
   describe(`rilevazione dei servizi (${backend})`, () => {
     let office: TestOffice;
     const ids: Record<string, string> = {};
-    const rejections: CensusRejection[] = [];
     const ufficio = () => new Clerk(office.url);
     let alba: Clerk;
     let bra: Clerk;
     let revisore: Clerk;
 
     before(async () => {
-      office = await startOffice(backend, { today: () => '2025-05-05', onCensusRejected: (r) => void rejections.push(r) });
+      office = await startOffice(backend, { today: () => '2025-05-05' });
       const s = office.server.store;
       for (const [key, input] of Object.entries({
         girasole: service('Nido Girasole', 'Alba', '2019-09-01'),
@@ -327,17 +330,20 @@ for (const backend of BACKENDS)
       assert.match(noNotes.text, /indicare le correzioni richieste al Comune/);
       const notes = 'Il gestore del Nido Mimosa va indicato per esteso.';
       assert.equal((await post(revisore, `${at}/stato`, { azione: 'respingi', note: notes }, at)).status, 303);
-      assert.equal(rejections.length, 1);
+      // Without --smtp and without an address: written to the outbox in the rejection's transaction, unsendable, naming what is missing.
+      const outbox = (await office.server.mail.outbox.list()).filter((m) => m.kind === 'rilevazione_respinta');
       assert.deepEqual(
-        {
-          comune: rejections[0]!.comune,
-          kind: rejections[0]!.kind,
-          notes: rejections[0]!.notes,
-          by: rejections[0]!.by,
-          to: rejections[0]!.recipients.map((r) => r.name),
-        },
-        { comune: 'Alba', kind: 'servizi', notes, by: 'Revisore Regione', to: ['Utente Alba'] },
+        outbox.map((m) => ({ status: m.status, recipient: m.recipient, error: m.lastError })),
+        [
+          {
+            status: 'unsendable',
+            recipient: '',
+            error: 'nessun indirizzo e-mail per l’utente Utente Alba del Comune di Alba (vigilanza office add-clerk --email)',
+          },
+        ],
       );
+      assert.ok(outbox[0]!.body.includes(`> ${notes}`), 'the notes quoted');
+      assert.match(outbox[0]!.body, /respinta il \d\d\/\d\d\/\d{4} da Revisore Regione/);
       let page = await alba.page(at);
       assert.match(page, /In bozza<\/strong>/);
       assert.ok(page.includes(esc(notes)), 'the notes on the Comune user’s screen');

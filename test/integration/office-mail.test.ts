@@ -9,6 +9,9 @@
  * --smtp is an Italian error, exit 2.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -567,14 +570,78 @@ describe('telling people: demo data and an office without --smtp', () => {
       assert.equal((await clerk.post('/pianificazione/visite', { ...fields, membri: p.id }, '/pianificazione')).status, 303);
       assert.deepEqual(
         (await office.server.mail.outbox.list()).reverse().map((m) => [m.kind, m.recipient]),
+        // Nobody was told (no SMTP): Anna's notice naming Marco is logged too; Marco, never told, gets no
+        // cancellation; the last save's words for Anna are already logged, so not again.
         [
           ['visita_pianificata', 'anna.bianchi@zonafse.it'],
+          ['visita_pianificata', 'anna.bianchi@zonafse.it'],
           ['visita_pianificata', 'm.neri@comune.fiesole.fi.it'],
-          ['visita_annullata', 'm.neri@comune.fiesole.fi.it'],
         ],
       );
     } finally {
       await office.close();
+    }
+  });
+
+  test('a member never told (no --smtp) is told «pianificata», not «spostata», once the office has SMTP', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigilanza-office-'));
+    try {
+      office = await startOffice('sqlite', { today: () => TODAY, dataDir });
+      const planning = new PlanningStore(office.server.store.db, territory);
+      await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
+      const service = await office.server.store.saveService({
+        name: 'Nido Lucciola',
+        type: 'nido',
+        comune: 'Fiesole',
+        capacity: 30,
+        kitchen: false,
+      });
+      const p = await planning.savePerson(
+        { name: 'Lia Verdi', role: 'pedagogista_zonale', comune: null, email: 'lia.verdi@zonafse.it', inspectorId: null },
+        { clerkId: null, name: 'test' },
+      );
+      const fields = {
+        ...PERIOD,
+        serviceId: service.id,
+        purpose: 'verifica_periodica',
+        reason: 'due',
+        stato: 'accepted',
+        data: '04/12/2026',
+        dalle: '09:00',
+        alle: '12:00',
+        membri: p.id,
+        conferma: 'si',
+      };
+      clerk = new Clerk(office.url);
+      await clerk.login('Ufficio Zona', PASSWORD);
+      assert.equal((await clerk.post('/pianificazione/visite', fields, '/pianificazione')).status, 303);
+      const visitId = (await planning.listPlannedVisits('2026-12-04', '2026-12-04'))[0]!.id;
+      await office.close();
+
+      office = await startOffice('sqlite', {
+        today: () => TODAY,
+        dataDir,
+        smtpUrl: smtp.url,
+        mailJob: { pollMs: 0, retryDelayMs: () => 0 },
+      });
+      clerk = new Clerk(office.url);
+      await clerk.login('Ufficio Zona', PASSWORD);
+      const before = smtp.received.length;
+      assert.equal(
+        (await clerk.post('/pianificazione/visite', { ...fields, id: visitId, data: '09/12/2026' }, '/pianificazione')).status,
+        303,
+      );
+      await office.server.mail.idle();
+      const got = smtp.received.slice(before);
+      assert.deepEqual(
+        got.map((m) => m.subject),
+        ['Visita di vigilanza pianificata: Nido Lucciola, 09/12/2026'],
+      );
+      assert.ok(!/precedenti/.test(got[0]!.text ?? ''), 'no «previous time» she never knew');
+      assert.equal(icsOf(got[0]!).events[0]!.sequence, 0);
+    } finally {
+      await office.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
