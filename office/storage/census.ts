@@ -5,7 +5,6 @@
  * the services with their averages, the actions with their services' names), which a reviewer
  * validates and the export reads. Every transition is a `census_events` row in the same transaction.
  */
-import type { z } from 'zod';
 import {
   censusServices,
   attendanceCents,
@@ -28,7 +27,7 @@ import {
 import type { Service } from '../../shared/api/contract.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
-import { UserError } from './store.ts';
+import { parsedInput, UserError } from './store.ts';
 
 /** A refusal because of the sheet's state or the clerk's role (HTTP 409 / 403 in the pages). */
 export class CensusRefusal extends UserError {
@@ -108,14 +107,6 @@ export interface ComuneCensus {
 }
 
 const comuneKey = (comune: string) => serviceKey(comune);
-
-function parsed<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.join('.');
-  throw new UserError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
-}
 
 export class CensusStore {
   constructor(
@@ -282,7 +273,7 @@ export class CensusStore {
   async saveSheet(campaign: Campaign, comune: string, kind: SheetKind, input: unknown, actor: CensusActor): Promise<void> {
     this.#guard(actor, comune);
     if (actor.role === 'reviewer') throw new CensusRefusal('Accesso non consentito: il revisore non compila le schede del Comune.', 403);
-    const data = kind === 'servizi' ? parsed(ServiziData, input) : parsed(InterventiData, input);
+    const data = kind === 'servizi' ? parsedInput(ServiziData, input) : parsedInput(InterventiData, input);
     const key = comuneKey(comune);
     await this.db.tx(async (sql) => {
       const current = await this.#sheet(sql, campaign, key, kind);

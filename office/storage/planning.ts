@@ -6,7 +6,6 @@
  * authorisation and accreditation) is refused here, naming who is missing.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import {
   commissionRefusal,
   PersonInput,
@@ -22,7 +21,7 @@ import { addDays, daysBetween } from '../../shared/dates.ts';
 import type { PlanPrescription, PlannedVisitChange, PlannedVisitRecord } from '../../shared/sync/protocol.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
-import { NOT_COMPLIED, UserError } from './store.ts';
+import { NOT_COMPLIED, parsedInput, UserError } from './store.ts';
 
 /** Who made a planning write: a clerk of the review workspace, or the command line. */
 export interface Actor {
@@ -259,14 +258,6 @@ export async function linkReceivedVisit(db: Db, sql: Sql, v: ReceivedVisit, now:
   return planId;
 }
 
-function parsed<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.join('.');
-  throw new UserError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
-}
-
 /** Called in the transaction of every write of a planned visit (office/mail.ts tells the members). */
 export type VisitWriteHook = (sql: Sql, visit: PlannedVisit, updatedAt: string) => Promise<unknown>;
 
@@ -303,7 +294,7 @@ export class PlanningStore {
    */
   async insertDemoService(input: unknown): Promise<Service> {
     const now = this.clock().toISOString();
-    const service = Service.parse({ ...parsed(ServiceInput, input), id: randomUUID(), demo: true, createdAt: now, updatedAt: now });
+    const service = Service.parse({ ...parsedInput(ServiceInput, input), id: randomUUID(), demo: true, createdAt: now, updatedAt: now });
     await this.db.run('INSERT INTO services (id, name, name_key, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
       service.id,
       service.name,
@@ -318,7 +309,7 @@ export class PlanningStore {
   // ---------- people ----------
   /** Creates (no id) or edits a person of the registry. */
   async savePerson(input: unknown, actor: Actor, opts: { id?: string; demo?: boolean } = {}): Promise<Person> {
-    const p = parsed(PersonInput, input);
+    const p = parsedInput(PersonInput, input);
     return this.db.tx(async (sql) => {
       if (p.inspectorId && !(await sql.get('SELECT id FROM inspectors WHERE id = ?', [p.inspectorId])))
         throw new UserError('inspectorId: ispettore non trovato', 'inspectorId');
@@ -366,7 +357,7 @@ export class PlanningStore {
    * and for the purposes the territory lists an incomplete commission (Art. 15 c.2), naming who is missing.
    */
   async savePlannedVisit(input: unknown, actor: Actor, opts: { id?: string; demo?: boolean } = {}): Promise<PlannedVisit> {
-    const v = parsed(PlannedVisitInput, input);
+    const v = parsedInput(PlannedVisitInput, input);
     return this.db.tx(async (sql) => {
       const serviceRow = await sql.get<{ data: string }>('SELECT data FROM services WHERE id = ?', [v.serviceId]);
       if (!serviceRow) throw new UserError('serviceId: servizio non trovato nel registro', 'serviceId');
@@ -408,7 +399,7 @@ export class PlanningStore {
 
   /** Accepts or drops a planned visit (or puts it back as proposed): one click, audited. */
   async setPlannedVisitStatus(id: string, status: unknown, actor: Actor): Promise<PlannedVisit> {
-    const s = parsed(PlanStatus, status);
+    const s = parsedInput(PlanStatus, status);
     return this.db.tx(async (sql) => {
       const now = this.clock().toISOString();
       const n = await sql.run('UPDATE planned_visits SET status = ?, updated_at = ? WHERE id = ?', [s, now, id]);

@@ -7,26 +7,17 @@
  * territory keeps no register has no such store.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import { RegisterConfirmation, RegisterEntry, RegisterEntryInput, type EducatorRegister } from '../../shared/educator-register.ts';
 import { formatItalianDate } from '../../shared/dates.ts';
 import { serviceKey } from './keys.ts';
 import type { Actor } from './planning.ts';
-import { UserError, type OfficeStore } from './store.ts';
+import { parsedInput, UserError, type OfficeStore } from './store.ts';
 
 export interface RegisterEvent {
   at: string;
   actor: string;
   action: string;
   data: unknown;
-}
-
-function parsed<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.join('.');
-  throw new UserError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }
 
 export class RegisterStore {
@@ -56,7 +47,7 @@ export class RegisterStore {
 
   /** Adds (no id) or edits an entry; its confirmations are kept. */
   async save(input: unknown, actor: Actor, id?: string): Promise<RegisterEntry> {
-    const e = parsed(RegisterEntryInput, input);
+    const e = parsedInput(RegisterEntryInput, input);
     const known = new Set(this.register.kinds[e.kind].requirements.map((r) => r.id));
     const unknown = Object.keys(e.requirements).find((k) => !known.has(k));
     if (unknown) throw new UserError(`requirements: requisito sconosciuto ${unknown}`, 'requirements');
@@ -107,7 +98,7 @@ export class RegisterStore {
 
   /** Records the yearly confirmation with its training hours (Art. 7 c.2-3, Art. 8 c.2-3). */
   async confirm(id: string, input: unknown, actor: Actor): Promise<RegisterEntry> {
-    const c = parsed(RegisterConfirmation, input);
+    const c = parsedInput(RegisterConfirmation, input);
     return this.store.db.tx(async (sql) => {
       await this.store.db.lockChangeFeed(sql);
       const row = await sql.get<{ data: string }>('SELECT data FROM register_entries WHERE id = ?', [id]);

@@ -4,6 +4,7 @@
  * feed that laptops pull, in commit order, so a cursor never skips or repeats an entry.
  */
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { Service, ServiceInput } from '../../shared/api/contract.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import { textProblem } from '../../shared/text.ts';
@@ -329,6 +330,15 @@ export class UserError extends Error {
   ) {
     super(message);
   }
+}
+
+/** `input` as `schema` reads it, or a UserError naming the first wrong field in Italian (a 400 on the pages). */
+export function parsedInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.join('.');
+  throw new UserError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }
 
 type RevisionRow = {
