@@ -15,6 +15,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { augmentPdf } from '../report/augment.ts';
 import { verifyPdf, type VerifyResult } from '../report/verify.ts';
+import { BackgroundPasses } from './background.ts';
 import type { BlobStore } from './blobs.ts';
 import type { AugmentationRecord, OfficeStore } from './storage/store.ts';
 
@@ -64,54 +65,27 @@ export class LongTermValidation {
   readonly #o: LongTermOptions;
   readonly #now: () => Date;
   readonly #extra: Uint8Array[];
-  #running: Promise<void> | null = null;
-  #again = false;
-  #stopped = false;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #passes: BackgroundPasses;
 
   constructor(options: LongTermOptions) {
     this.#o = options;
     this.#now = options.now ?? (() => new Date());
     this.#extra = pemCertificates(options.caPem);
-    const poll = options.pollMs ?? 5 * 60_000;
-    if (poll > 0) {
-      this.#timer = setInterval(() => this.kick(), poll);
-      this.#timer.unref();
-    }
+    this.#passes = new BackgroundPasses(() => this.runDue(), 'validazione a lungo termine interrotta', options.pollMs ?? 5 * 60_000);
   }
 
-  /** Schedules a pass over the due rows; returns at once (a kick during a pass runs one more after it). */
+  /** Schedules a pass over the due rows; returns at once (office/background.ts). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = (async () => {
-      do {
-        this.#again = false;
-        await this.runDue();
-      } while (this.#again && !this.#stopped);
-    })()
-      .catch((e: Error) => {
-        process.stderr.write(`ufficio: validazione a lungo termine interrotta: ${e.message}\n`);
-      })
-      .finally(() => {
-        this.#running = null;
-        // A kick that came after the last pass's check: one more pass.
-        if (this.#again) this.kick();
-      });
+    this.#passes.kick();
   }
 
   /** Resolves when no pass is running (tests wait on it instead of sleeping). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#passes.idle();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.idle();
+    await this.#passes.stop();
   }
 
   /** Works through every row due now; returns how many were handled. */
@@ -119,7 +93,7 @@ export class LongTermValidation {
     let handled = 0;
     const seen = new Set<string>();
     for (;;) {
-      if (this.#stopped) return handled;
+      if (this.#passes.stopped) return handled;
       const due = (await this.#o.store.dueAugmentations(this.#now().toISOString(), 10)).filter(
         (r) => !seen.has(`${r.inspectionId}/${r.revision}/${r.sha256}`),
       );

@@ -24,6 +24,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Service } from '../shared/api/contract.ts';
 import type { PlannedVisit } from '../shared/planning.ts';
 import type { Territory } from '../shared/territories/schema.ts';
+import { BackgroundPasses } from './background.ts';
 import type { BlobStore } from './blobs.ts';
 import { visitCalendar, type CalendarVisit } from './calendar.ts';
 import { censusRejectionNotice, prescriptionsNotice, rejectionNotice, sender, visitNotice } from './mail-messages.ts';
@@ -87,10 +88,7 @@ export class OfficeMail {
   readonly #now: () => Date;
   readonly #transport: Transporter | null;
   readonly #from: string | null;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #stopped = false;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #passes: BackgroundPasses;
 
   constructor(options: MailOptions) {
     this.#o = options;
@@ -110,11 +108,12 @@ export class OfficeMail {
       this.#transport = null;
       this.#from = null;
     }
-    const poll = options.pollMs ?? 60_000;
-    if (poll > 0 && this.#transport) {
-      this.#timer = setInterval(() => this.kick(), poll);
-      this.#timer.unref();
-    }
+    // Without a transport nothing is ever sent: no passes, no timer.
+    this.#passes = new BackgroundPasses(
+      () => this.runDue(),
+      'invio della posta interrotto',
+      this.#transport ? (options.pollMs ?? 60_000) : 0,
+    );
   }
 
   /** Whether messages can be sent (the server has --smtp). */
@@ -127,38 +126,19 @@ export class OfficeMail {
     return this.#transport ? null : SMTP_NOT_CONFIGURED;
   }
 
-  // ---------- the background job (the shape of office/long-term.ts) ----------
-  /** Schedules a pass over the due messages; returns at once (a kick during a pass runs one more after it). */
+  // ---------- the background job (office/background.ts) ----------
+  /** Schedules a pass over the due messages; returns at once. */
   kick(): void {
-    if (this.#stopped || !this.#transport) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = (async () => {
-      do {
-        this.#again = false;
-        await this.runDue();
-      } while (this.#again && !this.#stopped);
-    })()
-      .catch((e: Error) => {
-        process.stderr.write(`ufficio: invio della posta interrotto: ${e.message}\n`);
-      })
-      .finally(() => {
-        this.#running = null;
-        if (this.#again) this.kick();
-      });
+    if (this.#transport) this.#passes.kick();
   }
 
   /** Resolves when no pass is running (tests wait on it instead of sleeping). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#passes.idle();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.idle();
+    await this.#passes.stop();
     this.#transport?.close();
   }
 
@@ -168,7 +148,7 @@ export class OfficeMail {
     let tried = 0;
     const seen = new Set<number>();
     for (;;) {
-      if (this.#stopped) return tried;
+      if (this.#passes.stopped) return tried;
       const due = (await this.outbox.due(this.#now().toISOString(), 10)).filter((m) => !seen.has(m.id));
       if (!due.length) return tried;
       for (const m of due) {
