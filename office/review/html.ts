@@ -41,8 +41,8 @@ export function layout(opts: Omit<LayoutProps, 'children'> & { body: Html | Reac
 export const CSS = `
 :root { font-family: system-ui, sans-serif; color: #1d2330; background: #f6f7f9; }
 body { margin: 0; }
-header.top { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #1f4e79; color: #fff; }
-header.top nav a { color: #fff; margin-right: 1rem; text-decoration: none; }
+header.top { display: flex; flex-wrap: wrap; gap: .4rem 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #1f4e79; color: #fff; }
+header.top nav a { color: #fff; margin-right: 1rem; text-decoration: none; white-space: nowrap; display: inline-block; }
 header.top nav a[aria-current] { text-decoration: underline; font-weight: bold; }
 header.top .logout { margin-left: auto; }
 main { padding: 1rem 1.5rem; max-width: 1200px; }
