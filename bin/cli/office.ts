@@ -288,8 +288,12 @@ function dateOption(name: string, text: string | undefined): string {
 async function planning(s: OfficeStore) {
   const { PlanningStore } = await import('../../office/storage/planning.ts');
   const { getTerritory, DEFAULT_TERRITORY_ID } = await import('../../shared/territories/index.ts');
-  // The office still runs with the Zona's rules (docs/DEVELOPING.md): its territory is the default one.
-  return new PlanningStore(s.db, getTerritory(DEFAULT_TERRITORY_ID)!);
+  // The territory `serve` recorded (office migration 8); a folder never served yet is the Zona's, as `serve` would make it.
+  const id = (await s.territory()) ?? DEFAULT_TERRITORY_ID;
+  const territory = getTerritory(id);
+  if (!territory)
+    throw new CliError(`il database d'ufficio applica il territorio «${id}», che questo programma non conosce: aggiornare il programma`);
+  return new PlanningStore(s.db, territory);
 }
 
 async function plan(argv: string[]): Promise<number> {

@@ -201,4 +201,20 @@ describe('vigilanza office plan: bad arguments', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Nessuna visita dovuta nel periodo\./);
   });
+  test("plan applies the territory the office recorded (a Lucca office plans with Lucca's schedule, not the Zona's)", async () => {
+    const lucca = mkdtempSync(join(tmpdir(), 'vigilanza-plan-lucca-'));
+    try {
+      const store = await openStore(lucca);
+      await store.settleTerritory('lucca', 'zona-fse');
+      await store.close();
+      const r = vigilanza(['office', 'plan', '--data', lucca, '--from', '2026-09-01', '--to', '2026-12-31', '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as JsonPlan;
+      assert.equal(plan.territory, 'lucca');
+      const { schedule } = getTerritory('lucca')!;
+      assert.equal(plan.schedule, `${schedule.label} (${schedule.article})`);
+    } finally {
+      rmSync(lucca, { recursive: true, force: true });
+    }
+  });
 });
