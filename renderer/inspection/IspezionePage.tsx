@@ -172,6 +172,9 @@ function Ispezione({
   const checklist = getChecklist(ruleSetKey) ?? app.checklist;
   const readOnly = detail.status !== 'draft';
   const table = countsTableFor(checklist, service.type);
+  // The register of educators the rules check the picked entries against (a rule set without one asks nothing).
+  const [register] = useApiQuery('register.list', {}, { enabled: Boolean(ruleSet.educatorRegister) });
+  const registerEntries = register.status === 'ready' ? register.value.entries : undefined;
 
   const client = useQueryClient();
   const [autosaver] = useState(() => new Autosaver(AUTOSAVE_DELAY_MS));
@@ -306,7 +309,7 @@ function Ispezione({
 
   return (
     <FormProvider {...form}>
-      <InspectionProvider fixed={fixed} members={data.members}>
+      <InspectionProvider fixed={fixed} members={data.members} registerEntries={registerEntries}>
         <DraftsProvider book={drafts}>
           <article className="ispezione" aria-labelledby="ispezione-title">
             <header className="ispezione-header">

@@ -11,12 +11,13 @@
  */
 import { createContext, useCallback, useContext, useDeferredValue, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
-import type { InspectionDetail, Member, PhotoMeta, Prescription, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
+import type { InspectionDetail, Member, Output, PhotoMeta, Prescription, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import type { Checklist, ChecklistItem } from '../../shared/checklist/index.ts';
 import { evaluate, type CheckResult, type RuleSet } from '../../shared/rules/index.ts';
-import { useApiQuery } from '../api/queries.ts';
 import type { Autosaver } from './autosave.ts';
 import { buildInspectionFile, fieldKey, visibleItems, type ParsedCounts, type SchedaValues, type VisitState } from './model.ts';
+
+type RegisterEntries = Output<'register.list'>['entries'];
 
 /** What the page gives the provider: fixed while the editor lives (memoised by the page). */
 export interface InspectionFixed {
@@ -88,10 +89,13 @@ export function useVisibleItems(): ChecklistItem[] {
 export function InspectionProvider({
   fixed,
   members: initialMembers,
+  registerEntries,
   children,
 }: {
   fixed: InspectionFixed;
   members: Member[];
+  /** The laptop's copy of the territory's register of educators, where the rule set keeps one (the page reads it). */
+  registerEntries?: RegisterEntries;
   children: ReactNode;
 }) {
   const { detail, readOnly, saveVisit } = fixed;
@@ -129,7 +133,7 @@ export function InspectionProvider({
       <VisitContext.Provider value={visit}>
         <PhotosContext.Provider value={photos}>
           <PrescriptionsContext.Provider value={prescriptions}>
-            <LiveCheckProvider data={data} visit={visit}>
+            <LiveCheckProvider data={data} visit={visit} registerEntries={registerEntries}>
               {children}
             </LiveCheckProvider>
           </PrescriptionsContext.Provider>
@@ -143,13 +147,21 @@ export function InspectionProvider({
  * Watches the whole form and evaluates the rules once for every consumer. Its `children` are the
  * same elements from one keystroke to the next, so only `useLiveCheck()` readers re-render.
  */
-function LiveCheckProvider({ data, visit, children }: { data: InspectionData; visit: VisitScope; children: ReactNode }) {
+function LiveCheckProvider({
+  data,
+  visit,
+  registerEntries,
+  children,
+}: {
+  data: InspectionData;
+  visit: VisitScope;
+  registerEntries: RegisterEntries | undefined;
+  children: ReactNode;
+}) {
   const watched = useWatch({ control: data.control }) as SchedaValues;
   // Typing stays responsive: the check may lag a keystroke behind on a slow machine.
   const values = useDeferredValue(watched);
   const registerRules = data.ruleSet.educatorRegister;
-  const [register] = useApiQuery('register.list', {}, { enabled: Boolean(registerRules) });
-  const registerEntries = register.status === 'ready' ? register.value.entries : undefined;
   const value = useMemo(() => {
     const file = buildInspectionFile({
       ruleSet: data.ruleSetKey,
