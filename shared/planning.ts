@@ -379,12 +379,54 @@ export function proposePlan(input: PlanInput): Plan {
   const load = new Map<string, number>();
   for (const v of booked) for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
   const perDay = input.perPersonPerDay ?? 1;
+  // Each person's visits by day: «is this person free that half-day» is asked for every person on
+  // every day scanned, so it must not scan every visit booked (500 structures: ×1000 the list's time).
+  const byPersonDay = new Map<string, VisitSlot[]>();
+  // And every visit by day (the conflicts of a new one are with that day's) and by structure.
+  const byDay = new Map<string, VisitSlot[]>();
+  const byService = new Map<string, IsoDate[]>();
+  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  for (const v of input.planned) push(byService, v.serviceId, v.date);
+  const indexBooking = (v: VisitSlot) => {
+    push(byDay, v.date, v);
+    for (const m of v.memberIds) {
+      push(byPersonDay, `${m}|${v.date}`, v);
+    }
+  };
+  for (const v of booked) indexBooking(v);
   const busy = (personId: string, date: IsoDate, half: HalfDay) => {
-    const that = booked.filter((v) => v.date === date && v.memberIds.includes(personId));
+    const that = byPersonDay.get(`${personId}|${date}`) ?? [];
     return that.length >= perDay || that.some((v) => halfDays(v.startTime, v.endTime).includes(half));
   };
   const visits: ProposedVisit[] = [];
   const unplanned: Unplanned[] = [];
+  const candidates = candidatesOf(input.people);
+  // The holiday calendar is slow to ask (tens of µs a day): once per day of the plan.
+  const holidays = new Map<IsoDate, string | null>();
+  const holidayName = (day: IsoDate): string | null => {
+    if (!holidays.has(day)) holidays.set(day, input.holidayName(day));
+    return holidays.get(day)!;
+  };
+  // The span's open days (a weekday, no holiday, the services open by the territory's calendar), worked
+  // out once: every visit placed scans them from its period's start.
+  const openDays: IsoDate[] = [];
+  for (let day = from; compareDates(day, to) <= 0; day = addDays(day, 1)) {
+    const wd = weekday(day);
+    if (wd !== 0 && wd !== 6 && !holidayName(day) && calendarOpen(territory, day)) openDays.push(day);
+  }
+  // Half-days on which a seat found nobody free, for every structure that seat would draw from the
+  // same people (any structure for an «any» seat; those of the same Comune for the others): full from
+  // then on, since bookings only add, so later visits skip them at once. A seat that shares its role
+  // with an earlier one may have failed for whom that one took: it is never marked.
+  const seats = territory.commission?.seats ?? [];
+  const markable = seats.map((seat, i) => !seats.slice(0, i).some((earlier) => earlier.role === seat.role));
+  const full = new Set<string>();
+  const fullKeys = (day: IsoDate, half: HalfDay, service: PlanService): Array<string | null> =>
+    seats.map((seat, i) => (markable[i] ? `${day}|${half}|${i}|${seat.comune === 'any' ? '' : fold(service.comune)}` : null));
 
   const sorted = [...input.services].sort(
     (a, b) => a.comune.localeCompare(b.comune, 'it') || a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id),
@@ -400,15 +442,21 @@ export function proposePlan(input: PlanInput): Plan {
     needCommission: boolean,
   ): { slot: VisitSlot; conflicts: Conflict[] } | { why: string } => {
     let why = `nessun giorno feriale di apertura nel periodo (${territory.calendar.article})`;
-    for (let day = start; compareDates(day, end) <= 0; day = addDays(day, 1)) {
-      const wd = weekday(day);
-      if (wd === 0 || wd === 6 || input.holidayName(day) || !calendarOpen(territory, day)) continue;
+    for (const day of openDays) {
+      if (compareDates(day, start) < 0) continue;
+      if (compareDates(day, end) > 0) break;
       for (const half of ['mattina', 'pomeriggio'] as const) {
-        const members =
+        const keys = fullKeys(day, half, service);
+        const picked =
           !needCommission && !territory.commission
-            ? []
-            : pickCommission(territory, service, input.people, (p) => !busy(p.id, day, half), load);
+            ? { members: [] }
+            : keys.some((k) => k !== null && full.has(k))
+              ? { members: null }
+              : pickCommission(territory, service, candidates, (p) => !busy(p.id, day, half), load);
+        const members = picked.members;
         if (!members) {
+          const key = picked.failedSeat === undefined ? null : keys[picked.failedSeat];
+          if (key) full.add(key);
           why = 'nessuna commissione completa disponibile nei giorni del periodo';
           continue;
         }
@@ -422,7 +470,8 @@ export function proposePlan(input: PlanInput): Plan {
           memberIds: members.map((m) => m.id),
           status: 'proposed',
         };
-        return { slot, conflicts: visitConflicts(slot, { territory, services, people, others: booked, holidayName: input.holidayName }) };
+        const others = byDay.get(day) ?? [];
+        return { slot, conflicts: visitConflicts(slot, { territory, services, people, others, holidayName }) };
       }
     }
     return { why };
@@ -430,6 +479,8 @@ export function proposePlan(input: PlanInput): Plan {
   const book = (v: ProposedVisit) => {
     visits.push(v);
     booked.push(v);
+    indexBooking(v);
+    push(byService, v.serviceId, v.date);
     for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
   };
 
@@ -487,8 +538,8 @@ export function proposePlan(input: PlanInput): Plan {
       // Any saved visit of the structure in the period settles it: accepted or proposed it covers the
       // period; dropped, the clerk decided against it (put back as proposed to plan it again). A
       // follow-up proposed in the period covers it too: the commission visits the structure.
-      const already = [...input.planned, ...visits].some(
-        (v) => v.serviceId === service.id && compareDates(v.date, period.from) >= 0 && compareDates(v.date, period.to) <= 0,
+      const already = (byService.get(service.id) ?? []).some(
+        (date) => compareDates(date, period.from) >= 0 && compareDates(date, period.to) <= 0,
       );
       if (already) continue;
       const duePeriod = { from: period.from, to: period.to };
@@ -537,33 +588,51 @@ function duePeriods(
   return out;
 }
 
+/** A person as the planner tries them: in tie order (name, then id) with their folded Comune, worked out once per plan. */
+interface Candidate {
+  person: Person;
+  comune: string;
+}
+
+/** The people in the order ties go by (name, then id), each with the folded Comune the seats compare. */
+function candidatesOf(people: readonly Person[]): Candidate[] {
+  return [...people]
+    .sort((a, b) => a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id))
+    .map((person) => ({ person, comune: fold(person.comune) }));
+}
+
 /**
  * The commission for a visit of `service`: for each seat the least-booked free person who fits it
- * (ties by name), each person once; null when a seat cannot be filled. A territory that states no
- * composition gets none proposed (null): its clerk chooses the members.
+ * (ties by name: the first of `candidates` with the least load), each person once; `members` null when
+ * a seat cannot be filled (`failedSeat`: which). A territory that states no composition gets none
+ * proposed (null): its clerk chooses the members. Called for every half-day tried, so it sorts nothing
+ * and folds nothing.
  */
 function pickCommission(
   territory: Territory,
   service: PlanService,
-  people: readonly Person[],
+  candidates: readonly Candidate[],
   free: (p: Person) => boolean,
   load: ReadonlyMap<string, number>,
-): Person[] | null {
-  if (!territory.commission) return null;
+): { members: Person[] | null; failedSeat?: number } {
+  if (!territory.commission) return { members: null };
+  const serviceComune = fold(service.comune);
   const chosen: Person[] = [];
-  for (const seat of territory.commission.seats) {
-    const candidates = people
-      .filter(
-        (p) =>
-          p.role === seat.role &&
-          !chosen.includes(p) &&
-          free(p) &&
-          (seat.comune === 'any' ||
-            (seat.comune === 'service' ? fold(p.comune) === fold(service.comune) : !!p.comune && fold(p.comune) !== fold(service.comune))),
-      )
-      .sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id));
-    if (!candidates.length) return null;
-    chosen.push(candidates[0]!);
+  for (const [i, seat] of territory.commission.seats.entries()) {
+    let best: Person | null = null;
+    let bestLoad = Infinity;
+    for (const { person: p, comune } of candidates) {
+      if (p.role !== seat.role || chosen.includes(p)) continue;
+      if (seat.comune === 'service' ? comune !== serviceComune : seat.comune === 'other' ? !p.comune || comune === serviceComune : false)
+        continue;
+      const n = load.get(p.id) ?? 0;
+      if (n < bestLoad && free(p)) {
+        best = p;
+        bestLoad = n;
+      }
+    }
+    if (!best) return { members: null, failedSeat: i };
+    chosen.push(best);
   }
-  return chosen;
+  return { members: chosen };
 }
