@@ -23,11 +23,10 @@ import { vigilanza } from '../helpers/cli.ts';
 import {
   ensureRendererBuilt,
   horizontalOverflow,
-  launchChromium,
+  launchWithShell,
   openPage,
   pageApi,
   screenshot,
-  startShell,
   type Shell,
   type Watched,
 } from '../helpers/ui-shell.ts';
@@ -109,7 +108,7 @@ describe('UI, dati dimostrativi di una cartella anteriore alla migrazione 009', 
     queued.close();
     assert.ok(before.n >= 4, `the 008-era folder has its demo visits queued (${before.n})`);
     await ensureRendererBuilt();
-    [browser, shell] = await Promise.all([launchChromium(), startShell({ demo: true, dataDir })]);
+    [browser, shell] = await launchWithShell({ demo: true, dataDir });
     w = await openPage(browser, shell.url);
     page = w.page;
     await page.getByRole('heading', { name: 'Servizi educativi', level: 1 }).waitFor();

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   ensureRendererBuilt,
   horizontalOverflow,
-  launchChromium,
+  launchWithShell,
   openPage,
   pageApi,
   screenshot,
@@ -27,7 +27,7 @@ let page: Page;
 describe('UI, dati dimostrativi', { timeout: 180_000 }, () => {
   before(async () => {
     await ensureRendererBuilt();
-    [browser, shell] = await Promise.all([launchChromium(), startShell({ demo: true })]);
+    [browser, shell] = await launchWithShell({ demo: true });
     w = await openPage(browser, shell.url);
     page = w.page;
     await page.getByRole('heading', { name: 'Servizi educativi', level: 1 }).waitFor();

@@ -97,6 +97,18 @@ export async function startShell(options: { demo?: boolean; wrap?: string[]; dat
   };
 }
 
+/**
+ * Chromium and a shell started side by side. When one fails to start the other is closed before the
+ * error is thrown: a browser left open would keep the test file's process alive after its failure.
+ */
+export async function launchWithShell(options: Parameters<typeof startShell>[0] = {}): Promise<[Browser, Shell]> {
+  const [browser, shell] = await Promise.allSettled([launchChromium(), startShell(options)]);
+  if (browser.status === 'fulfilled' && shell.status === 'fulfilled') return [browser.value, shell.value];
+  if (browser.status === 'fulfilled') await browser.value.close();
+  if (shell.status === 'fulfilled') await shell.value.stop();
+  throw browser.status === 'rejected' ? browser.reason : (shell as PromiseRejectedResult).reason;
+}
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
