@@ -2,7 +2,9 @@
  * Durable autosave latency: `inspections.saveAnswer` through the HTTP API of a real
  * `vigilanza serve` process (WAL, synchronous=FULL: each answer fsynced before the reply),
  * p50/p95/p99 over sequential saves like the UI's debounced ones. Target p95 ≤ 5 ms.
- * Also the same saves in-process through the handlers, to show what HTTP adds.
+ * Also the same saves without the HTTP server (through the host worker, as the shells call it),
+ * in-process through the handlers, and a bare one-row commit on the same disk: each layer's share of
+ * the request path is the difference between two rows (issue 16: "find what the request path adds").
  * Usage: node --import tsx bench/autosave.bench.ts [saves]
  */
 import { spawn } from 'node:child_process';
@@ -11,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellCaller } from './shell-call.ts';
+import Database from 'better-sqlite3';
 import { openApp } from '../host/app.ts';
+import { startHostWorker } from '../host/worker/index.ts';
 import { getChecklist } from '../shared/checklist/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +37,20 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 1000) / 1000;
 };
 const stats = (xs: number[]) => ({ p50Ms: pct(xs, 50), p95Ms: pct(xs, 95), p99Ms: pct(xs, 99), maxMs: pct(xs, 100) });
+
+/** CPU seconds (user + system, every thread) the process has used, from /proc (Linux; else null). */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU per save, in ms, of the `serve` process (all its threads) and of this client process. */
+const cpuPerSave: { server: number | null; client: number | null } = { server: null, client: null };
 
 async function overHttp(): Promise<number[]> {
   const data = mkdtempSync(join(tmpdir(), 'vigilanza-bench-'));
@@ -58,6 +76,8 @@ async function overHttp(): Promise<number[]> {
     for (let i = 0; i < 50; i++)
       await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: 'yes' }); // warm-up
     const times: number[] = [];
+    const server0 = processCpuMs(child.pid!);
+    const client0 = process.cpuUsage();
     for (let i = 0; i < saves; i++) {
       const t0 = performance.now();
       await call('inspections.saveAnswer', {
@@ -68,6 +88,10 @@ async function overHttp(): Promise<number[]> {
       });
       times.push(performance.now() - t0);
     }
+    const server1 = processCpuMs(child.pid!);
+    const client = process.cpuUsage(client0);
+    if (server0 !== null && server1 !== null) cpuPerSave.server = Math.round(((server1 - server0) / saves) * 1000) / 1000;
+    cpuPerSave.client = Math.round(((client.user + client.system) / 1000 / saves) * 1000) / 1000;
     return times;
   } finally {
     const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -105,8 +129,61 @@ function inProcess(): number[] {
   }
 }
 
+/** The same saves through the host worker's `call` (message to the thread and back), no HTTP. */
+async function throughWorker(): Promise<number[]> {
+  const data = mkdtempSync(join(tmpdir(), 'vigilanza-bench-'));
+  const host = await startHostWorker({ dataDir: data, shell: 'browser' });
+  try {
+    const call = async (method: string, input: unknown) => {
+      const r = await host.call(method, input);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.value as { id: string };
+    };
+    const s = await call('services.create', service);
+    const inspection = await call('inspections.create', { serviceId: s.id, purpose: 'verifica_periodica', date: '2026-03-10' });
+    for (let i = 0; i < 50; i++)
+      await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: 'yes' });
+    const times: number[] = [];
+    for (let i = 0; i < saves; i++) {
+      const t0 = performance.now();
+      await call('inspections.saveAnswer', { inspectionId: inspection.id, itemId: items[i % items.length], value: i % 3 ? 'yes' : 'no' });
+      times.push(performance.now() - t0);
+    }
+    return times;
+  } finally {
+    await host.close();
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+/** The floor: one row upserted and committed with WAL + synchronous=FULL in a folder on the same disk. */
+function bareCommit(): number[] {
+  const data = mkdtempSync(join(tmpdir(), 'vigilanza-bench-'));
+  const db = new Database(join(data, 'bare.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE answers (item_id TEXT PRIMARY KEY, value TEXT, updated_at TEXT)');
+    const upsert = db.prepare(
+      'INSERT INTO answers VALUES (?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
+    const times: number[] = [];
+    for (let i = 0; i < saves + 50; i++) {
+      const t0 = performance.now();
+      db.transaction(() => upsert.run(items[i % items.length], i % 3 ? '"yes"' : '"no"', new Date().toISOString())).immediate();
+      if (i >= 50) times.push(performance.now() - t0);
+    }
+    return times;
+  } finally {
+    db.close();
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
 const http = stats(await overHttp());
+const worker = stats(await throughWorker());
 const local = stats(inProcess());
+const bare = stats(bareCommit());
 const rows = [
   {
     path: `HTTP POST /api/inspections.saveAnswer (serve process, ${useBuilt ? 'built' : 'sources'})`,
@@ -115,7 +192,10 @@ const rows = [
     targetP95Ms: TARGET_P95_MS,
     withinTarget: http.p95Ms <= TARGET_P95_MS,
   },
+  { path: 'host worker call (no HTTP)', saves, ...worker },
   { path: 'handlers in-process (no HTTP)', saves, ...local, targetP95Ms: TARGET_P95_MS, withinTarget: local.p95Ms <= TARGET_P95_MS },
+  { path: 'bare one-row FULL commit, same disk', saves, ...bare },
 ];
 console.table(rows);
-console.log(JSON.stringify({ bench: 'autosave', synchronous: 'FULL', journal: 'WAL', rows }));
+console.log(`CPU per save over HTTP: serve process ${cpuPerSave.server ?? '?'} ms (all threads), client ${cpuPerSave.client} ms`);
+console.log(JSON.stringify({ bench: 'autosave', synchronous: 'FULL', journal: 'WAL', rows, cpuPerSaveMs: cpuPerSave }));
