@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shellCaller } from './shell-call.ts';
+import { processCpuMs, shellCaller } from './shell-call.ts';
 import Database from 'better-sqlite3';
 import { openApp } from '../host/app.ts';
 import { startHostWorker } from '../host/worker/index.ts';
@@ -37,17 +37,6 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 1000) / 1000;
 };
 const stats = (xs: number[]) => ({ p50Ms: pct(xs, 50), p95Ms: pct(xs, 95), p99Ms: pct(xs, 99), maxMs: pct(xs, 100) });
-
-/** CPU seconds (user + system, every thread) the process has used, from /proc (Linux; else null). */
-function processCpuMs(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
 
 /** CPU per save, in ms, of the `serve` process (all its threads) and of this client process. */
 const cpuPerSave: { server: number | null; client: number | null } = { server: null, client: null };

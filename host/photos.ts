@@ -14,8 +14,9 @@
  * only when its transparency shows (then 8-bit sRGB with an alpha channel, a soft mask in the PDF).
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
-import sharp, { type Metadata, type Stats } from 'sharp';
+import type { Metadata, Stats } from 'sharp';
 
 export type PhotoMime = 'image/jpeg' | 'image/png';
 
@@ -55,8 +56,22 @@ export interface DecodedPhoto {
   translucent: boolean;
 }
 
-// One photo decoded at a time per process is plenty on the laptops, and leaves a core to the UI.
-sharp.concurrency(1);
+type Sharp = typeof import('sharp');
+let loaded: Sharp | null = null;
+
+/**
+ * libvips is loaded when the first photo is looked at, not when the app opens (issue 16: launch
+ * ≤ 300 ms). With require, as pdfmake is (report/pdfmake.ts): in the Electron bundle `sharp` is an
+ * external package inside the asar, which require finds and import() may not.
+ */
+function sharp(...args: Parameters<Sharp>): ReturnType<Sharp> {
+  if (!loaded) {
+    loaded = createRequire(import.meta.url)('sharp') as Sharp;
+    // One photo decoded at a time per process is plenty on the laptops, and leaves a core to the UI.
+    loaded.concurrency(1);
+  }
+  return loaded(...args);
+}
 
 const decoder = (bytes: Buffer) =>
   // failOn 'warning': libjpeg's "premature end" and libspng's checksum errors are refusals, not hints.

@@ -16,32 +16,9 @@
  * "today" for the regulation's dates (tests, demo), whereas a certificate is valid or not now.
  */
 import { X509Certificate } from 'node:crypto';
-import {
-  augmentPdf,
-  AugmentError,
-  buildReport,
-  loadP12,
-  P12FormatError,
-  P12PassphraseError,
-  signatoryFor,
-  signPdfWith,
-  verifyPdf,
-  type AppearanceRender,
-  type CmsSigner,
-  type LoadedSigner,
-  type ReportInput,
-  type ReportPhoto,
-  type VerifyResult,
-} from '../report/index.ts';
-import {
-  installedModules,
-  listCertificates,
-  listTokens,
-  Pkcs11Error,
-  withTokenSigner,
-  type TokenCertificate,
-  type TokenInfo,
-} from '../report/pkcs11.ts';
+import type { AppearanceRender, CmsSigner, LoadedSigner, ReportInput, ReportPhoto, VerifyResult } from '../report/index.ts';
+import { installedModules, Pkcs11Error } from '../report/pkcs11-common.ts';
+import type { TokenCertificate, TokenInfo } from '../report/pkcs11.ts';
 import type { ReportView, SealReport, SigningDevice, SigningKeyInfo, SigningStatus, TrustedCa } from '../shared/api/contract.ts';
 import { contentHash } from '../shared/canonical.ts';
 import type { InspectionFile } from '../shared/inspection.ts';
@@ -61,6 +38,16 @@ const TRUSTED_CAS = 'trusted_cas';
 /** An unreachable timestamp authority must not hold the seal for long: then the signature stays B-B. */
 const TSA_TIMEOUT_MS = 8000;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The PDF, signing and verifying code (pdfmake, pdf-lib, pkijs, node-forge) and the token code,
+ * loaded on first use: opening the laptop and listing its services never pays for them (issue 16,
+ * launch ≤ 300 ms). Every use below is already asynchronous.
+ */
+let reportCode: Promise<typeof import('../report/index.ts')> | undefined;
+const report = () => (reportCode ??= import('../report/index.ts'));
+let tokenCode: Promise<typeof import('../report/pkcs11.ts')> | undefined;
+const token = () => (tokenCode ??= import('../report/pkcs11.ts'));
 
 type StoredKeyInfo = Omit<SigningKeyInfo, 'expired' | 'memberName'>;
 type StoredCa = { pem: string; addedAt: string };
@@ -152,6 +139,7 @@ function decodeP12(p12Base64: string): Buffer {
 
 /** Opens a PKCS#12 file; errors name the field the user got wrong. */
 async function open(p12: Uint8Array, passphrase: string, p12Field: string): Promise<LoadedSigner> {
+  const { loadP12, P12FormatError, P12PassphraseError } = await report();
   try {
     return await loadP12(p12, passphrase);
   } catch (e) {
@@ -301,7 +289,7 @@ export type ReportRender = (input: ReportInput) => Promise<Buffer>;
 export function createReportService(
   store: Store,
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
-  render: ReportRender = buildReport,
+  render: ReportRender = async (input) => (await report()).buildReport(input),
   renderAppearance?: AppearanceRender,
 ): ReportService {
   // One report operation at a time per inspection: two co-signatures at once would both start from
@@ -339,6 +327,7 @@ export function createReportService(
 
   /** The chosen certificate on the token, checked present and fit now. */
   async function fitCertificate(choice: DeviceChoice, field: string): Promise<TokenCertificate> {
+    const { listCertificates } = await token();
     const certs = await onDevice(() => listCertificates({ modulePath: choice.modulePath, token: choice.token }));
     const cert = certs.find((c) => c.fingerprint === choice.certificate);
     if (!cert) throw new StoreError('conflict', `il certificato scelto non è sul dispositivo «${choice.token}»`, field);
@@ -418,6 +407,7 @@ export function createReportService(
       ? `${unreadable.join(', ')}: immagine illeggibile (file danneggiato); nel verbale il suo riquadro lo dichiara, con l'impronta del file conservato.`
       : null;
     if (signer) {
+      const { signatoryFor, signPdfWith } = await report();
       const signed = await signPdfWith(unsigned, signer, {
         ...signOptions(parts.file, parts.revision),
         // The appearance goes in the block of the handwritten signature bearing the signer's name.
@@ -454,7 +444,7 @@ export function createReportService(
     const caPem = storedCas()
       .map((c) => c.pem)
       .join('\n');
-    const verified = await verifyPdf(bytes, caPem ? { caPem } : {});
+    const verified = await (await report()).verifyPdf(bytes, caPem ? { caPem } : {});
     return {
       inspectionId,
       name: latest.name,
@@ -564,9 +554,15 @@ export function createReportService(
 
     deviceModules: () => installedModules(),
 
-    deviceTokens: (modulePath) => onDevice(() => listTokens(modulePath)),
+    deviceTokens: async (modulePath) => {
+      const { listTokens } = await token();
+      return onDevice(() => listTokens(modulePath));
+    },
 
-    deviceCertificates: (modulePath, token) => onDevice(() => listCertificates({ modulePath, token })),
+    deviceCertificates: async (modulePath, label) => {
+      const { listCertificates } = await token();
+      return onDevice(() => listCertificates({ modulePath, token: label }));
+    },
 
     async setDevice(choice) {
       const cert = await fitCertificate(choice, 'certificate');
@@ -664,6 +660,7 @@ export function createReportService(
         const caPem = storedCas()
           .map((c) => c.pem)
           .join('\n');
+        const { augmentPdf, AugmentError, verifyPdf } = await report();
         const before = await verifyPdf(current, caPem ? { caPem } : {});
         if (!needsLongTerm(before)) return 'not_needed';
         const result = await augmentPdf(current, {
@@ -709,8 +706,8 @@ export function createReportService(
       return Promise.reject(
         invalid('pin', 'nessun dispositivo di firma scelto: sceglierlo in «Firma digitale», oppure sigillare senza firma digitale'),
       );
-    return onDevice(() =>
-      withTokenSigner({ modulePath: device.modulePath, token: device.token, key: device.certificate, pin }, (signer) => {
+    return onDevice(async () =>
+      (await token()).withTokenSigner({ modulePath: device.modulePath, token: device.token, key: device.certificate, pin }, (signer) => {
         checkValidNow(certificateInfo(signer), 'pin');
         return work(signer);
       }),
@@ -731,6 +728,7 @@ export function createReportService(
           'inspectionId',
         );
       const current = store.attachments.bytes(reports[reports.length - 1]!.id).bytes;
+      const { signatoryFor, signPdfWith, verifyPdf } = await report();
       const before = await verifyPdf(current);
       if (!before.signatures.length)
         throw new StoreError(

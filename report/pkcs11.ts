@@ -13,7 +13,7 @@
  * is seen and no session outlives its use.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type {
   Module as GModule,
@@ -23,32 +23,11 @@ import type {
   PrivateKey as GPrivateKey,
 } from 'graphene-pk11';
 import { parseCertificate } from './cms.ts';
+import { Pkcs11Error } from './pkcs11-common.ts';
 import { checkModulePath } from './pkcs11-module-path.ts';
 import { checkSignatureValue, ecdsaRawToDer, sha256DigestInfo, type ExternalSigner } from './signer.ts';
 
-export type Pkcs11ErrorCode =
-  | 'module_unavailable'
-  | 'token_absent'
-  | 'token_ambiguous'
-  | 'pin_incorrect'
-  | 'pin_locked'
-  | 'pin_invalid'
-  | 'no_certificate'
-  | 'certificate_ambiguous'
-  | 'key_missing'
-  | 'device_error';
-
-export class Pkcs11Error extends Error {
-  override name = 'Pkcs11Error';
-  constructor(
-    readonly code: Pkcs11ErrorCode,
-    message: string,
-    /** Wrong PIN: what the token's flags say of the tries left (null when it says nothing). */
-    readonly triesLeft: 'low' | 'final' | null = null,
-  ) {
-    super(message);
-  }
-}
+export { COMMON_MODULES, installedModules, Pkcs11Error, type Pkcs11ErrorCode } from './pkcs11-common.ts';
 
 export interface TokenInfo {
   /** Slot description, as the reader calls itself (e.g. "ACS ACR39U ICC Reader 00 00"). */
@@ -90,44 +69,6 @@ export interface TokenSelection {
   key?: string;
   /** RSA through CKM_RSA_PKCS over a DigestInfo even when the token offers CKM_SHA256_RSA_PKCS. */
   rawRsa?: boolean;
-}
-
-/** Paths where the common PKCS#11 modules are installed (Linux, Windows, macOS). */
-export const COMMON_MODULES: readonly { name: string; path: string }[] = [
-  { name: 'OpenSC', path: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so' },
-  { name: 'OpenSC', path: '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so' },
-  { name: 'OpenSC', path: '/usr/lib/opensc-pkcs11.so' },
-  { name: 'OpenSC', path: '/usr/lib64/opensc-pkcs11.so' },
-  { name: 'OpenSC', path: '/Library/OpenSC/lib/opensc-pkcs11.so' },
-  { name: 'OpenSC', path: 'C:\\Windows\\System32\\opensc-pkcs11.dll' },
-  { name: 'Bit4id', path: '/usr/lib/libbit4xpki.so' },
-  { name: 'Bit4id', path: '/usr/local/lib/bit4id/libbit4xpki.so' },
-  { name: 'Bit4id', path: '/Library/bit4id/pkcs11/libbit4xpki.dylib' },
-  { name: 'Bit4id', path: 'C:\\Windows\\System32\\bit4xpki.dll' },
-  { name: 'Athena (IDProtect)', path: '/usr/lib/libASEP11.so' },
-  { name: 'Athena (IDProtect)', path: '/usr/local/lib/libASEP11.dylib' },
-  { name: 'Athena (IDProtect)', path: 'C:\\Windows\\System32\\asepkcs.dll' },
-  { name: 'SoftHSM 2', path: '/usr/lib/softhsm/libsofthsm2.so' },
-  { name: 'SoftHSM 2', path: '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so' },
-  { name: 'SoftHSM 2', path: '/usr/local/lib/softhsm/libsofthsm2.so' },
-];
-
-/** The common modules that exist on this machine (suggestions: any other path may be given). */
-export function installedModules(): { name: string; path: string }[] {
-  // Debian installs some modules under two paths (one a link to the other): offer each once.
-  const seen = new Set<string>();
-  return COMMON_MODULES.filter((m) => {
-    if (!existsSync(m.path)) return false;
-    let real = m.path;
-    try {
-      real = realpathSync(m.path);
-    } catch {
-      /* unreadable link: keep the path as given */
-    }
-    if (seen.has(real)) return false;
-    seen.add(real);
-    return true;
-  });
 }
 
 type Graphene = typeof import('graphene-pk11');

@@ -15,7 +15,7 @@ import type { InspectionFile } from '../../shared/inspection.ts';
 import type { StoredOutcomes } from '../../db/records.ts';
 import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers } from './context.ts';
 import { photoName, unreadablePhotos } from './photos.ts';
-import { isExternalSigner, type CmsSigner } from '../../report/index.ts';
+import { isExternalSigner, type CmsSigner } from '../../report/signer.ts';
 
 type SealInput = Parameters<Handlers['inspections.seal']>[0];
 
