@@ -5,6 +5,27 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const forbid = (patterns, message) => ({ group: patterns, message });
 
+/** What host/ may never import (it runs in plain Node and in Electron main alike). */
+const hostBoundaries = [
+  forbid(
+    ['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'],
+    'Host code runs in plain Node and in Electron main alike: no UI, no Electron APIs.',
+  ),
+  // The laptop reaches the office only over HTTP; the wire format they share lives in shared/sync.
+  forbid(
+    ['**/office/**', 'fastify', 'pg'],
+    'The laptop host never loads office code: talk to the office over HTTP with shared/sync/protocol.ts.',
+  ),
+];
+/** Types are free; values would load the PDF and signing code when the laptop opens (issue 16). */
+const hostReportCodeOnFirstUse = {
+  ...forbid(
+    ['**/report/index.ts', '**/report/pkcs11.ts', 'sharp', 'pdf-lib', 'pkijs', 'node-forge', 'pdfmake'],
+    "The host loads the report code on first use: import('../report/index.ts') where it is needed (docs/DEVELOPING.md).",
+  ),
+  allowTypeImports: true,
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', 'release/**'] },
   {
@@ -81,24 +102,12 @@ export default tseslint.config(
   },
   {
     files: ['host/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            forbid(
-              ['**/renderer/**', '**/electron/**', 'electron', 'react', 'react-dom'],
-              'Host code runs in plain Node and in Electron main alike: no UI, no Electron APIs.',
-            ),
-            // The laptop reaches the office only over HTTP; the wire format they share lives in shared/sync.
-            forbid(
-              ['**/office/**', 'fastify', 'pg'],
-              'The laptop host never loads office code: talk to the office over HTTP with shared/sync/protocol.ts.',
-            ),
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...hostBoundaries, hostReportCodeOnFirstUse] }] },
+  },
+  {
+    // The report thread exists to run the report code: it loads it at once.
+    files: ['host/worker/report-thread.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: hostBoundaries }] },
   },
   {
     files: ['report/**/*.ts'],

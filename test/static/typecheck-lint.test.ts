@@ -48,6 +48,8 @@ const boundaryProbes: { file: string; forbidden: string; allowed: string }[] = [
   { file: 'db/probe.ts', forbidden: '../host/app.ts', allowed: '../shared/canonical.ts' },
   { file: 'host/sync/probe.ts', forbidden: '../../office/api.ts', allowed: '../../shared/api/contract.ts' },
   { file: 'host/probe.ts', forbidden: 'electron', allowed: '../db/store.ts' },
+  { file: 'host/probe.ts', forbidden: '../report/index.ts', allowed: '../report/pkcs11-common.ts' },
+  { file: 'host/handlers/probe.ts', forbidden: 'sharp', allowed: '../../report/signer.ts' },
   { file: 'report/probe.ts', forbidden: '../host/reports.ts', allowed: '../shared/inspection.ts' },
   { file: 'report/probe.ts', forbidden: '../db/store.ts', allowed: './verify.ts' },
   { file: 'report/probe.ts', forbidden: '../office/api.ts', allowed: './verify.ts' },
