@@ -192,12 +192,19 @@ export function OnlineRevocationCheck({ checkedAt, result }: { checkedAt: string
   if (!r || !Array.isArray(r.signatures)) return <span className="fail">Esito della verifica in linea non leggibile</span>;
   const signatures = r.signatures.filter((s) => s.kind !== 'document_timestamp');
   const stamps = r.signatures.filter((s) => s.kind === 'document_timestamp');
+  // The verifier counts a revocation the responder reports now when it predates the signature (or its timestamp).
+  const revokedBefore = r.signatures.some((s) => s.problems.some((p) => p.includes(' revocato il ')));
   return (
     <div data-testid="online-revocation" role="status">
       <p>
         <strong>Stato di revoca chiesto in linea il {checkedAt}</strong> (non viene registrato: il verbale e la sua verifica restano come
         sono)
       </p>
+      {revokedBefore ? (
+        <p className="fail" data-testid="online-verdict">
+          Secondo la risposta in linea la firma NON è valida: certificato revocato prima della firma.
+        </p>
+      ) : null}
       <ul>
         {signatures.map((s, i) => {
           const online = s.revocation.online;

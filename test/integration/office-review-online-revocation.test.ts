@@ -138,6 +138,7 @@ test('an augmented report: signer and TSA «non revocato, OCSP del …» asked n
   );
   // The DSS's reading is still there, unchanged, and the verdict too.
   assert.deepEqual(texts(r.text, 'report-verdict'), ['Firma digitale verificata']);
+  assert.deepEqual(texts(r.text, 'online-verdict'), [], 'nobody revoked');
   assert.match(texts(r.text, 'report-signature')[0]!, /Livello PAdES: B-LTA/);
   // Nothing stored: the revision, its reports and the long-term queue are as they were; the page shows no answer again.
   assert.equal(await held(at), before);
@@ -158,6 +159,9 @@ test('a signer revoked before signing, never augmented: the DSS knows nothing, o
     ),
   );
   assert.match(r.text, /<span data-testid="online-signer" class="fail">/);
+  assert.deepEqual(texts(r.text, 'online-verdict'), [
+    'Secondo la risposta in linea la firma NON è valida: certificato revocato prima della firma.',
+  ]);
   assert.equal(await held(at), before);
 });
 
