@@ -20,6 +20,7 @@ import { AttachmentsRepository } from './repositories/attachments.ts';
 import { AuditRepository } from './repositories/audit.ts';
 import { statementCache, type RepoContext } from './repositories/context.ts';
 import { InspectionsRepository } from './repositories/inspections.ts';
+import { LongTermAttemptsRepository } from './repositories/long-term.ts';
 import { MembersRepository } from './repositories/members.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { PhotosRepository } from './repositories/photos.ts';
@@ -53,6 +54,8 @@ export class Store {
   /** The office's planned visits of this inspector and the visits started from them (migration 013). */
   readonly agenda: AgendaRepository;
   readonly register: RegisterRepository;
+  /** The failed long-term validations of queued revisions, kept across restarts (migration 015, host/long-term.ts). */
+  readonly longTerm: LongTermAttemptsRepository;
   /** Photos and reports, encrypted with the data key and addressed by their plaintext hash. */
   readonly blobs: BlobStore;
 
@@ -74,6 +77,7 @@ export class Store {
     this.outbox = new OutboxRepository(ctx, this.audit, this.inspections, this.agenda);
     this.settings = new SettingsRepository(ctx);
     this.register = new RegisterRepository(ctx);
+    this.longTerm = new LongTermAttemptsRepository(ctx);
   }
 
   static open(dataDir: string, options: StoreOptions): Store {

@@ -13,8 +13,11 @@
  * failures the revision goes as it is (B-T): the office augments what arrives without it. Once a
  * send has started, the bundle is frozen and the laptop leaves the report alone.
  *
- * The attempts are kept in memory: a restarted app tries again up to `maxAttempts` times, which
- * delays a send by minutes at most; a table to remember them across restarts would buy little.
+ * The failed attempts are kept in the laptop's database (`store.longTerm`, migration 015), one row per
+ * revision: a restarted app goes on from the count and the next try it had, so a laptop restarted
+ * often still gives up after `maxAttempts` failures and sends the report as it is. A success deletes
+ * the row (and remembers, in memory only, that the revision may leave: after a restart the next pass
+ * asks again and `augmentLatest` answers `not_needed`); a revision that left takes its row with it.
  */
 import type { ReportService } from './reports.ts';
 import type { Store } from '../db/store.ts';
@@ -32,8 +35,9 @@ export interface LaptopLongTermOptions {
   log?: (message: string) => void;
 }
 
-interface Attempts {
+export interface LongTermState {
   failures: number;
+  /** Epoch ms of the next try (0: at the next pass). */
   nextAt: number;
   /** Done, not needed, or given up: the revision may leave. */
   settled: boolean;
@@ -44,7 +48,8 @@ const defaultDelay = (n: number) => 30_000 * 4 ** (n - 1);
 
 export class LaptopLongTerm {
   readonly #o: LaptopLongTermOptions;
-  readonly #state = new Map<string, Attempts>();
+  /** Augmented or nothing to augment since this app started (a failure's row is in the database). */
+  readonly #done = new Set<string>();
 
   constructor(options: LaptopLongTermOptions) {
     this.#o = options;
@@ -54,44 +59,60 @@ export class LaptopLongTerm {
     return this.#o.reports.status().tsaUrl ?? null;
   }
 
-  /** What happened to a queued revision's augmentation (for tests and the log). */
-  state(inspectionId: string): Readonly<Attempts> | null {
-    return this.#state.get(inspectionId) ?? null;
+  #now(): number {
+    return (this.#o.now ?? (() => new Date()))().getTime();
+  }
+
+  /** What happened to a queued revision's augmentation (for tests and the log); null: not tried since the start, or no failure left. */
+  state(inspectionId: string): Readonly<LongTermState> | null {
+    const row = this.#o.store.longTerm.get(inspectionId);
+    if (row)
+      return {
+        failures: row.failures,
+        nextAt: row.nextAttemptAt ? Date.parse(row.nextAttemptAt) : 0,
+        settled: row.givenUpAt !== null,
+        lastError: row.lastError,
+      };
+    return this.#done.has(inspectionId) ? { failures: 0, nextAt: 0, settled: true, lastError: null } : null;
   }
 
   /** Revisions the sync loop must not send yet: queued, a TSA set, augmentation neither done nor given up. */
   holding(): ReadonlySet<string> {
     if (!this.#tsaUrl()) return new Set();
-    return new Set(this.#o.store.outbox.notYetSent().filter((id) => !this.#state.get(id)?.settled));
+    const givenUp = this.#o.store.longTerm.givenUp();
+    return new Set(this.#o.store.outbox.notYetSent().filter((id) => !this.#done.has(id) && !givenUp.has(id)));
   }
 
   /** Tries every queued revision that is due (those in `skip` are still being sealed). */
   async pass(skip: ReadonlySet<string> = new Set()): Promise<void> {
     const tsaUrl = this.#tsaUrl();
     if (!tsaUrl) return;
-    const queued = this.#o.store.outbox.notYetSent();
+    const { store } = this.#o;
+    store.longTerm.forgetLeft();
+    const queued = store.outbox.notYetSent();
     const still = new Set(queued);
-    for (const id of this.#state.keys()) if (!still.has(id)) this.#state.delete(id);
-    const now = () => (this.#o.now ?? (() => new Date()))().getTime();
+    for (const id of this.#done) if (!still.has(id)) this.#done.delete(id);
+    const maxAttempts = this.#o.maxAttempts ?? 3;
+    const delay = this.#o.retryDelayMs ?? defaultDelay;
     for (const id of queued) {
-      if (skip.has(id)) continue;
-      let s = this.#state.get(id);
-      if (!s) this.#state.set(id, (s = { failures: 0, nextAt: 0, settled: false, lastError: null }));
-      if (s.settled || s.nextAt > now()) continue;
+      if (skip.has(id) || this.#done.has(id)) continue;
+      const row = store.longTerm.get(id);
+      if (row?.givenUpAt || (row?.nextAttemptAt && Date.parse(row.nextAttemptAt) > this.#now())) continue;
       try {
         await this.#o.reports.augmentLatest(id, { tsaUrl, timeoutMs: this.#o.timeoutMs ?? 10_000 });
-        s.settled = true;
-        s.lastError = null;
+        this.#done.add(id);
+        store.longTerm.clear(id);
       } catch (e) {
         const message = (e as Error)?.message ?? String(e);
-        s.failures++;
-        s.lastError = message;
-        if (s.failures >= (this.#o.maxAttempts ?? 3)) {
-          s.settled = true;
+        const failed = store.longTerm.recordFailure(id, {
+          error: message,
+          giveUpAfter: maxAttempts,
+          nextAttemptAt: (n) => new Date(this.#now() + delay(n)).toISOString(),
+        });
+        if (failed.givenUpAt)
           this.#o.log?.(
-            `vigilanza: validazione a lungo termine del verbale non riuscita dopo ${s.failures} tentativi (${message}): si invia così com'è, la completerà l'ufficio`,
+            `vigilanza: validazione a lungo termine del verbale non riuscita dopo ${failed.failures} tentativi (${message}): si invia così com'è, la completerà l'ufficio`,
           );
-        } else s.nextAt = now() + (this.#o.retryDelayMs ?? defaultDelay)(s.failures);
       }
     }
   }

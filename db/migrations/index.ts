@@ -17,10 +17,11 @@ import { migration as m011 } from './011_visit_place_times.ts';
 import { migration as m012 } from './012_territory.ts';
 import { migration as m013 } from './013_agenda.ts';
 import { migration as m014 } from './014_educator_register.ts';
+import { migration as m015 } from './015_long_term_attempts.ts';
 
 export type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS.length ? MIGRATIONS[MIGRATIONS.length - 1]!.version : 0;

@@ -6,7 +6,7 @@
 import type { ReactElement } from 'react';
 import type { RevisionRecord } from '../storage/store.ts';
 import { LaptopSection, type LaptopSectionProps } from './Transfers.tsx';
-import { Verification } from './Verification.tsx';
+import { OnlineRevocationCheck, Verification } from './Verification.tsx';
 import { Table } from './Table.tsx';
 
 export interface ReportVersion {
@@ -18,6 +18,8 @@ export interface ReportVersion {
   verification: { kind: 'result'; result: unknown } | { kind: 'unavailable' } | { kind: 'error'; message: string };
   /** A version the office made (long-term validation, or a renewed document timestamp): the number of the version it came from. */
   madeByOffice?: { fromVersion: number | null };
+  /** The revocation status just asked online for this version («Verifica lo stato di revoca online»); never stored. */
+  online?: { kind: 'result'; checkedAt: string; result: unknown } | { kind: 'error'; message: string };
 }
 
 /** The office's long-term validation of one received version, in the clerk's words (office/long-term.ts). */
@@ -224,10 +226,15 @@ function ProtocolSection({ at, csrf, p }: { at: string; csrf: string; p: Protoco
   );
 }
 
-function Report({ report, index }: { report: ReportVersion; index: number }) {
+function Report({ report, index, at, csrf }: { report: ReportVersion; index: number; at: string; csrf: string }) {
   const v = report.verification;
+  const signed =
+    v.kind === 'result' &&
+    Array.isArray((v.result as { signatures?: unknown[] })?.signatures) &&
+    !!(v.result as { signatures: unknown[] }).signatures.length;
+  const online = report.online;
   return (
-    <li data-testid="report-version">
+    <li data-testid="report-version" id={`verbale-${index + 1}`}>
       <strong>Versione {index + 1}</strong>
       {report.madeByOffice
         ? ` · fatta dall'ufficio il ${report.arrivedAt ?? '—'}, validazione a lungo termine${
@@ -253,6 +260,19 @@ function Report({ report, index }: { report: ReportVersion; index: number }) {
       ) : (
         <span className="fail">Verifica non riuscita: {v.message}</span>
       )}
+      {signed ? (
+        <form method="post" action={`${at}/revoca-online#verbale-${index + 1}`}>
+          <input type="hidden" name="_csrf" value={csrf} />
+          <input type="hidden" name="versione" value={index + 1} />
+          <button>Verifica lo stato di revoca online</button>
+        </form>
+      ) : null}
+      {online?.kind === 'result' ? <OnlineRevocationCheck checkedAt={online.checkedAt} result={online.result} /> : null}
+      {online?.kind === 'error' ? (
+        <p className="fail" role="status" data-testid="online-revocation">
+          Verifica in linea non riuscita: {online.message}
+        </p>
+      ) : null}
     </li>
   );
 }
@@ -381,7 +401,7 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
       <h2>Verbale firmato</h2>
       {current ? (
         <ul>
-          <Report report={current} index={p.reports.length - 1} />
+          <Report report={current} index={p.reports.length - 1} at={p.at} csrf={p.csrf} />
         </ul>
       ) : (
         <p>Nessun PDF allegato.</p>
@@ -397,7 +417,7 @@ export function InspectionReview(p: InspectionReviewProps): ReactElement {
           <h3>Versioni precedenti del verbale</h3>
           <ul>
             {earlier.map(({ r, i }) => (
-              <Report key={i} report={r} index={i} />
+              <Report key={i} report={r} index={i} at={p.at} csrf={p.csrf} />
             ))}
           </ul>
         </>

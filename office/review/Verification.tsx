@@ -2,9 +2,10 @@
  * A report PDF's signature check in the clerk's words: signed or not, by whom, intact, changed after
  * signing, trusted, the PAdES level reached and the revocation status of signer and timestamp
  * authority read from the document's DSS; document timestamps (B-LTA) listed as such, not as signers.
+ * On request («Verifica lo stato di revoca online») the same statuses asked now of the responders.
  */
 import type { ReactElement } from 'react';
-import type { SignatureReport, VerifyResult } from '../../report/verify.ts';
+import type { OnlineRevocation, SignatureReport, VerifyResult } from '../../report/verify.ts';
 import type { RevocationReport } from '../../report/ltv.ts';
 import { formatInstant } from './context.ts';
 
@@ -149,5 +150,96 @@ export function Verification({ result }: { result: unknown }): ReactElement {
         <pre>{JSON.stringify(result, null, 2)}</pre>
       </details>
     </>
+  );
+}
+
+/** What the responder says now, in the clerk's words (the same answers as `vigilanza verify --online`). */
+export function onlineRevocationText(o: OnlineRevocation): string {
+  const by = o.source === 'ocsp' ? 'OCSP' : o.source === 'crl' ? 'CRL' : null;
+  const said = by ? (o.issuedAt ? `, ${by} del ${formatInstant(o.issuedAt)}` : `, ${by}`) : '';
+  switch (o.status) {
+    case 'good':
+      return `non revocato${said}`;
+    case 'revoked':
+      return `revocato il ${formatInstant(o.revokedAt)}${o.reason ? ` (${o.reason})` : ''}${said}`;
+    case 'unknown':
+      return `stato sconosciuto: ${o.problem ?? 'il responder non conosce il certificato'}${said}`;
+    default: {
+      const problem = o.problem ?? 'nessuna risposta';
+      // A network failure is the responder out of reach; anything else is an answer that could not be used.
+      return /non raggiungibil|risposta interrotta|nessuna risposta|HTTP \d/.test(problem)
+        ? `responder non raggiungibile: ${problem}`
+        : `stato non verificabile in linea: ${problem}`;
+    }
+  }
+}
+
+/** One certificate's answer, `fail` when revoked. */
+function Asked({ label, o, testId }: { label: string; o: OnlineRevocation; testId: string }): ReactElement {
+  return (
+    <span data-testid={testId} className={o.status === 'revoked' ? 'fail' : o.status === 'good' ? undefined : 'warn'}>
+      {label}: {onlineRevocationText(o)}
+    </span>
+  );
+}
+
+/**
+ * The revocation status of each signer and timestamp authority asked now of their OCSP responders (else
+ * CRLs), beside what the document's DSS says; shown once, stored nowhere.
+ */
+export function OnlineRevocationCheck({ checkedAt, result }: { checkedAt: string; result: unknown }): ReactElement {
+  const r = result as VerifyResult;
+  if (!r || !Array.isArray(r.signatures)) return <span className="fail">Esito della verifica in linea non leggibile</span>;
+  const signatures = r.signatures.filter((s) => s.kind !== 'document_timestamp');
+  const stamps = r.signatures.filter((s) => s.kind === 'document_timestamp');
+  // The verifier counts a revocation the responder reports now when it predates the signature (or its timestamp).
+  const revokedBefore = r.signatures.some((s) => s.problems.some((p) => p.includes(' revocato il ')));
+  return (
+    <div data-testid="online-revocation" role="status">
+      <p>
+        <strong>Stato di revoca chiesto in linea il {checkedAt}</strong> (non viene registrato: il verbale e la sua verifica restano come
+        sono)
+      </p>
+      {revokedBefore ? (
+        <p className="fail" data-testid="online-verdict">
+          Secondo la risposta in linea la firma NON è valida: certificato revocato prima della firma.
+        </p>
+      ) : null}
+      <ul>
+        {signatures.map((s, i) => {
+          const online = s.revocation.online;
+          return (
+            <li key={i} data-testid="online-signature">
+              Firma di {s.signer?.commonName ?? s.signer?.subject ?? 'firmatario sconosciuto'}
+              {online?.signer ? (
+                <>
+                  {' · '}
+                  <Asked label="Certificato del firmatario" o={online.signer} testId="online-signer" />
+                </>
+              ) : (
+                ' · certificato del firmatario non leggibile: nulla da chiedere'
+              )}
+              {online?.tsa ? (
+                <>
+                  {' · '}
+                  <Asked label="Certificato dell'autorità di marcatura temporale" o={online.tsa} testId="online-tsa" />
+                </>
+              ) : null}
+            </li>
+          );
+        })}
+        {stamps.map((s, i) => (
+          <li key={`t${i}`} data-testid="online-document-timestamp">
+            Marca temporale del documento del {formatInstant(s.signingTime)}
+            {s.revocation.online?.tsa ? (
+              <>
+                {' · '}
+                <Asked label="Certificato dell'autorità" o={s.revocation.online.tsa} testId="online-tsa" />
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

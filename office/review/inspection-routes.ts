@@ -1,6 +1,7 @@
 /**
  * One received revision: its page, «Prendi in validazione», «Valida» (with its confirmation), «Respingi»,
- * «Registra a protocollo» (a validated revision), its attachments.
+ * «Registra a protocollo» (a validated revision), «Verifica lo stato di revoca online» of a report
+ * version (read only), its attachments.
  */
 import { namedChecks } from '../../shared/educator-register.ts';
 import { registerIds } from '../../shared/checklist/answers.ts';
@@ -47,6 +48,8 @@ function answerText(value: unknown): string {
 }
 
 const REJECTION_NOTES_MAX = 4000;
+/** Per OCSP, CRL or issuer request of «Verifica lo stato di revoca online» (as `vigilanza verify --online`). */
+const ONLINE_TIMEOUT_MS = 10_000;
 /** Why the «Respingi» notes cannot be sent to the inspector, if they cannot. */
 function rejectionNotesError(note: string): string | null {
   if (!note.trim())
@@ -86,6 +89,8 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     revision: number,
     rejection?: { note: string; error: string },
     protocolForm?: { number: string; date: string; error: string; field: 'numero' | 'data' },
+    /** The report version (1-based) whose signers' and authorities' revocation status is asked online now. */
+    onlineVersion?: number,
   ) {
     const record = await store.getRevision(inspectionId, revision);
     if (!record) return notFound(reply, clerk);
@@ -110,11 +115,23 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     // Report versions in the order they arrived (a co-signature is a later one): the last is current.
     const reports: ReportVersion[] = [];
     const reportFiles = record.attachments.filter((x) => x.kind === 'report');
+    if (onlineVersion !== undefined && !reportFiles[onlineVersion - 1])
+      return view(
+        reply,
+        clerk,
+        'Verifica in linea non eseguita',
+        '/coda',
+        createElement(Message, {
+          error: `Versione del verbale ${onlineVersion} inesistente: questa revisione ne ha ${reportFiles.length}.`,
+          back: backToInspection(inspectionHref(record)),
+        }),
+        404,
+      );
     const versionOf = (sha256: string) => {
       const i = reportFiles.findIndex((x) => x.sha256 === sha256);
       return i < 0 ? null : i + 1;
     };
-    for (const a of reportFiles) {
+    for (const [i, a] of reportFiles.entries()) {
       let verification: ReportVersion['verification'];
       if (!verifier) verification = { kind: 'unavailable' };
       else {
@@ -124,12 +141,27 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
           verification = { kind: 'error', message: (e as Error).message };
         }
       }
+      // Asked of the responders now, as `vigilanza verify --online`; nothing of it is stored.
+      let online: ReportVersion['online'];
+      if (verifier && onlineVersion === i + 1) {
+        const checkedAt = formatInstant(new Date().toISOString());
+        try {
+          const result = await verifier(await readFile(blobs.blobPath(a.sha256)), {
+            caPem: ctx.caPem,
+            online: { timeoutMs: ONLINE_TIMEOUT_MS },
+          });
+          online = { kind: 'result', checkedAt, result };
+        } catch (e) {
+          online = { kind: 'error', message: (e as Error).message };
+        }
+      }
       reports.push({
         href: `/allegati/${a.sha256}`,
         name: a.name,
         size: formatSize(a.size),
         arrivedAt: a.addedAt ? formatInstant(a.addedAt) : undefined,
         verification,
+        ...(online ? { online } : {}),
         ...(a.derivedFrom ? { madeByOffice: { fromVersion: versionOf(a.derivedFrom) } } : {}),
       });
     }
@@ -298,6 +330,29 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
         return refuse(e.message, e.field === 'id' ? 404 : 400);
       }
       return reply.redirect(`${at}#protocollo-titolo`, 303);
+    }),
+  );
+
+  // The revocation status of a report version's signers and timestamp authorities asked now (OCSP, else CRL):
+  // shown on the page it is asked from, stored nowhere; a responder out of reach is said in the page, not a failure.
+  app.post(
+    '/ispezioni/:id/:rev/revoca-online',
+    page<{ id: string; rev: string }>(async (req, reply, clerk) => {
+      const revision = Number(req.params.rev);
+      const version = String(req.body.versione ?? '');
+      if (!/^[1-9]\d{0,3}$/.test(version))
+        return view(
+          reply,
+          clerk,
+          'Verifica in linea non eseguita',
+          '/coda',
+          createElement(Message, {
+            error: 'Versione del verbale mancante o non valida: usare il pulsante accanto alla versione da verificare.',
+            back: backToInspection(inspectionHref({ inspectionId: req.params.id, revision })),
+          }),
+          400,
+        );
+      return inspectionPage(reply, clerk, req.params.id, revision, undefined, undefined, Number(version));
     }),
   );
 

@@ -7,7 +7,7 @@
  *
  * The folder is made as an 008-era one: the app seeds it today (the seed's rows are the same as
  * then: migration 010's list), then the test takes it back to schema 008 the way that version left
- * it: no demo columns nor 009 triggers (nor 011's place and times, 013's agenda, 014's register), every sealed visit queued, `user_version` 8. (The sealed
+ * it: no demo columns nor 009 triggers (nor 011's place and times, 013's agenda, 014's register, 015's long-term attempts), every sealed visit queued, `user_version` 8. (The sealed
  * files keep the `demo: true` today's seal wrote; nothing below reads it.)
  */
 import assert from 'node:assert/strict';
@@ -71,7 +71,8 @@ function folderOf008(dir: string): void {
     );
     assert.notEqual(trigger006, sealedTrigger);
     db.exec(`
--- Nor 013's agenda and plan links, nor 014's register of educators.
+-- Nor 013's agenda and plan links, nor 014's register of educators, nor 015's long-term attempts.
+DROP TABLE long_term_attempts;
 DROP TABLE visit_plans;
 DROP TABLE agenda;
 DROP TABLE register_entries;

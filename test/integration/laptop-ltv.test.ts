@@ -9,6 +9,9 @@
  *   it; the augmented PDF starts with the signed bytes, and pdfsig (its output: it exits 0 even on a
  *   digest mismatch) and qpdf still accept the first signature.
  * - TSA down for good: after the allowed attempts the revision is sent as it is (B-T).
+ * - Restarted in between: the failed attempts and the next try are in the laptop's SQLite file
+ *   (migration 015), so two failures, a new app (a new store) on the same folder, one more failure
+ *   and the revision leaves as it is; a success deletes the row.
  * The augmentation's pauses run on a clock the test moves (`longTerm.now`), so nothing sleeps.
  */
 import { after, before, test } from 'node:test';
@@ -116,26 +119,31 @@ const officeReports = async (visitId: string) =>
 const officeBlob = (sha: string) => readFileSync(office.server.blobs.blobPath(sha));
 const laptopReports = (id: string) => app.store.attachments.reports(id).map((r) => app.store.attachments.bytes(r.id).bytes);
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigilanza-laptop-ltv-'));
-  pki = await makeRevocationPki();
-  tsa = await startTestTsa({ keyPem: readFileSync(pki.tsa.keyPath, 'utf8'), certPem: pki.tsa.pem });
-  front = await startFront(tsa.url);
-  office = await startOffice('sqlite');
+/** The laptop app on the test's folder (opened again on the same folder: a restart). */
+function openLaptopApp(maxAttempts = 2): HostApp {
   const countingFetch: typeof fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const response = await fetch(input, init);
     if ((init?.method ?? 'GET') === 'GET' && new URL(url).pathname === '/api/v1/changes') pulls++;
     return response;
   };
-  app = openApp({
+  return openApp({
     dataDir: join(dir, 'laptop'),
     shell: 'browser',
     clock: fixedClock('2026-03-10T10:00:00Z'),
     log: () => {},
     sync: { intervalMs: 60 * 60_000, retry: { attempts: 1, baseMs: 10, maxMs: 10 }, timeoutMs: 5_000, fetch: countingFetch },
-    longTerm: { now: () => new Date(Date.now() + ahead), retryDelayMs: () => HOUR, maxAttempts: 2, timeoutMs: 5_000 },
+    longTerm: { now: () => new Date(Date.now() + ahead), retryDelayMs: () => HOUR, maxAttempts, timeoutMs: 5_000 },
   });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigilanza-laptop-ltv-'));
+  pki = await makeRevocationPki();
+  tsa = await startTestTsa({ keyPem: readFileSync(pki.tsa.keyPath, 'utf8'), certPem: pki.tsa.pem });
+  front = await startFront(tsa.url);
+  office = await startOffice('sqlite');
+  app = openLaptopApp();
   pairLaptop(app, office.url, await office.token('Maria Rossi'), 'Maria Rossi');
   ok(await call('signing.importP12', { p12Base64: pki.signer.p12.toString('base64'), passphrase: P12_PASSPHRASE }), 'importP12');
   ok(await call('signing.addTrustedCa', { pem: pki.ca.pem }), 'addTrustedCa');
@@ -241,4 +249,74 @@ test('TSA down for good: after the allowed attempts the revision is sent as it i
   await passes(1);
   assert.equal(front.requests, asked);
   assert.equal(laptopReports(visit.id).length, 1);
+});
+
+/** Stops the loop and closes the app, then opens a new one (a new store) on the same folder. */
+async function restart(maxAttempts: number): Promise<void> {
+  await app.sync.stop();
+  app.close();
+  app = openLaptopApp(maxAttempts);
+}
+
+test('restarted between failures: the count and the next try go on from the database, and the third failure sends it as it is', async () => {
+  await restart(3);
+  front.mode = 'ok';
+  const visit = await sealSigned('2026-03-04');
+  assert.equal(visit.level, 'B-T');
+  const signed = laptopReports(visit.id)[0]!;
+  front.mode = 'down';
+  app.sync.start();
+  await passes(1);
+  ahead += HOUR;
+  await passes(1);
+  const twice = app.store.longTerm.get(visit.id);
+  assert.equal(twice?.failures, 2, 'two failures recorded');
+  assert.equal(twice?.givenUpAt, null);
+  assert.match(twice!.lastError, /503/);
+  assert.ok(Date.parse(twice!.nextAttemptAt!) > Date.now() + ahead, 'the next try is after the pause');
+  assert.equal((await officeReports(visit.visitId)).length, 0, 'held after two failures');
+
+  // A new app on the same file: the count and the pause are still there.
+  await restart(3);
+  assert.deepEqual(app.store.longTerm.get(visit.id), twice, 'read back from the SQLite file');
+  app.sync.start();
+  const asked = front.requests;
+  await passes(1);
+  assert.equal(front.requests, asked, 'the pause started before the restart still holds');
+  assert.equal((await officeReports(visit.visitId)).length, 0, 'still held');
+
+  // The third failure (the first after the restart) spends the attempts: it leaves as signed.
+  ahead += HOUR;
+  await passes(1);
+  assert.ok(front.requests > asked, 'asked the TSA once more');
+  const reports = await until('sent without augmentation', async () => {
+    const r = await officeReports(visit.visitId);
+    return r.length === 1 && r;
+  });
+  assert.ok(officeBlob(reports[0]!.sha256).equals(signed), 'the B-T report as signed');
+  assert.equal(laptopReports(visit.id).length, 1);
+  // Once it has left, its row goes too.
+  await passes(1);
+  assert.equal(app.store.longTerm.get(visit.id), null);
+});
+
+test('a success after a failure deletes the row: nothing is left to count after a restart', async () => {
+  await app.sync.stop();
+  front.mode = 'ok';
+  const visit = await sealSigned('2026-03-05');
+  front.mode = 'down';
+  app.sync.start();
+  await passes(1);
+  assert.equal(app.store.longTerm.get(visit.id)?.failures, 1);
+  front.mode = 'ok';
+  ahead += HOUR;
+  await passes(1);
+  assert.equal(app.store.longTerm.get(visit.id), null, 'augmented: the attempts are forgotten');
+  const reports = await until('both versions at the office', async () => {
+    const r = await officeReports(visit.visitId);
+    return r.length === 2 && r;
+  });
+  assert.equal(reports.length, 2);
+  await restart(3);
+  assert.equal(app.store.longTerm.get(visit.id), null);
 });

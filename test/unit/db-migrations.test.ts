@@ -606,3 +606,35 @@ test('migration 011 adds the place and times of the visit: empty on older rows, 
     );
   db.prepare("UPDATE inspections SET status = 'queued' WHERE id = 'sealed'").run();
 });
+
+test('migration 015 adds the long-term attempts of a revision: counted from one, either a next try or given up, on a real inspection', (t) => {
+  const file = join(tempDir(t), 'v15.db');
+  openDatabase(file, { migrations: MIGRATIONS.slice(0, 14) }).close();
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 15) });
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 15);
+  assert.ok(names(db, 'table').includes('long_term_attempts'));
+  db.prepare(
+    "INSERT INTO services (id, name, type, comune, capacity, kitchen, created_at, updated_at) VALUES ('s', 'Nido', 'nido', 'Impruneta', 10, 0, 'x', 'x')",
+  ).run();
+  db.prepare(
+    `INSERT INTO inspections (id, visit_id, revision, service_id, rule_set, purpose, date, status, content_hash, sealed_at, created_at, updated_at)
+    VALUES ('i', 'v', 1, 's', 'zona-fse@1', 'verifica_periodica', '2026-01-10', 'sealed', ?, 'x', 'x', 'x')`,
+  ).run('a'.repeat(64));
+  const put = db.prepare(
+    'INSERT INTO long_term_attempts (inspection_id, failures, last_error, next_attempt_at, given_up_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const [failures, next, gaveUp] of [
+    [0, '2026-01-10T10:00:00Z', null],
+    [1, null, null],
+    [1, '2026-01-10T10:00:00Z', '2026-01-10T10:00:00Z'],
+  ] as const)
+    assert.throws(
+      () => put.run('i', failures, 'TSA HTTP 503', next, gaveUp, 'x'),
+      /CHECK constraint failed/,
+      `${failures} ${next} ${gaveUp}`,
+    );
+  assert.throws(() => put.run('nessuna', 1, 'TSA HTTP 503', '2026-01-10T10:00:00Z', null, 'x'), /FOREIGN KEY constraint failed/);
+  put.run('i', 1, 'TSA HTTP 503', '2026-01-10T10:00:00Z', null, 'x');
+  assert.equal((db.prepare('SELECT failures FROM long_term_attempts').get() as { failures: number }).failures, 1);
+});
