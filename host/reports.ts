@@ -25,6 +25,7 @@ import type { InspectionFile } from '../shared/inspection.ts';
 import { diskFaultOf, StoreError } from '../db/errors.ts';
 import type { AttachmentRecord, PhotoRecord } from '../db/records.ts';
 import type { Store } from '../db/store.ts';
+import { strictBase64 } from './base64.ts';
 import { parseStoredFile } from './inspection-file.ts';
 import { decodePhoto, PhotoProblem, reportRendition } from './photos.ts';
 
@@ -37,7 +38,6 @@ const DEVICE_SETTING = 'signing_device';
 const TRUSTED_CAS = 'trusted_cas';
 /** An unreachable timestamp authority must not hold the seal for long: then the signature stays B-B. */
 const TSA_TIMEOUT_MS = 8000;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * The PDF, signing and verifying code (pdfmake, pdf-lib, pkijs, node-forge) and the token code,
@@ -132,9 +132,9 @@ export function reportFileName(file: InspectionFile, revision: number): string {
 }
 
 function decodeP12(p12Base64: string): Buffer {
-  const text = p12Base64.replace(/\s+/g, '');
-  if (!BASE64.test(text)) throw invalid('p12Base64', 'il contenuto del file non è in base64 valido');
-  return Buffer.from(text, 'base64');
+  const bytes = strictBase64(p12Base64.replace(/\s+/g, ''));
+  if (!bytes) throw invalid('p12Base64', 'il contenuto del file non è in base64 valido');
+  return bytes;
 }
 
 /** Opens a PKCS#12 file; errors name the field the user got wrong. */

@@ -1,6 +1,7 @@
 /** Photos of a draft: checked to be the image they claim before they are stored, and named to the inspector when one no longer reads. */
 import type { PhotoMeta } from '../../shared/api/contract.ts';
 import type { Store } from '../../db/store.ts';
+import { strictBase64 } from '../base64.ts';
 import { decodePhoto, PhotoProblem } from '../photos.ts';
 import { photoUnreadable } from '../reports.ts';
 import { fail, InvalidInput, type AsyncHandlers, type HandlerContext, type Handlers, type Input } from './context.ts';
@@ -9,8 +10,6 @@ const MIME_MAGIC: Record<'image/jpeg' | 'image/png', number[]> = {
   'image/jpeg': [0xff, 0xd8, 0xff],
   'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
 };
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 type PhotoInput = Input<'photos.add'>;
 
 /** "foto n. 2 «ingresso» (voce A.x)": how a stored photo is named to the inspector. */
@@ -32,8 +31,7 @@ export async function unreadablePhotos(
 
 /** The bytes, once they are base64 of something that starts like the declared format. */
 function photoBytes({ mime, dataBase64 }: PhotoInput): Buffer {
-  if (!BASE64.test(dataBase64)) fail('dataBase64', 'il contenuto non è in base64 valido');
-  const bytes = Buffer.from(dataBase64, 'base64');
+  const bytes = strictBase64(dataBase64) ?? fail('dataBase64', 'il contenuto non è in base64 valido');
   const magic = MIME_MAGIC[mime];
   if (bytes.length < magic.length || !magic.every((b, i) => bytes[i] === b))
     fail('dataBase64', `il contenuto non è un'immagine ${mime === 'image/png' ? 'PNG' : 'JPEG'}`);
