@@ -13,9 +13,8 @@ import { SyncClient } from '../../host/sync/client.ts';
 import { hashPassword } from '../../office/security.ts';
 import { buildReport, signPdf } from '../../report/index.ts';
 import { sampleReportInput } from '../../report/testing/fixtures.ts';
-import { contentHash } from '../../shared/canonical.ts';
 import { axeViolations } from '../helpers/ui-axe.ts';
-import { sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+import { pushWithReport, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 import { P12_PASSPHRASE } from '../helpers/pki.ts';
 import { makeRevocationPki, type RevocationPki } from '../helpers/revocation-pki.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
@@ -51,16 +50,8 @@ test(
       { p12: pki.revoked.p12, passphrase: P12_PASSPHRASE },
       { tsaUrl: tsa.url },
     );
-    const file = sampleFile(1);
     const client = new SyncClient({ baseUrl: office.url, token: await office.token('Maria Rossi') });
-    const pushed = await client.pushInspection({
-      id: 'online-e2e',
-      revision: 1,
-      file,
-      contentHash: contentHash(file),
-      attachments: [{ sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
-    });
-    assert.equal(pushed.status, 'created');
+    await pushWithReport(client, 'online-e2e', 1, pdf);
 
     const { page } = await openPage(browser, `${office.url}/login`);
     await page.getByLabel('Nome').fill('Ufficio Zona');

@@ -1,4 +1,5 @@
 /** Shared pieces of the office tests: inspection files, generated photos, a server per backend. */
+import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { contentHash } from '../../shared/canonical.ts';
 import { createOfficeServer, type OfficeOptions, type OfficeServer } from '../../office/server.ts';
 import { newDeviceToken, sha256Text } from '../../office/security.ts';
+import type { SyncClient } from '../../host/sync/client.ts';
 import { seededRandom } from './chaos-proxy.ts';
 import { startPostgres, type TestPostgres } from './postgres.ts';
 
@@ -147,4 +149,17 @@ export async function startOffice(backend: Backend, options: Partial<OfficeOptio
         throw new Error(`l'ufficio ha risposto fuori protocollo:\n${server.responseViolations.join('\n')}`);
     },
   };
+}
+
+/** Sends revision 1 of visit `id` (the sample file `i`) with `pdf` as its report; fails the test unless the office created it. */
+export async function pushWithReport(client: SyncClient, id: string, i: number, pdf: Buffer): Promise<void> {
+  const file = sampleFile(i);
+  const r = await client.pushInspection({
+    id,
+    revision: 1,
+    file,
+    contentHash: contentHash(file),
+    attachments: [{ sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
+  });
+  assert.equal(r.status, 'created', JSON.stringify(r));
 }

@@ -18,9 +18,8 @@ import { SyncClient } from '../../host/sync/client.ts';
 import { hashPassword } from '../../office/security.ts';
 import { augmentPdf, buildReport, signPdf, verifyPdf } from '../../report/index.ts';
 import { sampleReportInput } from '../../report/testing/fixtures.ts';
-import { contentHash } from '../../shared/canonical.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
-import { makePdf, sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+import { makePdf, pushWithReport, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 import { P12_PASSPHRASE } from '../helpers/pki.ts';
 import { makeRevocationPki, type IssuedCert, type RevocationPki } from '../helpers/revocation-pki.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
@@ -121,15 +120,7 @@ describe('office augmentation on receipt', () => {
 
   async function push(pdf: Buffer): Promise<string> {
     const id = `ricevuta-${++visits}`;
-    const file = sampleFile(visits);
-    const r = await client.pushInspection({
-      id,
-      revision: 1,
-      file,
-      contentHash: contentHash(file),
-      attachments: [{ sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
-    });
-    assert.equal(r.status, 'created', JSON.stringify(r));
+    await pushWithReport(client, id, visits, pdf);
     return id;
   }
 
@@ -250,16 +241,7 @@ test('the queue is durable: a report received without a TSA is augmented when th
       token: await first.token('Ispettore Neri'),
       retry: { attempts: 2, baseMs: 5, maxMs: 20 },
     });
-    const pdf = await sign(pki.signer);
-    const file = sampleFile(50);
-    const r = await client.pushInspection({
-      id: 'dopo-il-riavvio',
-      revision: 1,
-      file,
-      contentHash: contentHash(file),
-      attachments: [{ sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
-    });
-    assert.equal(r.status, 'created');
+    await pushWithReport(client, 'dopo-il-riavvio', 50, await sign(pki.signer));
     assert.equal(first.server.longTerm, null);
     assert.equal((await first.server.store.augmentationsOf('dopo-il-riavvio', 1))[0]!.status, 'in_attesa');
     await first.close();

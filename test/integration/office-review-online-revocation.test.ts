@@ -10,60 +10,34 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SyncClient } from '../../host/sync/client.ts';
-import { hashPassword } from '../../office/security.ts';
-import { augmentPdf, buildReport, signPdf } from '../../report/index.ts';
-import { sampleReportInput } from '../../report/testing/fixtures.ts';
-import { contentHash } from '../../shared/canonical.ts';
-import { Clerk } from '../helpers/office-clerk.ts';
-import { sampleFile, sha256, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import { P12_PASSPHRASE } from '../helpers/pki.ts';
-import { makeRevocationPki, type IssuedCert, type RevocationPki } from '../helpers/revocation-pki.ts';
-import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
+import { augmentPdf } from '../../report/index.ts';
+import type { Clerk } from '../helpers/office-clerk.ts';
+import { pushWithReport, sha256, type TestOffice } from '../helpers/office-fixtures.ts';
+import { startLtvOffice, type LtvOffice } from '../helpers/ltv-office.ts';
+import type { IssuedCert, RevocationPki } from '../helpers/revocation-pki.ts';
+import type { TestTsa } from '../helpers/tsa.ts';
 
+let ltv: LtvOffice;
 let pki: RevocationPki;
 let tsa: TestTsa;
 let office: TestOffice;
 let clerk: Clerk;
-let client: SyncClient;
-let unsigned: Buffer;
 
 before(async () => {
-  pki = await makeRevocationPki();
-  tsa = await startTestTsa({ keyPem: readFileSync(pki.tsa.keyPath, 'utf8'), certPem: pki.tsa.pem });
-  office = await startOffice('sqlite', { caPem: pki.ca.pem });
-  await office.server.store.createClerk('Ufficio Zona', await hashPassword('password-della-prova'));
-  clerk = new Clerk(office.url);
-  await clerk.login('Ufficio Zona', 'password-della-prova');
-  client = new SyncClient({
-    baseUrl: office.url,
-    token: await office.token('Ispettrice Rossi'),
-    retry: { attempts: 2, baseMs: 5, maxMs: 20 },
-  });
-  unsigned = await buildReport(sampleReportInput({ photos: 0, digitallySigned: true }));
+  ltv = await startLtvOffice();
+  ({ pki, tsa, office, clerk } = ltv);
 });
 
 after(async () => {
-  await office?.close();
-  await tsa?.close();
-  await pki?.close();
+  await ltv?.close();
 });
 
-const sign = (who: IssuedCert) => signPdf(unsigned, { p12: who.p12, passphrase: P12_PASSPHRASE }, { tsaUrl: tsa.url });
+const sign = (who: IssuedCert) => ltv.sign(who);
 
 /** Sends one visit with `pdf` as its report; returns its page's address. */
 async function receive(i: number, pdf: Buffer): Promise<string> {
-  const file = sampleFile(i);
-  const id = `online-${i}`;
-  const r = await client.pushInspection({
-    id,
-    revision: 1,
-    file,
-    contentHash: contentHash(file),
-    attachments: [{ sha256: sha256(pdf), kind: 'report', name: 'verbale.pdf', bytes: pdf }],
-  });
-  assert.equal(r.status, 'created', JSON.stringify(r));
-  return `/ispezioni/${id}/1`;
+  await pushWithReport(ltv.client, `online-${i}`, i, pdf);
+  return `/ispezioni/online-${i}/1`;
 }
 
 /** What the office holds of a revision: must be the same before and after an online check. */
