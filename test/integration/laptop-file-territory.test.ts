@@ -22,6 +22,12 @@ after(() => stopPostgres());
 
 const LUCCA_NIDO = { ...SERVICE, name: 'Nido di infanzia Il Grillo', comune: 'Lucca', address: 'Via Fillungo 1' };
 
+/** The value of an async call, failing the test with the API's message otherwise. */
+function done(r: { ok: boolean; value?: unknown; error?: { message: string } }): any {
+  assert.ok(r.ok, r.error?.message);
+  return r.value;
+}
+
 /** `vigilanza check` on the file as the laptop gave it: its exit code and findings. */
 function check(t: { after(fn: () => void): void }, file: unknown): { status: number | null; stdout: string; stderr: string } {
   const path = join(tempDir(t), 'file.json');
@@ -46,12 +52,11 @@ for (const [territory, service, item, value] of [
     const draftCheck = check(t, exported);
     assert.equal(draftCheck.status, 1, `a rule fails (the «no», the 12 hours): ${draftCheck.stderr}`);
 
-    const sealed = await app.call('inspections.seal', { id: visit.id, signatures: [], commissionReason: 'prova' });
-    assert.ok(sealed.ok, !sealed.ok ? sealed.error.message : '');
+    const sealed = done(await app.call('inspections.seal', { id: visit.id, signatures: [], commissionReason: 'prova' }));
     const file = ok(app, 'inspections.get', { id: visit.id }).sealedFile;
     assert.deepEqual([file.territory, file.ruleSet, file.checklist], [territory, key, key]);
     // The hash covers them: they are part of what was sealed.
-    assert.equal(sha256Hex(new TextEncoder().encode(canonicalJson(file))), sealed.value.contentHash);
+    assert.equal(sha256Hex(new TextEncoder().encode(canonicalJson(file))), sealed.contentHash);
     const sealedCheck = check(t, ok(app, 'inspections.export', { id: visit.id }));
     assert.equal(sealedCheck.status, 1, sealedCheck.stderr);
     assert.equal(sealedCheck.stdout, draftCheck.stdout, 'the same evaluation as the draft');
@@ -66,8 +71,7 @@ test('a revision sealed before files named their territory keeps its bytes; its 
   const inspector = await office.server.store.createInspector('Giulia Verdi');
   const code = newPairingCode();
   await office.server.store.createPairingCode(inspector.id, sha256Text(code), new Date(Date.now() + 60_000).toISOString());
-  const paired = await app.call('sync.pair', { url: office.url, code });
-  assert.ok(paired.ok, !paired.ok ? paired.error.message : '');
+  done(await app.call('sync.pair', { url: office.url, code }));
   t.after(() => app.sync.stop());
 
   const s = ok(app, 'services.create', SERVICE);
@@ -93,13 +97,10 @@ test('a revision sealed before files named their territory keeps its bytes; its 
   assert.equal(oldCheck.status, 1, oldCheck.stderr);
 
   // Its correction is a new file: it names them, and the revision before is untouched.
-  const revised = await app.call('inspections.revise', { id: visit.id });
-  assert.ok(revised.ok, !revised.ok ? revised.error.message : '');
-  const second = revised.value.id;
+  const second = done(await app.call('inspections.revise', { id: visit.id })).id;
   const draft = ok(app, 'inspections.export', { id: second });
   assert.deepEqual([draft.territory, draft.checklist], ['zona-fse', 'zona-fse@1']);
-  const sealed = await app.call('inspections.seal', { id: second, signatures: [], commissionReason: 'prova' });
-  assert.ok(sealed.ok, !sealed.ok ? sealed.error.message : '');
+  const sealed = done(await app.call('inspections.seal', { id: second, signatures: [], commissionReason: 'prova' }));
   assert.equal(ok(app, 'inspections.get', { id: second }).sealedFile.territory, 'zona-fse');
   assert.equal(app.store.inspections.sealedFile(visit.id), oldText);
   const newCheck = check(t, ok(app, 'inspections.export', { id: second }));
@@ -127,7 +128,7 @@ test('a revision sealed before files named their territory keeps its bytes; its 
     rows.map((r) => [r.revision, r.content_hash]),
     [
       [1, oldHash],
-      [2, sealed.value.contentHash],
+      [2, sealed.contentHash],
     ],
   );
 });
