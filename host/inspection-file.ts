@@ -13,10 +13,13 @@ import {
   type PrescriptionToCheck,
 } from '../shared/follow-up.ts';
 import { parseSealedFile, type Answer, type InspectionFile, type Person, type Verification } from '../shared/inspection.ts';
-import { territoryOfRuleSet } from '../shared/territories/index.ts';
+import { resolveFile, territoryOfRuleSet } from '../shared/territories/index.ts';
 import { personFromStaff, serviceSection } from '../shared/inspection-parts.ts';
 import { registerIds } from '../shared/checklist/answers.ts';
+import { checklistKey, getChecklist } from '../shared/checklist/index.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
+import { IntegrityError } from '../db/errors.ts';
+import { laptopTerritory } from './territory.ts';
 
 /**
  * The earlier visits' prescriptions this visit checks (issue 14): from the laptop's own sealed
@@ -56,6 +59,27 @@ export function verificationsOf(toCheck: readonly PrescriptionToCheck[], checks:
   return out;
 }
 
+/**
+ * What the file names it was made under (issue 12): the laptop's territory (host/territory.ts), the
+ * visit's rule set and the checklist the laptop reads its answers with (the Scheda of that rule set's
+ * key, as `checklistOf` does). Only files built from now on carry `territory` and `checklist`: a
+ * revision sealed before keeps its stored bytes and hash. The laptop's territory is fixed once a visit
+ * exists, so a visit under another territory's rules is a damaged store, never a file that
+ * `vigilanza check` and the office would refuse.
+ */
+function namedVersions(store: Store, ruleSet: string): Pick<InspectionFile, 'territory' | 'ruleSet' | 'checklist'> {
+  const territory = laptopTerritory(store);
+  const checklist = getChecklist(ruleSet);
+  const named = { territory: territory.id, ruleSet, checklist: checklist ? checklistKey(checklist) : ruleSet };
+  const resolved = resolveFile(named);
+  if (!resolved.ok)
+    throw new IntegrityError(
+      `la visita segue ${ruleSet}, ma il portatile applica il territorio «${territory.name}» (${resolved.errors.join('; ')})`,
+      'id',
+    );
+  return named;
+}
+
 export function buildInspectionFile(store: Store, content: InspectionContent): InspectionFile {
   const service = store.services.get(content.serviceId);
   const members = store.members.getMany(content.memberIds);
@@ -65,7 +89,7 @@ export function buildInspectionFile(store: Store, content: InspectionContent): I
     .map(personFromStaff);
   const file: InspectionFile = {
     schemaVersion: 1,
-    ruleSet: content.ruleSet,
+    ...namedVersions(store, content.ruleSet),
     service: serviceSection(service),
     visit: { date: content.date, purpose: content.purpose, members: members.map((m) => ({ name: m.name, role: m.role })) },
   };

@@ -136,7 +136,7 @@ export const InspectionFile = z
     schemaVersion: z.literal(1),
     /**
      * The territory whose checklist and rules the file follows (shared/territories). Absent in files
-     * made before territories: they are the territory of their `ruleSet` (zona-fse@1: the Zona).
+     * made before the laptop wrote it (issue 12): they are the territory of their `ruleSet` (zona-fse@1: the Zona).
      */
     territory: z
       .string()

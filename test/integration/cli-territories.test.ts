@@ -2,7 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vigilanza, ROOT } from '../helpers/cli.ts';
@@ -100,6 +100,81 @@ describe('vigilanza check on a Lucca file', () => {
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ ...example, territory: 'pisa' }));
     assert.match(vigilanza(['check', unknown]).stderr, /territory: territorio sconosciuto "pisa"/);
+  });
+});
+
+describe('a file that names its territory (issue 12: territory, ruleSet and checklist)', () => {
+  const ZONA = 'resources/examples/nido-il-girasole.json';
+  const read = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>;
+  const write = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const without = (file: Record<string, unknown>) => {
+    const { territory: _t, checklist: _c, ...rest } = file;
+    return rest;
+  };
+
+  it('both examples name all three, and check gives the same result with and without territory and checklist', () => {
+    for (const [example, territory, key] of [
+      [ZONA, 'zona-fse', 'zona-fse@1'],
+      [EXAMPLE, 'lucca', 'lucca@1'],
+    ] as const) {
+      const file = read(example);
+      assert.deepEqual([file.territory, file.ruleSet, file.checklist], [territory, key, key], example);
+      const named = vigilanza(['check', example]);
+      const old = vigilanza(['check', write(`${territory}-old.json`, without(file))]);
+      assert.equal(named.status, 1, named.stderr);
+      assert.equal(old.status, named.status, old.stderr);
+      assert.equal(old.stdout, named.stdout, `${example}: the same evaluation without the fields`);
+    }
+  });
+
+  it('refuses a territory that contradicts its ruleSet or its checklist: exit 2, Italian message, nothing printed or written', () => {
+    const zona = read(ZONA);
+    const lucca = read(EXAMPLE);
+    const attacks: Array<[string, Record<string, unknown>, RegExp]> = [
+      // A Lucca visit claiming to be the Zona's: the Zona's rules would judge Lucca's answers.
+      ['zona-rules-lucca', { ...lucca, territory: 'zona-fse' }, /ruleSet: lucca@1 non è un set di regole del territorio zona-fse/],
+      ['lucca-rules-zona', { ...zona, territory: 'lucca' }, /ruleSet: zona-fse@1 non è un set di regole del territorio lucca/],
+      [
+        'zona-checklist-lucca',
+        { ...zona, checklist: 'lucca@1' },
+        /checklist: lucca@1 non è una scheda del territorio zona-fse \(zona-fse@1\)/,
+      ],
+      [
+        'lucca-checklist-zona',
+        { ...lucca, checklist: 'zona-fse@1' },
+        /checklist: zona-fse@1 non è una scheda del territorio lucca \(lucca@1\)/,
+      ],
+      // Without territory the rule set decides it: a checklist of another territory is still refused.
+      ['old-checklist-lucca', { ...without(zona), checklist: 'lucca@1' }, /checklist: lucca@1 non è una scheda del territorio zona-fse/],
+    ];
+    for (const [name, content, message] of attacks) {
+      const path = write(`${name}.json`, content);
+      const checked = vigilanza(['check', path]);
+      assert.equal(checked.status, 2, `${name}: ${checked.stderr}`);
+      assert.equal(checked.stdout, '', name);
+      assert.match(checked.stderr, message, name);
+      const out = join(dir, `${name}.pdf`);
+      const reported = vigilanza(['report', path, '--out', out]);
+      assert.equal(reported.status, 2, `${name}: ${reported.stderr}`);
+      assert.match(reported.stderr, message, name);
+      assert.ok(!existsSync(out), `${name}: no report for a contradictory file`);
+    }
+  });
+
+  it('report accepts the Zona example with and without the fields', () => {
+    for (const [name, content] of [
+      ['zona-named', read(ZONA)],
+      ['zona-old', without(read(ZONA))],
+    ] as const) {
+      const out = join(dir, `${name}.pdf`);
+      const r = vigilanza(['report', write(`${name}.json`, content), '--out', out]);
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.match(spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout, /ZONA FIORENTINA SUD-EST/i, name);
+    }
   });
 });
 
