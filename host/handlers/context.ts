@@ -215,6 +215,7 @@ export function createContext(options: ContextOptions) {
     const file = sealedFile ?? buildInspectionFile(store, content);
     return {
       ...summary(r, store.services.get(r.serviceId).name, outcomesOf(r, file).fail),
+      ruleSet: r.ruleSet,
       place: r.place,
       startTime: r.startTime,
       endTime: r.endTime,

@@ -166,7 +166,7 @@ function Ispezione({
     [onReload],
   );
   const { detail, service, staff } = data;
-  const ruleSetKey = detail.sealedFile?.ruleSet ?? app.info.ruleSet;
+  const ruleSetKey = detail.sealedFile?.ruleSet ?? detail.ruleSet;
   const typeLabels = useServiceTypeLabels(ruleSetKey);
   const ruleSet = RULE_SETS.get(ruleSetKey) ?? app.ruleSet;
   const checklist = getChecklist(ruleSetKey) ?? app.checklist;

@@ -217,6 +217,11 @@ export const PrescriptionToCheck = z.strictObject({
 export type PrescriptionToCheck = z.infer<typeof PrescriptionToCheck>;
 
 export const InspectionDetail = InspectionSummary.extend({
+  /**
+   * The rule set (and so the Scheda) the visit is read with, fixed when it was created: the page
+   * draws this visit's checklist from it, not from whatever the laptop is set to now.
+   */
+  ruleSet: z.string(),
   /** Where and when the visit took place (null: not recorded); sealed into the file's `visit`. */
   place: z.string().nullable(),
   startTime: z.string().nullable(),

@@ -57,6 +57,7 @@ const detail = {
   serviceId: 's1',
   status: 'draft',
   purpose: 'verifica_periodica',
+  ruleSet: 'zona-fse@1',
   date: '2025-03-12',
   memberIds: [],
   staffIds: [],

@@ -44,6 +44,7 @@ const detail = (extra: Partial<InspectionDetail> = {}): InspectionDetail =>
     id: 'i1',
     serviceId: 's1',
     purpose: 'verifica_periodica',
+    ruleSet: 'zona-fse@1',
     date: '2025-03-12',
     memberIds: [],
     staffIds: [],
