@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { contentHash } from '../../shared/canonical.ts';
 import { getTerritory } from '../../shared/territories/index.ts';
 import { SyncClient } from '../../host/sync/client.ts';
@@ -25,60 +24,13 @@ import { PlanningStore } from '../../office/storage/planning.ts';
 import type { MailRecord } from '../../office/storage/mail.ts';
 import { vigilanza } from '../helpers/cli.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { BACKENDS, makePdf, sampleFile, sha256, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';
 
 const TODAY = '2026-11-20';
 const PASSWORD = 'una-password-lunga';
 const PERIOD = { dal: '20/11/2026', al: '31/12/2026' };
 const territory = getTerritory('zona-fse')!;
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed; it can refuse the next N with 451. */
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const envelopes: string[][] = [];
-  let refuse = 0;
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'ufficio@pec.zonafse.it' && auth.password === 'p@ss:segreta') return cb(null, { user: auth.username });
-      return cb(new Error('credenziali errate'));
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (refuse > 0) {
-          refuse--;
-          return cb(Object.assign(new Error('casella temporaneamente non disponibile'), { responseCode: 451 }));
-        }
-        simpleParser(Buffer.concat(chunks)).then(
-          (mail) => {
-            received.push(mail);
-            envelopes.push(session.envelope.rcptTo.map((r) => r.address));
-            cb();
-          },
-          (e: Error) => cb(e),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return {
-    received,
-    envelopes,
-    url: `smtp://${encodeURIComponent('ufficio@pec.zonafse.it')}:${encodeURIComponent('p@ss:segreta')}@127.0.0.1:${port}`,
-    refuseNext(n: number) {
-      refuse = n;
-    },
-    close: () => new Promise<void>((resolve) => server.close(resolve)),
-  };
-}
-
-type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 
 function parseCalendar(text: string) {
   const root = new ICAL.Component(ICAL.parse(text));
@@ -110,7 +62,7 @@ after(() => stopPostgres());
 
 for (const backend of BACKENDS)
   describe(`telling people: e-mail and calendars from the office (${backend})`, () => {
-    let smtp: Smtp;
+    let smtp: TestSmtp;
     let office: TestOffice;
     let planning: PlanningStore;
     let clerk: Clerk;
@@ -443,7 +395,7 @@ for (const backend of BACKENDS)
   });
 
 describe('telling people: demo data and an office without --smtp', () => {
-  let smtp: Smtp;
+  let smtp: TestSmtp;
   let office: TestOffice;
   let clerk: Clerk;
   before(async () => {
