@@ -84,6 +84,16 @@ const sealSigned = (date: string) => sealSignedVisit(app, serviceId, date);
 
 const officeReports = async (visitId: string) =>
   ((await office.server.store.getRevision(visitId, 1))?.attachments ?? []).filter((a) => a.kind === 'report');
+/** The visit's reports at the office once there are `count` of them. */
+const officeReportsWhen = (what: string, visitId: string, count: number) =>
+  until(
+    what,
+    async () => {
+      const r = await officeReports(visitId);
+      return r.length === count && r;
+    },
+    60_000,
+  );
 const officeBlob = (sha: string) => readFileSync(office.server.blobs.blobPath(sha));
 const laptopReports = (id: string) => app.store.attachments.reports(id).map((r) => app.store.attachments.bytes(r.id).bytes);
 
@@ -157,14 +167,7 @@ test('TSA down, then up: the revision waits in the queue, then leaves with its s
   front.mode = 'ok';
   ahead += HOUR;
   await passes(1);
-  const reports = await until(
-    'both versions at the office',
-    async () => {
-      const r = await officeReports(visit.visitId);
-      return r.length === 2 && r;
-    },
-    60_000,
-  );
+  const reports = await officeReportsWhen('both versions at the office', visit.visitId, 2);
   const [first, second] = reports.map((r) => officeBlob(r.sha256));
   assert.ok(first!.equals(signed), 'the signed version arrives byte for byte');
   assert.ok(second!.subarray(0, signed.length).equals(signed), 'the augmented version is an incremental update of it');
@@ -203,14 +206,7 @@ test('TSA down for good: after the allowed attempts the revision is sent as it i
   assert.equal((await officeReports(visit.visitId)).length, 0, 'first failure: held');
   ahead += HOUR;
   await passes(1);
-  const reports = await until(
-    'sent without augmentation',
-    async () => {
-      const r = await officeReports(visit.visitId);
-      return r.length === 1 && r;
-    },
-    60_000,
-  );
+  const reports = await officeReportsWhen('sent without augmentation', visit.visitId, 1);
   assert.ok(officeBlob(reports[0]!.sha256).equals(signed), 'the B-T report as signed');
   assert.equal(laptopReports(visit.id).length, 1);
   // Once it left, the laptop leaves it to the office: the TSA back changes nothing here.
