@@ -60,6 +60,21 @@ export async function until<T>(
   }
 }
 
+/** «Nido Il Girasole» (Bagno a Ripoli, 40 places, kitchen, authorised 15/10/2024) created through `app.call`. */
+export async function createGirasole(app: HostApp): Promise<{ id: string }> {
+  return ok(
+    await app.call('services.create', {
+      name: 'Nido Il Girasole',
+      type: 'nido',
+      comune: 'Bagno a Ripoli',
+      capacity: 40,
+      kitchen: true,
+      authorizationIssuedOn: '2024-10-15',
+    }),
+    'services.create',
+  );
+}
+
 /**
  * A visit to `serviceId` on `date` sealed through `app.call` with the report signed by the laptop's
  * PKCS#12 key (imported with `P12_PASSPHRASE`), the commission not examined.

@@ -16,7 +16,7 @@ import { hashPassword } from '../../office/security.ts';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { makePng } from '../helpers/office-fixtures.ts';
-import { ok, sealSignedVisit, until } from '../helpers/laptop.ts';
+import { createGirasole, ok, sealSignedVisit, until } from '../helpers/laptop.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
 import { makeTestPki, P12_PASSPHRASE } from '../helpers/pki.ts';
 
@@ -91,17 +91,7 @@ test(
       );
 
       // Three visits with photos, sealed through the shells' entry point (report PDF included).
-      const service = ok(
-        await call('services.create', {
-          name: 'Nido Il Girasole',
-          type: 'nido',
-          comune: 'Bagno a Ripoli',
-          capacity: 40,
-          kitchen: true,
-          authorizationIssuedOn: '2024-10-15',
-        }),
-        'services.create',
-      );
+      const service = await createGirasole(app);
       async function sealVisit(i: number) {
         const d = ok(
           await call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: `2026-03-0${i}` }),
@@ -310,17 +300,7 @@ test(
       ok(await call('sync.pair', { url: officeUrl, code: await clerk.pairingCode('Maria Rossi') }), 'sync.pair');
       ok(await call('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE }), 'importP12');
 
-      const girasole = ok(
-        await call('services.create', {
-          name: 'Nido Il Girasole',
-          type: 'nido',
-          comune: 'Bagno a Ripoli',
-          capacity: 40,
-          kitchen: true,
-          authorizationIssuedOn: '2024-10-15',
-        }),
-        'services.create',
-      );
+      const girasole = await createGirasole(app);
       const trottola = ok(
         await call('services.create', {
           name: 'spazio gioco la trottola',

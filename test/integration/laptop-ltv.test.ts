@@ -23,7 +23,7 @@ import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { verifyPdf } from '../../report/index.ts';
 import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import { ok, pairLaptop, sealSignedVisit, until } from '../helpers/laptop.ts';
+import { createGirasole, ok, pairLaptop, sealSignedVisit, until } from '../helpers/laptop.ts';
 import { P12_PASSPHRASE } from '../helpers/pki.ts';
 import { makeRevocationPki, type RevocationPki } from '../helpers/revocation-pki.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
@@ -121,17 +121,7 @@ before(async () => {
   ok(await call('signing.importP12', { p12Base64: pki.signer.p12.toString('base64'), passphrase: P12_PASSPHRASE }), 'importP12');
   ok(await call('signing.addTrustedCa', { pem: pki.ca.pem }), 'addTrustedCa');
   ok(await call('signing.setTsaUrl', { tsaUrl: front.url }), 'setTsaUrl');
-  serviceId = ok(
-    await call('services.create', {
-      name: 'Nido Il Girasole',
-      type: 'nido',
-      comune: 'Bagno a Ripoli',
-      capacity: 40,
-      kitchen: true,
-      authorizationIssuedOn: '2024-10-15',
-    }),
-    'services.create',
-  ).id;
+  serviceId = (await createGirasole(app)).id;
 });
 
 after(async () => {
