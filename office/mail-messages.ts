@@ -17,14 +17,27 @@ export interface MessageText {
 /** Who sends: «Commissione zonale · Zona Fiorentina Sud-Est». */
 export const sender = (t: Territory) => `${t.inspectorate.label} · ${t.name}`;
 
-const signature = (t: Territory) =>
+/** A message's body: the opening line («Gentile …,»), a blank line, the text, the signature. */
+const letter = (t: Territory, opening: string, lines: string[]) =>
   [
+    opening,
+    '',
+    ...lines,
     '',
     'Distinti saluti.',
     '',
     sender(t),
     'Messaggio inviato automaticamente dal sistema di vigilanza: per chiarimenti rispondere a questo indirizzo.',
   ].join('\n');
+
+const greeting = (name: string) => `Gentile ${name},`;
+
+/** Notes of correction as quoted lines («> …»). */
+const quoted = (notes: string) =>
+  notes
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => `> ${l}`);
 
 export interface VisitNoticeInput {
   kind: 'planned' | 'moved' | 'cancelled';
@@ -54,7 +67,7 @@ export function visitNotice(t: Territory, v: VisitNoticeInput): MessageText {
       : v.kind === 'moved'
         ? `Visita di vigilanza spostata: ${v.serviceName}, ora il ${formatItalianDate(v.date)}`
         : `Visita di vigilanza annullata: ${v.serviceName}, ${formatItalianDate(v.date)}`;
-  const lines = [`Gentile ${v.recipientName},`, ''];
+  const lines: string[] = [];
   if (v.kind === 'planned')
     lines.push(
       `la informiamo che è stata pianificata una visita di vigilanza (${purpose}) presso ${place}, alla quale lei partecipa come componente della commissione.`,
@@ -76,7 +89,7 @@ export function visitNotice(t: Territory, v: VisitNoticeInput): MessageText {
     );
   if (v.kind !== 'cancelled') lines.push(`Commissione: ${v.members.join(', ')}.`, '', 'In allegato l’evento da aggiungere al calendario.');
   else lines.push('', 'In allegato l’annullamento dell’evento per il calendario.');
-  return { subject, body: [...lines, signature(t)].join('\n') };
+  return { subject, body: letter(t, greeting(v.recipientName), lines) };
 }
 
 export interface PrescriptionsInput {
@@ -97,8 +110,6 @@ export function prescriptionsNotice(t: Territory, p: PrescriptionsInput): Messag
   const label = purposeLabel(p.purpose).toLowerCase();
   const subject = `${capitalised(many ? word.plural : word.singular)} a seguito della visita di vigilanza del ${formatItalianDate(p.visitDate)}: ${p.serviceName}`;
   const lines = [
-    `Al gestore del servizio ${p.serviceName}${p.comune ? ` (${p.comune})` : ''},`,
-    '',
     `a seguito della visita di vigilanza (${label}) del ${formatItalianDate(p.visitDate)}, validata dall’ufficio, ${sender(t)} comunica, ai sensi del ${word.article}, ${
       many ? `le seguenti ${word.plural}` : `la seguente ${word.singular}`
     }:`,
@@ -113,7 +124,7 @@ export function prescriptionsNotice(t: Territory, p: PrescriptionsInput): Messag
       : []),
     ...(p.reportAttached ? ['', 'In allegato il verbale della visita firmato digitalmente.'] : []),
   ];
-  return { subject, body: [...lines, signature(t)].join('\n') };
+  return { subject, body: letter(t, `Al gestore del servizio ${p.serviceName}${p.comune ? ` (${p.comune})` : ''},`, lines) };
 }
 
 export interface RejectionInput {
@@ -128,19 +139,13 @@ export interface RejectionInput {
 export function rejectionNotice(t: Territory, r: RejectionInput): MessageText {
   return {
     subject: `Verbale da correggere: ${r.serviceName}, visita del ${formatItalianDate(r.visitDate)}`,
-    body: [
-      `Gentile ${r.recipientName},`,
-      '',
+    body: letter(t, greeting(r.recipientName), [
       `l’ufficio ha respinto la revisione ${r.revision} del verbale della visita a ${r.serviceName} del ${formatItalianDate(r.visitDate)}, con le seguenti note di correzione:`,
       '',
-      ...r.notes
-        .trim()
-        .split(/\r?\n/)
-        .map((l) => `> ${l}`),
+      ...quoted(r.notes),
       '',
       'La preghiamo di correggere il verbale sul portatile e di inviarne una nuova revisione.',
-      signature(t),
-    ].join('\n'),
+    ]),
   };
 }
 
@@ -161,19 +166,13 @@ export function censusRejectionNotice(t: Territory, r: CensusRejectionInput): Me
   const day = formatItalianDate(civilDate(new Date(r.at)));
   return {
     subject: `${r.campaign.name}: scheda ${r.sheet} del Comune di ${r.comune} da correggere`,
-    body: [
-      `Gentile ${r.recipientName},`,
-      '',
+    body: letter(t, greeting(r.recipientName), [
       `la informiamo che la scheda ${r.sheet} del Comune di ${r.comune} per la ${r.campaign.name} (${r.campaign.region}), inviata in validazione, è stata respinta il ${day} da ${r.by} ed è tornata «in bozza», con le seguenti indicazioni di correzione:`,
       '',
-      ...r.notes
-        .trim()
-        .split(/\r?\n/)
-        .map((l) => `> ${l}`),
+      ...quoted(r.notes),
       '',
       `La preghiamo di correggere la scheda e di inviarla nuovamente in validazione entro il ${formatItalianDate(r.campaign.deadline)}, termine della rilevazione. Le indicazioni sono riportate anche sulla pagina della scheda.`,
-      signature(t),
-    ].join('\n'),
+    ]),
   };
 }
 

@@ -27,9 +27,26 @@ import {
 import { formatItalianDate } from '../../shared/dates.ts';
 import type { ComuneCensus, CensusEvent } from '../storage/census.ts';
 import { formatInstant } from './context.ts';
+import { Field } from './Field.tsx';
 
 export const censusHref = (campaign: Campaign, comune?: string, kind?: SheetKind) =>
   `/rilevazione/${encodeURIComponent(campaign.id)}${comune ? `/comuni/${encodeURIComponent(comune)}${kind ? `/${kind}` : ''}` : ''}`;
+
+/** The inputs of a service missing from the list: the campaign names each field (`missingServiceFields`). */
+const MISSING_SERVICE_INPUTS: Array<{
+  field: keyof Campaign['missingServiceFields'];
+  name: string;
+  hint?: string;
+  inputMode?: 'numeric' | 'decimal';
+}> = [
+  { field: 'denominazione', name: 'n.denominazione' },
+  { field: 'indirizzo', name: 'n.indirizzo' },
+  { field: 'titoloAutorizzativo', name: 'n.titolo' },
+  { field: 'titolare', name: 'n.titolare' },
+  { field: 'gestore', name: 'n.gestore' },
+  { field: 'capacita', name: 'n.capacita', inputMode: 'numeric' },
+  { field: 'frequentanti', name: 'n.frequentanti', hint: '(media nel periodo, es. 12,50)', inputMode: 'decimal' },
+];
 
 const Csrf = ({ csrf }: { csrf: string }) => <input type="hidden" name="_csrf" value={csrf} />;
 
@@ -343,27 +360,14 @@ function ServiziForm({
       {editable ? (
         <fieldset>
           <legend>Servizio mancante nell’elenco ({c.sources.missing})</legend>
-          <label>
-            {c.missingServiceFields.denominazione} <input name="n.denominazione" />
-          </label>
-          <label>
-            {c.missingServiceFields.indirizzo} <input name="n.indirizzo" />
-          </label>
-          <label>
-            {c.missingServiceFields.titoloAutorizzativo} <input name="n.titolo" />
-          </label>
-          <label>
-            {c.missingServiceFields.titolare} <input name="n.titolare" />
-          </label>
-          <label>
-            {c.missingServiceFields.gestore} <input name="n.gestore" />
-          </label>
-          <label>
-            {c.missingServiceFields.capacita} <input name="n.capacita" inputMode="numeric" />
-          </label>
-          <label>
-            {c.missingServiceFields.frequentanti} (media nel periodo, es. 12,50) <input name="n.frequentanti" inputMode="decimal" />
-          </label>
+          {MISSING_SERVICE_INPUTS.map(({ field, name, hint, inputMode }) => (
+            <Field
+              key={name}
+              label={hint ? `${c.missingServiceFields[field]} ${hint}` : c.missingServiceFields[field]}
+              name={name}
+              inputMode={inputMode}
+            />
+          ))}
           <label>
             Pubblico o privato{' '}
             <select name="n.titolarita" defaultValue="">

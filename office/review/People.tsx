@@ -3,6 +3,7 @@ import type { ReactElement } from 'react';
 import { PERSON_ROLES, PERSON_ROLE_LABELS } from '../../shared/domain.ts';
 import type { Person } from '../../shared/planning.ts';
 import { formatInstant } from './context.ts';
+import { Field, FormError } from './Field.tsx';
 
 export function PeopleList({
   people,
@@ -84,16 +85,10 @@ export function PersonForm({
   const v = (k: string) => values[k] ?? '';
   return (
     <>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <form method="post" action={action}>
         <input type="hidden" name="_csrf" value={csrf} />
-        <label>
-          Nome <input name="name" defaultValue={v('name')} required maxLength={200} />
-        </label>
+        <Field label="Nome" name="name" defaultValue={v('name')} required maxLength={200} />
         <label>
           Ruolo{' '}
           <select name="role" defaultValue={v('role') || 'referente_tecnico_comune'}>
@@ -104,12 +99,8 @@ export function PersonForm({
             ))}
           </select>
         </label>
-        <label>
-          Comune (obbligatorio per un referente tecnico) <input name="comune" defaultValue={v('comune')} maxLength={120} />
-        </label>
-        <label>
-          E-mail <input name="email" type="email" defaultValue={v('email')} required maxLength={254} />
-        </label>
+        <Field label="Comune (obbligatorio per un referente tecnico)" name="comune" defaultValue={v('comune')} maxLength={120} />
+        <Field label="E-mail" name="email" type="email" defaultValue={v('email')} required maxLength={254} />
         <label>
           Account ispettore (portatile){' '}
           <select name="inspectorId" defaultValue={v('inspectorId')}>

@@ -16,6 +16,7 @@ import {
   type StandingResult,
 } from '../../shared/educator-register.ts';
 import { formatInstant } from './context.ts';
+import { DATE_INPUT, FieldRow, FormError } from './Field.tsx';
 
 export interface EntryFormValues {
   name?: string;
@@ -41,26 +42,30 @@ function EntryFields({
   const rules = register.kinds[kind];
   return (
     <>
-      <p>
-        <label htmlFor={`${prefix}-nome`}>{kind === 'person' ? 'Nome e cognome' : 'Denominazione'}</label>{' '}
-        <input id={`${prefix}-nome`} name="name" maxLength={200} size={40} defaultValue={values.name ?? ''} />
-      </p>
-      <p>
-        <label htmlFor={`${prefix}-cf`}>{kind === 'person' ? 'Codice fiscale' : 'Codice fiscale o partita IVA'} (facoltativo)</label>{' '}
-        <input id={`${prefix}-cf`} name="taxCode" maxLength={20} size={20} defaultValue={values.taxCode ?? ''} />
-      </p>
-      <p>
-        <label htmlFor={`${prefix}-iscrizione`}>Data di iscrizione (gg/mm/aaaa)</label>{' '}
-        <input
-          id={`${prefix}-iscrizione`}
-          name="registeredOn"
-          inputMode="numeric"
-          placeholder="gg/mm/aaaa"
-          maxLength={10}
-          size={10}
-          defaultValue={values.registeredOn ?? ''}
-        />
-      </p>
+      <FieldRow
+        label={kind === 'person' ? 'Nome e cognome' : 'Denominazione'}
+        id={`${prefix}-nome`}
+        name="name"
+        maxLength={200}
+        size={40}
+        defaultValue={values.name ?? ''}
+      />
+      <FieldRow
+        label={`${kind === 'person' ? 'Codice fiscale' : 'Codice fiscale o partita IVA'} (facoltativo)`}
+        id={`${prefix}-cf`}
+        name="taxCode"
+        maxLength={20}
+        size={20}
+        defaultValue={values.taxCode ?? ''}
+      />
+      <FieldRow
+        label="Data di iscrizione (gg/mm/aaaa)"
+        id={`${prefix}-iscrizione`}
+        name="registeredOn"
+        {...DATE_INPUT}
+        size={10}
+        defaultValue={values.registeredOn ?? ''}
+      />
       <fieldset>
         <legend>Requisiti documentati per l'iscrizione</legend>
         {rules.requirements.map((r) => (
@@ -150,11 +155,7 @@ export function RegisterList({
         <form key={kind} method="post" action={`/albo/nuovo/${kind === 'person' ? 'persona' : 'societa'}`}>
           <h2>Nuova iscrizione: {register.kinds[kind].label.toLowerCase()}</h2>
           <input type="hidden" name="_csrf" value={csrf} />
-          {refused?.kind === kind ? (
-            <p className="error" role="alert">
-              {refused.error}
-            </p>
-          ) : null}
+          <FormError error={refused?.kind === kind ? refused.error : null} />
           <EntryFields register={register} kind={kind} prefix={`nuovo-${kind}`} values={refused?.kind === kind ? refused.values : {}} />
           <button>Iscrivi all'albo</button>
         </form>
@@ -224,49 +225,42 @@ export function RegisterEntryPage({
       <form method="post" action={`/albo/${id}/conferma`}>
         <h2>Registra la conferma annuale ({rules.confirmation.article})</h2>
         <input type="hidden" name="_csrf" value={csrf} />
-        {refused?.form === 'conferma' ? (
-          <p className="error" role="alert">
-            {refused.error}
-          </p>
-        ) : null}
-        <p>
-          <label htmlFor="conferma-data">Data della conferma (gg/mm/aaaa)</label>{' '}
-          <input id="conferma-data" name="confirmedOn" inputMode="numeric" placeholder="gg/mm/aaaa" maxLength={10} size={10} />
-        </p>
-        <p>
-          <label htmlFor="conferma-ore">Ore di formazione e aggiornamento documentate nell'anno</label>{' '}
-          <input id="conferma-ore" name="hours" inputMode="decimal" maxLength={6} size={6} />
-          {rules.confirmation.minHours !== null ? <span className="muted"> (almeno {rules.confirmation.minHours})</span> : null}
-        </p>
+        <FormError error={refused?.form === 'conferma' ? refused.error : null} />
+        <FieldRow label="Data della conferma (gg/mm/aaaa)" id="conferma-data" name="confirmedOn" {...DATE_INPUT} size={10} />
+        <FieldRow
+          label="Ore di formazione e aggiornamento documentate nell'anno"
+          id="conferma-ore"
+          name="hours"
+          inputMode="decimal"
+          maxLength={6}
+          size={6}
+          after={rules.confirmation.minHours !== null ? <span className="muted"> (almeno {rules.confirmation.minHours})</span> : null}
+        />
         {rules.confirmation.minHours === null ? (
-          <p>
-            <label htmlFor="conferma-minimo">Ore minime previste dal contratto di lavoro</label>{' '}
-            <input id="conferma-minimo" name="contractMinHours" inputMode="decimal" maxLength={6} size={6} />
-          </p>
+          <FieldRow
+            label="Ore minime previste dal contratto di lavoro"
+            id="conferma-minimo"
+            name="contractMinHours"
+            inputMode="decimal"
+            maxLength={6}
+            size={6}
+          />
         ) : null}
         <button>Registra la conferma</button>
       </form>
       <form method="post" action={`/albo/${id}`}>
         <h2>Dati dell'iscrizione</h2>
         <input type="hidden" name="_csrf" value={csrf} />
-        {refused?.form === 'modifica' ? (
-          <p className="error" role="alert">
-            {refused.error}
-          </p>
-        ) : null}
+        <FormError error={refused?.form === 'modifica' ? refused.error : null} />
         <EntryFields register={register} kind={entry.kind} prefix="modifica" values={values} />
-        <p>
-          <label htmlFor="modifica-cancellazione">Cancellata dall'albo dal (gg/mm/aaaa, vuoto se iscritta)</label>{' '}
-          <input
-            id="modifica-cancellazione"
-            name="cancelledOn"
-            inputMode="numeric"
-            placeholder="gg/mm/aaaa"
-            maxLength={10}
-            size={10}
-            defaultValue={values.cancelledOn ?? ''}
-          />
-        </p>
+        <FieldRow
+          label="Cancellata dall'albo dal (gg/mm/aaaa, vuoto se iscritta)"
+          id="modifica-cancellazione"
+          name="cancelledOn"
+          {...DATE_INPUT}
+          size={10}
+          defaultValue={values.cancelledOn ?? ''}
+        />
         <button>Salva</button>
       </form>
       <h2>Storico</h2>

@@ -2,6 +2,7 @@
 import type { ReactElement } from 'react';
 import { formatItalianDate, type IsoDate } from '../../shared/dates.ts';
 import { SERVICE_TYPES, SERVICE_TYPE_LABELS, type ServiceType } from '../../shared/domain.ts';
+import { DATE_INPUT, Field, FormError } from './Field.tsx';
 
 /** One registry entry as the list shows it, dates already in the clerk's format. */
 export interface ServiceRow {
@@ -87,16 +88,10 @@ export function ServiceForm({
   const date = (k: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v(k)) ? formatItalianDate(v(k) as IsoDate) : v(k));
   return (
     <>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <form method="post" action={action}>
         <input type="hidden" name="_csrf" value={csrf} />
-        <label>
-          Denominazione <input name="name" defaultValue={v('name')} required maxLength={200} />
-        </label>
+        <Field label="Denominazione" name="name" defaultValue={v('name')} required maxLength={200} />
         <label>
           Tipo{' '}
           <select name="type" defaultValue={v('type')}>
@@ -107,48 +102,35 @@ export function ServiceForm({
             ))}
           </select>
         </label>
-        <label>
-          Comune <input name="comune" defaultValue={v('comune')} required maxLength={120} />
-        </label>
-        <label>
-          Indirizzo <input name="address" defaultValue={v('address')} maxLength={300} />
-        </label>
-        <label>
-          Referente <input name="referente" defaultValue={v('referente')} maxLength={200} />
-        </label>
-        <label>
-          Indirizzo e-mail o PEC del gestore (per le comunicazioni dell’ufficio){' '}
-          <input name="pec" type="email" defaultValue={v('pec')} maxLength={254} />
-        </label>
-        <label>
-          Capienza (posti autorizzati) <input name="capacity" type="number" min={1} max={500} defaultValue={v('capacity')} required />
-        </label>
+        <Field label="Comune" name="comune" defaultValue={v('comune')} required maxLength={120} />
+        <Field label="Indirizzo" name="address" defaultValue={v('address')} maxLength={300} />
+        <Field label="Referente" name="referente" defaultValue={v('referente')} maxLength={200} />
+        <Field
+          label="Indirizzo e-mail o PEC del gestore (per le comunicazioni dell’ufficio)"
+          name="pec"
+          type="email"
+          defaultValue={v('pec')}
+          maxLength={254}
+        />
+        <Field label="Capienza (posti autorizzati)" name="capacity" type="number" min={1} max={500} defaultValue={v('capacity')} required />
         <label>
           <input type="checkbox" name="kitchen" defaultChecked={checked('kitchen')} /> Cucina interna
         </label>
         <label>
           <input type="checkbox" name="territorialRls" defaultChecked={checked('territorialRls')} /> RLS territoriale
         </label>
-        <label>
-          Autorizzazione rilasciata il (gg/mm/aaaa){' '}
-          <input
-            name="authorizationIssuedOn"
-            inputMode="numeric"
-            placeholder="gg/mm/aaaa"
-            maxLength={10}
-            defaultValue={date('authorizationIssuedOn')}
-          />
-        </label>
-        <label>
-          Accreditamento rilasciato il (gg/mm/aaaa){' '}
-          <input
-            name="accreditationIssuedOn"
-            inputMode="numeric"
-            placeholder="gg/mm/aaaa"
-            maxLength={10}
-            defaultValue={date('accreditationIssuedOn')}
-          />
-        </label>
+        <Field
+          label="Autorizzazione rilasciata il (gg/mm/aaaa)"
+          name="authorizationIssuedOn"
+          {...DATE_INPUT}
+          defaultValue={date('authorizationIssuedOn')}
+        />
+        <Field
+          label="Accreditamento rilasciato il (gg/mm/aaaa)"
+          name="accreditationIssuedOn"
+          {...DATE_INPUT}
+          defaultValue={date('accreditationIssuedOn')}
+        />
         <button>Salva</button>
       </form>
     </>

@@ -7,37 +7,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { italianHolidayName } from '../../office/holidays.ts';
-import { hashPassword } from '../../office/security.ts';
 import { PlanningStore } from '../../office/storage/planning.ts';
 import { addDays, formatItalianDate } from '../../shared/dates.ts';
 import { getTerritory } from '../../shared/territories/index.ts';
-import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+import type { TestOffice } from '../helpers/office-fixtures.ts';
+import { startOfficeAndLaptop, type OfficeAndLaptop } from '../helpers/ui-office-laptop.ts';
 import { axeViolations } from '../helpers/ui-axe.ts';
-import { ensureRendererBuilt, launchChromium, openPage, pageApi, startShell, type Shell, type Watched } from '../helpers/ui-shell.ts';
+import { pageApi, type Watched } from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
+let both: OfficeAndLaptop | undefined;
 let office: TestOffice;
-let shell: Shell;
-let browser: Browser;
 let laptop: Watched;
 let clerk: Page;
 
 before(async () => {
-  await ensureRendererBuilt();
-  [office, shell, browser] = await Promise.all([startOffice('sqlite'), startShell(), launchChromium()]);
-  await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-  laptop = await openPage(browser, shell.url);
-  clerk = (await openPage(browser, `${office.url}/login`)).page;
+  both = await startOfficeAndLaptop({ clerkName: 'Ufficio Zona', password: PASSWORD });
+  ({ office, laptop, clerk } = both);
 });
 
-after(async () => {
-  if (laptop?.problems.length && shell?.stderr()) console.error(`--- vigilanza serve stderr ---\n${shell.stderr()}`);
-  await browser?.close();
-  await shell?.stop();
-  await office?.close();
-});
+after(() => both?.close());
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `/tmp/agenda-${name}.png` });
 

@@ -11,24 +11,11 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../office/security.ts';
+import { MONTH_NAMES } from '../../shared/dates.ts';
 import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 import { launchChromium, openPage, screenshot } from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
-const MONTHS = [
-  'gennaio',
-  'febbraio',
-  'marzo',
-  'aprile',
-  'maggio',
-  'giugno',
-  'luglio',
-  'agosto',
-  'settembre',
-  'ottobre',
-  'novembre',
-  'dicembre',
-];
 let office: TestOffice;
 let browser: Browser;
 
@@ -75,7 +62,7 @@ describe('rilevazione dei servizi nel browser', { timeout: 300_000 }, () => {
     await page.getByLabel('Pubblico o privato').first().selectOption('pubblico');
     await page.getByLabel('Titolare').first().fill('Comune di Alba');
     await page.getByLabel('Gestore').first().fill('Coop');
-    for (const [i, m] of MONTHS.entries()) await page.getByLabel(`${m} 2024`, { exact: true }).fill(String(20 + (i % 2)));
+    for (const [i, m] of MONTH_NAMES.entries()) await page.getByLabel(`${m} 2024`, { exact: true }).fill(String(20 + (i % 2)));
     await page.getByLabel('gennaio 2025', { exact: true }).fill('22');
     await page.getByRole('button', { name: 'Salva la scheda' }).click();
     await page.getByText('Tutti i controlli della scheda sono superati.').waitFor();

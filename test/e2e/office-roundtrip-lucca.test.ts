@@ -12,66 +12,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { hashPassword } from '../../office/security.ts';
-import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import {
-  ensureRendererBuilt,
-  horizontalOverflow,
-  launchChromium,
-  openPage,
-  pageApi,
-  screenshot,
-  startShell,
-  unlabelledControls,
-  type Shell,
-  type Watched,
-} from '../helpers/ui-shell.ts';
+import type { Page } from 'playwright-core';
+import type { TestOffice } from '../helpers/office-fixtures.ts';
+import { checkPage, inspectionIdOf, startOfficeAndLaptop, waitForSync, type OfficeAndLaptop } from '../helpers/ui-office-laptop.ts';
+import { pageApi, screenshot, type Watched } from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
 const SERVICE = 'Nido di infanzia Il Grillo';
 const OPENING = 'B.orario.lunedi_venerdi';
 const MEALS = 'A.requisiti.programma_alimentare';
+let both: OfficeAndLaptop | undefined;
 let office: TestOffice;
-let shell: Shell;
-let browser: Browser;
 let laptop: Watched;
 let clerk: Page;
 let dir: string;
 
 before(async () => {
-  await ensureRendererBuilt();
   dir = mkdtempSync(join(tmpdir(), 'vigilanza-lucca-e2e-'));
-  [office, shell, browser] = await Promise.all([startOffice('sqlite', { territory: 'lucca' }), startShell(), launchChromium()]);
-  await office.server.store.createClerk('Ufficio Lucca', await hashPassword(PASSWORD));
-  laptop = await openPage(browser, shell.url);
-  clerk = (await openPage(browser, `${office.url}/login`)).page;
+  both = await startOfficeAndLaptop({ clerkName: 'Ufficio Lucca', password: PASSWORD, office: { territory: 'lucca' } });
+  ({ office, laptop, clerk } = both);
 });
 
 after(async () => {
-  if (laptop?.problems.length && shell?.stderr()) console.error(`--- vigilanza serve stderr ---\n${shell.stderr()}`);
-  await browser?.close();
-  await shell?.stop();
-  await office?.close();
+  await both?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitForSync(page: Page, inspectionId: string, status: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const d = await pageApi<{ syncStatus: string | null }>(page, 'inspections.get', { id: inspectionId });
-    if (d.syncStatus === status) return;
-    if (Date.now() > end) throw new Error(`ispezione ${inspectionId}: stato ${d.syncStatus}, atteso ${status}`);
-    await page.waitForTimeout(200);
-  }
-}
-
-async function checkPage(page: Page, name: string) {
-  assert.equal(await horizontalOverflow(page), 0, `${name}: scorre in orizzontale`);
-  assert.deepEqual(await unlabelledControls(page), [], `${name}: controlli senza etichetta`);
-}
-
-const inspectionIdOf = (page: Page) => decodeURIComponent(/#\/ispezioni\/([^/]+)$/.exec(page.url())![1]!);
 
 test(
   'Lucca: pair with a Lucca office, visit a Lucca nido with its checklist, seal, PDF «Città di Lucca», send, validate',

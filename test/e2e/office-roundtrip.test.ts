@@ -7,63 +7,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { hashPassword } from '../../office/security.ts';
-import { makePng, startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import {
-  ensureRendererBuilt,
-  horizontalOverflow,
-  launchChromium,
-  openPage,
-  pageApi,
-  screenshot,
-  startShell,
-  unlabelledControls,
-  type Shell,
-  type Watched,
-} from '../helpers/ui-shell.ts';
+import type { Page } from 'playwright-core';
+import { makePng, type TestOffice } from '../helpers/office-fixtures.ts';
+import { checkPage, inspectionIdOf, startOfficeAndLaptop, waitForSync, type OfficeAndLaptop } from '../helpers/ui-office-laptop.ts';
+import { pageApi, screenshot, type Watched } from '../helpers/ui-shell.ts';
 
 const PASSWORD = 'una-password-lunga';
 const ITEM = 'A.destinazione_uso.certificato';
 const NOTES = 'Il certificato di agibilità risulta esibito: correggere la risposta della voce A.';
+let both: OfficeAndLaptop | undefined;
 let office: TestOffice;
-let shell: Shell;
-let browser: Browser;
 let laptop: Watched;
 let clerk: Page;
 
 before(async () => {
-  await ensureRendererBuilt();
-  [office, shell, browser] = await Promise.all([startOffice('sqlite'), startShell(), launchChromium()]);
-  await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-  laptop = await openPage(browser, shell.url);
-  clerk = (await openPage(browser, `${office.url}/login`)).page;
+  both = await startOfficeAndLaptop({ clerkName: 'Ufficio Zona', password: PASSWORD });
+  ({ office, laptop, clerk } = both);
 });
 
-after(async () => {
-  if (laptop?.problems.length && shell?.stderr()) console.error(`--- vigilanza serve stderr ---\n${shell.stderr()}`);
-  await browser?.close();
-  await shell?.stop();
-  await office?.close();
-});
+after(() => both?.close());
 
-/** Reads the laptop's API from its page (same token as the UI): only to wait for the background sync. */
+/** Reads the laptop's API from its page (same token as the UI). */
 const laptopApi = pageApi;
-
-async function waitForSync(page: Page, inspectionId: string, status: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const d = await laptopApi<{ syncStatus: string | null }>(page, 'inspections.get', { id: inspectionId });
-    if (d.syncStatus === status) return;
-    if (Date.now() > end) throw new Error(`ispezione ${inspectionId}: stato ${d.syncStatus}, atteso ${status}`);
-    await page.waitForTimeout(200);
-  }
-}
-
-async function checkPage(page: Page, name: string) {
-  assert.equal(await horizontalOverflow(page), 0, `${name}: scorre in orizzontale`);
-  assert.deepEqual(await unlabelledControls(page), [], `${name}: controlli senza etichetta`);
-}
 
 async function seal(page: Page) {
   await page.locator('.navigatore [data-tab="chiusura"]').click();
@@ -73,8 +38,6 @@ async function seal(page: Page) {
   await page.getByRole('dialog', { name: 'Sigillare la visita?' }).getByRole('button', { name: 'Sigilla', exact: true }).click();
   await page.getByRole('region', { name: 'Visita sigillata' }).waitFor();
 }
-
-const inspectionIdOf = (page: Page) => decodeURIComponent(/#\/ispezioni\/([^/]+)$/.exec(page.url())![1]!);
 
 test('round trip: pair, seal, reject with notes, fix, resend, validate', { timeout: 150_000 }, async () => {
   const page = laptop.page;

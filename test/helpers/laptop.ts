@@ -5,12 +5,14 @@
  * Seeding goes through `dispatch`, which seals without the PDF report (the report is made by `call`
  * only), and runs in ONE transaction per batch: hundreds of seals then cost one fsync, not hundreds.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { makePng } from './office-fixtures.ts';
+import { P12_PASSPHRASE } from './pki.ts';
 
 export const YESNO_ITEM = 'A.destinazione_uso.certificato';
 
@@ -35,6 +37,66 @@ function value<T = any>(app: HostApp, method: string, input: unknown): T {
   const r = app.dispatch(method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value as T;
+}
+
+/** The value of a host answer (`app.call`'s), else an error naming what failed and why. */
+export function ok<T = any>(r: { ok: boolean; value?: unknown; error?: { message: string } }, what: string): T {
+  if (!r.ok) throw new Error(`${what}: ${r.error?.message}`);
+  return r.value as T;
+}
+
+/** Polls `probe` (every 50 ms) until it gives something truthy: the background sync's effects. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** «Nido Il Girasole» (Bagno a Ripoli, 40 places, kitchen, authorised 15/10/2024) created through `app.call`. */
+export async function createGirasole(app: HostApp): Promise<{ id: string }> {
+  return ok(
+    await app.call('services.create', {
+      name: 'Nido Il Girasole',
+      type: 'nido',
+      comune: 'Bagno a Ripoli',
+      capacity: 40,
+      kitchen: true,
+      authorizationIssuedOn: '2024-10-15',
+    }),
+    'services.create',
+  );
+}
+
+/**
+ * A visit to `serviceId` on `date` sealed through `app.call` with the report signed by the laptop's
+ * PKCS#12 key (imported with `P12_PASSPHRASE`), the commission not examined.
+ */
+export async function sealSignedVisit(
+  app: HostApp,
+  serviceId: string,
+  date: string,
+): Promise<{ id: string; visitId: string; level: string | null }> {
+  const d = ok(await app.call('inspections.create', { serviceId, purpose: 'verifica_periodica', date }), 'create');
+  ok(await app.call('inspections.saveAnswer', { inspectionId: d.id, itemId: YESNO_ITEM, value: 'yes' }), 'answer');
+  const sealed = ok(
+    await app.call('inspections.seal', {
+      commissionReason: 'prova automatica: commissione non in esame',
+      id: d.id,
+      signatures: [],
+      passphrase: P12_PASSPHRASE,
+    }),
+    'seal',
+  );
+  assert.equal(sealed.report?.signed, true, sealed.report?.warning ?? '');
+  return { id: d.id, visitId: sealed.inspection.visitId, level: sealed.report.level };
 }
 
 /** A laptop folder in the temp dir; `remove()` deletes it (after `close()`). */

@@ -14,6 +14,7 @@ import { createOfficeServer, type OfficeServer } from '../../office/server.ts';
 import { hashPassword } from '../../office/security.ts';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
+import { ok, until } from '../helpers/laptop.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
 
 const PASSWORD = 'password-lunga-di-prova';
@@ -26,21 +27,6 @@ const tmp = (prefix: string) => {
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timeout: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function ok<T = any>(r: { ok: boolean; value?: unknown; error?: { message: string } }, what: string): T {
-  if (!r.ok) throw new Error(`${what}: ${r.error?.message}`);
-  return r.value as T;
-}
 
 let office: OfficeServer;
 let officeUrl: string;

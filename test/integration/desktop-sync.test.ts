@@ -16,6 +16,7 @@ import { hashPassword } from '../../office/security.ts';
 import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { makePng } from '../helpers/office-fixtures.ts';
+import { createGirasole, ok, sealSignedVisit, until } from '../helpers/laptop.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
 import { makeTestPki, P12_PASSPHRASE } from '../helpers/pki.ts';
 
@@ -29,25 +30,6 @@ const tmp = (prefix: string) => {
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timeout: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function ok<T = any>(r: { ok: boolean; value?: unknown; error?: { message: string } }, what: string): T {
-  if (!r.ok) throw new Error(`${what}: ${r.error?.message}`);
-  return r.value as T;
-}
 
 test(
   'pair, push three sealed visits exactly once, survive an office outage, receive a rejection and a validation',
@@ -109,17 +91,7 @@ test(
       );
 
       // Three visits with photos, sealed through the shells' entry point (report PDF included).
-      const service = ok(
-        await call('services.create', {
-          name: 'Nido Il Girasole',
-          type: 'nido',
-          comune: 'Bagno a Ripoli',
-          capacity: 40,
-          kitchen: true,
-          authorizationIssuedOn: '2024-10-15',
-        }),
-        'services.create',
-      );
+      const service = await createGirasole(app);
       async function sealVisit(i: number) {
         const d = ok(
           await call('inspections.create', { serviceId: service.id, purpose: 'verifica_periodica', date: `2026-03-0${i}` }),
@@ -328,17 +300,7 @@ test(
       ok(await call('sync.pair', { url: officeUrl, code: await clerk.pairingCode('Maria Rossi') }), 'sync.pair');
       ok(await call('signing.importP12', { p12Base64: pki.signerP12.toString('base64'), passphrase: P12_PASSPHRASE }), 'importP12');
 
-      const girasole = ok(
-        await call('services.create', {
-          name: 'Nido Il Girasole',
-          type: 'nido',
-          comune: 'Bagno a Ripoli',
-          capacity: 40,
-          kitchen: true,
-          authorizationIssuedOn: '2024-10-15',
-        }),
-        'services.create',
-      );
+      const girasole = await createGirasole(app);
       const trottola = ok(
         await call('services.create', {
           name: 'spazio gioco la trottola',
@@ -350,23 +312,8 @@ test(
         }),
         'services.create',
       );
-      const seal = async (serviceId: string, date: string) => {
-        const d = ok(await call('inspections.create', { serviceId, purpose: 'verifica_periodica', date }), 'create');
-        ok(await call('inspections.saveAnswer', { inspectionId: d.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' }), 'answer');
-        const sealed = ok(
-          await call('inspections.seal', {
-            commissionReason: 'prova automatica: commissione non in esame',
-            id: d.id,
-            signatures: [],
-            passphrase: P12_PASSPHRASE,
-          }),
-          'seal',
-        );
-        assert.equal(sealed.report?.signed, true, sealed.report?.warning ?? '');
-        return { id: d.id as string, visitId: sealed.inspection.visitId as string };
-      };
-      const v1 = await seal(girasole.id, '2026-03-02');
-      const v2 = await seal(trottola.id, '2026-03-03');
+      const v1 = await sealSignedVisit(app, girasole.id, '2026-03-02');
+      const v2 = await sealSignedVisit(app, trottola.id, '2026-03-03');
       await until('both received', async () => ok(await call('sync.status'), 'status').counts.ricevuta === 2);
       const firstReport = (await office.store.getRevision(v1.visitId, 1))!.attachments.filter((a) => a.kind === 'report');
       assert.equal(firstReport.length, 1);

@@ -26,7 +26,7 @@ import { openApp, type HostApp } from '../../host/app.ts';
 import { fixedClock } from '../../host/clock.ts';
 import { verifyPdf } from '../../report/index.ts';
 import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
-import { pairLaptop } from '../helpers/laptop.ts';
+import { createGirasole, ok, pairLaptop, sealSignedVisit, until } from '../helpers/laptop.ts';
 import { P12_PASSPHRASE } from '../helpers/pki.ts';
 import { makeRevocationPki, type RevocationPki } from '../helpers/revocation-pki.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
@@ -67,21 +67,6 @@ async function startFront(target: string): Promise<typeof front> {
   return self;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false): Promise<T> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timeout: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function ok<T = any>(r: { ok: boolean; value?: unknown; error?: { message: string } }, what: string): T {
-  if (!r.ok) throw new Error(`${what}: ${r.error?.message}`);
-  return r.value as T;
-}
-
 const call = (method: string, input: unknown = {}) => app.call(method, input);
 
 /** pdfsig without blocking this process (the OCSP responder NSS asks lives here). */
@@ -94,28 +79,24 @@ function pdfsig(file: string): Promise<string> {
 async function passes(n: number): Promise<void> {
   const target = pulls + n;
   ok(await call('sync.now'), 'sync.now');
-  await until(`${n} sync passes`, () => pulls >= target);
+  await until(`${n} sync passes`, () => pulls >= target, 60_000);
 }
 
 let serviceId: string;
-async function sealSigned(date: string): Promise<{ id: string; visitId: string; level: string | null }> {
-  const d = ok(await call('inspections.create', { serviceId, purpose: 'verifica_periodica', date }), 'create');
-  ok(await call('inspections.saveAnswer', { inspectionId: d.id, itemId: 'A.destinazione_uso.certificato', value: 'yes' }), 'answer');
-  const sealed = ok(
-    await call('inspections.seal', {
-      commissionReason: 'prova automatica: commissione non in esame',
-      id: d.id,
-      signatures: [],
-      passphrase: P12_PASSPHRASE,
-    }),
-    'seal',
-  );
-  assert.equal(sealed.report?.signed, true, sealed.report?.warning ?? '');
-  return { id: d.id, visitId: sealed.inspection.visitId, level: sealed.report.level };
-}
+const sealSigned = (date: string) => sealSignedVisit(app, serviceId, date);
 
 const officeReports = async (visitId: string) =>
   ((await office.server.store.getRevision(visitId, 1))?.attachments ?? []).filter((a) => a.kind === 'report');
+/** The visit's reports at the office once there are `count` of them. */
+const officeReportsWhen = (what: string, visitId: string, count: number) =>
+  until(
+    what,
+    async () => {
+      const r = await officeReports(visitId);
+      return r.length === count && r;
+    },
+    60_000,
+  );
 const officeBlob = (sha: string) => readFileSync(office.server.blobs.blobPath(sha));
 const laptopReports = (id: string) => app.store.attachments.reports(id).map((r) => app.store.attachments.bytes(r.id).bytes);
 
@@ -148,17 +129,7 @@ before(async () => {
   ok(await call('signing.importP12', { p12Base64: pki.signer.p12.toString('base64'), passphrase: P12_PASSPHRASE }), 'importP12');
   ok(await call('signing.addTrustedCa', { pem: pki.ca.pem }), 'addTrustedCa');
   ok(await call('signing.setTsaUrl', { tsaUrl: front.url }), 'setTsaUrl');
-  serviceId = ok(
-    await call('services.create', {
-      name: 'Nido Il Girasole',
-      type: 'nido',
-      comune: 'Bagno a Ripoli',
-      capacity: 40,
-      kitchen: true,
-      authorizationIssuedOn: '2024-10-15',
-    }),
-    'services.create',
-  ).id;
+  serviceId = (await createGirasole(app)).id;
 });
 
 after(async () => {
@@ -194,10 +165,7 @@ test('TSA down, then up: the revision waits in the queue, then leaves with its s
   front.mode = 'ok';
   ahead += HOUR;
   await passes(1);
-  const reports = await until('both versions at the office', async () => {
-    const r = await officeReports(visit.visitId);
-    return r.length === 2 && r;
-  });
+  const reports = await officeReportsWhen('both versions at the office', visit.visitId, 2);
   const [first, second] = reports.map((r) => officeBlob(r.sha256));
   assert.ok(first!.equals(signed), 'the signed version arrives byte for byte');
   assert.ok(second!.subarray(0, signed.length).equals(signed), 'the augmented version is an incremental update of it');
@@ -236,10 +204,7 @@ test('TSA down for good: after the allowed attempts the revision is sent as it i
   assert.equal((await officeReports(visit.visitId)).length, 0, 'first failure: held');
   ahead += HOUR;
   await passes(1);
-  const reports = await until('sent without augmentation', async () => {
-    const r = await officeReports(visit.visitId);
-    return r.length === 1 && r;
-  });
+  const reports = await officeReportsWhen('sent without augmentation', visit.visitId, 1);
   assert.ok(officeBlob(reports[0]!.sha256).equals(signed), 'the B-T report as signed');
   assert.equal(laptopReports(visit.id).length, 1);
   // Once it left, the laptop leaves it to the office: the TSA back changes nothing here.

@@ -9,59 +9,22 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { hashPassword } from '../../office/security.ts';
 import { CensusStore } from '../../office/storage/census.ts';
 import { getCampaign } from '../../shared/census/index.ts';
 import { vigilanza } from '../helpers/cli.ts';
 import { seedOffice } from '../helpers/office-seed.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
+import { saveCensusNidi } from '../helpers/census.ts';
 import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
 const C = getCampaign('piemonte-2025')!;
 const PASSWORD = 'una-password-lunga';
 const ASTI = '/rilevazione/piemonte-2025/comuni/Asti/servizi';
 
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const envelopes: string[][] = [];
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'ufficio@pec.zonafse.it' && auth.password === 'segreta') return cb(null, { user: auth.username });
-      return cb(new Error('credenziali errate'));
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        simpleParser(Buffer.concat(chunks)).then(
-          (mail) => {
-            received.push(mail);
-            envelopes.push(session.envelope.rcptTo.map((r) => r.address));
-            cb();
-          },
-          (e: Error) => cb(e),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return {
-    received,
-    envelopes,
-    url: `smtp://${encodeURIComponent('ufficio@pec.zonafse.it')}:segreta@127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(resolve)),
-  };
-}
-
 describe('census rejection notes by e-mail (sqlite, real SMTP on loopback)', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let office: TestOffice;
   const ids: Record<string, string> = {};
 
@@ -73,21 +36,7 @@ describe('census rejection notes by e-mail (sqlite, real SMTP on loopback)', () 
       mailJob: { pollMs: 0, retryDelayMs: () => 0 },
     });
     const s = office.server.store;
-    for (const [key, name, comune] of [
-      ['asti', 'Nido Stella', 'Asti'],
-      ['bra', 'Nido Bra', 'Bra'],
-    ] as const)
-      ids[key] = (
-        await s.saveService({
-          name,
-          type: 'nido',
-          comune,
-          address: `Via ${name} 1`,
-          capacity: 30,
-          kitchen: true,
-          authorizationIssuedOn: '2019-09-01',
-        })
-      ).id;
+    Object.assign(ids, await saveCensusNidi(s));
     const hash = await hashPassword(PASSWORD);
     await s.createClerk('Revisore Regione', hash, { role: 'reviewer' });
     await s.createClerk('Collega Asti', hash, { role: 'comune', comune: 'Asti' });
@@ -128,10 +77,10 @@ describe('census rejection notes by e-mail (sqlite, real SMTP on loopback)', () 
     }
     assert.equal((await asti.post('/rilevazione/piemonte-2025/comuni/Asti/frequenze', { csv: rows.join('\n') }, ASTI)).status, 303);
     const fields = {
-      [`s.${ids.asti}.stato`]: 'attivo',
-      [`s.${ids.asti}.titolarita`]: 'pubblico',
-      [`s.${ids.asti}.titolare`]: 'Comune di Asti',
-      [`s.${ids.asti}.gestore`]: 'Cooperativa Stella',
+      [`s.${ids.stella}.stato`]: 'attivo',
+      [`s.${ids.stella}.titolarita`]: 'pubblico',
+      [`s.${ids.stella}.titolare`]: 'Comune di Asti',
+      [`s.${ids.stella}.gestore`]: 'Cooperativa Stella',
     };
     assert.equal((await asti.post(ASTI, fields, ASTI)).status, 303);
     const sent = await asti.post(`${ASTI}/stato`, { azione: 'invia' }, ASTI);

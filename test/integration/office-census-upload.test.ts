@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../../office/security.ts';
 import { CensusStore } from '../../office/storage/census.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
+import { saveCensusNidi } from '../helpers/census.ts';
 import { startOffice, type TestOffice } from '../helpers/office-fixtures.ts';
 
 const PASSWORD = 'una-password-lunga';
@@ -28,21 +29,7 @@ describe('attendance files uploaded on the census page (sqlite)', () => {
   before(async () => {
     office = await startOffice('sqlite', { today: () => '2025-05-05' });
     const s = office.server.store;
-    for (const [key, name, comune] of [
-      ['stella', 'Nido Stella', 'Asti'],
-      ['bra', 'Nido Bra', 'Bra'],
-    ] as const)
-      ids[key] = (
-        await s.saveService({
-          name,
-          type: 'nido',
-          comune,
-          address: `Via ${name} 1`,
-          capacity: 30,
-          kitchen: true,
-          authorizationIssuedOn: '2019-09-01',
-        })
-      ).id;
+    Object.assign(ids, await saveCensusNidi(s));
     await s.createClerk('Utente Asti', await hashPassword(PASSWORD), { role: 'comune', comune: 'Asti' });
     asti = new Clerk(office.url);
     await asti.login('Utente Asti', PASSWORD);

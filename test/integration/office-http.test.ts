@@ -246,6 +246,40 @@ describe('office HTTP layer', () => {
     assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
 
+  test('attack: many GET /api/v1/pair with guessed codes from one client get 429 in Italian, from the budget of POST /api/v1/pair', async () => {
+    const guess = (from: string, code: string) => request(`${office.url}/api/v1/pair?code=${code}`, { from });
+    const statuses: number[] = [];
+    let last: Answer | undefined;
+    for (const code of ['AAAA-BBBB', 'CCCC-DDDD', 'EEEE-FFFF', 'GGGG-HHHH', 'JJJJ-KKKK']) {
+      last = await guess('127.0.5.2', code);
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    assert.ok(Number(last!.headers['retry-after']) >= 1);
+    assert.deepEqual(JSON.parse(last!.body), {
+      error: { code: 'rate_limited', message: `troppe richieste: riprovare tra ${last!.headers['retry-after']} s` },
+    });
+    // One budget for both methods: after the GETs a POST from the same client is refused too…
+    const post = (from: string) =>
+      request(`${office.url}/api/v1/pair`, {
+        method: 'POST',
+        from,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'AAAA-BBBB' }),
+      });
+    assert.equal((await post('127.0.5.2')).status, 429);
+    // …and after the POSTs, the GET.
+    assert.deepEqual(
+      [(await post('127.0.5.3')).status, (await post('127.0.5.3')).status, (await post('127.0.5.3')).status],
+      [401, 401, 401],
+    );
+    assert.equal((await guess('127.0.5.3', 'AAAA-BBBB')).status, 429);
+    // Another client still reads the territory.
+    const other = await guess('127.0.5.4', 'AAAA-BBBB');
+    assert.equal(other.status, 200);
+    assert.deepEqual(JSON.parse(other.body), { territory: 'zona-fse' });
+  });
+
   test('a malformed Origin is refused with 403 and an Italian message, not 500', async () => {
     const { cookie, csrf } = await sessionOf(office.url, { from: '127.0.6.1' });
     for (const origin of ['http://[', '::::', 'http://', 'evil', 'http://%zz']) {

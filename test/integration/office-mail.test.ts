@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { contentHash } from '../../shared/canonical.ts';
 import { getTerritory } from '../../shared/territories/index.ts';
 import { SyncClient } from '../../host/sync/client.ts';
@@ -25,60 +24,13 @@ import { PlanningStore } from '../../office/storage/planning.ts';
 import type { MailRecord } from '../../office/storage/mail.ts';
 import { vigilanza } from '../helpers/cli.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { BACKENDS, makePdf, sampleFile, sha256, startOffice, stopPostgres, type TestOffice } from '../helpers/office-fixtures.ts';
 
 const TODAY = '2026-11-20';
 const PASSWORD = 'una-password-lunga';
 const PERIOD = { dal: '20/11/2026', al: '31/12/2026' };
 const territory = getTerritory('zona-fse')!;
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts, parsed; it can refuse the next N with 451. */
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const envelopes: string[][] = [];
-  let refuse = 0;
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'ufficio@pec.zonafse.it' && auth.password === 'p@ss:segreta') return cb(null, { user: auth.username });
-      return cb(new Error('credenziali errate'));
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (refuse > 0) {
-          refuse--;
-          return cb(Object.assign(new Error('casella temporaneamente non disponibile'), { responseCode: 451 }));
-        }
-        simpleParser(Buffer.concat(chunks)).then(
-          (mail) => {
-            received.push(mail);
-            envelopes.push(session.envelope.rcptTo.map((r) => r.address));
-            cb();
-          },
-          (e: Error) => cb(e),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return {
-    received,
-    envelopes,
-    url: `smtp://${encodeURIComponent('ufficio@pec.zonafse.it')}:${encodeURIComponent('p@ss:segreta')}@127.0.0.1:${port}`,
-    refuseNext(n: number) {
-      refuse = n;
-    },
-    close: () => new Promise<void>((resolve) => server.close(resolve)),
-  };
-}
-
-type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 
 function parseCalendar(text: string) {
   const root = new ICAL.Component(ICAL.parse(text));
@@ -110,7 +62,7 @@ after(() => stopPostgres());
 
 for (const backend of BACKENDS)
   describe(`telling people: e-mail and calendars from the office (${backend})`, () => {
-    let smtp: Smtp;
+    let smtp: TestSmtp;
     let office: TestOffice;
     let planning: PlanningStore;
     let clerk: Clerk;
@@ -443,7 +395,7 @@ for (const backend of BACKENDS)
   });
 
 describe('telling people: demo data and an office without --smtp', () => {
-  let smtp: Smtp;
+  let smtp: TestSmtp;
   let office: TestOffice;
   let clerk: Clerk;
   before(async () => {
@@ -453,31 +405,55 @@ describe('telling people: demo data and an office without --smtp', () => {
     await smtp?.close();
   });
 
+  /** The office's clerk, logged in (`clerk`). */
+  async function logIn(): Promise<void> {
+    clerk = new Clerk(office.url);
+    await clerk.login('Ufficio Zona', PASSWORD);
+  }
+
+  /** A nido in Fiesole and a pedagogista with an address, saved on the office. */
+  async function nidoAndPedagogista(serviceName: string, person: { name: string; email: string }) {
+    const service = await office.server.store.saveService({
+      name: serviceName,
+      type: 'nido',
+      comune: 'Fiesole',
+      capacity: 30,
+      kitchen: false,
+    });
+    const p = await new PlanningStore(office.server.store.db, territory).savePerson(
+      { ...person, role: 'pedagogista_zonale', comune: null, inspectorId: null },
+      { clerkId: null, name: 'test' },
+    );
+    return { service, p };
+  }
+
+  /** The planning form of an accepted visit on `data`, 9 to 12, with the members' ids (comma-separated). */
+  const acceptedVisit = (serviceId: string, data: string, membri: string) => ({
+    ...PERIOD,
+    serviceId,
+    purpose: 'verifica_periodica',
+    reason: 'due',
+    stato: 'accepted',
+    data,
+    dalle: '09:00',
+    alle: '12:00',
+    membri,
+    conferma: 'si',
+  });
+
   test('demo visits and people: nothing written, nothing sent', async () => {
     office = await startOffice('sqlite', { today: () => TODAY, smtpUrl: smtp.url, mailJob: { pollMs: 0 } });
     try {
       const planning = new PlanningStore(office.server.store.db, territory);
       await seedOfficeDemo(office.server.store, planning, TODAY);
       await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-      clerk = new Clerk(office.url);
-      await clerk.login('Ufficio Zona', PASSWORD);
+      await logIn();
       const service = (await office.server.store.listServices())[0]!;
       const people = (await planning.listPeople()).slice(0, 2);
       assert.ok(people.every((p) => p.demo) && service.demo);
       const r = await clerk.post(
         '/pianificazione/visite',
-        {
-          ...PERIOD,
-          serviceId: service.id,
-          purpose: 'verifica_periodica',
-          reason: 'due',
-          stato: 'accepted',
-          data: '03/12/2026',
-          dalle: '09:00',
-          alle: '12:00',
-          membri: people.map((p) => p.id).join(','),
-          conferma: 'si',
-        },
+        acceptedVisit(service.id, '03/12/2026', people.map((p) => p.id).join(',')),
         '/pianificazione',
       );
       assert.equal(r.status, 303, r.text.slice(0, 300));
@@ -499,35 +475,9 @@ describe('telling people: demo data and an office without --smtp', () => {
     try {
       const planning = new PlanningStore(office.server.store.db, territory);
       await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-      clerk = new Clerk(office.url);
-      await clerk.login('Ufficio Zona', PASSWORD);
-      const service = await office.server.store.saveService({
-        name: 'Nido Arcobaleno',
-        type: 'nido',
-        comune: 'Fiesole',
-        capacity: 30,
-        kitchen: false,
-      });
-      const p = await planning.savePerson(
-        { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
-        { clerkId: null, name: 'test' },
-      );
-      const r = await clerk.post(
-        '/pianificazione/visite',
-        {
-          ...PERIOD,
-          serviceId: service.id,
-          purpose: 'verifica_periodica',
-          reason: 'due',
-          stato: 'accepted',
-          data: '03/12/2026',
-          dalle: '09:00',
-          alle: '12:00',
-          membri: p.id,
-          conferma: 'si',
-        },
-        '/pianificazione',
-      );
+      await logIn();
+      const { service, p } = await nidoAndPedagogista('Nido Arcobaleno', { name: 'Anna Bianchi', email: 'anna.bianchi@zonafse.it' });
+      const r = await clerk.post('/pianificazione/visite', acceptedVisit(service.id, '03/12/2026', p.id), '/pianificazione');
       assert.equal(r.status, 303, r.text.slice(0, 300));
       const log: MailRecord[] = await office.server.mail.outbox.list();
       assert.deepEqual(
@@ -551,18 +501,7 @@ describe('telling people: demo data and an office without --smtp', () => {
         { clerkId: null, name: 'test' },
       );
       const visitId = (await planning.listPlannedVisits('2026-12-03', '2026-12-03'))[0]!.id;
-      const fields = {
-        ...PERIOD,
-        id: visitId,
-        serviceId: service.id,
-        purpose: 'verifica_periodica',
-        reason: 'due',
-        stato: 'accepted',
-        data: '03/12/2026',
-        dalle: '09:00',
-        alle: '12:00',
-        conferma: 'si',
-      };
+      const fields = { ...acceptedVisit(service.id, '03/12/2026', p.id), id: visitId };
       assert.equal(
         (await clerk.post('/pianificazione/visite', { ...fields, membri: `${p.id},${marco.id}` }, '/pianificazione')).status,
         303,
@@ -589,31 +528,9 @@ describe('telling people: demo data and an office without --smtp', () => {
       office = await startOffice('sqlite', { today: () => TODAY, dataDir });
       const planning = new PlanningStore(office.server.store.db, territory);
       await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-      const service = await office.server.store.saveService({
-        name: 'Nido Lucciola',
-        type: 'nido',
-        comune: 'Fiesole',
-        capacity: 30,
-        kitchen: false,
-      });
-      const p = await planning.savePerson(
-        { name: 'Lia Verdi', role: 'pedagogista_zonale', comune: null, email: 'lia.verdi@zonafse.it', inspectorId: null },
-        { clerkId: null, name: 'test' },
-      );
-      const fields = {
-        ...PERIOD,
-        serviceId: service.id,
-        purpose: 'verifica_periodica',
-        reason: 'due',
-        stato: 'accepted',
-        data: '04/12/2026',
-        dalle: '09:00',
-        alle: '12:00',
-        membri: p.id,
-        conferma: 'si',
-      };
-      clerk = new Clerk(office.url);
-      await clerk.login('Ufficio Zona', PASSWORD);
+      const { service, p } = await nidoAndPedagogista('Nido Lucciola', { name: 'Lia Verdi', email: 'lia.verdi@zonafse.it' });
+      const fields = acceptedVisit(service.id, '04/12/2026', p.id);
+      await logIn();
       assert.equal((await clerk.post('/pianificazione/visite', fields, '/pianificazione')).status, 303);
       const visitId = (await planning.listPlannedVisits('2026-12-04', '2026-12-04'))[0]!.id;
       await office.close();
@@ -624,8 +541,7 @@ describe('telling people: demo data and an office without --smtp', () => {
         smtpUrl: smtp.url,
         mailJob: { pollMs: 0, retryDelayMs: () => 0 },
       });
-      clerk = new Clerk(office.url);
-      await clerk.login('Ufficio Zona', PASSWORD);
+      await logIn();
       const before = smtp.received.length;
       assert.equal(
         (await clerk.post('/pianificazione/visite', { ...fields, id: visitId, data: '09/12/2026' }, '/pianificazione')).status,
@@ -652,39 +568,12 @@ describe('telling people: demo data and an office without --smtp', () => {
       mailJob: { pollMs: 0, retryDelayMs: () => 0, maxAttempts: 2 },
     });
     try {
-      const planning = new PlanningStore(office.server.store.db, territory);
       await office.server.store.createClerk('Ufficio Zona', await hashPassword(PASSWORD));
-      clerk = new Clerk(office.url);
-      await clerk.login('Ufficio Zona', PASSWORD);
-      const service = await office.server.store.saveService({
-        name: 'Nido Arcobaleno',
-        type: 'nido',
-        comune: 'Fiesole',
-        capacity: 30,
-        kitchen: false,
-      });
-      const p = await planning.savePerson(
-        { name: 'Anna Bianchi', role: 'pedagogista_zonale', comune: null, email: 'anna.bianchi@zonafse.it', inspectorId: null },
-        { clerkId: null, name: 'test' },
-      );
+      await logIn();
+      const { service, p } = await nidoAndPedagogista('Nido Arcobaleno', { name: 'Anna Bianchi', email: 'anna.bianchi@zonafse.it' });
       smtp.refuseNext(5);
       const before = smtp.received.length;
-      const r = await clerk.post(
-        '/pianificazione/visite',
-        {
-          ...PERIOD,
-          serviceId: service.id,
-          purpose: 'verifica_periodica',
-          reason: 'due',
-          stato: 'accepted',
-          data: '03/12/2026',
-          dalle: '09:00',
-          alle: '12:00',
-          membri: p.id,
-          conferma: 'si',
-        },
-        '/pianificazione',
-      );
+      const r = await clerk.post('/pianificazione/visite', acceptedVisit(service.id, '03/12/2026', p.id), '/pianificazione');
       assert.equal(r.status, 303, r.text.slice(0, 300));
       for (let i = 0; i < 3; i++) {
         office.server.mail.kick();
