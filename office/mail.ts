@@ -32,6 +32,7 @@ import type { CensusRejection } from './storage/census.ts';
 import { serviceKey } from './storage/keys.ts';
 import type { Sql } from './storage/db.ts';
 import { MailStore, type MailRecord, type OutgoingMail } from './storage/mail.ts';
+import type { VisitWriteHook } from './storage/planning.ts';
 import type { OfficeStore, RevisionRecord } from './storage/store.ts';
 
 export const SMTP_NOT_CONFIGURED = 'SMTP non configurato: il server è stato avviato senza --smtp';
@@ -185,6 +186,14 @@ export class OfficeMail {
   }
 
   // ---------- planned visits ----------
+  /**
+   * The after-write hook of planned visits (office/server.ts adds it for the office's database): a
+   * clerk's write (saved, status) tells the members; a member's inspector account changing or a
+   * received visit fulfilling the plan changes nothing of what they were told, so it tells nobody.
+   */
+  readonly plannedVisitHook: VisitWriteHook = (write, visit) =>
+    write.cause === 'saved' || write.cause === 'status' ? this.visitWritten(write.sql, visit, write.at) : Promise.resolve(false);
+
   /**
    * Called in the transaction that wrote `visit`: tells its members what changed since what each
    * was last told (planned, moved, cancelled). Demo visits, services and people: nothing at all.

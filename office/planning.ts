@@ -50,8 +50,10 @@ export async function officePlan(store: OfficeStore, planning: PlanningStore, fr
   const visitDates = new Map<string, string[]>();
   for (const s of services) {
     const dates = [...(byId.get(s.id) ?? [])];
-    for (const u of unlinked.get(serviceKey(s.name)) ?? [])
-      if (!u.comune || serviceKey(u.comune) === serviceKey(s.comune)) dates.push(u.date);
+    // Only when some visit came without a registry id: else every name would be folded for nothing.
+    if (unlinked.size)
+      for (const u of unlinked.get(serviceKey(s.name)) ?? [])
+        if (!u.comune || serviceKey(u.comune) === serviceKey(s.comune)) dates.push(u.date);
     visitDates.set(s.id, dates);
   }
   // A follow-up already saved for an earlier span still settles its origin: look it up by the origin's visits.

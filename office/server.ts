@@ -20,6 +20,7 @@ import { rememberClientAddresses } from './security.ts';
 import { registerUploadRoutes } from './uploads.ts';
 import { LongTermValidation, type LongTermOptions } from './long-term.ts';
 import { OfficeMail, type MailOptions } from './mail.ts';
+import { onPlannedVisitWritten } from './storage/planning.ts';
 import { registerResponseCheck } from './wire-check.ts';
 import { registerReview } from './review/routes.ts';
 import { openPostgres, openSqlite } from './storage/db.ts';
@@ -172,6 +173,8 @@ export async function createOfficeServer(options: OfficeOptions): Promise<Office
   let mail: OfficeMail;
   try {
     mail = new OfficeMail({ store, blobs, territory, smtpUrl: options.smtpUrl, from: options.mailFrom, ...options.mailJob });
+    // Every write of a planned visit, through whichever PlanningStore, tells its members in its transaction.
+    onPlannedVisitWritten(store.db, mail.plannedVisitHook);
   } catch (e) {
     await store.close();
     throw e;

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { addDays, compareDates, daysBetween, toDayNumber, type IsoDate } from './dates.ts';
 import { InputDateSchema, PersonRole, Purpose, PURPOSE_LABELS, type PersonRole as Role } from './domain.ts';
 import { followUpFrom } from './follow-up.ts';
-import { serviceInspectionsDue, type ServiceActs } from './rules/acts.ts';
+import { inspectionsDue, type ServiceActs } from './rules/acts.ts';
 import type { RuleSet } from './rules/ruleset.ts';
 import type { Territory } from './territories/schema.ts';
 import { lineText } from './text.ts';
@@ -136,7 +136,9 @@ export interface PlanService extends ServiceActs {
 }
 
 const dateText = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-const fold = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCase('it');
+// Italian has no language-specific case mappings (only Turkish, Azeri and Lithuanian have), so this is
+// `toLocaleLowerCase('it')` without resolving the locale at each call: it runs for every proposal.
+const fold = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
 // ---------- the commission (Art. 15) ----------
 
@@ -147,14 +149,15 @@ const fold = (s: string | null | undefined) => (s ?? '').trim().toLocaleLowerCas
  */
 export function commissionMissing(territory: Territory, service: { comune: string }, members: readonly Person[]): string[] {
   const seats = territory.commission?.seats ?? [];
-  const free = [...members];
+  // Each Comune folded once (not per seat and member compared): the planner asks this of every proposal.
+  const serviceComune = fold(service.comune);
+  const free = members.map((p) => ({ p, comune: fold(p.comune) }));
   const missing: string[] = [];
   for (const seat of seats) {
     const i = free.findIndex(
-      (p) =>
+      ({ p, comune }) =>
         p.role === seat.role &&
-        (seat.comune === 'any' ||
-          (seat.comune === 'service' ? fold(p.comune) === fold(service.comune) : !!p.comune && fold(p.comune) !== fold(service.comune))),
+        (seat.comune === 'any' || (seat.comune === 'service' ? comune === serviceComune : !!p.comune && comune !== serviceComune)),
     );
     if (i < 0) missing.push(seat.label);
     else free.splice(i, 1);
@@ -185,9 +188,15 @@ export type HalfDay = 'mattina' | 'pomeriggio';
 /** The half-days a time window occupies: the morning ends at 13:00. */
 export function halfDays(startTime: string, endTime: string): HalfDay[] {
   const out: HalfDay[] = [];
-  if (startTime < '13:00') out.push('mattina');
-  if (endTime > '13:00') out.push('pomeriggio');
+  const taken = halfDayBits(startTime, endTime);
+  if (taken & 1) out.push('mattina');
+  if (taken & 2) out.push('pomeriggio');
   return out;
+}
+
+/** `halfDays` as bits, for the planner's bookings: 1 the morning, 2 the afternoon. */
+function halfDayBits(startTime: string, endTime: string): number {
+  return (startTime < '13:00' ? 1 : 0) | (endTime > '13:00' ? 2 : 0);
 }
 
 /** 0 Sunday … 6 Saturday (1970-01-01, day 0, was a Thursday). */
@@ -375,36 +384,7 @@ export function proposePlan(input: PlanInput): Plan {
   const windows = input.windows ?? DEFAULT_WINDOWS;
   const services = new Map(input.services.map((s) => [s.id, s]));
   const people = new Map(input.people.map((p) => [p.id, p]));
-  const booked: VisitSlot[] = input.planned.filter((v) => v.status !== 'dropped');
-  const load = new Map<string, number>();
-  for (const v of booked) for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
   const perDay = input.perPersonPerDay ?? 1;
-  // Each person's visits by day: «is this person free that half-day» is asked for every person on
-  // every day scanned, so it must not scan every visit booked (500 structures: ×1000 the list's time).
-  const byPersonDay = new Map<string, VisitSlot[]>();
-  // And every visit by day (the conflicts of a new one are with that day's) and by structure.
-  const byDay = new Map<string, VisitSlot[]>();
-  const byService = new Map<string, IsoDate[]>();
-  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
-  for (const v of input.planned) push(byService, v.serviceId, v.date);
-  const indexBooking = (v: VisitSlot) => {
-    push(byDay, v.date, v);
-    for (const m of v.memberIds) {
-      push(byPersonDay, `${m}|${v.date}`, v);
-    }
-  };
-  for (const v of booked) indexBooking(v);
-  const busy = (personId: string, date: IsoDate, half: HalfDay) => {
-    const that = byPersonDay.get(`${personId}|${date}`) ?? [];
-    return that.length >= perDay || that.some((v) => halfDays(v.startTime, v.endTime).includes(half));
-  };
-  const visits: ProposedVisit[] = [];
-  const unplanned: Unplanned[] = [];
-  const candidates = candidatesOf(input.people);
   // The holiday calendar is slow to ask (tens of µs a day): once per day of the plan.
   const holidays = new Map<IsoDate, string | null>();
   const holidayName = (day: IsoDate): string | null => {
@@ -412,76 +392,87 @@ export function proposePlan(input: PlanInput): Plan {
     return holidays.get(day)!;
   };
   // The span's open days (a weekday, no holiday, the services open by the territory's calendar), worked
-  // out once: every visit placed scans them from its period's start.
+  // out once: every visit placed scans them from its period's start. A half-day is numbered
+  // 2 × its day's index + 0 (morning) or 1 (afternoon), in the order they are tried.
   const openDays: IsoDate[] = [];
   for (let day = from; compareDates(day, to) <= 0; day = addDays(day, 1)) {
     const wd = weekday(day);
     if (wd !== 0 && wd !== 6 && !holidayName(day) && calendarOpen(territory, day)) openDays.push(day);
   }
-  // Half-days on which a seat found nobody free, for every structure that seat would draw from the
-  // same people (any structure for an «any» seat; those of the same Comune for the others): full from
-  // then on, since bookings only add, so later visits skip them at once. A seat that shares its role
-  // with an earlier one may have failed for whom that one took: it is never marked.
-  const seats = territory.commission?.seats ?? [];
-  const markable = seats.map((seat, i) => !seats.slice(0, i).some((earlier) => earlier.role === seat.role));
-  const full = new Set<string>();
-  const fullKeys = (day: IsoDate, half: HalfDay, service: PlanService): Array<string | null> =>
-    seats.map((seat, i) => (markable[i] ? `${day}|${half}|${i}|${seat.comune === 'any' ? '' : fold(service.comune)}` : null));
+  const dayIndex = new Map(openDays.map((d, i) => [d, i]));
+  const board = new Bookings(candidatesOf(input.people), openDays.length, perDay);
+  // Every booked visit by day (the conflicts of a new one are with that day's) and every saved or
+  // proposed visit's date by structure (one in an Art. 17 period settles it).
+  const byDay = new Map<IsoDate, VisitSlot[]>();
+  const byService = new Map<string, IsoDate[]>();
+  for (const v of input.planned) push(byService, v.serviceId, v.date);
+  const book = (v: VisitSlot) => {
+    push(byDay, v.date, v);
+    board.book(v, dayIndex.get(v.date));
+  };
+  for (const v of input.planned) if (v.status !== 'dropped') book(v);
+  const seats = new Seats(territory, board.candidates, 2 * openDays.length);
+  const visits: ProposedVisit[] = [];
+  const unplanned: Unplanned[] = [];
 
-  const sorted = [...input.services].sort(
-    (a, b) => a.comune.localeCompare(b.comune, 'it') || a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id),
-  );
   /**
    * The first open weekday in [start, end] with a commission free that half-day (none asked of a
-   * territory that states no composition, for a follow-up: its clerk chooses); null with the reason.
+   * territory that states no composition, for a follow-up: its clerk chooses); the reason when none.
    */
   const place = (
     service: PlanService,
     start: IsoDate,
     end: IsoDate,
     needCommission: boolean,
-  ): { slot: VisitSlot; conflicts: Conflict[] } | { why: string } => {
-    let why = `nessun giorno feriale di apertura nel periodo (${territory.calendar.article})`;
-    for (const day of openDays) {
-      if (compareDates(day, start) < 0) continue;
-      if (compareDates(day, end) > 0) break;
-      for (const half of ['mattina', 'pomeriggio'] as const) {
-        const keys = fullKeys(day, half, service);
-        const picked =
-          !needCommission && !territory.commission
-            ? { members: [] }
-            : keys.some((k) => k !== null && full.has(k))
-              ? { members: null }
-              : pickCommission(territory, service, candidates, (p) => !busy(p.id, day, half), load);
-        const members = picked.members;
-        if (!members) {
-          const key = picked.failedSeat === undefined ? null : keys[picked.failedSeat];
-          if (key) full.add(key);
-          why = 'nessuna commissione completa disponibile nei giorni del periodo';
-          continue;
-        }
-        const [startTime, endTime] = windows[half];
-        const slot: VisitSlot = {
-          serviceId: service.id,
-          purpose: 'verifica_periodica',
-          date: day,
-          startTime,
-          endTime,
-          memberIds: members.map((m) => m.id),
-          status: 'proposed',
-        };
-        const others = byDay.get(day) ?? [];
-        return { slot, conflicts: visitConflicts(slot, { territory, services, people, others, holidayName }) };
-      }
+  ): { date: IsoDate; window: readonly [string, string]; members: Person[] } | { why: string } => {
+    const first = bisect(openDays, (d) => compareDates(d, start) < 0);
+    const last = bisect(openDays, (d) => compareDates(d, end) <= 0) - 1;
+    if (first > last) return { why: `nessun giorno feriale di apertura nel periodo (${territory.calendar.article})` };
+    // The half-day (2 × the open day's index, + 1 for the afternoon) and the commission sitting then.
+    let h = 2 * first;
+    let members: Person[] = [];
+    if (needCommission || territory.commission) {
+      const pools = seats.poolsFor(service.comune);
+      const found = pools && seats.commission(pools, board, 2 * first, 2 * last + 1);
+      if (!found) return { why: 'nessuna commissione completa disponibile nei giorni del periodo' };
+      ({ h, members } = found);
     }
-    return { why };
+    return { date: openDays[h >> 1]!, window: windows[h & 1 ? 'pomeriggio' : 'mattina'], members };
   };
-  const book = (v: ProposedVisit) => {
-    visits.push(v);
-    booked.push(v);
-    indexBooking(v);
-    push(byService, v.serviceId, v.date);
-    for (const m of v.memberIds) load.set(m, (load.get(m) ?? 0) + 1);
+  /**
+   * Places a visit of `service` in [start, end] and books it, with the conflicts it has with that
+   * day's visits; or lists the structure unplanned with the reason. Follow-ups and Art. 17 visits alike.
+   */
+  const propose = (
+    service: PlanService,
+    start: IsoDate,
+    end: IsoDate,
+    what: { reason: PlanReason; duePeriod: { from: IsoDate; to: IsoDate }; followUpOf: FollowUpOf | null },
+  ) => {
+    const placed = place(service, start, end, what.reason !== 'follow_up');
+    if ('why' in placed) {
+      unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod: what.duePeriod, why: placed.why });
+      return;
+    }
+    const visit: ProposedVisit = {
+      serviceId: service.id,
+      purpose: 'verifica_periodica',
+      date: placed.date,
+      startTime: placed.window[0],
+      endTime: placed.window[1],
+      memberIds: placed.members.map((m) => m.id),
+      status: 'proposed',
+      serviceName: service.name,
+      comune: service.comune,
+      reason: what.reason,
+      duePeriod: what.duePeriod,
+      followUpOf: what.followUpOf,
+      conflicts: [],
+    };
+    visit.conflicts = visitConflicts(visit, { territory, services, people, others: byDay.get(visit.date) ?? [], holidayName });
+    visits.push(visit);
+    book(visit);
+    push(byService, visit.serviceId, visit.date);
   };
 
   // Follow-ups first: a prescription's deadline is a term the regulation's act set (Zona art. 11,
@@ -489,10 +480,10 @@ export function proposePlan(input: PlanInput): Plan {
   const origins = new Map<string, OpenPrescription[]>();
   for (const p of input.prescriptions ?? []) {
     if (!services.has(p.serviceId) || compareDates(followUpFrom(territory, p.deadline), to) > 0) continue;
-    origins.set(p.inspectionId, [...(origins.get(p.inspectionId) ?? []), p]);
+    push(origins, p.inspectionId, p);
   }
   const originList = [...origins.values()].sort(
-    (a, b) => compareDates(a[0]!.visitDate, b[0]!.visitDate) || a[0]!.inspectionId.localeCompare(b[0]!.inspectionId),
+    (a, b) => compareDates(a[0]!.visitDate, b[0]!.visitDate) || byDefault.compare(a[0]!.inspectionId, b[0]!.inspectionId),
   );
   for (const group of originList) {
     const first = group[0]!;
@@ -500,12 +491,6 @@ export function proposePlan(input: PlanInput): Plan {
     // The latest deadline of the visit's prescriptions: the follow-up verifies them all.
     const latest = group.map((p) => p.deadline).reduce((a, b) => (compareDates(a, b) >= 0 ? a : b));
     const earliest = followUpFrom(territory, latest);
-    const start = compareDates(earliest, from) > 0 ? earliest : from;
-    const followUpOf: FollowUpOf = {
-      inspectionId: first.inspectionId,
-      visitDate: first.visitDate,
-      positions: [...new Set(group.map((p) => p.position))].sort((a, b) => a - b),
-    };
     // Settled by a saved follow-up of that visit (dropped too: the clerk decided), or of the service from then on.
     const already = input.planned.some(
       (v) =>
@@ -513,28 +498,33 @@ export function proposePlan(input: PlanInput): Plan {
         (v.reason === 'follow_up' && !v.followUpOf && v.serviceId === service.id && compareDates(v.date, earliest) >= 0),
     );
     if (already) continue;
-    const duePeriod = { from: earliest, to };
-    const placed = place(service, start, to, false);
-    if ('why' in placed) {
-      unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod, why: placed.why });
-      continue;
-    }
-    book({
-      ...placed.slot,
-      serviceName: service.name,
-      comune: service.comune,
+    propose(service, compareDates(earliest, from) > 0 ? earliest : from, to, {
       reason: 'follow_up',
-      duePeriod,
-      followUpOf,
-      conflicts: placed.conflicts,
+      duePeriod: { from: earliest, to },
+      followUpOf: {
+        inspectionId: first.inspectionId,
+        visitDate: first.visitDate,
+        positions: [...new Set(group.map((p) => p.position))].sort((a, b) => a - b),
+      },
     });
   }
 
+  const art17 = new Art17(ruleSet, from, to);
+  // By Comune, name and id as the Italian collation orders them (a structure placed earlier gets the earlier days).
+  const comuneRank = collationRanks(
+    input.services.map((s) => s.comune),
+    byItalian,
+  );
+  const nameRank = collationRanks(
+    input.services.map((s) => s.name),
+    byItalian,
+  );
+  const sorted = input.services
+    .map((service) => ({ service, comune: comuneRank.get(service.comune)!, name: nameRank.get(service.name)! }))
+    .sort((a, b) => a.comune - b.comune || a.name - b.name || byDefault.compare(a.service.id, b.service.id))
+    .map((k) => k.service);
   for (const service of sorted) {
-    const dates = input.visitDates.get(service.id) ?? [];
-    for (const period of duePeriods(ruleSet, service, dates, from, to)) {
-      const start = compareDates(period.from, from) > 0 ? period.from : from;
-      const end = compareDates(period.to, to) < 0 ? period.to : to;
+    for (const period of art17.owed(service, input.visitDates.get(service.id) ?? [])) {
       // Any saved visit of the structure in the period settles it: accepted or proposed it covers the
       // period; dropped, the clerk decided against it (put back as proposed to plan it again). A
       // follow-up proposed in the period covers it too: the commission visits the structure.
@@ -542,97 +532,298 @@ export function proposePlan(input: PlanInput): Plan {
         (date) => compareDates(date, period.from) >= 0 && compareDates(date, period.to) <= 0,
       );
       if (already) continue;
-      const duePeriod = { from: period.from, to: period.to };
-      const placed = place(service, start, end, true);
-      if ('why' in placed) {
-        unplanned.push({ serviceId: service.id, serviceName: service.name, duePeriod, why: placed.why });
-        continue;
-      }
-      book({
-        ...placed.slot,
-        serviceName: service.name,
-        comune: service.comune,
+      propose(service, compareDates(period.from, from) > 0 ? period.from : from, compareDates(period.to, to) < 0 ? period.to : to, {
         reason: 'due',
-        duePeriod,
+        duePeriod: { from: period.from, to: period.to },
         followUpOf: null,
-        conflicts: placed.conflicts,
       });
     }
   }
+  const timeRank = collationRanks([windows.mattina[0], windows.pomeriggio[0]], byDefault);
   visits.sort(
-    (a, b) => compareDates(a.date, b.date) || a.startTime.localeCompare(b.startTime) || a.serviceName.localeCompare(b.serviceName, 'it'),
+    (a, b) =>
+      compareDates(a.date, b.date) ||
+      timeRank.get(a.startTime)! - timeRank.get(b.startTime)! ||
+      nameRank.get(a.serviceName)! - nameRank.get(b.serviceName)!,
   );
   return { from, to, schedule: `${territory.schedule.label} (${territory.schedule.article})`, visits, unplanned };
 }
 
+// `a.localeCompare(b, 'it')` and `a.localeCompare(b)` are these collators' `compare` (ECMA-402), made
+// once instead of at every comparison of a sort.
+const byItalian = new Intl.Collator('it');
+const byDefault = new Intl.Collator();
+
 /**
- * The Art. 17 periods touching [from, to] in which the service still owes its inspection, asked of
- * `serviceInspectionsDue` on the span's last day within each calendar year (the periods are the
- * year's): a visit made by then counts, a period before the first act is not owed and not listed.
+ * A collation key for each of `values`: its place among them in `collator`'s order (equal for strings
+ * the collator finds equal), so that a sort compares two numbers instead of asking the collator each time.
  */
-function duePeriods(
-  rs: RuleSet,
-  service: PlanService,
-  dates: readonly IsoDate[],
-  from: IsoDate,
-  to: IsoDate,
-): Array<{ from: IsoDate; to: IsoDate }> {
-  const out: Array<{ from: IsoDate; to: IsoDate }> = [];
-  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
-    const yearEnd = `${year}-12-31`;
-    const due = serviceInspectionsDue(rs, service, dates, compareDates(to, yearEnd) < 0 ? to : yearEnd);
-    if (!due.bound) return out;
-    for (const p of due.periods)
-      if (compareDates(p.to, from) >= 0 && compareDates(p.from, to) <= 0 && p.status !== 'done') out.push({ from: p.from, to: p.to });
+function collationRanks(values: readonly string[], collator: Intl.Collator): Map<string, number> {
+  const distinct = [...new Set(values)].sort(collator.compare);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  for (const [i, value] of distinct.entries()) {
+    if (i > 0 && collator.compare(distinct[i - 1]!, value) !== 0) rank = i;
+    ranks.set(value, rank);
   }
-  return out;
+  return ranks;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** How many of the ascending `days` come first that satisfy `before` (a test true up to some day, false after). */
+function bisect(days: readonly IsoDate[], before: (day: IsoDate) => boolean): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(days[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The Art. 17 periods of the span's years, worked out once for every structure: for each calendar year
+ * the span touches, the periods `inspectionsDue` gives on the span's last day within that year. A
+ * structure owes those after its first act (authorisation or accreditation) that touch the span and in
+ * which no visit was made by that day — what `serviceInspectionsDue` answers for it, asked per structure
+ * and year, without its standing (which the planner never reads).
+ */
+class Art17 {
+  #years: Array<{ asOf: IsoDate; periods: Array<{ from: IsoDate; to: IsoDate }> }> | null = null;
+
+  constructor(
+    private readonly rs: RuleSet,
+    private readonly from: IsoDate,
+    private readonly to: IsoDate,
+  ) {}
+
+  #yearPeriods() {
+    if (!this.#years) {
+      this.#years = [];
+      for (let year = Number(this.from.slice(0, 4)); year <= Number(this.to.slice(0, 4)); year++) {
+        const yearEnd = `${year}-12-31`;
+        const asOf = compareDates(this.to, yearEnd) < 0 ? this.to : yearEnd;
+        this.#years.push({ asOf, periods: inspectionsDue(this.rs, [], asOf).periods.map((p) => ({ from: p.from, to: p.to })) });
+      }
+    }
+    return this.#years;
+  }
+
+  /** The periods touching the span in which `service` still owes its inspection, given its visit dates. */
+  owed(service: ServiceActs, dates: readonly IsoDate[]): Array<{ from: IsoDate; to: IsoDate }> {
+    let since: IsoDate | null = null;
+    for (const act of [service.authorizationIssuedOn, service.accreditationIssuedOn])
+      if (act && (since === null || compareDates(act, since) < 0)) since = act;
+    // No act, or a regulation that sets no number of inspections: nothing is owed by count.
+    if (since === null || this.rs.inspections.perYear === null) return [];
+    const out: Array<{ from: IsoDate; to: IsoDate }> = [];
+    for (const { asOf, periods } of this.#yearPeriods())
+      for (const p of periods) {
+        if (compareDates(p.to, since) < 0 || compareDates(p.to, this.from) < 0 || compareDates(p.from, this.to) > 0) continue;
+        const done = dates.some((d) => compareDates(d, asOf) <= 0 && compareDates(d, p.from) >= 0 && compareDates(d, p.to) <= 0);
+        if (!done) out.push(p);
+      }
+    return out;
+  }
 }
 
 /** A person as the planner tries them: in tie order (name, then id) with their folded Comune, worked out once per plan. */
 interface Candidate {
   person: Person;
   comune: string;
+  /** Their row in `Bookings` (one per person id). */
+  row: number;
 }
 
 /** The people in the order ties go by (name, then id), each with the folded Comune the seats compare. */
 function candidatesOf(people: readonly Person[]): Candidate[] {
+  const rows = new Map<string, number>();
   return [...people]
-    .sort((a, b) => a.name.localeCompare(b.name, 'it') || a.id.localeCompare(b.id))
-    .map((person) => ({ person, comune: fold(person.comune) }));
+    .sort((a, b) => byItalian.compare(a.name, b.name) || byDefault.compare(a.id, b.id))
+    .map((person) => {
+      if (!rows.has(person.id)) rows.set(person.id, rows.size);
+      return { person, comune: fold(person.comune), row: rows.get(person.id)! };
+    });
 }
 
 /**
- * The commission for a visit of `service`: for each seat the least-booked free person who fits it
- * (ties by name: the first of `candidates` with the least load), each person once; `members` null when
- * a seat cannot be filled (`failedSeat`: which). A territory that states no composition gets none
- * proposed (null): its clerk chooses the members. Called for every half-day tried, so it sorts nothing
- * and folds nothing.
+ * Who is booked when, for «is this person free that half-day», asked for each person on every half-day
+ * scanned: per person (row) and open day, the visits booked (dropped ones book nobody) and the half-days
+ * they take, and each person's visits in all (the load a seat's choice goes by). Bookings only add.
  */
-function pickCommission(
-  territory: Territory,
-  service: PlanService,
-  candidates: readonly Candidate[],
-  free: (p: Person) => boolean,
-  load: ReadonlyMap<string, number>,
-): { members: Person[] | null; failedSeat?: number } {
-  if (!territory.commission) return { members: null };
-  const serviceComune = fold(service.comune);
-  const chosen: Person[] = [];
-  for (const [i, seat] of territory.commission.seats.entries()) {
-    let best: Person | null = null;
-    let bestLoad = Infinity;
-    for (const { person: p, comune } of candidates) {
-      if (p.role !== seat.role || chosen.includes(p)) continue;
-      if (seat.comune === 'service' ? comune !== serviceComune : seat.comune === 'other' ? !p.comune || comune === serviceComune : false)
-        continue;
-      const n = load.get(p.id) ?? 0;
-      if (n < bestLoad && free(p)) {
-        best = p;
-        bestLoad = n;
+class Bookings {
+  readonly #rows: Map<string, number>;
+  readonly #visits: Int32Array;
+  readonly #halves: Uint8Array;
+  readonly #load: Int32Array;
+  constructor(
+    readonly candidates: readonly Candidate[],
+    private readonly days: number,
+    private readonly perDay: number,
+  ) {
+    this.#rows = new Map(candidates.map((c) => [c.person.id, c.row]));
+    const rows = this.#rows.size;
+    this.#visits = new Int32Array(rows * days);
+    this.#halves = new Uint8Array(rows * days);
+    this.#load = new Int32Array(rows);
+  }
+
+  /** Books the members of `v`, on the open day `day` (undefined: a day the plan never offers). */
+  book(v: VisitSlot, day: number | undefined): void {
+    const taken = halfDayBits(v.startTime, v.endTime);
+    for (const id of v.memberIds) {
+      const row = this.#rows.get(id);
+      if (row === undefined) continue;
+      this.#load[row]!++;
+      if (day === undefined) continue;
+      this.#visits[row * this.days + day]!++;
+      this.#halves[row * this.days + day]! |= taken;
+    }
+  }
+
+  load(c: Candidate): number {
+    return this.#load[c.row]!;
+  }
+
+  /** Whether the person is free on half-day `h`: below `perPersonPerDay` visits that day, none that half-day. */
+  free(c: Candidate, h: number): boolean {
+    const at = c.row * this.days + (h >> 1);
+    return this.#visits[at]! < this.perDay && (this.#halves[at]! & (1 << (h & 1))) === 0;
+  }
+}
+
+/**
+ * Half-days marked full (numbered 0 … n − 1), with the first one not full from any half-day found in
+ * near-constant time: each full one points further on (union–find, paths halved as they are walked).
+ */
+class FullHalfDays {
+  readonly #next: Int32Array;
+
+  constructor(n: number) {
+    // n itself is never full: where a walk past the last half-day ends.
+    this.#next = new Int32Array(n + 1);
+    for (let h = 0; h <= n; h++) this.#next[h] = h;
+  }
+
+  mark(h: number): void {
+    if (this.#next[h] === h) this.#next[h] = h + 1;
+  }
+
+  /** The first half-day from `h` on that is not full (n when none is). */
+  firstFree(h: number): number {
+    const next = this.#next;
+    while (next[h] !== h) {
+      const after = next[next[h]!]!;
+      next[h] = after;
+      h = after;
+    }
+    return h;
+  }
+}
+
+/** A seat and who may fill it for the structures of one Comune, in tie order. */
+interface Pool {
+  fitting: Candidate[];
+  /** The half-days on which nobody of them was free (a markable seat's), shared by the structures drawing on them. */
+  full: FullHalfDays | null;
+}
+
+/**
+ * The territory's commission seats (Art. 15) as the planner fills them. Half-days on which a seat found
+ * nobody free are marked full for every structure that seat would draw from the same people (any
+ * structure for an «any» seat; those of the same Comune for the others): full from then on, since
+ * bookings only add, so later visits skip them at once. A seat that shares its role with an earlier one
+ * may have failed for whom that one took: it is never marked.
+ */
+class Seats {
+  readonly #byComune = new Map<string, Pool[]>();
+  readonly #full = new Map<string, FullHalfDays>();
+
+  constructor(
+    private readonly territory: Territory,
+    private readonly candidates: readonly Candidate[],
+    private readonly halfDays: number,
+  ) {}
+
+  /** The seats' pools for a structure in `comune`, folded and filtered once per Comune (null: the territory states no composition). */
+  poolsFor(comune: string): Pool[] | null {
+    const seats = this.territory.commission?.seats;
+    if (!seats) return null;
+    const serviceComune = fold(comune);
+    let pools = this.#byComune.get(serviceComune);
+    if (!pools) {
+      pools = seats.map((seat, i) => {
+        const markable = !seats.slice(0, i).some((earlier) => earlier.role === seat.role);
+        const key = `${i}|${seat.comune === 'any' ? '' : serviceComune}`;
+        if (markable && !this.#full.has(key)) this.#full.set(key, new FullHalfDays(this.halfDays));
+        return {
+          fitting: this.candidates.filter(
+            ({ person: p, comune: c }) =>
+              p.role === seat.role &&
+              (seat.comune === 'service' ? c === serviceComune : seat.comune === 'other' ? !!p.comune && c !== serviceComune : true),
+          ),
+          full: markable ? this.#full.get(key)! : null,
+        };
+      });
+      this.#byComune.set(serviceComune, pools);
+    }
+    return pools;
+  }
+
+  /** The first half-day from `h` on that is full for none of the pools. */
+  #firstFree(pools: readonly Pool[], h: number): number {
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const { full } of pools) {
+        const free = full ? full.firstFree(h) : h;
+        if (free !== h) {
+          h = free;
+          moved = true;
+        }
       }
     }
-    if (!best) return { members: null, failedSeat: i };
-    chosen.push(best);
+    return h;
   }
-  return { members: chosen };
+
+  /** The first half-day in [first, last] on which a commission can sit, and that commission; null when none. */
+  commission(pools: readonly Pool[], bookings: Bookings, first: number, last: number): { h: number; members: Person[] } | null {
+    for (let h = this.#firstFree(pools, first); h <= last; h = this.#firstFree(pools, h + 1)) {
+      const members = this.#pick(pools, bookings, h);
+      if (members) return { h, members };
+    }
+    return null;
+  }
+
+  /**
+   * The commission for half-day `h`: for each seat the least-booked free person who fits it (ties by
+   * name: the first in tie order with the least load), each person once; null when a seat cannot be
+   * filled (marking the half-day full for its pool, when markable).
+   */
+  #pick(pools: readonly Pool[], bookings: Bookings, h: number): Person[] | null {
+    const chosen: Person[] = [];
+    for (const pool of pools) {
+      let best: Person | null = null;
+      let bestLoad = Infinity;
+      for (const c of pool.fitting) {
+        if (chosen.includes(c.person)) continue;
+        const n = bookings.load(c);
+        if (n < bestLoad && bookings.free(c, h)) {
+          best = c.person;
+          bestLoad = n;
+        }
+      }
+      if (!best) {
+        pool.full?.mark(h);
+        return null;
+      }
+      chosen.push(best);
+    }
+    return chosen;
+  }
 }

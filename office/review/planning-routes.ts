@@ -59,8 +59,9 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ReviewContext)
   // The office still runs with the Zona's rules (docs/DEVELOPING.md): its territory is the default one.
   const territory = getTerritory(DEFAULT_TERRITORY_ID)!;
   const ruleSet = RULE_SETS.get(territory.ruleSet)!;
-  // Every write of a planned visit tells its members, in the same transaction (office/mail.ts).
-  const planning = new PlanningStore(store.db, territory, undefined, (sql, visit, at) => mail.visitWritten(sql, visit, at));
+  // Every write of a planned visit tells its members, in the same transaction: the after-write hook
+  // office/server.ts adds for the office's database (office/storage/planning.ts `onPlannedVisitWritten`).
+  const planning = new PlanningStore(store.db, territory);
   const actor = (clerk: Clerk): Actor => ({ clerkId: clerk.clerkId, name: clerk.clerkName });
 
   /** The period asked for (gg/mm/aaaa), by default from today to the end of today's Art. 17 period. */

@@ -165,7 +165,7 @@ async function toVerifyOf(sql: Sql, f: FollowUpOf): Promise<PlanPrescription[]> 
  * so a proposal nobody accepted yet costs no entries. Runs in the caller's transaction, after the
  * feed's commit-order lock (Db.lockChangeFeed) like every append.
  */
-export async function publishPlannedVisit(db: Db, sql: Sql, planId: string, before: readonly string[], now: string): Promise<void> {
+async function publishPlannedVisit(db: Db, sql: Sql, planId: string, before: readonly string[], now: string): Promise<void> {
   const after = await audienceOf(sql, planId);
   const record = await agendaRecord(sql, planId);
   const everyone = [...new Set([...before, ...after])].sort();
@@ -190,6 +190,36 @@ export async function publishPlannedVisit(db: Db, sql: Sql, planId: string, befo
       now,
     ]);
   }
+}
+
+/** The planned visits `where` selects (on `v`), with their members in order and the visit that fulfilled each. */
+async function visitsWhere(sql: Sql, where: string, params: unknown[]): Promise<PlannedVisit[]> {
+  const rows = await sql.all<VisitRow>(
+    `SELECT v.*, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how
+     FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id ${where} ORDER BY v.visit_date, v.start_time, v.id`,
+    params,
+  );
+  if (!rows.length) return [];
+  const members = await sql.all<{ visit_id: string; person_id: string }>(
+    `SELECT m.visit_id, m.person_id FROM planned_visit_members m JOIN planned_visits v ON v.id = m.visit_id ${where} ORDER BY m.visit_id, m.position`,
+    params,
+  );
+  const byVisit = new Map<string, string[]>();
+  for (const m of members) byVisit.set(m.visit_id, [...(byVisit.get(m.visit_id) ?? []), m.person_id]);
+  return rows.map((r) => ({
+    id: r.id,
+    serviceId: r.service_id,
+    purpose: r.purpose,
+    date: r.visit_date,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    memberIds: byVisit.get(r.id) ?? [],
+    reason: r.reason,
+    status: r.status,
+    followUpOf: r.follow_up_of ? (JSON.parse(r.follow_up_of) as PlannedVisit['followUpOf']) : null,
+    demo: Number(r.demo) === 1,
+    fulfilledBy: r.fulfilled_by ? { inspectionId: r.fulfilled_by, revision: Number(r.fulfilled_revision), how: r.fulfilled_how! } : null,
+  }));
 }
 
 /** A received visit, as `linkReceivedVisit` needs it. */
@@ -254,12 +284,50 @@ export async function linkReceivedVisit(db: Db, sql: Sql, v: ReceivedVisit, now:
     planId,
     JSON.stringify({ inspectionId: v.inspectionId, revision: v.revision }),
   ]);
-  await publishPlannedVisit(db, sql, planId, before, now);
+  await afterVisitWrite(db, { sql, planId, before, at: now, cause: 'fulfilled' });
   return planId;
 }
 
-/** Called in the transaction of every write of a planned visit (office/mail.ts tells the members). */
-export type VisitWriteHook = (sql: Sql, visit: PlannedVisit, updatedAt: string) => Promise<unknown>;
+/** A write that changed a planned visit or who hears of it, as the after-write hooks are told of it. */
+export interface VisitWrite {
+  /** The write's transaction: the hooks write in it (the change feed, the mail outbox). */
+  sql: Sql;
+  planId: string;
+  /** The inspector accounts that held the plan before the write (its audience on the change feed then). */
+  before: readonly string[];
+  at: string;
+  /**
+   * `saved` and `status`: a clerk wrote the visit (savePlannedVisit, setPlannedVisitStatus);
+   * `inspector_link`: a member's inspector account changed (savePerson); `fulfilled`: a received visit
+   * fulfilled it (linkReceivedVisit).
+   */
+  cause: 'saved' | 'status' | 'inspector_link' | 'fulfilled';
+}
+
+/** Run in the transaction of every write of a planned visit, after its publication (office/mail.ts tells the members). */
+export type VisitWriteHook = (write: VisitWrite, visit: PlannedVisit) => Promise<unknown>;
+
+const afterWriteHooks = new WeakMap<Db, VisitWriteHook[]>();
+
+/**
+ * Adds a hook every write of a planned visit in `db` runs, whichever `PlanningStore` (the routes', the
+ * command line's, a test's) or received visit made it: office/server.ts adds the members' e-mail.
+ */
+export function onPlannedVisitWritten(db: Db, hook: VisitWriteHook): void {
+  afterWriteHooks.set(db, [...(afterWriteHooks.get(db) ?? []), hook]);
+}
+
+/**
+ * What follows every write of a planned visit, in its transaction, and the only way any write path
+ * reaches it: the plan's new state on the change feed to the laptops (`publishPlannedVisit`), then the
+ * hooks added by `onPlannedVisitWritten`, told the visit as written. Returns the visit.
+ */
+async function afterVisitWrite(db: Db, write: VisitWrite): Promise<PlannedVisit> {
+  await publishPlannedVisit(db, write.sql, write.planId, write.before, write.at);
+  const visit = (await visitsWhere(write.sql, 'WHERE v.id = ?', [write.planId]))[0]!;
+  for (const hook of afterWriteHooks.get(db) ?? []) await hook(write, visit);
+  return visit;
+}
 
 /** A calendar feed secret: 256 random bits, in the URL `/calendar/<secret>.ics`; only its SHA-256 is stored. */
 export function newCalendarSecret(): string {
@@ -273,7 +341,6 @@ export class PlanningStore {
     readonly db: Db,
     readonly territory: Territory,
     private readonly clock: () => Date = () => new Date(),
-    private readonly onVisitWritten?: VisitWriteHook,
   ) {}
 
   async #audit(sql: Sql, actor: Actor, action: string, entity: 'person' | 'visit', entityId: string, data: unknown): Promise<void> {
@@ -341,7 +408,8 @@ export class PlanningStore {
           [id, p.name, p.role, p.comune, p.email, p.inspectorId, opts.demo ? 1 : 0, now, now],
         );
       await this.#audit(sql, actor, opts.id ? 'modifica' : 'crea', 'person', id, p);
-      for (const a of affected) await publishPlannedVisit(this.db, sql, a.planId, a.before, now);
+      for (const a of affected)
+        await afterVisitWrite(this.db, { sql, planId: a.planId, before: a.before, at: now, cause: 'inspector_link' });
       const row = await sql.get<PersonRow>('SELECT * FROM office_people WHERE id = ?', [id]);
       return personOf(row!);
     });
@@ -390,10 +458,7 @@ export class PlanningStore {
       for (const [position, personId] of v.memberIds.entries())
         await sql.run('INSERT INTO planned_visit_members (visit_id, person_id, position) VALUES (?, ?, ?)', [id, personId, position]);
       await this.#audit(sql, actor, opts.id ? 'modifica' : 'crea', 'visit', id, v);
-      await publishPlannedVisit(this.db, sql, id, before, now);
-      const saved = (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
-      await this.onVisitWritten?.(sql, saved, now);
-      return saved;
+      return afterVisitWrite(this.db, { sql, planId: id, before, at: now, cause: 'saved' });
     });
   }
 
@@ -405,21 +470,18 @@ export class PlanningStore {
       const n = await sql.run('UPDATE planned_visits SET status = ?, updated_at = ? WHERE id = ?', [s, now, id]);
       if (!n) throw new UserError('visita pianificata non trovata', 'id');
       await this.#audit(sql, actor, `stato ${s}`, 'visit', id, { status: s });
-      await publishPlannedVisit(this.db, sql, id, await audienceOf(sql, id), now);
-      const saved = (await this.#visits(sql, 'WHERE v.id = ?', [id]))[0]!;
-      await this.onVisitWritten?.(sql, saved, now);
-      return saved;
+      return afterVisitWrite(this.db, { sql, planId: id, before: await audienceOf(sql, id), at: now, cause: 'status' });
     });
   }
 
   /** One planned visit, or null. */
   async getPlannedVisit(id: string): Promise<PlannedVisit | null> {
-    return (await this.#visits(this.db, 'WHERE v.id = ?', [id]))[0] ?? null;
+    return (await visitsWhere(this.db, 'WHERE v.id = ?', [id]))[0] ?? null;
   }
 
   /** The visits a person is a member of that are not dropped (accepted and proposed), in date order. */
   async visitsOfPerson(personId: string): Promise<PlannedVisit[]> {
-    return this.#visits(
+    return visitsWhere(
       this.db,
       "WHERE v.status <> 'dropped' AND v.id IN (SELECT m2.visit_id FROM planned_visit_members m2 WHERE m2.person_id = ?)",
       [personId],
@@ -474,44 +536,15 @@ export class PlanningStore {
 
   /** The planned visits dated from `from` to `to` (both included), in date and time order. */
   async listPlannedVisits(from: string, to: string): Promise<PlannedVisit[]> {
-    return this.#visits(this.db, 'WHERE v.visit_date >= ? AND v.visit_date <= ?', [from, to]);
+    return visitsWhere(this.db, 'WHERE v.visit_date >= ? AND v.visit_date <= ?', [from, to]);
   }
 
   /** The saved follow-ups whose origin is one of these visits (any date: a follow-up settles its origin once). */
   async listFollowUpsOf(inspectionIds: readonly string[]): Promise<PlannedVisit[]> {
     if (!inspectionIds.length) return [];
     const wanted = new Set(inspectionIds);
-    const all = await this.#visits(this.db, "WHERE v.reason = 'follow_up' AND v.follow_up_of IS NOT NULL", []);
+    const all = await visitsWhere(this.db, "WHERE v.reason = 'follow_up' AND v.follow_up_of IS NOT NULL", []);
     return all.filter((v) => v.followUpOf && wanted.has(v.followUpOf.inspectionId));
-  }
-
-  async #visits(sql: Sql, where: string, params: unknown[]): Promise<PlannedVisit[]> {
-    const rows = await sql.all<VisitRow>(
-      `SELECT v.*, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how
-       FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id ${where} ORDER BY v.visit_date, v.start_time, v.id`,
-      params,
-    );
-    if (!rows.length) return [];
-    const members = await sql.all<{ visit_id: string; person_id: string }>(
-      `SELECT m.visit_id, m.person_id FROM planned_visit_members m JOIN planned_visits v ON v.id = m.visit_id ${where} ORDER BY m.visit_id, m.position`,
-      params,
-    );
-    const byVisit = new Map<string, string[]>();
-    for (const m of members) byVisit.set(m.visit_id, [...(byVisit.get(m.visit_id) ?? []), m.person_id]);
-    return rows.map((r) => ({
-      id: r.id,
-      serviceId: r.service_id,
-      purpose: r.purpose,
-      date: r.visit_date,
-      startTime: r.start_time,
-      endTime: r.end_time,
-      memberIds: byVisit.get(r.id) ?? [],
-      reason: r.reason,
-      status: r.status,
-      followUpOf: r.follow_up_of ? (JSON.parse(r.follow_up_of) as PlannedVisit['followUpOf']) : null,
-      demo: Number(r.demo) === 1,
-      fulfilledBy: r.fulfilled_by ? { inspectionId: r.fulfilled_by, revision: Number(r.fulfilled_revision), how: r.fulfilled_how! } : null,
-    }));
   }
 
   /** The audit of one person or visit, oldest first. */

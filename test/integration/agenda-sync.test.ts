@@ -13,7 +13,7 @@ import { after, describe, test } from 'node:test';
 import type { HostApp } from '../../host/app.ts';
 import { drainOutbox, pullAll } from '../../host/sync/loop.ts';
 import { SyncClient } from '../../host/sync/client.ts';
-import { PlanningStore, type Actor } from '../../office/storage/planning.ts';
+import { onPlannedVisitWritten, PlanningStore, type Actor } from '../../office/storage/planning.ts';
 import { getTerritory } from '../../shared/territories/index.ts';
 import { laptopDir, openLaptop, YESNO_ITEM } from '../helpers/laptop.ts';
 import { BACKENDS, startOffice, stopPostgres } from '../helpers/office-fixtures.ts';
@@ -39,6 +39,12 @@ for (const backend of BACKENDS) {
       });
       const store = office.server.store;
       const planning = new PlanningStore(store.db, getTerritory('zona-fse')!);
+      // Every write path runs the same after-write hooks (the mail's among them), told why.
+      const heard: Array<[string, string]> = [];
+      onPlannedVisitWritten(store.db, async (w, v) => {
+        assert.equal(v.id, w.planId);
+        heard.push([w.cause, w.planId]);
+      });
       const clerk = await store.createClerk('Ufficio Zona', 'x');
       const actor: Actor = { clerkId: clerk.id, name: 'Ufficio Zona' };
 
@@ -261,6 +267,12 @@ for (const backend of BACKENDS) {
       assert.deepEqual(agenda(A), []);
       const events = await planning.events('visit', p4.id);
       assert.match(events.at(-1)!.action, /svolta/);
+      const causes = (id: string) => heard.filter(([, planId]) => planId === id).map(([cause]) => cause);
+      // Laura, on p1 since it moved and on p4, is linked to an account and unlinked after p1 was fulfilled.
+      assert.deepEqual(causes(p1.id), ['saved', 'saved', 'fulfilled', 'inspector_link', 'inspector_link']);
+      assert.deepEqual(causes(p3.id), ['saved', 'status']);
+      // p4 is fulfilled last, by a visit sent without a plan.
+      assert.deepEqual(causes(p4.id), ['saved', 'inspector_link', 'inspector_link', 'fulfilled']);
     });
   });
 }

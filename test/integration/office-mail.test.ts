@@ -392,6 +392,31 @@ for (const backend of BACKENDS)
       assert.match(rejection.text ?? '', /> Manca la firma del referente tecnico\.\n> Correggere la data\./);
       assert.equal(rejection.attachments.length, 0);
     });
+
+    test('a visit written through another PlanningStore than the page’s (the command line’s, a script’s) tells its members too', async () => {
+      const sent = smtp.received.length;
+      const visit = await planning.savePlannedVisit(
+        {
+          serviceId: ids.service!,
+          purpose: 'verifica_periodica',
+          reason: 'due',
+          status: 'accepted',
+          date: '2026-12-10',
+          startTime: '09:00',
+          endTime: '12:00',
+          memberIds: [ids.anna!],
+        },
+        { clerkId: null, name: 'test' },
+      );
+      await settle();
+      assert.equal(smtp.received.length, sent + 1);
+      assert.deepEqual(smtp.envelopes.at(-1), ['anna.bianchi@zonafse.it']);
+      assert.equal(smtp.received.at(-1)!.subject, 'Visita di vigilanza pianificata: Nido Prova 3, 10/12/2026');
+      await planning.setPlannedVisitStatus(visit.id, 'dropped', { clerkId: null, name: 'test' });
+      await settle();
+      assert.equal(smtp.received.length, sent + 2);
+      assert.equal(smtp.received.at(-1)!.subject, 'Visita di vigilanza annullata: Nido Prova 3, 10/12/2026');
+    });
   });
 
 describe('telling people: demo data and an office without --smtp', () => {
