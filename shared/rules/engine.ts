@@ -34,7 +34,7 @@ interface Context {
   rs: RuleSet;
   rules: ServiceTypeRules;
   date: IsoDate;
-  /** Each person's coverage for each course on the visit's date, computed once. */
+  /** Each person's coverage for each course on the visit's date, computed once (by position in `file.people`). */
   book: CoverageBook;
 }
 
@@ -82,7 +82,7 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
     rs,
     rules: rs.serviceTypes[file.service.type],
     date: file.visit.date,
-    book: new CoverageBook(rs, file.visit.date),
+    book: new CoverageBook(rs, file.people ?? [], file.visit.date),
   };
   const enrolled = bandCounts(ctx.rules, file.children, 'enrolled');
   const present = bandCounts(ctx.rules, file.children, 'present');
@@ -212,8 +212,9 @@ function teamCoverage(ctx: Context, rule: 'training.fire' | 'training.first_aid'
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
   const covered: Array<{ p: Person; c: Coverage }> = [];
   const expired: Array<{ p: Person; c: Coverage }> = [];
-  for (const p of people) {
-    const c = ctx.book.of(p, course);
+  for (let i = 0; i < people.length; i++) {
+    const p = people[i]!;
+    const c = ctx.book.of(i, course);
     if (c.valid) covered.push({ p, c });
     else if (c.reason !== 'nessun attestato') expired.push({ p, c });
   }
@@ -243,15 +244,15 @@ function singleHolder(
   const people = ctx.file.people;
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
   const holders: Array<{ p: Person; c: Coverage }> = [];
-  for (const p of people) {
-    const c = ctx.book.of(p, course, minHours);
-    if (c.valid) holders.push({ p, c });
+  for (let i = 0; i < people.length; i++) {
+    const c = ctx.book.of(i, course, minHours);
+    if (c.valid) holders.push({ p: people[i]!, c });
   }
   if (!holders.length) {
     const reasons: string[] = [];
-    for (const p of people) {
-      const c = ctx.book.of(p, course, minHours);
-      if (c.reason !== 'nessun attestato') reasons.push(`${personLabel(p)}: ${c.reason}`);
+    for (let i = 0; i < people.length; i++) {
+      const c = ctx.book.of(i, course, minHours);
+      if (c.reason !== 'nessun attestato') reasons.push(`${personLabel(people[i]!)}: ${c.reason}`);
     }
     return finding(ctx, rule, 'fail', `Nessun attestato ${label} in corso di validità${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
   }
@@ -283,24 +284,25 @@ function haccp(ctx: Context): Finding {
   const soon: string[] = [];
   const book = ctx.book;
   const managers: Array<{ p: Person; c: Coverage }> = [];
-  for (const p of people) {
-    const c = book.of(p, 'haccp_manager', managerHours);
-    if (c.valid) managers.push({ p, c });
+  for (let i = 0; i < people.length; i++) {
+    const c = book.of(i, 'haccp_manager', managerHours);
+    if (c.valid) managers.push({ p: people[i]!, c });
   }
   if (!managers.length)
     problems.push(
       `nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`,
     );
   for (const x of managers) if (book.soon(x.c)) soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`);
-  if (kitchen && !people.some((p) => book.of(p, 'haccp_complex').valid))
+  if (kitchen && !people.some((_, i) => book.of(i, 'haccp_complex').valid))
     problems.push('cucina interna senza addetti alle lavorazioni complesse con attestato valido');
   // Every food-work certificate declared must be in force, and every cook must hold one.
-  for (const p of people) {
-    const simple = book.of(p, 'haccp_simple');
-    const complex = book.of(p, 'haccp_complex');
+  for (let i = 0; i < people.length; i++) {
+    const p = people[i]!;
+    const simple = book.of(i, 'haccp_simple');
+    const complex = book.of(i, 'haccp_complex');
     foodProblems(p, 'lavorazioni semplici', simple, book, problems, soon);
     foodProblems(p, 'lavorazioni complesse', complex, book, problems, soon);
-    if (p.role === 'cuoco' && !simple.valid && !complex.valid && !book.of(p, 'haccp_manager', managerHours).valid)
+    if (p.role === 'cuoco' && !simple.valid && !complex.valid && !book.of(i, 'haccp_manager', managerHours).valid)
       problems.push(`${personLabel(p)}: addetto cucina senza attestato HACCP valido`);
   }
   if (problems.length) return finding(ctx, 'training.haccp', 'fail', `HACCP: ${problems.join('; ')}`);

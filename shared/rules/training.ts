@@ -57,36 +57,38 @@ export function expiresSoon(rs: RuleSet, c: Coverage, on: IsoDate): boolean {
 /**
  * The coverages one visit's rules ask for, each computed once: the fire, first-aid, RSPP, RLS and
  * HACCP rules look at the same person's same course several times (valid? why not? expiring?).
- * One per evaluation: it holds the visit's date and the end of the warning window after it.
+ * One per evaluation, over the file's `people` by position: it holds the visit's date and the end
+ * of the warning window after it.
  */
 export class CoverageBook {
-  /** Per person, the coverage of each course (COURSES order) with the course's own minimum hours. */
-  private readonly memo = new Map<Person, Array<Coverage | undefined>>();
-  /** The rarer questions with other minimum hours (the HACCP manager of a structure with a kitchen). */
-  private readonly other = new Map<Person, Map<string, Coverage>>();
+  /** people × COURSES, the course's own minimum hours. */
+  private readonly slots: Array<Coverage | undefined>;
+  /** The rarer question with other minimum hours (the HACCP manager of a structure with a kitchen), and those hours. */
+  private other: Array<Coverage | undefined> | undefined;
+  private otherHours: Array<number | undefined> | undefined;
   private readonly warnUntil: IsoDate;
 
   constructor(
     private readonly rs: RuleSet,
+    private readonly people: readonly Person[],
     private readonly on: IsoDate,
   ) {
+    this.slots = new Array<Coverage | undefined>(people.length * COURSES.length);
     this.warnUntil = addDays(on, rs.training.expiryWarningDays);
   }
 
-  /** `coverage(rs, person, course, on, minHours)`, the same object for the same question. */
-  of(person: Person, course: Course, minHours?: number): Coverage {
-    if (minHours !== undefined && minHours !== this.rs.training.courses[course].minHours) {
-      let byKey = this.other.get(person);
-      if (!byKey) this.other.set(person, (byKey = new Map()));
-      const key = `${course}:${minHours}`;
-      let c = byKey.get(key);
-      if (!c) byKey.set(key, (c = coverage(this.rs, person, course, this.on, minHours)));
-      return c;
+  /** `coverage(rs, people[i], course, on, minHours)`, the same object for the same question. */
+  of(i: number, course: Course, minHours?: number): Coverage {
+    const at = i * COURSES.length + COURSE_INDEX[course];
+    if (minHours === undefined || minHours === this.rs.training.courses[course].minHours)
+      return (this.slots[at] ??= coverage(this.rs, this.people[i]!, course, this.on));
+    this.other ??= new Array<Coverage | undefined>(this.slots.length);
+    this.otherHours ??= new Array<number | undefined>(this.slots.length);
+    if (this.otherHours[at] !== minHours) {
+      this.other[at] = coverage(this.rs, this.people[i]!, course, this.on, minHours);
+      this.otherHours[at] = minHours;
     }
-    let slots = this.memo.get(person);
-    if (!slots) this.memo.set(person, (slots = new Array<Coverage | undefined>(COURSES.length)));
-    const i = COURSE_INDEX[course];
-    return (slots[i] ??= coverage(this.rs, person, course, this.on));
+    return this.other[at]!;
   }
 
   /** `expiresSoon(rs, c, on)`. */
