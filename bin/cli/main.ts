@@ -3,6 +3,7 @@
  * `vigilanza check` does not pay for the server, the database or the PDF engine.
  */
 import { CliError } from './errors.ts';
+import { runCommand } from './run.ts';
 
 interface Command {
   summary: string;
@@ -66,16 +67,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export async function runCli(argv: string[]): Promise<void> {
-  try {
-    process.exitCode = await main(argv);
-  } catch (e) {
-    if (e instanceof CliError) {
-      process.stderr.write(`vigilanza: ${e.message}\n`);
-      process.exitCode = e.exitCode;
-    } else {
-      process.stderr.write(`vigilanza: errore interno: ${(e as Error)?.message ?? String(e)}\n`);
-      if (process.env.VIGILANZA_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-      process.exitCode = 70;
-    }
-  }
+  await runCommand(() => main(argv));
 }

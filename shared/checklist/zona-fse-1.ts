@@ -23,7 +23,7 @@ import type { Purpose, ServiceType } from '../domain.ts';
 import {
   ALL_PURPOSES,
   ALL_SERVICE_TYPES,
-  Checklist,
+  type Checklist,
   type ChecklistItem,
   type ChecklistSection,
   type CountsTable,
@@ -64,16 +64,17 @@ interface Row {
 /** Expands a block into items; it only fills shared fields, the data stays in the rows. */
 function block(b: Block, rows: Row[]): ChecklistItem[] {
   return rows.map((row) => {
+    // Keys in the schema's order (what Checklist.parse used to give back): JSON output stays the same.
     const item: ChecklistItem = {
       id: row.id,
       section: b.section,
+      ...(b.group !== undefined ? { group: b.group } : {}),
       text: row.text,
       article: b.article,
       kind: row.kind ?? 'yesno',
       serviceTypes: row.serviceTypes ?? b.serviceTypes ?? ALL_TYPES,
       purposes: b.section === 'ACC' ? ACC_PURPOSES : AUTH_PURPOSES,
     };
-    if (b.group !== undefined) item.group = b.group;
     if (row.hint !== undefined) item.hint = row.hint;
     if (b.multiVisit) item.multiVisit = true;
     return item;
@@ -514,7 +515,7 @@ const countsTables: CountsTable[] = [
   },
 ];
 
-export const ZONA_FSE_CHECKLIST_1: Checklist = Checklist.parse({
+export const ZONA_FSE_CHECKLIST_1: Checklist = {
   id: 'zona-fse',
   version: 1,
   title: 'Scheda di osservazione',
@@ -527,4 +528,4 @@ export const ZONA_FSE_CHECKLIST_1: Checklist = Checklist.parse({
     { id: 'pedagogista', label: 'Firma del Pedagogista Comunale', commission: true },
     { id: 'referente_servizio', label: 'Alla presenza del referente del servizio (Firma)' },
   ],
-} satisfies Checklist);
+};

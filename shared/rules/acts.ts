@@ -39,8 +39,12 @@ export interface ActStanding extends ActValidity {
  */
 export function actStatus(rs: RuleSet, issuedOn: IsoDate, asOf: IsoDate): ActStanding {
   const v = actValidity(rs, issuedOn);
-  const status = compareDates(asOf, v.validUntil) > 0 ? 'expired' : compareDates(asOf, v.warnFrom) >= 0 ? 'expiring' : 'valid';
-  return { ...v, status };
+  return { ...v, status: standingOn(v, asOf) };
+}
+
+/** The status part of `actStatus`, for a validity already computed. */
+export function standingOn(v: ActValidity, asOf: IsoDate): ActStanding['status'] {
+  return compareDates(asOf, v.validUntil) > 0 ? 'expired' : compareDates(asOf, v.warnFrom) >= 0 ? 'expiring' : 'valid';
 }
 
 export interface InspectionsDue {

@@ -5,16 +5,16 @@
 import { compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
 import { EDUCATOR_TITLE_LABELS, type Course } from '../domain.ts';
 import type { InspectionFile, Person } from '../inspection.ts';
-import type { Checklist } from '../checklist/schema.ts';
+import type { Checklist, ChecklistItem } from '../checklist/schema.ts';
 import { applicableItems } from '../checklist/schema.ts';
 import { answerFits, answerMisfitMessage, registerIds } from '../checklist/answers.ts';
 import { registerFinding } from '../educator-register.ts';
 import type { Finding, Outcome } from './findings.ts';
-import { actStatus, actValidity, statesActValidity } from './acts.ts';
+import { actValidity, standingOn, statesActValidity } from './acts.ts';
 import { ruleSetKey, type RuleId, type RuleSet, type ServiceTypeRules } from './ruleset.ts';
 import { checkAnswerProblems, checkFindings, checkInputItems } from './checks.ts';
 import { bandCounts, enrolmentCeiling, explainLoad, requiredAuxiliaries, requiredEducators, total } from './staffing.ts';
-import { coverage, expiresSoon, personLabel, type Coverage } from './training.ts';
+import { CoverageBook, personLabel, type Coverage } from './training.ts';
 
 export interface CheckResult {
   ruleSet: string;
@@ -34,6 +34,8 @@ interface Context {
   rs: RuleSet;
   rules: ServiceTypeRules;
   date: IsoDate;
+  /** Each person's coverage for each course on the visit's date, computed once (by position in `file.people`). */
+  book: CoverageBook;
 }
 
 function finding(ctx: Context, rule: RuleId, outcome: Outcome, message: string): Finding {
@@ -75,7 +77,13 @@ export function validateAgainst(file: InspectionFile, rs: RuleSet, checklist?: C
 export const OUTCOMES_EVALUATION = 1;
 
 export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklist): CheckResult {
-  const ctx: Context = { file, rs, rules: rs.serviceTypes[file.service.type], date: file.visit.date };
+  const ctx: Context = {
+    file,
+    rs,
+    rules: rs.serviceTypes[file.service.type],
+    date: file.visit.date,
+    book: new CoverageBook(rs, file.people ?? [], file.visit.date),
+  };
   const enrolled = bandCounts(ctx.rules, file.children, 'enrolled');
   const present = bandCounts(ctx.rules, file.children, 'present');
   const required = {
@@ -114,7 +122,7 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
   ];
   const register = registerFinding(rs.educatorRegister, file, registerIds);
   if (register) findings.push(register);
-  if (checklist) findings.push(...answerFindings(file, checklist, checkInputItems(rs.checks)));
+  if (checklist) answerFindings(file, answerableItems(checklist, rs, file), findings);
   return {
     ruleSet: ruleSetKey(rs),
     required,
@@ -202,16 +210,20 @@ function auxiliaryRatio(
 function teamCoverage(ctx: Context, rule: 'training.fire' | 'training.first_aid', course: Course, minimum: number, name: string): Finding {
   const people = ctx.file.people;
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
-  const covered = people.map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date) })).filter((x) => x.c.valid);
-  const expired = people
-    .map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date) }))
-    .filter((x) => !x.c.valid && x.c.reason !== 'nessun attestato');
+  const covered: Array<{ p: Person; c: Coverage }> = [];
+  const expired: Array<{ p: Person; c: Coverage }> = [];
+  for (let i = 0; i < people.length; i++) {
+    const p = people[i]!;
+    const c = ctx.book.of(i, course);
+    if (c.valid) covered.push({ p, c });
+    else if (c.reason !== 'nessun attestato') expired.push({ p, c });
+  }
   const expiredText = expired.length ? `; non validi: ${expired.map((x) => `${personLabel(x.p)} (${x.c.reason})`).join(', ')}` : '';
   if (covered.length < minimum)
     return finding(ctx, rule, 'fail', `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum})${expiredText}`);
-  const lasting = covered.filter((x) => !expiresSoon(ctx.rs, x.c, ctx.date));
+  const lasting = covered.filter((x) => !ctx.book.soon(x.c));
   if (lasting.length < minimum) {
-    const soon = covered.filter((x) => expiresSoon(ctx.rs, x.c, ctx.date));
+    const soon = covered.filter((x) => ctx.book.soon(x.c));
     return finding(
       ctx,
       rule,
@@ -231,12 +243,17 @@ function singleHolder(
 ): Finding | { holders: Array<{ p: Person; c: Coverage }> } {
   const people = ctx.file.people;
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
-  const holders = people.map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date, minHours) })).filter((x) => x.c.valid);
+  const holders: Array<{ p: Person; c: Coverage }> = [];
+  for (let i = 0; i < people.length; i++) {
+    const c = ctx.book.of(i, course, minHours);
+    if (c.valid) holders.push({ p: people[i]!, c });
+  }
   if (!holders.length) {
-    const reasons = people
-      .map((p) => ({ p, c: coverage(ctx.rs, p, course, ctx.date, minHours) }))
-      .filter((x) => x.c.reason !== 'nessun attestato')
-      .map((x) => `${personLabel(x.p)}: ${x.c.reason}`);
+    const reasons: string[] = [];
+    for (let i = 0; i < people.length; i++) {
+      const c = ctx.book.of(i, course, minHours);
+      if (c.reason !== 'nessun attestato') reasons.push(`${personLabel(people[i]!)}: ${c.reason}`);
+    }
     return finding(ctx, rule, 'fail', `Nessun attestato ${label} in corso di validità${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
   }
   return { holders };
@@ -265,29 +282,27 @@ function haccp(ctx: Context): Finding {
   const managerHours = kitchen ? t.haccpManagerHoursWithKitchen : t.courses.haccp_manager.minHours;
   const problems: string[] = [];
   const soon: string[] = [];
-  const managers = people.map((p) => ({ p, c: coverage(ctx.rs, p, 'haccp_manager', ctx.date, managerHours) })).filter((x) => x.c.valid);
+  const book = ctx.book;
+  const managers: Array<{ p: Person; c: Coverage }> = [];
+  for (let i = 0; i < people.length; i++) {
+    const c = book.of(i, 'haccp_manager', managerHours);
+    if (c.valid) managers.push({ p: people[i]!, c });
+  }
   if (!managers.length)
     problems.push(
       `nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`,
     );
-  managers
-    .filter((x) => expiresSoon(ctx.rs, x.c, ctx.date))
-    .forEach((x) => soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`));
-  if (kitchen) {
-    const complex = people.map((p) => ({ p, c: coverage(ctx.rs, p, 'haccp_complex', ctx.date) })).filter((x) => x.c.valid);
-    if (!complex.length) problems.push('cucina interna senza addetti alle lavorazioni complesse con attestato valido');
-  }
+  for (const x of managers) if (book.soon(x.c)) soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`);
+  if (kitchen && !people.some((_, i) => book.of(i, 'haccp_complex').valid))
+    problems.push('cucina interna senza addetti alle lavorazioni complesse con attestato valido');
   // Every food-work certificate declared must be in force, and every cook must hold one.
-  for (const p of people) {
-    const food = (['haccp_simple', 'haccp_complex'] as const).map((course) => ({ course, c: coverage(ctx.rs, p, course, ctx.date) }));
-    for (const f of food) {
-      if (!f.c.valid && f.c.reason !== 'nessun attestato')
-        problems.push(
-          `${personLabel(p)}: attestato ${f.course === 'haccp_simple' ? 'lavorazioni semplici' : 'lavorazioni complesse'} ${f.c.reason}`,
-        );
-      if (expiresSoon(ctx.rs, f.c, ctx.date)) soon.push(`${personLabel(p)} (${formatItalianDate(f.c.expiresOn!)})`);
-    }
-    if (p.role === 'cuoco' && !food.some((f) => f.c.valid) && !coverage(ctx.rs, p, 'haccp_manager', ctx.date, managerHours).valid)
+  for (let i = 0; i < people.length; i++) {
+    const p = people[i]!;
+    const simple = book.of(i, 'haccp_simple');
+    const complex = book.of(i, 'haccp_complex');
+    foodProblems(p, 'lavorazioni semplici', simple, book, problems, soon);
+    foodProblems(p, 'lavorazioni complesse', complex, book, problems, soon);
+    if (p.role === 'cuoco' && !simple.valid && !complex.valid && !book.of(i, 'haccp_manager', managerHours).valid)
       problems.push(`${personLabel(p)}: addetto cucina senza attestato HACCP valido`);
   }
   if (problems.length) return finding(ctx, 'training.haccp', 'fail', `HACCP: ${problems.join('; ')}`);
@@ -299,6 +314,12 @@ function haccp(ctx: Context): Finding {
     'pass',
     `HACCP: responsabile ${managers.map((m) => personLabel(m.p)).join(', ')} con attestato valido${kitchen ? ', addetti lavorazioni complesse formati' : ''}`,
   );
+}
+
+/** A food-work certificate declared but not in force, or in force and expiring soon. */
+function foodProblems(p: Person, work: string, c: Coverage, book: CoverageBook, problems: string[], soon: string[]): void {
+  if (!c.valid && c.reason !== 'nessun attestato') problems.push(`${personLabel(p)}: attestato ${work} ${c.reason}`);
+  if (book.soon(c)) soon.push(`${personLabel(p)} (${formatItalianDate(c.expiresOn!)})`);
 }
 
 /** Whether an educator's title satisfies art. 13, and why not. */
@@ -356,7 +377,7 @@ function actFinding(
   const issued = formatItalianDate(issuedOn);
   if (compareDates(ctx.date, issuedOn) < 0)
     return finding(ctx, rule, 'na', `${name} rilasciat${e} il ${issued}, dopo la data della visita`);
-  const { status } = actStatus(ctx.rs, issuedOn, ctx.date);
+  const status = standingOn(validity, ctx.date);
   if (status === 'expired') return finding(ctx, rule, 'fail', `${name} scadut${e} il ${until} (rilascio ${issued})`);
   if (status === 'expiring')
     return finding(
@@ -369,24 +390,43 @@ function actFinding(
 }
 
 /**
+ * The sì/no items of a checklist that apply to a file's service type and purpose (and, for the
+ * Accreditamento section, accreditation) and that no check of the rule set reads, in printed order:
+ * filtered once per rule set, checklist and kind of file rather than once per file.
+ */
+const ANSWERABLE = new WeakMap<Checklist, WeakMap<RuleSet, Map<string, ChecklistItem[]>>>();
+
+function answerableItems(checklist: Checklist, rs: RuleSet, file: InspectionFile): ChecklistItem[] {
+  let byRuleSet = ANSWERABLE.get(checklist);
+  if (!byRuleSet) ANSWERABLE.set(checklist, (byRuleSet = new WeakMap()));
+  let byFilter = byRuleSet.get(rs);
+  if (!byFilter) byRuleSet.set(rs, (byFilter = new Map()));
+  const filter = { type: file.service.type, purpose: file.visit.purpose, accredited: Boolean(file.service.accreditation) };
+  const key = `${filter.type}|${filter.purpose}|${filter.accredited}`;
+  let items = byFilter.get(key);
+  if (!items) {
+    const readByChecks = checkInputItems(rs.checks);
+    items = applicableItems(checklist, filter).filter((item) => item.kind === 'yesno' && !readByChecks.has(item.id));
+    byFilter.set(key, items);
+  }
+  return items;
+}
+
+/**
  * Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. An item a
  * check reads (`readByChecks`) reports through that check instead: its `no` may be the compliant case.
  */
-function answerFindings(file: InspectionFile, checklist: Checklist, readByChecks: ReadonlySet<string>): Finding[] {
+function answerFindings(file: InspectionFile, items: readonly ChecklistItem[], findings: Finding[]): void {
   const answers = file.answers ?? {};
-  return applicableItems(checklist, {
-    type: file.service.type,
-    purpose: file.visit.purpose,
-    accredited: Boolean(file.service.accreditation),
-  })
-    .filter((item) => item.kind === 'yesno' && answers[item.id]?.value === 'no' && !readByChecks.has(item.id))
-    .map((item) => {
-      const note = answers[item.id]?.note?.trim();
-      return {
-        rule: item.id,
-        outcome: 'fail' as const,
-        article: item.article,
-        message: `Non conforme: ${item.text}${note ? ` — ${note}` : ''}`,
-      };
+  for (const item of items) {
+    const answer = answers[item.id];
+    if (answer?.value !== 'no') continue;
+    const note = answer.note?.trim();
+    findings.push({
+      rule: item.id,
+      outcome: 'fail' as const,
+      article: item.article,
+      message: `Non conforme: ${item.text}${note ? ` — ${note}` : ''}`,
     });
+  }
 }

@@ -32,8 +32,8 @@ export type AgeBand = z.infer<typeof AgeBand>;
 export function bandRows(rows: Array<[string, string, string, number, number, number | null]>): AgeBand[] {
   return rows.map(([id, ageLabel, label, fromMonths, toMonths, childrenPerEducator]) => ({
     id,
-    ageLabel,
     label,
+    ageLabel,
     fromMonths,
     toMonths,
     childrenPerEducator,

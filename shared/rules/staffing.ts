@@ -45,31 +45,108 @@ export function educatorLoad(rules: ServiceTypeRules, counts: Map<string, number
   return load;
 }
 
+/*
+ * The same arithmetic in plain integers, which is what the rules need thousands of times a second:
+ * Σ share × n_b / r_b is one numerator over the least common multiple of the denominators, and a
+ * ceiling, a floor or a rounding of it is integer division. Exact as long as every integer stays
+ * within 2^53 (checked: beyond, the bigint Fractions above do it, with the same answer); never a
+ * float quotient.
+ */
+
+interface Ratio {
+  num: number;
+  den: number;
+}
+
+const ONE: Ratio = { num: 1, den: 1 };
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** ⌈a / b⌉ for safe non-negative integers (a + b ≤ 2^53): the quotient corrected by one product. */
+function ceilDiv(a: number, b: number): number {
+  const q = Math.floor(a / b);
+  return q * b < a ? q + 1 : q;
+}
+
+/** ⌊a / b⌋ for safe non-negative integers (a + b ≤ 2^53). */
+function floorDiv(a: number, b: number): number {
+  const q = Math.floor(a / b);
+  return q * b > a ? q - 1 : q;
+}
+
+/** A non-negative integer within 2^53: the integer path's domain (anything else takes the Fractions, which also refuse a non-integer). */
+const fits = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
+/** The load as num/den in safe integers (not reduced), or undefined when it does not fit them. */
+function integerLoad(rules: ServiceTypeRules, counts: Map<string, number>, share: Ratio): Ratio | undefined {
+  let den = 1;
+  for (const band of rules.bands) {
+    const d = share.den * band.childrenPerEducator!;
+    den = (den / gcd(den, d)) * d;
+  }
+  let num = 0;
+  for (const band of rules.bands) {
+    const n = counts.get(band.id) ?? 0;
+    if (!fits(n)) return undefined;
+    num += n * share.num * (den / (share.den * band.childrenPerEducator!));
+  }
+  return fits(den) && fits(num) && fits(200 * num + 3 * den) ? { num, den } : undefined;
+}
+
+/** Fraction.toItalian of num/den (round half up), on safe integers. */
+function italian(load: Ratio, digits = 2): string {
+  const scale = 10 ** digits;
+  const scaled = floorDiv(load.num * scale * 2 + load.den, 2 * load.den);
+  const whole = floorDiv(scaled, scale);
+  const frac = String(scaled - whole * scale)
+    .padStart(digits, '0')
+    .replace(/0+$/, '');
+  return frac ? `${whole},${frac}` : `${whole}`;
+}
+
+const hasRatio = (rules: ServiceTypeRules) => rules.bands.every((b) => b.childrenPerEducator !== null);
+const shareOf = (rs: RuleSet, column: Column): Ratio => (column === 'enrolled' ? rs.plannedRatioBase : ONE);
+const fraction = (r: Ratio) => Fraction.of(r.num, r.den);
+
 export function requiredEducators(rs: RuleSet, rules: ServiceTypeRules, counts: Map<string, number>, column: Column): number | null {
-  const share = column === 'enrolled' ? Fraction.of(rs.plannedRatioBase.num, rs.plannedRatioBase.den) : Fraction.of(1);
-  const load = educatorLoad(rules, counts, share);
-  return load === null ? null : Number(load.ceil());
+  if (!hasRatio(rules)) return null;
+  const share = shareOf(rs, column);
+  const exact = integerLoad(rules, counts, share);
+  return exact ? ceilDiv(exact.num, exact.den) : Number(educatorLoad(rules, counts, fraction(share))!.ceil());
 }
 
 export function requiredAuxiliaries(rules: ServiceTypeRules, children: number): number | null {
   if (rules.childrenPerAuxiliary === null) return null;
-  return Number(Fraction.of(children, rules.childrenPerAuxiliary).ceil());
+  return fits(children) && fits(children + rules.childrenPerAuxiliary)
+    ? ceilDiv(children, rules.childrenPerAuxiliary)
+    : Number(Fraction.of(children, rules.childrenPerAuxiliary).ceil());
 }
 
 /** Enrolment ceiling: capacity × tolerance rounded down, never above the type's absolute maximum. */
 export function enrolmentCeiling(rules: ServiceTypeRules, capacity: number): number {
-  const tolerated = rules.enrolmentTolerance
-    ? Number(Fraction.of(capacity * rules.enrolmentTolerance.num, rules.enrolmentTolerance.den).floor())
-    : capacity;
+  const t = rules.enrolmentTolerance;
+  const product = t ? capacity * t.num : capacity;
+  const tolerated = !t
+    ? capacity
+    : fits(product) && fits(product + t.den)
+      ? floorDiv(product, t.den)
+      : Number(Fraction.of(product, t.den).floor());
   return Math.min(tolerated, rules.enrolmentAbsoluteMax);
 }
 
 /** "5 × 0,8 / 6 + 14 × 0,8 / 7 = 3,95" style explanation for messages. */
 export function explainLoad(rs: RuleSet, rules: ServiceTypeRules, counts: Map<string, number>, column: Column): string {
-  const share = column === 'enrolled' ? Fraction.of(rs.plannedRatioBase.num, rs.plannedRatioBase.den) : Fraction.of(1);
-  const parts = rules.bands
-    .filter((b) => (counts.get(b.id) ?? 0) > 0)
-    .map((b) => `${counts.get(b.id)}${column === 'enrolled' ? ` × ${share.toItalian()}` : ''} / ${b.childrenPerEducator} (${b.ageLabel})`);
-  const load = educatorLoad(rules, counts, share);
-  return parts.length && load ? `${parts.join(' + ')} = ${load.toItalian()}` : 'nessun bambino';
+  const share = shareOf(rs, column);
+  const times = column === 'enrolled' ? ` × ${italian(share)}` : '';
+  const parts: string[] = [];
+  for (const b of rules.bands) {
+    const n = counts.get(b.id) ?? 0;
+    if (n > 0) parts.push(`${counts.get(b.id)}${times} / ${b.childrenPerEducator} (${b.ageLabel})`);
+  }
+  if (!parts.length || !hasRatio(rules)) return 'nessun bambino';
+  const exact = integerLoad(rules, counts, share);
+  return `${parts.join(' + ')} = ${exact ? italian(exact) : educatorLoad(rules, counts, fraction(share))!.toItalian()}`;
 }

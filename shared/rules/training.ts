@@ -1,8 +1,12 @@
 /** Certificates: which training makes a person covered on a date, and until when. */
 import { addDays, addYears, compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
-import type { Course } from '../domain.ts';
+import { COURSES, type Course } from '../domain.ts';
 import type { Person } from '../inspection.ts';
 import type { RuleSet } from './ruleset.ts';
+
+type Training = NonNullable<Person['trainings']>[number];
+
+const COURSE_INDEX = Object.fromEntries(COURSES.map((c, i) => [c, i])) as Record<Course, number>;
 
 export interface Coverage {
   /** The course counts on the visit date. */
@@ -21,10 +25,10 @@ export interface Coverage {
 export function coverage(rs: RuleSet, person: Person, course: Course, on: IsoDate, minHoursOverride?: number): Coverage {
   const rule = rs.training.courses[course];
   const minHours = minHoursOverride ?? rule.minHours;
-  const taken = (person.trainings ?? [])
-    .filter((t) => t.course === course && compareDates(t.completedOn, on) <= 0)
-    .sort((a, b) => compareDates(a.completedOn, b.completedOn));
+  const taken: Training[] = [];
+  for (const t of person.trainings ?? []) if (t.course === course && compareDates(t.completedOn, on) <= 0) taken.push(t);
   if (!taken.length) return { valid: false, expiresOn: null, reason: 'nessun attestato' };
+  if (taken.length > 1) taken.sort((a, b) => compareDates(a.completedOn, b.completedOn));
 
   let latestQualifying: IsoDate | null = null;
   let hadFullCourse = false;
@@ -48,6 +52,49 @@ export function coverage(rs: RuleSet, person: Person, course: Course, on: IsoDat
 /** The coverage expires within the warning window after the visit. */
 export function expiresSoon(rs: RuleSet, c: Coverage, on: IsoDate): boolean {
   return c.valid && c.expiresOn !== null && compareDates(c.expiresOn, addDays(on, rs.training.expiryWarningDays)) <= 0;
+}
+
+/**
+ * The coverages one visit's rules ask for, each computed once: the fire, first-aid, RSPP, RLS and
+ * HACCP rules look at the same person's same course several times (valid? why not? expiring?).
+ * One per evaluation, over the file's `people` by position: it holds the visit's date and the end
+ * of the warning window after it.
+ */
+export class CoverageBook {
+  /** people × COURSES, the course's own minimum hours. */
+  private readonly slots: Array<Coverage | undefined>;
+  /** The rarer question with other minimum hours (the HACCP manager of a structure with a kitchen), and those hours. */
+  private other: Array<Coverage | undefined> | undefined;
+  private otherHours: Array<number | undefined> | undefined;
+  private readonly warnUntil: IsoDate;
+
+  constructor(
+    private readonly rs: RuleSet,
+    private readonly people: readonly Person[],
+    private readonly on: IsoDate,
+  ) {
+    this.slots = new Array<Coverage | undefined>(people.length * COURSES.length);
+    this.warnUntil = addDays(on, rs.training.expiryWarningDays);
+  }
+
+  /** `coverage(rs, people[i], course, on, minHours)`, the same object for the same question. */
+  of(i: number, course: Course, minHours?: number): Coverage {
+    const at = i * COURSES.length + COURSE_INDEX[course];
+    if (minHours === undefined || minHours === this.rs.training.courses[course].minHours)
+      return (this.slots[at] ??= coverage(this.rs, this.people[i]!, course, this.on));
+    this.other ??= new Array<Coverage | undefined>(this.slots.length);
+    this.otherHours ??= new Array<number | undefined>(this.slots.length);
+    if (this.otherHours[at] !== minHours) {
+      this.other[at] = coverage(this.rs, this.people[i]!, course, this.on, minHours);
+      this.otherHours[at] = minHours;
+    }
+    return this.other[at]!;
+  }
+
+  /** `expiresSoon(rs, c, on)`. */
+  soon(c: Coverage): boolean {
+    return c.valid && c.expiresOn !== null && compareDates(c.expiresOn, this.warnUntil) <= 0;
+  }
 }
 
 export function personLabel(p: Person): string {

@@ -1,7 +1,7 @@
 /** Rule set `zona-fse@1`: DPGR 41/R/2013 as read by the Zona Fiorentina Sud-Est regulation and its Scheda. */
-import { bandRows, RuleSet } from './ruleset.ts';
+import { bandRows, type RuleSet } from './ruleset.ts';
 
-export const ZONA_FSE_1: RuleSet = RuleSet.parse({
+export const ZONA_FSE_1: RuleSet = {
   id: 'zona-fse',
   version: 1,
   name: 'Zona Fiorentina Sud-Est — DPGR 41/R/2013 e Regolamento zonale',
@@ -87,68 +87,68 @@ export const ZONA_FSE_1: RuleSet = RuleSet.parse({
     {
       id: 'enrolment.tolerance',
       version: 1,
-      source: 'Scheda B, artt. 25-32-39-42 c.2',
       text: 'Iscritti oltre la capienza ed entro il 120% (arrotondato per difetto, tetto assoluto per tipologia) sono ammessi e vanno dichiarati: esito "attenzione". I presenti non superano mai la capienza.',
+      source: 'Scheda B, artt. 25-32-39-42 c.2',
     },
     {
       id: 'ratio.planned_base',
       version: 1,
-      source: 'DPGR 41/R/2013 artt. 27-34-41',
       text: 'Educatori previsti = arrotondamento per eccesso di Σ(0,8 × iscritti della fascia / rapporto della fascia), sommando le fasce come frazioni esatte prima di un solo arrotondamento.',
+      source: 'DPGR 41/R/2013 artt. 27-34-41',
     },
     {
       id: 'ratio.present',
       version: 1,
-      source: 'DPGR 41/R/2013 artt. 27-34-41',
       text: 'Educatori necessari alla visita = arrotondamento per eccesso di Σ(presenti della fascia / rapporto della fascia).',
+      source: 'DPGR 41/R/2013 artt. 27-34-41',
     },
     {
       id: 'ratio.spazio_gioco_planned',
       version: 1,
-      source: 'Scheda B, tabella Spazio gioco',
       text: 'Per lo spazio gioco la colonna "Previsti" della Scheda è il numero di iscritti.',
+      source: 'Scheda B, tabella Spazio gioco',
     },
     {
       id: 'ratio.auxiliaries',
       version: 1,
-      source: 'Reg. zonale art. 9 c.1 lett. b',
       text: 'Nel nido un addetto ausiliario ogni 30 bambini al massimo, sugli iscritti per i previsti e sui presenti alla visita.',
+      source: 'Reg. zonale art. 9 c.1 lett. b',
     },
     {
       id: 'training.validity',
       version: 1,
-      source: 'DM 388/2003 art. 3 c.5; DM 2 settembre 2021; DGR 559/2008',
       text: 'Pronto soccorso valido 3 anni, prevenzione incendi 5 anni, HACCP 5 anni rinnovabili con aggiornamento. Un corso concluso il giorno D con validità N anni scade il giorno D + N anni (29/2 → 28/2) ed è valido per visite strettamente precedenti.',
+      source: 'DM 388/2003 art. 3 c.5; DM 2 settembre 2021; DGR 559/2008',
     },
     {
       id: 'training.expiry_warning',
       version: 1,
-      source: 'interpretazione della Zona',
       text: 'Attenzione quando un attestato necessario scade entro 60 giorni dalla visita.',
+      source: 'interpretazione della Zona',
     },
     {
       id: 'training.haccp_workers',
       version: 1,
-      source: 'DGR 559/2008; Scheda F',
       text: 'Con cucina interna serve almeno un addetto alle lavorazioni complesse formato; gli attestati HACCP dichiarati devono essere in corso di validità.',
+      source: 'DGR 559/2008; Scheda F',
     },
     {
       id: 'acts.validity',
       version: 1,
-      source: 'Reg. zonale artt. 11 c.1 e 14 c.1',
       text: 'Autorizzazione e accreditamento valgono per i tre anni educativi (1 settembre - 31 agosto) successivi a quello del rilascio; attenzione entro 90 giorni dalla scadenza.',
+      source: 'Reg. zonale artt. 11 c.1 e 14 c.1',
     },
     {
       id: 'inspections.semester',
       version: 1,
-      source: 'Reg. zonale art. 17 c.1',
       text: 'Due ispezioni annuali: almeno una per ciascun semestre solare (gennaio-giugno, luglio-dicembre).',
+      source: 'Reg. zonale art. 17 c.1',
     },
     {
       id: 'rls.refresh',
       version: 1,
-      source: 'Scheda F',
       text: "La Scheda verifica l'attestato RLS di almeno 32 ore o la scelta dell'RLS territoriale; l'aggiornamento annuale non è verificato da questa regola.",
+      source: 'Scheda F',
     },
   ],
-});
+};

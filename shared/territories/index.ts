@@ -25,6 +25,24 @@ const ZONA_FSE_TERRITORY: Territory = {
   signatories: ZONA_FSE_CHECKLIST_1.signatories,
   signatoriesSource: 'Scheda di osservazione (Reg. zonale art. 15: commissione zonale)',
   schedule: { label: "due all'anno, una per semestre", article: 'Reg. zonale art. 17 c.1' },
+  // Interpretation: the Comuni of the Zona keep their services open from September to July.
+  calendar: { fromMonth: 9, toMonth: 7, article: 'calendario educativo dei Comuni della Zona (settembre–luglio)' },
+  commission: {
+    article: 'Reg. zonale art. 15 c.1',
+    seats: [
+      { label: 'pedagogista zonale', role: 'pedagogista_zonale', comune: 'any' },
+      { label: 'referente tecnico del Comune del servizio', role: 'referente_tecnico_comune', comune: 'service' },
+      { label: 'referente tecnico di un altro Comune della Zona', role: 'referente_tecnico_comune', comune: 'other' },
+    ],
+    completeFor: ['autorizzazione', 'accreditamento'],
+    completeArticle: 'Reg. zonale art. 15 c.2',
+  },
+  memberRoles: [
+    'Pedagogista zonale',
+    'Referente tecnico del Comune sede del servizio',
+    'Referente tecnico di altro Comune della Zona',
+    'Referente ASL',
+  ],
   prescription: { singular: 'prescrizione', plural: 'prescrizioni', article: 'Reg. zonale art. 11 c.2-3' },
   followUp: {
     id: 'follow_up.days',
@@ -44,24 +62,6 @@ const ZONA_FSE_TERRITORY: Territory = {
       article: 'Reg. zonale art. 11 c.3 lett. a',
       quote: "l'atto di sospensione non sia stato ottemperato nei termini previsti",
     },
-  ],
-  // Interpretation: the Comuni of the Zona keep their services open from September to July.
-  calendar: { fromMonth: 9, toMonth: 7, article: 'calendario educativo dei Comuni della Zona (settembre–luglio)' },
-  commission: {
-    article: 'Reg. zonale art. 15 c.1',
-    seats: [
-      { label: 'pedagogista zonale', role: 'pedagogista_zonale', comune: 'any' },
-      { label: 'referente tecnico del Comune del servizio', role: 'referente_tecnico_comune', comune: 'service' },
-      { label: 'referente tecnico di un altro Comune della Zona', role: 'referente_tecnico_comune', comune: 'other' },
-    ],
-    completeFor: ['autorizzazione', 'accreditamento'],
-    completeArticle: 'Reg. zonale art. 15 c.2',
-  },
-  memberRoles: [
-    'Pedagogista zonale',
-    'Referente tecnico del Comune sede del servizio',
-    'Referente tecnico di altro Comune della Zona',
-    'Referente ASL',
   ],
   reportHeading: {
     title: 'ZONA FIORENTINA SUD-EST',
@@ -105,7 +105,9 @@ export function territoryProblems(
 function register(entries: Territory[]): ReadonlyMap<string, Territory> {
   const map = new Map<string, Territory>();
   for (const entry of entries) {
-    const territory = Territory.parse(entry);
+    // The entries are typed data checked by TypeScript; test/unit/registries.test.ts parses each
+    // with the schema (what a parse here cost every process start, `vigilanza check` included).
+    const territory = entry;
     const problems = territoryProblems(territory);
     if (problems.length) throw new Error(`territorio non valido: ${problems.join('; ')}`);
     if (map.has(territory.id)) throw new Error(`territorio ripetuto: ${territory.id}`);

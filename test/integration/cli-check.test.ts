@@ -1,10 +1,11 @@
 /** `vigilanza check`, `schema` and `checklist` as a user runs them: real process, real files. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vigilanza } from '../helpers/cli.ts';
+import { ROOT, vigilanza } from '../helpers/cli.ts';
 import { compliantPeople, nidoFile } from '../helpers/inspection.ts';
 
 let dir = '';
@@ -109,6 +110,53 @@ describe('vigilanza check', () => {
     const r = vigilanza(['check', '--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /Uso: vigilanza check FILE/);
+  });
+});
+
+describe('vigilanza check from its own bundle (dist/cli/check.cjs, with a V8 code cache)', () => {
+  const ownBundle = join(ROOT, 'dist/cli/check.cjs');
+  const cache = `${ownBundle}.v8-cache`;
+  const built = existsSync(ownBundle);
+  /** The same command through the full CLI bundle, as `vigilanza check` ran before it had its own. */
+  const throughEntry = (args: string[], input?: string) => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/entry.mjs'), 'check', ...args], { cwd: ROOT, input, encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it(
+    'answers as the full CLI does: findings, bad input, usage errors, --help, standard input',
+    { skip: !built && 'dist non compilato' },
+    () => {
+      const bad = write('bad.json', { ...nidoFile(), service: { ...nidoFile().service, capacity: -1 } });
+      const cases: Array<{ args: string[]; input?: string }> = [
+        { args: ['resources/examples/nido-il-girasole.json'] },
+        { args: ['resources/examples/lucca-nido.json'] },
+        { args: [write('ok.json', { ...nidoFile(), people: compliantPeople() })] },
+        { args: [bad] },
+        { args: [join(dir, 'missing.json')] },
+        { args: [dir] },
+        { args: [] },
+        { args: ['a.json', 'b.json'] },
+        { args: ['--nope', 'a.json'] },
+        { args: ['--help'] },
+        { args: ['-'], input: JSON.stringify(nidoFile()) },
+        { args: ['-'], input: '{ not json' },
+      ];
+      for (const { args, input } of cases) {
+        const own = vigilanza(['check', ...args], { input });
+        assert.deepEqual(own, throughEntry(args, input), `check ${args.join(' ')}`);
+      }
+    },
+  );
+
+  it('writes its code cache once and then reads it (the file is not rewritten)', { skip: !built && 'dist non compilato' }, () => {
+    rmSync(cache, { force: true });
+    assert.equal(vigilanza(['check', 'resources/examples/nido-il-girasole.json']).status, 1);
+    assert.ok(existsSync(cache), 'the first run writes the cache');
+    const written = statSync(cache).mtimeMs;
+    const again = vigilanza(['check', 'resources/examples/nido-il-girasole.json']);
+    assert.equal(again.status, 1, again.stderr);
+    assert.equal(statSync(cache).mtimeMs, written, 'a run that could use the cache leaves it as it is');
   });
 });
 

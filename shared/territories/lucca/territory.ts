@@ -12,8 +12,8 @@ export const LUCCA_TERRITORY: Territory = {
   serviceTypesHeading: 'Art. 9 – Classificazione dei servizi',
   serviceTypes: {
     nido: { label: 'Nido di infanzia', article: 'Reg. Lucca art. 9 c.1 punto 1.1' },
-    centro_bambini_famiglie: { label: 'Centro dei bambini e dei genitori', article: 'Reg. Lucca art. 9 c.1 punto 1.2' },
     spazio_gioco: { label: 'Centro gioco educativo', article: 'Reg. Lucca art. 9 c.1 punto 1.3' },
+    centro_bambini_famiglie: { label: 'Centro dei bambini e dei genitori', article: 'Reg. Lucca art. 9 c.1 punto 1.2' },
     domiciliare: { label: 'Servizio domiciliare', article: 'Reg. Lucca art. 9 c.1 punto 1.4' },
   },
   signatories: LUCCA_SIGNATORIES,
@@ -22,6 +22,9 @@ export const LUCCA_TERRITORY: Territory = {
   calendar: { fromMonth: 9, toMonth: 6, article: 'Reg. Lucca art. 27 c.1' },
   // The seed names no commission's composition (Art. 32 c.1 says only that the Comune supervises).
   commission: null,
+  // Art. 32 c.1 names no commission («Il Comune vigila … anche mediante periodiche ispezioni»): the one
+  // visitor it implies is the Comune's referent, the record's signatory.
+  memberRoles: ['Referente del Comune'],
   prescription: { singular: 'diffida', plural: 'diffide', article: 'Reg. Lucca art. 32 c.2' },
   followUp: {
     id: 'follow_up.days',
@@ -37,9 +40,6 @@ export const LUCCA_TERRITORY: Territory = {
       quote: "previa diffida a ottemperare alle condizioni richieste, alla revoca dell'autorizzazione o dell'accrreditamento",
     },
   ],
-  // Art. 32 c.1 names no commission («Il Comune vigila … anche mediante periodiche ispezioni»): the one
-  // visitor it implies is the Comune's referent, the record's signatory.
-  memberRoles: ['Referente del Comune'],
   reportHeading: {
     title: 'CITTÀ DI LUCCA',
     subtitle: 'REGOLAMENTO DEI SERVIZI EDUCATIVI PER LA PRIMA INFANZIA',
