@@ -1421,9 +1421,10 @@ export class OfficeStore {
     return rows.map((r) => ({ serviceId: r.service_id, serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date }));
   }
 
+  /** How many prescriptions the overdue list holds (every page shows it): the verification joined, not one sorted subquery a row. */
   async countOverduePrescriptions(today: string): Promise<number> {
     const row = await this.db.get<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM latest_prescriptions p WHERE p.deadline < ? AND ${NOT_COMPLIED}`,
+      `SELECT COUNT(*) AS n FROM latest_prescriptions p ${LATEST_VERIFICATION_JOIN} WHERE p.deadline < ? AND ${NOT_COMPLIED_JOINED}`,
       [today],
     );
     return Number(row?.n ?? 0);
