@@ -3,12 +3,18 @@
  * 2,000 and 200,000 revisions, on SQLite and PostgreSQL. The data is seeded through the store's own
  * API (`test/helpers/office-seed.ts`: saveService, putRevision, takeInReview/decide, 1,000 calls per
  * transaction), 1,000 services, visits over ten years. The server runs in this process on
- * 127.0.0.1; each request is timed over HTTP, warm (one run first), median of RUNS.
+ * 127.0.0.1; each request is timed over HTTP, warm (one run first), median of RUNS, as wall time and
+ * as this process's CPU time (`process.cpuUsage`: server and client, the honest figure on a shared
+ * machine), with the load average before and after. On PostgreSQL the seeded database gets a
+ * `VACUUM ANALYZE` before anything is timed (as autovacuum would, eventually, after a bulk load:
+ * statistics for the planner and the visibility map for index-only scans).
  * Env: BENCH_OFFICE_TOP (default 200000) for a quicker top size, BENCH_OFFICE_PG=0 to skip
- * PostgreSQL, BENCH_OFFICE_SERVICES (default 1000), BENCH_OFFICE_RUNS (default 15), BENCH_OFFICE_ONLY=sqlite|postgres. Prints one JSON object.
+ * PostgreSQL, BENCH_OFFICE_SERVICES (default 1000), BENCH_OFFICE_RUNS (default 15), BENCH_OFFICE_ONLY=sqlite|postgres,
+ * BENCH_OFFICE_TARGETS=a,b (only the requests whose name contains one of these; no push then unless
+ * one is "push"). Prints one JSON object.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { contentHash } from '../shared/canonical.ts';
@@ -49,6 +55,8 @@ async function prepare(backend: 'sqlite' | 'postgres', revisions: number, databa
   const t0 = performance.now();
   const seeded = await seedOffice(store, { revisions, services: SERVICES, today: TODAY });
   const seedSeconds = (performance.now() - t0) / 1000;
+  // After a bulk load, as autovacuum would do in its time: the planner's statistics and the visibility map.
+  if (backend === 'postgres') await store.db.run('VACUUM ANALYZE');
   await store.createClerk('Ufficio Banco', await hashPassword(PASSWORD));
   const clerk = new Clerk(url);
   await clerk.login('Ufficio Banco', PASSWORD);
@@ -104,31 +112,48 @@ async function prepare(backend: 'sqlite' | 'postgres', revisions: number, databa
   };
 }
 
+/** Wall time and this process's CPU time (user + system) of one request, in ms. */
 const time = async (fn: () => Promise<unknown>) => {
+  const c = process.cpuUsage();
   const s = performance.now();
   await fn();
-  return performance.now() - s;
+  const wall = performance.now() - s;
+  const cpu = process.cpuUsage(c);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 };
+const load = () => loadavg().map((x) => round(x, 2));
+const TARGETS = process.env.BENCH_OFFICE_TARGETS?.split(',').filter(Boolean);
+const wanted = (name: string) => !TARGETS || TARGETS.some((t) => name.includes(t));
 
 /**
  * The same request on each size in turn (the machine is shared: a burst of load hits both sizes
  * alike), after warm-up runs; median and minimum of RUNS.
  */
+type Timing = { medianMs: number; minMs: number; cpuMedianMs: number; cpuMinMs: number; bytes: number };
+const summary = (xs: Array<{ wall: number; cpu: number }>, bytes: number): Timing => ({
+  medianMs: round(median(xs.map((x) => x.wall))),
+  minMs: round(Math.min(...xs.map((x) => x.wall))),
+  cpuMedianMs: round(median(xs.map((x) => x.cpu))),
+  cpuMinMs: round(Math.min(...xs.map((x) => x.cpu))),
+  bytes,
+});
 async function measure(sets: Prepared[]) {
-  const out = sets.map(() => ({}) as Record<string, { medianMs: number; minMs: number; bytes: number }>);
+  const out = sets.map(() => ({}) as Record<string, Timing>);
   for (const [k, [name]] of sets[0]!.targets.entries()) {
-    const xs = sets.map(() => [] as number[]);
+    if (!wanted(name)) continue;
+    const xs = sets.map(() => [] as Array<{ wall: number; cpu: number }>);
     const bytes: number[] = [];
     for (const set of sets) for (let w = 0; w < 3; w++) bytes[sets.indexOf(set)] = await set.targets[k]![1]();
     for (let i = 0; i < RUNS; i++) for (const [j, set] of sets.entries()) xs[j]!.push(await time(set.targets[k]![1]));
-    sets.forEach((_, j) => (out[j]![name] = { medianMs: round(median(xs[j]!)), minMs: round(Math.min(...xs[j]!)), bytes: bytes[j]! }));
+    sets.forEach((_, j) => (out[j]![name] = summary(xs[j]!, bytes[j]!)));
   }
+  if (!wanted('push (one laptop)')) return out;
   // One laptop pushing into the full database, sequentially: a push's latency, not throughput.
-  const xs = sets.map(() => [] as number[]);
+  const xs = sets.map(() => [] as Array<{ wall: number; cpu: number }>);
   let n = 0;
   for (const set of sets) for (let w = 0; w < 5; w++) await set.push(n++);
   for (let i = 0; i < PUSHES; i++) for (const [j, set] of sets.entries()) xs[j]!.push(await time(() => set.push(n++)));
-  sets.forEach((_, j) => (out[j]!['push (one laptop)'] = { medianMs: round(median(xs[j]!)), minMs: round(Math.min(...xs[j]!)), bytes: 0 }));
+  sets.forEach((_, j) => (out[j]!['push (one laptop)'] = summary(xs[j]!, 0)));
   return out;
 }
 
@@ -141,9 +166,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
   const sets: Prepared[] = [];
   try {
     for (const [i, n] of SIZES.entries()) sets.push(await prepare(backend, n, pg?.createDatabase(`scale_${i}`)));
+    const loadBefore = load();
     const times = await measure(sets);
+    const loadAfter = load();
     const [small, big] = [times[0]!, times[times.length - 1]!];
     result[backend] = {
+      loadAverage: { before: loadBefore, after: loadAfter },
       runs: sets.map((s, i) => ({
         revisions: s.revisions,
         visits: s.visits,
@@ -153,6 +181,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       })),
       ratioTopToSmall: Object.fromEntries(
         Object.entries(big).map(([k, v]) => [k, round(v.medianMs / Math.max(0.1, small[k]!.medianMs), 2)]),
+      ),
+      cpuRatioTopToSmall: Object.fromEntries(
+        Object.entries(big).map(([k, v]) => [k, round(v.cpuMedianMs / Math.max(0.1, small[k]!.cpuMedianMs), 2)]),
       ),
     };
     // Each backend's figures as soon as they are known (a long run stopped halfway keeps them).

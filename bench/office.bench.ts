@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -172,11 +172,28 @@ async function uploadBench() {
 }
 
 // `--only upload` runs the upload part alone (no PostgreSQL): quick to repeat while tuning it.
+// `--only push` runs the pushes alone, twice per engine alternating (sqlite, postgres, sqlite,
+// postgres: a burst of load from elsewhere then falls on both), with the load average around each.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== undefined && only !== 'upload') throw new Error(`--only: solo "upload" è previsto, non ${only}`);
+if (only !== undefined && only !== 'upload' && only !== 'push') throw new Error(`--only: "upload" o "push", non ${only}`);
 const machine = `${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 if (only === 'upload') console.log(JSON.stringify({ machine, upload: await uploadBench() }, null, 2));
-else {
+else if (only === 'push') {
+  const pg = await startPostgres();
+  try {
+    const rounds = [];
+    for (let i = 0; i < 2; i++) {
+      const before = loadavg()[0]!;
+      const sqlite = await pushBench('sqlite');
+      const postgres = await pushBench('postgres', pg.createDatabase(`bench_${i}`));
+      const ratio = round(postgres.pushesPerSecond / sqlite.pushesPerSecond, 2);
+      rounds.push({ load: [round(before, 2), round(loadavg()[0]!, 2)], sqlite, postgres, ratioPostgresToSqlite: ratio });
+    }
+    console.log(JSON.stringify({ machine, push: rounds }, null, 2));
+  } finally {
+    pg.stop();
+  }
+} else {
   const pg = await startPostgres();
   try {
     const result = {

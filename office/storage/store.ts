@@ -264,6 +264,16 @@ const FOLLOW_UP = `CASE WHEN p.service_id IS NOT NULL THEN p.follow_up
  */
 export const NOT_COMPLIED = `COALESCE((SELECT v.outcome FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
   ORDER BY v.visit_date DESC, v.by_inspection_id DESC LIMIT 1), '') <> 'complied'`;
+/**
+ * The latest verification of `p` as a join (`v`: no row when none was received): one index seek
+ * per prescription, and the look for a later one only when there is one — where a subquery per
+ * column (`LATEST_VERIFICATION`) sorts the prescription's verifications each time. With
+ * `NOT_COMPLIED_JOINED` it is the same condition as `NOT_COMPLIED`, for queries over many rows.
+ */
+const LATEST_VERIFICATION_JOIN = `LEFT JOIN prescription_verifications v ON v.inspection_id = p.inspection_id AND v.position = p.position
+  AND NOT EXISTS (SELECT 1 FROM prescription_verifications w WHERE w.inspection_id = v.inspection_id AND w.position = v.position
+    AND (w.visit_date > v.visit_date OR (w.visit_date = v.visit_date AND w.by_inspection_id > v.by_inspection_id)))`;
+const NOT_COMPLIED_JOINED = `COALESCE(v.outcome, '') <> 'complied'`;
 /** One column of the latest verification of `p` (null: none received). */
 const LATEST_VERIFICATION = (column: 'outcome' | 'act' | 'article') =>
   `(SELECT v.${column} FROM prescription_verifications v WHERE v.inspection_id = p.inspection_id AND v.position = p.position
@@ -1411,9 +1421,10 @@ export class OfficeStore {
     return rows.map((r) => ({ serviceId: r.service_id, serviceName: r.service_name, comune: r.comune, visitDate: r.visit_date }));
   }
 
+  /** How many prescriptions the overdue list holds (every page shows it): the verification joined, not one sorted subquery a row. */
   async countOverduePrescriptions(today: string): Promise<number> {
     const row = await this.db.get<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM latest_prescriptions p WHERE p.deadline < ? AND ${NOT_COMPLIED}`,
+      `SELECT COUNT(*) AS n FROM latest_prescriptions p ${LATEST_VERIFICATION_JOIN} WHERE p.deadline < ? AND ${NOT_COMPLIED_JOINED}`,
       [today],
     );
     return Number(row?.n ?? 0);
@@ -1480,12 +1491,13 @@ export class OfficeStore {
     >
   > {
     // A page asked for by number alone: the key of the row before it is found by skipping `offset`
-    // entries of the (deadline, inspection, position) index alone (no row read, no follow-up looked
-    // up), then the page is read after that key like any other; past the end there is no row.
+    // entries of the (deadline, inspection, position) index (no row read, no follow-up looked up;
+    // those whose latest verification found them complied are not counted: they are not in the
+    // list), then the page is read after that key like any other; past the end there is no row.
     if (page && page.offset && !page.after && !page.before && !page.fromEnd) {
       const start = await this.db.get<{ deadline: string; inspection_id: string; position: number }>(
-        `SELECT p.deadline, p.inspection_id, p.position FROM latest_prescriptions p WHERE p.deadline < ?
-         ORDER BY p.deadline, p.inspection_id, p.position LIMIT 1 OFFSET ?`,
+        `SELECT p.deadline, p.inspection_id, p.position FROM latest_prescriptions p ${LATEST_VERIFICATION_JOIN}
+         WHERE p.deadline < ? AND ${NOT_COMPLIED_JOINED} ORDER BY p.deadline, p.inspection_id, p.position LIMIT 1 OFFSET ?`,
         [today, page.offset - 1],
       );
       if (!start) return [];
@@ -1542,15 +1554,23 @@ export class OfficeStore {
   /**
    * The same rows for the CSV export, as arrays in its column order (`OVERDUE_CSV_HEADER`), given to
    * `fn` one at a time (`Db.eachTuple`): tens of thousands of them go to text without an object per
-   * row, nor all of them held at once.
+   * row, nor all of them held at once. The latest verification and the latest protocol registration
+   * come by one LEFT JOIN each (the row there has no later one: one index seek per prescription,
+   * the check for a later one only when there is one) instead of six correlated subqueries, four of
+   * them sorting the verifications (measured on SQLite, 31,414 rows: 75 → 54 ms of CPU to read them).
+   * `NOT_COMPLIED` is the same condition on the joined verification. On SQLite the prescriptions come
+   * from the covering index `latest_prescriptions_export` (migration 17).
    */
   async eachOverduePrescriptionTuple(today: string, fn: (row: OverdueTuple) => void): Promise<void> {
     await this.db.eachTuple(
       `SELECT p.service_name, p.comune, p.visit_date, p.revision, p.rule, p.text, p.deadline, ${FOLLOW_UP} AS follow_up,
-         ${LATEST_VERIFICATION('outcome')} AS v_outcome, ${LATEST_VERIFICATION('act')} AS v_act, ${LATEST_VERIFICATION('article')} AS v_article,
-         ${latestRegistration('protocol_number', 'p')} AS protocol_number, ${latestRegistration('protocol_date', 'p')} AS protocol_date,
-         p.inspection_id
-       FROM latest_prescriptions p WHERE p.deadline < ? AND ${NOT_COMPLIED} ORDER BY p.deadline, p.inspection_id, p.position`,
+         v.outcome, v.act, v.article, g.protocol_number, g.protocol_date, p.inspection_id
+       FROM latest_prescriptions p
+       ${LATEST_VERIFICATION_JOIN}
+       LEFT JOIN act_registrations g ON g.inspection_id = p.inspection_id AND g.revision = p.revision
+         AND NOT EXISTS (SELECT 1 FROM act_registrations h WHERE h.inspection_id = g.inspection_id AND h.revision = g.revision AND h.id > g.id)
+       WHERE p.deadline < ? AND ${NOT_COMPLIED_JOINED}
+       ORDER BY p.deadline, p.inspection_id, p.position`,
       [today],
       fn as (row: unknown[]) => void,
     );

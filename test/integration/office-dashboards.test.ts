@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Service } from '../../shared/api/contract.ts';
 import { compareDates, daysBetween } from '../../shared/dates.ts';
+import { consequenceText } from '../../shared/follow-up.ts';
 import { RULE_SETS, serviceInspectionsDue, type RuleSet } from '../../shared/rules/index.ts';
 import { hashPassword } from '../../office/security.ts';
 import {
@@ -24,7 +25,7 @@ import {
 import { toCsv } from '../../office/review/csv.ts';
 import { openPostgres, openSqlite, type Db } from '../../office/storage/db.ts';
 import { MIGRATIONS, migrate } from '../../office/storage/migrations.ts';
-import { OfficeStore, type RevisionSummary } from '../../office/storage/store.ts';
+import { OfficeStore, type PrescriptionVerification, type RevisionSummary } from '../../office/storage/store.ts';
 import { Clerk } from '../helpers/office-clerk.ts';
 import { BACKENDS, databaseFor, startOffice, stopPostgres, type Backend } from '../helpers/office-fixtures.ts';
 import { seedOffice } from '../helpers/office-seed.ts';
@@ -80,11 +81,20 @@ async function oldDue(store: OfficeStore, ruleSet: RuleSet, today: string) {
         a.service.name.localeCompare(b.service.name, 'it'),
     );
 }
+/** The latest verification of each prescription (migration 14), visit by visit: a complied one is not overdue. */
+async function latestVerifications(store: OfficeStore): Promise<Map<string, PrescriptionVerification>> {
+  const verified = new Map<string, PrescriptionVerification>();
+  for (const id of new Set((await store.latestPrescriptions()).map((p) => p.inspectionId)))
+    for (const [position, v] of await store.verificationsOf(id)) verified.set(`${id}#${position}`, v);
+  return verified;
+}
 async function oldOverdue(store: OfficeStore, today: string) {
   const [prescriptions, revisions] = await Promise.all([store.latestPrescriptions(), store.allRevisionSummaries()]);
+  const verified = await latestVerifications(store);
   return prescriptions
-    .filter((p) => compareDates(p.deadline, today) < 0)
+    .filter((p) => compareDates(p.deadline, today) < 0 && verified.get(`${p.inspectionId}#${p.position}`)?.outcome !== 'complied')
     .map((p) => {
+      const verification = verified.get(`${p.inspectionId}#${p.position}`);
       const followUp = revisions
         .filter(
           (r) =>
@@ -106,8 +116,7 @@ async function oldOverdue(store: OfficeStore, today: string) {
         deadline: p.deadline,
         daysLate: daysBetween(p.deadline, today),
         followUpDate: followUp ?? null,
-        // The seeded dataset has no follow-up verifications (migration 14): none was found not complied with.
-        notComplied: null as { act: string; article: string } | null,
+        notComplied: verification?.outcome === 'not_complied' ? verification.consequence : null,
       };
     });
 }
@@ -116,6 +125,7 @@ async function oldOverdue(store: OfficeStore, today: string) {
 async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: string) => string) {
   // The act's protocol registration, if any: the revision's latest one.
   const protocols = new Map((await store.allRevisionSummaries()).map((r) => [`${r.inspectionId}#${r.revision}`, r.protocol]));
+  const verified = await latestVerifications(store);
   return toCsv(
     OVERDUE_CSV_HEADER,
     (await oldOverdue(store, today)).map((r) => [
@@ -128,7 +138,12 @@ async function oldOverdueCsv(store: OfficeStore, today: string, label: (rule: st
       r.deadline,
       r.daysLate,
       r.followUpDate,
-      '',
+      // Worded here as the page words it (Italian, the consequence's article).
+      verified.get(`${r.inspectionId}#${r.position}`)?.outcome === 'not_complied'
+        ? r.notComplied
+          ? `non ottemperata — ${consequenceText(r.notComplied)}`
+          : 'non ottemperata'
+        : '',
       protocols.get(`${r.inspectionId}#${r.revision}`)?.number,
       protocols.get(`${r.inspectionId}#${r.revision}`)?.date,
       r.inspectionId,
@@ -195,6 +210,78 @@ for (const backend of BACKENDS) {
           });
         assert.equal(await putUnlinked('testi-difficili', ' Nido "Il Sole"; sede 2 ', '2025-01-10', AWKWARD), 'created');
         assert.equal(await putUnlinked('testi-difficili-dopo', 'NIDO "IL SOLE"; SEDE 2', '2025-06-01', []), 'created');
+        // Later visits that verified overdue prescriptions (migration 14): the latest verification
+        // counts (by visit date, then by the verifying visit's id), a complied one leaves the list,
+        // a «non ottemperata» one is in it with its consequence, or without one.
+        const overdue = (await store.overduePrescriptions(TODAY)).filter((p) => p.serviceId);
+        const verify = (
+          by: string,
+          visitDate: string,
+          p: (typeof overdue)[number],
+          outcome: 'complied' | 'not_complied',
+          article?: string,
+        ) =>
+          store.putRevision({
+            inspectionId: by,
+            revision: 1,
+            contentHash: `c-${by}`,
+            bundleHash: `b-${by}`,
+            file: {
+              verifications: [
+                {
+                  prescription: {
+                    visitId: p.inspectionId,
+                    visitDate: p.visitDate,
+                    position: p.position,
+                    rule: p.rule,
+                    text: p.text,
+                    deadline: p.deadline,
+                  },
+                  outcome,
+                  ...(article ? { consequence: { act: "sospensione dell'autorizzazione al funzionamento", article } } : {}),
+                },
+              ],
+            },
+            serviceId: p.serviceId,
+            serviceName: p.serviceName,
+            comune: p.comune,
+            visitDate,
+            purpose: 'verifica_periodica',
+            ...seeded.devices[0]!,
+            attachments: [],
+            prescriptions: [],
+          });
+        const [v1, v2, v3, v4] = overdue;
+        for (const [by, date, p, outcome, article] of [
+          ['verifica-1a', '2026-10-01', v1, 'not_complied', 'Reg. zonale art. 11 c.2'],
+          ['verifica-1b', '2026-10-02', v1, 'complied'],
+          ['verifica-2a', '2026-10-01', v2, 'complied'],
+          ['verifica-2b', '2026-10-02', v2, 'not_complied', 'Reg. zonale art. 11 c.3 lett. a'],
+          ['verifica-3a', '2026-10-05', v3, 'complied'],
+          ['verifica-3b', '2026-10-05', v3, 'not_complied'],
+          ['verifica-4b', '2026-10-05', v4, 'complied'],
+          ['verifica-4a', '2026-10-05', v4, 'not_complied', 'Reg. zonale art. 11 c.2'],
+        ] as const)
+          assert.equal(await verify(by, date, p!, outcome, article), 'created', by);
+        // Acts at the protocol: the latest registration of the prescription's revision counts.
+        const clerk = await store.createClerk('Ufficio Protocollo', 'x');
+        const registered = overdue.slice(4).filter((p) => !overdue.slice(0, 4).some((q) => q.inspectionId === p.inspectionId));
+        let registrations = 0;
+        for (const p of registered) {
+          if (!(await store.takeInReview(p.inspectionId, p.revision, clerk.id))) continue;
+          await store.decide(p.inspectionId, p.revision, 'validated', null, clerk.id);
+          for (const number of ['2026/0000001', `2026/00${registrations + 10}`])
+            await store.registerProtocol({
+              inspectionId: p.inspectionId,
+              revision: p.revision,
+              number,
+              date: TODAY,
+              today: TODAY,
+              clerkId: clerk.id,
+            });
+          if (++registrations === 3) break;
+        }
+        assert.equal(registrations, 3, 'three registered revisions');
         for (const today of [TODAY, '2026-03-01', '2021-06-30']) {
           const due = await inspectionsDueReport(store, rs, today);
           assert.deepEqual(due, await oldDue(store, rs, today), `ispezioni dovute al ${today}`);
@@ -252,6 +339,19 @@ for (const backend of BACKENDS) {
               '" Nido ""Il Sole""; sede 2 "',
             ])
               assert.ok(csv.includes(piece), piece);
+            // The verified and registered rows as the reference wrote them (not just any line).
+            assert.ok(
+              !late.some((p) => p.inspectionId === v1!.inspectionId && p.position === v1!.position),
+              'complied at the latest: not overdue',
+            );
+            assert.ok(
+              !late.some((p) => p.inspectionId === v4!.inspectionId && p.position === v4!.position),
+              'a tie broken by the visit id',
+            );
+            assert.match(csv, /;non ottemperata — Reg\. zonale art\. 11 c\.3 lett\. a: sospensione dell'autorizzazione al funzionamento;/);
+            assert.match(csv, /;non ottemperata;/);
+            assert.match(csv, /;2026\/0012;2026-11-20;/);
+            assert.doesNotMatch(csv, /2026\/0000001/, 'an earlier registration is not the latest');
           }
         }
         const unlinked = await store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM latest_revisions WHERE service_id IS NULL');
