@@ -72,6 +72,22 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
   const { store, blobs, page, view, send } = ctx;
   const notFound = (reply: FastifyReply, clerk: Clerk) =>
     view(reply, clerk, 'Ispezione non trovata', '/coda', createElement(Message, { back: BACK_TO_QUEUE }), 404);
+  /** «Verifica lo stato di revoca online» refused before asking anyone: why, and the way back to the revision. */
+  const onlineRefused = (
+    reply: FastifyReply,
+    clerk: Clerk,
+    at: { inspectionId: string; revision: number },
+    error: string,
+    status: number,
+  ) =>
+    view(
+      reply,
+      clerk,
+      'Verifica in linea non eseguita',
+      '/coda',
+      createElement(Message, { error, back: backToInspection(inspectionHref(at)) }),
+      status,
+    );
 
   app.get(
     '/ispezioni/:id/:rev',
@@ -116,15 +132,11 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
     const reports: ReportVersion[] = [];
     const reportFiles = record.attachments.filter((x) => x.kind === 'report');
     if (onlineVersion !== undefined && !reportFiles[onlineVersion - 1])
-      return view(
+      return onlineRefused(
         reply,
         clerk,
-        'Verifica in linea non eseguita',
-        '/coda',
-        createElement(Message, {
-          error: `Versione del verbale ${onlineVersion} inesistente: questa revisione ne ha ${reportFiles.length}.`,
-          back: backToInspection(inspectionHref(record)),
-        }),
+        record,
+        `Versione del verbale ${onlineVersion} inesistente: questa revisione ne ha ${reportFiles.length}.`,
         404,
       );
     const versionOf = (sha256: string) => {
@@ -341,15 +353,11 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: ReviewContex
       const revision = Number(req.params.rev);
       const version = String(req.body.versione ?? '');
       if (!/^[1-9]\d{0,3}$/.test(version))
-        return view(
+        return onlineRefused(
           reply,
           clerk,
-          'Verifica in linea non eseguita',
-          '/coda',
-          createElement(Message, {
-            error: 'Versione del verbale mancante o non valida: usare il pulsante accanto alla versione da verificare.',
-            back: backToInspection(inspectionHref({ inspectionId: req.params.id, revision })),
-          }),
+          { inspectionId: req.params.id, revision },
+          'Versione del verbale mancante o non valida: usare il pulsante accanto alla versione da verificare.',
           400,
         );
       return inspectionPage(reply, clerk, req.params.id, revision, undefined, undefined, Number(version));
