@@ -37,6 +37,7 @@ import {
 import type { Signature } from '../shared/api/contract.ts';
 import { SLOT_DEST_PREFIX, SLOT_HEIGHT } from './appearance.ts';
 import { ITEM_RULES, RULE_LABELS } from './labels.ts';
+import { emblemDataUrl } from './emblem.ts';
 import { FONT_FAMILY } from './pdfmake.ts';
 import { ReportInputError, type ReportInput, type ReportMember, type ReportPhoto } from './types.ts';
 
@@ -334,9 +335,24 @@ function titleBlock(ctx: Ctx): Content[] {
     },
     margin: [0, 10, 0, 0],
   };
-  return [
+  const heading: Content[] = [
     { text: ctx.territory.reportHeading.title, style: 'zone' },
     { text: ctx.territory.reportHeading.subtitle, style: 'conference' },
+  ];
+  return [
+    // The authority's emblem, when its data names one, to the left of its name (report/emblem.ts).
+    ...(ctx.territory.reportHeading.emblem
+      ? [
+          {
+            // An empty column as wide as the emblem's keeps the authority's name centred on the page.
+            columns: [
+              { image: 'emblem', fit: [46, 46], width: 54 },
+              { width: '*', stack: heading, margin: [0, 6, 0, 0] },
+              { width: 54, text: '' },
+            ],
+          } as Content,
+        ]
+      : heading),
     { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 1.2, lineColor: ACCENT }], margin: [0, 6, 0, 8] },
     {
       columns: [
@@ -901,6 +917,8 @@ export function reportDefinition(input: ReportInput): TDocumentDefinitions {
   const ctx = prepare(input);
   const { file } = ctx;
   const images: Record<string, string> = {};
+  const emblem = ctx.territory.reportHeading.emblem;
+  if (emblem) images.emblem = emblemDataUrl(emblem.file);
   (input.photos ?? []).forEach((p, i) => {
     if (p.unreadable !== undefined) return;
     images[`photo${i}`] = `data:${p.mime};base64,${Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64')}`;

@@ -116,6 +116,16 @@ export const Territory = z.strictObject({
     author: z.string().min(1),
     /** What the record is called: the form's title («SCHEDA DI OSSERVAZIONE PER:») and each page's running header. */
     documentTitle: z.string().min(1),
+    /**
+     * The authority's emblem beside the heading, optional: a file in `resources/emblems/` (PNG, 8 bits,
+     * not interlaced, or a JPEG in RGB or grey) that the authority supplies, and what it is.
+     */
+    emblem: z
+      .strictObject({
+        file: z.string().regex(/^[a-z0-9][a-z0-9._-]*\.(png|jpe?g)$/, 'nome di file in resources/emblems/ (.png o .jpg)'),
+        description: z.string().min(1),
+      })
+      .optional(),
   }),
 });
 export type Territory = z.infer<typeof Territory>;
