@@ -224,7 +224,10 @@ export async function seedOfficeDemo(store: OfficeStore, planning: PlanningStore
           : [];
       const file = {
         schemaVersion: 1,
+        // Named as a laptop names its files (issue 12): territory, rule set, checklist.
+        territory: territory.id,
         ruleSet: territory.ruleSet,
+        checklist: territory.checklist,
         service: {
           name: service.name,
           type: service.type,

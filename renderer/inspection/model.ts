@@ -6,13 +6,14 @@
 import { z } from 'zod';
 import type { InspectionDetail, ServiceSummary, StaffPerson } from '../../shared/api/contract.ts';
 import type { Checklist, ChecklistItem, ChecklistSection, CountsTable } from '../../shared/checklist/index.ts';
-import { applicableItems } from '../../shared/checklist/index.ts';
+import { applicableItems, checklistKey } from '../../shared/checklist/index.ts';
 import type { Purpose } from '../../shared/domain.ts';
 import { isIsoDate } from '../../shared/dates.ts';
 import type { Answer, AnswerValue, ChildrenBand, InspectionFile, Person } from '../../shared/inspection.ts';
 import { registerIds } from '../../shared/checklist/answers.ts';
 import type { EducatorRegister, RegisterEntry } from '../../shared/educator-register.ts';
 import { personFromStaff, serviceSection } from '../../shared/inspection-parts.ts';
+import { territoryOfRuleSet } from '../../shared/territories/index.ts';
 
 /** Parses a count as typed. */
 export function parseCount(text: string): { ok: true; value: number | undefined } | { ok: false; message: string } {
@@ -237,9 +238,13 @@ export function buildInspectionFile(args: {
   }
   const table = countsTableFor(checklist, service.type);
   const counts = parseCounts(table, values.counts) ?? args.lastValidCounts;
+  const territory = territoryOfRuleSet(args.ruleSet);
   const file: InspectionFile = {
     schemaVersion: 1,
+    // What the laptop's file will name (host/inspection-file.ts): the live check reads the same file.
+    ...(territory ? { territory: territory.id } : {}),
     ruleSet: args.ruleSet,
+    checklist: checklistKey(checklist),
     service: serviceSection(service),
     visit: {
       date: visit.date,
