@@ -8,9 +8,9 @@ import { CHECKLISTS, ZONA_FSE_CHECKLIST_1, type Checklist } from '../checklist/i
 import { RULE_SETS, type RuleSet } from '../rules/index.ts';
 import { checkInputsProblems } from '../rules/checks.ts';
 import { LUCCA_TERRITORY } from './lucca/territory.ts';
-import { Territory } from './schema.ts';
+import type { Territory } from './schema.ts';
 
-export * from './schema.ts';
+export type * from './schema.ts';
 
 const ZONA_FSE_TERRITORY: Territory = {
   id: 'zona-fse',

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RULE_SETS, RuleSet, ruleSetKey } from '../../shared/rules/index.ts';
 import { CHECKLISTS, Checklist, checklistKey } from '../../shared/checklist/index.ts';
-import { TERRITORIES, Territory, territoryProblems } from '../../shared/territories/index.ts';
+import { TERRITORIES, territoryProblems } from '../../shared/territories/index.ts';
+import { Territory } from '../../shared/territories/schema.ts';
 
 test('every registered rule set parses with the RuleSet schema, unchanged', () => {
   assert.ok(RULE_SETS.size >= 2);
