@@ -8,29 +8,17 @@
  * installation error, said in Italian and naming the file.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { resourceDirs } from './resources.ts';
 
 const MAX_EMBLEM_BYTES = 2 * 1024 * 1024;
 const loaded = new Map<string, string>();
-
-/** The folders looked in: `VIGILANZA_EMBLEMS_DIR`, else `resources/emblems` walking up from this module. */
-function candidates(): string[] {
-  const fromEnv = process.env.VIGILANZA_EMBLEMS_DIR;
-  const dirs: string[] = fromEnv ? [fromEnv] : [];
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    dirs.push(join(dir, 'resources', 'emblems'));
-    dir = dirname(dir);
-  }
-  return dirs;
-}
 
 /** The emblem as a data URL for pdfmake's `images`; throws an Error in Italian when it cannot be used. */
 export function emblemDataUrl(file: string): string {
   const known = loaded.get(file);
   if (known) return known;
-  const dirs = candidates();
+  const dirs = resourceDirs('emblems', 'VIGILANZA_EMBLEMS_DIR');
   const path = dirs.map((d) => join(d, file)).find((p) => existsSync(p));
   if (!path) throw new Error(`stemma del territorio non trovato: ${file} (cercato in ${dirs.join(', ')})`);
   const bytes = readFileSync(path);

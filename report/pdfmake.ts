@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
+import { resourceDirs } from './resources.ts';
 
 interface PdfMakeServer {
   virtualfs: { writeFileSync(name: string, content: Buffer): void; existsSync(name: string): boolean };
@@ -31,13 +31,7 @@ export const FONT_FAMILY = 'DejaVuSans';
  * module (sources: report/ → ../resources; bundled CLI: dist/cli/ → ../../resources).
  */
 export function findFontsDir(): string {
-  const fromEnv = process.env.VIGILANZA_FONTS_DIR;
-  const candidates: string[] = fromEnv ? [fromEnv] : [];
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    candidates.push(join(dir, 'resources', 'fonts'));
-    dir = dirname(dir);
-  }
+  const candidates = resourceDirs('fonts', 'VIGILANZA_FONTS_DIR');
   for (const c of candidates) if (existsSync(join(c, FONT_FILES.normal))) return c;
   throw new Error(`caratteri del referto non trovati (${FONT_FILES.normal}); cercati in: ${candidates.join(', ')}`);
 }
