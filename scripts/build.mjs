@@ -44,40 +44,37 @@ if (ifChanged && inputs && outputsPresent && existsSync(stampFile) && readFileSy
 rmSync(stampFile, { force: true });
 if (want('cli')) {
   rmSync(join(root, 'dist/cli'), { recursive: true, force: true });
-  await build({
-    // host-worker: the thread `vigilanza serve` runs the host in (host/worker/index.ts finds it next to its chunk).
-    entryPoints: { entry: join(root, 'bin/cli/entry.ts'), 'host-worker': join(root, 'host/worker/entry.ts') },
-    outdir: join(root, 'dist/cli'),
-    outExtension: { '.js': '.mjs' },
+  // What both CLI bundles are: Node 20, minified, the packages external, without zod's other locales.
+  const cliBundle = {
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
     external,
     sourcemap: 'linked',
     minify: true,
     logLevel: 'warning',
+    plugins: [withoutZodLocales],
+  };
+  await build({
+    ...cliBundle,
+    // host-worker: the thread `vigilanza serve` runs the host in (host/worker/index.ts finds it next to its chunk).
+    entryPoints: { entry: join(root, 'bin/cli/entry.ts'), 'host-worker': join(root, 'host/worker/entry.ts') },
+    outdir: join(root, 'dist/cli'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    format: 'esm',
     banner: {
       js: "import { createRequire as __vigilanzaRequire } from 'node:module'; const require = __vigilanzaRequire(import.meta.url);",
     },
-    plugins: [withoutZodLocales],
   });
   // `vigilanza check` on its own, one file without the shared chunks (bin/vigilanza runs it for `check`):
   // what the command needs is the inspection schema, the rules and the checklists, nothing else.
   // CommonJS, so that bin/vigilanza can compile it as a vm.Script with V8's code cache.
   await build({
+    ...cliBundle,
     entryPoints: [join(root, 'bin/cli/check-entry.ts')],
     outfile: join(root, 'dist/cli/check.cjs'),
-    bundle: true,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external,
-    sourcemap: 'linked',
-    minify: true,
-    logLevel: 'warning',
-    plugins: [withoutZodLocales],
   });
 }
 for (const extra of ['renderer', 'electron', 'office']) {
