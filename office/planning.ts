@@ -3,9 +3,9 @@
  * store (the registry, the visits of the Art. 17 periods the span touches, the people, the visits
  * already planned) and words the proposal in Italian for `vigilanza office plan`.
  */
-import { PERSON_ROLE_LABELS, PURPOSE_LABELS } from '../shared/domain.ts';
+import { PERSON_ROLE_LABELS, PLAN_REASON_LABELS, PURPOSE_LABELS } from '../shared/domain.ts';
 import { addDays, formatItalianDate } from '../shared/dates.ts';
-import { followUpOrigin, PLAN_REASON_LABELS, proposePlan, type Person, type Plan } from '../shared/planning.ts';
+import { followUpOrigin, proposePlan, type Person, type Plan } from '../shared/planning.ts';
 import { RULE_SETS } from '../shared/rules/index.ts';
 import type { Territory } from '../shared/territories/schema.ts';
 import { italianHolidayName } from './holidays.ts';

@@ -21,6 +21,17 @@ export const PURPOSES = ['autorizzazione', 'accreditamento', 'verifica_periodica
 export const Purpose = z.enum(PURPOSES);
 export type Purpose = z.infer<typeof Purpose>;
 
+/** Why a visit is planned (issue 14): the office's plan and the laptop's visit started from it say it. */
+export const PLAN_REASONS = ['due', 'requested', 'follow_up', 'complaint'] as const;
+export const PlanReason = z.enum(PLAN_REASONS);
+export type PlanReason = z.infer<typeof PlanReason>;
+export const PLAN_REASON_LABELS: Record<PlanReason, string> = {
+  due: 'dovuta (Art. 17)',
+  requested: 'su richiesta (autorizzazione o accreditamento)',
+  follow_up: 'verifica delle prescrizioni',
+  complaint: 'segnalazione',
+};
+
 export const COURSES = ['first_aid', 'fire', 'rspp', 'rls', 'haccp_manager', 'haccp_simple', 'haccp_complex'] as const;
 export const Course = z.enum(COURSES);
 export type Course = z.infer<typeof Course>;

@@ -3,8 +3,7 @@
  * `vigilanza check`, the report and sync. Strict: unknown fields are rejected.
  */
 import { z } from 'zod';
-import { Course, EducatorTitle, InputDateSchema, Purpose, Role, ServiceType } from './domain.ts';
-import { PlanReason } from './planning.ts';
+import { Course, EducatorTitle, InputDateSchema, PlanReason, Purpose, Role, ServiceType } from './domain.ts';
 import { RegisterEntry } from './educator-register.ts';
 import { checkUserText, isUserTextIssue, lineText, multilineText } from './text.ts';
 import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE, visitTimesProblem } from './times.ts';

@@ -10,23 +10,13 @@
  */
 import { z } from 'zod';
 import { addDays, compareDates, daysBetween, toDayNumber, type IsoDate } from './dates.ts';
-import { InputDateSchema, PersonRole, Purpose, PURPOSE_LABELS, type PersonRole as Role } from './domain.ts';
+import { InputDateSchema, PersonRole, PlanReason, Purpose, PURPOSE_LABELS, type PersonRole as Role } from './domain.ts';
 import { followUpFrom } from './follow-up.ts';
 import { inspectionsDue, type ServiceActs } from './rules/acts.ts';
 import type { RuleSet } from './rules/ruleset.ts';
 import type { Territory } from './territories/schema.ts';
 import { lineText } from './text.ts';
 import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE, visitTimesProblem } from './times.ts';
-
-export const PLAN_REASONS = ['due', 'requested', 'follow_up', 'complaint'] as const;
-export const PlanReason = z.enum(PLAN_REASONS);
-export type PlanReason = z.infer<typeof PlanReason>;
-export const PLAN_REASON_LABELS: Record<PlanReason, string> = {
-  due: 'dovuta (Art. 17)',
-  requested: 'su richiesta (autorizzazione o accreditamento)',
-  follow_up: 'verifica delle prescrizioni',
-  complaint: 'segnalazione',
-};
 
 export const PLAN_STATUSES = ['proposed', 'accepted', 'dropped'] as const;
 export const PlanStatus = z.enum(PLAN_STATUSES);

@@ -4,18 +4,16 @@
  */
 import type { ReactElement } from 'react';
 import { formatItalianDate } from '../../shared/dates.ts';
-import { PERSON_ROLE_LABELS, PURPOSES, PURPOSE_LABELS } from '../../shared/domain.ts';
 import {
+  PERSON_ROLE_LABELS,
   PLAN_REASONS,
   PLAN_REASON_LABELS,
-  PLAN_STATUS_LABELS,
-  type Conflict,
-  type FollowUpOf,
-  type Person,
+  PURPOSES,
+  PURPOSE_LABELS,
   type PlanReason,
-  type PlanStatus,
-} from '../../shared/planning.ts';
-import type { Purpose } from '../../shared/domain.ts';
+  type Purpose,
+} from '../../shared/domain.ts';
+import { PLAN_STATUS_LABELS, type Conflict, type FollowUpOf, type Person, type PlanStatus } from '../../shared/planning.ts';
 import { inspectionHref } from './context.ts';
 
 /** A visit as the page shows it: saved (with id and status) or proposed. */

@@ -6,8 +6,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { AgendaEntry } from '../../shared/api/contract.ts';
-import { PURPOSE_LABELS } from '../../shared/domain.ts';
-import { PLAN_REASON_LABELS } from '../../shared/planning.ts';
+import { PLAN_REASON_LABELS, PURPOSE_LABELS } from '../../shared/domain.ts';
 import { useApiMutation, useApiQuery } from '../api/queries.ts';
 import { useApp } from '../app/info.tsx';
 import { agendaGroups } from './groups.ts';

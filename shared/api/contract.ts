@@ -5,9 +5,8 @@
  */
 import { RegisterEntry } from '../educator-register.ts';
 import { z } from 'zod';
-import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, Purpose, Role, ServiceType } from '../domain.ts';
+import { Course, EducatorTitle, InputDateSchema, IsoDateSchema, PlanReason, Purpose, Role, ServiceType } from '../domain.ts';
 import { Answer, AnswerValue, ChildrenBand, InspectionFile, PlanLink, StaffCounts, Training } from '../inspection.ts';
-import { PlanReason } from '../planning.ts';
 import { lineText, multilineText } from '../text.ts';
 import { VISIT_TIME, VISIT_TIME_FORMAT_MESSAGE } from '../times.ts';
 

@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_SEGMENT_ENTRIES } from '../audit-chain.ts';
-import { IsoDateSchema, PersonRole, Purpose } from '../domain.ts';
-import { PlanReason } from '../planning.ts';
+import { IsoDateSchema, PersonRole, PlanReason, Purpose } from '../domain.ts';
 import { VISIT_TIME } from '../times.ts';
 import { RegisterEntry } from '../educator-register.ts';
 
