@@ -4,7 +4,8 @@
  */
 import { PERSON_ROLE_LABELS } from '../../shared/domain.ts';
 import type { PlanLink } from '../../shared/inspection.ts';
-import { PlannedVisitChange, PlannedVisitRecord, type PlanPrescription } from '../../shared/sync/protocol.ts';
+import { formatItalianDate } from '../../shared/dates.ts';
+import { PlannedVisitChange, PlannedVisitRecord, type PlanFulfilment, type PlanPrescription } from '../../shared/sync/protocol.ts';
 import { StoreError } from '../errors.ts';
 import type { InspectionRecord } from '../records.ts';
 import type { AuditRepository } from './audit.ts';
@@ -16,9 +17,15 @@ export interface AgendaRecord {
   plan: PlannedVisitRecord;
   /** Our service standing for the office's registry entry (null: not received yet). */
   serviceId: string | null;
-  /** The latest revision of the visit started from it here, or null. */
+  /** The latest revision of the visit started from it here, else of the visit here that fulfilled it, or null. */
   inspectionId: string | null;
 }
+
+/** «avviata dal piano» / «collegata all'arrivo in ufficio»: how the visit that fulfilled a plan was linked to it. */
+export const FULFILMENT_HOW_LABELS: Record<PlanFulfilment['how'], string> = {
+  plan: 'avviata dal piano',
+  matched: "collegata all'arrivo in ufficio",
+};
 
 /** How a member of the office's commission reads as a laptop commission member's role. */
 export function memberRole(m: PlannedVisitRecord['members'][number]): string {
@@ -38,7 +45,7 @@ export class AgendaRepository {
 
   /**
    * One `planned_visit` change of the feed, inside the page's transaction: the plan replaces the row
-   * (moved, new commission), null deletes it. Visits already started are not touched. Returns a reason
+   * (moved, new commission, done: `fulfilled`), null deletes it. Visits already started are not touched. Returns a reason
    * when the payload is not readable (the change is then skipped and reported).
    */
   apply(seq: number, payload: unknown): string | null {
@@ -75,13 +82,25 @@ export class AgendaRepository {
     return row?.id ?? null;
   }
 
+  /** The latest revision of the visit `visitId` if this laptop holds it (the one that fulfilled a plan), or null. */
+  #heldVisit(visitId: string): string | null {
+    const row = this.ctx.stmt('SELECT id FROM inspections WHERE visit_id = ? ORDER BY revision DESC LIMIT 1').get(visitId) as
+      { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** The visit of this laptop a plan opens: the one started from it, else the one here that fulfilled it. */
+  #visitOf(plan: PlannedVisitRecord): string | null {
+    return this.#startedVisit(plan.id) ?? (plan.fulfilled ? this.#heldVisit(plan.fulfilled.visitId) : null);
+  }
+
   /** The agenda by date and time. */
   list(): AgendaRecord[] {
     const rows = this.ctx.stmt('SELECT plan FROM agenda ORDER BY plan_date, plan_id').all() as Array<{ plan: string }>;
     return rows
       .map((r) => JSON.parse(r.plan) as PlannedVisitRecord)
       .sort((a, b) => a.date.localeCompare(b.date) || a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id))
-      .map((plan) => ({ plan, serviceId: this.#localService(plan.serviceId), inspectionId: this.#startedVisit(plan.id) }));
+      .map((plan) => ({ plan, serviceId: this.#localService(plan.serviceId), inspectionId: this.#visitOf(plan) }));
   }
 
   /** The plan a visit (any of its revisions) was started from, as the file carries it. */
@@ -105,7 +124,9 @@ export class AgendaRepository {
   /**
    * A new draft visit from the plan, in one transaction: the plan's service (ours for the office's
    * entry), purpose, date and times, and its commission as laptop members (the one with the same name,
-   * else added with the office's role). A plan already started gives that visit back.
+   * else added with the office's role). A plan already started gives that visit back; a plan already
+   * done (`fulfilled`) gives back the visit that did it when this laptop holds it, and is refused
+   * (`conflict`) on every other laptop: the visit was made, a second one would fulfil nothing.
    */
   start(planId: string, ruleSet: string): InspectionRecord {
     return this.ctx.db
@@ -120,6 +141,15 @@ export class AgendaRepository {
             'planId',
           );
         const plan = JSON.parse(row.plan) as PlannedVisitRecord;
+        if (plan.fulfilled) {
+          const held = this.#heldVisit(plan.fulfilled.visitId);
+          if (held) return this.inspections.get(held);
+          throw new StoreError(
+            'conflict',
+            `la visita pianificata è già stata svolta il ${formatItalianDate(plan.fulfilled.date)} (${FULFILMENT_HOW_LABELS[plan.fulfilled.how]}) da un altro portatile della commissione: non si può avviarla di nuovo`,
+            'planId',
+          );
+        }
         const serviceId = this.#localService(plan.serviceId);
         if (!serviceId)
           throw new StoreError(

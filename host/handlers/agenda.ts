@@ -19,6 +19,7 @@ export function agendaHandlers(ctx: HandlerContext): Pick<Handlers, 'agenda.list
         reason: plan.reason,
         members: plan.members.map((m) => ({ name: m.name, role: memberRole(m) })),
         inspectionId,
+        fulfilled: plan.fulfilled ? { date: plan.fulfilled.date, how: plan.fulfilled.how } : null,
       })),
 
     'agenda.start': ({ planId }) => ctx.detail(store.agenda.start(planId, ruleSetKey(ctx.currentRuleSet())).id),

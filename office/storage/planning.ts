@@ -90,15 +90,20 @@ async function audienceOf(sql: Sql, planId: string): Promise<string[]> {
 
 /**
  * What the laptops of the commission hold of a planned visit: only an accepted one, not demo (demo
- * plans and demo services stay in the office: `vigilanza office demo`), and not fulfilled yet.
+ * plans and demo services stay in the office: `vigilanza office demo`). A fulfilled one stays, with
+ * its `fulfilled` (the visit, its date, how it was linked) and without `toVerify`: the other members'
+ * laptops show it «svolta» instead of losing it, so nobody sets out for a visit already done.
  */
 async function agendaRecord(sql: Sql, planId: string): Promise<PlannedVisitRecord | null> {
-  const v = await sql.get<VisitRow & { data: string }>(
-    `SELECT v.*, s.data, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how
-     FROM planned_visits v JOIN services s ON s.id = v.service_id LEFT JOIN plan_fulfilments f ON f.plan_id = v.id WHERE v.id = ?`,
+  const v = await sql.get<VisitRow & { data: string; fulfilled_date: string | null }>(
+    `SELECT v.*, s.data, f.inspection_id AS fulfilled_by, f.revision AS fulfilled_revision, f.how AS fulfilled_how,
+       r.visit_date AS fulfilled_date
+     FROM planned_visits v JOIN services s ON s.id = v.service_id LEFT JOIN plan_fulfilments f ON f.plan_id = v.id
+       LEFT JOIN revisions r ON r.inspection_id = f.inspection_id AND r.revision = f.revision
+     WHERE v.id = ?`,
     [planId],
   );
-  if (!v || v.status !== 'accepted' || Number(v.demo) === 1 || v.fulfilled_by) return null;
+  if (!v || v.status !== 'accepted' || Number(v.demo) === 1) return null;
   const service = JSON.parse(v.data) as Service;
   const members = await sql.all<PersonRow>(
     'SELECT p.* FROM planned_visit_members m JOIN office_people p ON p.id = m.person_id WHERE m.visit_id = ? ORDER BY m.position',
@@ -117,9 +122,75 @@ async function agendaRecord(sql: Sql, planId: string): Promise<PlannedVisitRecor
     members: members.map((m) => ({ name: m.name, role: m.role, comune: m.comune })),
     updatedAt: v.updated_at,
   };
-  const toVerify = v.reason === 'follow_up' && v.follow_up_of ? await toVerifyOf(sql, JSON.parse(v.follow_up_of) as FollowUpOf) : [];
+  if (v.fulfilled_by) {
+    record.fulfilled = { visitId: v.fulfilled_by, date: v.fulfilled_date ?? v.visit_date, how: v.fulfilled_how! };
+    return record;
+  }
+  const toVerify = await planToVerify(sql, v);
   if (toVerify.length) record.toVerify = toVerify;
   return record;
+}
+
+/** What a plan's record carries as `toVerify` (a follow-up's open prescriptions; none for another plan). */
+async function planToVerify(sql: Sql, v: Pick<VisitRow, 'reason' | 'follow_up_of'>): Promise<PlanPrescription[]> {
+  return v.reason === 'follow_up' && v.follow_up_of ? toVerifyOf(sql, JSON.parse(v.follow_up_of) as FollowUpOf) : [];
+}
+
+/**
+ * The follow-up plans whose `toVerify` a received revision may change, with what it is before the
+ * revision is written: those on the laptops (accepted, not demo, not fulfilled) whose origin is one of
+ * `origins` — the revision's own visit (a correction replaces its prescriptions) and the visits whose
+ * prescriptions it verifies now or verified in its earlier revision (a verification received, or
+ * withdrawn by a correction, opens or closes one and counts its «non ottemperata»). Received
+ * revisions are the only writes of `latest_prescriptions` and `prescription_verifications`.
+ * `follow_up_of` is JSON: the LIKE only narrows the scan, the parsed origin decides. Only a received
+ * visit's id (the wire's EntityId: letters, digits, `.`, `_`, `-`, nothing LIKE or JSON escapes
+ * differently) has prescriptions, so no other origin is sought.
+ */
+export async function followUpsOfOrigins(sql: Sql, origins: readonly string[]): Promise<Array<{ planId: string; toVerify: string }>> {
+  const wanted = new Set(origins.filter((o) => /^[A-Za-z0-9._-]{1,100}$/.test(o)));
+  if (!wanted.size) return [];
+  const out: Array<{ planId: string; toVerify: string }> = [];
+  for (const origin of [...wanted].sort()) {
+    const rows = await sql.all<Pick<VisitRow, 'id' | 'reason' | 'follow_up_of'>>(
+      `SELECT v.id, v.reason, v.follow_up_of FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id
+       WHERE v.reason = 'follow_up' AND v.status = 'accepted' AND v.demo = 0 AND f.plan_id IS NULL AND v.follow_up_of LIKE ?
+       ORDER BY v.id`,
+      [`%${origin}%`],
+    );
+    for (const r of rows)
+      if ((JSON.parse(r.follow_up_of!) as FollowUpOf).inspectionId === origin)
+        out.push({ planId: r.id, toVerify: JSON.stringify(await planToVerify(sql, r)) });
+  }
+  return out;
+}
+
+/**
+ * After a received revision is written: republishes each of `watched` (followUpsOfOrigins, read before
+ * the write) whose `toVerify` is no longer what it was, so every laptop of its commission gets the fresh
+ * list through the change feed (cause `prescriptions`). A plan fulfilled meanwhile (by this very
+ * revision) was published by its fulfilment. A visit already started from the plan keeps the list it
+ * was started with (the laptop's `visit_plans`). Returns the plans republished.
+ */
+export async function republishChangedFollowUps(
+  db: Db,
+  sql: Sql,
+  watched: ReadonlyArray<{ planId: string; toVerify: string }>,
+  now: string,
+): Promise<string[]> {
+  const republished: string[] = [];
+  for (const w of watched) {
+    const v = await sql.get<Pick<VisitRow, 'reason' | 'follow_up_of'> & { fulfilled: string | null }>(
+      `SELECT v.reason, v.follow_up_of, f.plan_id AS fulfilled FROM planned_visits v LEFT JOIN plan_fulfilments f ON f.plan_id = v.id
+       WHERE v.id = ?`,
+      [w.planId],
+    );
+    if (!v || v.fulfilled || JSON.stringify(await planToVerify(sql, v)) === w.toVerify) continue;
+    const audience = await audienceOf(sql, w.planId);
+    await afterVisitWrite(db, { sql, planId: w.planId, before: audience, at: now, cause: 'prescriptions' });
+    republished.push(w.planId);
+  }
+  return republished;
 }
 
 /**
@@ -239,7 +310,7 @@ export interface ReceivedVisit {
  * only when the plan is of the same service, not fulfilled yet, and the sending inspector is linked to
  * a member of its commission — a plan id of someone else's plan links nothing (and nothing else is
  * tried for that visit). A file without a plan: the accepted plan of the same service dated within
- * PLAN_MATCH_DAYS of the visit and not fulfilled, the nearest one. The plan then leaves the agendas.
+ * PLAN_MATCH_DAYS of the visit and not fulfilled, the nearest one. The agendas then show it «svolta».
  * Returns the plan id linked, if any.
  */
 export async function linkReceivedVisit(db: Db, sql: Sql, v: ReceivedVisit, now: string): Promise<string | null> {
@@ -299,9 +370,10 @@ export interface VisitWrite {
   /**
    * `saved` and `status`: a clerk wrote the visit (savePlannedVisit, setPlannedVisitStatus);
    * `inspector_link`: a member's inspector account changed (savePerson); `fulfilled`: a received visit
-   * fulfilled it (linkReceivedVisit).
+   * fulfilled it (linkReceivedVisit); `prescriptions`: a received revision changed what a follow-up's
+   * `toVerify` lists (a correction of its origin visit, a verification received; republishChangedFollowUps).
    */
-  cause: 'saved' | 'status' | 'inspector_link' | 'fulfilled';
+  cause: 'saved' | 'status' | 'inspector_link' | 'fulfilled' | 'prescriptions';
 }
 
 /** Run in the transaction of every write of a planned visit, after its publication (office/mail.ts tells the members). */

@@ -13,7 +13,7 @@ import type { Verification } from '../../shared/inspection.ts';
 import type { Db, Sql } from './db.ts';
 import { serviceKey } from './keys.ts';
 import { migrate } from './migrations.ts';
-import { linkReceivedVisit } from './planning.ts';
+import { followUpsOfOrigins, linkReceivedVisit, republishChangedFollowUps } from './planning.ts';
 
 export const REVIEW_STATUSES = ['ricevuta', 'in_validazione', 'validata', 'respinta'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -769,11 +769,26 @@ export class OfficeStore {
         ]);
       }
       if (s.audit) await this.#checkAudit(sql, s, s.audit);
+      // The follow-up plans whose prescriptions to verify this revision may change, as they are now.
+      const watched = await followUpsOfOrigins(sql, [
+        s.inspectionId,
+        ...((s.file as { verifications?: Verification[] }).verifications ?? []).map((v) => v.prescription.visitId),
+        ...(s.revision > 1
+          ? (
+              await sql.all<{ inspection_id: string }>(
+                'SELECT DISTINCT inspection_id FROM prescription_verifications WHERE by_inspection_id = ? ORDER BY inspection_id',
+                [s.inspectionId],
+              )
+            ).map((r) => r.inspection_id)
+          : []),
+      ]);
       // Last, so that the change-feed lock it takes is held for the fewest statements before the commit.
       const serviceId = s.serviceId ?? (await this.#linkService(sql, s));
       await this.#refreshLatest(sql, s, serviceId);
-      // The planned visit it fulfils (issue 14), which then leaves the agendas of its commission.
+      // The planned visit it fulfils (issue 14), which the agendas of its commission then show «svolta».
       await linkReceivedVisit(this.db, sql, { ...s, serviceId }, this.now());
+      // Then the follow-ups whose list changed (a correction of their origin, a verification received).
+      await republishChangedFollowUps(this.db, sql, watched, this.now());
       // Last of all: the count's row lock (PostgreSQL) is then held only for the commit, and always
       // after the change-feed lock, in the order decide() takes them (no deadlock between the two).
       await this.#countStatus(sql, s.inspectionId, null, 'ricevuta');

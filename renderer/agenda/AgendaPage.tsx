@@ -1,7 +1,9 @@
 /**
  * «Agenda»: the office's planned visits of this inspector's commissions (issue 14), as the change
  * feed brought them, grouped by when they fall (today, the rest of this week, later; plans whose date
- * has passed first, when there are any). «Inizia la visita» opens a new visit prefilled from the plan.
+ * has passed first, when there are any; those already done last, «Già svolte», marked «Svolta» with the
+ * visit's date and how it was linked, for renderer/agenda/groups.ts SVOLTE_DAYS). «Inizia la visita»
+ * opens a new visit prefilled from the plan; a plan done has none (only the laptop holding its visit opens it).
  */
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -12,7 +14,14 @@ import { useApp } from '../app/info.tsx';
 import { agendaGroups } from './groups.ts';
 import { href } from '../app/router.ts';
 import { italianDate } from '../ui/format.ts';
+import { Badge } from '../ui/Badge.tsx';
 import { ErrorBox, Loaded } from '../ui/Status.tsx';
+
+/** How the visit that did a plan was linked to it (the same words as the laptop's refusal to start it again). */
+const FULFILMENT_HOW: Record<NonNullable<AgendaEntry['fulfilled']>['how'], string> = {
+  plan: 'avviata dal piano',
+  matched: 'collegata all’arrivo in ufficio',
+};
 
 export function AgendaPage() {
   const [list, reload] = useApiQuery('agenda.list', {});
@@ -105,7 +114,15 @@ function Agenda({ entries }: { entries: AgendaEntry[] }) {
                         </ul>
                       </td>
                       <td>
-                        {e.inspectionId ? (
+                        {e.fulfilled ? (
+                          <>
+                            <Badge tone="ok">Svolta</Badge>
+                            <span className="sub">
+                              il {italianDate(e.fulfilled.date)}, {FULFILMENT_HOW[e.fulfilled.how]}
+                            </span>
+                            {e.inspectionId && <Link to={href({ page: 'inspection', id: e.inspectionId })}>Apri la visita svolta</Link>}
+                          </>
+                        ) : e.inspectionId ? (
                           <Link to={href({ page: 'inspection', id: e.inspectionId })}>Apri la visita avviata</Link>
                         ) : e.serviceId ? (
                           <button

@@ -216,6 +216,19 @@ export const PlanPrescription = z.looseObject({
 export type PlanPrescription = z.infer<typeof PlanPrescription>;
 
 /**
+ * The received visit that fulfilled a planned visit (office `plan_fulfilments`): the visit (its
+ * inspection id at the office, the laptop's `visitId`, so the laptop that holds it can open it), the
+ * date of the revision that fulfilled it, and `how`: `plan` when it was started from the plan,
+ * `matched` when the office linked a visit sent without one when it arrived.
+ */
+export const PlanFulfilment = z.looseObject({
+  visitId: z.string().min(1).max(100),
+  date: IsoDateSchema,
+  how: z.enum(['plan', 'matched']),
+});
+export type PlanFulfilment = z.infer<typeof PlanFulfilment>;
+
+/**
  * A planned visit as the laptops of its commission receive it (issue 14, «Agenda»): who, where, when
  * and why, with the commission by name and role (no e-mail: the laptop needs to know who comes, not how
  * to write to them). `serviceId` is the office registry id (the laptop maps it to its own service).
@@ -244,14 +257,23 @@ export const PlannedVisitRecord = z.looseObject({
    * its own earlier visits' prescriptions.
    */
   toVerify: z.array(PlanPrescription).max(500).optional(),
+  /**
+   * Set once a received visit fulfilled the plan: the laptops keep it on «Agenda» as «svolta» (only the
+   * laptop holding that visit, or the one that started it, opens it; no other starts it). Such a record
+   * carries no `toVerify` (nothing more is started from it). Optional: an older office sends none, and
+   * took the plan off the agendas instead (`plan: null`); an older laptop ignores it and shows the plan
+   * as still to do, but a visit it starts from it fulfils nothing at the office (the plan is taken).
+   */
+  fulfilled: PlanFulfilment.optional(),
   updatedAt: z.string(),
 });
 export type PlannedVisitRecord = z.infer<typeof PlannedVisitRecord>;
 
 /**
- * One laptop's view of a planned visit changed: `plan` is what it holds now, or null when the visit is
- * no longer on its agenda (dropped or put back to proposed by a clerk, its inspector taken off the
- * commission, or already done). Sent only to the inspectors linked to a member (before or after).
+ * One laptop's view of a planned visit changed: `plan` is what it holds now (a done one with its
+ * `fulfilled`), or null when the visit is no longer on its agenda (dropped or put back to proposed by a
+ * clerk, its inspector taken off the commission). Sent only to the inspectors linked to a member
+ * (before or after).
  */
 export const PlannedVisitChange = z.looseObject({ planId: z.string(), plan: PlannedVisitRecord.nullable() });
 export type PlannedVisitChange = z.infer<typeof PlannedVisitChange>;

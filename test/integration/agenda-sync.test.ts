@@ -4,7 +4,7 @@
  * laptops of the commission see the same plan; a third inspector's laptop does not), never a proposal
  * nor a demo plan; a visit starts from its plan prefilled; moving or dropping the plan updates the
  * agendas and never the visit started; at the office the visit fulfils the plan it names, and a visit
- * sent without a plan is matched to the plan it fulfils; linking a person to an inspector account later
+ * sent without a plan is matched to the plan it fulfils (the agendas keep both «svolta»); linking a person to an inspector account later
  * brings that inspector the plans they are on, unlinking takes them off. Attacks: a laptop cannot start someone
  * else's plan, and a forged plan id in a pushed visit links nothing.
  */
@@ -198,7 +198,7 @@ for (const backend of BACKENDS) {
         'a visit already started is never touched by a change of plan',
       );
 
-      // Sealed and sent: the office links it to the plan it names; the plan leaves the agenda.
+      // Sealed and sent: the office links it to the plan it names; the agenda shows it done («svolta»).
       ok(A.app, 'inspections.saveAnswer', { inspectionId: draft.id, itemId: YESNO_ITEM, value: 'yes' });
       const sealed = ok(A.app, 'inspections.seal', { id: draft.id, signatures: [], commissionReason: 'prova automatica' });
       assert.ok(sealed, 'sealed');
@@ -212,10 +212,14 @@ for (const backend of BACKENDS) {
       assert.deepEqual(planned.find((v) => v.id === p1.id)!.fulfilledBy, { inspectionId: draft.visitId, revision: 1, how: 'plan' });
       await A.pull();
       assert.deepEqual(
-        agenda(A).map((e) => e.planId),
-        [p4.id],
-        'done: off the agenda',
+        agenda(A).map((e) => [e.planId, e.fulfilled, e.inspectionId]),
+        [
+          [p1.id, { date: '2026-03-12', how: 'plan' }, draft.id],
+          [p4.id, null, null],
+        ],
+        'done: still on the agenda, «svolta» on the date of the visit, opening it',
       );
+      assert.equal(ok(A.app, 'agenda.start', { planId: p1.id }).id, draft.id, 'the laptop that did it keeps opening that visit');
 
       // Attack: Luca's laptop, changed by hand, seals a visit of the same nido naming Chiara's plan p4.
       const bDraft = ok(B.app, 'inspections.create', { serviceId: tiglio.id, purpose: 'verifica_periodica', date: '2026-03-20' });
@@ -230,9 +234,12 @@ for (const backend of BACKENDS) {
       assert.equal(p4Now.fulfilledBy, null, 'a plan id of someone else’s plan links nothing');
       await A.pull();
       assert.deepEqual(
-        agenda(A).map((e) => e.planId),
-        [p4.id],
-        'still on Chiara’s agenda',
+        agenda(A).map((e) => [e.planId, e.fulfilled]),
+        [
+          [p1.id, { date: '2026-03-12', how: 'plan' }],
+          [p4.id, null],
+        ],
+        'still to do on Chiara’s agenda',
       );
 
       // Laura gets an inspector account: her laptop now hears of the visits she is on; unlinked, it no longer does.
@@ -247,10 +254,15 @@ for (const backend of BACKENDS) {
       await planning.savePerson({ ...lauraInput, inspectorId: laura.inspectorId }, actor, { id: pLaura.id });
       await L.pull();
       assert.deepEqual(
-        agenda(L).map((e) => e.planId),
-        [p4.id],
-        'the open plan she is on (p1 is done)',
+        agenda(L).map((e) => [e.planId, e.fulfilled?.how ?? null, e.inspectionId]),
+        [
+          [p1.id, 'plan', null],
+          [p4.id, null, null],
+        ],
+        'the plans she is on: p1 done by Chiara (not hers to open), p4 to do',
       );
+      const again = L.app.dispatch('agenda.start', { planId: p1.id });
+      assert.ok(!again.ok && again.error.code === 'conflict', 'a plan done is not started on another laptop');
       await planning.savePerson({ ...lauraInput, inspectorId: null }, actor, { id: pLaura.id });
       await L.pull();
       assert.deepEqual(agenda(L), [], 'unlinked: off her laptop');
@@ -264,7 +276,14 @@ for (const backend of BACKENDS) {
       p4Now = (await planning.listPlannedVisits('2026-03-20', '2026-03-20')).find((v) => v.id === p4.id)!;
       assert.deepEqual(p4Now.fulfilledBy, { inspectionId: free.visitId, revision: 1, how: 'matched' });
       await A.pull();
-      assert.deepEqual(agenda(A), []);
+      assert.deepEqual(
+        agenda(A).map((e) => [e.planId, e.fulfilled, e.inspectionId]),
+        [
+          [p1.id, { date: '2026-03-12', how: 'plan' }, draft.id],
+          [p4.id, { date: '2026-03-18', how: 'matched' }, free.id],
+        ],
+        'the visit sent without a plan: p4 «svolta», opening the visit this laptop holds',
+      );
       const events = await planning.events('visit', p4.id);
       assert.match(events.at(-1)!.action, /svolta/);
       const causes = (id: string) => heard.filter(([, planId]) => planId === id).map(([cause]) => cause);
