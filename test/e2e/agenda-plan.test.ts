@@ -2,8 +2,9 @@
  * Issue 14, «Agenda», both UIs in Debian Chromium: a clerk plans a visit on «Pianificazione» with the
  * inspector on its commission; the laptop (paired to that inspector) syncs and shows it in «Agenda»
  * (0 axe violations); the inspector starts it with «Inizia la visita», and the draft has the service,
- * purpose, date, times and commission of the plan. Sealed and sent, the office shows the plan «svolta».
- * Screenshots (1366×768) in /tmp/agenda-*.png.
+ * purpose, date, times and commission of the plan. Sealed and sent, the office shows the plan «svolta»,
+ * and so does the laptop's «Agenda» («Già svolte», no «Inizia la visita», 0 axe violations), opening
+ * the visit done. Screenshots (1366×768) in /tmp/agenda-*.png.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -160,4 +161,18 @@ test('a clerk plans a visit; the inspector sees it in «Agenda» and starts it p
   await clerk.getByText(/stato: svolta/).waitFor();
   await clerk.getByRole('link', { name: /visita avviata dal piano, vedi la revisione/ }).waitFor();
   await shot(clerk, '04-ufficio-svolta');
+
+  // Back on the laptop's «Agenda»: the plan stays, «Svolta» among «Già svolte», with no «Inizia la visita».
+  await pageApi(page, 'sync.now', {});
+  await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Agenda' }).click();
+  const done = page.getByRole('region', { name: /Già svolte/ });
+  await done.locator('.badge', { hasText: 'Svolta' }).waitFor({ timeout: 30_000 });
+  const doneRow = done.getByRole('row').filter({ hasText: 'Nido Il Pesco' });
+  assert.match((await doneRow.textContent())!, new RegExp(`Svolta\\s*il ${formatItalianDate(date)}, avviata dal piano`));
+  assert.equal(await page.getByRole('button', { name: /Inizia la visita/ }).count(), 0, 'a plan done cannot be started');
+  assert.equal(await page.getByRole('region', { name: /Questa settimana|Più avanti/ }).getByRole('row').count(), 0);
+  assert.deepEqual(await axeViolations(page, 'laptop-agenda-svolta'), [], 'axe-core: «Agenda» with a plan done');
+  await shot(page, '05-laptop-agenda-svolta');
+  await doneRow.getByRole('link', { name: 'Apri la visita svolta' }).click();
+  await page.waitForURL(new RegExp(`#/ispezioni/${encodeURIComponent(id)}$`));
 });
