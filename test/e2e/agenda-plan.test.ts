@@ -170,7 +170,13 @@ test('a clerk plans a visit; the inspector sees it in «Agenda» and starts it p
   const doneRow = done.getByRole('row').filter({ hasText: 'Nido Il Pesco' });
   assert.match((await doneRow.textContent())!, new RegExp(`Svolta\\s*il ${formatItalianDate(date)}, avviata dal piano`));
   assert.equal(await page.getByRole('button', { name: /Inizia la visita/ }).count(), 0, 'a plan done cannot be started');
-  assert.equal(await page.getByRole('region', { name: /Questa settimana|Più avanti/ }).getByRole('row').count(), 0);
+  assert.equal(
+    await page
+      .getByRole('region', { name: /Questa settimana|Più avanti/ })
+      .getByRole('row')
+      .count(),
+    0,
+  );
   assert.deepEqual(await axeViolations(page, 'laptop-agenda-svolta'), [], 'axe-core: «Agenda» with a plan done');
   await shot(page, '05-laptop-agenda-svolta');
   await doneRow.getByRole('link', { name: 'Apri la visita svolta' }).click();

@@ -75,7 +75,13 @@ for (const backend of BACKENDS) {
         actor,
       );
       const pLuca = await planning.savePerson(
-        { name: 'Luca Neri', role: 'referente_tecnico_comune', comune: 'Impruneta', email: 'l.neri@impruneta.it', inspectorId: luca.inspectorId },
+        {
+          name: 'Luca Neri',
+          role: 'referente_tecnico_comune',
+          comune: 'Impruneta',
+          email: 'l.neri@impruneta.it',
+          inspectorId: luca.inspectorId,
+        },
         actor,
       );
       // Sara has a laptop and an account but is on no commission here.
@@ -158,11 +164,7 @@ for (const backend of BACKENDS) {
         refused.error.message,
         'la visita pianificata è già stata svolta il 22/04/2026 (avviata dal piano) da un altro portatile della commissione: non si può avviarla di nuovo',
       );
-      assert.equal(
-        (B.app.store.db.prepare('SELECT COUNT(*) AS n FROM inspections').get() as { n: number }).n,
-        0,
-        'no draft was made on B',
-      );
+      assert.equal((B.app.store.db.prepare('SELECT COUNT(*) AS n FROM inspections').get() as { n: number }).n, 0, 'no draft was made on B');
       const onA = agenda(A).find((e) => e.planId === P.id);
       assert.deepEqual([onA.fulfilled, onA.inspectionId], [{ date: '2026-04-22', how: 'plan' }, pDraft.id]);
       assert.equal(ok(A.app, 'agenda.start', { planId: P.id }).id, pDraft.id, 'A keeps opening its visit');
@@ -198,11 +200,7 @@ for (const backend of BACKENDS) {
       assert.equal((await A.push()).sent, 1);
       await B.pull();
       assert.deepEqual(toVerify(B), [[0, first.text, 1]], 'B: one «non ottemperata» before, the step of the consequence');
-      assert.deepEqual(
-        kept(B, F.id).fulfilled,
-        undefined,
-        'a visit dated 25 days away does not fulfil the plan',
-      );
+      assert.deepEqual(kept(B, F.id).fulfilled, undefined, 'a visit dated 25 days away does not fulfil the plan');
 
       // The visit corrected to «ottemperata»: nothing is left to verify, and B's agenda says so.
       const v3r = ok(A.app, 'inspections.revise', { id: v3.id });
