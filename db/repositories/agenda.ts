@@ -17,8 +17,10 @@ export interface AgendaRecord {
   plan: PlannedVisitRecord;
   /** Our service standing for the office's registry entry (null: not received yet). */
   serviceId: string | null;
-  /** The latest revision of the visit started from it here, else of the visit here that fulfilled it, or null. */
+  /** The latest revision of the visit here that fulfilled it, else of the visit started from it here, or null. */
   inspectionId: string | null;
+  /** Whether `inspectionId` is the visit that fulfilled the plan (else a visit started here, or none). */
+  doneHere: boolean;
 }
 
 /** «avviata dal piano» / «collegata all'arrivo in ufficio»: how the visit that fulfilled a plan was linked to it. */
@@ -89,9 +91,13 @@ export class AgendaRepository {
     return row?.id ?? null;
   }
 
-  /** The visit of this laptop a plan opens: the one started from it, else the one here that fulfilled it. */
-  #visitOf(plan: PlannedVisitRecord): string | null {
-    return this.#startedVisit(plan.id) ?? (plan.fulfilled ? this.#heldVisit(plan.fulfilled.visitId) : null);
+  /**
+   * The visit of this laptop a plan opens: the one here that fulfilled it, else the one started from it
+   * (a draft started here while another laptop's visit did the plan is still this laptop's, untouched).
+   */
+  #visitOf(plan: PlannedVisitRecord): { inspectionId: string | null; doneHere: boolean } {
+    const held = plan.fulfilled ? this.#heldVisit(plan.fulfilled.visitId) : null;
+    return held ? { inspectionId: held, doneHere: true } : { inspectionId: this.#startedVisit(plan.id), doneHere: false };
   }
 
   /** The agenda by date and time. */
@@ -100,7 +106,7 @@ export class AgendaRepository {
     return rows
       .map((r) => JSON.parse(r.plan) as PlannedVisitRecord)
       .sort((a, b) => a.date.localeCompare(b.date) || a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id))
-      .map((plan) => ({ plan, serviceId: this.#localService(plan.serviceId), inspectionId: this.#visitOf(plan) }));
+      .map((plan) => ({ plan, serviceId: this.#localService(plan.serviceId), ...this.#visitOf(plan) }));
   }
 
   /** The plan a visit (any of its revisions) was started from, as the file carries it. */

@@ -7,7 +7,7 @@ export function agendaHandlers(ctx: HandlerContext): Pick<Handlers, 'agenda.list
   const { store } = ctx;
   return {
     'agenda.list': () =>
-      store.agenda.list().map(({ plan, serviceId, inspectionId }) => ({
+      store.agenda.list().map(({ plan, serviceId, inspectionId, doneHere }) => ({
         planId: plan.id,
         serviceId,
         serviceName: plan.serviceName,
@@ -19,7 +19,7 @@ export function agendaHandlers(ctx: HandlerContext): Pick<Handlers, 'agenda.list
         reason: plan.reason,
         members: plan.members.map((m) => ({ name: m.name, role: memberRole(m) })),
         inspectionId,
-        fulfilled: plan.fulfilled ? { date: plan.fulfilled.date, how: plan.fulfilled.how } : null,
+        fulfilled: plan.fulfilled ? { date: plan.fulfilled.date, how: plan.fulfilled.how, here: doneHere } : null,
       })),
 
     'agenda.start': ({ planId }) => ctx.detail(store.agenda.start(planId, ruleSetKey(ctx.currentRuleSet())).id),

@@ -120,7 +120,11 @@ function Agenda({ entries }: { entries: AgendaEntry[] }) {
                             <span className="sub">
                               il {italianDate(e.fulfilled.date)}, {FULFILMENT_HOW[e.fulfilled.how]}
                             </span>
-                            {e.inspectionId && <Link to={href({ page: 'inspection', id: e.inspectionId })}>Apri la visita svolta</Link>}
+                            {e.inspectionId && (
+                              <Link to={href({ page: 'inspection', id: e.inspectionId })}>
+                                {e.fulfilled.here ? 'Apri la visita svolta' : 'Apri la visita avviata'}
+                              </Link>
+                            )}
                           </>
                         ) : e.inspectionId ? (
                           <Link to={href({ page: 'inspection', id: e.inspectionId })}>Apri la visita avviata</Link>

@@ -472,13 +472,14 @@ export const AgendaEntry = z.strictObject({
   endTime: z.string(),
   reason: PlanReason,
   members: z.array(z.strictObject({ name: z.string(), role: z.string() })),
-  /** The visit started from it on this laptop, else the visit here that fulfilled it (its latest revision), or null. */
+  /** The visit here that fulfilled it, else the visit started from it on this laptop (its latest revision), or null. */
   inspectionId: Id.nullable(),
   /**
-   * Done: the date of the visit that fulfilled it and how it was linked (`plan`: started from the plan,
-   * `matched`: linked by the office when it arrived); null while still to do.
+   * Done: the date of the visit that fulfilled it, how it was linked (`plan`: started from the plan,
+   * `matched`: linked by the office when it arrived) and whether this laptop holds that visit (`here`:
+   * then `inspectionId` is it); null while still to do.
    */
-  fulfilled: z.strictObject({ date: IsoDateSchema, how: z.enum(['plan', 'matched']) }).nullable(),
+  fulfilled: z.strictObject({ date: IsoDateSchema, how: z.enum(['plan', 'matched']), here: z.boolean() }).nullable(),
 });
 export type AgendaEntry = z.infer<typeof AgendaEntry>;
 

@@ -1,7 +1,8 @@
 /**
  * The two «Agenda» defects of issue 14, with the real office server on 127.0.0.1 and real laptop data
  * folders. (1) A plan fulfilled by laptop A stays on laptop B's agenda «svolta» (the visit's date, how
- * it was linked) and B cannot start it (409, an Italian message); A keeps opening its visit. (2) A
+ * it was linked) and B cannot start it (409, an Italian message); A keeps opening its visit; a plan B
+ * had started and A's unplanned visit then fulfilled shows «svolta» on both, B's draft untouched. (2) A
  * follow-up's prescriptions to verify follow the office: the origin visit corrected so that one
  * prescription is dropped, then a verification received («non ottemperata», then corrected to
  * «ottemperata») republish the plan and B's agenda holds the fresh list, while the visit B already
@@ -118,6 +119,10 @@ for (const backend of BACKENDS) {
         { ...base, reason: 'due', serviceId: tiglio.id, date: '2026-04-22', memberIds: [pChiara.id, pLuca.id] },
         actor,
       );
+      const R = await planning.savePlannedVisit(
+        { ...base, reason: 'due', serviceId: tiglio.id, date: '2026-05-05', memberIds: [pChiara.id, pLuca.id] },
+        actor,
+      );
       const Q = await planning.savePlannedVisit(
         { ...base, reason: 'due', serviceId: tiglio.id, date: '2026-06-10', memberIds: [pChiara.id, pLuca.id] },
         actor,
@@ -134,6 +139,7 @@ for (const backend of BACKENDS) {
         agenda(B).map((e) => [e.planId, e.fulfilled]),
         [
           [P.id, null],
+          [R.id, null],
           [F.id, null],
           [Q.id, null],
         ],
@@ -152,7 +158,7 @@ for (const backend of BACKENDS) {
       const onB = agenda(B).find((e) => e.planId === P.id);
       assert.deepEqual(
         [onB.fulfilled, onB.inspectionId],
-        [{ date: '2026-04-22', how: 'plan' }, null],
+        [{ date: '2026-04-22', how: 'plan', here: false }, null],
         'B: «svolta» on the date of the visit, started from the plan, nothing to open',
       );
       const refused = B.app.dispatch('agenda.start', { planId: P.id });
@@ -166,9 +172,26 @@ for (const backend of BACKENDS) {
       );
       assert.equal((B.app.store.db.prepare('SELECT COUNT(*) AS n FROM inspections').get() as { n: number }).n, 0, 'no draft was made on B');
       const onA = agenda(A).find((e) => e.planId === P.id);
-      assert.deepEqual([onA.fulfilled, onA.inspectionId], [{ date: '2026-04-22', how: 'plan' }, pDraft.id]);
+      assert.deepEqual([onA.fulfilled, onA.inspectionId], [{ date: '2026-04-22', how: 'plan', here: true }, pDraft.id]);
       assert.equal(ok(A.app, 'agenda.start', { planId: P.id }).id, pDraft.id, 'A keeps opening its visit');
       assert.equal(kept(B, P.id).toVerify, undefined);
+
+      // B started R; A then visits that nido without a plan, the day before: R is done by A's visit.
+      const rDraft = ok(B.app, 'agenda.start', { planId: R.id });
+      const free = ok(A.app, 'inspections.create', { serviceId: tiglio.id, purpose: 'verifica_periodica', date: '2026-05-04' });
+      ok(A.app, 'inspections.saveAnswer', { inspectionId: free.id, itemId: YESNO_ITEM, value: 'yes' });
+      seal(A.app, free.id);
+      assert.equal((await A.push()).sent, 1);
+      for (const l of [A, B]) await l.pull();
+      const rOnA = agenda(A).find((e) => e.planId === R.id);
+      const rOnB = agenda(B).find((e) => e.planId === R.id);
+      assert.deepEqual([rOnA.fulfilled, rOnA.inspectionId], [{ date: '2026-05-04', how: 'matched', here: true }, free.id]);
+      assert.deepEqual(
+        [rOnB.fulfilled, rOnB.inspectionId],
+        [{ date: '2026-05-04', how: 'matched', here: false }, rDraft.id],
+        'B: done by another laptop, and B’s own draft still opens',
+      );
+      assert.equal(ok(B.app, 'agenda.start', { planId: R.id }).id, rDraft.id, 'a visit already started is never touched');
 
       // ---- (2a) the origin visit corrected: the second prescription dropped → B's list follows ----
       const r2 = ok(A.app, 'inspections.revise', { id: v1.id });

@@ -214,7 +214,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(
         agenda(A).map((e) => [e.planId, e.fulfilled, e.inspectionId]),
         [
-          [p1.id, { date: '2026-03-12', how: 'plan' }, draft.id],
+          [p1.id, { date: '2026-03-12', how: 'plan', here: true }, draft.id],
           [p4.id, null, null],
         ],
         'done: still on the agenda, «svolta» on the date of the visit, opening it',
@@ -236,7 +236,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(
         agenda(A).map((e) => [e.planId, e.fulfilled]),
         [
-          [p1.id, { date: '2026-03-12', how: 'plan' }],
+          [p1.id, { date: '2026-03-12', how: 'plan', here: true }],
           [p4.id, null],
         ],
         'still to do on Chiara’s agenda',
@@ -279,8 +279,8 @@ for (const backend of BACKENDS) {
       assert.deepEqual(
         agenda(A).map((e) => [e.planId, e.fulfilled, e.inspectionId]),
         [
-          [p1.id, { date: '2026-03-12', how: 'plan' }, draft.id],
-          [p4.id, { date: '2026-03-18', how: 'matched' }, free.id],
+          [p1.id, { date: '2026-03-12', how: 'plan', here: true }, draft.id],
+          [p4.id, { date: '2026-03-18', how: 'matched', here: true }, free.id],
         ],
         'the visit sent without a plan: p4 «svolta», opening the visit this laptop holds',
       );

@@ -46,11 +46,11 @@ describe('agendaGroups', () => {
     assert.equal(SVOLTE_DAYS, 7);
     const entries = [
       // Planned for Friday, matched to a visit of Tuesday: done, shown until the Friday after.
-      entry('anticipata', '2026-12-04', { date: '2026-12-01', how: 'matched' }),
+      entry('anticipata', '2026-12-04', { date: '2026-12-01', how: 'matched', here: false }),
       // Planned for 20/11, done late on 30/11 from the plan: shown until 07/12, not after its plan date's week.
-      entry('in-ritardo', '2026-11-20', { date: '2026-11-30', how: 'plan' }),
+      entry('in-ritardo', '2026-11-20', { date: '2026-11-30', how: 'plan', here: true }),
       // Done on 25/11 as planned: a week later, 02/12, it is gone on 03/12.
-      entry('vecchia', '2026-11-25', { date: '2026-11-25', how: 'plan' }),
+      entry('vecchia', '2026-11-25', { date: '2026-11-25', how: 'plan', here: true }),
       entry('da-fare', '2026-12-04'),
     ];
     assert.deepEqual(grouped(entries, '2026-12-03'), [
