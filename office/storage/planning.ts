@@ -234,14 +234,17 @@ async function toVerifyOf(sql: Sql, f: FollowUpOf): Promise<PlanPrescription[]> 
  * it now (`before` ∪ today's audience): the record for today's audience, null for the others (taken
  * off the commission). A null is sent only to a laptop that was sent something of this plan before,
  * so a proposal nobody accepted yet costs no entries. Runs in the caller's transaction, after the
- * feed's commit-order lock (Db.lockChangeFeed) like every append.
+ * feed's commit-order lock (Db.lockChangeFeed) like every append. The record is read after the lock:
+ * PostgreSQL reads what was committed before each statement, so of two pushes changing one follow-up's
+ * list at once (two verifications of it), the one whose entry comes later on the feed has read the
+ * other's writes, and the laptops end with the list that counts both.
  */
 async function publishPlannedVisit(db: Db, sql: Sql, planId: string, before: readonly string[], now: string): Promise<void> {
+  if (!before.length && !(await audienceOf(sql, planId)).length) return;
+  await db.lockChangeFeed(sql);
   const after = await audienceOf(sql, planId);
   const record = await agendaRecord(sql, planId);
   const everyone = [...new Set([...before, ...after])].sort();
-  if (!everyone.length) return;
-  await db.lockChangeFeed(sql);
   for (const inspectorId of everyone) {
     const plan = after.includes(inspectorId) ? record : null;
     if (!plan) {
