@@ -11,8 +11,11 @@
  * service, marks nothing.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { HostApp } from '../../host/app.ts';
+import { startShellServer, type ShellServer } from '../../host/shell-server.ts';
 import { drainOutbox, pullAll } from '../../host/sync/loop.ts';
 import { SyncClient } from '../../host/sync/client.ts';
 import { onPlannedVisitWritten, PlanningStore, type Actor } from '../../office/storage/planning.ts';
@@ -30,13 +33,35 @@ function ok<T = any>(app: HostApp, method: string, input: unknown = {}): T {
   return r.value as T;
 }
 
+/** One call through the browser shell's HTTP API, as the page makes it: its status and body. */
+function post(s: ShellServer, method: string, input: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: s.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        headers: { host: `127.0.0.1:${s.port}`, 'content-type': 'application/json', 'x-vigilanza-token': s.token },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(input));
+  });
+}
+
 const seal = (app: HostApp, id: string) => ok(app, 'inspections.seal', { id, signatures: [], commissionReason: 'prova automatica' });
 
 for (const backend of BACKENDS) {
   describe(`«svolta» plans and fresh prescriptions to verify on the agendas, ${backend}`, () => {
     test('B sees A’s visit «svolta» and cannot start it; corrections and verifications refresh toVerify; outsiders get nothing', async (t) => {
       const office = await startOffice(backend, { today: () => '2026-04-20' });
-      const folders: Array<{ remove(): void }> = [];
+      const folders: Array<{ dir: string; remove(): void }> = [];
       const apps: HostApp[] = [];
       t.after(async () => {
         for (const a of apps) a.close();
@@ -164,7 +189,15 @@ for (const backend of BACKENDS) {
       const refused = B.app.dispatch('agenda.start', { planId: P.id });
       assert.ok(!refused.ok, 'B cannot start a plan already done');
       assert.equal(refused.error.code, 'conflict');
-      assert.equal(ERROR_STATUS[refused.error.code], 409, 'a 4xx through the shell, never a 500');
+      assert.equal(ERROR_STATUS[refused.error.code], 409);
+      const shell = await startShellServer({ host: B.app, rendererDir: join(folders[1]!.dir, 'nessuna-pagina') });
+      try {
+        const http = await post(shell, 'agenda.start', { planId: P.id });
+        assert.equal(http.status, 409, 'a 4xx through the browser shell, never a 500');
+        assert.equal(http.body.error.message, refused.error.message);
+      } finally {
+        await shell.close();
+      }
       assert.equal(refused.error.field, 'planId');
       assert.equal(
         refused.error.message,
