@@ -17,6 +17,9 @@ export interface Coverage {
   reason?: string;
 }
 
+/** What `coverage` answers for a course the person has no certificate of (up to the date): shared, read-only. */
+const NO_CERTIFICATE: Coverage = Object.freeze({ valid: false, expiresOn: null, reason: 'nessun attestato' });
+
 /**
  * Coverage of one person for one course on a date. A full course counts with at least `minHours`
  * (and at most `maxHours`); a refresher counts with at least `refreshHours` once a full course came
@@ -67,6 +70,8 @@ export class CoverageBook {
   private other: Array<Coverage | undefined> | undefined;
   private otherHours: Array<number | undefined> | undefined;
   private readonly warnUntil: IsoDate;
+  /** Per person, a bit per course (COURSES order) with some certificate up to the visit; -1 until read. */
+  private readonly held: Int32Array;
 
   constructor(
     private readonly rs: RuleSet,
@@ -75,11 +80,25 @@ export class CoverageBook {
   ) {
     this.slots = new Array<Coverage | undefined>(people.length * COURSES.length);
     this.warnUntil = addDays(on, rs.training.expiryWarningDays);
+    this.held = new Int32Array(people.length).fill(-1);
+  }
+
+  /** The courses people[i] holds some certificate of dated up to the visit, as bits: one pass over their trainings. */
+  private heldBy(i: number): number {
+    let bits = this.held[i]!;
+    if (bits >= 0) return bits;
+    bits = 0;
+    const trainings = this.people[i]!.trainings;
+    if (trainings) for (const t of trainings) if (compareDates(t.completedOn, this.on) <= 0) bits |= 1 << COURSE_INDEX[t.course];
+    return (this.held[i] = bits);
   }
 
   /** `coverage(rs, people[i], course, on, minHours)`, the same object for the same question. */
   of(i: number, course: Course, minHours?: number): Coverage {
-    const at = i * COURSES.length + COURSE_INDEX[course];
+    const index = COURSE_INDEX[course];
+    // Most people hold a couple of the seven courses: the others need no look at their trainings.
+    if ((this.heldBy(i) & (1 << index)) === 0) return NO_CERTIFICATE;
+    const at = i * COURSES.length + index;
     if (minHours === undefined || minHours === this.rs.training.courses[course].minHours)
       return (this.slots[at] ??= coverage(this.rs, this.people[i]!, course, this.on));
     this.other ??= new Array<Coverage | undefined>(this.slots.length);
