@@ -28,28 +28,56 @@ const NO_CERTIFICATE: Coverage = Object.freeze({ valid: false, expiresOn: null, 
 export function coverage(rs: RuleSet, person: Person, course: Course, on: IsoDate, minHoursOverride?: number): Coverage {
   const rule = rs.training.courses[course];
   const minHours = minHoursOverride ?? rule.minHours;
-  const taken: Training[] = [];
-  for (const t of person.trainings ?? []) if (t.course === course && compareDates(t.completedOn, on) <= 0) taken.push(t);
-  if (!taken.length) return { valid: false, expiresOn: null, reason: 'nessun attestato' };
-  if (taken.length > 1) taken.sort((a, b) => compareDates(a.completedOn, b.completedOn));
+  // The certificates of the course up to the visit, oldest first; the usual single one needs no list.
+  let first: Training | undefined;
+  let taken: Training[] | undefined;
+  for (const t of person.trainings ?? [])
+    if (t.course === course && compareDates(t.completedOn, on) <= 0) {
+      if (first === undefined) first = t;
+      else (taken ??= [first]).push(t);
+    }
+  if (first === undefined) return { valid: false, expiresOn: null, reason: 'nessun attestato' };
+  if (taken) byCompletion(taken);
 
   let latestQualifying: IsoDate | null = null;
   let hadFullCourse = false;
-  let shortfall: string | undefined;
-  for (const t of taken) {
+  // The last certificate that did not count, and whether it was a refresher with no full course before it.
+  let missed: Training | undefined;
+  let missedRefresh = false;
+  const n = taken ? taken.length : 1;
+  for (let k = 0; k < n; k++) {
+    const t = taken ? taken[k]! : first;
     const isFull = !t.refresh && t.hours >= minHours && (rule.maxHours === null || t.hours <= rule.maxHours);
     const isRefresh = Boolean(t.refresh) && rule.refreshHours !== null && t.hours >= rule.refreshHours && hadFullCourse;
     if (isFull) hadFullCourse = true;
     if (isFull || isRefresh) latestQualifying = t.completedOn;
-    else if (t.refresh && !hadFullCourse) shortfall = 'aggiornamento senza corso completo precedente';
-    else
-      shortfall = `corso di ${t.hours} ore (richieste ${t.refresh ? rule.refreshHours : minHours}${rule.maxHours && !t.refresh ? `-${rule.maxHours}` : ''})`;
+    else {
+      missed = t;
+      missedRefresh = Boolean(t.refresh) && !hadFullCourse;
+    }
   }
-  if (!latestQualifying) return { valid: false, expiresOn: null, reason: shortfall ?? 'attestato non idoneo' };
+  if (!latestQualifying) {
+    const reason = !missed
+      ? 'attestato non idoneo'
+      : missedRefresh
+        ? 'aggiornamento senza corso completo precedente'
+        : `corso di ${missed.hours} ore (richieste ${missed.refresh ? rule.refreshHours : minHours}${rule.maxHours && !missed.refresh ? `-${rule.maxHours}` : ''})`;
+    return { valid: false, expiresOn: null, reason };
+  }
   if (rule.validityYears === null) return { valid: true, expiresOn: null };
   const expiresOn = addYears(latestQualifying, rule.validityYears);
   if (compareDates(on, expiresOn) < 0) return { valid: true, expiresOn };
   return { valid: false, expiresOn, reason: `scaduto il ${formatItalianDate(expiresOn)}` };
+}
+
+/** Sorts certificates by completion date, in place and stable (what `sort` with compareDates gives), for the few a person has. */
+function byCompletion(taken: Training[]): void {
+  for (let k = 1; k < taken.length; k++) {
+    const t = taken[k]!;
+    let j = k - 1;
+    for (; j >= 0 && compareDates(taken[j]!.completedOn, t.completedOn) > 0; j--) taken[j + 1] = taken[j]!;
+    taken[j + 1] = t;
+  }
 }
 
 /** The coverage expires within the warning window after the visit. */
@@ -71,7 +99,7 @@ export class CoverageBook {
   private otherHours: Array<number | undefined> | undefined;
   private readonly warnUntil: IsoDate;
   /** Per person, a bit per course (COURSES order) with some certificate up to the visit; -1 until read. */
-  private readonly held: Int32Array;
+  private readonly held: number[];
 
   constructor(
     private readonly rs: RuleSet,
@@ -80,7 +108,7 @@ export class CoverageBook {
   ) {
     this.slots = new Array<Coverage | undefined>(people.length * COURSES.length);
     this.warnUntil = addDays(on, rs.training.expiryWarningDays);
-    this.held = new Int32Array(people.length).fill(-1);
+    this.held = new Array<number>(people.length).fill(-1);
   }
 
   /** The courses people[i] holds some certificate of dated up to the visit, as bits: one pass over their trainings. */
