@@ -58,8 +58,14 @@ function must(text: IsoDate): CivilDate {
   return d;
 }
 
+/** "00" … "31": a month's or a day's two digits without building and padding a string each time. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 32 }, (_, n) => String(n).padStart(2, '0'));
+
 export function formatIsoDate(d: CivilDate): IsoDate {
-  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  // The table answers what padStart would for the integers 0-31; anything else is padded as ever.
+  const month = TWO_DIGITS[d.month] ?? String(d.month).padStart(2, '0');
+  const day = TWO_DIGITS[d.day] ?? String(d.day).padStart(2, '0');
+  return `${d.year >= 1000 ? String(d.year) : String(d.year).padStart(4, '0')}-${month}-${day}`;
 }
 
 /** Same day N years later; 29 February becomes 28 February in a common year. */

@@ -17,7 +17,8 @@ export function bandCounts(
   if (!children) return null;
   const counts = new Map<string, number>();
   for (const band of rules.bands) {
-    const row = children.find((c) => c.band === band.id);
+    let row: ChildrenBand | undefined;
+    for (let i = 0; i < children.length && row === undefined; i++) if (children[i]!.band === band.id) row = children[i];
     if (!row) {
       counts.set(band.id, 0);
       continue;
