@@ -6,7 +6,28 @@ import type { RuleSet } from './ruleset.ts';
 
 type Training = NonNullable<Person['trainings']>[number];
 
-const COURSE_INDEX = Object.fromEntries(COURSES.map((c, i) => [c, i])) as Record<Course, number>;
+/**
+ * A course's position in COURSES. A switch rather than a lookup table: the book asks it for every
+ * certificate and every question, and a table read by ever-changing keys is a megamorphic lookup.
+ */
+function courseIndex(course: Course): number {
+  switch (course) {
+    case 'first_aid':
+      return 0;
+    case 'fire':
+      return 1;
+    case 'rspp':
+      return 2;
+    case 'rls':
+      return 3;
+    case 'haccp_manager':
+      return 4;
+    case 'haccp_simple':
+      return 5;
+    case 'haccp_complex':
+      return 6;
+  }
+}
 
 export interface Coverage {
   /** The course counts on the visit date. */
@@ -117,13 +138,13 @@ export class CoverageBook {
     if (bits >= 0) return bits;
     bits = 0;
     const trainings = this.people[i]!.trainings;
-    if (trainings) for (const t of trainings) if (compareDates(t.completedOn, this.on) <= 0) bits |= 1 << COURSE_INDEX[t.course];
+    if (trainings) for (const t of trainings) if (compareDates(t.completedOn, this.on) <= 0) bits |= 1 << courseIndex(t.course);
     return (this.held[i] = bits);
   }
 
   /** `coverage(rs, people[i], course, on, minHours)`, the same object for the same question. */
   of(i: number, course: Course, minHours?: number): Coverage {
-    const index = COURSE_INDEX[course];
+    const index = courseIndex(course);
     // Most people hold a couple of the seven courses: the others need no look at their trainings.
     if ((this.heldBy(i) & (1 << index)) === 0) return NO_CERTIFICATE;
     const at = i * COURSES.length + index;
