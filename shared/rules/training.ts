@@ -113,21 +113,27 @@ export function expiresSoon(rs: RuleSet, c: Coverage, on: IsoDate): boolean {
  * of the warning window after it.
  */
 export class CoverageBook {
+  // Fields `declare`d and set in the constructor only: one per evaluation, and ES2022 class fields
+  // would first define each as undefined (an initializer that showed in the profile), then assign it.
   /** people × COURSES, the course's own minimum hours. */
-  private readonly slots: Array<Coverage | undefined>;
+  declare private readonly slots: Array<Coverage | undefined>;
   /** The rarer question with other minimum hours (the HACCP manager of a structure with a kitchen), and those hours. */
-  private other: Array<Coverage | undefined> | undefined;
-  private otherHours: Array<number | undefined> | undefined;
-  private readonly warnUntil: IsoDate;
+  declare private other: Array<Coverage | undefined> | undefined;
+  declare private otherHours: Array<number | undefined> | undefined;
+  declare private readonly warnUntil: IsoDate;
   /** Per person, a bit per course (COURSES order) with some certificate up to the visit; -1 until read. */
-  private readonly held: number[];
+  declare private readonly held: number[];
+  declare private readonly rs: RuleSet;
+  declare private readonly people: readonly Person[];
+  declare private readonly on: IsoDate;
 
-  constructor(
-    private readonly rs: RuleSet,
-    private readonly people: readonly Person[],
-    private readonly on: IsoDate,
-  ) {
+  constructor(rs: RuleSet, people: readonly Person[], on: IsoDate) {
+    this.rs = rs;
+    this.people = people;
+    this.on = on;
     this.slots = new Array<Coverage | undefined>(people.length * COURSES.length);
+    this.other = undefined;
+    this.otherHours = undefined;
     this.warnUntil = addDays(on, rs.training.expiryWarningDays);
     this.held = new Array<number>(people.length).fill(-1);
   }
