@@ -115,14 +115,12 @@ export function expiresSoon(rs: RuleSet, c: Coverage, on: IsoDate): boolean {
 export class CoverageBook {
   // Fields `declare`d and set in the constructor only: one per evaluation, and ES2022 class fields
   // would first define each as undefined (an initializer that showed in the profile), then assign it.
-  /** people × COURSES, the course's own minimum hours. */
-  declare private readonly slots: Array<Coverage | undefined>;
+  /** people × COURSES, the course's own minimum hours: filled once, NO_CERTIFICATE where the person has none. */
+  declare private readonly slots: Coverage[];
   /** The rarer question with other minimum hours (the HACCP manager of a structure with a kitchen), and those hours. */
   declare private other: Array<Coverage | undefined> | undefined;
   declare private otherHours: Array<number | undefined> | undefined;
   declare private readonly warnUntil: IsoDate;
-  /** Per person, a bit per course (COURSES order) with some certificate up to the visit; -1 until read. */
-  declare private readonly held: number[];
   declare private readonly rs: RuleSet;
   declare private readonly people: readonly Person[];
   declare private readonly on: IsoDate;
@@ -131,31 +129,29 @@ export class CoverageBook {
     this.rs = rs;
     this.people = people;
     this.on = on;
-    this.slots = new Array<Coverage | undefined>(people.length * COURSES.length);
     this.other = undefined;
     this.otherHours = undefined;
     this.warnUntil = addDays(on, rs.training.expiryWarningDays);
-    this.held = new Array<number>(people.length).fill(-1);
-  }
-
-  /** The courses people[i] holds some certificate of dated up to the visit, as bits: one pass over their trainings. */
-  private heldBy(i: number): number {
-    let bits = this.held[i]!;
-    if (bits >= 0) return bits;
-    bits = 0;
-    const trainings = this.people[i]!.trainings;
-    if (trainings) for (const t of trainings) if (compareDates(t.completedOn, this.on) <= 0) bits |= 1 << courseIndex(t.course);
-    return (this.held[i] = bits);
+    // Every rule asks about every person, and most people hold a couple of the seven courses: one
+    // pass over each person's trainings finds those, and only those get a coverage() of their own.
+    const slots = new Array<Coverage>(people.length * COURSES.length).fill(NO_CERTIFICATE);
+    for (let i = 0; i < people.length; i++) {
+      const trainings = people[i]!.trainings;
+      if (!trainings) continue;
+      let held = 0;
+      for (const t of trainings) if (compareDates(t.completedOn, on) <= 0) held |= 1 << courseIndex(t.course);
+      for (let c = 0; held !== 0; c++, held >>>= 1)
+        if (held & 1 && c < COURSES.length) slots[i * COURSES.length + c] = coverage(rs, people[i]!, COURSES[c]!, on);
+    }
+    this.slots = slots;
   }
 
   /** `coverage(rs, people[i], course, on, minHours)`, the same object for the same question. */
   of(i: number, course: Course, minHours?: number): Coverage {
-    const index = courseIndex(course);
-    // Most people hold a couple of the seven courses: the others need no look at their trainings.
-    if ((this.heldBy(i) & (1 << index)) === 0) return NO_CERTIFICATE;
-    const at = i * COURSES.length + index;
-    if (minHours === undefined || minHours === this.rs.training.courses[course].minHours)
-      return (this.slots[at] ??= coverage(this.rs, this.people[i]!, course, this.on));
+    const at = i * COURSES.length + courseIndex(course);
+    const c = this.slots[at]!;
+    // No certificate of the course is no certificate whatever the hours asked.
+    if (c === NO_CERTIFICATE || minHours === undefined || minHours === this.rs.training.courses[course].minHours) return c;
     this.other ??= new Array<Coverage | undefined>(this.slots.length);
     this.otherHours ??= new Array<number | undefined>(this.slots.length);
     if (this.otherHours[at] !== minHours) {
