@@ -463,7 +463,7 @@ function answerFindings(file: InspectionFile, items: readonly AnswerableItem[], 
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     const answer = answers[item.id];
-    if (answer === undefined || answer.value !== 'no') continue;
+    if (answer?.value !== 'no') continue;
     const note = answer.note?.trim();
     findings.push({ rule: item.id, outcome: 'fail', article: item.article, message: note ? `${item.message} — ${note}` : item.message });
   }
