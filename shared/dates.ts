@@ -27,11 +27,13 @@ function digitAt(text: string, i: number): number {
   return c >= 0 && c <= 9 ? c : -1;
 }
 
-/** Parses a real calendar date; returns null for anything else (2025-02-29, 2025-13-01, "25-1-1"). */
-export function parseIsoDate(text: string): CivilDate | null {
-  // Exactly /^(\d{4})-(\d{2})-(\d{2})$/ (ASCII digits), checked character by character: the rules
-  // parse dates by the thousand.
-  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+/**
+ * A real calendar date as the number yyyymmdd, or -1 for anything else: what parseIsoDate checks,
+ * without an object (the rules read dates by the thousand).
+ */
+function packedDate(text: string): number {
+  // Exactly /^(\d{4})-(\d{2})-(\d{2})$/ (ASCII digits), checked character by character.
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return -1;
   const y0 = digitAt(text, 0);
   const y1 = digitAt(text, 1);
   const y2 = digitAt(text, 2);
@@ -40,16 +42,23 @@ export function parseIsoDate(text: string): CivilDate | null {
   const m1 = digitAt(text, 6);
   const d0 = digitAt(text, 8);
   const d1 = digitAt(text, 9);
-  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return null;
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return -1;
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const month = m0 * 10 + m1;
   const day = d0 * 10 + d1;
-  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { year, month, day };
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;
+  return year * 10000 + month * 100 + day;
+}
+
+/** Parses a real calendar date; returns null for anything else (2025-02-29, 2025-13-01, "25-1-1"). */
+export function parseIsoDate(text: string): CivilDate | null {
+  const packed = packedDate(text);
+  if (packed < 0) return null;
+  return { year: Math.floor(packed / 10000), month: Math.floor(packed / 100) % 100, day: packed % 100 };
 }
 
 export function isIsoDate(text: string): boolean {
-  return parseIsoDate(text) !== null;
+  return packedDate(text) >= 0;
 }
 
 function must(text: IsoDate): CivilDate {
@@ -58,15 +67,29 @@ function must(text: IsoDate): CivilDate {
   return d;
 }
 
+/** `must` as yyyymmdd, for the callers that need no object. */
+function mustPacked(text: IsoDate): number {
+  const packed = packedDate(text);
+  if (packed < 0) throw new RangeError(`not a calendar date: ${text}`);
+  return packed;
+}
+
+/** "00" … "31": a month's or a day's two digits without building and padding a string each time. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 32 }, (_, n) => String(n).padStart(2, '0'));
+
 export function formatIsoDate(d: CivilDate): IsoDate {
-  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  // The table answers what padStart would for the integers 0-31; anything else is padded as ever.
+  const month = TWO_DIGITS[d.month] ?? String(d.month).padStart(2, '0');
+  const day = TWO_DIGITS[d.day] ?? String(d.day).padStart(2, '0');
+  return `${d.year >= 1000 ? String(d.year) : String(d.year).padStart(4, '0')}-${month}-${day}`;
 }
 
 /** Same day N years later; 29 February becomes 28 February in a common year. */
 export function addYears(date: IsoDate, years: number): IsoDate {
-  const d = must(date);
-  const year = d.year + years;
-  return formatIsoDate({ year, month: d.month, day: Math.min(d.day, daysInMonth(year, d.month)) });
+  const packed = mustPacked(date);
+  const month = Math.floor(packed / 100) % 100;
+  const year = Math.floor(packed / 10000) + years;
+  return formatIsoDate({ year, month, day: Math.min(packed % 100, daysInMonth(year, month)) });
 }
 
 /** Same day N months later, clamped to the end of a shorter month. */
@@ -80,7 +103,10 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
 
 /** Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 export function toDayNumber(date: IsoDate): number {
-  const { year, month, day } = must(date);
+  const packed = mustPacked(date);
+  const year = Math.floor(packed / 10000);
+  const month = Math.floor(packed / 100) % 100;
+  const day = packed % 100;
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -122,8 +148,9 @@ export function compareDates(a: IsoDate, b: IsoDate): number {
  * 2024-10-15 → 2024 (year 2024/25); 2024-06-10 → 2023 (year 2023/24).
  */
 export function educationalYearStart(date: IsoDate, startMonth: number): number {
-  const d = must(date);
-  return d.month >= startMonth ? d.year : d.year - 1;
+  const packed = mustPacked(date);
+  const year = Math.floor(packed / 10000);
+  return Math.floor(packed / 100) % 100 >= startMonth ? year : year - 1;
 }
 
 /** "2024/25" */
@@ -133,7 +160,7 @@ export function educationalYearLabel(startYear: number): string {
 
 /** Italian long form used in messages and reports: 31/08/2028. */
 export function formatItalianDate(date: IsoDate): string {
-  must(date);
+  mustPacked(date);
   // A real date's text is YYYY-MM-DD with a year from 1900: its own digits, reordered.
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }

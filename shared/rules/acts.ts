@@ -1,5 +1,5 @@
 /** Validity of authorisations and accreditations, and the inspections due (Reg. zonale artt. 11, 14, 17). */
-import { addDays, compareDates, educationalYearStart, formatIsoDate, type IsoDate } from '../dates.ts';
+import { addDays, compareDates, daysInMonth, educationalYearStart, formatIsoDate, type IsoDate } from '../dates.ts';
 import type { RuleSet } from './ruleset.ts';
 
 export interface ActValidity {
@@ -18,8 +18,12 @@ export function actValidity(rs: RuleSet, issuedOn: IsoDate): ActValidity {
   if (rs.acts.validEducationalYears === null) throw new RangeError(`${rs.id}@${rs.version}: durata degli atti non indicata`);
   const startMonth = rs.acts.educationalYearStartMonth;
   const issueYear = educationalYearStart(issuedOn, startMonth);
-  const firstDayAfter = formatIsoDate({ year: issueYear + 1 + rs.acts.validEducationalYears, month: startMonth, day: 1 });
-  const validUntil = addDays(firstDayAfter, -1);
+  // The day before the first of `startMonth` in the year after the last one: the end of the month before.
+  const yearAfter = issueYear + 1 + rs.acts.validEducationalYears;
+  const validUntil =
+    startMonth === 1
+      ? formatIsoDate({ year: yearAfter - 1, month: 12, day: 31 })
+      : formatIsoDate({ year: yearAfter, month: startMonth - 1, day: daysInMonth(yearAfter, startMonth - 1) });
   return { validUntil, warnFrom: addDays(validUntil, -rs.acts.expiryWarningDays) };
 }
 

@@ -264,8 +264,21 @@ function evaluateCheck(check: Check, ctx: CheckContext): { outcome: Outcome; mes
   }
 }
 
-/** The findings of a rule set's checks on a file, in the order the rule set lists them. */
-export function checkFindings(checks: readonly Check[] | undefined, file: InspectionFile, educationalYearStartMonth: number): Finding[] {
+/**
+ * The findings of a rule set's checks on a file, in the order the rule set lists them, appended to
+ * `into` (the engine's list of findings: no array of their own to spread into it).
+ */
+export function checkFindings(
+  checks: readonly Check[] | undefined,
+  file: InspectionFile,
+  educationalYearStartMonth: number,
+  into: Finding[] = [],
+): Finding[] {
+  if (!checks) return into;
   const ctx: CheckContext = { answers: file.answers ?? {}, date: file.visit.date, educationalYearStartMonth };
-  return (checks ?? []).map((check) => ({ rule: check.id, article: check.article, ...evaluateCheck(check, ctx) }));
+  for (const check of checks) {
+    const { outcome, message } = evaluateCheck(check, ctx);
+    into.push({ rule: check.id, article: check.article, outcome, message });
+  }
+  return into;
 }

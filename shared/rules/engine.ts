@@ -5,7 +5,7 @@
 import { compareDates, formatItalianDate, type IsoDate } from '../dates.ts';
 import { EDUCATOR_TITLE_LABELS, type Course } from '../domain.ts';
 import type { InspectionFile, Person } from '../inspection.ts';
-import type { Checklist, ChecklistItem } from '../checklist/schema.ts';
+import type { Checklist } from '../checklist/schema.ts';
 import { applicableItems } from '../checklist/schema.ts';
 import { answerFits, answerMisfitMessage, registerIds } from '../checklist/answers.ts';
 import { registerFinding } from '../educator-register.ts';
@@ -118,8 +118,8 @@ export function evaluate(file: InspectionFile, rs: RuleSet, checklist?: Checklis
       authorization,
     ),
     actFinding(ctx, 'accreditation.valid', { name: 'Accreditamento', ending: 'o' }, file.service.accreditation?.issuedOn, accreditation),
-    ...checkFindings(rs.checks, file, rs.acts.educationalYearStartMonth),
   ];
+  if (rs.checks?.length) checkFindings(rs.checks, file, rs.acts.educationalYearStartMonth, findings);
   const register = registerFinding(rs.educatorRegister, file, registerIds);
   if (register) findings.push(register);
   if (checklist) answerFindings(file, answerableItems(checklist, rs, file), findings);
@@ -210,67 +210,76 @@ function auxiliaryRatio(
 function teamCoverage(ctx: Context, rule: 'training.fire' | 'training.first_aid', course: Course, minimum: number, name: string): Finding {
   const people = ctx.file.people;
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
-  const covered: Array<{ p: Person; c: Coverage }> = [];
-  const expired: Array<{ p: Person; c: Coverage }> = [];
+  const book = ctx.book;
+  // Counts and texts in one pass over the staff: no per-person objects, no map/join arrays.
+  let covered = 0;
+  let lasting = 0;
+  let expired = '';
   for (let i = 0; i < people.length; i++) {
-    const p = people[i]!;
-    const c = ctx.book.of(i, course);
-    if (c.valid) covered.push({ p, c });
-    else if (c.reason !== 'nessun attestato') expired.push({ p, c });
+    const c = book.of(i, course);
+    if (c.valid) {
+      covered++;
+      if (!book.soon(c)) lasting++;
+    } else if (c.reason !== 'nessun attestato') expired = listed(expired, ', ', `${personLabel(people[i]!)} (${c.reason})`);
   }
-  const expiredText = expired.length ? `; non validi: ${expired.map((x) => `${personLabel(x.p)} (${x.c.reason})`).join(', ')}` : '';
-  if (covered.length < minimum)
-    return finding(ctx, rule, 'fail', `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum})${expiredText}`);
-  const lasting = covered.filter((x) => !ctx.book.soon(x.c));
-  if (lasting.length < minimum) {
-    const soon = covered.filter((x) => ctx.book.soon(x.c));
+  const expiredText = expired ? `; non validi: ${expired}` : '';
+  if (covered < minimum)
+    return finding(ctx, rule, 'fail', `Addetti ${name} con attestato valido: ${covered} (minimo ${minimum})${expiredText}`);
+  if (lasting < minimum) {
+    let soon = '';
+    for (let i = 0; i < people.length; i++) {
+      const c = book.of(i, course);
+      if (c.valid && book.soon(c)) soon = listed(soon, ', ', `${personLabel(people[i]!)} (${formatItalianDate(c.expiresOn!)})`);
+    }
     return finding(
       ctx,
       rule,
       'warn',
-      `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum}); in scadenza entro ${ctx.rs.training.expiryWarningDays} giorni: ${soon.map((x) => `${personLabel(x.p)} (${formatItalianDate(x.c.expiresOn!)})`).join(', ')}`,
+      `Addetti ${name} con attestato valido: ${covered} (minimo ${minimum}); in scadenza entro ${ctx.rs.training.expiryWarningDays} giorni: ${soon}`,
     );
   }
-  return finding(ctx, rule, 'pass', `Addetti ${name} con attestato valido: ${covered.length} (minimo ${minimum})${expiredText}`);
+  return finding(ctx, rule, 'pass', `Addetti ${name} con attestato valido: ${covered} (minimo ${minimum})${expiredText}`);
 }
 
-function singleHolder(
-  ctx: Context,
-  rule: RuleId,
-  course: Course,
-  label: string,
-  minHours?: number,
-): Finding | { holders: Array<{ p: Person; c: Coverage }> } {
+/**
+ * `list` with `item` appended after `separator`: what `[...].join(separator)` gives, without the
+ * array (and the map that filled it). Only for items that are never empty.
+ */
+function listed(list: string, separator: string, item: string): string {
+  return list ? `${list}${separator}${item}` : item;
+}
+
+/** The holders' labels joined by ", ", or the `fail` finding (`na` without staff) when nobody holds the course. */
+function singleHolder(ctx: Context, rule: RuleId, course: Course, label: string, minHours?: number): Finding | string {
   const people = ctx.file.people;
   if (!people) return finding(ctx, rule, 'na', 'Personale e attestati non rilevati');
-  const holders: Array<{ p: Person; c: Coverage }> = [];
-  for (let i = 0; i < people.length; i++) {
-    const c = ctx.book.of(i, course, minHours);
-    if (c.valid) holders.push({ p: people[i]!, c });
-  }
-  if (!holders.length) {
-    const reasons: string[] = [];
+  let holders = '';
+  let held = 0;
+  for (let i = 0; i < people.length; i++)
+    if (ctx.book.of(i, course, minHours).valid) holders = held++ ? `${holders}, ${personLabel(people[i]!)}` : personLabel(people[i]!);
+  if (!held) {
+    let reasons = '';
     for (let i = 0; i < people.length; i++) {
       const c = ctx.book.of(i, course, minHours);
-      if (c.reason !== 'nessun attestato') reasons.push(`${personLabel(people[i]!)}: ${c.reason}`);
+      if (c.reason !== 'nessun attestato') reasons = listed(reasons, '; ', `${personLabel(people[i]!)}: ${c.reason}`);
     }
-    return finding(ctx, rule, 'fail', `Nessun attestato ${label} in corso di validità${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+    return finding(ctx, rule, 'fail', `Nessun attestato ${label} in corso di validità${reasons ? ` (${reasons})` : ''}`);
   }
-  return { holders };
+  return holders;
 }
 
 function rspp(ctx: Context): Finding {
   const r = ctx.rs.training.courses.rspp;
   const result = singleHolder(ctx, 'training.rspp', 'rspp', `RSPP (${r.minHours}-${r.maxHours ?? ''} ore)`);
-  if ('outcome' in result) return result;
-  return finding(ctx, 'training.rspp', 'pass', `Attestato RSPP: ${result.holders.map((h) => personLabel(h.p)).join(', ')}`);
+  if (typeof result !== 'string') return result;
+  return finding(ctx, 'training.rspp', 'pass', `Attestato RSPP: ${result}`);
 }
 
 function rls(ctx: Context): Finding {
   if (ctx.file.service.territorialRls) return finding(ctx, 'training.rls', 'pass', 'Scelta del RLS territoriale documentata');
   const result = singleHolder(ctx, 'training.rls', 'rls', `RLS (minimo ${ctx.rs.training.courses.rls.minHours} ore)`);
-  if ('outcome' in result) return { ...result, message: `${result.message}; RLS territoriale non indicato` };
-  return finding(ctx, 'training.rls', 'pass', `Attestato RLS: ${result.holders.map((h) => personLabel(h.p)).join(', ')}`);
+  if (typeof result !== 'string') return finding(ctx, 'training.rls', result.outcome, `${result.message}; RLS territoriale non indicato`);
+  return finding(ctx, 'training.rls', 'pass', `Attestato RLS: ${result}`);
 }
 
 function haccp(ctx: Context): Finding {
@@ -280,46 +289,58 @@ function haccp(ctx: Context): Finding {
   if (!people) return finding(ctx, 'training.haccp', 'na', 'Personale e attestati non rilevati');
   const t = ctx.rs.training;
   const managerHours = kitchen ? t.haccpManagerHoursWithKitchen : t.courses.haccp_manager.minHours;
-  const problems: string[] = [];
-  const soon: string[] = [];
+  // The texts as "; " and ", " joined lists, built as they are found (no per-person objects).
+  const found: FoodFindings = { problems: '', soon: '' };
   const book = ctx.book;
-  const managers: Array<{ p: Person; c: Coverage }> = [];
+  let managers = '';
+  let managed = 0;
   for (let i = 0; i < people.length; i++) {
     const c = book.of(i, 'haccp_manager', managerHours);
-    if (c.valid) managers.push({ p: people[i]!, c });
+    if (!c.valid) continue;
+    const who = personLabel(people[i]!);
+    managers = managed++ ? `${managers}, ${who}` : who;
+    if (book.soon(c)) found.soon = listed(found.soon, ', ', `${who} (responsabile, ${formatItalianDate(c.expiresOn!)})`);
   }
-  if (!managers.length)
-    problems.push(
-      `nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`,
-    );
-  for (const x of managers) if (book.soon(x.c)) soon.push(`${personLabel(x.p)} (responsabile, ${formatItalianDate(x.c.expiresOn!)})`);
-  if (kitchen && !people.some((_, i) => book.of(i, 'haccp_complex').valid))
-    problems.push('cucina interna senza addetti alle lavorazioni complesse con attestato valido');
+  if (!managed)
+    found.problems = `nessun responsabile del piano di autocontrollo con attestato valido (${managerHours} ore${kitchen ? ', cucina interna' : ''})`;
+  if (kitchen) {
+    let complex = false;
+    for (let i = 0; i < people.length && !complex; i++) complex = book.of(i, 'haccp_complex').valid;
+    if (!complex)
+      found.problems = listed(found.problems, '; ', 'cucina interna senza addetti alle lavorazioni complesse con attestato valido');
+  }
   // Every food-work certificate declared must be in force, and every cook must hold one.
   for (let i = 0; i < people.length; i++) {
     const p = people[i]!;
     const simple = book.of(i, 'haccp_simple');
     const complex = book.of(i, 'haccp_complex');
-    foodProblems(p, 'lavorazioni semplici', simple, book, problems, soon);
-    foodProblems(p, 'lavorazioni complesse', complex, book, problems, soon);
+    foodProblems(p, 'lavorazioni semplici', simple, book, found);
+    foodProblems(p, 'lavorazioni complesse', complex, book, found);
     if (p.role === 'cuoco' && !simple.valid && !complex.valid && !book.of(i, 'haccp_manager', managerHours).valid)
-      problems.push(`${personLabel(p)}: addetto cucina senza attestato HACCP valido`);
+      found.problems = listed(found.problems, '; ', `${personLabel(p)}: addetto cucina senza attestato HACCP valido`);
   }
-  if (problems.length) return finding(ctx, 'training.haccp', 'fail', `HACCP: ${problems.join('; ')}`);
-  if (soon.length)
-    return finding(ctx, 'training.haccp', 'warn', `HACCP: attestati in scadenza entro ${t.expiryWarningDays} giorni: ${soon.join(', ')}`);
+  if (found.problems) return finding(ctx, 'training.haccp', 'fail', `HACCP: ${found.problems}`);
+  if (found.soon)
+    return finding(ctx, 'training.haccp', 'warn', `HACCP: attestati in scadenza entro ${t.expiryWarningDays} giorni: ${found.soon}`);
   return finding(
     ctx,
     'training.haccp',
     'pass',
-    `HACCP: responsabile ${managers.map((m) => personLabel(m.p)).join(', ')} con attestato valido${kitchen ? ', addetti lavorazioni complesse formati' : ''}`,
+    `HACCP: responsabile ${managers} con attestato valido${kitchen ? ', addetti lavorazioni complesse formati' : ''}`,
   );
 }
 
+/** What the HACCP rule has found so far: problems joined by "; ", certificates expiring soon by ", ". */
+interface FoodFindings {
+  problems: string;
+  soon: string;
+}
+
 /** A food-work certificate declared but not in force, or in force and expiring soon. */
-function foodProblems(p: Person, work: string, c: Coverage, book: CoverageBook, problems: string[], soon: string[]): void {
-  if (!c.valid && c.reason !== 'nessun attestato') problems.push(`${personLabel(p)}: attestato ${work} ${c.reason}`);
-  if (book.soon(c)) soon.push(`${personLabel(p)} (${formatItalianDate(c.expiresOn!)})`);
+function foodProblems(p: Person, work: string, c: Coverage, book: CoverageBook, found: FoodFindings): void {
+  if (!c.valid && c.reason !== 'nessun attestato')
+    found.problems = listed(found.problems, '; ', `${personLabel(p)}: attestato ${work} ${c.reason}`);
+  if (book.soon(c)) found.soon = listed(found.soon, ', ', `${personLabel(p)} (${formatItalianDate(c.expiresOn!)})`);
 }
 
 /** Whether an educator's title satisfies art. 13, and why not. */
@@ -350,16 +371,21 @@ export function titleProblem(rs: RuleSet, p: Person): string | null {
 function titles(ctx: Context): Finding {
   const people = ctx.file.people;
   if (!people) return finding(ctx, 'staff.titles', 'na', 'Personale non rilevato');
-  const educators = people.filter((p) => p.role === 'educatore');
-  if (!educators.length) return finding(ctx, 'staff.titles', 'na', 'Nessun educatore nell’elenco del personale');
-  const problems = educators.map((p) => ({ p, why: titleProblem(ctx.rs, p) })).filter((x) => x.why !== null);
-  if (problems.length)
-    return finding(ctx, 'staff.titles', 'fail', `Titoli non conformi: ${problems.map((x) => `${personLabel(x.p)} (${x.why})`).join('; ')}`);
+  let educators = 0;
+  let problems = '';
+  for (const p of people) {
+    if (p.role !== 'educatore') continue;
+    educators++;
+    const why = titleProblem(ctx.rs, p);
+    if (why !== null) problems = listed(problems, '; ', `${personLabel(p)} (${why})`);
+  }
+  if (!educators) return finding(ctx, 'staff.titles', 'na', 'Nessun educatore nell’elenco del personale');
+  if (problems) return finding(ctx, 'staff.titles', 'fail', `Titoli non conformi: ${problems}`);
   return finding(
     ctx,
     'staff.titles',
     'pass',
-    educators.length === 1 ? 'Titolo conforme per 1 educatore' : `Titoli conformi per ${educators.length} educatori`,
+    educators === 1 ? 'Titolo conforme per 1 educatore' : `Titoli conformi per ${educators} educatori`,
   );
 }
 
@@ -389,25 +415,40 @@ function actFinding(
   return finding(ctx, rule, 'pass', `${name} valid${e} fino al ${until} (rilascio ${issued})`);
 }
 
+/** A sì/no item a `no` answer reports, with the start of its finding's message already written. */
+interface AnswerableItem {
+  id: string;
+  article: string;
+  /** `Non conforme: ${item.text}`, the message without the inspector's note. */
+  message: string;
+}
+
 /**
  * The sì/no items of a checklist that apply to a file's service type and purpose (and, for the
  * Accreditamento section, accreditation) and that no check of the rule set reads, in printed order:
- * filtered once per rule set, checklist and kind of file rather than once per file.
+ * filtered once per rule set, checklist and kind of file rather than once per file, looked up by
+ * type, purpose and accreditation without building a key per file.
  */
-const ANSWERABLE = new WeakMap<Checklist, WeakMap<RuleSet, Map<string, ChecklistItem[]>>>();
+const ANSWERABLE = new WeakMap<Checklist, WeakMap<RuleSet, Map<string, Map<string, AnswerableItem[][]>>>>();
 
-function answerableItems(checklist: Checklist, rs: RuleSet, file: InspectionFile): ChecklistItem[] {
+function answerableItems(checklist: Checklist, rs: RuleSet, file: InspectionFile): AnswerableItem[] {
   let byRuleSet = ANSWERABLE.get(checklist);
   if (!byRuleSet) ANSWERABLE.set(checklist, (byRuleSet = new WeakMap()));
-  let byFilter = byRuleSet.get(rs);
-  if (!byFilter) byRuleSet.set(rs, (byFilter = new Map()));
-  const filter = { type: file.service.type, purpose: file.visit.purpose, accredited: Boolean(file.service.accreditation) };
-  const key = `${filter.type}|${filter.purpose}|${filter.accredited}`;
-  let items = byFilter.get(key);
+  let byType = byRuleSet.get(rs);
+  if (!byType) byRuleSet.set(rs, (byType = new Map()));
+  const type = file.service.type;
+  const purpose = file.visit.purpose;
+  const accredited = file.service.accreditation ? 1 : 0;
+  let byPurpose = byType.get(type);
+  if (!byPurpose) byType.set(type, (byPurpose = new Map()));
+  let both = byPurpose.get(purpose);
+  if (!both) byPurpose.set(purpose, (both = []));
+  let items = both[accredited];
   if (!items) {
     const readByChecks = checkInputItems(rs.checks);
-    items = applicableItems(checklist, filter).filter((item) => item.kind === 'yesno' && !readByChecks.has(item.id));
-    byFilter.set(key, items);
+    items = both[accredited] = applicableItems(checklist, { type, purpose, accredited: accredited === 1 })
+      .filter((item) => item.kind === 'yesno' && !readByChecks.has(item.id))
+      .map((item) => ({ id: item.id, article: item.article, message: `Non conforme: ${item.text}` }));
   }
   return items;
 }
@@ -416,17 +457,14 @@ function answerableItems(checklist: Checklist, rs: RuleSet, file: InspectionFile
  * Checklist answers: a `no` on an applicable item is a non-conformity carrying the item id. An item a
  * check reads (`readByChecks`) reports through that check instead: its `no` may be the compliant case.
  */
-function answerFindings(file: InspectionFile, items: readonly ChecklistItem[], findings: Finding[]): void {
-  const answers = file.answers ?? {};
-  for (const item of items) {
+function answerFindings(file: InspectionFile, items: readonly AnswerableItem[], findings: Finding[]): void {
+  const answers = file.answers;
+  if (!answers) return;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const answer = answers[item.id];
     if (answer?.value !== 'no') continue;
     const note = answer.note?.trim();
-    findings.push({
-      rule: item.id,
-      outcome: 'fail' as const,
-      article: item.article,
-      message: `Non conforme: ${item.text}${note ? ` — ${note}` : ''}`,
-    });
+    findings.push({ rule: item.id, outcome: 'fail', article: item.article, message: note ? `${item.message} — ${note}` : item.message });
   }
 }

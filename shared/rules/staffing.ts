@@ -17,7 +17,8 @@ export function bandCounts(
   if (!children) return null;
   const counts = new Map<string, number>();
   for (const band of rules.bands) {
-    const row = children.find((c) => c.band === band.id);
+    let row: ChildrenBand | undefined;
+    for (let i = 0; i < children.length && row === undefined; i++) if (children[i]!.band === band.id) row = children[i];
     if (!row) {
       counts.set(band.id, 0);
       continue;
@@ -101,10 +102,14 @@ function italian(load: Ratio, digits = 2): string {
   const scale = 10 ** digits;
   const scaled = floorDiv(load.num * scale * 2 + load.den, 2 * load.den);
   const whole = floorDiv(scaled, scale);
-  const frac = String(scaled - whole * scale)
-    .padStart(digits, '0')
-    .replace(/0+$/, '');
-  return frac ? `${whole},${frac}` : `${whole}`;
+  // The decimals without their trailing zeros (what /0+$/ took off), by arithmetic rather than a regex.
+  let rest = scaled - whole * scale;
+  let places = digits;
+  while (places > 0 && rest % 10 === 0) {
+    rest /= 10;
+    places--;
+  }
+  return places ? `${whole},${String(rest).padStart(places, '0')}` : `${whole}`;
 }
 
 const hasRatio = (rules: ServiceTypeRules) => rules.bands.every((b) => b.childrenPerEducator !== null);
@@ -141,12 +146,13 @@ export function enrolmentCeiling(rules: ServiceTypeRules, capacity: number): num
 export function explainLoad(rs: RuleSet, rules: ServiceTypeRules, counts: Map<string, number>, column: Column): string {
   const share = shareOf(rs, column);
   const times = column === 'enrolled' ? ` × ${italian(share)}` : '';
-  const parts: string[] = [];
+  // The terms joined by " + " as they are written (no array to join).
+  let terms = '';
   for (const b of rules.bands) {
     const n = counts.get(b.id) ?? 0;
-    if (n > 0) parts.push(`${counts.get(b.id)}${times} / ${b.childrenPerEducator} (${b.ageLabel})`);
+    if (n > 0) terms = `${terms ? `${terms} + ` : ''}${n}${times} / ${b.childrenPerEducator} (${b.ageLabel})`;
   }
-  if (!parts.length || !hasRatio(rules)) return 'nessun bambino';
+  if (!terms || !hasRatio(rules)) return 'nessun bambino';
   const exact = integerLoad(rules, counts, share);
-  return `${parts.join(' + ')} = ${exact ? italian(exact) : educatorLoad(rules, counts, fraction(share))!.toItalian()}`;
+  return `${terms} = ${exact ? italian(exact) : educatorLoad(rules, counts, fraction(share))!.toItalian()}`;
 }
